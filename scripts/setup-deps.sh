@@ -1,0 +1,40 @@
+#!/bin/sh
+# Installs the Debian 12 packages that building, testing, fuzzing and
+# benchmarking Rampart need, when they are missing.  Run as root on a fresh
+# machine; on a machine that has everything it only checks and says so.
+set -eu
+
+PKGS="
+build-essential
+meson
+ninja-build
+pkg-config
+clang
+libclang-rt-14-dev
+clang-format
+libjansson-dev
+libcmocka-dev
+dpkg-dev
+python3
+"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	exit 0
+fi
+
+echo "setup: installing missing Debian packages:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "setup: not root; install them with: apt-get install$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,12 @@
+/* OSV reader (placeholder until the reader lands). */
+#include "advisory.h"
+#include "util/err.h"
+
+int
+osv_read(const json_t *root, struct advisory **out, struct rp_diags *d)
+{
+	*out = NULL;
+	rp_diags_add(
+	    d, RP_DIAG_ERROR, NULL, "", "OSV reading is not built yet");
+	return RP_ERR_UNSUPPORTED;
+}

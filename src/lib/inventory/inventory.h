@@ -1,0 +1,112 @@
+/*
+ * The inventory model: a host and the software installed on it, as agents
+ * report it and as technicians export it.  Read and written as CycloneDX
+ * 1.5 JSON and as Rampart's native inventory JSON.
+ *
+ * A struct inv_host owns all its strings (in its arena); software entries
+ * are copied in by inv_host_add_software().
+ */
+#ifndef RP_INVENTORY_H
+#define RP_INVENTORY_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "util/diag.h"
+#include "version/version.h"
+
+struct rp_arena;
+
+enum inv_source {
+	INV_SOURCE_UNKNOWN = 0,
+	INV_SOURCE_DPKG,
+	INV_SOURCE_RPM,
+	INV_SOURCE_APP_BUNDLE, /* macOS *.app Info.plist */
+	INV_SOURCE_WINREG, /* Windows uninstall registry keys */
+	INV_SOURCE_FLATPAK,
+	INV_SOURCE_SNAP,
+	INV_SOURCE_SIP, /* seen in a SIP registration User-Agent */
+	INV_SOURCE_MANUAL, /* typed in by a person */
+};
+
+struct inv_software {
+	const char *name;
+	const char *vendor; /* NULL if unknown */
+	const char *version;
+	enum version_scheme scheme; /* UNKNOWN: guess from source */
+	enum inv_source source;
+	const char *arch; /* NULL if unknown */
+	const char *path; /* install path / bundle path, or NULL */
+	const char *purl; /* or NULL */
+	const char *cpe; /* or NULL */
+	const char *bundle_id; /* CFBundleIdentifier etc., or NULL */
+};
+
+struct inv_host {
+	struct rp_arena *arena;
+	const char *name; /* host name */
+	const char *id; /* machine-id or other stable ID, or NULL */
+	const char *os; /* "Windows", "macOS", "Debian GNU/Linux" */
+	const char *os_version; /* "11 23H2", "13.2", "12" */
+	const char *arch; /* "x86_64", "arm64" */
+	const char *customer; /* tenant/customer label, or NULL */
+	struct inv_software *sw;
+	size_t nsw, capsw;
+};
+
+/* A new empty host; NULL when out of memory. */
+struct inv_host *inv_host_new(void);
+void inv_host_free(struct inv_host *h);
+/*
+ * Sets host fields (copied); any argument may be NULL to leave it unset.
+ * Returns 0 or RP_ERR_NOMEM.
+ */
+int inv_host_set(struct inv_host *h, const char *name, const char *os,
+    const char *os_version, const char *arch);
+/* Copies sw (all strings) into h.  Returns 0, RP_ERR_NOMEM or RP_ERR_LIMIT. */
+int inv_host_add_software(struct inv_host *h, const struct inv_software *sw);
+
+/* Source names ("dpkg", "rpm", "app_bundle", "windows_registry", ...). */
+const char *inv_source_name(enum inv_source s);
+int inv_source_from_name(const char *name, enum inv_source *out);
+/* The version scheme implied by a source (dpkg -> DEB, rpm -> RPM, ...). */
+enum version_scheme inv_source_scheme(enum inv_source s);
+
+/*
+ * A set of hosts read from one or more files.  An inventory file holds one
+ * host (CycloneDX: one BOM describes one machine) or, in native form, one
+ * or more hosts.
+ */
+struct inv_set {
+	struct inv_host **hosts;
+	size_t n, cap;
+};
+
+struct inv_set *inv_set_new(void);
+void inv_set_free(struct inv_set *s);
+/* Takes ownership of h.  Returns 0 or RP_ERR_NOMEM (h is freed then). */
+int inv_set_take(struct inv_set *s, struct inv_host *h);
+
+/*
+ * Reads an inventory file (CycloneDX 1.5 JSON or native JSON, detected) and
+ * appends its hosts to set.  Errors and warnings go to d with JSON
+ * pointers.  Returns 0 or RP_ERR_INVALID / RP_ERR_IO.
+ */
+int inventory_read_file(
+    const char *path, struct inv_set *set, struct rp_diags *d);
+int inventory_read_json(
+    const json_t *root, struct inv_set *set, struct rp_diags *d);
+
+/* CycloneDX 1.5: one BOM, one host. */
+int cyclonedx_read(
+    const json_t *root, struct inv_host **out, struct rp_diags *d);
+/* Returns a new CycloneDX 1.5 BOM (caller decrefs), NULL on ENOMEM. */
+json_t *cyclonedx_write(const struct inv_host *h);
+
+/* Native JSON: {"rampart_inventory": 1, "hosts": [...]} */
+int inv_native_read(
+    const json_t *root, struct inv_set *set, struct rp_diags *d);
+json_t *inv_native_write(const struct inv_host *const *hosts, size_t n);
+
+#endif

@@ -1,0 +1,165 @@
+/*
+ * JSON loading and error locations.  jansson parses; we add the size limit,
+ * duplicate-key rejection and the path builder used in every message.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rpjson.h"
+#include "util/err.h"
+#include "util/str.h"
+
+#define LOAD_FLAGS (JSON_REJECT_DUPLICATES | JSON_DECODE_ANY)
+
+static json_t *
+load_done(json_t *root, const json_error_t *je, struct rp_diags *d)
+{
+	if (root == NULL)
+		rp_diags_add_at(d, RP_DIAG_ERROR, je->line, je->column,
+		    "not valid JSON: %s", je->text);
+	return root;
+}
+
+json_t *
+rpjson_load_buf(const void *buf, size_t len, struct rp_diags *d)
+{
+	json_error_t je;
+
+	if (len > RPJSON_MAX_INPUT) {
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+		    "input is %zu bytes; at most %u are accepted", len,
+		    RPJSON_MAX_INPUT);
+		return NULL;
+	}
+	return load_done(json_loadb(buf, len, LOAD_FLAGS, &je), &je, d);
+}
+
+json_t *
+rpjson_load_file(const char *path, size_t max, struct rp_diags *d)
+{
+	struct rp_buf b;
+	char chunk[65536];
+	FILE *f;
+	size_t n;
+	json_t *root = NULL;
+
+	if (strcmp(path, "-") == 0)
+		f = stdin;
+	else if ((f = fopen(path, "rb")) == NULL) {
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "cannot open: %m");
+		return NULL;
+	}
+	rp_buf_init(&b, max);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (rp_buf_appendn(&b, chunk, n) != 0)
+			break;
+	}
+	if (ferror(f))
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "cannot read: %m");
+	else if (b.failed)
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+		    "file is larger than %zu bytes", max);
+	else
+		root = rpjson_load_buf(b.s != NULL ? b.s : "", b.len, d);
+	if (f != stdin)
+		fclose(f);
+	rp_buf_free(&b);
+	return root;
+}
+
+void
+rpjson_path_init(struct rpjson_path *p)
+{
+	p->s[0] = '\0';
+	p->len = 0;
+}
+
+static void
+path_truncate(struct rpjson_path *p)
+{
+	memcpy(p->s + RPJSON_PATH_MAX - 5, "/...", 5);
+	p->len = RPJSON_PATH_MAX - 1;
+}
+
+size_t
+rpjson_path_push_key(struct rpjson_path *p, const char *key)
+{
+	size_t mark = p->len;
+	const char *k;
+
+	if (p->len + 1 >= RPJSON_PATH_MAX - 5) {
+		path_truncate(p);
+		return mark;
+	}
+	p->s[p->len++] = '/';
+	for (k = key; *k != '\0'; k++) {
+		if (p->len + 2 >= RPJSON_PATH_MAX - 5) {
+			path_truncate(p);
+			return mark;
+		}
+		if (*k == '~' || *k == '/') {
+			p->s[p->len++] = '~';
+			p->s[p->len++] = *k == '~' ? '0' : '1';
+		} else
+			p->s[p->len++] = *k;
+	}
+	p->s[p->len] = '\0';
+	return mark;
+}
+
+size_t
+rpjson_path_push_index(struct rpjson_path *p, size_t index)
+{
+	char tok[32];
+
+	snprintf(tok, sizeof(tok), "%zu", index);
+	return rpjson_path_push_key(p, tok);
+}
+
+void
+rpjson_path_pop(struct rpjson_path *p, size_t mark)
+{
+	if (mark < RPJSON_PATH_MAX) {
+		p->len = mark;
+		p->s[mark] = '\0';
+	}
+}
+
+const char *
+rpjson_path_str(const struct rpjson_path *p)
+{
+	return p->s;
+}
+
+const char *
+rpjson_str(const json_t *obj, const char *key)
+{
+	json_t *v;
+
+	if (!json_is_object(obj) || (v = json_object_get(obj, key)) == NULL)
+		return NULL;
+	return json_string_value(v);
+}
+
+json_t *
+rpjson_array(const json_t *obj, const char *key)
+{
+	json_t *v;
+
+	if (!json_is_object(obj))
+		return NULL;
+	v = json_object_get(obj, key);
+	return json_is_array(v) ? v : NULL;
+}
+
+json_t *
+rpjson_object(const json_t *obj, const char *key)
+{
+	json_t *v;
+
+	if (!json_is_object(obj))
+		return NULL;
+	v = json_object_get(obj, key);
+	return json_is_object(v) ? v : NULL;
+}

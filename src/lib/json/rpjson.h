@@ -1,0 +1,53 @@
+/*
+ * JSON input for Rampart's readers, on top of jansson: bounded loading with
+ * line/column errors, a JSON-pointer path builder for error messages, and
+ * typed getters that return NULL instead of guessing.
+ */
+#ifndef RP_JSON_H
+#define RP_JSON_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "util/diag.h"
+
+/* Largest JSON document any reader accepts. */
+#define RPJSON_MAX_INPUT (256u * 1024 * 1024)
+
+/*
+ * Loads a JSON document of at most max bytes from path ("-" is stdin).
+ * Duplicate object keys are rejected (they make "which value wins"
+ * ambiguous).  On failure returns NULL and adds an error with line and
+ * column to d.  The caller owns the result (json_decref).
+ */
+json_t *rpjson_load_file(const char *path, size_t max, struct rp_diags *d);
+/* As rpjson_load_file for a buffer (need not be NUL-terminated). */
+json_t *rpjson_load_buf(const void *buf, size_t len, struct rp_diags *d);
+
+/*
+ * A JSON pointer (RFC 6901) under construction, on the stack: push returns
+ * a mark that pop takes to restore the previous path.  Tokens are escaped
+ * ("~" -> "~0", "/" -> "~1").  A path that would overflow is truncated and
+ * ends in "/...", which is still useful in a message.
+ */
+#define RPJSON_PATH_MAX 1024
+struct rpjson_path {
+	char s[RPJSON_PATH_MAX];
+	size_t len;
+};
+
+void rpjson_path_init(struct rpjson_path *p);
+size_t rpjson_path_push_key(struct rpjson_path *p, const char *key);
+size_t rpjson_path_push_index(struct rpjson_path *p, size_t index);
+void rpjson_path_pop(struct rpjson_path *p, size_t mark);
+/* Returns the pointer string ("" for the document root). */
+const char *rpjson_path_str(const struct rpjson_path *p);
+
+/* The string value of obj[key], or NULL when absent or not a string. */
+const char *rpjson_str(const json_t *obj, const char *key);
+/* obj[key] when it is an array / object, else NULL. */
+json_t *rpjson_array(const json_t *obj, const char *key);
+json_t *rpjson_object(const json_t *obj, const char *key);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * Version schemes and version ranges.  Every comparison is exact for its
+ * scheme: Debian as dpkg compares, RPM as rpmvercmp, SemVer 2.0.0
+ * precedence, and "generic" dotted vendor versions (3CX's 18.12.416, which
+ * Windows reports as 18.12.416.0).  Ranges are package-url "vers:" strings
+ * and the CSAF "vls" forms seen in real advisories ("<V3.0.29",
+ * ">= 8.1.5", "All versions").
+ */
+#ifndef RP_VERSION_H
+#define RP_VERSION_H
+
+#include <stddef.h>
+
+#include "util/diag.h"
+
+enum version_scheme {
+	VERSION_SCHEME_UNKNOWN = 0,
+	VERSION_SCHEME_DEB, /* [epoch:]upstream[-revision] */
+	VERSION_SCHEME_RPM, /* [epoch:]version[-release], rpmvercmp */
+	VERSION_SCHEME_SEMVER, /* SemVer 2.0.0 */
+	VERSION_SCHEME_GENERIC, /* dotted numbers, letters may follow */
+};
+
+/*
+ * Maps a scheme name to its enum.  Accepts Rampart's names ("deb", "rpm",
+ * "semver", "generic") and the vers/purl type names that use one of these
+ * orderings ("debian", "npm", "cargo", "golang", ...).  Returns 0, or
+ * RP_ERR_NOTFOUND for a scheme Rampart does not implement.
+ */
+int version_scheme_from_name(const char *name, enum version_scheme *out);
+/* The canonical name of a scheme ("deb", "rpm", "semver", "generic"). */
+const char *version_scheme_name(enum version_scheme s);
+
+/*
+ * Whether s is a well-formed version in the scheme (for generic, anything
+ * non-empty without whitespace).  Returns 1 or 0; on 0 and when why is not
+ * NULL, *why points to a static explanation.
+ */
+int version_valid(enum version_scheme s, const char *v, const char **why);
+
+/*
+ * Compares a and b in scheme s.  Sets *cmp to <0, 0, >0.  Returns 0, or
+ * RP_ERR_INVALID when either is not a valid version of the scheme (then
+ * *cmp is 0), or RP_ERR_ARG for VERSION_SCHEME_UNKNOWN.
+ */
+int version_compare(
+    enum version_scheme s, const char *a, const char *b, int *cmp);
+
+/*
+ * Guesses the scheme of a bare version string where nothing else says:
+ * SemVer when it is a strict SemVer, otherwise generic.
+ */
+enum version_scheme version_scheme_guess(const char *v);
+
+/* ---- ranges ---- */
+
+enum vers_op {
+	VERS_OP_EQ, /* "=" (or no operator) */
+	VERS_OP_NE, /* "!=" */
+	VERS_OP_LT, /* "<" */
+	VERS_OP_LE, /* "<=" */
+	VERS_OP_GT, /* ">" */
+	VERS_OP_GE, /* ">=" */
+	VERS_OP_ANY, /* "*": every version */
+};
+
+struct vers_constraint {
+	enum vers_op op;
+	char *version; /* NULL for VERS_OP_ANY */
+};
+
+/*
+ * A parsed range.  `scheme_name` is the vers versioning scheme as written
+ * (lower-cased), `scheme` the ordering Rampart uses for it, UNKNOWN when it
+ * has none (containment then fails with RP_ERR_UNSUPPORTED).  Constraints
+ * are kept sorted by version as the vers spec requires.
+ */
+struct vers_range {
+	char *scheme_name;
+	enum version_scheme scheme;
+	struct vers_constraint *c;
+	size_t n;
+};
+
+/*
+ * Parses a canonical "vers:<scheme>/<constraints>" string exactly as the
+ * vers spec defines it: lowercase "vers" and scheme, no spaces, constraints
+ * sorted and unique, "*" alone.  Returns 0 and sets *out (caller frees with
+ * vers_range_free), or RP_ERR_INVALID with an explanation added to d.
+ */
+int vers_parse(const char *s, struct vers_range **out, struct rp_diags *d);
+
+/*
+ * Parses the same leniently, as real advisories write it: case-insensitive
+ * prefix and scheme, spaces around operators and "|", unsorted
+ * constraints, a leading "v"/"V" on versions ("vers:all/<V4.3.8").  Sorts
+ * the result.  Quirks that were repaired are reported as warnings to d.
+ */
+int vers_parse_tolerant(
+    const char *s, struct vers_range **out, struct rp_diags *d);
+
+/*
+ * Parses a CSAF "vls" product_version_range such as "<V3.0.29",
+ * ">= 8.1.5", "< V4.1.3", ">=1.0 <2.0", "All versions", comparing in
+ * scheme `scheme` (GENERIC when unsure).  Returns 0, RP_ERR_INVALID (with
+ * the reason in d) when it is not a range.
+ */
+int vls_parse(const char *s, enum version_scheme scheme,
+    struct vers_range **out, struct rp_diags *d);
+
+/*
+ * Whether version v lies in range r, following the vers spec's algorithm.
+ * Sets *in to 1 or 0.  Returns 0; RP_ERR_UNSUPPORTED when r's scheme has no
+ * ordering here; RP_ERR_INVALID when v (or a bound) is not a valid version
+ * of the scheme.
+ */
+int vers_contains(const struct vers_range *r, const char *v, int *in);
+
+/*
+ * Formats r canonically ("vers:deb/>=1.0|<2.0"); the caller frees the
+ * string.  Returns NULL when out of memory.
+ */
+char *vers_to_string(const struct vers_range *r);
+
+void vers_range_free(struct vers_range *r);
+
+#endif

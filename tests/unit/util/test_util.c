@@ -1,0 +1,150 @@
+/* Unit tests of src/lib/util and src/lib/json. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "json/rpjson.h"
+#include "util/arena.h"
+#include "util/diag.h"
+#include "util/err.h"
+#include "util/str.h"
+
+static void
+test_buf_bounded(void **state)
+{
+	struct rp_buf b;
+	char *s;
+
+	rp_buf_init(&b, 8);
+	assert_int_equal(rp_buf_append(&b, "abcd"), 0);
+	assert_int_equal(rp_buf_appendf(&b, "%d", 123), 0);
+	assert_string_equal(b.s, "abcd123");
+	assert_int_equal(rp_buf_append(&b, "xy"), RP_ERR_LIMIT);
+	assert_true(b.failed);
+	assert_null(rp_buf_take(&b));
+
+	rp_buf_init(&b, 100);
+	rp_buf_append_json_string(&b, "a\"b\\c\n");
+	s = rp_buf_take(&b);
+	assert_string_equal(s, "\"a\\\"b\\\\c\\u000a\"");
+	free(s);
+}
+
+static void
+test_arena(void **state)
+{
+	struct rp_arena *a = rp_arena_new(200 * 1024);
+	char *s, *big;
+	size_t i;
+
+	assert_non_null(a);
+	s = rp_arena_printf(a, "%s-%d", "x", 7);
+	assert_string_equal(s, "x-7");
+	assert_null(rp_arena_strdup(a, NULL));
+	big = rp_arena_alloc(a, 40000);
+	assert_non_null(big);
+	memset(big, 1, 40000);
+	for (i = 0; i < 1000; i++)
+		assert_non_null(rp_arena_strdup(a, "some product name"));
+	/* the cap holds */
+	assert_null(rp_arena_alloc(a, 300 * 1024));
+	assert_null(rp_arena_calloc(a, SIZE_MAX / 2, 4));
+	rp_arena_free(a);
+	rp_arena_free(NULL);
+}
+
+static void
+test_diags(void **state)
+{
+	struct rp_diags *d = rp_diags_new();
+	char *s;
+	size_t i;
+
+	rp_diags_add(d, RP_DIAG_ERROR, "6.1.6", "/vulnerabilities/0",
+	    "contradicting product status for %s", "CSAFPID-1");
+	rp_diags_add_at(d, RP_DIAG_WARNING, 3, 9, "odd");
+	assert_int_equal(d->nerrors, 1);
+	assert_int_equal(d->nwarnings, 1);
+	assert_true(rp_diags_has_test(d, "6.1.6"));
+	assert_false(rp_diags_has_test(d, "6.1.7"));
+	s = rp_diag_format(&d->v[0], "a.json");
+	assert_string_equal(s,
+	    "a.json: error: 6.1.6 contradicting product "
+	    "status for CSAFPID-1 (at /vulnerabilities/0)");
+	free(s);
+	s = rp_diag_format(&d->v[1], "a.json");
+	assert_string_equal(s, "a.json:3:9: warning: odd");
+	free(s);
+	for (i = 0; i < RP_DIAGS_MAX + 5; i++)
+		rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL, "w");
+	assert_int_equal(d->n, RP_DIAGS_MAX);
+	assert_int_equal(d->dropped, 7);
+	assert_int_equal(d->nwarnings, RP_DIAGS_MAX + 6);
+	rp_diags_free(d);
+	assert_int_equal(rp_diags_add(NULL, RP_DIAG_ERROR, NULL, NULL, "x"), 0);
+}
+
+static void
+test_json_path(void **state)
+{
+	struct rpjson_path p;
+	size_t m1, m2;
+	int i;
+
+	rpjson_path_init(&p);
+	assert_string_equal(rpjson_path_str(&p), "");
+	m1 = rpjson_path_push_key(&p, "product_tree");
+	m2 = rpjson_path_push_key(&p, "a/b~c");
+	assert_string_equal(rpjson_path_str(&p), "/product_tree/a~1b~0c");
+	rpjson_path_pop(&p, m2);
+	rpjson_path_push_index(&p, 12);
+	assert_string_equal(rpjson_path_str(&p), "/product_tree/12");
+	rpjson_path_pop(&p, m1);
+	assert_string_equal(rpjson_path_str(&p), "");
+	for (i = 0; i < 500; i++)
+		rpjson_path_push_key(&p, "branches");
+	assert_true(strlen(rpjson_path_str(&p)) < RPJSON_PATH_MAX);
+	assert_non_null(strstr(rpjson_path_str(&p), "/..."));
+}
+
+static void
+test_json_load_errors(void **state)
+{
+	struct rp_diags *d = rp_diags_new();
+	const char *dup = "{\"a\": 1,\n \"a\": 2}";
+	const char *bad = "{\n  \"a\": [1, 2,\n}";
+	json_t *j;
+
+	assert_null(rpjson_load_buf(dup, strlen(dup), d));
+	assert_int_equal(d->nerrors, 1);
+	assert_int_equal(d->v[0].line, 2);
+	assert_null(rpjson_load_buf(bad, strlen(bad), d));
+	assert_int_equal(d->v[1].line, 3);
+	j = rpjson_load_buf("{\"s\":\"x\",\"n\":1}", 15, d);
+	assert_non_null(j);
+	assert_string_equal(rpjson_str(j, "s"), "x");
+	assert_null(rpjson_str(j, "n"));
+	assert_null(rpjson_array(j, "s"));
+	json_decref(j);
+	assert_null(rpjson_load_file("/nonexistent/x.json", 1024, d));
+	assert_non_null(strstr(d->v[2].msg, "cannot open"));
+	rp_diags_free(d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_buf_bounded),
+	    cmocka_unit_test(test_arena),
+	    cmocka_unit_test(test_diags),
+	    cmocka_unit_test(test_json_path),
+	    cmocka_unit_test(test_json_load_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
