@@ -1,14 +1,602 @@
-/* Matching (placeholder until matching lands). */
-#include "match.h"
+/*
+ * The matcher: indexes the products of advisories once (names, purls and
+ * CPEs reduced to keys in one hash table, ranges parsed once), so that
+ * checking a package costs a few hash lookups however many products are
+ * indexed.  Only products that some vulnerability gives a status are
+ * indexed: the rest of a product tree (platforms, bare components) says
+ * nothing about whether software is affected.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "match_int.h"
 #include "util/err.h"
 
 struct matcher *
 matcher_new(void)
 {
-	return NULL;
+	struct matcher *m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	strmap_init(&m->index);
+	if (alias_init(&m->alias) != 0) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static void
+mprod_free(struct mprod *p)
+{
+	vers_range_free(p->vr);
+	free(p->name_key);
+	free(p->vname_key);
+	free(p->purl_key);
+	free(p->cpe_key);
+	free(p->vendor_key);
+	free(p->st);
+	free(p->rem);
 }
 
 void
 matcher_free(struct matcher *m)
 {
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->nprods; i++)
+		mprod_free(&m->prods[i]);
+	free(m->prods);
+	free(m->advs);
+	free(m->scratch);
+	strmap_clear(&m->index);
+	alias_free(&m->alias);
+	free(m);
+}
+
+int
+matcher_add_alias(struct matcher *m, const char *a, const char *b)
+{
+	int r;
+
+	if ((r = alias_add(&m->alias, a, b)) != 0)
+		return r;
+	if (m->nprods > 0)
+		m->dirty = 1; /* canonical keys may have changed */
+	return 0;
+}
+
+/* ---- building product records ---- */
+
+static const char *
+first(const char *a, const char *b)
+{
+	return a != NULL && a[0] != '\0' ? a : b;
+}
+
+static char *
+dup_key(const char *k, size_t len)
+{
+	return len == 0 ? NULL : strdup(k);
+}
+
+static enum version_scheme
+scheme_of(const char *name)
+{
+	enum version_scheme s = VERSION_SCHEME_UNKNOWN;
+	char buf[64];
+	size_t i;
+
+	if (name == NULL)
+		return s;
+	/* OSV ecosystems carry a release: "Debian:12". */
+	for (i = 0; name[i] != '\0' && name[i] != ':' && i + 1 < sizeof(buf);
+	     i++)
+		buf[i] = name[i];
+	buf[i] = '\0';
+	if (version_scheme_from_name(buf, &s) != 0)
+		return VERSION_SCHEME_UNKNOWN;
+	return s;
+}
+
+/* Fills p's effective fields from the product and its component. */
+static int
+mprod_fill(struct mprod *mp, const struct adv_product *p, const struct adv_product *comp,
+    const struct adv_product *target)
+{
+	char key[MATCH_KEY_MAX], vk[MATCH_KEY_MAX], both[MATCH_KEY_MAX * 2];
+	char ptype[32];
+	const char *c_vendor = NULL, *c_product = NULL, *c_name = NULL;
+	const char *name, *family;
+	enum os_family nameos = OS_FAMILY_UNKNOWN;
+	size_t len;
+
+	if (comp != NULL) {
+		c_vendor = comp->vendor;
+		c_product = comp->product;
+		c_name = comp->name;
+	}
+	mp->p = p;
+	mp->vendor = first(p->vendor, c_vendor);
+	mp->product = first(p->product, c_product);
+	mp->version = first(p->version, comp ? comp->version : NULL);
+	mp->range = first(p->range, comp ? comp->range : NULL);
+	mp->purl = first(p->purl, comp ? comp->purl : NULL);
+	mp->cpe = first(p->cpe, comp ? comp->cpe : NULL);
+	family = first(p->family, comp ? comp->family : NULL);
+	/* A relationship's own name reads "X installed on Y": use X's. */
+	name = first(mp->product, comp != NULL ? c_name : p->name);
+	len = match_name_key(name, key, sizeof(key), &nameos);
+	if (len == 0 && family != NULL)
+		len = match_name_key(family, key, sizeof(key), &nameos);
+	mp->platform = p->platform;
+	if (mp->platform == NULL && target != NULL)
+		mp->platform = target->name;
+	if (mp->platform != NULL)
+		mp->os = os_family_from_name(mp->platform);
+	if (mp->os == OS_FAMILY_UNKNOWN)
+		mp->os = match_ecosystem_os(p->ecosystem);
+	if (mp->os == OS_FAMILY_UNKNOWN)
+		mp->os = nameos;
+	if (mp->os == OS_FAMILY_UNKNOWN && family != NULL)
+		mp->os = os_family_from_name(family);
+	if (mp->platform == NULL && mp->os != OS_FAMILY_UNKNOWN)
+		mp->platform = os_family_name(mp->os);
+	if ((mp->name_key = dup_key(key, len)) == NULL && len > 0)
+		return RP_ERR_NOMEM;
+	if (match_vendor_key(mp->vendor, vk, sizeof(vk)) > 0) {
+		if ((mp->vendor_key = strdup(vk)) == NULL)
+			return RP_ERR_NOMEM;
+		if (len > 0 && strncmp(key, vk, strlen(vk)) != 0) {
+			snprintf(both, sizeof(both), "%s%s", vk, key);
+			if ((mp->vname_key = strdup(both)) == NULL)
+				return RP_ERR_NOMEM;
+		}
+	}
+	len = match_purl_key(mp->purl, key, sizeof(key), ptype, sizeof(ptype));
+	if ((mp->purl_key = dup_key(key, len)) == NULL && len > 0)
+		return RP_ERR_NOMEM;
+	len = match_cpe_key(mp->cpe, key, sizeof(key));
+	if ((mp->cpe_key = dup_key(key, len)) == NULL && len > 0)
+		return RP_ERR_NOMEM;
+	mp->scheme = scheme_of(first(p->scheme, comp ? comp->scheme : NULL));
+	if (mp->scheme == VERSION_SCHEME_UNKNOWN && ptype[0] != '\0')
+		mp->scheme = scheme_of(ptype);
+	if (mp->scheme == VERSION_SCHEME_UNKNOWN)
+		mp->scheme = scheme_of(p->ecosystem);
+	return 0;
+}
+
+/* Parses mp's range once; an unusable range is a warning, not an error. */
+static int
+mprod_parse_range(struct mprod *mp, const struct advisory *a,
+    struct rp_diags *d)
+{
+	int r;
+
+	if (mp->range == NULL)
+		return 0;
+	if (strncasecmp(mp->range, "vers:", 5) == 0)
+		r = vers_parse_tolerant(mp->range, &mp->vr, NULL);
+	else
+		r = vls_parse(mp->range,
+		    mp->scheme != VERSION_SCHEME_UNKNOWN ?
+			mp->scheme :
+			VERSION_SCHEME_GENERIC,
+		    &mp->vr, NULL);
+	if (r == RP_ERR_NOMEM)
+		return r;
+	if (r != 0) {
+		mp->range_err = rp_strerror(r);
+		return rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
+		    "%s: product %s: version range \"%s\" cannot be "
+		    "used (%s); software it names gets the verdict unknown",
+		    a->id ? a->id : "advisory", mp->p->id, mp->range,
+		    mp->range_err);
+	}
+	return 0;
+}
+
+static int
+push_stat(struct mprod *mp, uint32_t vuln, enum adv_status s)
+{
+	struct mstat *n;
+
+	if (mp->nst >= 4096)
+		return 0; /* a product cannot need more; ignore the rest */
+	if ((n = reallocarray(mp->st, mp->nst + 1, sizeof(*n))) == NULL)
+		return RP_ERR_NOMEM;
+	mp->st = n;
+	mp->st[mp->nst].vuln = vuln;
+	mp->st[mp->nst].status = (uint8_t)s;
+	mp->nst++;
+	return 0;
+}
+
+static int
+push_rem(struct mprod *mp, uint32_t vuln, uint32_t rem)
+{
+	struct mrem *n;
+
+	if (mp->nrem >= 4096)
+		return 0;
+	if ((n = reallocarray(mp->rem, mp->nrem + 1, sizeof(*n))) == NULL)
+		return RP_ERR_NOMEM;
+	mp->rem = n;
+	mp->rem[mp->nrem].vuln = vuln;
+	mp->rem[mp->nrem].rem = rem;
+	mp->nrem++;
+	return 0;
+}
+
+static int
+grow_prods(struct matcher *m, size_t more)
+{
+	struct mprod *n;
+	size_t ncap;
+
+	if (more > MATCH_PRODUCTS_MAX - m->nprods)
+		return RP_ERR_LIMIT;
+	if (m->nprods + more <= m->capprods)
+		return 0;
+	ncap = m->capprods ? m->capprods : 64;
+	while (ncap < m->nprods + more)
+		ncap *= 2;
+	if ((n = reallocarray(m->prods, ncap, sizeof(*n))) == NULL)
+		return RP_ERR_NOMEM;
+	m->prods = n;
+	m->capprods = ncap;
+	return 0;
+}
+
+static int
+index_prod(struct matcher *m, size_t i)
+{
+	const struct mprod *mp = &m->prods[i];
+	int r = 0;
+
+	if (mp->name_key != NULL &&
+	    (r = strmap_add(&m->index, alias_canon(&m->alias, mp->name_key),
+		 i)) != 0)
+		return r;
+	if (mp->vname_key != NULL &&
+	    (r = strmap_add(&m->index, alias_canon(&m->alias, mp->vname_key),
+		 i)) != 0)
+		return r;
+	if (mp->purl_key != NULL &&
+	    (r = strmap_add(&m->index, mp->purl_key, i)) != 0)
+		return r;
+	if (mp->cpe_key != NULL)
+		r = strmap_add(&m->index, mp->cpe_key, i);
+	return r;
+}
+
+/* Maps product IDs to product indices of a, for the add below. */
+static int
+id_map(const struct advisory *a, struct strmap *ids)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < a->nproducts; i++) {
+		if (a->products[i].id == NULL)
+			continue;
+		if ((r = strmap_add(ids, a->products[i].id, i)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+static const struct adv_product *
+by_id(const struct advisory *a, const struct strmap *ids, const char *id)
+{
+	const struct strmap_entry *e;
+
+	if (id == NULL || (e = strmap_get(ids, id)) == NULL)
+		return NULL;
+	return &a->products[e->v[0]];
+}
+
+/* Creates the product records of a: one per product given a status. */
+static int
+add_products(struct matcher *m, const struct advisory *a,
+    const struct strmap *ids, size_t *slot, struct rp_diags *d)
+{
+	const struct adv_vuln *v;
+	const struct adv_product *p;
+	struct mprod *mp;
+	size_t vi, s, k, pi;
+	int r;
+
+	for (vi = 0; vi < a->nvulns; vi++) {
+		v = &a->vulns[vi];
+		for (s = 0; s < ADV_STATUS_COUNT; s++) {
+			for (k = 0; k < v->nstatus[s]; k++) {
+				if ((p = by_id(a, ids, v->status[s][k])) ==
+				    NULL)
+					continue;
+				pi = (size_t)(p - a->products);
+				if (slot[pi] == SIZE_MAX) {
+					if ((r = grow_prods(m, 1)) != 0)
+						return r;
+					slot[pi] = m->nprods;
+					mp = &m->prods[m->nprods++];
+					memset(mp, 0, sizeof(*mp));
+					mp->adv = m->nadvs;
+					if ((r = mprod_fill(mp, p,
+						 by_id(a, ids, p->rel_component),
+						 by_id(a, ids, p->rel_target))) !=
+					    0)
+						return r;
+					if ((r = mprod_parse_range(mp, a, d)) !=
+					    0)
+						return r;
+				}
+				if ((r = push_stat(&m->prods[slot[pi]],
+					 (uint32_t)vi, (enum adv_status)s)) != 0)
+					return r;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Attaches remediations to the product records that have a status. */
+static int
+add_remediations(struct matcher *m, const struct advisory *a,
+    const struct strmap *ids, const size_t *slot)
+{
+	const struct adv_remediation *rem;
+	const struct adv_product *p;
+	size_t vi, ri, k;
+	int r;
+
+	for (vi = 0; vi < a->nvulns; vi++) {
+		for (ri = 0; ri < a->vulns[vi].nremediations; ri++) {
+			rem = &a->vulns[vi].remediations[ri];
+			for (k = 0; k < rem->nproduct_ids; k++) {
+				p = by_id(a, ids, rem->product_ids[k]);
+				if (p == NULL || slot[p - a->products] ==
+				    SIZE_MAX)
+					continue;
+				if ((r = push_rem(&m->prods[slot[p -
+					 a->products]],
+					 (uint32_t)vi, (uint32_t)ri)) != 0)
+					return r;
+			}
+		}
+	}
+	return 0;
+}
+
+int
+matcher_add_advisory(
+    struct matcher *m, const struct advisory *a, struct rp_diags *d)
+{
+	struct strmap ids;
+	struct madv *na;
+	size_t *slot = NULL, i, first_prod = m->nprods, ncap;
+	int r = RP_ERR_INTERNAL;
+
+	strmap_init(&ids);
+	if (m->nadvs == m->capadvs) {
+		ncap = m->capadvs ? m->capadvs * 2 : 16;
+		if ((na = reallocarray(m->advs, ncap, sizeof(*na))) == NULL) {
+			r = RP_ERR_NOMEM;
+			goto out;
+		}
+		m->advs = na;
+		m->capadvs = ncap;
+	}
+	if (a->nproducts > 0 &&
+	    (slot = calloc(a->nproducts, sizeof(*slot))) == NULL) {
+		r = RP_ERR_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < a->nproducts; i++)
+		slot[i] = SIZE_MAX;
+	if ((r = id_map(a, &ids)) != 0 ||
+	    (r = add_products(m, a, &ids, slot, d)) != 0 ||
+	    (r = add_remediations(m, a, &ids, slot)) != 0)
+		goto out;
+	for (i = first_prod; i < m->nprods; i++) {
+		if ((r = index_prod(m, i)) != 0)
+			goto out;
+	}
+	m->advs[m->nadvs].a = a;
+	m->advs[m->nadvs].first = first_prod;
+	m->advs[m->nadvs].n = m->nprods - first_prod;
+	m->advs[m->nadvs].stamp = 0;
+	m->nadvs++;
+	r = 0;
+out:
+	if (r != 0) {
+		/* Undo: drop this advisory's records and their index. */
+		for (i = first_prod; i < m->nprods; i++)
+			mprod_free(&m->prods[i]);
+		if (m->nprods > first_prod) {
+			m->nprods = first_prod;
+			m->dirty = 1;
+		}
+	}
+	strmap_clear(&ids);
+	free(slot);
+	return r;
+}
+
+static int
+rebuild_index(struct matcher *m)
+{
+	size_t i;
+	int r;
+
+	strmap_clear(&m->index);
+	for (i = 0; i < m->nprods; i++) {
+		if ((r = index_prod(m, i)) != 0)
+			return r;
+	}
+	m->dirty = 0;
+	return 0;
+}
+
+/* ---- checking hosts ---- */
+
+static int
+scratch_add(struct matcher *m, const struct strmap_entry *e)
+{
+	size_t *n, ncap;
+
+	if (e == NULL)
+		return 0;
+	if (e->nv > m->capscratch - m->nscratch) {
+		ncap = m->capscratch ? m->capscratch : 64;
+		while (ncap - m->nscratch < e->nv)
+			ncap *= 2;
+		if ((n = reallocarray(m->scratch, ncap, sizeof(*n))) == NULL)
+			return RP_ERR_NOMEM;
+		m->scratch = n;
+		m->capscratch = ncap;
+	}
+	memcpy(m->scratch + m->nscratch, e->v, e->nv * sizeof(*e->v));
+	m->nscratch += e->nv;
+	return 0;
+}
+
+static int
+cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct swkeys {
+	char name[MATCH_KEY_MAX], vname[MATCH_KEY_MAX * 2];
+	char purl[MATCH_KEY_MAX], cpe[MATCH_KEY_MAX], vendor[MATCH_KEY_MAX];
+};
+
+static void
+sw_keys(const struct inv_software *sw, struct swkeys *k)
+{
+	size_t vl;
+
+	k->vname[0] = '\0';
+	if (match_name_key(sw->name, k->name, sizeof(k->name), NULL) > 0 &&
+	    (vl = match_vendor_key(sw->vendor, k->vendor, sizeof(k->vendor))) >
+		0 &&
+	    strncmp(k->name, k->vendor, vl) != 0)
+		snprintf(k->vname, sizeof(k->vname), "%s%s", k->vendor,
+		    k->name);
+	if (sw->vendor == NULL)
+		k->vendor[0] = '\0';
+	match_purl_key(sw->purl, k->purl, sizeof(k->purl), NULL, 0);
+	match_cpe_key(sw->cpe, k->cpe, sizeof(k->cpe));
+}
+
+/* Whether a product found by some key really denotes this software. */
+static int
+same_identity(const struct mprod *mp, const struct swkeys *k)
+{
+	size_t a, b;
+
+	if (mp->purl_key != NULL && k->purl[0] != '\0')
+		return strcmp(mp->purl_key, k->purl) == 0;
+	if (mp->cpe_key != NULL && k->cpe[0] != '\0')
+		return strcmp(mp->cpe_key, k->cpe) == 0;
+	/* By name: vendors, when both are known, must agree. */
+	if (mp->vendor_key == NULL || k->vendor[0] == '\0')
+		return 1;
+	a = strlen(mp->vendor_key);
+	b = strlen(k->vendor);
+	return strncmp(mp->vendor_key, k->vendor, a < b ? a : b) == 0;
+}
+
+static int
+candidates(struct matcher *m, const struct swkeys *k)
+{
+	const char *canon;
+	size_t i, j;
+	int r = 0;
+
+	m->nscratch = 0;
+	if (k->name[0] != '\0') {
+		canon = alias_canon(&m->alias, k->name);
+		r = scratch_add(m, strmap_get(&m->index, canon));
+	}
+	if (r == 0 && k->vname[0] != '\0') {
+		canon = alias_canon(&m->alias, k->vname);
+		r = scratch_add(m, strmap_get(&m->index, canon));
+	}
+	if (r == 0 && k->purl[0] != '\0')
+		r = scratch_add(m, strmap_get(&m->index, k->purl));
+	if (r == 0 && k->cpe[0] != '\0')
+		r = scratch_add(m, strmap_get(&m->index, k->cpe));
+	if (r != 0 || m->nscratch == 0)
+		return r;
+	qsort(m->scratch, m->nscratch, sizeof(*m->scratch), cmp_size);
+	for (i = 0, j = 0; i < m->nscratch; i++) {
+		if (j > 0 && m->scratch[j - 1] == m->scratch[i])
+			continue;
+		if (!same_identity(&m->prods[m->scratch[i]], k))
+			continue;
+		m->scratch[j++] = m->scratch[i];
+	}
+	m->nscratch = j;
+	return 0;
+}
+
+static int
+check_software(struct matcher *m, const struct inv_host *h,
+    enum os_family hos, const struct inv_software *sw,
+    struct match_results *out)
+{
+	struct swkeys k;
+	size_t i, j, ai;
+	int r;
+
+	sw_keys(sw, &k);
+	if ((r = candidates(m, &k)) != 0)
+		return r;
+	/* Products of one advisory are contiguous: one result per run. */
+	for (i = 0; i < m->nscratch; i = j) {
+		ai = m->prods[m->scratch[i]].adv;
+		for (j = i + 1;
+		     j < m->nscratch && m->prods[m->scratch[j]].adv == ai; j++)
+			;
+		m->advs[ai].stamp = m->stamp;
+		if ((r = match_eval(m, h, hos, sw, m->scratch + i, j - i,
+			 out)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+int
+matcher_check_host(
+    struct matcher *m, const struct inv_host *h, struct match_results *out)
+{
+	enum os_family hos;
+	size_t i;
+	int r;
+
+	if (m->dirty && (r = rebuild_index(m)) != 0)
+		return r;
+	m->stamp++;
+	hos = os_family_from_name(h->os);
+	for (i = 0; i < h->nsw; i++) {
+		if ((r = check_software(m, h, hos, &h->sw[i], out)) != 0)
+			return r;
+	}
+	for (i = 0; i < m->nadvs; i++) {
+		if (m->advs[i].stamp == m->stamp)
+			continue;
+		if ((r = match_eval_nomatch(m, h, i, out)) != 0)
+			return r;
+	}
+	return 0;
 }

@@ -14,6 +14,8 @@
 #include "inventory/inventory.h"
 #include "util/diag.h"
 
+struct rp_arena;
+
 /* Ordered by urgency: aggregation over a host keeps the largest. */
 enum match_verdict {
 	MATCH_NOT_AFFECTED = 0,
@@ -44,9 +46,11 @@ struct match_result {
 	char *remediation; /* e.g. "upgrade to 18.12.422 or later", or NULL */
 };
 
+/* Results and the strings they point to (reason, remediation). */
 struct match_results {
 	struct match_result *v;
 	size_t n, cap;
+	struct rp_arena *arena; /* owns every reason and remediation */
 };
 
 struct matcher;
@@ -57,7 +61,9 @@ void matcher_free(struct matcher *m);
 
 /*
  * Adds an alias: names a and b (normalised: case, spaces and punctuation
- * do not matter) denote the same product.  Returns 0 or RP_ERR_NOMEM.
+ * do not matter) denote the same product.  May be called before or after
+ * advisories are added.  Returns 0, RP_ERR_NOMEM, or RP_ERR_ARG when a
+ * name has nothing to match on.
  */
 int matcher_add_alias(struct matcher *m, const char *a, const char *b);
 /*
@@ -70,7 +76,9 @@ int matcher_add_advisory(
 /*
  * Checks one host against every advisory added, appending results to out:
  * one per (advisory, matching software), and one "not affected" result per
- * advisory with no matching software.  Returns 0 or RP_ERR_NOMEM.
+ * advisory with no matching software.  Results borrow h, its software and
+ * the advisories.  A matcher checks one host at a time (it keeps scratch
+ * state): use one matcher per thread.  Returns 0 or RP_ERR_NOMEM.
  */
 int matcher_check_host(
     struct matcher *m, const struct inv_host *h, struct match_results *out);

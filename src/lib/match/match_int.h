@@ -1,0 +1,154 @@
+/*
+ * Internals of src/lib/match shared between its files: the string hash
+ * map behind the product index and the alias table, name keys, and the
+ * matcher's per-product record.  Nothing here is part of the public API.
+ */
+#ifndef RP_MATCH_INT_H
+#define RP_MATCH_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "match.h"
+#include "version/version.h"
+
+/* Longest normalised key kept; longer names are cut (still unique enough). */
+#define MATCH_KEY_MAX 256
+/* Products indexed by one matcher (the benchmark uses 10 000). */
+#define MATCH_PRODUCTS_MAX (4u * 1024 * 1024)
+/* Entries of one string map. */
+#define STRMAP_MAX (16u * 1024 * 1024)
+
+/* ---- strmap.c: string -> list of size_t ---- */
+
+struct strmap_entry {
+	struct strmap_entry *next;
+	uint64_t hash;
+	size_t *v;
+	size_t nv, capv;
+	char key[];
+};
+
+struct strmap {
+	struct strmap_entry **b;
+	size_t nb, n;
+};
+
+void strmap_init(struct strmap *m);
+void strmap_clear(struct strmap *m);
+/* The entry for key, or NULL. */
+struct strmap_entry *strmap_get(const struct strmap *m, const char *key);
+/*
+ * Appends val to key's list (creating the entry); a value equal to the
+ * last one in the list is not repeated.  Returns 0, RP_ERR_NOMEM or
+ * RP_ERR_LIMIT.
+ */
+int strmap_add(struct strmap *m, const char *key, size_t val);
+/* Calls fn for every entry (order unspecified). */
+void strmap_foreach(
+    struct strmap *m, void (*fn)(struct strmap_entry *, void *), void *arg);
+
+/* ---- normalize.c ---- */
+
+/*
+ * The identity key of a product or software name: words that are versions
+ * ("18.12.416", "v2.1") and a trailing platform designation ("for
+ * Windows", "(macOS)", "- Android") are dropped, the rest normalised.  The
+ * platform named, if any, goes to *os (may be NULL).  Returns the key's
+ * length (0: nothing left to match on).
+ */
+size_t match_name_key(
+    const char *name, char *out, size_t outlen, enum os_family *os);
+/* A vendor name normalised, legal-form words ("Inc", "GmbH") dropped. */
+size_t match_vendor_key(const char *vendor, char *out, size_t outlen);
+/*
+ * The key of a package URL without version, qualifiers and subpath:
+ * "purl:type/namespace/name", lower-cased and percent-decoded.  Writes the
+ * type alone to type (may be NULL).  Returns the length, 0 if not a purl.
+ */
+size_t match_purl_key(const char *purl, char *out, size_t outlen, char *type,
+    size_t typelen);
+/* "cpe:part:vendor:product" from a CPE 2.2 URI or 2.3 string; 0 if none. */
+size_t match_cpe_key(const char *cpe, char *out, size_t outlen);
+/* The OS family an OSV ecosystem implies ("Debian:12" -> LINUX). */
+enum os_family match_ecosystem_os(const char *ecosystem);
+
+/* ---- alias.c ---- */
+
+struct alias_table {
+	struct strmap names; /* normalised name -> group number */
+	char **canon; /* group -> canonical key (its first name) */
+	size_t ncanon, capcanon;
+};
+
+int alias_init(struct alias_table *t); /* with the built-in entries */
+void alias_free(struct alias_table *t);
+int alias_add(struct alias_table *t, const char *a, const char *b);
+/* The canonical key for a normalised key (key itself when no alias). */
+const char *alias_canon(const struct alias_table *t, const char *key);
+
+/* ---- match.c: the per-product record ---- */
+
+struct mstat {
+	uint32_t vuln;
+	uint8_t status; /* enum adv_status */
+};
+
+struct mrem {
+	uint32_t vuln, rem;
+};
+
+struct mprod {
+	size_t adv; /* index into matcher->advs */
+	const struct adv_product *p; /* as the statuses list it */
+	/* Effective fields: the product's own, else its relationship's
+	   component's. */
+	const char *vendor, *product, *version, *range, *purl, *cpe;
+	const char *platform; /* for people: "Microsoft Windows" */
+	enum os_family os;
+	enum version_scheme scheme; /* declared by the advisory, or UNKNOWN */
+	struct vers_range *vr; /* parsed range, or NULL */
+	const char *range_err; /* why range could not be parsed */
+	char *name_key, *vname_key; /* before aliasing */
+	char *purl_key, *cpe_key; /* or NULL */
+	char *vendor_key;
+	struct mstat *st;
+	size_t nst;
+	struct mrem *rem;
+	size_t nrem;
+};
+
+struct madv {
+	const struct advisory *a;
+	size_t first, n; /* its products in matcher->prods */
+	size_t stamp; /* last host that matched it */
+};
+
+struct matcher {
+	struct alias_table alias;
+	struct madv *advs;
+	size_t nadvs, capadvs;
+	struct mprod *prods;
+	size_t nprods, capprods;
+	struct strmap index; /* canonical key -> indices into prods */
+	int dirty; /* an alias came after products: rebuild index */
+	size_t stamp; /* hosts checked so far */
+	size_t *scratch; /* candidate list of one package */
+	size_t nscratch, capscratch;
+};
+
+/* ---- eval.c ---- */
+
+/*
+ * Decides the verdict of software sw on host h for the candidate products
+ * cand[0..n) of one advisory (identity already matched) and appends the
+ * result to out.  Returns 0 or RP_ERR_NOMEM.
+ */
+int match_eval(const struct matcher *m, const struct inv_host *h,
+    enum os_family hos, const struct inv_software *sw, const size_t *cand,
+    size_t n, struct match_results *out);
+/* Appends the "no installed software matches" result for advisory ai. */
+int match_eval_nomatch(const struct matcher *m, const struct inv_host *h,
+    size_t ai, struct match_results *out);
+
+#endif
