@@ -1,11 +1,425 @@
-/* rampart advisory (placeholder until the command lands). */
+/*
+ * rampart advisory validate|show: check advisories (CSAF 2.0 against the
+ * schema's structure and the mandatory tests, every format by reading it
+ * into the model) and print one for people.
+ */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "advisory/advisory.h"
+#include "json/rpjson.h"
+#include "util/diag.h"
+#include "util/err.h"
 
 #include "cmd.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: rampart advisory validate FILE...\n"
+	    "       rampart advisory show FILE\n"
+	    "\n"
+	    "validate  checks each advisory and prints every error and "
+	    "warning with\n"
+	    "          the file, the CSAF test number and the JSON pointer.  "
+	    "CSAF 2.0\n"
+	    "          documents are checked against the schema's structure "
+	    "and the\n"
+	    "          mandatory tests (section 6.1); OSV and native "
+	    "advisories by\n"
+	    "          reading them.  Exit 0 when all are valid, 1 when any "
+	    "has an\n"
+	    "          error, 2 on bad usage or a file that cannot be "
+	    "opened.\n"
+	    "show      prints one advisory: tracking data, vulnerabilities "
+	    "and scores,\n"
+	    "          products per status with versions, ranges and "
+	    "platforms,\n"
+	    "          remediations and indicators.  Exit 0, or 2 when it "
+	    "cannot be\n"
+	    "          read.\n");
+}
+
+static const char *
+format_name(enum adv_format f)
+{
+	switch (f) {
+	case ADV_FORMAT_CSAF:
+		return "CSAF 2.0";
+	case ADV_FORMAT_OSV:
+		return "OSV";
+	case ADV_FORMAT_NATIVE:
+		return "native";
+	case ADV_FORMAT_AUTO:
+		break;
+	}
+	return "unknown";
+}
+
+static void
+print_diags(FILE *f, const struct rp_diags *d, const char *file)
+{
+	size_t i;
+	char *s;
+
+	for (i = 0; i < d->n; i++) {
+		if ((s = rp_diag_format(&d->v[i], file)) == NULL)
+			continue;
+		fprintf(f, "%s\n", s);
+		free(s);
+	}
+	if (d->dropped > 0)
+		fprintf(f, "%s: %zu more not shown\n", file, d->dropped);
+}
+
+/* Whether d already holds an entry saying the same about the same place. */
+static int
+seen(const struct rp_diags *d, const struct rp_diag *e)
+{
+	size_t i;
+
+	for (i = 0; i < d->n && i < 2000; i++) {
+		if (d->v[i].level == e->level &&
+		    strcmp(d->v[i].msg, e->msg) == 0 &&
+		    (d->v[i].pointer == NULL) == (e->pointer == NULL) &&
+		    (e->pointer == NULL ||
+			strcmp(d->v[i].pointer, e->pointer) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* Adds the reader's findings that the validator did not already report. */
+static void
+merge_diags(struct rp_diags *into, const struct rp_diags *from)
+{
+	const struct rp_diag *e;
+	size_t i;
+
+	for (i = 0; i < from->n; i++) {
+		e = &from->v[i];
+		if (seen(into, e))
+			continue;
+		if (e->line > 0)
+			rp_diags_add_at(into, e->level, e->line, e->column,
+			    "%s", e->msg);
+		else
+			rp_diags_add(into, e->level, e->test, e->pointer, "%s",
+			    e->msg);
+	}
+}
+
+static int
+readable(const char *path)
+{
+	struct stat st;
+
+	if (strcmp(path, "-") == 0)
+		return 1;
+	if (stat(path, &st) != 0) {
+		fprintf(stderr, "rampart advisory: %s: %s\n", path,
+		    strerror(errno));
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "rampart advisory: %s: is a directory\n", path);
+		return 0;
+	}
+	return 1;
+}
+
+/* Returns 0 valid, EXIT_PROBLEM invalid, EXIT_USAGE unreadable. */
+static int
+validate_one(const char *path)
+{
+	struct rp_diags *d = NULL, *rd = NULL;
+	struct advisory *a = NULL;
+	enum adv_format fmt = ADV_FORMAT_AUTO;
+	json_t *root = NULL;
+	int rc = EXIT_USAGE;
+
+	if (!readable(path))
+		return EXIT_USAGE;
+	if ((d = rp_diags_new()) == NULL || (rd = rp_diags_new()) == NULL) {
+		fprintf(stderr, "rampart advisory: out of memory\n");
+		goto out;
+	}
+	if ((root = rpjson_load_file(path, RPJSON_MAX_INPUT, d)) != NULL) {
+		fmt = advisory_detect(root);
+		if (fmt == ADV_FORMAT_CSAF)
+			(void)csaf_validate(root, d);
+		(void)advisory_read_json(root, fmt, &a, rd);
+		merge_diags(d, rd);
+	}
+	print_diags(stdout, d, path);
+	rc = d->nerrors > 0 ? EXIT_PROBLEM : 0;
+	if (rc == 0)
+		printf("%s: valid %s advisory %s (%zu warning%s)\n", path,
+		    format_name(fmt), a && a->id ? a->id : "(no ID)",
+		    d->nwarnings, d->nwarnings == 1 ? "" : "s");
+	else
+		printf("%s: invalid: %zu error%s, %zu warning%s\n", path,
+		    d->nerrors, d->nerrors == 1 ? "" : "s", d->nwarnings,
+		    d->nwarnings == 1 ? "" : "s");
+out:
+	advisory_free(a);
+	json_decref(root);
+	rp_diags_free(d);
+	rp_diags_free(rd);
+	return rc;
+}
+
+static int
+cmd_validate(int argc, char **argv)
+{
+	int i, r, rc = 0;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		}
+	}
+	for (i = 1; i < argc; i++) {
+		r = validate_one(argv[i]);
+		if (r > rc)
+			rc = r;
+	}
+	return rc;
+}
+
+/* ---- show ---- */
+
+static void
+show_list(const char *label, char *const *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	printf("    %s: ", label);
+	for (i = 0; i < n; i++)
+		printf("%s%s", i ? ", " : "", v[i]);
+	printf("\n");
+}
+
+static void
+show_product(const struct advisory *a, const char *id)
+{
+	const struct adv_product *p = advisory_product(a, id);
+
+	if (p == NULL) {
+		printf("      %s\n", id);
+		return;
+	}
+	printf("      %-14s %s", p->id, p->name ? p->name : "");
+	if (p->version != NULL)
+		printf("  [version %s]", p->version);
+	if (p->range != NULL)
+		printf("  [range %s]", p->range);
+	if (p->platform != NULL)
+		printf("  [on %s]", p->platform);
+	if (p->purl != NULL)
+		printf("  [%s]", p->purl);
+	else if (p->cpe != NULL)
+		printf("  [%s]", p->cpe);
+	printf("\n");
+}
+
+/* Prints text on one line, cut at max characters. */
+static void
+print_oneline(const char *s, size_t max)
+{
+	size_t n = 0;
+	int space = 0;
+
+	for (; s != NULL && *s != '\0'; s++) {
+		if (*s == '\n' || *s == '\r' || *s == '\t' || *s == ' ') {
+			space = n > 0;
+			continue;
+		}
+		if (n >= max) {
+			printf("...");
+			return;
+		}
+		if (space)
+			putchar(' ');
+		space = 0;
+		putchar(*s);
+		n++;
+	}
+}
+
+static void
+show_vuln(const struct advisory *a, const struct adv_vuln *v, size_t vi)
+{
+	size_t i, k;
+
+	printf("\n  %s", v->cve ? v->cve : "(no CVE)");
+	if (v->title != NULL)
+		printf("  %s", v->title);
+	printf("\n");
+	show_list("also", v->ids, v->nids);
+	if (v->cwe_id != NULL)
+		printf("    weakness: %s %s\n", v->cwe_id,
+		    v->cwe_name ? v->cwe_name : "");
+	for (i = 0; i < v->nscores; i++)
+		printf("    score: CVSS %s %.1f %s %s\n",
+		    v->scores[i].cvss_version ? v->scores[i].cvss_version : "?",
+		    v->scores[i].base_score,
+		    v->scores[i].base_severity ? v->scores[i].base_severity : "",
+		    v->scores[i].vector ? v->scores[i].vector : "");
+	for (i = 0; i < v->nnotes; i++) {
+		printf("    note (%s): ",
+		    v->notes[i].category ? v->notes[i].category : "?");
+		print_oneline(v->notes[i].text, 160);
+		printf("\n");
+	}
+	for (i = 0; i < ADV_STATUS_COUNT; i++) {
+		if (v->nstatus[i] == 0)
+			continue;
+		printf("    %s:\n", adv_status_name((enum adv_status)i));
+		for (k = 0; k < v->nstatus[i]; k++)
+			show_product(a, v->status[i][k]);
+	}
+	for (i = 0; i < v->nremediations; i++) {
+		const struct adv_remediation *r = &v->remediations[i];
+
+		printf("    remediation %s: ", adv_rem_category_name(r->category));
+		print_oneline(r->details, 300);
+		printf("\n");
+		if (r->url != NULL)
+			printf("      see %s\n", r->url);
+		if (r->nproduct_ids > 0) {
+			printf("      for ");
+			for (k = 0; k < r->nproduct_ids; k++)
+				printf("%s%s", k ? ", " : "", r->product_ids[k]);
+			printf("\n");
+		}
+	}
+	for (i = 0; i < v->nthreats; i++) {
+		printf("    threat %s: ",
+		    v->threats[i].category ? v->threats[i].category : "?");
+		print_oneline(v->threats[i].details, 300);
+		printf("\n");
+	}
+	(void)vi;
+}
+
+static void
+show(const struct advisory *a)
+{
+	size_t i;
+
+	printf("%s: %s\n", a->id ? a->id : "(no ID)",
+	    a->title ? a->title : "(no title)");
+	printf("  format:     %s", format_name(a->format));
+	if (a->category != NULL)
+		printf(" (%s)", a->category);
+	if (a->status != NULL)
+		printf(", status %s", a->status);
+	if (a->version != NULL)
+		printf(", version %s", a->version);
+	printf("\n");
+	if (a->publisher != NULL)
+		printf("  publisher:  %s\n", a->publisher);
+	if (a->initial_release != NULL || a->current_release != NULL)
+		printf("  released:   %s (current %s)\n",
+		    a->initial_release ? a->initial_release : "?",
+		    a->current_release ? a->current_release : "?");
+	if (a->severity != NULL)
+		printf("  severity:   %s\n", a->severity);
+	for (i = 0; i < a->nnotes; i++) {
+		if (a->notes[i].category == NULL ||
+		    (strcmp(a->notes[i].category, "summary") != 0 &&
+			strcmp(a->notes[i].category, "description") != 0))
+			continue;
+		printf("  %s: ", a->notes[i].category);
+		print_oneline(a->notes[i].text, 300);
+		printf("\n");
+	}
+	for (i = 0; i < a->nreferences; i++)
+		printf("  reference:  %s\n", a->references[i]);
+	printf("\nvulnerabilities (%zu), products per status:\n", a->nvulns);
+	for (i = 0; i < a->nvulns; i++)
+		show_vuln(a, &a->vulns[i], i);
+	if (a->niocs > 0)
+		printf("\nindicators (%zu):\n", a->niocs);
+	for (i = 0; i < a->niocs; i++) {
+		printf("  %-8s %s", adv_ioc_type_name(a->iocs[i].type),
+		    a->iocs[i].type == ADV_IOC_YARA ? "(rule)" :
+						       a->iocs[i].value);
+		if (a->iocs[i].comment != NULL)
+			printf("  (%s)", a->iocs[i].comment);
+		printf("\n");
+	}
+}
+
+static int
+cmd_show(int argc, char **argv)
+{
+	struct rp_diags *d = NULL;
+	struct advisory *a = NULL;
+	int rc = EXIT_USAGE;
+
+	if (argc == 2 &&
+	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc != 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!readable(argv[1]))
+		return EXIT_USAGE;
+	if ((d = rp_diags_new()) == NULL) {
+		fprintf(stderr, "rampart advisory: out of memory\n");
+		goto out;
+	}
+	if (advisory_read_file(argv[1], ADV_FORMAT_AUTO, &a, d) != 0) {
+		print_diags(stderr, d, argv[1]);
+		fprintf(stderr, "rampart advisory: %s: cannot be read\n",
+		    argv[1]);
+		goto out;
+	}
+	show(a);
+	if (d->nwarnings > 0)
+		printf("\n(%zu reader warning%s: 'rampart advisory validate' "
+		       "shows them)\n",
+		    d->nwarnings, d->nwarnings == 1 ? "" : "s");
+	rc = 0;
+out:
+	advisory_free(a);
+	rp_diags_free(d);
+	return rc;
+}
 
 int
 cmd_advisory(int argc, char **argv)
 {
-	fprintf(stderr, "rampart advisory: not built yet\n");
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "validate") == 0)
+		return cmd_validate(argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return cmd_show(argc - 1, argv + 1);
+	fprintf(stderr, "rampart advisory: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
 	return EXIT_USAGE;
 }

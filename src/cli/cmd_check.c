@@ -1,11 +1,503 @@
-/* rampart check (placeholder until the command lands). */
+/*
+ * rampart check: reads advisories and inventories, matches every host
+ * against every advisory offline, and prints one verdict per host and
+ * advisory (and per matching package) with the reason and the remediation,
+ * as a table for people or as JSON for scripts (docs/cli.md documents
+ * the shape).
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "advisory/advisory.h"
+#include "inventory/inventory.h"
+#include "match/match.h"
+#include "util/diag.h"
+#include "util/err.h"
 
 #include "cmd.h"
+
+#define FILES_MAX 4096
+#define COL_MAX 28
+
+struct opts {
+	const char *adv[FILES_MAX], *inv[FILES_MAX], *alias[FILES_MAX];
+	size_t nadv, ninv, nalias;
+	int json, verbose;
+};
+
+struct run {
+	struct advisory *advs[FILES_MAX];
+	struct inv_set *hosts;
+	struct matcher *m;
+	struct match_results *res; /* one per host */
+	size_t nres;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: rampart check --advisory FILE... --inventory FILE...\n"
+	    "                     [--alias NAME=NAME]... [--json] "
+	    "[--verbose]\n"
+	    "\n"
+	    "Matches the software of every host in the inventories (CycloneDX "
+	    "1.5 or\n"
+	    "native JSON) against the advisories (CSAF 2.0, OSV or native) "
+	    "and prints\n"
+	    "a verdict per host and advisory: affected, under investigation, "
+	    "unknown,\n"
+	    "fixed or not affected, with the reason (advisory, product ID, "
+	    "rule) and\n"
+	    "the remediation that applies.  No server is needed.\n"
+	    "\n"
+	    "  -a, --advisory FILE...   advisories; each option takes the "
+	    "files after it\n"
+	    "  -i, --inventory FILE...  inventories, one or more hosts each\n"
+	    "      --alias A=B          product names A and B denote the "
+	    "same product\n"
+	    "  -j, --json               JSON for scripts (see docs/cli.md)\n"
+	    "  -v, --verbose            also print reader warnings\n"
+	    "  -h, --help               this help\n"
+	    "\n"
+	    "Exit status: 0 no host is affected, 1 some host is affected, 2 "
+	    "bad usage\n"
+	    "or an input that could not be read (the error names the file "
+	    "and the\n"
+	    "JSON pointer).\n");
+}
+
+static int
+add_file(const char **v, size_t *n, const char *s)
+{
+	if (*n >= FILES_MAX) {
+		fprintf(stderr, "rampart check: more than %d files\n",
+		    FILES_MAX);
+		return -1;
+	}
+	v[(*n)++] = s;
+	return 0;
+}
+
+/* Returns 0, 1 for --help, or -1 on bad usage (already reported). */
+static int
+parse(int argc, char **argv, struct opts *o)
+{
+	const char **list = NULL;
+	size_t *nlist = NULL;
+	const char *a;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+			return 1;
+		if (strcmp(a, "-j") == 0 || strcmp(a, "--json") == 0) {
+			o->json = 1;
+			list = NULL;
+		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+			o->verbose = 1;
+			list = NULL;
+		} else if (strcmp(a, "-a") == 0 || strcmp(a, "--advisory") == 0) {
+			list = o->adv;
+			nlist = &o->nadv;
+		} else if (strcmp(a, "-i") == 0 ||
+		    strcmp(a, "--inventory") == 0) {
+			list = o->inv;
+			nlist = &o->ninv;
+		} else if (strncmp(a, "--advisory=", 11) == 0) {
+			if (add_file(o->adv, &o->nadv, a + 11) != 0)
+				return -1;
+		} else if (strncmp(a, "--inventory=", 12) == 0) {
+			if (add_file(o->inv, &o->ninv, a + 12) != 0)
+				return -1;
+		} else if (strcmp(a, "--alias") == 0 ||
+		    strncmp(a, "--alias=", 8) == 0) {
+			if (a[7] == '=')
+				a += 8;
+			else if (++i < argc)
+				a = argv[i];
+			else {
+				fprintf(stderr, "rampart check: --alias needs "
+						"NAME=NAME\n");
+				return -1;
+			}
+			if (strchr(a, '=') == NULL || a[0] == '=') {
+				fprintf(stderr, "rampart check: --alias %s: "
+						"expected NAME=NAME\n",
+				    a);
+				return -1;
+			}
+			if (add_file(o->alias, &o->nalias, a) != 0)
+				return -1;
+			list = NULL;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			fprintf(stderr, "rampart check: unknown option %s\n", a);
+			return -1;
+		} else if (list == NULL) {
+			fprintf(stderr, "rampart check: %s: say whether it is "
+					"an --advisory or an --inventory\n",
+			    a);
+			return -1;
+		} else if (add_file(list, nlist, a) != 0)
+			return -1;
+	}
+	if (o->nadv == 0 || o->ninv == 0) {
+		fprintf(stderr, "rampart check: need at least one --advisory "
+				"and one --inventory\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+print_diags(const struct rp_diags *d, const char *file, int warnings)
+{
+	size_t i;
+	char *s;
+
+	for (i = 0; i < d->n; i++) {
+		if (d->v[i].level == RP_DIAG_WARNING && !warnings)
+			continue;
+		if ((s = rp_diag_format(&d->v[i], file)) == NULL)
+			continue;
+		fprintf(stderr, "%s\n", s);
+		free(s);
+	}
+	if (!warnings && d->nwarnings > 0 && d->nerrors == 0)
+		fprintf(stderr,
+		    "%s: %zu warning%s (--verbose shows them)\n", file,
+		    d->nwarnings, d->nwarnings == 1 ? "" : "s");
+}
+
+static int
+load(const struct opts *o, struct run *run)
+{
+	struct rp_diags *d;
+	size_t i;
+	int r, rc = EXIT_USAGE;
+
+	if ((d = rp_diags_new()) == NULL)
+		return EXIT_USAGE;
+	for (i = 0; i < o->nadv; i++) {
+		rp_diags_clear(d);
+		r = advisory_read_file(o->adv[i], ADV_FORMAT_AUTO,
+		    &run->advs[i], d);
+		print_diags(d, o->adv[i], o->verbose || r != 0);
+		if (r != 0) {
+			fprintf(stderr, "rampart check: advisory %s cannot be "
+					"read: %s\n",
+			    o->adv[i], rp_strerror(r));
+			goto out;
+		}
+	}
+	if ((run->hosts = inv_set_new()) == NULL)
+		goto out;
+	for (i = 0; i < o->ninv; i++) {
+		rp_diags_clear(d);
+		r = inventory_read_file(o->inv[i], run->hosts, d);
+		print_diags(d, o->inv[i], o->verbose || r != 0);
+		if (r != 0) {
+			fprintf(stderr, "rampart check: inventory %s cannot "
+					"be read: %s\n",
+			    o->inv[i], rp_strerror(r));
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	rp_diags_free(d);
+	return rc;
+}
+
+static int
+match_all(const struct opts *o, struct run *run)
+{
+	char buf[1024], *eq;
+	size_t i;
+	int r;
+
+	if ((run->m = matcher_new()) == NULL)
+		return RP_ERR_NOMEM;
+	for (i = 0; i < o->nalias; i++) {
+		snprintf(buf, sizeof(buf), "%s", o->alias[i]);
+		eq = strchr(buf, '=');
+		*eq = '\0';
+		if ((r = matcher_add_alias(run->m, buf, eq + 1)) != 0) {
+			fprintf(stderr, "rampart check: --alias %s: %s\n",
+			    o->alias[i], rp_strerror(r));
+			return r;
+		}
+	}
+	for (i = 0; i < o->nadv; i++) {
+		struct rp_diags *d = rp_diags_new();
+
+		r = matcher_add_advisory(run->m, run->advs[i], d);
+		if (d != NULL)
+			print_diags(d, o->adv[i], o->verbose);
+		rp_diags_free(d);
+		if (r != 0)
+			return r;
+	}
+	if (run->hosts->n > 0 &&
+	    (run->res = calloc(run->hosts->n, sizeof(*run->res))) == NULL)
+		return RP_ERR_NOMEM;
+	for (i = 0; i < run->hosts->n; i++) {
+		match_results_init(&run->res[i]);
+		run->nres++;
+		if ((r = matcher_check_host(run->m, run->hosts->hosts[i],
+			 &run->res[i])) != 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Machine words for verdicts, stable across releases. */
+static const char *
+verdict_token(enum match_verdict v)
+{
+	switch (v) {
+	case MATCH_NOT_AFFECTED:
+		return "not_affected";
+	case MATCH_FIXED:
+		return "fixed";
+	case MATCH_UNKNOWN:
+		return "unknown";
+	case MATCH_UNDER_INVESTIGATION:
+		return "under_investigation";
+	case MATCH_AFFECTED:
+		return "affected";
+	}
+	return "unknown";
+}
+
+static enum match_verdict
+host_verdict(const struct match_results *r)
+{
+	enum match_verdict v = MATCH_NOT_AFFECTED;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->v[i].verdict > v)
+			v = r->v[i].verdict;
+	}
+	return v;
+}
+
+static json_t *
+jstr(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+static json_t *
+result_json(const struct match_result *r)
+{
+	json_t *o, *sw = json_null();
+
+	if (r->sw != NULL)
+		sw = json_pack("{s:o, s:o, s:o, s:s}", "name",
+		    jstr(r->sw->name), "version", jstr(r->sw->version),
+		    "vendor", jstr(r->sw->vendor), "source",
+		    inv_source_name(r->sw->source));
+	o = json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "advisory",
+	    jstr(r->adv->id), "verdict", verdict_token(r->verdict), "software",
+	    sw, "product_id", jstr(r->product ? r->product->id : NULL),
+	    "product_name", jstr(r->product ? r->product->name : NULL),
+	    "vulnerability",
+	    jstr(r->vuln ? (r->vuln->cve ? r->vuln->cve :
+					   (r->vuln->nids ? r->vuln->ids[0] :
+							    NULL)) :
+			   NULL),
+	    "reason", jstr(r->reason), "remediation", jstr(r->remediation));
+	return o;
+}
+
+static int
+print_json(const struct opts *o, const struct run *run)
+{
+	json_t *root, *advs, *hosts, *hj, *res, *sum;
+	size_t counts[MATCH_AFFECTED + 1] = {0};
+	const struct inv_host *h;
+	enum match_verdict v;
+	size_t i, k;
+	int r;
+
+	root = json_object();
+	advs = json_array();
+	hosts = json_array();
+	for (i = 0; i < o->nadv; i++)
+		json_array_append_new(advs,
+		    json_pack("{s:o, s:o, s:s}", "id", jstr(run->advs[i]->id),
+			"title", jstr(run->advs[i]->title), "file",
+			o->adv[i]));
+	for (i = 0; i < run->hosts->n; i++) {
+		h = run->hosts->hosts[i];
+		v = host_verdict(&run->res[i]);
+		counts[v]++;
+		res = json_array();
+		for (k = 0; k < run->res[i].n; k++)
+			json_array_append_new(res,
+			    result_json(&run->res[i].v[k]));
+		hj = json_pack("{s:o, s:o, s:o, s:o, s:o, s:s, s:o}", "name",
+		    jstr(h->name), "id", jstr(h->id), "customer",
+		    jstr(h->customer), "os", jstr(h->os), "os_version",
+		    jstr(h->os_version), "verdict", verdict_token(v),
+		    "results", res);
+		json_array_append_new(hosts, hj);
+	}
+	sum = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "hosts",
+	    (json_int_t)run->hosts->n, "affected",
+	    (json_int_t)counts[MATCH_AFFECTED], "under_investigation",
+	    (json_int_t)counts[MATCH_UNDER_INVESTIGATION], "unknown",
+	    (json_int_t)counts[MATCH_UNKNOWN], "fixed",
+	    (json_int_t)counts[MATCH_FIXED], "not_affected",
+	    (json_int_t)counts[MATCH_NOT_AFFECTED]);
+	json_object_set_new(root, "rampart_check", json_integer(1));
+	json_object_set_new(root, "advisories", advs);
+	json_object_set_new(root, "summary", sum);
+	json_object_set_new(root, "hosts", hosts);
+	r = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	printf("\n");
+	json_decref(root);
+	return r == 0 ? 0 : RP_ERR_IO;
+}
+
+static int
+width(const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 1;
+
+	return n > COL_MAX ? COL_MAX : (int)n;
+}
+
+static void
+col(const char *s, int w)
+{
+	printf("%-*.*s  ", w, w, s != NULL ? s : "-");
+}
+
+static void
+print_table(const struct run *run)
+{
+	size_t counts[MATCH_AFFECTED + 1] = {0};
+	int w[6] = {4, 2, 8, 7, 12, 8};
+	const struct match_result *r;
+	const struct inv_host *h;
+	size_t i, k;
+	int x;
+
+	for (i = 0; i < run->hosts->n; i++) {
+		for (k = 0; k < run->res[i].n; k++) {
+			r = &run->res[i].v[k];
+			h = r->host;
+			if ((x = width(h->name)) > w[0])
+				w[0] = x;
+			if ((x = width(h->os)) > w[1])
+				w[1] = x;
+			if (r->sw != NULL && (x = width(r->sw->name)) > w[2])
+				w[2] = x;
+			if (r->sw != NULL && (x = width(r->sw->version)) > w[3])
+				w[3] = x;
+			if ((x = width(r->adv->id)) > w[5])
+				w[5] = x;
+		}
+	}
+	col("HOST", w[0]);
+	col("OS", w[1]);
+	col("SOFTWARE", w[2]);
+	col("VERSION", w[3]);
+	col("VERDICT", w[4]);
+	printf("%s\n", "ADVISORY");
+	for (i = 0; i < run->hosts->n; i++) {
+		counts[host_verdict(&run->res[i])]++;
+		for (k = 0; k < run->res[i].n; k++) {
+			r = &run->res[i].v[k];
+			printf("\n");
+			col(r->host->name, w[0]);
+			col(r->host->os, w[1]);
+			col(r->sw ? r->sw->name : NULL, w[2]);
+			col(r->sw ? r->sw->version : NULL, w[3]);
+			col(r->verdict == MATCH_AFFECTED ?
+				"AFFECTED" :
+				match_verdict_name(r->verdict),
+			    w[4]);
+			printf("%s\n", r->adv->id ? r->adv->id : "-");
+			printf("    reason:      %s\n", r->reason);
+			printf("    remediation: %s\n",
+			    r->remediation ? r->remediation : "none needed");
+		}
+	}
+	printf("\n%zu host%s: %zu affected, %zu under investigation, %zu "
+	       "unknown, %zu fixed, %zu not affected\n",
+	    run->hosts->n, run->hosts->n == 1 ? "" : "s",
+	    counts[MATCH_AFFECTED], counts[MATCH_UNDER_INVESTIGATION],
+	    counts[MATCH_UNKNOWN], counts[MATCH_FIXED],
+	    counts[MATCH_NOT_AFFECTED]);
+}
+
+static void
+run_free(struct run *run, size_t nadv)
+{
+	size_t i;
+
+	for (i = 0; i < run->nres; i++)
+		match_results_free(&run->res[i]);
+	free(run->res);
+	matcher_free(run->m);
+	inv_set_free(run->hosts);
+	for (i = 0; i < nadv; i++)
+		advisory_free(run->advs[i]);
+}
 
 int
 cmd_check(int argc, char **argv)
 {
-	fprintf(stderr, "rampart check: not built yet\n");
-	return EXIT_USAGE;
+	struct opts *o = NULL;
+	struct run *run = NULL;
+	size_t i;
+	int r, rc = EXIT_USAGE;
+
+	if ((o = calloc(1, sizeof(*o))) == NULL ||
+	    (run = calloc(1, sizeof(*run))) == NULL) {
+		fprintf(stderr, "rampart check: out of memory\n");
+		goto out;
+	}
+	if ((r = parse(argc, argv, o)) != 0) {
+		if (r > 0) {
+			usage(stdout);
+			rc = 0;
+		} else
+			fprintf(stderr, "(rampart check --help for usage)\n");
+		goto out;
+	}
+	if ((rc = load(o, run)) != 0)
+		goto out;
+	rc = EXIT_USAGE;
+	if ((r = match_all(o, run)) != 0) {
+		fprintf(stderr, "rampart check: matching failed: %s\n",
+		    rp_strerror(r));
+		goto out;
+	}
+	if (o->json) {
+		if (print_json(o, run) != 0) {
+			fprintf(stderr, "rampart check: cannot write output\n");
+			goto out;
+		}
+	} else
+		print_table(run);
+	rc = 0;
+	for (i = 0; i < run->nres; i++) {
+		if (host_verdict(&run->res[i]) == MATCH_AFFECTED)
+			rc = EXIT_PROBLEM;
+	}
+out:
+	if (run != NULL)
+		run_free(run, o != NULL ? o->nadv : 0);
+	free(run);
+	free(o);
+	return rc;
 }

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Every command answers --help with its usage on stdout and exit 0; bad
+# usage exits 2.
+. "$(dirname "$0")/lib.sh"
+
+for cmd in "" "advisory" "advisory validate" "advisory show" "check"; do
+	# shellcheck disable=SC2086
+	expect_exit 0 "rampart $cmd --help" -- "$RAMPART_BIN" $cmd --help
+	expect_grep "$TMP/out" "usage: rampart" "rampart $cmd --help"
+done
+expect_exit 2 "rampart with no command" -- "$RAMPART_BIN"
+expect_exit 2 "rampart nonsense" -- "$RAMPART_BIN" nonsense
+expect_exit 2 "rampart advisory nonsense" -- "$RAMPART_BIN" advisory nonsense
+expect_exit 2 "rampart advisory validate (no file)" -- \
+    "$RAMPART_BIN" advisory validate
+expect_exit 2 "rampart advisory show (no file)" -- "$RAMPART_BIN" advisory show
+expect_exit 2 "rampart check (no files)" -- "$RAMPART_BIN" check
+expect_exit 2 "rampart check without inventory" -- \
+    "$RAMPART_BIN" check --advisory "$D3CX/3cx-csaf.json"
+expect_exit 2 "rampart check --bogus" -- "$RAMPART_BIN" check --bogus
+expect_exit 2 "rampart check --alias without =" -- "$RAMPART_BIN" check \
+    --alias foo --advisory "$D3CX/3cx-csaf.json" \
+    --inventory "$D3CX/pbx-01.inventory.json"
+finish
