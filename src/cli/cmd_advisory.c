@@ -105,11 +105,11 @@ merge_diags(struct rp_diags *into, const struct rp_diags *from)
 		if (seen(into, e))
 			continue;
 		if (e->line > 0)
-			rp_diags_add_at(into, e->level, e->line, e->column,
-			    "%s", e->msg);
+			rp_diags_add_at(
+			    into, e->level, e->line, e->column, "%s", e->msg);
 		else
-			rp_diags_add(into, e->level, e->test, e->pointer, "%s",
-			    e->msg);
+			rp_diags_add(
+			    into, e->level, e->test, e->pointer, "%s", e->msg);
 	}
 }
 
@@ -183,7 +183,8 @@ cmd_validate(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
 			return 0;
 		}
@@ -275,7 +276,8 @@ show_vuln(const struct advisory *a, const struct adv_vuln *v, size_t vi)
 		printf("    score: CVSS %s %.1f %s %s\n",
 		    v->scores[i].cvss_version ? v->scores[i].cvss_version : "?",
 		    v->scores[i].base_score,
-		    v->scores[i].base_severity ? v->scores[i].base_severity : "",
+		    v->scores[i].base_severity ? v->scores[i].base_severity
+					       : "",
 		    v->scores[i].vector ? v->scores[i].vector : "");
 	for (i = 0; i < v->nnotes; i++) {
 		printf("    note (%s): ",
@@ -293,7 +295,8 @@ show_vuln(const struct advisory *a, const struct adv_vuln *v, size_t vi)
 	for (i = 0; i < v->nremediations; i++) {
 		const struct adv_remediation *r = &v->remediations[i];
 
-		printf("    remediation %s: ", adv_rem_category_name(r->category));
+		printf(
+		    "    remediation %s: ", adv_rem_category_name(r->category));
 		print_oneline(r->details, 300);
 		printf("\n");
 		if (r->url != NULL)
@@ -301,7 +304,8 @@ show_vuln(const struct advisory *a, const struct adv_vuln *v, size_t vi)
 		if (r->nproduct_ids > 0) {
 			printf("      for ");
 			for (k = 0; k < r->nproduct_ids; k++)
-				printf("%s%s", k ? ", " : "", r->product_ids[k]);
+				printf(
+				    "%s%s", k ? ", " : "", r->product_ids[k]);
 			printf("\n");
 		}
 	}
@@ -355,8 +359,8 @@ show(const struct advisory *a)
 		printf("\nindicators (%zu):\n", a->niocs);
 	for (i = 0; i < a->niocs; i++) {
 		printf("  %-8s %s", adv_ioc_type_name(a->iocs[i].type),
-		    a->iocs[i].type == ADV_IOC_YARA ? "(rule)" :
-						       a->iocs[i].value);
+		    a->iocs[i].type == ADV_IOC_YARA ? "(rule)"
+						    : a->iocs[i].value);
 		if (a->iocs[i].comment != NULL)
 			printf("  (%s)", a->iocs[i].comment);
 		printf("\n");
@@ -387,8 +391,8 @@ cmd_show(int argc, char **argv)
 	}
 	if (advisory_read_file(argv[1], ADV_FORMAT_AUTO, &a, d) != 0) {
 		print_diags(stderr, d, argv[1]);
-		fprintf(stderr, "rampart advisory: %s: cannot be read\n",
-		    argv[1]);
+		fprintf(
+		    stderr, "rampart advisory: %s: cannot be read\n", argv[1]);
 		goto out;
 	}
 	show(a);

@@ -74,8 +74,8 @@ static int
 add_file(const char **v, size_t *n, const char *s)
 {
 	if (*n >= FILES_MAX) {
-		fprintf(stderr, "rampart check: more than %d files\n",
-		    FILES_MAX);
+		fprintf(
+		    stderr, "rampart check: more than %d files\n", FILES_MAX);
 		return -1;
 	}
 	v[(*n)++] = s;
@@ -98,10 +98,12 @@ parse(int argc, char **argv, struct opts *o)
 		if (strcmp(a, "-j") == 0 || strcmp(a, "--json") == 0) {
 			o->json = 1;
 			list = NULL;
-		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+		} else if (strcmp(a, "-v") == 0 ||
+		    strcmp(a, "--verbose") == 0) {
 			o->verbose = 1;
 			list = NULL;
-		} else if (strcmp(a, "-a") == 0 || strcmp(a, "--advisory") == 0) {
+		} else if (strcmp(a, "-a") == 0 ||
+		    strcmp(a, "--advisory") == 0) {
 			list = o->adv;
 			nlist = &o->nadv;
 		} else if (strcmp(a, "-i") == 0 ||
@@ -121,13 +123,15 @@ parse(int argc, char **argv, struct opts *o)
 			else if (++i < argc)
 				a = argv[i];
 			else {
-				fprintf(stderr, "rampart check: --alias needs "
-						"NAME=NAME\n");
+				fprintf(stderr,
+				    "rampart check: --alias needs "
+				    "NAME=NAME\n");
 				return -1;
 			}
 			if (strchr(a, '=') == NULL || a[0] == '=') {
-				fprintf(stderr, "rampart check: --alias %s: "
-						"expected NAME=NAME\n",
+				fprintf(stderr,
+				    "rampart check: --alias %s: "
+				    "expected NAME=NAME\n",
 				    a);
 				return -1;
 			}
@@ -135,19 +139,22 @@ parse(int argc, char **argv, struct opts *o)
 				return -1;
 			list = NULL;
 		} else if (a[0] == '-' && a[1] != '\0') {
-			fprintf(stderr, "rampart check: unknown option %s\n", a);
+			fprintf(
+			    stderr, "rampart check: unknown option %s\n", a);
 			return -1;
 		} else if (list == NULL) {
-			fprintf(stderr, "rampart check: %s: say whether it is "
-					"an --advisory or an --inventory\n",
+			fprintf(stderr,
+			    "rampart check: %s: say whether it is "
+			    "an --advisory or an --inventory\n",
 			    a);
 			return -1;
 		} else if (add_file(list, nlist, a) != 0)
 			return -1;
 	}
 	if (o->nadv == 0 || o->ninv == 0) {
-		fprintf(stderr, "rampart check: need at least one --advisory "
-				"and one --inventory\n");
+		fprintf(stderr,
+		    "rampart check: need at least one --advisory "
+		    "and one --inventory\n");
 		return -1;
 	}
 	return 0;
@@ -168,9 +175,8 @@ print_diags(const struct rp_diags *d, const char *file, int warnings)
 		free(s);
 	}
 	if (!warnings && d->nwarnings > 0 && d->nerrors == 0)
-		fprintf(stderr,
-		    "%s: %zu warning%s (--verbose shows them)\n", file,
-		    d->nwarnings, d->nwarnings == 1 ? "" : "s");
+		fprintf(stderr, "%s: %zu warning%s (--verbose shows them)\n",
+		    file, d->nwarnings, d->nwarnings == 1 ? "" : "s");
 }
 
 static int
@@ -184,12 +190,13 @@ load(const struct opts *o, struct run *run)
 		return EXIT_USAGE;
 	for (i = 0; i < o->nadv; i++) {
 		rp_diags_clear(d);
-		r = advisory_read_file(o->adv[i], ADV_FORMAT_AUTO,
-		    &run->advs[i], d);
+		r = advisory_read_file(
+		    o->adv[i], ADV_FORMAT_AUTO, &run->advs[i], d);
 		print_diags(d, o->adv[i], o->verbose || r != 0);
 		if (r != 0) {
-			fprintf(stderr, "rampart check: advisory %s cannot be "
-					"read: %s\n",
+			fprintf(stderr,
+			    "rampart check: advisory %s cannot be "
+			    "read: %s\n",
 			    o->adv[i], rp_strerror(r));
 			goto out;
 		}
@@ -201,8 +208,9 @@ load(const struct opts *o, struct run *run)
 		r = inventory_read_file(o->inv[i], run->hosts, d);
 		print_diags(d, o->inv[i], o->verbose || r != 0);
 		if (r != 0) {
-			fprintf(stderr, "rampart check: inventory %s cannot "
-					"be read: %s\n",
+			fprintf(stderr,
+			    "rampart check: inventory %s cannot "
+			    "be read: %s\n",
 			    o->inv[i], rp_strerror(r));
 			goto out;
 		}
@@ -248,8 +256,8 @@ match_all(const struct opts *o, struct run *run)
 	for (i = 0; i < run->hosts->n; i++) {
 		match_results_init(&run->res[i]);
 		run->nres++;
-		if ((r = matcher_check_host(run->m, run->hosts->hosts[i],
-			 &run->res[i])) != 0)
+		if ((r = matcher_check_host(
+			 run->m, run->hosts->hosts[i], &run->res[i])) != 0)
 			return r;
 	}
 	return 0;
@@ -308,10 +316,10 @@ result_json(const struct match_result *r)
 	    sw, "product_id", jstr(r->product ? r->product->id : NULL),
 	    "product_name", jstr(r->product ? r->product->name : NULL),
 	    "vulnerability",
-	    jstr(r->vuln ? (r->vuln->cve ? r->vuln->cve :
-					   (r->vuln->nids ? r->vuln->ids[0] :
-							    NULL)) :
-			   NULL),
+	    jstr(r->vuln
+		    ? (r->vuln->cve ? r->vuln->cve
+				    : (r->vuln->nids ? r->vuln->ids[0] : NULL))
+		    : NULL),
 	    "reason", jstr(r->reason), "remediation", jstr(r->remediation));
 	return o;
 }
@@ -332,21 +340,20 @@ print_json(const struct opts *o, const struct run *run)
 	for (i = 0; i < o->nadv; i++)
 		json_array_append_new(advs,
 		    json_pack("{s:o, s:o, s:s}", "id", jstr(run->advs[i]->id),
-			"title", jstr(run->advs[i]->title), "file",
-			o->adv[i]));
+			"title", jstr(run->advs[i]->title), "file", o->adv[i]));
 	for (i = 0; i < run->hosts->n; i++) {
 		h = run->hosts->hosts[i];
 		v = host_verdict(&run->res[i]);
 		counts[v]++;
 		res = json_array();
 		for (k = 0; k < run->res[i].n; k++)
-			json_array_append_new(res,
-			    result_json(&run->res[i].v[k]));
+			json_array_append_new(
+			    res, result_json(&run->res[i].v[k]));
 		hj = json_pack("{s:o, s:o, s:o, s:o, s:o, s:s, s:o}", "name",
 		    jstr(h->name), "id", jstr(h->id), "customer",
 		    jstr(h->customer), "os", jstr(h->os), "os_version",
-		    jstr(h->os_version), "verdict", verdict_token(v),
-		    "results", res);
+		    jstr(h->os_version), "verdict", verdict_token(v), "results",
+		    res);
 		json_array_append_new(hosts, hj);
 	}
 	sum = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "hosts",
@@ -421,9 +428,9 @@ print_table(const struct run *run)
 			col(r->host->os, w[1]);
 			col(r->sw ? r->sw->name : NULL, w[2]);
 			col(r->sw ? r->sw->version : NULL, w[3]);
-			col(r->verdict == MATCH_AFFECTED ?
-				"AFFECTED" :
-				match_verdict_name(r->verdict),
+			col(r->verdict == MATCH_AFFECTED
+				? "AFFECTED"
+				: match_verdict_name(r->verdict),
 			    w[4]);
 			printf("%s\n", r->adv->id ? r->adv->id : "-");
 			printf("    reason:      %s\n", r->reason);

@@ -21,14 +21,11 @@ static const char *const builtin[] = {
     /* The Electron softphone: Windows program and macOS bundle names. */
     "3CX Desktop App", "3CXDesktopApp", "3CX Desktop Application", NULL,
     /* Browsers as vendors name them and as Linux packages name them. */
-    "Google Chrome", "google-chrome-stable", NULL,
-    "Microsoft Edge", "microsoft-edge-stable", NULL,
-    "Mozilla Firefox", "firefox", NULL,
-    "Mozilla Firefox ESR", "firefox-esr", NULL,
-    "Mozilla Thunderbird", "thunderbird", NULL,
-    "Zoom", "Zoom Workplace", "zoom.us", NULL,
-    "Microsoft Teams", "Teams", "teams-for-linux", NULL,
-    NULL};
+    "Google Chrome", "google-chrome-stable", NULL, "Microsoft Edge",
+    "microsoft-edge-stable", NULL, "Mozilla Firefox", "firefox", NULL,
+    "Mozilla Firefox ESR", "firefox-esr", NULL, "Mozilla Thunderbird",
+    "thunderbird", NULL, "Zoom", "Zoom Workplace", "zoom.us", NULL,
+    "Microsoft Teams", "Teams", "teams-for-linux", NULL, NULL};
 
 static int
 new_group(struct alias_table *t, const char *key, size_t *g)

@@ -257,8 +257,8 @@ test_version(
 	}
 	if (r != 0) {
 		snprintf(t->rule, sizeof(t->rule),
-		    "range %s: %s cannot be compared with it: %s", mp->range,
-		    v, rp_strerror(r));
+		    "range %s: %s cannot be compared with it: %s", mp->range, v,
+		    rp_strerror(r));
 		return;
 	}
 	t->in = in;
@@ -266,14 +266,19 @@ test_version(
 	    in ? "contains" : "excludes", v);
 }
 
-/* Appends s on one line, at most max bytes of it. */
+/* Appends s on one line, at most max bytes of it, without a final '.'. */
 static void
 append_oneline(struct rp_buf *b, const char *s, size_t max)
 {
-	size_t n = 0;
+	size_t n = 0, len = strlen(s);
+	const char *end;
 	int space = 0;
 
-	for (; *s != '\0'; s++) {
+	while (len > 0 &&
+	    (s[len - 1] == '.' || s[len - 1] == ' ' || s[len - 1] == '\n' ||
+		s[len - 1] == '\r' || s[len - 1] == '\t'))
+		len--;
+	for (end = s + len; s < end; s++) {
 		if (*s == '\n' || *s == '\r' || *s == '\t' || *s == ' ') {
 			space = n > 0;
 			continue;
@@ -314,8 +319,8 @@ next_version(const struct matcher *m, const struct inv_software *sw,
 				ok = status_verdict(mp->st[k].status) ==
 				    MATCH_FIXED;
 		}
-		if (!ok || cmp_ver(sw, mp, sw->version, mp->version, &c,
-				NULL) != 0 ||
+		if (!ok ||
+		    cmp_ver(sw, mp, sw->version, mp->version, &c, NULL) != 0 ||
 		    c >= 0)
 			continue;
 		if (best != NULL &&
@@ -329,16 +334,16 @@ next_version(const struct matcher *m, const struct inv_software *sw,
 }
 
 static void
-append_rem(struct rp_buf *b, const struct adv_remediation *rem,
-    const char *fixver)
+append_rem(
+    struct rp_buf *b, const struct adv_remediation *rem, const char *fixver)
 {
 	const char *details = rem->details ? rem->details : rem->url;
 
 	if (b->len > 0)
 		rp_buf_append(b, "; ");
 	if (rem->category == ADV_REM_VENDOR_FIX) {
-		if (fixver != NULL && (details == NULL ||
-					  strstr(details, fixver) == NULL)) {
+		if (fixver != NULL &&
+		    (details == NULL || strstr(details, fixver) == NULL)) {
 			rp_buf_appendf(b, "upgrade to %s or later", fixver);
 			if (details == NULL)
 				return;
@@ -347,8 +352,8 @@ append_rem(struct rp_buf *b, const struct adv_remediation *rem,
 			rp_buf_append(b, ")");
 			return;
 		}
-		append_oneline(b, details ? details : "vendor fix available",
-		    DETAILS_MAX);
+		append_oneline(
+		    b, details ? details : "vendor fix available", DETAILS_MAX);
 		return;
 	}
 	rp_buf_appendf(b, "%s: ", adv_rem_category_name(rem->category));
@@ -358,8 +363,8 @@ append_rem(struct rp_buf *b, const struct adv_remediation *rem,
 /* What to do about software with verdict v decided by product dp. */
 static char *
 remediation(const struct matcher *m, const struct advisory *a,
-    const struct mprod *dp, enum match_verdict v,
-    const struct inv_software *sw, const size_t *cand, size_t n)
+    const struct mprod *dp, enum match_verdict v, const struct inv_software *sw,
+    const size_t *cand, size_t n)
 {
 	const struct adv_remediation *rem, *seen[16];
 	const char *fixver;
@@ -384,7 +389,8 @@ remediation(const struct matcher *m, const struct advisory *a,
 		for (i = 0; dp != NULL && i < dp->nrem; i++) {
 			rem = &a->vulns[dp->rem[i].vuln]
 				   .remediations[dp->rem[i].rem];
-			if ((rem->category == ADV_REM_VENDOR_FIX) != (pass == 0))
+			if ((rem->category == ADV_REM_VENDOR_FIX) !=
+			    (pass == 0))
 				continue;
 			for (k = 0, dup = 0; k < nseen && !dup; k++)
 				dup = seen[k] == rem ||
@@ -407,9 +413,8 @@ remediation(const struct matcher *m, const struct advisory *a,
 static int
 finish(const struct matcher *m, struct match_results *out,
     const struct inv_host *h, const struct inv_software *sw,
-    const struct madv *ma, const struct mprod *mp, int vi,
-    enum match_verdict v, struct rp_buf *reason, const size_t *cand,
-    size_t n)
+    const struct madv *ma, const struct mprod *mp, int vi, enum match_verdict v,
+    struct rp_buf *reason, const size_t *cand, size_t n)
 {
 	char *text = NULL, *remedy = NULL;
 	int r = RP_ERR_NOMEM;
@@ -481,8 +486,8 @@ eval_outside(const struct matcher *m, const struct inv_host *h,
 		    "fixed: %s is at or above %s product %s \"%s\" (%s, %s, "
 		    "fixed in %s <= %s)",
 		    subj, adv_id(ma->a), fixedp->p->id, prod_name(fixedp),
-		    adv_status_name(fixedp->st[0].status), vl,
-		    fixedp->version, sw->version);
+		    adv_status_name(fixedp->st[0].status), vl, fixedp->version,
+		    sw->version);
 		return finish(m, out, h, sw, ma, fixedp,
 		    (int)fixedp->st[0].vuln, MATCH_FIXED, &b, cand, n);
 	}
@@ -490,21 +495,22 @@ eval_outside(const struct matcher *m, const struct inv_host *h,
 		rp_buf_appendf(&b,
 		    "not affected: %s is outside every affected version %s "
 		    "lists%s%s (",
-		    subj, adv_id(ma->a), hos != OS_FAMILY_UNKNOWN ? " for " : "",
+		    subj, adv_id(ma->a),
+		    hos != OS_FAMILY_UNKNOWN ? " for " : "",
 		    hos != OS_FAMILY_UNKNOWN ? os_family_name(hos) : "");
 		vi = list_ids(m, &b, cand, n, MATCH_AFFECTED);
 		rp_buf_append(&b, ")");
 		return finish(m, out, h, sw, ma, affp, vi, MATCH_NOT_AFFECTED,
 		    &b, cand, n);
 	}
-	rp_buf_appendf(&b,
-	    "unknown: %s is not among the versions %s lists (", subj,
-	    adv_id(ma->a));
+	rp_buf_appendf(&b, "unknown: %s is not among the versions %s lists (",
+	    subj, adv_id(ma->a));
 	vi = list_ids(m, &b, cand, n, -1);
-	rp_buf_append(&b, ") and none of them is affected, so the advisory "
-			  "does not say");
-	return finish(m, out, h, sw, ma, &m->prods[cand[0]], vi,
-	    MATCH_UNKNOWN, &b, cand, n);
+	rp_buf_append(&b,
+	    ") and none of them is affected, so the advisory "
+	    "does not say");
+	return finish(m, out, h, sw, ma, &m->prods[cand[0]], vi, MATCH_UNKNOWN,
+	    &b, cand, n);
 }
 
 /* Every product found is for another platform than the host's. */
@@ -589,7 +595,8 @@ match_eval(const struct matcher *m, const struct inv_host *h,
 	subject(h, sw, subj, sizeof(subj));
 	if (bestp != NULL) {
 		vuln_label(ma->a, (uint32_t)bestvi, vl, sizeof(vl));
-		rp_buf_appendf(&b, "%s: %s matches %s product %s \"%s\" (%s, %s, %s)",
+		rp_buf_appendf(&b,
+		    "%s: %s matches %s product %s \"%s\" (%s, %s, %s)",
 		    match_verdict_name((enum match_verdict)best), subj,
 		    adv_id(ma->a), bestp->p->id, prod_name(bestp),
 		    adv_status_name((enum adv_status)beststatus), vl,
@@ -597,8 +604,9 @@ match_eval(const struct matcher *m, const struct inv_host *h,
 		r = finish(m, out, h, sw, ma, bestp, bestvi,
 		    (enum match_verdict)best, &b, compat, nc);
 	} else if (errp != NULL) {
-		rp_buf_appendf(&b, "unknown: %s may match %s product %s \"%s\" "
-				   "but %s",
+		rp_buf_appendf(&b,
+		    "unknown: %s may match %s product %s \"%s\" "
+		    "but %s",
 		    subj, adv_id(ma->a), errp->p->id, prod_name(errp),
 		    errt.rule);
 		r = finish(m, out, h, sw, ma, errp,
@@ -612,8 +620,8 @@ out:
 }
 
 int
-match_eval_nomatch(const struct matcher *m, const struct inv_host *h,
-    size_t ai, struct match_results *out)
+match_eval_nomatch(const struct matcher *m, const struct inv_host *h, size_t ai,
+    struct match_results *out)
 {
 	const struct advisory *a = m->advs[ai].a;
 	char buf[512];
@@ -621,6 +629,6 @@ match_eval_nomatch(const struct matcher *m, const struct inv_host *h,
 	snprintf(buf, sizeof(buf),
 	    "not affected: no installed software matches a product of %s",
 	    adv_id(a));
-	return push_result(out, h, a, NULL, NULL, NULL, MATCH_NOT_AFFECTED,
-	    buf, NULL);
+	return push_result(
+	    out, h, a, NULL, NULL, NULL, MATCH_NOT_AFFECTED, buf, NULL);
 }

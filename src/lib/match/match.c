@@ -106,8 +106,8 @@ scheme_of(const char *name)
 
 /* Fills p's effective fields from the product and its component. */
 static int
-mprod_fill(struct mprod *mp, const struct adv_product *p, const struct adv_product *comp,
-    const struct adv_product *target)
+mprod_fill(struct mprod *mp, const struct adv_product *p,
+    const struct adv_product *comp, const struct adv_product *target)
 {
 	char key[MATCH_KEY_MAX], vk[MATCH_KEY_MAX], both[MATCH_KEY_MAX * 2];
 	char ptype[32];
@@ -174,8 +174,8 @@ mprod_fill(struct mprod *mp, const struct adv_product *p, const struct adv_produ
 
 /* Parses mp's range once; an unusable range is a warning, not an error. */
 static int
-mprod_parse_range(struct mprod *mp, const struct advisory *a,
-    struct rp_diags *d)
+mprod_parse_range(
+    struct mprod *mp, const struct advisory *a, struct rp_diags *d)
 {
 	int r;
 
@@ -185,9 +185,9 @@ mprod_parse_range(struct mprod *mp, const struct advisory *a,
 		r = vers_parse_tolerant(mp->range, &mp->vr, NULL);
 	else
 		r = vls_parse(mp->range,
-		    mp->scheme != VERSION_SCHEME_UNKNOWN ?
-			mp->scheme :
-			VERSION_SCHEME_GENERIC,
+		    mp->scheme != VERSION_SCHEME_UNKNOWN
+			? mp->scheme
+			: VERSION_SCHEME_GENERIC,
 		    &mp->vr, NULL);
 	if (r == RP_ERR_NOMEM)
 		return r;
@@ -261,12 +261,12 @@ index_prod(struct matcher *m, size_t i)
 	int r = 0;
 
 	if (mp->name_key != NULL &&
-	    (r = strmap_add(&m->index, alias_canon(&m->alias, mp->name_key),
-		 i)) != 0)
+	    (r = strmap_add(
+		 &m->index, alias_canon(&m->alias, mp->name_key), i)) != 0)
 		return r;
 	if (mp->vname_key != NULL &&
-	    (r = strmap_add(&m->index, alias_canon(&m->alias, mp->vname_key),
-		 i)) != 0)
+	    (r = strmap_add(
+		 &m->index, alias_canon(&m->alias, mp->vname_key), i)) != 0)
 		return r;
 	if (mp->purl_key != NULL &&
 	    (r = strmap_add(&m->index, mp->purl_key, i)) != 0)
@@ -329,16 +329,18 @@ add_products(struct matcher *m, const struct advisory *a,
 					memset(mp, 0, sizeof(*mp));
 					mp->adv = m->nadvs;
 					if ((r = mprod_fill(mp, p,
-						 by_id(a, ids, p->rel_component),
-						 by_id(a, ids, p->rel_target))) !=
-					    0)
+						 by_id(
+						     a, ids, p->rel_component),
+						 by_id(a, ids,
+						     p->rel_target))) != 0)
 						return r;
 					if ((r = mprod_parse_range(mp, a, d)) !=
 					    0)
 						return r;
 				}
 				if ((r = push_stat(&m->prods[slot[pi]],
-					 (uint32_t)vi, (enum adv_status)s)) != 0)
+					 (uint32_t)vi, (enum adv_status)s)) !=
+				    0)
 					return r;
 			}
 		}
@@ -361,11 +363,11 @@ add_remediations(struct matcher *m, const struct advisory *a,
 			rem = &a->vulns[vi].remediations[ri];
 			for (k = 0; k < rem->nproduct_ids; k++) {
 				p = by_id(a, ids, rem->product_ids[k]);
-				if (p == NULL || slot[p - a->products] ==
-				    SIZE_MAX)
+				if (p == NULL ||
+				    slot[p - a->products] == SIZE_MAX)
 					continue;
-				if ((r = push_rem(&m->prods[slot[p -
-					 a->products]],
+				if ((r = push_rem(
+					 &m->prods[slot[p - a->products]],
 					 (uint32_t)vi, (uint32_t)ri)) != 0)
 					return r;
 			}
@@ -490,8 +492,8 @@ sw_keys(const struct inv_software *sw, struct swkeys *k)
 	    (vl = match_vendor_key(sw->vendor, k->vendor, sizeof(k->vendor))) >
 		0 &&
 	    strncmp(k->name, k->vendor, vl) != 0)
-		snprintf(k->vname, sizeof(k->vname), "%s%s", k->vendor,
-		    k->name);
+		snprintf(
+		    k->vname, sizeof(k->vname), "%s%s", k->vendor, k->name);
 	if (sw->vendor == NULL)
 		k->vendor[0] = '\0';
 	match_purl_key(sw->purl, k->purl, sizeof(k->purl), NULL, 0);
@@ -551,9 +553,8 @@ candidates(struct matcher *m, const struct swkeys *k)
 }
 
 static int
-check_software(struct matcher *m, const struct inv_host *h,
-    enum os_family hos, const struct inv_software *sw,
-    struct match_results *out)
+check_software(struct matcher *m, const struct inv_host *h, enum os_family hos,
+    const struct inv_software *sw, struct match_results *out)
 {
 	struct swkeys k;
 	size_t i, j, ai;
@@ -569,8 +570,8 @@ check_software(struct matcher *m, const struct inv_host *h,
 		     j < m->nscratch && m->prods[m->scratch[j]].adv == ai; j++)
 			;
 		m->advs[ai].stamp = m->stamp;
-		if ((r = match_eval(m, h, hos, sw, m->scratch + i, j - i,
-			 out)) != 0)
+		if ((r = match_eval(
+			 m, h, hos, sw, m->scratch + i, j - i, out)) != 0)
 			return r;
 	}
 	return 0;

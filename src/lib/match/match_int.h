@@ -66,8 +66,8 @@ size_t match_vendor_key(const char *vendor, char *out, size_t outlen);
  * "purl:type/namespace/name", lower-cased and percent-decoded.  Writes the
  * type alone to type (may be NULL).  Returns the length, 0 if not a purl.
  */
-size_t match_purl_key(const char *purl, char *out, size_t outlen, char *type,
-    size_t typelen);
+size_t match_purl_key(
+    const char *purl, char *out, size_t outlen, char *type, size_t typelen);
 /* "cpe:part:vendor:product" from a CPE 2.2 URI or 2.3 string; 0 if none. */
 size_t match_cpe_key(const char *cpe, char *out, size_t outlen);
 /* The OS family an OSV ecosystem implies ("Debian:12" -> LINUX). */

@@ -69,12 +69,12 @@ word_in(const char *w, const char *const *list)
 enum os_family
 os_family_from_name(const char *s)
 {
-	static const char *const win[] = {"windows", "win32", "win64", "win10",
-	    "win11", NULL};
-	static const char *const mac[] = {"macos", "macosx", "osx", "darwin",
-	    "mac", NULL};
-	static const char *const ios[] = {"ios", "ipados", "iphone", "ipad",
-	    NULL};
+	static const char *const win[] = {
+	    "windows", "win32", "win64", "win10", "win11", NULL};
+	static const char *const mac[] = {
+	    "macos", "macosx", "osx", "darwin", "mac", NULL};
+	static const char *const ios[] = {
+	    "ios", "ipados", "iphone", "ipad", NULL};
 	static const char *const lin[] = {"linux", "debian", "ubuntu", "rhel",
 	    "fedora", "centos", "suse", "sles", "opensuse", "alpine", "rocky",
 	    "almalinux", "mint", "gentoo", "wolfi", "mageia", "raspbian", NULL};
@@ -132,8 +132,8 @@ match_ecosystem_os(const char *ecosystem)
 	if (ecosystem == NULL)
 		return OS_FAMILY_UNKNOWN;
 	/* "Debian:12", "Alpine:v3.18": the distribution is before ':'. */
-	for (i = 0; ecosystem[i] != '\0' && ecosystem[i] != ':' &&
-	     i + 1 < sizeof(buf);
+	for (i = 0;
+	     ecosystem[i] != '\0' && ecosystem[i] != ':' && i + 1 < sizeof(buf);
 	     i++)
 		buf[i] = ecosystem[i];
 	buf[i] = '\0';
@@ -323,8 +323,8 @@ hexval(int c)
 }
 
 size_t
-match_purl_key(const char *purl, char *out, size_t outlen, char *type,
-    size_t typelen)
+match_purl_key(
+    const char *purl, char *out, size_t outlen, char *type, size_t typelen)
 {
 	const char *p, *end, *q, *at, *slash;
 	size_t n = 0, t = 0;

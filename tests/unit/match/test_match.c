@@ -155,8 +155,7 @@ host(const char *name, const char *os)
 
 static void
 sw(struct inv_host *h, const char *name, const char *vendor,
-    const char *version, enum inv_source src, const char *purl,
-    const char *cpe)
+    const char *version, enum inv_source src, const char *purl, const char *cpe)
 {
 	struct inv_software s;
 
@@ -218,11 +217,11 @@ teardown(void **state)
 	return 0;
 }
 
-#define HAS(s, sub)                                                           \
-	do {                                                                  \
-		if ((s) == NULL || strstr((s), (sub)) == NULL)                \
-			fail_msg("\"%s\" lacks \"%s\"", (s) ? (s) : "(null)", \
-			    (sub));                                           \
+#define HAS(s, sub)                                                            \
+	do {                                                                   \
+		if ((s) == NULL || strstr((s), (sub)) == NULL)                 \
+			fail_msg("\"%s\" lacks \"%s\"", (s) ? (s) : "(null)",  \
+			    (sub));                                            \
 	} while (0)
 
 static void
@@ -237,17 +236,16 @@ test_normalize(void **state)
 	assert_string_equal(buf, "3cxdesktopapp");
 	assert_int_equal(match_normalize("abcdef", buf, 4), 3);
 	assert_int_equal(os_family_from_name("Windows 11"), OS_FAMILY_WINDOWS);
-	assert_int_equal(os_family_from_name("Microsoft Windows"),
-	    OS_FAMILY_WINDOWS);
+	assert_int_equal(
+	    os_family_from_name("Microsoft Windows"), OS_FAMILY_WINDOWS);
 	assert_int_equal(os_family_from_name("Apple macOS"), OS_FAMILY_MACOS);
 	assert_int_equal(os_family_from_name("Mac OS X"), OS_FAMILY_MACOS);
-	assert_int_equal(os_family_from_name("Debian GNU/Linux"),
-	    OS_FAMILY_LINUX);
-	assert_int_equal(os_family_from_name("Red Hat Enterprise Linux"),
-	    OS_FAMILY_LINUX);
+	assert_int_equal(
+	    os_family_from_name("Debian GNU/Linux"), OS_FAMILY_LINUX);
+	assert_int_equal(
+	    os_family_from_name("Red Hat Enterprise Linux"), OS_FAMILY_LINUX);
 	assert_int_equal(os_family_from_name("iOS"), OS_FAMILY_IOS);
-	assert_int_equal(os_family_from_name("Android 13"),
-	    OS_FAMILY_ANDROID);
+	assert_int_equal(os_family_from_name("Android 13"), OS_FAMILY_ANDROID);
 	assert_int_equal(os_family_from_name("Solaris"), OS_FAMILY_UNKNOWN);
 	assert_int_equal(os_family_from_name(NULL), OS_FAMILY_UNKNOWN);
 }
@@ -510,8 +508,8 @@ test_name_keys(void **state)
 	status(f->a, 0, ADV_STATUS_KNOWN_AFFECTED, "P-W", NULL);
 	status(f->a, 0, ADV_STATUS_KNOWN_NOT_AFFECTED, "P-M", NULL);
 	f->h = host("m", "macOS 13");
-	sw(f->h, "3CXDesktopApp", NULL, "18.12.416", INV_SOURCE_APP_BUNDLE, NULL,
-	    NULL);
+	sw(f->h, "3CXDesktopApp", NULL, "18.12.416", INV_SOURCE_APP_BUNDLE,
+	    NULL, NULL);
 	r = check(f, "3CXDesktopApp");
 	assert_int_equal(r->verdict, MATCH_NOT_AFFECTED);
 	assert_string_equal(r->product->id, "P-M");
@@ -522,7 +520,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_normalize),
-	    cmocka_unit_test_setup_teardown(test_exact_version, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_exact_version, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_platform_separation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fixed, setup, teardown),
