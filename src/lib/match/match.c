@@ -487,7 +487,9 @@ sw_keys(const struct inv_software *sw, struct swkeys *k)
 {
 	size_t vl;
 
-	k->vname[0] = '\0';
+	/* Not memset: this runs for every package of every host. */
+	k->name[0] = k->vname[0] = k->purl[0] = k->cpe[0] = '\0';
+	k->vendor[0] = '\0';
 	if (match_name_key(sw->name, k->name, sizeof(k->name), NULL) > 0 &&
 	    (vl = match_vendor_key(sw->vendor, k->vendor, sizeof(k->vendor))) >
 		0 &&

@@ -332,6 +332,8 @@ match_purl_key(
 
 	if (type != NULL && typelen > 0)
 		type[0] = '\0';
+	if (outlen > 0)
+		out[0] = '\0';
 	if (outlen < 8 || purl == NULL || strncasecmp(purl, "pkg:", 4) != 0)
 		return 0;
 	p = purl + 4;
@@ -404,6 +406,8 @@ match_cpe_key(const char *cpe, char *out, size_t outlen)
 	int base;
 	int w;
 
+	if (outlen > 0)
+		out[0] = '\0';
 	if (cpe == NULL)
 		return 0;
 	if (strncasecmp(cpe, "cpe:2.3:", 8) == 0)
@@ -421,7 +425,9 @@ match_cpe_key(const char *cpe, char *out, size_t outlen)
 	    strcmp(vendor, "-") == 0 || strcmp(product, "-") == 0)
 		return 0;
 	w = snprintf(out, outlen, "cpe:%s:%s:%s", part, vendor, product);
-	if (w < 0 || (size_t)w >= outlen)
+	if (w < 0 || (size_t)w >= outlen) {
+		out[0] = '\0';
 		return 0;
+	}
 	return (size_t)w;
 }
