@@ -5,6 +5,7 @@
  * decided, and pick the remediation that applies.  docs/matching.md
  * describes the rules in the order they are applied here.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +21,24 @@
 #define DETAILS_MAX 300 /* remediation details quoted per entry */
 #define LIST_MAX 4 /* product IDs listed in one reason */
 
+/* How a product's version or range was compared with the installed one. */
+enum rule {
+	RULE_ALL, /* no version or range: all versions */
+	RULE_NOVERSION, /* nothing installed to compare */
+	RULE_CMP_ERR,
+	RULE_EXACT,
+	RULE_RANGE_UNUSABLE,
+	RULE_RANGE_UNSUPPORTED,
+	RULE_RANGE_ERR,
+	RULE_RANGE,
+};
+
+/* Kept small: the text is only made for the product that decides. */
 struct vtest {
 	int in; /* 1 contains, 0 does not, -1 cannot tell */
-	char rule[512];
+	enum rule rule;
+	int err;
+	enum version_scheme scheme;
 };
 
 void
@@ -146,21 +162,6 @@ prod_name(const struct mprod *mp)
 	return mp->product != NULL ? mp->product : "";
 }
 
-static void
-vuln_label(const struct advisory *a, uint32_t vi, char *buf, size_t len)
-{
-	const struct adv_vuln *v = &a->vulns[vi];
-
-	if (v->cve != NULL)
-		snprintf(buf, len, "%s", v->cve);
-	else if (v->nids > 0)
-		snprintf(buf, len, "%s", v->ids[0]);
-	else if (v->title != NULL)
-		snprintf(buf, len, "%s", v->title);
-	else
-		snprintf(buf, len, "vulnerability %u", vi + 1);
-}
-
 /* "3CX Desktop App 18.12.416.0 on Windows 11" */
 static void
 subject(const struct inv_host *h, const struct inv_software *sw, char *buf,
@@ -213,57 +214,123 @@ static void
 test_version(
     const struct inv_software *sw, const struct mprod *mp, struct vtest *t)
 {
-	enum version_scheme s;
 	const char *v = sw->version;
 	int r, c, in;
 
 	t->in = -1;
+	t->err = 0;
 	if (mp->version == NULL && mp->range == NULL) {
 		t->in = 1;
-		snprintf(t->rule, sizeof(t->rule),
-		    "listed without a version: all versions");
+		t->rule = RULE_ALL;
 		return;
 	}
 	if (v == NULL || v[0] == '\0') {
-		snprintf(t->rule, sizeof(t->rule),
-		    "no installed version is known to compare with %s",
-		    mp->version ? mp->version : mp->range);
+		t->rule = RULE_NOVERSION;
 		return;
 	}
 	if (mp->version != NULL) {
-		if ((r = cmp_ver(sw, mp, v, mp->version, &c, &s)) != 0) {
-			snprintf(t->rule, sizeof(t->rule),
-			    "cannot compare %s with %s as %s versions: %s", v,
-			    mp->version, version_scheme_name(s),
-			    rp_strerror(r));
+		if ((r = cmp_ver(sw, mp, v, mp->version, &c, &t->scheme)) !=
+		    0) {
+			t->rule = RULE_CMP_ERR;
+			t->err = r;
 			return;
 		}
 		t->in = c == 0;
-		snprintf(t->rule, sizeof(t->rule), "exact version %s %s %s",
-		    mp->version, c == 0 ? "=" : "!=", v);
+		t->rule = RULE_EXACT;
 		return;
 	}
 	if (mp->vr == NULL) {
-		snprintf(t->rule, sizeof(t->rule),
-		    "range \"%s\" cannot be used: %s", mp->range,
-		    mp->range_err ? mp->range_err : "not parsed");
+		t->rule = RULE_RANGE_UNUSABLE;
 		return;
 	}
-	if ((r = vers_contains(mp->vr, v, &in)) == RP_ERR_UNSUPPORTED) {
-		snprintf(t->rule, sizeof(t->rule),
-		    "range %s: versions of scheme \"%s\" cannot be compared",
-		    mp->range, mp->vr->scheme_name ? mp->vr->scheme_name : "?");
-		return;
-	}
-	if (r != 0) {
-		snprintf(t->rule, sizeof(t->rule),
-		    "range %s: %s cannot be compared with it: %s", mp->range, v,
-		    rp_strerror(r));
+	if ((r = vers_contains(mp->vr, v, &in)) != 0) {
+		t->rule = r == RP_ERR_UNSUPPORTED ? RULE_RANGE_UNSUPPORTED
+						  : RULE_RANGE_ERR;
+		t->err = r;
 		return;
 	}
 	t->in = in;
-	snprintf(t->rule, sizeof(t->rule), "range %s %s %s", mp->range,
-	    in ? "contains" : "excludes", v);
+	t->rule = RULE_RANGE;
+}
+
+/* Appends the strings up to a NULL; memcpy, not printf: this is hot. */
+static void
+cat(struct rp_buf *b, ...)
+{
+	const char *s;
+	va_list ap;
+
+	va_start(ap, b);
+	while ((s = va_arg(ap, const char *)) != NULL)
+		rp_buf_append(b, s);
+	va_end(ap);
+}
+
+static void
+rule_append(struct rp_buf *b, const struct inv_software *sw,
+    const struct mprod *mp, const struct vtest *t)
+{
+	const char *v = sw->version ? sw->version : "";
+
+	switch (t->rule) {
+	case RULE_ALL:
+		cat(b, "listed without a version: all versions", NULL);
+		break;
+	case RULE_NOVERSION:
+		cat(b, "no installed version is known to compare with ",
+		    mp->version ? mp->version : mp->range, NULL);
+		break;
+	case RULE_CMP_ERR:
+		cat(b, "cannot compare ", v, " with ", mp->version, " as ",
+		    version_scheme_name(t->scheme),
+		    " versions: ", rp_strerror(t->err), NULL);
+		break;
+	case RULE_EXACT:
+		cat(b, "exact version ", mp->version, t->in ? " = " : " != ", v,
+		    NULL);
+		break;
+	case RULE_RANGE_UNUSABLE:
+		cat(b, "range \"", mp->range, "\" cannot be used: ",
+		    mp->range_err ? mp->range_err : "not parsed", NULL);
+		break;
+	case RULE_RANGE_UNSUPPORTED:
+		cat(b, "range ", mp->range, ": versions of scheme \"",
+		    mp->vr->scheme_name ? mp->vr->scheme_name : "?",
+		    "\" cannot be compared", NULL);
+		break;
+	case RULE_RANGE_ERR:
+		cat(b, "range ", mp->range, ": ", v,
+		    " cannot be compared with it: ", rp_strerror(t->err), NULL);
+		break;
+	case RULE_RANGE:
+		cat(b, "range ", mp->range, t->in ? " contains " : " excludes ",
+		    v, NULL);
+		break;
+	}
+}
+
+static void
+subject_append(
+    struct rp_buf *b, const struct inv_host *h, const struct inv_software *sw)
+{
+	cat(b, sw->name ? sw->name : "(unnamed)", sw->version ? " " : "",
+	    sw->version ? sw->version : "", " on ",
+	    h->os != NULL ? h->os : "an unknown OS", NULL);
+}
+
+static void
+vuln_append(struct rp_buf *b, const struct advisory *a, uint32_t vi)
+{
+	const struct adv_vuln *v = &a->vulns[vi];
+
+	if (v->cve != NULL)
+		rp_buf_append(b, v->cve);
+	else if (v->nids > 0)
+		rp_buf_append(b, v->ids[0]);
+	else if (v->title != NULL)
+		rp_buf_append(b, v->title);
+	else
+		rp_buf_appendf(b, "vulnerability %u", vi + 1);
 }
 
 /* Appends s on one line, at most max bytes of it, without a final '.'. */
@@ -463,7 +530,7 @@ eval_outside(const struct matcher *m, const struct inv_host *h,
 {
 	const struct madv *ma = &m->advs[m->prods[cand[0]].adv];
 	const struct mprod *mp, *fixedp = NULL, *affp = NULL;
-	char subj[512], vl[128];
+	char subj[512];
 	struct rp_buf b;
 	size_t i;
 	int c, vi = -1;
@@ -481,13 +548,13 @@ eval_outside(const struct matcher *m, const struct inv_host *h,
 			fixedp = mp;
 	}
 	if (fixedp != NULL) {
-		vuln_label(ma->a, fixedp->st[0].vuln, vl, sizeof(vl));
 		rp_buf_appendf(&b,
-		    "fixed: %s is at or above %s product %s \"%s\" (%s, %s, "
-		    "fixed in %s <= %s)",
-		    subj, adv_id(ma->a), fixedp->p->id, prod_name(fixedp),
-		    adv_status_name(fixedp->st[0].status), vl, fixedp->version,
-		    sw->version);
+		    "fixed: %s is at or above %s product %s \"%s\" (%s, ", subj,
+		    adv_id(ma->a), fixedp->p->id, prod_name(fixedp),
+		    adv_status_name(fixedp->st[0].status));
+		vuln_append(&b, ma->a, fixedp->st[0].vuln);
+		rp_buf_appendf(
+		    &b, ", fixed in %s <= %s)", fixedp->version, sw->version);
 		return finish(m, out, h, sw, ma, fixedp,
 		    (int)fixedp->st[0].vuln, MATCH_FIXED, &b, cand, n);
 	}
@@ -552,7 +619,6 @@ match_eval(const struct matcher *m, const struct inv_host *h,
 	size_t *compat = NULL, nc = 0, i, k;
 	unsigned osmask = 0;
 	int best = -1, bestvi = -1, beststatus = 0, r = RP_ERR_NOMEM;
-	char subj[512], vl[128];
 	struct rp_buf b;
 	enum match_verdict v;
 
@@ -592,23 +658,25 @@ match_eval(const struct matcher *m, const struct inv_host *h,
 		}
 	}
 	rp_buf_init(&b, LINE_MAX_TEXT);
-	subject(h, sw, subj, sizeof(subj));
 	if (bestp != NULL) {
-		vuln_label(ma->a, (uint32_t)bestvi, vl, sizeof(vl));
-		rp_buf_appendf(&b,
-		    "%s: %s matches %s product %s \"%s\" (%s, %s, %s)",
-		    match_verdict_name((enum match_verdict)best), subj,
-		    adv_id(ma->a), bestp->p->id, prod_name(bestp),
-		    adv_status_name((enum adv_status)beststatus), vl,
-		    bestt.rule);
+		cat(&b, match_verdict_name((enum match_verdict)best), ": ",
+		    NULL);
+		subject_append(&b, h, sw);
+		cat(&b, " matches ", adv_id(ma->a), " product ", bestp->p->id,
+		    " \"", prod_name(bestp), "\" (",
+		    adv_status_name((enum adv_status)beststatus), ", ", NULL);
+		vuln_append(&b, ma->a, (uint32_t)bestvi);
+		rp_buf_append(&b, ", ");
+		rule_append(&b, sw, bestp, &bestt);
+		rp_buf_append(&b, ")");
 		r = finish(m, out, h, sw, ma, bestp, bestvi,
 		    (enum match_verdict)best, &b, compat, nc);
 	} else if (errp != NULL) {
-		rp_buf_appendf(&b,
-		    "unknown: %s may match %s product %s \"%s\" "
-		    "but %s",
-		    subj, adv_id(ma->a), errp->p->id, prod_name(errp),
-		    errt.rule);
+		rp_buf_append(&b, "unknown: ");
+		subject_append(&b, h, sw);
+		cat(&b, " may match ", adv_id(ma->a), " product ", errp->p->id,
+		    " \"", prod_name(errp), "\" but ", NULL);
+		rule_append(&b, sw, errp, &errt);
 		r = finish(m, out, h, sw, ma, errp,
 		    errp->nst ? (int)errp->st[0].vuln : -1, MATCH_UNKNOWN, &b,
 		    compat, nc);
