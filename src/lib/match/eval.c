@@ -514,7 +514,7 @@ list_ids(const struct matcher *m, struct rp_buf *b, const size_t *cand,
 			rp_buf_append(b, ", ...");
 			break;
 		}
-		rp_buf_appendf(b, "%s%s", listed ? ", " : "", mp->p->id);
+		cat(b, listed ? ", " : "", mp->p->id, NULL);
 		if (firstvuln < 0 && mp->nst > 0)
 			firstvuln = (int)mp->st[0].vuln;
 		listed++;
@@ -530,13 +530,11 @@ eval_outside(const struct matcher *m, const struct inv_host *h,
 {
 	const struct madv *ma = &m->advs[m->prods[cand[0]].adv];
 	const struct mprod *mp, *fixedp = NULL, *affp = NULL;
-	char subj[512];
 	struct rp_buf b;
 	size_t i;
 	int c, vi = -1;
 
 	rp_buf_init(&b, LINE_MAX_TEXT);
-	subject(h, sw, subj, sizeof(subj));
 	for (i = 0; i < n; i++) {
 		mp = &m->prods[cand[i]];
 		if (affp == NULL && has_status(mp, MATCH_AFFECTED, 0))
@@ -548,10 +546,11 @@ eval_outside(const struct matcher *m, const struct inv_host *h,
 			fixedp = mp;
 	}
 	if (fixedp != NULL) {
-		rp_buf_appendf(&b,
-		    "fixed: %s is at or above %s product %s \"%s\" (%s, ", subj,
-		    adv_id(ma->a), fixedp->p->id, prod_name(fixedp),
-		    adv_status_name(fixedp->st[0].status));
+		rp_buf_append(&b, "fixed: ");
+		subject_append(&b, h, sw);
+		cat(&b, " is at or above ", adv_id(ma->a), " product ",
+		    fixedp->p->id, " \"", prod_name(fixedp), "\" (",
+		    adv_status_name(fixedp->st[0].status), ", ", NULL);
 		vuln_append(&b, ma->a, fixedp->st[0].vuln);
 		rp_buf_appendf(
 		    &b, ", fixed in %s <= %s)", fixedp->version, sw->version);
@@ -559,19 +558,20 @@ eval_outside(const struct matcher *m, const struct inv_host *h,
 		    (int)fixedp->st[0].vuln, MATCH_FIXED, &b, cand, n);
 	}
 	if (affp != NULL) {
-		rp_buf_appendf(&b,
-		    "not affected: %s is outside every affected version %s "
-		    "lists%s%s (",
-		    subj, adv_id(ma->a),
-		    hos != OS_FAMILY_UNKNOWN ? " for " : "",
-		    hos != OS_FAMILY_UNKNOWN ? os_family_name(hos) : "");
+		rp_buf_append(&b, "not affected: ");
+		subject_append(&b, h, sw);
+		cat(&b, " is outside every affected version ", adv_id(ma->a),
+		    " lists", hos != OS_FAMILY_UNKNOWN ? " for " : "",
+		    hos != OS_FAMILY_UNKNOWN ? os_family_name(hos) : "", " (",
+		    NULL);
 		vi = list_ids(m, &b, cand, n, MATCH_AFFECTED);
 		rp_buf_append(&b, ")");
 		return finish(m, out, h, sw, ma, affp, vi, MATCH_NOT_AFFECTED,
 		    &b, cand, n);
 	}
-	rp_buf_appendf(&b, "unknown: %s is not among the versions %s lists (",
-	    subj, adv_id(ma->a));
+	rp_buf_append(&b, "unknown: ");
+	subject_append(&b, h, sw);
+	cat(&b, " is not among the versions ", adv_id(ma->a), " lists (", NULL);
 	vi = list_ids(m, &b, cand, n, -1);
 	rp_buf_append(&b,
 	    ") and none of them is affected, so the advisory "
