@@ -9,6 +9,7 @@ ASSERT="$(dirname "$0")/assert_3cx.py"
 
 expect_exit 1 "check --json (native inventories)" -- "$RAMPART_BIN" check \
     --json --advisory "$ADV" --inventory "$D3CX"/*.inventory.json
+skip_unless_built
 python3 "$ASSERT" "$TMP/out" || fail "native inventories: verdicts"
 
 expect_exit 1 "check --json (CycloneDX inventories)" -- "$RAMPART_BIN" check \
