@@ -127,11 +127,54 @@ advisory_read_file(const char *path, enum adv_format fmt, struct advisory **out,
 	return r;
 }
 
+static int
+product_cmp(const void *x, const void *y)
+{
+	const struct adv_product *const *p = x, *const *q = y;
+
+	return strcmp((*p)->id, (*q)->id);
+}
+
+int
+advisory_index_products(struct advisory *a)
+{
+	struct adv_product **v;
+	size_t i;
+
+	a->by_id = NULL;
+	if (a->nproducts == 0)
+		return 0;
+	if ((v = rp_arena_calloc(a->arena, a->nproducts, sizeof(*v))) == NULL)
+		return RP_ERR_NOMEM;
+	for (i = 0; i < a->nproducts; i++)
+		v[i] = &a->products[i];
+	qsort(v, a->nproducts, sizeof(*v), product_cmp);
+	a->by_id = v;
+	return 0;
+}
+
 const struct adv_product *
 advisory_product(const struct advisory *a, const char *id)
 {
-	size_t i;
+	size_t i, lo, hi, mid;
+	int c;
 
+	if (id == NULL)
+		return NULL;
+	if (a->by_id != NULL) {
+		lo = 0;
+		hi = a->nproducts;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if ((c = strcmp(id, a->by_id[mid]->id)) == 0)
+				return a->by_id[mid];
+			if (c < 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		return NULL;
+	}
 	for (i = 0; i < a->nproducts; i++) {
 		if (strcmp(a->products[i].id, id) == 0)
 			return &a->products[i];
