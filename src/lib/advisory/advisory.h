@@ -227,7 +227,7 @@ const struct adv_product *advisory_product(
     const struct advisory *a, const char *id);
 /*
  * Builds a->by_id so advisory_product() is a binary search; call it once
- * products[] is complete (readers do).  Returns 0 or RP_ERR_NOMEM.
+ * products[] is complete (csaf_read does).  Returns 0 or RP_ERR_NOMEM.
  */
 int advisory_index_products(struct advisory *a);
 

@@ -28,6 +28,9 @@
 
 /* ---- Helpers shared with csaf_read_tree.c --------------------------- */
 
+static void vwarn(struct csaf_rd *rd, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 vwarn(struct csaf_rd *rd, const char *fmt, va_list ap)
 {

@@ -24,7 +24,8 @@
 #define CSAF_MAX_PRODUCTS 1000000u
 #define CSAF_MAX_GROUPS 1000000u
 #define CSAF_MAX_VULNS 100000u
-/* Product IDs stored in statuses, groups, remediations, ... together. */
+/* Product IDs listed in statuses, groups, remediations, ... together,
+ * counting each group reference as its size. */
 #define CSAF_MAX_REFS (16u * 1024 * 1024)
 /* Nesting of branches, and length of chains of relationships. */
 #define CSAF_MAX_DEPTH 64
@@ -52,7 +53,7 @@ struct csaf_rd {
 	size_t maxproducts; /* slots allocated in a->products */
 	struct csaf_paux *paux; /* maxproducts entries */
 	uint32_t gen; /* current generation for paux[].seen */
-	size_t nrefs; /* product references stored so far */
+	size_t nrefs; /* product references read so far */
 };
 
 /* Warning at the current path; a NULL key or an index appends a token. */

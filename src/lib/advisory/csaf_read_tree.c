@@ -293,7 +293,9 @@ csaf_idlist(struct csaf_rd *rd, const json_t *obj, const char *pkey,
 		idlist_products(rd, pa, pkey, v, &n);
 	if (ga != NULL)
 		idlist_groups(rd, ga, gkey, v, &n);
-	rd->nrefs += n;
+	/* charge the bound, not n: it is what the list cost to build, and
+	 * a group repeated in group_ids must not make work for free */
+	rd->nrefs += bound;
 	*out = n > 0 ? v : NULL;
 	*nout = n;
 	return 0;

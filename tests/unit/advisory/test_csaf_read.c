@@ -385,6 +385,10 @@ test_bsi(void **state)
 	assert_string_equal(a->products[0].id, "CSAFPID-0001");
 	assert_string_equal(a->products[1].id, "CSAFPID-0002");
 	assert_int_equal(d->nwarnings, 0);
+	/* the linear lookup other readers rely on finds the same */
+	a->by_id = NULL;
+	assert_ptr_equal(advisory_product(a, "CSAFPID-0002"), &a->products[1]);
+	assert_null(advisory_product(a, "CSAFPID-9999"));
 	advisory_free(a);
 	rp_diags_free(d);
 }
@@ -804,6 +808,42 @@ test_large(void **state)
 	rp_diags_free(d);
 }
 
+/* A group named many times over: the reference budget stops the work. */
+static void
+test_ref_limit(void **state)
+{
+	struct rp_diags *d = rp_diags_new();
+	json_t *root, *fpns, *members, *gids;
+	struct advisory *a;
+	char id[32];
+	size_t i;
+
+	fpns = json_array();
+	members = json_array();
+	gids = json_array();
+	for (i = 0; i < 1000; i++) {
+		snprintf(id, sizeof(id), "P%zu", i);
+		json_array_append_new(fpns,
+		    json_pack("{s:s, s:s}", "name", id, "product_id", id));
+		json_array_append_new(members, json_string(id));
+	}
+	for (i = 0; i < 20000; i++)
+		json_array_append_new(gids, json_string("G"));
+	root = json_pack("{s:{s:s}, s:{s:o, s:[{s:s, s:o}]}, "
+			 "s:[{s:[{s:s, s:o}]}]}",
+	    "document", "csaf_version", "2.0", "product_tree",
+	    "full_product_names", fpns, "product_groups", "group_id", "G",
+	    "product_ids", members, "vulnerabilities", "threats", "category",
+	    "impact", "group_ids", gids);
+	assert_non_null(root);
+	assert_int_equal(csaf_read(root, &a, d), RP_ERR_LIMIT);
+	assert_null(a);
+	assert_true(has_diag(d, RP_DIAG_ERROR, "/vulnerabilities/0/threats/0",
+	    "refers to products more than"));
+	json_decref(root);
+	rp_diags_free(d);
+}
+
 int
 main(void)
 {
@@ -819,6 +859,7 @@ main(void)
 	    cmocka_unit_test(test_not_csaf),
 	    cmocka_unit_test(test_deep_nesting),
 	    cmocka_unit_test(test_large),
+	    cmocka_unit_test(test_ref_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
