@@ -92,24 +92,35 @@ int
 advisory_read_json(const json_t *root, enum adv_format fmt,
     struct advisory **out, struct rp_diags *d)
 {
+	struct advisory *a = NULL;
+	int r;
+
 	*out = NULL;
 	if (fmt == ADV_FORMAT_AUTO)
 		fmt = advisory_detect(root);
 	switch (fmt) {
 	case ADV_FORMAT_CSAF:
-		return csaf_read(root, out, d);
-	case ADV_FORMAT_OSV:
-		return osv_read(root, out, d);
-	case ADV_FORMAT_NATIVE:
-		return native_advisory_read(root, out, d);
-	case ADV_FORMAT_AUTO:
+		r = csaf_read(root, &a, d);
 		break;
+	case ADV_FORMAT_OSV:
+		r = osv_read(root, &a, d);
+		break;
+	case ADV_FORMAT_NATIVE:
+		r = native_advisory_read(root, &a, d);
+		break;
+	default:
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, "",
+		    "not an advisory: expected a CSAF 2.0 document "
+		    "(/document/csaf_version), an OSV record (/id and "
+		    "/affected) or a native advisory (/rampart_advisory)");
+		return RP_ERR_INVALID;
 	}
-	rp_diags_add(d, RP_DIAG_ERROR, NULL, "",
-	    "not an advisory: expected a CSAF 2.0 document "
-	    "(/document/csaf_version), an OSV record (/id and /affected) or "
-	    "a native advisory (/rampart_advisory)");
-	return RP_ERR_INVALID;
+	/* every format gets the fast product lookup, whoever read it */
+	if (r == 0 && a->by_id == NULL && (r = advisory_index_products(a)) != 0)
+		advisory_free(a);
+	else if (r == 0)
+		*out = a;
+	return r;
 }
 
 int
