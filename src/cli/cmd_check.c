@@ -160,8 +160,10 @@ parse(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* what: "" for reading, "matching " for the matcher's findings. */
 static void
-print_diags(const struct rp_diags *d, const char *file, int warnings)
+print_diags(
+    const struct rp_diags *d, const char *file, const char *what, int warnings)
 {
 	size_t i;
 	char *s;
@@ -192,7 +194,7 @@ load(const struct opts *o, struct run *run)
 		rp_diags_clear(d);
 		r = advisory_read_file(
 		    o->adv[i], ADV_FORMAT_AUTO, &run->advs[i], d);
-		print_diags(d, o->adv[i], o->verbose || r != 0);
+		print_diags(d, o->adv[i], "", o->verbose || r != 0);
 		if (r != 0) {
 			fprintf(stderr,
 			    "rampart check: advisory %s cannot be "
@@ -206,7 +208,7 @@ load(const struct opts *o, struct run *run)
 	for (i = 0; i < o->ninv; i++) {
 		rp_diags_clear(d);
 		r = inventory_read_file(o->inv[i], run->hosts, d);
-		print_diags(d, o->inv[i], o->verbose || r != 0);
+		print_diags(d, o->inv[i], "", o->verbose || r != 0);
 		if (r != 0) {
 			fprintf(stderr,
 			    "rampart check: inventory %s cannot "
@@ -245,7 +247,7 @@ match_all(const struct opts *o, struct run *run)
 
 		r = matcher_add_advisory(run->m, run->advs[i], d);
 		if (d != NULL)
-			print_diags(d, o->adv[i], o->verbose);
+			print_diags(d, o->adv[i], "matching ", o->verbose);
 		rp_diags_free(d);
 		if (r != 0)
 			return r;
@@ -434,8 +436,12 @@ print_table(const struct run *run)
 			    w[4]);
 			printf("%s\n", r->adv->id ? r->adv->id : "-");
 			printf("    reason:      %s\n", r->reason);
+			if (r->sw == NULL)
+				continue;
 			printf("    remediation: %s\n",
-			    r->remediation ? r->remediation : "none needed");
+			    r->remediation		    ? r->remediation
+				: r->verdict <= MATCH_FIXED ? "none needed"
+							    : "none known");
 		}
 	}
 	printf("\n%zu host%s: %zu affected, %zu under investigation, %zu "
