@@ -477,6 +477,18 @@ cmp_size(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * Whether the vendor a package reports is the publisher rather than a
+ * packager: dpkg, rpm, snap and flatpak name maintainers ("Debian OpenSSL
+ * Team"), which say nothing about whose product it is.
+ */
+static int
+vendor_is_publisher(enum inv_source s)
+{
+	return s != INV_SOURCE_DPKG && s != INV_SOURCE_RPM &&
+	    s != INV_SOURCE_SNAP && s != INV_SOURCE_FLATPAK;
+}
+
 struct swkeys {
 	char name[MATCH_KEY_MAX], vname[MATCH_KEY_MAX * 2];
 	char purl[MATCH_KEY_MAX], cpe[MATCH_KEY_MAX], vendor[MATCH_KEY_MAX];
@@ -485,19 +497,17 @@ struct swkeys {
 static void
 sw_keys(const struct inv_software *sw, struct swkeys *k)
 {
-	size_t vl;
+	size_t vl = 0;
 
 	/* Not memset: this runs for every package of every host. */
 	k->name[0] = k->vname[0] = k->purl[0] = k->cpe[0] = '\0';
 	k->vendor[0] = '\0';
+	if (sw->vendor != NULL && vendor_is_publisher(sw->source))
+		vl = match_vendor_key(sw->vendor, k->vendor, sizeof(k->vendor));
 	if (match_name_key(sw->name, k->name, sizeof(k->name), NULL) > 0 &&
-	    (vl = match_vendor_key(sw->vendor, k->vendor, sizeof(k->vendor))) >
-		0 &&
-	    strncmp(k->name, k->vendor, vl) != 0)
+	    vl > 0 && strncmp(k->name, k->vendor, vl) != 0)
 		snprintf(
 		    k->vname, sizeof(k->vname), "%s%s", k->vendor, k->name);
-	if (sw->vendor == NULL)
-		k->vendor[0] = '\0';
 	match_purl_key(sw->purl, k->purl, sizeof(k->purl), NULL, 0);
 	match_cpe_key(sw->cpe, k->cpe, sizeof(k->cpe));
 }
@@ -506,18 +516,15 @@ sw_keys(const struct inv_software *sw, struct swkeys *k)
 static int
 same_identity(const struct mprod *mp, const struct swkeys *k)
 {
-	size_t a, b;
-
 	if (mp->purl_key != NULL && k->purl[0] != '\0')
 		return strcmp(mp->purl_key, k->purl) == 0;
 	if (mp->cpe_key != NULL && k->cpe[0] != '\0')
 		return strcmp(mp->cpe_key, k->cpe) == 0;
-	/* By name: vendors, when both are known, must agree. */
+	/* By name: publishers, when both are known, must agree. */
 	if (mp->vendor_key == NULL || k->vendor[0] == '\0')
 		return 1;
-	a = strlen(mp->vendor_key);
-	b = strlen(k->vendor);
-	return strncmp(mp->vendor_key, k->vendor, a < b ? a : b) == 0;
+	return strstr(mp->vendor_key, k->vendor) != NULL ||
+	    strstr(k->vendor, mp->vendor_key) != NULL;
 }
 
 static int

@@ -493,6 +493,33 @@ test_nomatch_and_vendor(void **state)
 }
 
 static void
+test_packager_vendor(void **state)
+{
+	struct fixture *f = *state;
+	const struct match_result *r;
+	struct adv_product *p;
+
+	/* dpkg names a maintainer as vendor: it must not prevent a match. */
+	f->a = adv_new("ADV-OPENSSL", 1);
+	p = addp(
+	    f->a, "P-O", "OpenSSL 3.0.11", "OpenSSL", "3.0.11", NULL, NULL);
+	p->vendor = "OpenSSL Project";
+	status(f->a, 0, ADV_STATUS_KNOWN_AFFECTED, "P-O", NULL);
+	f->h = host("h", "Debian GNU/Linux");
+	sw(f->h, "openssl", "Debian OpenSSL Team", "3.0.11", INV_SOURCE_DPKG,
+	    NULL, NULL);
+	r = check(f, "openssl");
+	assert_int_equal(r->verdict, MATCH_AFFECTED);
+	/* The same vendor on a registry entry is the publisher's: no. */
+	inv_host_free(f->h);
+	f->h = host("h", "Windows");
+	sw(f->h, "OpenSSL", "Shining Light Productions", "3.0.11",
+	    INV_SOURCE_WINREG, NULL, NULL);
+	r = check(f, NULL);
+	HAS(r->reason, "no installed software matches");
+}
+
+static void
 test_name_keys(void **state)
 {
 	struct fixture *f = *state;
@@ -533,6 +560,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_unknown, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_nomatch_and_vendor, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_packager_vendor, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_name_keys, setup, teardown),
 	};
 
