@@ -3,7 +3,8 @@
  * for it.  A matcher indexes the products of any number of advisories by
  * purl, cpe and normalised name (with an alias table), then checks hosts
  * against the index; each result names the advisory, the product ID and
- * the rule that decided, and the remediation that applies.
+ * the rule that decided, and the remediation that applies.  The rules are
+ * described in docs/matching.md.
  */
 #ifndef RP_MATCH_H
 #define RP_MATCH_H
@@ -91,9 +92,11 @@ enum os_family os_family_from_name(const char *s); /* "Windows 11" -> WINDOWS */
 const char *os_family_name(enum os_family f);
 
 /*
- * Normalises a product or vendor name for comparison: lower-case ASCII
- * letters and digits only ("3CX Desktop App" -> "3cxdesktopapp").  Writes
- * at most outlen bytes including the NUL; returns the length.
+ * Normalises a product or vendor name for comparison: ASCII letters
+ * lower-cased, digits kept, other ASCII dropped, non-ASCII bytes kept as
+ * they are so that names in other scripts still have a key ("3CX Desktop
+ * App" -> "3cxdesktopapp").  Writes at most outlen bytes including the
+ * NUL; returns the length.
  */
 size_t match_normalize(const char *s, char *out, size_t outlen);
 
