@@ -522,6 +522,34 @@ list_ids(const struct matcher *m, struct rp_buf *b, const size_t *cand,
 	return firstvuln;
 }
 
+/*
+ * The product listed as fixed (not merely recommended) with the lowest
+ * version above the installed one, or NULL.
+ */
+static const struct mprod *
+below_fix(const struct matcher *m, const struct inv_software *sw,
+    const size_t *cand, size_t n)
+{
+	const struct mprod *mp, *best = NULL;
+	size_t i;
+	int c;
+
+	for (i = 0; i < n; i++) {
+		mp = &m->prods[cand[i]];
+		if (mp->version == NULL || !has_status(mp, MATCH_FIXED, 1) ||
+		    cmp_ver(sw, mp, sw->version, mp->version, &c, NULL) != 0 ||
+		    c >= 0)
+			continue;
+		if (best != NULL &&
+		    (cmp_ver(sw, mp, mp->version, best->version, &c, NULL) !=
+			    0 ||
+			c >= 0))
+			continue;
+		best = mp;
+	}
+	return best;
+}
+
 /* No listed version or range contains the installed version. */
 static int
 eval_outside(const struct matcher *m, const struct inv_host *h,
@@ -529,7 +557,7 @@ eval_outside(const struct matcher *m, const struct inv_host *h,
     size_t n, struct match_results *out)
 {
 	const struct madv *ma = &m->advs[m->prods[cand[0]].adv];
-	const struct mprod *mp, *fixedp = NULL, *affp = NULL;
+	const struct mprod *mp, *fixedp = NULL, *affp = NULL, *belowp;
 	struct rp_buf b;
 	size_t i;
 	int c, vi = -1;
@@ -568,6 +596,20 @@ eval_outside(const struct matcher *m, const struct inv_host *h,
 		rp_buf_append(&b, ")");
 		return finish(m, out, h, sw, ma, affp, vi, MATCH_NOT_AFFECTED,
 		    &b, cand, n);
+	}
+	if ((belowp = below_fix(m, sw, cand, n)) != NULL) {
+		rp_buf_append(&b, "affected: ");
+		subject_append(&b, h, sw);
+		cat(&b, " is below ", adv_id(ma->a), " product ", belowp->p->id,
+		    " \"", prod_name(belowp), "\" (",
+		    adv_status_name(belowp->st[0].status), ", ", NULL);
+		vuln_append(&b, ma->a, belowp->st[0].vuln);
+		cat(&b, ", fixed in ", belowp->version, " > ", sw->version,
+		    "; no affected version is listed, so versions before the "
+		    "fix count as affected)",
+		    NULL);
+		return finish(m, out, h, sw, ma, belowp,
+		    (int)belowp->st[0].vuln, MATCH_AFFECTED, &b, cand, n);
 	}
 	rp_buf_append(&b, "unknown: ");
 	subject_append(&b, h, sw);

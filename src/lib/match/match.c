@@ -38,6 +38,7 @@ mprod_free(struct mprod *p)
 	free(p->purl_key);
 	free(p->cpe_key);
 	free(p->vendor_key);
+	free(p->purl_version);
 	free(p->st);
 	free(p->rem);
 }
@@ -110,7 +111,7 @@ mprod_fill(struct mprod *mp, const struct adv_product *p,
     const struct adv_product *comp, const struct adv_product *target)
 {
 	char key[MATCH_KEY_MAX], vk[MATCH_KEY_MAX], both[MATCH_KEY_MAX * 2];
-	char ptype[32];
+	char ptype[32], pname[MATCH_KEY_MAX], pver[MATCH_KEY_MAX];
 	const char *c_vendor = NULL, *c_product = NULL, *c_name = NULL;
 	const char *name, *family;
 	enum os_family nameos = OS_FAMILY_UNKNOWN;
@@ -129,8 +130,22 @@ mprod_fill(struct mprod *mp, const struct adv_product *p,
 	mp->purl = first(p->purl, comp ? comp->purl : NULL);
 	mp->cpe = first(p->cpe, comp ? comp->cpe : NULL);
 	family = first(p->family, comp ? comp->family : NULL);
+	/*
+	 * A package URL names the package and its exact version better than
+	 * a product_version branch does (Red Hat writes the whole NEVRA
+	 * there: "git-lfs-0:2.13.3-3.el8_6.1.src").
+	 */
+	match_purl_parts(mp->purl, pname, sizeof(pname), pver, sizeof(pver));
+	if (pver[0] != '\0' && mp->range == NULL) {
+		if ((mp->purl_version = strdup(pver)) == NULL)
+			return RP_ERR_NOMEM;
+		mp->version = mp->purl_version;
+	}
 	/* A relationship's own name reads "X installed on Y": use X's. */
-	name = first(mp->product, comp != NULL ? c_name : p->name);
+	name = first(mp->product,
+	    pname[0] != '\0'   ? pname
+		: comp != NULL ? c_name
+			       : p->name);
 	len = match_name_key(name, key, sizeof(key), &nameos);
 	if (len == 0 && family != NULL)
 		len = match_name_key(family, key, sizeof(key), &nameos);

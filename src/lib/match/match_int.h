@@ -68,6 +68,13 @@ size_t match_vendor_key(const char *vendor, char *out, size_t outlen);
  */
 size_t match_purl_key(
     const char *purl, char *out, size_t outlen, char *type, size_t typelen);
+/*
+ * The name (last path segment) and version of a package URL, decoded; the
+ * version gets an "epoch=" qualifier as prefix ("1:2.0-3").  Either is ""
+ * when absent.  Returns the name's length, 0 if not a purl.
+ */
+size_t match_purl_parts(const char *purl, char *name, size_t namelen,
+    char *version, size_t versionlen);
 /* "cpe:part:vendor:product" from a CPE 2.2 URI or 2.3 string; 0 if none. */
 size_t match_cpe_key(const char *cpe, char *out, size_t outlen);
 /* The OS family an OSV ecosystem implies ("Debian:12" -> LINUX). */
@@ -112,6 +119,7 @@ struct mprod {
 	char *name_key, *vname_key; /* before aliasing */
 	char *purl_key, *cpe_key; /* or NULL */
 	char *vendor_key;
+	char *purl_version; /* the purl's version, used as the exact one */
 	struct mstat *st;
 	size_t nst;
 	struct mrem *rem;

@@ -431,3 +431,68 @@ match_cpe_key(const char *cpe, char *out, size_t outlen)
 	}
 	return (size_t)w;
 }
+
+/* Copies s[0..n) percent-decoded into out; returns the length. */
+static size_t
+pct_decode(const char *s, size_t n, char *out, size_t outlen)
+{
+	size_t i, o = 0;
+	int hi, lo, c;
+
+	if (outlen == 0)
+		return 0;
+	for (i = 0; i < n && o + 1 < outlen; i++) {
+		c = (unsigned char)s[i];
+		if (c == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
+		    (lo = hexval(s[i + 2])) >= 0) {
+			c = hi * 16 + lo;
+			i += 2;
+		}
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+size_t
+match_purl_parts(const char *purl, char *name, size_t namelen, char *version,
+    size_t versionlen)
+{
+	const char *p, *end, *q, *slash = NULL, *at = NULL, *ep;
+	size_t n = 0, elen;
+
+	if (namelen > 0)
+		name[0] = '\0';
+	if (versionlen > 0)
+		version[0] = '\0';
+	if (purl == NULL || strncasecmp(purl, "pkg:", 4) != 0)
+		return 0;
+	p = purl + 4;
+	end = p + strcspn(p, "?#");
+	for (q = p; q < end; q++) {
+		if (*q == '/')
+			slash = q;
+		else if (*q == '@' && slash != NULL)
+			at = q;
+	}
+	if (slash == NULL)
+		return 0;
+	n = pct_decode(
+	    slash + 1, (size_t)((at ? at : end) - slash - 1), name, namelen);
+	if (at == NULL || versionlen == 0)
+		return n;
+	/* rpm and others carry the epoch as a qualifier: "?epoch=1". */
+	version[0] = '\0';
+	if (*end == '?' && (ep = strstr(end, "epoch=")) != NULL &&
+	    (ep[-1] == '?' || ep[-1] == '&')) {
+		elen = strspn(ep + 6, "0123456789");
+		if (elen > 0 && elen + 2 < versionlen) {
+			memcpy(version, ep + 6, elen);
+			version[elen] = ':';
+			version += elen + 1;
+			versionlen -= elen + 1;
+		}
+	}
+	pct_decode(at + 1, (size_t)(end - at - 1), version, versionlen);
+	return n;
+}
