@@ -49,21 +49,41 @@ for word in sys.argv[4:]:
 PY
 }
 
-expect_exit 1 "Red Hat advisory" -- "$RAMPART_BIN" check --json \
-    -a "$RHSA" -i "$TMP/rhel.inventory.json"
-skip_unless_built
-cp "$TMP/out" "$TMP/rhsa.json"
-verdict "$TMP/rhsa.json" rhel-old affected "RHSA-2024:4546" \
-    "fixed in 2.13.3-3.el8_6.1 > 2.13.3-3.el8_6"
-verdict "$TMP/rhsa.json" rhel-new fixed \
-    "exact version 2.13.3-3.el8_6.1 = 2.13.3-3.el8_6.1"
-verdict "$TMP/rhsa.json" win-01 not_affected "no installed software matches"
+# built: whether the last command could run (no placeholder said "not
+# built yet"); a part that cannot run is skipped, not failed.
+ran=0
+built() {
+	if grep -q "not built yet" "$TMP/out" "$TMP/err"; then
+		echo "SKIP: $1: $(grep -h 'not built yet' "$TMP/out" "$TMP/err" | head -1)" >&2
+		return 1
+	fi
+	ran=$((ran + 1))
+	return 0
+}
 
-expect_exit 1 "OSV record" -- "$RAMPART_BIN" check --json \
-    -a "$GO" -i "$TMP/go.inventory.json"
-skip_unless_built
-cp "$TMP/out" "$TMP/go.json"
-verdict "$TMP/go.json" ci-old affected "GO-2020-0001" \
-    "range vers:semver/<1.6.0 contains 1.5.0"
-verdict "$TMP/go.json" ci-new fixed "fixed in 1.6.0 <= 1.9.1"
+"$RAMPART_BIN" check --json -a "$RHSA" -i "$TMP/rhel.inventory.json" \
+    >"$TMP/out" 2>"$TMP/err"
+if built "Red Hat CSAF"; then
+	expect_exit 1 "Red Hat advisory" -- "$RAMPART_BIN" check --json \
+	    -a "$RHSA" -i "$TMP/rhel.inventory.json"
+	cp "$TMP/out" "$TMP/rhsa.json"
+	verdict "$TMP/rhsa.json" rhel-old affected "RHSA-2024:4546" \
+	    "fixed in 2.13.3-3.el8_6.1 > 2.13.3-3.el8_6"
+	verdict "$TMP/rhsa.json" rhel-new fixed \
+	    "exact version 2.13.3-3.el8_6.1 = 2.13.3-3.el8_6.1"
+	verdict "$TMP/rhsa.json" win-01 not_affected \
+	    "no installed software matches"
+fi
+
+"$RAMPART_BIN" check --json -a "$GO" -i "$TMP/go.inventory.json" \
+    >"$TMP/out" 2>"$TMP/err"
+if built "OSV record"; then
+	expect_exit 1 "OSV record" -- "$RAMPART_BIN" check --json \
+	    -a "$GO" -i "$TMP/go.inventory.json"
+	cp "$TMP/out" "$TMP/go.json"
+	verdict "$TMP/go.json" ci-old affected "GO-2020-0001" \
+	    "range vers:semver/<1.6.0 contains 1.5.0"
+	verdict "$TMP/go.json" ci-new fixed "fixed in 1.6.0 <= 1.9.1"
+fi
+[ "$ran" -eq 0 ] && [ "$failures" -eq 0 ] && exit 77
 finish
