@@ -71,8 +71,9 @@ if built "Red Hat CSAF"; then
 	    "fixed in 2.13.3-3.el8_6.1 > 2.13.3-3.el8_6"
 	verdict "$TMP/rhsa.json" rhel-new fixed \
 	    "exact version 2.13.3-3.el8_6.1 = 2.13.3-3.el8_6.1"
+	# Same package name, but the advisory is for Red Hat Enterprise Linux.
 	verdict "$TMP/rhsa.json" win-01 not_affected \
-	    "no installed software matches"
+	    "lists git-lfs only for Linux"
 fi
 
 "$RAMPART_BIN" check --json -a "$GO" -i "$TMP/go.inventory.json" \

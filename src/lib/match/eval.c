@@ -162,16 +162,6 @@ prod_name(const struct mprod *mp)
 	return mp->product != NULL ? mp->product : "";
 }
 
-/* "3CX Desktop App 18.12.416.0 on Windows 11" */
-static void
-subject(const struct inv_host *h, const struct inv_software *sw, char *buf,
-    size_t len)
-{
-	snprintf(buf, len, "%s%s%s on %s", sw->name ? sw->name : "(unnamed)",
-	    sw->version ? " " : "", sw->version ? sw->version : "",
-	    h->os != NULL ? h->os : "an unknown OS");
-}
-
 /*
  * The scheme to compare installed software with a product version in:
  * what the inventory says, else what its source implies, else what the
@@ -629,22 +619,22 @@ eval_platform(const struct matcher *m, const struct inv_host *h,
     const struct mprod *other, unsigned osmask, struct match_results *out)
 {
 	const struct madv *ma = &m->advs[other->adv];
-	char subj[512];
 	struct rp_buf b;
 	unsigned f;
 	int n = 0;
 
 	rp_buf_init(&b, LINE_MAX_TEXT);
-	subject(h, sw, subj, sizeof(subj));
-	rp_buf_appendf(&b, "not affected: %s lists %s only for ", adv_id(ma->a),
-	    other->product ? other->product : prod_name(other));
+	rp_buf_append(&b, "not affected: ");
+	subject_append(&b, h, sw);
+	cat(&b, ": ", adv_id(ma->a), " lists ",
+	    other->ident ? other->ident : prod_name(other), " only for ", NULL);
 	for (f = 1; f <= OS_FAMILY_ANDROID; f++) {
 		if (osmask & (1u << f))
-			rp_buf_appendf(&b, "%s%s", n++ ? ", " : "",
-			    os_family_name((enum os_family)f));
+			cat(&b, n++ ? ", " : "",
+			    os_family_name((enum os_family)f), NULL);
 	}
-	rp_buf_appendf(&b, " (e.g. %s \"%s\"); %s is %s", other->p->id,
-	    prod_name(other), subj, os_family_name(hos));
+	cat(&b, " (e.g. ", other->p->id, " \"", prod_name(other), "\")", NULL);
+	(void)hos;
 	return finish(m, out, h, sw, ma, other,
 	    other->nst ? (int)other->st[0].vuln : -1, MATCH_NOT_AFFECTED, &b,
 	    NULL, 0);

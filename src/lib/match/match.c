@@ -33,6 +33,7 @@ static void
 mprod_free(struct mprod *p)
 {
 	vers_range_free(p->vr);
+	free(p->ident);
 	free(p->name_key);
 	free(p->vname_key);
 	free(p->purl_key);
@@ -148,7 +149,9 @@ mprod_fill(struct mprod *mp, const struct adv_product *p,
 			       : p->name);
 	len = match_name_key(name, key, sizeof(key), &nameos);
 	if (len == 0 && family != NULL)
-		len = match_name_key(family, key, sizeof(key), &nameos);
+		len = match_name_key(name = family, key, sizeof(key), &nameos);
+	if (name != NULL && (mp->ident = strdup(name)) == NULL)
+		return RP_ERR_NOMEM;
 	mp->platform = p->platform;
 	if (mp->platform == NULL && target != NULL)
 		mp->platform = target->name;

@@ -116,6 +116,7 @@ struct mprod {
 	enum version_scheme scheme; /* declared by the advisory, or UNKNOWN */
 	struct vers_range *vr; /* parsed range, or NULL */
 	const char *range_err; /* why range could not be parsed */
+	char *ident; /* the name the key was made from, for people */
 	char *name_key, *vname_key; /* before aliasing */
 	char *purl_key, *cpe_key; /* or NULL */
 	char *vendor_key;
