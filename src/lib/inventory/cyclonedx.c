@@ -118,7 +118,9 @@ read_props(struct cdx_read *c, const json_t *comp, const char *v[P_COUNT])
 				if (strcmp(props[k].name, name) == 0)
 					break;
 			}
-			if (k == P_COUNT)
+			if (k == P_COUNT && inv_field_check(INV_F_NAME, name))
+				warn(c, "unknown Rampart property; ignored");
+			else if (k == P_COUNT)
 				warn(c, "unknown property %s; ignored", name);
 			else if (v[k] != NULL)
 				warn(c, "repeated property %s; ignored", name);

@@ -68,7 +68,7 @@ inv_field_check(enum inv_field f, const char *s)
 	size_t n;
 
 	if (s == NULL || *s == '\0')
-		return "must not be empty";
+		return "is empty";
 	n = strnlen(s, inv_field_max(f) + 1);
 	if (n > inv_field_max(f))
 		return "is too long";
@@ -296,8 +296,9 @@ inv_check_value(const json_t *v, enum inv_field f, struct rpjson_path *path,
 	s = json_string_value(v);
 	if ((why = inv_field_check(f, s)) != NULL) {
 		rp_diags_add(d, level, NULL, rpjson_path_str(path),
-		    "value %s (at most %zu bytes, no control characters); %s",
-		    why, inv_field_max(f), then);
+		    "expected a non-empty string of at most %zu bytes without "
+		    "control characters, but it %s; %s",
+		    inv_field_max(f), why, then);
 		*bad = 1;
 		return NULL;
 	}

@@ -51,6 +51,11 @@ warn_unknown_keys(
 		/* Bounded: a flood of unknown keys is reported once. */
 		if (++n > 8)
 			break;
+		/* The key goes into the pointer: only if it is printable. */
+		if (inv_field_check(INV_F_NAME, key) != NULL) {
+			warn(c, "unknown key (not printable); ignored");
+			continue;
+		}
 		mark = rpjson_path_push_key(&c->path, key);
 		warn(c, "unknown key; ignored");
 		rpjson_path_pop(&c->path, mark);
