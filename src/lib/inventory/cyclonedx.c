@@ -233,6 +233,9 @@ read_os(struct cdx_read *c, const json_t *comp)
 	    c->d, RP_DIAG_WARNING, "ignored", &bad);
 	if (name == NULL)
 		return;
+	/* A version from rampart:host:os_version stays. */
+	if (c->h->os_version != NULL)
+		version = NULL;
 	if (inv_host_set(c->h, NULL, name, version, NULL) != 0)
 		c->r = RP_ERR_NOMEM;
 	c->os_done = 1;
@@ -546,6 +549,10 @@ write_metadata(struct cdx_write *w, const struct inv_host *h)
 		add_prop(w, hp, "rampart:host:id", h->id);
 		add_prop(w, hp, "rampart:host:customer", h->customer);
 		add_prop(w, hp, "rampart:host:arch", h->arch);
+		/* Only without an OS component to carry it. */
+		if (h->os == NULL)
+			add_prop(
+			    w, hp, "rampart:host:os_version", h->os_version);
 		put_props(w, hc, hp);
 	}
 	put_new(w, meta, "component", hc);

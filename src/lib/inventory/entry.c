@@ -242,11 +242,17 @@ inv_software_complete(struct inv_software *sw, struct rp_arena *arena)
 			goto out;
 		}
 	}
-	/* rpm (and some deb producers) keep the epoch only in the purl. */
+	/*
+	 * rpm (and some deb producers) keep the epoch only in the purl.  The
+	 * result must still pass the version bound, or a written file would
+	 * not read back.
+	 */
 	if (known && (strcmp(type, "rpm") == 0 || strcmp(type, "deb") == 0) &&
 	    sw->version != NULL && strchr(sw->version, ':') == NULL &&
 	    purl_qualifier(sw->purl, "epoch", val, sizeof(val)) == 0 &&
-	    all_digits(val) && strcmp(val, "0") != 0 && strlen(val) < 10) {
+	    all_digits(val) && strcmp(val, "0") != 0 && strlen(val) < 10 &&
+	    strlen(val) + 1 + strlen(sw->version) <=
+		inv_field_max(INV_F_VERSION)) {
 		if ((sw->version = rp_arena_printf(
 			 arena, "%s:%s", val, sw->version)) == NULL) {
 			r = RP_ERR_NOMEM;

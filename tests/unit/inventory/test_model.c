@@ -146,6 +146,7 @@ test_purl_inference(void **state)
 {
 	struct rp_arena *a = rp_arena_new(1 << 20);
 	struct inv_software sw;
+	char longv[300];
 
 	sw = complete(a,
 	    "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12",
@@ -169,6 +170,15 @@ test_purl_inference(void **state)
 	assert_string_equal(sw.version, "5.1");
 	sw = complete(a, "pkg:rpm/redhat/bash@5.1?epoch=x1", "5.1");
 	assert_string_equal(sw.version, "5.1");
+	/* ... or the result would be longer than a version may be. */
+	memset(longv, '1', sizeof(longv) - 1);
+	longv[sizeof(longv) - 1] = '\0';
+	longv[inv_field_max(INV_F_VERSION) - 1] = '\0';
+	sw = complete(a, "pkg:rpm/redhat/bash@5.1?epoch=1", longv);
+	assert_string_equal(sw.version, longv);
+	longv[inv_field_max(INV_F_VERSION) - 2] = '\0';
+	sw = complete(a, "pkg:rpm/redhat/bash@5.1?epoch=1", longv);
+	assert_int_equal(strlen(sw.version), inv_field_max(INV_F_VERSION));
 
 	sw = complete(a, "pkg:npm/%40angular/core@16.2.0", "16.2.0");
 	assert_int_equal(sw.scheme, VERSION_SCHEME_SEMVER);
