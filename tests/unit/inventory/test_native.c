@@ -267,6 +267,56 @@ test_write_empty(void **state)
 	json_decref(j);
 }
 
+/* jansson allocations fail from the n-th on (injected). */
+static long alloc_budget = -1;
+
+static void *
+failing_malloc(size_t n)
+{
+	if (alloc_budget == 0)
+		return NULL;
+	if (alloc_budget > 0)
+		alloc_budget--;
+	return malloc(n);
+}
+
+/*
+ * Both writers, with every jansson allocation in turn failing: they must
+ * return NULL (or a whole document) and leak nothing.
+ */
+static void
+test_writers_out_of_memory(void **state)
+{
+	struct inv_set *set = read_3cx();
+	json_t *j;
+	long n;
+	int nulls = 0, whole = 0;
+
+	json_set_alloc_funcs(failing_malloc, free);
+	for (n = 0; n < 2000; n++) {
+		alloc_budget = n;
+		j = cyclonedx_write(set->hosts[0]);
+		if (j == NULL)
+			nulls++;
+		json_decref(j);
+		alloc_budget = n;
+		j = inv_native_write(
+		    (const struct inv_host *const *)set->hosts, set->n);
+		if (j == NULL)
+			nulls++;
+		else if (n > 0)
+			whole++;
+		json_decref(j);
+		if (whole > 0)
+			break;
+	}
+	alloc_budget = -1;
+	json_set_alloc_funcs(malloc, free);
+	assert_true(nulls > 10);
+	assert_int_equal(whole, 1);
+	inv_set_free(set);
+}
+
 int
 main(void)
 {
@@ -278,6 +328,7 @@ main(void)
 	    cmocka_unit_test(test_native_round_trip),
 	    cmocka_unit_test(test_cross_format),
 	    cmocka_unit_test(test_write_empty),
+	    cmocka_unit_test(test_writers_out_of_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
