@@ -118,7 +118,8 @@ read_props(struct cdx_read *c, const json_t *comp, const char *v[P_COUNT])
 				if (strcmp(props[k].name, name) == 0)
 					break;
 			}
-			if (k == P_COUNT && inv_field_check(INV_F_NAME, name))
+			if (k == P_COUNT &&
+			    inv_field_check(INV_F_NAME, name) != NULL)
 				warn(c, "unknown Rampart property; ignored");
 			else if (k == P_COUNT)
 				warn(c, "unknown property %s; ignored", name);
@@ -138,37 +139,47 @@ out:
 	rpjson_path_pop(&c->path, mark);
 }
 
-/* The vendor: publisher, else supplier.name, else author, else group. */
+/* The name of the organizational entity comp[key], or NULL. */
+static const char *
+org_name(struct cdx_read *c, const json_t *comp, const char *key)
+{
+	const char *s = NULL;
+	json_t *org;
+	size_t mark;
+	int bad;
+
+	if ((org = json_object_get(comp, key)) == NULL)
+		return NULL;
+	mark = rpjson_path_push_key(&c->path, key);
+	if (!json_is_object(org))
+		warn(c, "expected an object, got %s; ignored",
+		    inv_json_type(org));
+	else
+		s = inv_get_field(org, "name", INV_F_VENDOR, &c->path, c->d,
+		    RP_DIAG_WARNING, "ignored", &bad);
+	rpjson_path_pop(&c->path, mark);
+	return s;
+}
+
+/*
+ * The vendor: publisher, else supplier.name, else manufacturer.name (1.6),
+ * else author, else group.
+ */
 static const char *
 read_vendor(struct cdx_read *c, const json_t *comp)
 {
-	static const char *const keys[] = {"publisher", "author", "group"};
 	const char *s;
-	json_t *sup;
-	size_t i, mark;
 	int bad;
 
 	if ((s = inv_get_field(comp, "publisher", INV_F_VENDOR, &c->path, c->d,
-		 RP_DIAG_WARNING, "ignored", &bad)) != NULL)
-		return s;
-	if ((sup = json_object_get(comp, "supplier")) != NULL) {
-		mark = rpjson_path_push_key(&c->path, "supplier");
-		if (!json_is_object(sup))
-			warn(c, "expected an object, got %s; ignored",
-			    inv_json_type(sup));
-		else
-			s = inv_get_field(sup, "name", INV_F_VENDOR, &c->path,
-			    c->d, RP_DIAG_WARNING, "ignored", &bad);
-		rpjson_path_pop(&c->path, mark);
-		if (s != NULL)
-			return s;
-	}
-	for (i = 1; i < NELEM(keys); i++) {
-		if ((s = inv_get_field(comp, keys[i], INV_F_VENDOR, &c->path,
-			 c->d, RP_DIAG_WARNING, "ignored", &bad)) != NULL)
-			return s;
-	}
-	return NULL;
+		 RP_DIAG_WARNING, "ignored", &bad)) == NULL &&
+	    (s = org_name(c, comp, "supplier")) == NULL &&
+	    (s = org_name(c, comp, "manufacturer")) == NULL &&
+	    (s = inv_get_field(comp, "author", INV_F_VENDOR, &c->path, c->d,
+		 RP_DIAG_WARNING, "ignored", &bad)) == NULL)
+		s = inv_get_field(comp, "group", INV_F_VENDOR, &c->path, c->d,
+		    RP_DIAG_WARNING, "ignored", &bad);
+	return s;
 }
 
 static void

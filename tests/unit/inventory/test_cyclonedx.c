@@ -109,6 +109,39 @@ test_read_syft_bom(void **state)
 	rp_diags_free(d);
 }
 
+/* trivy's shape: legacy tools array, rpm epoch only in the purl. */
+static void
+test_read_trivy_bom(void **state)
+{
+	struct rp_diags *d = rp_diags_new();
+	struct inv_set *set = inv_set_new();
+	const struct inv_host *h;
+
+	assert_int_equal(
+	    inventory_read_file(fixture("trivy-rhel9.cdx.json"), set, d), 0);
+	dump_diags(d);
+	assert_int_equal(d->nwarnings + d->nerrors, 0);
+	h = set->hosts[0];
+	assert_string_equal(h->name, "db02");
+	assert_string_equal(h->os, "redhat");
+	assert_string_equal(h->os_version, "9.3");
+	assert_int_equal(h->nsw, 3);
+	assert_string_equal(h->sw[0].version, "5.1.8-6.el9_1");
+	assert_string_equal(h->sw[0].vendor, "Red Hat, Inc.");
+	assert_int_equal(h->sw[0].scheme, VERSION_SCHEME_RPM);
+	assert_int_equal(h->sw[0].source, INV_SOURCE_RPM);
+	assert_string_equal(h->sw[0].arch, "x86_64");
+	/* openssl-libs has epoch 1: compared as 1:3.0.7-24.el9. */
+	assert_string_equal(h->sw[1].name, "openssl-libs");
+	assert_string_equal(h->sw[1].version, "1:3.0.7-24.el9");
+	/* A Python package: no ordering Rampart knows from the purl. */
+	assert_string_equal(h->sw[2].name, "requests");
+	assert_int_equal(h->sw[2].source, INV_SOURCE_UNKNOWN);
+	assert_null(h->sw[2].arch);
+	inv_set_free(set);
+	rp_diags_free(d);
+}
+
 static void
 test_nested_components(void **state)
 {
@@ -124,22 +157,26 @@ test_nested_components(void **state)
 	    "\"version\":\"16.0\",\"author\":\"Microsoft\",\"components\":["
 	    "{\"type\":\"library\",\"name\":\"mso.dll\",\"version\":\"16.0.1\","
 	    "\"group\":\"microsoft\"},"
+	    "{\"type\":\"library\",\"name\":\"vc\",\"version\":\"14\","
+	    "\"manufacturer\":{\"name\":\"MS\"},\"group\":\"g\"},"
 	    "{\"type\":\"data\",\"name\":\"templates\",\"components\":["
 	    "{\"name\":\"untyped\",\"version\":\"2\"}]}]}]}";
 
 	assert_int_equal(read_text(bom, &h, d), 0);
 	assert_non_null(h);
-	assert_int_equal(h->nsw, 4);
+	assert_int_equal(h->nsw, 5);
 	assert_string_equal(h->sw[0].name, "BIOS");
 	assert_string_equal(h->sw[0].vendor, "Dell Inc.");
 	assert_string_equal(h->sw[1].name, "Office");
 	assert_string_equal(h->sw[1].vendor, "Microsoft");
 	assert_string_equal(h->sw[2].name, "mso.dll");
 	assert_string_equal(h->sw[2].vendor, "microsoft");
-	assert_string_equal(h->sw[3].name, "untyped");
+	assert_string_equal(h->sw[3].name, "vc");
+	assert_string_equal(h->sw[3].vendor, "MS");
+	assert_string_equal(h->sw[4].name, "untyped");
 	/* The component without a type is read, with a warning. */
 	assert_true(has_diag(
-	    d, RP_DIAG_WARNING, "/components/0/components/1/components/0"));
+	    d, RP_DIAG_WARNING, "/components/0/components/2/components/0"));
 	assert_null(h->os);
 	inv_host_free(h);
 	rp_diags_free(d);
@@ -577,6 +614,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_read_rampart_bom),
 	    cmocka_unit_test(test_read_syft_bom),
+	    cmocka_unit_test(test_read_trivy_bom),
 	    cmocka_unit_test(test_nested_components),
 	    cmocka_unit_test(test_depth_bound),
 	    cmocka_unit_test(test_bad_components),
