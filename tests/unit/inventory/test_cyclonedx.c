@@ -215,6 +215,36 @@ test_depth_bound(void **state)
 }
 
 static void
+test_property_bound(void **state)
+{
+	struct rp_diags *d = rp_diags_new();
+	struct rp_buf b;
+	struct inv_host *h = NULL;
+	int i;
+
+	rp_buf_init(&b, 1 << 20);
+	rp_buf_append(&b,
+	    "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\","
+	    "\"metadata\":{\"component\":{\"name\":\"p\"}},"
+	    "\"components\":[{\"type\":\"library\",\"name\":\"x\","
+	    "\"version\":\"1\",\"properties\":[");
+	for (i = 0; i < 300; i++)
+		rp_buf_appendf(
+		    &b, "{\"name\":\"other:%d\",\"value\":\"v\"},", i);
+	rp_buf_append(
+	    &b, "{\"name\":\"rampart:arch\",\"value\":\"arm64\"}]}]}");
+	assert_false(b.failed);
+	assert_int_equal(read_text(b.s, &h, d), 0);
+	/* Past the first 256 properties nothing is read. */
+	assert_null(h->sw[0].arch);
+	assert_int_equal(d->nwarnings, 1);
+	assert_true(has_diag(d, RP_DIAG_WARNING, "/components/0/properties"));
+	rp_buf_free(&b);
+	inv_host_free(h);
+	rp_diags_free(d);
+}
+
+static void
 test_bad_components(void **state)
 {
 	struct rp_diags *d = rp_diags_new();
@@ -617,6 +647,7 @@ main(void)
 	    cmocka_unit_test(test_read_trivy_bom),
 	    cmocka_unit_test(test_nested_components),
 	    cmocka_unit_test(test_depth_bound),
+	    cmocka_unit_test(test_property_bound),
 	    cmocka_unit_test(test_bad_components),
 	    cmocka_unit_test(test_os_image_bom),
 	    cmocka_unit_test(test_header_errors),
