@@ -97,7 +97,8 @@ int inv_set_take(struct inv_set *s, struct inv_host *h);
  *
  * Unusable hosts and software entries are skipped with a *warning* (the
  * rest of the file is kept); error-level diagnostics come only with a
- * non-zero return, and then nothing is appended.  Also returned:
+ * non-zero return, and then nothing is appended (save after RP_ERR_NOMEM,
+ * when some hosts may be).  Also returned:
  * RP_ERR_UNSUPPORTED (a CycloneDX specVersion other than 1.4-1.6, a native
  * format version other than 1) and RP_ERR_NOMEM.  docs/inventory.md
  * lists the fields read and written.
