@@ -295,7 +295,8 @@ check_contradictions(struct vctx *c, const json_t *ps, struct mentions *m)
 				return;
 		}
 	}
-	qsort(m->v, m->n, sizeof(*m->v), cmp_mention);
+	if (m->n > 1)
+		qsort(m->v, m->n, sizeof(*m->v), cmp_mention);
 	for (i = 1; i < m->n; i++) {
 		if (strcmp(m->v[i].id, m->v[i - 1].id) != 0 ||
 		    m->v[i].tag == m->v[i - 1].tag)
@@ -354,7 +355,8 @@ check_scores(struct vctx *c, const json_t *v, struct mentions *m)
 			}
 		}
 	}
-	qsort(m->v, m->n, sizeof(*m->v), cmp_score_mention);
+	if (m->n > 1)
+		qsort(m->v, m->n, sizeof(*m->v), cmp_score_mention);
 	for (i = 1; i < m->n; i++) {
 		if (strcmp(m->v[i].id, m->v[i - 1].id) != 0 ||
 		    strcmp(m->v[i].tag, m->v[i - 1].tag) != 0 ||
@@ -419,7 +421,8 @@ check_flags(struct vctx *c, const json_t *v, struct mentions *m)
 
 	m->n = 0;
 	json_array_foreach(flags, i, f) flag_products(c, f, i, m);
-	qsort(m->v, m->n, sizeof(*m->v), cmp_mention);
+	if (m->n > 1)
+		qsort(m->v, m->n, sizeof(*m->v), cmp_mention);
 	for (i = 1; i < m->n; i++) {
 		if (strcmp(m->v[i].id, m->v[i - 1].id) != 0 ||
 		    m->v[i].a == m->v[i - 1].a)
