@@ -39,7 +39,12 @@ struct vctx {
 	const char *category; /* /document/category, or NULL */
 	int depth; /* branches nesting during the schema walk */
 	struct strset *groups; /* group_id -> product_ids array, lazily */
+	size_t expand_budget; /* group members we may still expand */
 };
+
+/* Group expansions (flags, statements) per document: a few references to
+ * huge groups could otherwise cost products x references. */
+#define CSAF_EXPAND_BUDGET (4u * 1024 * 1024)
 
 /* Adds an error for test at the current path. */
 void v_err(struct vctx *c, const char *test, const char *fmt, ...)
@@ -55,7 +60,12 @@ int strset_add(struct strset *s, const char *str, const void *val);
 /* Returns the entry of str, or NULL. */
 const struct strset_ent *strset_get(const struct strset *s, const char *str);
 
-/* The product_ids array of a product group, or NULL when undefined. */
+/*
+ * The product_ids array of a product group, or NULL when undefined.  The
+ * caller will visit every member: the members count against the
+ * document's expansion budget, and once it is spent this returns NULL and
+ * warns (once) that the group-based tests are incomplete.
+ */
 const json_t *group_members(struct vctx *c, const char *group_id);
 
 /* Calls fn for each full_product_name_t in the product tree. */

@@ -247,7 +247,7 @@ mention_add(struct vctx *c, struct mentions *m, const struct mention *e)
 
 	if (m->n == m->cap) {
 		ncap = m->cap ? m->cap * 2 : 64;
-		if (ncap > (64u << 20) ||
+		if (ncap > (256u << 20) / sizeof(*nv) ||
 		    (nv = reallocarray(m->v, ncap, sizeof(*nv))) == NULL) {
 			c->nomem = 1;
 			return -1;

@@ -527,6 +527,42 @@ test_large_tree(void **state)
 	json_decref(doc);
 }
 
+/* Many references to a big group: bounded work, a warning says so. */
+static void
+test_expansion_budget(void **state)
+{
+	json_t *ids = json_array(), *flags = json_array(), *fpns = json_array();
+	struct rp_diags *d = rp_diags_new();
+	clock_t t0 = clock();
+	json_t *doc;
+	char id[32];
+	size_t i, warned = 0;
+
+	for (i = 0; i < 2000; i++) {
+		snprintf(id, sizeof(id), "P-%zu", i);
+		json_array_append_new(ids, json_string(id));
+		json_array_append_new(
+		    fpns, json_pack("{s:s,s:s}", "name", id, "product_id", id));
+	}
+	for (i = 0; i < 3000; i++)
+		json_array_append_new(flags,
+		    json_pack("{s:s,s:[s]}", "label", "component_not_present",
+			"group_ids", "G"));
+	doc = make_doc(
+	    json_pack("{s:o,s:[{s:s,s:o}]}", "full_product_names", fpns,
+		"product_groups", "group_id", "G", "product_ids", ids),
+	    json_pack("[{s:o}]", "flags", flags));
+	assert_int_equal(csaf_validate(doc, d), RP_ERR_INVALID);
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].level == RP_DIAG_WARNING)
+			warned++;
+	assert_int_equal(warned, 1);
+	assert_true(rp_diags_has_test(d, "6.1.33"));
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
+	rp_diags_free(d);
+	json_decref(doc);
+}
+
 static void
 test_not_object(void **state)
 {
@@ -549,6 +585,7 @@ main(void)
 	    cmocka_unit_test(test_contradiction_message),
 	    cmocka_unit_test(test_deep_branches),
 	    cmocka_unit_test(test_large_tree),
+	    cmocka_unit_test(test_expansion_budget),
 	    cmocka_unit_test(test_not_object),
 	    cmocka_unit_test(test_oasis_mandatory),
 	    cmocka_unit_test(test_oasis_examples),
