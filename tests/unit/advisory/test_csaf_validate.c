@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "advisory/advisory.h"
+#include "advisory/csaf_validate_int.h"
 #include "advisory/cvss.h"
 #include "json/rpjson.h"
 #include "util/diag.h"
@@ -564,6 +565,172 @@ test_expansion_budget(void **state)
 }
 
 static void
+test_datetime(void **state)
+{
+	long long s1, s2;
+	long ns;
+
+	assert_int_equal(
+	    csaf_parse_datetime("2024-02-29T23:59:60Z", &s1, &ns), 0);
+	assert_int_equal(
+	    csaf_parse_datetime("2021-07-21T10:00:00.123+02:00", &s1, &ns), 0);
+	assert_int_equal(ns, 123000000);
+	assert_int_equal(
+	    csaf_parse_datetime("2021-07-21T08:00:00Z", &s2, &ns), 0);
+	assert_true(s1 == s2);
+	assert_int_equal(csaf_cmp_datetime("2021-07-21T10:00:00+02:00",
+			     "2021-07-21T08:00:01Z"),
+	    -1);
+	assert_int_equal(
+	    csaf_parse_datetime("2023-02-29T00:00:00Z", &s1, &ns), -1);
+	assert_int_equal(csaf_parse_datetime("2021-07-21", &s1, &ns), -1);
+	assert_int_equal(
+	    csaf_parse_datetime("2021-07-21T10:00:00", &s1, &ns), -1);
+	assert_int_equal(
+	    csaf_parse_datetime("2021-07-21T10:00:00+0200", &s1, &ns), -1);
+	assert_int_equal(
+	    csaf_parse_datetime("2021-13-01T10:00:00Z", &s1, &ns), -1);
+	assert_int_equal(
+	    csaf_parse_datetime("2021-07-21T10:00:00.Z", &s1, &ns), -1);
+}
+
+static int
+vcmp(const char *a, const char *b)
+{
+	struct csaf_version va, vb;
+
+	assert_int_equal(csaf_parse_version(a, &va), 0);
+	assert_int_equal(csaf_parse_version(b, &vb), 0);
+	return csaf_cmp_version(&va, &vb);
+}
+
+static void
+test_versions(void **state)
+{
+	static const char *const bad[] = {"01", "1.0", "1.0.0-", "1.0.0+",
+	    "1.0.0-01", "v1", "", "1.0.0-a..b", "-1"};
+	struct csaf_version v;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(csaf_parse_version(bad[i], &v), -1);
+	assert_int_equal(csaf_parse_version("12", &v), 0);
+	assert_false(v.semantic);
+	assert_int_equal(csaf_parse_version("1.2.3-rc.1+build.5", &v), 0);
+	assert_true(v.semantic && v.pre != NULL && v.prelen == 4);
+	/* semver 2.0.0 precedence example */
+	assert_int_equal(vcmp("1.0.0-alpha", "1.0.0-alpha.1"), -1);
+	assert_int_equal(vcmp("1.0.0-alpha.1", "1.0.0-alpha.beta"), -1);
+	assert_int_equal(vcmp("1.0.0-alpha.beta", "1.0.0-beta"), -1);
+	assert_int_equal(vcmp("1.0.0-beta.2", "1.0.0-beta.11"), -1);
+	assert_int_equal(vcmp("1.0.0-rc.1", "1.0.0"), -1);
+	assert_int_equal(vcmp("1.0.0+a", "1.0.0+b"), 0);
+	assert_int_equal(vcmp("2", "10"), -1);
+	assert_int_equal(vcmp("2.0.0", "1.9.9"), 1);
+}
+
+static void
+test_lang_tags(void **state)
+{
+	static const char *const good[] = {"en", "de-DE", "zh-Hant-TW",
+	    "en-US-x-private", "i-default", "sgn-ase", "de-DE-1901", "qaa",
+	    "x-whatever", "es-419", "en-u-ca-gregory"};
+	static const char *const bad[] = {"EZ", "en-ZZZ", "de-Abcd",
+	    "de-DE-1901-1901", "en-a-bbb", "en-u-ca-u-nu", "zh-yue-cmn",
+	    "en--US", "", "toolongtag"};
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		if (csaf_check_lang(good[i], &why) != 0)
+			fprintf(stderr, "%s: %s\n", good[i], why);
+		assert_int_equal(csaf_check_lang(good[i], &why), 0);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(csaf_check_lang(bad[i], &why), -1);
+}
+
+static void
+test_purls(void **state)
+{
+	static const char *const good[] = {
+	    "pkg:npm/%40angular/animation@12.3.1",
+	    "pkg:deb/debian/curl@7.50.3-1?arch=i386&distro=jessie",
+	    "pkg:golang/google.golang.org/genproto#googleapis/api/"
+	    "annotations",
+	    "pkg:maven/org.apache.xmlgraphics/batik-anim@1.9.1",
+	    "pkg:rpm/redhat/openssl@1.1.1k-7.el8_6?arch=x86_64",
+	    "pkg:generic/openssl@1.1.10g",
+	};
+	static const char *const bad[] = {"pkg:maven/@1.3.4", "pkg:/name",
+	    "pkg:type/ns/name?a=1&a=2", "pkg:1type/name", "http://x/y",
+	    "pkg:npm/name@", "pkg:npm/na%2", "pkg:t/n#a/../b", "pkg:t/n?=v"};
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(csaf_check_purl(good[i], &why), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(csaf_check_purl(bad[i], &why), -1);
+}
+
+/* Schema errors carry the pointer and say what was expected. */
+static void
+test_schema_errors(void **state)
+{
+	json_t *doc = make_doc(NULL, NULL);
+	json_t *docobj = json_object_get(doc, "document");
+	struct rp_diags *d = rp_diags_new();
+	const struct rp_diag *e;
+
+	json_object_del(docobj, "title");
+	json_object_set_new(json_object_get(docobj, "tracking"),
+	    "current_release_date", json_string("yesterday"));
+	json_object_set_new(json_object_get(docobj, "tracking"), "status",
+	    json_string("published"));
+	assert_int_equal(csaf_validate(doc, d), RP_ERR_INVALID);
+	assert_int_equal(d->nerrors, 3);
+	e = &d->v[0];
+	assert_string_equal(e->test, "schema");
+	assert_string_equal(e->pointer, "/document");
+	assert_string_equal(e->msg, "missing required property \"title\"");
+	assert_string_equal(
+	    d->v[1].pointer, "/document/tracking/current_release_date");
+	assert_string_equal(d->v[2].pointer, "/document/tracking/status");
+	assert_non_null(strstr(d->v[2].msg, "draft"));
+	rp_diags_free(d);
+	json_decref(doc);
+}
+
+/* 6.1.9 and 6.1.10 on a hand-made score. */
+static void
+test_cvss_in_document(void **state)
+{
+	json_t *pt = json_pack("{s:[{s:s,s:s}]}", "full_product_names", "name",
+	    "A", "product_id", "P1");
+	json_t *vulns =
+	    json_pack("[{s:[{s:[s],s:{s:s,s:s,s:f,s:s,s:s}}]}]", "scores",
+		"products", "P1", "cvss_v3", "version", "3.1", "vectorString",
+		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "baseScore",
+		9.0, "baseSeverity", "CRITICAL", "attackVector", "LOCAL");
+	json_t *doc = make_doc(pt, vulns);
+	struct rp_diags *d = rp_diags_new();
+	const struct rp_diag *e;
+
+	assert_int_equal(csaf_validate(doc, d), RP_ERR_INVALID);
+	assert_int_equal(d->nerrors, 2);
+	assert_non_null(e = find_test(d, "6.1.9"));
+	assert_string_equal(
+	    e->pointer, "/vulnerabilities/0/scores/0/cvss_v3/baseScore");
+	assert_non_null(strstr(e->msg, "9.8"));
+	assert_non_null(e = find_test(d, "6.1.10"));
+	assert_string_equal(
+	    e->pointer, "/vulnerabilities/0/scores/0/cvss_v3/attackVector");
+	rp_diags_free(d);
+	json_decref(doc);
+}
+
+static void
 test_not_object(void **state)
 {
 	json_t *a = json_array();
@@ -586,6 +753,12 @@ main(void)
 	    cmocka_unit_test(test_deep_branches),
 	    cmocka_unit_test(test_large_tree),
 	    cmocka_unit_test(test_expansion_budget),
+	    cmocka_unit_test(test_datetime),
+	    cmocka_unit_test(test_versions),
+	    cmocka_unit_test(test_lang_tags),
+	    cmocka_unit_test(test_purls),
+	    cmocka_unit_test(test_schema_errors),
+	    cmocka_unit_test(test_cvss_in_document),
 	    cmocka_unit_test(test_not_object),
 	    cmocka_unit_test(test_oasis_mandatory),
 	    cmocka_unit_test(test_oasis_examples),
