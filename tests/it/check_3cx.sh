@@ -3,6 +3,7 @@
 # with a reason naming advisory, product ID and rule, and a remediation
 # where one applies; native and CycloneDX inventories give the same answer.
 . "$(dirname "$0")/lib.sh"
+need_versions
 
 ADV="$D3CX/3cx-csaf.json"
 ASSERT="$(dirname "$0")/assert_3cx.py"

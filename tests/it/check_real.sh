@@ -3,6 +3,7 @@
 # a Red Hat CSAF advisory that lists only fixed packages, with NEVRA
 # product versions and purls, and an OSV record with a SemVer range.
 . "$(dirname "$0")/lib.sh"
+need_versions
 : "${RAMPART_SHARED_DATA:?RAMPART_SHARED_DATA must name the shared data}"
 
 RHSA="$RAMPART_SHARED_DATA/csaf/redhat-rhsa-2024_4546.json"
