@@ -139,3 +139,14 @@ alias_canon(const struct alias_table *t, const char *key)
 		return key;
 	return t->canon[e->v[0]];
 }
+
+const char *
+alias_canon_h(const struct alias_table *t, const char *key, uint64_t *h)
+{
+	const struct strmap_entry *e;
+
+	if ((e = strmap_get_h(&t->names, key, *h)) == NULL)
+		return key;
+	*h = strmap_hash(t->canon[e->v[0]]);
+	return t->canon[e->v[0]];
+}

@@ -549,17 +549,21 @@ static int
 candidates(struct matcher *m, const struct swkeys *k)
 {
 	const char *canon;
+	uint64_t h;
 	size_t i, j;
 	int r = 0;
 
 	m->nscratch = 0;
 	if (k->name[0] != '\0') {
-		canon = alias_canon(&m->alias, k->name);
-		r = scratch_add(m, strmap_get(&m->index, canon));
+		/* One hash for both lookups unless an alias renames it. */
+		h = strmap_hash(k->name);
+		canon = alias_canon_h(&m->alias, k->name, &h);
+		r = scratch_add(m, strmap_get_h(&m->index, canon, h));
 	}
 	if (r == 0 && k->vname[0] != '\0') {
-		canon = alias_canon(&m->alias, k->vname);
-		r = scratch_add(m, strmap_get(&m->index, canon));
+		h = strmap_hash(k->vname);
+		canon = alias_canon_h(&m->alias, k->vname, &h);
+		r = scratch_add(m, strmap_get_h(&m->index, canon, h));
 	}
 	if (r == 0 && k->purl[0] != '\0')
 		r = scratch_add(m, strmap_get(&m->index, k->purl));

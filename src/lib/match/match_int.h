@@ -38,6 +38,10 @@ void strmap_init(struct strmap *m);
 void strmap_clear(struct strmap *m);
 /* The entry for key, or NULL. */
 struct strmap_entry *strmap_get(const struct strmap *m, const char *key);
+/* The same with the key's strmap_hash() already known. */
+struct strmap_entry *strmap_get_h(
+    const struct strmap *m, const char *key, uint64_t h);
+uint64_t strmap_hash(const char *key);
 /*
  * Appends val to key's list (creating the entry); a value equal to the
  * last one in the list is not repeated.  Returns 0, RP_ERR_NOMEM or
@@ -93,6 +97,9 @@ void alias_free(struct alias_table *t);
 int alias_add(struct alias_table *t, const char *a, const char *b);
 /* The canonical key for a normalised key (key itself when no alias). */
 const char *alias_canon(const struct alias_table *t, const char *key);
+/* The same; *h holds key's hash on entry and the result's on return. */
+const char *alias_canon_h(
+    const struct alias_table *t, const char *key, uint64_t *h);
 
 /* ---- match.c: the per-product record ---- */
 

@@ -11,8 +11,8 @@
 #include "util/err.h"
 
 /* FNV-1a, 64 bit: short keys, good spread, no state. */
-static uint64_t
-hash_str(const char *s)
+uint64_t
+strmap_hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
 
@@ -49,12 +49,18 @@ strmap_clear(struct strmap *m)
 struct strmap_entry *
 strmap_get(const struct strmap *m, const char *key)
 {
+	if (m->nb == 0)
+		return NULL;
+	return strmap_get_h(m, key, strmap_hash(key));
+}
+
+struct strmap_entry *
+strmap_get_h(const struct strmap *m, const char *key, uint64_t h)
+{
 	struct strmap_entry *e;
-	uint64_t h;
 
 	if (m->nb == 0)
 		return NULL;
-	h = hash_str(key);
 	for (e = m->b[h & (m->nb - 1)]; e != NULL; e = e->next) {
 		if (e->hash == h && strcmp(e->key, key) == 0)
 			return e;
@@ -121,7 +127,7 @@ strmap_add(struct strmap *m, const char *key, size_t val)
 	if ((e = calloc(1, sizeof(*e) + len + 1)) == NULL)
 		return RP_ERR_NOMEM;
 	memcpy(e->key, key, len + 1);
-	e->hash = hash_str(key);
+	e->hash = strmap_hash(key);
 	if ((r = entry_push(e, val)) != 0) {
 		free(e);
 		return r;
