@@ -4,6 +4,7 @@
  * into the model) and print one for people.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "util/err.h"
 
 #include "cmd.h"
+#include "out.h"
 
 static void
 usage(FILE *f)
@@ -69,7 +71,8 @@ print_diags(FILE *f, const struct rp_diags *d, const char *file)
 	for (i = 0; i < d->n; i++) {
 		if ((s = rp_diag_format(&d->v[i], file)) == NULL)
 			continue;
-		fprintf(f, "%s\n", s);
+		out_text(f, s, SIZE_MAX, 0);
+		fputc('\n', f);
 		free(s);
 	}
 	if (d->dropped > 0)
@@ -157,13 +160,15 @@ validate_one(const char *path)
 	}
 	print_diags(stdout, d, path);
 	rc = d->nerrors > 0 ? EXIT_PROBLEM : 0;
-	if (rc == 0)
-		printf("%s: valid %s advisory %s (%zu warning%s)\n", path,
-		    format_name(fmt), a && a->id ? a->id : "(no ID)",
-		    d->nwarnings, d->nwarnings == 1 ? "" : "s");
-	else
-		printf("%s: invalid: %zu error%s, %zu warning%s\n", path,
-		    d->nerrors, d->nerrors == 1 ? "" : "s", d->nwarnings,
+	out_text(stdout, path, SIZE_MAX, 0);
+	if (rc == 0) {
+		printf(": valid %s advisory ", format_name(fmt));
+		out_text(stdout, a && a->id ? a->id : "(no ID)", 200, 0);
+		printf(" (%zu warning%s)\n", d->nwarnings,
+		    d->nwarnings == 1 ? "" : "s");
+	} else
+		printf(": invalid: %zu error%s, %zu warning%s\n", d->nerrors,
+		    d->nerrors == 1 ? "" : "s", d->nwarnings,
 		    d->nwarnings == 1 ? "" : "s");
 out:
 	advisory_free(a);
@@ -200,44 +205,44 @@ cmd_validate(int argc, char **argv)
 /* ---- show ---- */
 
 static void
-show_list(const char *label, char *const *v, size_t n)
+show_list(FILE *o, const char *label, char *const *v, size_t n)
 {
 	size_t i;
 
 	if (n == 0)
 		return;
-	printf("    %s: ", label);
+	fprintf(o, "    %s: ", label);
 	for (i = 0; i < n; i++)
-		printf("%s%s", i ? ", " : "", v[i]);
-	printf("\n");
+		fprintf(o, "%s%s", i ? ", " : "", v[i]);
+	fprintf(o, "\n");
 }
 
 static void
-show_product(const struct advisory *a, const char *id)
+show_product(FILE *o, const struct advisory *a, const char *id)
 {
 	const struct adv_product *p = advisory_product(a, id);
 
 	if (p == NULL) {
-		printf("      %s\n", id);
+		fprintf(o, "      %s\n", id);
 		return;
 	}
-	printf("      %-14s %s", p->id, p->name ? p->name : "");
+	fprintf(o, "      %-14s %s", p->id, p->name ? p->name : "");
 	if (p->version != NULL)
-		printf("  [version %s]", p->version);
+		fprintf(o, "  [version %s]", p->version);
 	if (p->range != NULL)
-		printf("  [range %s]", p->range);
+		fprintf(o, "  [range %s]", p->range);
 	if (p->platform != NULL)
-		printf("  [on %s]", p->platform);
+		fprintf(o, "  [on %s]", p->platform);
 	if (p->purl != NULL)
-		printf("  [%s]", p->purl);
+		fprintf(o, "  [%s]", p->purl);
 	else if (p->cpe != NULL)
-		printf("  [%s]", p->cpe);
-	printf("\n");
+		fprintf(o, "  [%s]", p->cpe);
+	fprintf(o, "\n");
 }
 
 /* Prints text on one line, cut at max characters. */
 static void
-print_oneline(const char *s, size_t max)
+print_oneline(FILE *o, const char *s, size_t max)
 {
 	size_t n = 0;
 	int space = 0;
@@ -248,122 +253,124 @@ print_oneline(const char *s, size_t max)
 			continue;
 		}
 		if (n >= max) {
-			printf("...");
+			fprintf(o, "...");
 			return;
 		}
 		if (space)
-			putchar(' ');
+			fputc(' ', o);
 		space = 0;
-		putchar(*s);
+		fputc(*s, o);
 		n++;
 	}
 }
 
 static void
-show_vuln(const struct advisory *a, const struct adv_vuln *v, size_t vi)
+show_vuln(
+    FILE *o, const struct advisory *a, const struct adv_vuln *v, size_t vi)
 {
 	size_t i, k;
 
-	printf("\n  %s", v->cve ? v->cve : "(no CVE)");
+	fprintf(o, "\n  %s", v->cve ? v->cve : "(no CVE)");
 	if (v->title != NULL)
-		printf("  %s", v->title);
-	printf("\n");
-	show_list("also", v->ids, v->nids);
+		fprintf(o, "  %s", v->title);
+	fprintf(o, "\n");
+	show_list(o, "also", v->ids, v->nids);
 	if (v->cwe_id != NULL)
-		printf("    weakness: %s %s\n", v->cwe_id,
+		fprintf(o, "    weakness: %s %s\n", v->cwe_id,
 		    v->cwe_name ? v->cwe_name : "");
 	for (i = 0; i < v->nscores; i++)
-		printf("    score: CVSS %s %.1f %s %s\n",
+		fprintf(o, "    score: CVSS %s %.1f %s %s\n",
 		    v->scores[i].cvss_version ? v->scores[i].cvss_version : "?",
 		    v->scores[i].base_score,
 		    v->scores[i].base_severity ? v->scores[i].base_severity
 					       : "",
 		    v->scores[i].vector ? v->scores[i].vector : "");
 	for (i = 0; i < v->nnotes; i++) {
-		printf("    note (%s): ",
+		fprintf(o, "    note (%s): ",
 		    v->notes[i].category ? v->notes[i].category : "?");
-		print_oneline(v->notes[i].text, 160);
-		printf("\n");
+		print_oneline(o, v->notes[i].text, 160);
+		fprintf(o, "\n");
 	}
 	for (i = 0; i < ADV_STATUS_COUNT; i++) {
 		if (v->nstatus[i] == 0)
 			continue;
-		printf("    %s:\n", adv_status_name((enum adv_status)i));
+		fprintf(o, "    %s:\n", adv_status_name((enum adv_status)i));
 		for (k = 0; k < v->nstatus[i]; k++)
-			show_product(a, v->status[i][k]);
+			show_product(o, a, v->status[i][k]);
 	}
 	for (i = 0; i < v->nremediations; i++) {
 		const struct adv_remediation *r = &v->remediations[i];
 
-		printf(
+		fprintf(o,
 		    "    remediation %s: ", adv_rem_category_name(r->category));
-		print_oneline(r->details, 300);
-		printf("\n");
+		print_oneline(o, r->details, 300);
+		fprintf(o, "\n");
 		if (r->url != NULL)
-			printf("      see %s\n", r->url);
+			fprintf(o, "      see %s\n", r->url);
 		if (r->nproduct_ids > 0) {
-			printf("      for ");
+			fprintf(o, "      for ");
 			for (k = 0; k < r->nproduct_ids; k++)
-				printf(
-				    "%s%s", k ? ", " : "", r->product_ids[k]);
-			printf("\n");
+				fprintf(o, "%s%s", k ? ", " : "",
+				    r->product_ids[k]);
+			fprintf(o, "\n");
 		}
 	}
 	for (i = 0; i < v->nthreats; i++) {
-		printf("    threat %s: ",
+		fprintf(o, "    threat %s: ",
 		    v->threats[i].category ? v->threats[i].category : "?");
-		print_oneline(v->threats[i].details, 300);
-		printf("\n");
+		print_oneline(o, v->threats[i].details, 300);
+		fprintf(o, "\n");
 	}
 	(void)vi;
 }
 
 static void
-show(const struct advisory *a)
+show(FILE *o, const struct advisory *a)
 {
 	size_t i;
 
-	printf("%s: %s\n", a->id ? a->id : "(no ID)",
+	fprintf(o, "%s: %s\n", a->id ? a->id : "(no ID)",
 	    a->title ? a->title : "(no title)");
-	printf("  format:     %s", format_name(a->format));
+	fprintf(o, "  format:     %s", format_name(a->format));
 	if (a->category != NULL)
-		printf(" (%s)", a->category);
+		fprintf(o, " (%s)", a->category);
 	if (a->status != NULL)
-		printf(", status %s", a->status);
+		fprintf(o, ", status %s", a->status);
 	if (a->version != NULL)
-		printf(", version %s", a->version);
-	printf("\n");
+		fprintf(o, ", version %s", a->version);
+	fprintf(o, "\n");
 	if (a->publisher != NULL)
-		printf("  publisher:  %s\n", a->publisher);
+		fprintf(o, "  publisher:  %s\n", a->publisher);
 	if (a->initial_release != NULL || a->current_release != NULL)
-		printf("  released:   %s (current %s)\n",
+		fprintf(o, "  released:   %s (current %s)\n",
 		    a->initial_release ? a->initial_release : "?",
 		    a->current_release ? a->current_release : "?");
 	if (a->severity != NULL)
-		printf("  severity:   %s\n", a->severity);
+		fprintf(o, "  severity:   %s\n", a->severity);
 	for (i = 0; i < a->nnotes; i++) {
 		if (a->notes[i].category == NULL ||
 		    (strcmp(a->notes[i].category, "summary") != 0 &&
 			strcmp(a->notes[i].category, "description") != 0))
 			continue;
-		printf("  %s: ", a->notes[i].category);
-		print_oneline(a->notes[i].text, 300);
-		printf("\n");
+		fprintf(o, "  %s: ", a->notes[i].category);
+		print_oneline(o, a->notes[i].text, 300);
+		fprintf(o, "\n");
 	}
 	for (i = 0; i < a->nreferences; i++)
-		printf("  reference:  %s\n", a->references[i]);
-	printf("\nvulnerabilities (%zu), products per status:\n", a->nvulns);
+		fprintf(o, "  reference:  %s\n", a->references[i]);
+	fprintf(
+	    o, "\nvulnerabilities (%zu), products per status:\n", a->nvulns);
 	for (i = 0; i < a->nvulns; i++)
-		show_vuln(a, &a->vulns[i], i);
+		show_vuln(o, a, &a->vulns[i], i);
 	if (a->niocs > 0)
-		printf("\nindicators (%zu):\n", a->niocs);
+		fprintf(o, "\nindicators (%zu):\n", a->niocs);
 	for (i = 0; i < a->niocs; i++) {
-		printf("  %-8s %s", adv_ioc_type_name(a->iocs[i].type),
+		fprintf(o, "  %-8s %s", adv_ioc_type_name(a->iocs[i].type),
 		    a->iocs[i].type == ADV_IOC_YARA ? "(rule)"
 						    : a->iocs[i].value);
 		if (a->iocs[i].comment != NULL)
-			printf("  (%s)", a->iocs[i].comment);
-		printf("\n");
+			fprintf(o, "  (%s)", a->iocs[i].comment);
+		fprintf(o, "\n");
 	}
 }
 
@@ -372,6 +379,9 @@ cmd_show(int argc, char **argv)
 {
 	struct rp_diags *d = NULL;
 	struct advisory *a = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *o;
 	int rc = EXIT_USAGE;
 
 	if (argc == 2 &&
@@ -395,13 +405,25 @@ cmd_show(int argc, char **argv)
 		    stderr, "rampart advisory: %s: cannot be read\n", argv[1]);
 		goto out;
 	}
-	show(a);
+	/* Built in memory, then printed without control characters. */
+	if ((o = open_memstream(&text, &len)) == NULL) {
+		fprintf(stderr, "rampart advisory: out of memory\n");
+		goto out;
+	}
+	show(o, a);
 	if (d->nwarnings > 0)
-		printf("\n(%zu reader warning%s: 'rampart advisory validate' "
-		       "shows them)\n",
+		fprintf(o,
+		    "\n(%zu reader warning%s: 'rampart advisory validate' "
+		    "shows them)\n",
 		    d->nwarnings, d->nwarnings == 1 ? "" : "s");
+	if (fclose(o) != 0 || text == NULL) {
+		fprintf(stderr, "rampart advisory: out of memory\n");
+		goto out;
+	}
+	out_block(stdout, text, len);
 	rc = 0;
 out:
+	free(text);
 	advisory_free(a);
 	rp_diags_free(d);
 	return rc;

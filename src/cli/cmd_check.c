@@ -5,6 +5,7 @@
  * as a table for people or as JSON for scripts (docs/cli.md documents
  * the shape).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "util/err.h"
 
 #include "cmd.h"
+#include "out.h"
 
 #define FILES_MAX 4096
 #define COL_MAX 28
@@ -173,7 +175,8 @@ print_diags(
 			continue;
 		if ((s = rp_diag_format(&d->v[i], file)) == NULL)
 			continue;
-		fprintf(stderr, "%s\n", s);
+		out_text(stderr, s, SIZE_MAX, 0);
+		fputc('\n', stderr);
 		free(s);
 	}
 	if (!warnings && d->nwarnings > 0 && d->nerrors == 0)
@@ -297,10 +300,17 @@ host_verdict(const struct match_results *r)
 	return v;
 }
 
+/* Inputs were valid UTF-8; if a string is not, say so rather than drop it. */
 static json_t *
 jstr(const char *s)
 {
-	return s != NULL ? json_string(s) : json_null();
+	json_t *j;
+
+	if (s == NULL)
+		return json_null();
+	if ((j = json_string(s)) == NULL)
+		j = json_string("(not valid UTF-8)");
+	return j;
 }
 
 static json_t *
@@ -378,15 +388,13 @@ print_json(const struct opts *o, const struct run *run)
 static int
 width(const char *s)
 {
-	size_t n = s != NULL ? strlen(s) : 1;
-
-	return n > COL_MAX ? COL_MAX : (int)n;
+	return (int)out_width(s, COL_MAX);
 }
 
 static void
 col(const char *s, int w)
 {
-	printf("%-*.*s  ", w, w, s != NULL ? s : "-");
+	out_text(stdout, s, COL_MAX, (size_t)w + 2);
 }
 
 static void
@@ -396,6 +404,7 @@ print_table(const struct run *run)
 	int w[6] = {4, 2, 8, 7, 12, 8};
 	const struct match_result *r;
 	const struct inv_host *h;
+	const char *rem;
 	size_t i, k;
 	int x;
 
@@ -420,7 +429,7 @@ print_table(const struct run *run)
 	col("SOFTWARE", w[2]);
 	col("VERSION", w[3]);
 	col("VERDICT", w[4]);
-	printf("%s\n", "ADVISORY");
+	printf("ADVISORY\n");
 	for (i = 0; i < run->hosts->n; i++) {
 		counts[host_verdict(&run->res[i])]++;
 		for (k = 0; k < run->res[i].n; k++) {
@@ -434,14 +443,18 @@ print_table(const struct run *run)
 				? "AFFECTED"
 				: match_verdict_name(r->verdict),
 			    w[4]);
-			printf("%s\n", r->adv->id ? r->adv->id : "-");
-			printf("    reason:      %s\n", r->reason);
+			out_text(stdout, r->adv->id, SIZE_MAX, 0);
+			printf("\n    reason:      ");
+			out_text(stdout, r->reason, SIZE_MAX, 0);
+			printf("\n");
 			if (r->sw == NULL)
 				continue;
-			printf("    remediation: %s\n",
-			    r->remediation		    ? r->remediation
-				: r->verdict <= MATCH_FIXED ? "none needed"
-							    : "none known");
+			if ((rem = r->remediation) == NULL)
+				rem = r->verdict <= MATCH_FIXED ? "none needed"
+								: "none known";
+			printf("    remediation: ");
+			out_text(stdout, rem, SIZE_MAX, 0);
+			printf("\n");
 		}
 	}
 	printf("\n%zu host%s: %zu affected, %zu under investigation, %zu "

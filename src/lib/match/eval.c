@@ -17,7 +17,7 @@
 
 #define RESULTS_ARENA_MAX (1024u * 1024 * 1024)
 #define RESULTS_MAX (64u * 1024 * 1024)
-#define LINE_MAX_TEXT 4096 /* reason or remediation */
+#define LINE_MAX_TEXT 16384 /* reason or remediation */
 #define DETAILS_MAX 300 /* remediation details quoted per entry */
 #define LIST_MAX 4 /* product IDs listed in one reason */
 
@@ -340,7 +340,8 @@ append_oneline(struct rp_buf *b, const char *s, size_t max)
 			space = n > 0;
 			continue;
 		}
-		if (n >= max) {
+		/* Cut only between UTF-8 sequences: JSON needs valid text. */
+		if (n >= max && ((unsigned char)*s & 0xc0) != 0x80) {
 			rp_buf_append(b, "...");
 			return;
 		}
@@ -476,7 +477,10 @@ finish(const struct matcher *m, struct match_results *out,
 	char *text = NULL, *remedy = NULL;
 	int r = RP_ERR_NOMEM;
 
-	if ((text = rp_buf_take(reason)) == NULL)
+	/* A reason past LINE_MAX_TEXT (hostile names) must not fail the host. */
+	if ((text = rp_buf_take(reason)) == NULL &&
+	    (text = rp_asprintf("%s: (the reason is too long to show)",
+		 match_verdict_name(v))) == NULL)
 		goto out;
 	remedy = remediation(m, ma->a, mp, v, sw, cand, n);
 	r = push_result(out, h, ma->a, sw, mp,
