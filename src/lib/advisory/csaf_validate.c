@@ -21,6 +21,9 @@
 /* Largest string set (entries); more fail as out of memory. */
 #define STRSET_MAX (16u * 1024 * 1024)
 
+static void v_verr(struct vctx *, const char *, const char *, const char *,
+    va_list) __attribute__((format(printf, 4, 0)));
+
 static void
 v_verr(struct vctx *c, const char *test, const char *ptr, const char *fmt,
     va_list ap)
