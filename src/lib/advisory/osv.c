@@ -15,7 +15,6 @@
  * empty and non-GIT ranges need a package); breaking them is an error and
  * the record is rejected.  Everything else unexpected is a warning.
  */
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +26,8 @@
 #include "util/err.h"
 #include "util/str.h"
 #include "version/version.h"
+
+#include "cvss.h"
 
 /* Bounds on what one record may hold; real records are far smaller. */
 #define OSV_MAX_PRODUCTS 200000
@@ -416,119 +417,6 @@ osv_time(struct osv_ctx *c, const json_t *obj, const char *key, int required)
 	return s;
 }
 
-/* ---- CVSS ---- */
-
-static double
-cvss_pick(const char *vec, const char *metric, const char *vals,
-    const double *w, int *ok)
-{
-	char key[8];
-	const char *p;
-	size_t kl;
-	int i;
-
-	kl = (size_t)snprintf(key, sizeof(key), "%s:", metric);
-	for (p = vec; (p = strstr(p, key)) != NULL; p += kl) {
-		if (p != vec && p[-1] != '/')
-			continue;
-		for (i = 0; vals[i] != '\0'; i++) {
-			if (p[kl] == vals[i] &&
-			    (p[kl + 1] == '/' || p[kl + 1] == '\0'))
-				return w[i];
-		}
-		break;
-	}
-	*ok = 0;
-	return 0;
-}
-
-/* CVSS v3.1 "Roundup": the smallest one-decimal number >= x. */
-static double
-cvss3_roundup(double x)
-{
-	long i = lround(x * 100000);
-
-	if (i % 10000 == 0)
-		return i / 100000.0;
-	return (floor(i / 10000.0) + 1) / 10.0;
-}
-
-/* Base score of a CVSS v3.x vector, or -1 when a base metric is missing. */
-static double
-cvss3_base(const char *vec)
-{
-	static const double av[] = {0.85, 0.62, 0.55, 0.2};
-	static const double ac[] = {0.77, 0.44};
-	static const double pru[] = {0.85, 0.62, 0.27};
-	static const double prc[] = {0.85, 0.68, 0.5};
-	static const double ui[] = {0.85, 0.62};
-	static const double cia[] = {0.56, 0.22, 0};
-	static const double sc[] = {0, 1};
-	double iss, imp, expl, pr, scope;
-	int ok = 1;
-
-	scope = cvss_pick(vec, "S", "UC", sc, &ok);
-	pr = cvss_pick(vec, "PR", "NLH", scope != 0 ? prc : pru, &ok);
-	iss = 1 -
-	    (1 - cvss_pick(vec, "C", "HLN", cia, &ok)) *
-		(1 - cvss_pick(vec, "I", "HLN", cia, &ok)) *
-		(1 - cvss_pick(vec, "A", "HLN", cia, &ok));
-	expl = 8.22 * cvss_pick(vec, "AV", "NALP", av, &ok) *
-	    cvss_pick(vec, "AC", "LH", ac, &ok) * pr *
-	    cvss_pick(vec, "UI", "NR", ui, &ok);
-	if (!ok)
-		return -1;
-	if (scope == 0)
-		imp = 6.42 * iss;
-	else
-		imp = 7.52 * (iss - 0.029) - 3.25 * pow(iss - 0.02, 15);
-	if (imp <= 0)
-		return 0;
-	if (scope == 0)
-		return cvss3_roundup(fmin(imp + expl, 10));
-	return cvss3_roundup(fmin(1.08 * (imp + expl), 10));
-}
-
-/* Base score of a CVSS v2 vector, or -1. */
-static double
-cvss2_base(const char *vec)
-{
-	static const double av[] = {0.395, 0.646, 1.0};
-	static const double ac[] = {0.35, 0.61, 0.71};
-	static const double au[] = {0.45, 0.56, 0.704};
-	static const double cia[] = {0, 0.275, 0.660};
-	double imp, expl;
-	int ok = 1;
-
-	imp = 10.41 *
-	    (1 -
-		(1 - cvss_pick(vec, "C", "NPC", cia, &ok)) *
-		    (1 - cvss_pick(vec, "I", "NPC", cia, &ok)) *
-		    (1 - cvss_pick(vec, "A", "NPC", cia, &ok)));
-	expl = 20 * cvss_pick(vec, "AV", "LAN", av, &ok) *
-	    cvss_pick(vec, "AC", "HML", ac, &ok) *
-	    cvss_pick(vec, "Au", "MSN", au, &ok);
-	if (!ok)
-		return -1;
-	return round(((0.6 * imp) + (0.4 * expl) - 1.5) *
-		   (imp == 0 ? 0 : 1.176) * 10) /
-	    10;
-}
-
-static const char *
-cvss3_severity(double s)
-{
-	if (s == 0)
-		return "none";
-	if (s < 4)
-		return "low";
-	if (s < 7)
-		return "medium";
-	if (s < 9)
-		return "high";
-	return "critical";
-}
-
 static int
 sev_rank(const char *s)
 {
@@ -592,13 +480,15 @@ osv_severity_one(struct osv_ctx *c, const json_t *sev, char **pids, size_t np)
 	}
 	if (strcmp(type, "CVSS_V2") == 0) {
 		ver = "2.0";
-		base = cvss2_base(score);
+		if (cvss_base_score(score, &base) != 0)
+			base = -1;
 	} else if (strcmp(type, "CVSS_V3") == 0) {
 		if (rp_str_startswith(score, "CVSS:3.0/"))
 			ver = "3.0";
 		else if (rp_str_startswith(score, "CVSS:3.1/"))
 			ver = "3.1";
-		base = ver != NULL ? cvss3_base(score) : -1;
+		if (ver == NULL || cvss_base_score(score, &base) != 0)
+			base = -1;
 	} else {
 		ver = "4.0";
 		if (!rp_str_startswith(score, "CVSS:4.0/"))
@@ -624,7 +514,7 @@ osv_severity_one(struct osv_ctx *c, const json_t *sev, char **pids, size_t np)
 	if (sc->cvss_version == NULL || sc->vector == NULL)
 		return RP_ERR_NOMEM;
 	if (ver[0] == '3') {
-		sc->base_severity = (char *)cvss3_severity(base);
+		sc->base_severity = (char *)cvss_severity_name(base);
 		return raise_severity(c, sc->base_severity);
 	}
 	return 0;
