@@ -731,6 +731,21 @@ product_id_taken(const struct advisory *a, const char *id)
 	return advisory_product(a, id) != NULL;
 }
 
+/* Whether an earlier entry has this id ("@" never occurs in one). */
+static int
+entry_id_taken(const struct advisory *a, const char *id)
+{
+	size_t i, n = strlen(id);
+
+	for (i = 0; i < a->nproducts; i++) {
+		if (strncmp(a->products[i].id, id, n) == 0 &&
+		    (a->products[i].id[n] == '\0' ||
+			a->products[i].id[n] == '@'))
+			return 1;
+	}
+	return 0;
+}
+
 /* A display name: "3CX Desktop App 18.12.416 (windows)". */
 static char *
 display_name(
@@ -765,7 +780,7 @@ add_product(struct nat_ctx *c, const struct nat_entry *e, const char *version,
 	if (id == NULL)
 		return RP_ERR_NOMEM;
 	if (product_id_taken(c->a, id)) {
-		nat_err(c, "product ID \"%s\" is not unique", id);
+		nat_err(c, "version %s is listed twice", version);
 		return 0;
 	}
 	if (c->a->nproducts >= NATIVE_MAX_PRODUCTS) {
@@ -1029,6 +1044,10 @@ nat_product(struct nat_ctx *c, const json_t *obj)
 		return 0;
 	}
 	entry_fields(c, obj, &e);
+	if (e.id != NULL && entry_id_taken(c->a, e.id)) {
+		nat_err_at(c, "id", "product id \"%s\" is not unique", e.id);
+		return 0;
+	}
 	if (e.id == NULL || e.product == NULL || e.scheme == NULL)
 		return 0;
 	if (e.range != NULL && (r = range_ok(c, e.scheme, e.range)) != 0)
