@@ -78,7 +78,10 @@ rpjson_path_init(struct rpjson_path *p)
 static void
 path_truncate(struct rpjson_path *p)
 {
-	memcpy(p->s + RPJSON_PATH_MAX - 5, "/...", 5);
+	/* right after what was written, so no unwritten bytes come before */
+	size_t at = p->len < RPJSON_PATH_MAX - 5 ? p->len : RPJSON_PATH_MAX - 5;
+
+	memcpy(p->s + at, "/...", 5);
 	p->len = RPJSON_PATH_MAX - 1;
 }
 
