@@ -41,7 +41,10 @@ struct nat_ctx {
 	struct rp_diags *d;
 	struct rpjson_path p;
 	size_t nerrors;
+	size_t cur; /* index of the array element being read */
+	size_t *ioc_pos; /* where each indicator was: /indicators/N */
 	size_t cap_products, cap_refs, cap_ids, cap_notes, cap_rems, cap_iocs;
+	size_t cap_pos;
 	size_t cap_status[ADV_STATUS_COUNT];
 };
 
@@ -64,8 +67,7 @@ static const char *const doc_statuses[] = {"draft", "interim", "final", NULL};
 
 /* ---- diagnostics and small helpers ---- */
 
-static void
-nat_vdiag(
+static void __attribute__((format(printf, 3, 0))) nat_vdiag(
     struct nat_ctx *c, enum rp_diag_level lvl, const char *fmt, va_list ap)
 {
 	char msg[512];
@@ -599,17 +601,71 @@ ioc_is_hash(enum adv_ioc_type t)
 	return t == ADV_IOC_SHA256 || t == ADV_IOC_SHA1 || t == ADV_IOC_MD5;
 }
 
-/* Whether the same indicator is already there. */
-static int
-ioc_dup(const struct advisory *a, enum adv_ioc_type t, const char *v)
-{
+struct ioc_key {
+	enum adv_ioc_type t;
+	const char *v;
 	size_t i;
+};
 
-	for (i = 0; i < a->niocs; i++) {
-		if (a->iocs[i].type == t && strcmp(a->iocs[i].value, v) == 0)
-			return 1;
+static int
+ioc_key_cmp(const void *x, const void *y)
+{
+	const struct ioc_key *a = x, *b = y;
+	int c;
+
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	if ((c = strcmp(a->v, b->v)) != 0)
+		return c;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/*
+ * Drops repeated indicators (same type and normalized value), keeping
+ * the first, with a warning at each one dropped.  Sorting keeps this
+ * cheap for long lists.
+ */
+static int
+dedupe_iocs(struct nat_ctx *c)
+{
+	struct adv_indicator *io = c->a->iocs;
+	size_t i, j, m, n = c->a->niocs;
+	unsigned char *drop = NULL;
+	struct ioc_key *k = NULL;
+	int r = RP_ERR_NOMEM;
+
+	if (n < 2)
+		return 0;
+	if ((k = calloc(n, sizeof(*k))) == NULL ||
+	    (drop = calloc(n, 1)) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		k[i].t = io[i].type;
+		k[i].v = io[i].value;
+		k[i].i = i;
 	}
-	return 0;
+	qsort(k, n, sizeof(*k), ioc_key_cmp);
+	for (i = 1; i < n; i++) {
+		if (k[i].t == k[i - 1].t && strcmp(k[i].v, k[i - 1].v) == 0)
+			drop[k[i].i] = 1;
+	}
+	for (i = j = 0; i < n; i++) {
+		if (!drop[i]) {
+			io[j++] = io[i];
+			continue;
+		}
+		m = rpjson_path_push_key(&c->p, "indicators");
+		rpjson_path_push_index(&c->p, c->ioc_pos[i]);
+		nat_warn(c, "duplicate %s indicator ignored",
+		    adv_ioc_type_name(io[i].type));
+		rpjson_path_pop(&c->p, m);
+	}
+	c->a->niocs = j;
+	r = 0;
+out:
+	free(k);
+	free(drop);
+	return r;
 }
 
 static int
@@ -642,6 +698,7 @@ nat_indicator(struct nat_ctx *c, const json_t *ioc)
 	const char *type, *value, *comment, *name, *why;
 	char buf[NATIVE_MAX_VALUE];
 	uint64_t size;
+	size_t *pos;
 
 	if (!json_is_object(ioc)) {
 		nat_err(c, "an indicator is an object");
@@ -692,10 +749,6 @@ nat_indicator(struct nat_ctx *c, const json_t *ioc)
 		}
 		value = buf;
 	}
-	if (ioc_dup(c->a, t, value)) {
-		nat_warn(c, "duplicate %s indicator ignored", type);
-		return 0;
-	}
 	if (c->a->niocs >= NATIVE_MAX_ITEMS) {
 		nat_err(c, "more than %d indicators", NATIVE_MAX_ITEMS);
 		return RP_ERR_LIMIT;
@@ -704,6 +757,11 @@ nat_indicator(struct nat_ctx *c, const json_t *ioc)
 		 sizeof(*e))) == NULL)
 		return RP_ERR_NOMEM;
 	c->a->iocs = e;
+	if ((pos = vec_grow(ar, c->ioc_pos, c->a->niocs, &c->cap_pos,
+		 sizeof(*pos))) == NULL)
+		return RP_ERR_NOMEM;
+	c->ioc_pos = pos;
+	pos[c->a->niocs] = c->cur;
 	e += c->a->niocs++;
 	e->type = t;
 	e->size = size;
@@ -1104,6 +1162,7 @@ each(struct nat_ctx *c, const json_t *root, const char *key,
 	json_array_foreach(arr, i, v)
 	{
 		m2 = rpjson_path_push_index(&c->p, i);
+		c->cur = i;
 		r = fn(c, v);
 		rpjson_path_pop(&c->p, m2);
 		if (r != 0)
@@ -1122,6 +1181,8 @@ nat_alias(struct nat_ctx *c, const json_t *v)
 		    "'.', '_', ':', '-')");
 		return 0;
 	}
+	if (c->v->cve != NULL && strcmp(c->v->cve, json_string_value(v)) == 0)
+		return 0; /* already the CVE */
 	if (c->v->cve == NULL && is_cve(json_string_value(v)))
 		return (c->v->cve = rp_arena_strdup(
 			    c->a->arena, json_string_value(v))) == NULL
@@ -1233,7 +1294,8 @@ nat_document(struct nat_ctx *c, const json_t *root)
 	    (r = each(c, root, "aliases", nat_alias)) != 0 ||
 	    (r = each(c, root, "references", nat_reference)) != 0 ||
 	    (r = each(c, root, "products", nat_product)) != 0 ||
-	    (r = each(c, root, "indicators", nat_indicator)) != 0)
+	    (r = each(c, root, "indicators", nat_indicator)) != 0 ||
+	    (r = dedupe_iocs(c)) != 0)
 		return r;
 	if (json_array_size(pr) == 0 && json_array_size(io) == 0)
 		nat_err(

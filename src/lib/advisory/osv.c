@@ -122,9 +122,8 @@ static const char *const osv_sev_types[] = {
 
 /* ---- diagnostics ---- */
 
-static void
-osv_vdiag(struct osv_ctx *c, enum rp_diag_level lvl, const char *test,
-    const char *fmt, va_list ap)
+static void __attribute__((format(printf, 4, 0))) osv_vdiag(struct osv_ctx *c,
+    enum rp_diag_level lvl, const char *test, const char *fmt, va_list ap)
 {
 	char msg[512];
 

@@ -459,6 +459,43 @@ test_normalizing(void **state)
 	rp_diags_free(d);
 }
 
+/* The complete example of docs/advisory-native.md reads as it says. */
+static void
+test_doc_example(void **state)
+{
+	struct rp_diags *d = rp_diags_new();
+	char *p =
+	    data_path("RAMPART_TEST_DATA", "../../docs/advisory-native.md");
+	char *md = slurp(p), *start, *end;
+	const struct adv_vuln *v;
+	struct advisory *a;
+
+	(void)state;
+	free(p);
+	start = strstr(md, "## Complete example");
+	assert_non_null(start);
+	start = strstr(start, "```json\n");
+	assert_non_null(start);
+	start += 8;
+	end = strstr(start, "```");
+	assert_non_null(end);
+	*end = '\0';
+	assert_int_equal(read_str(start, &a, d), 0);
+	assert_int_equal(d->n, 0);
+	v = &a->vulns[0];
+	assert_int_equal(v->nstatus[ADV_STATUS_KNOWN_AFFECTED], 6);
+	assert_int_equal(v->nstatus[ADV_STATUS_FIXED], 2);
+	assert_int_equal(v->nstatus[ADV_STATUS_KNOWN_NOT_AFFECTED], 1);
+	assert_string_equal(
+	    advisory_product(a, "3cx-web")->range, "vers:generic/*");
+	assert_int_equal(v->nremediations, 2);
+	assert_int_equal(a->niocs, 10);
+	assert_non_null(find_ioc(a, ADV_IOC_DOMAIN, "akamaicontainer.com"));
+	advisory_free(a);
+	free(md);
+	rp_diags_free(d);
+}
+
 int
 main(void)
 {
@@ -467,6 +504,7 @@ main(void)
 	    cmocka_unit_test(test_3cx_matches_published_lists),
 	    cmocka_unit_test(test_broken),
 	    cmocka_unit_test(test_normalizing),
+	    cmocka_unit_test(test_doc_example),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
