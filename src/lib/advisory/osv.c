@@ -632,39 +632,6 @@ struct osv_ival {
 	int hi_incl; /* last_affected */
 };
 
-/*
- * Sorts intervals by lower bound when the scheme orders versions here;
- * otherwise (or on any comparison failure) keeps the record's order, which
- * the spec recommends be sorted already.
- */
-static void
-sort_ivals(const char *scheme, struct osv_ival *iv, size_t n)
-{
-	enum version_scheme vs;
-	struct osv_ival t;
-	size_t i, j;
-	int cmp;
-
-	if (scheme == NULL || version_scheme_from_name(scheme, &vs) != 0)
-		return;
-	for (i = 1; i < n; i++) {
-		for (j = i; j > 0; j--) {
-			if (iv[j].lo == NULL)
-				cmp = iv[j - 1].lo == NULL ? 0 : -1;
-			else if (iv[j - 1].lo == NULL)
-				cmp = 1;
-			else if (version_compare(
-				     vs, iv[j].lo, iv[j - 1].lo, &cmp) != 0)
-				return; /* leave the remaining order alone */
-			if (cmp >= 0)
-				break;
-			t = iv[j];
-			iv[j] = iv[j - 1];
-			iv[j - 1] = t;
-		}
-	}
-}
-
 /* Formats intervals as a vers string (caller frees), NULL on failure. */
 static char *
 ivals_to_vers(const char *vscheme, const struct osv_ival *iv, size_t n)
@@ -769,50 +736,175 @@ struct osv_events {
 	int has_introduced, has_fixed, has_last;
 };
 
+/* One introduced, fixed or last_affected event. */
+struct osv_ev {
+	const char *kind, *val;
+	size_t idx; /* in the events array */
+};
+
+static int
+ev_val_cmp(const void *x, const void *y)
+{
+	const struct osv_ev *a = x, *b = y;
+	int c = strcmp(a->val, b->val);
+
+	if (c != 0)
+		return c;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
 /*
- * Walks the events of a range in order: introduced opens an interval,
- * fixed / last_affected closes it.  Also applies the linter's checks.
+ * RNG:002: a version both introduced and fixed makes an empty range.
+ * Sorting by value keeps this linear in practice.
  */
 static int
-osv_walk_events(
-    struct osv_ctx *c, const json_t *events, int git, struct osv_events *e)
+check_distinct(struct osv_ctx *c, const struct osv_ev *ev, size_t n)
 {
-	const char *kind, *val, *open = NULL;
-	const json_t *ev, *ev2;
-	size_t i, j, m, m2;
+	struct osv_ev *s;
+	size_t i, j, m;
+	int intro;
+
+	if ((s = rp_arena_calloc(c->tmp, n + 1, sizeof(*s))) == NULL)
+		return RP_ERR_NOMEM;
+	memcpy(s, ev, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), ev_val_cmp);
+	for (i = 0; i < n; i = j) {
+		intro = 0;
+		for (j = i; j < n && strcmp(s[j].val, s[i].val) == 0; j++)
+			intro |= s[j].kind[0] == 'i';
+		for (m = i; intro && m < j; m++) {
+			size_t mk;
+
+			if (strcmp(s[m].kind, "fixed") != 0)
+				continue;
+			mk = rpjson_path_push_index(&c->p, s[m].idx);
+			osv_err(c, "RNG:002",
+			    "range is not distinct: \"%s\" is both "
+			    "introduced and fixed",
+			    s[m].val);
+			rpjson_path_pop(&c->p, mk);
+		}
+	}
+	return 0;
+}
+
+/* Orders two events by version; "introduced 0" comes first. */
+static int
+ev_cmp(enum version_scheme vs, const struct osv_ev *a, const struct osv_ev *b,
+    int *cmp)
+{
+	int za = a->kind[0] == 'i' && strcmp(a->val, "0") == 0;
+	int zb = b->kind[0] == 'i' && strcmp(b->val, "0") == 0;
+
+	if (za || zb) {
+		*cmp = zb - za;
+		return 0;
+	}
+	return version_compare(vs, a->val, b->val, cmp);
+}
+
+/*
+ * Sorts events by version as the spec's evaluation does, when Rampart
+ * orders the scheme: a stable merge sort into out.  Returns -1 when a
+ * comparison fails (an invalid version, a scheme not implemented): the
+ * record's order is used then, which the spec recommends be sorted.
+ */
+static int
+ev_sort(struct osv_ctx *c, const char *scheme, const struct osv_ev *ev,
+    size_t n, struct osv_ev **out)
+{
+	struct osv_ev *a, *t;
+	enum version_scheme vs;
+	size_t w, l, mid, r, i, j, k;
+	int cmp;
+
+	*out = NULL;
+	if (scheme == NULL || version_scheme_from_name(scheme, &vs) != 0)
+		return -1;
+	if ((a = rp_arena_calloc(c->tmp, n + 1, sizeof(*a))) == NULL ||
+	    (t = rp_arena_calloc(c->tmp, n + 1, sizeof(*t))) == NULL)
+		return -1;
+	memcpy(a, ev, n * sizeof(*a));
+	for (w = 1; w < n; w *= 2) {
+		for (l = 0; l < n; l += 2 * w) {
+			mid = l + w < n ? l + w : n;
+			r = l + 2 * w < n ? l + 2 * w : n;
+			for (i = l, j = mid, k = l; i < mid && j < r;) {
+				if (ev_cmp(vs, &a[j], &a[i], &cmp) != 0)
+					return -1;
+				t[k++] = cmp < 0 ? a[j++] : a[i++];
+			}
+			while (i < mid)
+				t[k++] = a[i++];
+			while (j < r)
+				t[k++] = a[j++];
+		}
+		memcpy(a, t, n * sizeof(*a));
+	}
+	*out = a;
+	return 0;
+}
+
+/*
+ * Turns events into intervals as the spec's evaluation does: introduced
+ * opens one (if none is open), fixed or last_affected closes it.
+ */
+static int
+ev_walk(
+    struct osv_ctx *c, const struct osv_ev *ev, size_t n, struct osv_events *e)
+{
+	const char *open = NULL;
 	int is_open = 0;
+	size_t i;
+
+	if ((e->iv = rp_arena_calloc(c->tmp, n + 1, sizeof(*e->iv))) == NULL)
+		return RP_ERR_NOMEM;
+	for (i = 0; i < n; i++) {
+		if (ev[i].kind[0] == 'i') {
+			if (!is_open)
+				open = strcmp(ev[i].val, "0") == 0 ? NULL
+								   : ev[i].val;
+			is_open = 1;
+			continue;
+		}
+		if (!is_open)
+			continue;
+		e->iv[e->niv].lo = open;
+		e->iv[e->niv].hi = ev[i].val;
+		e->iv[e->niv++].hi_incl = ev[i].kind[0] == 'l';
+		is_open = 0;
+	}
+	if (is_open)
+		e->iv[e->niv++].lo = open;
+	return 0;
+}
+
+/*
+ * Reads and checks the events of a range (the linter's rules included)
+ * and, for SEMVER and ECOSYSTEM ranges, computes the affected intervals.
+ */
+static int
+osv_walk_events(struct osv_ctx *c, const json_t *events, const char *scheme,
+    int git, struct osv_events *e)
+{
+	struct osv_ev *ev, *sorted;
+	const char *kind, *val;
+	const json_t *j;
+	size_t i, n = 0, m, m2;
+	int r = 0;
 
 	memset(e, 0, sizeof(*e));
+	if ((ev = rp_arena_calloc(
+		 c->tmp, json_array_size(events) + 1, sizeof(*ev))) == NULL)
+		return RP_ERR_NOMEM;
 	m = rpjson_path_push_key(&c->p, "events");
-	json_array_foreach(events, i, ev)
+	json_array_foreach(events, i, j)
 	{
 		m2 = rpjson_path_push_index(&c->p, i);
-		osv_event(c, ev, git, &kind, &val);
+		osv_event(c, j, git, &kind, &val);
 		rpjson_path_pop(&c->p, m2);
 		if (kind == NULL)
 			continue;
-		if (strcmp(kind, "introduced") == 0) {
-			e->has_introduced = 1;
-			/* RNG:002: introduced == fixed makes an empty range */
-			json_array_foreach(events, j, ev2)
-			{
-				const char *f = rpjson_str(ev2, "fixed");
-
-				if (f != NULL && strcmp(f, val) == 0) {
-					m2 = rpjson_path_push_index(&c->p, j);
-					osv_err(c, "RNG:002",
-					    "range is not distinct: \"%s\" is "
-					    "both introduced and fixed",
-					    val);
-					rpjson_path_pop(&c->p, m2);
-				}
-			}
-			if (!is_open) {
-				open = strcmp(val, "0") == 0 ? NULL : val;
-				is_open = 1;
-			}
-			continue;
-		}
 		if (strcmp(kind, "limit") == 0) {
 			if (strchr(val, '*') == NULL) {
 				e->nlimits++;
@@ -820,30 +912,12 @@ osv_walk_events(
 			}
 			continue;
 		}
-		if (strcmp(kind, "fixed") == 0)
-			e->has_fixed = 1;
-		else
-			e->has_last = 1;
-		if (!is_open)
-			continue;
-		if (e->iv == NULL &&
-		    (e->iv = rp_arena_calloc(c->tmp, json_array_size(events),
-			 sizeof(*e->iv))) == NULL)
-			return RP_ERR_NOMEM;
-		e->iv[e->niv].lo = open;
-		e->iv[e->niv].hi = val;
-		e->iv[e->niv].hi_incl = strcmp(kind, "last_affected") == 0;
-		e->niv++;
-		is_open = 0;
-	}
-	if (is_open) {
-		if (e->iv == NULL &&
-		    (e->iv = rp_arena_calloc(c->tmp,
-			 json_array_size(events) + 1, sizeof(*e->iv))) == NULL)
-			return RP_ERR_NOMEM;
-		e->iv[e->niv].lo = open;
-		e->iv[e->niv].hi = NULL;
-		e->niv++;
+		e->has_introduced |= kind[0] == 'i';
+		e->has_fixed |= kind[0] == 'f';
+		e->has_last |= kind[0] == 'l';
+		ev[n].kind = kind;
+		ev[n].val = val;
+		ev[n++].idx = i;
 	}
 	if (!e->has_introduced)
 		osv_err(c, "RNG:001",
@@ -852,8 +926,13 @@ osv_walk_events(
 	if (e->has_fixed && e->has_last)
 		osv_err(c, "schema",
 		    "a range has fixed or last_affected events, not both");
+	if ((r = check_distinct(c, ev, n)) == 0 && !git) {
+		if (ev_sort(c, scheme, ev, n, &sorted) == 0)
+			ev = sorted;
+		r = ev_walk(c, ev, n, e);
+	}
 	rpjson_path_pop(&c->p, m);
-	return 0;
+	return r;
 }
 
 /* A fixed version: its product, status and the upgrade remediation. */
@@ -910,7 +989,7 @@ osv_linear_range(struct osv_ctx *c, struct osv_pkg *pk, const char *type,
 		scheme = NULL;
 		vscheme = "generic";
 	}
-	if ((r = osv_walk_events(c, events, 0, &e)) != 0)
+	if ((r = osv_walk_events(c, events, scheme, 0, &e)) != 0)
 		return r;
 	if (e.nlimits > 0) {
 		osv_warn(c, NULL,
@@ -922,7 +1001,6 @@ osv_linear_range(struct osv_ctx *c, struct osv_pkg *pk, const char *type,
 	}
 	if (e.niv == 0)
 		return 0;
-	sort_ivals(scheme, e.iv, e.niv);
 	if ((vers = ivals_to_vers(vscheme, e.iv, e.niv)) == NULL) {
 		osv_err(c, NULL, "range too long");
 		return 0;
@@ -1008,7 +1086,7 @@ osv_range(struct osv_ctx *c, struct osv_pkg *pk, const json_t *rg)
 		struct osv_events e;
 		int r;
 
-		if ((r = osv_walk_events(c, events, 1, &e)) != 0)
+		if ((r = osv_walk_events(c, events, NULL, 1, &e)) != 0)
 			return r;
 		osv_warn(c, NULL,
 		    "GIT ranges (commit hashes) are not supported; the "

@@ -18,6 +18,7 @@
 #include "json/rpjson.h"
 #include "util/diag.h"
 #include "util/err.h"
+#include "version/version.h"
 
 static char *
 data_path(const char *env, const char *name)
@@ -274,6 +275,8 @@ check_error(const char *json, const char *ptr, const char *needle)
 static void
 test_broken(void **state)
 {
+	enum version_scheme vs;
+
 	(void)state;
 	check_error("{\"rampart_advisory\":2,\"id\":\"x\",\"title\":\"t\","
 		    "\"published\":\"2024-01-01T00:00:00Z\",\"products\":[" PROD
@@ -385,6 +388,18 @@ test_broken(void **state)
 	    "/indicators/0/size", "bytes");
 	check_error(
 	    DOC(PROD, "{\"type\":\"domain\"}"), "/indicators/0", "\"value\"");
+	/* versions are checked by their scheme where Rampart has it */
+	if (version_scheme_from_name("semver", &vs) == 0) {
+		check_error(DOC("{\"id\":\"p\",\"product\":\"App\","
+				"\"scheme\":\"semver\",\"versions\":[\"1.0\"]}",
+				""),
+		    "/products/0/versions/0", "not a semver version");
+		check_error(DOC("{\"id\":\"p\",\"product\":\"App\","
+				"\"scheme\":\"semver\","
+				"\"affected\":\"vers:semver/<1.x\"}",
+				""),
+		    "/products/0/affected", "1.x");
+	}
 }
 
 static void

@@ -18,6 +18,7 @@
 #include "json/rpjson.h"
 #include "util/diag.h"
 #include "util/err.h"
+#include "version/version.h"
 
 static char *
 osv_path(const char *name)
@@ -444,6 +445,8 @@ check_range(const char *json, const char *scheme, const char *range)
 static void
 test_ranges(void **state)
 {
+	int cmp, sorted;
+
 	(void)state;
 	check_range(
 	    REC("{\"package\":" PKG("Debian:12",
@@ -477,6 +480,21 @@ test_ranges(void **state)
 		     "\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":["
 		     "{\"introduced\":\"0\"},{\"fixed\":\"1.0|2\"}]}]}"),
 	    "rpm", "vers:rpm/<1.0%7C2");
+	/*
+	 * Events out of order are sorted as the spec's evaluation sorts
+	 * them, where Rampart orders the scheme; else kept as written.
+	 */
+	sorted =
+	    version_compare(VERSION_SCHEME_SEMVER, "1.0.0", "2.0.0", &cmp) == 0;
+	check_range(
+	    REC("{\"package\":" PKG(
+		"npm", "b") ","
+			    "\"ranges\":[{\"type\":\"SEMVER\",\"events\":["
+			    "{\"introduced\":\"2.0.0\"},{\"fixed\":\"2.1.0\"},"
+			    "{\"introduced\":\"0\"},{\"fixed\":\"1.0.0\"}]}]}"),
+	    "semver",
+	    sorted ? "vers:semver/<1.0.0|>=2.0.0|<2.1.0"
+		   : "vers:semver/>=2.0.0|<2.1.0|<1.0.0");
 	check_range(
 	    REC("{\"package\":" PKG("Maven",
 		"org.x:y") ","
