@@ -30,8 +30,8 @@ walk(const struct advisory *a)
 			size_t k;
 
 			for (k = 0; k < a->vulns[i].nstatus[j]; k++)
-				n += advisory_product(a,
-					 a->vulns[i].status[j][k]) != NULL;
+				n += advisory_product(
+					 a, a->vulns[i].status[j][k]) != NULL;
 		}
 	}
 	for (i = 0; i < a->niocs; i++)

@@ -28,6 +28,7 @@
 #include "version/version.h"
 
 #include "cvss.h"
+#include "osv_vers.h"
 
 /* Bounds on what one record may hold; real records are far smaller. */
 #define OSV_MAX_PRODUCTS 200000
@@ -49,45 +50,6 @@ struct osv_ctx {
 };
 
 /* What Rampart knows of an ecosystem's version ordering. */
-struct osv_eco {
-	const char *name; /* ecosystem without ":suffix" */
-	const char *scheme; /* Rampart scheme, NULL when it has none */
-	const char *vers; /* vers versioning scheme */
-};
-
-/*
- * Go modules, Cargo and Hex order versions by SemVer 2.0.0 precedence;
- * npm (node-semver) does too for the versions the registry accepts.  PyPI
- * (PEP 440), Maven, RubyGems, NuGet, Packagist, Pub and Alpine's apk have
- * orderings of their own that Rampart does not implement yet.
- */
-static const struct osv_eco osv_ecos[] = {
-    {"AlmaLinux", "rpm", "rpm"},
-    {"Alpine", NULL, "alpine"},
-    {"Azure Linux", "rpm", "rpm"},
-    {"Chainguard", NULL, "alpine"},
-    {"crates.io", "semver", "cargo"},
-    {"Debian", "deb", "deb"},
-    {"Go", "semver", "golang"},
-    {"Hex", "semver", "hex"},
-    {"Mageia", "rpm", "rpm"},
-    {"Maven", NULL, "maven"},
-    {"npm", "semver", "npm"},
-    {"NuGet", NULL, "nuget"},
-    {"openEuler", "rpm", "rpm"},
-    {"openSUSE", "rpm", "rpm"},
-    {"Packagist", NULL, "composer"},
-    {"Photon OS", "rpm", "rpm"},
-    {"Pub", NULL, "pub"},
-    {"PyPI", NULL, "pypi"},
-    {"Red Hat", "rpm", "rpm"},
-    {"Rocky Linux", "rpm", "rpm"},
-    {"RubyGems", NULL, "gem"},
-    {"SUSE", "rpm", "rpm"},
-    {"Ubuntu", "deb", "deb"},
-    {"Wolfi", NULL, "alpine"},
-};
-
 /* Ecosystems the schema defines (ecosystemName). */
 static const char *const osv_known_ecos[] = {"AlmaLinux", "Alpaquita", "Alpine",
     "Android", "Azure Linux", "BellSoft Hardened Containers", "Bioconductor",
@@ -543,19 +505,6 @@ osv_severity(struct osv_ctx *c, const json_t *obj, char **pids, size_t np)
 
 /* ---- products ---- */
 
-static const struct osv_eco *
-eco_lookup(const char *eco)
-{
-	size_t i, n = strcspn(eco, ":");
-
-	for (i = 0; i < sizeof(osv_ecos) / sizeof(osv_ecos[0]); i++) {
-		if (strlen(osv_ecos[i].name) == n &&
-		    strncmp(osv_ecos[i].name, eco, n) == 0)
-			return &osv_ecos[i];
-	}
-	return NULL;
-}
-
 /* What an affected[] entry says about its package. */
 struct osv_pkg {
 	const char *name; /* package name, or the GIT repo */
@@ -608,69 +557,6 @@ add_product(struct osv_ctx *c, struct osv_pkg *pk, const char *scheme,
 		return RP_ERR_NOMEM;
 	*idp = p->id;
 	return 0;
-}
-
-/* Appends a version to a vers string, percent-encoding what vers reserves. */
-static void
-vers_append_version(struct rp_buf *b, const char *v)
-{
-	const unsigned char *s;
-
-	for (s = (const unsigned char *)v; *s != '\0'; s++) {
-		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || strchr(".-_~+:", *s) != NULL)
-			rp_buf_appendn(b, (const char *)s, 1);
-		else
-			rp_buf_appendf(b, "%%%02X", *s);
-	}
-}
-
-/* One affected interval of a range: [lo, hi) or [lo, hi]. */
-struct osv_ival {
-	const char *lo; /* NULL: no lower bound ("0") */
-	const char *hi; /* NULL: no upper bound */
-	int hi_incl; /* last_affected */
-};
-
-/* Formats intervals as a vers string (caller frees), NULL on failure. */
-static char *
-ivals_to_vers(const char *vscheme, const struct osv_ival *iv, size_t n)
-{
-	struct rp_buf b;
-	size_t i;
-	int first = 1;
-
-	rp_buf_init(&b, OSV_MAX_RANGE);
-	rp_buf_appendf(&b, "vers:%s/", vscheme);
-	for (i = 0; i < n; i++) {
-		if (iv[i].lo == NULL && iv[i].hi == NULL) {
-			rp_buf_free(&b);
-			rp_buf_init(&b, OSV_MAX_RANGE);
-			rp_buf_appendf(&b, "vers:%s/*", vscheme);
-			return rp_buf_take(&b);
-		}
-	}
-	for (i = 0; i < n; i++) {
-		if (iv[i].lo != NULL && iv[i].hi != NULL && iv[i].hi_incl &&
-		    strcmp(iv[i].lo, iv[i].hi) == 0) {
-			rp_buf_append(&b, first ? "" : "|");
-			vers_append_version(&b, iv[i].lo);
-			first = 0;
-			continue;
-		}
-		if (iv[i].lo != NULL) {
-			rp_buf_append(&b, first ? ">=" : "|>=");
-			vers_append_version(&b, iv[i].lo);
-			first = 0;
-		}
-		if (iv[i].hi != NULL) {
-			rp_buf_append(&b, first ? "" : "|");
-			rp_buf_append(&b, iv[i].hi_incl ? "<=" : "<");
-			vers_append_version(&b, iv[i].hi);
-			first = 0;
-		}
-	}
-	return rp_buf_take(&b);
 }
 
 /* The single event of events[k], checked: sets *kind and *val. */
@@ -736,12 +622,6 @@ struct osv_events {
 	int has_introduced, has_fixed, has_last;
 };
 
-/* One introduced, fixed or last_affected event. */
-struct osv_ev {
-	const char *kind, *val;
-	size_t idx; /* in the events array */
-};
-
 static int
 ev_val_cmp(const void *x, const void *y)
 {
@@ -785,97 +665,6 @@ check_distinct(struct osv_ctx *c, const struct osv_ev *ev, size_t n)
 			rpjson_path_pop(&c->p, mk);
 		}
 	}
-	return 0;
-}
-
-/* Orders two events by version; "introduced 0" comes first. */
-static int
-ev_cmp(enum version_scheme vs, const struct osv_ev *a, const struct osv_ev *b,
-    int *cmp)
-{
-	int za = a->kind[0] == 'i' && strcmp(a->val, "0") == 0;
-	int zb = b->kind[0] == 'i' && strcmp(b->val, "0") == 0;
-
-	if (za || zb) {
-		*cmp = zb - za;
-		return 0;
-	}
-	return version_compare(vs, a->val, b->val, cmp);
-}
-
-/*
- * Sorts events by version as the spec's evaluation does, when Rampart
- * orders the scheme: a stable merge sort into out.  Returns -1 when a
- * comparison fails (an invalid version, a scheme not implemented): the
- * record's order is used then, which the spec recommends be sorted.
- */
-static int
-ev_sort(struct osv_ctx *c, const char *scheme, const struct osv_ev *ev,
-    size_t n, struct osv_ev **out)
-{
-	struct osv_ev *a, *t;
-	enum version_scheme vs;
-	size_t w, l, mid, r, i, j, k;
-	int cmp;
-
-	*out = NULL;
-	if (scheme == NULL || version_scheme_from_name(scheme, &vs) != 0)
-		return -1;
-	if ((a = rp_arena_calloc(c->tmp, n + 1, sizeof(*a))) == NULL ||
-	    (t = rp_arena_calloc(c->tmp, n + 1, sizeof(*t))) == NULL)
-		return -1;
-	memcpy(a, ev, n * sizeof(*a));
-	for (w = 1; w < n; w *= 2) {
-		for (l = 0; l < n; l += 2 * w) {
-			mid = l + w < n ? l + w : n;
-			r = l + 2 * w < n ? l + 2 * w : n;
-			for (i = l, j = mid, k = l; i < mid && j < r;) {
-				if (ev_cmp(vs, &a[j], &a[i], &cmp) != 0)
-					return -1;
-				t[k++] = cmp < 0 ? a[j++] : a[i++];
-			}
-			while (i < mid)
-				t[k++] = a[i++];
-			while (j < r)
-				t[k++] = a[j++];
-		}
-		memcpy(a, t, n * sizeof(*a));
-	}
-	*out = a;
-	return 0;
-}
-
-/*
- * Turns events into intervals as the spec's evaluation does: introduced
- * opens one (if none is open), fixed or last_affected closes it.
- */
-static int
-ev_walk(
-    struct osv_ctx *c, const struct osv_ev *ev, size_t n, struct osv_events *e)
-{
-	const char *open = NULL;
-	int is_open = 0;
-	size_t i;
-
-	if ((e->iv = rp_arena_calloc(c->tmp, n + 1, sizeof(*e->iv))) == NULL)
-		return RP_ERR_NOMEM;
-	for (i = 0; i < n; i++) {
-		if (ev[i].kind[0] == 'i') {
-			if (!is_open)
-				open = strcmp(ev[i].val, "0") == 0 ? NULL
-								   : ev[i].val;
-			is_open = 1;
-			continue;
-		}
-		if (!is_open)
-			continue;
-		e->iv[e->niv].lo = open;
-		e->iv[e->niv].hi = ev[i].val;
-		e->iv[e->niv++].hi_incl = ev[i].kind[0] == 'l';
-		is_open = 0;
-	}
-	if (is_open)
-		e->iv[e->niv++].lo = open;
 	return 0;
 }
 
@@ -927,9 +716,9 @@ osv_walk_events(struct osv_ctx *c, const json_t *events, const char *scheme,
 		osv_err(c, "schema",
 		    "a range has fixed or last_affected events, not both");
 	if ((r = check_distinct(c, ev, n)) == 0 && !git) {
-		if (ev_sort(c, scheme, ev, n, &sorted) == 0)
+		if (osv_ev_sort(c->tmp, scheme, ev, n, &sorted) == 0)
 			ev = sorted;
-		r = ev_walk(c, ev, n, e);
+		r = osv_ev_walk(c->tmp, ev, n, &e->iv, &e->niv);
 	}
 	rpjson_path_pop(&c->p, m);
 	return r;
@@ -976,7 +765,7 @@ osv_linear_range(struct osv_ctx *c, struct osv_pkg *pk, const char *type,
 	struct osv_events e;
 	const char *scheme, *vscheme;
 	const json_t *ev;
-	char *vers = NULL, *id, **one;
+	char *vers = NULL, *id, **one, own[32];
 	size_t i, k, m, m2;
 	int r;
 
@@ -986,8 +775,10 @@ osv_linear_range(struct osv_ctx *c, struct osv_pkg *pk, const char *type,
 		scheme = pk->eco->scheme;
 		vscheme = pk->eco->vers;
 	} else {
+		/* kept, but never evaluated with a wrong ordering */
 		scheme = NULL;
-		vscheme = "generic";
+		vscheme =
+		    osv_vers_scheme_other(pk->ecosystem, own, sizeof(own));
 	}
 	if ((r = osv_walk_events(c, events, scheme, 0, &e)) != 0)
 		return r;
@@ -1001,7 +792,8 @@ osv_linear_range(struct osv_ctx *c, struct osv_pkg *pk, const char *type,
 	}
 	if (e.niv == 0)
 		return 0;
-	if ((vers = ivals_to_vers(vscheme, e.iv, e.niv)) == NULL) {
+	if ((vers = osv_ivals_to_vers(vscheme, e.iv, e.niv, OSV_MAX_RANGE)) ==
+	    NULL) {
 		osv_err(c, NULL, "range too long");
 		return 0;
 	}
@@ -1120,7 +912,7 @@ osv_package(struct osv_ctx *c, const json_t *aff, struct osv_pkg *pk)
 	if (pk->name[0] == '\0')
 		osv_err(c, "schema", "package name is empty");
 	pk->has_package = 1;
-	pk->eco = eco_lookup(pk->ecosystem);
+	pk->eco = osv_eco_lookup(pk->ecosystem);
 	base = rp_arena_strndup(
 	    c->a->arena, pk->ecosystem, strcspn(pk->ecosystem, ":"));
 	if (base == NULL) {

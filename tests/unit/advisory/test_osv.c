@@ -496,6 +496,12 @@ test_ranges(void **state)
 	    sorted ? "vers:semver/<1.0.0|>=2.0.0|<2.1.0"
 		   : "vers:semver/>=2.0.0|<2.1.0|<1.0.0");
 	check_range(
+	    REC("{\"package\":" PKG("GitHub Actions",
+		"o/r") ","
+		       "\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":["
+		       "{\"introduced\":\"0\"},{\"fixed\":\"4\"}]}]}"),
+	    NULL, "vers:githubactions/<4");
+	check_range(
 	    REC("{\"package\":" PKG("Maven",
 		"org.x:y") ","
 			   "\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":["
