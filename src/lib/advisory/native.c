@@ -498,7 +498,8 @@ url_check(char *s)
 		host[p - h - 1] = '\0';
 		if (strchr(host, ':') == NULL || ip_check(host) != NULL)
 			return "a bracketed URL host is an IPv6 address";
-		p++;
+		if (*++p != ':' && p != h + n)
+			return "a bracketed URL host is an IPv6 address";
 	} else {
 		p = memchr(h, ':', n);
 		if (p == NULL)

@@ -10,6 +10,16 @@
  * GIT ranges name commits, which no inventory reports: they are reported
  * as unsupported and only the listed versions are used.
  *
+ * A range's events become a vers string: introduced "0" is no lower
+ * bound, fixed is "<", last_affected "<=", several introduced/fixed pairs
+ * one string ("vers:semver/<1.21.12|>=1.22.0-0|<1.22.5").  A limit event
+ * (meant for GIT ranges) only closes a range left open; other limits are
+ * ignored with a warning, which errs on the side of "affected".  The
+ * product's scheme is "semver" for SEMVER ranges and the ecosystem's
+ * ordering for ECOSYSTEM ones (osv_vers.c), NULL where Rampart has none
+ * (PyPI, Maven, ...), so the matcher says "unknown" rather than guess.
+ * Platform stays NULL: "Debian:12" names a distribution, not a machine.
+ *
  * Validation follows the schema and the offline rules of the OSV linter
  * (RNG:001 every range has an introduced event, RNG:002 a range is not
  * empty and non-GIT ranges need a package); breaking them is an error and

@@ -370,6 +370,10 @@ test_broken(void **state)
 	check_error(
 	    DOC(PROD, "{\"type\":\"url\",\"value\":\"http://x.com:0/\"}"),
 	    "/indicators/0/value", "port");
+	check_error(DOC(PROD,
+			"{\"type\":\"url\",\"value\":"
+			"\"http://[::1]x/\"}"),
+	    "/indicators/0/value", "IPv6");
 	check_error(DOC(PROD, "{\"type\":\"mutex\",\"value\":\"x\"}"),
 	    "/indicators/0/type", "mutex");
 	check_error(DOC(PROD, "{\"type\":\"yara\",\"name\":\"r\"}"),
