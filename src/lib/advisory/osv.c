@@ -43,7 +43,7 @@
 /* Bounds on what one record may hold; real records are far smaller. */
 #define OSV_MAX_PRODUCTS 200000
 #define OSV_MAX_ITEMS 100000 /* references, IDs, notes, ... */
-#define OSV_MAX_RANGE 65536 /* bytes of one vers string */
+#define OSV_MAX_RANGE (1024 * 1024) /* bytes of one vers string */
 #define OSV_MAX_EVENTS 10000 /* per range */
 
 struct osv_ctx {
