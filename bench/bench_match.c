@@ -47,8 +47,8 @@ now(void)
 static void
 pkg_name(char *buf, size_t len, uint64_t i)
 {
-	static const char *const stems[] = { "lib", "python3-", "node-",
-		"golang-", "", "x11-", "gir1.2-", "fonts-" };
+	static const char *const stems[] = {"lib", "python3-", "node-",
+	    "golang-", "", "x11-", "gir1.2-", "fonts-"};
 
 	snprintf(buf, len, "%s%s%llu", stems[i % 8], i % 3 ? "pkg" : "tool",
 	    (unsigned long long)i);
@@ -76,11 +76,11 @@ make_advisory(size_t index, size_t nproducts)
 	a->format = ADV_FORMAT_NATIVE;
 	a->id = rp_arena_printf(a->arena, "BENCH-%zu", index);
 	a->title = "generated";
-	a->products = rp_arena_calloc(a->arena, nproducts,
-	    sizeof(*a->products));
+	a->products =
+	    rp_arena_calloc(a->arena, nproducts, sizeof(*a->products));
 	a->vulns = v = rp_arena_calloc(a->arena, 1, sizeof(*a->vulns));
-	v->status[ADV_STATUS_KNOWN_AFFECTED] = rp_arena_calloc(a->arena,
-	    nproducts, sizeof(char *));
+	v->status[ADV_STATUS_KNOWN_AFFECTED] =
+	    rp_arena_calloc(a->arena, nproducts, sizeof(char *));
 	if (a->products == NULL || v == NULL ||
 	    v->status[ADV_STATUS_KNOWN_AFFECTED] == NULL) {
 		advisory_free(a);

@@ -92,24 +92,35 @@ int
 advisory_read_json(const json_t *root, enum adv_format fmt,
     struct advisory **out, struct rp_diags *d)
 {
+	struct advisory *a = NULL;
+	int r;
+
 	*out = NULL;
 	if (fmt == ADV_FORMAT_AUTO)
 		fmt = advisory_detect(root);
 	switch (fmt) {
 	case ADV_FORMAT_CSAF:
-		return csaf_read(root, out, d);
-	case ADV_FORMAT_OSV:
-		return osv_read(root, out, d);
-	case ADV_FORMAT_NATIVE:
-		return native_advisory_read(root, out, d);
-	case ADV_FORMAT_AUTO:
+		r = csaf_read(root, &a, d);
 		break;
+	case ADV_FORMAT_OSV:
+		r = osv_read(root, &a, d);
+		break;
+	case ADV_FORMAT_NATIVE:
+		r = native_advisory_read(root, &a, d);
+		break;
+	default:
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, "",
+		    "not an advisory: expected a CSAF 2.0 document "
+		    "(/document/csaf_version), an OSV record (/id and "
+		    "/affected) or a native advisory (/rampart_advisory)");
+		return RP_ERR_INVALID;
 	}
-	rp_diags_add(d, RP_DIAG_ERROR, NULL, "",
-	    "not an advisory: expected a CSAF 2.0 document "
-	    "(/document/csaf_version), an OSV record (/id and /affected) or "
-	    "a native advisory (/rampart_advisory)");
-	return RP_ERR_INVALID;
+	/* every format gets the fast product lookup, whoever read it */
+	if (r == 0 && a->by_id == NULL && (r = advisory_index_products(a)) != 0)
+		advisory_free(a);
+	else if (r == 0)
+		*out = a;
+	return r;
 }
 
 int
@@ -127,11 +138,54 @@ advisory_read_file(const char *path, enum adv_format fmt, struct advisory **out,
 	return r;
 }
 
+static int
+product_cmp(const void *x, const void *y)
+{
+	const struct adv_product *const *p = x, *const *q = y;
+
+	return strcmp((*p)->id, (*q)->id);
+}
+
+int
+advisory_index_products(struct advisory *a)
+{
+	struct adv_product **v;
+	size_t i;
+
+	a->by_id = NULL;
+	if (a->nproducts == 0)
+		return 0;
+	if ((v = rp_arena_calloc(a->arena, a->nproducts, sizeof(*v))) == NULL)
+		return RP_ERR_NOMEM;
+	for (i = 0; i < a->nproducts; i++)
+		v[i] = &a->products[i];
+	qsort(v, a->nproducts, sizeof(*v), product_cmp);
+	a->by_id = v;
+	return 0;
+}
+
 const struct adv_product *
 advisory_product(const struct advisory *a, const char *id)
 {
-	size_t i;
+	size_t i, lo, hi, mid;
+	int c;
 
+	if (id == NULL)
+		return NULL;
+	if (a->by_id != NULL) {
+		lo = 0;
+		hi = a->nproducts;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if ((c = strcmp(id, a->by_id[mid]->id)) == 0)
+				return a->by_id[mid];
+			if (c < 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		return NULL;
+	}
 	for (i = 0; i < a->nproducts; i++) {
 		if (strcmp(a->products[i].id, id) == 0)
 			return &a->products[i];

@@ -187,6 +187,9 @@ struct advisory {
 	size_t nvulns;
 	struct adv_indicator *iocs;
 	size_t niocs;
+	/* products[] in ID order for advisory_product(), or NULL (then the
+	   lookup is linear); set by advisory_index_products(). */
+	struct adv_product **by_id;
 };
 
 /*
@@ -222,6 +225,11 @@ int csaf_validate(const json_t *root, struct rp_diags *d);
 /* Looks up a product by ID; NULL when absent. */
 const struct adv_product *advisory_product(
     const struct advisory *a, const char *id);
+/*
+ * Builds a->by_id so advisory_product() is a binary search; call it once
+ * products[] is complete (csaf_read does).  Returns 0 or RP_ERR_NOMEM.
+ */
+int advisory_index_products(struct advisory *a);
 
 /* Names for printing ("known_affected", "vendor_fix", "sha256"). */
 const char *adv_status_name(enum adv_status s);

@@ -25,10 +25,12 @@
  * empty and non-GIT ranges need a package); breaking them is an error and
  * the record is rejected.  Everything else unexpected is a warning.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "advisory.h"
 #include "json/rpjson.h"
@@ -396,20 +398,27 @@ sev_rank(const char *s)
 	int i;
 
 	for (i = 0; s != NULL && r[i] != NULL; i++) {
-		if (strcmp(r[i], s) == 0)
+		if (strcasecmp(r[i], s) == 0)
 			return i;
 	}
 	return -1;
 }
 
-/* Raises the advisory's aggregate severity to s if s is higher. */
+/*
+ * Raises the advisory's aggregate severity to s if s is higher; it is
+ * kept in lower case ("high"), as Ubuntu priorities are written.
+ */
 static int
 raise_severity(struct osv_ctx *c, const char *s)
 {
+	char *p;
+
 	if (sev_rank(s) <= sev_rank(c->a->severity))
 		return 0;
 	if ((c->a->severity = rp_arena_strdup(c->a->arena, s)) == NULL)
 		return RP_ERR_NOMEM;
+	for (p = c->a->severity; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
 	return 0;
 }
 
@@ -421,9 +430,12 @@ static int
 osv_severity_one(struct osv_ctx *c, const json_t *sev, char **pids, size_t np)
 {
 	struct rp_arena *ar = c->a->arena;
+	struct cvss_scores scores;
+	struct cvss_vector vec;
+	enum cvss_version cv = CVSS_V31;
 	struct adv_score *sc;
-	const char *type, *score, *ver = NULL;
-	double base = -1;
+	const char *type, *score, *ver, *why = NULL;
+	double base = 0;
 
 	if (!json_is_object(sev)) {
 		osv_err(c, "schema", "expected an object");
@@ -451,24 +463,27 @@ osv_severity_one(struct osv_ctx *c, const json_t *sev, char **pids, size_t np)
 	}
 	if (strcmp(type, "CVSS_V2") == 0) {
 		ver = "2.0";
-		if (cvss_base_score(score, &base) != 0)
-			base = -1;
+		cv = CVSS_V2;
 	} else if (strcmp(type, "CVSS_V3") == 0) {
-		if (rp_str_startswith(score, "CVSS:3.0/"))
-			ver = "3.0";
-		else if (rp_str_startswith(score, "CVSS:3.1/"))
-			ver = "3.1";
-		if (ver == NULL || cvss_base_score(score, &base) != 0)
-			base = -1;
+		ver = rp_str_startswith(score, "CVSS:3.0/") ? "3.0" : "3.1";
+		cv = ver[2] == '0' ? CVSS_V30 : CVSS_V31;
 	} else {
+		/* v4 scores need the specification's MacroVector tables */
 		ver = "4.0";
-		if (!rp_str_startswith(score, "CVSS:4.0/"))
-			ver = NULL;
-		base = 0; /* v4 scores need the MacroVector tables */
+		if (!rp_str_startswith(score, "CVSS:4.0/")) {
+			osv_err(c, "schema", "\"%s\" is not a CVSS v4.0 vector",
+			    score);
+			return 0;
+		}
 	}
-	if (ver == NULL || base < 0) {
-		osv_err(c, "schema", "\"%s\" is not a %s vector", score, type);
-		return 0;
+	if (ver[0] != '4') {
+		if (cvss_parse(score, cv, &vec, &why) != 0) {
+			osv_err(c, "schema", "\"%s\" is not a %s vector: %s",
+			    score, type, why != NULL ? why : "invalid");
+			return 0;
+		}
+		cvss_score(&vec, &scores);
+		base = scores.base;
 	}
 	if (c->v->nscores >= OSV_MAX_ITEMS)
 		return RP_ERR_LIMIT;
@@ -485,7 +500,7 @@ osv_severity_one(struct osv_ctx *c, const json_t *sev, char **pids, size_t np)
 	if (sc->cvss_version == NULL || sc->vector == NULL)
 		return RP_ERR_NOMEM;
 	if (ver[0] == '3') {
-		sc->base_severity = (char *)cvss_severity_name(base);
+		sc->base_severity = (char *)cvss_severity(base);
 		return raise_severity(c, sc->base_severity);
 	}
 	return 0;

@@ -94,6 +94,14 @@ int inv_set_take(struct inv_set *s, struct inv_host *h);
  * Reads an inventory file (CycloneDX 1.5 JSON or native JSON, detected) and
  * appends its hosts to set.  Errors and warnings go to d with JSON
  * pointers.  Returns 0 or RP_ERR_INVALID / RP_ERR_IO.
+ *
+ * Unusable hosts and software entries are skipped with a *warning* (the
+ * rest of the file is kept); error-level diagnostics come only with a
+ * non-zero return, and then nothing is appended (save after RP_ERR_NOMEM,
+ * when some hosts may be).  Also returned:
+ * RP_ERR_UNSUPPORTED (a CycloneDX specVersion other than 1.4-1.6, a native
+ * format version other than 1) and RP_ERR_NOMEM.  docs/inventory.md
+ * lists the fields read and written.
  */
 int inventory_read_file(
     const char *path, struct inv_set *set, struct rp_diags *d);

@@ -78,11 +78,11 @@ rpjson_path_init(struct rpjson_path *p)
 static void
 path_truncate(struct rpjson_path *p)
 {
-	/* right after what was written, so no unwritten bytes come before */
 	size_t at = p->len < RPJSON_PATH_MAX - 5 ? p->len : RPJSON_PATH_MAX - 5;
 
+	/* right after what was written: no unwritten bytes in between */
 	memcpy(p->s + at, "/...", 5);
-	p->len = RPJSON_PATH_MAX - 1;
+	p->len = at + 4;
 }
 
 size_t

@@ -43,6 +43,10 @@ rp_diags_free(struct rp_diags *d)
 	free(d);
 }
 
+static int diags_vadd(struct rp_diags *d, enum rp_diag_level level,
+    const char *test, const char *pointer, int line, int column,
+    const char *fmt, va_list ap) __attribute__((format(printf, 7, 0)));
+
 static int
 diags_vadd(struct rp_diags *d, enum rp_diag_level level, const char *test,
     const char *pointer, int line, int column, const char *fmt, va_list ap)

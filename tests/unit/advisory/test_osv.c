@@ -275,7 +275,7 @@ test_rhsa_rpm(void **state)
 	assert_string_equal(v->scores[0].cvss_version, "3.1");
 	assert_true(
 	    v->scores[0].base_score > 7.49 && v->scores[0].base_score < 7.51);
-	assert_string_equal(v->scores[0].base_severity, "high");
+	assert_string_equal(v->scores[0].base_severity, "HIGH");
 	assert_int_equal(v->scores[0].nproduct_ids, 9);
 	assert_string_equal(a->severity, "high");
 	assert_string_equal(a->id, "RHSA-2024:4546");
@@ -389,7 +389,7 @@ test_scores_and_aliases(void **state)
 	assert_string_equal(v->cve, "CVE-2024-39236");
 	assert_true(
 	    v->scores[0].base_score > 9.79 && v->scores[0].base_score < 9.81);
-	assert_string_equal(v->scores[0].base_severity, "critical");
+	assert_string_equal(v->scores[0].base_severity, "CRITICAL");
 	assert_string_equal(a->severity, "critical");
 	assert_string_equal(a->products[1].version, "4.36.-1");
 	advisory_free(a);

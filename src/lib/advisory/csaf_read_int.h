@@ -1,0 +1,99 @@
+/*
+ * Private to the CSAF reader (csaf_read.c: document and vulnerabilities,
+ * csaf_read_tree.c: the product tree).  One struct csaf_rd carries the
+ * state of one csaf_read() call: the advisory under construction, the
+ * diagnostics, the JSON pointer of the element being read and the
+ * temporary ID indexes that keep product and group resolution linear.
+ *
+ * Fatal conditions (out of memory, limits) are returned as RP_ERR_* codes
+ * and also recorded as an error in the diagnostics; everything else is a
+ * warning and the offending element is skipped.
+ */
+#ifndef RP_CSAF_READ_INT_H
+#define RP_CSAF_READ_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "advisory.h"
+#include "json/rpjson.h"
+
+/* Bounds on what one advisory may hold; past them the import fails. */
+#define CSAF_MAX_PRODUCTS 1000000u
+#define CSAF_MAX_GROUPS 1000000u
+#define CSAF_MAX_VULNS 100000u
+/* Product IDs listed in statuses, groups, remediations, ... together,
+ * counting each group reference as its size. */
+#define CSAF_MAX_REFS (16u * 1024 * 1024)
+/* Nesting of branches, and length of chains of relationships. */
+#define CSAF_MAX_DEPTH 64
+
+/* Open-addressing table from an ID string to an array index. */
+struct csaf_idtab {
+	struct csaf_idslot *slots;
+	size_t cap; /* a power of two, at least twice the entries */
+	size_t n;
+};
+
+/* Per-product scratch data, parallel to a->products. */
+struct csaf_paux {
+	uint32_t seen; /* generation stamp: already in the list being built */
+	uint32_t rel; /* relationship index + 1, or 0 */
+	uint8_t relstate; /* REL_* in csaf_read_tree.c */
+};
+
+struct csaf_rd {
+	struct advisory *a;
+	struct rp_diags *d;
+	struct rpjson_path path;
+	struct csaf_idtab products; /* product_id -> index in a->products */
+	struct csaf_idtab groups; /* group_id -> index in a->groups */
+	size_t maxproducts; /* slots allocated in a->products */
+	struct csaf_paux *paux; /* maxproducts entries */
+	uint32_t gen; /* current generation for paux[].seen */
+	size_t nrefs; /* product references read so far */
+};
+
+/* Warning at the current path; a NULL key or an index appends a token. */
+void csaf_warn(struct csaf_rd *rd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void csaf_warn_key(struct csaf_rd *rd, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Records a fatal error at the current path and returns r. */
+int csaf_fail(struct csaf_rd *rd, int r, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Copies the string obj[key] into the arena: *out is NULL when absent,
+ * and also (with a warning) when not a string.  Returns 0 or RP_ERR_NOMEM.
+ */
+int csaf_str(
+    struct csaf_rd *rd, const json_t *obj, const char *key, char **out);
+/* obj[key] when it is an array; NULL when absent, or with a warning. */
+json_t *csaf_array(struct csaf_rd *rd, const json_t *obj, const char *key);
+json_t *csaf_object(struct csaf_rd *rd, const json_t *obj, const char *key);
+
+int csaf_idtab_init(struct csaf_idtab *t, size_t maxentries);
+void csaf_idtab_free(struct csaf_idtab *t);
+/* The index stored for key, or SIZE_MAX. */
+size_t csaf_idtab_find(const struct csaf_idtab *t, const char *key);
+/* Adds key (borrowed, must outlive t); RP_ERR_LIMIT when it is full. */
+int csaf_idtab_add(struct csaf_idtab *t, const char *key, size_t val);
+
+/* The product's index for an ID, or SIZE_MAX. */
+size_t csaf_product_index(const struct csaf_rd *rd, const char *id);
+
+/*
+ * Reads obj[pkey] (product IDs) and, when gkey is not NULL, obj[gkey]
+ * (group IDs, expanded) into one list without duplicates; unknown IDs are
+ * warned about and dropped.  The strings are the products' own IDs.
+ */
+int csaf_idlist(struct csaf_rd *rd, const json_t *obj, const char *pkey,
+    const char *gkey, char ***out, size_t *nout);
+
+/* Reads /product_tree (may be NULL) into a->products and a->groups. */
+int csaf_tree_read(struct csaf_rd *rd, const json_t *tree);
+
+#endif

@@ -1,0 +1,411 @@
+/*
+ * Identifier syntaxes the CSAF validator checks: BCP 47 language tags
+ * (RFC 5646, with subtags looked up in the IANA registry table of
+ * lang_data.c) and package URLs (the purl specification's parsing rules).
+ * Both work on the string in place, without allocation.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "csaf_validate_int.h"
+
+#define MAX_SUBTAGS 64
+
+struct subtag {
+	const char *s;
+	size_t len;
+};
+
+static int
+all_of(const struct subtag *t, int (*pred)(int))
+{
+	size_t i;
+
+	for (i = 0; i < t->len; i++)
+		if (!pred((unsigned char)t->s[i]))
+			return 0;
+	return 1;
+}
+
+static int
+is_alpha(int ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+static int
+is_digit(int ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+static int
+is_alnum(int ch)
+{
+	return is_alpha(ch) || is_digit(ch);
+}
+
+/* Splits tag at '-'; returns the count or -1 (empty subtag, too many). */
+static int
+split_tag(const char *tag, struct subtag *t)
+{
+	const char *p = tag, *dash;
+	int n = 0;
+
+	for (;;) {
+		if (n == MAX_SUBTAGS)
+			return -1;
+		dash = strchr(p, '-');
+		t[n].s = p;
+		t[n].len = dash ? (size_t)(dash - p) : strlen(p);
+		if (t[n].len == 0 || t[n].len > 8)
+			return -1;
+		n++;
+		if (dash == NULL)
+			return n;
+		p = dash + 1;
+	}
+}
+
+/* Parsed langtag: indexes into the subtag array. */
+struct langtag {
+	int lang, next_ext; /* language; first extlang */
+	int nextlang;
+	int script, region; /* -1 when absent */
+	int var0, nvar;
+	int ext0, next; /* extension subtags start, end */
+	int priv; /* first private-use subtag or -1 */
+	int n;
+	int special; /* private-use only or grandfathered */
+};
+
+static int
+parse_privateuse(const struct subtag *t, int i, int n)
+{
+	if (i + 1 >= n)
+		return -1;
+	for (i++; i < n; i++)
+		if (!all_of(&t[i], is_alnum))
+			return -1;
+	return 0;
+}
+
+static int
+parse_langtag(const char *tag, struct subtag *t, struct langtag *lt)
+{
+	int i = 0, n;
+
+	memset(lt, 0, sizeof(*lt));
+	lt->script = lt->region = lt->priv = -1;
+	if (strcasecmp(tag, "i-default") == 0 ||
+	    strcasecmp(tag, "i-mingo") == 0) {
+		lt->special = 1;
+		return 0;
+	}
+	if ((n = split_tag(tag, t)) < 0)
+		return -1;
+	lt->n = n;
+	if (t[0].len == 1 && (t[0].s[0] | 32) == 'x') {
+		lt->special = 1;
+		return parse_privateuse(t, 0, n);
+	}
+	if (t[0].len < 2 || !all_of(&t[0], is_alpha))
+		return -1;
+	lt->lang = i++;
+	lt->next_ext = i;
+	if (t[0].len <= 3)
+		while (i < n && lt->nextlang < 3 && t[i].len == 3 &&
+		    all_of(&t[i], is_alpha)) {
+			lt->nextlang++;
+			i++;
+		}
+	if (i < n && t[i].len == 4 && all_of(&t[i], is_alpha))
+		lt->script = i++;
+	if (i < n &&
+	    ((t[i].len == 2 && all_of(&t[i], is_alpha)) ||
+		(t[i].len == 3 && all_of(&t[i], is_digit))))
+		lt->region = i++;
+	lt->var0 = i;
+	while (i < n &&
+	    ((t[i].len >= 5 && all_of(&t[i], is_alnum)) ||
+		(t[i].len == 4 && is_digit((unsigned char)t[i].s[0]) &&
+		    all_of(&t[i], is_alnum)))) {
+		lt->nvar++;
+		i++;
+	}
+	lt->ext0 = i;
+	while (i < n && t[i].len == 1 && is_alnum((unsigned char)t[i].s[0]) &&
+	    (t[i].s[0] | 32) != 'x') {
+		i++;
+		if (i >= n || t[i].len < 2)
+			return -1;
+		while (i < n && t[i].len >= 2 && all_of(&t[i], is_alnum))
+			i++;
+	}
+	lt->next = i;
+	if (i < n && t[i].len == 1 && (t[i].s[0] | 32) == 'x') {
+		lt->priv = i;
+		return parse_privateuse(t, i, n);
+	}
+	return i == n ? 0 : -1;
+}
+
+int
+csaf_lang_syntax_ok(const char *tag)
+{
+	struct subtag t[MAX_SUBTAGS];
+	struct langtag lt;
+
+	return parse_langtag(tag, t, &lt) == 0;
+}
+
+static int
+cmp_key(const void *key, const void *elem)
+{
+	const struct subtag *k = key;
+	const char *e = *(const char *const *)elem;
+	int r = strncasecmp(k->s, e, k->len);
+
+	if (r != 0)
+		return r;
+	return e[k->len] == '\0' ? 0 : -1;
+}
+
+/* Whether subtag t is registered in table (exact or in an "a..b" range). */
+static int
+registered(const struct subtag *t, const char *const *table, size_t n)
+{
+	char low[9];
+	const char *e, *dots;
+	size_t i;
+
+	if (bsearch(t, table, n, sizeof(*table), cmp_key) != NULL)
+		return 1;
+	for (i = 0; i < t->len && i < 8; i++)
+		low[i] = (char)(t->s[i] | 32);
+	low[i] = '\0';
+	for (i = 0; i < n; i++) {
+		e = table[i];
+		if ((dots = strstr(e, "..")) == NULL ||
+		    (size_t)(dots - e) != t->len)
+			continue;
+		if (strncmp(e, low, t->len) <= 0 && strcmp(low, dots + 2) <= 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+csaf_check_lang(const char *tag, const char **why)
+{
+	struct subtag t[MAX_SUBTAGS];
+	struct langtag lt;
+	int i, j;
+
+	if (parse_langtag(tag, t, &lt) != 0) {
+		*why = "not a well-formed BCP 47 language tag";
+		return -1;
+	}
+	if (lt.special)
+		return 0;
+	if (!registered(&t[lt.lang], lang_language, lang_language_len)) {
+		*why = "unknown language subtag";
+		return -1;
+	}
+	if (lt.nextlang > 1) {
+		*why = "more than one extended language subtag";
+		return -1;
+	}
+	if (lt.nextlang == 1 &&
+	    !registered(&t[lt.next_ext], lang_extlang, lang_extlang_len)) {
+		*why = "unknown extended language subtag";
+		return -1;
+	}
+	if (lt.script >= 0 &&
+	    !registered(&t[lt.script], lang_script, lang_script_len)) {
+		*why = "unknown script subtag";
+		return -1;
+	}
+	if (lt.region >= 0 &&
+	    !registered(&t[lt.region], lang_region, lang_region_len)) {
+		*why = "unknown region subtag";
+		return -1;
+	}
+	for (i = lt.var0; i < lt.var0 + lt.nvar; i++) {
+		if (!registered(&t[i], lang_variant, lang_variant_len)) {
+			*why = "unknown variant subtag";
+			return -1;
+		}
+		for (j = lt.var0; j < i; j++)
+			if (t[j].len == t[i].len &&
+			    strncasecmp(t[j].s, t[i].s, t[i].len) == 0) {
+				*why = "repeated variant subtag";
+				return -1;
+			}
+	}
+	for (i = lt.ext0; i < lt.next; i++) {
+		if (t[i].len != 1)
+			continue;
+		if ((t[i].s[0] | 32) != 't' && (t[i].s[0] | 32) != 'u') {
+			*why = "unregistered extension singleton";
+			return -1;
+		}
+		for (j = lt.ext0; j < i; j++)
+			if (t[j].len == 1 &&
+			    (t[j].s[0] | 32) == (t[i].s[0] | 32)) {
+				*why = "repeated extension singleton";
+				return -1;
+			}
+	}
+	return 0;
+}
+
+static int
+is_hex(int ch)
+{
+	return is_digit(ch) || ((ch | 32) >= 'a' && (ch | 32) <= 'f');
+}
+
+/* Percent-encoding in s[0..len) is well-formed; sets *decoded_len. */
+static int
+pct_ok(const char *s, size_t len, size_t *decoded_len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++, n++) {
+		if (s[i] != '%')
+			continue;
+		if (i + 2 >= len)
+			return 0;
+		if (!is_hex((unsigned char)s[i + 1]) ||
+		    !is_hex((unsigned char)s[i + 2]))
+			return 0;
+		i += 2;
+	}
+	if (decoded_len != NULL)
+		*decoded_len = n;
+	return 1;
+}
+
+/* Qualifiers "k=v&k=v" in q[0..len): keys well-formed and unique. */
+static int
+purl_qualifiers(const char *q, size_t len, const char **why)
+{
+	const char *end = q + len, *amp, *eq, *k2;
+	const char *keys[64];
+	size_t nkeys = 0, klen, i;
+
+	while (q < end) {
+		amp = memchr(q, '&', (size_t)(end - q));
+		if (amp == NULL)
+			amp = end;
+		eq = memchr(q, '=', (size_t)(amp - q));
+		if (eq == NULL || eq == q) {
+			*why = "qualifier without key=value";
+			return -1;
+		}
+		klen = (size_t)(eq - q);
+		if (is_digit((unsigned char)q[0])) {
+			*why = "qualifier key starts with a digit";
+			return -1;
+		}
+		for (k2 = q; k2 < eq; k2++)
+			if (!is_alnum((unsigned char)*k2) && *k2 != '.' &&
+			    *k2 != '-' && *k2 != '_') {
+				*why = "invalid character in qualifier key";
+				return -1;
+			}
+		if (!pct_ok(eq + 1, (size_t)(amp - eq - 1), NULL)) {
+			*why = "bad percent-encoding in qualifier value";
+			return -1;
+		}
+		for (i = 0; i < nkeys; i++)
+			if (strncasecmp(keys[i], q, klen) == 0 &&
+			    keys[i][klen] == '=') {
+				*why = "repeated qualifier key";
+				return -1;
+			}
+		if (nkeys < sizeof(keys) / sizeof(keys[0]))
+			keys[nkeys++] = q;
+		q = amp + 1;
+	}
+	return 0;
+}
+
+int
+csaf_check_purl(const char *purl, const char **why)
+{
+	const char *p, *end, *hash, *qm, *slash, *at, *name, *t;
+	size_t n;
+
+	if (strncasecmp(purl, "pkg:", 4) != 0) {
+		*why = "scheme is not \"pkg\"";
+		return -1;
+	}
+	end = purl + strlen(purl);
+	if ((hash = strchr(purl, '#')) != NULL) {
+		for (p = hash + 1; p < end;) {
+			slash = memchr(p, '/', (size_t)(end - p));
+			n = (size_t)((slash ? slash : end) - p);
+			if ((n == 1 && p[0] == '.') ||
+			    (n == 2 && p[0] == '.' && p[1] == '.') ||
+			    !pct_ok(p, n, NULL)) {
+				*why = "invalid subpath segment";
+				return -1;
+			}
+			p += n + (slash != NULL);
+		}
+		end = hash;
+	}
+	qm = memchr(purl, '?', (size_t)(end - purl));
+	if (qm != NULL) {
+		if (purl_qualifiers(qm + 1, (size_t)(end - qm - 1), why) != 0)
+			return -1;
+		end = qm;
+	}
+	for (p = purl + 4; p < end && *p == '/'; p++)
+		;
+	slash = memchr(p, '/', (size_t)(end - p));
+	if (slash == NULL || slash == p) {
+		*why = "missing type or name";
+		return -1;
+	}
+	if (is_digit((unsigned char)*p)) {
+		*why = "type starts with a digit";
+		return -1;
+	}
+	for (t = p; t < slash; t++)
+		if (!is_alnum((unsigned char)*t) && *t != '.' && *t != '+' &&
+		    *t != '-') {
+			*why = "invalid character in type";
+			return -1;
+		}
+	p = slash + 1;
+	while (end > p && end[-1] == '/')
+		end--;
+	at = NULL;
+	for (t = end; t > p; t--)
+		if (t[-1] == '@') {
+			at = t - 1;
+			break;
+		}
+	if (at != NULL) {
+		if (!pct_ok(at + 1, (size_t)(end - at - 1), &n) || n == 0) {
+			*why = "empty or badly encoded version";
+			return -1;
+		}
+		end = at;
+	}
+	for (name = end; name > p && name[-1] != '/'; name--)
+		;
+	if (!pct_ok(name, (size_t)(end - name), &n) || n == 0) {
+		*why = "name is required";
+		return -1;
+	}
+	if (!pct_ok(p, (size_t)(name - p), NULL)) {
+		*why = "bad percent-encoding in namespace";
+		return -1;
+	}
+	return 0;
+}

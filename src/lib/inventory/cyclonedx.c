@@ -1,0 +1,647 @@
+/*
+ * CycloneDX JSON (spec 1.4, 1.5, 1.6 read; 1.5 written): one BOM describes
+ * one host.  metadata.component names the host; a component of type
+ * "operating-system" gives its OS; software components (application,
+ * library, framework, ...) at any nesting depth up to INV_READ_MAX_DEPTH
+ * become software entries.  Rampart's own fields travel as "rampart:*"
+ * properties.  Bad components are skipped with a warning naming their JSON
+ * pointer; only a BOM that does not describe a host is an error.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "entry.h"
+#include "inventory.h"
+#include "json/rpjson.h"
+#include "util/arena.h"
+#include "util/err.h"
+
+#ifndef RAMPART_VERSION
+#define RAMPART_VERSION "0"
+#endif
+
+/* The Rampart properties, on software and on the host component. */
+enum cdx_prop {
+	P_SOURCE,
+	P_SCHEME,
+	P_PATH,
+	P_ARCH,
+	P_BUNDLE_ID,
+	P_HOST_ID,
+	P_HOST_CUSTOMER,
+	P_HOST_ARCH,
+	P_HOST_OS,
+	P_HOST_OS_VERSION,
+	P_COUNT,
+};
+
+static const struct {
+	const char *name;
+	enum inv_field f;
+} props[P_COUNT] = {
+    [P_SOURCE] = {"rampart:source", INV_F_WORD},
+    [P_SCHEME] = {"rampart:scheme", INV_F_WORD},
+    [P_PATH] = {"rampart:path", INV_F_PATH},
+    [P_ARCH] = {"rampart:arch", INV_F_ARCH},
+    [P_BUNDLE_ID] = {"rampart:bundle_id", INV_F_BUNDLE_ID},
+    [P_HOST_ID] = {"rampart:host:id", INV_F_HOST_ID},
+    [P_HOST_CUSTOMER] = {"rampart:host:customer", INV_F_CUSTOMER},
+    [P_HOST_ARCH] = {"rampart:host:arch", INV_F_ARCH},
+    [P_HOST_OS] = {"rampart:host:os", INV_F_OS},
+    [P_HOST_OS_VERSION] = {"rampart:host:os_version", INV_F_OS_VERSION},
+};
+
+/* Component types read as installed software. */
+static const char *const software_types[] = {
+    "application",
+    "framework",
+    "library",
+    "firmware",
+    "platform",
+    "device-driver",
+    "container",
+};
+
+struct cdx_read {
+	struct inv_host *h;
+	struct rp_diags *d;
+	struct rpjson_path path;
+	size_t ncomp; /* components visited */
+	int os_done; /* the OS came from a component */
+	int r; /* a fatal error (out of memory) */
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A warning at the current path. */
+#define warn(c, ...)                                                           \
+	rp_diags_add((c)->d, RP_DIAG_WARNING, NULL,                            \
+	    rpjson_path_str(&(c)->path), __VA_ARGS__)
+
+/* Reads the "rampart:*" properties of comp into v[]; first one wins. */
+static void
+read_props(struct cdx_read *c, const json_t *comp, const char *v[P_COUNT])
+{
+	json_t *arr, *p;
+	const char *name, *s;
+	size_t i, k, mark, mark2;
+	int bad;
+
+	memset(v, 0, sizeof(*v) * P_COUNT);
+	if ((arr = json_object_get(comp, "properties")) == NULL)
+		return;
+	mark = rpjson_path_push_key(&c->path, "properties");
+	if (!json_is_array(arr)) {
+		warn(c, "expected an array of properties, got %s; ignored",
+		    inv_json_type(arr));
+		goto out;
+	}
+	json_array_foreach(arr, i, p)
+	{
+		if (i >= INV_READ_MAX_PROPERTIES) {
+			warn(c, "more than %d properties; the rest ignored",
+			    INV_READ_MAX_PROPERTIES);
+			break;
+		}
+		mark2 = rpjson_path_push_index(&c->path, i);
+		if ((name = rpjson_str(p, "name")) == NULL)
+			warn(c,
+			    "expected an object with a string \"name\"; "
+			    "ignored");
+		else if (strncmp(name, "rampart:", 8) == 0) {
+			for (k = 0; k < P_COUNT; k++) {
+				if (strcmp(props[k].name, name) == 0)
+					break;
+			}
+			if (k == P_COUNT &&
+			    inv_field_check(INV_F_NAME, name) != NULL)
+				warn(c, "unknown Rampart property; ignored");
+			else if (k == P_COUNT)
+				warn(c, "unknown property %s; ignored", name);
+			else if (v[k] != NULL)
+				warn(c, "repeated property %s; ignored", name);
+			else if ((s = inv_get_field(p, "value", props[k].f,
+				      &c->path, c->d, RP_DIAG_WARNING,
+				      "property ignored", &bad)) != NULL)
+				v[k] = s;
+			else if (!bad)
+				warn(c, "property %s has no value; ignored",
+				    name);
+		}
+		rpjson_path_pop(&c->path, mark2);
+	}
+out:
+	rpjson_path_pop(&c->path, mark);
+}
+
+/* The name of the organizational entity comp[key], or NULL. */
+static const char *
+org_name(struct cdx_read *c, const json_t *comp, const char *key)
+{
+	const char *s = NULL;
+	json_t *org;
+	size_t mark;
+	int bad;
+
+	if ((org = json_object_get(comp, key)) == NULL)
+		return NULL;
+	mark = rpjson_path_push_key(&c->path, key);
+	if (!json_is_object(org))
+		warn(c, "expected an object, got %s; ignored",
+		    inv_json_type(org));
+	else
+		s = inv_get_field(org, "name", INV_F_VENDOR, &c->path, c->d,
+		    RP_DIAG_WARNING, "ignored", &bad);
+	rpjson_path_pop(&c->path, mark);
+	return s;
+}
+
+/*
+ * The vendor: publisher, else supplier.name, else manufacturer.name (1.6),
+ * else author, else group.
+ */
+static const char *
+read_vendor(struct cdx_read *c, const json_t *comp)
+{
+	const char *s;
+	int bad;
+
+	if ((s = inv_get_field(comp, "publisher", INV_F_VENDOR, &c->path, c->d,
+		 RP_DIAG_WARNING, "ignored", &bad)) == NULL &&
+	    (s = org_name(c, comp, "supplier")) == NULL &&
+	    (s = org_name(c, comp, "manufacturer")) == NULL &&
+	    (s = inv_get_field(comp, "author", INV_F_VENDOR, &c->path, c->d,
+		 RP_DIAG_WARNING, "ignored", &bad)) == NULL)
+		s = inv_get_field(comp, "group", INV_F_VENDOR, &c->path, c->d,
+		    RP_DIAG_WARNING, "ignored", &bad);
+	return s;
+}
+
+static void
+read_software(struct cdx_read *c, const json_t *comp)
+{
+	struct inv_software sw;
+	const char *pv[P_COUNT];
+	int bad, r;
+
+	memset(&sw, 0, sizeof(sw));
+	sw.name = inv_get_field(comp, "name", INV_F_NAME, &c->path, c->d,
+	    RP_DIAG_WARNING, "component skipped", &bad);
+	if (sw.name == NULL) {
+		if (!bad)
+			warn(c, "component has no name; skipped");
+		return;
+	}
+	sw.version = inv_get_field(comp, "version", INV_F_VERSION, &c->path,
+	    c->d, RP_DIAG_WARNING, "component skipped", &bad);
+	if (sw.version == NULL) {
+		if (!bad)
+			warn(c, "component \"%s\" has no version; skipped",
+			    sw.name);
+		return;
+	}
+	sw.vendor = read_vendor(c, comp);
+	sw.purl = inv_get_field(comp, "purl", INV_F_PURL, &c->path, c->d,
+	    RP_DIAG_WARNING, "ignored", &bad);
+	sw.cpe = inv_get_field(comp, "cpe", INV_F_CPE, &c->path, c->d,
+	    RP_DIAG_WARNING, "ignored", &bad);
+	read_props(c, comp, pv);
+	if (pv[P_SOURCE] != NULL &&
+	    inv_source_from_name(pv[P_SOURCE], &sw.source) != 0)
+		warn(c, "unknown rampart:source \"%s\"; ignored", pv[P_SOURCE]);
+	if (pv[P_SCHEME] != NULL &&
+	    inv_scheme_from_name(pv[P_SCHEME], &sw.scheme) != 0)
+		warn(c, "unknown rampart:scheme \"%s\"; ignored", pv[P_SCHEME]);
+	sw.path = pv[P_PATH];
+	sw.arch = pv[P_ARCH];
+	sw.bundle_id = pv[P_BUNDLE_ID];
+	if ((r = inv_software_complete(&sw, c->h->arena)) != 0 ||
+	    (r = inv_host_add_software(c->h, &sw)) != 0) {
+		if (r == RP_ERR_LIMIT)
+			warn(c, "too many software entries; skipped");
+		else
+			c->r = r;
+	}
+}
+
+/* The OS from an "operating-system" component: the first one wins. */
+static void
+read_os(struct cdx_read *c, const json_t *comp)
+{
+	const char *name, *version;
+	int bad;
+
+	if (c->os_done)
+		return;
+	name = inv_get_field(comp, "name", INV_F_OS, &c->path, c->d,
+	    RP_DIAG_WARNING, "ignored", &bad);
+	version = inv_get_field(comp, "version", INV_F_OS_VERSION, &c->path,
+	    c->d, RP_DIAG_WARNING, "ignored", &bad);
+	if (name == NULL)
+		return;
+	/* A version from rampart:host:os_version stays. */
+	if (c->h->os_version != NULL)
+		version = NULL;
+	if (inv_host_set(c->h, NULL, name, version, NULL) != 0)
+		c->r = RP_ERR_NOMEM;
+	c->os_done = 1;
+}
+
+static int
+is_software_type(const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(software_types); i++) {
+		if (strcmp(software_types[i], type) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void walk_components(struct cdx_read *c, const json_t *arr, int depth);
+
+static void
+walk_component(struct cdx_read *c, const json_t *comp, int depth)
+{
+	const char *type;
+	json_t *v, *kids;
+
+	if (!json_is_object(comp)) {
+		warn(c, "expected a component object, got %s; skipped",
+		    inv_json_type(comp));
+		return;
+	}
+	if ((v = json_object_get(comp, "type")) == NULL) {
+		warn(c, "component has no type; read as an application");
+		type = "application";
+	} else if ((type = json_string_value(v)) == NULL) {
+		warn(c, "expected a string type, got %s; component skipped",
+		    inv_json_type(v));
+		return;
+	}
+	if (strcmp(type, "operating-system") == 0)
+		read_os(c, comp);
+	else if (is_software_type(type))
+		read_software(c, comp);
+	if ((kids = json_object_get(comp, "components")) != NULL)
+		walk_components(c, kids, depth + 1);
+}
+
+static void
+walk_components(struct cdx_read *c, const json_t *arr, int depth)
+{
+	json_t *comp;
+	size_t i, mark, mark2;
+
+	mark = rpjson_path_push_key(&c->path, "components");
+	if (!json_is_array(arr)) {
+		warn(c, "expected an array of components, got %s; ignored",
+		    inv_json_type(arr));
+		goto out;
+	}
+	if (depth > INV_READ_MAX_DEPTH) {
+		warn(c, "components nested deeper than %d; ignored",
+		    INV_READ_MAX_DEPTH);
+		goto out;
+	}
+	json_array_foreach(arr, i, comp)
+	{
+		if (c->r != 0)
+			break;
+		if (++c->ncomp > INV_READ_MAX_SOFTWARE) {
+			if (c->ncomp == INV_READ_MAX_SOFTWARE + 1)
+				warn(c,
+				    "more than %d components; the rest ignored",
+				    INV_READ_MAX_SOFTWARE);
+			break;
+		}
+		mark2 = rpjson_path_push_index(&c->path, i);
+		walk_component(c, comp, depth);
+		rpjson_path_pop(&c->path, mark2);
+	}
+out:
+	rpjson_path_pop(&c->path, mark);
+}
+
+static int
+check_header(const json_t *root, struct rp_diags *d)
+{
+	static const char *const versions[] = {"1.4", "1.5", "1.6"};
+	const char *s;
+	size_t i;
+
+	if (!json_is_object(root)) {
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, "",
+		    "expected a CycloneDX BOM object, got %s",
+		    inv_json_type(root));
+		return RP_ERR_INVALID;
+	}
+	if ((s = rpjson_str(root, "bomFormat")) == NULL ||
+	    strcmp(s, "CycloneDX") != 0) {
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, "/bomFormat",
+		    "expected \"CycloneDX\"");
+		return RP_ERR_INVALID;
+	}
+	if ((s = rpjson_str(root, "specVersion")) == NULL) {
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, "/specVersion",
+		    "expected a string (\"1.4\", \"1.5\" or \"1.6\")");
+		return RP_ERR_INVALID;
+	}
+	for (i = 0; i < NELEM(versions); i++) {
+		if (strcmp(versions[i], s) == 0)
+			return 0;
+	}
+	rp_diags_add(d, RP_DIAG_ERROR, NULL, "/specVersion",
+	    "CycloneDX %.16s is not supported; 1.4, 1.5 or 1.6 expected", s);
+	return RP_ERR_UNSUPPORTED;
+}
+
+/* The host from metadata.component: its name, and properties. */
+static int
+read_host(struct cdx_read *c, const json_t *hc)
+{
+	const char *pv[P_COUNT], *name, *type;
+	int bad;
+
+	if (!json_is_object(hc)) {
+		rp_diags_add(c->d, RP_DIAG_ERROR, NULL,
+		    rpjson_path_str(&c->path),
+		    "expected the host component (an object with a name), "
+		    "got %s",
+		    hc == NULL ? "nothing" : inv_json_type(hc));
+		return RP_ERR_INVALID;
+	}
+	name = inv_get_field(hc, "name", INV_F_HOST_NAME, &c->path, c->d,
+	    RP_DIAG_ERROR, "the BOM names no host", &bad);
+	if (name == NULL) {
+		if (!bad)
+			rp_diags_add(c->d, RP_DIAG_ERROR, NULL,
+			    rpjson_path_str(&c->path),
+			    "the host component has no name");
+		return RP_ERR_INVALID;
+	}
+	read_props(c, hc, pv);
+	if (inv_host_set(c->h, name, pv[P_HOST_OS], pv[P_HOST_OS_VERSION],
+		pv[P_HOST_ARCH]) != 0 ||
+	    inv_host_set_ids(c->h, pv[P_HOST_ID], pv[P_HOST_CUSTOMER]) != 0)
+		return RP_ERR_NOMEM;
+	if (pv[P_HOST_OS] != NULL)
+		c->os_done = 1;
+	/* A BOM of an OS image: the described component is the OS. */
+	type = rpjson_str(hc, "type");
+	if (type != NULL && strcmp(type, "operating-system") == 0)
+		read_os(c, hc);
+	return c->r;
+}
+
+int
+cyclonedx_read(const json_t *root, struct inv_host **out, struct rp_diags *d)
+{
+	struct cdx_read c;
+	json_t *meta, *hc, *kids;
+	size_t mark;
+	int r = RP_ERR_INTERNAL;
+
+	*out = NULL;
+	memset(&c, 0, sizeof(c));
+	c.d = d;
+	rpjson_path_init(&c.path);
+	if ((r = check_header(root, d)) != 0)
+		goto out;
+	if ((c.h = inv_host_new()) == NULL) {
+		r = RP_ERR_NOMEM;
+		goto out;
+	}
+	meta = json_object_get(root, "metadata");
+	hc = json_is_object(meta) ? json_object_get(meta, "component") : NULL;
+	mark = rpjson_path_push_key(&c.path, "metadata");
+	rpjson_path_push_key(&c.path, "component");
+	if ((r = read_host(&c, hc)) != 0)
+		goto out;
+	if ((kids = json_object_get(hc, "components")) != NULL)
+		walk_components(&c, kids, 1);
+	rpjson_path_pop(&c.path, mark);
+	if ((kids = json_object_get(root, "components")) != NULL)
+		walk_components(&c, kids, 0);
+	if ((r = c.r) != 0)
+		goto out;
+	*out = c.h;
+	c.h = NULL;
+	r = 0;
+out:
+	inv_host_free(c.h);
+	return r;
+}
+
+/* ---- writing ---- */
+
+struct cdx_write {
+	int failed;
+};
+
+static void
+put_new(struct cdx_write *w, json_t *obj, const char *key, json_t *v)
+{
+	if (v == NULL || json_object_set_new(obj, key, v) != 0)
+		w->failed = 1;
+}
+
+static void
+put_str(struct cdx_write *w, json_t *obj, const char *key, const char *s)
+{
+	if (s != NULL)
+		put_new(w, obj, key, json_string(s));
+}
+
+static void
+append_new(struct cdx_write *w, json_t *arr, json_t *v)
+{
+	if (v == NULL || json_array_append_new(arr, v) != 0)
+		w->failed = 1;
+}
+
+static void
+add_prop(struct cdx_write *w, json_t *arr, const char *name, const char *v)
+{
+	json_t *p;
+
+	if (v == NULL)
+		return;
+	if ((p = json_object()) == NULL) {
+		w->failed = 1;
+		return;
+	}
+	put_str(w, p, "name", name);
+	put_str(w, p, "value", v);
+	append_new(w, arr, p);
+}
+
+/* Adds arr as obj["properties"] when it has entries, else drops it. */
+static void
+put_props(struct cdx_write *w, json_t *obj, json_t *arr)
+{
+	if (arr == NULL)
+		w->failed = 1;
+	else if (json_array_size(arr) == 0)
+		json_decref(arr);
+	else
+		put_new(w, obj, "properties", arr);
+}
+
+/* A random (version 4) UUID URN; 0, or -1 when no randomness. */
+static int
+make_serial(char *buf, size_t len)
+{
+	uint8_t b[16];
+	ssize_t n;
+	int fd;
+
+	n = getrandom(b, sizeof(b), GRND_NONBLOCK);
+	if (n != (ssize_t)sizeof(b)) {
+		if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) < 0)
+			return -1;
+		n = read(fd, b, sizeof(b));
+		close(fd);
+		if (n != (ssize_t)sizeof(b))
+			return -1;
+	}
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	snprintf(buf, len,
+	    "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x",
+	    b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
+	    b[11], b[12], b[13], b[14], b[15]);
+	return 0;
+}
+
+static json_t *
+write_metadata(struct cdx_write *w, const struct inv_host *h)
+{
+	json_t *meta, *tools, *tcomps, *tool, *hc, *hp;
+	char ts[32];
+	struct tm tm;
+	time_t now = time(NULL);
+
+	if ((meta = json_object()) == NULL)
+		return NULL;
+	if (gmtime_r(&now, &tm) != NULL &&
+	    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+		put_str(w, meta, "timestamp", ts);
+	tools = json_object();
+	tcomps = json_array();
+	tool = json_object();
+	if (tool != NULL) {
+		put_str(w, tool, "type", "application");
+		put_str(w, tool, "name", "rampart");
+		put_str(w, tool, "version", RAMPART_VERSION);
+	}
+	if (tcomps != NULL)
+		append_new(w, tcomps, tool);
+	else
+		json_decref(tool);
+	if (tools != NULL)
+		put_new(w, tools, "components", tcomps);
+	else
+		json_decref(tcomps);
+	put_new(w, meta, "tools", tools);
+
+	if ((hc = json_object()) != NULL) {
+		put_str(w, hc, "type", "device");
+		put_str(w, hc, "bom-ref", "host");
+		put_str(w, hc, "name", h->name != NULL ? h->name : "unknown");
+		hp = json_array();
+		add_prop(w, hp, "rampart:host:id", h->id);
+		add_prop(w, hp, "rampart:host:customer", h->customer);
+		add_prop(w, hp, "rampart:host:arch", h->arch);
+		/* Only without an OS component to carry it. */
+		if (h->os == NULL)
+			add_prop(
+			    w, hp, "rampart:host:os_version", h->os_version);
+		put_props(w, hc, hp);
+	}
+	put_new(w, meta, "component", hc);
+	return meta;
+}
+
+static json_t *
+write_software(struct cdx_write *w, const struct inv_software *sw, size_t i)
+{
+	json_t *o, *pa;
+	char ref[32];
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	snprintf(ref, sizeof(ref), "sw-%zu", i + 1);
+	put_str(w, o, "type", "application");
+	put_str(w, o, "bom-ref", ref);
+	put_str(w, o, "publisher", sw->vendor);
+	put_str(w, o, "name", sw->name);
+	put_str(w, o, "version", sw->version);
+	put_str(w, o, "cpe", sw->cpe);
+	put_str(w, o, "purl", sw->purl);
+	pa = json_array();
+	if (sw->source != INV_SOURCE_UNKNOWN)
+		add_prop(w, pa, "rampart:source", inv_source_name(sw->source));
+	add_prop(w, pa, "rampart:scheme", inv_scheme_name(sw->scheme));
+	add_prop(w, pa, "rampart:arch", sw->arch);
+	add_prop(w, pa, "rampart:path", sw->path);
+	add_prop(w, pa, "rampart:bundle_id", sw->bundle_id);
+	put_props(w, o, pa);
+	return o;
+}
+
+static json_t *
+write_components(struct cdx_write *w, const struct inv_host *h)
+{
+	json_t *arr, *os;
+	size_t i;
+
+	if ((arr = json_array()) == NULL)
+		return NULL;
+	if (h->os != NULL) {
+		if ((os = json_object()) != NULL) {
+			put_str(w, os, "type", "operating-system");
+			put_str(w, os, "bom-ref", "os");
+			put_str(w, os, "name", h->os);
+			put_str(w, os, "version", h->os_version);
+		}
+		append_new(w, arr, os);
+	}
+	for (i = 0; i < h->nsw && !w->failed; i++) {
+		/* Without a name a component would not be valid CycloneDX. */
+		if (h->sw[i].name == NULL)
+			continue;
+		append_new(w, arr, write_software(w, &h->sw[i], i));
+	}
+	return arr;
+}
+
+json_t *
+cyclonedx_write(const struct inv_host *h)
+{
+	struct cdx_write w = {0};
+	json_t *bom;
+	char serial[64];
+
+	if ((bom = json_object()) == NULL)
+		return NULL;
+	put_str(&w, bom, "bomFormat", "CycloneDX");
+	put_str(&w, bom, "specVersion", "1.5");
+	if (make_serial(serial, sizeof(serial)) == 0)
+		put_str(&w, bom, "serialNumber", serial);
+	put_new(&w, bom, "version", json_integer(1));
+	put_new(&w, bom, "metadata", write_metadata(&w, h));
+	put_new(&w, bom, "components", write_components(&w, h));
+	if (w.failed) {
+		json_decref(bom);
+		return NULL;
+	}
+	return bom;
+}

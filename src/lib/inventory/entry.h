@@ -1,0 +1,82 @@
+/*
+ * Internal to the inventory readers and writers: the bounds every field
+ * read from a file must meet, the scheme names of the file formats, and
+ * what a package URL says about an entry (scheme, source, arch, epoch).
+ */
+#ifndef RP_INVENTORY_ENTRY_H
+#define RP_INVENTORY_ENTRY_H
+
+#include <stddef.h>
+
+#include "inventory.h"
+#include "json/rpjson.h"
+
+/* Structural bounds shared by both formats. */
+#define INV_READ_MAX_HOSTS 100000 /* hosts in one native file */
+#define INV_READ_MAX_SOFTWARE 200000 /* entries (components) per host */
+#define INV_READ_MAX_PROPERTIES 256 /* properties on one component */
+#define INV_READ_MAX_DEPTH 16 /* nested CycloneDX components */
+
+enum inv_field {
+	INV_F_NAME,
+	INV_F_VERSION,
+	INV_F_VENDOR,
+	INV_F_ARCH,
+	INV_F_PATH,
+	INV_F_PURL,
+	INV_F_CPE,
+	INV_F_BUNDLE_ID,
+	INV_F_HOST_NAME,
+	INV_F_HOST_ID,
+	INV_F_CUSTOMER,
+	INV_F_OS,
+	INV_F_OS_VERSION,
+	INV_F_WORD, /* a source or scheme name */
+};
+
+/* Longest accepted value of field f, in bytes. */
+size_t inv_field_max(enum inv_field f);
+/*
+ * Whether s is acceptable for field f: not empty, at most inv_field_max()
+ * bytes, no control characters.  Returns NULL when it is, else a static
+ * reason for a message.
+ */
+const char *inv_field_check(enum inv_field f, const char *s);
+
+/* "string", "number", ... for messages. */
+const char *inv_json_type(const json_t *v);
+
+/*
+ * obj[key] as a value of field f.  Returns the string; or NULL when the key
+ * is absent (*bad = 0) or its value is unusable (*bad = 1): then a
+ * diagnostic of the given level naming path/key, what was expected and
+ * `then` (what the reader does about it, "entry skipped") goes to d.
+ */
+const char *inv_get_field(const json_t *obj, const char *key, enum inv_field f,
+    struct rpjson_path *path, struct rp_diags *d, enum rp_diag_level level,
+    const char *then, int *bad);
+/* As inv_get_field for a value v already in hand at path (no key). */
+const char *inv_check_value(const json_t *v, enum inv_field f,
+    struct rpjson_path *path, struct rp_diags *d, enum rp_diag_level level,
+    const char *then, int *bad);
+
+/*
+ * Scheme names as written in inventory files ("deb", "rpm", "semver",
+ * "generic").  inv_scheme_from_name also accepts the names the version
+ * library knows.  inv_scheme_name returns NULL for UNKNOWN.
+ */
+int inv_scheme_from_name(const char *name, enum version_scheme *out);
+const char *inv_scheme_name(enum version_scheme s);
+
+/*
+ * Fills what a purl implies into a software entry read from a file, where
+ * the file did not say: the scheme (pkg:deb -> deb, pkg:rpm -> rpm,
+ * pkg:npm / pkg:cargo -> semver; else from the source), the source
+ * (pkg:deb -> dpkg, pkg:rpm -> rpm), the arch (qualifier "arch") and, for
+ * deb and rpm, the epoch (qualifier "epoch") when the version has none.
+ * New strings are allocated from arena (the entry is copied into a host
+ * afterwards).  Returns 0 or RP_ERR_NOMEM.
+ */
+int inv_software_complete(struct inv_software *sw, struct rp_arena *arena);
+
+#endif
