@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=${FUZZ_WORK:-$build/fuzz-work}
 rc=0
 for exe in "$build"/fuzz/fuzz_*; do
-	[ -x "$exe" ] || continue
+	[ -f "$exe" ] && [ -x "$exe" ] || continue
 	name=$(basename "$exe")
 	mkdir -p "$work/$name"
 	echo "fuzz: $name for ${seconds}s"
