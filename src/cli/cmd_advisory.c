@@ -12,6 +12,7 @@
 
 #include "advisory/advisory.h"
 #include "json/rpjson.h"
+#include "match/match.h"
 #include "util/diag.h"
 #include "util/err.h"
 
@@ -21,29 +22,32 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: rampart advisory validate FILE...\n"
-	    "       rampart advisory show FILE\n"
-	    "\n"
-	    "validate  checks each advisory and prints every error and "
-	    "warning with\n"
-	    "          the file, the CSAF test number and the JSON pointer.  "
-	    "CSAF 2.0\n"
-	    "          documents are checked against the schema's structure "
-	    "and the\n"
-	    "          mandatory tests (section 6.1); OSV and native "
-	    "advisories by\n"
-	    "          reading them.  Exit 0 when all are valid, 1 when any "
-	    "has an\n"
-	    "          error, 2 on bad usage or a file that cannot be "
-	    "opened.\n"
-	    "show      prints one advisory: tracking data, vulnerabilities "
-	    "and scores,\n"
-	    "          products per status with versions, ranges and "
-	    "platforms,\n"
-	    "          remediations and indicators.  Exit 0, or 2 when it "
-	    "cannot be\n"
-	    "          read.\n");
+	fputs("usage: rampart advisory validate FILE...\n"
+	      "       rampart advisory show FILE\n"
+	      "\n"
+	      "validate  checks each advisory (CSAF 2.0, OSV or native, "
+	      "detected) and\n"
+	      "          prints every error and warning with the file, the "
+	      "CSAF test\n"
+	      "          number and the JSON pointer, then a summary line per "
+	      "file.\n"
+	      "          CSAF 2.0 is checked against the schema's structure "
+	      "and the\n"
+	      "          mandatory tests (section 6.1); every advisory is also "
+	      "read and\n"
+	      "          indexed for matching, which warns about what cannot "
+	      "be used.\n"
+	      "          Exit 0 when all are valid, 1 when any has an error, 2 "
+	      "on bad\n"
+	      "          usage or a file that cannot be opened.\n"
+	      "show      prints one advisory: tracking data, vulnerabilities "
+	      "and scores,\n"
+	      "          products per status with versions, ranges and "
+	      "platforms,\n"
+	      "          remediations and indicators.  Exit 0, or 2 when it "
+	      "cannot be\n"
+	      "          read.\n",
+	    f);
 }
 
 static const char *
@@ -116,6 +120,18 @@ merge_diags(struct rp_diags *into, const struct rp_diags *from)
 	}
 }
 
+/* Adds the matcher's warnings: ranges that cannot be used, for example. */
+static void
+matchable(const struct advisory *a, struct rp_diags *d)
+{
+	struct matcher *m;
+
+	if ((m = matcher_new()) == NULL)
+		return;
+	(void)matcher_add_advisory(m, a, d);
+	matcher_free(m);
+}
+
 static int
 readable(const char *path)
 {
@@ -155,7 +171,8 @@ validate_one(const char *path)
 		fmt = advisory_detect(root);
 		if (fmt == ADV_FORMAT_CSAF)
 			(void)csaf_validate(root, d);
-		(void)advisory_read_json(root, fmt, &a, rd);
+		if (advisory_read_json(root, fmt, &a, rd) == 0)
+			matchable(a, rd);
 		merge_diags(d, rd);
 	}
 	print_diags(stdout, d, path);
