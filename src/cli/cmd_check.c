@@ -34,7 +34,8 @@ struct run {
 	struct advisory *advs[FILES_MAX];
 	struct inv_set *hosts;
 	struct matcher *m;
-	struct match_results *res; /* one per host */
+	struct match_results all; /* every host's, one arena for all text */
+	struct match_results *res; /* per host: views into all, not owned */
 	size_t nres;
 };
 
@@ -230,7 +231,7 @@ static int
 match_all(const struct opts *o, struct run *run)
 {
 	char buf[1024], *eq;
-	size_t i;
+	size_t i, start;
 	int r;
 
 	if ((run->m = matcher_new()) == NULL)
@@ -258,12 +259,18 @@ match_all(const struct opts *o, struct run *run)
 	if (run->hosts->n > 0 &&
 	    (run->res = calloc(run->hosts->n, sizeof(*run->res))) == NULL)
 		return RP_ERR_NOMEM;
+	/* res[i].n counts host i's results; .v is set once all stopped moving. */
 	for (i = 0; i < run->hosts->n; i++) {
-		match_results_init(&run->res[i]);
-		run->nres++;
+		start = run->all.n;
 		if ((r = matcher_check_host(
-			 run->m, run->hosts->hosts[i], &run->res[i])) != 0)
+			 run->m, run->hosts->hosts[i], &run->all)) != 0)
 			return r;
+		run->res[i].n = run->all.n - start;
+		run->nres++;
+	}
+	for (i = 0, start = 0; i < run->nres; i++) {
+		run->res[i].v = run->all.v + start;
+		start += run->res[i].n;
 	}
 	return 0;
 }
@@ -470,8 +477,7 @@ run_free(struct run *run, size_t nadv)
 {
 	size_t i;
 
-	for (i = 0; i < run->nres; i++)
-		match_results_free(&run->res[i]);
+	match_results_free(&run->all);
 	free(run->res);
 	matcher_free(run->m);
 	inv_set_free(run->hosts);
