@@ -32,9 +32,9 @@ run() {
 }
 
 step "1. Validate the advisory" \
-    "$DATA/3cx-csaf.json is a CSAF 2.0 advisory for CVE-2023-29059. Rampart" \
-    "checks it against the schema's structure and the CSAF mandatory tests;" \
-    "any error would name the test (e.g. 6.1.6) and the JSON pointer."
+    "3cx-csaf.json is a CSAF 2.0 advisory for CVE-2023-29059. Rampart checks" \
+    "it against the schema's structure and the CSAF mandatory tests; any" \
+    "error would name the test (e.g. 6.1.6) and the JSON pointer."
 run "$RAMPART" advisory validate "$DATA/3cx-csaf.json"
 
 step "   ...and one that is broken on purpose" \

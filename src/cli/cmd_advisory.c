@@ -235,7 +235,7 @@ show_list(FILE *o, const char *label, char *const *v, size_t n)
 }
 
 static void
-show_product(FILE *o, const struct advisory *a, const char *id)
+show_product(FILE *o, const struct advisory *a, const char *id, int idw)
 {
 	const struct adv_product *p = advisory_product(a, id);
 
@@ -243,7 +243,7 @@ show_product(FILE *o, const struct advisory *a, const char *id)
 		fprintf(o, "      %s\n", id);
 		return;
 	}
-	fprintf(o, "      %-14s %s", p->id, p->name ? p->name : "");
+	fprintf(o, "      %-*s %s", idw, p->id, p->name ? p->name : "");
 	if (p->version != NULL)
 		fprintf(o, "  [version %s]", p->version);
 	if (p->range != NULL)
@@ -285,7 +285,8 @@ static void
 show_vuln(
     FILE *o, const struct advisory *a, const struct adv_vuln *v, size_t vi)
 {
-	size_t i, k;
+	size_t i, k, len;
+	int idw = 8;
 
 	fprintf(o, "\n  %s", v->cve ? v->cve : "(no CVE)");
 	if (v->title != NULL)
@@ -308,12 +309,20 @@ show_vuln(
 		print_oneline(o, v->notes[i].text, 160);
 		fprintf(o, "\n");
 	}
+	/* Product IDs in one column, as wide as the longest (up to 40). */
+	for (i = 0; i < ADV_STATUS_COUNT; i++) {
+		for (k = 0; k < v->nstatus[i]; k++) {
+			len = strlen(v->status[i][k]);
+			if (len > (size_t)idw)
+				idw = len > 40 ? 40 : (int)len;
+		}
+	}
 	for (i = 0; i < ADV_STATUS_COUNT; i++) {
 		if (v->nstatus[i] == 0)
 			continue;
 		fprintf(o, "    %s:\n", adv_status_name((enum adv_status)i));
 		for (k = 0; k < v->nstatus[i]; k++)
-			show_product(o, a, v->status[i][k]);
+			show_product(o, a, v->status[i][k], idw);
 	}
 	for (i = 0; i < v->nremediations; i++) {
 		const struct adv_remediation *r = &v->remediations[i];
