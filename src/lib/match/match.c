@@ -13,6 +13,7 @@
 
 #include "match_int.h"
 #include "util/err.h"
+#include "util/str.h"
 
 struct matcher *
 matcher_new(void)
@@ -87,6 +88,22 @@ dup_key(const char *k, size_t len)
 	return len == 0 ? NULL : strdup(k);
 }
 
+static const struct {
+	const char *name;
+	enum version_scheme scheme;
+} distros[] = {
+    {"Debian", VERSION_SCHEME_DEB},
+    {"Ubuntu", VERSION_SCHEME_DEB},
+    {"Red Hat", VERSION_SCHEME_RPM},
+    {"Rocky Linux", VERSION_SCHEME_RPM},
+    {"AlmaLinux", VERSION_SCHEME_RPM},
+    {"SUSE", VERSION_SCHEME_RPM},
+    {"openSUSE", VERSION_SCHEME_RPM},
+    {"Mageia", VERSION_SCHEME_RPM},
+    {"openEuler", VERSION_SCHEME_RPM},
+};
+
+/* The ordering named by a scheme, purl type or OSV ecosystem. */
 static enum version_scheme
 scheme_of(const char *name)
 {
@@ -101,9 +118,14 @@ scheme_of(const char *name)
 	     i++)
 		buf[i] = name[i];
 	buf[i] = '\0';
-	if (version_scheme_from_name(buf, &s) != 0)
-		return VERSION_SCHEME_UNKNOWN;
-	return s;
+	if (version_scheme_from_name(buf, &s) == 0)
+		return s;
+	/* OSV distribution ecosystems the version library has no name for. */
+	for (i = 0; i < sizeof(distros) / sizeof(distros[0]); i++) {
+		if (rp_streq_ci(buf, distros[i].name))
+			return distros[i].scheme;
+	}
+	return VERSION_SCHEME_UNKNOWN;
 }
 
 /* Fills p's effective fields from the product and its component. */
