@@ -520,6 +520,42 @@ test_packager_vendor(void **state)
 }
 
 static void
+test_fixed_only(void **state)
+{
+	struct fixture *f = *state;
+	const struct match_result *r;
+	struct adv_product *p;
+
+	/* Red Hat style: only the fixed build, NEVRA as version, purl. */
+	f->a = adv_new("RHSA-2099:0001", 1);
+	f->a->vulns[0].cve = "CVE-2099-1111";
+	p = addp(f->a, "AppStream:tool-0:2.0-3.el9.x86_64",
+	    "tool-0:2.0-3.el9.x86_64 as a component of RHEL AppStream (v.9)",
+	    NULL, "tool-0:2.0-3.el9.x86_64", NULL,
+	    "Red Hat Enterprise Linux AppStream (v.9)");
+	p->vendor = "Red Hat";
+	p->purl = "pkg:rpm/redhat/tool@2.0-3.el9?arch=x86_64";
+	status(f->a, 0, ADV_STATUS_FIXED, "AppStream:tool-0:2.0-3.el9.x86_64",
+	    NULL);
+	remedy(f->a, 0, ADV_REM_VENDOR_FIX, "Apply the update.",
+	    "AppStream:tool-0:2.0-3.el9.x86_64", NULL);
+	f->h = host("rhel", "Red Hat Enterprise Linux");
+	sw(f->h, "tool", NULL, "2.0-2.el9", INV_SOURCE_RPM, NULL, NULL);
+	r = check(f, "tool");
+	assert_int_equal(r->verdict, MATCH_AFFECTED);
+	HAS(r->reason, "fixed in 2.0-3.el9 > 2.0-2.el9");
+	HAS(r->reason, "no affected version is listed");
+	HAS(r->remediation, "upgrade to 2.0-3.el9 or later (Apply the update)");
+
+	inv_host_free(f->h);
+	f->h = host("rhel", "Red Hat Enterprise Linux");
+	sw(f->h, "tool", NULL, "2.0-3.el9", INV_SOURCE_RPM, NULL, NULL);
+	r = check(f, "tool");
+	assert_int_equal(r->verdict, MATCH_FIXED);
+	HAS(r->reason, "exact version 2.0-3.el9 = 2.0-3.el9");
+}
+
+static void
 test_name_keys(void **state)
 {
 	struct fixture *f = *state;
@@ -562,6 +598,7 @@ main(void)
 		test_nomatch_and_vendor, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_packager_vendor, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fixed_only, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_name_keys, setup, teardown),
 	};
 
