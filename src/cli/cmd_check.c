@@ -343,53 +343,85 @@ result_json(const struct match_result *r)
 	return o;
 }
 
+static json_t *
+host_json(const struct inv_host *h, const struct match_results *r)
+{
+	json_t *res;
+	size_t k;
+
+	if ((res = json_array()) == NULL)
+		return NULL;
+	for (k = 0; k < r->n; k++) {
+		if (json_array_append_new(res, result_json(&r->v[k])) != 0) {
+			json_decref(res);
+			return NULL;
+		}
+	}
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:s, s:o}", "name",
+	    jstr(h->name), "id", jstr(h->id), "customer", jstr(h->customer),
+	    "os", jstr(h->os), "os_version", jstr(h->os_version), "verdict",
+	    verdict_token(host_verdict(r)), "results", res);
+}
+
+/*
+ * One JSON document, written host by host so that a large inventory is
+ * never held twice in memory: the head (format, advisories, summary)
+ * indented, then each host's object compact on its own line.
+ */
 static int
 print_json(const struct opts *o, const struct run *run)
 {
-	json_t *root, *advs, *hosts, *hj, *res, *sum;
 	size_t counts[MATCH_AFFECTED + 1] = {0};
-	const struct inv_host *h;
-	enum match_verdict v;
-	size_t i, k;
-	int r;
+	json_t *head = NULL, *advs, *hj;
+	char *text = NULL, *end;
+	size_t i;
+	int r = RP_ERR_NOMEM;
 
-	root = json_object();
-	advs = json_array();
-	hosts = json_array();
+	for (i = 0; i < run->hosts->n; i++)
+		counts[host_verdict(&run->res[i])]++;
+	if ((advs = json_array()) == NULL)
+		goto out;
 	for (i = 0; i < o->nadv; i++)
 		json_array_append_new(advs,
-		    json_pack("{s:o, s:o, s:s}", "id", jstr(run->advs[i]->id),
-			"title", jstr(run->advs[i]->title), "file", o->adv[i]));
-	for (i = 0; i < run->hosts->n; i++) {
-		h = run->hosts->hosts[i];
-		v = host_verdict(&run->res[i]);
-		counts[v]++;
-		res = json_array();
-		for (k = 0; k < run->res[i].n; k++)
-			json_array_append_new(
-			    res, result_json(&run->res[i].v[k]));
-		hj = json_pack("{s:o, s:o, s:o, s:o, s:o, s:s, s:o}", "name",
-		    jstr(h->name), "id", jstr(h->id), "customer",
-		    jstr(h->customer), "os", jstr(h->os), "os_version",
-		    jstr(h->os_version), "verdict", verdict_token(v), "results",
-		    res);
-		json_array_append_new(hosts, hj);
-	}
-	sum = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "hosts",
+		    json_pack("{s:o, s:o, s:o}", "id", jstr(run->advs[i]->id),
+			"title", jstr(run->advs[i]->title), "file",
+			jstr(o->adv[i])));
+	head = json_pack("{s:i, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}}",
+	    "rampart_check", 1, "advisories", advs, "summary", "hosts",
 	    (json_int_t)run->hosts->n, "affected",
 	    (json_int_t)counts[MATCH_AFFECTED], "under_investigation",
 	    (json_int_t)counts[MATCH_UNDER_INVESTIGATION], "unknown",
 	    (json_int_t)counts[MATCH_UNKNOWN], "fixed",
 	    (json_int_t)counts[MATCH_FIXED], "not_affected",
 	    (json_int_t)counts[MATCH_NOT_AFFECTED]);
-	json_object_set_new(root, "rampart_check", json_integer(1));
-	json_object_set_new(root, "advisories", advs);
-	json_object_set_new(root, "summary", sum);
-	json_object_set_new(root, "hosts", hosts);
-	r = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	printf("\n");
-	json_decref(root);
-	return r == 0 ? 0 : RP_ERR_IO;
+	if (head == NULL ||
+	    (text = json_dumps(head, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) ==
+		NULL ||
+	    (end = strrchr(text, '}')) == NULL)
+		goto out;
+	/* The head without its closing brace, then the hosts. */
+	while (end > text && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	fwrite(text, 1, (size_t)(end - text), stdout);
+	printf(",\n  \"hosts\": [");
+	for (i = 0; i < run->hosts->n; i++) {
+		if ((hj = host_json(run->hosts->hosts[i], &run->res[i])) ==
+		    NULL)
+			goto out;
+		printf("%s\n    ", i > 0 ? "," : "");
+		r = json_dumpf(hj, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(hj);
+		if (r != 0) {
+			r = RP_ERR_IO;
+			goto out;
+		}
+	}
+	printf("\n  ]\n}\n");
+	r = fflush(stdout) == 0 ? 0 : RP_ERR_IO;
+out:
+	free(text);
+	json_decref(head);
+	return r;
 }
 
 static int
