@@ -732,53 +732,61 @@ finish_all_none(
 	return 0;
 }
 
+/*
+ * Checks each version against the scheme.  Tolerant: an invalid version is
+ * an error (the range could not be ordered).  Strict: the vers grammar
+ * does not depend on the scheme, so it is a warning, *ordered is cleared
+ * and containment will report the bound as invalid.
+ */
 static int
-check_versions(
-    struct vers_range *r, int strict, const char *input, struct rp_diags *d)
+check_versions(struct vers_range *r, int strict, int *ordered,
+    const char *input, struct rp_diags *d)
 {
 	const char *why = NULL;
 	size_t i;
 
-	for (i = 0; i < r->n; i++) {
-		if (r->c[i].version == NULL)
-			continue;
+	*ordered = r->scheme != VERSION_SCHEME_UNKNOWN;
+	for (i = 0; i < r->n && *ordered; i++) {
 		if (!version_valid(r->scheme, r->c[i].version, &why)) {
-			rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+			rp_diags_add(d, strict ? RP_DIAG_WARNING : RP_DIAG_ERROR,
+			    NULL, NULL,
 			    "vers '" SHOW "': '%s' is not a valid %s version: "
-			    "%s",
-			    input, r->c[i].version,
+			    "%s", input, r->c[i].version,
 			    version_scheme_name(r->scheme), why);
-			return RP_ERR_INVALID;
-		}
-		if (!strict && r->scheme == VERSION_SCHEME_GENERIC &&
+			if (!strict)
+				return RP_ERR_INVALID;
+			*ordered = 0;
+		} else if (!strict && r->scheme == VERSION_SCHEME_GENERIC &&
 		    !vls_version_plausible(r->c[i].version, &why)) {
 			rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 			    "vers '" SHOW "': '%s' does not look like a "
-			    "version: %s",
-			    input, r->c[i].version, why);
+			    "version: %s", input, r->c[i].version, why);
 			return RP_ERR_INVALID;
 		}
 	}
 	return 0;
 }
 
+/* Sorted and unique; without an ordering only repeated strings are caught. */
 static int
-check_order(struct vers_range *r, const char *input, struct rp_diags *d)
+check_order(struct vers_range *r, int ordered, const char *input,
+    struct rp_diags *d)
 {
 	size_t i;
 	int c;
 
 	for (i = 1; i < r->n; i++) {
-		c = vcmp(r, r->c[i - 1].version, r->c[i].version);
-		if (c == 0 &&
-		    (r->scheme != VERSION_SCHEME_UNKNOWN ||
-			strcmp(r->c[i - 1].version, r->c[i].version) == 0)) {
+		if (ordered)
+			c = vcmp(r, r->c[i - 1].version, r->c[i].version);
+		else
+			c = strcmp(r->c[i - 1].version, r->c[i].version) != 0;
+		if (c == 0) {
 			rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 			    "vers '" SHOW "': version '%s' appears twice",
 			    input, r->c[i].version);
 			return RP_ERR_INVALID;
 		}
-		if (c > 0 && r->scheme != VERSION_SCHEME_UNKNOWN) {
+		if (c > 0 && ordered) {
 			rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 			    "non-canonical vers '" SHOW "': constraints are "
 			    "not sorted by version ('%s' before '%s')",
@@ -790,11 +798,11 @@ check_order(struct vers_range *r, const char *input, struct rp_diags *d)
 }
 
 int
-range_finish(
-    struct vers_range *r, int strict, const char *input, struct rp_diags *d)
+range_finish(struct vers_range *r, int strict, const char *input,
+    struct rp_diags *d)
 {
 	size_t bad;
-	int rc;
+	int rc, ordered;
 
 	if ((rc = finish_any(r, strict, input, d)) != 0 ||
 	    (rc = finish_all_none(r, strict, input, d)) != 0)
@@ -804,21 +812,22 @@ range_finish(
 		return 0;
 	if (!strict)
 		strip_v(r, input, d);
-	if ((rc = check_versions(r, strict, input, d)) != 0)
+	if ((rc = check_versions(r, strict, &ordered, input, d)) != 0)
 		return rc;
-	if (r->scheme == VERSION_SCHEME_UNKNOWN) {
-		rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
-		    "vers '" SHOW "': Rampart has no version ordering for "
-		    "type '%s'; order not checked",
-		    input, r->scheme_name);
-		return check_order(r, input, d);
+	if (!ordered) {
+		if (r->scheme == VERSION_SCHEME_UNKNOWN)
+			rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
+			    "vers '" SHOW "': Rampart has no version ordering "
+			    "for type '%s'; order not checked", input,
+			    r->scheme_name);
+		return check_order(r, 0, input, d);
 	}
 	if (!strict) {
 		sort_constraints(r);
 		if ((rc = merge_duplicates(r, input, d)) != 0)
 			return rc;
 	}
-	if ((rc = check_order(r, input, d)) != 0)
+	if ((rc = check_order(r, 1, input, d)) != 0)
 		return rc;
 	if ((bad = bad_sequence(r)) != 0 && !strict) {
 		rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
@@ -829,8 +838,8 @@ range_finish(
 	if (bad != 0) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 		    "vers '" SHOW "': '%s%s' may not follow the constraint "
-		    "before it (ranges must alternate '>'/'<')",
-		    input, op_str(r->c[bad].op), r->c[bad].version);
+		    "before it (ranges must alternate '>'/'<')", input,
+		    op_str(r->c[bad].op), r->c[bad].version);
 		return RP_ERR_INVALID;
 	}
 	return 0;
@@ -859,7 +868,8 @@ vers_contains(const struct vers_range *r, const char *v, int *in)
 	/* Equal to a bound: "=", "<=", ">=" include it, "!=" excludes it. */
 	for (i = 0; i < r->n; i++) {
 		c = &r->c[i];
-		if (c->version == NULL || c->op == VERS_OP_ANY)
+		if (c->version == NULL || c->op == VERS_OP_ANY ||
+		    !version_valid(r->scheme, c->version, NULL))
 			return RP_ERR_INVALID;
 		cmp = version_cmp_valid(r->scheme, v, c->version);
 		if (cmp == 0) {
