@@ -748,10 +748,12 @@ check_versions(struct vers_range *r, int strict, int *ordered,
 	*ordered = r->scheme != VERSION_SCHEME_UNKNOWN;
 	for (i = 0; i < r->n && *ordered; i++) {
 		if (!version_valid(r->scheme, r->c[i].version, &why)) {
-			rp_diags_add(d, strict ? RP_DIAG_WARNING : RP_DIAG_ERROR,
-			    NULL, NULL,
+			rp_diags_add(d,
+			    strict ? RP_DIAG_WARNING : RP_DIAG_ERROR, NULL,
+			    NULL,
 			    "vers '" SHOW "': '%s' is not a valid %s version: "
-			    "%s", input, r->c[i].version,
+			    "%s",
+			    input, r->c[i].version,
 			    version_scheme_name(r->scheme), why);
 			if (!strict)
 				return RP_ERR_INVALID;
@@ -760,7 +762,8 @@ check_versions(struct vers_range *r, int strict, int *ordered,
 		    !vls_version_plausible(r->c[i].version, &why)) {
 			rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 			    "vers '" SHOW "': '%s' does not look like a "
-			    "version: %s", input, r->c[i].version, why);
+			    "version: %s",
+			    input, r->c[i].version, why);
 			return RP_ERR_INVALID;
 		}
 	}
@@ -769,8 +772,8 @@ check_versions(struct vers_range *r, int strict, int *ordered,
 
 /* Sorted and unique; without an ordering only repeated strings are caught. */
 static int
-check_order(struct vers_range *r, int ordered, const char *input,
-    struct rp_diags *d)
+check_order(
+    struct vers_range *r, int ordered, const char *input, struct rp_diags *d)
 {
 	size_t i;
 	int c;
@@ -798,8 +801,8 @@ check_order(struct vers_range *r, int ordered, const char *input,
 }
 
 int
-range_finish(struct vers_range *r, int strict, const char *input,
-    struct rp_diags *d)
+range_finish(
+    struct vers_range *r, int strict, const char *input, struct rp_diags *d)
 {
 	size_t bad;
 	int rc, ordered;
@@ -818,8 +821,8 @@ range_finish(struct vers_range *r, int strict, const char *input,
 		if (r->scheme == VERSION_SCHEME_UNKNOWN)
 			rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
 			    "vers '" SHOW "': Rampart has no version ordering "
-			    "for type '%s'; order not checked", input,
-			    r->scheme_name);
+			    "for type '%s'; order not checked",
+			    input, r->scheme_name);
 		return check_order(r, 0, input, d);
 	}
 	if (!strict) {
@@ -838,8 +841,8 @@ range_finish(struct vers_range *r, int strict, const char *input,
 	if (bad != 0) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 		    "vers '" SHOW "': '%s%s' may not follow the constraint "
-		    "before it (ranges must alternate '>'/'<')", input,
-		    op_str(r->c[bad].op), r->c[bad].version);
+		    "before it (ranges must alternate '>'/'<')",
+		    input, op_str(r->c[bad].op), r->c[bad].version);
 		return RP_ERR_INVALID;
 	}
 	return 0;

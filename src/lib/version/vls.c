@@ -77,6 +77,10 @@ vls_version_plausible(const char *v, const char **why)
 	size_t n, words = 0, comp = 0;
 	int seen_digit = 0;
 
+	if (strcasestr(v, "serial") != NULL) {
+		*why = "a serial-number condition, not a version";
+		return 0;
+	}
 	/* Whitespace-separated tokens: dates and prose. */
 	for (p = v; *p != '\0';) {
 		while (*p == ' ')

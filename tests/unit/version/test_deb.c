@@ -68,8 +68,8 @@ load_status(const char *path)
 static void
 add_variants(const char *v)
 {
-	static const char *suffix[] = {"~1", "~", "+b1", "a", ".0", "-1",
-	    "~rc1", "+dfsg"};
+	static const char *suffix[] = {
+	    "~1", "~", "+b1", "a", ".0", "-1", "~rc1", "+dfsg"};
 	char buf[512];
 	size_t i, n = strlen(v);
 
@@ -133,8 +133,8 @@ test_dpkg_oracle(void **state)
 		print_message("dpkg or RAMPART_SHARED_DATA missing: skipped\n");
 		skip();
 	}
-	snprintf(path, sizeof(path), "%s/inventory/dpkg/debian-12-status",
-	    shared);
+	snprintf(
+	    path, sizeof(path), "%s/inventory/dpkg/debian-12-status", shared);
 	load_status(path);
 	snprintf(path, sizeof(path), "%s/inventory/dpkg/ubuntu-18.04-status",
 	    shared);
@@ -148,9 +148,11 @@ test_dpkg_oracle(void **state)
 	/* Each version with its variants, neighbours and a spread of others. */
 	for (i = 0; i < nvers; i++) {
 		pairs[np++] = (struct pair){vers[i], vers[(i + 1) % nvers], 0};
-		pairs[np++] = (struct pair){vers[i], vers[(i * 7919 + 13) % nvers], 0};
+		pairs[np++] =
+		    (struct pair){vers[i], vers[(i * 7919 + 13) % nvers], 0};
 		if (i < base) {
-			pairs[np++] = (struct pair){vers[i], vers[(i * 104729 + 7) % base], 0};
+			pairs[np++] = (struct pair){
+			    vers[i], vers[(i * 104729 + 7) % base], 0};
 			pairs[np++] = (struct pair){vers[i], vers[i], 0};
 		}
 	}
@@ -180,7 +182,10 @@ test_dpkg_oracle(void **state)
 		assert_int_equal(fscanf(f[i % 2], "%d", &got), 1);
 		if (got != pairs[i].mine) {
 			print_error("dpkg says %s %s %s, Rampart %d\n",
-			    pairs[i].a, got < 0 ? "<" : got > 0 ? ">" : "=",
+			    pairs[i].a,
+			    got < 0	  ? "<"
+				: got > 0 ? ">"
+					  : "=",
 			    pairs[i].b, pairs[i].mine);
 			mism++;
 		}
@@ -222,7 +227,8 @@ test_univers_vectors(void **state)
 	assert_non_null(root);
 	json_array_foreach(root, i, t)
 	{
-		const char *type = json_string_value(json_object_get(t, "test_type"));
+		const char *type =
+		    json_string_value(json_object_get(t, "test_type"));
 		json_t *exp = json_object_get(t, "expected_output");
 		const char *a, *b;
 
@@ -238,9 +244,10 @@ test_univers_vectors(void **state)
 			else
 				assert_int_equal(c == 0, json_is_true(exp));
 		} else {
-			const char *lo = json_string_value(json_array_get(exp, 0));
-			assert_int_equal(version_compare(VERSION_SCHEME_DEB, a,
-					     b, &c), 0);
+			const char *lo =
+			    json_string_value(json_array_get(exp, 0));
+			assert_int_equal(
+			    version_compare(VERSION_SCHEME_DEB, a, b, &c), 0);
 			if (strcmp(a, b) != 0)
 				assert_int_equal(c < 0, strcmp(lo, a) == 0);
 		}
@@ -254,8 +261,8 @@ test_univers_vectors(void **state)
 static void
 test_validity(void **state)
 {
-	static const char *bad[] = {"", ":1.0", "a:1.0", "1:", "1.0-",
-	    "1.0 1", "a1.0", "1.0_1", "1.0-1_2", "99999999999:1", "-1"};
+	static const char *bad[] = {"", ":1.0", "a:1.0", "1:", "1.0-", "1.0 1",
+	    "a1.0", "1.0_1", "1.0-1_2", "99999999999:1", "-1"};
 	static const char *good[] = {"0", "1:2:3-4", "1.0-1-2", "1.0~rc1",
 	    "2147483647:1", "1.0+dfsg-1ubuntu0.1", "0.0~git20230123.b2528b0-1"};
 	const char *why;
@@ -266,23 +273,30 @@ test_validity(void **state)
 		why = NULL;
 		assert_false(version_valid(VERSION_SCHEME_DEB, bad[i], &why));
 		assert_non_null(why);
-		assert_int_equal(version_compare(VERSION_SCHEME_DEB, bad[i],
-				     "1", &c), RP_ERR_INVALID);
+		assert_int_equal(
+		    version_compare(VERSION_SCHEME_DEB, bad[i], "1", &c),
+		    RP_ERR_INVALID);
 	}
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		assert_true(version_valid(VERSION_SCHEME_DEB, good[i], NULL));
 	/* '~' sorts before the end, a missing revision equals "-0". */
-	assert_int_equal(version_compare(VERSION_SCHEME_DEB, "1.0~", "1.0", &c), 0);
+	assert_int_equal(
+	    version_compare(VERSION_SCHEME_DEB, "1.0~", "1.0", &c), 0);
 	assert_true(c < 0);
-	assert_int_equal(version_compare(VERSION_SCHEME_DEB, "1.0~~", "1.0~", &c), 0);
+	assert_int_equal(
+	    version_compare(VERSION_SCHEME_DEB, "1.0~~", "1.0~", &c), 0);
 	assert_true(c < 0);
-	assert_int_equal(version_compare(VERSION_SCHEME_DEB, "1.0", "1.0-0", &c), 0);
+	assert_int_equal(
+	    version_compare(VERSION_SCHEME_DEB, "1.0", "1.0-0", &c), 0);
 	assert_int_equal(c, 0);
-	assert_int_equal(version_compare(VERSION_SCHEME_DEB, "0:1.0", "1.0", &c), 0);
+	assert_int_equal(
+	    version_compare(VERSION_SCHEME_DEB, "0:1.0", "1.0", &c), 0);
 	assert_int_equal(c, 0);
-	assert_int_equal(version_compare(VERSION_SCHEME_DEB, "1.0a", "1.0+", &c), 0);
+	assert_int_equal(
+	    version_compare(VERSION_SCHEME_DEB, "1.0a", "1.0+", &c), 0);
 	assert_true(c < 0);
-	assert_int_equal(version_compare(VERSION_SCHEME_DEB, "10:1", "9:2", &c), 0);
+	assert_int_equal(
+	    version_compare(VERSION_SCHEME_DEB, "10:1", "9:2", &c), 0);
 	assert_true(c > 0);
 }
 

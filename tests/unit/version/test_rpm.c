@@ -54,7 +54,8 @@ test_rpmvercmp_at(void **state)
 
 	if (shared == NULL)
 		skip();
-	snprintf(path, sizeof(path), "%s/versions/univers/rpmvercmp.at", shared);
+	snprintf(
+	    path, sizeof(path), "%s/versions/univers/rpmvercmp.at", shared);
 	assert_non_null(f = fopen(path, "r"));
 	while (fgets(line, sizeof(line), f) != NULL) {
 		line[strcspn(line, "\r\n")] = '\0';
@@ -67,7 +68,8 @@ test_rpmvercmp_at(void **state)
 	}
 	fclose(f);
 	print_message("%zu rpmvercmp.at vectors\n", n);
-	assert_true(n >= 90); /* 91 active; "dnl" ones are disabled in rpm too */
+	assert_true(
+	    n >= 90); /* 91 active; "dnl" ones are disabled in rpm too */
 }
 
 static void
@@ -92,8 +94,8 @@ test_evr(void **state)
 	assert_false(version_valid(VERSION_SCHEME_RPM, "1.0-", NULL));
 	assert_false(version_valid(VERSION_SCHEME_RPM, "1:", NULL));
 	assert_false(version_valid(VERSION_SCHEME_RPM, "1.0 1", NULL));
-	assert_int_equal(version_compare(VERSION_SCHEME_RPM, "1:", "1", &c),
-	    RP_ERR_INVALID);
+	assert_int_equal(
+	    version_compare(VERSION_SCHEME_RPM, "1:", "1", &c), RP_ERR_INVALID);
 	assert_true(version_valid(VERSION_SCHEME_RPM, "_", NULL));
 }
 

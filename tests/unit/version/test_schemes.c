@@ -33,7 +33,8 @@ check_ascending(enum version_scheme s, const char *const *v, size_t n)
 		for (j = 0; j < n; j++) {
 			int want = i < j ? -1 : i > j ? 1 : 0;
 			if (cmp(s, v[i], v[j]) != want)
-				fail_msg("%s %s: expected %d", v[i], v[j], want);
+				fail_msg(
+				    "%s %s: expected %d", v[i], v[j], want);
 		}
 	}
 }
@@ -47,10 +48,11 @@ test_semver_precedence(void **state)
 	    "1.0.0-rc.1", "1.0.0", "1.0.1", "1.1.0", "2.0.0",
 	    "18446744073709551616.0.0", "18446744073709551617.0.0"};
 
-	check_ascending(VERSION_SCHEME_SEMVER, chain,
-	    sizeof(chain) / sizeof(chain[0]));
+	check_ascending(
+	    VERSION_SCHEME_SEMVER, chain, sizeof(chain) / sizeof(chain[0]));
 	assert_int_equal(cmp(VERSION_SCHEME_SEMVER, "1.0.0+a", "1.0.0+b"), 0);
-	assert_int_equal(cmp(VERSION_SCHEME_SEMVER, "1.0.0-rc.1+x", "1.0.0-rc.1"), 0);
+	assert_int_equal(
+	    cmp(VERSION_SCHEME_SEMVER, "1.0.0-rc.1+x", "1.0.0-rc.1"), 0);
 	/* Numeric identifiers sort below alphanumeric ones. */
 	assert_true(cmp(VERSION_SCHEME_SEMVER, "1.0.0-2", "1.0.0-a") < 0);
 	assert_true(cmp(VERSION_SCHEME_SEMVER, "1.0.0-a-b", "1.0.0-a") > 0);
@@ -66,8 +68,8 @@ test_semver_validity(void **state)
 	    "1.0.0-é", "-1.0.0", "1.0.0a"};
 	static const char *good[] = {"0.0.0", "1.0.0-0", "1.0.0-0a",
 	    "1.0.0+001", "1.0.0-x.7.z.92", "1.0.0-alpha+001",
-	    "1.0.0+20130313144700", "1.0.0-beta+exp.sha.5114f85",
-	    "1.0.0-----", "1.0.0--1"};
+	    "1.0.0+20130313144700", "1.0.0-beta+exp.sha.5114f85", "1.0.0-----",
+	    "1.0.0--1"};
 	const char *why;
 	size_t i;
 
@@ -91,11 +93,13 @@ test_generic_3cx(void **state)
 	    "4.3.5", "18.11.1213", "18.12.407", "18.12.416", "18.12.425",
 	    "2016 R2", "2022.1.3"};
 
-	check_ascending(VERSION_SCHEME_GENERIC, chain,
-	    sizeof(chain) / sizeof(chain[0]));
+	check_ascending(
+	    VERSION_SCHEME_GENERIC, chain, sizeof(chain) / sizeof(chain[0]));
 	/* Windows reports 3CX 18.12.416 as 18.12.416.0. */
-	assert_int_equal(cmp(VERSION_SCHEME_GENERIC, "18.12.416", "18.12.416.0"), 0);
-	assert_int_equal(cmp(VERSION_SCHEME_GENERIC, "18.12.416.0.0", "18.12.416"), 0);
+	assert_int_equal(
+	    cmp(VERSION_SCHEME_GENERIC, "18.12.416", "18.12.416.0"), 0);
+	assert_int_equal(
+	    cmp(VERSION_SCHEME_GENERIC, "18.12.416.0.0", "18.12.416"), 0);
 	assert_int_equal(cmp(VERSION_SCHEME_GENERIC, "V4.3.8", "4.3.8"), 0);
 	assert_int_equal(cmp(VERSION_SCHEME_GENERIC, "v4.3.8", "4.3.8.0"), 0);
 	assert_int_equal(cmp(VERSION_SCHEME_GENERIC, "1.02", "1.2"), 0);
@@ -104,7 +108,8 @@ test_generic_3cx(void **state)
 	assert_true(cmp(VERSION_SCHEME_GENERIC, "1.0-beta", "1.0") < 0);
 	assert_true(cmp(VERSION_SCHEME_GENERIC, "1.0alpha", "1.0beta") < 0);
 	assert_true(cmp(VERSION_SCHEME_GENERIC, "1.0.0.1", "1.0") > 0);
-	assert_true(cmp(VERSION_SCHEME_GENERIC, "99999999999999999999999", "1") > 0);
+	assert_true(
+	    cmp(VERSION_SCHEME_GENERIC, "99999999999999999999999", "1") > 0);
 	/* "v" is dropped only before a digit. */
 	assert_true(cmp(VERSION_SCHEME_GENERIC, "vx", "x") != 0);
 }
@@ -112,24 +117,26 @@ test_generic_3cx(void **state)
 static void
 test_generic_validity(void **state)
 {
-	static const char *bad[] = {"", " 1.0", "1.0 ", "...", "1.0\t1",
-	    "1.0\n", "1.0\xc3\xa9"};
+	static const char *bad[] = {
+	    "", " 1.0", "1.0 ", "...", "1.0\t1", "1.0\n", "1.0\xc3\xa9"};
 	const char *why;
 	size_t i;
 	int c;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		why = NULL;
-		assert_false(version_valid(VERSION_SCHEME_GENERIC, bad[i], &why));
+		assert_false(
+		    version_valid(VERSION_SCHEME_GENERIC, bad[i], &why));
 		assert_non_null(why);
 	}
 	assert_true(version_valid(VERSION_SCHEME_GENERIC, "F", NULL));
-	assert_true(version_valid(VERSION_SCHEME_GENERIC, "V14 SP1 Update 6", NULL));
+	assert_true(
+	    version_valid(VERSION_SCHEME_GENERIC, "V14 SP1 Update 6", NULL));
 	assert_int_equal(version_compare(VERSION_SCHEME_GENERIC, "", "1", &c),
 	    RP_ERR_INVALID);
 	assert_int_equal(c, 0);
-	assert_int_equal(version_compare(VERSION_SCHEME_UNKNOWN, "1", "1", &c),
-	    RP_ERR_ARG);
+	assert_int_equal(
+	    version_compare(VERSION_SCHEME_UNKNOWN, "1", "1", &c), RP_ERR_ARG);
 }
 
 static void
@@ -154,8 +161,10 @@ test_scheme_names(void **state)
 	assert_int_equal(version_scheme_from_name("alpm", &s), RP_ERR_NOTFOUND);
 	assert_int_equal(version_scheme_from_name("all", &s), RP_ERR_NOTFOUND);
 	assert_string_equal(version_scheme_name(VERSION_SCHEME_RPM), "rpm");
-	assert_int_equal(version_scheme_guess("1.2.3-rc.1"), VERSION_SCHEME_SEMVER);
-	assert_int_equal(version_scheme_guess("18.12.416.0"), VERSION_SCHEME_GENERIC);
+	assert_int_equal(
+	    version_scheme_guess("1.2.3-rc.1"), VERSION_SCHEME_SEMVER);
+	assert_int_equal(
+	    version_scheme_guess("18.12.416.0"), VERSION_SCHEME_GENERIC);
 }
 
 int

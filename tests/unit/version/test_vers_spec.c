@@ -33,8 +33,8 @@ static struct skipgroup skips[MAXSKIP];
 static size_t nskips, nrun, nfail, nskipped;
 
 static void
-skip_test(const char *file, const char *type, const char *scheme,
-    const char *why)
+skip_test(
+    const char *file, const char *type, const char *scheme, const char *why)
 {
 	char *key = rp_asprintf("%s: %s '%s'", file, type, scheme);
 	size_t i;
@@ -55,7 +55,8 @@ skip_test(const char *file, const char *type, const char *scheme,
 static void
 failed(const char *file, json_t *t, const char *what)
 {
-	char *s = json_dumps(json_object_get(t, "input"), JSON_COMPACT | JSON_ENCODE_ANY);
+	char *s = json_dumps(
+	    json_object_get(t, "input"), JSON_COMPACT | JSON_ENCODE_ANY);
 
 	print_error("FAIL %s: %s: input %s\n", file, what, s ? s : "?");
 	free(s);
@@ -84,8 +85,10 @@ run_compare(const char *file, json_t *t, const char *type)
 		return;
 	}
 	nrun++;
-	a = json_string_value(json_array_get(json_object_get(in, "versions"), 0));
-	b = json_string_value(json_array_get(json_object_get(in, "versions"), 1));
+	a = json_string_value(
+	    json_array_get(json_object_get(in, "versions"), 0));
+	b = json_string_value(
+	    json_array_get(json_object_get(in, "versions"), 1));
 	exp = json_object_get(t, "expected_output");
 	if (a == NULL || b == NULL || version_compare(s, a, b, &c) != 0) {
 		failed(file, t, "versions not valid");
@@ -121,8 +124,8 @@ run_containment(const char *file, json_t *t)
 		    "no version ordering for this scheme in Rampart");
 	else {
 		nrun++;
-		if (rc != 0 || isin != json_is_true(json_object_get(t,
-					    "expected_output")))
+		if (rc != 0 ||
+		    isin != json_is_true(json_object_get(t, "expected_output")))
 			failed(file, t, "containment");
 	}
 	vers_range_free(r);
@@ -143,7 +146,8 @@ static void
 run_validate(const char *file, json_t *t)
 {
 	const char *vs = json_string_value(json_object_get(t, "input"));
-	const char *exp = json_string_value(json_object_get(t, "expected_output"));
+	const char *exp =
+	    json_string_value(json_object_get(t, "expected_output"));
 	struct vers_range *r = NULL;
 	enum version_scheme s;
 	char *type = type_of(vs), *out;
@@ -196,8 +200,8 @@ run_parse(const char *file, json_t *t)
 		return;
 	}
 	vc = json_object_get(exp, "version_constraints");
-	if (strcmp(r->scheme_name, json_string_value(json_object_get(exp,
-					 "scheme"))) != 0 ||
+	if (strcmp(r->scheme_name,
+		json_string_value(json_object_get(exp, "scheme"))) != 0 ||
 	    json_array_size(vc) != r->n)
 		failed(file, t, "parse result");
 	else {
@@ -232,7 +236,8 @@ run_one(const char *file, json_t *t)
 	else if (strcmp(type, "parse") == 0)
 		run_parse(file, t);
 	else if (strcmp(type, "from_native") == 0) {
-		const char *sn = json_string_value(json_object_get(in, "scheme"));
+		const char *sn =
+		    json_string_value(json_object_get(in, "scheme"));
 		skip_test(file, type, sn ? sn : "?",
 		    "native range syntax of this ecosystem is not implemented "
 		    "(Rampart reads vers and CSAF vls only)");
@@ -275,7 +280,7 @@ test_vers_spec_suite(void **state)
 		if (root == NULL)
 			fail_msg("%s: %s", path, err.text);
 		json_array_foreach(json_object_get(root, "tests"), j, t)
-			run_one(names[i], t);
+		    run_one(names[i], t);
 		json_decref(root);
 		free(names[i]);
 	}
@@ -285,7 +290,8 @@ test_vers_spec_suite(void **state)
 		free(skips[i].key);
 	}
 	print_message("vers-spec: %zu run, %zu failed, %zu skipped in %zu "
-		      "groups\n", nrun, nfail, nskipped, nskips);
+		      "groups\n",
+	    nrun, nfail, nskipped, nskips);
 	assert_true(nrun > 0);
 	assert_int_equal(nfail, 0);
 }
