@@ -24,7 +24,8 @@ $(BUILD)/build.ninja:
 
 $(ASAN_BUILD)/build.ninja:
 	meson setup $(ASAN_BUILD) --buildtype=debug \
-		-Db_sanitize=address,undefined -Db_lundef=false
+		-Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args=-fno-sanitize-recover=all
 
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)

@@ -14,7 +14,6 @@ libclang-rt-14-dev
 clang-format
 libjansson-dev
 libcmocka-dev
-dpkg-dev
 python3
 "
 

@@ -64,6 +64,8 @@ void inv_host_free(struct inv_host *h);
  */
 int inv_host_set(struct inv_host *h, const char *name, const char *os,
     const char *os_version, const char *arch);
+/* Sets the stable host ID and the customer label (copied; NULL = unset). */
+int inv_host_set_ids(struct inv_host *h, const char *id, const char *customer);
 /* Copies sw (all strings) into h.  Returns 0, RP_ERR_NOMEM or RP_ERR_LIMIT. */
 int inv_host_add_software(struct inv_host *h, const struct inv_software *sw);
 

@@ -1,0 +1,15 @@
+#!/bin/sh
+# Runs the benchmarks against BUILD (default build/) and prints their
+# results; bench/RESULTS.md records a run with the machine it ran on.
+#
+#   sh bench/run.sh [BUILD]
+set -eu
+build=${1:-build}
+exe="$build/bench/bench_match"
+[ -x "$exe" ] || { echo "bench: $exe missing; run 'make build'" >&2; exit 1; }
+
+echo "== matching: hosts x 1000 packages against advisory products"
+echo "-- base, then hosts x2, x4"
+for h in 10000 20000 40000; do "$exe" "$h" 1000 10000; done
+echo "-- advisory products x2, x4"
+for p in 20000 40000; do "$exe" 10000 1000 "$p"; done
