@@ -36,9 +36,9 @@ isalph(int c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* Splits v; returns 0 or -1 with *why set. */
+/* Splits v, checking it when check is set; returns 0 or -1 with *why set. */
 static int
-deb_split(const char *v, struct debv *d, const char **why)
+deb_split(const char *v, struct debv *d, int check, const char **why)
 {
 	const char *colon, *dash, *end, *p;
 	size_t i;
@@ -50,7 +50,7 @@ deb_split(const char *v, struct debv *d, const char **why)
 		return -1;
 	}
 	end = v + strlen(v);
-	for (p = v; p < end; p++) {
+	for (p = v; check && p < end; p++) {
 		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
 		    *p == '\f' || *p == '\v') {
 			*why = "version string has embedded spaces";
@@ -96,6 +96,8 @@ deb_split(const char *v, struct debv *d, const char **why)
 		*why = "version number is empty";
 		return -1;
 	}
+	if (!check)
+		return 0;
 	if (!isdig((unsigned char)d->up[0])) {
 		*why = "version number does not start with a digit";
 		return -1;
@@ -123,7 +125,7 @@ deb_valid(const char *v, const char **why)
 	struct debv d;
 	const char *w = NULL;
 
-	if (deb_split(v, &d, &w) != 0) {
+	if (deb_split(v, &d, 1, &w) != 0) {
 		if (why != NULL)
 			*why = w;
 		return 0;
@@ -194,7 +196,7 @@ deb_cmp(const char *a, const char *b)
 	const char *why;
 	int r;
 
-	if (deb_split(a, &x, &why) != 0 || deb_split(b, &y, &why) != 0)
+	if (deb_split(a, &x, 0, &why) != 0 || deb_split(b, &y, 0, &why) != 0)
 		return 0; /* callers validate first */
 	if ((r = digits_cmp(x.ep ? x.ep : "0", x.ep ? x.eplen : 1,
 		 y.ep ? y.ep : "0", y.ep ? y.eplen : 1)) != 0)

@@ -66,7 +66,7 @@ idents_ok(const char *s, size_t n, int nozeros, const char **why)
 }
 
 static int
-semver_split(const char *v, struct semv *p, const char **why)
+semver_split(const char *v, struct semv *p, int check, const char **why)
 {
 	const char *s = v, *pre = NULL, *build = NULL, *end;
 	int k;
@@ -116,7 +116,7 @@ semver_valid(const char *v, const char **why)
 	struct semv p;
 	const char *w = NULL;
 
-	if (semver_split(v, &p, &w) != 0) {
+	if (semver_split(v, &p, 1, &w) != 0) {
 		if (why != NULL)
 			*why = w;
 		return 0;
@@ -180,7 +180,8 @@ semver_cmp(const char *a, const char *b)
 	const char *why;
 	int k, r;
 
-	if (semver_split(a, &x, &why) != 0 || semver_split(b, &y, &why) != 0)
+	if (semver_split(a, &x, 0, &why) != 0 ||
+	    semver_split(b, &y, 0, &why) != 0)
 		return 0;
 	for (k = 0; k < 3; k++) {
 		r = digits_cmp(x.num[k], x.numlen[k], y.num[k], y.numlen[k]);

@@ -154,7 +154,7 @@ drop_asides(char *s, int *dropped)
 	return depth == 0 ? 0 : -1;
 }
 
-/* Trims spaces, a leading "v" before a digit and a trailing "and"/"&"/",". */
+/* Trims spaces and a trailing "and", "&" or ",". */
 static char *
 clean_version(char *s)
 {
@@ -176,7 +176,7 @@ clean_version(char *s)
 			break;
 	}
 	s[n] = '\0';
-	return (char *)generic_skip_v(s);
+	return s;
 }
 
 /* Splits one '|'-group into items of optional comparator and version. */
@@ -325,6 +325,10 @@ add_items(struct vers_range *r, struct item *it, size_t n,
 		    input, it[1].op == VERS_OP_LT ? "<" : "<=");
 	}
 	for (i = 0; i < n; i++) {
+		/* "V4.3" means 4.3 where a "v" is no part of the scheme. */
+		if (scheme == VERSION_SCHEME_GENERIC ||
+		    scheme == VERSION_SCHEME_SEMVER)
+			it[i].v = (char *)generic_skip_v(it[i].v);
 		if (!it[i].hasop && n > 1) {
 			rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 			    "vls '" SHOW "': version '%s' without a "
