@@ -96,8 +96,17 @@ contains(char **argv)
 	}
 	canon = vers_to_string(r);
 	if ((rc = vers_contains(r, argv[1], &in)) != 0) {
-		fprintf(stderr, "rampart version: '%s' in %s: %s\n", argv[1],
-		    canon != NULL ? canon : argv[0], rp_strerror(rc));
+		if (rc == RP_ERR_UNSUPPORTED)
+			fprintf(stderr,
+			    "rampart version: no version ordering "
+			    "for type '%s' in Rampart\n",
+			    r->scheme_name);
+		else
+			fprintf(stderr, "rampart version: '%s' in %s: %s\n",
+			    argv[1], canon != NULL ? canon : argv[0],
+			    rc == RP_ERR_INVALID ? "not a valid version of the "
+						   "range's scheme"
+						 : rp_strerror(rc));
 		goto out;
 	}
 	printf("%s %s %s\n", argv[1], in ? "in" : "not in",

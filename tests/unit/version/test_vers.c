@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -349,6 +350,46 @@ test_cisa_ranges(void **state)
 	assert_true(refused * 10 < n);
 }
 
+/* The command line's exit codes: 0 yes / compared, 1 no, 2 error. */
+static void
+test_cli(void **state)
+{
+	const char *bin = getenv("RAMPART_BIN");
+	static const struct {
+		const char *args;
+		int rc;
+	} cases[] = {
+	    {"version compare generic 18.12.416.0 18.12.416", 0},
+	    {"version compare deb 1.0 a1", 2},
+	    {"version compare nosuch 1 2", 2},
+	    {"version contains 'vers:generic/>=18.12.407|<=18.12.416' "
+	     "18.12.416.0",
+		0},
+	    {"version contains 'vers:generic/>=18.12.407|<=18.12.416' "
+	     "18.11.1213",
+		1},
+	    {"version contains '< V4.1.3' 4.1.2", 0},
+	    {"version contains 'vers:pypi/<2' 1.0", 2},
+	    {"version contains '< June 30 2015' 1.0", 2},
+	    {"version --help", 0},
+	    {"version", 2},
+	};
+	char cmd[1024];
+	size_t i;
+	int st;
+
+	if (bin == NULL)
+		skip();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "'%s' %s >/dev/null 2>&1", bin,
+		    cases[i].args);
+		st = system(cmd);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != cases[i].rc)
+			fail_msg("rampart %s: status %d, expected %d",
+			    cases[i].args, st, cases[i].rc);
+	}
+}
+
 int
 main(void)
 {
@@ -359,6 +400,7 @@ main(void)
 	    cmocka_unit_test(test_containment),
 	    cmocka_unit_test(test_contains_errors),
 	    cmocka_unit_test(test_cisa_ranges),
+	    cmocka_unit_test(test_cli),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
