@@ -330,7 +330,10 @@ parse_constraint(struct vers_range *r, const char *s, size_t n, int strict,
 	if (strict && strcmp(r->scheme_name, "datetime") == 0 &&
 	    (rc = check_datetime(s, n, buf, input, d)) != 0)
 		goto out;
-	rc = range_add(r, op, buf, strlen(buf));
+	if ((rc = range_add(r, op, buf, strlen(buf))) == RP_ERR_LIMIT)
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+		    "vers '" SHOW "': more than %d constraints", input,
+		    VERS_CONSTRAINTS_MAX);
 out:
 	free(buf);
 	return rc;
@@ -599,41 +602,47 @@ drop(struct vers_range *r, size_t i)
 }
 
 /*
- * Tolerant: merges constraints on the same version where the union is
- * expressible (same comparator, or "=" with "<=" / ">="...).
+ * The one comparator meaning "a or b" on the same version, or -1 when
+ * there is none ("<1|>1" is "!=1", "<=1|>=1" everything, "!=" with any
+ * other is ambiguous).
  */
+static int
+op_union(enum vers_op a, enum vers_op b)
+{
+	int lo = a == VERS_OP_LT || a == VERS_OP_LE || b == VERS_OP_LT ||
+	    b == VERS_OP_LE;
+	int hi = a == VERS_OP_GT || a == VERS_OP_GE || b == VERS_OP_GT ||
+	    b == VERS_OP_GE;
+
+	if (a == b)
+		return a;
+	if (a == VERS_OP_NE || b == VERS_OP_NE || (lo && hi))
+		return -1;
+	/* Now a mix of "=", "<"/"<=" or of "=", ">"/">=": inclusive. */
+	return lo ? VERS_OP_LE : VERS_OP_GE;
+}
+
+/* Tolerant: merges constraints on one version where the union is expressible. */
 static int
 merge_duplicates(struct vers_range *r, const char *input, struct rp_diags *d)
 {
-	enum vers_op a, b;
 	size_t i;
+	int u;
 
 	for (i = 1; i < r->n;) {
 		if (vcmp(r, r->c[i - 1].version, r->c[i].version) != 0) {
 			i++;
 			continue;
 		}
-		a = r->c[i - 1].op;
-		b = r->c[i].op;
-		if (a == b || b == VERS_OP_EQ)
-			;
-		else if (a == VERS_OP_EQ)
-			r->c[i - 1].op = b;
-		else if ((a == VERS_OP_LT && b == VERS_OP_LE) ||
-		    (a == VERS_OP_GT && b == VERS_OP_GE))
-			r->c[i - 1].op = b;
-		else if ((b == VERS_OP_LT && a == VERS_OP_LE) ||
-		    (b == VERS_OP_GT && a == VERS_OP_GE))
-			;
-		else {
+		if ((u = op_union(r->c[i - 1].op, r->c[i].op)) < 0) {
 			rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 			    "vers '" SHOW "': version '%s' appears with both "
 			    "'%s' and '%s'",
-			    input, r->c[i].version, op_str(a), op_str(b));
+			    input, r->c[i].version, op_str(r->c[i - 1].op),
+			    op_str(r->c[i].op));
 			return RP_ERR_INVALID;
 		}
-		if (a == VERS_OP_EQ && b != VERS_OP_EQ)
-			r->c[i - 1].op = b;
+		r->c[i - 1].op = (enum vers_op)u;
 		rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
 		    "vers '" SHOW "': duplicate version '%s' merged", input,
 		    r->c[i].version);
@@ -866,7 +875,7 @@ vers_contains(const struct vers_range *r, const char *v, int *in)
 	}
 	if (r->scheme == VERSION_SCHEME_UNKNOWN)
 		return RP_ERR_UNSUPPORTED;
-	if (!version_valid(r->scheme, v, NULL))
+	if (r->n == 0 || !version_valid(r->scheme, v, NULL))
 		return RP_ERR_INVALID;
 	/* Equal to a bound: "=", "<=", ">=" include it, "!=" excludes it. */
 	for (i = 0; i < r->n; i++) {
