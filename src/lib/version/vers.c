@@ -234,12 +234,12 @@ decode_version(const char *v, size_t n, char *out, int strict,
 
 /* Datetime versions (RFC 3339) have their own canonical form. */
 static int
-check_datetime(const char *raw, size_t n, const char *dec, const char *input,
-    struct rp_diags *d)
+check_datetime(const char *raw, size_t n, const char *dec, int strict,
+    const char *input, struct rp_diags *d)
 {
 	size_t i;
 
-	for (i = 0; i + 2 < n; i++) {
+	for (i = 0; strict && i + 2 < n; i++) {
 		if (raw[i] == '%' && raw[i + 1] == '3' &&
 		    lower((unsigned char)raw[i + 2]) == 'a') {
 			rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
@@ -327,8 +327,9 @@ parse_constraint(struct vers_range *r, const char *s, size_t n, int strict,
 	}
 	if ((rc = decode_version(s, n, buf, strict, input, d)) != 0)
 		goto out;
-	if (strict && strcmp(r->scheme_name, "datetime") == 0 &&
-	    (rc = check_datetime(s, n, buf, input, d)) != 0)
+	/* Also tolerant: the canonical form must reparse strictly. */
+	if (strcmp(r->scheme_name, "datetime") == 0 &&
+	    (rc = check_datetime(s, n, buf, strict, input, d)) != 0)
 		goto out;
 	if ((rc = range_add(r, op, buf, strlen(buf))) == RP_ERR_LIMIT)
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
