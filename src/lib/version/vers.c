@@ -161,7 +161,7 @@ check_type(
 	if (upper)
 		rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
 		    "vers '" SHOW "': type lower-cased", input);
-	if (n == 7 && memcmp(t, "invalid", 7) == 0) {
+	if (n == 7 && strncasecmp(t, "invalid", 7) == 0) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 		    "vers '" SHOW "': the reserved type 'invalid' is never "
 		    "valid",

@@ -158,6 +158,7 @@ test_tolerant(void **state)
 	    vers_parse_tolerant, "vers:semver/<v2.0.0", "vers:semver/<2.0.0");
 	expect_canon(vers_parse_tolerant, "vers:deb/<v2.0", NULL);
 	expect_canon(vers_parse_tolerant, "vers:none/<1", NULL);
+	expect_canon(vers_parse_tolerant, "vers:Invalid/1.0", NULL);
 	expect_canon(vers_parse_tolerant, "vers:deb/<1.0|>1.0", NULL);
 	expect_canon(vers_parse_tolerant, "vers:all/<VX.17 Update 5", NULL);
 }
