@@ -32,9 +32,10 @@ int version_scheme_from_name(const char *name, enum version_scheme *out);
 const char *version_scheme_name(enum version_scheme s);
 
 /*
- * Whether s is a well-formed version in the scheme (for generic, anything
- * non-empty without whitespace).  Returns 1 or 0; on 0 and when why is not
- * NULL, *why points to a static explanation.
+ * Whether s is a well-formed version in the scheme (for generic: printable
+ * ASCII with a letter or digit, no leading or trailing space; see
+ * docs/versions.md).  Returns 1 or 0; on 0 and when why is not NULL, *why
+ * points to a static explanation.
  */
 int version_valid(enum version_scheme s, const char *v, const char **why);
 
@@ -86,15 +87,20 @@ struct vers_range {
  * Parses a canonical "vers:<scheme>/<constraints>" string exactly as the
  * vers spec defines it: lowercase "vers" and scheme, no spaces, constraints
  * sorted and unique, "*" alone.  Returns 0 and sets *out (caller frees with
- * vers_range_free), or RP_ERR_INVALID with an explanation added to d.
+ * vers_range_free), or RP_ERR_INVALID with an explanation added to d.  A
+ * version that is not valid in a known scheme is only a warning here (the
+ * vers grammar does not depend on the scheme); vers_contains() then
+ * returns RP_ERR_INVALID.
  */
 int vers_parse(const char *s, struct vers_range **out, struct rp_diags *d);
 
 /*
  * Parses the same leniently, as real advisories write it: case-insensitive
  * prefix and scheme, spaces around operators and "|", unsorted
- * constraints, a leading "v"/"V" on versions ("vers:all/<V4.3.8").  Sorts
- * the result.  Quirks that were repaired are reported as warnings to d.
+ * constraints, a leading "v"/"V" on versions ("vers:all/<V4.3.8", read as
+ * "vers:generic/<4.3.8").  Sorts and simplifies the result; versions must
+ * be valid in the scheme.  Quirks that were repaired are reported as
+ * warnings to d.
  */
 int vers_parse_tolerant(
     const char *s, struct vers_range **out, struct rp_diags *d);

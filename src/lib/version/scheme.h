@@ -1,0 +1,39 @@
+/*
+ * Private to src/lib/version: the per-scheme validators and comparators.
+ * A comparator may assume both arguments passed its validator; none
+ * allocates, so the matcher can compare millions of versions cheaply.
+ */
+#ifndef RP_VERSION_SCHEME_H
+#define RP_VERSION_SCHEME_H
+
+#include <stddef.h>
+
+int deb_valid(const char *v, const char **why);
+int deb_cmp(const char *a, const char *b);
+
+int rpm_valid(const char *v, const char **why);
+int rpm_cmp(const char *a, const char *b);
+/* rpm's rpmvercmp() on two bare version (or release) strings. */
+int rpm_vercmp(const char *a, size_t alen, const char *b, size_t blen);
+
+int semver_valid(const char *v, const char **why);
+int semver_cmp(const char *a, const char *b);
+
+int generic_valid(const char *v, const char **why);
+int generic_cmp(const char *a, const char *b);
+/* v without a leading "v"/"V" that is directly followed by a digit. */
+const char *generic_skip_v(const char *v);
+
+/*
+ * version_compare() for versions already known valid in s (a known
+ * scheme): no validation pass.  Returns <0, 0, >0.
+ */
+int version_cmp_valid(int s, const char *a, const char *b);
+
+/*
+ * Compares two runs of decimal digits by value without converting them
+ * (no overflow whatever their length).  Leading zeros are ignored.
+ */
+int digits_cmp(const char *a, size_t alen, const char *b, size_t blen);
+
+#endif
