@@ -1,4 +1,10 @@
-"""Checks `rampart check --json` output for the 3CX case (tests/data/3cx)."""
+"""Checks `rampart check --json` output for the 3CX case (tests/data/3cx).
+
+usage: assert_3cx.py FILE            the CSAF advisory: verdicts, product IDs,
+                                     rules and remediations
+       assert_3cx.py FILE ADVISORY   another advisory of the case: verdicts and
+                                     that every reason names ADVISORY
+"""
 import json
 import sys
 
@@ -20,9 +26,30 @@ EXPECT = {
 ADV = "RAMPART-3CX-2023-001"
 
 
-def main(path):
+def verdicts_only(doc, adv):
+    """Another advisory of the same case: the same verdicts, its own IDs."""
+    errors = []
+    for name, (verdict, _, _, _) in EXPECT.items():
+        h = [x for x in doc["hosts"] if x["name"] == name]
+        if not h:
+            errors.append("%s: missing" % name)
+            continue
+        if h[0]["verdict"] != verdict:
+            errors.append("%s: verdict %s, expected %s" % (name, h[0]["verdict"], verdict))
+        for r in h[0]["results"]:
+            if adv not in r["reason"]:
+                errors.append("%s: reason lacks %s: %s" % (name, adv, r["reason"]))
+    return errors
+
+
+def main(path, adv=None):
     with open(path) as f:
         doc = json.load(f)
+    if adv is not None:
+        errors = verdicts_only(doc, adv)
+        for e in errors:
+            print("assert_3cx: " + e, file=sys.stderr)
+        return 1 if errors else 0
     errors = []
     if doc.get("rampart_check") != 1:
         errors.append("rampart_check is not 1")
@@ -65,4 +92,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(*sys.argv[1:3]))
