@@ -354,8 +354,9 @@ append_oneline(struct rp_buf *b, const char *s, size_t max)
 }
 
 /*
- * The lowest version listed with status class `want` for these products
- * that is above the installed one: the version to upgrade to.
+ * The lowest version listed as fixed, first_fixed or recommended (only
+ * recommended when recommended_only) for these products that is above
+ * the installed one: the version to upgrade to.
  */
 static const char *
 next_version(const struct matcher *m, const struct inv_software *sw,
