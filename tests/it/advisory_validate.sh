@@ -5,7 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 
 "$RAMPART_BIN" advisory validate "$D3CX/3cx-csaf.json" >"$TMP/out" 2>"$TMP/err"
-skip_unless_built
 expect_exit 0 "validate 3cx-csaf.json" -- \
     "$RAMPART_BIN" advisory validate "$D3CX/3cx-csaf.json"
 expect_grep "$TMP/out" "valid CSAF 2.0 advisory RAMPART-3CX-2023-001" \

@@ -36,26 +36,6 @@ expect_grep() {
 	fi
 }
 
-# skip_unless_built: exit 77 (meson's "skipped") when the last command
-# said that a part of Rampart it needs is still a placeholder.
-skip_unless_built() {
-	if grep -q "not built yet" "$TMP/out" "$TMP/err"; then
-		grep -h "not built yet" "$TMP/out" "$TMP/err" | head -3 >&2
-		echo "SKIP: needs a part of rampart that is not built yet" >&2
-		exit 77
-	fi
-}
-
-# need_versions: exit 77 while version comparison is still a placeholder
-# (every verdict depends on it).
-need_versions() {
-	if "$RAMPART_BIN" version compare generic 1 1 2>&1 |
-	    grep -q "not built yet"; then
-		echo "SKIP: version comparison is not built yet" >&2
-		exit 77
-	fi
-}
-
 finish() {
 	if [ "$failures" -gt 0 ]; then
 		echo "$failures check(s) failed" >&2
