@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adv_util.h"
 #include "advisory.h"
 #include "json/rpjson.h"
 #include "util/arena.h"
@@ -111,16 +112,6 @@ nat_err_at(struct nat_ctx *c, const char *key, const char *fmt, ...)
 	rpjson_path_pop(&c->p, m);
 }
 
-static int
-in_list(const char *const *list, const char *s)
-{
-	for (; *list != NULL; list++) {
-		if (strcmp(*list, s) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 /* Joins a list for messages: "a, b, c". */
 static const char *
 list_str(const char *const *list, char *buf, size_t len)
@@ -143,7 +134,7 @@ check_keys(struct nat_ctx *c, const json_t *obj, const char *const *known)
 
 	json_object_foreach((json_t *)obj, key, val)
 	{
-		if (in_list(known, key))
+		if (adv_in_list(known, key))
 			continue;
 		m = rpjson_path_push_key(&c->p, key);
 		nat_warn(c, "unknown member \"%s\" ignored", key);
@@ -209,28 +200,11 @@ get_enum(struct nat_ctx *c, const json_t *obj, const char *key,
 	const char *s = get_str(c, obj, key, required);
 	char buf[256];
 
-	if (s == NULL || in_list(list, s))
+	if (s == NULL || adv_in_list(list, s))
 		return s;
 	nat_err_at(c, key, "\"%s\" is not one of %s", s,
 	    list_str(list, buf, sizeof(buf)));
 	return NULL;
-}
-
-static void *
-vec_grow(struct rp_arena *ar, void *v, size_t n, size_t *cap, size_t sz)
-{
-	size_t ncap;
-	void *nv;
-
-	if (n < *cap)
-		return v;
-	ncap = *cap == 0 ? 8 : *cap * 2;
-	if ((nv = rp_arena_calloc(ar, ncap, sz)) == NULL)
-		return NULL;
-	if (n > 0)
-		memcpy(nv, v, n * sz);
-	*cap = ncap;
-	return nv;
 }
 
 static int
@@ -242,7 +216,7 @@ push_str(struct nat_ctx *c, char ***arr, size_t *n, size_t *cap, const char *s)
 		nat_err(c, "more than %d entries", NATIVE_MAX_ITEMS);
 		return RP_ERR_LIMIT;
 	}
-	if ((v = vec_grow(c->a->arena, *arr, *n, cap, sizeof(*v))) == NULL)
+	if ((v = rp_arena_grow(c->a->arena, *arr, *n, cap, sizeof(*v))) == NULL)
 		return RP_ERR_NOMEM;
 	*arr = v;
 	if ((v[*n] = rp_arena_strdup(c->a->arena, s)) == NULL)
@@ -256,8 +230,8 @@ add_note(struct nat_ctx *c, const char *category, const char *text)
 {
 	struct adv_note *n;
 
-	if ((n = vec_grow(c->a->arena, c->v->notes, c->v->nnotes, &c->cap_notes,
-		 sizeof(*n))) == NULL)
+	if ((n = rp_arena_grow(c->a->arena, c->v->notes, c->v->nnotes,
+		 &c->cap_notes, sizeof(*n))) == NULL)
 		return RP_ERR_NOMEM;
 	c->v->notes = n;
 	n += c->v->nnotes++;
@@ -334,18 +308,6 @@ id_valid(const char *s, size_t max)
 	    strspn(s,
 		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		"0123456789._:-") == n;
-}
-
-static int
-is_cve(const char *s)
-{
-	size_t n;
-
-	if (!rp_str_startswith(s, "CVE-") || strspn(s + 4, "0123456789") != 4 ||
-	    s[8] != '-')
-		return 0;
-	n = strspn(s + 9, "0123456789");
-	return n >= 4 && s[9 + n] == '\0';
 }
 
 /* ---- indicators ---- */
@@ -754,11 +716,11 @@ nat_indicator(struct nat_ctx *c, const json_t *ioc)
 		nat_err(c, "more than %d indicators", NATIVE_MAX_ITEMS);
 		return RP_ERR_LIMIT;
 	}
-	if ((e = vec_grow(ar, c->a->iocs, c->a->niocs, &c->cap_iocs,
+	if ((e = rp_arena_grow(ar, c->a->iocs, c->a->niocs, &c->cap_iocs,
 		 sizeof(*e))) == NULL)
 		return RP_ERR_NOMEM;
 	c->a->iocs = e;
-	if ((pos = vec_grow(ar, c->ioc_pos, c->a->niocs, &c->cap_pos,
+	if ((pos = rp_arena_grow(ar, c->ioc_pos, c->a->niocs, &c->cap_pos,
 		 sizeof(*pos))) == NULL)
 		return RP_ERR_NOMEM;
 	c->ioc_pos = pos;
@@ -846,8 +808,8 @@ add_product(struct nat_ctx *c, const struct nat_entry *e, const char *version,
 		nat_err(c, "more than %d products", NATIVE_MAX_PRODUCTS);
 		return RP_ERR_LIMIT;
 	}
-	if ((p = vec_grow(ar, c->a->products, c->a->nproducts, &c->cap_products,
-		 sizeof(*p))) == NULL)
+	if ((p = rp_arena_grow(ar, c->a->products, c->a->nproducts,
+		 &c->cap_products, sizeof(*p))) == NULL)
 		return RP_ERR_NOMEM;
 	c->a->products = p;
 	p += c->a->nproducts++;
@@ -954,7 +916,7 @@ entry_fields(struct nat_ctx *c, const json_t *obj, struct nat_entry *e)
 	e->product = get_line(c, obj, "product", 1);
 	e->name = get_line(c, obj, "name", 0);
 	if ((e->platform = get_line(c, obj, "platform", 0)) != NULL &&
-	    !in_list(platforms, e->platform)) {
+	    !adv_in_list(platforms, e->platform)) {
 		size_t m = rpjson_path_push_key(&c->p, "platform");
 
 		nat_warn(c,
@@ -1072,7 +1034,7 @@ entry_remediation(struct nat_ctx *c, const json_t *obj, struct nat_entry *e)
 	rpjson_path_pop(&c->p, m);
 	if (details == NULL && e->fixed == NULL)
 		return 0;
-	if ((rem = vec_grow(ar, c->v->remediations, c->v->nremediations,
+	if ((rem = rp_arena_grow(ar, c->v->remediations, c->v->nremediations,
 		 &c->cap_rems, sizeof(*rem))) == NULL)
 		return RP_ERR_NOMEM;
 	c->v->remediations = rem;
@@ -1184,7 +1146,7 @@ nat_alias(struct nat_ctx *c, const json_t *v)
 	}
 	if (c->v->cve != NULL && strcmp(c->v->cve, json_string_value(v)) == 0)
 		return 0; /* already the CVE */
-	if (c->v->cve == NULL && is_cve(json_string_value(v)))
+	if (c->v->cve == NULL && adv_is_cve(json_string_value(v)))
 		return (c->v->cve = rp_arena_strdup(
 			    c->a->arena, json_string_value(v))) == NULL
 		    ? RP_ERR_NOMEM
@@ -1238,7 +1200,7 @@ nat_header(struct nat_ctx *c, const json_t *root)
 		nat_err_at(c, "id",
 		    "the id has 1 to %d letters, digits, '.', '_', ':' or '-'",
 		    NATIVE_MAX_ID);
-	if ((cve = get_line(c, root, "cve", 0)) != NULL && !is_cve(cve)) {
+	if ((cve = get_line(c, root, "cve", 0)) != NULL && !adv_is_cve(cve)) {
 		nat_err_at(
 		    c, "cve", "\"%s\" is not a CVE ID (CVE-2023-29059)", cve);
 		cve = NULL;

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "adv_util.h"
 #include "advisory.h"
 #include "json/rpjson.h"
 #include "util/arena.h"
@@ -129,16 +130,6 @@ osv_warn(struct osv_ctx *c, const char *test, const char *fmt, ...)
 
 /* ---- small helpers ---- */
 
-static int
-in_list(const char *const *list, const char *s)
-{
-	for (; *list != NULL; list++) {
-		if (strcmp(*list, s) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 /* Warns about members of obj not in known (the schema forbids them). */
 static void
 osv_check_keys(struct osv_ctx *c, const json_t *obj, const char *const *known)
@@ -149,7 +140,7 @@ osv_check_keys(struct osv_ctx *c, const json_t *obj, const char *const *known)
 
 	json_object_foreach((json_t *)obj, key, val)
 	{
-		if (in_list(known, key))
+		if (adv_in_list(known, key))
 			continue;
 		m = rpjson_path_push_key(&c->p, key);
 		osv_warn(c, "schema", "unknown member \"%s\" ignored", key);
@@ -198,28 +189,6 @@ osv_array(struct osv_ctx *c, const json_t *obj, const char *key, int nullable)
 		return NULL;
 	}
 	return val;
-}
-
-/*
- * Makes room for one more element in an arena array of n elements and
- * capacity *cap; returns the (maybe moved) array or NULL when out of
- * memory.  The old copy stays in the arena, which at most doubles use.
- */
-static void *
-vec_grow(struct rp_arena *ar, void *v, size_t n, size_t *cap, size_t sz)
-{
-	size_t ncap;
-	void *nv;
-
-	if (n < *cap)
-		return v;
-	ncap = *cap == 0 ? 8 : *cap * 2;
-	if ((nv = rp_arena_calloc(ar, ncap, sz)) == NULL)
-		return NULL;
-	if (n > 0)
-		memcpy(nv, v, n * sz);
-	*cap = ncap;
-	return nv;
 }
 
 struct dup_ent {
@@ -278,7 +247,7 @@ push_str(struct osv_ctx *c, char ***arr, size_t *n, size_t *cap, const char *s)
 		osv_err(c, NULL, "more than %d entries", OSV_MAX_ITEMS);
 		return RP_ERR_LIMIT;
 	}
-	if ((v = vec_grow(c->a->arena, *arr, *n, cap, sizeof(*v))) == NULL)
+	if ((v = rp_arena_grow(c->a->arena, *arr, *n, cap, sizeof(*v))) == NULL)
 		return RP_ERR_NOMEM;
 	*arr = v;
 	if ((v[*n] = rp_arena_strdup(c->a->arena, s)) == NULL)
@@ -303,7 +272,7 @@ add_note(struct osv_ctx *c, struct adv_note **arr, size_t *n, size_t *cap,
 
 	if (*n >= OSV_MAX_ITEMS)
 		return RP_ERR_LIMIT;
-	if ((v = vec_grow(ar, *arr, *n, cap, sizeof(*v))) == NULL)
+	if ((v = rp_arena_grow(ar, *arr, *n, cap, sizeof(*v))) == NULL)
 		return RP_ERR_NOMEM;
 	*arr = v;
 	v += (*n)++;
@@ -446,7 +415,7 @@ osv_severity_one(struct osv_ctx *c, const json_t *sev, char **pids, size_t np)
 	score = osv_str(c, sev, "score", 1);
 	if (type == NULL || score == NULL)
 		return 0;
-	if (!in_list(osv_sev_types, type)) {
+	if (!adv_in_list(osv_sev_types, type)) {
 		osv_warn(
 		    c, "schema", "unknown severity type \"%s\" ignored", type);
 		return 0;
@@ -487,7 +456,7 @@ osv_severity_one(struct osv_ctx *c, const json_t *sev, char **pids, size_t np)
 	}
 	if (c->v->nscores >= OSV_MAX_ITEMS)
 		return RP_ERR_LIMIT;
-	if ((sc = vec_grow(ar, c->v->scores, c->v->nscores, &c->cap_scores,
+	if ((sc = rp_arena_grow(ar, c->v->scores, c->v->nscores, &c->cap_scores,
 		 sizeof(*sc))) == NULL)
 		return RP_ERR_NOMEM;
 	c->v->scores = sc;
@@ -555,8 +524,8 @@ add_product(struct osv_ctx *c, struct osv_pkg *pk, const char *scheme,
 		osv_err(c, NULL, "more than %d products", OSV_MAX_PRODUCTS);
 		return RP_ERR_LIMIT;
 	}
-	if ((p = vec_grow(ar, c->a->products, c->a->nproducts, &c->cap_products,
-		 sizeof(*p))) == NULL)
+	if ((p = rp_arena_grow(ar, c->a->products, c->a->nproducts,
+		 &c->cap_products, sizeof(*p))) == NULL)
 		return RP_ERR_NOMEM;
 	c->a->products = p;
 	p += c->a->nproducts++;
@@ -600,7 +569,7 @@ osv_event(struct osv_ctx *c, const json_t *ev, int git, const char **kind,
 	}
 	json_object_foreach((json_t *)ev, key, v)
 	{
-		if (!in_list(osv_event_keys, key)) {
+		if (!adv_in_list(osv_event_keys, key)) {
 			osv_warn(
 			    c, "schema", "unknown event \"%s\" ignored", key);
 			continue;
@@ -764,7 +733,7 @@ add_fix(struct osv_ctx *c, struct osv_pkg *pk, const char *scheme,
 		return r;
 	if (c->v->nremediations >= OSV_MAX_ITEMS)
 		return RP_ERR_LIMIT;
-	if ((rem = vec_grow(ar, c->v->remediations, c->v->nremediations,
+	if ((rem = rp_arena_grow(ar, c->v->remediations, c->v->nremediations,
 		 &c->cap_rems, sizeof(*rem))) == NULL)
 		return RP_ERR_NOMEM;
 	c->v->remediations = rem;
@@ -944,7 +913,7 @@ osv_package(struct osv_ctx *c, const json_t *aff, struct osv_pkg *pk)
 		rpjson_path_pop(&c->p, m);
 		return RP_ERR_NOMEM;
 	}
-	if (!in_list(osv_known_ecos, base) ||
+	if (!adv_in_list(osv_known_ecos, base) ||
 	    (strchr(pk->ecosystem, ':') != NULL &&
 		pk->ecosystem[strlen(base) + 1] == '\0')) {
 		m2 = rpjson_path_push_key(&c->p, "ecosystem");
@@ -1171,22 +1140,10 @@ osv_id_list(struct osv_ctx *c, const json_t *root, const char *key,
 }
 
 static int
-is_cve(const char *s)
-{
-	size_t n;
-
-	if (!rp_str_startswith(s, "CVE-") || strspn(s + 4, "0123456789") != 4 ||
-	    s[8] != '-')
-		return 0;
-	n = strspn(s + 9, "0123456789");
-	return n >= 4 && s[9 + n] == '\0';
-}
-
-static int
 each_alias(struct osv_ctx *c, const char *key, const char *id)
 {
 	(void)key;
-	if (c->v->cve == NULL && is_cve(id) &&
+	if (c->v->cve == NULL && adv_is_cve(id) &&
 	    (c->v->cve = rp_arena_strdup(c->a->arena, id)) == NULL)
 		return RP_ERR_NOMEM;
 	return push_str(c, &c->v->ids, &c->v->nids, &c->cap_ids, id);
@@ -1249,7 +1206,7 @@ osv_references(struct osv_ctx *c, const json_t *root)
 		    c, ref, (const char *const[]){"type", "url", NULL});
 		type = osv_str(c, ref, "type", 1);
 		url = osv_str(c, ref, "url", 1);
-		if (type != NULL && !in_list(osv_ref_types, type))
+		if (type != NULL && !adv_in_list(osv_ref_types, type))
 			osv_warn(
 			    c, "schema", "unknown reference type \"%s\"", type);
 		if (url == NULL)
@@ -1292,7 +1249,7 @@ osv_credits(struct osv_ctx *c, const json_t *root)
 		    (const char *const[]){"name", "contact", "type", NULL});
 		name = osv_str(c, cr, "name", 1);
 		type = osv_str(c, cr, "type", 0);
-		if (type != NULL && !in_list(osv_credit_types, type))
+		if (type != NULL && !adv_in_list(osv_credit_types, type))
 			osv_warn(
 			    c, "schema", "unknown credit type \"%s\"", type);
 		(void)osv_array(c, cr, "contact", 0);
@@ -1398,7 +1355,7 @@ osv_header(struct osv_ctx *c, const json_t *root)
 		if ((c->a->status = rp_arena_strdup(ar, "withdrawn")) == NULL)
 			return RP_ERR_NOMEM;
 	}
-	if (is_cve(id) && (c->v->cve = rp_arena_strdup(ar, id)) == NULL)
+	if (adv_is_cve(id) && (c->v->cve = rp_arena_strdup(ar, id)) == NULL)
 		return RP_ERR_NOMEM;
 	if ((r = push_str(c, &c->v->ids, &c->v->nids, &c->cap_ids, id)) != 0)
 		return r;
@@ -1425,7 +1382,7 @@ cve_from_upstream(struct osv_ctx *c, const json_t *root)
 		return 0;
 	json_array_foreach(arr, i, v)
 	{
-		if (json_is_string(v) && is_cve(json_string_value(v))) {
+		if (json_is_string(v) && adv_is_cve(json_string_value(v))) {
 			found = json_string_value(v);
 			n++;
 		}

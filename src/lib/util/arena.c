@@ -142,6 +142,25 @@ rp_arena_printf(struct rp_arena *a, const char *fmt, ...)
 	return q;
 }
 
+void *
+rp_arena_grow(struct rp_arena *a, void *v, size_t n, size_t *cap, size_t sz)
+{
+	size_t ncap;
+	void *nv;
+
+	if (n < *cap)
+		return v;
+	if (*cap > SIZE_MAX / 2)
+		return NULL;
+	ncap = *cap == 0 ? 8 : *cap * 2;
+	if ((nv = rp_arena_calloc(a, ncap, sz)) == NULL)
+		return NULL;
+	if (n > 0)
+		memcpy(nv, v, n * sz);
+	*cap = ncap;
+	return nv;
+}
+
 size_t
 rp_arena_used(const struct rp_arena *a)
 {

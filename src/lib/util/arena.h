@@ -24,6 +24,14 @@ char *rp_arena_strndup(struct rp_arena *a, const char *s, size_t n);
 void *rp_arena_memdup(struct rp_arena *a, const void *p, size_t n);
 char *rp_arena_printf(struct rp_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/*
+ * Grows an arena array v of n elements of size sz when n has reached *cap:
+ * returns v itself while there is room, else a copy with twice the
+ * capacity (the old copy stays in the arena, which at most doubles use),
+ * updating *cap.  NULL when out of memory or over the arena's cap.
+ */
+void *rp_arena_grow(
+    struct rp_arena *a, void *v, size_t n, size_t *cap, size_t sz);
 /* Bytes handed out so far. */
 size_t rp_arena_used(const struct rp_arena *a);
 
