@@ -12,40 +12,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int
-str_eq(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
-static int
-host_eq(const struct inv_host *a, const struct inv_host *b)
-{
-	const struct inv_software *x, *y;
-	size_t i;
-
-	if (!str_eq(a->name, b->name) || !str_eq(a->id, b->id) ||
-	    !str_eq(a->os, b->os) || !str_eq(a->os_version, b->os_version) ||
-	    !str_eq(a->arch, b->arch) || !str_eq(a->customer, b->customer) ||
-	    a->nsw != b->nsw)
-		return 0;
-	for (i = 0; i < a->nsw; i++) {
-		x = &a->sw[i];
-		y = &b->sw[i];
-		if (!str_eq(x->name, y->name) ||
-		    !str_eq(x->vendor, y->vendor) ||
-		    !str_eq(x->version, y->version) || x->scheme != y->scheme ||
-		    x->source != y->source || !str_eq(x->arch, y->arch) ||
-		    !str_eq(x->path, y->path) || !str_eq(x->purl, y->purl) ||
-		    !str_eq(x->cpe, y->cpe) ||
-		    !str_eq(x->bundle_id, y->bundle_id))
-			return 0;
-	}
-	return 1;
-}
-
 /* Writes h as CycloneDX, reads it back, and checks it is the same. */
 static void
 round_trip(const struct inv_host *h, struct rp_diags *d)
@@ -58,7 +24,7 @@ round_trip(const struct inv_host *h, struct rp_diags *d)
 	    (s = json_dumps(bom, JSON_COMPACT)) == NULL)
 		goto out;
 	if ((again = rpjson_load_buf(s, strlen(s), d)) == NULL ||
-	    cyclonedx_read(again, &back, d) != 0 || !host_eq(h, back))
+	    cyclonedx_read(again, &back, d) != 0 || !inv_host_equal(h, back))
 		abort();
 out:
 	inv_host_free(back);

@@ -12,40 +12,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int
-str_eq(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
-static int
-host_eq(const struct inv_host *a, const struct inv_host *b)
-{
-	const struct inv_software *x, *y;
-	size_t i;
-
-	if (!str_eq(a->name, b->name) || !str_eq(a->id, b->id) ||
-	    !str_eq(a->os, b->os) || !str_eq(a->os_version, b->os_version) ||
-	    !str_eq(a->arch, b->arch) || !str_eq(a->customer, b->customer) ||
-	    a->nsw != b->nsw)
-		return 0;
-	for (i = 0; i < a->nsw; i++) {
-		x = &a->sw[i];
-		y = &b->sw[i];
-		if (!str_eq(x->name, y->name) ||
-		    !str_eq(x->vendor, y->vendor) ||
-		    !str_eq(x->version, y->version) || x->scheme != y->scheme ||
-		    x->source != y->source || !str_eq(x->arch, y->arch) ||
-		    !str_eq(x->path, y->path) || !str_eq(x->purl, y->purl) ||
-		    !str_eq(x->cpe, y->cpe) ||
-		    !str_eq(x->bundle_id, y->bundle_id))
-			return 0;
-	}
-	return 1;
-}
-
 static void
 round_trip(const struct inv_set *set, struct rp_diags *d)
 {
@@ -63,7 +29,7 @@ round_trip(const struct inv_set *set, struct rp_diags *d)
 	    inv_native_read(again, back, d) != 0 || back->n != set->n)
 		abort();
 	for (i = 0; i < set->n; i++) {
-		if (!host_eq(set->hosts[i], back->hosts[i]))
+		if (!inv_host_equal(set->hosts[i], back->hosts[i]))
 			abort();
 	}
 out:

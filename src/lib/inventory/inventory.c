@@ -160,6 +160,41 @@ inv_host_add_software(struct inv_host *h, const struct inv_software *sw)
 	return 0;
 }
 
+static int
+str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static int
+software_equal(const struct inv_software *x, const struct inv_software *y)
+{
+	return str_eq(x->name, y->name) && str_eq(x->vendor, y->vendor) &&
+	    str_eq(x->version, y->version) && x->scheme == y->scheme &&
+	    x->source == y->source && str_eq(x->arch, y->arch) &&
+	    str_eq(x->path, y->path) && str_eq(x->purl, y->purl) &&
+	    str_eq(x->cpe, y->cpe) && str_eq(x->bundle_id, y->bundle_id);
+}
+
+int
+inv_host_equal(const struct inv_host *a, const struct inv_host *b)
+{
+	size_t i;
+
+	if (!str_eq(a->name, b->name) || !str_eq(a->id, b->id) ||
+	    !str_eq(a->os, b->os) || !str_eq(a->os_version, b->os_version) ||
+	    !str_eq(a->arch, b->arch) || !str_eq(a->customer, b->customer) ||
+	    a->nsw != b->nsw)
+		return 0;
+	for (i = 0; i < a->nsw; i++) {
+		if (!software_equal(&a->sw[i], &b->sw[i]))
+			return 0;
+	}
+	return 1;
+}
+
 struct inv_set *
 inv_set_new(void)
 {

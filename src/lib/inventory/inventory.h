@@ -69,6 +69,12 @@ int inv_host_set_ids(struct inv_host *h, const char *id, const char *customer);
 /* Copies sw (all strings) into h.  Returns 0, RP_ERR_NOMEM or RP_ERR_LIMIT. */
 int inv_host_add_software(struct inv_host *h, const struct inv_software *sw);
 
+/*
+ * Whether two hosts say the same: every host field and every software
+ * entry, in order (NULL equals only NULL).  Returns 1 or 0.
+ */
+int inv_host_equal(const struct inv_host *a, const struct inv_host *b);
+
 /* Source names ("dpkg", "rpm", "app_bundle", "windows_registry", ...). */
 const char *inv_source_name(enum inv_source s);
 int inv_source_from_name(const char *name, enum inv_source *out);
