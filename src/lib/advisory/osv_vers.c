@@ -151,8 +151,9 @@ ev_cmp(enum version_scheme vs, const struct osv_ev *a, const struct osv_ev *b,
 /*
  * Sorts events by version as the spec's evaluation does, when Rampart
  * orders the scheme: a stable merge sort into out.  Returns -1 when a
- * comparison fails (an invalid version, a scheme without an ordering here): the
- * record's order is used then, which the spec recommends be sorted.
+ * comparison fails (an invalid version, a scheme without an ordering
+ * here): the record's order is used then, which the spec recommends be
+ * sorted.
  */
 int
 osv_ev_sort(struct rp_arena *ar, const char *scheme, const struct osv_ev *ev,
