@@ -15,6 +15,15 @@ clang-format
 libjansson-dev
 libcmocka-dev
 python3
+librpm-dev
+rpm
+libplist-dev
+libyara-dev
+yara
+libssl-dev
+libzstd-dev
+fd-find
+zstd
 "
 
 missing=""

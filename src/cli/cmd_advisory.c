@@ -17,7 +17,7 @@
 #include "util/err.h"
 
 #include "cmd.h"
-#include "out.h"
+#include "util/out.h"
 
 static void
 usage(FILE *f)

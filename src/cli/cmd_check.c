@@ -19,7 +19,7 @@
 #include "util/err.h"
 
 #include "cmd.h"
-#include "out.h"
+#include "util/out.h"
 
 #define FILES_MAX 4096
 #define COL_MAX 28

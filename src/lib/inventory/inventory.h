@@ -41,6 +41,36 @@ struct inv_software {
 	const char *purl; /* or NULL */
 	const char *cpe; /* or NULL */
 	const char *bundle_id; /* CFBundleIdentifier etc., or NULL */
+	/* Install state when not fully installed, as the package manager
+	   names it ("half-installed", "config-files", "unpacked", ...);
+	   NULL means installed.  Matching skips "config-files" and
+	   "not-installed" (no program files are left). */
+	const char *state;
+};
+
+/* One IP address of the host, with its interface and link address. */
+struct inv_addr {
+	const char *iface; /* "eth0", or NULL */
+	const char *ip; /* canonical inet_ntop form */
+	const char *mac; /* "aa:bb:cc:dd:ee:ff", or NULL */
+};
+
+/* A running process (live collection only). */
+struct inv_process {
+	long pid;
+	const char *exe; /* resolved executable path, or NULL if unreadable */
+	const char *cmdline; /* arguments joined by spaces, or NULL */
+};
+
+/* An open network connection or listening socket (live only). */
+struct inv_conn {
+	const char *proto; /* "tcp" or "udp" */
+	const char *local_ip;
+	unsigned local_port;
+	const char *remote_ip; /* NULL for a listening socket */
+	unsigned remote_port;
+	const char *state; /* "established", "listen", ... */
+	long pid; /* owning process, -1 when unknown */
 };
 
 struct inv_host {
@@ -53,6 +83,12 @@ struct inv_host {
 	const char *customer; /* tenant/customer label, or NULL */
 	struct inv_software *sw;
 	size_t nsw, capsw;
+	struct inv_addr *addrs;
+	size_t naddrs, capaddrs;
+	struct inv_process *procs;
+	size_t nprocs, capprocs;
+	struct inv_conn *conns;
+	size_t nconns, capconns;
 };
 
 /* A new empty host; NULL when out of memory. */
@@ -68,6 +104,11 @@ int inv_host_set(struct inv_host *h, const char *name, const char *os,
 int inv_host_set_ids(struct inv_host *h, const char *id, const char *customer);
 /* Copies sw (all strings) into h.  Returns 0, RP_ERR_NOMEM or RP_ERR_LIMIT. */
 int inv_host_add_software(struct inv_host *h, const struct inv_software *sw);
+/* Copy an address, process or connection (all strings) into h.  Same
+   returns as inv_host_add_software. */
+int inv_host_add_addr(struct inv_host *h, const struct inv_addr *a);
+int inv_host_add_process(struct inv_host *h, const struct inv_process *p);
+int inv_host_add_conn(struct inv_host *h, const struct inv_conn *c);
 
 /*
  * Whether two hosts say the same: every host field and every software

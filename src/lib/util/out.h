@@ -3,8 +3,8 @@
  * characters (C0, DEL, C1) are shown as '?' so a hostile document cannot
  * drive the terminal, and cuts never split a UTF-8 sequence.
  */
-#ifndef RP_CLI_OUT_H
-#define RP_CLI_OUT_H
+#ifndef RP_UTIL_OUT_H
+#define RP_UTIL_OUT_H
 
 #include <stddef.h>
 #include <stdio.h>

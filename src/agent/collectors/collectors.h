@@ -1,0 +1,69 @@
+/*
+ * Collectors: what is installed on a machine and what it is doing, read
+ * from the package databases and /proc.  Every collector reads below a
+ * root directory ("/" for the live system, or a mounted disk image for
+ * offline forensics) and never writes there.
+ *
+ * Each adds to a struct inv_host the caller owns.  A database that does
+ * not exist under root is RP_ERR_NOTFOUND (nothing to report, not an
+ * error); one that exists but cannot be read is an error in d naming the
+ * file and what was wrong, and a non-zero return.
+ */
+#ifndef RP_COLLECTORS_H
+#define RP_COLLECTORS_H
+
+#include <stddef.h>
+
+#include "inventory/inventory.h"
+#include "util/diag.h"
+
+enum collect_what {
+	COLLECT_HOST = 1 << 0, /* os-release, hostname, machine-id, addresses */
+	COLLECT_DPKG = 1 << 1,
+	COLLECT_RPM = 1 << 2,
+	COLLECT_FLATPAK = 1 << 3,
+	COLLECT_SNAP = 1 << 4,
+	COLLECT_APPS = 1 << 5, /* macOS *.app bundles */
+	COLLECT_PROCESSES = 1 << 6, /* live only */
+	COLLECT_CONNECTIONS = 1 << 7, /* live only */
+	COLLECT_ALL = 0xff,
+};
+
+/*
+ * Runs the collectors in what against root (NULL means "/").  Processes
+ * and connections are collected only when root is "/".  A missing
+ * database is skipped; any other failure is recorded in d and the other
+ * collectors still run.  Returns 0 when every collector that found its
+ * data read it, else the first error.
+ */
+int collect_inventory(
+    const char *root, unsigned what, struct inv_host *h, struct rp_diags *d);
+
+int collect_host(const char *root, struct inv_host *h, struct rp_diags *d);
+/* var/lib/dpkg/status and var/lib/dpkg/status.d/ (distroless images). */
+int collect_dpkg(const char *root, struct inv_host *h, struct rp_diags *d);
+/* var/lib/rpm or usr/lib/sysimage/rpm through librpm. */
+int collect_rpm(const char *root, struct inv_host *h, struct rp_diags *d);
+int collect_flatpak(const char *root, struct inv_host *h, struct rp_diags *d);
+int collect_snap(const char *root, struct inv_host *h, struct rp_diags *d);
+/* Applications/ and Users/<name>/Applications/, each *.app. */
+int collect_apps(const char *root, struct inv_host *h, struct rp_diags *d);
+int collect_processes(struct inv_host *h, struct rp_diags *d);
+int collect_connections(struct inv_host *h, struct rp_diags *d);
+
+/*
+ * Parses a dpkg status file's text (name labels diagnostics, which carry
+ * line numbers).  Returns 0, RP_ERR_INVALID, RP_ERR_LIMIT or RP_ERR_NOMEM.
+ */
+int dpkg_status_parse(const char *buf, size_t len, const char *name,
+    struct inv_host *h, struct rp_diags *d);
+
+/*
+ * Parses an Info.plist (XML or binary) of the bundle at bundle_path and
+ * adds the application it describes.  Returns 0, RP_ERR_INVALID (not a
+ * plist, or no name or version) or RP_ERR_NOMEM.
+ */
+int app_plist_parse(const char *buf, size_t len, const char *bundle_path,
+    struct inv_host *h, struct rp_diags *d);
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * Indicators of compromise and the rules bundle that carries them to the
+ * agent: file hashes (with the file size when known), file names, domains,
+ * IP addresses, URLs and YARA rule text, each with where it came from.
+ * docs/bundle.md describes the JSON form.
+ *
+ * A struct ioc_bundle owns everything in its arena.  Values are stored
+ * normalised: hashes lowercase hex, domains lowercase without a trailing
+ * dot, IP addresses in the canonical inet_ntop form, defanged input
+ * ("hxxp", "[.]") restored.
+ */
+#ifndef RP_IOC_H
+#define RP_IOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "util/diag.h"
+
+struct rp_arena;
+
+enum ioc_type {
+	IOC_SHA256,
+	IOC_SHA1,
+	IOC_MD5,
+	IOC_FILENAME, /* a file's base name, compared exactly */
+	IOC_DOMAIN, /* the name and every name below it */
+	IOC_IP, /* IPv4 or IPv6 address */
+	IOC_URL,
+	IOC_TYPE_COUNT
+};
+
+struct ioc {
+	enum ioc_type type;
+	const char *value; /* normalised, see above */
+	uint64_t size; /* file size in bytes for hashes; 0 = unknown */
+	const char *source; /* advisory ID or input file name, or NULL */
+	const char *comment; /* or NULL */
+};
+
+struct ioc_yara {
+	const char *name; /* label for reports: file name or advisory ID */
+	const char *text; /* YARA source text */
+	const char *source; /* or NULL */
+};
+
+struct ioc_bundle {
+	struct rp_arena *arena;
+	const char *created; /* RFC 3339 UTC, or NULL */
+	const char **advisories; /* IDs of the advisories it was built from */
+	size_t nadvisories;
+	struct ioc *iocs;
+	size_t niocs, capiocs;
+	struct ioc_yara *yara;
+	size_t nyara, capyara;
+};
+
+/* Limits on what a bundle may hold (bounded reading of hostile input). */
+#define IOC_BUNDLE_MAX_IOCS 1000000
+#define IOC_BUNDLE_MAX_YARA 10000
+#define IOC_VALUE_MAX 8192
+#define IOC_YARA_TEXT_MAX (16 * 1024 * 1024)
+
+/* A new empty bundle; NULL when out of memory. */
+struct ioc_bundle *ioc_bundle_new(void);
+/* Frees b and all it owns; NULL is a no-op. */
+void ioc_bundle_free(struct ioc_bundle *b);
+
+/*
+ * Normalises and validates value for its type and appends an indicator
+ * (strings copied).  A duplicate (same type and value) is not added and
+ * returns 0 with a warning in d.  Returns 0, RP_ERR_INVALID (value not
+ * valid for the type; error in d naming what was expected), RP_ERR_LIMIT
+ * or RP_ERR_NOMEM.
+ */
+int ioc_bundle_add(struct ioc_bundle *b, enum ioc_type type,
+    const char *value, uint64_t size, const char *source, const char *comment,
+    struct rp_diags *d);
+/* Appends YARA rule text (copied; not compiled here).  Same returns. */
+int ioc_bundle_add_yara(struct ioc_bundle *b, const char *name,
+    const char *text, const char *source, struct rp_diags *d);
+/* Records an advisory ID the bundle was built from (copied). */
+int ioc_bundle_add_advisory(struct ioc_bundle *b, const char *id);
+
+/*
+ * Reads a bundle file / parsed document.  Problems name the JSON pointer.
+ * Returns 0 (then *out is the caller's), RP_ERR_IO, RP_ERR_INVALID,
+ * RP_ERR_UNSUPPORTED (another bundle format version), RP_ERR_LIMIT or
+ * RP_ERR_NOMEM; *out stays NULL on error.
+ */
+int ioc_bundle_read_file(
+    const char *path, struct ioc_bundle **out, struct rp_diags *d);
+int ioc_bundle_read_json(
+    const json_t *root, struct ioc_bundle **out, struct rp_diags *d);
+/* The bundle as JSON (caller decrefs); NULL on ENOMEM. */
+json_t *ioc_bundle_write(const struct ioc_bundle *b);
+
+/*
+ * Reads an indicator list into b: a plain list (one indicator per line,
+ * type recognised from its form; '#' comments), or a CSV file with a
+ * header naming the type and value columns (the Sophos
+ * "Indicator,Data,Note" and Volexity "value,entity_type,description"
+ * layouts, where one cell may hold several hashes separated by commas).
+ * Lines that are not indicators are warnings with their line number.
+ * Returns 0, RP_ERR_IO, RP_ERR_INVALID (nothing usable), RP_ERR_LIMIT or
+ * RP_ERR_NOMEM.
+ */
+int ioc_list_read_file(
+    const char *path, struct ioc_bundle *b, struct rp_diags *d);
+int ioc_list_read_buf(const char *buf, size_t len, const char *name,
+    struct ioc_bundle *b, struct rp_diags *d);
+
+/* "sha256", "sha1", "md5", "filename", "domain", "ip", "url". */
+const char *ioc_type_name(enum ioc_type t);
+int ioc_type_from_name(const char *name, enum ioc_type *out);
+
+/*
+ * A lookup index over a bundle's indicators for the sweep: hashes as
+ * binary digests, sorted; names, domains and IPs in hash sets.  The
+ * index borrows b, which must outlive it.
+ */
+struct ioc_index;
+
+/* Returns 0 or RP_ERR_NOMEM; *out is the caller's (ioc_index_free). */
+int ioc_index_new(const struct ioc_bundle *b, struct ioc_index **out);
+void ioc_index_free(struct ioc_index *x);
+
+/* How many indicators of a type the index holds. */
+size_t ioc_index_count(const struct ioc_index *x, enum ioc_type t);
+/*
+ * Whether a file of this size could match some hash indicator: true when
+ * any hash indicator has an unknown size or one has exactly this size.
+ * The sweep skips hashing files for which this is false (and no YARA).
+ */
+int ioc_index_size_wanted(const struct ioc_index *x, uint64_t size);
+/*
+ * The indicator a binary digest (32, 20 or 16 bytes for SHA-256, SHA-1,
+ * MD5) matches, or NULL.  An indicator with a known size matches only a
+ * file of that size.
+ */
+const struct ioc *ioc_index_hash(const struct ioc_index *x, enum ioc_type t,
+    const unsigned char *digest, uint64_t size);
+/* The file-name indicator equal to base name, or NULL. */
+const struct ioc *ioc_index_filename(
+    const struct ioc_index *x, const char *base);
+/* The IP indicator equal to addr (any textual form), or NULL. */
+const struct ioc *ioc_index_ip(const struct ioc_index *x, const char *addr);
+/* The domain indicator equal to name or a parent of it, or NULL. */
+const struct ioc *ioc_index_domain(
+    const struct ioc_index *x, const char *name);
+
+#endif
