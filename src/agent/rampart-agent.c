@@ -25,9 +25,10 @@ usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: rampart-agent COMMAND [ARGS...]\n\n"
-		   "The Rampart agent: inventory, indicator sweep and "
-		   "quarantine on this machine.\n\ncommands:\n");
+	fprintf(f,
+	    "usage: rampart-agent COMMAND [ARGS...]\n\n"
+	    "The Rampart agent: inventory, indicator sweep and "
+	    "quarantine on this machine.\n\ncommands:\n");
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		fprintf(f, "  %-11s %s\n", subcommands[i].name,
 		    subcommands[i].help);

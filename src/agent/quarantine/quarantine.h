@@ -61,17 +61,17 @@ int quarantine_file(struct qstore *q, const char *path, dev_t dev, ino_t ino,
     struct qentry *out, struct rp_diags *d);
 
 /* Lists the entries (caller frees with qentry_list_free). */
-int qstore_list(struct qstore *q, struct qentry **out, size_t *n,
-    struct rp_diags *d);
-int qstore_get(struct qstore *q, const char *id, struct qentry *out,
-    struct rp_diags *d);
+int qstore_list(
+    struct qstore *q, struct qentry **out, size_t *n, struct rp_diags *d);
+int qstore_get(
+    struct qstore *q, const char *id, struct qentry *out, struct rp_diags *d);
 /*
  * Puts the file back, byte-identical, with mode, owner and times; to
  * dest when not NULL, else the original path.  Refuses to overwrite an
  * existing file.  The entry is removed only once the file is durable.
  */
-int qstore_restore(struct qstore *q, const char *id, const char *dest,
-    struct rp_diags *d);
+int qstore_restore(
+    struct qstore *q, const char *id, const char *dest, struct rp_diags *d);
 /* Deletes an entry for good. */
 int qstore_purge(struct qstore *q, const char *id, struct rp_diags *d);
 

@@ -75,9 +75,8 @@ void ioc_bundle_free(struct ioc_bundle *b);
  * valid for the type; error in d naming what was expected), RP_ERR_LIMIT
  * or RP_ERR_NOMEM.
  */
-int ioc_bundle_add(struct ioc_bundle *b, enum ioc_type type,
-    const char *value, uint64_t size, const char *source, const char *comment,
-    struct rp_diags *d);
+int ioc_bundle_add(struct ioc_bundle *b, enum ioc_type type, const char *value,
+    uint64_t size, const char *source, const char *comment, struct rp_diags *d);
 /* Appends YARA rule text (copied; not compiled here).  Same returns. */
 int ioc_bundle_add_yara(struct ioc_bundle *b, const char *name,
     const char *text, const char *source, struct rp_diags *d);
@@ -148,7 +147,6 @@ const struct ioc *ioc_index_filename(
 /* The IP indicator equal to addr (any textual form), or NULL. */
 const struct ioc *ioc_index_ip(const struct ioc_index *x, const char *addr);
 /* The domain indicator equal to name or a parent of it, or NULL. */
-const struct ioc *ioc_index_domain(
-    const struct ioc_index *x, const char *name);
+const struct ioc *ioc_index_domain(const struct ioc_index *x, const char *name);
 
 #endif

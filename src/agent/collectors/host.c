@@ -1,0 +1,9 @@
+/* Placeholder until the host collector lands. */
+#include "collectors/collectors.h"
+#include "util/err.h"
+
+int
+collect_host(const char *root, struct inv_host *h, struct rp_diags *d)
+{
+	return RP_ERR_NOTFOUND;
+}
