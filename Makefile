@@ -3,7 +3,8 @@
 #
 #   make run     build, then walk through the 3CX case offline
 #   make test    build twice (plain and ASan+UBSan) and run every test
-#   make bench   run the benchmarks in bench/
+#   make bench   run the benchmarks in bench/ (matching, then the sweep)
+#   make bench-sweep  only the agent sweep against its peer tools
 #   make fuzz    build the libFuzzer targets and run each for FUZZ_SECONDS
 #   make lint    clang-format check and the banned-function check
 
@@ -12,7 +13,8 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build build-asan run test test-plain test-asan bench fuzz lint format clean
+.PHONY: all deps build build-asan run test test-plain test-asan bench bench-sweep \
+	fuzz lint format clean
 
 all: build
 
@@ -52,6 +54,9 @@ test: deps
 
 bench: build
 	@sh bench/run.sh $(BUILD)
+
+bench-sweep: build
+	@sh bench/sweep.sh $(BUILD)
 
 fuzz: deps
 	@test -f $(FUZZ_BUILD)/build.ninja || \

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Runs the benchmarks against BUILD (default build/) and prints their
 # results; bench/RESULTS.md records a run with the machine it ran on.
+# The sweep benchmark (bench/sweep.sh) comes last: it generates a 4 GB tree
+# under /work/bench-tree (SWEEP_DIR) on its first run and takes minutes.
 #
 #   sh bench/run.sh [BUILD]
 set -eu
@@ -13,3 +15,6 @@ echo "-- base, then hosts x2, x4"
 for h in 10000 20000 40000; do "$exe" "$h" 1000 10000; done
 echo "-- advisory products x2, x4"
 for p in 20000 40000; do "$exe" 10000 1000 "$p"; done
+
+echo "== sweep: rampart-agent sweep against sha256sum, fdfind, find, yara"
+sh "$(dirname "$0")/sweep.sh" "$build" "${SWEEP_DIR:-/work/bench-tree}"

@@ -9,8 +9,10 @@ cold (caches evicted before every single run, see evict.py):
   sized   the same indicators with file sizes (agent only: the size
           pre-filter lets it skip hashing most files; no peer has one)
   walk    --walk-only (enumerate and stat)
-          vs  fdfind -HI -tf . R,  find R -type f,
-              find R -type f -printf '%s %T@ %p\\n' (stats every file)
+          vs  fdfind -HI -tf . R,  find R -type f, and two that stat
+              every file as the agent does: fdfind -HI -tf -S -100gi . R
+              (a size filter all files pass) and
+              find R -type f -printf '%s %T@ %p\\n'
   yara    the Volexity 3CX rules only vs  yara -r -N -p $(nproc)
   repeat  --cache FILE: first run with no cache file, then the repeat
 
@@ -237,6 +239,8 @@ class Bench:
                     self.check_agent([], True)))
             t.append(("fdfind", ["fdfind", "-HI", "-tf", ".", R],
                       self.check_lines))
+            t.append(("fdfind -S (stat)", ["fdfind", "-HI", "-tf", "-S",
+                      "-100gi", ".", R], self.check_lines))
             t.append(("find", ["find", R, "-type", "f"], self.check_lines))
             t.append(("find -printf (stat)", ["find", R, "-type", "f",
                       "-printf", "%s %T@ %p\\n"], self.check_lines))
