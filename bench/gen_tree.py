@@ -7,8 +7,9 @@ the repository):
 
   OUT/root/                    the tree to sweep
   OUT/indicators.txt           500 SHA-256 indicators, one per line
-  OUT/bundle-sha256.json       those indicators, sizes unknown
-  OUT/bundle-sha256-sized.json the same with each planted file's size
+  OUT/indicators-sized.csv     the same with file sizes (Rampart CSV)
+  OUT/bundle-sha256.json       the list, sizes unknown
+  OUT/bundle-sha256-sized.json the CSV, each with a file size
   OUT/bundle-yara.json         the Volexity 3CX YARA rules only
   OUT/manifest.json            what was generated and what must be found
 
@@ -289,22 +290,42 @@ def rampart_bundle(rampart, args, out):
     r = subprocess.run([rampart, "bundle", "--help"], capture_output=True)
     if r.returncode != 0:
         return False
-    subprocess.run([rampart, "bundle"] + args + ["-o", out], check=True)
+    subprocess.run([rampart, "bundle"] + args + ["-o", out], check=True,
+                   stderr=subprocess.DEVNULL)
     return True
 
 
-def write_bundles(out, vals, rampart):
-    with open(RULES, encoding="utf-8") as fh:
-        rules = fh.read()
+def write_lists(out, vals):
+    """The plain indicator list and a Rampart CSV list with sizes."""
     lst = os.path.join(out, "indicators.txt")
     with open(lst, "w", encoding="utf-8") as fh:
         fh.write("# 500 SHA-256 indicators for the sweep benchmark\n")
-        for v, _, _ in vals:
-            fh.write(v + "\n")
+        for v, _, c in vals:
+            fh.write("%s %s\n" % (v, c))
+    # The 3CX samples' sizes are not published; they get made-up sizes
+    # here (they match nothing in the tree either way), so that every
+    # indicator has one and the agent's size pre-filter can work.
+    srng = random.Random(len(vals))
+    sized = [(v, s or srng.randint(1, 4 * MIB), c) for v, s, c in vals]
+    csv = os.path.join(out, "indicators-sized.csv")
+    with open(csv, "w", encoding="utf-8") as fh:
+        fh.write("type,value,comment,size\n")
+        for v, s, c in sized:
+            fh.write("sha256,%s,%s,%d\n" % (v, c, s))
+    return lst, csv, sized
+
+
+def write_bundles(out, vals, rampart):
+    """Builds the bundles with 'rampart bundle' when it exists."""
+    with open(RULES, encoding="utf-8") as fh:
+        rules = fh.read()
+    lst, csv, sized = write_lists(out, vals)
     how = {}
     for name, args, doc in [
             ("bundle-sha256.json", ["--indicators", lst],
              bundle_json(vals, False, None)),
+            ("bundle-sha256-sized.json", ["--indicators", csv],
+             bundle_json(sized, True, None)),
             ("bundle-yara.json", ["--yara", RULES],
              bundle_json([], False, rules))]:
         path = os.path.join(out, name)
@@ -313,10 +334,6 @@ def write_bundles(out, vals, rampart):
         else:
             write_json(path, doc)
             how[name] = "written by gen_tree.py (no 'rampart bundle')"
-    # Sizes cannot be given in an indicator list: written directly.
-    write_json(os.path.join(out, "bundle-sha256-sized.json"),
-               bundle_json(vals, True, None))
-    how["bundle-sha256-sized.json"] = "written by gen_tree.py"
     return how
 
 

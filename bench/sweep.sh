@@ -7,6 +7,8 @@
 # system's page cache (root), else evict the tree file by file.
 #
 #   sh bench/sweep.sh [BUILD] [DIR] [sweep_bench.py options...]
+# RAMPART names the CLI that builds the bundles (default BUILD's rampart;
+# without 'rampart bundle' gen_tree.py writes the same JSON itself).
 #   e.g. sh bench/sweep.sh build /work/bench-tree --reps 5 --cases hash,walk
 set -eu
 here=$(dirname "$0")
@@ -19,6 +21,7 @@ for t in find xargs sha256sum fdfind yara fincore python3; do
 		{ echo "bench-sweep: $t missing (make deps)" >&2; exit 1; }
 done
 if [ ! -f "$dir/manifest.json" ]; then
-	python3 "$here/gen_tree.py" --out "$dir" --rampart "$build/src/cli/rampart"
+	python3 "$here/gen_tree.py" --out "$dir" \
+		--rampart "${RAMPART:-$build/src/cli/rampart}"
 fi
 exec python3 "$here/sweep_bench.py" --build "$build" --dir "$dir" "$@"

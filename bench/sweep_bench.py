@@ -13,15 +13,18 @@ cold (caches evicted before every single run, see evict.py):
               every file as the agent does: fdfind -HI -tf -S -100gi . R
               (a size filter all files pass) and
               find R -type f -printf '%s %T@ %p\\n'
-  yara    the Volexity 3CX rules only vs  yara -r -N -p $(nproc)
+  yara    the Volexity 3CX rules only vs  yara -r -N -p $(nproc) -z 32M
+          (-N: symlinks not followed, as the agent; -z: the agent's default
+          YARA size limit, so both scan the same files)
   repeat  --cache FILE: first run with no cache file, then the repeat
 
 Runs alternate between the agent and its peers (the order flips every
 repetition).  Every run is checked: peers must list every file / the
 planted hashes / the planted YARA hit, the agent must report the planted
 files and have seen every file, so a fast but wrong run is marked FAIL.
-The median of the repetitions is reported, with the fastest beside it;
-peak RSS is the largest of any repetition (measure.py).
+The median of the repetitions is reported, with the fastest beside it and
+the median CPU time (user + system, all processes); peak RSS is the
+largest of any repetition (measure.py).
 """
 
 import argparse
@@ -45,6 +48,7 @@ GOALS = {  # case: (peer the ratio is against, ratio wanted, how compared)
     "repeat": ("first", 20.0, "first/repeat >="),
 }
 RSS_GOAL_MB = 32.0
+YARA_MAX = 32 * 1024 * 1024  # the agent's default --yara-max-size
 
 
 class Bench:
@@ -219,9 +223,6 @@ class Bench:
     def case_tools(self, case):
         """[(tool, cmd, check)] for one case; the agent first."""
         R, t = self.root, []
-        yara_max = []
-        if "--yara-max-size" in getattr(self, "agent_help", ""):
-            yara_max = ["--yara-max-size", str(1 << 30)]
         if case in ("hash", "sized"):
             b = "bundle-sha256.json" if case == "hash" else \
                 "bundle-sha256-sized.json"
@@ -248,14 +249,15 @@ class Bench:
             y = self.man["planted_yara"]
             if self.agent:
                 t.append(("agent", self.agent_cmd(
-                    "bundle-yara.json", "--no-cache", *yara_max),
+                    "bundle-yara.json", "--no-cache"),
                     self.check_agent([y["path"]])))
             rules = os.path.join(os.environ.get(
                 "RAMPART_SHARED_DATA", "/work/shared/data"),
                 "3cx", "volexity-rules.yar")
-            peer = ["yara", "-r", "-N", "-p", str(NPROC)]
-            if not yara_max:  # the agent skips YARA over 32 MiB: so does yara
-                peer += ["-z", str(32 * 1024 * 1024)]
+            # The agent YARA-scans files up to 32 MiB by default
+            # (--yara-max-size); yara is given the same limit (-z).
+            peer = ["yara", "-r", "-N", "-p", str(NPROC), "-z",
+                    str(YARA_MAX)]
             t.append(("yara", peer + [rules, R], self.check_yara))
         return t
 
@@ -307,7 +309,9 @@ def summary(results):
     rows = {}
     for k, rs in groups.items():
         w = [r["wall"] for r in rs]
+        cpu = [r["user"] + r["sys"] for r in rs]
         rows[k] = {"median": statistics.median(w), "min": min(w),
+                   "cpu": statistics.median(cpu),
                    "rss_mb": max(r["maxrss_kb"] for r in rs) / 1024.0,
                    "ok": all(r["ok"] for r in rs), "n": len(rs)}
     return rows
@@ -340,14 +344,16 @@ def ratio_text(case, mode, rows):
 
 def print_table(rows, cases, modes, out):
     p = lambda s="": print(s, file=out)
-    p("| case | cache | tool | median s | best s | peak RSS MB | runs ok |")
-    p("|---|---|---|---:|---:|---:|---|")
+    p("| case | cache | tool | median s | best s | CPU s | peak RSS MB "
+      "| runs ok |")
+    p("|---|---|---|---:|---:|---:|---:|---|")
     for case in cases:
         for mode in modes:
             for (c, m, tool), r in sorted(rows.items()):
                 if c == case and m == mode:
-                    p("| %s | %s | %s | %.2f | %.2f | %.1f | %s |" % (
-                        c, m, tool, r["median"], r["min"], r["rss_mb"],
+                    p("| %s | %s | %s | %.2f | %.2f | %.2f | %.1f | %s |" % (
+                        c, m, tool, r["median"], r["min"], r["cpu"],
+                        r["rss_mb"],
                         "%d/%d" % (r["n"], r["n"]) if r["ok"] else "FAIL"))
     p()
     p("| case | cache | ratio (medians) | goal |")
