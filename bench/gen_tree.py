@@ -248,7 +248,7 @@ def indicators(rng, planted):
             continue
         with open(os.path.join(SHARED, "3cx", f), encoding="utf-8") as fh:
             for tok in fh.read().replace(",", " ").split():
-                t = tok.lower()
+                t = tok.strip("\"'").lower()  # Volexity quotes its cells
                 if len(t) == 64 and all(c in "0123456789abcdef" for c in t):
                     if t not in seen:
                         seen.add(t)
