@@ -44,6 +44,8 @@ MIB = 1024 * KIB
 POOL_BIN = 72 * MIB
 POOL_TEXT = 8 * MIB
 CREATED = "2026-11-23T00:00:00Z"  # fixed, so bundles are reproducible
+OUTPUTS = ["indicators.txt", "indicators-sized.csv", "bundle-sha256.json",
+           "bundle-sha256-sized.json", "bundle-yara.json", "manifest.json"]
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 SHARED = os.environ.get("RAMPART_SHARED_DATA", "/work/shared/data")
@@ -347,7 +349,11 @@ def check_out(out, force):
         sys.exit("gen_tree: %s exists and was not made by gen_tree.py" % out)
     if not force:
         sys.exit("gen_tree: %s exists; --force regenerates it" % out)
-    shutil.rmtree(out)
+    # Only what this script wrote goes; results/ of earlier runs stays.
+    shutil.rmtree(os.path.join(out, "root"), ignore_errors=True)
+    for f in OUTPUTS:
+        if os.path.exists(os.path.join(out, f)):
+            os.unlink(os.path.join(out, f))
 
 
 def main():
@@ -366,7 +372,7 @@ def main():
     pools = (memoryview(rng.randbytes(POOL_BIN)),
              memoryview(text_pool(rng)))
     root = os.path.join(a.out, "root")
-    os.makedirs(root)
+    os.makedirs(root)  # fails if a root/ is left over: never written into
     dirs, counts, used = make_dirs(rng, a.files)
     entries, total = gen_files(root, rng, dirs, counts, used, pools, a.seed,
                                a.large)

@@ -291,8 +291,9 @@ class Bench:
             cmd = self.agent_cmd("bundle-sha256.json", "--cache", cache)
             self.measure("repeat", mode, "first", cmd, check, rep)
             self.measure("repeat", mode, "repeat", cmd, check, rep)
-        if os.path.exists(cache):
-            os.unlink(cache)
+        for f in (cache, cache + ".lock"):  # the agent's lock file too
+            if os.path.exists(f):
+                os.unlink(f)
 
     def run(self):
         for case in self.a.cases:
@@ -445,11 +446,13 @@ def main():
     rows = summary(b.results)
     print()
     print_table(rows, a.cases, a.modes, sys.stdout)
-    print("\ncold = %s before each run (largest share of the sample still "
-          "resident after eviction: %.2f%%); load average %.2f before, "
-          "%.2f after" % (", ".join(info["evict_methods"]) or "-",
-                          info["evict_max_resident_pct"],
-                          info["load_before"][0], info["load_after"][0]))
+    if info["evict_methods"]:
+        print("\ncold = %s before each run (largest share of the sample "
+              "still resident after eviction: %.2f%%)" % (
+                  ", ".join(info["evict_methods"]),
+                  info["evict_max_resident_pct"]))
+    print("load average %.2f before, %.2f after" % (
+        info["load_before"][0], info["load_after"][0]))
     path = a.results or os.path.join(
         a.dir, "results", "sweep-%s.json" % time.strftime("%Y%m%d-%H%M%S"))
     os.makedirs(os.path.dirname(path), exist_ok=True)
