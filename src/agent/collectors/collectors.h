@@ -61,9 +61,19 @@ int dpkg_status_parse(const char *buf, size_t len, const char *name,
 /*
  * Parses an Info.plist (XML or binary) of the bundle at bundle_path and
  * adds the application it describes.  Returns 0, RP_ERR_INVALID (not a
- * plist, or no name or version) or RP_ERR_NOMEM.
+ * plist, or no name or version), RP_ERR_LIMIT (over 4 MiB) or RP_ERR_NOMEM;
+ * every failure but RP_ERR_NOMEM has an error in d naming the file.
  */
 int app_plist_parse(const char *buf, size_t len, const char *bundle_path,
     struct inv_host *h, struct rp_diags *d);
+
+/*
+ * Reads what flatpak recorded in a deployment's `deploy` file (a GVariant
+ * of type (ssasta{sv})): the "appdata-version" and "appdata-name" strings.
+ * *version and *name point into buf (NULL when absent).  Returns 0 or
+ * RP_ERR_INVALID (not such a file; both NULL then).
+ */
+int flatpak_deploy_parse(
+    const char *buf, size_t len, const char **version, const char **name);
 
 #endif

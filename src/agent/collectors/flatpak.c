@@ -164,6 +164,22 @@ gv_deploy_meta(const unsigned char *b, size_t n, struct gv *meta)
 	return 0;
 }
 
+int
+flatpak_deploy_parse(
+    const char *buf, size_t len, const char **version, const char **name)
+{
+	struct gv dict;
+
+	*version = *name = NULL;
+	if (gv_deploy_meta((const unsigned char *)buf, len, &dict) != 0 ||
+	    gv_lookup(dict, "appdata-version", version) != 0 ||
+	    gv_lookup(dict, "appdata-name", name) != 0) {
+		*version = *name = NULL;
+		return RP_ERR_INVALID;
+	}
+	return 0;
+}
+
 /* The value of key in [group] of a keyfile, into out. */
 static const char *
 keyfile_get(
@@ -225,7 +241,6 @@ add_deploy(struct fpwalk *w, int dfd, struct fpref *ref)
 	    strcmp(w->kind, "app") == 0 ? "Application" : "Runtime";
 	const char *ver = NULL, *title = NULL;
 	struct inv_software sw;
-	struct gv dict;
 	size_t len, dlen;
 	int r;
 
@@ -243,10 +258,9 @@ add_deploy(struct fpwalk *w, int dfd, struct fpref *ref)
 		goto out;
 	}
 	r = rootfs_read(dfd, "deploy", FP_DEPLOY_MAX, &dep, &dlen);
-	if (r == 0 && gv_deploy_meta((unsigned char *)dep, dlen, &dict) == 0 &&
-	    gv_lookup(dict, "appdata-version", &ver) == 0)
-		gv_lookup(dict, "appdata-name", &title);
-	else if (r != RP_ERR_NOTFOUND)
+	if (r == 0)
+		r = flatpak_deploy_parse(dep, dlen, &ver, &title);
+	if (r != 0 && r != RP_ERR_NOTFOUND)
 		rp_diags_add(w->d, RP_DIAG_WARNING, NULL, NULL,
 		    "%s/deploy: %s; version from the branch", ref->path,
 		    r != 0 ? rp_strerror(r) : "not a flatpak deploy file");
@@ -317,8 +331,13 @@ each_dir(struct fpwalk *w, int dfd, struct fpref *ref, int level)
 	size_t i, n;
 	int fd, r;
 
-	if ((r = rootfs_list(dfd, &names, &n)) != 0)
+	if ((r = rootfs_list(dfd, &names, &n)) != 0) {
+		rp_diags_add(w->d, RP_DIAG_ERROR, NULL, NULL,
+		    "%s/%s%s%s: cannot be listed: %s", w->base, w->kind,
+		    level > 0 ? "/" : "", level > 0 ? ref->id : "",
+		    rp_strerror(r));
 		return r;
+	}
 	for (i = 0; i < n && r != RP_ERR_NOMEM; i++) {
 		if (names[i][0] == '.' || rootfs_opendir(dfd, names[i], &fd))
 			continue;
@@ -378,8 +397,11 @@ collect_flatpak(const char *root, struct inv_host *h, struct rp_diags *d)
 	if (rootfs_opendir(rootfd, "home", &hfd) == 0) {
 		r = rootfs_list(hfd, &users, &n);
 		close(hfd);
-		if (r != 0)
+		if (r != 0) {
+			rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+			    "/home: cannot be listed: %s", rp_strerror(r));
 			goto out;
+		}
 	}
 	for (i = 0; i < n; i++) {
 		r = RP_ERR_NOMEM;

@@ -47,14 +47,17 @@ yaml_top(const char *buf, const char *key, char *out, size_t size)
 		e = nl;
 		if (v < e && (*v == '\'' || *v == '"')) {
 			q = *v++;
-			for (; v < e && *v != q; v++) {
+			for (; v < e; v++) {
+				/* '' is a quote inside single quotes. */
+				if (*v == q &&
+				    (q != '\'' || v + 1 >= e || v[1] != '\''))
+					break;
 				if (q == '"' && *v == '\\')
 					return NULL; /* escapes: not read */
 				if (n + 1 >= size)
 					return NULL;
 				out[n++] = *v;
-				/* '' is a quote inside single quotes. */
-				if (*v == '\'' && v + 1 < e && v[1] == '\'')
+				if (q == '\'' && *v == '\'')
 					v++;
 			}
 			if (v >= e)
@@ -134,8 +137,9 @@ add_snap(struct snapwalk *w, const char *instance, const char *name,
 		    rev,
 		    r == RP_ERR_NOTFOUND ? "meta/snap.yaml not found: the "
 					   "snap is not mounted"
-			: r == 0	 ? "no version: in meta/snap.yaml"
-					 : rp_strerror(r));
+			: r == 0 ? "meta/snap.yaml has no plain or quoted "
+				   "top-level version"
+				 : rp_strerror(r));
 		r = r == RP_ERR_NOTFOUND || r == 0 ? 0 : r;
 		goto out;
 	}
@@ -231,7 +235,10 @@ from_mounts(struct snapwalk *w, int *found)
 		if (rootfs_opendir(w->rootfd, mount_dirs[i], &fd) != 0)
 			continue;
 		*found = 1;
-		r = rootfs_list(fd, &names, &n);
+		if ((r = rootfs_list(fd, &names, &n)) != 0)
+			rp_diags_add(w->d, RP_DIAG_ERROR, NULL, NULL,
+			    "/%s: cannot be listed: %s", mount_dirs[i],
+			    rp_strerror(r));
 		for (j = 0; r == 0 && j < n; j++) {
 			if (names[j][0] == '.' ||
 			    rootfs_opendir(fd, names[j], &ifd) != 0)

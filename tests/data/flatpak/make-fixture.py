@@ -22,7 +22,7 @@ def deploy(ref, appdata, runtime=None):
     if runtime:
         meta["runtime"] = GLib.Variant("s", runtime)
     for k, v in appdata.items():
-        meta[k] = GLib.Variant("s", v)
+        meta[k] = v if isinstance(v, GLib.Variant) else GLib.Variant("s", v)
     meta["timestamp"] = GLib.Variant("t", 1700000000)
     v = GLib.Variant("(ssasta{sv})", ("flathub", commit(ref), [], 123456789, meta))
     return bytes(v.get_data_as_bytes().get_data())
@@ -64,6 +64,17 @@ install(sysdir, "runtime", "org.freedesktop.Platform.GL.default", "x86_64", "23.
 # Pulled but not deployed: no `active` link, so not installed.
 install(sysdir, "app", "org.example.Pulled", "x86_64", "stable",
         {"appdata-version": "9.9"}, active=False)
+# Localised names and a content rating, as flatpak records them: the
+# metadata dictionary outgrows one-byte framing offsets.
+calc = {"appdata-name@%s" % loc: "Calculator (%s)" % loc
+        for loc in ("de", "fr", "es", "it", "nl", "pl", "pt_BR", "sv", "fi",
+                    "cs", "da", "hu", "ja", "ko", "zh_CN", "uk", "tr")}
+calc.update({"appdata-name": "Calculator", "appdata-version": "45.0.2",
+             "appdata-summary": "Perform arithmetic, scientific or financial calculations",
+             "appdata-license": "GPL-3.0-or-later",
+             "appdata-content-rating": GLib.Variant("(sa{ss})", ("oars-1.1", {"violence-cartoon": "none"}))})
+install(sysdir, "app", "org.gnome.Calculator", "x86_64", "stable", calc,
+        runtime="org.gnome.Platform/x86_64/45")
 userdir = os.path.join(ROOT, "home/alice/.local/share/flatpak")
 install(userdir, "app", "org.signal.Signal", "x86_64", "stable",
         {"appdata-name": "Signal Desktop", "appdata-version": "6.40.0"},

@@ -66,7 +66,7 @@ test_flatpak(void **state)
 
 	/* The escaping `active` link is an error; the rest is read. */
 	assert_int_equal(collect_flatpak(root, h, d), RP_ERR_INVALID);
-	assert_int_equal(h->nsw, 4);
+	assert_int_equal(h->nsw, 5);
 	s = find(h, "Firefox");
 	assert_string_equal(s->version, "121.0");
 	assert_string_equal(s->bundle_id, "org.mozilla.firefox");
@@ -77,6 +77,8 @@ test_flatpak(void **state)
 			"/var/lib/flatpak/app/org.mozilla.firefox/x86_64/"
 			"stable/78d4c115",
 			56) == 0);
+	s = find(h, "Calculator");
+	assert_string_equal(s->version, "45.0.2");
 	s = find(h, "Freedesktop Platform");
 	assert_string_equal(s->version, "23.08.10");
 	assert_string_equal(s->bundle_id, "org.freedesktop.Platform");
@@ -98,6 +100,64 @@ test_flatpak(void **state)
 	free(root);
 	rp_diags_free(d);
 	inv_host_free(h);
+}
+
+static char *
+slurp(const char *rel, size_t *len)
+{
+	char *path = data_path(rel), *s;
+	FILE *f = fopen(path, "rb");
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	assert_true((n = ftell(f)) >= 0);
+	rewind(f);
+	assert_non_null(s = malloc((size_t)n + 1));
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	free(path);
+	*len = (size_t)n;
+	return s;
+}
+
+/* Every cut and every changed byte of a real deploy file: a clean answer
+   inside the buffer, never a read outside it (ASan builds check). */
+static void
+test_deploy_hostile(void **state)
+{
+	const char *v, *n;
+	size_t len, i, cut;
+	unsigned b;
+	char *buf = slurp("flatpak/root/var/lib/flatpak/app/"
+			  "org.gnome.Calculator/x86_64/stable/active/deploy",
+		 &len),
+	     *copy;
+
+	assert_int_equal(flatpak_deploy_parse(buf, len, &v, &n), 0);
+	assert_string_equal(v, "45.0.2");
+	assert_string_equal(n, "Calculator");
+	for (cut = 0; cut < len; cut++) {
+		assert_non_null(copy = malloc(cut + 1));
+		memcpy(copy, buf, cut);
+		if (flatpak_deploy_parse(copy, cut, &v, &n) == 0) {
+			assert_true(v == NULL || (v >= copy && v < copy + cut));
+			assert_true(n == NULL || (n >= copy && n < copy + cut));
+		}
+		free(copy);
+	}
+	assert_non_null(copy = malloc(len));
+	for (i = 0; i < len; i++) {
+		for (b = 0; b < 256; b += 7) {
+			memcpy(copy, buf, len);
+			copy[i] = (char)b;
+			if (flatpak_deploy_parse(copy, len, &v, &n) == 0 &&
+			    v != NULL)
+				assert_true(v >= copy && v < copy + len);
+		}
+	}
+	free(copy);
+	free(buf);
 }
 
 static void
@@ -140,10 +200,14 @@ test_snap_mounts(void **state)
 	char *root = data_path("snap/root-nostate");
 
 	assert_int_equal(collect_snap(root, h, d), 0);
-	assert_int_equal(h->nsw, 1);
+	assert_int_equal(h->nsw, 2);
 	assert_string_equal(h->sw[0].name, "firefox");
 	assert_string_equal(h->sw[0].version, "121.0-1");
 	assert_string_equal(h->sw[0].path, "/var/lib/snapd/snap/firefox/3836");
+	assert_string_equal(h->sw[1].name, "quirk");
+	assert_string_equal(h->sw[1].version, "1.0 'beta'");
+	/* A block scalar is not read as a version. */
+	assert_true(has_diag(d, RP_DIAG_WARNING, "snap block", "no version"));
 	free(root);
 	rp_diags_free(d);
 	inv_host_free(h);
@@ -170,6 +234,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_flatpak),
+	    cmocka_unit_test(test_deploy_hostile),
 	    cmocka_unit_test(test_snap_state),
 	    cmocka_unit_test(test_snap_mounts),
 	    cmocka_unit_test(test_missing),
