@@ -92,16 +92,30 @@ add_file(const char **v, size_t *n, const char *s)
 	return 0;
 }
 
-/* The value of an option that takes one argument (--x V or --x=V). */
-static const char *
-opt_value(int argc, char **argv, int *i, const char *a, size_t eq)
+/*
+ * The value of option sh/lg when a is it (-o V, --output V, --output=V):
+ * returns 1 and sets *val, 0 when a is another option, -1 when the value
+ * is missing (reported).
+ */
+static int
+opt_value(int argc, char **argv, int *i, const char *sh, const char *lg,
+    const char **val)
 {
-	if (eq > 0 && a[eq] == '=')
-		return a + eq + 1;
-	if (*i + 1 < argc)
-		return argv[++*i];
-	fprintf(stderr, "rampart bundle: %s needs a file\n", a);
-	return NULL;
+	const char *a = argv[*i];
+	size_t n = strlen(lg);
+
+	if (strncmp(a, lg, n) == 0 && a[n] == '=') {
+		*val = a + n + 1;
+		return 1;
+	}
+	if (strcmp(a, sh) != 0 && strcmp(a, lg) != 0)
+		return 0;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "rampart bundle: %s needs a file\n", a);
+		return -1;
+	}
+	*val = argv[++*i];
+	return 1;
 }
 
 static int
@@ -152,18 +166,11 @@ parse(int argc, char **argv, struct opts *o)
 		    strcmp(a, "--verbose") == 0) {
 			o->verbose = 1;
 			list = NULL;
-		} else if (strcmp(a, "-o") == 0 ||
-		    strncmp(a, "--output", 8) == 0) {
-			if ((a[1] != '-' || a[8] == '\0' || a[8] == '=') &&
-			    (o->output = opt_value(argc, argv, &i, a,
-				 a[1] == '-' ? 8 : 0)) == NULL)
-				return -1;
-			list = NULL;
-		} else if (strcmp(a, "-c") == 0 ||
-		    strncmp(a, "--check", 7) == 0) {
-			if ((a[1] != '-' || a[7] == '\0' || a[7] == '=') &&
-			    (o->check = opt_value(argc, argv, &i, a,
-				 a[1] == '-' ? 7 : 0)) == NULL)
+		} else if ((k = opt_value(argc, argv, &i, "-o", "--output",
+				&o->output)) != 0 ||
+		    (k = opt_value(
+			 argc, argv, &i, "-c", "--check", &o->check)) != 0) {
+			if (k < 0)
 				return -1;
 			list = NULL;
 		} else if (a[0] == '-' && a[1] != '\0') {
