@@ -178,27 +178,37 @@ strip_invisible(const char *s, size_t n, char *out, size_t outlen)
  * "{.}", "[dot]" -> ".", "[:]" -> ":", "[://]" -> "://", "[/]" -> "/",
  * and the scheme words "hxxp", "hxxps", "fxp" at the start.
  */
+static const struct {
+	const char *from, *to;
+} rep[] = {{"[.]", "."}, {"(.)", "."}, {"{.}", "."}, {"[dot]", "."},
+    {"(dot)", "."}, {"{dot}", "."}, {"[:]", ":"}, {"[://]", "://"},
+    {"[/]", "/"}, {"hxxps", "https"}, {"hxxp", "http"}, {"fxp", "ftp"}};
+
+/* The defanging pattern at s (n: output written so far), or -1. */
+static int
+defang_at(const char *s, size_t n)
+{
+	size_t i, fl;
+
+	for (i = 0; i < sizeof(rep) / sizeof(rep[0]); i++) {
+		fl = strlen(rep[i].from);
+		if (strncasecmp(s, rep[i].from, fl) != 0)
+			continue;
+		if (isalpha((unsigned char)rep[i].from[0]) &&
+		    (n != 0 || (s[fl] != ':' && s[fl] != '[')))
+			continue; /* scheme words only as the scheme */
+		return (int)i;
+	}
+	return -1;
+}
+
 static int
 refang(const char *s, char *out, size_t outlen)
 {
-	static const struct {
-		const char *from, *to;
-	} rep[] = {{"[.]", "."}, {"(.)", "."}, {"{.}", "."}, {"[dot]", "."},
-	    {"(dot)", "."}, {"{dot}", "."}, {"[:]", ":"}, {"[://]", "://"},
-	    {"[/]", "/"}, {"hxxps", "https"}, {"hxxp", "http"}, {"fxp", "ftp"}};
-	size_t o = 0, i, fl, tl;
-
+	size_t o = 0, tl;
+	int i;
 	while (*s != '\0') {
-		for (i = 0; i < sizeof(rep) / sizeof(rep[0]); i++) {
-			fl = strlen(rep[i].from);
-			if (strncasecmp(s, rep[i].from, fl) != 0)
-				continue;
-			if (isalpha((unsigned char)rep[i].from[0]) &&
-			    (o != 0 || (s[fl] != ':' && s[fl] != '[')))
-				continue; /* scheme words only as the scheme */
-			break;
-		}
-		if (i < sizeof(rep) / sizeof(rep[0])) {
+		if ((i = defang_at(s, o)) >= 0) {
 			tl = strlen(rep[i].to);
 			if (o + tl >= outlen)
 				return -1;
@@ -212,6 +222,12 @@ refang(const char *s, char *out, size_t outlen)
 		out[o++] = *s++;
 	}
 	out[o] = '\0';
+	/* "[[.]]" would become "[.]": refuse, so that normalising a
+	   normalised value changes nothing */
+	for (s = out; *s != '\0'; s++) {
+		if (defang_at(s, (size_t)(s - out)) >= 0)
+			return -2;
+	}
 	return 0;
 }
 
@@ -461,6 +477,7 @@ ioc_normalize(
 	char tmp[IOC_NORM_MAX];
 	const char *s;
 	size_t n;
+	int r;
 
 	*why = NULL;
 	s = ioc_trim(in, strlen(in), &n);
@@ -480,8 +497,11 @@ ioc_normalize(
 		memcpy(out, s, n);
 		out[n] = '\0';
 	} else if (strip_invisible(s, n, tmp, sizeof(tmp)) != 0 ||
-	    refang(tmp, out, outlen) != 0) {
+	    (r = refang(tmp, out, outlen)) == -1) {
 		*why = "the value is longer than 8192 bytes";
+		return RP_ERR_INVALID;
+	} else if (r != 0) {
+		*why = "the value is defanged twice (\"[[.]]\")";
 		return RP_ERR_INVALID;
 	}
 	if ((*why = check_type(t, out, outlen)) != NULL)

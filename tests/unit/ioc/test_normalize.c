@@ -108,6 +108,9 @@ test_urls(void **state)
 				"https://news.sophos.com/x/ "
 				"\xe2\x80\x8e"),
 	    "https://news.sophos.com/x/");
+	/* defanged twice: refused, so normalising stays idempotent */
+	assert_null(norm(IOC_URL, "http://a[.]example/[[.]]"));
+	assert_null(norm(IOC_DOMAIN, "a[[dot]]example"));
 	assert_null(norm(IOC_URL, "example.com"));
 	assert_null(norm(IOC_URL, "https://exa mple.com/"));
 	assert_null(norm(IOC_URL, "https:///path"));
