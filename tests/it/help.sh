@@ -3,7 +3,8 @@
 # usage exits 2.
 . "$(dirname "$0")/lib.sh"
 
-for cmd in "" "advisory" "advisory validate" "advisory show" "check"; do
+for cmd in "" "advisory" "advisory validate" "advisory show" "check" \
+    "bundle"; do
 	# shellcheck disable=SC2086
 	expect_exit 0 "rampart $cmd --help" -- "$RAMPART_BIN" $cmd --help
 	expect_grep "$TMP/out" "usage: rampart" "rampart $cmd --help"
