@@ -356,11 +356,13 @@ read_db(int dfd, const char *dirpath, size_t f, const char *ns,
 	rpmlogSetCallback(log_cb, &c);
 	r = read_copy(tmp, f, ns, h, &c);
 	rpmlogSetCallback(log_cb, NULL);
-	if (r == RP_ERR_INVALID && f == 1)
+	if (r == RP_ERR_INVALID && f == 1) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 		    "%s: an NDB rpm database; this librpm reads only the "
 		    "sqlite and bdb_ro formats, so it cannot be read here",
 		    path);
+		r = RP_ERR_UNSUPPORTED;
+	}
 	else if (r == RP_ERR_INVALID)
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 		    "%s: librpm read no package from this %s database", path,
