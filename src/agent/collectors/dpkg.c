@@ -177,7 +177,7 @@ emit(struct dparse *p)
 	const char *state = NULL;
 	int r;
 
-	if (p->v[F_PACKAGE] == NULL) {
+	if (p->v[F_PACKAGE] == NULL || p->vlen[F_PACKAGE] == 0) {
 		perr(p, p->pline, "paragraph without a Package field; skipped",
 		    NULL);
 		return;
