@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agent_cmd.h"
@@ -48,16 +49,16 @@ usage(FILE *f)
 	    "Lists what is installed on this machine (or on the file system "
 	    "mounted at\nDIR) and, on the live system, its addresses, "
 	    "processes and connections.\n\n"
-	    "  --root DIR     read the system below DIR instead of / "
-	    "(no processes or\n"
-	    "                 connections then; nothing below DIR is "
-	    "written)\n"
+	    "  --root DIR     read the system below DIR instead of / (no "
+	    "addresses,\n"
+	    "                 processes or connections then; nothing below "
+	    "DIR is\n                 written)\n"
 	    "  --format F     cyclonedx (CycloneDX 1.5 JSON, the default) "
 	    "or native\n"
 	    "  --output FILE  write to FILE (created with mode 0600) instead "
 	    "of stdout\n"
 	    "  --only LIST    comma-separated collectors to run; default "
-	    "all of:\n                ");
+	    "all of:\n                 ");
 	for (i = 0; i < NPARTS; i++)
 		fprintf(f, "%s%s", parts[i].name, i + 1 < NPARTS ? "," : "\n");
 	fprintf(f,
@@ -181,6 +182,7 @@ cmd_inventory(int argc, char **argv)
 	struct inv_host *h = NULL;
 	struct rp_diags *d = NULL;
 	unsigned what = COLLECT_ALL;
+	struct stat st;
 	char *text = NULL;
 	int c, native = 0, r, ret = EXIT_USAGE;
 
@@ -221,10 +223,12 @@ cmd_inventory(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (access(root, X_OK) != 0) {
+	errno = 0;
+	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "rampart-agent inventory: --root ");
 		out_text(stderr, root, SIZE_MAX, 0);
-		fprintf(stderr, ": %s\n", strerror(errno));
+		fprintf(stderr, ": %s\n",
+		    errno != 0 ? strerror(errno) : "not a directory");
 		return EXIT_USAGE;
 	}
 	if ((h = inv_host_new()) == NULL || (d = rp_diags_new()) == NULL)

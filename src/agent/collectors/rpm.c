@@ -362,8 +362,7 @@ read_db(int dfd, const char *dirpath, size_t f, const char *ns,
 		    "sqlite and bdb_ro formats, so it cannot be read here",
 		    path);
 		r = RP_ERR_UNSUPPORTED;
-	}
-	else if (r == RP_ERR_INVALID)
+	} else if (r == RP_ERR_INVALID)
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 		    "%s: librpm read no package from this %s database", path,
 		    formats[f].what);
