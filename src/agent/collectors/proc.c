@@ -170,6 +170,7 @@ net_line(const char *s, size_t n, const char *proto, int v6,
 	char lip[INET6_ADDRSTRLEN], rip[INET6_ADDRSTRLEN];
 	struct inv_conn c;
 	uint64_t st, inode;
+	size_t i;
 	int lzero, rzero, udp = strcmp(proto, "udp") == 0;
 
 	memset(&c, 0, sizeof(c));
@@ -180,11 +181,14 @@ net_line(const char *s, size_t n, const char *proto, int v6,
 	    parse_endpoint(tok[2], tlen[2], v6, rip, sizeof(rip),
 		&c.remote_port, &rzero) != 0 ||
 	    tlen[3] != 2 || parse_hex(tok[3], 2, &st) != 0 || st == 0 ||
-	    st >= NSTATES || tlen[9] > 20)
+	    st >= NSTATES || tlen[9] > 19)
 		return -1;
-	if (strspn(tok[9], "0123456789") < tlen[9])
-		return -1;
-	inode = strtoull(tok[9], NULL, 10);
+	/* The table is not NUL-terminated: parse within the token. */
+	for (i = 0, inode = 0; i < tlen[9]; i++) {
+		if (!isdigit((unsigned char)tok[9][i]))
+			return -1;
+		inode = inode * 10 + (uint64_t)(tok[9][i] - '0');
+	}
 	c.proto = proto;
 	c.local_ip = lip;
 	c.remote_ip = rzero ? NULL : rip;
