@@ -82,7 +82,7 @@ inv_conn_to_json(const struct inv_conn *c)
 	put_str(&failed, o, "local_ip", c->local_ip);
 	put(&failed, o, "local_port", json_integer(c->local_port));
 	put_str(&failed, o, "remote_ip", c->remote_ip);
-	if (c->remote_ip != NULL)
+	if (c->remote_ip != NULL || c->remote_port != 0)
 		put(&failed, o, "remote_port", json_integer(c->remote_port));
 	put_str(&failed, o, "state", c->state);
 	if (c->pid >= 0)
