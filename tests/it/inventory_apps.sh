@@ -62,6 +62,10 @@ doc = json.load(open(sys.argv[1]))
 assert doc["summary"]["affected"] == 1, doc["summary"]
 text = json.dumps(doc)
 assert "3CX Desktop App" in text and "18.12.416" in text, text[:2000]
+# The host is a Mac (SystemVersion.plist), so the macOS build matches.
+host = doc["hosts"][0]
+assert host["os"] == "macOS" and host["os_version"] == "13.2", host
+assert host["results"][0]["product_id"] == "CSAFPID-MAC-18.12.416", host
 PY
 done
 

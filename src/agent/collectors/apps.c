@@ -7,6 +7,8 @@
  * cannot be used is an error naming it, and the other bundles still count.
  */
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 
 #include <plist/plist.h>
 
+#include "collectors/coll_int.h"
 #include "collectors/collectors.h"
 #include "collectors/rootfs.h"
 #include "util/err.h"
@@ -248,28 +251,31 @@ add_app(plist_t root, const char *bundle_path, struct inv_host *h,
 	return inv_host_add_software(h, &sw);
 }
 
-int
-app_plist_parse(const char *buf, size_t len, const char *bundle_path,
-    struct inv_host *h, struct rp_diags *d)
+/*
+ * Parses buf (XML or binary) into a dictionary *out after the size, depth
+ * and reference checks that keep libplist's recursion bounded; what names
+ * the file in messages.
+ */
+static int
+plist_load(const char *buf, size_t len, const char *what, plist_t *out,
+    struct rp_diags *d)
 {
 	plist_t root = NULL;
-	int r = RP_ERR_LIMIT, binary;
+	int binary;
 
+	*out = NULL;
 	if (len > APP_PLIST_MAX) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
-		    "%s/%s: larger than %u bytes", bundle_path, info_plist,
-		    APP_PLIST_MAX);
-		goto out;
+		    "%s: larger than %u bytes", what, APP_PLIST_MAX);
+		return RP_ERR_LIMIT;
 	}
-	r = RP_ERR_INVALID;
 	binary = len >= 8 && memcmp(buf, "bplist00", 8) == 0;
 	if (binary ? bplist_check(buf, len) != 0 : !xml_depth_ok(buf, len)) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
-		    "%s/%s: not a property list (broken %s structure, or "
+		    "%s: not a property list (broken %s structure, or "
 		    "nested deeper than %d levels)",
-		    bundle_path, info_plist, binary ? "binary" : "XML",
-		    APP_PLIST_DEPTH);
-		goto out;
+		    what, binary ? "binary" : "XML", APP_PLIST_DEPTH);
+		return RP_ERR_INVALID;
 	}
 	if (binary)
 		plist_from_bin(buf, (uint32_t)len, &root);
@@ -277,20 +283,66 @@ app_plist_parse(const char *buf, size_t len, const char *bundle_path,
 		plist_from_xml(buf, (uint32_t)len, &root);
 	if (root == NULL) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
-		    "%s/%s: not a property list (neither XML nor binary)",
-		    bundle_path, info_plist);
-		goto out;
+		    "%s: not a property list (neither XML nor binary)", what);
+		return RP_ERR_INVALID;
 	}
 	if (plist_get_node_type(root) != PLIST_DICT) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
-		    "%s/%s: the top level is not a dictionary", bundle_path,
-		    info_plist);
+		    "%s: the top level is not a dictionary", what);
+		plist_free(root);
+		return RP_ERR_INVALID;
+	}
+	*out = root;
+	return 0;
+}
+
+int
+app_plist_parse(const char *buf, size_t len, const char *bundle_path,
+    struct inv_host *h, struct rp_diags *d)
+{
+	plist_t root = NULL;
+	char what[PATH_MAX + sizeof(info_plist) + 1];
+	int r;
+
+	snprintf(what, sizeof(what), "%s/%s", bundle_path, info_plist);
+	if ((r = plist_load(buf, len, what, &root, d)) != 0)
+		return r;
+	r = add_app(root, bundle_path, h, d);
+	plist_free(root);
+	return r;
+}
+
+int
+coll_macos_version(const char *root, struct inv_host *h, struct rp_diags *d)
+{
+	static const char rel[] =
+	    "System/Library/CoreServices/SystemVersion.plist";
+	char *buf = NULL, name[APP_VALUE_MAX], version[APP_VALUE_MAX];
+	char what[PATH_MAX];
+	plist_t dict = NULL;
+	size_t len;
+	int r;
+
+	if ((r = coll_read_file(root, rel, APP_PLIST_MAX, &buf, &len, d)) != 0)
+		return r;
+	coll_path(what, sizeof(what), root, rel);
+	if ((r = plist_load(buf, len, what, &dict, d)) != 0)
+		goto out;
+	if (dict_str(dict, "ProductName", name, sizeof(name)) == NULL ||
+	    dict_str(dict, "ProductVersion", version, sizeof(version)) ==
+		NULL) {
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+		    "%s: no ProductName or ProductVersion string", what);
+		r = RP_ERR_INVALID;
 		goto out;
 	}
-	r = add_app(root, bundle_path, h, d);
+	coll_clean(name);
+	coll_clean(version);
+	r = inv_host_set(h, NULL, name, version, NULL);
 out:
-	if (root != NULL)
-		plist_free(root);
+	if (dict != NULL)
+		plist_free(dict);
+	free(buf);
 	return r;
 }
 

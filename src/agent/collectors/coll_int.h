@@ -65,6 +65,15 @@ int coll_os_release(
     const char *root, struct coll_osrel *out, struct rp_diags *d);
 
 /*
+ * Sets the host's OS from a macOS image's
+ * System/Library/CoreServices/SystemVersion.plist (ProductName,
+ * ProductVersion).  Returns 0, RP_ERR_NOTFOUND or an error in d.
+ */
+struct inv_host;
+int coll_macos_version(
+    const char *root, struct inv_host *h, struct rp_diags *d);
+
+/*
  * Appends s to b percent-encoded for a purl segment or qualifier value
  * (everything but ASCII letters, digits and "._~-").
  */

@@ -235,7 +235,13 @@ collect_host(const char *root, struct inv_host *h, struct rp_diags *d)
 			h->os = NULL;
 		if (h->os_version != NULL && h->os_version[0] == '\0')
 			h->os_version = NULL;
-	} else if (r != RP_ERR_NOTFOUND)
+	} else if (r == RP_ERR_NOTFOUND) {
+		/* No os-release: perhaps a Mac. */
+		if ((r = coll_macos_version(root, h, d)) == RP_ERR_NOMEM)
+			return r;
+		if (r != 0 && r != RP_ERR_NOTFOUND)
+			first = r;
+	} else
 		first = r;
 	r = first_line(root, "etc/hostname", name, sizeof(name), d);
 	if (r != 0 && r != RP_ERR_NOTFOUND && first == 0)
