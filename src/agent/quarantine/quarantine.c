@@ -107,6 +107,7 @@ static int
 open_source(struct add *a, dev_t dev, ino_t ino, struct rp_diags *d)
 {
 	int fl = O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC;
+	struct stat sst, pst;
 
 	a->src = openat(a->pfd, a->leaf, fl | O_NOATIME);
 	if (a->src < 0 && errno == EPERM)
@@ -127,6 +128,10 @@ open_source(struct add *a, dev_t dev, ino_t ino, struct rp_diags *d)
 		return fail(d, RP_ERR_INVALID, "%s",
 		    "the file at this path is not the one examined (device "
 		    "and inode differ); nothing was moved");
+	if (fstat(a->q->dirfd, &sst) == 0 && fstat(a->pfd, &pst) == 0 &&
+	    sst.st_dev == pst.st_dev && sst.st_ino == pst.st_ino)
+		return fail(d, RP_ERR_INVALID, "%s",
+		    "the file is inside the quarantine store");
 	if (a->st.st_nlink > 1)
 		rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
 		    "the file has %lu hard links; only this name is removed",

@@ -105,7 +105,7 @@ int quarantine_file(struct qstore *q, const char *path, dev_t dev, ino_t ino,
 /*
  * Lists the entries, oldest first (caller frees with qentry_list_free).
  * Records that cannot be read are listed as QENTRY_DAMAGED with only the
- * id set, and a warning in d.  Returns 0, RP_ERR_IO or RP_ERR_NOMEM.
+ * id set, and the reason in d.  Returns 0, RP_ERR_IO or RP_ERR_NOMEM.
  */
 int qstore_list(
     struct qstore *q, struct qentry **out, size_t *n, struct rp_diags *d);

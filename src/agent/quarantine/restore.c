@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

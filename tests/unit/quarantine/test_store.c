@@ -456,6 +456,25 @@ test_hard_links_warned(void **state)
 	rp_diags_free(d);
 }
 
+/* The store's own files are never taken into it. */
+static void
+test_store_file_refused(void **state)
+{
+	struct qstore *q = NULL;
+	struct qentry e;
+	char p[256];
+
+	write_file(at("f"), "x", 1);
+	assert_int_equal(qstore_open(store, &q, NULL), 0);
+	assert_int_equal(take(q, at("f"), &e, NULL), 0);
+	snprintf(p, sizeof(p), "%s/%s.rpq", store, e.id);
+	assert_int_equal(take(q, p, NULL, NULL), RP_ERR_INVALID);
+	assert_int_equal(access(p, F_OK), 0);
+	assert_int_equal(count_entries(q), 1);
+	qentry_clear(&e);
+	qstore_close(q);
+}
+
 int
 main(void)
 {
@@ -471,6 +490,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_recovery, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_hard_links_warned, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_store_file_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
