@@ -114,8 +114,8 @@ open_source(struct add *a, dev_t dev, ino_t ino, struct rp_diags *d)
 		a->src = openat(a->pfd, a->leaf, fl);
 	if (a->src < 0) {
 		if (errno == ELOOP)
-			return fail(d, RP_ERR_INVALID,
-			    "%s is a symbolic link; not followed", "file");
+			return fail(d, RP_ERR_INVALID, "%s",
+			    "the file is a symbolic link; not followed");
 		return fail(d, errno == ENOENT ? RP_ERR_NOTFOUND : RP_ERR_IO,
 		    "cannot open the file: %s", strerror(errno));
 	}

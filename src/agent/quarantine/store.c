@@ -96,14 +96,21 @@ entry_name(const char *name, char *id)
 }
 
 static int
+is_file(struct qstore *q, const char *name)
+{
+	struct stat st;
+
+	return fstatat(q->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode);
+}
+
+static int
 has_file(struct qstore *q, const char *id, const char *ext)
 {
 	char name[QUARANTINE_ID_LEN + 8];
-	struct stat st;
 
 	snprintf(name, sizeof(name), "%s.%s", id, ext);
-	return fstatat(q->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISREG(st.st_mode);
+	return is_file(q, name);
 }
 
 /* Deletes temporaries and records-less content; returns what it did. */
@@ -124,6 +131,8 @@ recover(struct qstore *q, struct rp_diags *d)
 		return RP_ERR_IO;
 	}
 	while ((de = readdir(dir)) != NULL) {
+		if (!is_file(q, de->d_name))
+			continue; /* not ours: left alone */
 		if (rp_str_startswith(de->d_name, ".tmp-") ||
 		    ((ext = entry_name(de->d_name, id)) != NULL &&
 			strcmp(ext, "rpq") == 0 && !has_file(q, id, "json"))) {

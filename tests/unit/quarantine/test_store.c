@@ -414,8 +414,9 @@ test_recovery(void **state)
 	assert_int_equal(store_files(), 1);
 	write_file(at("store/.tmp-stray.json"), "{", 1);
 	write_file(at("store/unknown-file"), "keep", 4);
+	assert_int_equal(mkdir(at("store/.tmp-dir"), 0700), 0);
 	assert_int_equal(qstore_open(store, &q, NULL), 0);
-	assert_int_equal(store_files(), 1); /* only unknown-file */
+	assert_int_equal(store_files(), 2); /* unknown-file, .tmp-dir */
 	assert_int_equal(count_entries(q), 0);
 	assert_int_equal(access(at("f"), F_OK), 0);
 	qstore_close(q);
