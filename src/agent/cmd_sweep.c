@@ -54,7 +54,8 @@ usage(FILE *f)
 	    "ctime\n"
 	    "means a repeat sweep reads only files that changed.\n"
 	    "\n"
-	    "  -r, --rules FILE        the rules bundle (JSON, docs/bundle.md)\n"
+	    "  -r, --rules FILE        the rules bundle (JSON, "
+	    "docs/bundle.md)\n"
 	    "  -j, --json FILE         write the full report as JSON to FILE "
 	    "('-': stdout)\n"
 	    "      --format text|json  what stdout gets (default text)\n"
@@ -66,7 +67,8 @@ usage(FILE *f)
 	    "                          against the full path, else the base "
 	    "name);\n"
 	    "                          repeatable\n"
-	    "      --max-size SIZE     skip files larger than SIZE (e.g. 512M)\n"
+	    "      --max-size SIZE     skip files larger than SIZE (e.g. "
+	    "512M)\n"
 	    "      --threads N         worker threads (default: online CPUs)\n"
 	    "      --cache FILE        the digest cache (default: "
 	    "/var/lib/rampart/\n"
@@ -212,7 +214,7 @@ parse_opt(int c, const char *arg, struct sopts *o)
 		return 0;
 	case OPT_MAX_SIZE:
 		return parse_size(arg, &so->max_size) ? bad("not a size", arg)
-						       : 0;
+						      : 0;
 	case OPT_THREADS:
 		return parse_uint(arg, 64, &so->threads)
 		    ? bad("--threads takes 0 to 64", arg)
@@ -272,7 +274,8 @@ progress(const struct sweep_counters *c, double secs, void *arg)
 	double mb = (double)c->bytes_read / 1e6;
 
 	fprintf(stderr,
-	    "\r%llu files, %llu dirs, %.0f MB read (%.0f MB/s), %llu hits\033[K",
+	    "\r%llu files, %llu dirs, %.0f MB read (%.0f MB/s), %llu "
+	    "hits\033[K",
 	    (unsigned long long)c->files_seen, (unsigned long long)c->dirs_seen,
 	    mb, secs > 0 ? mb / secs : 0.0, (unsigned long long)c->hits);
 	fflush(stderr);
@@ -426,8 +429,9 @@ sweep_main(struct sopts *o, char **paths, size_t npaths)
 	o->so.npaths = npaths;
 	o->so.excludes = o->excludes;
 	if (!o->no_cache)
-		o->so.cache_path = o->cache ? o->cache
-					    : (defcache = sweep_default_cache_path());
+		o->so.cache_path = o->cache
+		    ? o->cache
+		    : (defcache = sweep_default_cache_path());
 	if (!o->quiet && isatty(STDERR_FILENO))
 		o->so.progress = progress;
 	if (sweep_run(&o->so, rules, rep, d) != 0) {
@@ -436,8 +440,8 @@ sweep_main(struct sopts *o, char **paths, size_t npaths)
 	}
 	if (o->so.progress != NULL)
 		fprintf(stderr, "\r\033[K");
-	if (o->procs == 1 || (o->procs == -1 && npaths == 0 &&
-				 !o->so.walk_only))
+	if (o->procs == 1 ||
+	    (o->procs == -1 && npaths == 0 && !o->so.walk_only))
 		check_live(rules, rep, d);
 	print_diags(d, "sweep", o->verbose);
 	if (!o->verbose && d->nwarnings > 0)

@@ -194,8 +194,8 @@ open_runfile(struct cache *c)
 		return RP_ERR_NOMEM;
 	if ((slash = strrchr(dir, '/')) != NULL)
 		*(slash == dir ? slash + 1 : slash) = '\0';
-	c->runfd = open(slash != NULL ? dir : ".", O_TMPFILE | O_RDWR | O_CLOEXEC,
-	    0600);
+	c->runfd = open(
+	    slash != NULL ? dir : ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	free(dir);
 	return c->runfd < 0 ? RP_ERR_IO : 0;
 }
@@ -249,8 +249,8 @@ static int
 read_block(struct cache *c, struct cache_reader *rd, uint64_t b)
 {
 	uint64_t first = b * CACHE_BLOCK;
-	size_t n = c->n - first < CACHE_BLOCK ? (size_t)(c->n - first)
-					      : CACHE_BLOCK;
+	size_t n =
+	    c->n - first < CACHE_BLOCK ? (size_t)(c->n - first) : CACHE_BLOCK;
 
 	if (rd->block == b)
 		return 0;
@@ -458,7 +458,8 @@ merge(struct cache *c, struct msrc *src, size_t nsrc, struct mout *o)
 				continue;
 			/* Ties: a new entry (later source) beats the old. */
 			if (best == NULL ||
-			    key_cmp(p->dev, p->ino, best->dev, best->ino) <= 0) {
+			    key_cmp(p->dev, p->ino, best->dev, best->ino) <=
+				0) {
 				best = p;
 				bi = i;
 			}
@@ -519,7 +520,8 @@ fsync_dir(const char *path)
 		return;
 	if ((slash = strrchr(dir, '/')) != NULL)
 		*(slash == dir ? slash + 1 : slash) = '\0';
-	fd = open(slash != NULL ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd =
+	    open(slash != NULL ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		fsync(fd);
 		close(fd);

@@ -96,8 +96,8 @@ from_cache(struct worker *k, struct dirh *dh, const char *name,
 	    !cache_lookup(w->cache, &k->rd, st->st_dev, st->st_ino, &e, &idx) ||
 	    !key_same(&e, st) || (e.flags & want) != want)
 		return 0;
-	if (yara && !((e.flags & DIG_YARA_CLEAN) &&
-			e.yara_tag == w->rules->yara_tag))
+	if (yara &&
+	    !((e.flags & DIG_YARA_CLEAN) && e.yara_tag == w->rules->yara_tag))
 		return 0;
 	cache_seen(w->cache, idx, e.last_seen);
 	CNT_ADD(&k->tc, cache_hits, 1);
@@ -166,8 +166,8 @@ needs(struct worker *k, const struct stat *st, const struct ioc *nh,
 }
 
 void
-file_found(struct worker *k, struct dirh *dh, const char *name,
-    const struct stat *st)
+file_found(
+    struct worker *k, struct dirh *dh, const char *name, const struct stat *st)
 {
 	struct walk *w = k->w;
 	const struct ioc *nh = NULL;
@@ -340,6 +340,7 @@ file_root(struct worker *k, const char *path, size_t len, uint64_t start_dev)
 	}
 	if ((dh = malloc(sizeof(*dh) + strlen(d) + 1)) == NULL)
 		goto out;
+	dh->w = NULL;
 	dh->fd = fd;
 	fd = -1;
 	atomic_init(&dh->ref, 1);

@@ -116,8 +116,7 @@ check_process(struct host_ctx *hc, const struct inv_process *p)
 	char base[256], path[64];
 	size_t nm = 0;
 
-	if (p->exe != NULL &&
-	    ioc_index_count(hc->r->x, IOC_FILENAME) > 0) {
+	if (p->exe != NULL && ioc_index_count(hc->r->x, IOC_FILENAME) > 0) {
 		exe_base(p->exe, base, sizeof(base));
 		nh = ioc_index_filename(hc->r->x, base);
 	}
@@ -187,8 +186,9 @@ sweep_check_host(const struct inv_host *h, const struct sweep_rules *rules,
 		hc.want |= DIG_MD5;
 	if ((hc.seen = calloc(EXE_SEEN_MAX, sizeof(*hc.seen))) == NULL)
 		goto out;
-	if (h->nprocs > 0 && (rules->any_hash || rules->yr != NULL ||
-				 ioc_index_count(rules->x, IOC_FILENAME) > 0)) {
+	if (h->nprocs > 0 &&
+	    (rules->any_hash || rules->yr != NULL ||
+		ioc_index_count(rules->x, IOC_FILENAME) > 0)) {
 		if ((r = scanner_init(&hc.sc, rules, SWEEP_YARA_TIMEOUT_DEFAULT,
 			 SWEEP_YARA_MAX_SIZE_DEFAULT, &hc.tc)) != 0)
 			goto out;

@@ -28,14 +28,14 @@ struct mounts {
 
 static const char *const pseudo_fs[] = {"proc", "sysfs", "devtmpfs", "devpts",
     "cgroup", "cgroup2", "securityfs", "debugfs", "tracefs", "configfs",
-    "fusectl", "mqueue", "hugetlbfs", "pstore", "bpf", "binfmt_misc",
-    "autofs", "nsfs", "efivarfs", "rpc_pipefs", "selinuxfs", "nfsd",
-    "fuse.gvfsd-fuse", "fuse.portal", "ramfs_proc", "usbfs", "ipathfs",
-    "xenfs", "sockfs", "pipefs"};
-static const char *const network_fs[] = {"nfs", "nfs4", "cifs", "smb3",
-    "smbfs", "ncpfs", "afs", "9p", "ceph", "glusterfs", "fuse.sshfs",
-    "fuse.glusterfs", "fuse.s3fs", "fuse.rclone", "lustre", "gpfs", "ocfs2",
-    "coda", "davfs", "fuse.davfs2"};
+    "fusectl", "mqueue", "hugetlbfs", "pstore", "bpf", "binfmt_misc", "autofs",
+    "nsfs", "efivarfs", "rpc_pipefs", "selinuxfs", "nfsd", "fuse.gvfsd-fuse",
+    "fuse.portal", "ramfs_proc", "usbfs", "ipathfs", "xenfs", "sockfs",
+    "pipefs"};
+static const char *const network_fs[] = {"nfs", "nfs4", "cifs", "smb3", "smbfs",
+    "ncpfs", "afs", "9p", "ceph", "glusterfs", "fuse.sshfs", "fuse.glusterfs",
+    "fuse.s3fs", "fuse.rclone", "lustre", "gpfs", "ocfs2", "coda", "davfs",
+    "fuse.davfs2"};
 
 static int
 fs_kind(const char *type)

@@ -184,7 +184,8 @@ path_json(json_t *o, const char *path)
 	hex = malloc(2 * n + 1);
 	if (lossy != NULL && hex != NULL) {
 		for (i = 0; i < n; i++)
-			lossy[i] = (unsigned char)path[i] < 0x80 ? path[i] : '?';
+			lossy[i] =
+			    (unsigned char)path[i] < 0x80 ? path[i] : '?';
 		lossy[n] = '\0';
 		hex_encode((const unsigned char *)path, n, hex);
 		json_object_set_new(o, "path", json_string(lossy));
@@ -264,7 +265,8 @@ sweep_report_json(const struct sweep_report *rep)
 	json_object_set_new(o, "cache_used", json_boolean(rep->cache_used));
 	json_object_set_new(o, "cache_saved", json_boolean(rep->cache_saved));
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		json_object_set_new(cs, names[i], json_integer((json_int_t)c[i]));
+		json_object_set_new(
+		    cs, names[i], json_integer((json_int_t)c[i]));
 	json_object_set_new(o, "counters", cs);
 	for (i = 0; i < rep->nhits; i++)
 		json_array_append_new(hs, hit_json(&rep->hits[i]));

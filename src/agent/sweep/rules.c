@@ -47,8 +47,10 @@ rules_tag(const struct ioc_bundle *b)
 	if (c == NULL || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1)
 		goto out;
 	for (i = 0; i < b->nyara; i++) {
-		EVP_DigestUpdate(c, b->yara[i].name, strlen(b->yara[i].name) + 1);
-		EVP_DigestUpdate(c, b->yara[i].text, strlen(b->yara[i].text) + 1);
+		EVP_DigestUpdate(
+		    c, b->yara[i].name, strlen(b->yara[i].name) + 1);
+		EVP_DigestUpdate(
+		    c, b->yara[i].text, strlen(b->yara[i].text) + 1);
 	}
 	if (EVP_DigestFinal_ex(c, md, &len) == 1)
 		memcpy(&tag, md, sizeof(tag));
@@ -164,14 +166,14 @@ yara_source(const struct ioc_bundle *b, const char *ns)
 
 size_t
 rules_match(const struct sweep_rules *r, const struct digests *dg,
-    uint64_t size, const struct yara_hit *yh, size_t nyh,
-    struct sweep_match *m, size_t mmax)
+    uint64_t size, const struct yara_hit *yh, size_t nyh, struct sweep_match *m,
+    size_t mmax)
 {
 	static const struct {
 		unsigned flag;
 		enum ioc_type t;
-	} kinds[] = {{DIG_SHA256, IOC_SHA256}, {DIG_SHA1, IOC_SHA1},
-	    {DIG_MD5, IOC_MD5}};
+	} kinds[] = {
+	    {DIG_SHA256, IOC_SHA256}, {DIG_SHA1, IOC_SHA1}, {DIG_MD5, IOC_MD5}};
 	const unsigned char *v[3] = {dg->sha256, dg->sha1, dg->md5};
 	const struct ioc *hit;
 	size_t n = 0, i;

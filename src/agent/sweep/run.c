@@ -192,11 +192,10 @@ run_threads(struct walk *w)
 	unsigned i, started = 0;
 
 	if (w->o->progress != NULL)
-		have_prog =
-		    pthread_create(&prog, NULL, progress_main, w) == 0;
+		have_prog = pthread_create(&prog, NULL, progress_main, w) == 0;
 	for (i = 1; i < w->nthreads; i++) {
-		if (pthread_create(&w->wk[i].t, NULL, worker_main,
-			&w->wk[i]) != 0)
+		if (pthread_create(&w->wk[i].t, NULL, worker_main, &w->wk[i]) !=
+		    0)
 			break;
 		started++;
 	}
@@ -236,6 +235,7 @@ walk_free(struct walk *w)
 	free(w->wk);
 	while ((it = w->dirs) != NULL) {
 		w->dirs = it->next;
+		dirh_put(it->parent);
 		free(it);
 	}
 	for (i = 0; i < w->nroots; i++) {
@@ -272,8 +272,8 @@ sweep_run(const struct sweep_opts *o, const struct sweep_rules *rules,
 	w.rules = rules;
 	w.rep = rep;
 	w.now = (uint64_t)time(NULL);
-	w.yara_max = o->yara_max_size ? o->yara_max_size
-				      : SWEEP_YARA_MAX_SIZE_DEFAULT;
+	w.yara_max =
+	    o->yara_max_size ? o->yara_max_size : SWEEP_YARA_MAX_SIZE_DEFAULT;
 	if ((w.mounts = mounts_read()) == NULL)
 		goto out;
 	if (o->nexcludes > 0) {

@@ -60,6 +60,9 @@ scanner_init(struct scanner *s, const struct sweep_rules *r,
 			return RP_ERR_NOMEM;
 		yr_scanner_set_callback(s->ys, yara_cb, s);
 		yr_scanner_set_timeout(s->ys, (int)yara_timeout);
+		/* Rule verdicts are the same; strings not counted or
+		   located by any condition stop at their first match. */
+		yr_scanner_set_flags(s->ys, SCAN_FLAGS_FAST_MODE);
 	}
 	return 0;
 }
@@ -100,8 +103,8 @@ whole_buf(struct scanner *s, size_t need)
 		return s->big;
 	big_release(s);
 	cap = (need + 0xfffff) & ~(size_t)0xfffff;
-	s->big = mmap(
-	    NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	s->big = mmap(NULL, cap, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (s->big == MAP_FAILED) {
 		s->big = NULL;
 		return NULL;
@@ -165,8 +168,8 @@ read_some(int fd, unsigned char *p, size_t n)
 }
 
 static int
-yara_scan(struct scanner *s, const unsigned char *p, size_t n,
-    struct digests *out)
+yara_scan(
+    struct scanner *s, const unsigned char *p, size_t n, struct digests *out)
 {
 	int e;
 
@@ -186,8 +189,8 @@ yara_scan(struct scanner *s, const unsigned char *p, size_t n,
 
 /* The whole file in one buffer: digests and YARA over the same bytes. */
 static int
-scan_whole(struct scanner *s, int fd, size_t size, unsigned want,
-    struct digests *out)
+scan_whole(
+    struct scanner *s, int fd, size_t size, unsigned want, struct digests *out)
 {
 	unsigned char *p;
 	ssize_t got;

@@ -67,8 +67,8 @@ struct sweep_opts {
 	int walk_only; /* enumerate and stat only; read and match nothing */
 	/* Called about four times a second from a thread of its own with a
 	   snapshot of the counters; NULL: no progress. */
-	void (*progress)(const struct sweep_counters *c, double seconds,
-	    void *arg);
+	void (*progress)(
+	    const struct sweep_counters *c, double seconds, void *arg);
 	void *progress_arg;
 	/* Test hook: called with a file's path after the walk has stat'ed
 	   it and before it is opened. */
@@ -87,8 +87,8 @@ struct sweep_rules;
  * (a YARA rule does not compile) or RP_ERR_NOMEM; *out is the caller's
  * (sweep_rules_free).
  */
-int sweep_rules_new(const struct ioc_bundle *b, struct sweep_rules **out,
-    struct rp_diags *d);
+int sweep_rules_new(
+    const struct ioc_bundle *b, struct sweep_rules **out, struct rp_diags *d);
 void sweep_rules_free(struct sweep_rules *r);
 /* The number of compiled YARA rules. */
 size_t sweep_rules_yara_count(const struct sweep_rules *r);

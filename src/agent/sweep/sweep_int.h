@@ -29,7 +29,8 @@ struct sweep_rules {
 #define DIG_SHA256 1u
 #define DIG_SHA1 2u
 #define DIG_MD5 4u
-#define DIG_YARA_CLEAN 8u /* scanned by rules with the entry's yara_tag,
+#define DIG_YARA_CLEAN                                                         \
+	8u /* scanned by rules with the entry's yara_tag,
 			     nothing matched */
 
 struct digests {
@@ -46,11 +47,12 @@ struct yara_hit {
 struct tcounters {
 	_Atomic uint64_t v[sizeof(struct sweep_counters) / sizeof(uint64_t)];
 };
-#define CNT_IDX(field) (offsetof(struct sweep_counters, field) / sizeof(uint64_t))
+#define CNT_IDX(field)                                                         \
+	(offsetof(struct sweep_counters, field) / sizeof(uint64_t))
 #define CNT_ADD(tc, field, n)                                                  \
 	atomic_store_explicit(&(tc)->v[CNT_IDX(field)],                        \
-	    atomic_load_explicit(&(tc)->v[CNT_IDX(field)],                     \
-		memory_order_relaxed) +                                        \
+	    atomic_load_explicit(                                              \
+		&(tc)->v[CNT_IDX(field)], memory_order_relaxed) +              \
 		(n),                                                           \
 	    memory_order_relaxed)
 
@@ -101,8 +103,8 @@ void report_add_counters(struct sweep_report *rep, const struct tcounters *tc);
 /* Matches computed digests and YARA hits against the rules into m (at
    most mmax entries); returns how many. */
 size_t rules_match(const struct sweep_rules *r, const struct digests *dg,
-    uint64_t size, const struct yara_hit *yh, size_t nyh,
-    struct sweep_match *m, size_t mmax);
+    uint64_t size, const struct yara_hit *yh, size_t nyh, struct sweep_match *m,
+    size_t mmax);
 
 /* ---- The persistent hash cache (cache.c) ---- */
 

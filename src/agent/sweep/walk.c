@@ -31,11 +31,12 @@
 #include "util/err.h"
 #include "util/str.h"
 
-
 void
 dirh_put(struct dirh *dh)
 {
 	if (dh != NULL && atomic_fetch_sub(&dh->ref, 1) == 1) {
+		if (dh->w != NULL)
+			atomic_fetch_sub(&dh->w->live_dirh, 1);
 		close(dh->fd);
 		free(dh);
 	}
@@ -98,6 +99,8 @@ enter_dir(struct worker *k, int fd, const char *path, size_t len,
 		close(fd);
 		return;
 	}
+	dh->w = w;
+	atomic_fetch_add(&w->live_dirh, 1);
 	dh->fd = fd;
 	atomic_init(&dh->ref, 1);
 	dh->dev = st.st_dev;
@@ -146,6 +149,11 @@ subdir(struct worker *k, struct dirh *dh, const char *name, int depth)
 			it->start_dev = dh->start_dev;
 			it->len = len;
 			memcpy(it->path, path, len + 1);
+			it->name_off = len - strlen(name);
+			if (atomic_load(&w->live_dirh) < DIRH_MAX) {
+				atomic_fetch_add(&dh->ref, 1);
+				it->parent = dh;
+			}
 			it->next = w->dirs;
 			w->dirs = it;
 			w->dir_bytes += len;
@@ -228,7 +236,8 @@ process_dir(struct worker *k, struct dirh *dh, int depth)
 			de = (struct dirent64 *)(buf + off);
 			if (de->d_name[0] == '.' &&
 			    (de->d_name[1] == '\0' ||
-				(de->d_name[1] == '.' && de->d_name[2] == '\0')))
+				(de->d_name[1] == '.' &&
+				    de->d_name[2] == '\0')))
 				continue;
 			entry(k, dh, de->d_name, de->d_type, depth);
 		}
@@ -247,7 +256,8 @@ root_of(struct walk *w, const char *path, size_t len)
 		if (w->roots[i].fd < 0 || rl > len ||
 		    memcmp(w->roots[i].path, path, rl) != 0)
 			continue;
-		if (rl != len && path[rl] != '/' && !(rl == 1 && path[0] == '/'))
+		if (rl != len && path[rl] != '/' &&
+		    !(rl == 1 && path[0] == '/'))
 			continue;
 		if (best == NULL || rl > best->len)
 			best = &w->roots[i];
@@ -297,7 +307,15 @@ run_dir_item(struct worker *k, struct dir_item *it)
 		file_root(k, it->path, it->len, it->start_dev);
 		return;
 	}
-	if ((fd = open_queued(w, it)) < 0) {
+	if (it->parent != NULL) {
+		fd = openat(it->parent->fd, it->path + it->name_off,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		dirh_put(it->parent);
+		it->parent = NULL;
+	} else {
+		fd = open_queued(w, it);
+	}
+	if (fd < 0) {
 		count_open_error(k, errno);
 		return;
 	}

@@ -14,9 +14,11 @@
 #define INLINE_MAX 32
 #define FQ_CAP 64
 #define MAX_THREADS 64
+#define DIRH_MAX 256 /* more open directories: queue by path */
 
 /* An open directory; files waiting in the queue hold references. */
 struct dirh {
+	struct walk *w;
 	int fd;
 	atomic_int ref;
 	uint64_t dev, start_dev;
@@ -26,6 +28,9 @@ struct dirh {
 
 struct dir_item {
 	struct dir_item *next;
+	struct dirh *parent; /* open parent (a reference), or NULL: open
+				from the root by path */
+	size_t name_off; /* the base name within path */
 	uint64_t parent_dev, start_dev;
 	int file_root; /* the start path is a file, not a directory */
 	size_t len;
@@ -75,6 +80,7 @@ struct walk {
 	struct file_item files[FQ_CAP];
 	size_t nfiles;
 	atomic_uint idle;
+	atomic_int live_dirh; /* open directories */
 	unsigned nthreads;
 	int done;
 	int no_openat2;
@@ -87,7 +93,6 @@ struct walk {
 	int finished;
 	struct timespec t0;
 };
-
 
 /* Drops a reference; the last one closes the directory. */
 void dirh_put(struct dirh *dh);
@@ -103,14 +108,13 @@ void *worker_main(void *arg);
 
 /* A regular file the walk stat'ed: decides what it needs (name, hashes,
    YARA), asks the cache, and reads it here or queues it. */
-void file_found(struct worker *k, struct dirh *dh, const char *name,
-    const struct stat *st);
+void file_found(
+    struct worker *k, struct dirh *dh, const char *name, const struct stat *st);
 /* Opens, checks, reads and matches one file, with what it needs. */
 void file_read(struct worker *k, struct dirh *dh, const char *name,
-    const struct stat *st, unsigned want, int yara,
-    const struct ioc *name_hit);
+    const struct stat *st, unsigned want, int yara, const struct ioc *name_hit);
 /* A start path that is a file. */
-void file_root(struct worker *k, const char *path, size_t len,
-    uint64_t start_dev);
+void file_root(
+    struct worker *k, const char *path, size_t len, uint64_t start_dev);
 
 #endif
