@@ -82,7 +82,7 @@ key_same(const struct cache_entry *e, const struct stat *st)
    the hits handled, else 0. */
 static int
 from_cache(struct worker *k, struct dirh *dh, const char *name,
-    const struct stat *st, unsigned want, int yara)
+    const struct stat *st, unsigned want, int yara, const struct ioc *nh)
 {
 	struct walk *w = k->w;
 	struct cache_entry e;
@@ -105,7 +105,13 @@ from_cache(struct worker *k, struct dirh *dh, const char *name,
 	memcpy(dg.sha256, e.sha256, 32);
 	memcpy(dg.sha1, e.sha1, 20);
 	memcpy(dg.md5, e.md5, 16);
-	nm = rules_match(w->rules, &dg, e.size, NULL, 0, m, MATCH_MAX);
+	nm = 0;
+	if (nh != NULL) {
+		memset(&m[0], 0, sizeof(m[0]));
+		m[nm++].ioc = nh;
+	}
+	nm +=
+	    rules_match(w->rules, &dg, e.size, NULL, 0, m + nm, MATCH_MAX - nm);
 	if (nm > 0 && (path = file_path(k, dh, name)) != NULL)
 		add_hit(k, path, st, &dg, m, nm);
 	return 1;
@@ -199,7 +205,7 @@ file_found(
 		}
 		return;
 	}
-	if (nh == NULL && from_cache(k, dh, name, st, want, yara))
+	if (from_cache(k, dh, name, st, want, yara, nh))
 		return;
 	if (queue_file(k, dh, name, st, want, yara, nh))
 		return;
