@@ -58,7 +58,7 @@ usage(FILE *f)
 	    "docs/bundle.md)\n"
 	    "  -j, --json FILE         write the full report as JSON to FILE "
 	    "('-': stdout)\n"
-	    "      --format text|json  what stdout gets (default text)\n"
+	    "      --format text|json  what goes to stdout (default text)\n"
 	    "  -x, --one-file-system   stay on the file system of each PATH\n"
 	    "      --network           also enter network file systems "
 	    "(NFS, CIFS, ...)\n"
