@@ -1,7 +1,9 @@
 /*
  * The mount table, read once from /proc/self/mountinfo: which devices
- * carry pseudo file systems (never swept: their "files" are kernel state)
- * and which are network file systems (not "local", skipped by default).
+ * carry pseudo file systems (never swept: their "files" are kernel
+ * state; devtmpfs is walked, since /dev/shm is mounted inside it and a
+ * regular file in /dev is worth a look, while its device nodes are never
+ * opened) and which are network file systems (not "local", skipped by default).
  * tmpfs and overlay are local and swept: malware lives in /tmp and
  * /dev/shm, and a container's root is an overlay.
  */
@@ -26,7 +28,7 @@ struct mounts {
 	size_t n;
 };
 
-static const char *const pseudo_fs[] = {"proc", "sysfs", "devtmpfs", "devpts",
+static const char *const pseudo_fs[] = {"proc", "sysfs", "devpts",
     "cgroup", "cgroup2", "securityfs", "debugfs", "tracefs", "configfs",
     "fusectl", "mqueue", "hugetlbfs", "pstore", "bpf", "binfmt_misc", "autofs",
     "nsfs", "efivarfs", "rpc_pipefs", "selinuxfs", "nfsd", "fuse.gvfsd-fuse",
