@@ -449,6 +449,8 @@ merge(struct cache *c, struct msrc *src, size_t nsrc, struct mout *o)
 	size_t i, bi;
 	uint64_t now = (uint64_t)time(NULL), idx;
 	int oldbest;
+	int have_last = 0;
+	uint64_t last_dev = 0, last_ino = 0;
 
 	for (;;) {
 		best = NULL;
@@ -479,6 +481,13 @@ merge(struct cache *c, struct msrc *src, size_t nsrc, struct mout *o)
 			}
 		if (oldbest && !keep_old(c, &e, idx, now))
 			continue;
+		/* Strictly increasing keys, even from a damaged old file
+		   whose entries are out of order (those are dropped). */
+		if (have_last && key_cmp(e.dev, e.ino, last_dev, last_ino) <= 0)
+			continue;
+		have_last = 1;
+		last_dev = e.dev;
+		last_ino = e.ino;
 		mout_put(o, &e);
 		if (o->failed)
 			return o->failed;
