@@ -475,7 +475,7 @@ cmd_sweep(int argc, char **argv)
 	o.procs = -1;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+r:j:xe:qvh", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "r:j:xe:qvh", longopts, NULL)) !=
 	    -1) {
 		if (c == 'h') {
 			usage(stdout);

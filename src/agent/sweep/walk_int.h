@@ -83,7 +83,7 @@ struct walk {
 	atomic_int live_dirh; /* open directories */
 	unsigned nthreads;
 	int done;
-	int no_openat2;
+	atomic_int no_openat2;
 	int *ex_slash; /* per exclude: matched against the full path */
 	uint64_t yara_max;
 	uint64_t now;
