@@ -55,7 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	put(data, size);
 	if (d == NULL || rd == NULL || cache_open(path, &c, d) != 0)
 		abort();
-	rd->block = UINT64_MAX;
+	cache_reader_init(rd);
 	for (i = 0; i + 16 <= size && i < 64 * 16; i += 16) {
 		memcpy(key, data + i, 16);
 		if (cache_lookup(c, rd, key[0], key[1], &got, &idx)) {
@@ -77,7 +77,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* What we wrote reads back cleanly and holds the new key. */
 	if (cache_open(path, &c, d) != 0 || d->n != 0)
 		abort();
-	rd->block = UINT64_MAX;
+	cache_reader_init(rd);
 	if (!cache_lookup(c, rd, 7, size, &got, &idx) ||
 	    got.flags != DIG_SHA256)
 		abort();

@@ -245,28 +245,39 @@ out:
 	return r;
 }
 
-static int
+void
+cache_reader_init(struct cache_reader *rd)
+{
+	size_t i;
+
+	for (i = 0; i < CACHE_SLOTS; i++)
+		rd->slot[i].block = UINT64_MAX;
+}
+
+static struct cache_block *
 read_block(struct cache *c, struct cache_reader *rd, uint64_t b)
 {
+	struct cache_block *cb = &rd->slot[b % CACHE_SLOTS];
 	uint64_t first = b * CACHE_BLOCK;
 	size_t n =
 	    c->n - first < CACHE_BLOCK ? (size_t)(c->n - first) : CACHE_BLOCK;
 
-	if (rd->block == b)
-		return 0;
-	rd->block = UINT64_MAX;
-	if (pread_full(c->fd, rd->e, n * sizeof(struct cache_entry),
+	if (cb->block == b)
+		return cb;
+	cb->block = UINT64_MAX;
+	if (pread_full(c->fd, cb->e, n * sizeof(struct cache_entry),
 		CACHE_HDR + first * sizeof(struct cache_entry)) != 0)
-		return -1;
-	rd->block = b;
-	rd->n = n;
-	return 0;
+		return NULL;
+	cb->block = b;
+	cb->n = n;
+	return cb;
 }
 
 int
 cache_lookup(struct cache *c, struct cache_reader *rd, uint64_t dev,
     uint64_t ino, struct cache_entry *out, uint64_t *idx)
 {
+	struct cache_block *cb;
 	uint64_t lo = 0, hi, mid;
 	size_t l, h, m;
 	int k;
@@ -283,15 +294,15 @@ cache_lookup(struct cache *c, struct cache_reader *rd, uint64_t dev,
 		else
 			hi = mid;
 	}
-	if (lo == 0 || read_block(c, rd, lo - 1) != 0)
+	if (lo == 0 || (cb = read_block(c, rd, lo - 1)) == NULL)
 		return 0;
 	l = 0;
-	h = rd->n;
+	h = cb->n;
 	while (l < h) {
 		m = l + (h - l) / 2;
-		k = key_cmp(rd->e[m].dev, rd->e[m].ino, dev, ino);
+		k = key_cmp(cb->e[m].dev, cb->e[m].ino, dev, ino);
 		if (k == 0) {
-			*out = rd->e[m];
+			*out = cb->e[m];
 			*idx = (lo - 1) * CACHE_BLOCK + m;
 			return 1;
 		}

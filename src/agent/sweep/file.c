@@ -93,7 +93,7 @@ from_cache(struct worker *k, struct dirh *dh, const char *name,
 	const char *path;
 
 	if (w->cache == NULL ||
-	    !cache_lookup(w->cache, &k->rd, st->st_dev, st->st_ino, &e, &idx) ||
+	    !cache_lookup(w->cache, k->rd, st->st_dev, st->st_ino, &e, &idx) ||
 	    !key_same(&e, st) || (e.flags & want) != want)
 		return 0;
 	if (yara &&
@@ -236,7 +236,7 @@ cache_put(struct worker *k, const struct stat *st, const struct digests *dg)
 	memcpy(e.md5, dg->md5, 16);
 	/* Already known as it is (a file YARA matched is read every time
 	   but need not be written every time)? */
-	if (cache_lookup(w->cache, &k->rd, e.dev, e.ino, &old, &idx) &&
+	if (cache_lookup(w->cache, k->rd, e.dev, e.ino, &old, &idx) &&
 	    key_same(&old, st) && old.flags == e.flags &&
 	    old.yara_tag == e.yara_tag &&
 	    memcmp(old.sha256, e.sha256, 68) == 0) {

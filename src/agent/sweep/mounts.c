@@ -28,10 +28,10 @@ struct mounts {
 	size_t n;
 };
 
-static const char *const pseudo_fs[] = {"proc", "sysfs", "devpts",
-    "cgroup", "cgroup2", "securityfs", "debugfs", "tracefs", "configfs",
-    "fusectl", "mqueue", "hugetlbfs", "pstore", "bpf", "binfmt_misc", "autofs",
-    "nsfs", "efivarfs", "rpc_pipefs", "selinuxfs", "nfsd", "fuse.gvfsd-fuse",
+static const char *const pseudo_fs[] = {"proc", "sysfs", "devpts", "cgroup",
+    "cgroup2", "securityfs", "debugfs", "tracefs", "configfs", "fusectl",
+    "mqueue", "hugetlbfs", "pstore", "bpf", "binfmt_misc", "autofs", "nsfs",
+    "efivarfs", "rpc_pipefs", "selinuxfs", "nfsd", "fuse.gvfsd-fuse",
     "fuse.portal", "ramfs_proc", "usbfs", "ipathfs", "xenfs", "sockfs",
     "pipefs"};
 static const char *const network_fs[] = {"nfs", "nfs4", "cifs", "smb3", "smbfs",

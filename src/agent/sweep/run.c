@@ -172,7 +172,9 @@ start_workers(struct walk *w)
 		return RP_ERR_NOMEM;
 	for (i = 0; i < w->nthreads; i++) {
 		w->wk[i].w = w;
-		w->wk[i].rd.block = UINT64_MAX;
+		if ((w->wk[i].rd = malloc(sizeof(*w->wk[i].rd))) == NULL)
+			return RP_ERR_NOMEM;
+		cache_reader_init(w->wk[i].rd);
 		rp_buf_init(&w->wk[i].pb, 1024 * 1024);
 		r = scanner_init(&w->wk[i].sc, w->rules,
 		    w->o->yara_timeout ? w->o->yara_timeout
@@ -228,6 +230,7 @@ walk_free(struct walk *w)
 	for (i = 0; w->wk != NULL && i < w->nthreads; i++) {
 		report_add_counters(w->rep, &w->wk[i].tc);
 		scanner_fini(&w->wk[i].sc);
+		free(w->wk[i].rd);
 		rp_buf_free(&w->wk[i].pb);
 		for (j = 0; j <= INLINE_MAX; j++)
 			free(w->wk[i].dbuf[j]);

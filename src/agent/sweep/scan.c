@@ -195,9 +195,11 @@ scan_whole(
 	unsigned char *p;
 	ssize_t got;
 
-	if ((p = whole_buf(s, size + 1)) == NULL)
+	if ((p = whole_buf(s, size)) == NULL)
 		return RP_ERR_NOMEM;
-	if ((got = read_some(fd, p, size + 1)) < 0)
+	/* Exactly size bytes: a file that grows meanwhile shows it in the
+	   fstat after the read. */
+	if ((got = read_some(fd, p, size)) < 0)
 		return RP_ERR_IO;
 	CNT_ADD(s->tc, bytes_read, (uint64_t)got);
 	if ((size_t)got != size)
@@ -223,21 +225,21 @@ scan_stream(struct scanner *s, int fd, uint64_t size, unsigned want,
 {
 	uint64_t total = 0;
 	ssize_t got;
+	size_t n;
 
 	digests_init(s, want);
-	for (;;) {
-		if ((got = read_some(fd, s->buf, SCAN_BUF)) < 0)
+	/* Exactly size bytes (no read to see EOF): a file that grows or
+	   shrinks meanwhile shows it in the fstat after the read. */
+	while (total < size) {
+		n = size - total < SCAN_BUF ? (size_t)(size - total) : SCAN_BUF;
+		if ((got = read_some(fd, s->buf, n)) < 0)
 			return RP_ERR_IO;
-		if (got == 0)
-			break;
 		total += (uint64_t)got;
 		CNT_ADD(s->tc, bytes_read, (uint64_t)got);
-		if (total > size)
-			return 1;
+		if ((size_t)got < n)
+			return 1; /* shorter than it was */
 		digests_update(s, want, s->buf, (size_t)got);
 	}
-	if (total != size)
-		return 1;
 	digests_final(s, want, out);
 	return 0;
 }
@@ -251,7 +253,8 @@ scan_fd(struct scanner *s, int fd, const struct stat *st, unsigned want,
 
 	memset(out, 0, sizeof(*out));
 	s->nyh = 0;
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if ((uint64_t)st->st_size > SCAN_BUF)
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if (yara && s->ys != NULL && (uint64_t)st->st_size <= s->yara_max_size)
 		r = scan_whole(s, fd, (size_t)st->st_size, want, out);
 	else

@@ -119,11 +119,19 @@ struct cache_entry {
 };
 
 #define CACHE_BLOCK 32 /* entries per block of the on-disk index */
-struct cache_reader {
+#define CACHE_SLOTS                                                            \
+	32 /* blocks a reader keeps (a directory's files
+			  have nearby inodes, listed in hash order) */
+struct cache_block {
 	uint64_t block; /* UINT64_MAX: none */
 	size_t n;
 	struct cache_entry e[CACHE_BLOCK];
 };
+struct cache_reader {
+	struct cache_block slot[CACHE_SLOTS];
+};
+/* Makes a reader empty; call before its first lookup. */
+void cache_reader_init(struct cache_reader *rd);
 
 struct cache;
 

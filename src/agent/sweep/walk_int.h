@@ -60,7 +60,7 @@ struct worker {
 	pthread_t t;
 	struct scanner sc;
 	struct tcounters tc;
-	struct cache_reader rd;
+	struct cache_reader *rd;
 	char *dbuf[INLINE_MAX + 1];
 	struct rp_buf pb; /* path of the current file */
 };
