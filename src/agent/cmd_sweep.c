@@ -475,8 +475,8 @@ cmd_sweep(int argc, char **argv)
 	o.procs = -1;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "r:j:xe:qvh", longopts, NULL)) !=
-	    -1) {
+	while (
+	    (c = getopt_long(argc, argv, "r:j:xe:qvh", longopts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return 0;
