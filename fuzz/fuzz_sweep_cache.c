@@ -17,16 +17,30 @@
 
 static char path[256];
 
+static char dir[64];
+
+/* The temporary directory goes when the process ends. */
+static void
+cleanup(void)
+{
+	char p[300];
+
+	unlink(path);
+	snprintf(p, sizeof(p), "%s.lock", path);
+	unlink(p);
+	rmdir(dir);
+}
+
 static void
 init_path(void)
 {
-	char tmpl[] = "/tmp/fuzz-sweep-cache.XXXXXX";
-
 	if (path[0] != '\0')
 		return;
-	if (mkdtemp(tmpl) == NULL)
+	snprintf(dir, sizeof(dir), "/tmp/fuzz-sweep-cache.XXXXXX");
+	if (mkdtemp(dir) == NULL)
 		abort();
-	snprintf(path, sizeof(path), "%s/c.bin", tmpl);
+	snprintf(path, sizeof(path), "%s/c.bin", dir);
+	atexit(cleanup);
 }
 
 static void
