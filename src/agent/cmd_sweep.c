@@ -18,6 +18,7 @@
 #include "agent_cmd.h"
 #include "collectors/collectors.h"
 #include "ioc/ioc.h"
+#include "quarantine/quarantine.h"
 #include "sweep/sweep.h"
 #include "util/diag.h"
 #include "util/err.h"
@@ -26,8 +27,9 @@
 #define EXCLUDES_MAX 1024
 
 struct sopts {
-	const char *rules, *json, *cache;
+	const char *rules, *json, *cache, *store;
 	int no_cache, text_json, quiet, verbose, procs; /* procs: -1 auto */
+	int quarantine, kill;
 	const char *excludes[EXCLUDES_MAX];
 	struct sweep_opts so;
 };
@@ -88,6 +90,16 @@ usage(FILE *f)
 	    "      --walk-only         only list and stat files; match nothing "
 	    "(a dry run;\n"
 	    "                          --rules is then optional)\n"
+	    "      --quarantine        move every matched file into the "
+	    "quarantine store\n"
+	    "                          (only if it is still the file that "
+	    "matched)\n"
+	    "      --store DIR         the store (default "
+	    "$RAMPART_QUARANTINE_DIR, else\n"
+	    "                          " QUARANTINE_DEFAULT_DIR ")\n"
+	    "      --kill              with --quarantine: also terminate "
+	    "processes running\n"
+	    "                          a quarantined file\n"
 	    "  -q, --quiet             no progress line and no summary\n"
 	    "  -v, --verbose           also print warnings\n"
 	    "  -h, --help              this help\n"
@@ -150,6 +162,9 @@ enum {
 	OPT_PROCS,
 	OPT_NO_PROCS,
 	OPT_WALK_ONLY,
+	OPT_QUARANTINE,
+	OPT_STORE,
+	OPT_KILL,
 };
 
 static const struct option longopts[] = {
@@ -168,6 +183,9 @@ static const struct option longopts[] = {
     {"processes", no_argument, NULL, OPT_PROCS},
     {"no-processes", no_argument, NULL, OPT_NO_PROCS},
     {"walk-only", no_argument, NULL, OPT_WALK_ONLY},
+    {"quarantine", no_argument, NULL, OPT_QUARANTINE},
+    {"store", required_argument, NULL, OPT_STORE},
+    {"kill", no_argument, NULL, OPT_KILL},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -240,6 +258,15 @@ parse_opt(int c, const char *arg, struct sopts *o)
 		return 0;
 	case OPT_WALK_ONLY:
 		so->walk_only = 1;
+		return 0;
+	case OPT_QUARANTINE:
+		o->quarantine = 1;
+		return 0;
+	case OPT_STORE:
+		o->store = arg;
+		return 0;
+	case OPT_KILL:
+		o->kill = 1;
 		return 0;
 	case 'q':
 		o->quiet = 1;
@@ -362,13 +389,15 @@ print_summary(const struct sweep_report *r)
 }
 
 static int
-write_json(const struct sweep_report *r, const char *path)
+write_json(const struct sweep_report *r, json_t *quar, const char *path)
 {
 	json_t *j = sweep_report_json(r);
 	int rc;
 
 	if (j == NULL)
 		return -1;
+	if (quar != NULL)
+		json_object_set(j, "quarantine", quar);
 	if (strcmp(path, "-") == 0) {
 		rc = json_dumpf(j, stdout, JSON_INDENT(2)) == 0 ? 0 : -1;
 		putchar('\n');
@@ -398,6 +427,100 @@ check_live(const struct sweep_rules *rules, struct sweep_report *rep,
 	inv_host_free(h);
 }
 
+/* Why a hit is quarantined, for the store's record. */
+static const char *
+hit_reason(const struct sweep_hit *h, char *buf, size_t len)
+{
+	const struct sweep_match *m = h->nm > 0 ? &h->m[0] : NULL;
+
+	if (m == NULL)
+		snprintf(buf, len, "sweep hit");
+	else if (m->ioc != NULL)
+		snprintf(buf, len, "%s:%s%s%s%s", ioc_type_name(m->ioc->type),
+		    m->ioc->value, m->ioc->source ? " (" : "",
+		    m->ioc->source ? m->ioc->source : "",
+		    m->ioc->source ? ")" : "");
+	else
+		snprintf(buf, len, "yara:%s/%s", m->ns ? m->ns : "",
+		    m->rule ? m->rule : "");
+	return buf;
+}
+
+/* One quarantine outcome for the JSON report; NULL on ENOMEM. */
+static json_t *
+quarantine_result(size_t i, const struct qentry *e, int r)
+{
+	json_t *o, *killed;
+	size_t k;
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	json_object_set_new(o, "hit", json_integer((json_int_t)i));
+	json_object_set_new(o, "id", r == 0 ? json_string(e->id) : json_null());
+	json_object_set_new(
+	    o, "error", r == 0 ? json_null() : json_string(rp_strerror(r)));
+	if ((killed = json_array()) != NULL)
+		for (k = 0; r == 0 && k < e->nkilled; k++)
+			json_array_append_new(
+			    killed, json_integer((json_int_t)e->killed[k]));
+	json_object_set_new(o, "killed", killed);
+	return o;
+}
+
+/*
+ * Moves every file hit into the quarantine store.  The store re-opens
+ * each path itself and takes the file only if it is still the one the
+ * sweep read (device, inode, SHA-256).  Returns the outcomes as a JSON
+ * array (NULL on ENOMEM) and counts failures in *failed.
+ */
+static json_t *
+quarantine_hits(const struct sopts *o, const struct sweep_report *rep,
+    struct rp_diags *d, size_t *failed)
+{
+	const char *dir =
+	    o->store ? o->store : getenv("RAMPART_QUARANTINE_DIR");
+	struct qstore *q = NULL;
+	struct qentry e;
+	json_t *arr = json_array();
+	char why[512];
+	size_t i;
+	int r;
+
+	*failed = 0;
+	if ((r = qstore_open(dir, &q, d)) != 0) {
+		fprintf(stderr,
+		    "rampart-agent sweep: quarantine store %s: %s\n",
+		    dir ? dir : QUARANTINE_DEFAULT_DIR, rp_strerror(r));
+		*failed = rep->nhits;
+		return arr;
+	}
+	for (i = 0; i < rep->nhits; i++) {
+		const struct sweep_hit *h = &rep->hits[i];
+
+		if (h->kind != SWEEP_HIT_FILE)
+			continue;
+		memset(&e, 0, sizeof(e));
+		r = quarantine_file(q, h->path, (dev_t)h->dev, (ino_t)h->ino,
+		    h->sha256[0] ? h->sha256 : NULL,
+		    hit_reason(h, why, sizeof(why)), o->kill, &e, d);
+		if (r != 0)
+			(*failed)++;
+		if (!o->quiet && !o->text_json) {
+			printf(r == 0 ? "quarantined " : "NOT quarantined ");
+			out_text(stdout, h->path, 4096, 0);
+			if (r == 0)
+				printf(" as %s\n", e.id);
+			else
+				printf(": %s\n", rp_strerror(r));
+		}
+		if (arr != NULL)
+			json_array_append_new(arr, quarantine_result(i, &e, r));
+		qentry_clear(&e);
+	}
+	qstore_close(q);
+	return arr;
+}
+
 static int
 sweep_main(struct sopts *o, char **paths, size_t npaths)
 {
@@ -406,6 +529,8 @@ sweep_main(struct sopts *o, char **paths, size_t npaths)
 	struct sweep_report *rep = NULL;
 	struct rp_diags *d = rp_diags_new();
 	char *defcache = NULL;
+	json_t *quar = NULL;
+	size_t qfailed = 0;
 	int rc = EXIT_USAGE, r;
 
 	if (d == NULL || (rep = sweep_report_new()) == NULL)
@@ -449,14 +574,22 @@ sweep_main(struct sopts *o, char **paths, size_t npaths)
 		    "rampart-agent sweep: %zu warning%s (--verbose shows "
 		    "them)\n",
 		    d->nwarnings, d->nwarnings == 1 ? "" : "s");
+	if (o->quarantine && rep->nhits > 0)
+		quar = quarantine_hits(o, rep, d, &qfailed);
 	if (o->text_json)
-		write_json(rep, "-");
+		write_json(rep, quar, "-");
 	else if (!o->quiet)
 		print_summary(rep);
-	if (o->json != NULL && write_json(rep, o->json) != 0)
+	if (o->json != NULL && write_json(rep, quar, o->json) != 0)
 		goto out;
+	if (qfailed > 0)
+		fprintf(stderr,
+		    "rampart-agent sweep: %zu file%s could not be "
+		    "quarantined\n",
+		    qfailed, qfailed == 1 ? " was not" : "s were not");
 	rc = rep->c.hits > 0 ? EXIT_FOUND : 0;
 out:
+	json_decref(quar);
 	free(defcache);
 	sweep_report_free(rep);
 	sweep_rules_free(rules);
@@ -492,6 +625,12 @@ cmd_sweep(int argc, char **argv)
 		}
 		if (parse_opt(c, optarg, &o) != 0)
 			return EXIT_USAGE;
+	}
+	if (o.kill && !o.quarantine) {
+		fprintf(stderr,
+		    "rampart-agent sweep: --kill needs --quarantine\n\n");
+		usage(stderr);
+		return EXIT_USAGE;
 	}
 	if (o.rules == NULL && !o.so.walk_only) {
 		fprintf(stderr, "rampart-agent sweep: --rules is required\n\n");
