@@ -255,46 +255,6 @@ hash_check(char *s, size_t want)
 	return NULL;
 }
 
-/* RFC 1123 host name (letters, digits, '-', and '_' seen in real DNS). */
-static const char *
-domain_check(char *s)
-{
-	size_t n = strlen(s), lab = 0, nlabels = 0, i;
-	const char *tld;
-
-	if (n > 0 && s[n - 1] == '.')
-		s[--n] = '\0';
-	if (n == 0 || n > 253)
-		return "a domain name has 1 to 253 characters";
-	for (i = 0; i <= n; i++) {
-		if (s[i] == '.' || s[i] == '\0') {
-			if (lab == 0 || lab > 63)
-				return "each label of a domain name has 1 to "
-				       "63 characters";
-			if (s[i - 1] == '-' || s[i - lab] == '-')
-				return "a domain label does not start or end "
-				       "with '-'";
-			nlabels++;
-			lab = 0;
-			continue;
-		}
-		if ((unsigned char)s[i] >= 0x80)
-			return "an internationalised domain name is written "
-			       "in its xn-- (ASCII) form";
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
-			return "a domain name has only letters, digits, '-' "
-			       "and '.'";
-		lab++;
-	}
-	if (nlabels < 2)
-		return "a domain name has at least two labels (example.com)";
-	tld = strrchr(s, '.') + 1;
-	if (strspn(tld, "0123456789") == strlen(tld))
-		return "the last label of a domain name is not numeric";
-	lower(s, n);
-	return NULL;
-}
-
 int
 ioc_ip_canonical(const char *in, char *out, size_t outlen)
 {
@@ -367,7 +327,7 @@ url_host_check(char *h, size_t n)
 	if (strspn(host, "0123456789.") == n) {
 		if (ioc_ip_canonical(host, host, sizeof(host)) != 0)
 			return "the URL host is not an IPv4 address";
-	} else if (host[n - 1] == '.' || domain_check(host) != NULL)
+	} else if (host[n - 1] == '.' || rp_domain_check(host) != NULL)
 		return "the URL host is not a domain name or an address";
 	lower(h, n);
 	return NULL;
@@ -460,7 +420,7 @@ check_type(enum ioc_type t, char *buf, size_t outlen)
 	case IOC_FILENAME:
 		return filename_check(buf);
 	case IOC_DOMAIN:
-		return domain_check(buf);
+		return rp_domain_check(buf);
 	case IOC_IP:
 		return ip_check(buf, outlen);
 	case IOC_URL:
