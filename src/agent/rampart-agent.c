@@ -17,7 +17,7 @@ static const struct {
     {"sweep", cmd_sweep,
 	"search files, processes and connections for indicators"},
     {"quarantine", cmd_quarantine,
-	"list, show, restore or purge quarantined files"},
+	"move files into quarantine, list, restore, purge"},
 };
 
 static void

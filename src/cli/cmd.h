@@ -11,6 +11,7 @@
 #define EXIT_USAGE 2
 
 int cmd_advisory(int argc, char **argv);
+int cmd_bundle(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 

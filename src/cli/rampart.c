@@ -14,6 +14,8 @@ static const struct {
 } subcommands[] = {
     {"advisory", cmd_advisory,
 	"validate or show CSAF 2.0, OSV and native advisories"},
+    {"bundle", cmd_bundle,
+	"build or check the rules bundle (indicators, YARA) for agents"},
     {"check", cmd_check,
 	"which hosts an advisory affects, offline, with reasons"},
     {"version", cmd_version, "compare versions in a version scheme"},

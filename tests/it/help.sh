@@ -3,7 +3,8 @@
 # usage exits 2.
 . "$(dirname "$0")/lib.sh"
 
-for cmd in "" "advisory" "advisory validate" "advisory show" "check"; do
+for cmd in "" "advisory" "advisory validate" "advisory show" "check" \
+    "bundle"; do
 	# shellcheck disable=SC2086
 	expect_exit 0 "rampart $cmd --help" -- "$RAMPART_BIN" $cmd --help
 	expect_grep "$TMP/out" "usage: rampart" "rampart $cmd --help"
@@ -21,4 +22,21 @@ expect_exit 2 "rampart check --bogus" -- "$RAMPART_BIN" check --bogus
 expect_exit 2 "rampart check --alias without =" -- "$RAMPART_BIN" check \
     --alias foo --advisory "$D3CX/3cx-csaf.json" \
     --inventory "$D3CX/pbx-01.inventory.json"
+
+# The agent: every command's --help is honest about its name and usage.
+: "${RAMPART_AGENT:?RAMPART_AGENT must name the rampart-agent binary}"
+expect_exit 0 "rampart-agent --help" -- "$RAMPART_AGENT" --help
+for c in inventory sweep quarantine; do
+	expect_grep "$TMP/out" "^  $c " "rampart-agent --help lists $c"
+done
+for c in inventory sweep quarantine; do
+	expect_exit 0 "rampart-agent $c --help" -- "$RAMPART_AGENT" $c --help
+	expect_grep "$TMP/out" "usage: rampart-agent $c" "$c --help usage line"
+done
+expect_exit 2 "rampart-agent with no command" -- "$RAMPART_AGENT"
+expect_exit 2 "rampart-agent nonsense" -- "$RAMPART_AGENT" nonsense
+expect_exit 2 "rampart-agent inventory --bogus" -- \
+    "$RAMPART_AGENT" inventory --bogus
+expect_exit 2 "rampart-agent quarantine nonsense" -- \
+    "$RAMPART_AGENT" quarantine nonsense
 finish

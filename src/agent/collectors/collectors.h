@@ -58,12 +58,41 @@ int collect_connections(struct inv_host *h, struct rp_diags *d);
 int dpkg_status_parse(const char *buf, size_t len, const char *name,
     struct inv_host *h, struct rp_diags *d);
 
+/* A socket inode and the process that holds it open. */
+struct proc_sock {
+	unsigned long inode;
+	long pid;
+};
+
+/*
+ * Parses the text of /proc/net/tcp, tcp6, udp or udp6 (name labels
+ * diagnostics; proto is "tcp" or "udp"; v6 whether addresses are IPv6, in
+ * this machine's byte order as the kernel prints them) and adds one
+ * connection per socket line.  socks (sorted by inode, may be NULL) gives
+ * the owning pid, else -1.  A malformed line is an error in d with its
+ * line number and is skipped.  Returns 0, RP_ERR_INVALID, RP_ERR_LIMIT or
+ * RP_ERR_NOMEM.
+ */
+int proc_net_parse(const char *buf, size_t len, const char *name,
+    const char *proto, int v6, const struct proc_sock *socks, size_t nsocks,
+    struct inv_host *h, struct rp_diags *d);
+
 /*
  * Parses an Info.plist (XML or binary) of the bundle at bundle_path and
  * adds the application it describes.  Returns 0, RP_ERR_INVALID (not a
- * plist, or no name or version) or RP_ERR_NOMEM.
+ * plist, or no name or version), RP_ERR_LIMIT (over 4 MiB) or RP_ERR_NOMEM;
+ * every failure but RP_ERR_NOMEM has an error in d naming the file.
  */
 int app_plist_parse(const char *buf, size_t len, const char *bundle_path,
     struct inv_host *h, struct rp_diags *d);
+
+/*
+ * Reads what flatpak recorded in a deployment's `deploy` file (a GVariant
+ * of type (ssasta{sv})): the "appdata-version" and "appdata-name" strings.
+ * *version and *name point into buf (NULL when absent).  Returns 0 or
+ * RP_ERR_INVALID (not such a file; both NULL then).
+ */
+int flatpak_deploy_parse(
+    const char *buf, size_t len, const char **version, const char **name);
 
 #endif

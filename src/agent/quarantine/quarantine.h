@@ -19,62 +19,127 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "util/diag.h"
 
 #define QUARANTINE_DEFAULT_DIR "/var/lib/rampart/quarantine"
 #define QUARANTINE_ID_LEN 32 /* hex characters */
+#define QUARANTINE_REASON_MAX 1024 /* bytes of a reason text */
 
 struct qstore;
+
+/* Where an entry stands, worked out when it is listed or looked up. */
+enum qentry_state {
+	QENTRY_STORED, /* in the store; nothing at the original path */
+	QENTRY_ORIGINAL_PRESENT, /* in the store, and a file is at the path */
+	QENTRY_DAMAGED, /* record unreadable or content missing */
+};
 
 /* One stored file, as its metadata record says. */
 struct qentry {
 	char id[QUARANTINE_ID_LEN + 1];
-	char *path; /* original absolute path */
-	mode_t mode;
+	char *path; /* original absolute path (any bytes but NUL) */
+	mode_t mode; /* full st_mode, S_IFREG included */
 	uid_t uid;
 	gid_t gid;
+	dev_t dev; /* identity of the original when it was taken */
+	ino_t ino;
 	struct timespec atime, mtime;
 	uint64_t size;
 	char sha256[65], sha1[41], md5[33];
 	char *reason; /* "sha256:<hex> (advisory X)", ... */
 	time_t quarantined_at;
+	enum qentry_state state;
+	pid_t *killed; /* quarantine_file: processes it terminated */
+	size_t nkilled;
 };
 
 /*
  * Opens the store at dir (NULL: QUARANTINE_DEFAULT_DIR), creating it mode
- * 0700 when missing, and finishes or rolls back whatever a crash left
- * half-done.  Returns 0, RP_ERR_IO or RP_ERR_NOMEM; errors name the path.
+ * 0700 when missing (parents 0755), and locks it (flock, exclusive; a
+ * second opener waits).  The directory must be owned by the running
+ * user, not be a symbolic link and not be group/world-writable.  Rolls
+ * back what a crash left half-done: temporary files and content without
+ * a record are deleted (see docs/agent-quarantine.md).  Returns 0,
+ * RP_ERR_IO, RP_ERR_INVALID (unsafe directory) or RP_ERR_NOMEM; errors
+ * name the path.
  */
 int qstore_open(const char *dir, struct qstore **out, struct rp_diags *d);
+/* Unlocks and frees; NULL is a no-op. */
 void qstore_close(struct qstore *q);
 
 /*
- * Quarantines the regular file at the absolute path.  The file is opened
- * with O_NOFOLLOW along the whole path and must still be the one the
+ * Test hook: makes the process raise(SIGKILL) when the named step of
+ * quarantine_file or qstore_restore is reached ("add-rpq-synced", ...;
+ * the list is qstore_crash_steps).  NULL turns it off.  The agent sets it
+ * from RAMPART_QUARANTINE_CRASH_AT; the library never reads the
+ * environment.
+ */
+void qstore_set_crash_point(struct qstore *q, const char *step);
+/* The step names, NULL-terminated, in the order they are reached. */
+extern const char *const qstore_crash_steps[];
+
+/*
+ * Quarantines the regular file at the absolute path.  The path is walked
+ * from "/" one component at a time with O_NOFOLLOW (a symbolic link
+ * anywhere, or "..", is refused) and the file must still be the one the
  * caller examined: same device and inode, and (when expect_sha256 is not
- * NULL) the same SHA-256, else RP_ERR_INVALID and nothing is moved.  On
- * success *out (may be NULL) receives the entry (free its strings with
- * qentry_clear).  kill_procs: also terminate processes executing it.
+ * NULL) the same SHA-256, else RP_ERR_INVALID and nothing is moved.  A
+ * file that changes while it is read is refused too (RP_ERR_IO).  The
+ * entry is written, verified and made durable before the original is
+ * unlinked.  When a complete entry for the same file (path, device,
+ * inode, SHA-256) is already stored -- a crash came between commit and
+ * unlink -- that entry is reused and only the unlink is done.
+ * kill_procs: first SIGKILL the processes whose executable is this file
+ * (out->killed lists them; failures to kill are warnings in d).  Other
+ * hard links to the file are left alone (a warning says so).  On success
+ * *out (may be NULL) receives the entry (free with qentry_clear).
+ * reason: UTF-8 text up to QUARANTINE_REASON_MAX bytes, or NULL; invalid
+ * bytes are stored as '?'.
  */
 int quarantine_file(struct qstore *q, const char *path, dev_t dev, ino_t ino,
     const char *expect_sha256, const char *reason, int kill_procs,
     struct qentry *out, struct rp_diags *d);
 
-/* Lists the entries (caller frees with qentry_list_free). */
+/*
+ * Lists the entries, oldest first (caller frees with qentry_list_free).
+ * Records that cannot be read are listed as QENTRY_DAMAGED with only the
+ * id set, and the reason in d.  Returns 0, RP_ERR_IO or RP_ERR_NOMEM.
+ */
 int qstore_list(
     struct qstore *q, struct qentry **out, size_t *n, struct rp_diags *d);
+/*
+ * Reads one entry.  Returns 0, RP_ERR_ARG (not an id), RP_ERR_NOTFOUND,
+ * RP_ERR_INVALID (damaged record; detail in d) or RP_ERR_IO.
+ */
 int qstore_get(
     struct qstore *q, const char *id, struct qentry *out, struct rp_diags *d);
 /*
- * Puts the file back, byte-identical, with mode, owner and times; to
- * dest when not NULL, else the original path.  Refuses to overwrite an
- * existing file.  The entry is removed only once the file is durable.
+ * Puts the file back, byte-identical (SHA-256 checked before it appears),
+ * with mode, owner and access/modification times; to dest when not NULL,
+ * else the original path.  dest's directories are walked as in
+ * quarantine_file.  Refuses to overwrite (RP_ERR_INVALID).  The entry is
+ * removed only once the file is durable.  When the owner cannot be set
+ * (not root), the file keeps the caller's and loses set-user/group-ID
+ * bits: a warning in d says so, and 0 is returned.
  */
 int qstore_restore(
     struct qstore *q, const char *id, const char *dest, struct rp_diags *d);
-/* Deletes an entry for good. */
+/* Deletes an entry for good.  Returns 0, RP_ERR_ARG, RP_ERR_NOTFOUND or
+ * RP_ERR_IO. */
 int qstore_purge(struct qstore *q, const char *id, struct rp_diags *d);
 
+/*
+ * The metadata record of e as JSON (the form stored in <id>.json; with
+ * state when with_state).  A path that is not UTF-8 is given as
+ * "path_hex".  Returns a new reference, or NULL when out of memory.
+ */
+json_t *qentry_to_json(const struct qentry *e, int with_state);
+/* A short name for a state: "stored", "original-present", "damaged". */
+const char *qentry_state_name(enum qentry_state s);
+
+/* Frees what e owns and zeroes it; the struct itself is the caller's. */
 void qentry_clear(struct qentry *e);
 void qentry_list_free(struct qentry *v, size_t n);
 

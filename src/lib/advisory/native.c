@@ -361,42 +361,6 @@ lower(char *s)
 		*s = (char)tolower((unsigned char)*s);
 }
 
-/* A DNS host name (LDH labels, at least two, TLD not numeric). */
-static const char *
-domain_check(char *s)
-{
-	size_t n = strlen(s), lab = 0, nlabels = 0, i;
-	const char *tld;
-
-	if (n > 0 && s[n - 1] == '.')
-		s[--n] = '\0';
-	if (n == 0 || n > 253)
-		return "a domain name has 1 to 253 characters";
-	for (i = 0; i <= n; i++) {
-		if (s[i] == '.' || s[i] == '\0') {
-			if (lab == 0 || lab > 63)
-				return "each label of a domain name has 1 to "
-				       "63 characters";
-			if (s[i - 1] == '-' || s[i - lab] == '-')
-				return "a label may not start or end with '-'";
-			nlabels++;
-			lab = 0;
-			continue;
-		}
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
-			return "a domain name has only letters, digits, '-' "
-			       "and '.'";
-		lab++;
-	}
-	if (nlabels < 2)
-		return "a domain name has at least two labels (example.com)";
-	tld = strrchr(s, '.') + 1;
-	if (strspn(tld, "0123456789") == strlen(tld))
-		return "the top-level label of a domain name is not numeric";
-	lower(s);
-	return NULL;
-}
-
 /* An IPv4 or IPv6 address, optionally with a /prefix length. */
 static const char *
 ip_check(char *s)
@@ -473,7 +437,7 @@ url_check(char *s)
 		if (strspn(host, "0123456789.") == strlen(host)) {
 			if ((why = ip_check(host)) != NULL)
 				return why;
-		} else if ((why = domain_check(host)) != NULL)
+		} else if ((why = rp_domain_check(host)) != NULL)
 			return why;
 		for (; h < p; h++)
 			*h = (char)tolower((unsigned char)*h);
@@ -543,7 +507,7 @@ ioc_check(enum adv_ioc_type t, char *val)
 	case ADV_IOC_MD5:
 		return hash_check(val, 32);
 	case ADV_IOC_DOMAIN:
-		return domain_check(val);
+		return rp_domain_check(val);
 	case ADV_IOC_IP:
 		return ip_check(val);
 	case ADV_IOC_URL:

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
@@ -37,6 +38,7 @@ enum cdx_prop {
 	P_HOST_ARCH,
 	P_HOST_OS,
 	P_HOST_OS_VERSION,
+	P_STATE,
 	P_COUNT,
 };
 
@@ -54,7 +56,26 @@ static const struct {
     [P_HOST_ARCH] = {"rampart:host:arch", INV_F_ARCH},
     [P_HOST_OS] = {"rampart:host:os", INV_F_OS},
     [P_HOST_OS_VERSION] = {"rampart:host:os_version", INV_F_OS_VERSION},
+    [P_STATE] = {"rampart:state", INV_F_WORD},
 };
+
+/*
+ * Repeatable host properties, each value the compact JSON text of one
+ * address, process or connection object (as the native format has them).
+ */
+static const struct {
+	const char *name;
+	size_t max;
+} list_props[] = {
+    {"rampart:host:address", INV_READ_MAX_ADDRS},
+    {"rampart:host:process", INV_READ_MAX_PROCS},
+    {"rampart:host:connection", INV_READ_MAX_CONNS},
+};
+
+#define NLIST 3
+#define HOST_MAX_PROPERTIES                                                    \
+	(INV_READ_MAX_PROPERTIES + INV_READ_MAX_ADDRS + INV_READ_MAX_PROCS +   \
+	    INV_READ_MAX_CONNS)
 
 /* Component types read as installed software. */
 static const char *const software_types[] = {
@@ -73,6 +94,7 @@ struct cdx_read {
 	struct rpjson_path path;
 	size_t ncomp; /* components visited */
 	int os_done; /* the OS came from a component */
+	size_t nlist[NLIST]; /* list properties read from the host */
 	int r; /* a fatal error (out of memory) */
 };
 
@@ -83,14 +105,103 @@ struct cdx_read {
 	rp_diags_add((c)->d, RP_DIAG_WARNING, NULL,                            \
 	    rpjson_path_str(&(c)->path), __VA_ARGS__)
 
-/* Reads the "rampart:*" properties of comp into v[]; first one wins. */
+/* Adds the item of list property k whose JSON text is p["value"]. */
 static void
-read_props(struct cdx_read *c, const json_t *comp, const char *v[P_COUNT])
+read_list_prop(struct cdx_read *c, const json_t *p, size_t k)
+{
+	union {
+		struct inv_addr a;
+		struct inv_process p;
+		struct inv_conn n;
+	} u;
+	json_error_t err;
+	json_t *o = NULL;
+	const char *s;
+	int bad, r = 0;
+
+	if (++c->nlist[k] > list_props[k].max) {
+		if (c->nlist[k] == list_props[k].max + 1)
+			warn(c, "more than %zu %s properties; the rest ignored",
+			    list_props[k].max, list_props[k].name);
+		return;
+	}
+	if ((s = inv_get_field(p, "value", INV_F_PROP_JSON, &c->path, c->d,
+		 RP_DIAG_WARNING, "property ignored", &bad)) == NULL) {
+		if (!bad)
+			warn(c, "property has no value; ignored");
+		return;
+	}
+	o = json_loads(s, JSON_REJECT_DUPLICATES, &err);
+	if (o == NULL) {
+		warn(c, "the value is not a JSON object (%s); ignored",
+		    err.text);
+		return;
+	}
+	if (k == 0 && inv_addr_from_json(o, &c->path, c->d, &u.a) == 0)
+		r = inv_host_add_addr(c->h, &u.a);
+	else if (k == 1 && inv_process_from_json(o, &c->path, c->d, &u.p) == 0)
+		r = inv_host_add_process(c->h, &u.p);
+	else if (k == 2 && inv_conn_from_json(o, &c->path, c->d, &u.n) == 0)
+		r = inv_host_add_conn(c->h, &u.n);
+	if (r == RP_ERR_LIMIT)
+		warn(c, "too many entries; ignored");
+	else if (r != 0)
+		c->r = r;
+	json_decref(o);
+}
+
+/* Which list property name is (only on the host), or NLIST. */
+static size_t
+list_prop(const char *name, int host)
+{
+	size_t k;
+
+	for (k = 0; host && k < NLIST; k++) {
+		if (strcmp(list_props[k].name, name) == 0)
+			break;
+	}
+	return host ? k : NLIST;
+}
+
+/* One "rampart:*" property p named name into v[]; first one wins. */
+static void
+read_prop(struct cdx_read *c, const json_t *p, const char *name,
+    const char *v[P_COUNT])
+{
+	const char *s;
+	size_t k;
+	int bad;
+
+	for (k = 0; k < P_COUNT; k++) {
+		if (strcmp(props[k].name, name) == 0)
+			break;
+	}
+	if (k == P_COUNT && inv_field_check(INV_F_NAME, name) != NULL)
+		warn(c, "unknown Rampart property; ignored");
+	else if (k == P_COUNT)
+		warn(c, "unknown property %s; ignored", name);
+	else if (v[k] != NULL)
+		warn(c, "repeated property %s; ignored", name);
+	else if ((s = inv_get_field(p, "value", props[k].f, &c->path, c->d,
+		      RP_DIAG_WARNING, "property ignored", &bad)) != NULL)
+		v[k] = s;
+	else if (!bad)
+		warn(c, "property %s has no value; ignored", name);
+}
+
+/*
+ * Reads the "rampart:*" properties of comp into v[]; first one wins.  On
+ * the host component (host set) the repeatable address, process and
+ * connection properties are added to the host as they come.
+ */
+static void
+read_props(
+    struct cdx_read *c, const json_t *comp, const char *v[P_COUNT], int host)
 {
 	json_t *arr, *p;
-	const char *name, *s;
+	const char *name;
 	size_t i, k, mark, mark2;
-	int bad;
+	size_t max = host ? HOST_MAX_PROPERTIES : INV_READ_MAX_PROPERTIES;
 
 	memset(v, 0, sizeof(*v) * P_COUNT);
 	if ((arr = json_object_get(comp, "properties")) == NULL)
@@ -103,9 +214,9 @@ read_props(struct cdx_read *c, const json_t *comp, const char *v[P_COUNT])
 	}
 	json_array_foreach(arr, i, p)
 	{
-		if (i >= INV_READ_MAX_PROPERTIES) {
-			warn(c, "more than %d properties; the rest ignored",
-			    INV_READ_MAX_PROPERTIES);
+		if (i >= max) {
+			warn(c, "more than %zu properties; the rest ignored",
+			    max);
 			break;
 		}
 		mark2 = rpjson_path_push_index(&c->path, i);
@@ -113,27 +224,13 @@ read_props(struct cdx_read *c, const json_t *comp, const char *v[P_COUNT])
 			warn(c,
 			    "expected an object with a string \"name\"; "
 			    "ignored");
-		else if (strncmp(name, "rampart:", 8) == 0) {
-			for (k = 0; k < P_COUNT; k++) {
-				if (strcmp(props[k].name, name) == 0)
-					break;
-			}
-			if (k == P_COUNT &&
-			    inv_field_check(INV_F_NAME, name) != NULL)
-				warn(c, "unknown Rampart property; ignored");
-			else if (k == P_COUNT)
-				warn(c, "unknown property %s; ignored", name);
-			else if (v[k] != NULL)
-				warn(c, "repeated property %s; ignored", name);
-			else if ((s = inv_get_field(p, "value", props[k].f,
-				      &c->path, c->d, RP_DIAG_WARNING,
-				      "property ignored", &bad)) != NULL)
-				v[k] = s;
-			else if (!bad)
-				warn(c, "property %s has no value; ignored",
-				    name);
-		}
+		else if ((k = list_prop(name, host)) < NLIST)
+			read_list_prop(c, p, k);
+		else if (strncmp(name, "rampart:", 8) == 0)
+			read_prop(c, p, name, v);
 		rpjson_path_pop(&c->path, mark2);
+		if (c->r != 0)
+			break;
 	}
 out:
 	rpjson_path_pop(&c->path, mark);
@@ -210,7 +307,7 @@ read_software(struct cdx_read *c, const json_t *comp)
 	    RP_DIAG_WARNING, "ignored", &bad);
 	sw.cpe = inv_get_field(comp, "cpe", INV_F_CPE, &c->path, c->d,
 	    RP_DIAG_WARNING, "ignored", &bad);
-	read_props(c, comp, pv);
+	read_props(c, comp, pv, 0);
 	if (pv[P_SOURCE] != NULL &&
 	    inv_source_from_name(pv[P_SOURCE], &sw.source) != 0)
 		warn(c, "unknown rampart:source \"%s\"; ignored", pv[P_SOURCE]);
@@ -220,6 +317,7 @@ read_software(struct cdx_read *c, const json_t *comp)
 	sw.path = pv[P_PATH];
 	sw.arch = pv[P_ARCH];
 	sw.bundle_id = pv[P_BUNDLE_ID];
+	sw.state = pv[P_STATE];
 	if ((r = inv_software_complete(&sw, c->h->arena)) != 0 ||
 	    (r = inv_host_add_software(c->h, &sw)) != 0) {
 		if (r == RP_ERR_LIMIT)
@@ -386,7 +484,9 @@ read_host(struct cdx_read *c, const json_t *hc)
 			    "the host component has no name");
 		return RP_ERR_INVALID;
 	}
-	read_props(c, hc, pv);
+	read_props(c, hc, pv, 1);
+	if (c->r != 0)
+		return c->r;
 	if (inv_host_set(c->h, name, pv[P_HOST_OS], pv[P_HOST_OS_VERSION],
 		pv[P_HOST_ARCH]) != 0 ||
 	    inv_host_set_ids(c->h, pv[P_HOST_ID], pv[P_HOST_CUSTOMER]) != 0)
@@ -482,6 +582,43 @@ add_prop(struct cdx_write *w, json_t *arr, const char *name, const char *v)
 	append_new(w, arr, p);
 }
 
+/* One list property: name with the compact JSON text of o (consumed). */
+static void
+add_json_prop(struct cdx_write *w, json_t *arr, const char *name, json_t *o)
+{
+	char *text;
+
+	if (o == NULL) {
+		w->failed = 1;
+		return;
+	}
+	if ((text = json_dumps(o, JSON_COMPACT)) == NULL)
+		w->failed = 1;
+	else
+		add_prop(w, arr, name, text);
+	free(text);
+	json_decref(o);
+}
+
+/* The host's addresses, processes and connections as list properties. */
+static void
+add_list_props(struct cdx_write *w, json_t *arr, const struct inv_host *h)
+{
+	size_t i;
+
+	if (arr == NULL)
+		return;
+	for (i = 0; i < h->naddrs && !w->failed; i++)
+		add_json_prop(
+		    w, arr, list_props[0].name, inv_addr_to_json(&h->addrs[i]));
+	for (i = 0; i < h->nprocs && !w->failed; i++)
+		add_json_prop(w, arr, list_props[1].name,
+		    inv_process_to_json(&h->procs[i]));
+	for (i = 0; i < h->nconns && !w->failed; i++)
+		add_json_prop(
+		    w, arr, list_props[2].name, inv_conn_to_json(&h->conns[i]));
+}
+
 /* Adds arr as obj["properties"] when it has entries, else drops it. */
 static void
 put_props(struct cdx_write *w, json_t *obj, json_t *arr)
@@ -564,6 +701,7 @@ write_metadata(struct cdx_write *w, const struct inv_host *h)
 		if (h->os == NULL)
 			add_prop(
 			    w, hp, "rampart:host:os_version", h->os_version);
+		add_list_props(w, hp, h);
 		put_props(w, hc, hp);
 	}
 	put_new(w, meta, "component", hc);
@@ -593,6 +731,7 @@ write_software(struct cdx_write *w, const struct inv_software *sw, size_t i)
 	add_prop(w, pa, "rampart:arch", sw->arch);
 	add_prop(w, pa, "rampart:path", sw->path);
 	add_prop(w, pa, "rampart:bundle_id", sw->bundle_id);
+	add_prop(w, pa, "rampart:state", sw->state);
 	put_props(w, o, pa);
 	return o;
 }

@@ -26,6 +26,11 @@ static const size_t field_max[] = {
     [INV_F_OS] = 256,
     [INV_F_OS_VERSION] = 128,
     [INV_F_WORD] = 64,
+    [INV_F_IFACE] = 64,
+    [INV_F_IP] = 64,
+    [INV_F_MAC] = 64,
+    [INV_F_CMDLINE] = 4096,
+    [INV_F_PROP_JSON] = 32768,
 };
 
 static const struct {

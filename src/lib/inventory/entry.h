@@ -16,6 +16,9 @@
 #define INV_READ_MAX_SOFTWARE 200000 /* entries (components) per host */
 #define INV_READ_MAX_PROPERTIES 256 /* properties on one component */
 #define INV_READ_MAX_DEPTH 16 /* nested CycloneDX components */
+#define INV_READ_MAX_ADDRS 4096 /* addresses per host */
+#define INV_READ_MAX_PROCS 200000 /* processes per host */
+#define INV_READ_MAX_CONNS 200000 /* connections per host */
 
 enum inv_field {
 	INV_F_NAME,
@@ -31,7 +34,12 @@ enum inv_field {
 	INV_F_CUSTOMER,
 	INV_F_OS,
 	INV_F_OS_VERSION,
-	INV_F_WORD, /* a source or scheme name */
+	INV_F_WORD, /* a source, scheme, state or protocol name */
+	INV_F_IFACE,
+	INV_F_IP,
+	INV_F_MAC,
+	INV_F_CMDLINE,
+	INV_F_PROP_JSON, /* a CycloneDX property value holding JSON */
 };
 
 /* Longest accepted value of field f, in bytes. */
@@ -78,5 +86,26 @@ const char *inv_scheme_name(enum version_scheme s);
  * afterwards).  Returns 0 or RP_ERR_NOMEM.
  */
 int inv_software_complete(struct inv_software *sw, struct rp_arena *arena);
+
+/*
+ * Addresses, processes and connections as JSON objects: the native format
+ * writes them as they are, CycloneDX as the compact text of one object in a
+ * property value.  The writers return a new object, or NULL when out of
+ * memory.
+ */
+json_t *inv_addr_to_json(const struct inv_addr *a);
+json_t *inv_process_to_json(const struct inv_process *p);
+json_t *inv_conn_to_json(const struct inv_conn *c);
+/*
+ * Read one such object o found at path into *out (strings point into o).
+ * Returns 0, or RP_ERR_INVALID after a warning naming path and what was
+ * wrong (the caller skips the item).
+ */
+int inv_addr_from_json(const json_t *o, struct rpjson_path *path,
+    struct rp_diags *d, struct inv_addr *out);
+int inv_process_from_json(const json_t *o, struct rpjson_path *path,
+    struct rp_diags *d, struct inv_process *out);
+int inv_conn_from_json(const json_t *o, struct rpjson_path *path,
+    struct rp_diags *d, struct inv_conn *out);
 
 #endif

@@ -1,7 +1,7 @@
 /*
- * The inventory model: hosts, their software, and sets of hosts.  A host's
- * strings live in its arena; the software array grows geometrically up to
- * INV_MAX_SOFTWARE entries.
+ * The inventory model: hosts, their software, addresses, processes and
+ * connections, and sets of hosts.  A host's strings live in its arena; each
+ * array grows geometrically up to its INV_MAX_* bound.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,9 @@
 #define HOST_ARENA_MAX (256u * 1024 * 1024)
 #define INV_MAX_SOFTWARE 1000000
 #define INV_MAX_HOSTS 10000000
+#define INV_MAX_ADDRS 65536
+#define INV_MAX_PROCS 4194304 /* the kernel's largest pid_max */
+#define INV_MAX_CONNS 4194304
 
 static const struct {
 	enum inv_source source;
@@ -90,6 +93,9 @@ inv_host_free(struct inv_host *h)
 	if (h == NULL)
 		return;
 	free(h->sw);
+	free(h->addrs);
+	free(h->procs);
+	free(h->conns);
 	rp_arena_free(h->arena);
 	free(h);
 }
@@ -128,21 +134,39 @@ inv_host_set_ids(struct inv_host *h, const char *id, const char *customer)
 	return 0;
 }
 
+/*
+ * Makes room for one more element in *v (n used, *cap allocated, at most
+ * max).  Returns 0, RP_ERR_LIMIT or RP_ERR_NOMEM.
+ */
+static int
+grow(void **v, size_t n, size_t *cap, size_t max, size_t sz)
+{
+	void *nv;
+	size_t ncap;
+
+	if (n >= max)
+		return RP_ERR_LIMIT;
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 64;
+	if (ncap > max)
+		ncap = max;
+	if ((nv = reallocarray(*v, ncap, sz)) == NULL)
+		return RP_ERR_NOMEM;
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
 int
 inv_host_add_software(struct inv_host *h, const struct inv_software *sw)
 {
-	struct inv_software *e, *nv;
-	size_t ncap;
+	struct inv_software *e;
+	int r;
 
-	if (h->nsw >= INV_MAX_SOFTWARE)
-		return RP_ERR_LIMIT;
-	if (h->nsw == h->capsw) {
-		ncap = h->capsw ? h->capsw * 2 : 64;
-		if ((nv = reallocarray(h->sw, ncap, sizeof(*nv))) == NULL)
-			return RP_ERR_NOMEM;
-		h->sw = nv;
-		h->capsw = ncap;
-	}
+	if ((r = grow((void **)&h->sw, h->nsw, &h->capsw, INV_MAX_SOFTWARE,
+		 sizeof(*e))) != 0)
+		return r;
 	e = &h->sw[h->nsw];
 	memset(e, 0, sizeof(*e));
 	e->scheme = sw->scheme;
@@ -154,9 +178,70 @@ inv_host_add_software(struct inv_host *h, const struct inv_software *sw)
 	    set_str(h, &e->path, sw->path) != 0 ||
 	    set_str(h, &e->purl, sw->purl) != 0 ||
 	    set_str(h, &e->cpe, sw->cpe) != 0 ||
-	    set_str(h, &e->bundle_id, sw->bundle_id) != 0)
+	    set_str(h, &e->bundle_id, sw->bundle_id) != 0 ||
+	    set_str(h, &e->state, sw->state) != 0)
 		return RP_ERR_NOMEM;
 	h->nsw++;
+	return 0;
+}
+
+int
+inv_host_add_addr(struct inv_host *h, const struct inv_addr *a)
+{
+	struct inv_addr *e;
+	int r;
+
+	if ((r = grow((void **)&h->addrs, h->naddrs, &h->capaddrs,
+		 INV_MAX_ADDRS, sizeof(*e))) != 0)
+		return r;
+	e = &h->addrs[h->naddrs];
+	memset(e, 0, sizeof(*e));
+	if (set_str(h, &e->iface, a->iface) != 0 ||
+	    set_str(h, &e->ip, a->ip) != 0 || set_str(h, &e->mac, a->mac) != 0)
+		return RP_ERR_NOMEM;
+	h->naddrs++;
+	return 0;
+}
+
+int
+inv_host_add_process(struct inv_host *h, const struct inv_process *p)
+{
+	struct inv_process *e;
+	int r;
+
+	if ((r = grow((void **)&h->procs, h->nprocs, &h->capprocs,
+		 INV_MAX_PROCS, sizeof(*e))) != 0)
+		return r;
+	e = &h->procs[h->nprocs];
+	memset(e, 0, sizeof(*e));
+	e->pid = p->pid;
+	if (set_str(h, &e->exe, p->exe) != 0 ||
+	    set_str(h, &e->cmdline, p->cmdline) != 0)
+		return RP_ERR_NOMEM;
+	h->nprocs++;
+	return 0;
+}
+
+int
+inv_host_add_conn(struct inv_host *h, const struct inv_conn *c)
+{
+	struct inv_conn *e;
+	int r;
+
+	if ((r = grow((void **)&h->conns, h->nconns, &h->capconns,
+		 INV_MAX_CONNS, sizeof(*e))) != 0)
+		return r;
+	e = &h->conns[h->nconns];
+	memset(e, 0, sizeof(*e));
+	e->local_port = c->local_port;
+	e->remote_port = c->remote_port;
+	e->pid = c->pid;
+	if (set_str(h, &e->proto, c->proto) != 0 ||
+	    set_str(h, &e->local_ip, c->local_ip) != 0 ||
+	    set_str(h, &e->remote_ip, c->remote_ip) != 0 ||
+	    set_str(h, &e->state, c->state) != 0)
+		return RP_ERR_NOMEM;
+	h->nconns++;
 	return 0;
 }
 
@@ -175,7 +260,32 @@ software_equal(const struct inv_software *x, const struct inv_software *y)
 	    str_eq(x->version, y->version) && x->scheme == y->scheme &&
 	    x->source == y->source && str_eq(x->arch, y->arch) &&
 	    str_eq(x->path, y->path) && str_eq(x->purl, y->purl) &&
-	    str_eq(x->cpe, y->cpe) && str_eq(x->bundle_id, y->bundle_id);
+	    str_eq(x->cpe, y->cpe) && str_eq(x->bundle_id, y->bundle_id) &&
+	    str_eq(x->state, y->state);
+}
+
+static int
+addr_equal(const struct inv_addr *x, const struct inv_addr *y)
+{
+	return str_eq(x->iface, y->iface) && str_eq(x->ip, y->ip) &&
+	    str_eq(x->mac, y->mac);
+}
+
+static int
+process_equal(const struct inv_process *x, const struct inv_process *y)
+{
+	return x->pid == y->pid && str_eq(x->exe, y->exe) &&
+	    str_eq(x->cmdline, y->cmdline);
+}
+
+static int
+conn_equal(const struct inv_conn *x, const struct inv_conn *y)
+{
+	return str_eq(x->proto, y->proto) && str_eq(x->local_ip, y->local_ip) &&
+	    x->local_port == y->local_port &&
+	    str_eq(x->remote_ip, y->remote_ip) &&
+	    x->remote_port == y->remote_port && str_eq(x->state, y->state) &&
+	    x->pid == y->pid;
 }
 
 int
@@ -186,10 +296,23 @@ inv_host_equal(const struct inv_host *a, const struct inv_host *b)
 	if (!str_eq(a->name, b->name) || !str_eq(a->id, b->id) ||
 	    !str_eq(a->os, b->os) || !str_eq(a->os_version, b->os_version) ||
 	    !str_eq(a->arch, b->arch) || !str_eq(a->customer, b->customer) ||
-	    a->nsw != b->nsw)
+	    a->nsw != b->nsw || a->naddrs != b->naddrs ||
+	    a->nprocs != b->nprocs || a->nconns != b->nconns)
 		return 0;
 	for (i = 0; i < a->nsw; i++) {
 		if (!software_equal(&a->sw[i], &b->sw[i]))
+			return 0;
+	}
+	for (i = 0; i < a->naddrs; i++) {
+		if (!addr_equal(&a->addrs[i], &b->addrs[i]))
+			return 0;
+	}
+	for (i = 0; i < a->nprocs; i++) {
+		if (!process_equal(&a->procs[i], &b->procs[i]))
+			return 0;
+	}
+	for (i = 0; i < a->nconns; i++) {
+		if (!conn_equal(&a->conns[i], &b->conns[i]))
 			return 0;
 	}
 	return 1;

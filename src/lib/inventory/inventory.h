@@ -112,7 +112,8 @@ int inv_host_add_conn(struct inv_host *h, const struct inv_conn *c);
 
 /*
  * Whether two hosts say the same: every host field and every software
- * entry, in order (NULL equals only NULL).  Returns 1 or 0.
+ * entry, address, process and connection, in order (NULL equals only
+ * NULL).  Returns 1 or 0.
  */
 int inv_host_equal(const struct inv_host *a, const struct inv_host *b);
 

@@ -16,10 +16,11 @@
 #define NATIVE_FORMAT_VERSION 1
 
 static const char *const top_keys[] = {"rampart_inventory", "hosts", NULL};
-static const char *const host_keys[] = {
-    "name", "id", "customer", "os", "os_version", "arch", "software", NULL};
+static const char *const host_keys[] = {"name", "id", "customer", "os",
+    "os_version", "arch", "software", "addresses", "processes", "connections",
+    NULL};
 static const char *const sw_keys[] = {"name", "vendor", "version", "scheme",
-    "source", "arch", "path", "purl", "cpe", "bundle_id", NULL};
+    "source", "arch", "path", "purl", "cpe", "bundle_id", "state", NULL};
 
 struct nat_read {
 	struct rp_diags *d;
@@ -117,6 +118,7 @@ read_software(struct nat_read *c, struct inv_host *h, const json_t *o)
 	sw.purl = opt_field(c, o, "purl", INV_F_PURL);
 	sw.cpe = opt_field(c, o, "cpe", INV_F_CPE);
 	sw.bundle_id = opt_field(c, o, "bundle_id", INV_F_BUNDLE_ID);
+	sw.state = opt_field(c, o, "state", INV_F_WORD);
 	if ((s = opt_field(c, o, "scheme", INV_F_WORD)) != NULL &&
 	    inv_scheme_from_name(s, &sw.scheme) != 0)
 		warn(c,
@@ -166,6 +168,74 @@ out:
 	rpjson_path_pop(&c->path, mark);
 }
 
+/* Reads one address, process or connection into h; a bad one is skipped. */
+static int
+read_item(struct nat_read *c, struct inv_host *h, const json_t *o, int kind)
+{
+	union {
+		struct inv_addr a;
+		struct inv_process p;
+		struct inv_conn n;
+	} u;
+
+	switch (kind) {
+	case 0:
+		if (inv_addr_from_json(o, &c->path, c->d, &u.a) != 0)
+			return 0;
+		return inv_host_add_addr(h, &u.a);
+	case 1:
+		if (inv_process_from_json(o, &c->path, c->d, &u.p) != 0)
+			return 0;
+		return inv_host_add_process(h, &u.p);
+	default:
+		if (inv_conn_from_json(o, &c->path, c->d, &u.n) != 0)
+			return 0;
+		return inv_host_add_conn(h, &u.n);
+	}
+}
+
+/* hosts[].addresses (kind 0), processes (1) or connections (2). */
+static void
+read_item_list(
+    struct nat_read *c, struct inv_host *h, const json_t *host, int kind)
+{
+	static const char *const keys[] = {
+	    "addresses", "processes", "connections"};
+	static const size_t max[] = {
+	    INV_READ_MAX_ADDRS, INV_READ_MAX_PROCS, INV_READ_MAX_CONNS};
+	json_t *arr, *o;
+	size_t i, mark, mark2;
+	int r;
+
+	if ((arr = json_object_get(host, keys[kind])) == NULL)
+		return;
+	mark = rpjson_path_push_key(&c->path, keys[kind]);
+	if (!json_is_array(arr)) {
+		warn(c, "expected an array, got %s; ignored",
+		    inv_json_type(arr));
+		goto out;
+	}
+	json_array_foreach(arr, i, o)
+	{
+		if (i >= max[kind]) {
+			warn(c, "more than %zu entries; the rest ignored",
+			    max[kind]);
+			break;
+		}
+		mark2 = rpjson_path_push_index(&c->path, i);
+		r = read_item(c, h, o, kind);
+		if (r == RP_ERR_LIMIT)
+			warn(c, "too many entries; skipped");
+		else if (r != 0)
+			c->r = r;
+		rpjson_path_pop(&c->path, mark2);
+		if (c->r != 0)
+			break;
+	}
+out:
+	rpjson_path_pop(&c->path, mark);
+}
+
 /* Reads one host; returns it, or NULL when skipped (or c->r is set). */
 static struct inv_host *
 read_host(struct nat_read *c, const json_t *o)
@@ -173,6 +243,7 @@ read_host(struct nat_read *c, const json_t *o)
 	struct inv_host *h = NULL, *ret = NULL;
 	const char *name;
 	json_t *sw;
+	int kind;
 
 	if (!json_is_object(o)) {
 		warn(c, "expected a host object, got %s; skipped",
@@ -197,6 +268,8 @@ read_host(struct nat_read *c, const json_t *o)
 	}
 	if ((sw = json_object_get(o, "software")) != NULL)
 		read_software_list(c, h, sw);
+	for (kind = 0; kind < 3 && c->r == 0; kind++)
+		read_item_list(c, h, o, kind);
 	if (c->r != 0)
 		goto out;
 	ret = h;
@@ -332,7 +405,46 @@ write_software(int *failed, const struct inv_software *sw)
 	put_str(failed, o, "purl", sw->purl);
 	put_str(failed, o, "cpe", sw->cpe);
 	put_str(failed, o, "bundle_id", sw->bundle_id);
+	put_str(failed, o, "state", sw->state);
 	return o;
+}
+
+/* Appends item i of h's list kind (0 addresses, 1 processes, 2 conns). */
+static json_t *
+item_json(const struct inv_host *h, int kind, size_t i)
+{
+	if (kind == 0)
+		return inv_addr_to_json(&h->addrs[i]);
+	if (kind == 1)
+		return inv_process_to_json(&h->procs[i]);
+	return inv_conn_to_json(&h->conns[i]);
+}
+
+/* "addresses", "processes", "connections": only when there are some. */
+static void
+write_items(int *failed, json_t *o, const struct inv_host *h)
+{
+	static const char *const keys[] = {
+	    "addresses", "processes", "connections"};
+	const size_t n[] = {h->naddrs, h->nprocs, h->nconns};
+	json_t *arr;
+	size_t i;
+	int kind;
+
+	for (kind = 0; kind < 3 && !*failed; kind++) {
+		if (n[kind] == 0)
+			continue;
+		if ((arr = json_array()) == NULL) {
+			*failed = 1;
+			break;
+		}
+		for (i = 0; i < n[kind] && !*failed; i++) {
+			if (json_array_append_new(arr, item_json(h, kind, i)) !=
+			    0)
+				*failed = 1;
+		}
+		put_new(failed, o, keys[kind], arr);
+	}
 }
 
 static json_t *
@@ -357,6 +469,7 @@ write_host(int *failed, const struct inv_host *h)
 		}
 	}
 	put_new(failed, o, "software", arr);
+	write_items(failed, o, h);
 	return o;
 }
 

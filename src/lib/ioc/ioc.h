@@ -80,8 +80,17 @@ int ioc_bundle_add(struct ioc_bundle *b, enum ioc_type type, const char *value,
 /* Appends YARA rule text (copied; not compiled here).  Same returns. */
 int ioc_bundle_add_yara(struct ioc_bundle *b, const char *name,
     const char *text, const char *source, struct rp_diags *d);
-/* Records an advisory ID the bundle was built from (copied). */
+/*
+ * Records an advisory ID the bundle was built from (copied; one line of
+ * at most 256 bytes; a repeated ID is kept once).  Returns 0,
+ * RP_ERR_INVALID, RP_ERR_LIMIT (10 000 IDs) or RP_ERR_NOMEM.
+ */
 int ioc_bundle_add_advisory(struct ioc_bundle *b, const char *id);
+/*
+ * Sets when the bundle was made (copied): an RFC 3339 date-time such as
+ * "2023-03-30T12:00:00Z".  Returns 0, RP_ERR_INVALID or RP_ERR_NOMEM.
+ */
+int ioc_bundle_set_created(struct ioc_bundle *b, const char *rfc3339);
 
 /*
  * Reads a bundle file / parsed document.  Problems name the JSON pointer.

@@ -630,6 +630,19 @@ check_software(struct matcher *m, const struct inv_host *h, enum os_family hos,
 	return 0;
 }
 
+/*
+ * Whether sw left program files behind: a package removed with its
+ * configuration kept ("config-files") or only known to the package manager
+ * ("not-installed") has nothing that could be vulnerable.
+ */
+static int
+sw_present(const struct inv_software *sw)
+{
+	return sw->state == NULL ||
+	    (strcmp(sw->state, "config-files") != 0 &&
+		strcmp(sw->state, "not-installed") != 0);
+}
+
 int
 matcher_check_host(
     struct matcher *m, const struct inv_host *h, struct match_results *out)
@@ -643,6 +656,8 @@ matcher_check_host(
 	m->stamp++;
 	hos = os_family_from_name(h->os);
 	for (i = 0; i < h->nsw; i++) {
+		if (!sw_present(&h->sw[i]))
+			continue;
 		if ((r = check_software(m, h, hos, &h->sw[i], out)) != 0)
 			return r;
 	}

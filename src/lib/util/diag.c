@@ -30,7 +30,7 @@ rp_diags_clear(struct rp_diags *d)
 		free(d->v[i].msg);
 	}
 	d->n = 0;
-	d->nerrors = d->nwarnings = d->dropped = 0;
+	d->nerrors = d->nwarnings = d->nnotes = d->dropped = 0;
 }
 
 void
@@ -58,6 +58,8 @@ diags_vadd(struct rp_diags *d, enum rp_diag_level level, const char *test,
 		return 0;
 	if (level == RP_DIAG_ERROR)
 		d->nerrors++;
+	else if (level == RP_DIAG_NOTE)
+		d->nnotes++;
 	else
 		d->nwarnings++;
 	if (d->n >= RP_DIAGS_MAX) {
@@ -145,7 +147,10 @@ rp_diag_format(const struct rp_diag *e, const char *file)
 	}
 	if (b.len > 0)
 		rp_buf_append(&b, " ");
-	rp_buf_append(&b, e->level == RP_DIAG_ERROR ? "error: " : "warning: ");
+	rp_buf_append(&b,
+	    e->level == RP_DIAG_ERROR	   ? "error: "
+		: e->level == RP_DIAG_NOTE ? "note: "
+					   : "warning: ");
 	if (e->test != NULL)
 		rp_buf_appendf(&b, "%s ", e->test);
 	rp_buf_append(&b, e->msg);

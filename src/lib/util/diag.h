@@ -15,6 +15,7 @@
 enum rp_diag_level {
 	RP_DIAG_ERROR,
 	RP_DIAG_WARNING,
+	RP_DIAG_NOTE, /* informational: input skipped on purpose */
 };
 
 struct rp_diag {
@@ -29,7 +30,7 @@ struct rp_diag {
 struct rp_diags {
 	struct rp_diag *v;
 	size_t n, cap;
-	size_t nerrors, nwarnings; /* including dropped ones */
+	size_t nerrors, nwarnings, nnotes; /* including dropped ones */
 	size_t dropped; /* entries counted but not kept */
 };
 

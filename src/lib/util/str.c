@@ -2,6 +2,7 @@
  * Bounded string buffer and string helpers.  The buffer always keeps a
  * terminating NUL once anything was appended.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,4 +173,48 @@ int
 rp_str_startswith(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/*
+ * Host names, as advisories and indicator feeds give them (RFC 1123
+ * letters, digits and '-', plus the '_' real DNS has).
+ */
+const char *
+rp_domain_check(char *s)
+{
+	size_t n = strlen(s), lab = 0, nlabels = 0, i;
+	const char *tld;
+
+	if (n > 0 && s[n - 1] == '.')
+		s[--n] = '\0';
+	if (n == 0 || n > 253)
+		return "a domain name has 1 to 253 characters";
+	for (i = 0; i <= n; i++) {
+		if (s[i] == '.' || s[i] == '\0') {
+			if (lab == 0 || lab > 63)
+				return "each label of a domain name has 1 to "
+				       "63 characters";
+			if (s[i - 1] == '-' || s[i - lab] == '-')
+				return "a domain label does not start or end "
+				       "with '-'";
+			nlabels++;
+			lab = 0;
+			continue;
+		}
+		if ((unsigned char)s[i] >= 0x80)
+			return "an internationalised domain name is written "
+			       "in its xn-- (ASCII) form";
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+			return "a domain name has only letters, digits, '-' "
+			       "and '.'";
+		lab++;
+	}
+	if (nlabels < 2)
+		return "a domain name has at least two labels (example.com)";
+	tld = strrchr(s, '.') + 1;
+	if (strspn(tld, "0123456789") == strlen(tld))
+		return "the last label of a domain name is not numeric";
+	for (i = 0; i < n; i++)
+		s[i] = (char)tolower((unsigned char)s[i]);
+	return NULL;
 }

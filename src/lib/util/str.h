@@ -44,4 +44,12 @@ int rp_streq_ci(const char *a, const char *b);
 /* Whether s starts with prefix. */
 int rp_str_startswith(const char *s, const char *prefix);
 
+/*
+ * Checks a DNS host name in place: drops one trailing dot and lowercases
+ * it.  Returns NULL when it is a host name (at least two labels of 1-63
+ * letters, digits, '-' or '_', not starting or ending with '-', a
+ * non-numeric last label, at most 253 characters), else what is wrong.
+ */
+const char *rp_domain_check(char *s);
+
 #endif

@@ -75,6 +75,7 @@ assert_sw_equal(const struct inv_software *a, const struct inv_software *b)
 	assert_str_eq0(a->purl, b->purl);
 	assert_str_eq0(a->cpe, b->cpe);
 	assert_str_eq0(a->bundle_id, b->bundle_id);
+	assert_str_eq0(a->state, b->state);
 }
 
 static void
@@ -91,6 +92,11 @@ assert_host_equal(const struct inv_host *a, const struct inv_host *b)
 	assert_int_equal(a->nsw, b->nsw);
 	for (i = 0; i < a->nsw; i++)
 		assert_sw_equal(&a->sw[i], &b->sw[i]);
+	/* Addresses, processes and connections, and all of it once more. */
+	assert_int_equal(a->naddrs, b->naddrs);
+	assert_int_equal(a->nprocs, b->nprocs);
+	assert_int_equal(a->nconns, b->nconns);
+	assert_true(inv_host_equal(a, b));
 }
 
 /* Serialises j and parses it back, as a file round trip would. */

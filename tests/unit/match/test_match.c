@@ -472,6 +472,32 @@ test_unknown(void **state)
 	HAS(r->reason, "ADV-PYPI");
 }
 
+/* Removed packages (config files kept) are not matched; half-installed are. */
+static void
+test_install_state(void **state)
+{
+	struct fixture *f = *state;
+	const struct match_result *r;
+
+	f->a = adv_3cx();
+	f->h = host("h", "Windows");
+	sw(f->h, "3CX Desktop App", "3CX Ltd", "18.12.416.0", INV_SOURCE_WINREG,
+	    NULL, NULL);
+	f->h->sw[0].state = "config-files";
+	r = check(f, NULL);
+	assert_int_equal(r->verdict, MATCH_NOT_AFFECTED);
+	assert_int_equal(f->res.n, 1);
+	f->h->sw[0].state = "not-installed";
+	r = check(f, NULL);
+	assert_int_equal(r->verdict, MATCH_NOT_AFFECTED);
+	f->h->sw[0].state = "half-installed";
+	r = check(f, "3CX Desktop App");
+	assert_int_equal(r->verdict, MATCH_AFFECTED);
+	f->h->sw[0].state = NULL;
+	r = check(f, "3CX Desktop App");
+	assert_int_equal(r->verdict, MATCH_AFFECTED);
+}
+
 static void
 test_nomatch_and_vendor(void **state)
 {
@@ -594,6 +620,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_purl_cpe, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_precedence, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_install_state, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_nomatch_and_vendor, setup, teardown),
 	    cmocka_unit_test_setup_teardown(

@@ -1,0 +1,111 @@
+/*
+ * Internals shared by the files of the quarantine store: the store handle,
+ * the path walk that never follows a symbolic link, the metadata record
+ * and the neutralised content container.  Not for use outside
+ * src/agent/quarantine/ (and its fuzz targets and tests).
+ */
+#ifndef RP_QSTORE_INT_H
+#define RP_QSTORE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "quarantine.h"
+
+#define QRECORD_MAX (64 * 1024) /* bytes of one <id>.json */
+#define QPATH_MAX 4096 /* bytes of a path, NUL excluded */
+
+/* Container: "RAMPARTQ", version, flags, id, size, SHA-256, zstd frame. */
+#define QCONT_MAGIC "RAMPARTQ"
+#define QCONT_VERSION 1
+#define QCONT_HDR_LEN 72
+
+struct qstore {
+	int dirfd; /* the store directory, opened O_NOFOLLOW, locked */
+	char *dir;
+	char *crash_at; /* test hook, or NULL */
+};
+
+/* raise(SIGKILL) if step is the crash point set on q. */
+void qstore_crash(const struct qstore *q, const char *step);
+
+/* Whether s is QUARANTINE_ID_LEN lowercase hex digits. */
+int qid_valid(const char *s);
+/* Hex of n bytes into out (2n + 1 bytes). */
+void qhex(const unsigned char *v, size_t n, char *out);
+/* fsync that retries EINTR; returns 0 or -1 with errno. */
+int qfsync(int fd);
+/* Writes all of buf; returns 0 or -1 with errno. */
+int qwrite_all(int fd, const void *buf, size_t n);
+
+/*
+ * Walks the absolute path from "/" one component at a time, never
+ * following a symbolic link; "." components are skipped, ".." refused.
+ * On success *dirfd is the parent directory (O_RDONLY, caller closes) and
+ * *leaf the last component (caller frees).  Returns 0, RP_ERR_INVALID
+ * (not absolute, "..", a symbolic link or non-directory on the way, no
+ * last component), RP_ERR_NOTFOUND (a directory is missing), RP_ERR_IO or
+ * RP_ERR_NOMEM; the reason is in d.
+ */
+int qpath_open_parent(
+    const char *path, int *dirfd, char **leaf, struct rp_diags *d);
+
+/*
+ * Parses a metadata record (buf need not be NUL-terminated).  Every field
+ * is checked: known keys only, lengths, ranges, hex digests, an absolute
+ * path without NUL.  Returns 0 or RP_ERR_INVALID with detail in d;
+ * RP_ERR_NOMEM.  On failure out is left cleared.
+ */
+int qrecord_parse(
+    const void *buf, size_t len, struct qentry *out, struct rp_diags *d);
+/* The record as it is stored: JSON text, caller frees; NULL on ENOMEM. */
+char *qrecord_format(const struct qentry *e);
+
+/* Running digests of content as it is read. */
+struct qhashes {
+	void *sha256, *sha1, *md5; /* EVP_MD_CTX */
+};
+int qhashes_init(struct qhashes *h);
+int qhashes_update(struct qhashes *h, const void *buf, size_t n);
+/* Writes the hex digests into e and frees the contexts. */
+int qhashes_final(struct qhashes *h, struct qentry *e);
+void qhashes_free(struct qhashes *h);
+
+/*
+ * Compresses everything read from src into a container written to dst
+ * (at offset 0, dst positioned at 0), hashing the content into e's
+ * digests and size.  idraw: the 16 bytes of the entry id.  q: for crash
+ * points (may be NULL).  Returns 0, RP_ERR_IO, RP_ERR_NOMEM.
+ */
+int qcont_write(const struct qstore *q, int src, int dst,
+    const unsigned char idraw[16], struct qentry *e, struct rp_diags *d);
+/*
+ * Reads the container from fd (from offset 0) and decompresses it, to out
+ * when out >= 0, checking the header (magic, version, id when idraw is
+ * not NULL) and that the content has the size and SHA-256 the header
+ * states and, when want is not NULL, those of want.  Reads are bounded:
+ * content past the stated size is an error.  Returns 0, RP_ERR_INVALID
+ * (not a container, or content does not match), RP_ERR_IO, RP_ERR_NOMEM.
+ */
+int qcont_extract(int fd, int out, const unsigned char *idraw,
+    const struct qentry *want, struct rp_diags *d);
+
+/* Lists processes whose executable is dev/ino and SIGKILLs them. */
+int qkill_exe(
+    dev_t dev, ino_t ino, pid_t **pids, size_t *n, struct rp_diags *d);
+
+/* Reads <id>.json from the store into out. */
+int qstore_read_record(
+    struct qstore *q, const char *id, struct qentry *out, struct rp_diags *d);
+/*
+ * Removes an entry: <id>.json first (it stops being an entry), then
+ * <id>.rpq, then syncs the store.  Returns 0 or RP_ERR_IO.
+ */
+int qstore_remove_entry(struct qstore *q, const char *id, struct rp_diags *d);
+/* Sets e->state from the store and the file system. */
+void qstore_state(struct qstore *q, struct qentry *e);
+/* Whether a file exists at path (walked without following links). */
+int qpath_exists(const char *path);
+
+#endif

@@ -1,0 +1,368 @@
+/*
+ * One regular file of the walk: what it needs (its base name against
+ * file-name indicators; its digests when some hash indicator could match
+ * its size; a YARA scan when there are rules and it is small enough),
+ * whether the cache already knows the answer, and otherwise reading it
+ * once.  The file is opened with O_NOFOLLOW|O_NONBLOCK relative to its
+ * directory and must be a regular file when opened; when it is not the
+ * file the walk stat'ed (renamed over, replaced), the file actually read
+ * is the one reported, with its own device and inode.  A file that
+ * changes while it is read is read once more, then given up as changed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sweep/walk_int.h"
+#include "util/err.h"
+
+#define MATCH_MAX (YARA_MATCH_MAX + 4)
+
+static int64_t
+ns(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+}
+
+static unsigned
+hash_want(const struct sweep_rules *r)
+{
+	unsigned want = DIG_SHA256;
+
+	if (ioc_index_count(r->x, IOC_SHA1) > 0)
+		want |= DIG_SHA1;
+	if (ioc_index_count(r->x, IOC_MD5) > 0)
+		want |= DIG_MD5;
+	return want;
+}
+
+static void
+add_hit(struct worker *k, const char *path, const struct stat *st,
+    const struct digests *dg, const struct sweep_match *m, size_t nm)
+{
+	struct sweep_hit h;
+
+	memset(&h, 0, sizeof(h));
+	h.kind = SWEEP_HIT_FILE;
+	h.path = path;
+	h.dev = st->st_dev;
+	h.ino = st->st_ino;
+	h.size = (uint64_t)st->st_size;
+	h.mtime_ns = ns(&st->st_mtim);
+	h.pid = -1;
+	if (dg != NULL && (dg->flags & DIG_SHA256))
+		hex_encode(dg->sha256, 32, h.sha256);
+	if (dg != NULL && (dg->flags & DIG_SHA1))
+		hex_encode(dg->sha1, 20, h.sha1);
+	if (dg != NULL && (dg->flags & DIG_MD5))
+		hex_encode(dg->md5, 16, h.md5);
+	if (report_add_hit(k->w->rep, &h, m, nm) != 0)
+		CNT_ADD(&k->tc, errors, 1);
+}
+
+static const char *
+file_path(struct worker *k, struct dirh *dh, const char *name)
+{
+	return join_path(&k->pb, dh->path, dh->len, name);
+}
+
+static int
+key_same(const struct cache_entry *e, const struct stat *st)
+{
+	return e->dev == (uint64_t)st->st_dev &&
+	    e->ino == (uint64_t)st->st_ino &&
+	    e->size == (uint64_t)st->st_size &&
+	    e->mtime_ns == ns(&st->st_mtim) && e->ctime_ns == ns(&st->st_ctim);
+}
+
+/* The cache's answer for a file, when it has everything needed: 1 and
+   the hits handled, else 0. */
+static int
+from_cache(struct worker *k, struct dirh *dh, const char *name,
+    const struct stat *st, unsigned want, int yara, const struct ioc *nh)
+{
+	struct walk *w = k->w;
+	struct cache_entry e;
+	struct digests dg;
+	struct sweep_match m[MATCH_MAX];
+	uint64_t idx;
+	size_t nm;
+	const char *path;
+
+	if (w->cache == NULL ||
+	    !cache_lookup(w->cache, k->rd, st->st_dev, st->st_ino, &e, &idx) ||
+	    !key_same(&e, st) || (e.flags & want) != want)
+		return 0;
+	if (yara &&
+	    !((e.flags & DIG_YARA_CLEAN) && e.yara_tag == w->rules->yara_tag))
+		return 0;
+	cache_seen(w->cache, idx, e.last_seen);
+	CNT_ADD(&k->tc, cache_hits, 1);
+	dg.flags = e.flags & (DIG_SHA256 | DIG_SHA1 | DIG_MD5);
+	memcpy(dg.sha256, e.sha256, 32);
+	memcpy(dg.sha1, e.sha1, 20);
+	memcpy(dg.md5, e.md5, 16);
+	nm = 0;
+	if (nh != NULL) {
+		memset(&m[0], 0, sizeof(m[0]));
+		m[nm++].ioc = nh;
+	}
+	nm +=
+	    rules_match(w->rules, &dg, e.size, NULL, 0, m + nm, MATCH_MAX - nm);
+	if (nm > 0 && (path = file_path(k, dh, name)) != NULL)
+		add_hit(k, path, st, &dg, m, nm);
+	return 1;
+}
+
+/* Whether to hand the file to an idle worker; queued when so. */
+static int
+queue_file(struct worker *k, struct dirh *dh, const char *name,
+    const struct stat *st, unsigned want, int yara, const struct ioc *nh)
+{
+	struct walk *w = k->w;
+	struct file_item *fi;
+	size_t n = strlen(name);
+
+	if (atomic_load_explicit(&w->idle, memory_order_relaxed) == 0 ||
+	    n >= sizeof(fi->name))
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	if (w->nfiles == FQ_CAP || atomic_load(&w->idle) == 0) {
+		pthread_mutex_unlock(&w->mu);
+		return 0;
+	}
+	fi = &w->files[w->nfiles++];
+	atomic_fetch_add(&dh->ref, 1);
+	fi->dh = dh;
+	fi->st = *st;
+	fi->want = want;
+	fi->yara = yara;
+	fi->name_hit = nh;
+	memcpy(fi->name, name, n + 1);
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	return 1;
+}
+
+/* What a file of this size needs; 0 when nothing (and no name hit). */
+static int
+needs(struct worker *k, const struct stat *st, const struct ioc *nh,
+    unsigned *want, int *yara)
+{
+	struct walk *w = k->w;
+	const struct sweep_rules *r = w->rules;
+	uint64_t size = (uint64_t)st->st_size;
+
+	*want = 0;
+	*yara = 0;
+	if (r->any_hash && ioc_index_size_wanted(r->x, size))
+		*want = hash_want(r);
+	if (r->yr != NULL) {
+		if (size <= w->yara_max)
+			*yara = 1;
+		else
+			CNT_ADD(&k->tc, yara_skipped, 1);
+	}
+	if (nh != NULL)
+		*want |= DIG_SHA256; /* a hit carries its SHA-256 */
+	return *want != 0 || *yara;
+}
+
+void
+file_found(
+    struct worker *k, struct dirh *dh, const char *name, const struct stat *st)
+{
+	struct walk *w = k->w;
+	const struct ioc *nh = NULL;
+	struct sweep_match m;
+	unsigned want;
+	int yara;
+	const char *path;
+
+	if (w->o->nexcludes > 0 &&
+	    ((path = file_path(k, dh, name)) == NULL ||
+		excluded(w, path, name))) {
+		CNT_ADD(&k->tc, skip_excluded, 1);
+		return;
+	}
+	CNT_ADD(&k->tc, files_seen, 1);
+	CNT_ADD(&k->tc, bytes_seen, (uint64_t)st->st_size);
+	if (w->o->walk_only)
+		return;
+	if (ioc_index_count(w->rules->x, IOC_FILENAME) > 0)
+		nh = ioc_index_filename(w->rules->x, name);
+	if (!needs(k, st, nh, &want, &yara))
+		return;
+	if (w->o->max_size != 0 && (uint64_t)st->st_size > w->o->max_size) {
+		CNT_ADD(&k->tc, skip_too_large, 1);
+		if (nh != NULL && (path = file_path(k, dh, name)) != NULL) {
+			memset(&m, 0, sizeof(m));
+			m.ioc = nh;
+			add_hit(k, path, st, NULL, &m, 1);
+		}
+		return;
+	}
+	if (from_cache(k, dh, name, st, want, yara, nh))
+		return;
+	if (queue_file(k, dh, name, st, want, yara, nh))
+		return;
+	file_read(k, dh, name, st, want, yara, nh);
+}
+
+static void
+cache_put(struct worker *k, const struct stat *st, const struct digests *dg)
+{
+	struct walk *w = k->w;
+	struct cache_entry e, old;
+	uint64_t idx;
+
+	if (w->cache == NULL || dg->flags == 0)
+		return;
+	memset(&e, 0, sizeof(e));
+	e.dev = st->st_dev;
+	e.ino = st->st_ino;
+	e.size = (uint64_t)st->st_size;
+	e.mtime_ns = ns(&st->st_mtim);
+	e.ctime_ns = ns(&st->st_ctim);
+	e.last_seen = w->now;
+	e.flags = dg->flags;
+	if (dg->flags & DIG_YARA_CLEAN)
+		e.yara_tag = w->rules->yara_tag;
+	memcpy(e.sha256, dg->sha256, 32);
+	memcpy(e.sha1, dg->sha1, 20);
+	memcpy(e.md5, dg->md5, 16);
+	/* Already known as it is (a file YARA matched is read every time
+	   but need not be written every time)? */
+	if (cache_lookup(w->cache, k->rd, e.dev, e.ino, &old, &idx) &&
+	    key_same(&old, st) && old.flags == e.flags &&
+	    old.yara_tag == e.yara_tag &&
+	    memcmp(old.sha256, e.sha256, 68) == 0) {
+		cache_seen(w->cache, idx, old.last_seen);
+		return;
+	}
+	if (cache_add(w->cache, &e) != 0)
+		CNT_ADD(&k->tc, errors, 1);
+}
+
+/* Opens name in dh as the regular file it must be; -1 when it cannot
+   (counted).  *st2 is what the open file is. */
+static int
+open_checked(struct worker *k, struct dirh *dh, const char *name,
+    const struct stat *st, struct stat *st2)
+{
+	int fd = openat(dh->fd, name,
+	    O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno == ELOOP) /* now a symbolic link: not followed */
+			CNT_ADD(&k->tc, replaced, 1);
+		else
+			count_open_error(k, errno);
+		return -1;
+	}
+	if (fstat(fd, st2) != 0 || !S_ISREG(st2->st_mode)) {
+		CNT_ADD(&k->tc, skip_special, 1);
+		close(fd);
+		return -1;
+	}
+	if (st2->st_dev != st->st_dev || st2->st_ino != st->st_ino)
+		CNT_ADD(&k->tc, replaced, 1);
+	return fd;
+}
+
+void
+file_read(struct worker *k, struct dirh *dh, const char *name,
+    const struct stat *st, unsigned want, int yara, const struct ioc *nh)
+{
+	struct walk *w = k->w;
+	struct sweep_match m[MATCH_MAX];
+	struct digests dg;
+	struct stat st2;
+	const char *path = NULL;
+	size_t nm = 0;
+	int fd, r, attempt;
+
+	if (w->o->before_open != NULL &&
+	    (path = file_path(k, dh, name)) != NULL)
+		w->o->before_open(path, w->o->before_open_arg);
+	for (attempt = 0;; attempt++) {
+		if ((fd = open_checked(k, dh, name, st, &st2)) < 0)
+			return;
+		if (st2.st_ino != st->st_ino || st2.st_size != st->st_size) {
+			/* Another file or size: decide afresh for it. */
+			if (!needs(k, &st2, nh, &want, &yara) ||
+			    (w->o->max_size != 0 &&
+				(uint64_t)st2.st_size > w->o->max_size)) {
+				close(fd);
+				return;
+			}
+		}
+		CNT_ADD(&k->tc, files_opened, 1);
+		r = scan_fd(&k->sc, fd, &st2, want, yara, &dg);
+		close(fd);
+		if (r < 0) {
+			CNT_ADD(&k->tc, errors, 1);
+			return;
+		}
+		if (r == 0)
+			break;
+		if (attempt == 1) {
+			CNT_ADD(&k->tc, skip_changed, 1);
+			return;
+		}
+	}
+	if (nh != NULL) {
+		memset(&m[0], 0, sizeof(m[0]));
+		m[0].ioc = nh;
+		nm = 1;
+	}
+	nm += rules_match(w->rules, &dg, (uint64_t)st2.st_size, k->sc.yh,
+	    k->sc.nyh, m + nm, MATCH_MAX - nm);
+	if (nm > 0 && (path = file_path(k, dh, name)) != NULL)
+		add_hit(k, path, &st2, &dg, m, nm);
+	cache_put(k, &st2, &dg);
+}
+
+void
+file_root(struct worker *k, const char *path, size_t len, uint64_t start_dev)
+{
+	char *dir = strdup(path), *base = strdup(path);
+	const char *d, *b;
+	struct dirh *dh = NULL;
+	struct stat st;
+	int fd = -1;
+
+	if (dir == NULL || base == NULL)
+		goto out;
+	d = dirname(dir);
+	b = basename(base);
+	fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		count_open_error(k, errno);
+		goto out;
+	}
+	if ((dh = malloc(sizeof(*dh) + strlen(d) + 1)) == NULL)
+		goto out;
+	dh->w = NULL;
+	dh->fd = fd;
+	fd = -1;
+	atomic_init(&dh->ref, 1);
+	dh->dev = dh->start_dev = start_dev;
+	dh->len = strlen(d);
+	memcpy(dh->path, d, dh->len + 1);
+	if (fstatat(dh->fd, b, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		count_open_error(k, errno);
+	else if (S_ISREG(st.st_mode))
+		file_found(k, dh, b, &st);
+	else
+		CNT_ADD(&k->tc, skip_special, 1);
+out:
+	if (fd >= 0)
+		close(fd);
+	dirh_put(dh);
+	free(dir);
+	free(base);
+}

@@ -1,0 +1,169 @@
+/*
+ * Internals shared by the sweep's files: compiled rules, the per-thread
+ * scanning context, the persistent cache and the mount table.  Nothing
+ * here is part of the public interface (sweep.h).
+ */
+#ifndef RP_SWEEP_INT_H
+#define RP_SWEEP_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include <openssl/evp.h>
+#include <yara.h>
+
+#include "sweep/sweep.h"
+
+struct sweep_rules {
+	const struct ioc_bundle *b;
+	struct ioc_index *x;
+	YR_RULES *yr; /* NULL when the bundle has no YARA text */
+	size_t nyara_rules;
+	uint64_t yara_tag; /* identifies the compiled rules in the cache */
+	int any_hash; /* some SHA-256, SHA-1 or MD5 indicator */
+};
+
+/* What a file's content turned into. */
+#define DIG_SHA256 1u
+#define DIG_SHA1 2u
+#define DIG_MD5 4u
+#define DIG_YARA_CLEAN                                                         \
+	8u /* scanned by rules with the entry's yara_tag,
+			     nothing matched */
+
+struct digests {
+	unsigned flags;
+	unsigned char sha256[32], sha1[20], md5[16];
+};
+
+#define YARA_MATCH_MAX 64
+struct yara_hit {
+	const char *rule, *ns;
+};
+
+/* Per-thread counters, read by the progress thread while they change. */
+struct tcounters {
+	_Atomic uint64_t v[sizeof(struct sweep_counters) / sizeof(uint64_t)];
+};
+#define CNT_IDX(field)                                                         \
+	(offsetof(struct sweep_counters, field) / sizeof(uint64_t))
+#define CNT_ADD(tc, field, n)                                                  \
+	atomic_store_explicit(&(tc)->v[CNT_IDX(field)],                        \
+	    atomic_load_explicit(                                              \
+		&(tc)->v[CNT_IDX(field)], memory_order_relaxed) +              \
+		(n),                                                           \
+	    memory_order_relaxed)
+
+/* One thread's tools for reading and matching file content. */
+struct scanner {
+	const struct sweep_rules *rules;
+	unsigned yara_timeout;
+	uint64_t yara_max_size;
+	EVP_MD_CTX *ctx[3];
+	const EVP_MD *md[3];
+	unsigned char *buf; /* streaming buffer, SCAN_BUF bytes */
+	unsigned char *big; /* whole-file buffer for YARA */
+	size_t bigcap;
+	YR_SCANNER *ys;
+	struct yara_hit yh[YARA_MATCH_MAX];
+	size_t nyh;
+	int yara_error;
+	struct tcounters *tc;
+};
+
+#define SCAN_BUF (512u * 1024)
+
+int scanner_init(struct scanner *s, const struct sweep_rules *r,
+    unsigned yara_timeout, uint64_t yara_max_size, struct tcounters *tc);
+void scanner_fini(struct scanner *s);
+
+/*
+ * Reads the regular file open at fd, whose fstat is st, computing the
+ * digests in want (DIG_*) and, when yara is set, scanning it with the
+ * YARA rules (s->yh, s->nyh get the matches).  Returns 0, 1 when the file
+ * changed while it was read (size, mtime or ctime, or a short read), or a
+ * negative RP_ERR_* (read error).  out->flags says what was computed.
+ */
+int scan_fd(struct scanner *s, int fd, const struct stat *st, unsigned want,
+    int yara, struct digests *out);
+
+/* Hex of n bytes into out (2n+1 bytes). */
+void hex_encode(const unsigned char *v, size_t n, char *out);
+
+/* Adds a hit (strings copied; m[] copied); thread-safe. */
+int report_add_hit(struct sweep_report *rep, const struct sweep_hit *h,
+    const struct sweep_match *m, size_t nm);
+/* How many hits so far (thread-safe). */
+uint64_t report_hit_count(struct sweep_report *rep);
+/* Adds a thread's counters into the report's. */
+void report_add_counters(struct sweep_report *rep, const struct tcounters *tc);
+
+/* Matches computed digests and YARA hits against the rules into m (at
+   most mmax entries); returns how many. */
+size_t rules_match(const struct sweep_rules *r, const struct digests *dg,
+    uint64_t size, const struct yara_hit *yh, size_t nyh, struct sweep_match *m,
+    size_t mmax);
+
+/* ---- The persistent hash cache (cache.c) ---- */
+
+struct cache_entry {
+	uint64_t dev, ino, size;
+	int64_t mtime_ns, ctime_ns;
+	uint64_t last_seen; /* Unix time of the sweep that last saw it */
+	uint64_t yara_tag;
+	uint32_t flags; /* DIG_* */
+	uint32_t pad;
+	unsigned char sha256[32], sha1[20], md5[16];
+};
+
+#define CACHE_BLOCK 32 /* entries per block of the on-disk index */
+#define CACHE_SLOTS                                                            \
+	32 /* blocks a reader keeps (a directory's files
+			  have nearby inodes, listed in hash order) */
+struct cache_block {
+	uint64_t block; /* UINT64_MAX: none */
+	size_t n;
+	struct cache_entry e[CACHE_BLOCK];
+};
+struct cache_reader {
+	struct cache_block slot[CACHE_SLOTS];
+};
+/* Makes a reader empty; call before its first lookup. */
+void cache_reader_init(struct cache_reader *rd);
+
+struct cache;
+
+/*
+ * Opens the cache at path (a missing file is an empty cache; an unusable
+ * one is a warning in d and an empty cache).  Takes an exclusive lock on
+ * path.lock; when another sweep holds it the cache is read but not saved.
+ * Returns 0, RP_ERR_IO (the directory cannot be made) or RP_ERR_NOMEM.
+ */
+int cache_open(const char *path, struct cache **out, struct rp_diags *d);
+/* Looks (dev, ino) up; 1 and *out when present, else 0.  Thread-safe with
+   one reader per thread; *idx identifies the entry for cache_seen. */
+int cache_lookup(struct cache *c, struct cache_reader *rd, uint64_t dev,
+    uint64_t ino, struct cache_entry *out, uint64_t *idx);
+/* Notes that a looked-up entry still holds (kept and refreshed). */
+void cache_seen(struct cache *c, uint64_t idx, uint64_t last_seen);
+/* Adds or replaces an entry; thread-safe.  Returns 0 or RP_ERR_*. */
+int cache_add(struct cache *c, const struct cache_entry *e);
+/* Writes the merged cache (new file, fsync, rename) when anything
+   changed.  Returns 1 when written, 0 when there was nothing to write or
+   it was read-only, or RP_ERR_IO / RP_ERR_NOMEM (warning in d). */
+int cache_save(struct cache *c, struct rp_diags *d);
+void cache_free(struct cache *c);
+
+/* ---- Mount table (mounts.c) ---- */
+
+struct mounts;
+/* Reads /proc/self/mountinfo; an unreadable table gives an empty one. */
+struct mounts *mounts_read(void);
+void mounts_free(struct mounts *m);
+/* Whether the file system with this device is one the sweep skips:
+   pseudo file systems always, network ones unless network is set. */
+int mounts_skip(const struct mounts *m, uint64_t dev, int network);
+
+#endif

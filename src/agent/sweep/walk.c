@@ -1,0 +1,367 @@
+/*
+ * The walk: worker threads share a stack of directories still to read
+ * and a small queue of files waiting to be read.  A directory is listed
+ * with getdents64 into a large buffer; entries are classified by d_type
+ * and regular files stat'ed relative to the directory descriptor
+ * (AT_SYMLINK_NOFOLLOW).  Symbolic links are never followed: a queued
+ * directory is opened from its start path with openat2 and
+ * RESOLVE_NO_SYMLINKS|RESOLVE_BENEATH (so a path component swapped for a
+ * link while it waited is refused), a directory entered inline with
+ * openat(O_NOFOLLOW|O_DIRECTORY) on its parent's descriptor, files with
+ * openat(O_NOFOLLOW|O_NONBLOCK) on theirs.
+ *
+ * Memory is bounded: the shared stack holds at most DIRQ_MAX_BYTES of
+ * paths; past that a worker descends into the directory itself (depth
+ * first, at most INLINE_MAX levels, each with its own buffer).  Files
+ * go to the shared queue only when another worker is idle, so a
+ * directory of many large files is hashed on every core.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sweep/walk_int.h"
+#include "util/err.h"
+#include "util/str.h"
+
+void
+dirh_put(struct dirh *dh)
+{
+	if (dh != NULL && atomic_fetch_sub(&dh->ref, 1) == 1) {
+		if (dh->w != NULL)
+			atomic_fetch_sub(&dh->w->live_dirh, 1);
+		close(dh->fd);
+		free(dh);
+	}
+}
+
+int
+excluded(struct walk *w, const char *path, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < w->o->nexcludes; i++)
+		if (fnmatch(w->o->excludes[i], w->ex_slash[i] ? path : name,
+			0) == 0)
+			return 1;
+	return 0;
+}
+
+/* dir + "/" + name into b (no doubled slash after "/"). */
+const char *
+join_path(struct rp_buf *b, const char *dir, size_t dlen, const char *name)
+{
+	b->len = 0;
+	if (b->s != NULL)
+		b->s[0] = '\0';
+	b->failed = 0;
+	rp_buf_appendn(b, dir, dlen);
+	if (dlen == 0 || dir[dlen - 1] != '/')
+		rp_buf_appendn(b, "/", 1);
+	rp_buf_append(b, name);
+	return b->failed ? NULL : b->s;
+}
+
+static void process_dir(struct worker *k, struct dirh *dh, int depth);
+
+/* Opens what is known to be a directory and decides whether to enter it:
+   pseudo and (by default) network file systems are not, nor another file
+   system with one_fs.  Takes fd. */
+static void
+enter_dir(struct worker *k, int fd, const char *path, size_t len,
+    uint64_t parent_dev, uint64_t start_dev, int depth)
+{
+	struct walk *w = k->w;
+	struct dirh *dh;
+	struct stat st;
+
+	if (fstat(fd, &st) != 0) {
+		CNT_ADD(&k->tc, errors, 1);
+		close(fd);
+		return;
+	}
+	if ((uint64_t)st.st_dev != parent_dev &&
+	    ((w->o->one_fs && (uint64_t)st.st_dev != start_dev) ||
+		mounts_skip(w->mounts, st.st_dev, w->o->network_fs))) {
+		CNT_ADD(&k->tc, skip_fs, 1);
+		close(fd);
+		return;
+	}
+	if ((dh = malloc(sizeof(*dh) + len + 1)) == NULL) {
+		CNT_ADD(&k->tc, errors, 1);
+		close(fd);
+		return;
+	}
+	dh->w = w;
+	atomic_fetch_add(&w->live_dirh, 1);
+	dh->fd = fd;
+	atomic_init(&dh->ref, 1);
+	dh->dev = st.st_dev;
+	dh->start_dev = start_dev;
+	dh->len = len;
+	memcpy(dh->path, path, len + 1);
+	CNT_ADD(&k->tc, dirs_seen, 1);
+	process_dir(k, dh, depth);
+	dirh_put(dh);
+}
+
+void
+count_open_error(struct worker *k, int e)
+{
+	if (e == ENOENT || e == ENOTDIR || e == ELOOP)
+		CNT_ADD(&k->tc, skip_vanished, 1);
+	else if (e == EACCES || e == EPERM)
+		CNT_ADD(&k->tc, skip_permission, 1);
+	else
+		CNT_ADD(&k->tc, errors, 1);
+}
+
+static void
+subdir(struct worker *k, struct dirh *dh, const char *name, int depth)
+{
+	struct walk *w = k->w;
+	struct dir_item *it;
+	const char *path;
+	size_t len;
+	int fd;
+
+	if ((path = join_path(&k->pb, dh->path, dh->len, name)) == NULL) {
+		CNT_ADD(&k->tc, errors, 1);
+		return;
+	}
+	if (w->o->nexcludes > 0 && excluded(w, path, name)) {
+		CNT_ADD(&k->tc, skip_excluded, 1);
+		return;
+	}
+	len = k->pb.len;
+	pthread_mutex_lock(&w->mu);
+	if (w->dir_bytes + len < DIRQ_MAX_BYTES || depth >= INLINE_MAX) {
+		if ((it = malloc(sizeof(*it) + len + 1)) != NULL) {
+			memset(it, 0, sizeof(*it));
+			it->parent_dev = dh->dev;
+			it->start_dev = dh->start_dev;
+			it->len = len;
+			memcpy(it->path, path, len + 1);
+			it->name_off = len - strlen(name);
+			if (atomic_load(&w->live_dirh) < DIRH_MAX) {
+				atomic_fetch_add(&dh->ref, 1);
+				it->parent = dh;
+			}
+			it->next = w->dirs;
+			w->dirs = it;
+			w->dir_bytes += len;
+			if (atomic_load(&w->idle) > 0)
+				pthread_cond_signal(&w->cv);
+		} else {
+			CNT_ADD(&k->tc, errors, 1);
+		}
+		pthread_mutex_unlock(&w->mu);
+		return;
+	}
+	pthread_mutex_unlock(&w->mu);
+	fd = openat(
+	    dh->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		count_open_error(k, errno);
+		return;
+	}
+	enter_dir(k, fd, path, len, dh->dev, dh->start_dev, depth + 1);
+}
+
+static void
+entry(struct worker *k, struct dirh *dh, const char *name, unsigned char type,
+    int depth)
+{
+	struct stat st;
+
+	switch (type) {
+	case DT_DIR:
+		subdir(k, dh, name, depth);
+		return;
+	case DT_LNK:
+		CNT_ADD(&k->tc, symlinks, 1);
+		return;
+	case DT_REG:
+	case DT_UNKNOWN:
+		break;
+	default:
+		CNT_ADD(&k->tc, skip_special, 1);
+		return;
+	}
+	if (fstatat(dh->fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		count_open_error(k, errno);
+		return;
+	}
+	if (S_ISDIR(st.st_mode))
+		subdir(k, dh, name, depth);
+	else if (S_ISLNK(st.st_mode))
+		CNT_ADD(&k->tc, symlinks, 1);
+	else if (!S_ISREG(st.st_mode))
+		CNT_ADD(&k->tc, skip_special, 1);
+	else
+		file_found(k, dh, name, &st);
+}
+
+static void
+process_dir(struct worker *k, struct dirh *dh, int depth)
+{
+	char *buf;
+	long n, off;
+	struct dirent64 *de;
+
+	if (k->dbuf[depth] == NULL &&
+	    (k->dbuf[depth] = malloc(DENT_BUF)) == NULL) {
+		CNT_ADD(&k->tc, errors, 1);
+		return;
+	}
+	buf = k->dbuf[depth];
+	for (;;) {
+		n = syscall(SYS_getdents64, dh->fd, buf, DENT_BUF);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			count_open_error(k, errno);
+			return;
+		}
+		if (n == 0)
+			return;
+		for (off = 0; off < n; off += de->d_reclen) {
+			de = (struct dirent64 *)(buf + off);
+			if (de->d_name[0] == '.' &&
+			    (de->d_name[1] == '\0' ||
+				(de->d_name[1] == '.' &&
+				    de->d_name[2] == '\0')))
+				continue;
+			entry(k, dh, de->d_name, de->d_type, depth);
+		}
+	}
+}
+
+/* The root a queued path lies under: the longest root prefix. */
+static const struct root *
+root_of(struct walk *w, const char *path, size_t len)
+{
+	const struct root *best = NULL;
+	size_t i, rl;
+
+	for (i = 0; i < w->nroots; i++) {
+		rl = w->roots[i].len;
+		if (w->roots[i].fd < 0 || rl > len ||
+		    memcmp(w->roots[i].path, path, rl) != 0)
+			continue;
+		if (rl != len && path[rl] != '/' &&
+		    !(rl == 1 && path[0] == '/'))
+			continue;
+		if (best == NULL || rl > best->len)
+			best = &w->roots[i];
+	}
+	return best;
+}
+
+/* Opens a queued directory below its root without following links. */
+static int
+open_queued(struct walk *w, const struct dir_item *it)
+{
+	const struct root *r = root_of(w, it->path, it->len);
+	const char *rel;
+	struct open_how how;
+	int fd;
+
+	if (r == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	rel = it->path + r->len;
+	while (*rel == '/')
+		rel++;
+	if (*rel == '\0')
+		return openat(r->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (!w->no_openat2) {
+		memset(&how, 0, sizeof(how));
+		how.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+		how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH |
+		    RESOLVE_NO_MAGICLINKS;
+		fd = (int)syscall(SYS_openat2, r->fd, rel, &how, sizeof(how));
+		if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
+			return fd;
+		w->no_openat2 = 1;
+	}
+	return openat(
+	    r->fd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+static void
+run_dir_item(struct worker *k, struct dir_item *it)
+{
+	struct walk *w = k->w;
+	int fd;
+
+	if (it->file_root) {
+		file_root(k, it->path, it->len, it->start_dev);
+		return;
+	}
+	if (it->parent != NULL) {
+		fd = openat(it->parent->fd, it->path + it->name_off,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		dirh_put(it->parent);
+		it->parent = NULL;
+	} else {
+		fd = open_queued(w, it);
+	}
+	if (fd < 0) {
+		count_open_error(k, errno);
+		return;
+	}
+	enter_dir(k, fd, it->path, it->len, it->parent_dev, it->start_dev, 0);
+}
+
+void *
+worker_main(void *arg)
+{
+	struct worker *k = arg;
+	struct walk *w = k->w;
+	struct file_item fi;
+	struct dir_item *it;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		if (w->nfiles > 0) {
+			fi = w->files[--w->nfiles];
+			pthread_mutex_unlock(&w->mu);
+			file_read(k, fi.dh, fi.name, &fi.st, fi.want, fi.yara,
+			    fi.name_hit);
+			dirh_put(fi.dh);
+			pthread_mutex_lock(&w->mu);
+			continue;
+		}
+		if (w->dirs != NULL) {
+			it = w->dirs;
+			w->dirs = it->next;
+			w->dir_bytes -= it->len;
+			pthread_mutex_unlock(&w->mu);
+			run_dir_item(k, it);
+			free(it);
+			pthread_mutex_lock(&w->mu);
+			continue;
+		}
+		if (w->done)
+			break;
+		if (atomic_load(&w->idle) + 1 == w->nthreads) {
+			w->done = 1;
+			pthread_cond_broadcast(&w->cv);
+			break;
+		}
+		atomic_fetch_add(&w->idle, 1);
+		pthread_cond_wait(&w->cv, &w->mu);
+		atomic_fetch_sub(&w->idle, 1);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}

@@ -1,0 +1,120 @@
+/*
+ * Internals of the walk, shared by walk.c (directories and the work
+ * queue), file.c (one file: cache, read, match) and run.c (start paths,
+ * threads, progress).
+ */
+#ifndef RP_SWEEP_WALK_INT_H
+#define RP_SWEEP_WALK_INT_H
+
+#include "sweep/sweep_int.h"
+#include "util/str.h"
+
+#define DENT_BUF (64u * 1024)
+#define DIRQ_MAX_BYTES (4u * 1024 * 1024)
+#define INLINE_MAX 32
+#define FQ_CAP 64
+#define MAX_THREADS 64
+#define DIRH_MAX 256 /* more open directories: queue by path */
+
+/* An open directory; files waiting in the queue hold references. */
+struct dirh {
+	struct walk *w;
+	int fd;
+	atomic_int ref;
+	uint64_t dev, start_dev;
+	size_t len;
+	char path[];
+};
+
+struct dir_item {
+	struct dir_item *next;
+	struct dirh *parent; /* open parent (a reference), or NULL: open
+				from the root by path */
+	size_t name_off; /* the base name within path */
+	uint64_t parent_dev, start_dev;
+	int file_root; /* the start path is a file, not a directory */
+	size_t len;
+	char path[];
+};
+
+struct file_item {
+	struct dirh *dh;
+	struct stat st;
+	unsigned want;
+	int yara;
+	const struct ioc *name_hit;
+	char name[256];
+};
+
+struct root {
+	int fd;
+	char *path;
+	size_t len;
+	uint64_t dev;
+};
+
+struct walk;
+
+struct worker {
+	struct walk *w;
+	pthread_t t;
+	struct scanner sc;
+	struct tcounters tc;
+	struct cache_reader *rd;
+	char *dbuf[INLINE_MAX + 1];
+	struct rp_buf pb; /* path of the current file */
+};
+
+struct walk {
+	const struct sweep_opts *o;
+	const struct sweep_rules *rules;
+	struct sweep_report *rep;
+	struct cache *cache;
+	struct mounts *mounts;
+	struct root *roots;
+	size_t nroots;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct dir_item *dirs;
+	size_t dir_bytes;
+	struct file_item files[FQ_CAP];
+	size_t nfiles;
+	atomic_uint idle;
+	atomic_int live_dirh; /* open directories */
+	unsigned nthreads;
+	int done;
+	atomic_int no_openat2;
+	int *ex_slash; /* per exclude: matched against the full path */
+	uint64_t yara_max;
+	uint64_t now;
+	struct worker *wk;
+	pthread_mutex_t pmu;
+	pthread_cond_t pcv;
+	int finished;
+	struct timespec t0;
+};
+
+/* Drops a reference; the last one closes the directory. */
+void dirh_put(struct dirh *dh);
+/* Whether an exclude pattern matches the path or its base name. */
+int excluded(struct walk *w, const char *path, const char *name);
+/* dir + "/" + name into b; NULL when too long or out of memory. */
+const char *join_path(
+    struct rp_buf *b, const char *dir, size_t dlen, const char *name);
+/* Counts a failed open/stat by its errno. */
+void count_open_error(struct worker *k, int e);
+/* A worker thread: takes files, then directories, until all are idle. */
+void *worker_main(void *arg);
+
+/* A regular file the walk stat'ed: decides what it needs (name, hashes,
+   YARA), asks the cache, and reads it here or queues it. */
+void file_found(
+    struct worker *k, struct dirh *dh, const char *name, const struct stat *st);
+/* Opens, checks, reads and matches one file, with what it needs. */
+void file_read(struct worker *k, struct dirh *dh, const char *name,
+    const struct stat *st, unsigned want, int yara, const struct ioc *name_hit);
+/* A start path that is a file. */
+void file_root(
+    struct worker *k, const char *path, size_t len, uint64_t start_dev);
+
+#endif

@@ -1,0 +1,806 @@
+/*
+ * The rules bundle in memory and as JSON (docs/bundle.md).  Every value
+ * enters through ioc_bundle_add_at, so a bundle read from a file is held
+ * to the same rules as one built from feeds: normalised values, bounded
+ * counts, no repeated (type, value).  A private hash set over the
+ * indicators keeps that check constant-time for bundles of a million
+ * entries; it lives next to the public struct, which callers only get
+ * from ioc_bundle_new.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json/rpjson.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/str.h"
+
+#include "ioc_int.h"
+
+#define BUNDLE_ARENA_MAX ((size_t)1536 * 1024 * 1024)
+#define BUNDLE_MAX_ADVISORIES 10000
+#define BUNDLE_ID_MAX 256
+#define BUNDLE_NAME_MAX 1024
+#define BUNDLE_FORMAT 1
+
+struct bundle_priv {
+	struct ioc_bundle pub; /* first: the public view */
+	uint32_t *slots; /* open addressing: index + 1 into pub.iocs */
+	size_t nslots;
+	const char *last_source; /* interned: most indicators share one */
+	size_t capadvisories;
+};
+
+static struct bundle_priv *
+priv(struct ioc_bundle *b)
+{
+	return (struct bundle_priv *)b;
+}
+
+struct ioc_bundle *
+ioc_bundle_new(void)
+{
+	struct bundle_priv *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	if ((p->pub.arena = rp_arena_new(BUNDLE_ARENA_MAX)) == NULL) {
+		free(p);
+		return NULL;
+	}
+	return &p->pub;
+}
+
+void
+ioc_bundle_free(struct ioc_bundle *b)
+{
+	struct bundle_priv *p;
+
+	if (b == NULL)
+		return;
+	p = priv(b);
+	rp_arena_free(b->arena);
+	free(p->slots);
+	free(p);
+}
+
+static uint64_t
+key_hash(enum ioc_type t, const char *v)
+{
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)t;
+
+	for (; *v != '\0'; v++) {
+		h ^= (unsigned char)*v;
+		h *= 1099511628211ULL;
+	}
+	return h ^ (h >> 29);
+}
+
+/* The slot holding (t, v), or the empty slot where it would go. */
+static size_t
+set_find(const struct bundle_priv *p, enum ioc_type t, const char *v)
+{
+	size_t mask = p->nslots - 1, i = key_hash(t, v) & mask;
+	const struct ioc *e;
+
+	while (p->slots[i] != 0) {
+		e = &p->pub.iocs[p->slots[i] - 1];
+		if (e->type == t && strcmp(e->value, v) == 0)
+			break;
+		i = (i + 1) & mask;
+	}
+	return i;
+}
+
+/* Keeps the set at most half full. */
+static int
+set_reserve(struct bundle_priv *p, size_t n)
+{
+	uint32_t *old = p->slots;
+	size_t oldn = p->nslots, i, ncap = oldn ? oldn : 64;
+
+	while (ncap / 2 < n)
+		ncap *= 2;
+	if (ncap == oldn)
+		return 0;
+	if ((p->slots = calloc(ncap, sizeof(*p->slots))) == NULL) {
+		p->slots = old;
+		return RP_ERR_NOMEM;
+	}
+	p->nslots = ncap;
+	for (i = 0; i < oldn; i++) {
+		const struct ioc *e;
+
+		if (old[i] == 0)
+			continue;
+		e = &p->pub.iocs[old[i] - 1];
+		p->slots[set_find(p, e->type, e->value)] = old[i];
+	}
+	free(old);
+	return 0;
+}
+
+static void diag_at(struct rp_diags *d, enum rp_diag_level lv, int line,
+    const char *ptr, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void
+diag_at(struct rp_diags *d, enum rp_diag_level lv, int line, const char *ptr,
+    const char *fmt, ...)
+{
+	char *msg;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return;
+	if (line > 0)
+		rp_diags_add_at(d, lv, line, 0, "%s", msg);
+	else
+		rp_diags_add(d, lv, NULL, ptr, "%s", msg);
+	free(msg);
+}
+
+/* An arena copy of free text (comment, source), or NULL if it is bad. */
+static const char *
+text_copy(struct rp_arena *a, const char *s, const char **why)
+{
+	size_t n = strlen(s);
+
+	if (n > IOC_VALUE_MAX) {
+		*why = "longer than 8192 bytes";
+		return NULL;
+	}
+	if (!ioc_utf8_valid(s, n)) {
+		*why = "not valid UTF-8";
+		return NULL;
+	}
+	return rp_arena_strndup(a, s, n);
+}
+
+static const char *
+source_copy(struct bundle_priv *p, const char *src, const char **why)
+{
+	if (src == NULL)
+		return NULL;
+	if (p->last_source != NULL && strcmp(p->last_source, src) == 0)
+		return p->last_source;
+	return p->last_source = text_copy(p->pub.arena, src, why);
+}
+
+/* Merges a repeated indicator into the first one; always 0. */
+static int
+add_duplicate(
+    struct ioc *e, uint64_t size, struct rp_diags *d, int line, const char *ptr)
+{
+	if (e->size == 0 && size != 0) {
+		e->size = size;
+	} else if (size != 0 && e->size != size) {
+		diag_at(d, RP_DIAG_WARNING, line, ptr,
+		    "%s %s listed again with size %llu (first with %llu); "
+		    "the first is kept",
+		    ioc_type_name(e->type), e->value, (unsigned long long)size,
+		    (unsigned long long)e->size);
+		return 0;
+	}
+	diag_at(d, RP_DIAG_WARNING, line, ptr,
+	    "duplicate %s indicator %s ignored (first from %s)",
+	    ioc_type_name(e->type), e->value,
+	    e->source != NULL ? e->source : "this input");
+	return 0;
+}
+
+int
+ioc_bundle_add_at(struct ioc_bundle *b, enum ioc_type type, const char *value,
+    uint64_t size, const char *source, const char *comment, struct rp_diags *d,
+    int line, const char *ptr)
+{
+	struct bundle_priv *p;
+	char buf[IOC_NORM_MAX];
+	const char *why = NULL, *src = NULL, *com = NULL;
+	struct ioc *e, *v;
+	size_t slot;
+
+	if (b == NULL || value == NULL || (unsigned)type >= IOC_TYPE_COUNT)
+		return RP_ERR_ARG;
+	p = priv(b);
+	if (ioc_normalize(type, value, buf, sizeof(buf), &why) != 0) {
+		diag_at(d, RP_DIAG_ERROR, line, ptr, "%s \"%.100s\": %s",
+		    ioc_type_name(type), value, why);
+		return RP_ERR_INVALID;
+	}
+	if (size != 0 && !ioc_type_is_hash(type)) {
+		diag_at(d, RP_DIAG_ERROR, line, ptr,
+		    "a size belongs to file hashes, not to a %s",
+		    ioc_type_name(type));
+		return RP_ERR_INVALID;
+	}
+	if (set_reserve(p, b->niocs + 1) != 0)
+		return RP_ERR_NOMEM;
+	slot = set_find(p, type, buf);
+	if (p->slots[slot] != 0)
+		return add_duplicate(
+		    &b->iocs[p->slots[slot] - 1], size, d, line, ptr);
+	if (b->niocs >= IOC_BUNDLE_MAX_IOCS) {
+		diag_at(d, RP_DIAG_ERROR, line, ptr,
+		    "more than %d indicators in one bundle",
+		    IOC_BUNDLE_MAX_IOCS);
+		return RP_ERR_LIMIT;
+	}
+	if ((source != NULL && (src = source_copy(p, source, &why)) == NULL) ||
+	    (comment != NULL &&
+		(com = text_copy(b->arena, comment, &why)) == NULL)) {
+		if (why == NULL)
+			return RP_ERR_NOMEM;
+		diag_at(d, RP_DIAG_ERROR, line, ptr, "the %s is %s",
+		    src == NULL && source != NULL ? "source" : "comment", why);
+		return RP_ERR_INVALID;
+	}
+	if ((v = rp_arena_grow(
+		 b->arena, b->iocs, b->niocs, &b->capiocs, sizeof(*v))) == NULL)
+		return RP_ERR_NOMEM;
+	b->iocs = v;
+	e = &v[b->niocs];
+	e->type = type;
+	e->size = size;
+	e->source = src;
+	e->comment = com;
+	if ((e->value = rp_arena_strdup(b->arena, buf)) == NULL)
+		return RP_ERR_NOMEM;
+	p->slots[slot] = (uint32_t)++b->niocs;
+	return 0;
+}
+
+int
+ioc_bundle_add(struct ioc_bundle *b, enum ioc_type type, const char *value,
+    uint64_t size, const char *source, const char *comment, struct rp_diags *d)
+{
+	return ioc_bundle_add_at(
+	    b, type, value, size, source, comment, d, 0, NULL);
+}
+
+static int
+yara_add_at(struct ioc_bundle *b, const char *name, const char *text,
+    const char *source, struct rp_diags *d, const char *ptr)
+{
+	struct ioc_yara *v, *e;
+	size_t n, i;
+	const char *why = NULL;
+
+	if (b == NULL || name == NULL || text == NULL)
+		return RP_ERR_ARG;
+	n = strlen(text);
+	if (name[0] == '\0' || strlen(name) > BUNDLE_NAME_MAX ||
+	    !ioc_utf8_valid(name, strlen(name))) {
+		diag_at(d, RP_DIAG_ERROR, 0, ptr,
+		    "a YARA source has a name of 1 to %d bytes of UTF-8",
+		    BUNDLE_NAME_MAX);
+		return RP_ERR_INVALID;
+	}
+	if (n == 0 || n > IOC_YARA_TEXT_MAX) {
+		diag_at(d, RP_DIAG_ERROR, 0, ptr,
+		    "YARA source %s: the text has 1 to %d bytes", name,
+		    IOC_YARA_TEXT_MAX);
+		return n == 0 ? RP_ERR_INVALID : RP_ERR_LIMIT;
+	}
+	if (!ioc_utf8_valid(text, n)) {
+		diag_at(d, RP_DIAG_ERROR, 0, ptr,
+		    "YARA source %s is not valid UTF-8 (write other bytes as "
+		    "hex strings)",
+		    name);
+		return RP_ERR_INVALID;
+	}
+	for (i = 0; i < b->nyara; i++) {
+		if (strcmp(b->yara[i].text, text) == 0) {
+			diag_at(d, RP_DIAG_WARNING, 0, ptr,
+			    "YARA source %s repeats %s; ignored", name,
+			    b->yara[i].name);
+			return 0;
+		}
+	}
+	if (b->nyara >= IOC_BUNDLE_MAX_YARA) {
+		diag_at(d, RP_DIAG_ERROR, 0, ptr,
+		    "more than %d YARA sources in one bundle",
+		    IOC_BUNDLE_MAX_YARA);
+		return RP_ERR_LIMIT;
+	}
+	if ((v = rp_arena_grow(
+		 b->arena, b->yara, b->nyara, &b->capyara, sizeof(*v))) == NULL)
+		return RP_ERR_NOMEM;
+	b->yara = v;
+	e = &v[b->nyara];
+	memset(e, 0, sizeof(*e));
+	if ((e->name = rp_arena_strdup(b->arena, name)) == NULL ||
+	    (e->text = rp_arena_strndup(b->arena, text, n)) == NULL)
+		return RP_ERR_NOMEM;
+	if (source != NULL &&
+	    (e->source = source_copy(priv(b), source, &why)) == NULL) {
+		if (why == NULL)
+			return RP_ERR_NOMEM;
+		diag_at(d, RP_DIAG_ERROR, 0, ptr,
+		    "YARA source %s: the source is %s", name, why);
+		return RP_ERR_INVALID;
+	}
+	b->nyara++;
+	return 0;
+}
+
+int
+ioc_bundle_add_yara(struct ioc_bundle *b, const char *name, const char *text,
+    const char *source, struct rp_diags *d)
+{
+	return yara_add_at(b, name, text, source, d, NULL);
+}
+
+/* Advisory IDs are one line of printable text. */
+static int
+id_valid(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > BUNDLE_ID_MAX || !ioc_utf8_valid(s, n))
+		return 0;
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+int
+ioc_bundle_add_advisory(struct ioc_bundle *b, const char *id)
+{
+	const char **v;
+	size_t i;
+
+	if (b == NULL || id == NULL)
+		return RP_ERR_ARG;
+	if (!id_valid(id))
+		return RP_ERR_INVALID;
+	for (i = 0; i < b->nadvisories; i++) {
+		if (strcmp(b->advisories[i], id) == 0)
+			return 0;
+	}
+	if (b->nadvisories >= BUNDLE_MAX_ADVISORIES)
+		return RP_ERR_LIMIT;
+	if ((v = rp_arena_grow(b->arena, (void *)b->advisories, b->nadvisories,
+		 &priv(b)->capadvisories, sizeof(*v))) == NULL)
+		return RP_ERR_NOMEM;
+	if ((v[b->nadvisories] = rp_arena_strdup(b->arena, id)) == NULL)
+		return RP_ERR_NOMEM;
+	b->advisories = v;
+	b->nadvisories++;
+	return 0;
+}
+
+/* RFC 3339 date-time: 2023-03-30T12:00:00Z, fraction and offset allowed. */
+static int
+rfc3339_valid(const char *s)
+{
+	static const char form[] = "dddd-dd-ddTdd:dd:dd";
+	size_t i;
+
+	for (i = 0; form[i] != '\0'; i++) {
+		if (form[i] == 'd' ? !isdigit((unsigned char)s[i])
+				   : toupper((unsigned char)s[i]) != form[i])
+			return 0;
+	}
+	s += i;
+	if (*s == '.') {
+		for (i = 1; isdigit((unsigned char)s[i]); i++)
+			;
+		if (i == 1 || i > 10)
+			return 0;
+		s += i;
+	}
+	if (toupper((unsigned char)*s) == 'Z')
+		return s[1] == '\0';
+	return (*s == '+' || *s == '-') && isdigit((unsigned char)s[1]) &&
+	    isdigit((unsigned char)s[2]) && s[3] == ':' &&
+	    isdigit((unsigned char)s[4]) && isdigit((unsigned char)s[5]) &&
+	    s[6] == '\0';
+}
+
+int
+ioc_bundle_set_created(struct ioc_bundle *b, const char *rfc3339)
+{
+	const char *c;
+
+	if (b == NULL || rfc3339 == NULL)
+		return RP_ERR_ARG;
+	if (!rfc3339_valid(rfc3339))
+		return RP_ERR_INVALID;
+	if ((c = rp_arena_strdup(b->arena, rfc3339)) == NULL)
+		return RP_ERR_NOMEM;
+	b->created = c;
+	return 0;
+}
+
+/* ---- writing ---- */
+
+static int
+set_str(json_t *o, const char *k, const char *v)
+{
+	if (v == NULL)
+		return 0;
+	return json_object_set_new(o, k, json_string(v));
+}
+
+static json_t *
+write_ioc(const struct ioc *e)
+{
+	json_t *o;
+	int r = 0;
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	r |= set_str(o, "type", ioc_type_name(e->type));
+	r |= set_str(o, "value", e->value);
+	if (e->size != 0)
+		r |= json_object_set_new(
+		    o, "size", json_integer((json_int_t)e->size));
+	r |= set_str(o, "source", e->source);
+	r |= set_str(o, "comment", e->comment);
+	if (r != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *
+write_yara(const struct ioc_yara *y)
+{
+	json_t *o;
+	int r = 0;
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	r |= set_str(o, "name", y->name);
+	r |= set_str(o, "source", y->source);
+	r |= set_str(o, "text", y->text);
+	if (r != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *
+ioc_bundle_write(const struct ioc_bundle *b)
+{
+	json_t *root = NULL, *adv, *iocs, *yara;
+	size_t i;
+	int r = 0;
+
+	if (b == NULL || (root = json_object()) == NULL)
+		return NULL;
+	r |= json_object_set_new(
+	    root, "rampart_bundle", json_integer(BUNDLE_FORMAT));
+	r |= set_str(root, "created", b->created);
+	r |= json_object_set_new(root, "advisories", adv = json_array());
+	r |= json_object_set_new(root, "indicators", iocs = json_array());
+	r |= json_object_set_new(root, "yara", yara = json_array());
+	if (r != 0)
+		goto fail;
+	for (i = 0; i < b->nadvisories; i++)
+		r |= json_array_append_new(adv, json_string(b->advisories[i]));
+	for (i = 0; i < b->niocs && r == 0; i++)
+		r |= json_array_append_new(iocs, write_ioc(&b->iocs[i]));
+	for (i = 0; i < b->nyara && r == 0; i++)
+		r |= json_array_append_new(yara, write_yara(&b->yara[i]));
+	if (r == 0)
+		return root;
+fail:
+	json_decref(root);
+	return NULL;
+}
+
+/* ---- reading ---- */
+
+struct rd {
+	struct ioc_bundle *b;
+	struct rp_diags *d;
+	struct rpjson_path p;
+	size_t nerr; /* errors found, also when d is NULL */
+	int fatal; /* RP_ERR_LIMIT / RP_ERR_NOMEM stop the reading */
+};
+
+static void rd_err(struct rd *c, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* An error at the current path, or at its member key when not NULL. */
+static void
+rd_err(struct rd *c, const char *key, const char *fmt, ...)
+{
+	size_t m = c->p.len;
+	char *msg;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	c->nerr++;
+	if (r < 0)
+		return;
+	if (key != NULL)
+		m = rpjson_path_push_key(&c->p, key);
+	rp_diags_add(
+	    c->d, RP_DIAG_ERROR, NULL, rpjson_path_str(&c->p), "%s", msg);
+	rpjson_path_pop(&c->p, m);
+	free(msg);
+}
+
+static void
+rd_keys(struct rd *c, const json_t *o, const char *const *keys)
+{
+	const char *k;
+	json_t *v;
+	size_t i, m;
+
+	json_object_foreach((json_t *)o, k, v)
+	{
+		for (i = 0; keys[i] != NULL && strcmp(keys[i], k) != 0; i++)
+			;
+		if (keys[i] != NULL)
+			continue;
+		m = rpjson_path_push_key(&c->p, k);
+		rp_diags_add(c->d, RP_DIAG_WARNING, NULL,
+		    rpjson_path_str(&c->p), "unknown member ignored");
+		rpjson_path_pop(&c->p, m);
+	}
+}
+
+/* obj[key] as a string; *bad set when present but not a string. */
+static const char *
+rd_str(struct rd *c, const json_t *o, const char *key, int required, int *bad)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (v == NULL) {
+		if (required) {
+			rd_err(c, NULL, "\"%s\" is missing", key);
+			*bad = 1;
+		}
+		return NULL;
+	}
+	if (!json_is_string(v) ||
+	    strlen(json_string_value(v)) != json_string_length(v)) {
+		rd_err(c, key, "\"%s\" is a string (without NUL)", key);
+		*bad = 1;
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+static int
+rd_size(struct rd *c, const json_t *o, uint64_t *size)
+{
+	const json_t *v = json_object_get(o, "size");
+
+	*size = 0;
+	if (v == NULL)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+		rd_err(c, "size", "\"size\" is a positive number of bytes");
+		return -1;
+	}
+	*size = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+static void
+rd_indicator(struct rd *c, const json_t *o)
+{
+	static const char *const keys[] = {
+	    "type", "value", "size", "source", "comment", NULL};
+	const char *type, *value, *source, *comment;
+	enum ioc_type t;
+	uint64_t size;
+	int bad = 0, r;
+
+	if (!json_is_object(o)) {
+		rd_err(c, NULL, "an indicator is an object");
+		return;
+	}
+	rd_keys(c, o, keys);
+	type = rd_str(c, o, "type", 1, &bad);
+	value = rd_str(c, o, "value", 1, &bad);
+	source = rd_str(c, o, "source", 0, &bad);
+	comment = rd_str(c, o, "comment", 0, &bad);
+	if (rd_size(c, o, &size) != 0 || bad)
+		return;
+	if (ioc_type_from_name(type, &t) != 0) {
+		rd_err(c, "type",
+		    "\"%.40s\" is not an indicator type (sha256, sha1, md5, "
+		    "filename, domain, ip, url)",
+		    type);
+		return;
+	}
+	r = ioc_bundle_add_at(c->b, t, value, size, source, comment, c->d, 0,
+	    rpjson_path_str(&c->p));
+	if (r != 0)
+		c->nerr++;
+	if (r == RP_ERR_LIMIT || r == RP_ERR_NOMEM)
+		c->fatal = r;
+}
+
+static void
+rd_yara(struct rd *c, const json_t *o)
+{
+	static const char *const keys[] = {"name", "source", "text", NULL};
+	const char *name, *text, *source;
+	int bad = 0, r;
+
+	if (!json_is_object(o)) {
+		rd_err(c, NULL, "a YARA source is an object");
+		return;
+	}
+	rd_keys(c, o, keys);
+	name = rd_str(c, o, "name", 1, &bad);
+	text = rd_str(c, o, "text", 1, &bad);
+	source = rd_str(c, o, "source", 0, &bad);
+	if (bad)
+		return;
+	r = yara_add_at(c->b, name, text, source, c->d, rpjson_path_str(&c->p));
+	if (r != 0)
+		c->nerr++;
+	if (r == RP_ERR_LIMIT || r == RP_ERR_NOMEM)
+		c->fatal = r;
+}
+
+/* Walks root[key] (an array of at most max) with fn; 0 or RP_ERR_LIMIT. */
+static int
+rd_array(struct rd *c, const json_t *root, const char *key, size_t max,
+    int required, void (*fn)(struct rd *, const json_t *))
+{
+	const json_t *a = json_object_get(root, key);
+	size_t i, m, mi;
+
+	if (a == NULL) {
+		if (required)
+			rd_err(c, NULL, "\"%s\" is missing", key);
+		return 0;
+	}
+	m = rpjson_path_push_key(&c->p, key);
+	if (!json_is_array(a)) {
+		rd_err(c, NULL, "\"%s\" is an array", key);
+	} else if (json_array_size(a) > max) {
+		rd_err(c, NULL, "%zu entries; a bundle holds at most %zu",
+		    json_array_size(a), max);
+		c->fatal = RP_ERR_LIMIT;
+	} else {
+		for (i = 0; i < json_array_size(a) && c->fatal == 0; i++) {
+			mi = rpjson_path_push_index(&c->p, i);
+			fn(c, json_array_get(a, i));
+			rpjson_path_pop(&c->p, mi);
+		}
+	}
+	rpjson_path_pop(&c->p, m);
+	return c->fatal;
+}
+
+static void
+rd_advisory(struct rd *c, const json_t *v)
+{
+	int r;
+
+	if (!json_is_string(v) || !id_valid(json_string_value(v)) ||
+	    strlen(json_string_value(v)) != json_string_length(v)) {
+		rd_err(c, NULL,
+		    "an advisory ID is one line of 1 to %d bytes of text",
+		    BUNDLE_ID_MAX);
+		return;
+	}
+	if ((r = ioc_bundle_add_advisory(c->b, json_string_value(v))) != 0) {
+		rd_err(
+		    c, NULL, "cannot record the advisory: %s", rp_strerror(r));
+		c->fatal = r;
+	}
+}
+
+/* Checks the format member; 0, RP_ERR_INVALID or RP_ERR_UNSUPPORTED. */
+static int
+rd_version(struct rd *c, const json_t *root)
+{
+	const json_t *v;
+
+	if (!json_is_object(root)) {
+		rd_err(c, NULL, "a bundle is a JSON object");
+		return RP_ERR_INVALID;
+	}
+	if ((v = json_object_get(root, "rampart_bundle")) == NULL) {
+		rd_err(c, NULL,
+		    "not a Rampart bundle (no \"rampart_bundle\" member)");
+		return RP_ERR_INVALID;
+	}
+	if (!json_is_integer(v)) {
+		rd_err(c, "rampart_bundle",
+		    "\"rampart_bundle\" is the format version, a number");
+		return RP_ERR_INVALID;
+	}
+	if (json_integer_value(v) != BUNDLE_FORMAT) {
+		rd_err(c, "rampart_bundle",
+		    "bundle format %lld is not supported (this version reads "
+		    "format %d)",
+		    (long long)json_integer_value(v), BUNDLE_FORMAT);
+		return RP_ERR_UNSUPPORTED;
+	}
+	return 0;
+}
+
+int
+ioc_bundle_read_json(
+    const json_t *root, struct ioc_bundle **out, struct rp_diags *d)
+{
+	static const char *const keys[] = {"rampart_bundle", "created",
+	    "advisories", "indicators", "yara", NULL};
+	struct rd c = {.d = d};
+	const char *created;
+	int r, bad = 0;
+
+	if (out == NULL || root == NULL)
+		return RP_ERR_ARG;
+	*out = NULL;
+	rpjson_path_init(&c.p);
+	if ((r = rd_version(&c, root)) != 0)
+		return r;
+	if ((c.b = ioc_bundle_new()) == NULL)
+		return RP_ERR_NOMEM;
+	rd_keys(&c, root, keys);
+	if ((created = rd_str(&c, root, "created", 0, &bad)) != NULL &&
+	    ioc_bundle_set_created(c.b, created) != 0)
+		rd_err(&c, "created",
+		    "\"created\" is an RFC 3339 date-time "
+		    "(2023-03-30T12:00:00Z)");
+	if ((r = rd_array(&c, root, "advisories", BUNDLE_MAX_ADVISORIES, 0,
+		 rd_advisory)) != 0 ||
+	    (r = rd_array(&c, root, "indicators", IOC_BUNDLE_MAX_IOCS, 1,
+		 rd_indicator)) != 0 ||
+	    (r = rd_array(&c, root, "yara", IOC_BUNDLE_MAX_YARA, 0, rd_yara)) !=
+		0)
+		goto out;
+	if (bad || c.nerr > 0) {
+		r = RP_ERR_INVALID;
+		goto out;
+	}
+	*out = c.b;
+	c.b = NULL;
+	r = 0;
+out:
+	ioc_bundle_free(c.b);
+	return r;
+}
+
+int
+ioc_bundle_read_file(
+    const char *path, struct ioc_bundle **out, struct rp_diags *d)
+{
+	json_t *root = NULL;
+	char *buf = NULL;
+	size_t len;
+	int r;
+
+	if (out == NULL || path == NULL)
+		return RP_ERR_ARG;
+	*out = NULL;
+	if ((r = ioc_slurp(path, RPJSON_MAX_INPUT, &buf, &len, d)) != 0)
+		goto out;
+	if ((root = rpjson_load_buf(buf, len, d)) == NULL) {
+		r = RP_ERR_INVALID;
+		goto out;
+	}
+	r = ioc_bundle_read_json(root, out, d);
+out:
+	json_decref(root);
+	free(buf);
+	return r;
+}

@@ -1,0 +1,62 @@
+/*
+ * Internal to src/lib/ioc: value normalisation shared by the bundle, list
+ * and index code, and the located form of ioc_bundle_add that the readers
+ * use so a rejected or repeated value is reported where it was.
+ */
+#ifndef RP_IOC_INT_H
+#define RP_IOC_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ioc.h"
+
+/* Room for a normalised value and its terminating NUL. */
+#define IOC_NORM_MAX (IOC_VALUE_MAX + 1)
+
+/*
+ * Normalises in as an indicator of type t into out (outlen bytes).
+ * Returns 0, or RP_ERR_INVALID with *why set to a static sentence saying
+ * what was expected.
+ */
+int ioc_normalize(enum ioc_type t, const char *in, char *out, size_t outlen,
+    const char **why);
+
+/*
+ * Removes what feeds wrap around a value: ASCII white space, a UTF-8 BOM
+ * and invisible format characters (U+200B-U+200F, U+2060, U+FEFF) at
+ * either end.  Returns a pointer into s and sets *len.
+ */
+const char *ioc_trim(const char *s, size_t n, size_t *len);
+
+/* Whether s (n bytes) is valid UTF-8 without NUL. */
+int ioc_utf8_valid(const char *s, size_t n);
+
+/*
+ * The normalised form of a textual IPv4 or IPv6 address (brackets
+ * allowed) into out (at least 46 bytes); 0 or RP_ERR_INVALID.
+ */
+int ioc_ip_canonical(const char *in, char *out, size_t outlen);
+
+/*
+ * As ioc_bundle_add, reporting problems at a line (line > 0) or a JSON
+ * pointer (pointer != NULL) of the input.
+ */
+int ioc_bundle_add_at(struct ioc_bundle *b, enum ioc_type type,
+    const char *value, uint64_t size, const char *source, const char *comment,
+    struct rp_diags *d, int line, const char *pointer);
+
+/*
+ * Reads the file at path ("-" is stdin) whole, at most max bytes, into a
+ * new NUL-terminated buffer (*buf, caller frees).  Returns 0, RP_ERR_IO or
+ * RP_ERR_LIMIT, with an error in d.
+ */
+int ioc_slurp(
+    const char *path, size_t max, char **buf, size_t *len, struct rp_diags *d);
+
+/* Whether t is SHA-256, SHA-1 or MD5. */
+int ioc_type_is_hash(enum ioc_type t);
+/* Hex digits of a hash type's digest (64, 40, 32), else 0. */
+size_t ioc_hash_hexlen(enum ioc_type t);
+
+#endif
