@@ -491,7 +491,8 @@ quarantine_hits(const struct sopts *o, const struct sweep_report *rep,
 		fprintf(stderr,
 		    "rampart-agent sweep: quarantine store %s: %s\n",
 		    dir ? dir : QUARANTINE_DEFAULT_DIR, rp_strerror(r));
-		*failed = rep->nhits;
+		for (i = 0; i < rep->nhits; i++)
+			*failed += rep->hits[i].kind == SWEEP_HIT_FILE;
 		return arr;
 	}
 	for (i = 0; i < rep->nhits; i++) {
@@ -568,14 +569,14 @@ sweep_main(struct sopts *o, char **paths, size_t npaths)
 	if (o->procs == 1 ||
 	    (o->procs == -1 && npaths == 0 && !o->so.walk_only))
 		check_live(rules, rep, d);
+	if (o->quarantine && rep->nhits > 0)
+		quar = quarantine_hits(o, rep, d, &qfailed);
 	print_diags(d, "sweep", o->verbose);
 	if (!o->verbose && d->nwarnings > 0)
 		fprintf(stderr,
 		    "rampart-agent sweep: %zu warning%s (--verbose shows "
 		    "them)\n",
 		    d->nwarnings, d->nwarnings == 1 ? "" : "s");
-	if (o->quarantine && rep->nhits > 0)
-		quar = quarantine_hits(o, rep, d, &qfailed);
 	if (o->text_json)
 		write_json(rep, quar, "-");
 	else if (!o->quiet)
@@ -584,9 +585,8 @@ sweep_main(struct sopts *o, char **paths, size_t npaths)
 		goto out;
 	if (qfailed > 0)
 		fprintf(stderr,
-		    "rampart-agent sweep: %zu file%s could not be "
-		    "quarantined\n",
-		    qfailed, qfailed == 1 ? " was not" : "s were not");
+		    "rampart-agent sweep: %zu file%s not quarantined\n",
+		    qfailed, qfailed == 1 ? " was" : "s were");
 	rc = rep->c.hits > 0 ? EXIT_FOUND : 0;
 out:
 	json_decref(quar);

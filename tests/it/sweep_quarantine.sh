@@ -51,6 +51,17 @@ expect_grep "$TMP/out" "^quarantined .*ffmpeg.dll as " "name hit quarantined"
 [ "$(jget "$TMP/r.json" 'sum(1 for q in j["quarantine"] if q["error"] is None)')" = 2 ] ||
 	fail "report: a quarantine failed"
 
+# An unusable store (world-writable) takes nothing, says so and loses
+# nothing.
+mkdir -m 0777 "$TMP/badstore"
+printf 'named\n' >"$ROOT/ffmpeg.dll"
+expect_exit 1 "sweep --quarantine, unsafe store" -- "$RAMPART_AGENT" sweep \
+    --no-cache --rules "$BUNDLE" --quarantine --store "$TMP/badstore" "$ROOT"
+expect_grep "$TMP/err" "quarantine store" "unsafe store named"
+expect_grep "$TMP/err" "1 file was not quarantined" "failure counted"
+[ -f "$ROOT/ffmpeg.dll" ] || fail "ffmpeg.dll lost with an unsafe store"
+rm -f "$ROOT/ffmpeg.dll"
+
 # 2. Restore gives the file back as it was.
 ID=$(jget "$TMP/r.json" '[q["id"] for q in j["quarantine"] if j["hits"][q["hit"]]["path"].endswith("payload.bin")][0]')
 expect_exit 0 "quarantine restore" -- "$RAMPART_AGENT" quarantine \
