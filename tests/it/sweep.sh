@@ -135,4 +135,17 @@ expect_exit 0 "Volexity rules" -- "$RAMPART_AGENT" sweep --no-cache \
     --rules "$TMP/vol.json" --format json "$TMP/vol" "$ROOT"
 got=$(jget "$TMP/out" 'j["counters"]["errors"], j["counters"]["files_opened"]')
 [ "$got" = "(0, 8)" ] || fail "Volexity rules (errors, read): $got"
+
+# 6. Large files: YARA scans files of several MiB whole, one large
+#    buffer at a time across threads; every one is still found, with the
+#    marker at its very end.
+mkdir "$TMP/big"
+for i in 1 2 3 4; do
+	head -c $((5 * 1048576 + i * 4096)) /dev/zero >"$TMP/big/f$i.bin"
+	printf 'RAMPART-IT-MARKER-5521' >>"$TMP/big/f$i.bin"
+done
+expect_exit 1 "large files" -- "$RAMPART_AGENT" sweep --no-cache \
+    --threads 2 --rules "$BUNDLE" --format json "$TMP/big"
+got=$(jget "$TMP/out" 'len(j["hits"]), j["counters"]["files_opened"]')
+[ "$got" = "(4, 4)" ] || fail "large files (hits, read): $got"
 finish

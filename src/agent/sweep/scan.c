@@ -3,13 +3,15 @@
  * EVP, SHA-NI where the CPU has it) and YARA verdicts.  Each thread owns
  * one struct scanner: its digest contexts, a fixed streaming buffer, and
  * for YARA a whole-file buffer used up to yara_max_size and given back to
- * the system after a large file, so peak memory stays bounded by the
- * buffers of the threads.  Files are read into memory rather than mapped:
+ * the system after a large file.  Only one thread at a time may hold a
+ * buffer larger than BIG_KEEP, so peak memory is one large file plus the
+ * small buffers of the others, not threads x yara_max_size.  Files are read into memory rather than mapped:
  * a file that shrinks under a mapping raises SIGBUS, a read simply comes
  * up short, and the size check after the read catches it.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -21,6 +23,30 @@
 #define BIG_KEEP (4u * 1024 * 1024) /* a larger YARA buffer is unmapped */
 
 static const char *const md_names[3] = {"SHA256", "SHA1", "MD5"};
+
+/* The one large-buffer token, shared by all scanners of the process. */
+static pthread_mutex_t big_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t big_cv = PTHREAD_COND_INITIALIZER;
+static int big_taken;
+
+static void
+big_token_take(void)
+{
+	pthread_mutex_lock(&big_mu);
+	while (big_taken)
+		pthread_cond_wait(&big_cv, &big_mu);
+	big_taken = 1;
+	pthread_mutex_unlock(&big_mu);
+}
+
+static void
+big_token_give(void)
+{
+	pthread_mutex_lock(&big_mu);
+	big_taken = 0;
+	pthread_cond_signal(&big_cv);
+	pthread_mutex_unlock(&big_mu);
+}
 
 static int
 yara_cb(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *arg)
@@ -72,6 +98,8 @@ big_release(struct scanner *s)
 {
 	if (s->big != NULL)
 		munmap(s->big, s->bigcap);
+	if (s->bigcap > BIG_KEEP)
+		big_token_give();
 	s->big = NULL;
 	s->bigcap = 0;
 }
@@ -103,9 +131,13 @@ whole_buf(struct scanner *s, size_t need)
 		return s->big;
 	big_release(s);
 	cap = (need + 0xfffff) & ~(size_t)0xfffff;
+	if (cap > BIG_KEEP)
+		big_token_take();
 	s->big = mmap(NULL, cap, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (s->big == MAP_FAILED) {
+		if (cap > BIG_KEEP)
+			big_token_give();
 		s->big = NULL;
 		return NULL;
 	}
@@ -194,16 +226,19 @@ scan_whole(
 {
 	unsigned char *p;
 	ssize_t got;
+	int r = 1;
 
 	if ((p = whole_buf(s, size)) == NULL)
 		return RP_ERR_NOMEM;
 	/* Exactly size bytes: a file that grows meanwhile shows it in the
 	   fstat after the read. */
-	if ((got = read_some(fd, p, size)) < 0)
-		return RP_ERR_IO;
+	if ((got = read_some(fd, p, size)) < 0) {
+		r = RP_ERR_IO;
+		goto out;
+	}
 	CNT_ADD(s->tc, bytes_read, (uint64_t)got);
 	if ((size_t)got != size)
-		return 1;
+		goto out;
 	digests_init(s, want);
 	digests_update(s, want, p, size);
 	digests_final(s, want, out);
@@ -214,9 +249,12 @@ scan_whole(
 		digests_update(s, DIG_SHA256, p, size);
 		digests_final(s, DIG_SHA256, out);
 	}
+	r = 0;
+out:
+	/* A large buffer goes back at once, and with it the token. */
 	if (s->bigcap > BIG_KEEP)
 		big_release(s);
-	return 0;
+	return r;
 }
 
 static int
