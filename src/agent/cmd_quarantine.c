@@ -56,17 +56,7 @@ static const char usage_text[] =
 static void
 print_diags(const struct rp_diags *d)
 {
-	size_t i;
-	char *s;
-
-	for (i = 0; i < d->n; i++) {
-		if ((s = rp_diag_format(&d->v[i], NULL)) == NULL)
-			continue;
-		fputs("rampart-agent quarantine: ", stderr);
-		out_text(stderr, s, SHOW_MAX, 0);
-		fputc('\n', stderr);
-		free(s);
-	}
+	out_diags(stderr, d, "rampart-agent quarantine: ", NULL, 1);
 }
 
 static int

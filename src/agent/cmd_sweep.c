@@ -279,23 +279,6 @@ parse_opt(int c, const char *arg, struct sopts *o)
 }
 
 static void
-print_diags(const struct rp_diags *d, const char *file, int warnings)
-{
-	size_t i;
-	char *s;
-
-	for (i = 0; i < d->n; i++) {
-		if (d->v[i].level == RP_DIAG_WARNING && !warnings)
-			continue;
-		if ((s = rp_diag_format(&d->v[i], file)) == NULL)
-			continue;
-		out_text(stderr, s, SIZE_MAX, 0);
-		fputc('\n', stderr);
-		free(s);
-	}
-}
-
-static void
 progress(const struct sweep_counters *c, double secs, void *arg)
 {
 	double mb = (double)c->bytes_read / 1e6;
@@ -545,7 +528,7 @@ sweep_main(struct sopts *o, char **paths, size_t npaths)
 	if (r == 0)
 		r = sweep_rules_new(b, &rules, d);
 	if (r != 0) {
-		print_diags(d, o->rules, 1);
+		out_diags(stderr, d, NULL, o->rules, 1);
 		fprintf(stderr, "rampart-agent sweep: %s: %s\n",
 		    o->rules ? o->rules : "rules", rp_strerror(r));
 		goto out;
@@ -571,7 +554,7 @@ sweep_main(struct sopts *o, char **paths, size_t npaths)
 		check_live(rules, rep, d);
 	if (o->quarantine && rep->nhits > 0)
 		quar = quarantine_hits(o, rep, d, &qfailed);
-	print_diags(d, "sweep", o->verbose);
+	out_diags(stderr, d, NULL, "sweep", o->verbose);
 	if (!o->verbose && d->nwarnings > 0)
 		fprintf(stderr,
 		    "rampart-agent sweep: %zu warning%s (--verbose shows "

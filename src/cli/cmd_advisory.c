@@ -69,16 +69,7 @@ format_name(enum adv_format f)
 static void
 print_diags(FILE *f, const struct rp_diags *d, const char *file)
 {
-	size_t i;
-	char *s;
-
-	for (i = 0; i < d->n; i++) {
-		if ((s = rp_diag_format(&d->v[i], file)) == NULL)
-			continue;
-		out_text(f, s, SIZE_MAX, 0);
-		fputc('\n', f);
-		free(s);
-	}
+	out_diags(f, d, NULL, file, 1);
 	if (d->dropped > 0)
 		fprintf(f, "%s: %zu more not shown\n", file, d->dropped);
 }

@@ -205,18 +205,7 @@ parse(int argc, char **argv, struct opts *o)
 static void
 print_diags(const struct rp_diags *d, const char *file, int verbose)
 {
-	size_t i;
-	char *s;
-
-	for (i = 0; i < d->n; i++) {
-		if (d->v[i].level != RP_DIAG_ERROR && !verbose)
-			continue;
-		if ((s = rp_diag_format(&d->v[i], file)) == NULL)
-			continue;
-		out_text(stderr, s, SIZE_MAX, 0);
-		fputc('\n', stderr);
-		free(s);
-	}
+	out_diags(stderr, d, NULL, file, verbose);
 	if (!verbose && d->nwarnings > 0)
 		fprintf(stderr, "%s: %zu warning%s (--verbose shows them)\n",
 		    file, d->nwarnings, d->nwarnings == 1 ? "" : "s");

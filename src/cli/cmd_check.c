@@ -168,18 +168,7 @@ static void
 print_diags(
     const struct rp_diags *d, const char *file, const char *what, int warnings)
 {
-	size_t i;
-	char *s;
-
-	for (i = 0; i < d->n; i++) {
-		if (d->v[i].level == RP_DIAG_WARNING && !warnings)
-			continue;
-		if ((s = rp_diag_format(&d->v[i], file)) == NULL)
-			continue;
-		out_text(stderr, s, SIZE_MAX, 0);
-		fputc('\n', stderr);
-		free(s);
-	}
+	out_diags(stderr, d, NULL, file, warnings);
 	if (!warnings && d->nwarnings > 0 && d->nerrors == 0)
 		fprintf(stderr, "%s: %zu warning%s (--verbose shows them)\n",
 		    file, d->nwarnings, d->nwarnings == 1 ? "" : "s");

@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "version/version.h"
 #include "util/diag.h"
+#include "util/out.h"
 #include "util/err.h"
 
 static void
@@ -33,14 +34,7 @@ usage(FILE *f)
 static void
 print_diags(const struct rp_diags *d)
 {
-	char *s;
-	size_t i;
-
-	for (i = 0; d != NULL && i < d->n; i++) {
-		if ((s = rp_diag_format(&d->v[i], NULL)) != NULL)
-			fprintf(stderr, "rampart version: %s\n", s);
-		free(s);
-	}
+	out_diags(stderr, d, "rampart version: ", NULL, 1);
 }
 
 static int

@@ -3,9 +3,12 @@
  * counted as UTF-8 sequences, which is the width that matters for the
  * Latin text of advisories; wide CJK glyphs may misalign a column.
  */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "out.h"
 
 /* Length of the UTF-8 sequence starting at s (1 for a stray byte). */
@@ -95,4 +98,24 @@ out_text(FILE *f, const char *s, size_t max, size_t pad)
 	}
 	for (; n < pad; n++)
 		fputc(' ', f);
+}
+
+void
+out_diags(FILE *f, const struct rp_diags *d, const char *prefix,
+    const char *file, int all)
+{
+	size_t i;
+	char *s;
+
+	for (i = 0; d != NULL && i < d->n; i++) {
+		if (d->v[i].level != RP_DIAG_ERROR && !all)
+			continue;
+		if ((s = rp_diag_format(&d->v[i], file)) == NULL)
+			continue;
+		if (prefix != NULL)
+			fputs(prefix, f);
+		out_text(f, s, SIZE_MAX, 0);
+		fputc('\n', f);
+		free(s);
+	}
 }

@@ -19,4 +19,13 @@ void out_block(FILE *f, const char *s, size_t n);
 /* The number of characters (UTF-8 sequences) of s, at most max. */
 size_t out_width(const char *s, size_t max);
 
+struct rp_diags;
+/*
+ * Prints the entries of d to f, one a line as rp_diag_format gives them
+ * (file may be NULL) after prefix (may be NULL), safely as out_text does.
+ * Warnings and notes are printed only when all is set; errors always.
+ */
+void out_diags(FILE *f, const struct rp_diags *d, const char *prefix,
+    const char *file, int all);
+
 #endif
