@@ -1,9 +1,11 @@
 /*
  * Small I/O helpers of the quarantine store: complete writes, fsync that
- * survives signals, hex and entry ids, and the crash test hook.
+ * survives signals, hex and entry ids, errors, and the crash test hook.
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -97,4 +99,17 @@ qstore_crash(const struct qstore *q, const char *step)
 {
 	if (q != NULL && q->crash_at != NULL && strcmp(q->crash_at, step) == 0)
 		raise(SIGKILL);
+}
+
+int
+qfail(struct rp_diags *d, int r, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "%s", msg);
+	return r;
 }

@@ -36,6 +36,9 @@ int qid_valid(const char *s);
 void qhex(const unsigned char *v, size_t n, char *out);
 /* fsync that retries EINTR; returns 0 or -1 with errno. */
 int qfsync(int fd);
+/* Adds an error (printf-style) to d and returns r. */
+int qfail(struct rp_diags *d, int r, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Writes all of buf; returns 0 or -1 with errno. */
 int qwrite_all(int fd, const void *buf, size_t n);
 

@@ -8,7 +8,6 @@
  * parent fsync'ed.  Each step has a crash point for the tests.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -85,23 +84,6 @@ clean_reason(const char *reason, char **out, struct rp_diags *d)
 	return 0;
 }
 
-static int fail(struct rp_diags *d, int r, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Adds an error to d and returns r. */
-static int
-fail(struct rp_diags *d, int r, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "%s", msg);
-	return r;
-}
-
 /* Opens the file below the walked parent and checks it is the one meant. */
 static int
 open_source(struct add *a, dev_t dev, ino_t ino, struct rp_diags *d)
@@ -114,23 +96,23 @@ open_source(struct add *a, dev_t dev, ino_t ino, struct rp_diags *d)
 		a->src = openat(a->pfd, a->leaf, fl);
 	if (a->src < 0) {
 		if (errno == ELOOP)
-			return fail(d, RP_ERR_INVALID, "%s",
+			return qfail(d, RP_ERR_INVALID, "%s",
 			    "the file is a symbolic link; not followed");
-		return fail(d, errno == ENOENT ? RP_ERR_NOTFOUND : RP_ERR_IO,
+		return qfail(d, errno == ENOENT ? RP_ERR_NOTFOUND : RP_ERR_IO,
 		    "cannot open the file: %s", strerror(errno));
 	}
 	if (fstat(a->src, &a->st) != 0)
-		return fail(
+		return qfail(
 		    d, RP_ERR_IO, "cannot stat the file: %s", strerror(errno));
 	if (!S_ISREG(a->st.st_mode))
-		return fail(d, RP_ERR_INVALID, "%s", "not a regular file");
+		return qfail(d, RP_ERR_INVALID, "%s", "not a regular file");
 	if (a->st.st_dev != dev || a->st.st_ino != ino)
-		return fail(d, RP_ERR_INVALID, "%s",
+		return qfail(d, RP_ERR_INVALID, "%s",
 		    "the file at this path is not the one examined (device "
 		    "and inode differ); nothing was moved");
 	if (fstat(a->q->dirfd, &sst) == 0 && fstat(a->pfd, &pst) == 0 &&
 	    sst.st_dev == pst.st_dev && sst.st_ino == pst.st_ino)
-		return fail(d, RP_ERR_INVALID, "%s",
+		return qfail(d, RP_ERR_INVALID, "%s",
 		    "the file is inside the quarantine store");
 	if (a->st.st_nlink > 1)
 		rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
@@ -146,14 +128,14 @@ changed_since(const struct add *a, struct rp_diags *d)
 	struct stat st;
 
 	if (fstat(a->src, &st) != 0)
-		return fail(
+		return qfail(
 		    d, RP_ERR_IO, "cannot stat the file: %s", strerror(errno));
 	if (st.st_size != a->st.st_size ||
 	    st.st_mtim.tv_sec != a->st.st_mtim.tv_sec ||
 	    st.st_mtim.tv_nsec != a->st.st_mtim.tv_nsec ||
 	    st.st_ctim.tv_sec != a->st.st_ctim.tv_sec ||
 	    st.st_ctim.tv_nsec != a->st.st_ctim.tv_nsec)
-		return fail(d, RP_ERR_IO, "%s",
+		return qfail(d, RP_ERR_IO, "%s",
 		    "the file changed while it was read; nothing was moved");
 	return 0;
 }
@@ -222,7 +204,7 @@ write_content(struct add *a, const char *expect, struct rp_diags *d)
 	if ((r = changed_since(a, d)) != 0)
 		goto out;
 	if (expect != NULL && strcmp(expect, a->e.sha256) != 0) {
-		r = fail(d, RP_ERR_INVALID,
+		r = qfail(d, RP_ERR_INVALID,
 		    "the file's SHA-256 is %s, not the one examined; nothing "
 		    "was moved",
 		    a->e.sha256);
@@ -295,7 +277,7 @@ hash_source(struct add *a, struct rp_diags *d)
 			continue;
 		if (n < 0) {
 			qhashes_free(&h);
-			return fail(d, RP_ERR_IO, "cannot read the file: %s",
+			return qfail(d, RP_ERR_IO, "cannot read the file: %s",
 			    strerror(errno));
 		}
 		if ((r = qhashes_update(&h, buf, (size_t)n)) != 0) {
@@ -365,7 +347,7 @@ try_resume(struct add *a, const char *expect, struct rp_diags *d)
 out:
 	qentry_clear(&old);
 	if (r == 0 && lseek(a->src, 0, SEEK_SET) != 0)
-		r = fail(d, RP_ERR_IO, "cannot rewind the file: %s",
+		r = qfail(d, RP_ERR_IO, "cannot rewind the file: %s",
 		    strerror(errno));
 	return r;
 }
@@ -386,11 +368,11 @@ finish(struct add *a, int kill_procs, struct rp_diags *d)
 	/* the name must still be our inode: never unlink a swapped-in file */
 	if (fstatat(a->pfd, a->leaf, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
 	    st.st_dev != a->st.st_dev || st.st_ino != a->st.st_ino)
-		return fail(d, RP_ERR_INVALID, "%s",
+		return qfail(d, RP_ERR_INVALID, "%s",
 		    "the file was replaced after it was stored; the entry is "
 		    "kept and the new file left in place");
 	if (unlinkat(a->pfd, a->leaf, 0) != 0)
-		return fail(d, RP_ERR_IO,
+		return qfail(d, RP_ERR_IO,
 		    "stored, but cannot remove the original: %s",
 		    strerror(errno));
 	qstore_crash(a->q, "add-unlinked");
@@ -419,7 +401,7 @@ check_args(const char *expect, char *want, struct rp_diags *d)
 	}
 	want[i] = '\0';
 	if (i != 64 || expect[i] != '\0')
-		return fail(d, RP_ERR_ARG, "%s",
+		return qfail(d, RP_ERR_ARG, "%s",
 		    "expected SHA-256 must be 64 hex digits");
 	return 0;
 }
@@ -429,7 +411,7 @@ new_id(struct add *a, struct rp_diags *d)
 {
 	if (getrandom(a->idraw, sizeof(a->idraw), 0) !=
 	    (ssize_t)sizeof(a->idraw))
-		return fail(d, RP_ERR_IO, "cannot get random bytes: %s",
+		return qfail(d, RP_ERR_IO, "cannot get random bytes: %s",
 		    strerror(errno));
 	qhex(a->idraw, sizeof(a->idraw), a->e.id);
 	return 0;

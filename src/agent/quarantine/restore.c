@@ -10,7 +10,6 @@
  * still listed as "original-present" until purged.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,23 +28,6 @@ struct rst {
 	char tmp[QUARANTINE_ID_LEN + 32];
 	int tmp_made;
 };
-
-static int rfail(struct rp_diags *d, int r, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Adds an error to d and returns r. */
-static int
-rfail(struct rp_diags *d, int r, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "%s", msg);
-	return r;
-}
 
 static void
 unhex16(const char *id, unsigned char *raw)
@@ -68,11 +50,11 @@ prepare_target(struct rst *t, struct rp_diags *d)
 	struct stat st;
 
 	if (fstatat(t->pfd, t->leaf, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		return rfail(d, RP_ERR_INVALID, "%s",
+		return qfail(d, RP_ERR_INVALID, "%s",
 		    "a file exists at the target path; not overwritten "
 		    "(use --to to restore elsewhere)");
 	if (errno != ENOENT)
-		return rfail(d, RP_ERR_IO, "cannot check the target: %s",
+		return qfail(d, RP_ERR_IO, "cannot check the target: %s",
 		    strerror(errno));
 	snprintf(t->tmp, sizeof(t->tmp), ".rampart-restore-%s", t->e.id);
 	if (fstatat(t->pfd, t->tmp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -81,7 +63,7 @@ prepare_target(struct rst *t, struct rp_diags *d)
 	t->out = openat(t->pfd, t->tmp,
 	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (t->out < 0)
-		return rfail(d, RP_ERR_IO,
+		return qfail(d, RP_ERR_IO,
 		    "cannot create a file in the target directory: %s",
 		    strerror(errno));
 	t->tmp_made = 1;
@@ -97,7 +79,7 @@ set_meta(struct rst *t, struct rp_diags *d)
 
 	if (fchown(t->out, t->e.uid, t->e.gid) != 0) {
 		if (errno != EPERM)
-			return rfail(d, RP_ERR_IO, "cannot set the owner: %s",
+			return qfail(d, RP_ERR_IO, "cannot set the owner: %s",
 			    strerror(errno));
 		mode &= ~(mode_t)S_ISUID;
 		if (fchown(t->out, (uid_t)-1, t->e.gid) != 0)
@@ -111,10 +93,10 @@ set_meta(struct rst *t, struct rp_diags *d)
 			: "");
 	}
 	if (fchmod(t->out, mode) != 0 || futimens(t->out, ts) != 0)
-		return rfail(d, RP_ERR_IO, "cannot set mode or times: %s",
+		return qfail(d, RP_ERR_IO, "cannot set mode or times: %s",
 		    strerror(errno));
 	if (qfsync(t->out) != 0)
-		return rfail(d, RP_ERR_IO, "cannot sync the restored file: %s",
+		return qfail(d, RP_ERR_IO, "cannot sync the restored file: %s",
 		    strerror(errno));
 	return 0;
 }
@@ -136,9 +118,9 @@ place(struct rst *t, struct rp_diags *d)
 		}
 	}
 	if (errno == EEXIST)
-		return rfail(d, RP_ERR_INVALID, "%s",
+		return qfail(d, RP_ERR_INVALID, "%s",
 		    "a file appeared at the target path; not overwritten");
-	return rfail(d, RP_ERR_IO, "cannot move the file into place: %s",
+	return qfail(d, RP_ERR_IO, "cannot move the file into place: %s",
 	    strerror(errno));
 }
 
@@ -150,7 +132,7 @@ open_content(struct rst *t, struct rp_diags *d)
 	snprintf(name, sizeof(name), "%s.rpq", t->e.id);
 	t->rpq = openat(t->q->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (t->rpq < 0)
-		return rfail(d, errno == ENOENT ? RP_ERR_INVALID : RP_ERR_IO,
+		return qfail(d, errno == ENOENT ? RP_ERR_INVALID : RP_ERR_IO,
 		    "the entry's content cannot be opened: %s",
 		    strerror(errno));
 	return 0;
@@ -173,7 +155,7 @@ write_file(struct rst *t, struct rp_diags *d)
 		return r;
 	qstore_crash(t->q, "restore-renamed");
 	if (qfsync(t->pfd) != 0)
-		return rfail(d, RP_ERR_IO,
+		return qfail(d, RP_ERR_IO,
 		    "restored, but cannot sync the directory: %s",
 		    strerror(errno));
 	qstore_crash(t->q, "restore-dir-synced");

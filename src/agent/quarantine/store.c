@@ -331,7 +331,8 @@ list_cmp(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-/* Reads one record for the list; a damaged one becomes a stub. */
+/* Reads one record for the list; a damaged one is listed by its ID alone,
+   as damaged. */
 static int
 list_one(struct qstore *q, const char *id, struct qentry *e, struct rp_diags *d)
 {
