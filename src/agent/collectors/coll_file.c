@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -76,22 +77,49 @@ coll_open(const char *root, const char *rel, int flags)
 	return fd;
 }
 
+/*
+ * The first buffer size for fd: its size plus one (a byte more shows a
+ * file that grew while read) when it is a regular file, else a chunk.
+ * A regular file larger than max is refused here, before any memory is
+ * taken for it.
+ */
+static int
+first_cap(int fd, size_t max, size_t *cap)
+{
+	struct stat st;
+
+	*cap = READ_CHUNK;
+	if (fstat(fd, &st) != 0)
+		return RP_ERR_IO;
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0)
+		return 0;
+	if ((unsigned long long)st.st_size > max)
+		return RP_ERR_LIMIT;
+	*cap = (size_t)st.st_size + 1;
+	return 0;
+}
+
 int
 coll_read_fd(int fd, size_t max, char **out, size_t *len)
 {
 	char *buf = NULL, *nb;
-	size_t cap = 0, n = 0;
+	size_t cap = 0, want, n = 0;
 	ssize_t got;
-	int r = RP_ERR_INTERNAL;
+	int r;
 
 	*out = NULL;
+	if ((r = first_cap(fd, max, &want)) != 0)
+		return r;
 	for (;;) {
-		if (cap - n < READ_CHUNK / 2) {
+		if (n == cap) {
+			/* never more than max + 1 bytes: one past shows "too
+			   large" */
 			if (cap > max) {
 				r = RP_ERR_LIMIT;
 				goto out;
 			}
-			cap = cap ? cap * 2 : READ_CHUNK;
+			want = cap == 0 ? want : cap * 2;
+			cap = want > max ? max + 1 : want;
 			if ((nb = realloc(buf, cap + 1)) == NULL) {
 				r = RP_ERR_NOMEM;
 				goto out;

@@ -25,8 +25,11 @@ int coll_open(const char *root, const char *rel, int flags);
 
 /*
  * Reads all of fd (at most max bytes) into a new NUL-terminated buffer
- * the caller frees; *len excludes the NUL.  Returns 0, RP_ERR_IO (errno
- * set), RP_ERR_LIMIT or RP_ERR_NOMEM.  Does not close fd.
+ * the caller frees; *len excludes the NUL.  A regular file whose size is
+ * over max is refused before anything is read or allocated; others (proc
+ * files report size 0) are read into a buffer that never grows past
+ * max + 1 bytes.  Returns 0, RP_ERR_IO (errno set), RP_ERR_LIMIT or
+ * RP_ERR_NOMEM.  Does not close fd.
  */
 int coll_read_fd(int fd, size_t max, char **out, size_t *len);
 
