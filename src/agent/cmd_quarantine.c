@@ -359,8 +359,10 @@ cmd_quarantine(int argc, char **argv)
 		goto out;
 	}
 	rp_diags_clear(d);
-	/* test hook (docs/agent-quarantine.md): die at a named step */
+#ifdef RP_QUARANTINE_CRASH_HOOK
+	/* rampart-agent-crashtest only (docs/internals/quarantine.md) */
 	qstore_set_crash_point(q, getenv("RAMPART_QUARANTINE_CRASH_AT"));
+#endif
 	rc = commands[i].fn(q, argc - a, argv + a, d);
 out:
 	qstore_close(q);

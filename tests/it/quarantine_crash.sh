@@ -7,6 +7,9 @@
 # byte-identical -- never missing from both.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/quarantine_lib.sh"
+# The hook is only in the test build of the agent (never shipped).
+: "${RAMPART_AGENT_CRASHTEST:?RAMPART_AGENT_CRASHTEST must name the test agent}"
+RAMPART_AGENT=$RAMPART_AGENT_CRASHTEST
 
 ADD_STEPS="add-opened add-rpq-partial add-rpq-written add-rpq-synced
 add-verified add-rpq-renamed add-rpq-dir-synced add-json-written

@@ -1,6 +1,7 @@
 /*
  * Small I/O helpers of the quarantine store: complete writes, fsync that
- * survives signals, hex and entry ids, errors, and the crash test hook.
+ * survives signals, hex and entry ids, errors, and the crash test hook
+ * (compiled only into the test build: RP_QUARANTINE_CRASH_HOOK).
  */
 #include <errno.h>
 #include <signal.h>
@@ -70,6 +71,7 @@ qid_valid(const char *s)
 	return s[i] == '\0';
 }
 
+#ifdef RP_QUARANTINE_CRASH_HOOK
 const char *const qstore_crash_steps[] = {
     "add-opened",
     "add-rpq-partial",
@@ -100,6 +102,7 @@ qstore_crash(const struct qstore *q, const char *step)
 	if (q != NULL && q->crash_at != NULL && strcmp(q->crash_at, step) == 0)
 		raise(SIGKILL);
 }
+#endif
 
 int
 qfail(struct rp_diags *d, int r, const char *fmt, ...)

@@ -69,16 +69,20 @@ int qstore_open(const char *dir, struct qstore **out, struct rp_diags *d);
 /* Unlocks and frees; NULL is a no-op. */
 void qstore_close(struct qstore *q);
 
+#ifdef RP_QUARANTINE_CRASH_HOOK
 /*
- * Test hook: makes the process raise(SIGKILL) when the named step of
- * quarantine_file or qstore_restore is reached ("add-rpq-synced", ...;
- * the list is qstore_crash_steps).  NULL turns it off.  The agent sets it
- * from RAMPART_QUARANTINE_CRASH_AT; the library never reads the
- * environment.
+ * Test hook, only in the test build of this library (meson: the
+ * rp_quarantine_crashtest library, used by rampart-agent-crashtest and
+ * the unit tests; the shipped agent has none of it): makes the process
+ * raise(SIGKILL) when the named step of quarantine_file or qstore_restore
+ * is reached ("add-rpq-synced", ...; the list is qstore_crash_steps).
+ * NULL turns it off.  The test agent sets it from
+ * RAMPART_QUARANTINE_CRASH_AT; the library never reads the environment.
  */
 void qstore_set_crash_point(struct qstore *q, const char *step);
 /* The step names, NULL-terminated, in the order they are reached. */
 extern const char *const qstore_crash_steps[];
+#endif
 
 /*
  * Quarantines the regular file at the absolute path.  The path is walked

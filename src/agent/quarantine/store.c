@@ -191,16 +191,20 @@ qstore_close(struct qstore *q)
 	if (q->dirfd >= 0)
 		close(q->dirfd); /* releases the lock */
 	free(q->dir);
+#ifdef RP_QUARANTINE_CRASH_HOOK
 	free(q->crash_at);
+#endif
 	free(q);
 }
 
+#ifdef RP_QUARANTINE_CRASH_HOOK
 void
 qstore_set_crash_point(struct qstore *q, const char *step)
 {
 	free(q->crash_at);
 	q->crash_at = step != NULL ? strdup(step) : NULL;
 }
+#endif
 
 /* Reads a whole small file below the store, at most QRECORD_MAX bytes. */
 static int
