@@ -44,7 +44,7 @@ PY
 expect_exit 0 "advisory show with escapes" -- \
     "$RAMPART_BIN" advisory show "$TMP/evil-csaf.json"
 no_controls "$TMP/out" "advisory show"
-expect_grep "$TMP/out" "Evil ?\[2J" "title shown, controls as ?"
+expect_grep "$TMP/out" "Evil \\\\x1b\\[2J" "title shown, controls escaped"
 expect_exit 1 "check --json with a very long remediation" -- \
     "$RAMPART_BIN" check --json -a "$TMP/evil-csaf.json" \
     -i "$D3CX/ws-acct-01.inventory.json"

@@ -1,7 +1,18 @@
 /*
- * Printing text that came from advisories and inventories: control
- * characters (C0, DEL, C1) are shown as '?' so a hostile document cannot
- * drive the terminal, and cuts never split a UTF-8 sequence.
+ * Printing text that came from advisories, inventories and file systems
+ * (file names, paths): nothing in it can drive the terminal or make it
+ * show something else than the bytes are.  Escaped, so the real bytes
+ * can be read back:
+ *   C0 controls and DEL            \x1b
+ *   bytes that are not UTF-8       \xff
+ *   C1 controls                    \u009b
+ *   format characters: bidirectional marks, embeddings, overrides and
+ *   isolates (U+061C, U+200E/F, U+202A-202E, U+2066-2069), zero-width
+ *   characters (U+200B-200D, U+2060-2064), U+2028/2029, U+00AD, U+FEFF,
+ *   U+FFF9-FFFB, tag characters            \u202e, \U000e0041
+ *   the backslash itself           \\
+ * Cuts never split a UTF-8 sequence.  This is the only escaping of text
+ * for a terminal or a text report; JSON output is jansson's.
  */
 #ifndef RP_UTIL_OUT_H
 #define RP_UTIL_OUT_H
@@ -10,11 +21,13 @@
 #include <stdio.h>
 
 /*
- * Prints at most max characters of s (NULL prints "-"), then "..." if it
- * was cut, then pads with spaces to pad characters (0: no padding).
+ * Prints at most max characters of s (NULL prints "-"; an escape counts
+ * as its length), then "..." if it was cut, then pads with spaces to pad
+ * characters (0: no padding).
  */
 void out_text(FILE *f, const char *s, size_t max, size_t pad);
-/* Prints n bytes of s as out_text does, keeping newlines and tabs. */
+/* Prints n bytes of s as out_text does (a NUL as \x00), keeping newlines
+   and tabs. */
 void out_block(FILE *f, const char *s, size_t n);
 /* The number of characters (UTF-8 sequences) of s, at most max. */
 size_t out_width(const char *s, size_t max);
