@@ -29,11 +29,13 @@ static const char usage_text[] =
     "with their path, mode, owner, times and hashes.\n"
     "\n"
     "commands:\n"
-    "  add [--reason TEXT] [--sha256 HEX] [--kill] PATH\n"
+    "  add [--reason TEXT] [--sha256 HEX] [--kill | --kill-hardlinked] PATH\n"
     "          move the regular file PATH into the store; symbolic links\n"
     "          anywhere in PATH are refused; --sha256: only if the content\n"
     "          has this SHA-256; --kill: first SIGKILL the processes\n"
-    "          running the file\n"
+    "          running the file, unless it has other hard links (they\n"
+    "          are named, not killed); --kill-hardlinked: kill them even\n"
+    "          then\n"
     "  list [--json]\n"
     "          the entries, oldest first, with their state: stored,\n"
     "          original-present (a file is at the original path again or\n"
@@ -120,6 +122,10 @@ print_added(const struct qentry *e)
 	printf("\n  id %s\n  sha256 %s\n", e->id, e->sha256);
 	for (i = 0; i < e->nkilled; i++)
 		printf("  killed process %d\n", (int)e->killed[i]);
+	for (i = 0; i < e->nspared; i++)
+		printf("  NOT killed process %d (the file has other hard "
+		       "links)\n",
+		    (int)e->spared[i]);
 }
 
 static int
@@ -129,11 +135,14 @@ do_add(struct qstore *q, int argc, char **argv, struct rp_diags *d)
 	struct qentry e = {0};
 	struct stat st;
 	char *path = NULL;
-	int i, kill_procs = 0, r, rc = EXIT_USAGE;
+	unsigned flags = 0;
+	int i, r, rc = EXIT_USAGE;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--kill") == 0)
-			kill_procs = 1;
+			flags |= QUARANTINE_KILL;
+		else if (strcmp(argv[i], "--kill-hardlinked") == 0)
+			flags |= QUARANTINE_KILL | QUARANTINE_KILL_HARDLINKED;
 		else if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc)
 			reason = argv[++i];
 		else if (strcmp(argv[i], "--sha256") == 0 && i + 1 < argc)
@@ -152,7 +161,7 @@ do_add(struct qstore *q, int argc, char **argv, struct rp_diags *d)
 		goto out;
 	}
 	r = quarantine_file(
-	    q, path, st.st_dev, st.st_ino, sha, reason, kill_procs, &e, d);
+	    q, path, st.st_dev, st.st_ino, sha, reason, flags, &e, d);
 	if (r != 0) {
 		rc = fail_r("add", r, d);
 		goto out;

@@ -29,7 +29,7 @@
 struct sopts {
 	const char *rules, *json, *cache, *store;
 	int no_cache, text_json, quiet, verbose, procs; /* procs: -1 auto */
-	int quarantine, kill;
+	int quarantine, kill, kill_hardlinked;
 	const char *excludes[EXCLUDES_MAX];
 	struct sweep_opts so;
 };
@@ -99,7 +99,13 @@ usage(FILE *f)
 	    "                          " QUARANTINE_DEFAULT_DIR ")\n"
 	    "      --kill              with --quarantine: also terminate "
 	    "processes running\n"
-	    "                          a quarantined file\n"
+	    "                          a quarantined file, unless it has other "
+	    "hard links\n"
+	    "                          (those processes are named, not "
+	    "killed)\n"
+	    "      --kill-hardlinked   as --kill, and kill through a file "
+	    "with other hard\n"
+	    "                          links too\n"
 	    "  -q, --quiet             no progress line and no summary\n"
 	    "  -v, --verbose           also print warnings\n"
 	    "  -h, --help              this help\n"
@@ -165,6 +171,7 @@ enum {
 	OPT_QUARANTINE,
 	OPT_STORE,
 	OPT_KILL,
+	OPT_KILL_HARDLINKED,
 };
 
 static const struct option longopts[] = {
@@ -186,6 +193,7 @@ static const struct option longopts[] = {
     {"quarantine", no_argument, NULL, OPT_QUARANTINE},
     {"store", required_argument, NULL, OPT_STORE},
     {"kill", no_argument, NULL, OPT_KILL},
+    {"kill-hardlinked", no_argument, NULL, OPT_KILL_HARDLINKED},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -266,7 +274,9 @@ parse_opt(int c, const char *arg, struct sopts *o)
 		o->store = arg;
 		return 0;
 	case OPT_KILL:
+	case OPT_KILL_HARDLINKED:
 		o->kill = 1;
+		o->kill_hardlinked |= c == OPT_KILL_HARDLINKED;
 		return 0;
 	case 'q':
 		o->quiet = 1;
@@ -447,6 +457,11 @@ quarantine_result(size_t i, const struct qentry *e, int r)
 			json_array_append_new(
 			    killed, json_integer((json_int_t)e->killed[k]));
 	json_object_set_new(o, "killed", killed);
+	if ((killed = json_array()) != NULL)
+		for (k = 0; r == 0 && k < e->nspared; k++)
+			json_array_append_new(
+			    killed, json_integer((json_int_t)e->spared[k]));
+	json_object_set_new(o, "not_killed_hardlinked", killed);
 	return o;
 }
 
@@ -486,7 +501,10 @@ quarantine_hits(const struct sopts *o, const struct sweep_report *rep,
 		memset(&e, 0, sizeof(e));
 		r = quarantine_file(q, h->path, (dev_t)h->dev, (ino_t)h->ino,
 		    h->sha256[0] ? h->sha256 : NULL,
-		    hit_reason(h, why, sizeof(why)), o->kill, &e, d);
+		    hit_reason(h, why, sizeof(why)),
+		    (o->kill ? QUARANTINE_KILL : 0) |
+			(o->kill_hardlinked ? QUARANTINE_KILL_HARDLINKED : 0),
+		    &e, d);
 		if (r != 0)
 			(*failed)++;
 		if (!o->quiet && !o->text_json) {

@@ -3,7 +3,8 @@
  * /proc/PID whose exe link resolves to the same device and inode gets
  * SIGKILL.  Only the executable image counts; a script run by an
  * interpreter is the interpreter's argument, not its exe, and is not
- * matched (docs/agent-quarantine.md says so).
+ * matched (docs/agent-quarantine.md says so).  Whether to kill at all
+ * when the file has other hard links is quarantine.c's decision.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -48,7 +49,8 @@ push_pid(pid_t **v, size_t *n, pid_t pid)
 }
 
 int
-qkill_exe(dev_t dev, ino_t ino, pid_t **pids, size_t *n, struct rp_diags *d)
+qkill_exe(dev_t dev, ino_t ino, int do_kill, pid_t **pids, size_t *n,
+    struct rp_diags *d)
 {
 	struct dirent *de;
 	struct stat st;
@@ -71,7 +73,7 @@ qkill_exe(dev_t dev, ino_t ino, pid_t **pids, size_t *n, struct rp_diags *d)
 		if (stat(link, &st) != 0 || st.st_dev != dev ||
 		    st.st_ino != ino)
 			continue;
-		if (kill(pid, SIGKILL) != 0) {
+		if (do_kill && kill(pid, SIGKILL) != 0) {
 			if (errno != ESRCH)
 				rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
 				    "cannot terminate process %d: %m",

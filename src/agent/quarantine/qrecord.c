@@ -363,6 +363,7 @@ qentry_clear(struct qentry *e)
 	free(e->path);
 	free(e->reason);
 	free(e->killed);
+	free(e->spared);
 	memset(e, 0, sizeof(*e));
 }
 

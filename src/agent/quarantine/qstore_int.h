@@ -101,9 +101,10 @@ int qcont_write(const struct qstore *q, int src, int dst,
 int qcont_extract(int fd, int out, const unsigned char *idraw,
     const struct qentry *want, struct rp_diags *d);
 
-/* Lists processes whose executable is dev/ino and SIGKILLs them. */
-int qkill_exe(
-    dev_t dev, ino_t ino, pid_t **pids, size_t *n, struct rp_diags *d);
+/* Lists the processes whose executable is dev/ino into *pids, and
+   SIGKILLs them when do_kill (then only those killed are listed). */
+int qkill_exe(dev_t dev, ino_t ino, int do_kill, pid_t **pids, size_t *n,
+    struct rp_diags *d);
 
 /* Reads <id>.json from the store into out. */
 int qstore_read_record(

@@ -352,16 +352,45 @@ out:
 	return r;
 }
 
+/*
+ * Kills the processes running the file, if asked -- not when the inode
+ * has other names (hard links) the caller never checked, unless asked for
+ * that too: those processes are listed as spared, with a warning each.
+ */
+static int
+kill_procs(struct add *a, unsigned flags, struct rp_diags *d)
+{
+	struct stat st;
+	size_t i;
+	int r;
+
+	if (fstat(a->src, &st) != 0)
+		return qfail(
+		    d, RP_ERR_IO, "cannot stat the file: %s", strerror(errno));
+	if (st.st_nlink <= 1 || (flags & QUARANTINE_KILL_HARDLINKED) != 0)
+		return qkill_exe(a->st.st_dev, a->st.st_ino, 1, &a->e.killed,
+		    &a->e.nkilled, d);
+	if ((r = qkill_exe(a->st.st_dev, a->st.st_ino, 0, &a->e.spared,
+		 &a->e.nspared, d)) != 0)
+		return r;
+	for (i = 0; i < a->e.nspared; i++)
+		rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
+		    "process %d runs this file but was not terminated: the "
+		    "file has %lu hard links, names that were not checked "
+		    "(kill through them only with --kill-hardlinked)",
+		    (int)a->e.spared[i], (unsigned long)st.st_nlink);
+	return 0;
+}
+
 /* Kills its processes if asked, then unlinks the original. */
 static int
-finish(struct add *a, int kill_procs, struct rp_diags *d)
+finish(struct add *a, unsigned flags, struct rp_diags *d)
 {
 	struct stat st;
 	int r;
 
-	if (kill_procs) {
-		if ((r = qkill_exe(a->st.st_dev, a->st.st_ino, &a->e.killed,
-			 &a->e.nkilled, d)) != 0)
+	if ((flags & QUARANTINE_KILL) != 0) {
+		if ((r = kill_procs(a, flags, d)) != 0)
 			return r;
 		qstore_crash(a->q, "add-killed");
 	}
@@ -419,7 +448,7 @@ new_id(struct add *a, struct rp_diags *d)
 
 int
 quarantine_file(struct qstore *q, const char *path, dev_t dev, ino_t ino,
-    const char *expect_sha256, const char *reason, int kill_procs,
+    const char *expect_sha256, const char *reason, unsigned flags,
     struct qentry *out, struct rp_diags *d)
 {
 	struct add a = {.q = q, .path = path, .pfd = -1, .src = -1};
@@ -449,7 +478,7 @@ quarantine_file(struct qstore *q, const char *path, dev_t dev, ino_t ino,
 		(r = write_content(&a, expect_sha256, d)) != 0 ||
 		(r = write_record(&a, d)) != 0))
 		goto out;
-	if ((r = finish(&a, kill_procs, d)) != 0)
+	if ((r = finish(&a, flags, d)) != 0)
 		goto out;
 	a.e.state = QENTRY_STORED;
 	if (out != NULL) {

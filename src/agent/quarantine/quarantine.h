@@ -53,7 +53,15 @@ struct qentry {
 	enum qentry_state state;
 	pid_t *killed; /* quarantine_file: processes it terminated */
 	size_t nkilled;
+	pid_t *spared; /* processes running it, not terminated: the file has
+			  other hard links and QUARANTINE_KILL_HARDLINKED
+			  was not given */
+	size_t nspared;
 };
+
+/* quarantine_file flags */
+#define QUARANTINE_KILL 0x1 /* SIGKILL the processes running the file */
+#define QUARANTINE_KILL_HARDLINKED 0x2 /* ... even when it has other links */
 
 /*
  * Opens the store at dir (NULL: QUARANTINE_DEFAULT_DIR), creating it mode
@@ -95,15 +103,20 @@ extern const char *const qstore_crash_steps[];
  * unlinked.  When a complete entry for the same file (path, device,
  * inode, SHA-256) is already stored -- a crash came between commit and
  * unlink -- that entry is reused and only the unlink is done.
- * kill_procs: first SIGKILL the processes whose executable is this file
- * (out->killed lists them; failures to kill are warnings in d).  Other
- * hard links to the file are left alone (a warning says so).  On success
+ * flags: QUARANTINE_KILL first SIGKILLs the processes whose executable is
+ * this file (out->killed lists them; failures to kill are warnings in d)
+ * -- but only when the file has no other hard link: a process running the
+ * inode may have been started through a name the caller never checked,
+ * so with more than one link the processes are listed in out->spared and
+ * in a warning each, and left running, unless QUARANTINE_KILL_HARDLINKED
+ * is given too.  Other hard links to the file are left alone (a warning
+ * says so).  On success
  * *out (may be NULL) receives the entry (free with qentry_clear).
  * reason: UTF-8 text up to QUARANTINE_REASON_MAX bytes, or NULL; invalid
  * bytes are stored as '?'.
  */
 int quarantine_file(struct qstore *q, const char *path, dev_t dev, ino_t ino,
-    const char *expect_sha256, const char *reason, int kill_procs,
+    const char *expect_sha256, const char *reason, unsigned flags,
     struct qentry *out, struct rp_diags *d);
 
 /*
