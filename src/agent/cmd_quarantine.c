@@ -19,7 +19,8 @@
 #include "util/out.h"
 #include "util/str.h"
 
-#define SHOW_MAX 16384 /* characters of a path or reason shown */
+/* paths and reasons are bounded by the store: shown whole */
+#define SHOW_MAX SIZE_MAX
 
 static const char usage_text[] =
     "usage: rampart-agent quarantine [--store DIR] COMMAND [ARGS]\n"
@@ -103,13 +104,15 @@ print_json(json_t *j)
 static char *
 absolute(const char *p)
 {
-	char cwd[4096];
+	char *cwd, *s;
 
 	if (p[0] == '/')
 		return strdup(p);
-	if (getcwd(cwd, sizeof(cwd)) == NULL)
+	if ((cwd = getcwd(NULL, 0)) == NULL)
 		return NULL;
-	return rp_asprintf("%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, p);
+	s = rp_asprintf("%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, p);
+	free(cwd);
+	return s;
 }
 
 static void
@@ -154,10 +157,14 @@ do_add(struct qstore *q, int argc, char **argv, struct rp_diags *d)
 		fputs(usage_text, stderr);
 		return EXIT_USAGE;
 	}
-	if ((path = absolute(argv[i])) == NULL || lstat(path, &st) != 0) {
+	if ((path = absolute(argv[i])) == NULL) {
 		fprintf(stderr, "rampart-agent quarantine: ");
 		out_text(stderr, argv[i], SHOW_MAX, 0);
 		fprintf(stderr, ": %s\n", strerror(errno));
+		goto out;
+	}
+	if ((r = quarantine_lstat(path, &st, d)) != 0) {
+		rc = fail_r("add", r, d);
 		goto out;
 	}
 	r = quarantine_file(

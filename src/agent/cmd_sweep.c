@@ -509,7 +509,7 @@ quarantine_hits(const struct sopts *o, const struct sweep_report *rep,
 			(*failed)++;
 		if (!o->quiet && !o->text_json) {
 			printf(r == 0 ? "quarantined " : "NOT quarantined ");
-			out_text(stdout, h->path, 4096, 0);
+			out_text(stdout, h->path, SIZE_MAX, 0);
 			if (r == 0)
 				printf(" as %s\n", e.id);
 			else

@@ -16,6 +16,14 @@ U="$TMP/u"
 mkdir "$U"
 chown "$ATTACKER:$ATTACKER_GROUP" "$U"
 
+# The system's Python for the attacker (a root-only Python may be first
+# in PATH).
+APY=/usr/bin/python3
+[ -x "$APY" ] || {
+	echo "FAIL: $APY is needed to build the attack trees" >&2
+	exit 1
+}
+
 # as_attacker CMD...: runs CMD as the unprivileged attacker.
 as_attacker() {
 	setpriv --reuid="$ATTACKER" --regid="$ATTACKER_GROUP" --clear-groups \

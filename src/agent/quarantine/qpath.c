@@ -3,7 +3,8 @@
  * from "/" one component at a time with openat(O_NOFOLLOW), so a symbolic
  * link swapped in anywhere on the way is refused rather than followed.
  * What the walk returns -- a descriptor of the parent and the last name --
- * is all later steps use; the path string is not looked up again.
+ * is all later steps use; the path string is not looked up again, and
+ * never passed to the kernel whole, so it may be longer than PATH_MAX.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,9 +53,10 @@ walk_step(int *fd, const char *comp, int last, struct rp_diags *d)
 	return RP_ERR_IO;
 }
 
-/* The next component of *p (skipping slashes) into comp; 0 at the end. */
+/* The next component of *p (skipping slashes) into comp (QNAME_MAX + 1
+   bytes); 0 at the end.  A longer component is cut, and *cut set. */
 static size_t
-next_comp(const char **p, char *comp, size_t cap)
+next_comp(const char **p, char *comp, int *cut)
 {
 	const char *s = *p, *e;
 	size_t n;
@@ -64,8 +66,10 @@ next_comp(const char **p, char *comp, size_t cap)
 	for (e = s; *e != '\0' && *e != '/'; e++)
 		;
 	n = (size_t)(e - s);
-	if (n >= cap)
-		n = cap - 1; /* the caller checked the length; cannot happen */
+	if (n > QNAME_MAX) {
+		n = QNAME_MAX;
+		*cut = 1;
+	}
 	memcpy(comp, s, n);
 	comp[n] = '\0';
 	*p = e;
@@ -99,9 +103,9 @@ check_path(const char *path, struct rp_diags *d)
 int
 qpath_open_parent(const char *path, int *dirfd, char **leaf, struct rp_diags *d)
 {
-	char comp[QPATH_MAX + 1], next[QPATH_MAX + 1];
+	char comp[QNAME_MAX + 1], next[QNAME_MAX + 1];
 	const char *p = path;
-	int fd = -1, r;
+	int fd = -1, r, cut = 0;
 	size_t n;
 
 	*dirfd = -1;
@@ -112,8 +116,15 @@ qpath_open_parent(const char *path, int *dirfd, char **leaf, struct rp_diags *d)
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "cannot open /: %m");
 		return RP_ERR_IO;
 	}
-	n = next_comp(&p, comp, sizeof(comp));
+	n = next_comp(&p, comp, &cut);
 	for (;;) {
+		if (cut) {
+			rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+			    "a path component is longer than %d bytes",
+			    QNAME_MAX);
+			r = RP_ERR_INVALID;
+			goto out;
+		}
 		if (n == 0 || strcmp(comp, "..") == 0) {
 			rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 			    n == 0
@@ -122,7 +133,7 @@ qpath_open_parent(const char *path, int *dirfd, char **leaf, struct rp_diags *d)
 			r = RP_ERR_INVALID;
 			goto out;
 		}
-		n = next_comp(&p, next, sizeof(next));
+		n = next_comp(&p, next, &cut);
 		if (n == 0)
 			break;
 		if (strcmp(comp, ".") != 0 &&
@@ -162,6 +173,22 @@ qpath_exists(const char *path)
 	if (qpath_open_parent(path, &fd, &leaf, NULL) != 0)
 		return 0;
 	r = fstatat(fd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	close(fd);
+	free(leaf);
+	return r;
+}
+
+int
+quarantine_lstat(const char *path, struct stat *st, struct rp_diags *d)
+{
+	char *leaf = NULL;
+	int fd = -1, r = 0;
+
+	if ((r = qpath_open_parent(path, &fd, &leaf, d)) != 0)
+		return r;
+	if (fstatat(fd, leaf, st, AT_SYMLINK_NOFOLLOW) != 0)
+		r = qfail(d, errno == ENOENT ? RP_ERR_NOTFOUND : RP_ERR_IO,
+		    "%s", strerror(errno));
 	close(fd);
 	free(leaf);
 	return r;

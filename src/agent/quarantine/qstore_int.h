@@ -13,8 +13,11 @@
 
 #include "quarantine.h"
 
-#define QRECORD_MAX (64 * 1024) /* bytes of one <id>.json */
-#define QPATH_MAX 4096 /* bytes of a path, NUL excluded */
+/* bytes of one <id>.json: room for a path of QUARANTINE_PATH_MAX bytes
+   however it is escaped (at worst 6 bytes of JSON a byte) */
+#define QRECORD_MAX (512 * 1024)
+#define QPATH_MAX QUARANTINE_PATH_MAX
+#define QNAME_MAX 255 /* bytes of one path component (NAME_MAX) */
 
 /* Container: "RAMPARTQ", version, flags, id, size, SHA-256, zstd frame. */
 #define QCONT_MAGIC "RAMPARTQ"
@@ -52,6 +55,9 @@ int qwrite_all(int fd, const void *buf, size_t n);
 /*
  * Walks the absolute path from "/" one component at a time, never
  * following a symbolic link; "." components are skipped, ".." refused.
+ * Each step is an openat() on the previous directory's descriptor, so the
+ * path may be longer than PATH_MAX (up to QPATH_MAX; a component up to
+ * QNAME_MAX).
  * On success *dirfd is the parent directory (O_RDONLY, caller closes) and
  * *leaf the last component (caller frees).  Returns 0, RP_ERR_INVALID
  * (not absolute, "..", a symbolic link or non-directory on the way, no

@@ -16,6 +16,7 @@
 #define RP_QUARANTINE_H
 
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -26,6 +27,13 @@
 #define QUARANTINE_DEFAULT_DIR "/var/lib/rampart/quarantine"
 #define QUARANTINE_ID_LEN 32 /* hex characters */
 #define QUARANTINE_REASON_MAX 1024 /* bytes of a reason text */
+/*
+ * Bytes of a path that can be quarantined and restored (NUL excluded).
+ * Paths are never handed to the kernel whole -- every step is relative
+ * to a directory descriptor -- so PATH_MAX (4096) does not apply; this
+ * cap only bounds the record.
+ */
+#define QUARANTINE_PATH_MAX (64 * 1024)
 
 struct qstore;
 
@@ -118,6 +126,14 @@ extern const char *const qstore_crash_steps[];
 int quarantine_file(struct qstore *q, const char *path, dev_t dev, ino_t ino,
     const char *expect_sha256, const char *reason, unsigned flags,
     struct qentry *out, struct rp_diags *d);
+
+/*
+ * lstat(2) of the absolute path, walked as quarantine_file walks it (no
+ * link followed, no PATH_MAX limit): what a caller passes as dev and ino.
+ * Returns 0, RP_ERR_INVALID, RP_ERR_NOTFOUND, RP_ERR_IO or RP_ERR_NOMEM,
+ * the reason in d.
+ */
+int quarantine_lstat(const char *path, struct stat *st, struct rp_diags *d);
 
 /*
  * Lists the entries, oldest first (caller frees with qentry_list_free).
