@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -324,45 +323,4 @@ file_read(struct worker *k, struct dirh *dh, const char *name,
 	if (nm > 0 && (path = file_path(k, dh, name)) != NULL)
 		add_hit(k, path, &st2, &dg, m, nm);
 	cache_put(k, &st2, &dg);
-}
-
-void
-file_root(struct worker *k, const char *path, size_t len, uint64_t start_dev)
-{
-	char *dir = strdup(path), *base = strdup(path);
-	const char *d, *b;
-	struct dirh *dh = NULL;
-	struct stat st;
-	int fd = -1;
-
-	if (dir == NULL || base == NULL)
-		goto out;
-	d = dirname(dir);
-	b = basename(base);
-	fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		count_open_error(k, errno);
-		goto out;
-	}
-	if ((dh = malloc(sizeof(*dh) + strlen(d) + 1)) == NULL)
-		goto out;
-	dh->w = NULL;
-	dh->fd = fd;
-	fd = -1;
-	atomic_init(&dh->ref, 1);
-	dh->dev = dh->start_dev = start_dev;
-	dh->len = strlen(d);
-	memcpy(dh->path, d, dh->len + 1);
-	if (fstatat(dh->fd, b, &st, AT_SYMLINK_NOFOLLOW) != 0)
-		count_open_error(k, errno);
-	else if (S_ISREG(st.st_mode))
-		file_found(k, dh, b, &st);
-	else
-		CNT_ADD(&k->tc, skip_special, 1);
-out:
-	if (fd >= 0)
-		close(fd);
-	dirh_put(dh);
-	free(dir);
-	free(base);
 }

@@ -1,6 +1,6 @@
 /*
- * sweep_run: opens the start paths (the last component with O_NOFOLLOW;
- * a start path that is itself a symbolic link is not followed), the cache
+ * sweep_run: opens the start paths (walk_open_start: no symbolic link is
+ * followed anywhere in a start path), the cache
  * and the mount table, runs the workers and the progress reporter, and
  * gathers their counters into the report.
  */
@@ -72,45 +72,19 @@ open_roots(struct walk *w, struct rp_diags *d)
 	const char *const *paths = w->o->npaths ? w->o->paths : slash;
 	size_t n = w->o->npaths ? w->o->npaths : 1, i;
 	struct root *r;
-	struct stat st;
-	int e;
+	int rc, is_file;
 
 	if ((w->roots = calloc(n, sizeof(*w->roots))) == NULL)
 		return RP_ERR_NOMEM;
 	for (i = 0; i < n; i++) {
 		r = &w->roots[w->nroots++];
-		r->fd = -1;
+		r->fd = r->pfd = -1;
 		if ((r->path = absolute(paths[i])) == NULL)
 			return RP_ERR_NOMEM;
-		r->len = strlen(r->path);
-		r->fd = open(r->path,
-		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-		if (r->fd < 0 || fstat(r->fd, &st) != 0) {
-			e = errno;
-			rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL, "%s: %s",
-			    r->path,
-			    e == ELOOP ? "a symbolic link, not followed"
-				       : strerror(e));
-			if (r->fd >= 0)
-				close(r->fd);
-			r->fd = -1;
-			continue;
-		}
-		r->dev = st.st_dev;
-		if (S_ISDIR(st.st_mode)) {
-			if (push_root(w, r, 0, d) != 0)
-				return RP_ERR_NOMEM;
-		} else if (S_ISREG(st.st_mode)) {
-			close(r->fd);
-			r->fd = -1;
-			if (push_root(w, r, 1, d) != 0)
-				return RP_ERR_NOMEM;
-		} else {
-			rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
-			    "%s: not a directory or regular file", r->path);
-			close(r->fd);
-			r->fd = -1;
-		}
+		if ((rc = walk_open_start(r, &is_file, d)) < 0)
+			return rc;
+		if (rc == 0 && push_root(w, r, is_file, d) != 0)
+			return RP_ERR_NOMEM;
 	}
 	return 0;
 }
@@ -244,6 +218,8 @@ walk_free(struct walk *w)
 	for (i = 0; i < w->nroots; i++) {
 		if (w->roots[i].fd >= 0)
 			close(w->roots[i].fd);
+		if (w->roots[i].pfd >= 0)
+			close(w->roots[i].pfd);
 		free(w->roots[i].path);
 	}
 	free(w->roots);

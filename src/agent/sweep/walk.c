@@ -3,10 +3,13 @@
  * and a small queue of files waiting to be read.  A directory is listed
  * with getdents64 into a large buffer; entries are classified by d_type
  * and regular files stat'ed relative to the directory descriptor
- * (AT_SYMLINK_NOFOLLOW).  Symbolic links are never followed: a queued
- * directory is opened from its start path with openat2 and
- * RESOLVE_NO_SYMLINKS|RESOLVE_BENEATH (so a path component swapped for a
- * link while it waited is refused), a directory entered inline with
+ * (AT_SYMLINK_NOFOLLOW).  Symbolic links are never followed: a start
+ * path is resolved from "/" one component at a time with O_PATH|O_NOFOLLOW
+ * (walk_open_start), a queued directory is opened from its start
+ * directory with openat2 and RESOLVE_NO_SYMLINKS|RESOLVE_BENEATH or, where
+ * openat2 is refused or the path is too long for it, one component at a
+ * time with O_NOFOLLOW (so a path component swapped for a link while it
+ * waited is refused either way), a directory entered inline with
  * openat(O_NOFOLLOW|O_DIRECTORY) on its parent's descriptor, files with
  * openat(O_NOFOLLOW|O_NONBLOCK) on theirs.
  *
@@ -20,9 +23,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -265,6 +271,52 @@ root_of(struct walk *w, const char *path, size_t len)
 	return best;
 }
 
+/*
+ * Opens the directory rel below dirfd one component at a time, each with
+ * O_NOFOLLOW: no symbolic link is followed, wherever it is.  rel comes
+ * from the walk's own joins of directory entries ("." and ".." never
+ * appear; they are refused all the same).  No length limit.  Returns a
+ * descriptor or -1 with errno.
+ */
+static int
+open_beneath(int dirfd, const char *rel)
+{
+	char comp[NAME_MAX + 1];
+	const char *p = rel, *e;
+	int fd = dirfd, nfd, last;
+	size_t n;
+
+	for (;;) {
+		while (*p == '/')
+			p++;
+		for (e = p; *e != '\0' && *e != '/'; e++)
+			;
+		n = (size_t)(e - p);
+		if (n == 0 || n > NAME_MAX ||
+		    (p[0] == '.' && (n == 1 || (n == 2 && p[1] == '.')))) {
+			errno = n > NAME_MAX ? ENAMETOOLONG : EINVAL;
+			nfd = -1;
+			break;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		for (p = e; *p == '/'; p++)
+			;
+		last = *p == '\0';
+		nfd = openat(fd, comp,
+		    (last ? O_RDONLY : O_PATH) | O_DIRECTORY | O_NOFOLLOW |
+			O_CLOEXEC);
+		if (fd != dirfd)
+			close(fd);
+		if (nfd < 0 || last)
+			return nfd;
+		fd = nfd;
+	}
+	if (fd != dirfd)
+		close(fd);
+	return nfd;
+}
+
 /* Opens a queued directory below its root without following links. */
 static int
 open_queued(struct walk *w, const struct dir_item *it)
@@ -289,12 +341,59 @@ open_queued(struct walk *w, const struct dir_item *it)
 		how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH |
 		    RESOLVE_NO_MAGICLINKS;
 		fd = (int)syscall(SYS_openat2, r->fd, rel, &how, sizeof(how));
-		if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
+		if (fd >= 0 ||
+		    (errno != ENOSYS && errno != EPERM &&
+			errno != ENAMETOOLONG))
 			return fd;
-		w->no_openat2 = 1;
+		if (errno != ENAMETOOLONG)
+			w->no_openat2 = 1;
 	}
-	return openat(
-	    r->fd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* not openat(r->fd, rel, O_NOFOLLOW): that follows links on the way */
+	return open_beneath(r->fd, rel);
+}
+
+/* A start path that is a regular file: its directory is the root's pfd. */
+static void
+start_file(struct worker *k, const struct dir_item *it)
+{
+	const struct root *r = NULL;
+	const char *base;
+	struct dirh *dh;
+	struct stat st;
+	size_t i, dlen;
+
+	for (i = 0; i < k->w->nroots && r == NULL; i++)
+		if (k->w->roots[i].pfd >= 0 && k->w->roots[i].len == it->len &&
+		    memcmp(k->w->roots[i].path, it->path, it->len) == 0)
+			r = &k->w->roots[i];
+	if (r == NULL || (base = strrchr(r->path, '/')) == NULL) {
+		CNT_ADD(&k->tc, errors, 1);
+		return;
+	}
+	dlen = base == r->path ? 1 : (size_t)(base - r->path);
+	base++;
+	if ((dh = malloc(sizeof(*dh) + dlen + 1)) == NULL) {
+		CNT_ADD(&k->tc, errors, 1);
+		return;
+	}
+	dh->w = NULL;
+	if ((dh->fd = dup(r->pfd)) < 0) {
+		CNT_ADD(&k->tc, errors, 1);
+		free(dh);
+		return;
+	}
+	atomic_init(&dh->ref, 1);
+	dh->dev = dh->start_dev = it->start_dev;
+	dh->len = dlen;
+	memcpy(dh->path, r->path, dlen);
+	dh->path[dlen] = '\0';
+	if (fstatat(dh->fd, base, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		count_open_error(k, errno);
+	else if (S_ISREG(st.st_mode))
+		file_found(k, dh, base, &st);
+	else
+		CNT_ADD(&k->tc, skip_special, 1);
+	dirh_put(dh);
 }
 
 static void
@@ -304,7 +403,7 @@ run_dir_item(struct worker *k, struct dir_item *it)
 	int fd;
 
 	if (it->file_root) {
-		file_root(k, it->path, it->len, it->start_dev);
+		start_file(k, it);
 		return;
 	}
 	if (it->parent != NULL) {
@@ -364,4 +463,161 @@ worker_main(void *arg)
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
+}
+
+/* ---- start paths ---- */
+
+/*
+ * The absolute path p normalised as written: "." and empty components
+ * dropped, ".." removes the component before it (nothing is looked up:
+ * this is the user's path, before any resolution).  Caller frees.
+ */
+static char *
+normalise(const char *p)
+{
+	size_t n = strlen(p), o = 0, len;
+	const char *s = p, *e;
+	char *out;
+
+	if ((out = malloc(n + 2)) == NULL)
+		return NULL;
+	while (*s != '\0') {
+		while (*s == '/')
+			s++;
+		for (e = s; *e != '\0' && *e != '/'; e++)
+			;
+		len = (size_t)(e - s);
+		if (len == 2 && s[0] == '.' && s[1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--; /* the slash */
+		} else if (len > 0 && !(len == 1 && s[0] == '.')) {
+			out[o++] = '/';
+			memcpy(out + o, s, len);
+			o += len;
+		}
+		s = e;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+	return out;
+}
+
+/* Warns that the component of start path (upto: the path up to and with
+   it) below dirfd is a link, where it points, and what to give instead. */
+static void
+refuse_link(const char *path, const char *upto, size_t ulen, int dirfd,
+    const char *comp, struct rp_diags *d)
+{
+	char target[512], *real = realpath(path, NULL);
+	ssize_t n = readlinkat(dirfd, comp, target, sizeof(target) - 1);
+
+	target[n > 0 ? n : 0] = '\0';
+	if (n == (ssize_t)sizeof(target) - 1)
+		memcpy(target + sizeof(target) - 4, "...", 4);
+	rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+	    "start path %s: %.*s is a symbolic link (to %s); links are never "
+	    "followed in a start path, nothing under it is swept; give %s%s",
+	    path, (int)ulen, upto, target,
+	    real != NULL ? real : "the path without links",
+	    real != NULL ? " instead" : "");
+	free(real);
+}
+
+/* The last component, opened: the start directory, or a start file. */
+static int
+open_last(struct root *r, int dirfd, int fd, const struct stat *st,
+    int *is_file, struct rp_diags *d)
+{
+	if (S_ISREG(st->st_mode)) {
+		r->pfd = dirfd;
+		*is_file = 1;
+		close(fd);
+		return 0;
+	}
+	close(dirfd);
+	if (!S_ISDIR(st->st_mode)) {
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+		    "%s: not a directory or regular file", r->path);
+		close(fd);
+		return 1;
+	}
+	/* the same inode, readable: "." of the O_PATH descriptor */
+	r->fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (r->fd < 0)
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "%s: %s", r->path,
+		    strerror(errno));
+	close(fd);
+	return r->fd < 0;
+}
+
+/* Warns about the start path up to e, closes fd (if open) and dirfd. */
+static int
+start_fail(const char *norm, const char *e, const char *why, int fd, int dirfd,
+    struct rp_diags *d)
+{
+	rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "start path %s: %.*s: %s",
+	    norm, (int)(e - norm), norm, why);
+	if (fd >= 0)
+		close(fd);
+	if (dirfd >= 0)
+		close(dirfd);
+	return 1;
+}
+
+int
+walk_open_start(struct root *r, int *is_file, struct rp_diags *d)
+{
+	const char *s, *e;
+	char comp[NAME_MAX + 1], *norm;
+	struct stat st;
+	int dirfd, fd;
+	size_t n;
+
+	r->fd = r->pfd = -1;
+	*is_file = 0;
+	if ((norm = normalise(r->path)) == NULL)
+		return RP_ERR_NOMEM;
+	free(r->path);
+	r->path = norm;
+	r->len = strlen(norm);
+	if ((dirfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return start_fail(norm, norm + 1, strerror(errno), -1, -1, d);
+	if (norm[1] == '\0') {
+		if (fstat(dirfd, &st) != 0)
+			return start_fail(
+			    norm, norm + 1, strerror(errno), -1, dirfd, d);
+		r->dev = st.st_dev;
+		return open_last(r, dup(dirfd), dirfd, &st, is_file, d);
+	}
+	for (s = norm + 1;; s = e + 1) {
+		for (e = s; *e != '\0' && *e != '/'; e++)
+			;
+		if ((n = (size_t)(e - s)) > NAME_MAX)
+			return start_fail(
+			    norm, e, "component too long", -1, dirfd, d);
+		memcpy(comp, s, n);
+		comp[n] = '\0';
+		fd = openat(dirfd, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) != 0)
+			return start_fail(
+			    norm, e, strerror(errno), fd, dirfd, d);
+		r->dev = st.st_dev;
+		if (S_ISLNK(st.st_mode)) {
+			refuse_link(
+			    norm, norm, (size_t)(e - norm), dirfd, comp, d);
+			close(fd);
+			close(dirfd);
+			return 1;
+		}
+		if (*e == '\0')
+			return open_last(r, dirfd, fd, &st, is_file, d);
+		if (!S_ISDIR(st.st_mode))
+			return start_fail(
+			    norm, e, "not a directory", fd, dirfd, d);
+		close(dirfd);
+		dirfd = fd;
+	}
 }

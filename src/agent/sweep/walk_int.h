@@ -47,7 +47,8 @@ struct file_item {
 };
 
 struct root {
-	int fd;
+	int fd; /* the start directory (O_RDONLY), or -1 */
+	int pfd; /* a start file: its directory (O_PATH), or -1 */
 	char *path;
 	size_t len;
 	uint64_t dev;
@@ -113,8 +114,19 @@ void file_found(
 /* Opens, checks, reads and matches one file, with what it needs. */
 void file_read(struct worker *k, struct dirh *dh, const char *name,
     const struct stat *st, unsigned want, int yara, const struct ioc *name_hit);
-/* A start path that is a file. */
-void file_root(
-    struct worker *k, const char *path, size_t len, uint64_t start_dev);
+/*
+ * Resolves the start path r->path (absolute) from "/" one component at a
+ * time with openat(O_PATH|O_NOFOLLOW), never following a symbolic link
+ * anywhere in it, so what is swept and reported is what was named.  The
+ * path is first normalised as written ("." and empty components dropped,
+ * ".." takes away the component before it; r->path is replaced).  A link
+ * is refused with an error naming the start path, the component that is
+ * a link, where it points and the path to give instead.  On success r->fd
+ * is the directory, or r->pfd the directory of a regular file (then
+ * *is_file is 1), and r->dev, r->len are set.  Returns 0, 1 (refused or
+ * unusable: an error in d, always shown -- the other start paths are
+ * still swept; nothing left open) or RP_ERR_NOMEM.
+ */
+int walk_open_start(struct root *r, int *is_file, struct rp_diags *d);
 
 #endif

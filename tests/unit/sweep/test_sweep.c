@@ -234,7 +234,7 @@ test_start_symlink(void **state)
 	assert_int_equal(sweep_run(&o, f->r, f->rep, d), 0);
 	assert_int_equal(f->rep->c.files_seen, 0);
 	assert_int_equal(f->rep->nhits, 0);
-	assert_int_equal(d->nwarnings, 1);
+	assert_int_equal(d->nerrors, 1);
 	assert_non_null(strstr(d->v[0].msg, "symbolic link"));
 	rp_diags_free(d);
 	free(p);
