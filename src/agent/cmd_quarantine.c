@@ -43,12 +43,20 @@ static const char usage_text[] =
     "          still), damaged\n"
     "  show ID [--json]\n"
     "          one entry's record\n"
-    "  restore ID [--to PATH]\n"
+    "  restore ID [--to PATH] [--keep-setid]\n"
     "          put the file back, byte-identical, with mode, owner and\n"
     "          access/modification times, at its original path or PATH;\n"
-    "          never overwrites; the entry is removed afterwards\n"
+    "          never overwrites; the entry is removed afterwards.  Set-\n"
+    "          user-ID and set-group-ID bits are dropped (with a warning)\n"
+    "          unless --keep-setid is given, and even then kept only when\n"
+    "          the recorded owner and group are restored.  A record whose\n"
+    "          MAC (the store's key) does not match is refused\n"
     "  purge ID... | --all\n"
     "          delete entries for good\n"
+    "  adopt\n"
+    "          a store made before records were authenticated (refused\n"
+    "          until then): create its key and seal its records; check\n"
+    "          them first, as whatever they say is trusted from then on\n"
     "\n"
     "The store is --store DIR, else $RAMPART_QUARANTINE_DIR, "
     "else\n" QUARANTINE_DEFAULT_DIR ".\n"
@@ -277,17 +285,24 @@ do_restore(struct qstore *q, int argc, char **argv, struct rp_diags *d)
 {
 	const char *to = NULL;
 	char *dest = NULL;
-	int r;
+	unsigned flags = 0;
+	int i, r;
 
-	if (argc == 4 && strcmp(argv[2], "--to") == 0)
-		to = argv[3];
-	else if (argc != 2) {
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--to") == 0 && i + 1 < argc && to == NULL)
+			to = argv[++i];
+		else if (strcmp(argv[i], "--keep-setid") == 0)
+			flags |= QRESTORE_KEEP_SETID;
+		else
+			break;
+	}
+	if (argc < 2 || i != argc) {
 		fputs(usage_text, stderr);
 		return EXIT_USAGE;
 	}
 	if (to != NULL && (dest = absolute(to)) == NULL)
 		return fail_r("restore", RP_ERR_NOMEM, d);
-	r = qstore_restore(q, argv[1], dest, d);
+	r = qstore_restore(q, argv[1], dest, flags, d);
 	free(dest);
 	if (r != 0)
 		return fail_r("restore", r, d);
@@ -333,12 +348,29 @@ static const struct {
 	const char *name;
 	int (*fn)(struct qstore *, int, char **, struct rp_diags *);
 } commands[] = {
-    {"add", do_add},
-    {"list", do_list},
-    {"show", do_show},
-    {"restore", do_restore},
-    {"purge", do_purge},
+    {"add", do_add}, {"list", do_list}, {"show", do_show},
+    {"restore", do_restore}, {"purge", do_purge},
+    {"adopt", NULL}, /* opens the store itself: do_adopt */
 };
+
+/* The store is refused until adopted, so adopt opens it its own way. */
+static int
+do_adopt(const char *store, int argc, struct rp_diags *d)
+{
+	size_t n = 0;
+	int r;
+
+	if (argc != 1) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	if ((r = qstore_adopt(store, &n, d)) != 0)
+		return fail_r("adopt", r, d);
+	print_diags(d);
+	printf("sealed %zu record%s; the store has its key\n", n,
+	    n == 1 ? "" : "s");
+	return d->nwarnings > 0 ? EXIT_FOUND : 0;
+}
 
 int
 cmd_quarantine(int argc, char **argv)
@@ -369,8 +401,13 @@ cmd_quarantine(int argc, char **argv)
 	}
 	if ((d = rp_diags_new()) == NULL)
 		return EXIT_USAGE;
-	if ((r = qstore_open(store != NULL && store[0] != '\0' ? store : NULL,
-		 &q, d)) != 0) {
+	if (store != NULL && store[0] == '\0')
+		store = NULL;
+	if (commands[i].fn == NULL) {
+		rc = do_adopt(store, argc - a, d);
+		goto out;
+	}
+	if ((r = qstore_open(store, &q, d)) != 0) {
 		rc = fail_r("cannot open the store", r, d);
 		goto out;
 	}

@@ -2,10 +2,16 @@
  * The metadata record of a quarantine entry (<id>.json): writing it, and
  * reading it back as untrusted input -- bounded, duplicate keys rejected,
  * known keys only, every value range-checked -- because the store lives
- * on disk and a damaged or planted record must not steer a restore.
+ * on disk and a damaged or planted record must not steer a restore.  A
+ * stored record is sealed: its "mac" member is the HMAC-SHA-256, under
+ * the store's key, of the record without "mac" in jansson's compact form
+ * with sorted keys (qrecord_seal / qrecord_open).
  */
 #include <errno.h>
 #include <inttypes.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -147,6 +153,7 @@ static const struct field fields[] = {
     {"md5", K_STR, 1, 0, 0, 32},
     {"reason", K_STR, 0, 0, 0, QUARANTINE_REASON_MAX},
     {"quarantined_at", K_INT, 1, 0, INT64_MAX, 0},
+    {"mac", K_STR, 0, 0, 0, 2 * QKEY_LEN},
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -351,6 +358,91 @@ qrecord_parse(
 out:
 	if (r != 0)
 		qentry_clear(out);
+	json_decref(o);
+	return r;
+}
+
+/* ---- the seal ---- */
+
+/* HMAC-SHA-256 of o's canonical text (compact, sorted keys) into hex. */
+static int
+record_mac(json_t *o, const unsigned char *key, char *hex)
+{
+	unsigned char mac[32];
+	size_t n = 0;
+	char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	int ok;
+
+	if (text == NULL)
+		return RP_ERR_NOMEM;
+	ok = EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, QKEY_LEN,
+		 (const unsigned char *)text, strlen(text), mac, sizeof(mac),
+		 &n) != NULL &&
+	    n == sizeof(mac);
+	free(text);
+	if (!ok)
+		return RP_ERR_INTERNAL;
+	qhex(mac, sizeof(mac), hex);
+	return 0;
+}
+
+char *
+qrecord_seal(const struct qentry *e, const unsigned char *key)
+{
+	char hex[2 * QKEY_LEN + 1];
+	json_t *o = qentry_to_json(e, 0);
+	char *s = NULL;
+
+	if (o == NULL)
+		return NULL;
+	if (record_mac(o, key, hex) == 0 && set_str(o, "mac", hex) == 0)
+		s = json_dumps(o, JSON_INDENT(1) | JSON_SORT_KEYS);
+	json_decref(o);
+	return s;
+}
+
+int
+qrecord_check_mac(const void *buf, size_t len, const unsigned char *key,
+    int *unsealed, struct rp_diags *d)
+{
+	char want[2 * QKEY_LEN + 1], have[2 * QKEY_LEN + 1];
+	const char *got;
+	json_t *o = NULL;
+	int r = RP_ERR_INVALID;
+
+	*unsealed = 0;
+	if (len > QRECORD_MAX) {
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+		    "record is larger than %d bytes", QRECORD_MAX);
+		return RP_ERR_INVALID;
+	}
+	if ((o = rpjson_load_buf(buf, len, d)) == NULL)
+		return RP_ERR_INVALID;
+	if (!json_is_object(o) || (got = rpjson_str(o, "mac")) == NULL) {
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, "/mac",
+		    "the record has no MAC (written before records were "
+		    "authenticated, or not by this store; see `quarantine "
+		    "adopt`)");
+		*unsealed = json_is_object(o);
+		goto out;
+	}
+	if (strlen(got) != 2 * QKEY_LEN) {
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, "/mac",
+		    "the record's MAC is not %d hex digits", 2 * QKEY_LEN);
+		goto out;
+	}
+	memcpy(have, got, sizeof(have));
+	json_object_del(o, "mac"); /* got is gone */
+	if ((r = record_mac(o, key, want)) != 0)
+		goto out;
+	r = 0;
+	if (CRYPTO_memcmp(want, have, 2 * QKEY_LEN) != 0) {
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, "/mac",
+		    "the record's MAC does not match: it was changed after "
+		    "the store wrote it");
+		r = RP_ERR_INVALID;
+	}
+out:
 	json_decref(o);
 	return r;
 }

@@ -18,6 +18,8 @@
 #define QRECORD_MAX (512 * 1024)
 #define QPATH_MAX QUARANTINE_PATH_MAX
 #define QNAME_MAX 255 /* bytes of one path component (NAME_MAX) */
+#define QKEY_LEN 32 /* bytes of the store's record key (HMAC-SHA-256) */
+#define QKEY_NAME "key" /* the key's file in the store directory */
 
 /* Container: "RAMPARTQ", version, flags, id, size, SHA-256, zstd frame. */
 #define QCONT_MAGIC "RAMPARTQ"
@@ -27,6 +29,7 @@
 struct qstore {
 	int dirfd; /* the store directory, opened O_NOFOLLOW, locked */
 	char *dir;
+	unsigned char key[QKEY_LEN]; /* seals the records; wiped on close */
 #ifdef RP_QUARANTINE_CRASH_HOOK
 	char *crash_at; /* test hook, or NULL */
 #endif
@@ -75,8 +78,34 @@ int qpath_open_parent(
  */
 int qrecord_parse(
     const void *buf, size_t len, struct qentry *out, struct rp_diags *d);
-/* The record as it is stored: JSON text, caller frees; NULL on ENOMEM. */
+/* The record as JSON text without a MAC, caller frees; NULL on ENOMEM. */
 char *qrecord_format(const struct qentry *e);
+/* The record as it is stored: with "mac", the HMAC-SHA-256 under key of
+   the record without it (compact, sorted keys).  Caller frees; NULL on
+   ENOMEM. */
+char *qrecord_seal(const struct qentry *e, const unsigned char *key);
+/*
+ * Checks the "mac" of a stored record against key (constant time).
+ * Returns 0, RP_ERR_INVALID (no MAC -- then *unsealed is 1 -- a MAC that
+ * does not match, not JSON; detail in d) or RP_ERR_NOMEM.  Parse the
+ * record with qrecord_parse only after this.
+ */
+int qrecord_check_mac(const void *buf, size_t len, const unsigned char *key,
+    int *unsealed, struct rp_diags *d);
+
+/*
+ * The store's key: read from <store>/key (a regular file of QKEY_LEN
+ * bytes, owned by the running user, no group/other permission), or
+ * created with the store -- when the key is missing and there is no
+ * record yet, or when adopt is set.  A store with records but no key is
+ * refused (RP_ERR_INVALID) with what to do.  Returns 0, RP_ERR_INVALID,
+ * RP_ERR_IO.
+ */
+int qkey_load(struct qstore *q, int adopt, struct rp_diags *d);
+/* Writes name in the store atomically (temporary, fsync, rename, fsync
+   of the directory), mode 0400.  Returns 0 or RP_ERR_IO. */
+int qstore_write_file(
+    struct qstore *q, const char *name, const void *buf, size_t n);
 
 /* Running digests of content as it is read. */
 struct qhashes {

@@ -235,7 +235,7 @@ write_record(struct add *a, struct rp_diags *d)
 	char *text = NULL;
 	int fd = -1, r = RP_ERR_NOMEM;
 
-	if ((text = qrecord_format(&a->e)) == NULL)
+	if ((text = qrecord_seal(&a->e, a->q->key)) == NULL)
 		goto out;
 	if ((r = open_tmp(a, "json", &fd, d)) != 0)
 		goto out;

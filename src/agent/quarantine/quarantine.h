@@ -82,8 +82,17 @@ struct qentry {
  * name the path.
  */
 int qstore_open(const char *dir, struct qstore **out, struct rp_diags *d);
-/* Unlocks and frees; NULL is a no-op. */
+/* Unlocks, wipes the key and frees; NULL is a no-op. */
 void qstore_close(struct qstore *q);
+/*
+ * Adopts a store made before records were authenticated (qstore_open
+ * refuses it: records but no key): creates its key when missing and
+ * seals every record that has no MAC and reads well.  A record whose MAC
+ * does not match, or that is damaged, is left as it is (a warning in d
+ * names it).  *sealed: records sealed.  Returns 0, RP_ERR_INVALID
+ * (unsafe store or key), RP_ERR_IO or RP_ERR_NOMEM.
+ */
+int qstore_adopt(const char *dir, size_t *sealed, struct rp_diags *d);
 
 #ifdef RP_QUARANTINE_CRASH_HOOK
 /*
@@ -148,17 +157,24 @@ int qstore_list(
  */
 int qstore_get(
     struct qstore *q, const char *id, struct qentry *out, struct rp_diags *d);
+/* qstore_restore flags */
+#define QRESTORE_KEEP_SETID 0x1 /* restore set-user-ID/set-group-ID bits */
+
 /*
  * Puts the file back, byte-identical (SHA-256 checked before it appears),
  * with mode, owner and access/modification times; to dest when not NULL,
  * else the original path.  dest's directories are walked as in
- * quarantine_file.  Refuses to overwrite (RP_ERR_INVALID).  The entry is
- * removed only once the file is durable.  When the owner cannot be set
- * (not root), the file keeps the caller's and loses set-user/group-ID
- * bits: a warning in d says so, and 0 is returned.
+ * quarantine_file.  Refuses to overwrite (RP_ERR_INVALID), and refuses a
+ * record whose MAC does not match (RP_ERR_INVALID, naming the record).
+ * The entry is removed only once the file is durable.  Set-user-ID and
+ * set-group-ID bits are restored only with QRESTORE_KEEP_SETID, and then
+ * only when the file got the recorded owner and group; otherwise they
+ * are dropped with a warning in d.  When the owner cannot be set (not
+ * root), the file keeps the caller's: a warning in d says so, and 0 is
+ * returned.
  */
-int qstore_restore(
-    struct qstore *q, const char *id, const char *dest, struct rp_diags *d);
+int qstore_restore(struct qstore *q, const char *id, const char *dest,
+    unsigned flags, struct rp_diags *d);
 /* Deletes an entry for good.  Returns 0, RP_ERR_ARG, RP_ERR_NOTFOUND or
  * RP_ERR_IO. */
 int qstore_purge(struct qstore *q, const char *id, struct rp_diags *d);

@@ -22,6 +22,7 @@
 
 struct rst {
 	struct qstore *q;
+	unsigned flags;
 	struct qentry e;
 	int pfd, rpq, out;
 	char *leaf;
@@ -70,28 +71,39 @@ prepare_target(struct rst *t, struct rp_diags *d)
 	return 0;
 }
 
-/* Owner (when permitted), then mode, then times: chown clears set-ID. */
+/*
+ * Owner (when permitted), then mode, then times: chown clears set-ID.
+ * Set-ID bits only when asked for and on the recorded owner and group: a
+ * set-user-ID file is never made for anyone else.
+ */
 static int
 set_meta(struct rst *t, struct rp_diags *d)
 {
+	const mode_t setid = S_ISUID | S_ISGID;
 	mode_t mode = t->e.mode & 07777;
 	struct timespec ts[2] = {t->e.atime, t->e.mtime};
+	int owned = 1;
 
 	if (fchown(t->out, t->e.uid, t->e.gid) != 0) {
 		if (errno != EPERM)
 			return qfail(d, RP_ERR_IO, "cannot set the owner: %s",
 			    strerror(errno));
-		mode &= ~(mode_t)S_ISUID;
-		if (fchown(t->out, (uid_t)-1, t->e.gid) != 0)
-			mode &= ~(mode_t)S_ISGID;
+		owned = 0;
 		rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
 		    "owner %u:%u not restored (not permitted); the file "
 		    "belongs to the restoring user%s",
 		    (unsigned)t->e.uid, (unsigned)t->e.gid,
-		    (t->e.mode & (S_ISUID | S_ISGID)) != 0
-			? " and lost its set-user/group-ID bits"
-			: "");
+		    (mode & setid) != 0 ? " and lost its set-user/group-ID bits"
+					: "");
 	}
+	if ((mode & setid) != 0 && owned &&
+	    (t->flags & QRESTORE_KEEP_SETID) == 0)
+		rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
+		    "set-user-ID/set-group-ID bits of mode %04o not restored "
+		    "(restored as %04o; --keep-setid keeps them)",
+		    (unsigned)mode, (unsigned)(mode & ~setid));
+	if (!owned || (t->flags & QRESTORE_KEEP_SETID) == 0)
+		mode &= ~setid;
 	if (fchmod(t->out, mode) != 0 || futimens(t->out, ts) != 0)
 		return qfail(d, RP_ERR_IO, "cannot set mode or times: %s",
 		    strerror(errno));
@@ -163,10 +175,11 @@ write_file(struct rst *t, struct rp_diags *d)
 }
 
 int
-qstore_restore(
-    struct qstore *q, const char *id, const char *dest, struct rp_diags *d)
+qstore_restore(struct qstore *q, const char *id, const char *dest,
+    unsigned flags, struct rp_diags *d)
 {
-	struct rst t = {.q = q, .pfd = -1, .rpq = -1, .out = -1};
+	struct rst t = {
+	    .q = q, .flags = flags, .pfd = -1, .rpq = -1, .out = -1};
 	int r;
 
 	if (!qid_valid(id)) {

@@ -154,8 +154,8 @@ recover(struct qstore *q, struct rp_diags *d)
 	return r;
 }
 
-int
-qstore_open(const char *dir, struct qstore **out, struct rp_diags *d)
+static int
+open_store(const char *dir, int adopt, struct qstore **out, struct rp_diags *d)
 {
 	struct qstore *q;
 	int r;
@@ -173,7 +173,8 @@ qstore_open(const char *dir, struct qstore **out, struct rp_diags *d)
 		goto out;
 	}
 	if ((r = make_dirs(dir, d)) != 0 ||
-	    (r = open_dir(dir, &q->dirfd, d)) != 0 || (r = recover(q, d)) != 0)
+	    (r = open_dir(dir, &q->dirfd, d)) != 0 ||
+	    (r = recover(q, d)) != 0 || (r = qkey_load(q, adopt, d)) != 0)
 		goto out;
 	*out = q;
 	q = NULL;
@@ -183,11 +184,18 @@ out:
 	return r;
 }
 
+int
+qstore_open(const char *dir, struct qstore **out, struct rp_diags *d)
+{
+	return open_store(dir, 0, out, d);
+}
+
 void
 qstore_close(struct qstore *q)
 {
 	if (q == NULL)
 		return;
+	explicit_bzero(q->key, sizeof(q->key));
 	if (q->dirfd >= 0)
 		close(q->dirfd); /* releases the lock */
 	free(q->dir);
@@ -258,7 +266,7 @@ qstore_read_record(
 {
 	char name[QUARANTINE_ID_LEN + 8], *buf = NULL;
 	size_t len = 0;
-	int r;
+	int r, unsealed;
 
 	memset(out, 0, sizeof(*out));
 	if (!qid_valid(id))
@@ -266,7 +274,9 @@ qstore_read_record(
 	snprintf(name, sizeof(name), "%s.json", id);
 	if ((r = read_small(q, name, &buf, &len, d)) != 0)
 		return r;
-	r = qrecord_parse(buf, len, out, d);
+	/* authenticated first: nothing of a forged record is used */
+	if ((r = qrecord_check_mac(buf, len, q->key, &unsealed, d)) == 0)
+		r = qrecord_parse(buf, len, out, d);
 	free(buf);
 	if (r == 0 && strcmp(out->id, id) != 0) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, "/id",
@@ -275,7 +285,9 @@ qstore_read_record(
 		r = RP_ERR_INVALID;
 	}
 	if (r == RP_ERR_INVALID)
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "%s/%s is damaged",
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+		    "record %s/%s is refused: damaged, or changed outside the "
+		    "agent",
 		    q->dir, name);
 	return r;
 }
@@ -438,4 +450,85 @@ qstore_purge(struct qstore *q, const char *id, struct rp_diags *d)
 		return RP_ERR_NOTFOUND;
 	}
 	return qstore_remove_entry(q, id, d);
+}
+
+/* Seals one record that has no MAC; *sealed counts it.  A record with a
+   MAC is left as it is (a wrong MAC is never replaced by a right one). */
+static int
+adopt_one(struct qstore *q, const char *id, size_t *sealed, struct rp_diags *d)
+{
+	char name[QUARANTINE_ID_LEN + 8], *buf = NULL, *text = NULL;
+	char *line = NULL;
+	struct qentry e;
+	size_t len = 0;
+	int r, unsealed;
+
+	memset(&e, 0, sizeof(e));
+	snprintf(name, sizeof(name), "%s.json", id);
+	if ((r = read_small(q, name, &buf, &len, d)) != 0)
+		return r == RP_ERR_NOMEM ? r : 0;
+	if (qrecord_check_mac(buf, len, q->key, &unsealed, NULL) == 0 ||
+	    !unsealed) {
+		if (!unsealed)
+			rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
+			    "%s/%s: its MAC does not match; left as it is",
+			    q->dir, name);
+		goto out;
+	}
+	if ((r = qrecord_parse(buf, len, &e, d)) != 0 ||
+	    strcmp(e.id, id) != 0) {
+		rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
+		    "%s/%s is damaged; not sealed", q->dir, name);
+		r = r == RP_ERR_NOMEM ? r : 0;
+		goto out;
+	}
+	r = RP_ERR_NOMEM;
+	if ((text = qrecord_seal(&e, q->key)) == NULL ||
+	    (line = rp_asprintf("%s\n", text)) == NULL)
+		goto out;
+	if (qstore_write_file(q, name, line, strlen(line)) != 0) {
+		r = qfail(d, RP_ERR_IO, "cannot rewrite %s/%s: %s", q->dir,
+		    name, strerror(errno));
+		goto out;
+	}
+	(*sealed)++;
+	r = 0;
+out:
+	free(line);
+	free(text);
+	free(buf);
+	qentry_clear(&e);
+	return r;
+}
+
+int
+qstore_adopt(const char *dir, size_t *sealed, struct rp_diags *d)
+{
+	char id[QUARANTINE_ID_LEN + 1];
+	struct qstore *q = NULL;
+	struct dirent *de;
+	const char *ext;
+	DIR *dp = NULL;
+	int fd, r;
+
+	*sealed = 0;
+	if ((r = open_store(dir, 1, &q, d)) != 0)
+		return r;
+	r = RP_ERR_IO;
+	if ((fd = dup(q->dirfd)) < 0 || (dp = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	rewinddir(dp); /* the descriptor's offset is shared with the store's */
+	r = 0;
+	while (r == 0 && (de = readdir(dp)) != NULL)
+		if ((ext = entry_name(de->d_name, id)) != NULL &&
+		    strcmp(ext, "json") == 0)
+			r = adopt_one(q, id, sealed, d);
+out:
+	if (dp != NULL)
+		closedir(dp);
+	qstore_close(q);
+	return r;
 }

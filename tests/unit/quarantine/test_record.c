@@ -204,11 +204,53 @@ test_path_hex(void **state)
 	json_decref(o);
 }
 
+/* A sealed record checks under its key only, and not once changed. */
+static void
+test_seal(void **state)
+{
+	unsigned char key[QKEY_LEN], other[QKEY_LEN];
+	struct qentry a, b;
+	char *text, *p;
+	int unsealed = -1;
+
+	(void)state;
+	memset(key, 7, sizeof(key));
+	memset(other, 8, sizeof(other));
+	sample(&a, "/home/u/caf\xc3\xa9 \xe2\x80\xae.exe");
+	assert_non_null(text = qrecord_seal(&a, key));
+	assert_int_equal(
+	    qrecord_check_mac(text, strlen(text), key, &unsealed, NULL), 0);
+	assert_int_equal(unsealed, 0);
+	assert_int_equal(qrecord_parse(text, strlen(text), &b, NULL), 0);
+	assert_same(&a, &b);
+	qentry_clear(&b);
+	assert_int_equal(
+	    qrecord_check_mac(text, strlen(text), other, &unsealed, NULL),
+	    RP_ERR_INVALID);
+	/* one value changed, still a valid record: uid 1234 becomes 5234 */
+	assert_non_null(p = strstr(text, "\"uid\": 1234"));
+	p[7] = '5';
+	assert_int_equal(
+	    qrecord_check_mac(text, strlen(text), key, &unsealed, NULL),
+	    RP_ERR_INVALID);
+	assert_int_equal(unsealed, 0);
+	free(text);
+	/* no MAC at all */
+	assert_non_null(text = qrecord_format(&a));
+	assert_int_equal(
+	    qrecord_check_mac(text, strlen(text), key, &unsealed, NULL),
+	    RP_ERR_INVALID);
+	assert_int_equal(unsealed, 1);
+	free(text);
+	qentry_clear(&a);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_seal),
 	    cmocka_unit_test(test_refused),
 	    cmocka_unit_test(test_refused_text),
 	    cmocka_unit_test(test_path_hex),

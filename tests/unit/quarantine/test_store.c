@@ -136,7 +136,7 @@ round_trip(const char *path, const void *data, size_t n)
 	assert_string_equal(e.path, path);
 	assert_true(e.size == n);
 	assert_int_equal(count_entries(q), 1);
-	assert_int_equal(qstore_restore(q, e.id, NULL, NULL), 0);
+	assert_int_equal(qstore_restore(q, e.id, NULL, 0, NULL), 0);
 	assert_int_equal(count_entries(q), 0);
 	assert_int_equal(lstat(path, &st), 0);
 	assert_int_equal(st.st_mode, S_IFREG | 0751);
@@ -271,7 +271,7 @@ test_no_overwrite(void **state)
 	assert_int_equal(qstore_open(store, &q, NULL), 0);
 	assert_int_equal(take(q, at("f"), &e, NULL), 0);
 	write_file(at("f"), "newer", 5);
-	assert_int_equal(qstore_restore(q, e.id, NULL, NULL), RP_ERR_INVALID);
+	assert_int_equal(qstore_restore(q, e.id, NULL, 0, NULL), RP_ERR_INVALID);
 	got = read_file(at("f"), &n);
 	assert_true(n == 5 && memcmp(got, "newer", 5) == 0);
 	free(got);
@@ -290,8 +290,8 @@ test_no_overwrite(void **state)
 	/* a link at the target is not followed nor replaced either */
 	assert_int_equal(symlink(at("elsewhere"), at("lnk")), 0);
 	assert_int_equal(
-	    qstore_restore(q, e.id, at("lnk"), NULL), RP_ERR_INVALID);
-	assert_int_equal(qstore_restore(q, e.id, at("copy"), NULL), 0);
+	    qstore_restore(q, e.id, at("lnk"), 0, NULL), RP_ERR_INVALID);
+	assert_int_equal(qstore_restore(q, e.id, at("copy"), 0, NULL), 0);
 	got = read_file(at("copy"), &n);
 	assert_true(n == 8 && memcmp(got, "original", 8) == 0);
 	free(got);
@@ -343,7 +343,7 @@ test_corrupt(void **state)
 	assert_true((fd = open(p, O_RDWR)) >= 0);
 	assert_int_equal(pwrite(fd, "\x55", 1, QCONT_HDR_LEN + 8), 1);
 	close(fd);
-	assert_int_equal(qstore_restore(q, e.id, NULL, NULL), RP_ERR_INVALID);
+	assert_int_equal(qstore_restore(q, e.id, NULL, 0, NULL), RP_ERR_INVALID);
 	assert_true(access(at("f"), F_OK) != 0);
 	/* nor does a temporary stay in the target directory */
 	snprintf(p, sizeof(p), "%s/.rampart-restore-%s", root, e.id);
@@ -411,12 +411,12 @@ test_recovery(void **state)
 	write_file(at("f"), "recover me", 10);
 	/* content renamed in, no record: rolled back, original in place */
 	crash_add(at("f"), "add-rpq-renamed");
-	assert_int_equal(store_files(), 1);
+	assert_int_equal(store_files(), 2); /* the content and the key */
 	write_file(at("store/.tmp-stray.json"), "{", 1);
 	write_file(at("store/unknown-file"), "keep", 4);
 	assert_int_equal(mkdir(at("store/.tmp-dir"), 0700), 0);
 	assert_int_equal(qstore_open(store, &q, NULL), 0);
-	assert_int_equal(store_files(), 2); /* unknown-file, .tmp-dir */
+	assert_int_equal(store_files(), 3); /* key, unknown-file, .tmp-dir */
 	assert_int_equal(count_entries(q), 0);
 	assert_int_equal(access(at("f"), F_OK), 0);
 	qstore_close(q);
@@ -434,7 +434,7 @@ test_recovery(void **state)
 	snprintf(p, sizeof(p), "%s/%s.rpq", store, e.id);
 	assert_int_equal(access(p, F_OK), 0);
 	qentry_list_free(v, n);
-	assert_int_equal(qstore_restore(q, e.id, NULL, NULL), 0);
+	assert_int_equal(qstore_restore(q, e.id, NULL, 0, NULL), 0);
 	qentry_clear(&e);
 	qstore_close(q);
 }
