@@ -271,7 +271,8 @@ test_no_overwrite(void **state)
 	assert_int_equal(qstore_open(store, &q, NULL), 0);
 	assert_int_equal(take(q, at("f"), &e, NULL), 0);
 	write_file(at("f"), "newer", 5);
-	assert_int_equal(qstore_restore(q, e.id, NULL, 0, NULL), RP_ERR_INVALID);
+	assert_int_equal(
+	    qstore_restore(q, e.id, NULL, 0, NULL), RP_ERR_INVALID);
 	got = read_file(at("f"), &n);
 	assert_true(n == 5 && memcmp(got, "newer", 5) == 0);
 	free(got);
@@ -343,7 +344,8 @@ test_corrupt(void **state)
 	assert_true((fd = open(p, O_RDWR)) >= 0);
 	assert_int_equal(pwrite(fd, "\x55", 1, QCONT_HDR_LEN + 8), 1);
 	close(fd);
-	assert_int_equal(qstore_restore(q, e.id, NULL, 0, NULL), RP_ERR_INVALID);
+	assert_int_equal(
+	    qstore_restore(q, e.id, NULL, 0, NULL), RP_ERR_INVALID);
 	assert_true(access(at("f"), F_OK) != 0);
 	/* nor does a temporary stay in the target directory */
 	snprintf(p, sizeof(p), "%s/.rampart-restore-%s", root, e.id);
