@@ -8,7 +8,8 @@
 
 #include <stddef.h>
 
-int deb_valid(const char *v, const char **why);
+/* *warn gets an enum version_warning (VERSION_WARN_NONE when clean). */
+int deb_valid(const char *v, const char **why, int *warn);
 int deb_cmp(const char *a, const char *b);
 
 int rpm_valid(const char *v, const char **why);
