@@ -155,6 +155,34 @@ version_cmp_valid(int s, const char *a, const char *b)
 	return 0;
 }
 
+int
+version_cmp_bound_valid(int s, const char *v, const char *b, int *any)
+{
+	int norel = 0, r;
+
+	*any = 0;
+	if (s != VERSION_SCHEME_RPM)
+		return version_cmp_valid(s, v, b);
+	r = rpm_cmp_bound(v, b, &norel);
+	*any = norel == 2;
+	return r;
+}
+
+int
+version_compare_bound(
+    enum version_scheme s, const char *v, const char *b, int *cmp)
+{
+	int any;
+
+	*cmp = 0;
+	if (s == VERSION_SCHEME_UNKNOWN || v == NULL || b == NULL)
+		return RP_ERR_ARG;
+	if (!version_valid(s, v, NULL) || !version_valid(s, b, NULL))
+		return RP_ERR_INVALID;
+	*cmp = version_cmp_bound_valid(s, v, b, &any);
+	return 0;
+}
+
 enum version_scheme
 version_scheme_guess(const char *v)
 {

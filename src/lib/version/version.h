@@ -66,12 +66,25 @@ void version_check(
     enum version_scheme s, const char *v, struct version_check *out);
 
 /*
- * Compares a and b in scheme s.  Sets *cmp to <0, 0, >0.  Returns 0, or
+ * Compares a and b in scheme s, a total order (rpm: librpm's rpmverCmp(),
+ * where a missing release sorts before every release).  Sets *cmp to <0,
+ * 0, >0.  Returns 0, or
  * RP_ERR_INVALID when either is not a valid version of the scheme (then
  * *cmp is 0), or RP_ERR_ARG for VERSION_SCHEME_UNKNOWN.
  */
 int version_compare(
     enum version_scheme s, const char *a, const char *b, int *cmp);
+
+/*
+ * Compares installed version v with a bound b (an exact product version
+ * or a range endpoint) as the scheme's dependency ranges do.  For rpm a
+ * side without a release matches every release of its version (rpm's
+ * rpmverOverlap()): "5.14.0-570.el9" against bound "5.14.0" gives 0,
+ * where version_compare() gives >0.  Other schemes: as version_compare().
+ * Same returns as version_compare().
+ */
+int version_compare_bound(
+    enum version_scheme s, const char *v, const char *b, int *cmp);
 
 /*
  * Guesses the scheme of a bare version string where nothing else says:
