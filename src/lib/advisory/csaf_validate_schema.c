@@ -160,14 +160,11 @@ static void
 chk_datetime(struct vctx *c, const json_t *v)
 {
 	const char *s = want_str(c, v);
-	long long sec;
-	long nsec;
+	enum rp_time_err e;
 
-	if (s != NULL && csaf_parse_datetime(s, &sec, &nsec) != 0)
-		v_err(c, SCHEMA,
-		    "\"%.80s\" is not an RFC 3339 date-time "
-		    "(YYYY-MM-DDThh:mm:ss[.f](Z|+hh:mm))",
-		    s);
+	if (s != NULL && rp_rfc3339_parse(s, NULL, &e) != 0)
+		v_err(c, SCHEMA, "\"%.80s\" is not an RFC 3339 date-time: %s",
+		    s, rp_rfc3339_strerror(e));
 }
 
 static int

@@ -254,13 +254,10 @@ struct involvement {
 static int
 cmp_date_opt(const char *a, const char *b)
 {
-	long long s;
-	long ns;
-
 	if (a == NULL || b == NULL)
 		return a == b ? 0 : a == NULL ? -1 : 1;
-	if (csaf_parse_datetime(a, &s, &ns) == 0 &&
-	    csaf_parse_datetime(b, &s, &ns) == 0)
+	if (rp_rfc3339_parse(a, NULL, NULL) == 0 &&
+	    rp_rfc3339_parse(b, NULL, NULL) == 0)
 		return csaf_cmp_datetime(a, b);
 	return strcmp(a, b);
 }
