@@ -23,9 +23,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	if (rp_rfc3339_parse(s, &t, &e) == 0) {
-		if (e != RP_TIME_OK || rp_time_cmp(&t, &t) != 0 ||
-		    t.nsec < 0 || t.nsec > 999999999 ||
-		    t.offset_min < -1439 || t.offset_min > 1439)
+		if (e != RP_TIME_OK || rp_time_cmp(&t, &t) != 0 || t.nsec < 0 ||
+		    t.nsec > 999999999 || t.offset_min < -1439 ||
+		    t.offset_min > 1439)
 			abort();
 	} else if (e == RP_TIME_OK || rp_rfc3339_strerror(e) == NULL)
 		abort();

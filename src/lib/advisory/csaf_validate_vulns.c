@@ -183,8 +183,8 @@ check_cvss(struct vctx *c, const json_t *o, enum cvss_version ver)
 		alt = sc;
 	else
 		cvss_score_v2_float(&vec, &alt);
-	compare_score(c, o, "baseScore", v3 ? "baseSeverity" : NULL, sc.base,
-	    alt.base);
+	compare_score(
+	    c, o, "baseScore", v3 ? "baseSeverity" : NULL, sc.base, alt.base);
 	compare_score(c, o, "temporalScore", v3 ? "temporalSeverity" : NULL,
 	    sc.temporal, alt.temporal);
 	compare_score(c, o, "environmentalScore",

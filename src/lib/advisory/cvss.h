@@ -59,7 +59,8 @@ void cvss_score(const struct cvss_vector *vec, struct cvss_scores *out);
  * The v2 scores as the FIRST/NVD calculator computes them: the same
  * formulas in binary floating point, rounded with Math.round(x * 10) / 10.
  */
-void cvss_score_v2_float(const struct cvss_vector *vec, struct cvss_scores *out);
+void cvss_score_v2_float(
+    const struct cvss_vector *vec, struct cvss_scores *out);
 
 /* The v3 qualitative severity of a score ("NONE" ... "CRITICAL"). */
 const char *cvss_severity(double score);

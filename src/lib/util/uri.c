@@ -97,8 +97,8 @@ ip_literal(const char *s, const char *end)
 		if (p == s + 1 || p >= end || *p != '.' || p + 1 == end)
 			return 0;
 		p++;
-		return all_run(p, end, ":", &pct) && memchr(p, '%', end - p) ==
-		    NULL;
+		return all_run(p, end, ":", &pct) &&
+		    memchr(p, '%', end - p) == NULL;
 	}
 	if ((size_t)(end - s) >= sizeof(buf))
 		return 0;
@@ -143,8 +143,7 @@ authority(const char *s, const char *end)
 
 /* Skips path, query or fragment characters; *e is set on a bad one. */
 static const char *
-part(const char *p, const char *extra, enum rp_uri_err bad,
-    enum rp_uri_err *e)
+part(const char *p, const char *extra, enum rp_uri_err bad, enum rp_uri_err *e)
 {
 	const char *end = p + strlen(p);
 

@@ -59,7 +59,8 @@ isspace_c(int c)
  * *why set.
  */
 static int
-deb_epoch(const char *s, const char *colon, unsigned long *out, const char **why)
+deb_epoch(
+    const char *s, const char *colon, unsigned long *out, const char **why)
 {
 	const char *p = s, *digits;
 	int neg = 0;

@@ -898,8 +898,7 @@ vers_contains(const struct vers_range *r, const char *v, int *in)
 			/* rpm: a v without release matches any relation to
 			 * a bound with one (rpmverOverlap()). */
 			*in = c->op == VERS_OP_EQ || c->op == VERS_OP_LE ||
-			    c->op == VERS_OP_GE ||
-			    (any && c->op != VERS_OP_NE);
+			    c->op == VERS_OP_GE || (any && c->op != VERS_OP_NE);
 			return 0;
 		}
 		if (c->op != VERS_OP_NE)
@@ -928,7 +927,7 @@ vers_contains(const struct vers_range *r, const char *v, int *in)
 		if (lo != NULL && is_upper(lo->op) && is_lower(hi->op)) {
 			if (cmp < 0 &&
 			    version_cmp_bound_valid(
-				  r->scheme, v, lo->version, &any) > 0) {
+				r->scheme, v, lo->version, &any) > 0) {
 				*in = 1;
 				return 0;
 			}
@@ -937,8 +936,8 @@ vers_contains(const struct vers_range *r, const char *v, int *in)
 	}
 	/* The last bound opens upwards. */
 	if (lo != NULL && is_upper(lo->op)) {
-		*in = version_cmp_bound_valid(
-				  r->scheme, v, lo->version, &any) > 0;
+		*in = version_cmp_bound_valid(r->scheme, v, lo->version, &any) >
+		    0;
 	}
 	return 0;
 }

@@ -53,7 +53,8 @@ enum version_warning {
 
 struct version_check {
 	int valid; /* 1 when the scheme accepts v (perhaps with a warning) */
-	enum version_warning warning; /* VERSION_WARN_NONE when valid and clean */
+	enum version_warning
+	    warning; /* VERSION_WARN_NONE when valid and clean */
 	const char *why; /* static text of the error or warning, else NULL */
 };
 

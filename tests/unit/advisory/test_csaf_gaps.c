@@ -79,8 +79,7 @@ test_branch_one_of(void **state)
 	json_t *both = branch("Vendor",
 	    json_pack("{s:s,s:s}", "name", "V", "product_id", "P2"),
 	    json_pack("[o]", leaf));
-	json_t *doc = make_doc(
-	    json_pack("{s:[o]}", "branches", both), NULL);
+	json_t *doc = make_doc(json_pack("{s:[o]}", "branches", both), NULL);
 	struct rp_diags *d = rp_diags_new();
 
 	assert_int_equal(csaf_validate(doc, d), RP_ERR_INVALID);
@@ -125,7 +124,8 @@ test_uris(void **state)
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		doc = make_doc(NULL, NULL);
-		refs = json_pack("[{s:s,s:s}]", "summary", "s", "url", t[i].uri);
+		refs =
+		    json_pack("[{s:s,s:s}]", "summary", "s", "url", t[i].uri);
 		json_object_set_new(
 		    json_object_get(doc, "document"), "references", refs);
 		rp_diags_clear(d);
@@ -143,8 +143,8 @@ test_uris(void **state)
 
 /* A v2 score in a document; returns csaf_validate()'s result. */
 static int
-validate_v2(const char *vector, double base, double temporal,
-    struct rp_diags *d)
+validate_v2(
+    const char *vector, double base, double temporal, struct rp_diags *d)
 {
 	json_t *pt = json_pack("{s:[{s:s,s:s}]}", "full_product_names", "name",
 	    "A", "product_id", "P1");
@@ -172,12 +172,14 @@ test_cvss2_roundings(void **state)
 	struct rp_diags *d = rp_diags_new();
 
 	assert_int_equal(validate_v2(vec, 3.0, 2.9, d), 0);
-	assert_int_equal(count(d, RP_DIAG_NOTE, CSAF_NOTE_CVSS2_FLOAT, NULL), 0);
+	assert_int_equal(
+	    count(d, RP_DIAG_NOTE, CSAF_NOTE_CVSS2_FLOAT, NULL), 0);
 	assert_int_equal(validate_v2(vec, 3.0, 2.8, d), 0);
 	assert_int_equal(count(d, RP_DIAG_NOTE, CSAF_NOTE_CVSS2_FLOAT, at), 1);
 	assert_int_equal(validate_v2(vec, 3.0, 2.7, d), RP_ERR_INVALID);
 	assert_int_equal(count(d, RP_DIAG_ERROR, "6.1.9", at), 1);
-	assert_int_equal(count(d, RP_DIAG_NOTE, CSAF_NOTE_CVSS2_FLOAT, NULL), 0);
+	assert_int_equal(
+	    count(d, RP_DIAG_NOTE, CSAF_NOTE_CVSS2_FLOAT, NULL), 0);
 	assert_int_equal(validate_v2(vec, 3.1, 2.9, d), RP_ERR_INVALID);
 	assert_int_equal(count(d, RP_DIAG_ERROR, "6.1.9", NULL), 1);
 	rp_diags_free(d);
@@ -187,13 +189,13 @@ static void
 test_grandfathered(void **state)
 {
 	static const char *const tags[] = {"en-GB-oed", "i-ami", "i-bnn",
-	    "i-default", "i-enochian", "i-hak", "i-klingon", "i-lux",
-	    "i-mingo", "i-navajo", "i-pwn", "i-tao", "i-tay", "i-tsu",
-	    "sgn-BE-FR", "sgn-BE-NL", "sgn-CH-DE", "art-lojban", "cel-gaulish",
-	    "no-bok", "no-nyn", "zh-guoyu", "zh-hakka", "zh-min", "zh-min-nan",
+	    "i-default", "i-enochian", "i-hak", "i-klingon", "i-lux", "i-mingo",
+	    "i-navajo", "i-pwn", "i-tao", "i-tay", "i-tsu", "sgn-BE-FR",
+	    "sgn-BE-NL", "sgn-CH-DE", "art-lojban", "cel-gaulish", "no-bok",
+	    "no-nyn", "zh-guoyu", "zh-hakka", "zh-min", "zh-min-nan",
 	    "zh-xiang", "I-KLINGON", "ZH-MIN-NAN"};
-	static const char *const bad[] = {"i-klingonx", "i-foo",
-	    "en-GB-oed-x", "zh-min-nan-x", "art-lojban-1901"};
+	static const char *const bad[] = {"i-klingonx", "i-foo", "en-GB-oed-x",
+	    "zh-min-nan-x", "art-lojban-1901"};
 	struct rp_diags *d = rp_diags_new();
 	const char *why;
 	json_t *doc;
@@ -207,8 +209,8 @@ test_grandfathered(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(csaf_check_lang(bad[i], &why), -1);
 	doc = make_doc(NULL, NULL);
-	json_object_set_new(json_object_get(doc, "document"), "lang",
-	    json_string("i-klingon"));
+	json_object_set_new(
+	    json_object_get(doc, "document"), "lang", json_string("i-klingon"));
 	assert_int_equal(csaf_validate(doc, d), 0);
 	json_decref(doc);
 	rp_diags_free(d);
@@ -227,12 +229,14 @@ test_dates(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		doc = make_doc(NULL, NULL);
 		json_object_set_new(
-		    json_object_get(json_object_get(doc, "document"), "tracking"),
+		    json_object_get(
+			json_object_get(doc, "document"), "tracking"),
 		    "initial_release_date", json_string(bad[i]));
 		rp_diags_clear(d);
 		assert_int_equal(csaf_validate(doc, d), RP_ERR_INVALID);
-		assert_true(count(d, RP_DIAG_ERROR, "schema",
-				"/document/tracking/initial_release_date") >= 1);
+		assert_true(
+		    count(d, RP_DIAG_ERROR, "schema",
+			"/document/tracking/initial_release_date") >= 1);
 		json_decref(doc);
 	}
 	rp_diags_free(d);

@@ -87,10 +87,10 @@ test_add(void **state)
 	assert_int_equal(
 	    ioc_bundle_set_created(b, "2023-03-30 12:00"), RP_ERR_INVALID);
 	/* Values within their ranges, not only digits in place. */
-	assert_int_equal(ioc_bundle_set_created(b, "2023-13-45T99:99:99Z"),
-	    RP_ERR_INVALID);
-	assert_int_equal(ioc_bundle_set_created(b, "2023-02-29T12:00:00Z"),
-	    RP_ERR_INVALID);
+	assert_int_equal(
+	    ioc_bundle_set_created(b, "2023-13-45T99:99:99Z"), RP_ERR_INVALID);
+	assert_int_equal(
+	    ioc_bundle_set_created(b, "2023-02-29T12:00:00Z"), RP_ERR_INVALID);
 	assert_int_equal(ioc_bundle_set_created(b, "2023-03-30T12:00:00+24:00"),
 	    RP_ERR_INVALID);
 	assert_int_equal(ioc_bundle_set_created(b, "2016-12-31T23:59:60Z"), 0);

@@ -262,21 +262,20 @@ static void
 test_validity(void **state)
 {
 	/* Errors for dpkg too (its message in the comment). */
-	static const char *bad[] = {
-	    "",		   /* version string is empty */
-	    "  ",	   /* version string is empty */
-	    ":1.0",	   /* epoch in version is empty */
-	    "a:1.0",	   /* epoch in version is empty */
-	    "1a:1.0",	   /* epoch in version is not number */
-	    "-1:1.0",	   /* epoch in version is negative */
-	    "1:",	   /* nothing after colon */
-	    "1.0-",	   /* revision number is empty */
-	    "1:-1",	   /* version number is empty */
-	    "1.0 1",	   /* embedded spaces */
-	    "1.0\t~1",	   /* embedded spaces */
+	static const char *bad[] = {"", /* version string is empty */
+	    "  ", /* version string is empty */
+	    ":1.0", /* epoch in version is empty */
+	    "a:1.0", /* epoch in version is empty */
+	    "1a:1.0", /* epoch in version is not number */
+	    "-1:1.0", /* epoch in version is negative */
+	    "1:", /* nothing after colon */
+	    "1.0-", /* revision number is empty */
+	    "1:-1", /* version number is empty */
+	    "1.0 1", /* embedded spaces */
+	    "1.0\t~1", /* embedded spaces */
 	    "99999999999:1", /* epoch too big */
-	    "2147483648:1",  /* epoch too big */
-	    "-1"};	   /* version number is empty */
+	    "2147483648:1", /* epoch too big */
+	    "-1"}; /* version number is empty */
 	/* Accepted by dpkg without a word. */
 	static const char *good[] = {"0", "1:2:3-4", "1.0-1-2", "1.0~rc1",
 	    "2147483647:1", "1.0+dfsg-1ubuntu0.1", "0.0~git20230123.b2528b0-1",
@@ -322,7 +321,8 @@ test_validity(void **state)
 		assert_true(vc.valid);
 		assert_int_equal(vc.warning, warned[i].w);
 		assert_non_null(vc.why);
-		assert_true(version_valid(VERSION_SCHEME_DEB, warned[i].v, NULL));
+		assert_true(
+		    version_valid(VERSION_SCHEME_DEB, warned[i].v, NULL));
 	}
 	/* Blanks around a version are not part of it. */
 	assert_int_equal(
@@ -360,11 +360,12 @@ test_validity(void **state)
 static void
 test_dpkg_tricky(void **state)
 {
-	static const char *t[] = {"1.0 ", " 1.0", "1.0", "a1.0", "A1.0",
-	    "1,0", "1.0,1", "~", "~~", "~a", "1:~", "1:a", "0:a1.0", "+1:1.0",
+	static const char *t[] = {"1.0 ", " 1.0", "1.0", "a1.0", "A1.0", "1,0",
+	    "1.0,1", "~", "~~", "~a", "1:~", "1:a", "0:a1.0", "+1:1.0",
 	    "01:1.0", "1.0_1", "1.0-1_2", "1.0-1,2", "1.0-1", "1.0-1~",
-	    "1.0-a,b", "1.0--1", "1:2:3", "1.0+", "1.0#", "1.0%", "1.0=",
-	    "1.0@", "z", "Z", "_", "1.0-~", "1.0~-1", "2:0", "1.0a", "1.0."};
+	    "1.0-a,b", "1.0--1", "1:2:3", "1.0+", "1.0#", "1.0%",
+	    "1.0=", "1.0@", "z", "Z", "_", "1.0-~", "1.0~-1", "2:0", "1.0a",
+	    "1.0."};
 	const size_t n = sizeof(t) / sizeof(t[0]);
 	char dir[] = "/tmp/rampart-debt-XXXXXX", path[1024], cmd[2048];
 	char line[64], *end;

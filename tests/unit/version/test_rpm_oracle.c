@@ -44,15 +44,15 @@ static char *vers[MAXV];
 static size_t nvers, nreal;
 
 static const char *tricky[] = {"1.0", "1.0-1", "1.0-1.el9", "1.0~rc1",
-    "1.0~rc1-1", "1.0^git1", "1.0^", "1.0~", "1.0^~", "1.0~^", "1:1.0",
-    "0:1.0", "01:1.0", "2:0.1", "1:1.0-1", "1.0a", "1.0.a", "1.0A", "a", "b",
-    "1.01", "1.001", "1.1", "1.0_1", "1.0+1", "1.0..1", "1..0", "1.0-1~1",
-    "1.0-1^1", "1.0-~", "1.0-^", "5.14.0", "5.14.0-570.32.1.el9_6",
-    "5.14.0-570.el9", "5.14.0-1", "1.0-1-1", "20230101", "1.0.0", "1.0.0.0",
-    "r1", "1.0rc1", "1.0.rc1", "1.0-0", "0", "00", "000.1", "1e", "1.0-1.fc38",
-    "2.0-0.1.beta", "1.0%1", "1.0#1", "1.0/1", "1.0=1", "1.0@1", "_",
-    "1.0-1.0", "1.0-01", "1.0-1a", "1.0-a1", "~~", "^^", "1~", "1^", "1.a1",
-    "1.A1", "1:", "2:1.0~rc1-0.1"};
+    "1.0~rc1-1", "1.0^git1", "1.0^", "1.0~", "1.0^~", "1.0~^", "1:1.0", "0:1.0",
+    "01:1.0", "2:0.1", "1:1.0-1", "1.0a", "1.0.a", "1.0A", "a", "b", "1.01",
+    "1.001", "1.1", "1.0_1", "1.0+1", "1.0..1", "1..0", "1.0-1~1", "1.0-1^1",
+    "1.0-~", "1.0-^", "5.14.0", "5.14.0-570.32.1.el9_6", "5.14.0-570.el9",
+    "5.14.0-1", "1.0-1-1", "20230101", "1.0.0", "1.0.0.0", "r1", "1.0rc1",
+    "1.0.rc1", "1.0-0", "0", "00", "000.1", "1e", "1.0-1.fc38", "2.0-0.1.beta",
+    "1.0%1", "1.0#1", "1.0/1", "1.0=1", "1.0@1", "_", "1.0-1.0", "1.0-01",
+    "1.0-1a", "1.0-a1", "~~", "^^", "1~", "1^", "1.a1", "1.A1",
+    "1:", "2:1.0~rc1-0.1"};
 
 static void
 add_version(const char *v, int real)
@@ -84,8 +84,8 @@ add_evr(Header h)
 		    (unsigned long long)headerGetNumber(h, RPMTAG_EPOCH), v,
 		    r ? "-" : "", r ? r : "");
 	else
-		snprintf(buf, sizeof(buf), "%s%s%s", v, r ? "-" : "",
-		    r ? r : "");
+		snprintf(
+		    buf, sizeof(buf), "%s%s%s", v, r ? "-" : "", r ? r : "");
 	add_version(buf, 1);
 }
 
@@ -130,8 +130,8 @@ load_db(const char *rel, const char *file, const char *backend)
 
 	assert_non_null(shared);
 	assert_non_null(mkdtemp(dir));
-	snprintf(src, sizeof(src), "%s/inventory/rpmdb/%s/%s", shared, rel,
-	    file);
+	snprintf(
+	    src, sizeof(src), "%s/inventory/rpmdb/%s/%s", shared, rel, file);
 	snprintf(dst, sizeof(dst), "%s/%s", dir, file);
 	copy_file(src, dst);
 	rpmPushMacro(NULL, "_dbpath", NULL, dir, RMIL_CMDLINE);
@@ -153,8 +153,8 @@ load_db(const char *rel, const char *file, const char *backend)
 	rpmPopMacro(NULL, "_dbpath");
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
-	print_message("%s: %zu packages, %zu new versions\n", rel, pkgs,
-	    nreal - before);
+	print_message(
+	    "%s: %zu packages, %zu new versions\n", rel, pkgs, nreal - before);
 	assert_true(pkgs > 0);
 }
 
@@ -227,9 +227,10 @@ check_cli(const char *dir, size_t ncli, const int *want)
 		const char *op;
 
 		assert_non_null(fgets(line, sizeof(line), f));
-		op = strstr(line, " < ") ? "<" : strstr(line, " > ") ? ">"
-		    : strstr(line, " = ")			     ? "="
-									     : "?";
+		op = strstr(line, " < ")  ? "<"
+		    : strstr(line, " > ") ? ">"
+		    : strstr(line, " = ") ? "="
+					  : "?";
 		if (op[0] != (want[i] < 0 ? '<' : want[i] > 0 ? '>' : '=')) {
 			print_error("CLI: %s", line);
 			mism++;
@@ -261,8 +262,8 @@ test_librpm_oracle(void **state)
 	for (i = 0; i < sizeof(tricky) / sizeof(tricky[0]); i++)
 		add_version(tricky[i], 0);
 	assert_non_null(rv = calloc(nvers, sizeof(*rv)));
-	assert_non_null(clwant = calloc(nvers * nvers / CLI_EVERY + 1,
-			    sizeof(*clwant)));
+	assert_non_null(
+	    clwant = calloc(nvers * nvers / CLI_EVERY + 1, sizeof(*clwant)));
 	for (i = 0; i < nvers; i++)
 		assert_non_null(rv[i] = rpmverParse(vers[i]));
 	assert_non_null(mkdtemp(dir));
