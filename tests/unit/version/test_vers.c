@@ -333,7 +333,7 @@ test_cisa_ranges(void **state)
 	DIR *dp;
 
 	if (shared == NULL)
-		skip();
+		fail_msg("RAMPART_SHARED_DATA is not set");
 	snprintf(dir, sizeof(dir), "%s/csaf/cisa", shared);
 	assert_non_null(dp = opendir(dir));
 	while ((de = readdir(dp)) != NULL) {
@@ -384,7 +384,7 @@ test_cli(void **state)
 	int st;
 
 	if (bin == NULL)
-		skip();
+		fail_msg("RAMPART_BIN is not set");
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(cmd, sizeof(cmd), "'%s' %s >/dev/null 2>&1", bin,
 		    cases[i].args);
