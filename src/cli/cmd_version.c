@@ -41,7 +41,6 @@ static int
 compare(char **argv)
 {
 	enum version_scheme s;
-	const char *why = NULL;
 	int cmp, i;
 
 	if (version_scheme_from_name(argv[0], &s) != 0) {
@@ -52,14 +51,23 @@ compare(char **argv)
 		return EXIT_USAGE;
 	}
 	for (i = 1; i <= 2; i++) {
-		if (!version_valid(s, argv[i], &why)) {
+		struct version_check vc;
+
+		version_check(s, argv[i], &vc);
+		if (!vc.valid) {
 			fprintf(stderr,
 			    "rampart version: %s version '%s' is "
 			    "not a valid %s version: %s\n",
 			    i == 1 ? "first" : "second", argv[i],
-			    version_scheme_name(s), why);
+			    version_scheme_name(s), vc.why);
 			return EXIT_USAGE;
 		}
+		if (vc.warning != VERSION_WARN_NONE)
+			fprintf(stderr,
+			    "rampart version: warning: %s version '%s' "
+			    "has bad %s syntax: %s\n",
+			    i == 1 ? "first" : "second", argv[i],
+			    version_scheme_name(s), vc.why);
 	}
 	if (version_compare(s, argv[1], argv[2], &cmp) != 0)
 		return EXIT_USAGE;

@@ -221,6 +221,13 @@ int native_advisory_read(
  * Returns 0 when valid, RP_ERR_INVALID when any test failed.
  */
 int csaf_validate(const json_t *root, struct rp_diags *d);
+/*
+ * The test id of the note csaf_validate() adds where a CVSS v2 score
+ * matches only the FIRST/NVD calculator's floating-point rounding (2.8
+ * for 3.0 x 0.95) and not the specification's decimal rounding (2.9):
+ * both are accepted by 6.1.9; no note means the decimal rounding matched.
+ */
+#define CSAF_NOTE_CVSS2_FLOAT "6.1.9-float-rounding"
 
 /* Looks up a product by ID; NULL when absent. */
 const struct adv_product *advisory_product(

@@ -91,6 +91,31 @@ parse_privateuse(const struct subtag *t, int i, int n)
 	return 0;
 }
 
+/*
+ * RFC 5646 section 2.1 "grandfathered": irregular tags (not of the langtag
+ * form) and regular ones (of that form, but only valid whole), matched
+ * case-insensitively as complete tags before any other parsing.
+ */
+static const char *const grandfathered[] = {
+    /* irregular */
+    "en-GB-oed", "i-ami", "i-bnn", "i-default", "i-enochian", "i-hak",
+    "i-klingon", "i-lux", "i-mingo", "i-navajo", "i-pwn", "i-tao", "i-tay",
+    "i-tsu", "sgn-BE-FR", "sgn-BE-NL", "sgn-CH-DE",
+    /* regular */
+    "art-lojban", "cel-gaulish", "no-bok", "no-nyn", "zh-guoyu", "zh-hakka",
+    "zh-min", "zh-min-nan", "zh-xiang"};
+
+static int
+is_grandfathered(const char *tag)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(grandfathered) / sizeof(grandfathered[0]); i++)
+		if (strcasecmp(tag, grandfathered[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 parse_langtag(const char *tag, struct subtag *t, struct langtag *lt)
 {
@@ -98,8 +123,7 @@ parse_langtag(const char *tag, struct subtag *t, struct langtag *lt)
 
 	memset(lt, 0, sizeof(*lt));
 	lt->script = lt->region = lt->priv = -1;
-	if (strcasecmp(tag, "i-default") == 0 ||
-	    strcasecmp(tag, "i-mingo") == 0) {
+	if (is_grandfathered(tag)) {
 		lt->special = 1;
 		return 0;
 	}

@@ -360,96 +360,14 @@ walk_product_refs(struct vctx *c, ref_fn fn, void *arg)
 	rpjson_path_pop(&c->path, m0);
 }
 
-/* Reads exactly n digits. */
-static int
-digits(const char **p, int n, long *out)
-{
-	long v = 0;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if ((*p)[i] < '0' || (*p)[i] > '9')
-			return -1;
-		v = v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	*out = v;
-	return 0;
-}
-
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static long long
-days_from_civil(long y, long m, long d)
-{
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (long long)era * 146097 + doe - 719468;
-}
-
-int
-csaf_parse_datetime(const char *s, long long *sec, long *nsec)
-{
-	static const int mdays[] = {
-	    31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	long y, mo, d, h, mi, se, oh = 0, om = 0, frac = 0;
-	int nd = 0, sign = 0, leap;
-
-	if (digits(&s, 4, &y) || *s++ != '-' || digits(&s, 2, &mo) ||
-	    *s++ != '-' || digits(&s, 2, &d) || (*s != 'T' && *s != 't'))
-		return -1;
-	s++;
-	if (digits(&s, 2, &h) || *s++ != ':' || digits(&s, 2, &mi) ||
-	    *s++ != ':' || digits(&s, 2, &se))
-		return -1;
-	if (*s == '.') {
-		s++;
-		if (*s < '0' || *s > '9')
-			return -1;
-		for (; *s >= '0' && *s <= '9'; s++, nd++)
-			if (nd < 9)
-				frac = frac * 10 + (*s - '0');
-		for (; nd < 9; nd++)
-			frac *= 10;
-	}
-	if (*s == 'Z' || *s == 'z')
-		s++;
-	else if (*s == '+' || *s == '-') {
-		sign = *s++ == '-' ? -1 : 1;
-		if (digits(&s, 2, &oh) || *s++ != ':' || digits(&s, 2, &om) ||
-		    oh > 23 || om > 59)
-			return -1;
-	} else
-		return -1;
-	if (*s != '\0' || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    h > 23 || mi > 59 || se > 60)
-		return -1;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (mo == 2 && d == 29 && !leap)
-		return -1;
-	*sec = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se -
-	    sign * (oh * 3600 + om * 60);
-	*nsec = frac;
-	return 0;
-}
-
 int
 csaf_cmp_datetime(const char *a, const char *b)
 {
-	long long sa = 0, sb = 0;
-	long na = 0, nb = 0;
+	struct rp_time ta = {0}, tb = {0};
 
-	(void)csaf_parse_datetime(a, &sa, &na);
-	(void)csaf_parse_datetime(b, &sb, &nb);
-	if (sa != sb)
-		return sa < sb ? -1 : 1;
-	if (na != nb)
-		return na < nb ? -1 : 1;
-	return 0;
+	(void)rp_rfc3339_parse(a, &ta, NULL);
+	(void)rp_rfc3339_parse(b, &tb, NULL);
+	return rp_time_cmp(&ta, &tb);
 }
 
 /* A decimal number without leading zeros; advances *p. */

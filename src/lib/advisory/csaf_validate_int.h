@@ -13,6 +13,7 @@
 
 #include "json/rpjson.h"
 #include "util/diag.h"
+#include "util/rfc3339.h"
 
 /* Deepest nesting of product_tree branches we walk. */
 #define CSAF_MAX_BRANCH_DEPTH 64
@@ -76,10 +77,7 @@ void walk_full_product_names(struct vctx *c, fpn_fn fn, void *arg);
 typedef void (*ref_fn)(struct vctx *c, const char *id, void *arg);
 void walk_product_refs(struct vctx *c, ref_fn fn, void *arg);
 
-/* RFC 3339 date-time: returns 0 and seconds since 1970 (UTC) plus the
- * fraction in nanoseconds, or -1 when malformed. */
-int csaf_parse_datetime(const char *s, long long *sec, long *nsec);
-/* Compares two valid date-times like strcmp. */
+/* Compares two valid RFC 3339 date-times (util/rfc3339) by instant. */
 int csaf_cmp_datetime(const char *a, const char *b);
 
 /* version_t: integer ("3") or semantic version ("1.2.0-rc.1+b"). */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "csaf_validate_int.h"
+#include "util/uri.h"
 
 typedef void (*chk_fn)(struct vctx *c, const json_t *v);
 
@@ -160,14 +161,11 @@ static void
 chk_datetime(struct vctx *c, const json_t *v)
 {
 	const char *s = want_str(c, v);
-	long long sec;
-	long nsec;
+	enum rp_time_err e;
 
-	if (s != NULL && csaf_parse_datetime(s, &sec, &nsec) != 0)
-		v_err(c, SCHEMA,
-		    "\"%.80s\" is not an RFC 3339 date-time "
-		    "(YYYY-MM-DDThh:mm:ss[.f](Z|+hh:mm))",
-		    s);
+	if (s != NULL && rp_rfc3339_parse(s, NULL, &e) != 0)
+		v_err(c, SCHEMA, "\"%.80s\" is not an RFC 3339 date-time: %s",
+		    s, rp_rfc3339_strerror(e));
 }
 
 static int
@@ -177,41 +175,15 @@ is_hex(char ch)
 	    (ch >= 'A' && ch <= 'F');
 }
 
-/* RFC 3986 URI (absolute: scheme ":" ...), characters checked. */
-static int
-uri_ok(const char *s)
-{
-	static const char allowed[] = "-._~:/?#[]@!$&'()*+,;=";
-	const unsigned char *p = (const unsigned char *)s;
-
-	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
-		return 0;
-	for (p++; *p != ':'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			(*p >= '0' && *p <= '9') || *p == '+' || *p == '-' ||
-			*p == '.'))
-			return 0;
-	for (p++; *p != '\0'; p++) {
-		if (*p == '%') {
-			if (!is_hex((char)p[1]) || !is_hex((char)p[2]))
-				return 0;
-			p += 2;
-		} else if (!((*p >= 'a' && *p <= 'z') ||
-			       (*p >= 'A' && *p <= 'Z') ||
-			       (*p >= '0' && *p <= '9') ||
-			       strchr(allowed, *p) != NULL))
-			return 0;
-	}
-	return 1;
-}
-
 static void
 chk_uri(struct vctx *c, const json_t *v)
 {
 	const char *s = want_str(c, v);
+	enum rp_uri_err e;
 
-	if (s != NULL && !uri_ok(s))
-		v_err(c, SCHEMA, "\"%.80s\" is not a URI (RFC 3986)", s);
+	if (s != NULL && rp_uri_check(s, &e) != 0)
+		v_err(c, SCHEMA, "\"%.80s\" is not a URI (RFC 3986): %s", s,
+		    rp_uri_strerror(e));
 }
 
 static void
@@ -347,7 +319,7 @@ chk_purl_pattern(struct vctx *c, const json_t *v)
 				(*p >= '0' && *p <= '9') || *p == '.' ||
 				*p == '+' || *p == '-'))
 				break;
-		if (*p == '/' && p[1] != '\0' && uri_ok(s))
+		if (*p == '/' && p[1] != '\0' && rp_uri_check(s, NULL) == 0)
 			return;
 	}
 	v_err(
@@ -563,9 +535,21 @@ ARR(chk_fpns, chk_fpn, 1, 0)
 
 static void chk_branches(struct vctx *c, const json_t *v);
 
-OBJ(chk_branch, 3, {"branches", 0, chk_branches},
+OBJ(chk_branch_props, 3, {"branches", 0, chk_branches},
     {"category", 1, chk_branch_category}, {"name", 1, chk_str1},
     {"product", 0, chk_fpn})
+
+/* branches_t items: the schema's oneOf, "branches" or "product". */
+static void
+chk_branch(struct vctx *c, const json_t *v)
+{
+	chk_branch_props(c, v);
+	if (json_is_object(v) && json_object_get(v, "branches") != NULL &&
+	    json_object_get(v, "product") != NULL)
+		v_err(c, SCHEMA,
+		    "a branch has either \"branches\" or \"product\", "
+		    "not both");
+}
 
 static void
 chk_branches(struct vctx *c, const json_t *v)

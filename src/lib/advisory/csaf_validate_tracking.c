@@ -49,8 +49,6 @@ cmp_rev_date(const void *x, const void *y)
 static void
 load_revs(struct vctx *c, const json_t *hist, struct revs *rv)
 {
-	long long sec;
-	long nsec;
 	json_t *e;
 	size_t i;
 
@@ -73,7 +71,7 @@ load_revs(struct vctx *c, const json_t *hist, struct revs *rv)
 		r->date = rpjson_str(e, "date");
 		if (r->number == NULL || r->date == NULL ||
 		    csaf_parse_version(r->number, &r->v) != 0 ||
-		    csaf_parse_datetime(r->date, &sec, &nsec) != 0)
+		    rp_rfc3339_parse(r->date, NULL, NULL) != 0)
 			rv->usable = 0;
 	}
 }

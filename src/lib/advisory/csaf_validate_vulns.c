@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advisory.h"
 #include "csaf_validate_int.h"
 #include "cvss.h"
 
@@ -76,20 +77,37 @@ check_severity_prop(struct vctx *c, const json_t *o, const char *key, int req)
 		    key);
 }
 
-/* 6.1.9: a given score or severity matches the computed one. */
+/*
+ * 6.1.9: a given score or severity matches the computed one.  For CVSS v2
+ * alt is the score of the FIRST/NVD calculator's floating-point rounding
+ * (else want): a score matching only alt is accepted with a note whose
+ * test id is CSAF_NOTE_CVSS2_FLOAT.
+ */
 static void
 compare_score(struct vctx *c, const json_t *o, const char *key,
-    const char *sevkey, double want)
+    const char *sevkey, double want, double alt)
 {
 	json_t *v = json_object_get(o, key);
 	const char *sev;
+	size_t m;
 
 	if (v != NULL && json_is_number(v) &&
-	    fabs(json_number_value(v) - want) > 0.01)
-		v_err_key(c, "6.1.9", key,
-		    "invalid CVSS computation: %s is %.1f but the vector "
-		    "gives %.1f",
-		    key, json_number_value(v), want);
+	    fabs(json_number_value(v) - want) > 0.01) {
+		if (fabs(json_number_value(v) - alt) <= 0.01) {
+			m = rpjson_path_push_key(&c->path, key);
+			rp_diags_add(c->d, RP_DIAG_NOTE, CSAF_NOTE_CVSS2_FLOAT,
+			    rpjson_path_str(&c->path),
+			    "%s %.1f is the FIRST calculator's floating-point "
+			    "rounding; the specification's decimal rounding "
+			    "gives %.1f",
+			    key, json_number_value(v), want);
+			rpjson_path_pop(&c->path, m);
+		} else
+			v_err_key(c, "6.1.9", key,
+			    "invalid CVSS computation: %s is %.1f but the "
+			    "vector gives %.1f",
+			    key, json_number_value(v), want);
+	}
 	if (sevkey != NULL && (sev = rpjson_str(o, sevkey)) != NULL &&
 	    strcmp(sev, cvss_severity(want)) != 0)
 		v_err_key(c, "6.1.9", sevkey,
@@ -124,7 +142,7 @@ check_cvss(struct vctx *c, const json_t *o, enum cvss_version ver)
 	const struct cvss_metric *m;
 	const char *vs, *why = NULL;
 	struct cvss_vector vec;
-	struct cvss_scores sc;
+	struct cvss_scores sc, alt;
 	int v3 = ver != CVSS_V2;
 	json_t *x;
 	size_t i, n;
@@ -161,11 +179,17 @@ check_cvss(struct vctx *c, const json_t *o, enum cvss_version ver)
 		return;
 	}
 	cvss_score(&vec, &sc);
-	compare_score(c, o, "baseScore", v3 ? "baseSeverity" : NULL, sc.base);
+	if (v3)
+		alt = sc;
+	else
+		cvss_score_v2_float(&vec, &alt);
 	compare_score(
-	    c, o, "temporalScore", v3 ? "temporalSeverity" : NULL, sc.temporal);
+	    c, o, "baseScore", v3 ? "baseSeverity" : NULL, sc.base, alt.base);
+	compare_score(c, o, "temporalScore", v3 ? "temporalSeverity" : NULL,
+	    sc.temporal, alt.temporal);
 	compare_score(c, o, "environmentalScore",
-	    v3 ? "environmentalSeverity" : NULL, sc.environmental);
+	    v3 ? "environmentalSeverity" : NULL, sc.environmental,
+	    alt.environmental);
 	check_consistent(c, o, &vec);
 }
 
@@ -254,13 +278,10 @@ struct involvement {
 static int
 cmp_date_opt(const char *a, const char *b)
 {
-	long long s;
-	long ns;
-
 	if (a == NULL || b == NULL)
 		return a == b ? 0 : a == NULL ? -1 : 1;
-	if (csaf_parse_datetime(a, &s, &ns) == 0 &&
-	    csaf_parse_datetime(b, &s, &ns) == 0)
+	if (rp_rfc3339_parse(a, NULL, NULL) == 0 &&
+	    rp_rfc3339_parse(b, NULL, NULL) == 0)
 		return csaf_cmp_datetime(a, b);
 	return strcmp(a, b);
 }

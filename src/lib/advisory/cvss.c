@@ -391,18 +391,31 @@ static const double v2_cdp[] = {0.0, 0.1, 0.3, 0.4, 0.5, 0.0};
 static const double v2_td[] = {0.0, 0.25, 0.75, 1.0, 1.0};
 static const double v2_req[] = {0.5, 1.0, 1.51, 1.0};
 
+/*
+ * The FIRST/NVD v2 calculator's rounding: JavaScript's
+ * Math.round(x * 10) / 10 on binary doubles, so 3.0 * 0.95 (2.8499...)
+ * gives 2.8 where the specification's decimal arithmetic gives 2.9.
+ */
 static double
-v2_base(double impact, double expl)
+round1_float(double x)
+{
+	return floor(x * 10.0 + 0.5) / 10.0;
+}
+
+static double
+v2_base(double impact, double expl, double (*rnd)(double))
 {
 	double f = impact == 0 ? 0 : 1.176;
 
-	return round1(((0.6 * impact) + (0.4 * expl) - 1.5) * f);
+	return rnd(((0.6 * impact) + (0.4 * expl) - 1.5) * f);
 }
 
+/* A v2 score with rounding rnd, multiplying as the calculator does. */
 static void
-score_v2(const struct cvss_vector *vec, struct cvss_scores *out)
+score_v2(const struct cvss_vector *vec, double (*rnd)(double),
+    struct cvss_scores *out)
 {
-	double impact, expl, tmul, aimpact, atemp, base;
+	double impact, expl, e, rl, rc, aimpact, atemp, base;
 
 	impact = 10.41 *
 	    (1.0 -
@@ -410,11 +423,12 @@ score_v2(const struct cvss_vector *vec, struct cvss_scores *out)
 		    (1.0 - v2_cia[vec->v[V2_A]]));
 	expl = 20.0 * v2_av[vec->v[V2_AV]] * v2_ac[vec->v[V2_AC]] *
 	    v2_au[vec->v[V2_AU]];
-	base = v2_base(impact, expl);
+	base = v2_base(impact, expl, rnd);
 	out->base = base < 0 ? 0 : base;
-	tmul = optw(vec, V2_E, v2_e, 4) * optw(vec, V2_RL, v2_rl, 4) *
-	    optw(vec, V2_RC, v2_rc, 3);
-	out->temporal = round1(out->base * tmul);
+	e = optw(vec, V2_E, v2_e, 4);
+	rl = optw(vec, V2_RL, v2_rl, 4);
+	rc = optw(vec, V2_RC, v2_rc, 3);
+	out->temporal = rnd(out->base * e * rl * rc);
 
 	aimpact = fmin(10.0,
 	    10.41 *
@@ -426,17 +440,23 @@ score_v2(const struct cvss_vector *vec, struct cvss_scores *out)
 			(1.0 -
 			    v2_cia[vec->v[V2_A]] *
 				optw(vec, V2_AR, v2_req, 3))));
-	atemp = round1(fmax(v2_base(aimpact, expl), 0) * tmul);
+	atemp = rnd(fmax(v2_base(aimpact, expl, rnd), 0) * e * rl * rc);
 	out->environmental =
-	    round1((atemp + (10.0 - atemp) * optw(vec, V2_CDP, v2_cdp, 5)) *
+	    rnd((atemp + (10.0 - atemp) * optw(vec, V2_CDP, v2_cdp, 5)) *
 		optw(vec, V2_TD, v2_td, 4));
+}
+
+void
+cvss_score_v2_float(const struct cvss_vector *vec, struct cvss_scores *out)
+{
+	score_v2(vec, round1_float, out);
 }
 
 void
 cvss_score(const struct cvss_vector *vec, struct cvss_scores *out)
 {
 	if (vec->version == CVSS_V2)
-		score_v2(vec, out);
+		score_v2(vec, round1, out);
 	else
 		score_v3(vec, out);
 }

@@ -49,8 +49,18 @@ const struct cvss_metric *cvss_metrics(enum cvss_version ver, size_t *n);
 int cvss_parse(const char *s, enum cvss_version ver, struct cvss_vector *out,
     const char **why);
 
-/* Computes base, temporal and environmental scores of a parsed vector. */
+/*
+ * Computes base, temporal and environmental scores of a parsed vector, in
+ * the specification's decimal arithmetic (v2: half-up rounding of the
+ * exact value).
+ */
 void cvss_score(const struct cvss_vector *vec, struct cvss_scores *out);
+/*
+ * The v2 scores as the FIRST/NVD calculator computes them: the same
+ * formulas in binary floating point, rounded with Math.round(x * 10) / 10.
+ */
+void cvss_score_v2_float(
+    const struct cvss_vector *vec, struct cvss_scores *out);
 
 /* The v3 qualitative severity of a score ("NONE" ... "CRITICAL"). */
 const char *cvss_severity(double score);

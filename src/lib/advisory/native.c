@@ -26,6 +26,7 @@
 #include "json/rpjson.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/rfc3339.h"
 #include "util/str.h"
 #include "version/version.h"
 
@@ -240,59 +241,18 @@ add_note(struct nat_ctx *c, const char *category, const char *text)
 	return n->category == NULL || n->text == NULL ? RP_ERR_NOMEM : 0;
 }
 
-/* RFC 3339 date-time, e.g. "2023-03-30T00:00:00Z" or "...+02:00". */
-static int
-rfc3339_valid(const char *s)
-{
-	static const int mdays[] = {
-	    31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	const char *f = "dddd-dd-ddTdd:dd:dd";
-	int y, mo, dd, i;
-
-	for (i = 0; f[i] != '\0'; i++) {
-		if (f[i] == 'd' ? !isdigit((unsigned char)s[i])
-				: (f[i] == 'T' ? (s[i] != 'T' && s[i] != 't')
-					       : s[i] != f[i]))
-			return 0;
-	}
-#define D2(o) ((s[o] - '0') * 10 + (s[(o) + 1] - '0'))
-	y = D2(0) * 100 + D2(2);
-	mo = D2(5);
-	dd = D2(8);
-	if (mo < 1 || mo > 12 || dd < 1 || dd > mdays[mo - 1] || D2(11) > 23 ||
-	    D2(14) > 59 || D2(17) > 60)
-		return 0;
-	if (mo == 2 && dd == 29 &&
-	    !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 0;
-	s += 19;
-	if (*s == '.') {
-		if (!isdigit((unsigned char)s[1]))
-			return 0;
-		for (s++; isdigit((unsigned char)*s); s++)
-			;
-	}
-	if ((*s == 'Z' || *s == 'z') && s[1] == '\0')
-		return 1;
-	if ((*s != '+' && *s != '-') || !isdigit((unsigned char)s[1]) ||
-	    !isdigit((unsigned char)s[2]) || s[3] != ':' ||
-	    !isdigit((unsigned char)s[4]) || !isdigit((unsigned char)s[5]) ||
-	    s[6] != '\0')
-		return 0;
-	return D2(1) <= 23 && D2(4) <= 59;
-#undef D2
-}
-
 static const char *
 get_time(struct nat_ctx *c, const json_t *obj, const char *key, int required)
 {
 	const char *s = get_str(c, obj, key, required);
 
-	if (s != NULL && !rfc3339_valid(s)) {
+	enum rp_time_err e;
+
+	if (s != NULL && rp_rfc3339_parse(s, NULL, &e) != 0) {
 		nat_err_at(c, key,
-		    "\"%s\" is not an RFC 3339 timestamp (expected e.g. "
+		    "\"%s\" is not an RFC 3339 timestamp (%s; expected e.g. "
 		    "2023-03-30T00:00:00Z)",
-		    s);
+		    s, rp_rfc3339_strerror(e));
 		return NULL;
 	}
 	return s;

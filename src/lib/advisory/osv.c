@@ -37,6 +37,7 @@
 #include "json/rpjson.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/rfc3339.h"
 #include "util/str.h"
 #include "version/version.h"
 
@@ -285,75 +286,25 @@ add_note(struct osv_ctx *c, struct adv_note **arr, size_t *n, size_t *cap,
 	return 0;
 }
 
-/*
- * RFC 3339 date-time ("2024-05-29T23:34:56Z", fractions and offsets
- * allowed).  Returns 1 when valid; *utc tells whether it ends in Z.
- */
-static int
-rfc3339_valid(const char *s, int *utc)
-{
-	static const int mdays[] = {
-	    31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	const char *f = "dddd-dd-ddTdd:dd:dd";
-	int y, mo, dd, h, mi, se, i;
-
-	*utc = 0;
-	for (i = 0; f[i] != '\0'; i++) {
-		if (f[i] == 'd' ? (s[i] < '0' || s[i] > '9')
-				: (f[i] == 'T' ? (s[i] != 'T' && s[i] != 't')
-					       : s[i] != f[i]))
-			return 0;
-	}
-#define D2(o) ((s[o] - '0') * 10 + (s[(o) + 1] - '0'))
-	y = D2(0) * 100 + D2(2);
-	mo = D2(5);
-	dd = D2(8);
-	h = D2(11);
-	mi = D2(14);
-	se = D2(17);
-	if (mo < 1 || mo > 12 || dd < 1 || dd > mdays[mo - 1] || h > 23 ||
-	    mi > 59 || se > 60)
-		return 0;
-	if (mo == 2 && dd == 29 &&
-	    !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 0;
-	s += 19;
-	if (*s == '.') {
-		if (s[1] < '0' || s[1] > '9')
-			return 0;
-		for (s++; *s >= '0' && *s <= '9'; s++)
-			;
-	}
-	if ((*s == 'Z' || *s == 'z') && s[1] == '\0') {
-		*utc = 1;
-		return 1;
-	}
-	if ((*s != '+' && *s != '-') || s[1] < '0' || s[1] > '9' ||
-	    s[2] < '0' || s[2] > '9' || s[3] != ':' || s[4] < '0' ||
-	    s[4] > '9' || s[5] < '0' || s[5] > '9' || s[6] != '\0')
-		return 0;
-	return D2(1) <= 23 && D2(4) <= 59;
-#undef D2
-}
-
 /* A timestamp member; returns the string or NULL (absent or invalid). */
 static const char *
 osv_time(struct osv_ctx *c, const json_t *obj, const char *key, int required)
 {
 	const char *s = osv_str(c, obj, key, required);
 	size_t m;
-	int utc;
+	struct rp_time t;
+	enum rp_time_err e;
 
 	if (s == NULL)
 		return NULL;
 	m = rpjson_path_push_key(&c->p, key);
-	if (!rfc3339_valid(s, &utc)) {
+	if (rp_rfc3339_parse(s, &t, &e) != 0) {
 		osv_err(c, "schema",
 		    "\"%s\" is not an RFC 3339 timestamp "
-		    "(expected e.g. 2024-05-29T23:34:56Z)",
-		    s);
+		    "(%s; expected e.g. 2024-05-29T23:34:56Z)",
+		    s, rp_rfc3339_strerror(e));
 		s = NULL;
-	} else if (!utc)
+	} else if (!t.zulu)
 		osv_warn(c, "schema", "timestamps should be in UTC (Z)");
 	rpjson_path_pop(&c->p, m);
 	return s;

@@ -7,7 +7,6 @@
  * entries; it lives next to the public struct, which callers only get
  * from ioc_bundle_new.
  */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -17,6 +16,7 @@
 #include "json/rpjson.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/rfc3339.h"
 #include "util/str.h"
 
 #include "ioc_int.h"
@@ -380,34 +380,6 @@ ioc_bundle_add_advisory(struct ioc_bundle *b, const char *id)
 	return 0;
 }
 
-/* RFC 3339 date-time: 2023-03-30T12:00:00Z, fraction and offset allowed. */
-static int
-rfc3339_valid(const char *s)
-{
-	static const char form[] = "dddd-dd-ddTdd:dd:dd";
-	size_t i;
-
-	for (i = 0; form[i] != '\0'; i++) {
-		if (form[i] == 'd' ? !isdigit((unsigned char)s[i])
-				   : toupper((unsigned char)s[i]) != form[i])
-			return 0;
-	}
-	s += i;
-	if (*s == '.') {
-		for (i = 1; isdigit((unsigned char)s[i]); i++)
-			;
-		if (i == 1 || i > 10)
-			return 0;
-		s += i;
-	}
-	if (toupper((unsigned char)*s) == 'Z')
-		return s[1] == '\0';
-	return (*s == '+' || *s == '-') && isdigit((unsigned char)s[1]) &&
-	    isdigit((unsigned char)s[2]) && s[3] == ':' &&
-	    isdigit((unsigned char)s[4]) && isdigit((unsigned char)s[5]) &&
-	    s[6] == '\0';
-}
-
 int
 ioc_bundle_set_created(struct ioc_bundle *b, const char *rfc3339)
 {
@@ -415,7 +387,7 @@ ioc_bundle_set_created(struct ioc_bundle *b, const char *rfc3339)
 
 	if (b == NULL || rfc3339 == NULL)
 		return RP_ERR_ARG;
-	if (!rfc3339_valid(rfc3339))
+	if (rp_rfc3339_parse(rfc3339, NULL, NULL) != 0)
 		return RP_ERR_INVALID;
 	if ((c = rp_arena_strdup(b->arena, rfc3339)) == NULL)
 		return RP_ERR_NOMEM;

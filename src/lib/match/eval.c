@@ -197,7 +197,7 @@ cmp_ver(const struct inv_software *sw, const struct mprod *mp, const char *a,
 	*cmp = 0;
 	if (a == NULL || b == NULL)
 		return RP_ERR_ARG;
-	return version_compare(s, a, b, cmp);
+	return version_compare_bound(s, a, b, cmp);
 }
 
 static void

@@ -1,23 +1,26 @@
 /*
- * Debian versions, [epoch:]upstream[-revision], compared as dpkg compares
- * them (lib/dpkg/version.c): epochs numerically, then upstream and revision
- * with dpkg's "verrevcmp" ordering, where '~' sorts before everything, even
- * the end of the string, letters before other punctuation.
+ * Debian versions, [epoch:]upstream[-revision], read and compared as dpkg
+ * 1.21 reads and compares them (lib/dpkg/parsehelp.c parseversion(),
+ * lib/dpkg/version.c): epochs numerically, then upstream and revision
+ * with dpkg's "verrevcmp" ordering, where '~' sorts before everything,
+ * even the end of the string, letters before other punctuation.
  *
- * Validity follows dpkg's parseversion() with one deliberate difference:
- * dpkg only warns when the upstream version does not start with a digit or
- * holds a character outside [A-Za-z0-9.+~-:]; Debian policy requires both,
- * no archive package violates them, and such a string in an advisory is a
- * typo, so here they are errors.
+ * Validity is dpkg's: blanks (space, tab) around the version are ignored,
+ * a blank inside it is an error, and so are an empty or non-numeric epoch,
+ * nothing after the colon, an empty upstream version or revision.  What
+ * dpkg only warns about (an upstream version that does not start with a
+ * digit, a character outside [A-Za-z0-9.+~:-] in it or outside
+ * [A-Za-z0-9.+~] in the revision) is accepted with the same warning,
+ * returned as a code; like dpkg, only the first warning is reported.
  */
 #include <limits.h>
 #include <string.h>
 
 #include "scheme.h"
+#include "version.h"
 
 struct debv {
-	const char *ep; /* epoch digits, or NULL */
-	size_t eplen;
+	unsigned long epoch;
 	const char *up;
 	size_t uplen;
 	const char *rev; /* "" when absent: dpkg treats both alike */
@@ -36,57 +39,134 @@ isalph(int c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* Splits v, checking it when check is set; returns 0 or -1 with *why set. */
+/* dpkg's c_isblank(). */
 static int
-deb_split(const char *v, struct debv *d, int check, const char **why)
+isblank_c(int c)
 {
-	const char *colon, *dash, *end, *p;
+	return c == ' ' || c == '\t';
+}
+
+/* isspace() in the C locale, which strtol() skips before an epoch. */
+static int
+isspace_c(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/*
+ * The epoch in [s, colon) as dpkg reads it with strtol(): optional C-locale
+ * white space and sign, then digits up to the colon.  Returns 0 or -1 with
+ * *why set.
+ */
+static int
+deb_epoch(
+    const char *s, const char *colon, unsigned long *out, const char **why)
+{
+	const char *p = s, *digits;
+	int neg = 0;
+	unsigned long e = 0;
+
+	while (p < colon && isspace_c((unsigned char)*p))
+		p++;
+	if (p < colon && (*p == '+' || *p == '-'))
+		neg = *p++ == '-';
+	digits = p;
+	for (; p < colon && isdig((unsigned char)*p); p++) {
+		if (e <= (unsigned long)INT_MAX)
+			e = e * 10 + (unsigned long)(*p - '0');
+	}
+	if (p == digits) {
+		*why = "epoch in version is empty";
+		return -1;
+	}
+	if (p != colon) {
+		*why = "epoch in version is not number";
+		return -1;
+	}
+	if (neg && e != 0) {
+		*why = "epoch in version is negative";
+		return -1;
+	}
+	if (e > (unsigned long)INT_MAX) {
+		*why = "epoch in version is too big";
+		return -1;
+	}
+	*out = e;
+	return 0;
+}
+
+/* The first of dpkg's warnings that d deserves, or VERSION_WARN_NONE. */
+static int
+deb_warning(const struct debv *d, const char **why)
+{
 	size_t i;
+
+	if (!isdig((unsigned char)d->up[0])) {
+		*why = "version number does not start with digit";
+		return VERSION_WARN_NO_LEADING_DIGIT;
+	}
+	for (i = 1; i < d->uplen; i++) {
+		int c = (unsigned char)d->up[i];
+		if (!isdig(c) && !isalph(c) && strchr(".-+~:", c) == NULL) {
+			*why = "invalid character in version number";
+			return VERSION_WARN_BAD_CHAR;
+		}
+	}
+	for (i = 0; i < d->revlen; i++) {
+		int c = (unsigned char)d->rev[i];
+		if (!isdig(c) && !isalph(c) && strchr(".+~", c) == NULL) {
+			*why = "invalid character in revision number";
+			return VERSION_WARN_BAD_REVISION_CHAR;
+		}
+	}
+	return VERSION_WARN_NONE;
+}
+
+/*
+ * Splits v as parseversion() does.  Returns 0, or -1 with *why set; with
+ * warn not NULL also sets *warn (and *why for a warning).
+ */
+static int
+deb_split(const char *v, struct debv *d, int *warn, const char **why)
+{
+	const char *colon, *end, *p, *dash;
 
 	memset(d, 0, sizeof(*d));
 	d->rev = "";
+	while (isblank_c((unsigned char)*v))
+		v++;
 	if (*v == '\0') {
 		*why = "version string is empty";
 		return -1;
 	}
-	end = v + strlen(v);
-	for (p = v; check && p < end; p++) {
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
-		    *p == '\f' || *p == '\v') {
-			*why = "version string has embedded spaces";
-			return -1;
-		}
+	for (end = v; *end != '\0' && !isblank_c((unsigned char)*end); end++)
+		;
+	for (p = end; isblank_c((unsigned char)*p); p++)
+		;
+	if (*p != '\0') {
+		*why = "version string has embedded spaces";
+		return -1;
 	}
-	if ((colon = strchr(v, ':')) != NULL) {
-		d->ep = v;
-		d->eplen = colon - v;
-		if (d->eplen == 0) {
-			*why = "epoch in version is empty";
+	colon = memchr(v, ':', (size_t)(end - v));
+	if (colon != NULL) {
+		if (deb_epoch(v, colon, &d->epoch, why) != 0)
 			return -1;
-		}
-		for (i = 0; i < d->eplen; i++) {
-			if (!isdig(v[i])) {
-				*why = "epoch in version is not a number";
-				return -1;
-			}
-		}
-		/* dpkg keeps epochs within an int. */
-		if (digits_cmp(v, d->eplen, "2147483647", 10) > 0) {
-			*why = "epoch in version is too big";
-			return -1;
-		}
-		v = colon + 1;
-		if (*v == '\0') {
+		if (colon + 1 == end) {
 			*why = "nothing after colon in version number";
 			return -1;
 		}
+		v = colon + 1;
 	}
 	d->up = v;
-	d->uplen = end - v;
-	if ((dash = strrchr(v, '-')) != NULL) {
-		d->uplen = dash - v;
+	d->uplen = (size_t)(end - v);
+	for (dash = NULL, p = v; p < end; p++) {
+		if (*p == '-')
+			dash = p;
+	}
+	if (dash != NULL) {
+		d->uplen = (size_t)(dash - v);
 		d->rev = dash + 1;
-		d->revlen = end - d->rev;
+		d->revlen = (size_t)(end - d->rev);
 		if (d->revlen == 0) {
 			*why = "revision number is empty";
 			return -1;
@@ -96,40 +176,27 @@ deb_split(const char *v, struct debv *d, int check, const char **why)
 		*why = "version number is empty";
 		return -1;
 	}
-	if (!check)
-		return 0;
-	if (!isdig((unsigned char)d->up[0])) {
-		*why = "version number does not start with a digit";
-		return -1;
-	}
-	for (i = 0; i < d->uplen; i++) {
-		int c = (unsigned char)d->up[i];
-		if (!isdig(c) && !isalph(c) && strchr(".-+~:", c) == NULL) {
-			*why = "invalid character in version number";
-			return -1;
-		}
-	}
-	for (i = 0; i < d->revlen; i++) {
-		int c = (unsigned char)d->rev[i];
-		if (!isdig(c) && !isalph(c) && strchr(".+~", c) == NULL) {
-			*why = "invalid character in revision number";
-			return -1;
-		}
-	}
+	if (warn != NULL)
+		*warn = deb_warning(d, why);
 	return 0;
 }
 
 int
-deb_valid(const char *v, const char **why)
+deb_valid(const char *v, const char **why, int *warn)
 {
 	struct debv d;
 	const char *w = NULL;
+	int wn = VERSION_WARN_NONE;
 
-	if (deb_split(v, &d, 1, &w) != 0) {
+	*warn = VERSION_WARN_NONE;
+	if (deb_split(v, &d, &wn, &w) != 0) {
 		if (why != NULL)
 			*why = w;
 		return 0;
 	}
+	*warn = wn;
+	if (why != NULL && wn != VERSION_WARN_NONE)
+		*why = w;
 	return 1;
 }
 
@@ -196,11 +263,11 @@ deb_cmp(const char *a, const char *b)
 	const char *why;
 	int r;
 
-	if (deb_split(a, &x, 0, &why) != 0 || deb_split(b, &y, 0, &why) != 0)
+	if (deb_split(a, &x, NULL, &why) != 0 ||
+	    deb_split(b, &y, NULL, &why) != 0)
 		return 0; /* callers validate first */
-	if ((r = digits_cmp(x.ep ? x.ep : "0", x.ep ? x.eplen : 1,
-		 y.ep ? y.ep : "0", y.ep ? y.eplen : 1)) != 0)
-		return r;
+	if (x.epoch != y.epoch)
+		return x.epoch < y.epoch ? -1 : 1;
 	if ((r = verrevcmp(x.up, x.uplen, y.up, y.uplen)) != 0)
 		return r;
 	return verrevcmp(x.rev, x.revlen, y.rev, y.revlen);

@@ -1,10 +1,14 @@
 /*
- * RPM versions: [epoch:]version[-release], compared as rpm >= 4.15 does.
+ * RPM versions: [epoch:]version[-release], compared as rpm 4.18 does.
  * rpm_vercmp() is rpmvercmp(): alphanumeric segments, numbers newer than
  * letters, '~' before everything (even the end), '^' after the end but
- * before anything else.  Whole EVR strings compare as rpmverCmp(): epochs
- * (missing = 0), then versions, then releases only when both sides have
- * one, so "1.0" matches "1.0-3" as in an rpm dependency.
+ * before anything else.  Whole EVR strings compare as librpm's
+ * rpmverCmp(): epochs (missing = 0), then versions, then releases, where a
+ * missing release sorts before every release ("5.14.0" <
+ * "5.14.0-570.32.1.el9_6"): a total order, the one rpm sorts packages by.
+ * rpm_cmp_bound() is the comparison of rpm's dependency ranges
+ * (rpmverOverlap()): there the side without a release matches every
+ * release of its version.
  *
  * Validity: printable ASCII without spaces; an epoch (digits before the
  * first ':') must be followed by a version; a '-' must be followed by a
@@ -165,6 +169,19 @@ rpm_vercmp(const char *a, size_t an, const char *b, size_t bn)
 #undef SEP
 }
 
+/* Epoch then version; 0 when both are equal. */
+static int
+rpm_cmp_ev(const struct rpmv *x, const struct rpmv *y)
+{
+	int r;
+
+	/* A missing or empty epoch is 0, as in rpm's parseEVR(). */
+	if ((r = rpm_vercmp(x->elen ? x->e : "0", x->elen ? x->elen : 1,
+		 y->elen ? y->e : "0", y->elen ? y->elen : 1)) != 0)
+		return r;
+	return rpm_vercmp(x->v, x->vlen, y->v, y->vlen);
+}
+
 int
 rpm_cmp(const char *a, const char *b)
 {
@@ -173,13 +190,27 @@ rpm_cmp(const char *a, const char *b)
 
 	rpm_split(a, &x);
 	rpm_split(b, &y);
-	/* A missing or empty epoch is 0, as in rpm's parseEVR(). */
-	if ((r = rpm_vercmp(x.elen ? x.e : "0", x.elen ? x.elen : 1,
-		 y.elen ? y.e : "0", y.elen ? y.elen : 1)) != 0)
+	if ((r = rpm_cmp_ev(&x, &y)) != 0)
 		return r;
-	if ((r = rpm_vercmp(x.v, x.vlen, y.v, y.vlen)) != 0)
+	if (x.r != NULL && y.r != NULL)
+		return rpm_vercmp(x.r, x.rlen, y.r, y.rlen);
+	/* A missing release sorts first, as in rpmverCmp(). */
+	return x.r != NULL ? 1 : y.r != NULL ? -1 : 0;
+}
+
+int
+rpm_cmp_bound(const char *v, const char *bound, int *norel)
+{
+	struct rpmv x, y;
+	int r;
+
+	rpm_split(v, &x);
+	rpm_split(bound, &y);
+	*norel = 0;
+	if ((r = rpm_cmp_ev(&x, &y)) != 0)
 		return r;
-	if (x.r != NULL && x.rlen > 0 && y.r != NULL && y.rlen > 0)
-		r = rpm_vercmp(x.r, x.rlen, y.r, y.rlen);
-	return r;
+	if (x.r != NULL && y.r != NULL)
+		return rpm_vercmp(x.r, x.rlen, y.r, y.rlen);
+	*norel = x.r == NULL && y.r != NULL ? 2 : y.r == NULL ? 1 : 0;
+	return 0;
 }

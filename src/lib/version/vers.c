@@ -757,7 +757,16 @@ check_versions(struct vers_range *r, int strict, int *ordered,
 
 	*ordered = r->scheme != VERSION_SCHEME_UNKNOWN;
 	for (i = 0; i < r->n && *ordered; i++) {
-		if (!version_valid(r->scheme, r->c[i].version, &why)) {
+		struct version_check vc;
+
+		version_check(r->scheme, r->c[i].version, &vc);
+		why = vc.why;
+		if (vc.valid && vc.warning != VERSION_WARN_NONE)
+			rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
+			    "vers '" SHOW "': '%s' has bad %s syntax: %s",
+			    input, r->c[i].version,
+			    version_scheme_name(r->scheme), why);
+		if (!vc.valid) {
 			rp_diags_add(d,
 			    strict ? RP_DIAG_WARNING : RP_DIAG_ERROR, NULL,
 			    NULL,
@@ -865,7 +874,7 @@ vers_contains(const struct vers_range *r, const char *v, int *in)
 {
 	const struct vers_constraint *c, *lo, *hi;
 	size_t i, nb = 0, first = 0;
-	int cmp, nonne = 0;
+	int cmp, nonne = 0, any;
 
 	*in = 0;
 	if (r == NULL || v == NULL)
@@ -884,10 +893,12 @@ vers_contains(const struct vers_range *r, const char *v, int *in)
 		if (c->version == NULL || c->op == VERS_OP_ANY ||
 		    !version_valid(r->scheme, c->version, NULL))
 			return RP_ERR_INVALID;
-		cmp = version_cmp_valid(r->scheme, v, c->version);
+		cmp = version_cmp_bound_valid(r->scheme, v, c->version, &any);
 		if (cmp == 0) {
+			/* rpm: a v without release matches any relation to
+			 * a bound with one (rpmverOverlap()). */
 			*in = c->op == VERS_OP_EQ || c->op == VERS_OP_LE ||
-			    c->op == VERS_OP_GE;
+			    c->op == VERS_OP_GE || (any && c->op != VERS_OP_NE);
 			return 0;
 		}
 		if (c->op != VERS_OP_NE)
@@ -908,14 +919,15 @@ vers_contains(const struct vers_range *r, const char *v, int *in)
 		hi = &r->c[i];
 		if (hi->op == VERS_OP_EQ || hi->op == VERS_OP_NE)
 			continue;
-		cmp = version_cmp_valid(r->scheme, v, hi->version);
+		cmp = version_cmp_bound_valid(r->scheme, v, hi->version, &any);
 		if (lo == NULL && is_lower(hi->op) && cmp < 0) {
 			*in = 1;
 			return 0;
 		}
 		if (lo != NULL && is_upper(lo->op) && is_lower(hi->op)) {
 			if (cmp < 0 &&
-			    version_cmp_valid(r->scheme, v, lo->version) > 0) {
+			    version_cmp_bound_valid(
+				r->scheme, v, lo->version, &any) > 0) {
 				*in = 1;
 				return 0;
 			}
@@ -924,7 +936,8 @@ vers_contains(const struct vers_range *r, const char *v, int *in)
 	}
 	/* The last bound opens upwards. */
 	if (lo != NULL && is_upper(lo->op)) {
-		*in = version_cmp_valid(r->scheme, v, lo->version) > 0;
+		*in = version_cmp_bound_valid(r->scheme, v, lo->version, &any) >
+		    0;
 	}
 	return 0;
 }

@@ -83,18 +83,18 @@ digits_cmp(const char *a, size_t an, const char *b, size_t bn)
 	return r < 0 ? -1 : r > 0;
 }
 
-int
-version_valid(enum version_scheme s, const char *v, const char **why)
+void
+version_check(enum version_scheme s, const char *v, struct version_check *out)
 {
 	const char *w = "unknown version scheme";
-	int ok = 0;
+	int ok = 0, warn = VERSION_WARN_NONE;
 
 	if (v == NULL)
 		w = "no version";
 	else {
 		switch (s) {
 		case VERSION_SCHEME_DEB:
-			ok = deb_valid(v, &w);
+			ok = deb_valid(v, &w, &warn);
 			break;
 		case VERSION_SCHEME_RPM:
 			ok = rpm_valid(v, &w);
@@ -109,9 +109,20 @@ version_valid(enum version_scheme s, const char *v, const char **why)
 			break;
 		}
 	}
-	if (!ok && why != NULL)
-		*why = w;
-	return ok;
+	out->valid = ok;
+	out->warning = (enum version_warning)warn;
+	out->why = !ok || warn != VERSION_WARN_NONE ? w : NULL;
+}
+
+int
+version_valid(enum version_scheme s, const char *v, const char **why)
+{
+	struct version_check c;
+
+	version_check(s, v, &c);
+	if (!c.valid && why != NULL)
+		*why = c.why;
+	return c.valid;
 }
 
 int
@@ -141,6 +152,34 @@ version_cmp_valid(int s, const char *a, const char *b)
 	case VERSION_SCHEME_GENERIC:
 		return generic_cmp(a, b);
 	}
+	return 0;
+}
+
+int
+version_cmp_bound_valid(int s, const char *v, const char *b, int *any)
+{
+	int norel = 0, r;
+
+	*any = 0;
+	if (s != VERSION_SCHEME_RPM)
+		return version_cmp_valid(s, v, b);
+	r = rpm_cmp_bound(v, b, &norel);
+	*any = norel == 2;
+	return r;
+}
+
+int
+version_compare_bound(
+    enum version_scheme s, const char *v, const char *b, int *cmp)
+{
+	int any;
+
+	*cmp = 0;
+	if (s == VERSION_SCHEME_UNKNOWN || v == NULL || b == NULL)
+		return RP_ERR_ARG;
+	if (!version_valid(s, v, NULL) || !version_valid(s, b, NULL))
+		return RP_ERR_INVALID;
+	*cmp = version_cmp_bound_valid(s, v, b, &any);
 	return 0;
 }
 

@@ -40,12 +40,52 @@ const char *version_scheme_name(enum version_scheme s);
 int version_valid(enum version_scheme s, const char *v, const char **why);
 
 /*
- * Compares a and b in scheme s.  Sets *cmp to <0, 0, >0.  Returns 0, or
+ * What the reference tool only warns about in a version it accepts (dpkg
+ * prints "warning: version '...' has bad syntax").  Only the Debian scheme
+ * has warnings today.
+ */
+enum version_warning {
+	VERSION_WARN_NONE = 0,
+	VERSION_WARN_NO_LEADING_DIGIT, /* deb: upstream starts with no digit */
+	VERSION_WARN_BAD_CHAR, /* deb: upstream has a char outside [A-Za-z0-9.+~:-] */
+	VERSION_WARN_BAD_REVISION_CHAR, /* deb: revision outside [A-Za-z0-9.+~] */
+};
+
+struct version_check {
+	int valid; /* 1 when the scheme accepts v (perhaps with a warning) */
+	enum version_warning
+	    warning; /* VERSION_WARN_NONE when valid and clean */
+	const char *why; /* static text of the error or warning, else NULL */
+};
+
+/*
+ * Checks v in scheme s as the scheme's reference tool reads it and fills
+ * *out.  A version accepted with a warning is valid: version_valid() and
+ * version_compare() take it.
+ */
+void version_check(
+    enum version_scheme s, const char *v, struct version_check *out);
+
+/*
+ * Compares a and b in scheme s, a total order (rpm: librpm's rpmverCmp(),
+ * where a missing release sorts before every release).  Sets *cmp to <0,
+ * 0, >0.  Returns 0, or
  * RP_ERR_INVALID when either is not a valid version of the scheme (then
  * *cmp is 0), or RP_ERR_ARG for VERSION_SCHEME_UNKNOWN.
  */
 int version_compare(
     enum version_scheme s, const char *a, const char *b, int *cmp);
+
+/*
+ * Compares installed version v with a bound b (an exact product version
+ * or a range endpoint) as the scheme's dependency ranges do.  For rpm a
+ * side without a release matches every release of its version (rpm's
+ * rpmverOverlap()): "5.14.0-570.el9" against bound "5.14.0" gives 0,
+ * where version_compare() gives >0.  Other schemes: as version_compare().
+ * Same returns as version_compare().
+ */
+int version_compare_bound(
+    enum version_scheme s, const char *v, const char *b, int *cmp);
 
 /*
  * Guesses the scheme of a bare version string where nothing else says:

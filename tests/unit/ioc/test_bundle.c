@@ -86,6 +86,14 @@ test_add(void **state)
 	assert_int_equal(ioc_bundle_set_created(b, "2023-03-30T12:00:00Z"), 0);
 	assert_int_equal(
 	    ioc_bundle_set_created(b, "2023-03-30 12:00"), RP_ERR_INVALID);
+	/* Values within their ranges, not only digits in place. */
+	assert_int_equal(
+	    ioc_bundle_set_created(b, "2023-13-45T99:99:99Z"), RP_ERR_INVALID);
+	assert_int_equal(
+	    ioc_bundle_set_created(b, "2023-02-29T12:00:00Z"), RP_ERR_INVALID);
+	assert_int_equal(ioc_bundle_set_created(b, "2023-03-30T12:00:00+24:00"),
+	    RP_ERR_INVALID);
+	assert_int_equal(ioc_bundle_set_created(b, "2016-12-31T23:59:60Z"), 0);
 	ioc_bundle_free(b);
 	ioc_bundle_free(NULL);
 	rp_diags_free(d);
@@ -235,6 +243,14 @@ test_hostile(void **state)
 	assert_true(has_pointer(d, "/yara/0", "\"text\" is missing"));
 	assert_true(has_pointer(d, "/advisories/0", "advisory ID"));
 	assert_true(has_pointer(d, "/created", "RFC 3339"));
+	/* what `bundle --check` reads: a date out of range is refused */
+	rp_diags_free(d);
+	d = rp_diags_new();
+	assert_int_equal(read_text("{\"rampart_bundle\":1,\"indicators\":[],"
+				   "\"created\":\"2023-13-45T99:99:99Z\"}",
+			     d),
+	    RP_ERR_INVALID);
+	assert_true(has_pointer(d, "/created", ""));
 	/* a NUL inside a string (refused by the loader already) */
 	assert_int_equal(
 	    read_text("{\"rampart_bundle\":1,\"indicators\":[{"

@@ -53,7 +53,7 @@ test_rpmvercmp_at(void **state)
 	int r = 0;
 
 	if (shared == NULL)
-		skip();
+		fail_msg("RAMPART_SHARED_DATA is not set");
 	snprintf(
 	    path, sizeof(path), "%s/versions/univers/rpmvercmp.at", shared);
 	assert_non_null(f = fopen(path, "r"));
@@ -81,9 +81,24 @@ test_evr(void **state)
 	assert_true(cmp_rpm("1:1.0-1", "2.0-1") > 0);
 	assert_int_equal(cmp_rpm("0:1.0-1", "1.0-1"), 0);
 	assert_int_equal(cmp_rpm(":1.0", "0:1.0"), 0);
-	/* Release compared only when both have one (rpm's rpmverCmp). */
+	/* A missing release sorts first (rpm's rpmverCmp). */
 	assert_true(cmp_rpm("1.0-2.el9", "1.0-10.el9") < 0);
-	assert_int_equal(cmp_rpm("1.0", "1.0-5"), 0);
+	assert_true(cmp_rpm("1.0", "1.0-5") < 0);
+	assert_true(cmp_rpm("5.14.0", "5.14.0-570.32.1.el9_6") < 0);
+	assert_true(cmp_rpm("1.0-~1", "1.0") > 0);
+	/* As a bound, a side without release matches every release. */
+	assert_int_equal(version_compare_bound(VERSION_SCHEME_RPM,
+			     "5.14.0-570.32.1.el9_6", "5.14.0", &c),
+	    0);
+	assert_int_equal(c, 0);
+	assert_int_equal(
+	    version_compare_bound(VERSION_SCHEME_RPM, "5.14.0", "5.14.0-1", &c),
+	    0);
+	assert_int_equal(c, 0);
+	assert_int_equal(version_compare_bound(
+			     VERSION_SCHEME_RPM, "5.14.0-2", "5.14.0-10", &c),
+	    0);
+	assert_true(c < 0);
 	assert_true(cmp_rpm("2.0.1-1", "2.0-9") > 0);
 	/* Tilde and caret in versions and releases. */
 	assert_true(cmp_rpm("1.0~rc1-1", "1.0-1") < 0);

@@ -156,7 +156,9 @@ test_tolerant(void **state)
 	expect_canon(vers_parse_tolerant, "vers:deb/1.0|*", "vers:deb/*");
 	expect_canon(
 	    vers_parse_tolerant, "vers:semver/<v2.0.0", "vers:semver/<2.0.0");
-	expect_canon(vers_parse_tolerant, "vers:deb/<v2.0", NULL);
+	/* dpkg accepts "v2.0" with a warning, so does the deb scheme. */
+	expect_canon(vers_parse_tolerant, "vers:deb/<v2.0", "vers:deb/<v2.0");
+	expect_canon(vers_parse_tolerant, "vers:deb/<2.0 1", NULL);
 	expect_canon(vers_parse_tolerant, "vers:none/<1", NULL);
 	expect_canon(vers_parse_tolerant, "vers:Invalid/1.0", NULL);
 	expect_canon(vers_parse_tolerant, "vers:deb/<1.0|>1.0", NULL);
@@ -267,7 +269,7 @@ test_contains_errors(void **state)
 	assert_int_equal(in, 1);
 	vers_range_free(r);
 	assert_int_equal(vers_parse("vers:deb/<2.0", &r, NULL), 0);
-	assert_int_equal(vers_contains(r, "x", &in), RP_ERR_INVALID);
+	assert_int_equal(vers_contains(r, "1:", &in), RP_ERR_INVALID);
 	vers_range_free(r);
 	/* A strict parse keeps a bound that is no version of the scheme. */
 	assert_int_equal(vers_parse("vers:semver/<2.0", &r, NULL), 0);
@@ -331,7 +333,7 @@ test_cisa_ranges(void **state)
 	DIR *dp;
 
 	if (shared == NULL)
-		skip();
+		fail_msg("RAMPART_SHARED_DATA is not set");
 	snprintf(dir, sizeof(dir), "%s/csaf/cisa", shared);
 	assert_non_null(dp = opendir(dir));
 	while ((de = readdir(dp)) != NULL) {
@@ -361,7 +363,9 @@ test_cli(void **state)
 		int rc;
 	} cases[] = {
 	    {"version compare generic 18.12.416.0 18.12.416", 0},
-	    {"version compare deb 1.0 a1", 2},
+	    {"version compare deb 1.0 a1", 0}, /* dpkg: a warning */
+	    {"version compare deb 1.0 1:", 2},
+	    {"version compare rpm 5.14.0 5.14.0-570.32.1.el9_6", 0},
 	    {"version compare nosuch 1 2", 2},
 	    {"version contains 'vers:generic/>=18.12.407|<=18.12.416' "
 	     "18.12.416.0",
@@ -380,7 +384,7 @@ test_cli(void **state)
 	int st;
 
 	if (bin == NULL)
-		skip();
+		fail_msg("RAMPART_BIN is not set");
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(cmd, sizeof(cmd), "'%s' %s >/dev/null 2>&1", bin,
 		    cases[i].args);

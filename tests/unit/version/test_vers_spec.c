@@ -263,7 +263,7 @@ test_vers_spec_suite(void **state)
 	DIR *dp;
 
 	if (shared == NULL)
-		skip();
+		fail_msg("RAMPART_SHARED_DATA is not set");
 	snprintf(dir, sizeof(dir), "%s/versions/vers-spec/tests", shared);
 	assert_non_null(dp = opendir(dir));
 	while ((de = readdir(dp)) != NULL && nnames < 128) {
