@@ -221,6 +221,19 @@ int native_advisory_read(
  * Returns 0 when valid, RP_ERR_INVALID when any test failed.
  */
 int csaf_validate(const json_t *root, struct rp_diags *d);
+/*
+ * The work a validation did, so that tests can bound it by count instead
+ * of by time.  expand_limit (in) caps the product group members expanded
+ * by the group-based tests (0: the default of 4 Mi); expanded (out) is the
+ * number that were.
+ */
+struct csaf_work {
+	size_t expand_limit;
+	size_t expanded;
+};
+/* As csaf_validate; w (may be NULL) sets the limit and gets the count. */
+int csaf_validate_work(
+    const json_t *root, struct rp_diags *d, struct csaf_work *w);
 
 /* Looks up a product by ID; NULL when absent. */
 const struct adv_product *advisory_product(
