@@ -54,7 +54,17 @@ expect_exit 2 "truncated inventory" -- "$RAMPART_BIN" check -a "$ADV" \
 expect_grep "$TMP/err" "bad.inventory.json:1:" "inventory syntax error"
 expect_exit 2 "broken advisory" -- "$RAMPART_BIN" check \
     -a "$TMP/missing.json" -i "$D3CX/pbx-01.inventory.json"
-expect_grep "$TMP/err" "missing.json" "missing advisory named"
+expect_grep "$TMP/err" "missing.json: error: cannot open: No such file" \
+    "missing advisory named"
+expect_grep "$TMP/err" "advisory .*missing.json cannot be read: not found" \
+    "missing advisory is not found, not invalid"
+expect_exit 2 "missing inventory" -- "$RAMPART_BIN" check -a "$ADV" \
+    -i "$TMP/missing.inventory.json"
+expect_grep "$TMP/err" \
+    "missing.inventory.json: error: cannot open: No such file" \
+    "missing inventory named"
+expect_grep "$TMP/err" "inventory .*missing.inventory.json cannot be read: not found" \
+    "missing inventory is not found, not invalid"
 printf '{"rampart_inventory": 1, "hosts": 5}\n' >"$TMP/shape.inventory.json"
 expect_exit 2 "inventory of the wrong shape" -- "$RAMPART_BIN" check \
     -a "$ADV" -i "$TMP/shape.inventory.json"

@@ -197,8 +197,10 @@ struct advisory {
  * OSV (id + schema_version/affected/modified) and native
  * ("rampart_advisory").  Readers are tolerant: problems that do not stop
  * a meaningful import are warnings in d; problems that do are errors, and
- * then RP_ERR_INVALID is returned and *out stays NULL.  The caller frees
- * *out with advisory_free.
+ * then RP_ERR_INVALID is returned and *out stays NULL; a file that cannot
+ * be loaded gives rpjson_load's code (RP_ERR_NOTFOUND when it does not
+ * exist, RP_ERR_IO, RP_ERR_LIMIT).  The caller frees *out with
+ * advisory_free.
  */
 int advisory_read_file(const char *path, enum adv_format fmt,
     struct advisory **out, struct rp_diags *d);
