@@ -83,10 +83,15 @@ rpjson_load(const char *path, size_t max, json_t **out, struct rp_diags *d)
 		    "file is larger than %zu bytes", max);
 	} else if ((*out = json_loadb(b.s != NULL ? b.s : "", b.len, LOAD_FLAGS,
 			&je)) == NULL) {
-		r = json_error_code(&je) == json_error_out_of_memory
-		    ? RP_ERR_NOMEM
-		    : RP_ERR_INVALID;
-		load_done(NULL, &je, d);
+		/* jansson gives every syntax error a text; an allocation
+		 * failing before it parses leaves the text empty. */
+		if (json_error_code(&je) == json_error_out_of_memory ||
+		    je.text[0] == '\0')
+			r = RP_ERR_NOMEM;
+		else {
+			r = RP_ERR_INVALID;
+			load_done(NULL, &je, d);
+		}
 	} else
 		r = 0;
 	if (f != stdin)
