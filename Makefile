@@ -2,19 +2,21 @@
 # it needs are installed (scripts/setup-deps.sh), then drives Meson/Ninja.
 #
 #   make run     build, then walk through the 3CX case offline
-#   make test    build twice (plain and ASan+UBSan) and run every test
+#   make test    build twice (plain and ASan+UBSan) and run every test,
+#                then the sweep's tests under ThreadSanitizer (build-tsan)
 #   make bench   run the benchmarks in bench/ (matching, then the sweep)
 #   make bench-sweep  only the agent sweep against its peer tools
 #   make fuzz    build the libFuzzer targets and run each for FUZZ_SECONDS
-#   make lint    clang-format check and the banned-function check
+#   make lint    clang-format, banned functions, layout and test rules
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build build-asan run test test-plain test-asan bench bench-sweep \
-	fuzz lint format clean
+.PHONY: all deps build build-asan build-tsan run test test-plain test-asan \
+	test-tsan bench bench-sweep fuzz lint format clean
 
 all: build
 
@@ -29,11 +31,21 @@ $(ASAN_BUILD)/build.ninja:
 		-Db_sanitize=address,undefined -Db_lundef=false \
 		-Dc_args=-fno-sanitize-recover=all
 
+# ThreadSanitizer for the tests of suite 'sweep' only (the sweep's worker
+# threads): only their targets are built, so it stays cheap.
+$(TSAN_BUILD)/build.ninja:
+	meson setup $(TSAN_BUILD) --buildtype=debug \
+		-Db_sanitize=thread -Db_lundef=false
+
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 build-asan: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
+
+build-tsan: deps $(TSAN_BUILD)/build.ninja
+	ninja -C $(TSAN_BUILD) build.ninja
+	ninja -C $(TSAN_BUILD) $$(python3 scripts/suite-targets.py $(TSAN_BUILD) sweep)
 
 run: build
 	@sh scripts/walkthrough-3cx.sh $(BUILD)
@@ -45,11 +57,16 @@ test-asan: build-asan
 	meson test -C $(ASAN_BUILD) --print-errorlogs --num-processes 2 \
 		--timeout-multiplier 4
 
+test-tsan: build-tsan
+	meson test -C $(TSAN_BUILD) --no-rebuild --suite sweep --print-errorlogs \
+		--num-processes 2 --timeout-multiplier 4
+
 test: deps
 	@rc=0; \
 	$(MAKE) --no-print-directory test-plain || rc=1; \
 	$(MAKE) --no-print-directory test-asan || rc=1; \
-	python3 scripts/test-summary.py $(BUILD) $(ASAN_BUILD); \
+	$(MAKE) --no-print-directory test-tsan || rc=1; \
+	python3 scripts/test-summary.py $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD); \
 	exit $$rc
 
 bench: build
@@ -71,4 +88,4 @@ format: deps
 	@git ls-files '*.c' '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

@@ -18,12 +18,11 @@ python3 "$ASSERT" "$TMP/out" || fail "CycloneDX inventories: verdicts"
 # The native advisory of the same case (docs/advisory-native.md) lists
 # fewer products but must give the same five verdicts.
 NATIVE="$RAMPART_TEST_DATA/advisories/3cx-native.json"
-if [ -f "$NATIVE" ]; then
-	expect_exit 1 "check --json (native advisory)" -- "$RAMPART_BIN" check \
-	    --json --advisory "$NATIVE" --inventory "$D3CX"/*.inventory.json
-	python3 "$ASSERT" "$TMP/out" MSP-2023-0001 ||
-	    fail "native advisory: verdicts"
-fi
+[ -f "$NATIVE" ] || fail "missing test data: $NATIVE"
+expect_exit 1 "check --json (native advisory)" -- "$RAMPART_BIN" check \
+    --json --advisory "$NATIVE" --inventory "$D3CX"/*.inventory.json
+python3 "$ASSERT" "$TMP/out" MSP-2023-0001 ||
+    fail "native advisory: verdicts"
 
 # The table for people: one block per host and advisory.
 expect_exit 1 "check (table)" -- "$RAMPART_BIN" check -a "$ADV" \
@@ -55,7 +54,17 @@ expect_exit 2 "truncated inventory" -- "$RAMPART_BIN" check -a "$ADV" \
 expect_grep "$TMP/err" "bad.inventory.json:1:" "inventory syntax error"
 expect_exit 2 "broken advisory" -- "$RAMPART_BIN" check \
     -a "$TMP/missing.json" -i "$D3CX/pbx-01.inventory.json"
-expect_grep "$TMP/err" "missing.json" "missing advisory named"
+expect_grep "$TMP/err" "missing.json: error: cannot open: No such file" \
+    "missing advisory named"
+expect_grep "$TMP/err" "advisory .*missing.json cannot be read: not found" \
+    "missing advisory is not found, not invalid"
+expect_exit 2 "missing inventory" -- "$RAMPART_BIN" check -a "$ADV" \
+    -i "$TMP/missing.inventory.json"
+expect_grep "$TMP/err" \
+    "missing.inventory.json: error: cannot open: No such file" \
+    "missing inventory named"
+expect_grep "$TMP/err" "inventory .*missing.inventory.json cannot be read: not found" \
+    "missing inventory is not found, not invalid"
 printf '{"rampart_inventory": 1, "hosts": 5}\n' >"$TMP/shape.inventory.json"
 expect_exit 2 "inventory of the wrong shape" -- "$RAMPART_BIN" check \
     -a "$ADV" -i "$TMP/shape.inventory.json"

@@ -36,6 +36,21 @@ expect_grep() {
 	fi
 }
 
+# start_running CMD...: starts CMD in the background, sets $pid, and
+# returns once CMD runs.  The helper opens a FIFO close-on-exec and execs
+# CMD; the exec closes it, so the read here ends exactly then (also when
+# the exec fails: the caller checks what runs).  No polling, no sleeps.
+start_running() {
+	rm -f "$TMP/exec-ready"
+	mkfifo "$TMP/exec-ready" || exit 1
+	python3 -c 'import os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CLOEXEC)
+os.execv(sys.argv[2], sys.argv[2:])' "$TMP/exec-ready" "$@" &
+	pid=$!
+	cat "$TMP/exec-ready"
+	rm -f "$TMP/exec-ready"
+}
+
 finish() {
 	if [ "$failures" -gt 0 ]; then
 		echo "$failures check(s) failed" >&2

@@ -103,7 +103,8 @@ while [ $i -lt "$RANDOM_KILLS" ]; do
 	check "kill after ${delay}s ($res)"
 	i=$((i + 1))
 done
+# How many runs died midway depends on the machine's speed, so it is
+# reported, not asserted: the named steps above reach every step for sure.
 echo "add took ${dur}s; $killed of $RANDOM_KILLS runs were killed midway"
-[ "$killed" -gt 0 ] || fail "no run was killed midway"
 
 finish

@@ -131,8 +131,8 @@ advisory_read_file(const char *path, enum adv_format fmt, struct advisory **out,
 	int r;
 
 	*out = NULL;
-	if ((root = rpjson_load_file(path, RPJSON_MAX_INPUT, d)) == NULL)
-		return RP_ERR_INVALID;
+	if ((r = rpjson_load(path, RPJSON_MAX_INPUT, &root, d)) != 0)
+		return r;
 	r = advisory_read_json(root, fmt, out, d);
 	json_decref(root);
 	return r;

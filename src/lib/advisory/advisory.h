@@ -197,8 +197,10 @@ struct advisory {
  * OSV (id + schema_version/affected/modified) and native
  * ("rampart_advisory").  Readers are tolerant: problems that do not stop
  * a meaningful import are warnings in d; problems that do are errors, and
- * then RP_ERR_INVALID is returned and *out stays NULL.  The caller frees
- * *out with advisory_free.
+ * then RP_ERR_INVALID is returned and *out stays NULL; a file that cannot
+ * be loaded gives rpjson_load's code (RP_ERR_NOTFOUND when it does not
+ * exist, RP_ERR_IO, RP_ERR_LIMIT).  The caller frees *out with
+ * advisory_free.
  */
 int advisory_read_file(const char *path, enum adv_format fmt,
     struct advisory **out, struct rp_diags *d);
@@ -228,6 +230,19 @@ int csaf_validate(const json_t *root, struct rp_diags *d);
  * both are accepted by 6.1.9; no note means the decimal rounding matched.
  */
 #define CSAF_NOTE_CVSS2_FLOAT "6.1.9-float-rounding"
+/*
+ * The work a validation did, so that tests can bound it by count instead
+ * of by time.  expand_limit (in) caps the product group members expanded
+ * by the group-based tests (0: the default of 4 Mi); expanded (out) is the
+ * number that were.
+ */
+struct csaf_work {
+	size_t expand_limit;
+	size_t expanded;
+};
+/* As csaf_validate; w (may be NULL) sets the limit and gets the count. */
+int csaf_validate_work(
+    const json_t *root, struct rp_diags *d, struct csaf_work *w);
 
 /* Looks up a product by ID; NULL when absent. */
 const struct adv_product *advisory_product(

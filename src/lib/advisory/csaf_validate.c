@@ -173,16 +173,18 @@ group_members(struct vctx *c, const char *group_id)
 	if ((e = strset_get(c->groups, group_id)) == NULL)
 		return NULL;
 	if (json_array_size(e->val) > c->expand_budget) {
-		if (c->expand_budget != 0 &&
+		if (!c->expand_spent &&
 		    rp_diags_add(c->d, RP_DIAG_WARNING, NULL, "",
 			"product groups are referenced too often to expand "
 			"them all; tests 6.1.27.9, 6.1.27.10 and 6.1.33 are "
 			"incomplete") != 0)
 			c->nomem = 1;
 		c->expand_budget = 0;
+		c->expand_spent = 1;
 		return NULL;
 	}
 	c->expand_budget -= json_array_size(e->val);
+	c->expanded += json_array_size(e->val);
 	return e->val;
 }
 
@@ -518,9 +520,17 @@ csaf_cmp_version(const struct csaf_version *a, const struct csaf_version *b)
 int
 csaf_validate(const json_t *root, struct rp_diags *d)
 {
+	return csaf_validate_work(root, d, NULL);
+}
+
+int
+csaf_validate_work(const json_t *root, struct rp_diags *d, struct csaf_work *w)
+{
 	struct vctx c;
 
 	memset(&c, 0, sizeof(c));
+	if (w != NULL)
+		w->expanded = 0;
 	c.root = root;
 	c.d = d;
 	rpjson_path_init(&c.path);
@@ -528,7 +538,9 @@ csaf_validate(const json_t *root, struct rp_diags *d)
 		v_err(&c, "schema", "expected a JSON object");
 		return c.nomem ? RP_ERR_NOMEM : RP_ERR_INVALID;
 	}
-	c.expand_budget = CSAF_EXPAND_BUDGET;
+	c.expand_budget = w != NULL && w->expand_limit != 0
+	    ? w->expand_limit
+	    : CSAF_EXPAND_BUDGET;
 	c.category = rpjson_str(rpjson_object(root, "document"), "category");
 	csaf_validate_schema(&c);
 	csaf_validate_products(&c);
@@ -537,6 +549,8 @@ csaf_validate(const json_t *root, struct rp_diags *d)
 	csaf_validate_profiles(&c);
 	strset_free(c.groups);
 	free(c.groups);
+	if (w != NULL)
+		w->expanded = c.expanded;
 	if (c.nomem)
 		return RP_ERR_NOMEM;
 	return c.nerrors > 0 ? RP_ERR_INVALID : 0;

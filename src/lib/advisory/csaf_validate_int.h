@@ -41,6 +41,8 @@ struct vctx {
 	int depth; /* branches nesting during the schema walk */
 	struct strset *groups; /* group_id -> product_ids array, lazily */
 	size_t expand_budget; /* group members we may still expand */
+	size_t expanded; /* group members expanded so far */
+	int expand_spent; /* the budget ran out (and we warned) */
 };
 
 /* Group expansions (flags, statements) per document: a few references to

@@ -141,7 +141,9 @@ int inv_set_take(struct inv_set *s, struct inv_host *h);
 /*
  * Reads an inventory file (CycloneDX 1.5 JSON or native JSON, detected) and
  * appends its hosts to set.  Errors and warnings go to d with JSON
- * pointers.  Returns 0 or RP_ERR_INVALID / RP_ERR_IO.
+ * pointers.  Returns 0 or RP_ERR_INVALID; a file that cannot be loaded
+ * gives rpjson_load's code (RP_ERR_NOTFOUND when it does not exist,
+ * RP_ERR_IO, RP_ERR_LIMIT).
  *
  * Unusable hosts and software entries are skipped with a *warning* (the
  * rest of the file is kept); error-level diagnostics come only with a

@@ -2,9 +2,6 @@
  * Reading an inventory file: load the JSON (bounded), tell CycloneDX from
  * Rampart's native form by their marker keys, and hand it to that reader.
  */
-#include <string.h>
-#include <unistd.h>
-
 #include "entry.h"
 #include "inventory.h"
 #include "json/rpjson.h"
@@ -42,16 +39,9 @@ inventory_read_file(const char *path, struct inv_set *set, struct rp_diags *d)
 	json_t *root = NULL;
 	int r = RP_ERR_INTERNAL;
 
-	/* Tell "cannot open" (RP_ERR_IO) from "not JSON" (RP_ERR_INVALID). */
-	if (strcmp(path, "-") != 0 && access(path, R_OK) != 0) {
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "cannot open: %m");
-		r = RP_ERR_IO;
+	/* The load tells "no such file" from "not JSON". */
+	if ((r = rpjson_load(path, RPJSON_MAX_INPUT, &root, d)) != 0)
 		goto out;
-	}
-	if ((root = rpjson_load_file(path, RPJSON_MAX_INPUT, d)) == NULL) {
-		r = RP_ERR_INVALID;
-		goto out;
-	}
 	r = inventory_read_json(root, set, d);
 out:
 	json_decref(root);

@@ -49,13 +49,16 @@ ioc_slurp(
 	}
 	rp_buf_init(&b, max);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (rp_buf_appendn(&b, chunk, n) != 0)
+		if ((r = rp_buf_appendn(&b, chunk, n)) != 0)
 			break;
 	}
 	if (ferror(f)) {
+		r = RP_ERR_IO;
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "cannot read: %s",
 		    strerror(errno));
-	} else if (b.failed) {
+	} else if (b.failed && r == RP_ERR_NOMEM)
+		; /* no memory to say so either */
+	else if (b.failed) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 		    "file is larger than %zu bytes", max);
 		r = RP_ERR_LIMIT;
@@ -665,6 +668,7 @@ ioc_list_read_buf(const char *buf, size_t len, const char *name,
     struct ioc_bundle *b, struct rp_diags *d)
 {
 	struct lctx x = {.b = b, .d = d, .name = name};
+	size_t nomem0 = d != NULL ? d->nomem : 0;
 	int r;
 
 	if (b == NULL || (buf == NULL && len > 0))
@@ -689,6 +693,9 @@ ioc_list_read_buf(const char *buf, size_t len, const char *name,
 		r = read_plain(&x, buf, len);
 	if (r != 0)
 		return r;
+	/* A warning lost to memory is a failed read, not a clean one. */
+	if (d != NULL && d->nomem != nomem0)
+		return RP_ERR_NOMEM;
 	if (x.nused == 0) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 		    "no usable indicators in the list");

@@ -2,6 +2,7 @@
  * JSON loading and error locations.  jansson parses; we add the size limit,
  * duplicate-key rejection and the path builder used in every message.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,36 +36,76 @@ rpjson_load_buf(const void *buf, size_t len, struct rp_diags *d)
 	return load_done(json_loadb(buf, len, LOAD_FLAGS, &je), &je, d);
 }
 
-json_t *
-rpjson_load_file(const char *path, size_t max, struct rp_diags *d)
+/* Maps a failed open or read to a code: a missing file is not bad JSON. */
+static int
+io_code(int err)
+{
+	if (err == ENOENT || err == ENOTDIR)
+		return RP_ERR_NOTFOUND;
+	return err == ENOMEM ? RP_ERR_NOMEM : RP_ERR_IO;
+}
+
+int
+rpjson_load(const char *path, size_t max, json_t **out, struct rp_diags *d)
 {
 	struct rp_buf b;
 	char chunk[65536];
+	json_error_t je;
 	FILE *f;
 	size_t n;
-	json_t *root = NULL;
+	int r = RP_ERR_INTERNAL, err;
 
+	*out = NULL;
 	if (strcmp(path, "-") == 0)
 		f = stdin;
 	else if ((f = fopen(path, "rb")) == NULL) {
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "cannot open: %m");
-		return NULL;
+		err = errno;
+		if (rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+			"cannot open: %s", strerror(err)) != 0)
+			return RP_ERR_NOMEM;
+		return io_code(err);
 	}
 	rp_buf_init(&b, max);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (rp_buf_appendn(&b, chunk, n) != 0)
+		if ((r = rp_buf_appendn(&b, chunk, n)) != 0)
 			break;
 	}
-	if (ferror(f))
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "cannot read: %m");
-	else if (b.failed)
+	if (ferror(f)) {
+		err = errno;
+		r = io_code(err);
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "cannot read: %s",
+		    strerror(err));
+	} else if (b.failed && r == RP_ERR_NOMEM)
+		; /* no memory to say so either */
+	else if (b.failed) {
+		r = RP_ERR_LIMIT;
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 		    "file is larger than %zu bytes", max);
-	else
-		root = rpjson_load_buf(b.s != NULL ? b.s : "", b.len, d);
+	} else if ((*out = json_loadb(b.s != NULL ? b.s : "", b.len, LOAD_FLAGS,
+			&je)) == NULL) {
+		/* jansson gives every syntax error a text; an allocation
+		 * failing before it parses leaves the text empty. */
+		if (json_error_code(&je) == json_error_out_of_memory ||
+		    je.text[0] == '\0')
+			r = RP_ERR_NOMEM;
+		else {
+			r = RP_ERR_INVALID;
+			load_done(NULL, &je, d);
+		}
+	} else
+		r = 0;
 	if (f != stdin)
 		fclose(f);
 	rp_buf_free(&b);
+	return r;
+}
+
+json_t *
+rpjson_load_file(const char *path, size_t max, struct rp_diags *d)
+{
+	json_t *root;
+
+	(void)rpjson_load(path, max, &root, d);
 	return root;
 }
 

@@ -22,6 +22,13 @@
  * column to d.  The caller owns the result (json_decref).
  */
 json_t *rpjson_load_file(const char *path, size_t max, struct rp_diags *d);
+/*
+ * As rpjson_load_file, with the reason as the result: 0 and the document
+ * in *out (NULL on failure), RP_ERR_NOTFOUND when path does not exist,
+ * RP_ERR_IO when it cannot be opened or read, RP_ERR_LIMIT when it is
+ * larger than max, RP_ERR_NOMEM, or RP_ERR_INVALID when it is not JSON.
+ */
+int rpjson_load(const char *path, size_t max, json_t **out, struct rp_diags *d);
 /* As rpjson_load_file for a buffer (need not be NUL-terminated). */
 json_t *rpjson_load_buf(const void *buf, size_t len, struct rp_diags *d);
 

@@ -30,7 +30,7 @@ rp_diags_clear(struct rp_diags *d)
 		free(d->v[i].msg);
 	}
 	d->n = 0;
-	d->nerrors = d->nwarnings = d->nnotes = d->dropped = 0;
+	d->nerrors = d->nwarnings = d->nnotes = d->dropped = d->nomem = 0;
 }
 
 void
@@ -68,8 +68,10 @@ diags_vadd(struct rp_diags *d, enum rp_diag_level level, const char *test,
 	}
 	if (d->n == d->cap) {
 		ncap = d->cap ? d->cap * 2 : 16;
-		if ((nv = reallocarray(d->v, ncap, sizeof(*nv))) == NULL)
+		if ((nv = reallocarray(d->v, ncap, sizeof(*nv))) == NULL) {
+			d->nomem++;
 			return RP_ERR_NOMEM;
+		}
 		d->v = nv;
 		d->cap = ncap;
 	}
@@ -84,6 +86,7 @@ diags_vadd(struct rp_diags *d, enum rp_diag_level level, const char *test,
 		free(e->test);
 		free(e->pointer);
 		e->msg = NULL;
+		d->nomem++;
 		return RP_ERR_NOMEM;
 	}
 	d->n++;

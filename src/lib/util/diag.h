@@ -32,6 +32,8 @@ struct rp_diags {
 	size_t n, cap;
 	size_t nerrors, nwarnings, nnotes; /* including dropped ones */
 	size_t dropped; /* entries counted but not kept */
+	size_t nomem; /* entries lost to a failed allocation (a reader
+			 that ignores rp_diags_add's result checks this) */
 };
 
 /* Returns a new empty list, or NULL when out of memory. */

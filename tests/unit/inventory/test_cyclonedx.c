@@ -383,7 +383,7 @@ test_read_file_errors(void **state)
 	assert_true(has_diag(d, RP_DIAG_ERROR, "/specVersion"));
 	assert_int_equal(
 	    inventory_read_file(fixture("does-not-exist.json"), set, d),
-	    RP_ERR_IO);
+	    RP_ERR_NOTFOUND);
 	assert_int_equal(set->n, 0);
 	inv_set_free(set);
 	rp_diags_free(d);

@@ -3,8 +3,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -136,6 +138,40 @@ test_json_load_errors(void **state)
 	rp_diags_free(d);
 }
 
+/* The load says why it failed: a missing file is not bad JSON. */
+static void
+test_json_load_codes(void **state)
+{
+	struct rp_diags *d = rp_diags_new();
+	char dir[] = "/tmp/rp-json-XXXXXX", path[64];
+	json_t *j = (json_t *)1;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(
+	    rpjson_load("/nonexistent/x.json", 1024, &j, d), RP_ERR_NOTFOUND);
+	assert_null(j);
+	assert_non_null(strstr(d->v[0].msg, "No such file"));
+	assert_int_equal(rpjson_load(dir, 1024, &j, d), RP_ERR_IO);
+	snprintf(path, sizeof(path), "%s/a.json", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("{\"a\": [1, 2, 3]}", f);
+	fclose(f);
+	assert_int_equal(rpjson_load(path, 8, &j, d), RP_ERR_LIMIT);
+	assert_int_equal(rpjson_load(path, 1024, &j, d), 0);
+	assert_non_null(j);
+	json_decref(j);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("{\"a\": [1, 2,", f);
+	fclose(f);
+	assert_int_equal(rpjson_load(path, 1024, &j, d), RP_ERR_INVALID);
+	assert_null(j);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	rp_diags_free(d);
+}
+
 int
 main(void)
 {
@@ -145,6 +181,7 @@ main(void)
 	    cmocka_unit_test(test_diags),
 	    cmocka_unit_test(test_json_path),
 	    cmocka_unit_test(test_json_load_errors),
+	    cmocka_unit_test(test_json_load_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
