@@ -58,7 +58,7 @@ usage(FILE *f)
 	    "[--verbose]\n"
 	    "\n"
 	    "Matches the software of every host in the inventories (CycloneDX "
-	    "1.5 or\n"
+	    "1.2-1.6 or\n"
 	    "native JSON) against the advisories (CSAF 2.0, OSV or native) "
 	    "and prints\n"
 	    "a verdict per host and advisory: affected, under investigation, "

@@ -1,7 +1,8 @@
 /*
  * The inventory model: a host and the software installed on it, as agents
- * report it and as technicians export it.  Read and written as CycloneDX
- * 1.5 JSON and as Rampart's native inventory JSON.
+ * report it and as technicians export it.  Read as CycloneDX 1.2 to 1.6
+ * JSON, written as CycloneDX 1.5, and read and written as Rampart's native
+ * inventory JSON.
  *
  * A struct inv_host owns all its strings (in its arena); software entries
  * are copied in by inv_host_add_software().
@@ -139,7 +140,7 @@ void inv_set_free(struct inv_set *s);
 int inv_set_take(struct inv_set *s, struct inv_host *h);
 
 /*
- * Reads an inventory file (CycloneDX 1.5 JSON or native JSON, detected) and
+ * Reads an inventory file (CycloneDX JSON or native JSON, detected) and
  * appends its hosts to set.  Errors and warnings go to d with JSON
  * pointers.  Returns 0 or RP_ERR_INVALID / RP_ERR_IO.
  *
@@ -147,7 +148,7 @@ int inv_set_take(struct inv_set *s, struct inv_host *h);
  * rest of the file is kept); error-level diagnostics come only with a
  * non-zero return, and then nothing is appended (save after RP_ERR_NOMEM,
  * when some hosts may be).  Also returned:
- * RP_ERR_UNSUPPORTED (a CycloneDX specVersion other than 1.4-1.6, a native
+ * RP_ERR_UNSUPPORTED (a CycloneDX specVersion other than 1.2-1.6, a native
  * format version other than 1) and RP_ERR_NOMEM.  docs/inventory.md
  * lists the fields read and written.
  */
@@ -156,9 +157,16 @@ int inventory_read_file(
 int inventory_read_json(
     const json_t *root, struct inv_set *set, struct rp_diags *d);
 
-/* CycloneDX 1.5: one BOM, one host. */
+/*
+ * CycloneDX 1.2 to 1.6: one BOM, one host.  A BOM that names no host (no
+ * metadata.component, or one that is an application, framework or
+ * library) is a software list: a host named after the BOM's serialNumber,
+ * else after file (may be NULL), with a note in d saying so.
+ */
 int cyclonedx_read(
     const json_t *root, struct inv_host **out, struct rp_diags *d);
+int cyclonedx_read_named(const json_t *root, const char *file,
+    struct inv_host **out, struct rp_diags *d);
 /* Returns a new CycloneDX 1.5 BOM (caller decrefs), NULL on ENOMEM. */
 json_t *cyclonedx_write(const struct inv_host *h);
 
