@@ -112,6 +112,16 @@ int inv_host_add_process(struct inv_host *h, const struct inv_process *p);
 int inv_host_add_conn(struct inv_host *h, const struct inv_conn *c);
 
 /*
+ * Whether the strings of sw can go into an inventory that reads back, for
+ * entries built from a machine's files: name and version present, valid
+ * UTF-8 without control characters (C0, DEL, C1), within the bounds the
+ * readers enforce (docs/inventory.md, Limits).  Returns 0 when they can,
+ * else -1 with the reason ("the version contains a control character") in
+ * why.
+ */
+int inv_software_check(const struct inv_software *sw, char *why, size_t size);
+
+/*
  * Whether two hosts say the same: every host field and every software
  * entry, address, process and connection, in order (NULL equals only
  * NULL).  Returns 1 or 0.
