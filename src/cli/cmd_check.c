@@ -267,8 +267,9 @@ load(struct opts *o, struct run *run)
 	}
 	o->ninv = n;
 	if (o->nadv == 0 || o->ninv == 0) {
-		fprintf(stderr, "rampart check: no %s could be read; nothing "
-				"checked\n",
+		fprintf(stderr,
+		    "rampart check: no %s could be read; nothing "
+		    "checked\n",
 		    o->nadv == 0 ? "advisory" : "inventory");
 		goto out;
 	}
@@ -477,9 +478,9 @@ print_json(const struct opts *o, const struct run *run)
 			jstr(o->adv[i])));
 	head = json_pack("{s:i, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}}",
 	    "rampart_check", 1, "advisories", advs, "unreadable",
-	    unread_json(run), "summary", "hosts",
-	    (json_int_t)run->hosts->n, "affected",
-	    (json_int_t)counts[MATCH_AFFECTED], "under_investigation",
+	    unread_json(run), "summary", "hosts", (json_int_t)run->hosts->n,
+	    "affected", (json_int_t)counts[MATCH_AFFECTED],
+	    "under_investigation",
 	    (json_int_t)counts[MATCH_UNDER_INVESTIGATION], "unknown",
 	    (json_int_t)counts[MATCH_UNKNOWN], "fixed",
 	    (json_int_t)counts[MATCH_FIXED], "not_affected",

@@ -33,20 +33,20 @@ run_connections(const char *root, struct inv_host *h, struct rp_diags *d)
 static const struct collector registry[] = {
     {"host", "OS, name, machine ID; live: arch, addresses", COLLECT_FILES,
 	INV_SOURCE_UNKNOWN, collect_host},
-    {"dpkg", "Debian packages (var/lib/dpkg)", COLLECT_FILES,
-	INV_SOURCE_DPKG, collect_dpkg},
+    {"dpkg", "Debian packages (var/lib/dpkg)", COLLECT_FILES, INV_SOURCE_DPKG,
+	collect_dpkg},
     {"rpm", "rpm packages, through librpm", COLLECT_FILES, INV_SOURCE_RPM,
 	collect_rpm},
-    {"flatpak", "flatpak applications, system and per user",
-	COLLECT_FILES, INV_SOURCE_FLATPAK, collect_flatpak},
+    {"flatpak", "flatpak applications, system and per user", COLLECT_FILES,
+	INV_SOURCE_FLATPAK, collect_flatpak},
     {"snap", "snaps (var/lib/snapd)", COLLECT_FILES, INV_SOURCE_SNAP,
 	collect_snap},
     {"apps", "macOS application bundles (*.app)", COLLECT_FILES,
 	INV_SOURCE_APP_BUNDLE, collect_apps},
-    {"processes", "running processes", COLLECT_LINUX_LIVE,
-	INV_SOURCE_UNKNOWN, run_processes},
-    {"connections", "connections and listening sockets",
-	COLLECT_LINUX_LIVE, INV_SOURCE_UNKNOWN, run_connections},
+    {"processes", "running processes", COLLECT_LINUX_LIVE, INV_SOURCE_UNKNOWN,
+	run_processes},
+    {"connections", "connections and listening sockets", COLLECT_LINUX_LIVE,
+	INV_SOURCE_UNKNOWN, run_connections},
 };
 
 #define NREGISTRY (sizeof(registry) / sizeof(registry[0]))
@@ -61,8 +61,8 @@ collectors_list(size_t *n)
 }
 
 int
-collect_select(const char *list, unsigned *what, const char **bad,
-    size_t *badlen)
+collect_select(
+    const char *list, unsigned *what, const char **bad, size_t *badlen)
 {
 	const char *s = list;
 	size_t i, n;

@@ -53,7 +53,6 @@
 #define OSV_MAX_RANGE (1024 * 1024) /* bytes of one vers string */
 #define OSV_MAX_EVENTS 10000 /* per range */
 
-
 /* What Rampart knows of an ecosystem's version ordering. */
 /* Ecosystems the schema defines (ecosystemName). */
 static const char *const osv_known_ecos[] = {"AlmaLinux", "Alpaquita", "Alpine",

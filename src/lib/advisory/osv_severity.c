@@ -159,4 +159,3 @@ osv_severity(struct osv_ctx *c, const json_t *obj, char **pids, size_t np)
 	rpjson_path_pop(&c->p, m);
 	return r;
 }
-

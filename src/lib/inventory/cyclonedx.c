@@ -440,8 +440,8 @@ out:
 static int
 check_header(const json_t *root, struct rp_diags *d)
 {
-	static const char *const versions[] = {"1.2", "1.3", "1.4", "1.5",
-	    "1.6"};
+	static const char *const versions[] = {
+	    "1.2", "1.3", "1.4", "1.5", "1.6"};
 	const char *s;
 	size_t i;
 
@@ -577,8 +577,8 @@ read_software_list(
 		    "the BOM describes the %s \"%.256s\", not a host: read "
 		    "as a software list named \"%s\" after %s, with the %s "
 		    "as one of its entries",
-		    rpjson_str(hc, "type"), app != NULL ? app : "",
-		    name, after, rpjson_str(hc, "type"));
+		    rpjson_str(hc, "type"), app != NULL ? app : "", name, after,
+		    rpjson_str(hc, "type"));
 	if (hc != NULL)
 		read_software(c, hc);
 	return c->r;

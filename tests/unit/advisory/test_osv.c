@@ -599,14 +599,14 @@ test_degenerate(void **state)
 
 	(void)state;
 	/* introduced equal to fixed, next to an ordinary range */
-	a = read_ok(REC("{\"package\":" PKG("Bitnami",
-			"redis") ",\"ranges\":["
-				 "{\"type\":\"SEMVER\",\"events\":["
-				 "{\"introduced\":\"1.2.3\"},"
-				 "{\"fixed\":\"1.2.3\"}]},"
-				 "{\"type\":\"SEMVER\",\"events\":["
-				 "{\"introduced\":\"0\"},"
-				 "{\"fixed\":\"2.0.0\"}]}]}"),
+	a = read_ok(REC("{\"package\":" PKG(
+			"Bitnami", "redis") ",\"ranges\":["
+					    "{\"type\":\"SEMVER\",\"events\":["
+					    "{\"introduced\":\"1.2.3\"},"
+					    "{\"fixed\":\"1.2.3\"}]},"
+					    "{\"type\":\"SEMVER\",\"events\":["
+					    "{\"introduced\":\"0\"},"
+					    "{\"fixed\":\"2.0.0\"}]}]}"),
 	    d);
 	assert_non_null(find_diag(d, RP_DIAG_WARNING, "RNG:002",
 	    "/affected/0/ranges/0/events/1", "empty and matches nothing"));
@@ -621,13 +621,14 @@ test_degenerate(void **state)
 
 	/* BIT-jre-2020-2781: an empty interval among real ones */
 	rp_diags_clear(d);
-	a = read_ok(REC("{\"package\":" PKG("Bitnami",
-			"jre") ",\"ranges\":["
-			       "{\"type\":\"SEMVER\",\"events\":["
-			       "{\"introduced\":\"0\"},{\"fixed\":\"1.7.0\"},"
-			       "{\"introduced\":\"1.8.0\"},{\"fixed\":\"1.8.0\"},"
-			       "{\"introduced\":\"7.0.0\"},"
-			       "{\"fixed\":\"7.0.261\"}]}]}"),
+	a = read_ok(
+	    REC("{\"package\":" PKG("Bitnami",
+		"jre") ",\"ranges\":["
+		       "{\"type\":\"SEMVER\",\"events\":["
+		       "{\"introduced\":\"0\"},{\"fixed\":\"1.7.0\"},"
+		       "{\"introduced\":\"1.8.0\"},{\"fixed\":\"1.8.0\"},"
+		       "{\"introduced\":\"7.0.0\"},"
+		       "{\"fixed\":\"7.0.261\"}]}]}"),
 	    d);
 	assert_non_null(find_diag(d, RP_DIAG_WARNING, "RNG:002",
 	    "/affected/0/ranges/0/events/3", "1.8.0 to 1.8.0 is empty"));
@@ -639,13 +640,13 @@ test_degenerate(void **state)
 
 	/* BIT-moodle-2022-35653: fixed in 4.0.1 and introduced again there */
 	rp_diags_clear(d);
-	a = read_ok(REC("{\"package\":" PKG("Bitnami",
-			"moodle") ",\"ranges\":["
-				  "{\"type\":\"SEMVER\",\"events\":["
-				  "{\"introduced\":\"4.0.0\"},"
-				  "{\"fixed\":\"4.0.1\"},"
-				  "{\"introduced\":\"4.0.1\"},"
-				  "{\"fixed\":\"4.0.2\"}]}]}"),
+	a = read_ok(REC("{\"package\":" PKG(
+			"Bitnami", "moodle") ",\"ranges\":["
+					     "{\"type\":\"SEMVER\",\"events\":["
+					     "{\"introduced\":\"4.0.0\"},"
+					     "{\"fixed\":\"4.0.1\"},"
+					     "{\"introduced\":\"4.0.1\"},"
+					     "{\"fixed\":\"4.0.2\"}]}]}"),
 	    d);
 	assert_non_null(find_diag(d, RP_DIAG_WARNING, "RNG:002",
 	    "/affected/0/ranges/0/events/1", "4.0.1 stays affected"));
@@ -663,12 +664,12 @@ test_degenerate(void **state)
 	 * that introduced, and the fixed event ends the interval as a fix.
 	 */
 	rp_diags_clear(d);
-	a = read_ok(REC("{\"package\":" PKG("npm",
-			"x") ",\"ranges\":["
-			     "{\"type\":\"SEMVER\",\"events\":["
-			     "{\"introduced\":\"1.0.0\"},"
-			     "{\"introduced\":\"2.0.0\"},"
-			     "{\"fixed\":\"2.0.0\"}]}]}"),
+	a = read_ok(REC("{\"package\":" PKG(
+			"npm", "x") ",\"ranges\":["
+				    "{\"type\":\"SEMVER\",\"events\":["
+				    "{\"introduced\":\"1.0.0\"},"
+				    "{\"introduced\":\"2.0.0\"},"
+				    "{\"fixed\":\"2.0.0\"}]}]}"),
 	    d);
 	assert_non_null(find_diag(d, RP_DIAG_WARNING, "RNG:002",
 	    "/affected/0/ranges/0/events/2", "read in their order"));
@@ -679,11 +680,11 @@ test_degenerate(void **state)
 
 	/* no introduced event: nothing opens, nothing matches */
 	rp_diags_clear(d);
-	a = read_ok(REC("{\"package\":" PKG("npm",
-			"y") ",\"ranges\":["
-			     "{\"type\":\"SEMVER\",\"events\":["
-			     "{\"fixed\":\"1.0.0\"}]}],"
-			     "\"versions\":[\"0.9.0\"]}"),
+	a = read_ok(REC("{\"package\":" PKG(
+			"npm", "y") ",\"ranges\":["
+				    "{\"type\":\"SEMVER\",\"events\":["
+				    "{\"fixed\":\"1.0.0\"}]}],"
+				    "\"versions\":[\"0.9.0\"]}"),
 	    d);
 	assert_non_null(find_diag(d, RP_DIAG_WARNING, "RNG:001",
 	    "/affected/0/ranges/0/events", "matches nothing"));
@@ -795,18 +796,17 @@ test_items_ignored(void **state)
 	struct advisory *a;
 
 	(void)state;
-	a = read_ok(
-	    "{\"id\":\"OSV-1\",\"modified\":\"2024-01-01T00:00:00Z\","
-	    "\"aliases\":[7,\"CVE-2024-1234\"],"
-	    "\"severity\":[{\"type\":\"CVSS_V3\",\"score\":\"7.5\"},"
-	    "{\"type\":\"CVSS_V3\",\"score\":"
-	    "\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N\"}],"
-	    "\"references\":[{\"url\":\"https://a\"},3,"
-	    "{\"type\":\"WEB\",\"url\":\"https://b\"}],"
-	    "\"credits\":[{\"type\":\"FINDER\"},{\"name\":\"Eve\"}],"
-	    "\"database_specific\":[],"
-	    "\"affected\":[{\"package\":" PKG("npm",
-		"a") ",\"versions\":[\"1\",\"\",2]}]}",
+	a = read_ok("{\"id\":\"OSV-1\",\"modified\":\"2024-01-01T00:00:00Z\","
+		    "\"aliases\":[7,\"CVE-2024-1234\"],"
+		    "\"severity\":[{\"type\":\"CVSS_V3\",\"score\":\"7.5\"},"
+		    "{\"type\":\"CVSS_V3\",\"score\":"
+		    "\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N\"}],"
+		    "\"references\":[{\"url\":\"https://a\"},3,"
+		    "{\"type\":\"WEB\",\"url\":\"https://b\"}],"
+		    "\"credits\":[{\"type\":\"FINDER\"},{\"name\":\"Eve\"}],"
+		    "\"database_specific\":[],"
+		    "\"affected\":[{\"package\":" PKG(
+			"npm", "a") ",\"versions\":[\"1\",\"\",2]}]}",
 	    d);
 	assert_non_null(
 	    find_diag(d, RP_DIAG_WARNING, "schema", "/severity/0", "CVSS_V3"));
@@ -829,12 +829,10 @@ test_items_ignored(void **state)
 	assert_non_null(find_diag(
 	    d, RP_DIAG_WARNING, "schema", "/database_specific", "ignored"));
 	assert_int_equal(a->nproducts, 1);
-	assert_non_null(
-	    find_diag(d, RP_DIAG_WARNING, "schema", "/affected/0/versions/1",
-		"ignored"));
-	assert_non_null(
-	    find_diag(d, RP_DIAG_WARNING, "schema", "/affected/0/versions/2",
-		"ignored"));
+	assert_non_null(find_diag(
+	    d, RP_DIAG_WARNING, "schema", "/affected/0/versions/1", "ignored"));
+	assert_non_null(find_diag(
+	    d, RP_DIAG_WARNING, "schema", "/affected/0/versions/2", "ignored"));
 	advisory_free(a);
 
 	/* package severity next to a top-level one: both are read */

@@ -85,7 +85,8 @@ test_select(void **state)
 	assert_int_equal(len, 0);
 	assert_int_equal(collect_select("", &what, &bad, &len), RP_ERR_ARG);
 	assert_int_equal(what, 0);
-	assert_int_equal(collect_select("dp", &what, NULL, NULL), RP_ERR_NOTFOUND);
+	assert_int_equal(
+	    collect_select("dp", &what, NULL, NULL), RP_ERR_NOTFOUND);
 }
 
 /*
@@ -102,8 +103,8 @@ run_one(const char *name, const char *rel)
 	size_t i, n;
 
 	c = collectors_list(&n);
-	assert_true(asprintf(&root, "%s/%s", getenv("RAMPART_TEST_DATA"), rel) >
-	    0);
+	assert_true(
+	    asprintf(&root, "%s/%s", getenv("RAMPART_TEST_DATA"), rel) > 0);
 	(void)collect_inventory(root, 1u << row(name), h, d);
 	n = h->nsw;
 	for (i = 0; i < h->nsw; i++)

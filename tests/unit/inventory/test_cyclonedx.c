@@ -413,8 +413,9 @@ test_read_vex(void **state)
 
 	assert_int_equal(d->nwarnings, 0);
 	assert_int_equal(d->nnotes, 1);
-	expect_note(d, "", "software list named \"urn:uuid:3e671687-395b-41f5-"
-			   "a30f-a58921a69b79\" after its serial number");
+	expect_note(d, "",
+	    "software list named \"urn:uuid:3e671687-395b-41f5-"
+	    "a30f-a58921a69b79\" after its serial number");
 	assert_string_equal(
 	    h->name, "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79");
 	assert_null(h->os);
@@ -459,8 +460,9 @@ test_read_v16_list(void **state)
 	struct inv_set *set = read_one("cdx/v1.6-components-only.cdx.json", d);
 	const struct inv_host *h = set->hosts[0];
 
-	expect_note(d, "", "named \"v1.6-components-only.cdx.json\" after its "
-			   "file");
+	expect_note(d, "",
+	    "named \"v1.6-components-only.cdx.json\" after its "
+	    "file");
 	assert_string_equal(h->name, "v1.6-components-only.cdx.json");
 	assert_int_equal(h->nsw, 1);
 	assert_string_equal(h->sw[0].name, "BIOS");
