@@ -10,7 +10,8 @@
 OSV="$RAMPART_TEST_DATA/advisories/osv"
 INV="$RAMPART_TEST_DATA/inventory/bitnami-hosts.native.json"
 for f in "$OSV/BIT-moodle-shaped.json" "$OSV/BIT-jre-shaped.json" \
-    "$OSV/broken-affected.json" "$OSV/not-a-record.json" "$INV"; do
+    "$OSV/broken-affected.json" "$OSV/not-a-record.json" \
+    "$OSV/messy-versions.json" "$INV"; do
 	[ -f "$f" ] || fail "$f is missing"
 done
 printf '{"id": "x",' >"$TMP/truncated.json"
@@ -98,6 +99,18 @@ assert v("app-2", "OSV-2099-0003") == "affected"
 '
 expect_grep "$TMP/err" "warning: affected entry left out.*(at /affected/0)" \
     "the left-out entry"
+
+# a version that does not parse and an unknown ecosystem cost only their
+# ranges: the hosts they could match get "unknown", the rest is decided
+expect_exit 1 "a record with an unparsable version" -- \
+    "$RAMPART_BIN" check --json -a "$OSV/messy-versions.json" -i "$INV"
+check "$TMP/out" '
+assert doc["unreadable"] == []
+h1 = [r for h in doc["hosts"] if h["name"] == "app-1" for r in h["results"]]
+assert {(r["software"]["name"], r["verdict"]) for r in h1} == {
+    ("moodle", "unknown"), ("jre", "fixed")}, h1
+assert [h["verdict"] for h in doc["hosts"] if h["name"] == "app-2"] == ["affected"]
+'
 
 # nothing left to check: 2, nothing on stdout
 expect_exit 2 "every advisory broken" -- \
