@@ -53,6 +53,17 @@ T=$RAMPART_TEST_DATA
 	run only-empty --only ""
 } >"$TMP/transcript.txt"
 
+# --help lists every collector --only takes, from the same table.
+"$RAMPART_AGENT" inventory --help >"$TMP/help" || fail "inventory --help"
+for c in host dpkg rpm flatpak snap apps processes connections; do
+	expect_grep "$TMP/help" "^                 $c  *[A-Za-z]" "--help lists $c"
+	"$RAMPART_AGENT" inventory --root "$T/snap/root" --format native \
+	    --only "$c" >/dev/null 2>&1
+	[ $? -le 1 ] || fail "--only $c is refused"
+done
+expect_grep "$TMP/help" "processes    running processes (live only)" \
+    "--help says processes are live only"
+
 if [ -n "${RAMPART_GOLDEN_WRITE:-}" ]; then
 	cp "$TMP/transcript.txt" "$EXPECT"
 	echo "wrote $EXPECT"
