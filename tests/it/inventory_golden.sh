@@ -1,8 +1,9 @@
 #!/bin/sh
 # rampart-agent inventory gives exactly the recorded transcript (exit
 # status, stdout, stderr) on fixed roots: the fixture images of the apps,
-# flatpak and snap collectors, a dpkg and an rpm database of the shared
-# data, CycloneDX and native output, and --only selections.  A change in
+# flatpak and snap collectors, a dpkg status file of its own, an rpm
+# database of the shared data, CycloneDX and native output, and --only
+# selections.  A change in
 # how collectors are chosen or run must not change what they report.
 . "$(dirname "$0")/lib.sh"
 : "${RAMPART_AGENT:?RAMPART_AGENT must name the agent binary}"
@@ -11,12 +12,13 @@ SHARED="$RAMPART_SHARED_DATA/inventory"
 
 [ -n "${RAMPART_GOLDEN_WRITE:-}" ] || [ -f "$EXPECT" ] ||
     fail "$EXPECT is missing"
-[ -f "$SHARED/dpkg/ubuntu-18.04-status" ] ||
-    fail "$SHARED/dpkg/ubuntu-18.04-status is missing"
+[ -f "$RAMPART_TEST_DATA/inventory/golden/dpkg-status" ] ||
+    fail "$RAMPART_TEST_DATA/inventory/golden/dpkg-status is missing"
 [ -f "$SHARED/rpmdb/libuuid/Packages" ] ||
     fail "$SHARED/rpmdb/libuuid/Packages is missing"
 mkdir -p "$TMP/dpkg/var/lib/dpkg" "$TMP/rpm/var/lib/rpm" "$TMP/tmpdir"
-cp "$SHARED/dpkg/ubuntu-18.04-status" "$TMP/dpkg/var/lib/dpkg/status"
+cp "$RAMPART_TEST_DATA/inventory/golden/dpkg-status" \
+    "$TMP/dpkg/var/lib/dpkg/status"
 cp "$SHARED/rpmdb/libuuid/Packages" "$TMP/rpm/var/lib/rpm/"
 chmod -R u+w "$TMP/rpm"
 TMPDIR="$TMP/tmpdir"
