@@ -21,26 +21,11 @@
 #include "util/err.h"
 #include "util/out.h"
 
-static const struct {
-	const char *name;
-	unsigned what;
-} parts[] = {
-    {"host", COLLECT_HOST},
-    {"dpkg", COLLECT_DPKG},
-    {"rpm", COLLECT_RPM},
-    {"flatpak", COLLECT_FLATPAK},
-    {"snap", COLLECT_SNAP},
-    {"apps", COLLECT_APPS},
-    {"processes", COLLECT_PROCESSES},
-    {"connections", COLLECT_CONNECTIONS},
-};
-
-#define NPARTS (sizeof(parts) / sizeof(parts[0]))
-
 static void
 usage(FILE *f)
 {
-	size_t i;
+	const struct collector *c;
+	size_t i, n;
 
 	fprintf(f,
 	    "usage: rampart-agent inventory [--root DIR] "
@@ -58,9 +43,12 @@ usage(FILE *f)
 	    "  --output FILE  write to FILE (created with mode 0600) instead "
 	    "of stdout\n"
 	    "  --only LIST    comma-separated collectors to run; default "
-	    "all of:\n                 ");
-	for (i = 0; i < NPARTS; i++)
-		fprintf(f, "%s%s", parts[i].name, i + 1 < NPARTS ? "," : "\n");
+	    "all of:\n");
+	c = collectors_list(&n);
+	for (i = 0; i < n; i++)
+		fprintf(f, "                 %-12s %s%s\n", c[i].name,
+		    c[i].description,
+		    c[i].platform == COLLECT_LINUX_LIVE ? " (live only)" : "");
 	fprintf(f,
 	    "\nErrors and warnings go to stderr.  Exit status: 0 everything "
 	    "found was read,\n1 some database could not be read (what was "
@@ -72,27 +60,14 @@ usage(FILE *f)
 static unsigned
 parse_only(const char *s)
 {
-	unsigned what = 0;
-	size_t i, n;
+	const char *bad;
+	unsigned what;
+	size_t n;
 
-	while (*s != '\0') {
-		n = strcspn(s, ",");
-		for (i = 0; i < NPARTS; i++) {
-			if (strlen(parts[i].name) == n &&
-			    strncmp(parts[i].name, s, n) == 0)
-				break;
-		}
-		if (i == NPARTS) {
-			fprintf(stderr,
-			    "rampart-agent inventory: unknown collector '");
-			out_text(stderr, s, n, 0);
-			fprintf(stderr, "' in --only\n");
-			return 0;
-		}
-		what |= parts[i].what;
-		s += n;
-		if (*s == ',')
-			s++;
+	if (collect_select(s, &what, &bad, &n) == RP_ERR_NOTFOUND) {
+		fprintf(stderr, "rampart-agent inventory: unknown collector '");
+		out_text(stderr, bad, n, 0);
+		fprintf(stderr, "' in --only\n");
 	}
 	return what;
 }

@@ -412,11 +412,12 @@ check_live(const struct sweep_rules *rules, struct sweep_report *rep,
     struct rp_diags *d)
 {
 	struct inv_host *h = inv_host_new();
+	unsigned live = 0;
 
 	if (h == NULL)
 		return;
-	if (collect_inventory("/", COLLECT_PROCESSES | COLLECT_CONNECTIONS, h,
-		d) == RP_ERR_NOMEM ||
+	(void)collect_select("processes,connections", &live, NULL, NULL);
+	if (collect_inventory("/", live, h, d) == RP_ERR_NOMEM ||
 	    sweep_check_host(h, rules, rep, d) != 0)
 		rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
 		    "processes and connections: out of memory");

@@ -30,7 +30,17 @@ struct opts {
 	int json, verbose;
 };
 
+/* An input that could not be read: the others are still checked. */
+struct unread {
+	const char *file;
+	const char *kind; /* "advisory" or "inventory" */
+	int err; /* RP_ERR_* */
+	struct rp_diags *d; /* what the reader said */
+};
+
 struct run {
+	struct unread unread[2 * FILES_MAX];
+	size_t nunread;
 	struct advisory *advs[FILES_MAX];
 	struct inv_set *hosts;
 	struct matcher *m;
@@ -48,7 +58,7 @@ usage(FILE *f)
 	    "[--verbose]\n"
 	    "\n"
 	    "Matches the software of every host in the inventories (CycloneDX "
-	    "1.5 or\n"
+	    "1.2-1.6 or\n"
 	    "native JSON) against the advisories (CSAF 2.0, OSV or native) "
 	    "and prints\n"
 	    "a verdict per host and advisory: affected, under investigation, "
@@ -66,11 +76,15 @@ usage(FILE *f)
 	    "  -v, --verbose            also print reader warnings\n"
 	    "  -h, --help               this help\n"
 	    "\n"
-	    "Exit status: 0 no host is affected, 1 some host is affected, 2 "
-	    "bad usage\n"
-	    "or an input that could not be read (the error names the file "
-	    "and the\n"
-	    "JSON pointer).\n");
+	    "An input that cannot be read is reported (its file and errors, "
+	    "naming the\n"
+	    "JSON pointer) and the others are still checked.\n"
+	    "\n"
+	    "Exit status: 0 no host is affected, 1 some host is affected, "
+	    "2 bad usage\n"
+	    "or no advisory or no inventory could be read (nothing checked); "
+	    "4 or 5:\n"
+	    "as 0 or 1 for the inputs read, but some could not be read.\n");
 }
 
 static int
@@ -168,47 +182,96 @@ static void
 print_diags(
     const struct rp_diags *d, const char *file, const char *what, int warnings)
 {
+	char *s;
+	size_t i;
+
 	out_diags(stderr, d, NULL, file, warnings);
+	/* Notes say what a reader made of an input: always shown. */
+	for (i = 0; !warnings && i < d->n; i++) {
+		if (d->v[i].level != RP_DIAG_NOTE ||
+		    (s = rp_diag_format(&d->v[i], file)) == NULL)
+			continue;
+		out_text(stderr, s, SIZE_MAX, 0);
+		fputc('\n', stderr);
+		free(s);
+	}
 	if (!warnings && d->nwarnings > 0 && d->nerrors == 0)
 		fprintf(stderr, "%s: %zu warning%s (--verbose shows them)\n",
 		    file, d->nwarnings, d->nwarnings == 1 ? "" : "s");
 }
 
+/*
+ * After reading files[i] failed with r: reports it, keeps it with its
+ * diagnostics (taken from *d, which is replaced) for the summary, and
+ * returns 0; or -1 when that is not possible (out of memory).
+ */
 static int
-load(const struct opts *o, struct run *run)
+keep_unread(struct run *run, const char *kind, const char *file, int r,
+    struct rp_diags **d)
+{
+	struct unread *u = &run->unread[run->nunread];
+	struct rp_diags *nd;
+
+	fprintf(stderr, "rampart check: %s ", kind);
+	out_text(stderr, file, SIZE_MAX, 0);
+	fprintf(stderr, " cannot be read: %s; the other inputs are checked\n",
+	    rp_strerror(r));
+	if (r == RP_ERR_NOMEM || (nd = rp_diags_new()) == NULL)
+		return -1;
+	u->file = file;
+	u->kind = kind;
+	u->err = r;
+	u->d = *d;
+	*d = nd;
+	run->nunread++;
+	return 0;
+}
+
+/*
+ * Reads every advisory and inventory.  One that cannot be read is
+ * reported and left out (o->adv and o->inv keep only those read), so
+ * one broken document never stops the verdicts of the others.  Returns
+ * 0, or EXIT_USAGE when nothing can be checked (no advisory or no
+ * inventory read, or out of memory).
+ */
+static int
+load(struct opts *o, struct run *run)
 {
 	struct rp_diags *d;
-	size_t i;
+	size_t i, n;
 	int r, rc = EXIT_USAGE;
 
 	if ((d = rp_diags_new()) == NULL)
 		return EXIT_USAGE;
-	for (i = 0; i < o->nadv; i++) {
+	for (i = n = 0; i < o->nadv; i++) {
 		rp_diags_clear(d);
 		r = advisory_read_file(
-		    o->adv[i], ADV_FORMAT_AUTO, &run->advs[i], d);
+		    o->adv[i], ADV_FORMAT_AUTO, &run->advs[n], d);
 		print_diags(d, o->adv[i], "", o->verbose || r != 0);
-		if (r != 0) {
-			fprintf(stderr,
-			    "rampart check: advisory %s cannot be "
-			    "read: %s\n",
-			    o->adv[i], rp_strerror(r));
+		if (r == 0)
+			o->adv[n++] = o->adv[i];
+		else if (keep_unread(run, "advisory", o->adv[i], r, &d) != 0)
 			goto out;
-		}
 	}
+	o->nadv = n;
 	if ((run->hosts = inv_set_new()) == NULL)
 		goto out;
-	for (i = 0; i < o->ninv; i++) {
+	for (i = n = 0; i < o->ninv; i++) {
 		rp_diags_clear(d);
 		r = inventory_read_file(o->inv[i], run->hosts, d);
 		print_diags(d, o->inv[i], "", o->verbose || r != 0);
-		if (r != 0) {
-			fprintf(stderr,
-			    "rampart check: inventory %s cannot "
-			    "be read: %s\n",
-			    o->inv[i], rp_strerror(r));
+		if (r == 0)
+			o->inv[n++] = o->inv[i];
+		else if (keep_unread(run, "inventory", o->inv[i], r, &d) != 0)
 			goto out;
-		}
+	}
+	o->ninv = n;
+	if (o->nadv == 0 || o->ninv == 0) {
+		fprintf(stderr,
+		    "rampart check: no %s could be read; nothing "
+		    "checked\n",
+		    o->nadv == 0 ? "advisory" : "inventory");
+		goto out;
 	}
 	rc = 0;
 out:
@@ -352,6 +415,44 @@ host_json(const struct inv_host *h, const struct match_results *r)
 	    verdict_token(host_verdict(r)), "results", res);
 }
 
+/* The inputs that could not be read, with their errors, for --json. */
+static json_t *
+unread_json(const struct run *run)
+{
+	const struct rp_diag *e;
+	json_t *arr, *errs, *o;
+	size_t i, k;
+
+	if ((arr = json_array()) == NULL)
+		return NULL;
+	for (i = 0; i < run->nunread; i++) {
+		const struct unread *u = &run->unread[i];
+
+		if ((errs = json_array()) == NULL)
+			break;
+		for (k = 0; k < u->d->n; k++) {
+			e = &u->d->v[k];
+			if (e->level != RP_DIAG_ERROR)
+				continue;
+			json_array_append_new(errs,
+			    json_pack("{s:o, s:o, s:I, s:o}", "test",
+				jstr(e->test), "pointer", jstr(e->pointer),
+				"line", (json_int_t)e->line, "message",
+				jstr(e->msg)));
+		}
+		o = json_pack("{s:o, s:s, s:s, s:o}", "file", jstr(u->file),
+		    "input", u->kind, "error", rp_strerror(u->err), "errors",
+		    errs);
+		if (o == NULL || json_array_append_new(arr, o) != 0)
+			break;
+	}
+	if (i < run->nunread) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
 /*
  * One JSON document, written host by host so that a large inventory is
  * never held twice in memory: the head (format, advisories, summary)
@@ -375,10 +476,11 @@ print_json(const struct opts *o, const struct run *run)
 		    json_pack("{s:o, s:o, s:o}", "id", jstr(run->advs[i]->id),
 			"title", jstr(run->advs[i]->title), "file",
 			jstr(o->adv[i])));
-	head = json_pack("{s:i, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}}",
-	    "rampart_check", 1, "advisories", advs, "summary", "hosts",
-	    (json_int_t)run->hosts->n, "affected",
-	    (json_int_t)counts[MATCH_AFFECTED], "under_investigation",
+	head = json_pack("{s:i, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}}",
+	    "rampart_check", 1, "advisories", advs, "unreadable",
+	    unread_json(run), "summary", "hosts", (json_int_t)run->hosts->n,
+	    "affected", (json_int_t)counts[MATCH_AFFECTED],
+	    "under_investigation",
 	    (json_int_t)counts[MATCH_UNDER_INVESTIGATION], "unknown",
 	    (json_int_t)counts[MATCH_UNKNOWN], "fixed",
 	    (json_int_t)counts[MATCH_FIXED], "not_affected",
@@ -423,6 +525,27 @@ static void
 col(const char *s, int w)
 {
 	out_text(stdout, s, COL_MAX, (size_t)w + 2);
+}
+
+/* The inputs without verdicts, after the table's summary. */
+static void
+print_unread(const struct run *run)
+{
+	const struct unread *u;
+	size_t i;
+
+	if (run->nunread == 0)
+		return;
+	printf("%zu input%s could not be read (no verdicts from %s; the "
+	       "errors are on stderr):\n",
+	    run->nunread, run->nunread == 1 ? "" : "s",
+	    run->nunread == 1 ? "it" : "them");
+	for (i = 0; i < run->nunread; i++) {
+		u = &run->unread[i];
+		printf("    %s ", u->kind);
+		out_text(stdout, u->file, SIZE_MAX, 0);
+		printf(": %s\n", rp_strerror(u->err));
+	}
 }
 
 static void
@@ -491,6 +614,7 @@ print_table(const struct run *run)
 	    counts[MATCH_AFFECTED], counts[MATCH_UNDER_INVESTIGATION],
 	    counts[MATCH_UNKNOWN], counts[MATCH_FIXED],
 	    counts[MATCH_NOT_AFFECTED]);
+	print_unread(run);
 }
 
 static void
@@ -498,6 +622,8 @@ run_free(struct run *run, size_t nadv)
 {
 	size_t i;
 
+	for (i = 0; i < run->nunread; i++)
+		rp_diags_free(run->unread[i].d);
 	match_results_free(&run->all);
 	free(run->res);
 	matcher_free(run->m);
@@ -547,6 +673,8 @@ cmd_check(int argc, char **argv)
 		if (host_verdict(&run->res[i]) == MATCH_AFFECTED)
 			rc = EXIT_PROBLEM;
 	}
+	if (run->nunread > 0)
+		rc |= EXIT_PARTIAL;
 out:
 	if (run != NULL)
 		run_free(run, o != NULL ? o->nadv : 0);

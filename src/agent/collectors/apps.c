@@ -243,7 +243,7 @@ add_app(plist_t root, const char *bundle_path, struct inv_host *h,
 	sw.source = INV_SOURCE_APP_BUNDLE;
 	sw.scheme = inv_source_scheme(sw.source);
 	sw.path = bundle_path;
-	if (collect_sw_check(&sw, why, sizeof(why)) != 0) {
+	if (inv_software_check(&sw, why, sizeof(why)) != 0) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "%s/%s: %s",
 		    bundle_path, info_plist, why);
 		return RP_ERR_INVALID;

@@ -17,24 +17,45 @@
 #include "inventory/inventory.h"
 #include "util/diag.h"
 
-enum collect_what {
-	COLLECT_HOST = 1 << 0, /* os-release, hostname, machine-id, addresses */
-	COLLECT_DPKG = 1 << 1,
-	COLLECT_RPM = 1 << 2,
-	COLLECT_FLATPAK = 1 << 3,
-	COLLECT_SNAP = 1 << 4,
-	COLLECT_APPS = 1 << 5, /* macOS *.app bundles */
-	COLLECT_PROCESSES = 1 << 6, /* live only */
-	COLLECT_CONNECTIONS = 1 << 7, /* live only */
-	COLLECT_ALL = 0xff,
+/* Where a collector can run. */
+enum collect_platform {
+	COLLECT_FILES, /* files below the root: the live system or an image */
+	COLLECT_LINUX_LIVE, /* the running Linux kernel (/proc): live only */
 };
 
+/* One row of the registry (registry.c). */
+struct collector {
+	const char *name; /* for --only and messages: "dpkg" */
+	const char *description; /* one line for --help */
+	enum collect_platform platform;
+	/* The source of the software entries it adds; the dispatcher sets it
+	   on those the collector left INV_SOURCE_UNKNOWN.  UNKNOWN for a
+	   collector that adds none. */
+	enum inv_source source;
+	int (*run)(const char *root, struct inv_host *h, struct rp_diags *d);
+};
+
+/* The registry, in the order the collectors run; *n is its length. */
+const struct collector *collectors_list(size_t *n);
+
+/* Every collector (bit i stands for collectors_list()[i]). */
+#define COLLECT_ALL (~0u)
+
 /*
- * Runs the collectors in what against root (NULL means "/").  Processes
- * and connections are collected only when root is "/".  A missing
+ * Parses a comma-separated list of collector names ("dpkg,rpm"; one
+ * trailing comma allowed) into *what.  Returns 0; RP_ERR_NOTFOUND with
+ * *bad and *badlen (either may be NULL) the first unknown name in list
+ * (not NUL-terminated); RP_ERR_ARG when the list is empty.
+ */
+int collect_select(
+    const char *list, unsigned *what, const char **bad, size_t *badlen);
+
+/*
+ * Runs the collectors in what against root (NULL means "/").  The live
+ * ones (COLLECT_LINUX_LIVE) run only when root is "/".  A missing
  * database is skipped; any other failure is recorded in d and the other
  * collectors still run.  Returns 0 when every collector that found its
- * data read it, else the first error.
+ * data read it, RP_ERR_NOMEM, else the first error.
  */
 int collect_inventory(
     const char *root, unsigned what, struct inv_host *h, struct rp_diags *d);

@@ -281,7 +281,7 @@ add_deploy(struct fpwalk *w, int dfd, struct fpref *ref)
 		    "skipped",
 		    ref->path, ref->branch);
 		r = 0;
-	} else if (collect_sw_check(&sw, why, sizeof(why)) != 0) {
+	} else if (inv_software_check(&sw, why, sizeof(why)) != 0) {
 		rp_diags_add(
 		    w->d, RP_DIAG_ERROR, NULL, NULL, "%s: %s", ref->path, why);
 		r = RP_ERR_INVALID;

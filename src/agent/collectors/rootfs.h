@@ -1,15 +1,15 @@
 /*
  * Internal to the collectors: reading below a root directory without ever
  * following a symbolic link (a disk image under examination, or a user's
- * home, may hold links that point anywhere), with bounded reads, and the
- * checks a collected software entry must pass before it goes into a host.
+ * home, may hold links that point anywhere), with bounded reads.  (What a
+ * collected software entry must pass is inv_software_check in
+ * inventory.h.)
  */
 #ifndef RP_COLLECTORS_ROOTFS_H
 #define RP_COLLECTORS_ROOTFS_H
 
 #include <stddef.h>
 
-#include "inventory/inventory.h"
 #include "util/diag.h"
 
 /* Entries read from one directory at most; the rest are ignored. */
@@ -55,13 +55,5 @@ int rootfs_readlink_name(int dirfd, const char *name, char *out, size_t size);
  */
 int rootfs_list(int dirfd, char ***names, size_t *n);
 void rootfs_names_free(char **names);
-
-/*
- * Whether the strings of sw can go into an inventory that reads back:
- * name and version present, valid UTF-8 without control characters (C0,
- * DEL, C1), within the inventory's bounds.  Returns 0 when they can, else
- * -1 with the reason ("the version contains a control character") in why.
- */
-int collect_sw_check(const struct inv_software *sw, char *why, size_t size);
 
 #endif

@@ -152,7 +152,7 @@ add_snap(struct snapwalk *w, const char *instance, const char *name,
 	sw.source = INV_SOURCE_SNAP;
 	sw.scheme = inv_source_scheme(sw.source);
 	sw.state = active ? NULL : "disabled";
-	if (collect_sw_check(&sw, why, sizeof(why)) != 0) {
+	if (inv_software_check(&sw, why, sizeof(why)) != 0) {
 		rp_diags_add(w->d, RP_DIAG_ERROR, NULL, NULL, "snap %s: %s",
 		    instance, why);
 		r = RP_ERR_INVALID;

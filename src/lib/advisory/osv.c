@@ -21,9 +21,14 @@
  * Platform stays NULL: "Debian:12" names a distribution, not a machine.
  *
  * Validation follows the schema and the offline rules of the OSV linter
- * (RNG:001 every range has an introduced event, RNG:002 a range is not
- * empty and non-GIT ranges need a package); breaking them is an error and
- * the record is rejected.  Everything else unexpected is a warning.
+ * (RNG:001 every range has an introduced event, RNG:002 a range is
+ * distinct and non-GIT ranges need a package).  Real records break them,
+ * so only what leaves nothing to read rejects the record (not an object,
+ * no id or modified time); the rest is kept apart: a range without an
+ * introduced event or with a version both introduced and fixed is read
+ * as the OSV evaluation reads it, with a warning; an affected entry with
+ * errors is left out with a warning (osv_affected_kept); a broken score,
+ * reference, credit or alias is ignored with a warning.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -41,27 +46,13 @@
 #include "util/str.h"
 #include "version/version.h"
 
-#include "cvss.h"
+#include "osv_int.h"
 #include "osv_vers.h"
 
 /* Bounds on what one record may hold; real records are far smaller. */
 #define OSV_MAX_PRODUCTS 200000
-#define OSV_MAX_ITEMS 100000 /* references, IDs, notes, ... */
 #define OSV_MAX_RANGE (1024 * 1024) /* bytes of one vers string */
 #define OSV_MAX_EVENTS 10000 /* per range */
-
-struct osv_ctx {
-	struct advisory *a;
-	struct adv_vuln *v;
-	struct rp_diags *d;
-	struct rpjson_path p;
-	struct rp_arena *tmp; /* scratch, freed when reading ends */
-	struct rp_buf *join; /* where osv_related() collects IDs */
-	size_t nerrors;
-	size_t cap_products, cap_refs, cap_ids, cap_anotes, cap_vnotes;
-	size_t cap_rems, cap_scores;
-	size_t cap_status[ADV_STATUS_COUNT];
-};
 
 /* What Rampart knows of an ecosystem's version ordering. */
 /* Ecosystems the schema defines (ecosystemName). */
@@ -93,8 +84,6 @@ static const char *const osv_ref_types[] = {"ADVISORY", "ARTICLE", "DETECTION",
 static const char *const osv_credit_types[] = {"FINDER", "REPORTER", "ANALYST",
     "COORDINATOR", "REMEDIATION_DEVELOPER", "REMEDIATION_REVIEWER",
     "REMEDIATION_VERIFIER", "TOOL", "SPONSOR", "OTHER", NULL};
-static const char *const osv_sev_types[] = {
-    "CVSS_V2", "CVSS_V3", "CVSS_V4", "Ubuntu", NULL};
 
 /* ---- diagnostics ---- */
 
@@ -109,7 +98,7 @@ static void __attribute__((format(printf, 4, 0))) osv_vdiag(struct osv_ctx *c,
 	(void)rp_diags_add(c->d, lvl, test, rpjson_path_str(&c->p), "%s", msg);
 }
 
-static void __attribute__((format(printf, 3, 4)))
+void
 osv_err(struct osv_ctx *c, const char *test, const char *fmt, ...)
 {
 	va_list ap;
@@ -119,7 +108,7 @@ osv_err(struct osv_ctx *c, const char *test, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void __attribute__((format(printf, 3, 4)))
+void
 osv_warn(struct osv_ctx *c, const char *test, const char *fmt, ...)
 {
 	va_list ap;
@@ -129,10 +118,27 @@ osv_warn(struct osv_ctx *c, const char *test, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+osv_try(struct osv_ctx *c, struct osv_try *t)
+{
+	rp_diags_mark(c->d, &t->d);
+	t->nerrors = c->nerrors;
+}
+
+int
+osv_forgive(struct osv_ctx *c, const struct osv_try *t, const char *then)
+{
+	if (c->nerrors == t->nerrors)
+		return 0;
+	rp_diags_demote(c->d, &t->d);
+	c->nerrors = t->nerrors;
+	osv_warn(c, NULL, "%s", then);
+	return 1;
+}
+
 /* ---- small helpers ---- */
 
-/* Warns about members of obj not in known (the schema forbids them). */
-static void
+void
 osv_check_keys(struct osv_ctx *c, const json_t *obj, const char *const *known)
 {
 	const char *key;
@@ -149,11 +155,7 @@ osv_check_keys(struct osv_ctx *c, const json_t *obj, const char *const *known)
 	}
 }
 
-/*
- * obj[key] as a string: NULL when absent (an error if required) or not a
- * string (an error).
- */
-static const char *
+const char *
 osv_str(struct osv_ctx *c, const json_t *obj, const char *key, int required)
 {
 	const json_t *val = json_object_get(obj, key);
@@ -174,8 +176,7 @@ osv_str(struct osv_ctx *c, const json_t *obj, const char *key, int required)
 	return json_string_value(val);
 }
 
-/* obj[key] as an array: NULL when absent, null (if nullable) or wrong. */
-static const json_t *
+const json_t *
 osv_array(struct osv_ctx *c, const json_t *obj, const char *key, int nullable)
 {
 	const json_t *val = json_object_get(obj, key);
@@ -310,144 +311,6 @@ osv_time(struct osv_ctx *c, const json_t *obj, const char *key, int required)
 	return s;
 }
 
-static int
-sev_rank(const char *s)
-{
-	static const char *const r[] = {
-	    "none", "negligible", "low", "medium", "high", "critical", NULL};
-	int i;
-
-	for (i = 0; s != NULL && r[i] != NULL; i++) {
-		if (strcasecmp(r[i], s) == 0)
-			return i;
-	}
-	return -1;
-}
-
-/*
- * Raises the advisory's aggregate severity to s if s is higher; it is
- * kept in lower case ("high"), as Ubuntu priorities are written.
- */
-static int
-raise_severity(struct osv_ctx *c, const char *s)
-{
-	char *p;
-
-	if (sev_rank(s) <= sev_rank(c->a->severity))
-		return 0;
-	if ((c->a->severity = rp_arena_strdup(c->a->arena, s)) == NULL)
-		return RP_ERR_NOMEM;
-	for (p = c->a->severity; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return 0;
-}
-
-/*
- * One severity[] entry; the score applies to pids (NULL: every product,
- * filled in at the end).
- */
-static int
-osv_severity_one(struct osv_ctx *c, const json_t *sev, char **pids, size_t np)
-{
-	struct rp_arena *ar = c->a->arena;
-	struct cvss_scores scores;
-	struct cvss_vector vec;
-	enum cvss_version cv = CVSS_V31;
-	struct adv_score *sc;
-	const char *type, *score, *ver, *why = NULL;
-	double base = 0;
-
-	if (!json_is_object(sev)) {
-		osv_err(c, "schema", "expected an object");
-		return 0;
-	}
-	osv_check_keys(c, sev, (const char *const[]){"type", "score", NULL});
-	type = osv_str(c, sev, "type", 1);
-	score = osv_str(c, sev, "score", 1);
-	if (type == NULL || score == NULL)
-		return 0;
-	if (!adv_in_list(osv_sev_types, type)) {
-		osv_warn(
-		    c, "schema", "unknown severity type \"%s\" ignored", type);
-		return 0;
-	}
-	if (strcmp(type, "Ubuntu") == 0) {
-		if (sev_rank(score) < 0 || strcmp(score, "none") == 0) {
-			osv_err(c, "schema",
-			    "Ubuntu priority \"%s\" is not one of negligible, "
-			    "low, medium, high, critical",
-			    score);
-			return 0;
-		}
-		return raise_severity(c, score);
-	}
-	if (strcmp(type, "CVSS_V2") == 0) {
-		ver = "2.0";
-		cv = CVSS_V2;
-	} else if (strcmp(type, "CVSS_V3") == 0) {
-		ver = rp_str_startswith(score, "CVSS:3.0/") ? "3.0" : "3.1";
-		cv = ver[2] == '0' ? CVSS_V30 : CVSS_V31;
-	} else {
-		/* v4 scores need the specification's MacroVector tables */
-		ver = "4.0";
-		if (!rp_str_startswith(score, "CVSS:4.0/")) {
-			osv_err(c, "schema", "\"%s\" is not a CVSS v4.0 vector",
-			    score);
-			return 0;
-		}
-	}
-	if (ver[0] != '4') {
-		if (cvss_parse(score, cv, &vec, &why) != 0) {
-			osv_err(c, "schema", "\"%s\" is not a %s vector: %s",
-			    score, type, why != NULL ? why : "invalid");
-			return 0;
-		}
-		cvss_score(&vec, &scores);
-		base = scores.base;
-	}
-	if (c->v->nscores >= OSV_MAX_ITEMS)
-		return RP_ERR_LIMIT;
-	if ((sc = rp_arena_grow(ar, c->v->scores, c->v->nscores, &c->cap_scores,
-		 sizeof(*sc))) == NULL)
-		return RP_ERR_NOMEM;
-	c->v->scores = sc;
-	sc += c->v->nscores++;
-	sc->cvss_version = rp_arena_strdup(ar, ver);
-	sc->vector = rp_arena_strdup(ar, score);
-	sc->base_score = base;
-	sc->product_ids = pids;
-	sc->nproduct_ids = np;
-	if (sc->cvss_version == NULL || sc->vector == NULL)
-		return RP_ERR_NOMEM;
-	if (ver[0] == '3') {
-		sc->base_severity = (char *)cvss_severity(base);
-		return raise_severity(c, sc->base_severity);
-	}
-	return 0;
-}
-
-static int
-osv_severity(struct osv_ctx *c, const json_t *obj, char **pids, size_t np)
-{
-	const json_t *arr, *sev;
-	size_t i, m, m2;
-	int r = 0;
-
-	if ((arr = osv_array(c, obj, "severity", 1)) == NULL)
-		return 0;
-	m = rpjson_path_push_key(&c->p, "severity");
-	json_array_foreach(arr, i, sev)
-	{
-		m2 = rpjson_path_push_index(&c->p, i);
-		r = osv_severity_one(c, sev, pids, np);
-		rpjson_path_pop(&c->p, m2);
-		if (r != 0)
-			break;
-	}
-	rpjson_path_pop(&c->p, m);
-	return r;
-}
-
 /* ---- products ---- */
 
 /* What an affected[] entry says about its package. */
@@ -565,6 +428,10 @@ struct osv_events {
 	const char *limit; /* the one finite limit, if exactly one */
 	size_t nlimits;
 	int has_introduced, has_fixed, has_last;
+	/* Fixed events (by index) whose version is also introduced: not
+	   used as fixes (see osv_degenerate); NULL when there are none. */
+	unsigned char *notfix;
+	size_t nevents;
 };
 
 static int
@@ -579,17 +446,21 @@ ev_val_cmp(const void *x, const void *y)
 }
 
 /*
- * RNG:002: a version both introduced and fixed makes an empty range.
- * Sorting by value keeps this linear in practice.
+ * RNG:002: a version both introduced and fixed (real records have them,
+ * e.g. Bitnami's).  Such fixed events are remembered in e for
+ * osv_degenerate(), which says what they mean once the intervals are
+ * known.  Sorting by value keeps this linear in practice.
  */
 static int
-check_distinct(struct osv_ctx *c, const struct osv_ev *ev, size_t n)
+check_distinct(
+    struct osv_ctx *c, const struct osv_ev *ev, size_t n, struct osv_events *e)
 {
 	struct osv_ev *s;
 	size_t i, j, m;
 	int intro;
 
-	if ((s = rp_arena_calloc(c->tmp, n + 1, sizeof(*s))) == NULL)
+	if ((s = rp_arena_calloc(c->tmp, n + 1, sizeof(*s))) == NULL ||
+	    (e->notfix = rp_arena_calloc(c->tmp, e->nevents + 1, 1)) == NULL)
 		return RP_ERR_NOMEM;
 	memcpy(s, ev, n * sizeof(*s));
 	qsort(s, n, sizeof(*s), ev_val_cmp);
@@ -598,19 +469,69 @@ check_distinct(struct osv_ctx *c, const struct osv_ev *ev, size_t n)
 		for (j = i; j < n && strcmp(s[j].val, s[i].val) == 0; j++)
 			intro |= s[j].kind[0] == 'i';
 		for (m = i; intro && m < j; m++) {
-			size_t mk;
-
 			if (strcmp(s[m].kind, "fixed") != 0)
 				continue;
-			mk = rpjson_path_push_index(&c->p, s[m].idx);
-			osv_err(c, "RNG:002",
-			    "range is not distinct: \"%s\" is both "
-			    "introduced and fixed",
-			    s[m].val);
-			rpjson_path_pop(&c->p, mk);
+			e->notfix[s[m].idx] = 1;
 		}
 	}
 	return 0;
+}
+
+/*
+ * The fixed events of a range whose version is also introduced, read as
+ * the OSV evaluation reads them, each with a warning at the event: an
+ * interval that opens and closes at the same version is empty and
+ * matches nothing (it is dropped); one that closes where the next opens
+ * joins it (the version stays affected).  Neither is a fix.  Where the
+ * version neither empties nor joins an interval the event is an ordinary
+ * fix.  Bounded: the records' own ranges are short, and both scans are
+ * linear in the intervals.
+ */
+static void
+osv_degenerate(
+    struct osv_ctx *c, const json_t *events, int git, struct osv_events *e)
+{
+	const char *f;
+	const json_t *ev;
+	size_t i, mk;
+	int k;
+
+	json_array_foreach(events, i, ev)
+	{
+		if (e->notfix == NULL || !e->notfix[i] ||
+		    (f = rpjson_str(ev, "fixed")) == NULL)
+			continue;
+		mk = rpjson_path_push_index(&c->p, i);
+		if (git)
+			osv_warn(c, "RNG:002",
+			    "range is not distinct: \"%s\" is both introduced "
+			    "and fixed",
+			    f);
+		else if ((k = osv_ivals_settle(e->iv, &e->niv, f)) ==
+		    OSV_SETTLE_EMPTY)
+			osv_warn(c, "RNG:002",
+			    "range is not distinct: \"%s\" is both introduced "
+			    "and fixed, so the interval from %s to %s is empty "
+			    "and matches nothing; the rest of the record is "
+			    "kept",
+			    f, f, f);
+		else if (k == OSV_SETTLE_JOINED)
+			osv_warn(c, "RNG:002",
+			    "range is not distinct: \"%s\" is both fixed and "
+			    "introduced again, so the intervals on either side "
+			    "join and %s stays affected; it is not read as a "
+			    "fix",
+			    f, f);
+		else {
+			osv_warn(c, "RNG:002",
+			    "range is not distinct: \"%s\" is both introduced "
+			    "and fixed; the events are read in their order, "
+			    "where it ends an interval",
+			    f);
+			e->notfix[i] = 0;
+		}
+		rpjson_path_pop(&c->p, mk);
+	}
 }
 
 /*
@@ -628,6 +549,7 @@ osv_walk_events(struct osv_ctx *c, const json_t *events, const char *scheme,
 	int r = 0;
 
 	memset(e, 0, sizeof(*e));
+	e->nevents = json_array_size(events);
 	if ((ev = rp_arena_calloc(
 		 c->tmp, json_array_size(events) + 1, sizeof(*ev))) == NULL)
 		return RP_ERR_NOMEM;
@@ -654,17 +576,20 @@ osv_walk_events(struct osv_ctx *c, const json_t *events, const char *scheme,
 		ev[n++].idx = i;
 	}
 	if (!e->has_introduced)
-		osv_err(c, "RNG:001",
-		    "range has no \"introduced\" event (use \"0\" for "
-		    "\"since the first version\")");
+		osv_warn(c, "RNG:001",
+		    "range has no \"introduced\" event, so it matches "
+		    "nothing (\"0\" stands for \"since the first version\"); "
+		    "the rest of the record is kept");
 	if (e->has_fixed && e->has_last)
 		osv_err(c, "schema",
 		    "a range has fixed or last_affected events, not both");
-	if ((r = check_distinct(c, ev, n)) == 0 && !git) {
+	if ((r = check_distinct(c, ev, n, e)) == 0 && !git) {
 		if (osv_ev_sort(c->tmp, scheme, ev, n, &sorted) == 0)
 			ev = sorted;
-		r = osv_ev_walk(c->tmp, ev, n, &e->iv, &e->niv);
-	}
+		if ((r = osv_ev_walk(c->tmp, ev, n, &e->iv, &e->niv)) == 0)
+			osv_degenerate(c, events, 0, e);
+	} else if (r == 0)
+		osv_degenerate(c, events, 1, e);
 	rpjson_path_pop(&c->p, m);
 	return r;
 }
@@ -758,7 +683,8 @@ osv_linear_range(struct osv_ctx *c, struct osv_pkg *pk, const char *type,
 	{
 		const char *f = rpjson_str(ev, "fixed");
 
-		if (f == NULL || json_object_size(ev) != 1)
+		if (f == NULL || json_object_size(ev) != 1 ||
+		    (e.notfix != NULL && e.notfix[i]))
 			continue;
 		/* the interval this fix closes, for the remediation text */
 		while (k < e.niv && e.iv[k].hi != f)
@@ -921,7 +847,9 @@ osv_versions(struct osv_ctx *c, struct osv_pkg *pk, const json_t *aff)
 	{
 		m2 = rpjson_path_push_index(&c->p, i);
 		if (!json_is_string(v) || json_string_length(v) == 0) {
-			osv_err(c, "schema", "a version is a non-empty string");
+			osv_warn(c, "schema",
+			    "a version is a non-empty string; this one is "
+			    "ignored");
 			goto next;
 		}
 		if (dup[i]) {
@@ -1005,6 +933,49 @@ osv_affected_one(struct osv_ctx *c, const json_t *aff)
 	return osv_severity(c, aff, pk.pids, pk.npids);
 }
 
+/* What the advisory held before an affected entry, to take it back. */
+struct osv_mark {
+	struct osv_try t;
+	size_t nproducts, nrems, nscores;
+	size_t nstatus[ADV_STATUS_COUNT];
+	char *severity;
+};
+
+/*
+ * One affected entry, kept apart from the others: when it has errors
+ * (a malformed package, range or event) everything it added is taken
+ * back, its errors become warnings, and one more warning says that
+ * nothing it names is matched.  The rest of the record stays, so one
+ * broken entry of a record listing many packages costs only that entry.
+ */
+static int
+osv_affected_kept(struct osv_ctx *c, const json_t *aff)
+{
+	struct osv_mark mk;
+	size_t s;
+	int r;
+
+	osv_try(c, &mk.t);
+	mk.nproducts = c->a->nproducts;
+	mk.nrems = c->v->nremediations;
+	mk.nscores = c->v->nscores;
+	for (s = 0; s < ADV_STATUS_COUNT; s++)
+		mk.nstatus[s] = c->v->nstatus[s];
+	mk.severity = c->a->severity;
+	if ((r = osv_affected_one(c, aff)) != 0 || c->nerrors == mk.t.nerrors)
+		return r;
+	c->a->nproducts = mk.nproducts;
+	c->v->nremediations = mk.nrems;
+	c->v->nscores = mk.nscores;
+	for (s = 0; s < ADV_STATUS_COUNT; s++)
+		c->v->nstatus[s] = mk.nstatus[s];
+	c->a->severity = mk.severity;
+	osv_forgive(c, &mk.t,
+	    "affected entry left out because of the problems above: nothing "
+	    "it names is matched; the other entries are kept");
+	return 0;
+}
+
 static int
 osv_affected(struct osv_ctx *c, const json_t *root)
 {
@@ -1030,12 +1001,12 @@ osv_affected(struct osv_ctx *c, const json_t *root)
 		    json_object_get(aff, "severity") != NULL &&
 		    !json_is_null(json_object_get(aff, "severity"))) {
 			m3 = rpjson_path_push_key(&c->p, "severity");
-			osv_err(c, "schema",
+			osv_warn(c, "schema",
 			    "package severity is not allowed when the record "
-			    "has a top-level severity");
+			    "has a top-level severity; both are read");
 			rpjson_path_pop(&c->p, m3);
 		}
-		r = osv_affected_one(c, aff);
+		r = osv_affected_kept(c, aff);
 		rpjson_path_pop(&c->p, m2);
 		if (r != 0)
 			break;
@@ -1066,7 +1037,7 @@ osv_id_list(struct osv_ctx *c, const json_t *root, const char *key,
 	{
 		m2 = rpjson_path_push_index(&c->p, i);
 		if (!json_is_string(v)) {
-			osv_err(c, "schema", "expected a string");
+			osv_warn(c, "schema", "expected a string; ignored");
 			goto next;
 		}
 		if (self != NULL && strcmp(json_string_value(v), self) == 0) {
@@ -1140,6 +1111,7 @@ osv_references(struct osv_ctx *c, const json_t *root)
 {
 	const json_t *arr, *ref;
 	const char *type, *url;
+	struct osv_try t;
 	size_t i, m, m2;
 	int r = 0;
 
@@ -1150,17 +1122,20 @@ osv_references(struct osv_ctx *c, const json_t *root)
 	{
 		m2 = rpjson_path_push_index(&c->p, i);
 		if (!json_is_object(ref)) {
-			osv_err(c, "schema", "a reference is an object");
+			osv_warn(c, "schema",
+			    "a reference is an object; this one is ignored");
 			goto next;
 		}
 		osv_check_keys(
 		    c, ref, (const char *const[]){"type", "url", NULL});
+		osv_try(c, &t);
 		type = osv_str(c, ref, "type", 1);
 		url = osv_str(c, ref, "url", 1);
 		if (type != NULL && !adv_in_list(osv_ref_types, type))
 			osv_warn(
 			    c, "schema", "unknown reference type \"%s\"", type);
-		if (url == NULL)
+		if (osv_forgive(c, &t, "this reference is ignored") ||
+		    url == NULL)
 			goto next;
 		if ((r = push_str(c, &c->a->references, &c->a->nreferences,
 			 &c->cap_refs, url)) != 0) {
@@ -1179,6 +1154,7 @@ osv_credits(struct osv_ctx *c, const json_t *root)
 {
 	const json_t *arr, *cr;
 	const char *name, *type;
+	struct osv_try t;
 	struct rp_buf b;
 	size_t i, m, m2;
 	char *s;
@@ -1192,19 +1168,22 @@ osv_credits(struct osv_ctx *c, const json_t *root)
 	{
 		m2 = rpjson_path_push_index(&c->p, i);
 		if (!json_is_object(cr)) {
-			osv_err(c, "schema", "a credit is an object");
+			osv_warn(c, "schema",
+			    "a credit is an object; this one is ignored");
 			rpjson_path_pop(&c->p, m2);
 			continue;
 		}
 		osv_check_keys(c, cr,
 		    (const char *const[]){"name", "contact", "type", NULL});
+		osv_try(c, &t);
 		name = osv_str(c, cr, "name", 1);
 		type = osv_str(c, cr, "type", 0);
 		if (type != NULL && !adv_in_list(osv_credit_types, type))
 			osv_warn(
 			    c, "schema", "unknown credit type \"%s\"", type);
 		(void)osv_array(c, cr, "contact", 0);
-		if (name != NULL) {
+		if (!osv_forgive(c, &t, "this credit is ignored") &&
+		    name != NULL) {
 			if (b.len > 0)
 				rp_buf_append(&b, "; ");
 			rp_buf_append(&b, name);
@@ -1281,7 +1260,8 @@ osv_header(struct osv_ctx *c, const json_t *root)
 	details = osv_str(c, root, "details", 0);
 	if ((dbs = json_object_get(root, "database_specific")) != NULL &&
 	    !json_is_object(dbs))
-		osv_at(c, "database_specific", 1, "expected an object%s", "");
+		osv_at(c, "database_specific", 0,
+		    "expected an object; ignored (Rampart does not read it)");
 	if (id == NULL)
 		return 0;
 	if (id[0] == '\0' || strcspn(id, " \t\r\n") != strlen(id))

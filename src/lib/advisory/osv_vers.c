@@ -225,3 +225,29 @@ osv_ev_walk(struct rp_arena *ar, const struct osv_ev *ev, size_t n,
 	*nivp = niv;
 	return 0;
 }
+
+int
+osv_ivals_settle(struct osv_ival *iv, size_t *n, const char *v)
+{
+	size_t k;
+
+	for (k = 0; k < *n; k++) {
+		if (iv[k].lo == NULL || iv[k].hi == NULL || iv[k].hi_incl ||
+		    strcmp(iv[k].lo, v) != 0 || strcmp(iv[k].hi, v) != 0)
+			continue;
+		memmove(&iv[k], &iv[k + 1], (*n - k - 1) * sizeof(*iv));
+		(*n)--;
+		return OSV_SETTLE_EMPTY;
+	}
+	for (k = 0; k + 1 < *n; k++) {
+		if (iv[k].hi == NULL || iv[k].hi_incl || iv[k + 1].lo == NULL ||
+		    strcmp(iv[k].hi, v) != 0 || strcmp(iv[k + 1].lo, v) != 0)
+			continue;
+		iv[k].hi = iv[k + 1].hi;
+		iv[k].hi_incl = iv[k + 1].hi_incl;
+		memmove(&iv[k + 1], &iv[k + 2], (*n - k - 2) * sizeof(*iv));
+		(*n)--;
+		return OSV_SETTLE_JOINED;
+	}
+	return OSV_SETTLE_NONE;
+}

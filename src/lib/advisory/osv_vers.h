@@ -60,6 +60,20 @@ int osv_ev_walk(struct rp_arena *a, const struct osv_ev *ev, size_t n,
     struct osv_ival **iv, size_t *niv);
 
 /*
+ * A version v both introduced and fixed in one range, once its events are
+ * intervals: an interval [v, v) is empty and removed (OSV_SETTLE_EMPTY);
+ * [a, v) followed by [v, b) are joined into [a, b), v staying affected
+ * (OSV_SETTLE_JOINED); else nothing changes (OSV_SETTLE_NONE).  Versions
+ * are compared as strings, as the record wrote them.
+ */
+enum {
+	OSV_SETTLE_NONE,
+	OSV_SETTLE_EMPTY,
+	OSV_SETTLE_JOINED,
+};
+int osv_ivals_settle(struct osv_ival *iv, size_t *n, const char *v);
+
+/*
  * Formats intervals as "vers:<vscheme>/<constraints>" (caller frees);
  * NULL when out of memory or longer than max bytes.
  */

@@ -1,11 +1,21 @@
 /*
- * CycloneDX JSON (spec 1.4, 1.5, 1.6 read; 1.5 written): one BOM describes
+ * CycloneDX JSON (spec 1.2 to 1.6 read; 1.5 written): one BOM describes
  * one host.  metadata.component names the host; a component of type
  * "operating-system" gives its OS; software components (application,
  * library, framework, ...) at any nesting depth up to INV_READ_MAX_DEPTH
  * become software entries.  Rampart's own fields travel as "rampart:*"
  * properties.  Bad components are skipped with a warning naming their JSON
- * pointer; only a BOM that does not describe a host is an error.
+ * pointer.
+ *
+ * A BOM without metadata.component (a VEX BOM, many SBOMs) or whose
+ * metadata.component is an application, framework or library (the SBOM
+ * of one application) describes no machine: it is read as a software
+ * list, a host named after the BOM's serialNumber, else the file, with a
+ * note saying so; the described application is one of its entries.  The
+ * versions differ in nothing Rampart reads but what they allow: 1.2 has
+ * no properties and requires a component version, 1.3 adds properties,
+ * 1.4 makes the version optional, 1.5 adds component types and the tools
+ * object, 1.6 the manufacturer.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -430,7 +440,8 @@ out:
 static int
 check_header(const json_t *root, struct rp_diags *d)
 {
-	static const char *const versions[] = {"1.4", "1.5", "1.6"};
+	static const char *const versions[] = {
+	    "1.2", "1.3", "1.4", "1.5", "1.6"};
 	const char *s;
 	size_t i;
 
@@ -448,7 +459,7 @@ check_header(const json_t *root, struct rp_diags *d)
 	}
 	if ((s = rpjson_str(root, "specVersion")) == NULL) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, "/specVersion",
-		    "expected a string (\"1.4\", \"1.5\" or \"1.6\")");
+		    "expected a string (\"1.2\" to \"1.6\")");
 		return RP_ERR_INVALID;
 	}
 	for (i = 0; i < NELEM(versions); i++) {
@@ -456,7 +467,9 @@ check_header(const json_t *root, struct rp_diags *d)
 			return 0;
 	}
 	rp_diags_add(d, RP_DIAG_ERROR, NULL, "/specVersion",
-	    "CycloneDX %.16s is not supported; 1.4, 1.5 or 1.6 expected", s);
+	    "CycloneDX %.16s is not supported; 1.2 to 1.6 expected (JSON "
+	    "BOMs start at 1.2)",
+	    s);
 	return RP_ERR_UNSUPPORTED;
 }
 
@@ -500,8 +513,86 @@ read_host(struct cdx_read *c, const json_t *hc)
 	return c->r;
 }
 
+/* Whether the described component hc is software rather than a machine. */
+static int
+describes_software(const json_t *hc)
+{
+	static const char *const types[] = {
+	    "application", "framework", "library"};
+	const char *type = rpjson_str(hc, "type");
+	size_t i;
+
+	for (i = 0; type != NULL && i < NELEM(types); i++) {
+		if (strcmp(types[i], type) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether s can name a host: a valid field and valid UTF-8 (JSON). */
+static int
+usable_name(const char *s)
+{
+	json_t *j;
+
+	if (s == NULL || inv_field_check(INV_F_HOST_NAME, s) != NULL ||
+	    (j = json_string(s)) == NULL)
+		return 0;
+	json_decref(j);
+	return 1;
+}
+
+/*
+ * A BOM that describes no machine (hc NULL, or the application it
+ * describes): a host named after the serial number, else `file`, with a
+ * note at the path.  The described application becomes an entry.
+ */
+static int
+read_software_list(
+    struct cdx_read *c, const json_t *root, const json_t *hc, const char *file)
+{
+	const char *serial = rpjson_str(root, "serialNumber"), *name, *after;
+	const char *app = rpjson_str(hc, "name");
+
+	if (usable_name(serial)) {
+		name = serial;
+		after = "its serial number";
+	} else if (usable_name(file)) {
+		name = file;
+		after = "its file";
+	} else {
+		name = "(unnamed software list)";
+		after = "nothing: it has no serialNumber and no file name";
+	}
+	if (inv_host_set(c->h, name, NULL, NULL, NULL) != 0)
+		return RP_ERR_NOMEM;
+	if (hc == NULL)
+		rp_diags_add(c->d, RP_DIAG_NOTE, NULL, "",
+		    "the BOM names no host (it has no metadata.component): "
+		    "read as a software list named \"%s\" after %s",
+		    name, after);
+	else
+		rp_diags_add(c->d, RP_DIAG_NOTE, NULL,
+		    rpjson_path_str(&c->path),
+		    "the BOM describes the %s \"%.256s\", not a host: read "
+		    "as a software list named \"%s\" after %s, with the %s "
+		    "as one of its entries",
+		    rpjson_str(hc, "type"), app != NULL ? app : "", name, after,
+		    rpjson_str(hc, "type"));
+	if (hc != NULL)
+		read_software(c, hc);
+	return c->r;
+}
+
 int
 cyclonedx_read(const json_t *root, struct inv_host **out, struct rp_diags *d)
+{
+	return cyclonedx_read_named(root, NULL, out, d);
+}
+
+int
+cyclonedx_read_named(const json_t *root, const char *file,
+    struct inv_host **out, struct rp_diags *d)
 {
 	struct cdx_read c;
 	json_t *meta, *hc, *kids;
@@ -522,7 +613,11 @@ cyclonedx_read(const json_t *root, struct inv_host **out, struct rp_diags *d)
 	hc = json_is_object(meta) ? json_object_get(meta, "component") : NULL;
 	mark = rpjson_path_push_key(&c.path, "metadata");
 	rpjson_path_push_key(&c.path, "component");
-	if ((r = read_host(&c, hc)) != 0)
+	if (hc == NULL || describes_software(hc))
+		r = read_software_list(&c, root, hc, file);
+	else
+		r = read_host(&c, hc);
+	if (r != 0)
 		goto out;
 	if ((kids = json_object_get(hc, "components")) != NULL)
 		walk_components(&c, kids, 1);

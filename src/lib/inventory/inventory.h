@@ -1,7 +1,8 @@
 /*
  * The inventory model: a host and the software installed on it, as agents
- * report it and as technicians export it.  Read and written as CycloneDX
- * 1.5 JSON and as Rampart's native inventory JSON.
+ * report it and as technicians export it.  Read as CycloneDX 1.2 to 1.6
+ * JSON, written as CycloneDX 1.5, and read and written as Rampart's native
+ * inventory JSON.
  *
  * A struct inv_host owns all its strings (in its arena); software entries
  * are copied in by inv_host_add_software().
@@ -111,6 +112,16 @@ int inv_host_add_process(struct inv_host *h, const struct inv_process *p);
 int inv_host_add_conn(struct inv_host *h, const struct inv_conn *c);
 
 /*
+ * Whether the strings of sw can go into an inventory that reads back, for
+ * entries built from a machine's files: name and version present, valid
+ * UTF-8 without control characters (C0, DEL, C1), within the bounds the
+ * readers enforce (docs/inventory.md, Limits).  Returns 0 when they can,
+ * else -1 with the reason ("the version contains a control character") in
+ * why.
+ */
+int inv_software_check(const struct inv_software *sw, char *why, size_t size);
+
+/*
  * Whether two hosts say the same: every host field and every software
  * entry, address, process and connection, in order (NULL equals only
  * NULL).  Returns 1 or 0.
@@ -139,7 +150,7 @@ void inv_set_free(struct inv_set *s);
 int inv_set_take(struct inv_set *s, struct inv_host *h);
 
 /*
- * Reads an inventory file (CycloneDX 1.5 JSON or native JSON, detected) and
+ * Reads an inventory file (CycloneDX JSON or native JSON, detected) and
  * appends its hosts to set.  Errors and warnings go to d with JSON
  * pointers.  Returns 0 or RP_ERR_INVALID; a file that cannot be loaded
  * gives rpjson_load's code (RP_ERR_NOTFOUND when it does not exist,
@@ -149,7 +160,7 @@ int inv_set_take(struct inv_set *s, struct inv_host *h);
  * rest of the file is kept); error-level diagnostics come only with a
  * non-zero return, and then nothing is appended (save after RP_ERR_NOMEM,
  * when some hosts may be).  Also returned:
- * RP_ERR_UNSUPPORTED (a CycloneDX specVersion other than 1.4-1.6, a native
+ * RP_ERR_UNSUPPORTED (a CycloneDX specVersion other than 1.2-1.6, a native
  * format version other than 1) and RP_ERR_NOMEM.  docs/inventory.md
  * lists the fields read and written.
  */
@@ -158,9 +169,16 @@ int inventory_read_file(
 int inventory_read_json(
     const json_t *root, struct inv_set *set, struct rp_diags *d);
 
-/* CycloneDX 1.5: one BOM, one host. */
+/*
+ * CycloneDX 1.2 to 1.6: one BOM, one host.  A BOM that names no host (no
+ * metadata.component, or one that is an application, framework or
+ * library) is a software list: a host named after the BOM's serialNumber,
+ * else after file (may be NULL), with a note in d saying so.
+ */
 int cyclonedx_read(
     const json_t *root, struct inv_host **out, struct rp_diags *d);
+int cyclonedx_read_named(const json_t *root, const char *file,
+    struct inv_host **out, struct rp_diags *d);
 /* Returns a new CycloneDX 1.5 BOM (caller decrefs), NULL on ENOMEM. */
 json_t *cyclonedx_write(const struct inv_host *h);
 

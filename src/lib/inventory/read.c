@@ -7,8 +7,10 @@
 #include "json/rpjson.h"
 #include "util/err.h"
 
-int
-inventory_read_json(const json_t *root, struct inv_set *set, struct rp_diags *d)
+/* file: what names a CycloneDX software list without a serial number. */
+static int
+read_json(const json_t *root, const char *file, struct inv_set *set,
+    struct rp_diags *d)
 {
 	struct inv_host *h = NULL;
 	int r = RP_ERR_INTERNAL;
@@ -20,7 +22,7 @@ inventory_read_json(const json_t *root, struct inv_set *set, struct rp_diags *d)
 		    inv_json_type(root));
 		r = RP_ERR_INVALID;
 	} else if (json_object_get(root, "bomFormat") != NULL) {
-		if ((r = cyclonedx_read(root, &h, d)) == 0)
+		if ((r = cyclonedx_read_named(root, file, &h, d)) == 0)
 			r = inv_set_take(set, h);
 	} else if (json_object_get(root, "rampart_inventory") != NULL)
 		r = inv_native_read(root, set, d);
@@ -34,15 +36,23 @@ inventory_read_json(const json_t *root, struct inv_set *set, struct rp_diags *d)
 }
 
 int
+inventory_read_json(const json_t *root, struct inv_set *set, struct rp_diags *d)
+{
+	return read_json(root, NULL, set, d);
+}
+
+int
 inventory_read_file(const char *path, struct inv_set *set, struct rp_diags *d)
 {
+	const char *base = strrchr(path, '/');
 	json_t *root = NULL;
 	int r = RP_ERR_INTERNAL;
 
 	/* The load tells "no such file" from "not JSON". */
 	if ((r = rpjson_load(path, RPJSON_MAX_INPUT, &root, d)) != 0)
 		goto out;
-	r = inventory_read_json(root, set, d);
+	base = base != NULL ? base + 1 : path;
+	r = read_json(root, strcmp(path, "-") == 0 ? "stdin" : base, set, d);
 out:
 	json_decref(root);
 	return r;

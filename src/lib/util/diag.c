@@ -43,6 +43,29 @@ rp_diags_free(struct rp_diags *d)
 	free(d);
 }
 
+void
+rp_diags_mark(const struct rp_diags *d, struct rp_diags_mark *m)
+{
+	m->n = d != NULL ? d->n : 0;
+	m->nerrors = d != NULL ? d->nerrors : 0;
+}
+
+void
+rp_diags_demote(struct rp_diags *d, const struct rp_diags_mark *m)
+{
+	size_t i, k;
+
+	if (d == NULL || d->nerrors < m->nerrors)
+		return;
+	for (i = m->n; i < d->n; i++) {
+		if (d->v[i].level == RP_DIAG_ERROR)
+			d->v[i].level = RP_DIAG_WARNING;
+	}
+	k = d->nerrors - m->nerrors;
+	d->nerrors -= k;
+	d->nwarnings += k;
+}
+
 static int diags_vadd(struct rp_diags *d, enum rp_diag_level level,
     const char *test, const char *pointer, int line, int column,
     const char *fmt, va_list ap) __attribute__((format(printf, 7, 0)));

@@ -55,6 +55,22 @@ int rp_diags_add(struct rp_diags *d, enum rp_diag_level level, const char *test,
 int rp_diags_add_at(struct rp_diags *d, enum rp_diag_level level, int line,
     int column, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Where a list stands, so that errors added after it can be taken back. */
+struct rp_diags_mark {
+	size_t n, nerrors;
+};
+
+/* Records in m where d stands now; d may be NULL. */
+void rp_diags_mark(const struct rp_diags *d, struct rp_diags_mark *m);
+
+/*
+ * Turns every error added to d since m into a warning, kept entries and
+ * dropped ones' counts alike: for a reader that leaves out the part of an
+ * input the errors were about instead of rejecting all of it (and says
+ * so).  d may be NULL.
+ */
+void rp_diags_demote(struct rp_diags *d, const struct rp_diags_mark *m);
+
 /* Whether an error (not a warning) for the given test id was recorded. */
 int rp_diags_has_test(const struct rp_diags *d, const char *test);
 

@@ -332,6 +332,174 @@ test_os_image_bom(void **state)
 	rp_diags_free(d);
 }
 
+/* Reads inventory fixture name: one host, no errors; returns the set. */
+static struct inv_set *
+read_one(const char *name, struct rp_diags *d)
+{
+	struct inv_set *set = inv_set_new();
+
+	if (inventory_read_file(fixture(name), set, d) != 0 ||
+	    d->nerrors != 0 || set->n != 1) {
+		dump_diags(d);
+		fail_msg("%s: not read as one host", name);
+	}
+	return set;
+}
+
+/* The note at pointer, which must contain needle. */
+static void
+expect_note(const struct rp_diags *d, const char *pointer, const char *needle)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		if (d->v[i].level == RP_DIAG_NOTE &&
+		    strcmp(d->v[i].pointer, pointer) == 0 &&
+		    strstr(d->v[i].msg, needle) != NULL)
+			return;
+	}
+	dump_diags(d);
+	fail_msg("no note \"%s\" at \"%s\"", needle, pointer);
+}
+
+/* CycloneDX 1.2: a tools array, nested components, no properties. */
+static void
+test_read_v12(void **state)
+{
+	struct rp_diags *d = rp_diags_new();
+	struct inv_set *set = read_one("cdx/v1.2-device.cdx.json", d);
+	const struct inv_host *h = set->hosts[0];
+
+	assert_int_equal(d->n, 0);
+	assert_string_equal(h->name, "kiosk-07");
+	assert_string_equal(h->os, "Ubuntu");
+	assert_string_equal(h->os_version, "20.04");
+	assert_int_equal(h->nsw, 2);
+	assert_string_equal(h->sw[0].name, "openssl");
+	assert_string_equal(h->sw[0].vendor, "Ubuntu Developers");
+	assert_int_equal(h->sw[0].scheme, VERSION_SCHEME_DEB);
+	assert_int_equal(h->sw[0].source, INV_SOURCE_DPKG);
+	assert_string_equal(h->sw[1].name, "libssl1.1");
+	assert_string_equal(h->sw[1].vendor, "Ubuntu");
+	inv_set_free(set);
+	rp_diags_free(d);
+}
+
+/* CycloneDX 1.3: properties, a container as the described component. */
+static void
+test_read_v13(void **state)
+{
+	struct rp_diags *d = rp_diags_new();
+	struct inv_set *set = read_one("cdx/v1.3-properties.cdx.json", d);
+	const struct inv_host *h = set->hosts[0];
+
+	assert_int_equal(d->n, 0);
+	assert_string_equal(h->name, "registry.example/app:2.1");
+	assert_string_equal(h->customer, "Beispiel GmbH");
+	assert_int_equal(h->nsw, 1);
+	assert_string_equal(h->sw[0].name, "musl");
+	assert_string_equal(h->sw[0].arch, "x86_64");
+	inv_set_free(set);
+	rp_diags_free(d);
+}
+
+/* A VEX BOM: no metadata.component; named after its serial number. */
+static void
+test_read_vex(void **state)
+{
+	struct rp_diags *d = rp_diags_new();
+	struct inv_set *set = read_one("cdx/v1.4-vex.cdx.json", d);
+	const struct inv_host *h = set->hosts[0];
+
+	assert_int_equal(d->nwarnings, 0);
+	assert_int_equal(d->nnotes, 1);
+	expect_note(d, "",
+	    "software list named \"urn:uuid:3e671687-395b-41f5-"
+	    "a30f-a58921a69b79\" after its serial number");
+	assert_string_equal(
+	    h->name, "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79");
+	assert_null(h->os);
+	assert_int_equal(h->nsw, 1);
+	assert_string_equal(h->sw[0].name, "3CX Desktop App");
+	assert_string_equal(h->sw[0].version, "18.12.416");
+	assert_string_equal(h->sw[0].vendor, "3CX Ltd");
+	inv_set_free(set);
+	rp_diags_free(d);
+}
+
+/*
+ * The SBOM of one application: the application is an entry, not the
+ * host; without a serial number the list is named after the file.
+ */
+static void
+test_read_app_sbom(void **state)
+{
+	struct rp_diags *d = rp_diags_new();
+	struct inv_set *set = read_one("cdx/v1.5-app-sbom.cdx.json", d);
+	const struct inv_host *h = set->hosts[0];
+
+	assert_int_equal(d->nnotes, 1);
+	expect_note(d, "/metadata/component",
+	    "describes the application \"billing-ui\", not a host");
+	assert_string_equal(h->name, "v1.5-app-sbom.cdx.json");
+	assert_int_equal(h->nsw, 3);
+	assert_string_equal(h->sw[0].name, "billing-ui");
+	assert_string_equal(h->sw[0].version, "3.4.0");
+	assert_int_equal(h->sw[0].scheme, VERSION_SCHEME_SEMVER);
+	assert_string_equal(h->sw[1].name, "lodash");
+	assert_string_equal(h->sw[2].name, "left-pad");
+	inv_set_free(set);
+	rp_diags_free(d);
+}
+
+/* CycloneDX 1.6: components only, no serial: named after the file. */
+static void
+test_read_v16_list(void **state)
+{
+	struct rp_diags *d = rp_diags_new();
+	struct inv_set *set = read_one("cdx/v1.6-components-only.cdx.json", d);
+	const struct inv_host *h = set->hosts[0];
+
+	expect_note(d, "",
+	    "named \"v1.6-components-only.cdx.json\" after its "
+	    "file");
+	assert_string_equal(h->name, "v1.6-components-only.cdx.json");
+	assert_int_equal(h->nsw, 1);
+	assert_string_equal(h->sw[0].name, "BIOS");
+	assert_string_equal(h->sw[0].vendor, "Dell Inc.");
+	inv_set_free(set);
+	rp_diags_free(d);
+}
+
+/*
+ * Read from memory (no file), a BOM without serial number or host still
+ * reads, under a fixed name; and a bad serial number is not a name.
+ */
+static void
+test_software_list_names(void **state)
+{
+	struct rp_diags *d = rp_diags_new();
+	struct inv_host *h = NULL;
+
+	assert_int_equal(read_text("{\"bomFormat\":\"CycloneDX\","
+				   "\"specVersion\":\"1.5\"}",
+			     &h, d),
+	    0);
+	assert_string_equal(h->name, "(unnamed software list)");
+	assert_int_equal(h->nsw, 0);
+	assert_int_equal(d->nnotes, 1);
+	inv_host_free(h);
+	rp_diags_clear(d);
+	assert_int_equal(
+	    read_text("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.4\","
+		      "\"serialNumber\":\"a\\u0001b\",\"components\":[]}",
+		&h, d),
+	    0);
+	assert_string_equal(h->name, "(unnamed software list)");
+	inv_host_free(h);
+	rp_diags_free(d);
+}
+
 /* Reads text expecting failure r with an error at pointer. */
 static void
 expect_error(const char *text, int r, const char *pointer)
@@ -356,9 +524,12 @@ test_header_errors(void **state)
 	    RP_ERR_INVALID, "/bomFormat");
 	expect_error("{\"bomFormat\":\"CycloneDX\",\"specVersion\":1.5}",
 	    RP_ERR_INVALID, "/specVersion");
-	expect_error("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.3\"}",
+	expect_error("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.1\"}",
 	    RP_ERR_UNSUPPORTED, "/specVersion");
-	expect_error("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\"}",
+	expect_error("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.7\"}",
+	    RP_ERR_UNSUPPORTED, "/specVersion");
+	expect_error("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\","
+		     "\"metadata\":{\"component\":[]}}",
 	    RP_ERR_INVALID, "/metadata/component");
 	expect_error("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\","
 		     "\"metadata\":{\"component\":{\"type\":\"device\"}}}",
@@ -651,6 +822,12 @@ main(void)
 	    cmocka_unit_test(test_bad_components),
 	    cmocka_unit_test(test_os_image_bom),
 	    cmocka_unit_test(test_header_errors),
+	    cmocka_unit_test(test_read_v12),
+	    cmocka_unit_test(test_read_v13),
+	    cmocka_unit_test(test_read_vex),
+	    cmocka_unit_test(test_read_app_sbom),
+	    cmocka_unit_test(test_read_v16_list),
+	    cmocka_unit_test(test_software_list_names),
 	    cmocka_unit_test(test_read_file_errors),
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_written_bom_schema),
