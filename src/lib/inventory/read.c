@@ -2,6 +2,8 @@
  * Reading an inventory file: load the JSON (bounded), tell CycloneDX from
  * Rampart's native form by their marker keys, and hand it to that reader.
  */
+#include <string.h>
+
 #include "entry.h"
 #include "inventory.h"
 #include "json/rpjson.h"
