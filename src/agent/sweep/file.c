@@ -273,6 +273,34 @@ open_checked(struct worker *k, struct dirh *dh, const char *name,
 	return fd;
 }
 
+/* A file without a full verdict: listed with why, and its name hit (if
+   any) still reported. */
+static void
+incomplete(struct worker *k, struct dirh *dh, const char *name,
+    const struct stat *st, int r, const struct ioc *nh)
+{
+	struct sweep_incomplete f;
+	struct sweep_match m;
+
+	if ((f.path = file_path(k, dh, name)) == NULL) {
+		CNT_ADD(&k->tc, errors, 1);
+		return;
+	}
+	f.why = r == SCAN_BUDGET ? SWEEP_INCOMPLETE_BUDGET
+				 : SWEEP_INCOMPLETE_SCANNER;
+	f.dev = st->st_dev;
+	f.ino = st->st_ino;
+	f.size = (uint64_t)st->st_size;
+	f.signal = 0;
+	if (report_add_incomplete(k->w->rep, &f) != 0)
+		CNT_ADD(&k->tc, errors, 1);
+	if (nh != NULL) {
+		memset(&m, 0, sizeof(m));
+		m.ioc = nh;
+		add_hit(k, f.path, st, NULL, &m, 1);
+	}
+}
+
 void
 file_read(struct worker *k, struct dirh *dh, const char *name,
     const struct stat *st, unsigned want, int yara, const struct ioc *nh)
@@ -303,6 +331,10 @@ file_read(struct worker *k, struct dirh *dh, const char *name,
 		CNT_ADD(&k->tc, files_opened, 1);
 		r = scan_fd(&k->sc, fd, &st2, want, yara, &dg);
 		close(fd);
+		if (r == SCAN_BUDGET || r == SCAN_FAILED) {
+			incomplete(k, dh, name, &st2, r, nh);
+			return;
+		}
 		if (r < 0) {
 			CNT_ADD(&k->tc, errors, 1);
 			return;

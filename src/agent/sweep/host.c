@@ -190,7 +190,8 @@ sweep_check_host(const struct inv_host *h, const struct sweep_rules *rules,
 	    (rules->any_hash || rules->yr != NULL ||
 		ioc_index_count(rules->x, IOC_FILENAME) > 0)) {
 		if ((r = scanner_init(&hc.sc, rules, SWEEP_YARA_TIMEOUT_DEFAULT,
-			 SWEEP_YARA_MAX_SIZE_DEFAULT, &hc.tc)) != 0)
+			 SWEEP_YARA_MAX_SIZE_DEFAULT, SWEEP_WORK_BUDGET_DEFAULT,
+			 &hc.tc)) != 0)
 			goto out;
 		for (i = 0; i < h->nprocs; i++)
 			if ((r = check_process(&hc, &h->procs[i])) != 0)

@@ -179,7 +179,10 @@ start_workers(struct walk *w)
 		r = scanner_init(&w->wk[i].sc, w->rules,
 		    w->o->yara_timeout ? w->o->yara_timeout
 				       : SWEEP_YARA_TIMEOUT_DEFAULT,
-		    w->yara_max, &w->wk[i].tc);
+		    w->yara_max,
+		    w->o->work_budget ? w->o->work_budget
+				      : SWEEP_WORK_BUDGET_DEFAULT,
+		    &w->wk[i].tc);
 		if (r != 0)
 			return r;
 	}
