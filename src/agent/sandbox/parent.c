@@ -367,6 +367,13 @@ sandbox_test_raw(
 	return 0;
 }
 
+size_t
+sandbox_test_req_size(void)
+{
+	_Static_assert(SB_EXIT_PROTO == SANDBOX_TEST_EXIT_PROTO, "one code");
+	return sizeof(struct sb_req);
+}
+
 int
 sandbox_test_pid(const struct sandbox *sb)
 {

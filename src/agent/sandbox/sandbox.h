@@ -13,6 +13,7 @@
 #ifndef RP_SANDBOX_H
 #define RP_SANDBOX_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <yara.h>
@@ -115,6 +116,10 @@ int sandbox_test_raw(
     struct sandbox *sb, const void *p, size_t n, int fd, int *status);
 /* The child's pid (to kill it from a test). */
 int sandbox_test_pid(const struct sandbox *sb);
+/* The size of a request message, and the child's exit status after a
+   message it refused. */
+size_t sandbox_test_req_size(void);
+#define SANDBOX_TEST_EXIT_PROTO 3
 #endif
 
 #endif
