@@ -19,6 +19,11 @@ cold (caches evicted before every single run, see evict.py):
           the agent scans), and the same without -f
   repeat  --cache FILE: first run with no cache file, then the repeat
 
+With --agent-base EXE the hash, sized and yara cases also run EXE (an
+agent built from an earlier commit, e.g. the in-process scanner before
+the confined child) as the peer "agent@base"; the goal is agent/agent@base
+<= 1.10.
+
 Runs alternate between the agent and its peers (the order flips every
 repetition).  Every run is checked: peers must list every file / the
 planted hashes / the planted YARA hit, the agent must report the planted
@@ -49,6 +54,11 @@ GOALS = {  # case: (peer the ratio is against, ratio wanted, how compared)
     "repeat": ("first", 20.0, "first/repeat >="),
 }
 RSS_GOAL_MB = 32.0
+# --agent-base: an agent built from an earlier commit (the in-process
+# scanner, before the confined child), run in the same cases; the agent
+# may be at most this much slower than it.
+BASE = "agent@base"
+BASE_GOAL = 1.10
 YARA_MAX = 32 * 1024 * 1024  # the agent's default --yara-max-size
 
 
@@ -212,9 +222,9 @@ class Bench:
 
     # -- commands --------------------------------------------------------
 
-    def agent_cmd(self, bundle, *extra):
+    def agent_cmd(self, bundle, *extra, exe=None):
         self.agent_json = os.path.join(self.tmp, "agent.json")
-        return [self.agent, "sweep", "--rules",
+        return [exe or self.agent, "sweep", "--rules",
                 os.path.join(self.a.dir, bundle), "--quiet", "--json",
                 self.agent_json] + list(extra) + [self.root]
 
@@ -230,6 +240,10 @@ class Bench:
             if self.agent:
                 t.append(("agent", self.agent_cmd(b, "--no-cache"),
                           self.check_agent(self.planted_hash())))
+            if self.agent and self.a.agent_base:
+                t.append((BASE, self.agent_cmd(
+                    b, "--no-cache", exe=self.a.agent_base),
+                    self.check_agent(self.planted_hash())))
             if case == "hash":
                 t.append(("sha256sum", ["sh", "-c",
                           "find '%s' -type f -print0 | xargs -0 -P%d "
@@ -252,6 +266,10 @@ class Bench:
                 t.append(("agent", self.agent_cmd(
                     "bundle-yara.json", "--no-cache"),
                     self.check_agent([y["path"]])))
+            if self.agent and self.a.agent_base:
+                t.append((BASE, self.agent_cmd(
+                    "bundle-yara.json", "--no-cache",
+                    exe=self.a.agent_base), self.check_agent([y["path"]])))
             rules = os.path.join(os.environ.get(
                 "RAMPART_SHARED_DATA", "/work/shared/data"),
                 "3cx", "volexity-rules.yar")
@@ -340,13 +358,17 @@ def ratio_rows(case, mode, rows):
     peers = [(t, r) for (c, m, t), r in sorted(rows.items())
              if c == case and m == mode and t != "agent"]
     if case == "sized":
-        peers = [("sha256sum", rows[("hash", mode, "sha256sum")])] \
+        peers = [(t, r) for t, r in peers if t == BASE]
+        peers += [("sha256sum", rows[("hash", mode, "sha256sum")])] \
             if ("hash", mode, "sha256sum") in rows else []
     goal = GOALS.get(case)
     for t, r in peers:
         x = a["median"] / r["median"]
         verdict = ""
-        if goal and goal[0] == t:
+        if t == BASE:
+            verdict = "met" if x <= BASE_GOAL else \
+                "MISSED by %.2f× (want ≤ %g×)" % (x / BASE_GOAL, BASE_GOAL)
+        elif goal and goal[0] == t:
             verdict = "met" if x <= goal[1] else \
                 "MISSED by %.2f× (want ≤ %g×)" % (x / goal[1], goal[1])
         out.append(("agent/%s %.2f×" % (t, x), verdict))
@@ -412,6 +434,8 @@ def main():
     ap.add_argument("--dir", default="/work/bench-tree")
     ap.add_argument("--agent", help="rampart-agent to measure "
                     "(default BUILD/src/agent/rampart-agent)")
+    ap.add_argument("--agent-base", help="an earlier rampart-agent run "
+                    "beside the agent in the hash, sized and yara cases")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--cases", default=",".join(CASES))
     ap.add_argument("--modes", default="warm,cold")
@@ -431,7 +455,8 @@ def main():
             "load_before": os.getloadavg(), "machine": machine(),
             "tree": {k: b.man[k] for k in ("files", "bytes", "dirs",
                                            "symlinks", "files_by_size")},
-            "agent": b.agent or ("not measured: " + b.agent_why)}
+            "agent": b.agent or ("not measured: " + b.agent_why),
+            "agent_base": a.agent_base}
     print("== sweep: %d files, %.2f GB, %d dirs; agent: %s; %d reps, "
           "median reported" % (b.man["files"], b.man["bytes"] / 1e9,
                                b.man["dirs"], info["agent"], a.reps))

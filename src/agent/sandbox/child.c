@@ -290,29 +290,29 @@ test_op(struct sb_child *c, uint32_t op, struct sb_res *m)
 	else if (op == SANDBOX_TEST_BADTYPE)
 		m->type = 0x7777;
 	/* Only reached without the filter: say what happened. */
-	m->r.status = fd >= 0 ? SANDBOX_OK : SANDBOX_IO;
-	m->r.errno_ = fd >= 0 ? 0 : errno;
+	m->r[0].status = fd >= 0 ? SANDBOX_OK : SANDBOX_IO;
+	m->r[0].errno_ = fd >= 0 ? 0 : errno;
 	return (int)sizeof(*m);
 }
 #endif
 
-/* One request: its descriptor in *fd (-1: none).  Ends the child on a
-   message that is not exactly a request of a known type. */
+/* One request with its descriptors in fds (q->n of them).  Ends the
+   child on a message that is not exactly a request of a known type with
+   as many descriptors as it says. */
 static void
-receive(struct sb_child *c, struct sb_req *q, int *fd)
+receive(struct sb_child *c, struct sb_req *q, int *fds)
 {
 	union {
 		struct cmsghdr h;
-		char b[CMSG_SPACE(2 * sizeof(int))];
+		char b[CMSG_SPACE((SANDBOX_BATCH_MAX + 1) * sizeof(int))];
 	} cm;
-	unsigned char raw[sizeof(*q) + 1];
+	static unsigned char raw[sizeof(*q) + 1];
 	struct iovec iov = {raw, sizeof(raw)};
 	struct msghdr mh;
 	struct cmsghdr *h;
 	ssize_t n;
-	size_t nfd = 0;
+	size_t nfd = 0, k;
 
-	*fd = -1;
 	memset(&mh, 0, sizeof(mh));
 	mh.msg_iov = &iov;
 	mh.msg_iovlen = 1;
@@ -324,21 +324,26 @@ receive(struct sb_child *c, struct sb_req *q, int *fd)
 	if (n == 0)
 		_exit(0); /* the parent is done */
 	for (h = CMSG_FIRSTHDR(&mh); n > 0 && h != NULL;
-	     h = CMSG_NXTHDR(&mh, h))
-		if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS) {
-			nfd += (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-			memcpy(fd, CMSG_DATA(h), sizeof(int));
-		}
+	     h = CMSG_NXTHDR(&mh, h)) {
+		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+			_exit(SB_EXIT_PROTO);
+		k = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		if (nfd + k > SANDBOX_BATCH_MAX)
+			_exit(SB_EXIT_PROTO);
+		memcpy(fds + nfd, CMSG_DATA(h), k * sizeof(int));
+		nfd += k;
+	}
 	if (n != (ssize_t)sizeof(*q) ||
 	    (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
 		_exit(SB_EXIT_PROTO);
 	memcpy(q, raw, sizeof(*q));
 	if (q->len != sizeof(*q))
 		_exit(SB_EXIT_PROTO);
-	if (q->type == SB_MSG_SCAN && nfd == 1 && q->test_op == 0)
+	if (q->type == SB_MSG_SCAN && q->n >= 1 && q->n <= SANDBOX_BATCH_MAX &&
+	    nfd == q->n && q->test_op == 0)
 		return;
 #ifdef SANDBOX_TEST_HOOKS
-	if (q->type == SB_MSG_TEST && nfd == 0)
+	if (q->type == SB_MSG_TEST && q->n == 0 && nfd == 0)
 		return;
 #endif
 	_exit(SB_EXIT_PROTO);
@@ -347,23 +352,26 @@ receive(struct sb_child *c, struct sb_req *q, int *fd)
 static void
 serve(struct sb_child *c)
 {
-	struct sb_req q;
-	struct sb_res m;
+	static struct sb_req q;
+	static struct sb_res m;
+	int fds[SANDBOX_BATCH_MAX];
 	struct iovec iov;
 	struct msghdr mh;
 	ssize_t n;
-	int fd, len = (int)sizeof(m);
+	uint32_t i;
+	int len;
 
 	for (;;) {
-		receive(c, &q, &fd);
+		receive(c, &q, fds);
 		memset(&m, 0, sizeof(m));
 		m.type = SB_MSG_RESULT;
 		m.len = sizeof(m);
 		m.seq = q.seq;
+		m.n = q.n;
 		len = (int)sizeof(m);
-		if (q.type == SB_MSG_SCAN) {
-			scan(c, fd, &q.rq, &m.r);
-			close(fd);
+		for (i = 0; q.type == SB_MSG_SCAN && i < q.n; i++) {
+			scan(c, fds[i], &q.rq[i], &m.r[i]);
+			close(fds[i]);
 		}
 #ifdef SANDBOX_TEST_HOOKS
 		if (q.type == SB_MSG_TEST)

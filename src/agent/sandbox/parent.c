@@ -34,6 +34,8 @@ struct sandbox {
 	unsigned restarts;
 	int started; /* a child was started once */
 	struct sb_child tpl; /* the child's objects, fresh for each fork */
+	unsigned char raw[sizeof(struct sb_res) + 1]; /* an answer */
+	struct sb_res m;
 };
 
 const char *
@@ -205,117 +207,155 @@ sandbox_restarts(const struct sandbox *sb)
 	return sb->restarts;
 }
 
-/* The child is gone (or must go): reap it and say so in res. */
+/* The child is gone (or must go): reap it and say so in res[0..n). */
 static void
-lost(struct sandbox *sb, int kill_it, uint32_t why, struct sandbox_result *res)
+lost(struct sandbox *sb, int kill_it, uint32_t why, struct sandbox_result *res,
+    size_t n)
 {
+	size_t i;
 	int st;
 
 	reap(sb, kill_it, &st);
-	memset(res, 0, sizeof(*res));
-	res->status = why;
-	if (why == SANDBOX_CRASHED && WIFSIGNALED(st))
-		res->signal = WTERMSIG(st);
+	for (i = 0; i < n; i++) {
+		memset(&res[i], 0, sizeof(res[i]));
+		res[i].status = why;
+		if (why == SANDBOX_CRASHED && WIFSIGNALED(st))
+			res[i].signal = WTERMSIG(st);
+	}
 }
 
 static int
-send_req(struct sandbox *sb, const struct sb_req *q, int fd)
+send_req(
+    struct sandbox *sb, const void *q, size_t len, const int *fds, size_t nfd)
 {
 	union {
 		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int))];
+		char b[CMSG_SPACE(SANDBOX_BATCH_MAX * sizeof(int))];
 	} cm;
-	struct iovec iov = {(void *)q, sizeof(*q)};
+	struct iovec iov = {(void *)q, len};
 	struct msghdr mh;
 	ssize_t n;
 
 	memset(&mh, 0, sizeof(mh));
 	mh.msg_iov = &iov;
 	mh.msg_iovlen = 1;
-	if (fd >= 0) {
+	if (nfd > 0) {
 		memset(&cm, 0, sizeof(cm));
 		mh.msg_control = cm.b;
-		mh.msg_controllen = sizeof(cm.b);
+		mh.msg_controllen = CMSG_SPACE(nfd * sizeof(int));
 		cm.h.cmsg_level = SOL_SOCKET;
 		cm.h.cmsg_type = SCM_RIGHTS;
-		cm.h.cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(&cm.h), &fd, sizeof(int));
+		cm.h.cmsg_len = CMSG_LEN(nfd * sizeof(int));
+		memcpy(CMSG_DATA(&cm.h), fds, nfd * sizeof(int));
 	}
 	do
 		n = sendmsg(sb->sock, &mh, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
-	return n == (ssize_t)sizeof(*q) ? 0 : -1;
+	return n == (ssize_t)len ? 0 : -1;
 }
 
-/* Whether an answer is one the child may give to request seq. */
+/* Whether an answer is one the child may give to request q. */
 static int
-res_valid(const struct sandbox *sb, const struct sb_res *m, uint64_t seq)
+res_valid(
+    const struct sandbox *sb, const struct sb_res *m, const struct sb_req *q)
 {
-	uint32_t i, nrules = sb->rules != NULL ? sb->rules->num_rules : 0;
+	uint32_t i, j, nrules = sb->rules != NULL ? sb->rules->num_rules : 0;
+	uint32_t n = q->n ? q->n : 1;
+	const struct sandbox_result *r;
 
-	if (m->type != SB_MSG_RESULT || m->len != sizeof(*m) || m->seq != seq)
+	if (m->type != SB_MSG_RESULT || m->len != sizeof(*m) ||
+	    m->seq != q->seq || m->n != q->n)
 		return 0;
-	if (m->r.status > SANDBOX_NOMEM || m->r.nyara > SANDBOX_YARA_MAX)
-		return 0;
-	for (i = 0; i < m->r.nyara; i++)
-		if (m->r.yara_rule[i] >= nrules)
+	for (i = 0; i < n; i++) {
+		r = &m->r[i];
+		if (r->status > SANDBOX_NOMEM || r->nyara > SANDBOX_YARA_MAX ||
+		    (r->flags & ~(uint32_t)63) != 0)
 			return 0;
-	return (m->r.flags & ~(uint32_t)63) == 0;
+		for (j = 0; j < r->nyara; j++)
+			if (r->yara_rule[j] >= nrules)
+				return 0;
+	}
+	return 1;
 }
 
-/* One round trip; res is the answer or what went wrong. */
+/* One round trip for q (n descriptors); res[0..n) is the answer or
+   what went wrong (a test message has one result). */
 static void
-round_trip(
-    struct sandbox *sb, struct sb_req *q, int fd, struct sandbox_result *res)
+round_trip(struct sandbox *sb, struct sb_req *q, const int *fds,
+    struct sandbox_result *res)
 {
-	unsigned char raw[sizeof(struct sb_res) + 1];
-	struct sb_res m;
-	ssize_t n;
+	unsigned char *raw = sb->raw;
+	struct sb_res *m = &sb->m;
+	size_t n = q->n ? q->n : 1;
+	ssize_t got;
 
 	if (ensure(sb) != 0) {
-		memset(res, 0, sizeof(*res));
-		res->status = SANDBOX_DOWN;
+		lost(sb, 0, SANDBOX_DOWN, res, n);
 		return;
 	}
-	q->type = q->type ? q->type : SB_MSG_SCAN;
 	q->len = sizeof(*q);
 	q->seq = ++sb->seq;
-	if (send_req(sb, q, fd) != 0) {
-		lost(sb, 1, SANDBOX_CRASHED, res);
+	if (send_req(sb, q, sizeof(*q), fds, q->n) != 0) {
+		lost(sb, 1, SANDBOX_CRASHED, res, n);
 		return;
 	}
 	do
-		n = recv(sb->sock, raw, sizeof(raw), 0);
-	while (n < 0 && errno == EINTR);
-	if (n <= 0) { /* closed: the child is gone */
-		lost(sb, 1, SANDBOX_CRASHED, res);
+		got = recv(sb->sock, raw, sizeof(sb->raw), 0);
+	while (got < 0 && errno == EINTR);
+	if (got <= 0) { /* closed: the child is gone */
+		lost(sb, 1, SANDBOX_CRASHED, res, n);
 		return;
 	}
-	if (n != (ssize_t)sizeof(m)) {
-		lost(sb, 1, SANDBOX_PROTO, res);
+	if (got != (ssize_t)sizeof(*m)) {
+		lost(sb, 1, SANDBOX_PROTO, res, n);
 		return;
 	}
-	memcpy(&m, raw, sizeof(m));
-	if (!res_valid(sb, &m, q->seq)) {
-		lost(sb, 1, SANDBOX_PROTO, res);
+	memcpy(m, raw, sizeof(*m));
+	if (!res_valid(sb, m, q)) {
+		lost(sb, 1, SANDBOX_PROTO, res, n);
 		return;
 	}
-	*res = m.r;
+	memcpy(res, m->r, n * sizeof(*res));
+}
+
+int
+sandbox_scan_batch(struct sandbox *sb, const int *fds,
+    const struct sandbox_req *rq, size_t n, struct sandbox_result *res)
+{
+	struct sb_req q;
+	size_t i;
+
+	if (sb == NULL || fds == NULL || rq == NULL || res == NULL || n == 0 ||
+	    n > SANDBOX_BATCH_MAX)
+		return RP_ERR_ARG;
+	for (i = 0; i < n; i++)
+		if (fds[i] < 0)
+			return RP_ERR_ARG;
+	memset(&q, 0, sizeof(q));
+	q.type = SB_MSG_SCAN;
+	q.n = (uint32_t)n;
+	memcpy(q.rq, rq, n * sizeof(*rq));
+	round_trip(sb, &q, fds, res);
+	if (n == 1 ||
+	    (res[0].status != SANDBOX_CRASHED &&
+		res[0].status != SANDBOX_PROTO))
+		return 0;
+	/* Which file was it?  Each alone, with a new child. */
+	for (i = 0; i < n; i++) {
+		memset(&q, 0, sizeof(q));
+		q.type = SB_MSG_SCAN;
+		q.n = 1;
+		q.rq[0] = rq[i];
+		round_trip(sb, &q, &fds[i], &res[i]);
+	}
+	return 0;
 }
 
 int
 sandbox_scan(struct sandbox *sb, int fd, const struct sandbox_req *rq,
     struct sandbox_result *res)
 {
-	struct sb_req q;
-
-	if (sb == NULL || fd < 0 || rq == NULL || res == NULL)
-		return RP_ERR_ARG;
-	memset(&q, 0, sizeof(q));
-	q.type = SB_MSG_SCAN;
-	q.rq = *rq;
-	round_trip(sb, &q, fd, res);
-	return 0;
+	return sandbox_scan_batch(sb, &fd, rq, 1, res);
 }
 
 #ifdef SANDBOX_TEST_HOOKS
@@ -328,7 +368,7 @@ sandbox_test_op(
 	memset(&q, 0, sizeof(q));
 	q.type = SB_MSG_TEST;
 	q.test_op = (uint32_t)op;
-	round_trip(sb, &q, -1, res);
+	round_trip(sb, &q, NULL, res);
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <yara.h>
 
 #define SANDBOX_YARA_MAX 64 /* matched rules reported per file */
+#define SANDBOX_BATCH_MAX 16 /* files per message */
 #define SANDBOX_RESTARTS_MAX 16 /* children started again per sandbox */
 #define SANDBOX_BUDGET_DEFAULT ((uint64_t)4 << 30) /* bytes per file */
 
@@ -87,6 +88,16 @@ int sandbox_new(YR_RULES *rules, unsigned yara_timeout, uint64_t yara_max_size,
  */
 int sandbox_scan(struct sandbox *sb, int fd, const struct sandbox_req *rq,
     struct sandbox_result *res);
+
+/*
+ * The same for n files (1..SANDBOX_BATCH_MAX) in one message each way,
+ * fds[i] scanned as rq[i] says into res[i].  When the child dies or
+ * misbehaves on a batch, each file of it is sent again alone, so the
+ * failure is reported for the file that caused it and the others get
+ * their verdicts.  Returns 0 or RP_ERR_ARG.
+ */
+int sandbox_scan_batch(struct sandbox *sb, const int *fds,
+    const struct sandbox_req *rq, size_t n, struct sandbox_result *res);
 
 /* How many times the child was started again. */
 unsigned sandbox_restarts(const struct sandbox *sb);

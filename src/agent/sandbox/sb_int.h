@@ -24,18 +24,21 @@
 #define SB_EXIT_PROTO 3 /* the child's exit status on a bad message */
 #define SB_EXIT_SETUP 4 /* the child could not confine itself */
 
+/* n requests, sent with exactly n descriptors, in order. */
 struct sb_req {
 	uint32_t type, len; /* len: sizeof(struct sb_req) */
 	uint64_t seq;
-	struct sandbox_req rq;
+	uint32_t n; /* SB_MSG_SCAN: 1..SANDBOX_BATCH_MAX; SB_MSG_TEST: 0 */
 	uint32_t test_op; /* SB_MSG_TEST only; else 0 */
-	uint32_t pad;
+	struct sandbox_req rq[SANDBOX_BATCH_MAX];
 };
 
+/* The answers, r[i] for rq[i]; n as in the request. */
 struct sb_res {
 	uint32_t type, len; /* len: sizeof(struct sb_res) */
 	uint64_t seq;
-	struct sandbox_result r;
+	uint32_t n, pad;
+	struct sandbox_result r[SANDBOX_BATCH_MAX];
 };
 
 #define SB_BUF (512u * 1024) /* streaming buffer */

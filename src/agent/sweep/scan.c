@@ -71,10 +71,10 @@ scanner_fini(struct scanner *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* The child's answer into out, s->yh and the counters. */
+/* The child's answer into out, yh and the counters. */
 static void
 take_result(struct scanner *s, const struct sandbox_result *res, int yara,
-    struct digests *out)
+    struct digests *out, struct yara_hit *yh, size_t *nyh)
 {
 	const YR_RULE *rule;
 	uint32_t i;
@@ -83,14 +83,15 @@ take_result(struct scanner *s, const struct sandbox_result *res, int yara,
 	memcpy(out->sha256, res->sha256, 32);
 	memcpy(out->sha1, res->sha1, 20);
 	memcpy(out->md5, res->md5, 16);
-	for (i = 0; i < res->nyara && s->nyh < YARA_MATCH_MAX; i++) {
+	*nyh = 0;
+	for (i = 0; i < res->nyara && *nyh < YARA_MATCH_MAX; i++) {
 		/* The index was checked against num_rules by the sandbox. */
 		rule = &s->rules->yr->rules_table[res->yara_rule[i]];
-		s->yh[s->nyh].rule = rule->identifier;
-		s->yh[s->nyh].ns = rule->ns->name;
-		s->nyh++;
+		yh[*nyh].rule = rule->identifier;
+		yh[*nyh].ns = rule->ns->name;
+		(*nyh)++;
 	}
-	if (yara && (res->flags & SANDBOX_YARA_DONE) && s->nyh == 0)
+	if (yara && (res->flags & SANDBOX_YARA_DONE) && *nyh == 0)
 		out->flags |= DIG_YARA_CLEAN;
 	if (res->flags & SANDBOX_YARA_TIMEOUT)
 		CNT_ADD(s->tc, yara_timeouts, 1);
@@ -98,59 +99,106 @@ take_result(struct scanner *s, const struct sandbox_result *res, int yara,
 		CNT_ADD(s->tc, errors, 1);
 }
 
+/* The request for one file; whether it needs the large-buffer token. */
+static int
+prepare(struct scanner *s, struct scan_item *it, struct sandbox_req *rq)
+{
+	const struct stat *st = &it->st;
+
+	it->yara = it->yara && s->rules != NULL && s->rules->yr != NULL &&
+	    (uint64_t)st->st_size <= s->yara_max_size;
+	if ((uint64_t)st->st_size > FADV_MIN)
+		(void)posix_fadvise(it->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	memset(rq, 0, sizeof(*rq));
+	rq->want = it->want & (DIG_SHA256 | DIG_SHA1 | DIG_MD5);
+	rq->yara = (uint32_t)it->yara;
+	rq->size = (uint64_t)st->st_size;
+	rq->allocated = (uint64_t)st->st_blocks * 512;
+	rq->budget = s->budget;
+	return it->yara && rq->size > BIG_KEEP;
+}
+
+static int
+changed(int fd, const struct stat *st)
+{
+	struct stat after;
+
+	if (fstat(fd, &after) != 0)
+		return RP_ERR_IO;
+	return after.st_size != st->st_size ||
+	    after.st_mtim.tv_sec != st->st_mtim.tv_sec ||
+	    after.st_mtim.tv_nsec != st->st_mtim.tv_nsec ||
+	    after.st_ctim.tv_sec != st->st_ctim.tv_sec ||
+	    after.st_ctim.tv_nsec != st->st_ctim.tv_nsec;
+}
+
+/* One answer into it->r and the rest. */
+static void
+finish(
+    struct scanner *s, struct scan_item *it, const struct sandbox_result *res)
+{
+	s->status = res->status;
+	CNT_ADD(s->tc, bytes_read, res->bytes_read);
+	switch (res->status) {
+	case SANDBOX_OK:
+		take_result(s, res, it->yara, &it->dg, it->yh, &it->nyh);
+		it->r = changed(it->fd, &it->st);
+		return;
+	case SANDBOX_CHANGED:
+		it->r = 1;
+		return;
+	case SANDBOX_IO:
+		it->r = RP_ERR_IO;
+		return;
+	case SANDBOX_NOMEM:
+		it->r = RP_ERR_NOMEM;
+		return;
+	case SANDBOX_BUDGET:
+		CNT_ADD(s->tc, budget_exceeded, 1);
+		it->r = SCAN_BUDGET;
+		return;
+	default:
+		CNT_ADD(s->tc, scan_failed, 1);
+		it->r = SCAN_FAILED;
+	}
+}
+
+void
+scan_batch(struct scanner *s, struct scan_item *it, size_t n)
+{
+	struct sandbox_req rq[SCAN_BATCH] = {{0}};
+	struct sandbox_result res[SCAN_BATCH];
+	int fds[SCAN_BATCH] = {0}, big = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memset(&it[i].dg, 0, sizeof(it[i].dg));
+		it[i].nyh = 0;
+		big |= prepare(s, &it[i], &rq[i]);
+		fds[i] = it[i].fd;
+	}
+	if (big)
+		big_token_take();
+	sandbox_scan_batch(s->sb, fds, rq, n, res);
+	if (big)
+		big_token_give();
+	for (i = 0; i < n; i++)
+		finish(s, &it[i], &res[i]);
+}
+
 int
 scan_fd(struct scanner *s, int fd, const struct stat *st, unsigned want,
     int yara, struct digests *out)
 {
-	struct sandbox_req rq;
-	struct sandbox_result res;
-	struct stat after;
-	int big;
+	static _Thread_local struct scan_item it;
 
-	memset(out, 0, sizeof(*out));
-	s->nyh = 0;
-	yara = yara && s->rules != NULL && s->rules->yr != NULL &&
-	    (uint64_t)st->st_size <= s->yara_max_size;
-	if ((uint64_t)st->st_size > FADV_MIN)
-		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	memset(&rq, 0, sizeof(rq));
-	rq.want = want & (DIG_SHA256 | DIG_SHA1 | DIG_MD5);
-	rq.yara = (uint32_t)yara;
-	rq.size = (uint64_t)st->st_size;
-	rq.allocated = (uint64_t)st->st_blocks * 512;
-	rq.budget = s->budget;
-	big = yara && rq.size > BIG_KEEP;
-	if (big)
-		big_token_take();
-	sandbox_scan(s->sb, fd, &rq, &res);
-	if (big)
-		big_token_give();
-	s->status = res.status;
-	CNT_ADD(s->tc, bytes_read, res.bytes_read);
-	switch (res.status) {
-	case SANDBOX_OK:
-		break;
-	case SANDBOX_CHANGED:
-		return 1;
-	case SANDBOX_IO:
-		return RP_ERR_IO;
-	case SANDBOX_NOMEM:
-		return RP_ERR_NOMEM;
-	case SANDBOX_BUDGET:
-		CNT_ADD(s->tc, budget_exceeded, 1);
-		return SCAN_BUDGET;
-	default:
-		CNT_ADD(s->tc, scan_failed, 1);
-		return SCAN_FAILED;
-	}
-	take_result(s, &res, yara, out);
-	if (fstat(fd, &after) != 0)
-		return RP_ERR_IO;
-	if (after.st_size != st->st_size ||
-	    after.st_mtim.tv_sec != st->st_mtim.tv_sec ||
-	    after.st_mtim.tv_nsec != st->st_mtim.tv_nsec ||
-	    after.st_ctim.tv_sec != st->st_ctim.tv_sec ||
-	    after.st_ctim.tv_nsec != st->st_ctim.tv_nsec)
-		return 1;
-	return 0;
+	it.fd = fd;
+	it.st = *st;
+	it.want = want;
+	it.yara = yara;
+	scan_batch(s, &it, 1);
+	*out = it.dg;
+	memcpy(s->yh, it.yh, it.nyh * sizeof(it.yh[0]));
+	s->nyh = it.nyh;
+	return it.r;
 }

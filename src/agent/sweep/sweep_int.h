@@ -92,6 +92,21 @@ void scanner_fini(struct scanner *s);
 int scan_fd(struct scanner *s, int fd, const struct stat *st, unsigned want,
     int yara, struct digests *out);
 
+/* One file of a batch: what to do with it, and what came of it. */
+struct scan_item {
+	int fd; /* stays the caller's */
+	struct stat st; /* its fstat when opened */
+	unsigned want;
+	int yara;
+	int r; /* as scan_fd returns */
+	struct digests dg;
+	struct yara_hit yh[YARA_MATCH_MAX];
+	size_t nyh;
+};
+#define SCAN_BATCH SANDBOX_BATCH_MAX
+/* scan_fd for n files (1..SCAN_BATCH) in one exchange with the child. */
+void scan_batch(struct scanner *s, struct scan_item *it, size_t n);
+
 /* Hex of n bytes into out (2n+1 bytes). */
 void hex_encode(const unsigned char *v, size_t n, char *out);
 

@@ -55,6 +55,14 @@ struct root {
 
 struct walk;
 
+/* A file opened and waiting in the worker's batch for the scanner; the
+   batch's struct scan_item with the same index holds its descriptor. */
+struct pending {
+	struct dirh *dh; /* a reference */
+	const struct ioc *name_hit;
+	char name[256];
+};
+
 struct worker {
 	struct walk *w;
 	pthread_t t;
@@ -63,6 +71,9 @@ struct worker {
 	struct cache_reader *rd;
 	char *dbuf[INLINE_MAX + 1];
 	struct rp_buf pb; /* path of the current file */
+	struct scan_item *items; /* SCAN_BATCH of them */
+	struct pending pend[SCAN_BATCH];
+	size_t npend, batch; /* batch: files sent to the scanner at once */
 };
 
 struct walk {
@@ -113,6 +124,8 @@ void file_found(
 /* Opens, checks, reads and matches one file, with what it needs. */
 void file_read(struct worker *k, struct dirh *dh, const char *name,
     const struct stat *st, unsigned want, int yara, const struct ioc *name_hit);
+/* Scans and matches the files waiting in the worker's batch. */
+void file_flush(struct worker *k);
 /* A start path that is a file. */
 void file_root(
     struct worker *k, const char *path, size_t len, uint64_t start_dev);

@@ -238,9 +238,11 @@ test_child_drops_bad_requests(void **state)
 
 	assert_non_null(m);
 	fd = make_file("req", "x", 1, path, sizeof(path));
-	/* Too short, too long (with a descriptor each). */
+	/* Too short, too long (with a descriptor each).  The layout:
+	   type, length, sequence (8 bytes), count of files. */
 	m[0] = 1; /* SB_MSG_SCAN */
 	m[1] = (uint32_t)n;
+	m[4] = 1;
 	child_refuses(m, n - 1, fd);
 	child_refuses(m, n + 8, fd);
 	/* The right length but a length field that says otherwise. */
@@ -250,9 +252,11 @@ test_child_drops_bad_requests(void **state)
 	m[0] = 0x99;
 	m[1] = (uint32_t)n;
 	child_refuses(m, n, fd);
-	/* A scan without a descriptor. */
+	/* A scan without a descriptor, or with fewer than it says. */
 	m[0] = 1;
 	child_refuses(m, n, -1);
+	m[4] = 2;
+	child_refuses(m, n, fd);
 	close(fd);
 	free(m);
 }
@@ -269,6 +273,48 @@ test_parent_drops_bad_replies(void **state)
 	assert_int_equal(sandbox_test_op(sb, SANDBOX_TEST_BADTYPE, &res), 0);
 	assert_int_equal(res.status, SANDBOX_PROTO);
 	assert_int_equal(sandbox_restarts(sb), 1);
+	sandbox_free(sb);
+}
+
+/* A batch in which one file kills the child: that file is reported, the
+   others get their verdicts. */
+static void
+test_batch_crash_attributed(void **state)
+{
+	struct sandbox *sb = NULL;
+	struct sandbox_req rq[3];
+	struct sandbox_result res[3];
+	char path[256];
+	int fds[3], i;
+
+	assert_int_equal(sandbox_new(NULL, 10, 1 << 20, &sb), 0);
+	for (i = 0; i < 3; i++) {
+		fds[i] = make_file("batch", "abc", 3, path, sizeof(path));
+		req_for(fds[i], SANDBOX_SHA256, 0, &rq[i]);
+	}
+	assert_int_equal(sandbox_scan_batch(sb, fds, rq, 3, res), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(res[i].status, SANDBOX_OK);
+	/* The middle one is a directory: pread fails, an I/O status for
+	   it alone. */
+	close(fds[1]);
+	fds[1] = open(tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_int_equal(sandbox_scan_batch(sb, fds, rq, 3, res), 0);
+	assert_int_equal(res[0].status, SANDBOX_OK);
+	assert_int_equal(res[1].status, SANDBOX_IO);
+	assert_int_equal(res[1].errno_, EISDIR);
+	assert_int_equal(res[2].status, SANDBOX_OK);
+	/* A killed child: every file is sent again alone; all get a
+	   verdict from the new child. */
+	assert_int_equal(kill(sandbox_test_pid(sb), SIGKILL), 0);
+	close(fds[1]);
+	fds[1] = fds[0];
+	assert_int_equal(sandbox_scan_batch(sb, fds, rq, 3, res), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(res[i].status, SANDBOX_OK);
+	assert_int_equal(sandbox_restarts(sb), 1);
+	close(fds[0]);
+	close(fds[2]);
 	sandbox_free(sb);
 }
 
@@ -456,6 +502,7 @@ main(void)
 	    cmocka_unit_test(test_cannot_socket),
 	    cmocka_unit_test(test_child_drops_bad_requests),
 	    cmocka_unit_test(test_parent_drops_bad_replies),
+	    cmocka_unit_test(test_batch_crash_attributed),
 	    cmocka_unit_test(test_restarts_bounded),
 	    cmocka_unit_test(test_sparse_huge),
 	    cmocka_unit_test(test_sparse_digest),
