@@ -35,7 +35,6 @@ struct sandbox {
 	int started; /* a child was started once */
 	struct sb_child tpl; /* the child's objects, fresh for each fork */
 	unsigned char raw[sizeof(struct sb_res) + 1]; /* an answer */
-	struct sb_res m;
 };
 
 const char *
@@ -254,20 +253,22 @@ send_req(
 	return n == (ssize_t)len ? 0 : -1;
 }
 
-/* Whether an answer is one the child may give to request q. */
-static int
-res_valid(
-    const struct sandbox *sb, const struct sb_res *m, const struct sb_req *q)
+int
+sandbox_answer_check(const void *p, size_t len, uint64_t seq, uint32_t n,
+    uint32_t nrules, struct sandbox_result *out)
 {
-	uint32_t i, j, nrules = sb->rules != NULL ? sb->rules->num_rules : 0;
-	uint32_t n = q->n ? q->n : 1;
+	struct sb_res m;
 	const struct sandbox_result *r;
+	uint32_t i, j, nres = n ? n : 1;
 
-	if (m->type != SB_MSG_RESULT || m->len != sizeof(*m) ||
-	    m->seq != q->seq || m->n != q->n)
+	if (len != sizeof(m) || nres > SANDBOX_BATCH_MAX)
 		return 0;
-	for (i = 0; i < n; i++) {
-		r = &m->r[i];
+	memcpy(&m, p, sizeof(m));
+	if (m.type != SB_MSG_RESULT || m.len != sizeof(m) || m.seq != seq ||
+	    m.n != n)
+		return 0;
+	for (i = 0; i < nres; i++) {
+		r = &m.r[i];
 		if (r->status > SANDBOX_NOMEM || r->nyara > SANDBOX_YARA_MAX ||
 		    (r->flags & ~(uint32_t)63) != 0)
 			return 0;
@@ -275,6 +276,7 @@ res_valid(
 			if (r->yara_rule[j] >= nrules)
 				return 0;
 	}
+	memcpy(out, m.r, nres * sizeof(*out));
 	return 1;
 }
 
@@ -285,7 +287,6 @@ round_trip(struct sandbox *sb, struct sb_req *q, const int *fds,
     struct sandbox_result *res)
 {
 	unsigned char *raw = sb->raw;
-	struct sb_res *m = &sb->m;
 	size_t n = q->n ? q->n : 1;
 	ssize_t got;
 
@@ -306,16 +307,9 @@ round_trip(struct sandbox *sb, struct sb_req *q, const int *fds,
 		lost(sb, 1, SANDBOX_CRASHED, res, n);
 		return;
 	}
-	if (got != (ssize_t)sizeof(*m)) {
+	if (!sandbox_answer_check(raw, (size_t)got, q->seq, q->n,
+		sb->rules != NULL ? sb->rules->num_rules : 0, res))
 		lost(sb, 1, SANDBOX_PROTO, res, n);
-		return;
-	}
-	memcpy(m, raw, sizeof(*m));
-	if (!res_valid(sb, m, q)) {
-		lost(sb, 1, SANDBOX_PROTO, res, n);
-		return;
-	}
-	memcpy(res, m->r, n * sizeof(*res));
 }
 
 int

@@ -99,6 +99,16 @@ int sandbox_scan(struct sandbox *sb, int fd, const struct sandbox_req *rq,
 int sandbox_scan_batch(struct sandbox *sb, const int *fds,
     const struct sandbox_req *rq, size_t n, struct sandbox_result *res);
 
+/*
+ * How the parent reads an answer: len bytes at p must be exactly one
+ * result message for request seq of n files (0: a test message, one
+ * result) with known statuses and flags and rule indices below nrules.
+ * Returns 1 and the n results in out, else 0.  (Exported for the fuzz
+ * target; the child's answers are untrusted input.)
+ */
+int sandbox_answer_check(const void *p, size_t len, uint64_t seq, uint32_t n,
+    uint32_t nrules, struct sandbox_result *out);
+
 /* How many times the child was started again. */
 unsigned sandbox_restarts(const struct sandbox *sb);
 
