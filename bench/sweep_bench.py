@@ -22,7 +22,8 @@ cold (caches evicted before every single run, see evict.py):
 With --agent-base EXE the hash, sized and yara cases also run EXE (an
 agent built from an earlier commit, e.g. the in-process scanner before
 the confined child) as the peer "agent@base"; the goal is agent/agent@base
-<= 1.10.
+<= 1.10 in both wall and CPU time.  --agents-only leaves the peer tools
+out (the comparison of the two agents alone).
 
 Runs alternate between the agent and its peers (the order flips every
 repetition).  Every run is checked: peers must list every file / the
@@ -285,6 +286,8 @@ class Bench:
 
     def run_case(self, case, mode):
         tools = self.case_tools(case)
+        if self.a.agents_only:
+            tools = [t for t in tools if t[0] in ("agent", BASE)]
         if not tools:
             return
         print("-- %s, %s" % (case, mode), flush=True)
@@ -366,9 +369,17 @@ def ratio_rows(case, mode, rows):
         x = a["median"] / r["median"]
         verdict = ""
         if t == BASE:
-            verdict = "met" if x <= BASE_GOAL else \
-                "MISSED by %.2f× (want ≤ %g×)" % (x / BASE_GOAL, BASE_GOAL)
-        elif goal and goal[0] == t:
+            # Wall time alone flatters the agent on a loaded machine (its
+            # children get a larger share of the CPU); CPU time counts
+            # the child's work and the messages.  Judged on the worse.
+            y = a["cpu"] / r["cpu"]
+            worst = max(x, y)
+            out.append(("agent/%s %.2f× wall, %.2f× CPU" % (t, x, y),
+                        "met" if worst <= BASE_GOAL else
+                        "MISSED by %.2f× (want ≤ %g×)" % (
+                            worst / BASE_GOAL, BASE_GOAL)))
+            continue
+        if goal and goal[0] == t:
             verdict = "met" if x <= goal[1] else \
                 "MISSED by %.2f× (want ≤ %g×)" % (x / goal[1], goal[1])
         out.append(("agent/%s %.2f×" % (t, x), verdict))
@@ -436,6 +447,8 @@ def main():
                     "(default BUILD/src/agent/rampart-agent)")
     ap.add_argument("--agent-base", help="an earlier rampart-agent run "
                     "beside the agent in the hash, sized and yara cases")
+    ap.add_argument("--agents-only", action="store_true",
+                    help="run only the agent and --agent-base, no peers")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--cases", default=",".join(CASES))
     ap.add_argument("--modes", default="warm,cold")
@@ -443,7 +456,18 @@ def main():
                     default="auto")
     ap.add_argument("--results", help="raw results as JSON (default "
                     "DIR/results/sweep-TIME.json)")
+    ap.add_argument("--table", metavar="RESULTS_JSON",
+                    help="only print the tables of an earlier run's raw "
+                    "results")
     a = ap.parse_args()
+    if a.table:
+        with open(a.table, encoding="utf-8") as fh:
+            runs = json.load(fh)["runs"]
+        cases = [c for c in CASES if any(r["case"] == c for r in runs)]
+        modes = [m for m in ("warm", "cold")
+                 if any(r["mode"] == m for r in runs)]
+        print_table(summary(runs), cases, modes, sys.stdout)
+        return 0
     a.cases = [c for c in a.cases.split(",") if c]
     a.modes = [m for m in a.modes.split(",") if m]
     bad = [c for c in a.cases if c not in CASES] + \
