@@ -65,9 +65,9 @@ sb_filter_install(int sock)
 			goto out;
 	/* The socket to the parent, and no other. */
 	if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(recvmsg), 1,
-		SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)sock)) != 0 ||
+		SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)sock, 0)) != 0 ||
 	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 1,
-		SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)sock)) != 0)
+		SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)sock, 0)) != 0)
 		goto out;
 	/* Memory, never executable. */
 	if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
@@ -78,9 +78,9 @@ sb_filter_install(int sock)
 	/* YARA guards each scan with SIGBUS/SIGSEGV handlers (a mapped
 	   file that shrinks); those two and no other. */
 	if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1,
-		SCMP_A0(SCMP_CMP_EQ, SIGBUS)) != 0 ||
+		SCMP_A0(SCMP_CMP_EQ, SIGBUS, 0)) != 0 ||
 	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1,
-		SCMP_A0(SCMP_CMP_EQ, SIGSEGV)) != 0)
+		SCMP_A0(SCMP_CMP_EQ, SIGSEGV, 0)) != 0)
 		goto out;
 	if (seccomp_load(f) != 0)
 		goto out;
