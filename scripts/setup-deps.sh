@@ -19,6 +19,7 @@ librpm-dev
 rpm
 libplist-dev
 libyara-dev
+libseccomp-dev
 yara
 libssl-dev
 libzstd-dev

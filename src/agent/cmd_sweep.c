@@ -86,6 +86,13 @@ usage(FILE *f)
 	    "      --yara-max-size SIZE  larger files are hashed but not "
 	    "YARA-scanned\n"
 	    "                          (default %uM)\n"
+	    "      --work-budget SIZE  most work per file: bytes hashed plus "
+	    "bytes YARA-\n"
+	    "                          scanned, holes of sparse files "
+	    "included; a file\n"
+	    "                          that needs more is not read and is "
+	    "listed as\n"
+	    "                          \"budget exceeded\" (default %uG)\n"
 	    "      --processes         check processes and connections (the "
 	    "default\n"
 	    "                          without PATH)\n"
@@ -117,7 +124,8 @@ usage(FILE *f)
 	    "or a bundle\n"
 	    "that could not be read or compiled.\n",
 	    SWEEP_YARA_TIMEOUT_DEFAULT,
-	    (unsigned)(SWEEP_YARA_MAX_SIZE_DEFAULT >> 20));
+	    (unsigned)(SWEEP_YARA_MAX_SIZE_DEFAULT >> 20),
+	    (unsigned)(SWEEP_WORK_BUDGET_DEFAULT >> 30));
 }
 
 /* "123", "64K", "512M", "2G"; -1 when not a size. */
@@ -168,6 +176,7 @@ enum {
 	OPT_NO_CACHE,
 	OPT_YTIMEOUT,
 	OPT_YMAX,
+	OPT_BUDGET,
 	OPT_PROCS,
 	OPT_NO_PROCS,
 	OPT_WALK_ONLY,
@@ -190,6 +199,7 @@ static const struct option longopts[] = {
     {"no-cache", no_argument, NULL, OPT_NO_CACHE},
     {"yara-timeout", required_argument, NULL, OPT_YTIMEOUT},
     {"yara-max-size", required_argument, NULL, OPT_YMAX},
+    {"work-budget", required_argument, NULL, OPT_BUDGET},
     {"processes", no_argument, NULL, OPT_PROCS},
     {"no-processes", no_argument, NULL, OPT_NO_PROCS},
     {"walk-only", no_argument, NULL, OPT_WALK_ONLY},
@@ -262,6 +272,10 @@ parse_opt(int c, const char *arg, struct sopts *o)
 		return parse_size(arg, &so->yara_max_size) ||
 			so->yara_max_size > ((uint64_t)1 << 32)
 		    ? bad("not a size up to 4G", arg)
+		    : 0;
+	case OPT_BUDGET:
+		return parse_size(arg, &so->work_budget) || so->work_budget == 0
+		    ? bad("not a size above 0", arg)
 		    : 0;
 	case OPT_PROCS:
 	case OPT_NO_PROCS:
@@ -359,6 +373,14 @@ print_summary(const struct sweep_report *r)
 	if (c->hits > r->nhits)
 		printf("(%llu more hits not kept)\n",
 		    (unsigned long long)(c->hits - r->nhits));
+	for (i = 0; i < r->ninc; i++) {
+		printf("NOT SCANNED ");
+		out_text(stdout, r->inc[i].path, SIZE_MAX, 0);
+		printf(": %s\n",
+		    r->inc[i].why == SWEEP_INCOMPLETE_BUDGET
+			? "budget exceeded"
+			: "scanner failed");
+	}
 	printf("%llu hit%s; %llu files (%.1f MB) in %llu directories, "
 	       "%llu read (%.1f MB), %llu from the cache, %.2f s\n",
 	    (unsigned long long)c->hits, c->hits == 1 ? "" : "s",
@@ -370,7 +392,8 @@ print_summary(const struct sweep_report *r)
 	       "while read, %llu too large, %llu special, %llu excluded, "
 	       "%llu mount points; %llu symlinks not followed, %llu replaced "
 	       "before open, %llu not YARA-scanned (size), %llu YARA "
-	       "timeouts, %llu errors\n",
+	       "timeouts, %llu errors; %llu over the work budget, %llu "
+	       "scanner failures\n",
 	    (unsigned long long)c->skip_permission,
 	    (unsigned long long)c->skip_vanished,
 	    (unsigned long long)c->skip_changed,
@@ -380,8 +403,9 @@ print_summary(const struct sweep_report *r)
 	    (unsigned long long)c->skip_fs, (unsigned long long)c->symlinks,
 	    (unsigned long long)c->replaced,
 	    (unsigned long long)c->yara_skipped,
-	    (unsigned long long)c->yara_timeouts,
-	    (unsigned long long)c->errors);
+	    (unsigned long long)c->yara_timeouts, (unsigned long long)c->errors,
+	    (unsigned long long)c->budget_exceeded,
+	    (unsigned long long)c->scan_failed);
 }
 
 static int

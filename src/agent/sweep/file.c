@@ -272,55 +272,146 @@ open_checked(struct worker *k, struct dirh *dh, const char *name,
 	return fd;
 }
 
+/* A file without a full verdict: listed with why, and its name hit (if
+   any) still reported. */
+static void
+incomplete(struct worker *k, struct dirh *dh, const char *name,
+    const struct stat *st, int r, const struct ioc *nh)
+{
+	struct sweep_incomplete f;
+	struct sweep_match m;
+
+	if ((f.path = file_path(k, dh, name)) == NULL) {
+		CNT_ADD(&k->tc, errors, 1);
+		return;
+	}
+	f.why = r == SCAN_BUDGET ? SWEEP_INCOMPLETE_BUDGET
+				 : SWEEP_INCOMPLETE_SCANNER;
+	f.dev = st->st_dev;
+	f.ino = st->st_ino;
+	f.size = (uint64_t)st->st_size;
+	f.signal = 0;
+	if (report_add_incomplete(k->w->rep, &f) != 0)
+		CNT_ADD(&k->tc, errors, 1);
+	if (nh != NULL) {
+		memset(&m, 0, sizeof(m));
+		m.ioc = nh;
+		add_hit(k, f.path, st, NULL, &m, 1);
+	}
+}
+
+/* Opens the file for scanning into it (want and yara decided afresh
+   when it is not the file or the size the walk saw); 0, or -1 when
+   there is nothing to scan. */
+static int
+open_item(struct worker *k, struct dirh *dh, const char *name,
+    const struct stat *st, const struct ioc *nh, struct scan_item *it)
+{
+	struct walk *w = k->w;
+
+	if ((it->fd = open_checked(k, dh, name, st, &it->st)) < 0)
+		return -1;
+	if (it->st.st_ino != st->st_ino || it->st.st_size != st->st_size) {
+		/* Another file or size: decide afresh for it. */
+		if (!needs(k, &it->st, nh, &it->want, &it->yara) ||
+		    (w->o->max_size != 0 &&
+			(uint64_t)it->st.st_size > w->o->max_size)) {
+			close(it->fd);
+			return -1;
+		}
+	}
+	CNT_ADD(&k->tc, files_opened, 1);
+	return 0;
+}
+
+/* What the scan of one file came to: hits, the cache, or why not. */
+static void
+complete(struct worker *k, const struct pending *p, struct scan_item *it,
+    int attempt)
+{
+	struct walk *w = k->w;
+	struct sweep_match m[MATCH_MAX];
+	struct scan_item again;
+	const char *path;
+	size_t nm = 0;
+	int r = it->r;
+
+	close(it->fd);
+	it->fd = -1;
+	if (r == SCAN_BUDGET || r == SCAN_FAILED) {
+		incomplete(k, p->dh, p->name, &it->st, r, p->name_hit);
+		return;
+	}
+	if (r < 0) {
+		CNT_ADD(&k->tc, errors, 1);
+		return;
+	}
+	if (r == 1 && attempt == 1) {
+		CNT_ADD(&k->tc, skip_changed, 1);
+		return;
+	}
+	if (r == 1) { /* changed while read: once more, at once */
+		again.want = it->want;
+		again.yara = it->yara;
+		if (open_item(
+			k, p->dh, p->name, &it->st, p->name_hit, &again) != 0)
+			return;
+		scan_batch(&k->sc, &again, 1);
+		complete(k, p, &again, 1);
+		return;
+	}
+	if (p->name_hit != NULL) {
+		memset(&m[0], 0, sizeof(m[0]));
+		m[0].ioc = p->name_hit;
+		nm = 1;
+	}
+	nm += rules_match(w->rules, &it->dg, (uint64_t)it->st.st_size, it->yh,
+	    it->nyh, m + nm, MATCH_MAX - nm);
+	if (nm > 0 && (path = file_path(k, p->dh, p->name)) != NULL)
+		add_hit(k, path, &it->st, &it->dg, m, nm);
+	cache_put(k, &it->st, &it->dg);
+}
+
+void
+file_flush(struct worker *k)
+{
+	size_t i, n = k->npend;
+
+	if (n == 0)
+		return;
+	scan_batch(&k->sc, k->items, n);
+	k->npend = 0;
+	for (i = 0; i < n; i++) {
+		complete(k, &k->pend[i], &k->items[i], 0);
+		dirh_put(k->pend[i].dh);
+	}
+}
+
 void
 file_read(struct worker *k, struct dirh *dh, const char *name,
     const struct stat *st, unsigned want, int yara, const struct ioc *nh)
 {
 	struct walk *w = k->w;
-	struct sweep_match m[MATCH_MAX];
-	struct digests dg;
-	struct stat st2;
-	const char *path = NULL;
-	size_t nm = 0;
-	int fd, r, attempt;
+	struct scan_item *it = &k->items[k->npend];
+	struct pending *p = &k->pend[k->npend];
+	const char *path;
+	size_t n = strlen(name);
 
 	if (w->o->before_open != NULL &&
 	    (path = file_path(k, dh, name)) != NULL)
 		w->o->before_open(path, w->o->before_open_arg);
-	for (attempt = 0;; attempt++) {
-		if ((fd = open_checked(k, dh, name, st, &st2)) < 0)
-			return;
-		if (st2.st_ino != st->st_ino || st2.st_size != st->st_size) {
-			/* Another file or size: decide afresh for it. */
-			if (!needs(k, &st2, nh, &want, &yara) ||
-			    (w->o->max_size != 0 &&
-				(uint64_t)st2.st_size > w->o->max_size)) {
-				close(fd);
-				return;
-			}
-		}
-		CNT_ADD(&k->tc, files_opened, 1);
-		r = scan_fd(&k->sc, fd, &st2, want, yara, &dg);
-		close(fd);
-		if (r < 0) {
-			CNT_ADD(&k->tc, errors, 1);
-			return;
-		}
-		if (r == 0)
-			break;
-		if (attempt == 1) {
-			CNT_ADD(&k->tc, skip_changed, 1);
-			return;
-		}
+	if (n >= sizeof(p->name)) { /* longer than NAME_MAX */
+		CNT_ADD(&k->tc, errors, 1);
+		return;
 	}
-	if (nh != NULL) {
-		memset(&m[0], 0, sizeof(m[0]));
-		m[0].ioc = nh;
-		nm = 1;
-	}
-	nm += rules_match(w->rules, &dg, (uint64_t)st2.st_size, k->sc.yh,
-	    k->sc.nyh, m + nm, MATCH_MAX - nm);
-	if (nm > 0 && (path = file_path(k, dh, name)) != NULL)
-		add_hit(k, path, &st2, &dg, m, nm);
-	cache_put(k, &st2, &dg);
+	it->want = want;
+	it->yara = yara;
+	if (open_item(k, dh, name, st, nh, it) != 0)
+		return;
+	atomic_fetch_add(&dh->ref, 1);
+	p->dh = dh;
+	p->name_hit = nh;
+	memcpy(p->name, name, n + 1);
+	if (++k->npend >= k->batch)
+		file_flush(k);
 }

@@ -62,6 +62,7 @@ read_exe(struct host_ctx *hc, long pid, struct stat *st)
 {
 	char p[64];
 	struct exe_seen *e, tmp;
+	struct sweep_incomplete inc;
 	size_t i;
 	int fd, r, yara;
 
@@ -91,6 +92,19 @@ read_exe(struct host_ctx *hc, long pid, struct stat *st)
 	memset(&tmp, 0, sizeof(tmp));
 	r = scan_fd(&hc->sc, fd, st, hc->want, yara, &tmp.dg);
 	close(fd);
+	if (r == SCAN_BUDGET || r == SCAN_FAILED) {
+		/* Counted by the scanner; listed like a file. */
+		memset(&inc, 0, sizeof(inc));
+		inc.why = r == SCAN_BUDGET ? SWEEP_INCOMPLETE_BUDGET
+					   : SWEEP_INCOMPLETE_SCANNER;
+		inc.path = p;
+		inc.dev = st->st_dev;
+		inc.ino = st->st_ino;
+		inc.size = (uint64_t)st->st_size;
+		if (report_add_incomplete(hc->rep, &inc) != 0)
+			CNT_ADD(&hc->tc, errors, 1);
+		return NULL;
+	}
 	if (r != 0) {
 		CNT_ADD(&hc->tc, skip_changed, 1);
 		return NULL;
@@ -190,7 +204,8 @@ sweep_check_host(const struct inv_host *h, const struct sweep_rules *rules,
 	    (rules->any_hash || rules->yr != NULL ||
 		ioc_index_count(rules->x, IOC_FILENAME) > 0)) {
 		if ((r = scanner_init(&hc.sc, rules, SWEEP_YARA_TIMEOUT_DEFAULT,
-			 SWEEP_YARA_MAX_SIZE_DEFAULT, &hc.tc)) != 0)
+			 SWEEP_YARA_MAX_SIZE_DEFAULT, SWEEP_WORK_BUDGET_DEFAULT,
+			 &hc.tc)) != 0)
 			goto out;
 		for (i = 0; i < h->nprocs; i++)
 			if ((r = check_process(&hc, &h->procs[i])) != 0)

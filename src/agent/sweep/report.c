@@ -19,6 +19,7 @@ struct sweep_report_priv {
 	pthread_mutex_t mu;
 	struct rp_arena *arena;
 	size_t caphits;
+	size_t capinc;
 };
 
 struct sweep_report *
@@ -98,6 +99,34 @@ report_add_hit(struct sweep_report *rep, const struct sweep_hit *h,
 	}
 	dst->nm = nm;
 	rep->nhits++;
+	r = 0;
+out:
+	pthread_mutex_unlock(&p->mu);
+	return r;
+}
+
+int
+report_add_incomplete(
+    struct sweep_report *rep, const struct sweep_incomplete *f)
+{
+	struct sweep_report_priv *p = rep->priv;
+	struct sweep_incomplete *v;
+	int r = RP_ERR_NOMEM;
+
+	pthread_mutex_lock(&p->mu);
+	if (rep->ninc >= SWEEP_MAX_INCOMPLETE) {
+		r = 0;
+		goto out;
+	}
+	v = rp_arena_grow(
+	    p->arena, rep->inc, rep->ninc, &p->capinc, sizeof(*v));
+	if (v == NULL)
+		goto out;
+	rep->inc = v;
+	v[rep->ninc] = *f;
+	if ((v[rep->ninc].path = rp_arena_strdup(p->arena, f->path)) == NULL)
+		goto out;
+	rep->ninc++;
 	r = 0;
 out:
 	pthread_mutex_unlock(&p->mu);
@@ -239,6 +268,25 @@ hit_json(const struct sweep_hit *h)
 	return o;
 }
 
+static json_t *
+incomplete_json(const struct sweep_incomplete *f)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		return NULL;
+	path_json(o, f->path);
+	json_object_set_new(o, "dev", json_integer((json_int_t)f->dev));
+	json_object_set_new(o, "ino", json_integer((json_int_t)f->ino));
+	json_object_set_new(o, "size", json_integer((json_int_t)f->size));
+	json_object_set_new(o, "reason",
+	    json_string(f->why == SWEEP_INCOMPLETE_BUDGET ? "budget exceeded"
+							  : "scanner failed"));
+	if (f->signal != 0)
+		json_object_set_new(o, "signal", json_integer(f->signal));
+	return o;
+}
+
 json_t *
 sweep_report_json(const struct sweep_report *rep)
 {
@@ -246,9 +294,11 @@ sweep_report_json(const struct sweep_report *rep)
 	    "files_opened", "bytes_read", "bytes_seen", "cache_hits", "hits",
 	    "skip_permission", "skip_vanished", "skip_changed",
 	    "skip_too_large", "skip_special", "skip_excluded", "skip_fs",
-	    "symlinks", "replaced", "yara_skipped", "yara_timeouts", "errors"};
+	    "symlinks", "replaced", "yara_skipped", "yara_timeouts", "errors",
+	    "budget_exceeded", "scan_failed"};
 	const uint64_t *c = (const uint64_t *)&rep->c;
 	json_t *o = json_object(), *cs = json_object(), *hs = json_array();
+	json_t *is;
 	size_t i;
 
 	_Static_assert(sizeof(names) / sizeof(names[0]) ==
@@ -273,6 +323,12 @@ sweep_report_json(const struct sweep_report *rep)
 	json_object_set_new(o, "hits", hs);
 	json_object_set_new(o, "hits_truncated",
 	    json_boolean(rep->c.hits > (uint64_t)rep->nhits));
+	if ((is = json_array()) != NULL) {
+		for (i = 0; i < rep->ninc; i++)
+			json_array_append_new(
+			    is, incomplete_json(&rep->inc[i]));
+		json_object_set_new(o, "incomplete", is);
+	}
 	return o;
 }
 

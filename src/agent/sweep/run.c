@@ -150,10 +150,22 @@ start_workers(struct walk *w)
 			return RP_ERR_NOMEM;
 		cache_reader_init(w->wk[i].rd);
 		rp_buf_init(&w->wk[i].pb, 1024 * 1024);
+		w->wk[i].items = calloc(SCAN_BATCH, sizeof(*w->wk[i].items));
+		if (w->wk[i].items == NULL)
+			return RP_ERR_NOMEM;
+		/* Open descriptors waiting: at most about 256 in all. */
+		w->wk[i].batch = 256 / w->nthreads;
+		if (w->wk[i].batch > SCAN_BATCH)
+			w->wk[i].batch = SCAN_BATCH;
+		if (w->wk[i].batch == 0)
+			w->wk[i].batch = 1;
 		r = scanner_init(&w->wk[i].sc, w->rules,
 		    w->o->yara_timeout ? w->o->yara_timeout
 				       : SWEEP_YARA_TIMEOUT_DEFAULT,
-		    w->yara_max, &w->wk[i].tc);
+		    w->yara_max,
+		    w->o->work_budget ? w->o->work_budget
+				      : SWEEP_WORK_BUDGET_DEFAULT,
+		    &w->wk[i].tc);
 		if (r != 0)
 			return r;
 	}
@@ -204,6 +216,7 @@ walk_free(struct walk *w)
 	for (i = 0; w->wk != NULL && i < w->nthreads; i++) {
 		report_add_counters(w->rep, &w->wk[i].tc);
 		scanner_fini(&w->wk[i].sc);
+		free(w->wk[i].items);
 		free(w->wk[i].rd);
 		rp_buf_free(&w->wk[i].pb);
 		for (j = 0; j <= INLINE_MAX; j++)

@@ -1,28 +1,30 @@
 /*
- * Reading one file's content once and turning it into digests (OpenSSL
- * EVP, SHA-NI where the CPU has it) and YARA verdicts.  Each thread owns
- * one struct scanner: its digest contexts, a fixed streaming buffer, and
- * for YARA a whole-file buffer used up to yara_max_size and given back to
- * the system after a large file.  Only one thread at a time may hold a
- * buffer larger than BIG_KEEP, so peak memory is one large file plus the
- * small buffers of the others, not threads x yara_max_size.  Files are read into memory rather than mapped:
- * a file that shrinks under a mapping raises SIGBUS, a read simply comes
- * up short, and the size check after the read catches it.
+ * One file's content turned into digests and YARA verdicts -- not here:
+ * by the thread's confined scanner child (src/agent/sandbox), which is
+ * given the open descriptor and answers with a fixed-size record.  This
+ * side decides what to ask, maps the child's rule indices back to the
+ * rules this process compiled, checks by fstat after the answer that the
+ * file did not change while it was read, and keeps the memory rule: only
+ * one child at a time may hold a YARA buffer larger than BIG_KEEP, so
+ * peak memory is one large file plus the small buffers of the others,
+ * not threads x yara_max_size.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "sweep/sweep_int.h"
 #include "util/err.h"
 
-#define BIG_KEEP (4u * 1024 * 1024) /* a larger YARA buffer is unmapped */
+#define BIG_KEEP (4u * 1024 * 1024) /* as the child's: larger is unmapped */
+#define FADV_MIN (512u * 1024)
 
-static const char *const md_names[3] = {"SHA256", "SHA1", "MD5"};
+_Static_assert(DIG_SHA256 == SANDBOX_SHA256 && DIG_SHA1 == SANDBOX_SHA1 &&
+	DIG_MD5 == SANDBOX_MD5,
+    "digest flags are the sandbox's");
 
 /* The one large-buffer token, shared by all scanners of the process. */
 static pthread_mutex_t big_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -48,264 +50,155 @@ big_token_give(void)
 	pthread_mutex_unlock(&big_mu);
 }
 
-static int
-yara_cb(YR_SCAN_CONTEXT *ctx, int msg, void *data, void *arg)
-{
-	struct scanner *s = arg;
-	YR_RULE *rule = data;
-
-	if (msg == CALLBACK_MSG_RULE_MATCHING && s->nyh < YARA_MATCH_MAX) {
-		s->yh[s->nyh].rule = rule->identifier;
-		s->yh[s->nyh].ns = rule->ns->name;
-		s->nyh++;
-	}
-	return CALLBACK_CONTINUE;
-}
-
 int
 scanner_init(struct scanner *s, const struct sweep_rules *r,
-    unsigned yara_timeout, uint64_t yara_max_size, struct tcounters *tc)
+    unsigned yara_timeout, uint64_t yara_max_size, uint64_t budget,
+    struct tcounters *tc)
 {
-	int i;
-
 	memset(s, 0, sizeof(*s));
 	s->rules = r;
-	s->yara_timeout = yara_timeout;
 	s->yara_max_size = yara_max_size;
+	s->budget = budget;
 	s->tc = tc;
-	for (i = 0; i < 3; i++) {
-		s->md[i] = EVP_MD_fetch(NULL, md_names[i], NULL);
-		s->ctx[i] = EVP_MD_CTX_new();
-		if (s->md[i] == NULL || s->ctx[i] == NULL)
-			return RP_ERR_NOMEM;
-	}
-	if ((s->buf = malloc(SCAN_BUF)) == NULL)
-		return RP_ERR_NOMEM;
-	if (r != NULL && r->yr != NULL) {
-		if (yr_scanner_create(r->yr, &s->ys) != ERROR_SUCCESS)
-			return RP_ERR_NOMEM;
-		yr_scanner_set_callback(s->ys, yara_cb, s);
-		yr_scanner_set_timeout(s->ys, (int)yara_timeout);
-		/* Rule verdicts are the same; strings not counted or
-		   located by any condition stop at their first match. */
-		yr_scanner_set_flags(s->ys, SCAN_FLAGS_FAST_MODE);
-	}
-	return 0;
-}
-
-static void
-big_release(struct scanner *s)
-{
-	if (s->big != NULL)
-		munmap(s->big, s->bigcap);
-	if (s->bigcap > BIG_KEEP)
-		big_token_give();
-	s->big = NULL;
-	s->bigcap = 0;
+	return sandbox_new(
+	    r != NULL ? r->yr : NULL, yara_timeout, yara_max_size, &s->sb);
 }
 
 void
 scanner_fini(struct scanner *s)
 {
-	int i;
-
-	for (i = 0; i < 3; i++) {
-		EVP_MD_CTX_free(s->ctx[i]);
-		EVP_MD_free((EVP_MD *)s->md[i]);
-	}
-	free(s->buf);
-	big_release(s);
-	if (s->ys != NULL)
-		yr_scanner_destroy(s->ys);
+	sandbox_free(s->sb);
 	memset(s, 0, sizeof(*s));
 }
 
-static unsigned char *
-whole_buf(struct scanner *s, size_t need)
-{
-	size_t cap;
-
-	if (need <= SCAN_BUF)
-		return s->buf;
-	if (need <= s->bigcap)
-		return s->big;
-	big_release(s);
-	cap = (need + 0xfffff) & ~(size_t)0xfffff;
-	if (cap > BIG_KEEP)
-		big_token_take();
-	s->big = mmap(NULL, cap, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (s->big == MAP_FAILED) {
-		if (cap > BIG_KEEP)
-			big_token_give();
-		s->big = NULL;
-		return NULL;
-	}
-	s->bigcap = cap;
-	return s->big;
-}
-
+/* The child's answer into out, yh and the counters. */
 static void
-digests_init(struct scanner *s, unsigned want)
+take_result(struct scanner *s, const struct sandbox_result *res, int yara,
+    struct digests *out, struct yara_hit *yh, size_t *nyh)
 {
-	int i;
+	const YR_RULE *rule;
+	uint32_t i;
 
-	for (i = 0; i < 3; i++)
-		if (want & (1u << i))
-			EVP_DigestInit_ex(s->ctx[i], s->md[i], NULL);
-}
-
-static void
-digests_update(struct scanner *s, unsigned want, const void *p, size_t n)
-{
-	int i;
-
-	for (i = 0; i < 3; i++)
-		if (want & (1u << i))
-			EVP_DigestUpdate(s->ctx[i], p, n);
-}
-
-static void
-digests_final(struct scanner *s, unsigned want, struct digests *out)
-{
-	unsigned char *dst[3] = {out->sha256, out->sha1, out->md5};
-	unsigned int len;
-	int i;
-
-	for (i = 0; i < 3; i++)
-		if (want & (1u << i)) {
-			EVP_DigestFinal_ex(s->ctx[i], dst[i], &len);
-			out->flags |= 1u << i;
-		}
-}
-
-/* Reads up to n bytes at the current offset; bytes read, or -1. */
-static ssize_t
-read_some(int fd, unsigned char *p, size_t n)
-{
-	size_t got = 0;
-	ssize_t k;
-
-	while (got < n) {
-		k = read(fd, p + got, n - got);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		if (k == 0)
-			break;
-		got += (size_t)k;
+	out->flags = res->flags & (DIG_SHA256 | DIG_SHA1 | DIG_MD5);
+	memcpy(out->sha256, res->sha256, 32);
+	memcpy(out->sha1, res->sha1, 20);
+	memcpy(out->md5, res->md5, 16);
+	*nyh = 0;
+	for (i = 0; i < res->nyara && *nyh < YARA_MATCH_MAX; i++) {
+		/* The index was checked against num_rules by the sandbox. */
+		rule = &s->rules->yr->rules_table[res->yara_rule[i]];
+		yh[*nyh].rule = rule->identifier;
+		yh[*nyh].ns = rule->ns->name;
+		(*nyh)++;
 	}
-	return (ssize_t)got;
-}
-
-static int
-yara_scan(
-    struct scanner *s, const unsigned char *p, size_t n, struct digests *out)
-{
-	int e;
-
-	s->nyh = 0;
-	e = yr_scanner_scan_mem(s->ys, p, n);
-	if (e == ERROR_SUCCESS) {
-		if (s->nyh == 0)
-			out->flags |= DIG_YARA_CLEAN;
-		return 0;
-	}
-	if (e == ERROR_SCAN_TIMEOUT)
+	if (yara && (res->flags & SANDBOX_YARA_DONE) && *nyh == 0)
+		out->flags |= DIG_YARA_CLEAN;
+	if (res->flags & SANDBOX_YARA_TIMEOUT)
 		CNT_ADD(s->tc, yara_timeouts, 1);
-	else
+	if (res->flags & SANDBOX_YARA_ERROR)
 		CNT_ADD(s->tc, errors, 1);
-	return 0;
 }
 
-/* The whole file in one buffer: digests and YARA over the same bytes. */
+/* The request for one file; whether it needs the large-buffer token. */
 static int
-scan_whole(
-    struct scanner *s, int fd, size_t size, unsigned want, struct digests *out)
+prepare(struct scanner *s, struct scan_item *it, struct sandbox_req *rq)
 {
-	unsigned char *p;
-	ssize_t got;
-	int r = 1;
+	const struct stat *st = &it->st;
 
-	if ((p = whole_buf(s, size)) == NULL)
-		return RP_ERR_NOMEM;
-	/* Exactly size bytes: a file that grows meanwhile shows it in the
-	   fstat after the read. */
-	if ((got = read_some(fd, p, size)) < 0) {
-		r = RP_ERR_IO;
-		goto out;
-	}
-	CNT_ADD(s->tc, bytes_read, (uint64_t)got);
-	if ((size_t)got != size)
-		goto out;
-	digests_init(s, want);
-	digests_update(s, want, p, size);
-	digests_final(s, want, out);
-	yara_scan(s, p, size, out);
-	if (s->nyh > 0 && (want & DIG_SHA256) == 0) {
-		/* A hit is reported with its SHA-256 (quarantine checks it). */
-		digests_init(s, DIG_SHA256);
-		digests_update(s, DIG_SHA256, p, size);
-		digests_final(s, DIG_SHA256, out);
-	}
-	r = 0;
-out:
-	/* A large buffer goes back at once, and with it the token. */
-	if (s->bigcap > BIG_KEEP)
-		big_release(s);
-	return r;
+	it->yara = it->yara && s->rules != NULL && s->rules->yr != NULL &&
+	    (uint64_t)st->st_size <= s->yara_max_size;
+	if ((uint64_t)st->st_size > FADV_MIN)
+		(void)posix_fadvise(it->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	memset(rq, 0, sizeof(*rq));
+	rq->want = it->want & (DIG_SHA256 | DIG_SHA1 | DIG_MD5);
+	rq->yara = (uint32_t)it->yara;
+	rq->size = (uint64_t)st->st_size;
+	rq->allocated = (uint64_t)st->st_blocks * 512;
+	rq->budget = s->budget;
+	return it->yara && rq->size > BIG_KEEP;
 }
 
 static int
-scan_stream(struct scanner *s, int fd, uint64_t size, unsigned want,
-    struct digests *out)
+changed(int fd, const struct stat *st)
 {
-	uint64_t total = 0;
-	ssize_t got;
-	size_t n;
+	struct stat after;
 
-	digests_init(s, want);
-	/* Exactly size bytes (no read to see EOF): a file that grows or
-	   shrinks meanwhile shows it in the fstat after the read. */
-	while (total < size) {
-		n = size - total < SCAN_BUF ? (size_t)(size - total) : SCAN_BUF;
-		if ((got = read_some(fd, s->buf, n)) < 0)
-			return RP_ERR_IO;
-		total += (uint64_t)got;
-		CNT_ADD(s->tc, bytes_read, (uint64_t)got);
-		if ((size_t)got < n)
-			return 1; /* shorter than it was */
-		digests_update(s, want, s->buf, (size_t)got);
+	if (fstat(fd, &after) != 0)
+		return RP_ERR_IO;
+	return after.st_size != st->st_size ||
+	    after.st_mtim.tv_sec != st->st_mtim.tv_sec ||
+	    after.st_mtim.tv_nsec != st->st_mtim.tv_nsec ||
+	    after.st_ctim.tv_sec != st->st_ctim.tv_sec ||
+	    after.st_ctim.tv_nsec != st->st_ctim.tv_nsec;
+}
+
+/* One answer into it->r and the rest. */
+static void
+finish(
+    struct scanner *s, struct scan_item *it, const struct sandbox_result *res)
+{
+	s->status = res->status;
+	CNT_ADD(s->tc, bytes_read, res->bytes_read);
+	switch (res->status) {
+	case SANDBOX_OK:
+		take_result(s, res, it->yara, &it->dg, it->yh, &it->nyh);
+		it->r = changed(it->fd, &it->st);
+		return;
+	case SANDBOX_CHANGED:
+		it->r = 1;
+		return;
+	case SANDBOX_IO:
+		it->r = RP_ERR_IO;
+		return;
+	case SANDBOX_NOMEM:
+		it->r = RP_ERR_NOMEM;
+		return;
+	case SANDBOX_BUDGET:
+		CNT_ADD(s->tc, budget_exceeded, 1);
+		it->r = SCAN_BUDGET;
+		return;
+	default:
+		CNT_ADD(s->tc, scan_failed, 1);
+		it->r = SCAN_FAILED;
 	}
-	digests_final(s, want, out);
-	return 0;
+}
+
+void
+scan_batch(struct scanner *s, struct scan_item *it, size_t n)
+{
+	struct sandbox_req rq[SCAN_BATCH] = {{0}};
+	struct sandbox_result res[SCAN_BATCH];
+	int fds[SCAN_BATCH] = {0}, big = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memset(&it[i].dg, 0, sizeof(it[i].dg));
+		it[i].nyh = 0;
+		big |= prepare(s, &it[i], &rq[i]);
+		fds[i] = it[i].fd;
+	}
+	if (big)
+		big_token_take();
+	sandbox_scan_batch(s->sb, fds, rq, n, res);
+	if (big)
+		big_token_give();
+	for (i = 0; i < n; i++)
+		finish(s, &it[i], &res[i]);
 }
 
 int
 scan_fd(struct scanner *s, int fd, const struct stat *st, unsigned want,
     int yara, struct digests *out)
 {
-	struct stat after;
-	int r;
+	static _Thread_local struct scan_item it;
 
-	memset(out, 0, sizeof(*out));
-	s->nyh = 0;
-	if ((uint64_t)st->st_size > SCAN_BUF)
-		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	if (yara && s->ys != NULL && (uint64_t)st->st_size <= s->yara_max_size)
-		r = scan_whole(s, fd, (size_t)st->st_size, want, out);
-	else
-		r = scan_stream(s, fd, (uint64_t)st->st_size, want, out);
-	if (r != 0)
-		return r;
-	if (fstat(fd, &after) != 0)
-		return RP_ERR_IO;
-	if (after.st_size != st->st_size ||
-	    after.st_mtim.tv_sec != st->st_mtim.tv_sec ||
-	    after.st_mtim.tv_nsec != st->st_mtim.tv_nsec ||
-	    after.st_ctim.tv_sec != st->st_ctim.tv_sec ||
-	    after.st_ctim.tv_nsec != st->st_ctim.tv_nsec)
-		return 1;
-	return 0;
+	it.fd = fd;
+	it.st = *st;
+	it.want = want;
+	it.yara = yara;
+	scan_batch(s, &it, 1);
+	*out = it.dg;
+	memcpy(s->yh, it.yh, it.nyh * sizeof(it.yh[0]));
+	s->nyh = it.nyh;
+	return it.r;
 }

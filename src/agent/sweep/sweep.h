@@ -23,6 +23,8 @@
 #define SWEEP_YARA_TIMEOUT_DEFAULT 10 /* seconds per file */
 #define SWEEP_YARA_MAX_SIZE_DEFAULT (32u * 1024 * 1024)
 #define SWEEP_MAX_HITS 100000 /* further hits are only counted */
+#define SWEEP_WORK_BUDGET_DEFAULT ((uint64_t)4 << 30)
+#define SWEEP_MAX_INCOMPLETE 100000 /* further ones are only counted */
 
 /* Counters, as a sweep goes; what tests and benchmarks count. */
 struct sweep_counters {
@@ -47,6 +49,10 @@ struct sweep_counters {
 	uint64_t yara_skipped; /* over yara_max_size: hashed, not scanned */
 	uint64_t yara_timeouts;
 	uint64_t errors; /* other failures (I/O errors, YARA errors) */
+	uint64_t budget_exceeded; /* more work than the per-file budget:
+				     not read, listed as incomplete */
+	uint64_t scan_failed; /* the scanner child crashed or broke the
+				 protocol on it: listed as incomplete */
 };
 
 struct sweep_opts {
@@ -64,6 +70,9 @@ struct sweep_opts {
 	const char *cache_path; /* NULL: no cache */
 	unsigned yara_timeout; /* seconds; 0: SWEEP_YARA_TIMEOUT_DEFAULT */
 	uint64_t yara_max_size; /* 0: SWEEP_YARA_MAX_SIZE_DEFAULT */
+	/* Work allowed per file: bytes hashed plus bytes YARA-scanned,
+	   holes of sparse files included; 0: SWEEP_WORK_BUDGET_DEFAULT. */
+	uint64_t work_budget;
 	int walk_only; /* enumerate and stat only; read and match nothing */
 	/* Called about four times a second from a thread of its own with a
 	   snapshot of the counters; NULL: no progress. */
@@ -124,8 +133,23 @@ struct sweep_hit {
 	size_t nm;
 };
 
+/* A file that has no full verdict: its content was not (fully) matched. */
+enum sweep_incomplete_why {
+	SWEEP_INCOMPLETE_BUDGET, /* "budget exceeded" */
+	SWEEP_INCOMPLETE_SCANNER, /* "scanner failed": the child crashed
+				     or broke the protocol on it */
+};
+struct sweep_incomplete {
+	enum sweep_incomplete_why why;
+	const char *path;
+	uint64_t dev, ino, size;
+	int signal; /* SWEEP_INCOMPLETE_SCANNER: the child's signal, or 0 */
+};
+
 struct sweep_report {
 	struct sweep_counters c;
+	struct sweep_incomplete *inc;
+	size_t ninc;
 	double seconds; /* wall time of the sweep */
 	struct sweep_hit *hits;
 	size_t nhits; /* kept; c.hits counts all */

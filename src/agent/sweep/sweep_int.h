@@ -14,6 +14,8 @@
 #include <openssl/evp.h>
 #include <yara.h>
 
+#include "sandbox/sandbox.h"
+
 #include "sweep/sweep.h"
 
 struct sweep_rules {
@@ -56,38 +58,54 @@ struct tcounters {
 		(n),                                                           \
 	    memory_order_relaxed)
 
-/* One thread's tools for reading and matching file content. */
+/* One thread's tools for reading and matching file content: a confined
+   scanner child (sandbox.h) that is given the file's descriptor. */
 struct scanner {
 	const struct sweep_rules *rules;
-	unsigned yara_timeout;
 	uint64_t yara_max_size;
-	EVP_MD_CTX *ctx[3];
-	const EVP_MD *md[3];
-	unsigned char *buf; /* streaming buffer, SCAN_BUF bytes */
-	unsigned char *big; /* whole-file buffer for YARA */
-	size_t bigcap;
-	YR_SCANNER *ys;
+	uint64_t budget; /* work per file; 0: SANDBOX_BUDGET_DEFAULT */
+	struct sandbox *sb;
 	struct yara_hit yh[YARA_MATCH_MAX];
 	size_t nyh;
-	int yara_error;
+	uint32_t status; /* the last file's enum sandbox_status */
 	struct tcounters *tc;
 };
 
-#define SCAN_BUF (512u * 1024)
-
 int scanner_init(struct scanner *s, const struct sweep_rules *r,
-    unsigned yara_timeout, uint64_t yara_max_size, struct tcounters *tc);
+    unsigned yara_timeout, uint64_t yara_max_size, uint64_t budget,
+    struct tcounters *tc);
 void scanner_fini(struct scanner *s);
 
+/* scan_fd's answers besides 0, 1 and RP_ERR_*. */
+#define SCAN_BUDGET 2 /* the work budget would be exceeded: not read */
+#define SCAN_FAILED 3 /* the scanner child crashed or misbehaved on it */
+
 /*
- * Reads the regular file open at fd, whose fstat is st, computing the
- * digests in want (DIG_*) and, when yara is set, scanning it with the
- * YARA rules (s->yh, s->nyh get the matches).  Returns 0, 1 when the file
- * changed while it was read (size, mtime or ctime, or a short read), or a
- * negative RP_ERR_* (read error).  out->flags says what was computed.
+ * Has the scanner child read the regular file open at fd, whose fstat is
+ * st, computing the digests in want (DIG_*) and, when yara is set,
+ * scanning it with the YARA rules (s->yh, s->nyh get the matches).
+ * Returns 0, 1 when the file changed while it was read (size, mtime or
+ * ctime, or a short read), SCAN_BUDGET, SCAN_FAILED (s->status says
+ * which), or a negative RP_ERR_* (read error).  out->flags says what was
+ * computed.
  */
 int scan_fd(struct scanner *s, int fd, const struct stat *st, unsigned want,
     int yara, struct digests *out);
+
+/* One file of a batch: what to do with it, and what came of it. */
+struct scan_item {
+	int fd; /* stays the caller's */
+	struct stat st; /* its fstat when opened */
+	unsigned want;
+	int yara;
+	int r; /* as scan_fd returns */
+	struct digests dg;
+	struct yara_hit yh[YARA_MATCH_MAX];
+	size_t nyh;
+};
+#define SCAN_BATCH SANDBOX_BATCH_MAX
+/* scan_fd for n files (1..SCAN_BATCH) in one exchange with the child. */
+void scan_batch(struct scanner *s, struct scan_item *it, size_t n);
 
 /* Hex of n bytes into out (2n+1 bytes). */
 void hex_encode(const unsigned char *v, size_t n, char *out);
@@ -95,6 +113,9 @@ void hex_encode(const unsigned char *v, size_t n, char *out);
 /* Adds a hit (strings copied; m[] copied); thread-safe. */
 int report_add_hit(struct sweep_report *rep, const struct sweep_hit *h,
     const struct sweep_match *m, size_t nm);
+/* Adds a file without a full verdict (path copied); thread-safe. */
+int report_add_incomplete(
+    struct sweep_report *rep, const struct sweep_incomplete *f);
 /* How many hits so far (thread-safe). */
 uint64_t report_hit_count(struct sweep_report *rep);
 /* Adds a thread's counters into the report's. */

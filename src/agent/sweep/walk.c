@@ -450,6 +450,13 @@ worker_main(void *arg)
 			pthread_mutex_lock(&w->mu);
 			continue;
 		}
+		if (k->npend > 0) {
+			/* Nothing else to do: the batch goes now. */
+			pthread_mutex_unlock(&w->mu);
+			file_flush(k);
+			pthread_mutex_lock(&w->mu);
+			continue;
+		}
 		if (w->done)
 			break;
 		if (atomic_load(&w->idle) + 1 == w->nthreads) {

@@ -56,6 +56,14 @@ struct root {
 
 struct walk;
 
+/* A file opened and waiting in the worker's batch for the scanner; the
+   batch's struct scan_item with the same index holds its descriptor. */
+struct pending {
+	struct dirh *dh; /* a reference */
+	const struct ioc *name_hit;
+	char name[256];
+};
+
 struct worker {
 	struct walk *w;
 	pthread_t t;
@@ -64,6 +72,9 @@ struct worker {
 	struct cache_reader *rd;
 	char *dbuf[INLINE_MAX + 1];
 	struct rp_buf pb; /* path of the current file */
+	struct scan_item *items; /* SCAN_BATCH of them */
+	struct pending pend[SCAN_BATCH];
+	size_t npend, batch; /* batch: files sent to the scanner at once */
 };
 
 struct walk {
@@ -128,5 +139,7 @@ void file_read(struct worker *k, struct dirh *dh, const char *name,
  * still swept; nothing left open) or RP_ERR_NOMEM.
  */
 int walk_open_start(struct root *r, int *is_file, struct rp_diags *d);
+/* Scans and matches the files waiting in the worker's batch. */
+void file_flush(struct worker *k);
 
 #endif

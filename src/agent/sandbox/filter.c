@@ -1,0 +1,91 @@
+/*
+ * The scanner child's seccomp allowlist (libseccomp).  Everything not
+ * listed kills the whole child with SIGSYS: there is no open/openat, no
+ * socket/connect, no execve, no fork/clone, no stat of a path.  The child
+ * has by then closed every descriptor except its socket, compiled rules
+ * and digest contexts were made before the fork, so what is left is
+ * reading a received descriptor, memory, the socket and exit.
+ * docs/internals/sandbox.md gives the reason for each entry.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <sys/mman.h>
+
+#include <seccomp.h>
+
+#include "sandbox/sb_int.h"
+
+static int
+allow(scmp_filter_ctx f, int nr)
+{
+	return seccomp_rule_add(f, SCMP_ACT_ALLOW, nr, 0);
+}
+
+int
+sb_filter_install(int sock)
+{
+	/* Reading the received descriptor (pread at offsets, lseek for
+	   SEEK_DATA/SEEK_HOLE, read for the protocol tests' files), closing
+	   it; memory for YARA's and the allocator's buffers; the clock for
+	   YARA's timeout; futex for libc locks; exit. */
+	static const int plain[] = {
+	    SCMP_SYS(read),
+	    SCMP_SYS(pread64),
+	    SCMP_SYS(lseek),
+	    SCMP_SYS(close),
+	    SCMP_SYS(munmap),
+	    SCMP_SYS(mremap),
+	    SCMP_SYS(madvise),
+	    SCMP_SYS(brk),
+	    SCMP_SYS(futex),
+	    SCMP_SYS(clock_gettime),
+	    SCMP_SYS(rt_sigprocmask),
+	    SCMP_SYS(exit),
+	    SCMP_SYS(exit_group),
+#ifdef SANDBOX_SANITIZER
+	    /* ASan/UBSan runtimes in test builds: their reports and
+	       internal yields. */
+	    SCMP_SYS(write),
+	    SCMP_SYS(sched_yield),
+	    SCMP_SYS(getpid),
+	    SCMP_SYS(gettid),
+	    SCMP_SYS(rt_sigreturn),
+	    SCMP_SYS(sigaltstack),
+#endif
+	};
+	scmp_filter_ctx f;
+	size_t i;
+	int r = -1;
+
+	if ((f = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL)
+		return -1;
+	/* no_new_privs is set by libseccomp on load (the default). */
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		if (allow(f, plain[i]) != 0)
+			goto out;
+	/* The socket to the parent, and no other. */
+	if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(recvmsg), 1,
+		SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)sock, 0)) != 0 ||
+	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 1,
+		SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)sock, 0)) != 0)
+		goto out;
+	/* Memory, never executable. */
+	if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
+		SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) != 0 ||
+	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
+		SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) != 0)
+		goto out;
+	/* YARA guards each scan with SIGBUS/SIGSEGV handlers (a mapped
+	   file that shrinks); those two and no other. */
+	if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1,
+		SCMP_A0(SCMP_CMP_EQ, SIGBUS, 0)) != 0 ||
+	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1,
+		SCMP_A0(SCMP_CMP_EQ, SIGSEGV, 0)) != 0)
+		goto out;
+	if (seccomp_load(f) != 0)
+		goto out;
+	r = 0;
+out:
+	seccomp_release(f);
+	return r;
+}
