@@ -24,6 +24,8 @@
 #include "util/diag.h"
 #include "util/err.h"
 
+#include "csaf_testdoc.h"
+
 static char *
 data_path(const char *rel)
 {
@@ -401,28 +403,6 @@ test_cvss_parse_rejects(void **state)
 	assert_int_equal(
 	    cvss_parse("AV:N/AC:L/Au:N/C:P/I:P", CVSS_V2, &v, NULL),
 	    RP_ERR_INVALID);
-}
-
-/* A minimal valid document around a product tree and vulnerabilities. */
-static json_t *
-make_doc(json_t *product_tree, json_t *vulns)
-{
-	json_t *doc = json_pack("{s:{s:s,s:s,s:{s:s,s:s,s:s},s:s,s:{s:s,s:s,"
-				"s:s,s:[{s:s,s:s,s:s}],s:s,s:s}}}",
-	    "document", "category", "csaf_base", "csaf_version", "2.0",
-	    "publisher", "category", "vendor", "name", "Example", "namespace",
-	    "https://example.com", "title", "Test", "tracking",
-	    "current_release_date", "2024-01-01T00:00:00Z", "id", "T-1",
-	    "initial_release_date", "2024-01-01T00:00:00Z", "revision_history",
-	    "date", "2024-01-01T00:00:00Z", "number", "1", "summary", "Initial",
-	    "status", "final", "version", "1");
-
-	assert_non_null(doc);
-	if (product_tree != NULL)
-		json_object_set_new(doc, "product_tree", product_tree);
-	if (vulns != NULL)
-		json_object_set_new(doc, "vulnerabilities", vulns);
-	return doc;
 }
 
 static const struct rp_diag *
