@@ -860,31 +860,72 @@ range_finish(
 
 /* ---- containment and printing ---- */
 
+/* Comparisons remembered per constraint for ranges up to this size. */
+#define CMP_MEMO 32
+
+/* v against constraint c of r, from the memo when it holds it. */
+static int
+vcmp_at(const struct vers_range *r, const char *v,
+    const struct vers_constraint *c, const int *memo)
+{
+	size_t i = (size_t)(c - r->c);
+
+	return i < CMP_MEMO ? memo[i]
+			    : version_cmp_valid(r->scheme, v, c->version);
+}
+
+int
+vers_range_valid(const struct vers_range *r)
+{
+	size_t i;
+
+	if (r == NULL || r->n == 0)
+		return 0;
+	if (r->n == 1 && r->c[0].op == VERS_OP_ANY)
+		return 1;
+	if (r->scheme == VERSION_SCHEME_UNKNOWN)
+		return 0;
+	for (i = 0; i < r->n; i++) {
+		if (r->c[i].version == NULL || r->c[i].op == VERS_OP_ANY ||
+		    !version_valid(r->scheme, r->c[i].version, NULL))
+			return 0;
+	}
+	return 1;
+}
+
 int
 vers_contains(const struct vers_range *r, const char *v, int *in)
 {
-	const struct vers_constraint *c, *lo, *hi;
-	size_t i, nb = 0, first = 0;
-	int cmp, nonne = 0;
-
 	*in = 0;
 	if (r == NULL || v == NULL)
 		return RP_ERR_ARG;
+	if (r->n == 1 && r->c[0].op == VERS_OP_ANY)
+		return vers_contains_valid(r, v, in);
+	if (r->scheme == VERSION_SCHEME_UNKNOWN)
+		return RP_ERR_UNSUPPORTED;
+	if (!vers_range_valid(r) || !version_valid(r->scheme, v, NULL))
+		return RP_ERR_INVALID;
+	return vers_contains_valid(r, v, in);
+}
+
+int
+vers_contains_valid(const struct vers_range *r, const char *v, int *in)
+{
+	const struct vers_constraint *c, *lo, *hi;
+	size_t i, nb = 0, first = 0;
+	int cmp, nonne = 0, memo[CMP_MEMO];
+
+	*in = 0;
 	if (r->n == 1 && r->c[0].op == VERS_OP_ANY) {
 		*in = strcmp(r->scheme_name, "none") != 0;
 		return 0;
 	}
-	if (r->scheme == VERSION_SCHEME_UNKNOWN)
-		return RP_ERR_UNSUPPORTED;
-	if (r->n == 0 || !version_valid(r->scheme, v, NULL))
-		return RP_ERR_INVALID;
 	/* Equal to a bound: "=", "<=", ">=" include it, "!=" excludes it. */
 	for (i = 0; i < r->n; i++) {
 		c = &r->c[i];
-		if (c->version == NULL || c->op == VERS_OP_ANY ||
-		    !version_valid(r->scheme, c->version, NULL))
-			return RP_ERR_INVALID;
 		cmp = version_cmp_valid(r->scheme, v, c->version);
+		if (i < CMP_MEMO)
+			memo[i] = cmp;
 		if (cmp == 0) {
 			*in = c->op == VERS_OP_EQ || c->op == VERS_OP_LE ||
 			    c->op == VERS_OP_GE;
@@ -908,14 +949,15 @@ vers_contains(const struct vers_range *r, const char *v, int *in)
 		hi = &r->c[i];
 		if (hi->op == VERS_OP_EQ || hi->op == VERS_OP_NE)
 			continue;
-		cmp = version_cmp_valid(r->scheme, v, hi->version);
+		cmp = i < CMP_MEMO
+		    ? memo[i]
+		    : version_cmp_valid(r->scheme, v, hi->version);
 		if (lo == NULL && is_lower(hi->op) && cmp < 0) {
 			*in = 1;
 			return 0;
 		}
 		if (lo != NULL && is_upper(lo->op) && is_lower(hi->op)) {
-			if (cmp < 0 &&
-			    version_cmp_valid(r->scheme, v, lo->version) > 0) {
+			if (cmp < 0 && vcmp_at(r, v, lo, memo) > 0) {
 				*in = 1;
 				return 0;
 			}
@@ -923,9 +965,8 @@ vers_contains(const struct vers_range *r, const char *v, int *in)
 		lo = hi;
 	}
 	/* The last bound opens upwards. */
-	if (lo != NULL && is_upper(lo->op)) {
-		*in = version_cmp_valid(r->scheme, v, lo->version) > 0;
-	}
+	if (lo != NULL && is_upper(lo->op))
+		*in = vcmp_at(r, v, lo, memo) > 0;
 	return 0;
 }
 
