@@ -19,6 +19,7 @@
 /* Kept small: it is filled for every candidate product. */
 struct vtest {
 	int in; /* 1 contains, 0 does not, -1 cannot tell */
+	int nomem;
 	enum match_rule rule;
 	int err;
 	enum version_scheme scheme;
@@ -210,15 +211,39 @@ cmp_ver(const struct inv_software *sw, const struct mprod *mp, const char *a,
 	return version_compare(s, a, b, cmp);
 }
 
+/* Whether version v lies in mp's range, by rank when it is ranked. */
+static int
+range_contains(
+    struct matcher *m, const struct mprod *mp, const char *v, int *in)
+{
+	struct vrank_arg ra;
+	int r;
+
+	if (mp->bcls == NULL || m->ranks_dirty) {
+		if (!mp->vr_ok)
+			return vers_contains(mp->vr, v, in);
+		return version_valid(mp->vr->scheme, v, NULL)
+		    ? vers_contains_valid(mp->vr, v, in)
+		    : RP_ERR_INVALID;
+	}
+	if ((r = vrank_pos(m, mp->vr->scheme, v, &ra.pos)) != 0)
+		return r;
+	if (ra.pos == VRANK_INVALID)
+		return RP_ERR_INVALID;
+	ra.bcls = mp->bcls;
+	return vers_contains_by(mp->vr, vrank_cmp, &ra, in);
+}
+
 static void
-test_version(
-    const struct inv_software *sw, const struct mprod *mp, struct vtest *t)
+test_version(struct matcher *m, const struct inv_software *sw,
+    const struct mprod *mp, struct vtest *t)
 {
 	const char *v = sw->version;
 	int r, c, in;
 
 	t->in = -1;
 	t->err = 0;
+	t->nomem = 0;
 	t->scheme = VERSION_SCHEME_UNKNOWN;
 	if (mp->version == NULL && mp->range == NULL) {
 		t->in = 1;
@@ -245,12 +270,8 @@ test_version(
 		return;
 	}
 	t->scheme = mp->vr->scheme;
-	if (mp->vr_ok)
-		r = version_valid(mp->vr->scheme, v, NULL)
-		    ? vers_contains_valid(mp->vr, v, &in)
-		    : RP_ERR_INVALID;
-	else
-		r = vers_contains(mp->vr, v, &in);
+	if ((r = range_contains(m, mp, v, &in)) == RP_ERR_NOMEM)
+		t->nomem = 1;
 	if (r != 0) {
 		t->rule = r == RP_ERR_UNSUPPORTED ? MATCH_RULE_RANGE_UNSUPPORTED
 						  : MATCH_RULE_RANGE_ERROR;
@@ -510,7 +531,9 @@ match_eval(struct matcher *m, const struct inv_host *h, enum os_family hos,
 		return eval_platform(m, h, hos, sw, other, osmask, out);
 	for (i = 0; i < nc; i++) {
 		mp = &m->prods[m->compat[i]];
-		test_version(sw, mp, &t);
+		test_version(m, sw, mp, &t);
+		if (t.nomem)
+			return RP_ERR_NOMEM;
 		if (t.in < 0 && errp == NULL) {
 			errp = mp;
 			errt = t;

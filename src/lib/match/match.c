@@ -35,6 +35,7 @@ static void
 mprod_free(struct mprod *p)
 {
 	vers_range_free(p->vr);
+	free(p->bcls);
 	free(p->ident);
 	free(p->name_key);
 	free(p->vname_key);
@@ -53,6 +54,7 @@ matcher_free(struct matcher *m)
 
 	if (m == NULL)
 		return;
+	vrank_free(m);
 	for (i = 0; i < m->nprods; i++)
 		mprod_free(&m->prods[i]);
 	free(m->prods);
@@ -472,6 +474,7 @@ matcher_add_advisory(
 	m->advs[m->nadvs].stamp = 0;
 	m->nadvs++;
 	strmap_clear(&m->cache);
+	m->ranks_dirty = 1;
 	r = 0;
 out:
 	if (r != 0) {
@@ -483,6 +486,7 @@ out:
 			m->dirty = 1;
 		}
 		strmap_clear(&m->cache);
+		m->ranks_dirty = 1;
 	}
 	strmap_clear(&ids);
 	free(slot);
@@ -513,6 +517,8 @@ scratch_addv(struct matcher *m, const size_t *v, size_t nv)
 {
 	size_t *n, ncap;
 
+	if (nv == 0)
+		return 0;
 	if (nv > m->capscratch - m->nscratch) {
 		ncap = m->capscratch ? m->capscratch : 64;
 		while (ncap - m->nscratch < nv)
@@ -650,13 +656,21 @@ ck_put(char *b, size_t *n, size_t max, const char *s, size_t len)
  * is too long to cache.
  */
 static size_t
-cache_key(const struct inv_software *sw, char *b, size_t max)
+cache_key(
+    const struct inv_software *sw, char *b, size_t max, const char **plain)
 {
 	const char *vendor = NULL, *purl = sw->purl, *cpe = sw->cpe;
 	size_t n = 0;
 
 	if (sw->vendor != NULL && vendor_is_publisher(sw->source))
 		vendor = sw->vendor;
+	if (sw->name != NULL && vendor == NULL && purl == NULL && cpe == NULL &&
+	    strchr(sw->name, '\x1f') == NULL) {
+		/* The name alone: no copy (the separator keeps it apart). */
+		*plain = sw->name;
+		return strlen(sw->name);
+	}
+	*plain = NULL;
 	if (sw->name == NULL ||
 	    !ck_put(b, &n, max, sw->name, strlen(sw->name)) ||
 	    !ck_put(b, &n, max, vendor ? vendor : "",
@@ -674,15 +688,19 @@ static int
 sw_candidates(struct matcher *m, const struct inv_software *sw)
 {
 	const struct strmap_entry *e;
+	const char *plain;
 	struct swkeys k;
-	char ck[1024];
+	char buf[1024];
+	const char *ck = buf;
 	size_t i;
 	int r;
 
-	if (cache_key(sw, ck, sizeof(ck)) == 0) {
+	if (cache_key(sw, buf, sizeof(buf), &plain) == 0) {
 		sw_keys(sw, &k);
 		return candidates(m, &k);
 	}
+	if (plain != NULL)
+		ck = plain;
 	if ((e = strmap_get(&m->cache, ck)) != NULL) {
 		m->nscratch = 0;
 		return scratch_addv(m, e->v + 1, e->nv - 1);
@@ -746,6 +764,8 @@ matcher_check_host(
 	int r;
 
 	if (m->dirty && (r = rebuild_index(m)) != 0)
+		return r;
+	if (m->ranks_dirty && (r = vrank_build(m)) != 0)
 		return r;
 	m->stamp++;
 	hos = os_family_from_name(h->os);

@@ -123,6 +123,7 @@ struct mprod {
 	enum version_scheme scheme; /* declared by the advisory, or UNKNOWN */
 	struct vers_range *vr; /* parsed range, or NULL */
 	int vr_ok; /* vr's bounds are valid: vers_contains_valid() */
+	uint32_t *bcls; /* rank class of each bound of vr (vrank.c), or NULL */
 	const char *range_err; /* why range could not be parsed */
 	char *ident; /* the name the key was made from, for people */
 	char *name_key, *vname_key; /* before aliasing */
@@ -136,6 +137,32 @@ struct mprod {
 	struct mrem *rem;
 	size_t nrem;
 };
+
+/* ---- vrank.c: installed versions placed among the bounds once ---- */
+
+#define VRANK_SCHEMES (VERSION_SCHEME_GENERIC + 1)
+#define VRANK_INVALID SIZE_MAX /* the version is not valid in the scheme */
+
+struct vrank {
+	char **cls; /* one bound per class of equal versions, ascending */
+	size_t ncls;
+	struct strmap seen; /* installed version -> its position */
+};
+
+struct vrank_arg {
+	size_t pos; /* the installed version's position */
+	const uint32_t *bcls; /* the range's bound classes */
+};
+
+struct matcher;
+/* Ranks every rankable range bound; returns 0 or RP_ERR_NOMEM. */
+int vrank_build(struct matcher *m);
+void vrank_free(struct matcher *m);
+/* The position of valid-or-not version v in scheme s (VRANK_INVALID). */
+int vrank_pos(
+    struct matcher *m, enum version_scheme s, const char *v, size_t *pos);
+/* vers_contains_by() comparator over a struct vrank_arg. */
+int vrank_cmp(size_t i, void *arg);
 
 struct madv {
 	const struct advisory *a;
@@ -159,6 +186,8 @@ struct matcher {
 	   many hosts is reduced to keys once: entry values are SIZE_MAX
 	   then the candidate indices.  Cleared when products change. */
 	struct strmap cache;
+	struct vrank ranks[VRANK_SCHEMES];
+	int ranks_dirty; /* products changed since vrank_build() */
 };
 
 /* Entries of the identity cache before it is cleared and refilled. */

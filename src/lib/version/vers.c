@@ -860,20 +860,6 @@ range_finish(
 
 /* ---- containment and printing ---- */
 
-/* Comparisons remembered per constraint for ranges up to this size. */
-#define CMP_MEMO 32
-
-/* v against constraint c of r, from the memo when it holds it. */
-static int
-vcmp_at(const struct vers_range *r, const char *v,
-    const struct vers_constraint *c, const int *memo)
-{
-	size_t i = (size_t)(c - r->c);
-
-	return i < CMP_MEMO ? memo[i]
-			    : version_cmp_valid(r->scheme, v, c->version);
-}
-
 int
 vers_range_valid(const struct vers_range *r)
 {
@@ -908,12 +894,50 @@ vers_contains(const struct vers_range *r, const char *v, int *in)
 	return vers_contains_valid(r, v, in);
 }
 
+/* Comparisons remembered per constraint for ranges up to this size. */
+#define CMP_MEMO 32
+
+struct cmp_valid {
+	const struct vers_range *r;
+	const char *v;
+	int memo[CMP_MEMO];
+	unsigned char have[CMP_MEMO];
+};
+
+static int
+cmp_valid_fn(size_t i, void *arg)
+{
+	struct cmp_valid *c = arg;
+
+	if (i >= CMP_MEMO)
+		return version_cmp_valid(
+		    c->r->scheme, c->v, c->r->c[i].version);
+	if (!c->have[i]) {
+		c->memo[i] =
+		    version_cmp_valid(c->r->scheme, c->v, c->r->c[i].version);
+		c->have[i] = 1;
+	}
+	return c->memo[i];
+}
+
 int
 vers_contains_valid(const struct vers_range *r, const char *v, int *in)
 {
+	struct cmp_valid c;
+
+	c.r = r;
+	c.v = v;
+	memset(c.have, 0, sizeof(c.have));
+	return vers_contains_by(r, cmp_valid_fn, &c, in);
+}
+
+int
+vers_contains_by(const struct vers_range *r, int (*cmp_at)(size_t, void *),
+    void *arg, int *in)
+{
 	const struct vers_constraint *c, *lo, *hi;
 	size_t i, nb = 0, first = 0;
-	int cmp, nonne = 0, memo[CMP_MEMO];
+	int cmp, nonne = 0;
 
 	*in = 0;
 	if (r->n == 1 && r->c[0].op == VERS_OP_ANY) {
@@ -923,10 +947,7 @@ vers_contains_valid(const struct vers_range *r, const char *v, int *in)
 	/* Equal to a bound: "=", "<=", ">=" include it, "!=" excludes it. */
 	for (i = 0; i < r->n; i++) {
 		c = &r->c[i];
-		cmp = version_cmp_valid(r->scheme, v, c->version);
-		if (i < CMP_MEMO)
-			memo[i] = cmp;
-		if (cmp == 0) {
+		if ((cmp = cmp_at(i, arg)) == 0) {
 			*in = c->op == VERS_OP_EQ || c->op == VERS_OP_LE ||
 			    c->op == VERS_OP_GE;
 			return 0;
@@ -949,15 +970,13 @@ vers_contains_valid(const struct vers_range *r, const char *v, int *in)
 		hi = &r->c[i];
 		if (hi->op == VERS_OP_EQ || hi->op == VERS_OP_NE)
 			continue;
-		cmp = i < CMP_MEMO
-		    ? memo[i]
-		    : version_cmp_valid(r->scheme, v, hi->version);
+		cmp = cmp_at(i, arg);
 		if (lo == NULL && is_lower(hi->op) && cmp < 0) {
 			*in = 1;
 			return 0;
 		}
 		if (lo != NULL && is_upper(lo->op) && is_lower(hi->op)) {
-			if (cmp < 0 && vcmp_at(r, v, lo, memo) > 0) {
+			if (cmp < 0 && cmp_at((size_t)(lo - r->c), arg) > 0) {
 				*in = 1;
 				return 0;
 			}
@@ -966,7 +985,7 @@ vers_contains_valid(const struct vers_range *r, const char *v, int *in)
 	}
 	/* The last bound opens upwards. */
 	if (lo != NULL && is_upper(lo->op))
-		*in = vcmp_at(r, v, lo, memo) > 0;
+		*in = cmp_at((size_t)(lo - r->c), arg) > 0;
 	return 0;
 }
 

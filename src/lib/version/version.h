@@ -132,6 +132,14 @@ int vers_range_valid(const struct vers_range *r);
  * r->scheme.  Each bound is compared once.  Returns 0.
  */
 int vers_contains_valid(const struct vers_range *r, const char *v, int *in);
+/*
+ * The same algorithm with the comparisons given: cmp_at(i, arg) returns
+ * <0, 0, >0 as the version tested compares with r->c[i].version (never
+ * called for "*").  For callers that order versions their own way (the
+ * matcher ranks the installed versions once).  Returns 0.
+ */
+int vers_contains_by(const struct vers_range *r, int (*cmp_at)(size_t, void *),
+    void *arg, int *in);
 
 /*
  * Formats r canonically ("vers:deb/>=1.0|<2.0"); the caller frees the
