@@ -18,6 +18,7 @@
 #include "util/diag.h"
 #include "util/err.h"
 
+#include "check_reason.h"
 #include "cmd.h"
 #include "util/out.h"
 
@@ -44,7 +45,7 @@ struct run {
 	struct advisory *advs[FILES_MAX];
 	struct inv_set *hosts;
 	struct matcher *m;
-	struct match_results all; /* every host's, one arena for all text */
+	struct match_results all; /* every host's */
 	struct match_results *res; /* per host: views into all, not owned */
 	size_t nres;
 };
@@ -372,26 +373,69 @@ jstr(const char *s)
 	return j;
 }
 
+/* The facts of a result as JSON: only those the rule looked at. */
+static json_t *
+facts_json(const struct match_result *r)
+{
+	const struct match_facts *f = &r->f;
+	json_t *o, *l;
+	size_t i;
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	if (f->via != MATCH_VIA_NONE)
+		json_object_set_new(
+		    o, "via", json_string(match_via_name(f->via)));
+	if (f->key != NULL)
+		json_object_set_new(o, "key", jstr(f->key));
+	if (f->alias != NULL)
+		json_object_set_new(o, "alias", jstr(f->alias));
+	if (f->bound != NULL)
+		json_object_set_new(o, "product_version", jstr(f->bound));
+	if (f->range != NULL)
+		json_object_set_new(o, "range", jstr(f->range));
+	if (f->version != NULL)
+		json_object_set_new(o, "installed_version", jstr(f->version));
+	if (f->scheme != VERSION_SCHEME_UNKNOWN)
+		json_object_set_new(
+		    o, "scheme", json_string(version_scheme_name(f->scheme)));
+	if (f->has_status)
+		json_object_set_new(
+		    o, "status", json_string(adv_status_name(f->status)));
+	if (f->fix_version != NULL)
+		json_object_set_new(o, "fix_version", jstr(f->fix_version));
+	if (f->nlisted > 0 && (l = json_array()) != NULL) {
+		for (i = 0; i < f->nlisted; i++)
+			json_array_append_new(l, jstr(f->listed[i]->id));
+		json_object_set_new(o, "products", l);
+	}
+	return o;
+}
+
 static json_t *
 result_json(const struct match_result *r)
 {
 	json_t *o, *sw = json_null();
+	char *reason = check_reason(r), *rem = check_remediation(r);
 
 	if (r->sw != NULL)
 		sw = json_pack("{s:o, s:o, s:o, s:s}", "name",
 		    jstr(r->sw->name), "version", jstr(r->sw->version),
 		    "vendor", jstr(r->sw->vendor), "source",
 		    inv_source_name(r->sw->source));
-	o = json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "advisory",
-	    jstr(r->adv->id), "verdict", verdict_token(r->verdict), "software",
-	    sw, "product_id", jstr(r->product ? r->product->id : NULL),
-	    "product_name", jstr(r->product ? r->product->name : NULL),
-	    "vulnerability",
+	o = json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o}",
+	    "advisory", jstr(r->adv->id), "verdict", verdict_token(r->verdict),
+	    "software", sw, "product_id",
+	    jstr(r->product ? r->product->id : NULL), "product_name",
+	    jstr(r->product ? r->product->name : NULL), "vulnerability",
 	    jstr(r->vuln
 		    ? (r->vuln->cve ? r->vuln->cve
 				    : (r->vuln->nids ? r->vuln->ids[0] : NULL))
 		    : NULL),
-	    "reason", jstr(r->reason), "remediation", jstr(r->remediation));
+	    "rule", match_rule_name(r->rule), "facts", facts_json(r), "reason",
+	    jstr(reason), "remediation", jstr(rem));
+	free(reason);
+	free(rem);
 	return o;
 }
 
@@ -555,7 +599,7 @@ print_table(const struct run *run)
 	int w[6] = {4, 2, 8, 7, 12, 8};
 	const struct match_result *r;
 	const struct inv_host *h;
-	const char *rem;
+	char *reason, *rem;
 	size_t i, k;
 	int x;
 
@@ -596,15 +640,21 @@ print_table(const struct run *run)
 			    w[4]);
 			out_text(stdout, r->adv->id, SIZE_MAX, 0);
 			printf("\n    reason:      ");
-			out_text(stdout, r->reason, SIZE_MAX, 0);
+			reason = check_reason(r);
+			out_text(stdout, reason ? reason : "(out of memory)",
+			    SIZE_MAX, 0);
+			free(reason);
 			printf("\n");
 			if (r->sw == NULL)
 				continue;
-			if ((rem = r->remediation) == NULL)
-				rem = r->verdict <= MATCH_FIXED ? "none needed"
-								: "none known";
+			rem = check_remediation(r);
 			printf("    remediation: ");
-			out_text(stdout, rem, SIZE_MAX, 0);
+			out_text(stdout,
+			    rem != NULL			    ? rem
+				: r->verdict <= MATCH_FIXED ? "none needed"
+							    : "none known",
+			    SIZE_MAX, 0);
+			free(rem);
 			printf("\n");
 		}
 	}

@@ -23,6 +23,7 @@ matcher_new(void)
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return NULL;
 	strmap_init(&m->index);
+	strmap_init(&m->cache);
 	if (alias_init(&m->alias) != 0) {
 		free(m);
 		return NULL;
@@ -34,6 +35,7 @@ static void
 mprod_free(struct mprod *p)
 {
 	vers_range_free(p->vr);
+	free(p->bcls);
 	free(p->ident);
 	free(p->name_key);
 	free(p->vname_key);
@@ -52,12 +54,15 @@ matcher_free(struct matcher *m)
 
 	if (m == NULL)
 		return;
+	vrank_free(m);
 	for (i = 0; i < m->nprods; i++)
 		mprod_free(&m->prods[i]);
 	free(m->prods);
 	free(m->advs);
 	free(m->scratch);
+	free(m->compat);
 	strmap_clear(&m->index);
+	strmap_clear(&m->cache);
 	alias_free(&m->alias);
 	free(m);
 }
@@ -71,6 +76,7 @@ matcher_add_alias(struct matcher *m, const char *a, const char *b)
 		return r;
 	if (m->nprods > 0)
 		m->dirty = 1; /* canonical keys may have changed */
+	strmap_clear(&m->cache);
 	return 0;
 }
 
@@ -204,6 +210,9 @@ mprod_fill(struct mprod *mp, const struct adv_product *p,
 	len = match_cpe_key(mp->cpe, key, sizeof(key));
 	if ((mp->cpe_key = dup_key(key, len)) == NULL && len > 0)
 		return RP_ERR_NOMEM;
+	mp->via = mp->purl_key != NULL ? MATCH_VIA_PURL
+	    : mp->cpe_key != NULL      ? MATCH_VIA_CPE
+				       : MATCH_VIA_NAME;
 	mp->scheme = scheme_of(first(p->scheme, comp ? comp->scheme : NULL));
 	if (mp->scheme == VERSION_SCHEME_UNKNOWN && ptype[0] != '\0')
 		mp->scheme = scheme_of(ptype);
@@ -231,6 +240,8 @@ mprod_parse_range(
 		    &mp->vr, NULL);
 	if (r == RP_ERR_NOMEM)
 		return r;
+	if (r == 0)
+		mp->vr_ok = vers_range_valid(mp->vr);
 	if (r != 0) {
 		mp->range_err = rp_strerror(r);
 		return rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
@@ -297,8 +308,15 @@ grow_prods(struct matcher *m, size_t more)
 static int
 index_prod(struct matcher *m, size_t i)
 {
-	const struct mprod *mp = &m->prods[i];
+	struct mprod *mp = &m->prods[i];
 	int r = 0;
+
+	mp->canon = NULL;
+	if (mp->name_key != NULL) {
+		const char *c = alias_canon(&m->alias, mp->name_key);
+
+		mp->canon = strcmp(c, mp->name_key) != 0 ? c : NULL;
+	}
 
 	if (mp->name_key != NULL &&
 	    (r = strmap_add(
@@ -455,6 +473,8 @@ matcher_add_advisory(
 	m->advs[m->nadvs].n = m->nprods - first_prod;
 	m->advs[m->nadvs].stamp = 0;
 	m->nadvs++;
+	strmap_clear(&m->cache);
+	m->ranks_dirty = 1;
 	r = 0;
 out:
 	if (r != 0) {
@@ -465,6 +485,8 @@ out:
 			m->nprods = first_prod;
 			m->dirty = 1;
 		}
+		strmap_clear(&m->cache);
+		m->ranks_dirty = 1;
 	}
 	strmap_clear(&ids);
 	free(slot);
@@ -478,6 +500,7 @@ rebuild_index(struct matcher *m)
 	int r;
 
 	strmap_clear(&m->index);
+	strmap_clear(&m->cache);
 	for (i = 0; i < m->nprods; i++) {
 		if ((r = index_prod(m, i)) != 0)
 			return r;
@@ -488,25 +511,35 @@ rebuild_index(struct matcher *m)
 
 /* ---- checking hosts ---- */
 
+/* Appends v[0..n) to the candidates (compat grows with them). */
 static int
-scratch_add(struct matcher *m, const struct strmap_entry *e)
+scratch_addv(struct matcher *m, const size_t *v, size_t nv)
 {
 	size_t *n, ncap;
 
-	if (e == NULL)
+	if (nv == 0)
 		return 0;
-	if (e->nv > m->capscratch - m->nscratch) {
+	if (nv > m->capscratch - m->nscratch) {
 		ncap = m->capscratch ? m->capscratch : 64;
-		while (ncap - m->nscratch < e->nv)
+		while (ncap - m->nscratch < nv)
 			ncap *= 2;
+		if ((n = reallocarray(m->compat, ncap, sizeof(*n))) == NULL)
+			return RP_ERR_NOMEM;
+		m->compat = n;
 		if ((n = reallocarray(m->scratch, ncap, sizeof(*n))) == NULL)
 			return RP_ERR_NOMEM;
 		m->scratch = n;
 		m->capscratch = ncap;
 	}
-	memcpy(m->scratch + m->nscratch, e->v, e->nv * sizeof(*e->v));
-	m->nscratch += e->nv;
+	memcpy(m->scratch + m->nscratch, v, nv * sizeof(*v));
+	m->nscratch += nv;
 	return 0;
+}
+
+static int
+scratch_add(struct matcher *m, const struct strmap_entry *e)
+{
+	return e == NULL ? 0 : scratch_addv(m, e->v, e->nv);
 }
 
 static int
@@ -605,16 +638,95 @@ candidates(struct matcher *m, const struct swkeys *k)
 	return 0;
 }
 
+/* Appends s to b at *n, then the separator; 0 when it does not fit. */
+static int
+ck_put(char *b, size_t *n, size_t max, const char *s, size_t len)
+{
+	if (len + 1 >= max - *n)
+		return 0;
+	memcpy(b + *n, s, len);
+	*n += len;
+	b[(*n)++] = '\x1f';
+	return 1;
+}
+
+/*
+ * The identity cache key of sw: everything that decides its candidates
+ * (name, the publisher, the purl without version, the cpe).  0 when it
+ * is too long to cache.
+ */
+static size_t
+cache_key(
+    const struct inv_software *sw, char *b, size_t max, const char **plain)
+{
+	const char *vendor = NULL, *purl = sw->purl, *cpe = sw->cpe;
+	size_t n = 0;
+
+	if (sw->vendor != NULL && vendor_is_publisher(sw->source))
+		vendor = sw->vendor;
+	if (sw->name != NULL && vendor == NULL && purl == NULL && cpe == NULL &&
+	    strchr(sw->name, '\x1f') == NULL) {
+		/* The name alone: no copy (the separator keeps it apart). */
+		*plain = sw->name;
+		return strlen(sw->name);
+	}
+	*plain = NULL;
+	if (sw->name == NULL ||
+	    !ck_put(b, &n, max, sw->name, strlen(sw->name)) ||
+	    !ck_put(b, &n, max, vendor ? vendor : "",
+		vendor ? strlen(vendor) : 0) ||
+	    !ck_put(b, &n, max, purl ? purl : "",
+		purl ? strcspn(purl, "@?#") : 0) ||
+	    !ck_put(b, &n, max, cpe ? cpe : "", cpe ? strlen(cpe) : 0))
+		return 0;
+	b[n - 1] = '\0';
+	return n - 1;
+}
+
+/* The candidates of sw in m->scratch, through the identity cache. */
+static int
+sw_candidates(struct matcher *m, const struct inv_software *sw)
+{
+	const struct strmap_entry *e;
+	const char *plain;
+	struct swkeys k;
+	char buf[1024];
+	const char *ck = buf;
+	size_t i;
+	int r;
+
+	if (cache_key(sw, buf, sizeof(buf), &plain) == 0) {
+		sw_keys(sw, &k);
+		return candidates(m, &k);
+	}
+	if (plain != NULL)
+		ck = plain;
+	if ((e = strmap_get(&m->cache, ck)) != NULL) {
+		m->nscratch = 0;
+		return scratch_addv(m, e->v + 1, e->nv - 1);
+	}
+	sw_keys(sw, &k);
+	if ((r = candidates(m, &k)) != 0)
+		return r;
+	if (m->cache.n >= MATCH_CACHE_MAX)
+		strmap_clear(&m->cache);
+	if ((r = strmap_add(&m->cache, ck, SIZE_MAX)) != 0)
+		return r;
+	for (i = 0; i < m->nscratch; i++) {
+		if ((r = strmap_add(&m->cache, ck, m->scratch[i])) != 0)
+			return r;
+	}
+	return 0;
+}
+
 static int
 check_software(struct matcher *m, const struct inv_host *h, enum os_family hos,
     const struct inv_software *sw, struct match_results *out)
 {
-	struct swkeys k;
 	size_t i, j, ai;
 	int r;
 
-	sw_keys(sw, &k);
-	if ((r = candidates(m, &k)) != 0)
+	if ((r = sw_candidates(m, sw)) != 0)
 		return r;
 	/* Products of one advisory are contiguous: one result per run. */
 	for (i = 0; i < m->nscratch; i = j) {
@@ -652,6 +764,8 @@ matcher_check_host(
 	int r;
 
 	if (m->dirty && (r = rebuild_index(m)) != 0)
+		return r;
+	if (m->ranks_dirty && (r = vrank_build(m)) != 0)
 		return r;
 	m->stamp++;
 	hos = os_family_from_name(h->os);

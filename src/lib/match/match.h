@@ -15,8 +15,6 @@
 #include "inventory/inventory.h"
 #include "util/diag.h"
 
-struct rp_arena;
-
 /* Ordered by urgency: aggregation over a host keeps the largest. */
 enum match_verdict {
 	MATCH_NOT_AFFECTED = 0,
@@ -35,6 +33,66 @@ enum os_family {
 	OS_FAMILY_ANDROID,
 };
 
+/*
+ * The rule that decided a verdict.  Stable codes: the CLI and the API
+ * turn them (with the facts) into sentences; docs/matching.md lists them.
+ */
+enum match_rule {
+	MATCH_RULE_NO_SOFTWARE = 0, /* no installed software matches */
+	MATCH_RULE_PLATFORM, /* products only for other platforms */
+	MATCH_RULE_ALL_VERSIONS, /* the product lists no version */
+	MATCH_RULE_EXACT, /* an exact version equals the installed one */
+	MATCH_RULE_RANGE, /* a range contains the installed version */
+	MATCH_RULE_AT_OR_ABOVE_FIX, /* at or above a fixed version */
+	MATCH_RULE_OUTSIDE_AFFECTED, /* outside every affected version */
+	MATCH_RULE_BELOW_FIX, /* below a fix, no affected version listed */
+	MATCH_RULE_NOT_LISTED, /* not among the versions, none affected */
+	MATCH_RULE_NO_VERSION, /* nothing installed to compare with */
+	MATCH_RULE_CMP_ERROR, /* versions cannot be compared */
+	MATCH_RULE_RANGE_UNUSABLE, /* the range could not be parsed */
+	MATCH_RULE_RANGE_UNSUPPORTED, /* the range's scheme has no ordering */
+	MATCH_RULE_RANGE_ERROR, /* the version cannot be compared with it */
+	MATCH_RULE_COUNT
+};
+
+/* How the installed software was found to be the product. */
+enum match_via {
+	MATCH_VIA_NONE = 0,
+	MATCH_VIA_NAME, /* normalised name (perhaps through an alias) */
+	MATCH_VIA_PURL, /* package URL without version */
+	MATCH_VIA_CPE, /* CPE part:vendor:product */
+};
+
+#define MATCH_LISTED_MAX 4
+
+/*
+ * What the rule looked at.  Every pointer borrows from the advisory, the
+ * inventory or the matcher and lives as long as they do.
+ */
+struct match_facts {
+	enum match_via via;
+	const char *name; /* the product name the key was made from */
+	const char *key; /* the product's normalised name key, or NULL */
+	const char *alias; /* its alias group's canonical key, or NULL */
+	const char *version; /* the installed version compared, or NULL */
+	const char *bound; /* the product version compared, or NULL */
+	const char *range; /* the product range as written, or NULL */
+	const struct vers_range *vr; /* the parsed range, or NULL */
+	const char *range_err; /* why the range could not be parsed */
+	enum version_scheme scheme; /* the ordering used */
+	int err; /* RP_ERR_* of a failed comparison, else 0 */
+	int contains; /* EXACT/RANGE: 1 equal / contained, 0 not */
+	int has_status; /* status below is set */
+	enum adv_status status; /* the deciding product's status */
+	const char *fix_version; /* the version to upgrade to, or NULL */
+	enum os_family host_os; /* the host's OS family */
+	unsigned os_mask; /* PLATFORM: 1 << family the products are for */
+	/* Other product IDs the rule names (OUTSIDE_AFFECTED, NOT_LISTED). */
+	const struct adv_product *listed[MATCH_LISTED_MAX];
+	size_t nlisted;
+	int more_listed; /* there were more than MATCH_LISTED_MAX */
+};
+
 /* One verdict for one (host, advisory, software) triple. */
 struct match_result {
 	const struct inv_host *host;
@@ -43,15 +101,14 @@ struct match_result {
 	const struct adv_product *product; /* deciding product, or NULL */
 	const struct adv_vuln *vuln; /* deciding vulnerability, or NULL */
 	enum match_verdict verdict;
-	char *reason; /* one line, for people; owned by the result set */
-	char *remediation; /* e.g. "upgrade to 18.12.422 or later", or NULL */
+	enum match_rule rule;
+	struct match_facts f;
 };
 
-/* Results and the strings they point to (reason, remediation). */
+/* Results of one or more hosts (no strings of their own). */
 struct match_results {
 	struct match_result *v;
 	size_t n, cap;
-	struct rp_arena *arena; /* owns every reason and remediation */
 };
 
 struct matcher;
@@ -77,8 +134,8 @@ int matcher_add_advisory(
 /*
  * Checks one host against every advisory added, appending results to out:
  * one per (advisory, matching software), and one "not affected" result per
- * advisory with no matching software.  Results borrow h, its software and
- * the advisories.  A matcher checks one host at a time (it keeps scratch
+ * advisory with no matching software.  Results borrow h, its software,
+ * the advisories and the matcher (their facts point into all of them).  A matcher checks one host at a time (it keeps scratch
  * state): use one matcher per thread.  Returns 0 or RP_ERR_NOMEM.
  */
 int matcher_check_host(
@@ -88,6 +145,16 @@ void match_results_init(struct match_results *r);
 void match_results_free(struct match_results *r);
 
 const char *match_verdict_name(enum match_verdict v); /* "affected", ... */
+/* Stable tokens for rules and identity ("range", "at_or_above_fix"). */
+const char *match_rule_name(enum match_rule r);
+const char *match_via_name(enum match_via v);
+/*
+ * The remediations that apply to a result's product, in the order vendor
+ * fixes first: calls fn for each (at most 16, duplicates by category and
+ * text dropped).  For presenters; returns the number given to fn.
+ */
+size_t match_result_remediations(const struct match_result *r,
+    void (*fn)(const struct adv_remediation *, void *), void *arg);
 enum os_family os_family_from_name(const char *s); /* "Windows 11" -> WINDOWS */
 const char *os_family_name(enum os_family f);
 

@@ -122,17 +122,47 @@ struct mprod {
 	enum os_family os;
 	enum version_scheme scheme; /* declared by the advisory, or UNKNOWN */
 	struct vers_range *vr; /* parsed range, or NULL */
+	int vr_ok; /* vr's bounds are valid: vers_contains_valid() */
+	uint32_t *bcls; /* rank class of each bound of vr (vrank.c), or NULL */
 	const char *range_err; /* why range could not be parsed */
 	char *ident; /* the name the key was made from, for people */
 	char *name_key, *vname_key; /* before aliasing */
 	char *purl_key, *cpe_key; /* or NULL */
 	char *vendor_key;
+	const char *canon; /* alias group key of name_key, or NULL */
+	enum match_via via; /* the strongest key it has */
 	char *purl_version; /* the purl's version, used as the exact one */
 	struct mstat *st;
 	size_t nst;
 	struct mrem *rem;
 	size_t nrem;
 };
+
+/* ---- vrank.c: installed versions placed among the bounds once ---- */
+
+#define VRANK_SCHEMES (VERSION_SCHEME_GENERIC + 1)
+#define VRANK_INVALID SIZE_MAX /* the version is not valid in the scheme */
+
+struct vrank {
+	char **cls; /* one bound per class of equal versions, ascending */
+	size_t ncls;
+	struct strmap seen; /* installed version -> its position */
+};
+
+struct vrank_arg {
+	size_t pos; /* the installed version's position */
+	const uint32_t *bcls; /* the range's bound classes */
+};
+
+struct matcher;
+/* Ranks every rankable range bound; returns 0 or RP_ERR_NOMEM. */
+int vrank_build(struct matcher *m);
+void vrank_free(struct matcher *m);
+/* The position of valid-or-not version v in scheme s (VRANK_INVALID). */
+int vrank_pos(
+    struct matcher *m, enum version_scheme s, const char *v, size_t *pos);
+/* vers_contains_by() comparator over a struct vrank_arg. */
+int vrank_cmp(size_t i, void *arg, int *any);
 
 struct madv {
 	const struct advisory *a;
@@ -151,7 +181,17 @@ struct matcher {
 	size_t stamp; /* hosts checked so far */
 	size_t *scratch; /* candidate list of one package */
 	size_t nscratch, capscratch;
+	size_t *compat; /* candidates for the host's platform (capscratch) */
+	/* Software identity -> candidates, so that a package name seen on
+	   many hosts is reduced to keys once: entry values are SIZE_MAX
+	   then the candidate indices.  Cleared when products change. */
+	struct strmap cache;
+	struct vrank ranks[VRANK_SCHEMES];
+	int ranks_dirty; /* products changed since vrank_build() */
 };
+
+/* Entries of the identity cache before it is cleared and refilled. */
+#define MATCH_CACHE_MAX 65536
 
 /* ---- eval.c ---- */
 
@@ -160,9 +200,9 @@ struct matcher {
  * cand[0..n) of one advisory (identity already matched) and appends the
  * result to out.  Returns 0 or RP_ERR_NOMEM.
  */
-int match_eval(const struct matcher *m, const struct inv_host *h,
-    enum os_family hos, const struct inv_software *sw, const size_t *cand,
-    size_t n, struct match_results *out);
+int match_eval(struct matcher *m, const struct inv_host *h, enum os_family hos,
+    const struct inv_software *sw, const size_t *cand, size_t n,
+    struct match_results *out);
 /* Appends the "no installed software matches" result for advisory ai. */
 int match_eval_nomatch(const struct matcher *m, const struct inv_host *h,
     size_t ai, struct match_results *out);

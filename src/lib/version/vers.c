@@ -870,31 +870,97 @@ range_finish(
 /* ---- containment and printing ---- */
 
 int
+vers_range_valid(const struct vers_range *r)
+{
+	size_t i;
+
+	if (r == NULL || r->n == 0)
+		return 0;
+	if (r->n == 1 && r->c[0].op == VERS_OP_ANY)
+		return 1;
+	if (r->scheme == VERSION_SCHEME_UNKNOWN)
+		return 0;
+	for (i = 0; i < r->n; i++) {
+		if (r->c[i].version == NULL || r->c[i].op == VERS_OP_ANY ||
+		    !version_valid(r->scheme, r->c[i].version, NULL))
+			return 0;
+	}
+	return 1;
+}
+
+int
 vers_contains(const struct vers_range *r, const char *v, int *in)
+{
+	*in = 0;
+	if (r == NULL || v == NULL)
+		return RP_ERR_ARG;
+	if (r->n == 1 && r->c[0].op == VERS_OP_ANY)
+		return vers_contains_valid(r, v, in);
+	if (r->scheme == VERSION_SCHEME_UNKNOWN)
+		return RP_ERR_UNSUPPORTED;
+	if (!vers_range_valid(r) || !version_valid(r->scheme, v, NULL))
+		return RP_ERR_INVALID;
+	return vers_contains_valid(r, v, in);
+}
+
+/* Comparisons remembered per constraint for ranges up to this size. */
+#define CMP_MEMO 32
+
+struct cmp_valid {
+	const struct vers_range *r;
+	const char *v;
+	int memo[CMP_MEMO];
+	unsigned char have[CMP_MEMO], any[CMP_MEMO];
+};
+
+static int
+cmp_valid_fn(size_t i, void *arg, int *any)
+{
+	struct cmp_valid *c = arg;
+	int a;
+
+	if (i >= CMP_MEMO)
+		return version_cmp_bound_valid(
+		    c->r->scheme, c->v, c->r->c[i].version, any);
+	if (!c->have[i]) {
+		c->memo[i] = version_cmp_bound_valid(
+		    c->r->scheme, c->v, c->r->c[i].version, &a);
+		c->any[i] = (unsigned char)a;
+		c->have[i] = 1;
+	}
+	*any = c->any[i];
+	return c->memo[i];
+}
+
+int
+vers_contains_valid(const struct vers_range *r, const char *v, int *in)
+{
+	struct cmp_valid c;
+
+	c.r = r;
+	c.v = v;
+	memset(c.have, 0, sizeof(c.have));
+	return vers_contains_by(r, cmp_valid_fn, &c, in);
+}
+
+int
+vers_contains_by(const struct vers_range *r,
+    int (*cmp_at)(size_t, void *, int *),
+    void *arg, int *in)
 {
 	const struct vers_constraint *c, *lo, *hi;
 	size_t i, nb = 0, first = 0;
 	int cmp, nonne = 0, any;
 
 	*in = 0;
-	if (r == NULL || v == NULL)
-		return RP_ERR_ARG;
 	if (r->n == 1 && r->c[0].op == VERS_OP_ANY) {
 		*in = strcmp(r->scheme_name, "none") != 0;
 		return 0;
 	}
-	if (r->scheme == VERSION_SCHEME_UNKNOWN)
-		return RP_ERR_UNSUPPORTED;
-	if (r->n == 0 || !version_valid(r->scheme, v, NULL))
-		return RP_ERR_INVALID;
 	/* Equal to a bound: "=", "<=", ">=" include it, "!=" excludes it. */
 	for (i = 0; i < r->n; i++) {
 		c = &r->c[i];
-		if (c->version == NULL || c->op == VERS_OP_ANY ||
-		    !version_valid(r->scheme, c->version, NULL))
-			return RP_ERR_INVALID;
-		cmp = version_cmp_bound_valid(r->scheme, v, c->version, &any);
-		if (cmp == 0) {
+		if ((cmp = cmp_at(i, arg, &any)) == 0) {
 			/* rpm: a v without release matches any relation to
 			 * a bound with one (rpmverOverlap()). */
 			*in = c->op == VERS_OP_EQ || c->op == VERS_OP_LE ||
@@ -919,15 +985,13 @@ vers_contains(const struct vers_range *r, const char *v, int *in)
 		hi = &r->c[i];
 		if (hi->op == VERS_OP_EQ || hi->op == VERS_OP_NE)
 			continue;
-		cmp = version_cmp_bound_valid(r->scheme, v, hi->version, &any);
+		cmp = cmp_at(i, arg, &any);
 		if (lo == NULL && is_lower(hi->op) && cmp < 0) {
 			*in = 1;
 			return 0;
 		}
 		if (lo != NULL && is_upper(lo->op) && is_lower(hi->op)) {
-			if (cmp < 0 &&
-			    version_cmp_bound_valid(
-				r->scheme, v, lo->version, &any) > 0) {
+			if (cmp < 0 && cmp_at((size_t)(lo - r->c), arg, &any) > 0) {
 				*in = 1;
 				return 0;
 			}
@@ -935,10 +999,8 @@ vers_contains(const struct vers_range *r, const char *v, int *in)
 		lo = hi;
 	}
 	/* The last bound opens upwards. */
-	if (lo != NULL && is_upper(lo->op)) {
-		*in = version_cmp_bound_valid(r->scheme, v, lo->version, &any) >
-		    0;
-	}
+	if (lo != NULL && is_upper(lo->op))
+		*in = cmp_at((size_t)(lo - r->c), arg, &any) > 0;
 	return 0;
 }
 

@@ -161,6 +161,27 @@ int vls_parse(const char *s, enum version_scheme scheme,
  * of the scheme.
  */
 int vers_contains(const struct vers_range *r, const char *v, int *in);
+/*
+ * Whether every bound of r is a valid version of its scheme (and the
+ * scheme is ordered here), so that vers_contains_valid() may be used.
+ */
+int vers_range_valid(const struct vers_range *r);
+/*
+ * vers_contains() without the checks, for callers that test one range
+ * many times: r must pass vers_range_valid() and v version_valid() in
+ * r->scheme.  Each bound is compared once.  Returns 0.
+ */
+int vers_contains_valid(const struct vers_range *r, const char *v, int *in);
+/*
+ * The same algorithm with the comparisons given: cmp_at(i, arg, &any)
+ * returns <0, 0, >0 as the version tested compares with r->c[i].version
+ * (never called for "*"), and sets any when an equal bound matches every
+ * relation (rpm: a version without release against a bound with one).
+ * For callers that order versions their own way (the matcher ranks the
+ * installed versions once).  Returns 0.
+ */
+int vers_contains_by(const struct vers_range *r,
+    int (*cmp_at)(size_t, void *, int *), void *arg, int *in);
 
 /*
  * Formats r canonically ("vers:deb/>=1.0|<2.0"); the caller frees the
