@@ -30,11 +30,10 @@
 /* Nesting of branches, and length of chains of relationships. */
 #define CSAF_MAX_DEPTH 64
 
-/* Open-addressing table from an ID string to an array index. */
+/* Table from an ID string to an array index (util/hashtab.h). */
+struct rp_hashtab;
 struct csaf_idtab {
-	struct csaf_idslot *slots;
-	size_t cap; /* a power of two, at least twice the entries */
-	size_t n;
+	struct rp_hashtab *t;
 };
 
 /* Per-product scratch data, parallel to a->products. */

@@ -19,14 +19,16 @@
 
 /*
  * A set of strings (not copied: they live in the JSON document) each with
- * a caller value, by open addressing.  Grows by doubling; the number of
- * entries is bounded by the document.
+ * a caller value: the entries in an array, found through the keyed table
+ * of util/hashtab.h.  The number of entries is bounded by the document.
  */
+struct rp_hashtab;
 struct strset_ent {
 	const char *s;
 	const void *val;
 };
 struct strset {
+	struct rp_hashtab *t; /* string -> index into v + 1 */
 	struct strset_ent *v;
 	size_t cap, n;
 };
