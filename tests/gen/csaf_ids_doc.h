@@ -2,7 +2,7 @@
  * A valid CSAF 2.0 document of n products whose IDs either collide in
  * unseeded FNV-1a (fnv_collide.h) or are ordinary, every one listed as
  * known_affected in one vulnerability: the hostile input of
- * test_csaf_collide and bench/run.sh.
+ * test_csaf_bounds and bench/run.sh.
  */
 #ifndef RP_CSAF_IDS_DOC_H
 #define RP_CSAF_IDS_DOC_H

@@ -131,7 +131,7 @@ advisory_read_file(const char *path, enum adv_format fmt, struct advisory **out,
 	int r;
 
 	*out = NULL;
-	if ((root = rpjson_load_file(path, RPJSON_MAX_INPUT, d)) == NULL)
+	if ((root = rpjson_load_file(path, RP_CAP_ADVISORY, d)) == NULL)
 		return RP_ERR_INVALID;
 	r = advisory_read_json(root, fmt, out, d);
 	json_decref(root);

@@ -14,8 +14,9 @@
 #include "json/rpjson.h"
 #include "util/diag.h"
 
-/* Deepest nesting of product_tree branches we walk. */
-#define CSAF_MAX_BRANCH_DEPTH 64
+/* Deepest nesting of product_tree branches we walk: CSAF_MAX_DEPTH of
+ * csaf_read_int.h, which says why. */
+#define CSAF_MAX_BRANCH_DEPTH 512
 
 /*
  * A set of strings (not copied: they live in the JSON document) each with

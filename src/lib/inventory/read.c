@@ -48,7 +48,7 @@ inventory_read_file(const char *path, struct inv_set *set, struct rp_diags *d)
 		r = RP_ERR_IO;
 		goto out;
 	}
-	if ((root = rpjson_load_file(path, RPJSON_MAX_INPUT, d)) == NULL) {
+	if ((root = rpjson_load_file(path, RP_CAP_INVENTORY, d)) == NULL) {
 		r = RP_ERR_INVALID;
 		goto out;
 	}

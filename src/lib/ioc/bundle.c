@@ -754,9 +754,13 @@ ioc_bundle_read_file(
 	if (out == NULL || path == NULL)
 		return RP_ERR_ARG;
 	*out = NULL;
-	if ((r = ioc_slurp(path, RPJSON_MAX_INPUT, &buf, &len, d)) != 0)
+	if ((r = ioc_slurp(path, RP_CAP_BUNDLE, &buf, &len, d)) != 0)
 		goto out;
-	if ((root = rpjson_load_buf(buf, len, d)) == NULL) {
+	root = rpjson_load_buf(buf, len, d);
+	/* the text is not needed once parsed: do not hold both */
+	free(buf);
+	buf = NULL;
+	if (root == NULL) {
 		r = RP_ERR_INVALID;
 		goto out;
 	}
