@@ -5,9 +5,9 @@
  * Invariants: cap is a power of two and 0 or at least MIN_CAP; n <= cap / 2
  * (so every probe sequence ends at an empty slot, and with a keyed hash
  * the expected probes per lookup stay below 2.5 whatever the keys are);
- * n <= max.  A slot is empty when its key is NULL.  The hash of each key is
- * stored, so growing never rehashes key bytes and a probe compares bytes
- * only when the full 64-bit hashes agree.
+ * n <= max.  A slot is empty when its key is NULL.  The low 32 bits of
+ * each key's hash are stored, so growing never rehashes key bytes and a
+ * probe compares bytes only when those bits agree.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -23,14 +23,16 @@
 #include "hashtab.h"
 
 #define MIN_CAP 16
-/* The largest table any caller may ask for (2^32 entries, 256 GiB). */
-#define MAX_ENTRIES ((size_t)1 << 32)
+/* The largest table any caller may ask for: 2^31 entries, so at most
+ * 2^32 slots. */
+#define MAX_ENTRIES ((size_t)1 << 31)
 
+/* 24 bytes: the low 32 bits of the hash pick the slot (cap <= 2^32) and
+ * filter comparisons; keys are at most 4 GiB. */
 struct slot {
-	uint64_t h;
 	const void *key; /* NULL: empty */
-	size_t len;
 	void *val;
+	uint32_t h, len;
 };
 
 struct rp_hashtab {
@@ -113,7 +115,7 @@ rp_hashtab_free(struct rp_hashtab *t)
 /* The slot holding key, or the empty slot where it would go. */
 static struct slot *
 find(const struct slot *s, size_t cap, const void *key, size_t len,
-    uint64_t h)
+    uint32_t h)
 {
 	size_t mask = cap - 1, i = (size_t)h & mask;
 
@@ -165,12 +167,15 @@ rp_hashtab_add_h(struct rp_hashtab *t, const void *key, size_t len,
     uint64_t h, void *val)
 {
 	struct slot *e;
+	uint32_t h32 = (uint32_t)h;
 	int r;
 
 	if (key == NULL)
 		key = "";
+	if (len > UINT32_MAX)
+		return RP_ERR_LIMIT;
 	if (t->cap > 0) {
-		e = find(t->s, t->cap, key, len, h);
+		e = find(t->s, t->cap, key, len, h32);
 		if (e->key != NULL)
 			return 1;
 	}
@@ -180,10 +185,10 @@ rp_hashtab_add_h(struct rp_hashtab *t, const void *key, size_t len,
 		if ((r = rp_hashtab_reserve(t, t->n + 1)) != 0)
 			return r;
 	}
-	e = find(t->s, t->cap, key, len, h);
-	e->h = h;
+	e = find(t->s, t->cap, key, len, h32);
+	e->h = h32;
 	e->key = key;
-	e->len = len;
+	e->len = (uint32_t)len;
 	e->val = val;
 	t->n++;
 	return 0;
@@ -205,7 +210,7 @@ rp_hashtab_get_h(const struct rp_hashtab *t, const void *key, size_t len,
 		return 0;
 	if (key == NULL)
 		key = "";
-	e = find(t->s, t->cap, key, len, h);
+	e = find(t->s, t->cap, key, len, (uint32_t)h);
 	if (e->key == NULL)
 		return 0;
 	if (val != NULL)
@@ -229,7 +234,8 @@ rp_hashtab_set(struct rp_hashtab *t, const void *key, size_t len, void *val)
 
 	if (t == NULL || t->n == 0)
 		return RP_ERR_NOTFOUND;
-	e = find(t->s, t->cap, key != NULL ? key : "", len, rp_hash(key, len));
+	e = find(t->s, t->cap, key != NULL ? key : "", len,
+	    (uint32_t)rp_hash(key, len));
 	if (e->key == NULL)
 		return RP_ERR_NOTFOUND;
 	e->val = val;
