@@ -16,9 +16,8 @@ static const char head[] =
     "\"2024-01-01T00:00:00Z\",\"number\":\"1\",\"summary\":\"Initial\"}],"
     "\"status\":\"final\",\"version\":\"1\"}},"
     "\"product_tree\":{\"full_product_names\":[";
-static const char mid[] =
-    "]},\"vulnerabilities\":[{\"cve\":\"CVE-2024-0001\","
-    "\"product_status\":{\"known_affected\":[";
+static const char mid[] = "]},\"vulnerabilities\":[{\"cve\":\"CVE-2024-0001\","
+			  "\"product_status\":{\"known_affected\":[";
 static const char tail[] = "]}}]}\n";
 
 char *
@@ -45,8 +44,8 @@ csaf_ids_doc(size_t n, int collide, size_t *len)
 	p += sizeof(head) - 1;
 	for (i = 0; i < n; i++) {
 		w = snprintf(p, cap - (size_t)(p - doc),
-		    "%s{\"name\":\"P%zu\",\"product_id\":\"%s\"}",
-		    i ? "," : "", i, ids + i * step);
+		    "%s{\"name\":\"P%zu\",\"product_id\":\"%s\"}", i ? "," : "",
+		    i, ids + i * step);
 		p += w;
 	}
 	memcpy(p, mid, sizeof(mid) - 1);

@@ -15,8 +15,9 @@ main(int argc, char **argv)
 	size_t n, len;
 	FILE *f;
 
-	if (argc != 4 || (strcmp(argv[2], "collide") != 0 &&
-			     strcmp(argv[2], "ordinary") != 0)) {
+	if (argc != 4 ||
+	    (strcmp(argv[2], "collide") != 0 &&
+		strcmp(argv[2], "ordinary") != 0)) {
 		fprintf(stderr, "usage: gen_csaf_ids N collide|ordinary OUT\n");
 		return 2;
 	}

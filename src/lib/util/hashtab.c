@@ -114,8 +114,7 @@ rp_hashtab_free(struct rp_hashtab *t)
 
 /* The slot holding key, or the empty slot where it would go. */
 static struct slot *
-find(const struct slot *s, size_t cap, const void *key, size_t len,
-    uint32_t h)
+find(const struct slot *s, size_t cap, const void *key, size_t len, uint32_t h)
 {
 	size_t mask = cap - 1, i = (size_t)h & mask;
 
@@ -163,8 +162,8 @@ rp_hashtab_reserve(struct rp_hashtab *t, size_t n)
 }
 
 int
-rp_hashtab_add_h(struct rp_hashtab *t, const void *key, size_t len,
-    uint64_t h, void *val)
+rp_hashtab_add_h(
+    struct rp_hashtab *t, const void *key, size_t len, uint64_t h, void *val)
 {
 	struct slot *e;
 	uint32_t h32 = (uint32_t)h;

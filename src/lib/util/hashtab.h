@@ -45,15 +45,15 @@ int rp_hashtab_reserve(struct rp_hashtab *t, size_t n);
  */
 int rp_hashtab_add(
     struct rp_hashtab *t, const void *key, size_t len, void *val);
-int rp_hashtab_add_h(struct rp_hashtab *t, const void *key, size_t len,
-    uint64_t h, void *val);
+int rp_hashtab_add_h(
+    struct rp_hashtab *t, const void *key, size_t len, uint64_t h, void *val);
 
 /*
  * Finds key: returns 1 and sets *val (when val is not NULL) to its value,
  * or 0 when absent.  t may be NULL (an empty table).
  */
-int rp_hashtab_get(const struct rp_hashtab *t, const void *key, size_t len,
-    void **val);
+int rp_hashtab_get(
+    const struct rp_hashtab *t, const void *key, size_t len, void **val);
 int rp_hashtab_get_h(const struct rp_hashtab *t, const void *key, size_t len,
     uint64_t h, void **val);
 
@@ -70,8 +70,8 @@ size_t rp_hashtab_count(const struct rp_hashtab *t);
  * the out-pointers may be NULL), or 0 at the end.  Adding to the table
  * during an iteration restarts nothing and may skip or repeat entries.
  */
-int rp_hashtab_next(const struct rp_hashtab *t, size_t *pos,
-    const void **key, size_t *len, void **val);
+int rp_hashtab_next(const struct rp_hashtab *t, size_t *pos, const void **key,
+    size_t *len, void **val);
 
 /*
  * Slots this thread has examined in all tables since it started (every

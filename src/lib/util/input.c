@@ -76,8 +76,8 @@ rp_input_close(FILE *f)
 }
 
 int
-rp_input_read(const char *path, size_t max, char **buf, size_t *len,
-    struct rp_diags *d)
+rp_input_read(
+    const char *path, size_t max, char **buf, size_t *len, struct rp_diags *d)
 {
 	struct stat st;
 	size_t cap, n = 0, got;

@@ -30,8 +30,7 @@
  * in *f (the caller closes it with rp_input_close), RP_ERR_IO or
  * RP_ERR_LIMIT.
  */
-int rp_input_open(
-    const char *path, size_t max, FILE **f, struct rp_diags *d);
+int rp_input_open(const char *path, size_t max, FILE **f, struct rp_diags *d);
 /* Closes what rp_input_open opened (stdin stays open); NULL is a no-op. */
 void rp_input_close(FILE *f);
 
@@ -40,10 +39,11 @@ void rp_input_close(FILE *f);
  * caller frees, its length in *len.  Returns 0, RP_ERR_IO, RP_ERR_LIMIT or
  * RP_ERR_NOMEM, with the error in d.
  */
-int rp_input_read(const char *path, size_t max, char **buf, size_t *len,
-    struct rp_diags *d);
+int rp_input_read(
+    const char *path, size_t max, char **buf, size_t *len, struct rp_diags *d);
 
 /* The error rp_input_* report for an input of size bytes over max. */
-void rp_input_too_large(struct rp_diags *d, unsigned long long size, size_t max);
+void rp_input_too_large(
+    struct rp_diags *d, unsigned long long size, size_t max);
 
 #endif

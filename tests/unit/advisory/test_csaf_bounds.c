@@ -99,7 +99,8 @@ deep_doc(size_t depth)
 
 	rp_buf_init(&b, 64u * 1024 * 1024);
 	rp_buf_append(&b,
-	    "{\"document\":{\"category\":\"csaf_base\",\"csaf_version\":\"2.0\","
+	    "{\"document\":{\"category\":\"csaf_base\",\"csaf_version\":\"2."
+	    "0\","
 	    "\"publisher\":{\"category\":\"vendor\",\"name\":\"Example\","
 	    "\"namespace\":\"https://example.com\"},\"title\":\"Deep\","
 	    "\"tracking\":{\"current_release_date\":\"2024-01-01T00:00:00Z\","
@@ -113,9 +114,10 @@ deep_doc(size_t depth)
 		    "[{\"category\":\"product_family\",\"name\":\"F%zu\","
 		    "\"branches\":",
 		    i);
-	rp_buf_append(&b, "[{\"category\":\"product_version\",\"name\":\"1.0\","
-			  "\"product\":{\"name\":\"Deep product 1.0\","
-			  "\"product_id\":\"DEEP-1\"}}]");
+	rp_buf_append(&b,
+	    "[{\"category\":\"product_version\",\"name\":\"1.0\","
+	    "\"product\":{\"name\":\"Deep product 1.0\","
+	    "\"product_id\":\"DEEP-1\"}}]");
 	for (i = 0; i + 1 < depth; i++)
 		rp_buf_append(&b, "}]");
 	rp_buf_append(&b, "}}");

@@ -102,8 +102,8 @@ test_grow_iterate(void **state)
 		    0);
 	}
 	for (i = 0; i < NKEYS; i++) {
-		assert_int_equal(rp_hashtab_get(t, keys + i * 16,
-				     strlen(keys + i * 16), &v),
+		assert_int_equal(
+		    rp_hashtab_get(t, keys + i * 16, strlen(keys + i * 16), &v),
 		    1);
 		assert_int_equal((uintptr_t)v, i + 1);
 	}

@@ -48,8 +48,8 @@ test_over_cap_refused_before_reading(void **state)
 
 	temp_file(path, "{}", (off_t)RP_CAP_ADVISORY + 1);
 	assert_int_equal(getrusage(RUSAGE_SELF, &ru0), 0);
-	assert_int_equal(rp_input_read(path, RP_CAP_ADVISORY, &buf, &len, d),
-	    RP_ERR_LIMIT);
+	assert_int_equal(
+	    rp_input_read(path, RP_CAP_ADVISORY, &buf, &len, d), RP_ERR_LIMIT);
 	assert_null(buf);
 	assert_null(rpjson_load_file(path, RP_CAP_ADVISORY, d));
 	assert_int_equal(getrusage(RUSAGE_SELF, &ru1), 0);
@@ -96,8 +96,8 @@ test_stream_cut_at_cap(void **state)
 	char *buf = NULL;
 	size_t len = 0;
 
-	assert_int_equal(rp_input_read("/dev/zero", 100000, &buf, &len, d),
-	    RP_ERR_LIMIT);
+	assert_int_equal(
+	    rp_input_read("/dev/zero", 100000, &buf, &len, d), RP_ERR_LIMIT);
 	assert_null(buf);
 	assert_non_null(strstr(d->v[0].msg, "larger than the cap"));
 	rp_diags_free(d);
@@ -177,8 +177,7 @@ test_depth_bound(void **state)
 	assert_int_equal(d->nerrors, 1);
 	assert_non_null(strstr(d->v[0].msg, "nest deeper than 1056"));
 	free(s);
-	assert_non_null(
-	    j = rpjson_load_buf("[\"[[[[\\\"{{{{\"]", 14, d));
+	assert_non_null(j = rpjson_load_buf("[\"[[[[\\\"{{{{\"]", 14, d));
 	json_decref(j);
 	assert_int_equal(d->nerrors, 1);
 	rp_diags_free(d);
