@@ -16,5 +16,8 @@ for h in 10000 20000 40000; do "$exe" "$h" 1000 10000; done
 echo "-- advisory products x2, x4"
 for p in 20000 40000; do "$exe" 10000 1000 "$p"; done
 
+echo "== CSAF validation: 100 000 product IDs colliding in FNV-1a vs ordinary"
+sh "$(dirname "$0")/csaf_ids.sh" "$build"
+
 echo "== sweep: rampart-agent sweep against sha256sum, fdfind, find, yara"
 sh "$(dirname "$0")/sweep.sh" "$build" "${SWEEP_DIR:-/work/bench-tree}"

@@ -13,6 +13,7 @@ clang
 libclang-rt-14-dev
 clang-format
 libjansson-dev
+libsodium-dev
 libcmocka-dev
 python3
 librpm-dev

@@ -150,7 +150,7 @@ validate_one(const char *path)
 	struct advisory *a = NULL;
 	enum adv_format fmt = ADV_FORMAT_AUTO;
 	json_t *root = NULL;
-	int rc = EXIT_USAGE;
+	int rc = EXIT_USAGE, r;
 
 	if (!readable(path))
 		return EXIT_USAGE;
@@ -158,11 +158,15 @@ validate_one(const char *path)
 		fprintf(stderr, "rampart advisory: out of memory\n");
 		goto out;
 	}
-	if ((root = rpjson_load_file(path, RPJSON_MAX_INPUT, d)) != NULL) {
+	if ((root = rpjson_load_file(path, RP_CAP_ADVISORY, d)) != NULL) {
 		fmt = advisory_detect(root);
 		if (fmt == ADV_FORMAT_CSAF)
 			(void)csaf_validate(root, d);
-		if (advisory_read_json(root, fmt, &a, rd) == 0)
+		r = advisory_read_json(root, fmt, &a, rd);
+		/* the advisory holds its own copies: free the tree early */
+		json_decref(root);
+		root = NULL;
+		if (r == 0)
 			matchable(a, rd);
 		merge_diags(d, rd);
 	}

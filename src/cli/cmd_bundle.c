@@ -355,7 +355,7 @@ load_list(struct ioc_bundle *b, const char *path, int verbose)
 	r = ioc_list_read_file(path, b, d);
 	print_diags(d, path, verbose);
 	rp_diags_free(d);
-	if (r == RP_ERR_IO || r == RP_ERR_NOMEM)
+	if (r == RP_ERR_IO || r == RP_ERR_NOTFOUND || r == RP_ERR_NOMEM)
 		return EXIT_USAGE;
 	return r == 0 ? 0 : EXIT_PROBLEM;
 }
@@ -463,7 +463,7 @@ check_bundle(const struct opts *o)
 		return EXIT_USAGE;
 	r = ioc_bundle_read_file(o->check, &b, d);
 	print_diags(d, o->check, o->verbose);
-	if (r == RP_ERR_IO || r == RP_ERR_NOMEM)
+	if (r == RP_ERR_IO || r == RP_ERR_NOTFOUND || r == RP_ERR_NOMEM)
 		goto out;
 	rc = EXIT_PROBLEM;
 	if (r != 0) {

@@ -131,7 +131,7 @@ advisory_read_file(const char *path, enum adv_format fmt, struct advisory **out,
 	int r;
 
 	*out = NULL;
-	if ((r = rpjson_load(path, RPJSON_MAX_INPUT, &root, d)) != 0)
+	if ((r = rpjson_load(path, RP_CAP_ADVISORY, &root, d)) != 0)
 		return r;
 	r = advisory_read_json(root, fmt, out, d);
 	json_decref(root);

@@ -27,14 +27,21 @@
 /* Product IDs listed in statuses, groups, remediations, ... together,
  * counting each group reference as its size. */
 #define CSAF_MAX_REFS (16u * 1024 * 1024)
-/* Nesting of branches, and length of chains of relationships. */
-#define CSAF_MAX_DEPTH 64
+/*
+ * Nesting of branches, and length of chains of relationships.  Real vendor
+ * trees nest vendor / family / product / version / architecture / patch
+ * level, a dozen levels at most; 512 leaves generated and machine-merged
+ * trees ample room, while the walks (recursive, one small frame per level)
+ * stay far from any stack limit.  The JSON reader stops deeper text first
+ * (RPJSON_MAX_DEPTH, two JSON levels per branch).  Same value as
+ * CSAF_MAX_BRANCH_DEPTH in csaf_validate_int.h.
+ */
+#define CSAF_MAX_DEPTH 512
 
-/* Open-addressing table from an ID string to an array index. */
+/* Table from an ID string to an array index (util/hashtab.h). */
+struct rp_hashtab;
 struct csaf_idtab {
-	struct csaf_idslot *slots;
-	size_t cap; /* a power of two, at least twice the entries */
-	size_t n;
+	struct rp_hashtab *t;
 };
 
 /* Per-product scratch data, parallel to a->products. */

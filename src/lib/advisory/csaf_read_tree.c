@@ -25,11 +25,7 @@
 #include "json/rpjson.h"
 #include "util/arena.h"
 #include "util/err.h"
-
-struct csaf_idslot {
-	const char *key; /* NULL: empty */
-	size_t val;
-};
+#include "util/hashtab.h"
 
 /* Relationship resolution states in csaf_paux.relstate. */
 enum {
@@ -90,71 +86,47 @@ in_list(const char *const *names, size_t n, const char *s)
 
 /* ---- ID tables ---------------------------------------------------- */
 
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 int
 csaf_idtab_init(struct csaf_idtab *t, size_t maxentries)
 {
-	size_t cap = 16;
+	int r;
 
-	memset(t, 0, sizeof(*t));
-	if (maxentries > SIZE_MAX / 4)
-		return RP_ERR_LIMIT;
-	while (cap < maxentries * 2)
-		cap *= 2;
-	if ((t->slots = calloc(cap, sizeof(*t->slots))) == NULL)
+	if ((t->t = rp_hashtab_new(maxentries > 8 ? maxentries : 8)) == NULL)
 		return RP_ERR_NOMEM;
-	t->cap = cap;
+	if ((r = rp_hashtab_reserve(t->t, maxentries)) != 0) {
+		csaf_idtab_free(t);
+		return r;
+	}
 	return 0;
 }
 
 void
 csaf_idtab_free(struct csaf_idtab *t)
 {
-	free(t->slots);
-	memset(t, 0, sizeof(*t));
+	rp_hashtab_free(t->t);
+	t->t = NULL;
 }
 
 size_t
 csaf_idtab_find(const struct csaf_idtab *t, const char *key)
 {
-	size_t i;
+	void *v;
 
-	if (t->cap == 0 || key == NULL)
+	if (key == NULL || !rp_hashtab_get(t->t, key, strlen(key), &v))
 		return SIZE_MAX;
-	for (i = hash_str(key) & (t->cap - 1); t->slots[i].key != NULL;
-	     i = (i + 1) & (t->cap - 1)) {
-		if (strcmp(t->slots[i].key, key) == 0)
-			return t->slots[i].val;
-	}
-	return SIZE_MAX;
+	return (size_t)(uintptr_t)v;
 }
 
 int
 csaf_idtab_add(struct csaf_idtab *t, const char *key, size_t val)
 {
-	size_t i;
+	int r;
 
-	/* the table is sized for its entries; keep it at most half full */
-	if (t->cap == 0 || t->n >= t->cap / 2)
+	if (t->t == NULL)
 		return RP_ERR_LIMIT;
-	for (i = hash_str(key) & (t->cap - 1); t->slots[i].key != NULL;
-	     i = (i + 1) & (t->cap - 1))
-		;
-	t->slots[i].key = key;
-	t->slots[i].val = val;
-	t->n++;
-	return 0;
+	/* a repeated key keeps its first index, as lookups always did */
+	r = rp_hashtab_add(t->t, key, strlen(key), (void *)(uintptr_t)val);
+	return r < 0 ? r : 0;
 }
 
 size_t

@@ -1,6 +1,6 @@
 /*
  * CSAF 2.0 validator: entry point and the pieces the test groups share
- * (error reporting with JSON pointers, a string hash set, walkers over
+ * (error reporting with JSON pointers, a string set, walkers over
  * product definitions and references, date-time and version parsing).
  * The tests themselves live in csaf_validate_{schema,products,tracking,
  * vulns,profiles}.c.  The validator reads the JSON directly and never
@@ -8,6 +8,7 @@
  * schema check reports it.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "advisory.h"
 #include "csaf_validate_int.h"
 #include "util/err.h"
+#include "util/hashtab.h"
 
 /* Longest message we keep; longer ones are cut. */
 #define VMSG_MAX 512
@@ -59,20 +61,6 @@ v_err_key(
 	rpjson_path_pop(&c->path, mark);
 }
 
-/* FNV-1a: short strings, no adversary-controlled seed needed at this size
- * because probing is bounded by the load factor, not by collisions. */
-static size_t
-str_hash(const char *s)
-{
-	size_t h = 1469598103934665603ull;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 void
 strset_init(struct strset *s)
 {
@@ -84,52 +72,34 @@ strset_free(struct strset *s)
 {
 	if (s == NULL)
 		return;
+	rp_hashtab_free(s->t);
 	free(s->v);
 	memset(s, 0, sizeof(*s));
-}
-
-static struct strset_ent *
-strset_slot(struct strset_ent *v, size_t cap, const char *str)
-{
-	size_t i = str_hash(str) & (cap - 1);
-
-	while (v[i].s != NULL && strcmp(v[i].s, str) != 0)
-		i = (i + 1) & (cap - 1);
-	return &v[i];
-}
-
-static int
-strset_grow(struct strset *s)
-{
-	size_t i, ncap = s->cap ? s->cap * 2 : 64;
-	struct strset_ent *nv;
-
-	if (ncap > STRSET_MAX)
-		return RP_ERR_NOMEM;
-	if ((nv = calloc(ncap, sizeof(*nv))) == NULL)
-		return RP_ERR_NOMEM;
-	for (i = 0; i < s->cap; i++)
-		if (s->v[i].s != NULL)
-			*strset_slot(nv, ncap, s->v[i].s) = s->v[i];
-	free(s->v);
-	s->v = nv;
-	s->cap = ncap;
-	return 0;
 }
 
 int
 strset_add(struct strset *s, const char *str, const void *val)
 {
-	struct strset_ent *e;
+	struct strset_ent *nv;
+	size_t ncap;
 	int r;
 
-	if ((s->n + 1) * 2 > s->cap && (r = strset_grow(s)) != 0)
-		return r;
-	e = strset_slot(s->v, s->cap, str);
-	if (e->s != NULL)
-		return 1;
-	e->s = str;
-	e->val = val;
+	if (s->t == NULL && (s->t = rp_hashtab_new(STRSET_MAX)) == NULL)
+		return RP_ERR_NOMEM;
+	if (s->n == s->cap) {
+		ncap = s->cap ? s->cap * 2 : 16;
+		if (ncap > STRSET_MAX ||
+		    (nv = reallocarray(s->v, ncap, sizeof(*nv))) == NULL)
+			return RP_ERR_NOMEM;
+		s->v = nv;
+		s->cap = ncap;
+	}
+	r = rp_hashtab_add(
+	    s->t, str, strlen(str), (void *)(uintptr_t)(s->n + 1));
+	if (r != 0)
+		return r > 0 ? 1 : RP_ERR_NOMEM;
+	s->v[s->n].s = str;
+	s->v[s->n].val = val;
 	s->n++;
 	return 0;
 }
@@ -137,12 +107,11 @@ strset_add(struct strset *s, const char *str, const void *val)
 const struct strset_ent *
 strset_get(const struct strset *s, const char *str)
 {
-	const struct strset_ent *e;
+	void *v;
 
-	if (s->cap == 0)
+	if (!rp_hashtab_get(s->t, str, strlen(str), &v))
 		return NULL;
-	e = strset_slot(s->v, s->cap, str);
-	return e->s != NULL ? e : NULL;
+	return &s->v[(uintptr_t)v - 1];
 }
 
 const json_t *

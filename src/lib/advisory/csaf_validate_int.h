@@ -15,19 +15,22 @@
 #include "util/diag.h"
 #include "util/rfc3339.h"
 
-/* Deepest nesting of product_tree branches we walk. */
-#define CSAF_MAX_BRANCH_DEPTH 64
+/* Deepest nesting of product_tree branches we walk: CSAF_MAX_DEPTH of
+ * csaf_read_int.h, which says why. */
+#define CSAF_MAX_BRANCH_DEPTH 512
 
 /*
  * A set of strings (not copied: they live in the JSON document) each with
- * a caller value, by open addressing.  Grows by doubling; the number of
- * entries is bounded by the document.
+ * a caller value: the entries in an array, found through the keyed table
+ * of util/hashtab.h.  The number of entries is bounded by the document.
  */
+struct rp_hashtab;
 struct strset_ent {
 	const char *s;
 	const void *val;
 };
 struct strset {
+	struct rp_hashtab *t; /* string -> index into v + 1 */
 	struct strset_ent *v;
 	size_t cap, n;
 };

@@ -51,7 +51,7 @@ inventory_read_file(const char *path, struct inv_set *set, struct rp_diags *d)
 	int r = RP_ERR_INTERNAL;
 
 	/* The load tells "no such file" from "not JSON". */
-	if ((r = rpjson_load(path, RPJSON_MAX_INPUT, &root, d)) != 0)
+	if ((r = rpjson_load(path, RP_CAP_INVENTORY, &root, d)) != 0)
 		goto out;
 	base = base != NULL ? base + 1 : path;
 	r = read_json(root, strcmp(path, "-") == 0 ? "stdin" : base, set, d);

@@ -2,10 +2,10 @@
  * The rules bundle in memory and as JSON (docs/bundle.md).  Every value
  * enters through ioc_bundle_add_at, so a bundle read from a file is held
  * to the same rules as one built from feeds: normalised values, bounded
- * counts, no repeated (type, value).  A private hash set over the
- * indicators keeps that check constant-time for bundles of a million
- * entries; it lives next to the public struct, which callers only get
- * from ioc_bundle_new.
+ * counts, no repeated (type, value).  A private keyed hash set per type
+ * over the indicators (util/hashtab.h) keeps that check constant-time for
+ * bundles of a million entries, whatever values a feed sends; it lives
+ * next to the public struct, which callers only get from ioc_bundle_new.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@
 #include "json/rpjson.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/hashtab.h"
 #include "util/rfc3339.h"
 #include "util/str.h"
 
@@ -29,8 +30,8 @@
 
 struct bundle_priv {
 	struct ioc_bundle pub; /* first: the public view */
-	uint32_t *slots; /* open addressing: index + 1 into pub.iocs */
-	size_t nslots;
+	/* per type: value (in the arena) -> index + 1 into pub.iocs */
+	struct rp_hashtab *set[IOC_TYPE_COUNT];
 	const char *last_source; /* interned: most indicators share one */
 	size_t capadvisories;
 };
@@ -59,69 +60,26 @@ void
 ioc_bundle_free(struct ioc_bundle *b)
 {
 	struct bundle_priv *p;
+	size_t t;
 
 	if (b == NULL)
 		return;
 	p = priv(b);
 	rp_arena_free(b->arena);
-	free(p->slots);
+	for (t = 0; t < IOC_TYPE_COUNT; t++)
+		rp_hashtab_free(p->set[t]);
 	free(p);
 }
 
-static uint64_t
-key_hash(enum ioc_type t, const char *v)
-{
-	uint64_t h = 1469598103934665603ULL ^ (uint64_t)t;
-
-	for (; *v != '\0'; v++) {
-		h ^= (unsigned char)*v;
-		h *= 1099511628211ULL;
-	}
-	return h ^ (h >> 29);
-}
-
-/* The slot holding (t, v), or the empty slot where it would go. */
+/* The index of (t, v) in b->iocs, or SIZE_MAX. */
 static size_t
 set_find(const struct bundle_priv *p, enum ioc_type t, const char *v)
 {
-	size_t mask = p->nslots - 1, i = key_hash(t, v) & mask;
-	const struct ioc *e;
+	void *i;
 
-	while (p->slots[i] != 0) {
-		e = &p->pub.iocs[p->slots[i] - 1];
-		if (e->type == t && strcmp(e->value, v) == 0)
-			break;
-		i = (i + 1) & mask;
-	}
-	return i;
-}
-
-/* Keeps the set at most half full. */
-static int
-set_reserve(struct bundle_priv *p, size_t n)
-{
-	uint32_t *old = p->slots;
-	size_t oldn = p->nslots, i, ncap = oldn ? oldn : 64;
-
-	while (ncap / 2 < n)
-		ncap *= 2;
-	if (ncap == oldn)
-		return 0;
-	if ((p->slots = calloc(ncap, sizeof(*p->slots))) == NULL) {
-		p->slots = old;
-		return RP_ERR_NOMEM;
-	}
-	p->nslots = ncap;
-	for (i = 0; i < oldn; i++) {
-		const struct ioc *e;
-
-		if (old[i] == 0)
-			continue;
-		e = &p->pub.iocs[old[i] - 1];
-		p->slots[set_find(p, e->type, e->value)] = old[i];
-	}
-	free(old);
-	return 0;
+	if (!rp_hashtab_get(p->set[t], v, strlen(v), &i))
+		return SIZE_MAX;
+	return (size_t)(uintptr_t)i - 1;
 }
 
 static void diag_at(struct rp_diags *d, enum rp_diag_level lv, int line,
@@ -207,6 +165,7 @@ ioc_bundle_add_at(struct ioc_bundle *b, enum ioc_type type, const char *value,
 	const char *why = NULL, *src = NULL, *com = NULL;
 	struct ioc *e, *v;
 	size_t slot;
+	int r;
 
 	if (b == NULL || value == NULL || (unsigned)type >= IOC_TYPE_COUNT)
 		return RP_ERR_ARG;
@@ -222,12 +181,8 @@ ioc_bundle_add_at(struct ioc_bundle *b, enum ioc_type type, const char *value,
 		    ioc_type_name(type));
 		return RP_ERR_INVALID;
 	}
-	if (set_reserve(p, b->niocs + 1) != 0)
-		return RP_ERR_NOMEM;
-	slot = set_find(p, type, buf);
-	if (p->slots[slot] != 0)
-		return add_duplicate(
-		    &b->iocs[p->slots[slot] - 1], size, d, line, ptr);
+	if ((slot = set_find(p, type, buf)) != SIZE_MAX)
+		return add_duplicate(&b->iocs[slot], size, d, line, ptr);
 	if (b->niocs >= IOC_BUNDLE_MAX_IOCS) {
 		diag_at(d, RP_DIAG_ERROR, line, ptr,
 		    "more than %d indicators in one bundle",
@@ -254,7 +209,14 @@ ioc_bundle_add_at(struct ioc_bundle *b, enum ioc_type type, const char *value,
 	e->comment = com;
 	if ((e->value = rp_arena_strdup(b->arena, buf)) == NULL)
 		return RP_ERR_NOMEM;
-	p->slots[slot] = (uint32_t)++b->niocs;
+	if (p->set[type] == NULL &&
+	    (p->set[type] = rp_hashtab_new(IOC_BUNDLE_MAX_IOCS)) == NULL)
+		return RP_ERR_NOMEM;
+	r = rp_hashtab_add(p->set[type], e->value, strlen(e->value),
+	    (void *)(uintptr_t)(b->niocs + 1));
+	if (r != 0)
+		return r > 0 ? RP_ERR_INTERNAL : r;
+	b->niocs++;
 	return 0;
 }
 
@@ -764,9 +726,13 @@ ioc_bundle_read_file(
 	if (out == NULL || path == NULL)
 		return RP_ERR_ARG;
 	*out = NULL;
-	if ((r = ioc_slurp(path, RPJSON_MAX_INPUT, &buf, &len, d)) != 0)
+	if ((r = ioc_slurp(path, RP_CAP_BUNDLE, &buf, &len, d)) != 0)
 		goto out;
-	if ((root = rpjson_load_buf(buf, len, d)) == NULL) {
+	root = rpjson_load_buf(buf, len, d);
+	/* the text is not needed once parsed: do not hold both */
+	free(buf);
+	buf = NULL;
+	if (root == NULL) {
 		r = RP_ERR_INVALID;
 		goto out;
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "util/err.h"
+#include "util/hashtab.h"
 
 #include "ioc_int.h"
 
@@ -23,9 +24,9 @@ struct hent {
 	const struct ioc *ioc;
 };
 
+/* value -> const struct ioc * (util/hashtab.h) */
 struct sset {
-	const struct ioc **slot;
-	size_t mask;
+	struct rp_hashtab *t;
 };
 
 struct ioc_index {
@@ -41,55 +42,31 @@ struct ioc_index {
 
 static const size_t digest_len[NHASH] = {32, 20, 16};
 
-static uint64_t
-str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h ^ (h >> 31);
-}
-
 static int
 sset_init(struct sset *s, size_t n)
 {
-	size_t cap = 16;
-
-	while (cap / 2 < n)
-		cap *= 2;
-	if ((s->slot = calloc(cap, sizeof(*s->slot))) == NULL)
+	if ((s->t = rp_hashtab_new(n > 0 ? n : 1)) == NULL)
 		return RP_ERR_NOMEM;
-	s->mask = cap - 1;
-	return 0;
+	return rp_hashtab_reserve(s->t, n);
 }
 
 /* Values are unique per type in a bundle, so insertion never matches. */
-static void
+static int
 sset_put(struct sset *s, const struct ioc *e)
 {
-	size_t i = str_hash(e->value) & s->mask;
+	int r = rp_hashtab_add(s->t, e->value, strlen(e->value), (void *)e);
 
-	while (s->slot[i] != NULL)
-		i = (i + 1) & s->mask;
-	s->slot[i] = e;
+	return r > 0 ? RP_ERR_INTERNAL : r;
 }
 
 static const struct ioc *
 sset_get(const struct sset *s, const char *v)
 {
-	size_t i;
+	void *e;
 
-	if (s->slot == NULL)
+	if (!rp_hashtab_get(s->t, v, strlen(v), &e))
 		return NULL;
-	for (i = str_hash(v) & s->mask; s->slot[i] != NULL;
-	     i = (i + 1) & s->mask) {
-		if (strcmp(s->slot[i]->value, v) == 0)
-			return s->slot[i];
-	}
-	return NULL;
+	return e;
 }
 
 static int
@@ -185,14 +162,16 @@ ioc_index_new(const struct ioc_bundle *b, struct ioc_index **out)
 	    (r = sset_init(&x->ips, x->count[IOC_IP])) != 0 ||
 	    (r = sset_init(&x->domains, x->count[IOC_DOMAIN])) != 0)
 		goto out;
-	for (i = 0; i < b->niocs; i++) {
+	for (i = 0; i < b->niocs && r == 0; i++) {
 		if (b->iocs[i].type == IOC_FILENAME)
-			sset_put(&x->names, &b->iocs[i]);
+			r = sset_put(&x->names, &b->iocs[i]);
 		else if (b->iocs[i].type == IOC_IP)
-			sset_put(&x->ips, &b->iocs[i]);
+			r = sset_put(&x->ips, &b->iocs[i]);
 		else if (b->iocs[i].type == IOC_DOMAIN)
-			sset_put(&x->domains, &b->iocs[i]);
+			r = sset_put(&x->domains, &b->iocs[i]);
 	}
+	if (r != 0)
+		goto out;
 	*out = x;
 	x = NULL;
 	r = 0;
@@ -211,9 +190,9 @@ ioc_index_free(struct ioc_index *x)
 	for (t = 0; t < NHASH; t++)
 		free(x->h[t]);
 	free(x->sizes);
-	free(x->names.slot);
-	free(x->ips.slot);
-	free(x->domains.slot);
+	rp_hashtab_free(x->names.t);
+	rp_hashtab_free(x->ips.t);
+	rp_hashtab_free(x->domains.t);
 	free(x);
 }
 

@@ -94,9 +94,9 @@ int ioc_bundle_set_created(struct ioc_bundle *b, const char *rfc3339);
 
 /*
  * Reads a bundle file / parsed document.  Problems name the JSON pointer.
- * Returns 0 (then *out is the caller's), RP_ERR_IO, RP_ERR_INVALID,
- * RP_ERR_UNSUPPORTED (another bundle format version), RP_ERR_LIMIT or
- * RP_ERR_NOMEM; *out stays NULL on error.
+ * Returns 0 (then *out is the caller's), RP_ERR_NOTFOUND, RP_ERR_IO,
+ * RP_ERR_INVALID, RP_ERR_UNSUPPORTED (another bundle format version),
+ * RP_ERR_LIMIT or RP_ERR_NOMEM; *out stays NULL on error.
  */
 int ioc_bundle_read_file(
     const char *path, struct ioc_bundle **out, struct rp_diags *d);
@@ -112,8 +112,8 @@ json_t *ioc_bundle_write(const struct ioc_bundle *b);
  * "Indicator,Data,Note" and Volexity "value,entity_type,description"
  * layouts, where one cell may hold several hashes separated by commas).
  * Lines that are not indicators are warnings with their line number.
- * Returns 0, RP_ERR_IO, RP_ERR_INVALID (nothing usable), RP_ERR_LIMIT or
- * RP_ERR_NOMEM.
+ * Returns 0, RP_ERR_NOTFOUND, RP_ERR_IO, RP_ERR_INVALID (nothing usable),
+ * RP_ERR_LIMIT or RP_ERR_NOMEM.
  */
 int ioc_list_read_file(
     const char *path, struct ioc_bundle *b, struct rp_diags *d);

@@ -13,11 +13,12 @@
 #include <string.h>
 
 #include "util/err.h"
+#include "util/input.h"
 #include "util/str.h"
 
 #include "ioc_int.h"
 
-#define LIST_MAX_INPUT (64u * 1024 * 1024)
+#define LIST_MAX_INPUT RP_CAP_INDICATORS
 #define CSV_MAX_CELLS 32
 #define CSV_RECORD_MAX (64 * 1024)
 
@@ -33,47 +34,7 @@ int
 ioc_slurp(
     const char *path, size_t max, char **buf, size_t *len, struct rp_diags *d)
 {
-	struct rp_buf b;
-	char chunk[65536];
-	FILE *f;
-	size_t n;
-	int r = RP_ERR_IO;
-
-	*buf = NULL;
-	if (strcmp(path, "-") == 0)
-		f = stdin;
-	else if ((f = fopen(path, "rb")) == NULL) {
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "cannot open: %s",
-		    strerror(errno));
-		return RP_ERR_IO;
-	}
-	rp_buf_init(&b, max);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if ((r = rp_buf_appendn(&b, chunk, n)) != 0)
-			break;
-	}
-	if (ferror(f)) {
-		r = RP_ERR_IO;
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "cannot read: %s",
-		    strerror(errno));
-	} else if (b.failed && r == RP_ERR_NOMEM)
-		; /* no memory to say so either */
-	else if (b.failed) {
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
-		    "file is larger than %zu bytes", max);
-		r = RP_ERR_LIMIT;
-	} else {
-		*len = b.len;
-		if ((*buf = rp_buf_take(&b)) == NULL &&
-		    (*buf = calloc(1, 1)) == NULL)
-			r = RP_ERR_NOMEM;
-		else
-			r = 0;
-	}
-	if (f != stdin)
-		fclose(f);
-	rp_buf_free(&b);
-	return r;
+	return rp_input_read(path, max, buf, len, d);
 }
 
 /*

@@ -13,10 +13,68 @@
 
 #define LOAD_FLAGS (JSON_REJECT_DUPLICATES | JSON_DECODE_ANY)
 
-static json_t *
-load_done(json_t *root, const json_error_t *je, struct rp_diags *d)
+/*
+ * Nesting depth of JSON text, byte by byte: brackets outside strings.  The
+ * parser checks the text fully afterwards; this only has to be right for
+ * valid JSON and never recurse.
+ */
+struct depth_scan {
+	size_t depth;
+	int in_str, esc, too_deep;
+	int line, col;
+};
+
+static void
+scan_init(struct depth_scan *s)
 {
-	if (root == NULL)
+	memset(s, 0, sizeof(*s));
+	s->line = 1;
+}
+
+/* Returns -1 (and sets too_deep) when the text nests too deeply. */
+static int
+scan(struct depth_scan *s, const char *p, size_t n)
+{
+	size_t i;
+	char ch;
+
+	for (i = 0; i < n; i++) {
+		ch = p[i];
+		s->col++;
+		if (ch == '\n') {
+			s->line++;
+			s->col = 0;
+		}
+		if (s->in_str) {
+			if (s->esc)
+				s->esc = 0;
+			else if (ch == '\\')
+				s->esc = 1;
+			else if (ch == '"')
+				s->in_str = 0;
+		} else if (ch == '"')
+			s->in_str = 1;
+		else if (ch == '[' || ch == '{') {
+			if (++s->depth > RPJSON_MAX_DEPTH) {
+				s->too_deep = 1;
+				return -1;
+			}
+		} else if ((ch == ']' || ch == '}') && s->depth > 0)
+			s->depth--;
+	}
+	return 0;
+}
+
+static json_t *
+load_done(json_t *root, const json_error_t *je, const struct depth_scan *s,
+    struct rp_diags *d)
+{
+	if (root == NULL && s->too_deep)
+		rp_diags_add_at(d, RP_DIAG_ERROR, s->line, s->col,
+		    "not accepted: arrays and objects nest deeper than %d "
+		    "levels",
+		    RPJSON_MAX_DEPTH);
+	else if (root == NULL)
 		rp_diags_add_at(d, RP_DIAG_ERROR, je->line, je->column,
 		    "not valid JSON: %s", je->text);
 	return root;
@@ -25,15 +83,48 @@ load_done(json_t *root, const json_error_t *je, struct rp_diags *d)
 json_t *
 rpjson_load_buf(const void *buf, size_t len, struct rp_diags *d)
 {
+	struct depth_scan s;
 	json_error_t je;
 
 	if (len > RPJSON_MAX_INPUT) {
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
-		    "input is %zu bytes; at most %u are accepted", len,
-		    RPJSON_MAX_INPUT);
+		rp_input_too_large(d, len, RPJSON_MAX_INPUT);
 		return NULL;
 	}
-	return load_done(json_loadb(buf, len, LOAD_FLAGS, &je), &je, d);
+	scan_init(&s);
+	if (scan(&s, buf, len) != 0)
+		return load_done(NULL, NULL, &s, d);
+	return load_done(json_loadb(buf, len, LOAD_FLAGS, &je), &je, &s, d);
+}
+
+/* jansson pulls the text through this, so the file is never held whole. */
+struct reader {
+	FILE *f;
+	size_t max, total;
+	int over, failed;
+	struct depth_scan s;
+};
+
+static size_t
+read_chunk(void *buf, size_t buflen, void *arg)
+{
+	struct reader *rd = arg;
+	size_t n;
+
+	if ((n = fread(buf, 1, buflen, rd->f)) == 0) {
+		if (ferror(rd->f)) {
+			rd->failed = errno != 0 ? errno : EIO;
+			return (size_t)-1;
+		}
+		return 0;
+	}
+	if (n > rd->max - rd->total) {
+		rd->over = 1;
+		return (size_t)-1;
+	}
+	rd->total += n;
+	if (scan(&rd->s, buf, n) != 0)
+		return (size_t)-1;
+	return n;
 }
 
 /* Maps a failed open or read to a code: a missing file is not bad JSON. */
@@ -48,56 +139,41 @@ io_code(int err)
 int
 rpjson_load(const char *path, size_t max, json_t **out, struct rp_diags *d)
 {
-	struct rp_buf b;
-	char chunk[65536];
+	int err;
+
+	struct reader rd;
 	json_error_t je;
-	FILE *f;
-	size_t n;
-	int r = RP_ERR_INTERNAL, err;
 
 	*out = NULL;
-	if (strcmp(path, "-") == 0)
-		f = stdin;
-	else if ((f = fopen(path, "rb")) == NULL) {
-		err = errno;
-		if (rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
-			"cannot open: %s", strerror(err)) != 0)
-			return RP_ERR_NOMEM;
-		return io_code(err);
+	memset(&rd, 0, sizeof(rd));
+	scan_init(&rd.s);
+	rd.max = max < RPJSON_MAX_INPUT ? max : RPJSON_MAX_INPUT;
+	if ((err = rp_input_open(path, rd.max, &rd.f, d)) != 0)
+		return err;
+	*out = json_load_callback(read_chunk, &rd, LOAD_FLAGS, &je);
+	rp_input_close(rd.f);
+	if (*out != NULL)
+		return 0;
+	if (rd.over) {
+		rp_input_too_large(d, 0, rd.max);
+		return RP_ERR_LIMIT;
 	}
-	rp_buf_init(&b, max);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if ((r = rp_buf_appendn(&b, chunk, n)) != 0)
-			break;
-	}
-	if (ferror(f)) {
-		err = errno;
-		r = io_code(err);
+	if (rd.failed) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "cannot read: %s",
-		    strerror(err));
-	} else if (b.failed && r == RP_ERR_NOMEM)
-		; /* no memory to say so either */
-	else if (b.failed) {
-		r = RP_ERR_LIMIT;
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
-		    "file is larger than %zu bytes", max);
-	} else if ((*out = json_loadb(b.s != NULL ? b.s : "", b.len, LOAD_FLAGS,
-			&je)) == NULL) {
-		/* jansson gives every syntax error a text; an allocation
-		 * failing before it parses leaves the text empty. */
-		if (json_error_code(&je) == json_error_out_of_memory ||
-		    je.text[0] == '\0')
-			r = RP_ERR_NOMEM;
-		else {
-			r = RP_ERR_INVALID;
-			load_done(NULL, &je, d);
-		}
-	} else
-		r = 0;
-	if (f != stdin)
-		fclose(f);
-	rp_buf_free(&b);
-	return r;
+		    strerror(rd.failed));
+		return io_code(rd.failed);
+	}
+	if (rd.s.too_deep) {
+		load_done(NULL, &je, &rd.s, d);
+		return RP_ERR_LIMIT;
+	}
+	/* jansson gives every syntax error a text; an allocation failing
+	 * before it parses leaves the text empty. */
+	if (json_error_code(&je) == json_error_out_of_memory ||
+	    je.text[0] == '\0')
+		return RP_ERR_NOMEM;
+	load_done(NULL, &je, &rd.s, d);
+	return RP_ERR_INVALID;
 }
 
 json_t *

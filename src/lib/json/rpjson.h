@@ -11,15 +11,29 @@
 #include <jansson.h>
 
 #include "util/diag.h"
+#include "util/input.h"
 
-/* Largest JSON document any reader accepts. */
-#define RPJSON_MAX_INPUT (256u * 1024 * 1024)
+/* Largest JSON document any reader accepts; each reader passes its own,
+ * smaller cap from util/input.h. */
+#define RPJSON_MAX_INPUT RP_CAP_MAX
 
 /*
- * Loads a JSON document of at most max bytes from path ("-" is stdin).
- * Duplicate object keys are rejected (they make "which value wins"
- * ambiguous).  On failure returns NULL and adds an error with line and
- * column to d.  The caller owns the result (json_decref).
+ * Deepest nesting of arrays and objects accepted: a CSAF product tree of
+ * CSAF_MAX_DEPTH (512) branch levels is two JSON levels per branch plus
+ * the few around it.  Checked while the text is read, without recursion,
+ * so deeper input is refused before jansson (whose own compile-time limit
+ * is 2048) or any walker sees it.
+ */
+#define RPJSON_MAX_DEPTH 1056
+
+/*
+ * Loads a JSON document of at most max bytes from path ("-" is stdin); a
+ * larger regular file is refused before it is read (util/input.h).  The
+ * text is parsed as it is read, never held whole.  Duplicate object keys
+ * are rejected (they make "which value wins" ambiguous), as is nesting
+ * deeper than RPJSON_MAX_DEPTH.  On failure returns NULL and adds an
+ * error with line and column to d.  The caller owns the result
+ * (json_decref).
  */
 json_t *rpjson_load_file(const char *path, size_t max, struct rp_diags *d);
 /*

@@ -22,7 +22,6 @@
 /* ---- strmap.c: string -> list of size_t ---- */
 
 struct strmap_entry {
-	struct strmap_entry *next;
 	uint64_t hash;
 	size_t *v;
 	size_t nv, capv;
@@ -30,8 +29,8 @@ struct strmap_entry {
 };
 
 struct strmap {
-	struct strmap_entry **b;
-	size_t nb, n;
+	struct rp_hashtab *t; /* key -> entry; NULL until the first add */
+	size_t n;
 };
 
 void strmap_init(struct strmap *m);
@@ -41,6 +40,7 @@ struct strmap_entry *strmap_get(const struct strmap *m, const char *key);
 /* The same with the key's strmap_hash() already known. */
 struct strmap_entry *strmap_get_h(
     const struct strmap *m, const char *key, uint64_t h);
+/* The key's hash (util/hashtab.h rp_hash, keyed per process). */
 uint64_t strmap_hash(const char *key);
 /*
  * Appends val to key's list (creating the entry); a value equal to the

@@ -1,26 +1,21 @@
 /*
- * A chained hash map from strings to small lists of size_t, used for the
- * product index and the alias table.  Keys are copied into the entries;
- * the bucket array doubles when the load passes one, and the map refuses
- * to grow past STRMAP_MAX entries.
+ * A hash map from strings to small lists of size_t, used for the product
+ * index and the alias table, on the keyed table of util/hashtab.h (so
+ * crafted names cannot make lookups collide).  Each key is copied into
+ * its entry, which the table borrows it from; the map refuses to grow past
+ * STRMAP_MAX entries.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "match_int.h"
 #include "util/err.h"
+#include "util/hashtab.h"
 
-/* FNV-1a, 64 bit: short keys, good spread, no state. */
 uint64_t
 strmap_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return rp_hash(s, strlen(s));
 }
 
 void
@@ -32,24 +27,23 @@ strmap_init(struct strmap *m)
 void
 strmap_clear(struct strmap *m)
 {
-	struct strmap_entry *e, *next;
-	size_t i;
+	void *v;
+	size_t pos = 0;
 
-	for (i = 0; i < m->nb; i++) {
-		for (e = m->b[i]; e != NULL; e = next) {
-			next = e->next;
-			free(e->v);
-			free(e);
-		}
+	while (rp_hashtab_next(m->t, &pos, NULL, NULL, &v)) {
+		struct strmap_entry *e = v;
+
+		free(e->v);
+		free(e);
 	}
-	free(m->b);
+	rp_hashtab_free(m->t);
 	strmap_init(m);
 }
 
 struct strmap_entry *
 strmap_get(const struct strmap *m, const char *key)
 {
-	if (m->nb == 0)
+	if (m->n == 0)
 		return NULL;
 	return strmap_get_h(m, key, strmap_hash(key));
 }
@@ -57,37 +51,11 @@ strmap_get(const struct strmap *m, const char *key)
 struct strmap_entry *
 strmap_get_h(const struct strmap *m, const char *key, uint64_t h)
 {
-	struct strmap_entry *e;
+	void *v;
 
-	if (m->nb == 0)
+	if (!rp_hashtab_get_h(m->t, key, strlen(key), h, &v))
 		return NULL;
-	for (e = m->b[h & (m->nb - 1)]; e != NULL; e = e->next) {
-		if (e->hash == h && strcmp(e->key, key) == 0)
-			return e;
-	}
-	return NULL;
-}
-
-static int
-grow(struct strmap *m)
-{
-	struct strmap_entry **nb, *e, *next;
-	size_t n, i;
-
-	n = m->nb ? m->nb * 2 : 64;
-	if ((nb = calloc(n, sizeof(*nb))) == NULL)
-		return RP_ERR_NOMEM;
-	for (i = 0; i < m->nb; i++) {
-		for (e = m->b[i]; e != NULL; e = next) {
-			next = e->next;
-			e->next = nb[e->hash & (n - 1)];
-			nb[e->hash & (n - 1)] = e;
-		}
-	}
-	free(m->b);
-	m->b = nb;
-	m->nb = n;
-	return 0;
+	return v;
 }
 
 static int
@@ -114,26 +82,26 @@ int
 strmap_add(struct strmap *m, const char *key, size_t val)
 {
 	struct strmap_entry *e;
-	size_t len;
+	size_t len = strlen(key);
+	uint64_t h = strmap_hash(key);
 	int r;
 
-	if ((e = strmap_get(m, key)) != NULL)
+	if ((e = strmap_get_h(m, key, h)) != NULL)
 		return entry_push(e, val);
 	if (m->n >= STRMAP_MAX)
 		return RP_ERR_LIMIT;
-	if (m->n >= m->nb && (r = grow(m)) != 0)
-		return r;
-	len = strlen(key);
+	if (m->t == NULL && (m->t = rp_hashtab_new(STRMAP_MAX)) == NULL)
+		return RP_ERR_NOMEM;
 	if ((e = calloc(1, sizeof(*e) + len + 1)) == NULL)
 		return RP_ERR_NOMEM;
 	memcpy(e->key, key, len + 1);
-	e->hash = strmap_hash(key);
-	if ((r = entry_push(e, val)) != 0) {
+	e->hash = h;
+	if ((r = entry_push(e, val)) != 0 ||
+	    (r = rp_hashtab_add_h(m->t, e->key, len, h, e)) != 0) {
+		free(e->v);
 		free(e);
-		return r;
+		return r < 0 ? r : RP_ERR_INTERNAL;
 	}
-	e->next = m->b[e->hash & (m->nb - 1)];
-	m->b[e->hash & (m->nb - 1)] = e;
 	m->n++;
 	return 0;
 }
@@ -142,11 +110,9 @@ void
 strmap_foreach(
     struct strmap *m, void (*fn)(struct strmap_entry *, void *), void *arg)
 {
-	struct strmap_entry *e;
-	size_t i;
+	void *v;
+	size_t pos = 0;
 
-	for (i = 0; i < m->nb; i++) {
-		for (e = m->b[i]; e != NULL; e = e->next)
-			fn(e, arg);
-	}
+	while (rp_hashtab_next(m->t, &pos, NULL, NULL, &v))
+		fn(v, arg);
 }

@@ -945,8 +945,7 @@ vers_contains_valid(const struct vers_range *r, const char *v, int *in)
 
 int
 vers_contains_by(const struct vers_range *r,
-    int (*cmp_at)(size_t, void *, int *),
-    void *arg, int *in)
+    int (*cmp_at)(size_t, void *, int *), void *arg, int *in)
 {
 	const struct vers_constraint *c, *lo, *hi;
 	size_t i, nb = 0, first = 0;
@@ -991,7 +990,8 @@ vers_contains_by(const struct vers_range *r,
 			return 0;
 		}
 		if (lo != NULL && is_upper(lo->op) && is_lower(hi->op)) {
-			if (cmp < 0 && cmp_at((size_t)(lo - r->c), arg, &any) > 0) {
+			if (cmp < 0 &&
+			    cmp_at((size_t)(lo - r->c), arg, &any) > 0) {
 				*in = 1;
 				return 0;
 			}

@@ -743,20 +743,20 @@ test_deep_nesting(void **state)
 	struct advisory *a;
 	json_t *root;
 
-	root = nested_doc(64);
+	root = nested_doc(512);
 	assert_int_equal(csaf_read(root, &a, d), 0);
 	assert_int_equal(a->nproducts, 1);
 	assert_string_equal(a->products[0].version, "v");
 	assert_string_equal(a->products[0].family, "f");
-	assert_int_equal(strlen(a->products[0].branch_path), 64 + 63 * 3);
+	assert_int_equal(strlen(a->products[0].branch_path), 512 + 511 * 3);
 	advisory_free(a);
 	json_decref(root);
 
-	root = nested_doc(65);
+	root = nested_doc(513);
 	assert_int_equal(csaf_read(root, &a, d), RP_ERR_LIMIT);
 	assert_null(a);
 	assert_int_equal(d->nerrors, 1);
-	assert_non_null(strstr(d->v[d->n - 1].msg, "nested more than 64"));
+	assert_non_null(strstr(d->v[d->n - 1].msg, "nested more than 512"));
 	json_decref(root);
 
 	root = nested_doc(1500);

@@ -460,7 +460,8 @@ test_deep_branches(void **state)
 	struct rp_diags *d = rp_diags_new();
 	int i;
 
-	for (i = 0; i < 200; i++)
+	/* past CSAF_MAX_BRANCH_DEPTH (512) */
+	for (i = 0; i < 600; i++)
 		b = json_pack("[{s:s,s:s,s:o}]", "category", "vendor", "name",
 		    "x", "branches", b);
 	doc = make_doc(json_pack("{s:o}", "branches", b), NULL);

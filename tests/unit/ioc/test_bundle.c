@@ -302,7 +302,7 @@ test_read_file(void **state)
 	assert_int_equal(ioc_bundle_read_file(path, &b, d), RP_ERR_INVALID);
 	assert_null(b);
 	remove(path);
-	assert_int_equal(ioc_bundle_read_file(path, &b, d), RP_ERR_IO);
+	assert_int_equal(ioc_bundle_read_file(path, &b, d), RP_ERR_NOTFOUND);
 	rp_diags_free(d);
 }
 

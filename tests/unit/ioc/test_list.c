@@ -277,7 +277,7 @@ test_missing_file(void **state)
 	struct rp_diags *d = rp_diags_new();
 
 	assert_int_equal(
-	    ioc_list_read_file("/nonexistent/list.txt", b, d), RP_ERR_IO);
+	    ioc_list_read_file("/nonexistent/list.txt", b, d), RP_ERR_NOTFOUND);
 	ioc_bundle_free(b);
 	rp_diags_free(d);
 }
