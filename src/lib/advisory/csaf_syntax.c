@@ -9,6 +9,9 @@
 #include <strings.h>
 
 #include "csaf_validate_int.h"
+#include "util/purl.h"
+
+#define RP_CHECK_BUF 1024
 
 #define MAX_SUBTAGS 64
 
@@ -285,151 +288,22 @@ csaf_check_lang(const char *tag, const char **why)
 	return 0;
 }
 
-static int
-is_hex(int ch)
-{
-	return is_digit(ch) || ((ch | 32) >= 'a' && (ch | 32) <= 'f');
-}
-
-/* Percent-encoding in s[0..len) is well-formed; sets *decoded_len. */
-static int
-pct_ok(const char *s, size_t len, size_t *decoded_len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++, n++) {
-		if (s[i] != '%')
-			continue;
-		if (i + 2 >= len)
-			return 0;
-		if (!is_hex((unsigned char)s[i + 1]) ||
-		    !is_hex((unsigned char)s[i + 2]))
-			return 0;
-		i += 2;
-	}
-	if (decoded_len != NULL)
-		*decoded_len = n;
-	return 1;
-}
-
-/* Qualifiers "k=v&k=v" in q[0..len): keys well-formed and unique. */
-static int
-purl_qualifiers(const char *q, size_t len, const char **why)
-{
-	const char *end = q + len, *amp, *eq, *k2;
-	const char *keys[64];
-	size_t nkeys = 0, klen, i;
-
-	while (q < end) {
-		amp = memchr(q, '&', (size_t)(end - q));
-		if (amp == NULL)
-			amp = end;
-		eq = memchr(q, '=', (size_t)(amp - q));
-		if (eq == NULL || eq == q) {
-			*why = "qualifier without key=value";
-			return -1;
-		}
-		klen = (size_t)(eq - q);
-		if (is_digit((unsigned char)q[0])) {
-			*why = "qualifier key starts with a digit";
-			return -1;
-		}
-		for (k2 = q; k2 < eq; k2++)
-			if (!is_alnum((unsigned char)*k2) && *k2 != '.' &&
-			    *k2 != '-' && *k2 != '_') {
-				*why = "invalid character in qualifier key";
-				return -1;
-			}
-		if (!pct_ok(eq + 1, (size_t)(amp - eq - 1), NULL)) {
-			*why = "bad percent-encoding in qualifier value";
-			return -1;
-		}
-		for (i = 0; i < nkeys; i++)
-			if (strncasecmp(keys[i], q, klen) == 0 &&
-			    keys[i][klen] == '=') {
-				*why = "repeated qualifier key";
-				return -1;
-			}
-		if (nkeys < sizeof(keys) / sizeof(keys[0]))
-			keys[nkeys++] = q;
-		q = amp + 1;
-	}
-	return 0;
-}
-
 int
 csaf_check_purl(const char *purl, const char **why)
 {
-	const char *p, *end, *hash, *qm, *slash, *at, *name, *t;
-	size_t n;
+	struct rp_purl p;
+	char buf[RP_CHECK_BUF];
+	char *heap = NULL;
+	size_t len = strlen(purl) + 8;
+	int r;
 
-	if (strncasecmp(purl, "pkg:", 4) != 0) {
-		*why = "scheme is not \"pkg\"";
+	/* Long purls are rare: the stack serves the rest. */
+	if (len > sizeof(buf) && (heap = malloc(len)) == NULL) {
+		*why = "out of memory";
 		return -1;
 	}
-	end = purl + strlen(purl);
-	if ((hash = strchr(purl, '#')) != NULL) {
-		for (p = hash + 1; p < end;) {
-			slash = memchr(p, '/', (size_t)(end - p));
-			n = (size_t)((slash ? slash : end) - p);
-			if ((n == 1 && p[0] == '.') ||
-			    (n == 2 && p[0] == '.' && p[1] == '.') ||
-			    !pct_ok(p, n, NULL)) {
-				*why = "invalid subpath segment";
-				return -1;
-			}
-			p += n + (slash != NULL);
-		}
-		end = hash;
-	}
-	qm = memchr(purl, '?', (size_t)(end - purl));
-	if (qm != NULL) {
-		if (purl_qualifiers(qm + 1, (size_t)(end - qm - 1), why) != 0)
-			return -1;
-		end = qm;
-	}
-	for (p = purl + 4; p < end && *p == '/'; p++)
-		;
-	slash = memchr(p, '/', (size_t)(end - p));
-	if (slash == NULL || slash == p) {
-		*why = "missing type or name";
-		return -1;
-	}
-	if (is_digit((unsigned char)*p)) {
-		*why = "type starts with a digit";
-		return -1;
-	}
-	for (t = p; t < slash; t++)
-		if (!is_alnum((unsigned char)*t) && *t != '.' && *t != '+' &&
-		    *t != '-') {
-			*why = "invalid character in type";
-			return -1;
-		}
-	p = slash + 1;
-	while (end > p && end[-1] == '/')
-		end--;
-	at = NULL;
-	for (t = end; t > p; t--)
-		if (t[-1] == '@') {
-			at = t - 1;
-			break;
-		}
-	if (at != NULL) {
-		if (!pct_ok(at + 1, (size_t)(end - at - 1), &n) || n == 0) {
-			*why = "empty or badly encoded version";
-			return -1;
-		}
-		end = at;
-	}
-	for (name = end; name > p && name[-1] != '/'; name--)
-		;
-	if (!pct_ok(name, (size_t)(end - name), &n) || n == 0) {
-		*why = "name is required";
-		return -1;
-	}
-	if (!pct_ok(p, (size_t)(name - p), NULL)) {
-		*why = "bad percent-encoding in namespace";
-		return -1;
-	}
-	return 0;
+	r = rp_purl_parse(purl, &p, heap ? heap : buf, heap ? len : sizeof(buf),
+	    why);
+	free(heap);
+	return r == 0 ? 0 : -1;
 }

@@ -49,6 +49,8 @@ enum cdx_prop {
 	P_HOST_OS,
 	P_HOST_OS_VERSION,
 	P_STATE,
+	P_SOURCE_PACKAGE,
+	P_SOURCE_VERSION,
 	P_COUNT,
 };
 
@@ -67,6 +69,8 @@ static const struct {
     [P_HOST_OS] = {"rampart:host:os", INV_F_OS},
     [P_HOST_OS_VERSION] = {"rampart:host:os_version", INV_F_OS_VERSION},
     [P_STATE] = {"rampart:state", INV_F_WORD},
+    [P_SOURCE_PACKAGE] = {"rampart:source_package", INV_F_NAME},
+    [P_SOURCE_VERSION] = {"rampart:source_package_version", INV_F_VERSION},
 };
 
 /*
@@ -327,6 +331,8 @@ read_software(struct cdx_read *c, const json_t *comp)
 	sw.path = pv[P_PATH];
 	sw.arch = pv[P_ARCH];
 	sw.bundle_id = pv[P_BUNDLE_ID];
+	sw.source_name = pv[P_SOURCE_PACKAGE];
+	sw.source_version = pv[P_SOURCE_VERSION];
 	sw.state = pv[P_STATE];
 	if ((r = inv_software_complete(&sw, c->h->arena)) != 0 ||
 	    (r = inv_host_add_software(c->h, &sw)) != 0) {
@@ -826,6 +832,8 @@ write_software(struct cdx_write *w, const struct inv_software *sw, size_t i)
 	add_prop(w, pa, "rampart:arch", sw->arch);
 	add_prop(w, pa, "rampart:path", sw->path);
 	add_prop(w, pa, "rampart:bundle_id", sw->bundle_id);
+	add_prop(w, pa, "rampart:source_package", sw->source_name);
+	add_prop(w, pa, "rampart:source_package_version", sw->source_version);
 	add_prop(w, pa, "rampart:state", sw->state);
 	put_props(w, o, pa);
 	return o;

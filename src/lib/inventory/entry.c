@@ -10,6 +10,7 @@
 #include "entry.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/purl.h"
 
 static const size_t field_max[] = {
     [INV_F_NAME] = 512,
@@ -57,6 +58,8 @@ static const struct {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define PURL_TOKEN_MAX 256
+/* Decoded purl text; a longer purl implies nothing. */
+#define INV_PURL_BUF 4096
 
 size_t
 inv_field_max(enum inv_field f)
@@ -110,99 +113,6 @@ inv_scheme_name(enum version_scheme s)
 	return NULL;
 }
 
-/* The purl type, lower-cased, into buf.  Returns 0 or RP_ERR_INVALID. */
-static int
-purl_type(const char *purl, char *buf, size_t len)
-{
-	const char *p;
-	size_t n = 0;
-
-	if (strncasecmp(purl, "pkg:", 4) != 0)
-		return RP_ERR_INVALID;
-	for (p = purl + 4; *p == '/'; p++)
-		;
-	for (; *p != '\0' && *p != '/'; p++) {
-		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '+' &&
-		    *p != '-')
-			return RP_ERR_INVALID;
-		if (n + 1 >= len)
-			return RP_ERR_INVALID;
-		buf[n++] = (char)tolower((unsigned char)*p);
-	}
-	if (*p != '/' || n == 0)
-		return RP_ERR_INVALID;
-	buf[n] = '\0';
-	return 0;
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/*
- * Percent-decodes s[0..n) into buf.  Returns 0, or RP_ERR_INVALID for a
- * bad escape, a control character or a value that does not fit.
- */
-static int
-pct_decode(const char *s, size_t n, char *buf, size_t len)
-{
-	size_t i, o = 0;
-	int hi, lo, c;
-
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (c == '%') {
-			if (n - i < 3)
-				return RP_ERR_INVALID;
-			if ((hi = hexval((unsigned char)s[i + 1])) < 0 ||
-			    (lo = hexval((unsigned char)s[i + 2])) < 0)
-				return RP_ERR_INVALID;
-			c = hi * 16 + lo;
-			i += 2;
-		}
-		if (c < 0x20 || c == 0x7f || o + 1 >= len)
-			return RP_ERR_INVALID;
-		buf[o++] = (char)c;
-	}
-	buf[o] = '\0';
-	return 0;
-}
-
-/*
- * The decoded value of qualifier key into buf.  Returns 0, RP_ERR_NOTFOUND
- * or RP_ERR_INVALID.
- */
-static int
-purl_qualifier(const char *purl, const char *key, char *buf, size_t len)
-{
-	const char *q, *end, *amp, *eq;
-	size_t klen = strlen(key);
-
-	if ((q = strchr(purl, '?')) == NULL)
-		return RP_ERR_NOTFOUND;
-	q++;
-	if ((end = strchr(q, '#')) == NULL)
-		end = q + strlen(q);
-	while (q < end) {
-		if ((amp = memchr(q, '&', (size_t)(end - q))) == NULL)
-			amp = end;
-		eq = memchr(q, '=', (size_t)(amp - q));
-		if (eq != NULL && (size_t)(eq - q) == klen &&
-		    strncasecmp(q, key, klen) == 0)
-			return pct_decode(
-			    eq + 1, (size_t)(amp - eq - 1), buf, len);
-		q = amp + 1;
-	}
-	return RP_ERR_NOTFOUND;
-}
-
 static int
 all_digits(const char *s)
 {
@@ -216,16 +126,92 @@ all_digits(const char *s)
 }
 
 int
-inv_software_complete(struct inv_software *sw, struct rp_arena *arena)
+inv_srpm_split(const char *srpm, char *name, size_t namelen, char *version,
+    size_t versionlen)
 {
-	char type[PURL_TOKEN_MAX], val[PURL_TOKEN_MAX];
+	size_t n = strlen(srpm);
+	const char *rel, *ver;
+
+	/* "openssl-3.0.7-27.el9.src.rpm": N-V-R, split at the last two '-'. */
+	if (n > 8 && strcmp(srpm + n - 8, ".src.rpm") == 0)
+		n -= 8;
+	else if (n > 9 && strcmp(srpm + n - 9, ".nosrc.rpm") == 0)
+		n -= 9;
+	else
+		return RP_ERR_INVALID;
+	if ((rel = memrchr(srpm, '-', n)) == NULL || rel == srpm ||
+	    (ver = memrchr(srpm, '-', (size_t)(rel - srpm))) == NULL ||
+	    ver == srpm || ver + 1 == rel || rel + 1 == srpm + n)
+		return RP_ERR_INVALID;
+	if ((size_t)(ver - srpm) >= namelen ||
+	    (size_t)(srpm + n - ver - 1) >= versionlen)
+		return RP_ERR_LIMIT;
+	memcpy(name, srpm, (size_t)(ver - srpm));
+	name[ver - srpm] = '\0';
+	memcpy(version, ver + 1, (size_t)(srpm + n - ver - 1));
+	version[srpm + n - ver - 1] = '\0';
+	return 0;
+}
+
+/* Keeps s (a value from a purl) in *dst when field f accepts it. */
+static int
+keep(const char **dst, enum inv_field f, const char *s, struct rp_arena *a)
+{
+	if (*dst != NULL || s == NULL || inv_field_check(f, s) != NULL)
+		return 0;
+	return (*dst = rp_arena_strdup(a, s)) == NULL ? RP_ERR_NOMEM : 0;
+}
+
+/*
+ * The source package a purl's "upstream" qualifier names: "xz-utils" or
+ * "xz-utils@5.4.1-0.2" for deb, the source rpm's file name for rpm (as
+ * syft and Rampart's collectors write it).
+ */
+static int
+complete_upstream(struct inv_software *sw, const struct rp_purl *p,
+    struct rp_arena *arena)
+{
+	char name[PURL_TOKEN_MAX], ver[PURL_TOKEN_MAX];
+	const char *up = rp_purl_qualifier(p, "upstream"), *at;
+	int r;
+
+	if (up == NULL || sw->source_name != NULL)
+		return 0;
+	if (strcmp(p->type, "rpm") == 0) {
+		if (inv_srpm_split(up, name, sizeof(name), ver, sizeof(ver)) !=
+		    0)
+			return 0;
+	} else {
+		at = strchr(up, '@');
+		snprintf(name, sizeof(name), "%.*s",
+		    (int)(at ? (size_t)(at - up) : strlen(up)), up);
+		snprintf(ver, sizeof(ver), "%s", at ? at + 1 : "");
+	}
+	if ((r = keep(&sw->source_name, INV_F_NAME, name, arena)) != 0)
+		return r;
+	/* The rpm source version has no epoch: the package's is its. */
+	if (ver[0] != '\0' && sw->version != NULL &&
+	    strcmp(p->type, "rpm") == 0 && strchr(sw->version, ':') != NULL &&
+	    strchr(ver, ':') == NULL)
+		return (sw->source_version = rp_arena_printf(arena, "%.*s%s",
+			    (int)(strchr(sw->version, ':') - sw->version + 1),
+			    sw->version, ver)) == NULL
+		    ? RP_ERR_NOMEM
+		    : 0;
+	if (ver[0] != '\0' &&
+	    (sw->version == NULL || strcmp(ver, sw->version) != 0))
+		return keep(&sw->source_version, INV_F_VERSION, ver, arena);
+	return 0;
+}
+
+/* The scheme and source a purl type implies, where sw does not say. */
+static void
+complete_type(struct inv_software *sw, const char *type)
+{
 	enum version_scheme vs;
 	size_t i;
-	int known = 0, r = RP_ERR_INTERNAL;
 
-	if (sw->purl != NULL && purl_type(sw->purl, type, sizeof(type)) == 0)
-		known = 1;
-	for (i = 0; known && i < NELEM(purl_types); i++) {
+	for (i = 0; i < NELEM(purl_types); i++) {
 		if (strcmp(purl_types[i].type, type) != 0)
 			continue;
 		if (sw->scheme == VERSION_SCHEME_UNKNOWN)
@@ -234,39 +220,47 @@ inv_software_complete(struct inv_software *sw, struct rp_arena *arena)
 			sw->source = purl_types[i].source;
 		break;
 	}
-	if (known && sw->scheme == VERSION_SCHEME_UNKNOWN &&
+	if (sw->scheme == VERSION_SCHEME_UNKNOWN &&
 	    version_scheme_from_name(type, &vs) == 0)
 		sw->scheme = vs;
+}
+
+int
+inv_software_complete(struct inv_software *sw, struct rp_arena *arena)
+{
+	char buf[INV_PURL_BUF];
+	struct rp_purl p;
+	const char *epoch;
+	int r, known;
+
+	known = sw->purl != NULL &&
+	    rp_purl_parse(sw->purl, &p, buf, sizeof(buf), NULL) == 0;
+	if (known)
+		complete_type(sw, p.type);
 	if (sw->scheme == VERSION_SCHEME_UNKNOWN)
 		sw->scheme = inv_source_scheme(sw->source);
-	if (known && sw->arch == NULL &&
-	    purl_qualifier(sw->purl, "arch", val, sizeof(val)) == 0 &&
-	    inv_field_check(INV_F_ARCH, val) == NULL) {
-		if ((sw->arch = rp_arena_strdup(arena, val)) == NULL) {
-			r = RP_ERR_NOMEM;
-			goto out;
-		}
-	}
+	if (!known)
+		return 0;
+	if ((r = keep(&sw->arch, INV_F_ARCH, rp_purl_qualifier(&p, "arch"),
+		 arena)) != 0)
+		return r;
 	/*
 	 * rpm (and some deb producers) keep the epoch only in the purl.  The
 	 * result must still pass the version bound, or a written file would
 	 * not read back.
 	 */
-	if (known && (strcmp(type, "rpm") == 0 || strcmp(type, "deb") == 0) &&
+	epoch = rp_purl_qualifier(&p, "epoch");
+	if ((strcmp(p.type, "rpm") == 0 || strcmp(p.type, "deb") == 0) &&
 	    sw->version != NULL && strchr(sw->version, ':') == NULL &&
-	    purl_qualifier(sw->purl, "epoch", val, sizeof(val)) == 0 &&
-	    all_digits(val) && strcmp(val, "0") != 0 && strlen(val) < 10 &&
-	    strlen(val) + 1 + strlen(sw->version) <=
+	    epoch != NULL && all_digits(epoch) && strcmp(epoch, "0") != 0 &&
+	    strlen(epoch) < 10 &&
+	    strlen(epoch) + 1 + strlen(sw->version) <=
 		inv_field_max(INV_F_VERSION)) {
 		if ((sw->version = rp_arena_printf(
-			 arena, "%s:%s", val, sw->version)) == NULL) {
-			r = RP_ERR_NOMEM;
-			goto out;
-		}
+			 arena, "%s:%s", epoch, sw->version)) == NULL)
+			return RP_ERR_NOMEM;
 	}
-	r = 0;
-out:
-	return r;
+	return complete_upstream(sw, &p, arena);
 }
 
 const char *

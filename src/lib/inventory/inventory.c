@@ -179,6 +179,8 @@ inv_host_add_software(struct inv_host *h, const struct inv_software *sw)
 	    set_str(h, &e->purl, sw->purl) != 0 ||
 	    set_str(h, &e->cpe, sw->cpe) != 0 ||
 	    set_str(h, &e->bundle_id, sw->bundle_id) != 0 ||
+	    set_str(h, &e->source_name, sw->source_name) != 0 ||
+	    set_str(h, &e->source_version, sw->source_version) != 0 ||
 	    set_str(h, &e->state, sw->state) != 0)
 		return RP_ERR_NOMEM;
 	h->nsw++;
@@ -261,6 +263,8 @@ software_equal(const struct inv_software *x, const struct inv_software *y)
 	    x->source == y->source && str_eq(x->arch, y->arch) &&
 	    str_eq(x->path, y->path) && str_eq(x->purl, y->purl) &&
 	    str_eq(x->cpe, y->cpe) && str_eq(x->bundle_id, y->bundle_id) &&
+	    str_eq(x->source_name, y->source_name) &&
+	    str_eq(x->source_version, y->source_version) &&
 	    str_eq(x->state, y->state);
 }
 

@@ -42,6 +42,16 @@ struct inv_software {
 	const char *purl; /* or NULL */
 	const char *cpe; /* or NULL */
 	const char *bundle_id; /* CFBundleIdentifier etc., or NULL */
+	/*
+	 * The source package it was built from, as the package manager
+	 * names it (dpkg "Source:", rpm SOURCERPM): its name, and its
+	 * version where that differs from the package's ("Source: xz-utils
+	 * (5.1.1alpha+20120614-2.1)", a binNMU).  NULL means the package's
+	 * own name / version.  Distribution advisories name source packages
+	 * (docs/matching.md).
+	 */
+	const char *source_name;
+	const char *source_version;
 	/* Install state when not fully installed, as the package manager
 	   names it ("half-installed", "config-files", "unpacked", ...);
 	   NULL means installed.  Matching skips "config-files" and
@@ -127,6 +137,15 @@ int inv_software_check(const struct inv_software *sw, char *why, size_t size);
  * NULL).  Returns 1 or 0.
  */
 int inv_host_equal(const struct inv_host *a, const struct inv_host *b);
+
+/*
+ * Splits a source rpm's file name ("openssl-3.0.7-27.el9.src.rpm") into
+ * the source package's name ("openssl") and version-release
+ * ("3.0.7-27.el9").  Returns 0, RP_ERR_INVALID when it is not N-V-R.src.rpm
+ * (or .nosrc.rpm), or RP_ERR_LIMIT when a part does not fit.
+ */
+int inv_srpm_split(const char *srpm, char *name, size_t namelen,
+    char *version, size_t versionlen);
 
 /* Source names ("dpkg", "rpm", "app_bundle", "windows_registry", ...). */
 const char *inv_source_name(enum inv_source s);

@@ -20,7 +20,8 @@ static const char *const host_keys[] = {"name", "id", "customer", "os",
     "os_version", "arch", "software", "addresses", "processes", "connections",
     NULL};
 static const char *const sw_keys[] = {"name", "vendor", "version", "scheme",
-    "source", "arch", "path", "purl", "cpe", "bundle_id", "state", NULL};
+    "source", "arch", "path", "purl", "cpe", "bundle_id", "state", "source_package",
+    "source_package_version", NULL};
 
 struct nat_read {
 	struct rp_diags *d;
@@ -118,6 +119,9 @@ read_software(struct nat_read *c, struct inv_host *h, const json_t *o)
 	sw.purl = opt_field(c, o, "purl", INV_F_PURL);
 	sw.cpe = opt_field(c, o, "cpe", INV_F_CPE);
 	sw.bundle_id = opt_field(c, o, "bundle_id", INV_F_BUNDLE_ID);
+	sw.source_name = opt_field(c, o, "source_package", INV_F_NAME);
+	sw.source_version =
+	    opt_field(c, o, "source_package_version", INV_F_VERSION);
 	sw.state = opt_field(c, o, "state", INV_F_WORD);
 	if ((s = opt_field(c, o, "scheme", INV_F_WORD)) != NULL &&
 	    inv_scheme_from_name(s, &sw.scheme) != 0)
@@ -405,6 +409,8 @@ write_software(int *failed, const struct inv_software *sw)
 	put_str(failed, o, "purl", sw->purl);
 	put_str(failed, o, "cpe", sw->cpe);
 	put_str(failed, o, "bundle_id", sw->bundle_id);
+	put_str(failed, o, "source_package", sw->source_name);
+	put_str(failed, o, "source_package_version", sw->source_version);
 	put_str(failed, o, "state", sw->state);
 	return o;
 }

@@ -82,6 +82,10 @@ inv_software_check(const struct inv_software *sw, char *why, size_t size)
 	    {INV_F_BUNDLE_ID, offsetof(struct inv_software, bundle_id),
 		"bundle ID", 0},
 	    {INV_F_WORD, offsetof(struct inv_software, state), "state", 0},
+	    {INV_F_NAME, offsetof(struct inv_software, source_name),
+		"source package", 0},
+	    {INV_F_VERSION, offsetof(struct inv_software, source_version),
+		"source package version", 0},
 	};
 	const char *s, *reason;
 	size_t i;

@@ -10,6 +10,10 @@
 #include <strings.h>
 
 #include "match_int.h"
+#include "util/purl.h"
+
+/* Decoded purl text kept while a key is made; longer purls have none. */
+#define MATCH_PURL_BUF 4096
 
 #define WORDS_MAX 64
 #define WORD_MAX 64
@@ -311,69 +315,40 @@ match_vendor_key(const char *vendor, char *out, size_t outlen)
 	return len;
 }
 
-static int
-hexval(int c)
+/* Lower-cases s into out at *n (bounded by outlen). */
+static void
+put_lower(char *out, size_t *n, size_t outlen, const char *s)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	for (; *s != '\0' && *n + 1 < outlen; s++)
+		out[(*n)++] = (char)tolower((unsigned char)*s);
+	out[*n] = '\0';
 }
 
 size_t
 match_purl_key(
     const char *purl, char *out, size_t outlen, char *type, size_t typelen)
 {
-	const char *p, *end, *q, *at, *slash;
-	size_t n = 0, t = 0;
-	int hi, lo, intype = 1;
+	struct rp_purl p;
+	char buf[MATCH_PURL_BUF];
+	size_t n = 0;
 
 	if (type != NULL && typelen > 0)
 		type[0] = '\0';
 	if (outlen > 0)
 		out[0] = '\0';
-	if (outlen < 8 || purl == NULL || strncasecmp(purl, "pkg:", 4) != 0)
+	if (outlen < 8 || purl == NULL ||
+	    rp_purl_parse(purl, &p, buf, sizeof(buf), NULL) != 0)
 		return 0;
-	p = purl + 4;
-	while (*p == '/')
-		p++;
-	end = p + strcspn(p, "?#");
-	at = NULL;
-	slash = NULL;
-	for (q = p; q < end; q++) {
-		if (*q == '/')
-			slash = q;
-		else if (*q == '@' && slash != NULL)
-			at = q;
+	put_lower(out, &n, outlen, "purl:");
+	put_lower(out, &n, outlen, p.type);
+	put_lower(out, &n, outlen, "/");
+	if (p.ns != NULL) {
+		put_lower(out, &n, outlen, p.ns);
+		put_lower(out, &n, outlen, "/");
 	}
-	if (slash == NULL)
-		return 0;
-	if (at != NULL)
-		end = at;
-	while (end > p && end[-1] == '/')
-		end--;
-	memcpy(out, "purl:", 5);
-	n = 5;
-	for (q = p; q < end && n + 1 < outlen; q++) {
-		int c = (unsigned char)*q;
-
-		if (c == '%' && q + 2 < end && (hi = hexval(q[1])) >= 0 &&
-		    (lo = hexval(q[2])) >= 0) {
-			c = hi * 16 + lo;
-			q += 2;
-		}
-		if (c == '/')
-			intype = 0;
-		c = tolower(c);
-		if (intype && type != NULL && t + 1 < typelen)
-			type[t++] = (char)c;
-		out[n++] = (char)c;
-	}
-	out[n] = '\0';
+	put_lower(out, &n, outlen, p.name);
 	if (type != NULL && typelen > 0)
-		type[t] = '\0';
+		snprintf(type, typelen, "%s", p.type);
 	return n;
 }
 
@@ -432,67 +407,32 @@ match_cpe_key(const char *cpe, char *out, size_t outlen)
 	return (size_t)w;
 }
 
-/* Copies s[0..n) percent-decoded into out; returns the length. */
-static size_t
-pct_decode(const char *s, size_t n, char *out, size_t outlen)
-{
-	size_t i, o = 0;
-	int hi, lo, c;
-
-	if (outlen == 0)
-		return 0;
-	for (i = 0; i < n && o + 1 < outlen; i++) {
-		c = (unsigned char)s[i];
-		if (c == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
-		    (lo = hexval(s[i + 2])) >= 0) {
-			c = hi * 16 + lo;
-			i += 2;
-		}
-		out[o++] = (char)c;
-	}
-	out[o] = '\0';
-	return o;
-}
-
 size_t
 match_purl_parts(const char *purl, char *name, size_t namelen, char *version,
     size_t versionlen)
 {
-	const char *p, *end, *q, *slash = NULL, *at = NULL, *ep;
-	size_t n = 0, elen;
+	struct rp_purl p;
+	char buf[MATCH_PURL_BUF];
+	const char *epoch;
+	size_t elen;
 
 	if (namelen > 0)
 		name[0] = '\0';
 	if (versionlen > 0)
 		version[0] = '\0';
-	if (purl == NULL || strncasecmp(purl, "pkg:", 4) != 0)
+	if (purl == NULL || rp_purl_parse(purl, &p, buf, sizeof(buf), NULL) != 0)
 		return 0;
-	p = purl + 4;
-	end = p + strcspn(p, "?#");
-	for (q = p; q < end; q++) {
-		if (*q == '/')
-			slash = q;
-		else if (*q == '@' && slash != NULL)
-			at = q;
-	}
-	if (slash == NULL)
-		return 0;
-	n = pct_decode(
-	    slash + 1, (size_t)((at ? at : end) - slash - 1), name, namelen);
-	if (at == NULL || versionlen == 0)
-		return n;
+	if (namelen > 0)
+		snprintf(name, namelen, "%s", p.name);
+	if (p.version == NULL || versionlen == 0)
+		return strlen(name);
 	/* rpm and others carry the epoch as a qualifier: "?epoch=1". */
-	version[0] = '\0';
-	if (*end == '?' && (ep = strstr(end, "epoch=")) != NULL &&
-	    (ep[-1] == '?' || ep[-1] == '&')) {
-		elen = strspn(ep + 6, "0123456789");
-		if (elen > 0 && elen + 2 < versionlen) {
-			memcpy(version, ep + 6, elen);
-			version[elen] = ':';
-			version += elen + 1;
-			versionlen -= elen + 1;
-		}
-	}
-	pct_decode(at + 1, (size_t)(end - at - 1), version, versionlen);
-	return n;
+	epoch = rp_purl_qualifier(&p, "epoch");
+	elen = epoch != NULL ? strlen(epoch) : 0;
+	if (elen > 0 && strspn(epoch, "0123456789") == elen &&
+	    strchr(p.version, ':') == NULL)
+		snprintf(version, versionlen, "%s:%s", epoch, p.version);
+	else
+		snprintf(version, versionlen, "%s", p.version);
+	return strlen(name);
 }
