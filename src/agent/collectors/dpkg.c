@@ -25,7 +25,15 @@
 #define MAX_STATUS_D 100000 /* files in status.d */
 #define VALUE_MAX 512 /* longest kept value (Package, Origin) */
 
-enum dfield { F_PACKAGE, F_VERSION, F_ARCH, F_STATUS, F_ORIGIN, NFIELDS };
+enum dfield {
+	F_PACKAGE,
+	F_VERSION,
+	F_ARCH,
+	F_STATUS,
+	F_ORIGIN,
+	F_SOURCE,
+	NFIELDS
+};
 
 static const struct {
 	const char *name;
@@ -36,6 +44,7 @@ static const struct {
     [F_ARCH] = {"Architecture", 64},
     [F_STATUS] = {"Status", 128},
     [F_ORIGIN] = {"Origin", 512},
+    [F_SOURCE] = {"Source", 512},
 };
 
 /* dpkg's package states (the third word of Status). */
@@ -143,10 +152,70 @@ parse_status(struct dparse *p, const char *s, const char **state,
 	return 0;
 }
 
-/* pkg:deb/<distro>/<name>@<version>?arch=<arch>&distro=<id-version> */
-static char *
-make_purl(struct dparse *p, const char *name, const char *ver, const char *arch)
+/* A source package name as Debian Policy 5.6.1 allows ([a-z0-9][a-z0-9+.-]+). */
+static int
+deb_name_ok(const char *s)
 {
+	const char *q;
+
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')) ||
+	    s[1] == '\0')
+		return 0;
+	for (q = s; *q != '\0'; q++)
+		if (!((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') ||
+			*q == '+' || *q == '.' || *q == '-'))
+			return 0;
+	return 1;
+}
+
+/*
+ * "Source: NAME" or "Source: NAME (VERSION)" (Debian Policy 5.6.1): the
+ * source package, and its version where it differs from the binary's.
+ * A value of another shape is a warning; the package is kept without it.
+ */
+static void
+parse_source(struct dparse *p, char *s, const char **name, const char **ver)
+{
+	char *open, *close;
+	size_t n;
+
+	*name = *ver = NULL;
+	if (s[0] == '\0')
+		return;
+	n = strcspn(s, " (");
+	open = s + n + strspn(s + n, " ");
+	if (*open == '(') {
+		close = strchr(open, ')');
+		if (close == NULL || close[1] != '\0' || close == open + 1 ||
+		    memchr(open + 1, ' ', (size_t)(close - open - 1)) != NULL)
+			goto bad;
+		*close = '\0';
+		*ver = open + 1;
+	} else if (*open != '\0')
+		goto bad;
+	s[n] = '\0';
+	if (n == 0 || !deb_name_ok(s))
+		goto bad;
+	*name = s;
+	return;
+bad:
+	*name = *ver = NULL;
+	rp_diags_add_at(p->d, RP_DIAG_WARNING, p->vline[F_SOURCE], 0,
+	    "%s:%d: expected Source: NAME or NAME (VERSION); the source "
+	    "package is not recorded",
+	    p->name, p->vline[F_SOURCE]);
+}
+
+/*
+ * pkg:deb/<distro>/<name>@<version>?arch=<arch>&distro=<id-version>
+ * &upstream=<source>[@<source version>] (qualifiers sorted, as the purl
+ * specification's canonical form has them).
+ */
+static char *
+make_purl(struct dparse *p, const struct inv_software *sw)
+{
+	const char *name = sw->name, *ver = sw->version;
+	const char *arch = sw->arch != NULL ? sw->arch : "";
 	struct rp_buf b;
 
 	rp_buf_init(&b, 4096);
@@ -164,6 +233,16 @@ make_purl(struct dparse *p, const char *name, const char *ver, const char *arch)
 		rp_buf_append(&b, arch[0] != '\0' ? "&distro=" : "?distro=");
 		coll_purl_encode(&b, p->distro_q);
 	}
+	if (sw->source_name != NULL) {
+		rp_buf_append(&b,
+		    arch[0] != '\0' || p->distro_q != NULL ? "&upstream="
+							   : "?upstream=");
+		coll_purl_encode(&b, sw->source_name);
+		if (sw->source_version != NULL) {
+			rp_buf_append(&b, "%40");
+			coll_purl_encode(&b, sw->source_version);
+		}
+	}
 	return rp_buf_take(&b);
 }
 
@@ -173,6 +252,7 @@ emit(struct dparse *p)
 {
 	char name[VALUE_MAX + 1], ver[VALUE_MAX + 1], arch[VALUE_MAX + 1];
 	char origin[VALUE_MAX + 1], status[VALUE_MAX + 1], sbuf[32];
+	char source[VALUE_MAX + 1];
 	struct inv_software sw;
 	const char *state = NULL;
 	int r;
@@ -186,7 +266,8 @@ emit(struct dparse *p)
 	    value(p, F_VERSION, ver, sizeof(ver)) != 0 ||
 	    value(p, F_ARCH, arch, sizeof(arch)) != 0 ||
 	    value(p, F_ORIGIN, origin, sizeof(origin)) != 0 ||
-	    value(p, F_STATUS, status, sizeof(status)) != 0)
+	    value(p, F_STATUS, status, sizeof(status)) != 0 ||
+	    value(p, F_SOURCE, source, sizeof(source)) != 0)
 		return;
 	if (p->v[F_STATUS] == NULL && !p->assume_installed) {
 		perr(p, p->pline, "no Status field; package skipped: ", name);
@@ -211,7 +292,14 @@ emit(struct dparse *p)
 	sw.scheme = VERSION_SCHEME_DEB;
 	sw.source = INV_SOURCE_DPKG;
 	sw.state = state;
-	if ((sw.purl = make_purl(p, name, ver, arch)) == NULL) {
+	parse_source(p, source, &sw.source_name, &sw.source_version);
+	/* The package's own name and version are implied, not repeated. */
+	if (sw.source_name != NULL && sw.source_version == NULL &&
+	    strcmp(sw.source_name, name) == 0)
+		sw.source_name = NULL;
+	if (sw.source_version != NULL && strcmp(sw.source_version, ver) == 0)
+		sw.source_version = NULL;
+	if ((sw.purl = make_purl(p, &sw)) == NULL) {
 		p->r = RP_ERR_NOMEM;
 		return;
 	}

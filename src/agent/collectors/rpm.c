@@ -207,12 +207,75 @@ clean_copy(const char *s, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * pkg:rpm/NS/NAME@V-R?arch=A&epoch=E&upstream=SOURCERPM (qualifiers
+ * sorted, as the purl specification's canonical form has them).
+ */
+static char *
+make_purl(const char *ns, const struct inv_software *sw, const char *epoch,
+    const char *srpm)
+{
+	struct rp_buf b;
+	const char *q = "?";
+
+	rp_buf_init(&b, 4096);
+	rp_buf_append(&b, "pkg:rpm/");
+	if (ns != NULL) {
+		coll_purl_encode(&b, ns);
+		rp_buf_append(&b, "/");
+	}
+	coll_purl_encode(&b, sw->name);
+	rp_buf_append(&b, "@");
+	coll_purl_encode(
+	    &b, epoch[0] ? strchr(sw->version, ':') + 1 : sw->version);
+	if (sw->arch != NULL) {
+		rp_buf_append(&b, "?arch=");
+		coll_purl_encode(&b, sw->arch);
+		q = "&";
+	}
+	if (epoch[0] != '\0') {
+		rp_buf_appendf(&b, "%sepoch=%s", q, epoch);
+		q = "&";
+	}
+	if (srpm != NULL) {
+		rp_buf_appendf(&b, "%supstream=", q);
+		coll_purl_encode(&b, srpm);
+	}
+	return rp_buf_take(&b);
+}
+
+/*
+ * The source package from SOURCERPM ("openssl-3.0.7-27.el9.src.rpm"):
+ * its name, and its version with the package's epoch (a source rpm's
+ * file name has none), each only where it differs from the package's.
+ */
+static void
+set_source(struct inv_software *sw, const char *srpm, const char *epoch,
+    char *name, size_t namelen, char *ver, size_t verlen)
+{
+	char v[256];
+
+	if (srpm == NULL ||
+	    inv_srpm_split(srpm, name, namelen, v, sizeof(v)) != 0)
+		return;
+	coll_clean(name);
+	snprintf(ver, verlen, "%s%s%s", epoch, epoch[0] ? ":" : "", v);
+	coll_clean(ver);
+	if (strcmp(name, sw->name) != 0)
+		sw->source_name = name;
+	if (strcmp(ver, sw->version) != 0) {
+		sw->source_name = name;
+		sw->source_version = ver;
+	}
+}
+
 /* The package in hdr; 0, or an RP_ERR_* from the model. */
 static int
 add_header(Header hdr, const char *ns, struct inv_host *h, struct rpm_read *c)
 {
 	char name[512], ver[256], arch[64], vendor[512], epoch[24];
-	const char *v, *rel;
+	char srcname[512], srcver[300], srpm[1024];
+	const char *v, *rel, *sr;
 	struct inv_software sw;
 	struct rp_buf b;
 	int r;
@@ -248,24 +311,11 @@ add_header(Header hdr, const char *ns, struct inv_host *h, struct rpm_read *c)
 	    clean_copy(tag_str(hdr, RPMTAG_VENDOR), vendor, sizeof(vendor));
 	sw.scheme = VERSION_SCHEME_RPM;
 	sw.source = INV_SOURCE_RPM;
-	/* pkg:rpm/NS/NAME@V-R?arch=A&epoch=E */
 	rp_buf_free(&b);
-	rp_buf_init(&b, 4096);
-	rp_buf_append(&b, "pkg:rpm/");
-	if (ns != NULL) {
-		coll_purl_encode(&b, ns);
-		rp_buf_append(&b, "/");
-	}
-	coll_purl_encode(&b, name);
-	rp_buf_append(&b, "@");
-	coll_purl_encode(&b, epoch[0] ? strchr(ver, ':') + 1 : ver);
-	if (sw.arch != NULL) {
-		rp_buf_append(&b, "?arch=");
-		coll_purl_encode(&b, sw.arch);
-	}
-	if (epoch[0] != '\0')
-		rp_buf_appendf(&b, "%sepoch=%s", sw.arch ? "&" : "?", epoch);
-	if ((sw.purl = rp_buf_take(&b)) == NULL)
+	sr = clean_copy(tag_str(hdr, RPMTAG_SOURCERPM), srpm, sizeof(srpm));
+	set_source(
+	    &sw, sr, epoch, srcname, sizeof(srcname), srcver, sizeof(srcver));
+	if ((sw.purl = make_purl(ns, &sw, epoch, sr)) == NULL)
 		return RP_ERR_NOMEM;
 	r = inv_host_add_software(h, &sw);
 	free((char *)sw.purl);

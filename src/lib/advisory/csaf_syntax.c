@@ -302,8 +302,8 @@ csaf_check_purl(const char *purl, const char **why)
 		*why = "out of memory";
 		return -1;
 	}
-	r = rp_purl_parse(purl, &p, heap ? heap : buf, heap ? len : sizeof(buf),
-	    why);
+	r = rp_purl_parse(
+	    purl, &p, heap ? heap : buf, heap ? len : sizeof(buf), why);
 	free(heap);
 	return r == 0 ? 0 : -1;
 }

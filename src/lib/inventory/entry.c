@@ -135,8 +135,8 @@ inv_srpm_split(const char *srpm, char *name, size_t namelen, char *version,
 	/* "openssl-3.0.7-27.el9.src.rpm": N-V-R, split at the last two '-'. */
 	if (n > 8 && strcmp(srpm + n - 8, ".src.rpm") == 0)
 		n -= 8;
-	else if (n > 9 && strcmp(srpm + n - 9, ".nosrc.rpm") == 0)
-		n -= 9;
+	else if (n > 10 && strcmp(srpm + n - 10, ".nosrc.rpm") == 0)
+		n -= 10;
 	else
 		return RP_ERR_INVALID;
 	if ((rel = memrchr(srpm, '-', n)) == NULL || rel == srpm ||
@@ -168,8 +168,8 @@ keep(const char **dst, enum inv_field f, const char *s, struct rp_arena *a)
  * syft and Rampart's collectors write it).
  */
 static int
-complete_upstream(struct inv_software *sw, const struct rp_purl *p,
-    struct rp_arena *arena)
+complete_upstream(
+    struct inv_software *sw, const struct rp_purl *p, struct rp_arena *arena)
 {
 	char name[PURL_TOKEN_MAX], ver[PURL_TOKEN_MAX];
 	const char *up = rp_purl_qualifier(p, "upstream"), *at;
@@ -192,12 +192,16 @@ complete_upstream(struct inv_software *sw, const struct rp_purl *p,
 	/* The rpm source version has no epoch: the package's is its. */
 	if (ver[0] != '\0' && sw->version != NULL &&
 	    strcmp(p->type, "rpm") == 0 && strchr(sw->version, ':') != NULL &&
-	    strchr(ver, ':') == NULL)
-		return (sw->source_version = rp_arena_printf(arena, "%.*s%s",
-			    (int)(strchr(sw->version, ':') - sw->version + 1),
-			    sw->version, ver)) == NULL
-		    ? RP_ERR_NOMEM
-		    : 0;
+	    strchr(ver, ':') == NULL) {
+		char ev[PURL_TOKEN_MAX * 2];
+
+		snprintf(ev, sizeof(ev), "%.*s%s",
+		    (int)(strchr(sw->version, ':') - sw->version + 1),
+		    sw->version, ver);
+		if (strlen(ev) >= sizeof(ver))
+			return 0;
+		memcpy(ver, ev, strlen(ev) + 1);
+	}
 	if (ver[0] != '\0' &&
 	    (sw->version == NULL || strcmp(ver, sw->version) != 0))
 		return keep(&sw->source_version, INV_F_VERSION, ver, arena);

@@ -144,8 +144,8 @@ int inv_host_equal(const struct inv_host *a, const struct inv_host *b);
  * ("3.0.7-27.el9").  Returns 0, RP_ERR_INVALID when it is not N-V-R.src.rpm
  * (or .nosrc.rpm), or RP_ERR_LIMIT when a part does not fit.
  */
-int inv_srpm_split(const char *srpm, char *name, size_t namelen,
-    char *version, size_t versionlen);
+int inv_srpm_split(const char *srpm, char *name, size_t namelen, char *version,
+    size_t versionlen);
 
 /* Source names ("dpkg", "rpm", "app_bundle", "windows_registry", ...). */
 const char *inv_source_name(enum inv_source s);

@@ -20,8 +20,8 @@ static const char *const host_keys[] = {"name", "id", "customer", "os",
     "os_version", "arch", "software", "addresses", "processes", "connections",
     NULL};
 static const char *const sw_keys[] = {"name", "vendor", "version", "scheme",
-    "source", "arch", "path", "purl", "cpe", "bundle_id", "state", "source_package",
-    "source_package_version", NULL};
+    "source", "arch", "path", "purl", "cpe", "bundle_id", "state",
+    "source_package", "source_package_version", NULL};
 
 struct nat_read {
 	struct rp_diags *d;

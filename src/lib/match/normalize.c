@@ -420,7 +420,8 @@ match_purl_parts(const char *purl, char *name, size_t namelen, char *version,
 		name[0] = '\0';
 	if (versionlen > 0)
 		version[0] = '\0';
-	if (purl == NULL || rp_purl_parse(purl, &p, buf, sizeof(buf), NULL) != 0)
+	if (purl == NULL ||
+	    rp_purl_parse(purl, &p, buf, sizeof(buf), NULL) != 0)
 		return 0;
 	if (namelen > 0)
 		snprintf(name, namelen, "%s", p.name);

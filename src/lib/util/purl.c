@@ -88,8 +88,8 @@ put(struct pbuf *pb, const char *s, size_t n, int lower, int *r)
  * subpath).  *out is NULL when no segment is left.
  */
 static int
-put_segments(struct pbuf *pb, const char *s, size_t n, int strict,
-    const char **out)
+put_segments(
+    struct pbuf *pb, const char *s, size_t n, int strict, const char **out)
 {
 	const char *end = s + n, *slash;
 	size_t len, first = pb->n;
@@ -99,8 +99,9 @@ put_segments(struct pbuf *pb, const char *s, size_t n, int strict,
 	while (s < end) {
 		slash = memchr(s, '/', (size_t)(end - s));
 		len = (size_t)((slash != NULL ? slash : end) - s);
-		if (strict && ((len == 1 && s[0] == '.') ||
-				  (len == 2 && s[0] == '.' && s[1] == '.')))
+		if (strict &&
+		    ((len == 1 && s[0] == '.') ||
+			(len == 2 && s[0] == '.' && s[1] == '.')))
 			return RP_ERR_INVALID;
 		if (len > 0) {
 			if (pb->n > first)
@@ -140,8 +141,8 @@ qualifiers(struct pbuf *pb, struct rp_purl *out, const char *q, size_t n,
 			continue; /* "a=1&&b=2" */
 		eq = memchr(q, '=', (size_t)(amp - q));
 		if (eq == NULL || eq == q)
-			return fail(why, "qualifier without key=value",
-			    RP_ERR_INVALID);
+			return fail(
+			    why, "qualifier without key=value", RP_ERR_INVALID);
 		if (is_digit((unsigned char)q[0]))
 			return fail(why, "qualifier key starts with a digit",
 			    RP_ERR_INVALID);
@@ -159,8 +160,8 @@ qualifiers(struct pbuf *pb, struct rp_purl *out, const char *q, size_t n,
 				    RP_ERR_INVALID);
 		if ((v = put(pb, eq + 1, (size_t)(amp - eq - 1), 0, &r)) ==
 		    NULL)
-			return fail(why,
-			    "bad percent-encoding in qualifier value", r);
+			return fail(
+			    why, "bad percent-encoding in qualifier value", r);
 		if (v[0] == '\0')
 			continue; /* the specification discards empty values */
 		if (out->nq == RP_PURL_MAX_QUALIFIERS)
@@ -191,8 +192,8 @@ type_ok(const char *p, const char *slash, const char **why)
 
 /* Namespace, name and version in p[0..end). */
 static int
-path_parts(struct pbuf *pb, struct rp_purl *out, const char *p,
-    const char *end, const char **why)
+path_parts(struct pbuf *pb, struct rp_purl *out, const char *p, const char *end,
+    const char **why)
 {
 	const char *at = NULL, *name, *t;
 	int r = 0;
@@ -222,8 +223,8 @@ path_parts(struct pbuf *pb, struct rp_purl *out, const char *p,
 }
 
 int
-rp_purl_parse(const char *s, struct rp_purl *out, char *buf, size_t len,
-    const char **why)
+rp_purl_parse(
+    const char *s, struct rp_purl *out, char *buf, size_t len, const char **why)
 {
 	struct pbuf pb = {buf, len, 0};
 	const char *p, *end, *hash, *qm, *slash;
@@ -240,8 +241,8 @@ rp_purl_parse(const char *s, struct rp_purl *out, char *buf, size_t len,
 		end = hash;
 	}
 	if ((qm = memchr(s, '?', (size_t)(end - s))) != NULL) {
-		if ((r = qualifiers(&pb, out, qm + 1, (size_t)(end - qm - 1),
-			 why)) != 0)
+		if ((r = qualifiers(
+			 &pb, out, qm + 1, (size_t)(end - qm - 1), why)) != 0)
 			return r;
 		end = qm;
 	}

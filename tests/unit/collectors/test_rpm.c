@@ -149,9 +149,17 @@ test_sqlite(void **state)
 	assert_int_equal(s->source, INV_SOURCE_RPM);
 	assert_int_equal(s->scheme, VERSION_SCHEME_RPM);
 	assert_string_equal(s->purl,
-	    "pkg:rpm/ca-certificates-base@2.0.0-1.cm2?arch=noarch&epoch=1");
+	    "pkg:rpm/ca-certificates-base@2.0.0-1.cm2?arch=noarch&epoch=1"
+	    "&upstream=ca-certificates-2.0.0-1.cm2.src.rpm");
+	/* SOURCERPM: the source package, with the package's epoch. */
+	assert_string_equal(s->source_name, "ca-certificates");
+	assert_null(s->source_version);
 	s = find(f->h, "filesystem");
 	assert_string_equal(s->version, "1.1-8.cm2");
+	assert_null(s->source_name);
+	s = find(f->h, "openssl-libs");
+	assert_string_equal(s->source_name, "openssl");
+	assert_null(s->source_version);
 	/* librpm read a copy: nothing new next to the database. */
 	assert_int_equal(entries(f), 1);
 }

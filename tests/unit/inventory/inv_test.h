@@ -76,6 +76,8 @@ assert_sw_equal(const struct inv_software *a, const struct inv_software *b)
 	assert_str_eq0(a->cpe, b->cpe);
 	assert_str_eq0(a->bundle_id, b->bundle_id);
 	assert_str_eq0(a->state, b->state);
+	assert_str_eq0(a->source_name, b->source_name);
+	assert_str_eq0(a->source_version, b->source_version);
 }
 
 static void

@@ -809,6 +809,147 @@ test_written_bom_schema(void **state)
 	inv_host_free(h);
 }
 
+/*
+ * The source package of an entry (dpkg "Source:", rpm SOURCERPM): kept
+ * through both formats, and read from a purl's "upstream" qualifier as
+ * syft and Rampart's collectors write it.
+ */
+static struct inv_host *
+source_host(void)
+{
+	struct inv_software sw[] = {
+	    {.name = "libssl3",
+		.version = "3.0.11-1~deb12u2",
+		.source = INV_SOURCE_DPKG,
+		.scheme = VERSION_SCHEME_DEB,
+		.source_name = "openssl"},
+	    {.name = "liblzma5",
+		.version = "5.4.1-0.2+b1",
+		.source = INV_SOURCE_DPKG,
+		.scheme = VERSION_SCHEME_DEB,
+		.source_name = "xz-utils",
+		.source_version = "5.4.1-0.2"},
+	    {.name = "tzdata",
+		.version = "2024a-0+deb12u1",
+		.source = INV_SOURCE_DPKG,
+		.scheme = VERSION_SCHEME_DEB},
+	};
+	struct inv_host *h = inv_host_new();
+	size_t i;
+
+	assert_non_null(h);
+	assert_int_equal(
+	    inv_host_set(h, "db-01", "Debian GNU/Linux", "12", "x86_64"), 0);
+	for (i = 0; i < sizeof(sw) / sizeof(sw[0]); i++)
+		assert_int_equal(inv_host_add_software(h, &sw[i]), 0);
+	return h;
+}
+
+static void
+test_source_round_trip(void **state)
+{
+	struct inv_host *h = source_host(), *back = NULL;
+	const struct inv_host *hp = h;
+	struct rp_diags *d = rp_diags_new();
+	struct inv_set *set = inv_set_new();
+	json_t *bom, *nat;
+
+	(void)state;
+	bom = cyclonedx_write(h);
+	assert_non_null(bom);
+	assert_int_equal(cyclonedx_read(bom, &back, d), 0);
+	assert_host_equal(h, back);
+	assert_string_equal(back->sw[1].source_version, "5.4.1-0.2");
+	nat = inv_native_write(&hp, 1);
+	assert_non_null(nat);
+	assert_int_equal(inv_native_read(nat, set, d), 0);
+	assert_int_equal(set->n, 1);
+	assert_host_equal(h, set->hosts[0]);
+	json_decref(bom);
+	json_decref(nat);
+	inv_host_free(back);
+	inv_host_free(h);
+	inv_set_free(set);
+	rp_diags_free(d);
+}
+
+/* A BOM of another producer: the source comes from the purl alone. */
+static void
+test_source_from_upstream(void **state)
+{
+	static const char *const bom_text =
+	    "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\","
+	    "\"components\":["
+	    "{\"type\":\"library\",\"name\":\"liblzma5\","
+	    "\"version\":\"5.4.1-0.2+b1\",\"purl\":\"pkg:deb/debian/"
+	    "liblzma5@5.4.1-0.2%2Bb1?arch=amd64&upstream=xz-utils%405.4.1-0.2"
+	    "\"},"
+	    "{\"type\":\"library\",\"name\":\"libssl3\","
+	    "\"version\":\"3.0.11-1~deb12u2\",\"purl\":\"pkg:deb/debian/"
+	    "libssl3@3.0.11-1~deb12u2?upstream=openssl\"},"
+	    "{\"type\":\"library\",\"name\":\"openssl-libs\","
+	    "\"version\":\"1:3.0.7-27.el9\",\"purl\":\"pkg:rpm/redhat/"
+	    "openssl-libs@3.0.7-27.el9?arch=x86_64&epoch=1&upstream=openssl-"
+	    "3.0.7-27.el9.src.rpm\"},"
+	    "{\"type\":\"library\",\"name\":\"bash\","
+	    "\"version\":\"5.1.8-6.el9\",\"purl\":\"pkg:rpm/redhat/"
+	    "bash@5.1.8-6.el9?upstream=bash-5.1.8-6.el9.src.rpm\"},"
+	    "{\"type\":\"library\",\"name\":\"odd\",\"version\":\"1\","
+	    "\"purl\":\"pkg:rpm/redhat/odd@1?upstream=not-a-source-rpm\"}]}";
+	struct rp_diags *d = rp_diags_new();
+	struct inv_host *h = NULL;
+	json_error_t err;
+	json_t *bom = json_loads(bom_text, 0, &err);
+
+	(void)state;
+	assert_non_null(bom);
+	assert_int_equal(cyclonedx_read(bom, &h, d), 0);
+	assert_int_equal(h->nsw, 5);
+	assert_string_equal(h->sw[0].source_name, "xz-utils");
+	assert_string_equal(h->sw[0].source_version, "5.4.1-0.2");
+	assert_string_equal(h->sw[1].source_name, "openssl");
+	assert_null(h->sw[1].source_version);
+	assert_string_equal(h->sw[2].source_name, "openssl");
+	/* The source rpm's version takes the package's epoch: equal. */
+	assert_null(h->sw[2].source_version);
+	assert_string_equal(h->sw[3].source_name, "bash");
+	assert_null(h->sw[3].source_version);
+	assert_null(h->sw[4].source_name);
+	json_decref(bom);
+	inv_host_free(h);
+	rp_diags_free(d);
+}
+
+static void
+test_srpm_split(void **state)
+{
+	char n[64], v[64];
+
+	(void)state;
+	assert_int_equal(inv_srpm_split("openssl-3.0.7-27.el9.src.rpm", n,
+			     sizeof(n), v, sizeof(v)),
+	    0);
+	assert_string_equal(n, "openssl");
+	assert_string_equal(v, "3.0.7-27.el9");
+	assert_int_equal(inv_srpm_split("perl-Net-SSLeay-1.92-2.el9.nosrc.rpm",
+			     n, sizeof(n), v, sizeof(v)),
+	    0);
+	assert_string_equal(n, "perl-Net-SSLeay");
+	assert_string_equal(v, "1.92-2.el9");
+	assert_int_equal(
+	    inv_srpm_split("openssl.src.rpm", n, sizeof(n), v, sizeof(v)),
+	    RP_ERR_INVALID);
+	assert_int_equal(
+	    inv_srpm_split("a-1-2.rpm", n, sizeof(n), v, sizeof(v)),
+	    RP_ERR_INVALID);
+	assert_int_equal(
+	    inv_srpm_split("-1-2.src.rpm", n, sizeof(n), v, sizeof(v)),
+	    RP_ERR_INVALID);
+	assert_int_equal(
+	    inv_srpm_split("abcdefgh-1-2.src.rpm", n, 4, v, sizeof(v)),
+	    RP_ERR_LIMIT);
+}
+
 int
 main(void)
 {
@@ -830,6 +971,9 @@ main(void)
 	    cmocka_unit_test(test_software_list_names),
 	    cmocka_unit_test(test_read_file_errors),
 	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_source_round_trip),
+	    cmocka_unit_test(test_source_from_upstream),
+	    cmocka_unit_test(test_srpm_split),
 	    cmocka_unit_test(test_written_bom_schema),
 	};
 

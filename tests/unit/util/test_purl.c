@@ -25,8 +25,8 @@ struct row {
 static const struct row good[] = {
     {"pkg:npm/%40angular/animation@12.3.1", "npm", "@angular", "animation",
 	"12.3.1", NULL, NULL},
-    {"pkg:deb/debian/curl@7.50.3-1?arch=i386&distro=jessie", "deb",
-	"debian", "curl", "7.50.3-1", NULL, "arch=i386;distro=jessie"},
+    {"pkg:deb/debian/curl@7.50.3-1?arch=i386&distro=jessie", "deb", "debian",
+	"curl", "7.50.3-1", NULL, "arch=i386;distro=jessie"},
     {"pkg:golang/google.golang.org/genproto#googleapis/api/annotations",
 	"golang", "google.golang.org", "genproto", NULL,
 	"googleapis/api/annotations", NULL},
@@ -34,14 +34,13 @@ static const struct row good[] = {
 	"org.apache.xmlgraphics", "batik-anim", "1.9.1", NULL, NULL},
     {"pkg:rpm/redhat/openssl@1.1.1k-7.el8_6?arch=x86_64&epoch=1", "rpm",
 	"redhat", "openssl", "1.1.1k-7.el8_6", NULL, "arch=x86_64;epoch=1"},
-    {"pkg:generic/openssl@1.1.10g", "generic", NULL, "openssl", "1.1.10g",
-	NULL, NULL},
+    {"pkg:generic/openssl@1.1.10g", "generic", NULL, "openssl", "1.1.10g", NULL,
+	NULL},
     {"PKG:DEB/debian/libssl3@3.0.11-1~deb12u2?ARCH=amd64&upstream=openssl",
 	"deb", "debian", "libssl3", "3.0.11-1~deb12u2", NULL,
 	"arch=amd64;upstream=openssl"},
-    {"pkg:deb/debian/liblzma5@5.4.1-0.2?upstream=xz-utils%405.4.1-0.2",
-	"deb", "debian", "liblzma5", "5.4.1-0.2", NULL,
-	"upstream=xz-utils@5.4.1-0.2"},
+    {"pkg:deb/debian/liblzma5@5.4.1-0.2?upstream=xz-utils%405.4.1-0.2", "deb",
+	"debian", "liblzma5", "5.4.1-0.2", NULL, "upstream=xz-utils@5.4.1-0.2"},
     {"pkg://deb/ubuntu/openssl@3.0.2-0ubuntu1.10?arch=source&distro=jammy",
 	"deb", "ubuntu", "openssl", "3.0.2-0ubuntu1.10", NULL,
 	"arch=source;distro=jammy"},
@@ -134,8 +133,8 @@ test_bad(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		print_message("%s\n", bad[i].in);
 		why = NULL;
-		assert_int_equal(rp_purl_parse(bad[i].in, &p, buf, sizeof(buf),
-				     &why),
+		assert_int_equal(
+		    rp_purl_parse(bad[i].in, &p, buf, sizeof(buf), &why),
 		    RP_ERR_INVALID);
 		assert_string_equal(why, bad[i].why);
 	}
