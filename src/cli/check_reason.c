@@ -43,14 +43,38 @@ prod_name(const struct adv_product *p)
 	return p->product != NULL ? p->product : "";
 }
 
+/* "libssl3 3.0.11-1~deb12u1 (source openssl 3.0.11-1~deb12u1) on ..." */
 static void
 subject_append(struct rp_buf *b, const struct match_result *r)
 {
 	const struct inv_software *sw = r->sw;
+	const struct inv_host *h = r->host;
 
 	cat(b, sw->name ? sw->name : "(unnamed)", sw->version ? " " : "",
-	    sw->version ? sw->version : "", " on ",
-	    r->host->os != NULL ? r->host->os : "an unknown OS", NULL);
+	    sw->version ? sw->version : "", NULL);
+	/* Matched through its source package: say which, where it differs. */
+	if (r->f.source != NULL && r->f.version != NULL && sw->name != NULL &&
+	    sw->version != NULL &&
+	    (strcmp(r->f.source, sw->name) != 0 ||
+		strcmp(r->f.version, sw->version) != 0))
+		cat(b, " (source package ", r->f.source, " ", r->f.version,
+		    ")", NULL);
+	else if (r->f.source != NULL)
+		rp_buf_append(b, " (source package)");
+	cat(b, " on ", h->os != NULL ? h->os : "an unknown OS", NULL);
+	if (h->os != NULL && h->os_version != NULL &&
+	    (r->f.distro != NULL || r->rule == MATCH_RULE_RELEASE))
+		cat(b, " ", h->os_version, NULL);
+}
+
+/* " for Debian 12": the distribution and release a product is for. */
+static void
+distro_append(struct rp_buf *b, const struct match_facts *f)
+{
+	if (f->distro == NULL)
+		return;
+	cat(b, " for ", f->distro, f->release ? " " : "",
+	    f->release ? f->release : "", NULL);
 }
 
 static void
@@ -157,6 +181,7 @@ product_append(struct rp_buf *b, const struct match_result *r)
 {
 	cat(b, adv_id(r->adv), " product ", r->product->id, " \"",
 	    prod_name(r->product), "\"", NULL);
+	distro_append(b, &r->f);
 }
 
 /* The reasons of rules that compare with other products' versions. */
@@ -240,6 +265,16 @@ check_reason(const struct match_result *r)
 		platforms_append(&b, r->f.os_mask);
 		cat(&b, " (e.g. ", r->product->id, " \"", prod_name(r->product),
 		    "\")", NULL);
+	} else if (r->rule == MATCH_RULE_RELEASE) {
+		rp_buf_append(&b, "not affected: ");
+		subject_append(&b, r);
+		cat(&b, ": ", adv_id(r->adv), " lists ",
+		    r->f.source ? r->f.source
+				: (r->f.name ? r->f.name : prod_name(r->product)),
+		    " only for other distributions or releases (e.g. ",
+		    r->product->id, NULL);
+		distro_append(&b, &r->f);
+		rp_buf_append(&b, ")");
 	} else if (decided_by_test(r->rule) && r->verdict == MATCH_UNKNOWN) {
 		rp_buf_append(&b, "unknown: ");
 		subject_append(&b, r);

@@ -404,6 +404,16 @@ facts_json(const struct match_result *r)
 		    o, "status", json_string(adv_status_name(f->status)));
 	if (f->fix_version != NULL)
 		json_object_set_new(o, "fix_version", jstr(f->fix_version));
+	if (f->source != NULL)
+		json_object_set_new(o, "source_package", jstr(f->source));
+	if (f->distro != NULL)
+		json_object_set_new(o, "distribution", jstr(f->distro));
+	if (f->release != NULL)
+		json_object_set_new(o, "release", jstr(f->release));
+	if (f->host_distro != NULL)
+		json_object_set_new(o, "host_distribution", jstr(f->host_distro));
+	if (f->host_release != NULL)
+		json_object_set_new(o, "host_release", jstr(f->host_release));
 	if (f->nlisted > 0 && (l = json_array()) != NULL) {
 		for (i = 0; i < f->nlisted; i++)
 			json_array_append_new(l, jstr(f->listed[i]->id));

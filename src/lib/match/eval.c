@@ -73,6 +73,7 @@ static const char *const rule_names[MATCH_RULE_COUNT] = {
     [MATCH_RULE_RANGE_UNUSABLE] = "range_unusable",
     [MATCH_RULE_RANGE_UNSUPPORTED] = "range_unsupported",
     [MATCH_RULE_RANGE_ERROR] = "range_error",
+    [MATCH_RULE_RELEASE] = "release",
 };
 
 const char *
@@ -93,6 +94,8 @@ match_via_name(enum match_via v)
 		return "purl";
 	case MATCH_VIA_CPE:
 		return "cpe";
+	case MATCH_VIA_SOURCE:
+		return "source";
 	}
 	return "?";
 }
@@ -132,6 +135,19 @@ has_status(const struct mprod *mp, enum match_verdict v, int fixed_only)
 	return 0;
 }
 
+/*
+ * The installed version to compare with mp: a source package's version
+ * for a product that names source packages (a binNMU "1.2-3+b1" was
+ * built from source "1.2-3"), else the package's own.
+ */
+static const char *
+inst_version(const struct inv_software *sw, const struct mprod *mp)
+{
+	if (mp != NULL && mp->by_source && sw->source_version != NULL)
+		return sw->source_version;
+	return sw->version;
+}
+
 /* Appends a result with verdict v and rule; the caller fills f. */
 static struct match_result *
 push_result(struct match_results *out, const struct inv_host *h,
@@ -167,9 +183,14 @@ push_result(struct match_results *out, const struct inv_host *h,
 		res->f.range = mp->range;
 		res->f.vr = mp->vr;
 		res->f.range_err = mp->range_err;
+		res->f.distro = distro_label(mp->dist.id);
+		res->f.release = mp->dist.rel[0] != '\0' ? mp->dist.rel : NULL;
 	}
 	if (sw != NULL)
-		res->f.version = sw->version;
+		res->f.version = inst_version(sw, mp);
+	if (sw != NULL && mp != NULL && mp->by_source)
+		res->f.source =
+		    sw->source_name != NULL ? sw->source_name : sw->name;
 	return res;
 }
 
@@ -238,7 +259,7 @@ static void
 test_version(struct matcher *m, const struct inv_software *sw,
     const struct mprod *mp, struct vtest *t)
 {
-	const char *v = sw->version;
+	const char *v = inst_version(sw, mp);
 	int r, c, in;
 
 	t->in = -1;
@@ -320,7 +341,7 @@ next_version(const struct matcher *m, const struct inv_software *sw,
 				    MATCH_FIXED;
 		}
 		if (!ok ||
-		    cmp_ver(sw, mp, sw->version, mp->version, &c, NULL) != 0 ||
+		    cmp_ver(sw, mp, inst_version(sw, mp), mp->version, &c, NULL) != 0 ||
 		    c >= 0)
 			continue;
 		if (best != NULL &&
@@ -388,7 +409,7 @@ below_fix(const struct matcher *m, const struct inv_software *sw,
 	for (i = 0; i < n; i++) {
 		mp = &m->prods[cand[i]];
 		if (mp->version == NULL || !has_status(mp, MATCH_FIXED, 1) ||
-		    cmp_ver(sw, mp, sw->version, mp->version, &c, NULL) != 0 ||
+		    cmp_ver(sw, mp, inst_version(sw, mp), mp->version, &c, NULL) != 0 ||
 		    c >= 0)
 			continue;
 		if (best != NULL &&
@@ -438,7 +459,7 @@ eval_outside(const struct matcher *m, const struct inv_host *h,
 			affp = mp;
 		if (fixedp == NULL && mp->version != NULL &&
 		    has_status(mp, MATCH_FIXED, 1) &&
-		    cmp_ver(sw, mp, sw->version, mp->version, &c, NULL) == 0 &&
+		    cmp_ver(sw, mp, inst_version(sw, mp), mp->version, &c, NULL) == 0 &&
 		    c >= 0)
 			fixedp = mp;
 	}
@@ -491,11 +512,40 @@ eval_platform(const struct matcher *m, const struct inv_host *h,
 	return 0;
 }
 
-/* Keeps the candidates for the host's platform in m's second scratch. */
-static size_t
-compatible(struct matcher *m, enum os_family hos, const size_t *cand, size_t n,
-    const struct mprod **other, unsigned *osmask)
+/* Every product found is for another distribution or release. */
+static int
+eval_release(const struct matcher *m, const struct inv_host *h,
+    const struct inv_software *sw, const struct mprod *other,
+    struct match_results *out)
 {
+	const struct madv *ma = &m->advs[other->adv];
+	const struct distro *hd = m->hdist.id != DISTRO_NONE ? &m->hdist
+							     : &m->swdist;
+	struct match_result *res;
+
+	if ((res = push_result(out, h, ma->a, sw, other,
+		 other->nst ? (int)other->st[0].vuln : -1, MATCH_NOT_AFFECTED,
+		 MATCH_RULE_RELEASE)) == NULL)
+		return RP_ERR_NOMEM;
+	res->f.host_distro = distro_label(hd->id);
+	/* Borrowed from the host: the matcher's copy is the next host's. */
+	res->f.host_release = hd == &m->hdist ? h->os_version : NULL;
+	return 0;
+}
+
+/*
+ * Keeps the candidates for the host's platform, distribution and release
+ * in m's second scratch; *other and *osmask name those for other
+ * platforms, *otherrel one for another distribution or release.
+ */
+static size_t
+compatible(struct matcher *m, enum os_family hos,
+    const struct inv_software *sw, const size_t *cand, size_t n,
+    const struct mprod **other, unsigned *osmask,
+    const struct mprod **otherrel)
+{
+	const struct distro *hd = m->hdist.id != DISTRO_NONE ? &m->hdist
+							     : &m->swdist;
 	const struct mprod *mp;
 	size_t i, nc = 0;
 
@@ -506,6 +556,13 @@ compatible(struct matcher *m, enum os_family hos, const size_t *cand, size_t n,
 			if (*other == NULL)
 				*other = mp;
 			*osmask |= 1u << mp->os;
+			continue;
+		}
+		if (mp->dist.id != DISTRO_NONE &&
+		    distro_fit(&mp->dist, hd, inst_version(sw, mp)) !=
+			DISTRO_FIT_YES) {
+			if (*otherrel == NULL)
+				*otherrel = mp;
 			continue;
 		}
 		m->compat[nc++] = cand[i];
@@ -520,6 +577,7 @@ match_eval(struct matcher *m, const struct inv_host *h, enum os_family hos,
 {
 	const struct madv *ma = &m->advs[m->prods[cand[0]].adv];
 	const struct mprod *mp, *bestp = NULL, *errp = NULL, *other = NULL;
+	const struct mprod *otherrel = NULL;
 	struct vtest t, bestt = {0}, errt = {0};
 	struct match_result *res;
 	size_t nc, i, k;
@@ -527,8 +585,12 @@ match_eval(struct matcher *m, const struct inv_host *h, enum os_family hos,
 	int best = -1, bestvi = -1, beststatus = 0;
 	enum match_verdict v;
 
-	if ((nc = compatible(m, hos, cand, n, &other, &osmask)) == 0)
+	if ((nc = compatible(m, hos, sw, cand, n, &other, &osmask,
+		 &otherrel)) == 0) {
+		if (otherrel != NULL && other == NULL)
+			return eval_release(m, h, sw, otherrel, out);
 		return eval_platform(m, h, hos, sw, other, osmask, out);
+	}
 	for (i = 0; i < nc; i++) {
 		mp = &m->prods[m->compat[i]];
 		test_version(m, sw, mp, &t);

@@ -43,6 +43,7 @@ mprod_free(struct mprod *p)
 	free(p->cpe_key);
 	free(p->vendor_key);
 	free(p->purl_version);
+	free(p->src_key);
 	free(p->st);
 	free(p->rem);
 }
@@ -134,6 +135,56 @@ scheme_of(const char *name)
 	return VERSION_SCHEME_UNKNOWN;
 }
 
+/* The package kind a distribution's source keys use. */
+static const char *
+src_kind(enum distro_id id, const char *ptype)
+{
+	if (ptype[0] != '\0' &&
+	    (strcmp(ptype, "deb") == 0 || strcmp(ptype, "rpm") == 0 ||
+		strcmp(ptype, "apk") == 0))
+		return ptype;
+	if (id == DISTRO_DEBIAN || id == DISTRO_UBUNTU)
+		return "deb";
+	return id == DISTRO_ALPINE ? "apk" : "rpm";
+}
+
+/*
+ * The distribution a product is for: its OSV ecosystem, else the CPE of
+ * the platform its relationship names (Red Hat's "cpe:/a:redhat:
+ * enterprise_linux:8::appstream"), else its purl.  Products of
+ * distributions whose advisories name source packages (Debian, Ubuntu,
+ * Alpine) and purls of arch=source or src are keyed by the source
+ * package's name instead of their own identity.
+ */
+static int
+mprod_distro(struct mprod *mp, const struct adv_product *p,
+    const struct adv_product *target, const char *pname, const char *ptype)
+{
+	struct distro pd;
+	const char *name;
+	int src = 0, known;
+
+	distro_from_purl(mp->purl, &pd, &src);
+	known = distro_from_ecosystem(p->ecosystem, &mp->dist);
+	if (!known && target != NULL)
+		known = distro_from_cpe(target->cpe, &mp->dist);
+	if (!known && pd.id != DISTRO_NONE) {
+		mp->dist = pd;
+		known = 1;
+	}
+	if (!src && !(p->ecosystem != NULL && distro_names_source(mp->dist.id)))
+		return 0;
+	name = pname[0] != '\0' ? pname : mp->product;
+	if (name == NULL || (!known && ptype[0] == '\0'))
+		return 0;
+	mp->by_source = 1;
+	mp->via = MATCH_VIA_SOURCE;
+	if ((mp->src_key = rp_asprintf("src:%s:%s",
+		 src_kind(mp->dist.id, ptype), name)) == NULL)
+		return RP_ERR_NOMEM;
+	return 0;
+}
+
 /* Fills p's effective fields from the product and its component. */
 static int
 mprod_fill(struct mprod *mp, const struct adv_product *p,
@@ -165,7 +216,9 @@ mprod_fill(struct mprod *mp, const struct adv_product *p,
 	 * there: "git-lfs-0:2.13.3-3.el8_6.1.src").
 	 */
 	match_purl_parts(mp->purl, pname, sizeof(pname), pver, sizeof(pver));
-	if (pver[0] != '\0' && mp->range == NULL) {
+	/* Not OSV's: a package's purl there is shared by all its entries
+	   (Ubuntu writes the fixed version into it). */
+	if (pver[0] != '\0' && mp->range == NULL && p->ecosystem == NULL) {
 		if ((mp->purl_version = strdup(pver)) == NULL)
 			return RP_ERR_NOMEM;
 		mp->version = mp->purl_version;
@@ -218,7 +271,7 @@ mprod_fill(struct mprod *mp, const struct adv_product *p,
 		mp->scheme = scheme_of(ptype);
 	if (mp->scheme == VERSION_SCHEME_UNKNOWN)
 		mp->scheme = scheme_of(p->ecosystem);
-	return 0;
+	return mprod_distro(mp, p, target, pname, ptype);
 }
 
 /* Parses mp's range once; an unusable range is a warning, not an error. */
@@ -312,6 +365,8 @@ index_prod(struct matcher *m, size_t i)
 	int r = 0;
 
 	mp->canon = NULL;
+	if (mp->by_source)
+		return strmap_add(&m->index, mp->src_key, i);
 	if (mp->name_key != NULL) {
 		const char *c = alias_canon(&m->alias, mp->name_key);
 
@@ -563,18 +618,43 @@ vendor_is_publisher(enum inv_source s)
 }
 
 struct swkeys {
+	char src[MATCH_KEY_MAX]; /* "src:deb:openssl", or "" */
 	char name[MATCH_KEY_MAX], vname[MATCH_KEY_MAX * 2];
 	char purl[MATCH_KEY_MAX], cpe[MATCH_KEY_MAX], vendor[MATCH_KEY_MAX];
 };
 
+/*
+ * The package kind of a distribution package ("deb", "rpm", "apk"), by
+ * its source or its purl type; NULL for other software.
+ */
+static const char *
+sw_src_kind(const struct inv_software *sw)
+{
+	if (sw->source == INV_SOURCE_DPKG)
+		return "deb";
+	if (sw->source == INV_SOURCE_RPM)
+		return "rpm";
+	if (sw->purl == NULL || strncasecmp(sw->purl, "pkg:", 4) != 0)
+		return NULL;
+	if (strncasecmp(sw->purl + 4, "deb/", 4) == 0)
+		return "deb";
+	if (strncasecmp(sw->purl + 4, "rpm/", 4) == 0)
+		return "rpm";
+	return strncasecmp(sw->purl + 4, "apk/", 4) == 0 ? "apk" : NULL;
+}
+
 static void
 sw_keys(const struct inv_software *sw, struct swkeys *k)
 {
+	const char *kind = sw_src_kind(sw);
 	size_t vl = 0;
 
 	/* Not memset: this runs for every package of every host. */
 	k->name[0] = k->vname[0] = k->purl[0] = k->cpe[0] = '\0';
-	k->vendor[0] = '\0';
+	k->vendor[0] = k->src[0] = '\0';
+	if (kind != NULL && sw->name != NULL)
+		snprintf(k->src, sizeof(k->src), "src:%s:%s", kind,
+		    sw->source_name != NULL ? sw->source_name : sw->name);
 	if (sw->vendor != NULL && vendor_is_publisher(sw->source))
 		vl = match_vendor_key(sw->vendor, k->vendor, sizeof(k->vendor));
 	if (match_name_key(sw->name, k->name, sizeof(k->name), NULL) > 0 &&
@@ -589,6 +669,8 @@ sw_keys(const struct inv_software *sw, struct swkeys *k)
 static int
 same_identity(const struct mprod *mp, const struct swkeys *k)
 {
+	if (mp->by_source)
+		return strcmp(mp->src_key, k->src) == 0;
 	if (mp->purl_key != NULL && k->purl[0] != '\0')
 		return strcmp(mp->purl_key, k->purl) == 0;
 	if (mp->cpe_key != NULL && k->cpe[0] != '\0')
@@ -624,6 +706,8 @@ candidates(struct matcher *m, const struct swkeys *k)
 		r = scratch_add(m, strmap_get(&m->index, k->purl));
 	if (r == 0 && k->cpe[0] != '\0')
 		r = scratch_add(m, strmap_get(&m->index, k->cpe));
+	if (r == 0 && k->src[0] != '\0')
+		r = scratch_add(m, strmap_get(&m->index, k->src));
 	if (r != 0 || m->nscratch == 0)
 		return r;
 	qsort(m->scratch, m->nscratch, sizeof(*m->scratch), cmp_size);
@@ -660,12 +744,13 @@ cache_key(
     const struct inv_software *sw, char *b, size_t max, const char **plain)
 {
 	const char *vendor = NULL, *purl = sw->purl, *cpe = sw->cpe;
+	const char *kind = sw_src_kind(sw), *src = sw->source_name;
 	size_t n = 0;
 
 	if (sw->vendor != NULL && vendor_is_publisher(sw->source))
 		vendor = sw->vendor;
 	if (sw->name != NULL && vendor == NULL && purl == NULL && cpe == NULL &&
-	    strchr(sw->name, '\x1f') == NULL) {
+	    kind == NULL && strchr(sw->name, '\x1f') == NULL) {
 		/* The name alone: no copy (the separator keeps it apart). */
 		*plain = sw->name;
 		return strlen(sw->name);
@@ -677,7 +762,9 @@ cache_key(
 		vendor ? strlen(vendor) : 0) ||
 	    !ck_put(b, &n, max, purl ? purl : "",
 		purl ? strcspn(purl, "@?#") : 0) ||
-	    !ck_put(b, &n, max, cpe ? cpe : "", cpe ? strlen(cpe) : 0))
+	    !ck_put(b, &n, max, cpe ? cpe : "", cpe ? strlen(cpe) : 0) ||
+	    !ck_put(b, &n, max, kind ? kind : "", kind ? strlen(kind) : 0) ||
+	    !ck_put(b, &n, max, src ? src : "", src ? strlen(src) : 0))
 		return 0;
 	b[n - 1] = '\0';
 	return n - 1;
@@ -724,10 +811,13 @@ check_software(struct matcher *m, const struct inv_host *h, enum os_family hos,
     const struct inv_software *sw, struct match_results *out)
 {
 	size_t i, j, ai;
-	int r;
+	int r, src;
 
 	if ((r = sw_candidates(m, sw)) != 0)
 		return r;
+	/* A host that does not say: the package's purl may ("distro="). */
+	if (m->hdist.id == DISTRO_NONE && m->nscratch > 0)
+		distro_from_purl(sw->purl, &m->swdist, &src);
 	/* Products of one advisory are contiguous: one result per run. */
 	for (i = 0; i < m->nscratch; i = j) {
 		ai = m->prods[m->scratch[i]].adv;
@@ -769,6 +859,8 @@ matcher_check_host(
 		return r;
 	m->stamp++;
 	hos = os_family_from_name(h->os);
+	distro_from_name(h->os, h->os_version, &m->hdist);
+	memset(&m->swdist, 0, sizeof(m->swdist));
 	for (i = 0; i < h->nsw; i++) {
 		if (!sw_present(&h->sw[i]))
 			continue;

@@ -52,6 +52,7 @@ enum match_rule {
 	MATCH_RULE_RANGE_UNUSABLE, /* the range could not be parsed */
 	MATCH_RULE_RANGE_UNSUPPORTED, /* the range's scheme has no ordering */
 	MATCH_RULE_RANGE_ERROR, /* the version cannot be compared with it */
+	MATCH_RULE_RELEASE, /* products only for other distributions/releases */
 	MATCH_RULE_COUNT
 };
 
@@ -61,6 +62,7 @@ enum match_via {
 	MATCH_VIA_NAME, /* normalised name (perhaps through an alias) */
 	MATCH_VIA_PURL, /* package URL without version */
 	MATCH_VIA_CPE, /* CPE part:vendor:product */
+	MATCH_VIA_SOURCE, /* the distribution source package it was built from */
 };
 
 #define MATCH_LISTED_MAX 4
@@ -75,6 +77,11 @@ struct match_facts {
 	const char *key; /* the product's normalised name key, or NULL */
 	const char *alias; /* its alias group's canonical key, or NULL */
 	const char *version; /* the installed version compared, or NULL */
+	const char *source; /* SOURCE: the source package compared */
+	const char *distro; /* the product's distribution ("Debian"), or NULL */
+	const char *release; /* its release ("12"), or NULL */
+	const char *host_distro; /* RELEASE: the host's distribution */
+	const char *host_release; /* and release, or NULL */
 	const char *bound; /* the product version compared, or NULL */
 	const char *range; /* the product range as written, or NULL */
 	const struct vers_range *vr; /* the parsed range, or NULL */

@@ -84,6 +84,55 @@ size_t match_cpe_key(const char *cpe, char *out, size_t outlen);
 /* The OS family an OSV ecosystem implies ("Debian:12" -> LINUX). */
 enum os_family match_ecosystem_os(const char *ecosystem);
 
+/* ---- distro.c ---- */
+
+#define DISTRO_REL_MAX 24
+
+enum distro_id {
+	DISTRO_NONE = 0, /* not a distribution's package, or not known */
+	DISTRO_DEBIAN,
+	DISTRO_UBUNTU,
+	DISTRO_RHEL,
+	DISTRO_CENTOS,
+	DISTRO_ALMALINUX,
+	DISTRO_ROCKY,
+	DISTRO_SLES,
+	DISTRO_OPENSUSE,
+	DISTRO_ALPINE,
+	DISTRO_MAGEIA,
+	DISTRO_OPENEULER,
+	DISTRO_AZURE,
+};
+
+/* A distribution and release ("" when the release is not known). */
+struct distro {
+	enum distro_id id;
+	int fips; /* an Ubuntu Pro FIPS stream */
+	char rel[DISTRO_REL_MAX]; /* "12", "22.04", "8.6": digits and dots */
+};
+
+enum distro_fit {
+	DISTRO_FIT_YES, /* same, or one side does not say */
+	DISTRO_FIT_OTHER_DISTRO,
+	DISTRO_FIT_OTHER_RELEASE,
+};
+
+/* Each returns 1 and fills *d when s names a distribution, else 0. */
+int distro_from_ecosystem(const char *eco, struct distro *d);
+int distro_from_cpe(const char *cpe, struct distro *d);
+int distro_from_name(const char *name, const char *version, struct distro *d);
+/* Also sets *source when the purl names a source package (arch=source). */
+int distro_from_purl(const char *purl, struct distro *d, int *source);
+/*
+ * Whether a product for prod applies to a host running host; version
+ * is the installed one (Ubuntu's FIPS streams apply to FIPS builds).
+ */
+enum distro_fit distro_fit(const struct distro *prod,
+    const struct distro *host, const char *version);
+const char *distro_label(enum distro_id id); /* "Debian", or NULL */
+/* Whether the distribution's advisories name source packages. */
+int distro_names_source(enum distro_id id);
+
 /* ---- alias.c ---- */
 
 struct alias_table {
@@ -132,6 +181,9 @@ struct mprod {
 	const char *canon; /* alias group key of name_key, or NULL */
 	enum match_via via; /* the strongest key it has */
 	char *purl_version; /* the purl's version, used as the exact one */
+	struct distro dist; /* the distribution it is for, if any */
+	int by_source; /* names a source package: matched by src_key */
+	char *src_key; /* "src:deb:openssl", or NULL */
 	struct mstat *st;
 	size_t nst;
 	struct mrem *rem;
@@ -186,6 +238,8 @@ struct matcher {
 	   many hosts is reduced to keys once: entry values are SIZE_MAX
 	   then the candidate indices.  Cleared when products change. */
 	struct strmap cache;
+	struct distro hdist; /* the host being checked */
+	struct distro swdist; /* the package's, when the host's is unknown */
 	struct vrank ranks[VRANK_SCHEMES];
 	int ranks_dirty; /* products changed since vrank_build() */
 };
