@@ -57,8 +57,8 @@ subject_append(struct rp_buf *b, const struct match_result *r)
 	    sw->version != NULL &&
 	    (strcmp(r->f.source, sw->name) != 0 ||
 		strcmp(r->f.version, sw->version) != 0))
-		cat(b, " (source package ", r->f.source, " ", r->f.version,
-		    ")", NULL);
+		cat(b, " (source package ", r->f.source, " ", r->f.version, ")",
+		    NULL);
 	else if (r->f.source != NULL)
 		rp_buf_append(b, " (source package)");
 	cat(b, " on ", h->os != NULL ? h->os : "an unknown OS", NULL);
@@ -269,8 +269,9 @@ check_reason(const struct match_result *r)
 		rp_buf_append(&b, "not affected: ");
 		subject_append(&b, r);
 		cat(&b, ": ", adv_id(r->adv), " lists ",
-		    r->f.source ? r->f.source
-				: (r->f.name ? r->f.name : prod_name(r->product)),
+		    r->f.source
+			? r->f.source
+			: (r->f.name ? r->f.name : prod_name(r->product)),
 		    " only for other distributions or releases (e.g. ",
 		    r->product->id, NULL);
 		distro_append(&b, &r->f);

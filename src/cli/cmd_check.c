@@ -411,7 +411,8 @@ facts_json(const struct match_result *r)
 	if (f->release != NULL)
 		json_object_set_new(o, "release", jstr(f->release));
 	if (f->host_distro != NULL)
-		json_object_set_new(o, "host_distribution", jstr(f->host_distro));
+		json_object_set_new(
+		    o, "host_distribution", jstr(f->host_distro));
 	if (f->host_release != NULL)
 		json_object_set_new(o, "host_release", jstr(f->host_release));
 	if (f->nlisted > 0 && (l = json_array()) != NULL) {

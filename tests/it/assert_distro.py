@@ -38,6 +38,14 @@ EXPECT = [
     ("ubu1804-pbx", "libssl1.1", "DSA-5532-1", "not_affected", "release",
      {"host_distribution": "Ubuntu", "host_release": "18.04"}),
     ("ubu1804-pbx", "libc6", "DSA-5514-1", "not_affected", "release", {}),
+    # Red Hat CSAF: products are default_component_of a platform whose CPE
+    # names the release (AppStream AUS 8.6); 8.10 and 9.4 are others.
+    ("rhel-86-aus", "git-lfs", "RHSA-2024:4546", "affected", "below_fix",
+     {"distribution": "Red Hat Enterprise Linux", "release": "8.6"}),
+    ("rhel-810", "git-lfs", "RHSA-2024:4546", "not_affected", "release",
+     {"release": "8.6", "host_release": "8.10"}),
+    ("rhel-94", "git-lfs", "RHSA-2024:4546", "not_affected", "release",
+     {"host_release": "9.4"}),
     # Ubuntu 22.04: the fixed version is fixed, an older binary affected.
     ("ubu2204-app", "libssl3", "USN-6450-1", "fixed", "exact",
      {"release": "22.04", "source_package": "openssl"}),

@@ -3,7 +3,9 @@
 # source packages and releases: the agent's inventory of four dpkg roots
 # (Debian 12 and 10, Ubuntu 18.04 and 22.04) is matched by source package
 # and source version, and an entry for another release or distribution
-# never hits (docs/matching.md, section 3).
+# never hits (docs/matching.md, section 3).  Red Hat's real CSAF advisory
+# RHSA-2024:4546 does the same through its default_component_of
+# relationships: AUS 8.6 products are for RHEL 8.6 only.
 . "$(dirname "$0")/lib.sh"
 
 DATA="$RAMPART_TEST_DATA/distro"
@@ -25,6 +27,10 @@ for h in $HOSTS; do
 	    --root "$TMP/$h" --only host,dpkg --output "$TMP/$h.cdx.json"
 	set -- "$@" -i "$TMP/$h.cdx.json"
 done
+
+RHSA="$RAMPART_SHARED_DATA/csaf/redhat-rhsa-2024_4546.json"
+[ -f "$RHSA" ] || fail "missing shared data: $RHSA"
+set -- "$@" -a "$RHSA" -i "$DATA/rhel.inventory.json"
 
 expect_exit 1 "check --json" -- "$RAMPART_BIN" check --json "$@"
 cp "$TMP/out" "$TMP/check.json"

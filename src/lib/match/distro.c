@@ -305,14 +305,15 @@ distro_from_purl(const char *purl, struct distro *d, int *source)
 
 	memset(d, 0, sizeof(*d));
 	*source = 0;
-	if (purl == NULL || rp_purl_parse(purl, &p, buf, sizeof(buf), NULL) != 0)
+	if (purl == NULL ||
+	    rp_purl_parse(purl, &p, buf, sizeof(buf), NULL) != 0)
 		return 0;
 	arch = rp_purl_qualifier(&p, "arch");
 	*source = arch != NULL &&
 	    (strcmp(arch, "source") == 0 || strcmp(arch, "src") == 0);
-	if (p.ns == NULL || (strcmp(p.type, "deb") != 0 &&
-				strcmp(p.type, "rpm") != 0 &&
-				strcmp(p.type, "apk") != 0))
+	if (p.ns == NULL ||
+	    (strcmp(p.type, "deb") != 0 && strcmp(p.type, "rpm") != 0 &&
+		strcmp(p.type, "apk") != 0))
 		return 0;
 	for (i = 0; i < NDISTROS; i++) {
 		if (!in_list(distros[i].names, p.ns, strlen(p.ns)))
@@ -326,8 +327,8 @@ distro_from_purl(const char *purl, struct distro *d, int *source)
 }
 
 enum distro_fit
-distro_fit(const struct distro *prod, const struct distro *host,
-    const char *version)
+distro_fit(
+    const struct distro *prod, const struct distro *host, const char *version)
 {
 	size_t n;
 

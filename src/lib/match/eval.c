@@ -341,7 +341,8 @@ next_version(const struct matcher *m, const struct inv_software *sw,
 				    MATCH_FIXED;
 		}
 		if (!ok ||
-		    cmp_ver(sw, mp, inst_version(sw, mp), mp->version, &c, NULL) != 0 ||
+		    cmp_ver(sw, mp, inst_version(sw, mp), mp->version, &c,
+			NULL) != 0 ||
 		    c >= 0)
 			continue;
 		if (best != NULL &&
@@ -409,7 +410,8 @@ below_fix(const struct matcher *m, const struct inv_software *sw,
 	for (i = 0; i < n; i++) {
 		mp = &m->prods[cand[i]];
 		if (mp->version == NULL || !has_status(mp, MATCH_FIXED, 1) ||
-		    cmp_ver(sw, mp, inst_version(sw, mp), mp->version, &c, NULL) != 0 ||
+		    cmp_ver(sw, mp, inst_version(sw, mp), mp->version, &c,
+			NULL) != 0 ||
 		    c >= 0)
 			continue;
 		if (best != NULL &&
@@ -459,7 +461,8 @@ eval_outside(const struct matcher *m, const struct inv_host *h,
 			affp = mp;
 		if (fixedp == NULL && mp->version != NULL &&
 		    has_status(mp, MATCH_FIXED, 1) &&
-		    cmp_ver(sw, mp, inst_version(sw, mp), mp->version, &c, NULL) == 0 &&
+		    cmp_ver(sw, mp, inst_version(sw, mp), mp->version, &c,
+			NULL) == 0 &&
 		    c >= 0)
 			fixedp = mp;
 	}
@@ -519,8 +522,8 @@ eval_release(const struct matcher *m, const struct inv_host *h,
     struct match_results *out)
 {
 	const struct madv *ma = &m->advs[other->adv];
-	const struct distro *hd = m->hdist.id != DISTRO_NONE ? &m->hdist
-							     : &m->swdist;
+	const struct distro *hd =
+	    m->hdist.id != DISTRO_NONE ? &m->hdist : &m->swdist;
 	struct match_result *res;
 
 	if ((res = push_result(out, h, ma->a, sw, other,
@@ -539,13 +542,12 @@ eval_release(const struct matcher *m, const struct inv_host *h,
  * platforms, *otherrel one for another distribution or release.
  */
 static size_t
-compatible(struct matcher *m, enum os_family hos,
-    const struct inv_software *sw, const size_t *cand, size_t n,
-    const struct mprod **other, unsigned *osmask,
+compatible(struct matcher *m, enum os_family hos, const struct inv_software *sw,
+    const size_t *cand, size_t n, const struct mprod **other, unsigned *osmask,
     const struct mprod **otherrel)
 {
-	const struct distro *hd = m->hdist.id != DISTRO_NONE ? &m->hdist
-							     : &m->swdist;
+	const struct distro *hd =
+	    m->hdist.id != DISTRO_NONE ? &m->hdist : &m->swdist;
 	const struct mprod *mp;
 	size_t i, nc = 0;
 
@@ -585,8 +587,8 @@ match_eval(struct matcher *m, const struct inv_host *h, enum os_family hos,
 	int best = -1, bestvi = -1, beststatus = 0;
 	enum match_verdict v;
 
-	if ((nc = compatible(m, hos, sw, cand, n, &other, &osmask,
-		 &otherrel)) == 0) {
+	if ((nc = compatible(
+		 m, hos, sw, cand, n, &other, &osmask, &otherrel)) == 0) {
 		if (otherrel != NULL && other == NULL)
 			return eval_release(m, h, sw, otherrel, out);
 		return eval_platform(m, h, hos, sw, other, osmask, out);

@@ -179,8 +179,8 @@ mprod_distro(struct mprod *mp, const struct adv_product *p,
 		return 0;
 	mp->by_source = 1;
 	mp->via = MATCH_VIA_SOURCE;
-	if ((mp->src_key = rp_asprintf("src:%s:%s",
-		 src_kind(mp->dist.id, ptype), name)) == NULL)
+	if ((mp->src_key = rp_asprintf(
+		 "src:%s:%s", src_kind(mp->dist.id, ptype), name)) == NULL)
 		return RP_ERR_NOMEM;
 	return 0;
 }

@@ -127,8 +127,8 @@ int distro_from_purl(const char *purl, struct distro *d, int *source);
  * Whether a product for prod applies to a host running host; version
  * is the installed one (Ubuntu's FIPS streams apply to FIPS builds).
  */
-enum distro_fit distro_fit(const struct distro *prod,
-    const struct distro *host, const char *version);
+enum distro_fit distro_fit(
+    const struct distro *prod, const struct distro *host, const char *version);
 const char *distro_label(enum distro_id id); /* "Debian", or NULL */
 /* Whether the distribution's advisories name source packages. */
 int distro_names_source(enum distro_id id);
