@@ -48,23 +48,12 @@
 
 #include "osv_int.h"
 #include "osv_vers.h"
+#include "version/ecosystem.h"
 
 /* Bounds on what one record may hold; real records are far smaller. */
 #define OSV_MAX_PRODUCTS 200000
 #define OSV_MAX_RANGE (1024 * 1024) /* bytes of one vers string */
 #define OSV_MAX_EVENTS 10000 /* per range */
-
-/* What Rampart knows of an ecosystem's version ordering. */
-/* Ecosystems the schema defines (ecosystemName). */
-static const char *const osv_known_ecos[] = {"AlmaLinux", "Alpaquita", "Alpine",
-    "Android", "Azure Linux", "BellSoft Hardened Containers", "Bioconductor",
-    "Bitnami", "Chainguard", "CleanStart", "ConanCenter", "CRAN", "crates.io",
-    "Debian", "Docker Hardened Images", "Echo", "FreeBSD", "GHC",
-    "GitHub Actions", "Go", "Hackage", "Hex", "Julia", "Kubernetes", "Linux",
-    "Mageia", "Maven", "MinimOS", "npm", "NuGet", "opam", "openEuler",
-    "openSUSE", "OSS-Fuzz", "Packagist", "Photon OS", "Pub", "PyPI", "Red Hat",
-    "Rocky Linux", "Root", "RubyGems", "SUSE", "SwiftURL", "TuxCare", "Ubuntu",
-    "VSCode", "Wolfi", "GIT", NULL};
 
 static const char *const osv_top_keys[] = {"schema_version", "id", "modified",
     "published", "withdrawn", "aliases", "related", "upstream", "summary",
@@ -318,7 +307,7 @@ struct osv_pkg {
 	const char *name; /* package name, or the GIT repo */
 	const char *ecosystem; /* NULL without a package */
 	const char *purl;
-	const struct osv_eco *eco;
+	const struct ecosystem *eco; /* NULL: not one the schema defines */
 	char **pids; /* affected product IDs of this entry */
 	size_t npids, cap_pids;
 	int has_package;
@@ -641,7 +630,7 @@ osv_linear_range(struct osv_ctx *c, struct osv_pkg *pk, const char *type,
 
 	if (strcmp(type, "SEMVER") == 0) {
 		scheme = vscheme = "semver";
-	} else if (pk->eco != NULL) {
+	} else if (pk->eco != NULL && pk->eco->vers != NULL) {
 		scheme = pk->eco->scheme;
 		vscheme = pk->eco->vers;
 	} else {
@@ -764,7 +753,7 @@ osv_package(struct osv_ctx *c, const json_t *aff, struct osv_pkg *pk)
 {
 	const json_t *pkg = json_object_get(aff, "package");
 	const char *purl;
-	char *base;
+	const char *colon;
 	size_t m, m2;
 
 	if (pkg == NULL || json_is_null(pkg))
@@ -783,16 +772,9 @@ osv_package(struct osv_ctx *c, const json_t *aff, struct osv_pkg *pk)
 	if (pk->name[0] == '\0')
 		osv_err(c, "schema", "package name is empty");
 	pk->has_package = 1;
-	pk->eco = osv_eco_lookup(pk->ecosystem);
-	base = rp_arena_strndup(
-	    c->a->arena, pk->ecosystem, strcspn(pk->ecosystem, ":"));
-	if (base == NULL) {
-		rpjson_path_pop(&c->p, m);
-		return RP_ERR_NOMEM;
-	}
-	if (!adv_in_list(osv_known_ecos, base) ||
-	    (strchr(pk->ecosystem, ':') != NULL &&
-		pk->ecosystem[strlen(base) + 1] == '\0')) {
+	pk->eco = ecosystem_lookup(pk->ecosystem);
+	colon = strchr(pk->ecosystem, ':');
+	if (pk->eco == NULL || (colon != NULL && colon[1] == '\0')) {
 		m2 = rpjson_path_push_key(&c->p, "ecosystem");
 		osv_warn(c, "schema",
 		    "ecosystem \"%s\" is not one the schema defines; its "

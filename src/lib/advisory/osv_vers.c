@@ -1,6 +1,7 @@
 /*
- * OSV ranges as vers strings (see osv_vers.h).  The ecosystem table says
- * which orderings Rampart implements; where it does, events are sorted
+ * OSV ranges as vers strings (see osv_vers.h).  The ecosystem table
+ * (version/ecosystem.h) says which orderings Rampart implements; where it
+ * does, events are sorted
  * before they become intervals, exactly as the OSV evaluation sorts them.
  */
 #include <ctype.h>
@@ -13,52 +14,6 @@
 #include "util/err.h"
 #include "util/str.h"
 #include "version/version.h"
-
-/*
- * Go modules, Cargo and Hex order versions by SemVer 2.0.0 precedence;
- * npm (node-semver) does too for the versions the registry accepts.  PyPI
- * (PEP 440), Maven, RubyGems, NuGet, Packagist, Pub and Alpine's apk have
- * orderings of their own that Rampart does not implement yet.
- */
-static const struct osv_eco osv_ecos[] = {
-    {"AlmaLinux", "rpm", "rpm"},
-    {"Alpine", NULL, "alpine"},
-    {"Azure Linux", "rpm", "rpm"},
-    {"Chainguard", NULL, "alpine"},
-    {"crates.io", "semver", "cargo"},
-    {"Debian", "deb", "deb"},
-    {"Go", "semver", "golang"},
-    {"Hex", "semver", "hex"},
-    {"Mageia", "rpm", "rpm"},
-    {"Maven", NULL, "maven"},
-    {"npm", "semver", "npm"},
-    {"NuGet", NULL, "nuget"},
-    {"openEuler", "rpm", "rpm"},
-    {"openSUSE", "rpm", "rpm"},
-    {"Packagist", NULL, "composer"},
-    {"Photon OS", "rpm", "rpm"},
-    {"Pub", NULL, "pub"},
-    {"PyPI", NULL, "pypi"},
-    {"Red Hat", "rpm", "rpm"},
-    {"Rocky Linux", "rpm", "rpm"},
-    {"RubyGems", NULL, "gem"},
-    {"SUSE", "rpm", "rpm"},
-    {"Ubuntu", "deb", "deb"},
-    {"Wolfi", NULL, "alpine"},
-};
-
-const struct osv_eco *
-osv_eco_lookup(const char *eco)
-{
-	size_t i, n = strcspn(eco, ":");
-
-	for (i = 0; i < sizeof(osv_ecos) / sizeof(osv_ecos[0]); i++) {
-		if (strlen(osv_ecos[i].name) == n &&
-		    strncmp(osv_ecos[i].name, eco, n) == 0)
-			return &osv_ecos[i];
-	}
-	return NULL;
-}
 
 const char *
 osv_vers_scheme_other(const char *ecosystem, char *buf, size_t len)

@@ -1,6 +1,5 @@
 /*
- * OSV ranges as vers strings: what Rampart knows of each ecosystem's
- * version ordering, and the events of a SEMVER or ECOSYSTEM range turned
+ * OSV ranges as vers strings: the events of a SEMVER or ECOSYSTEM range turned
  * into affected intervals the way the OSV spec's evaluation does.
  * Internal to the advisory library (used by osv.c).
  */
@@ -10,13 +9,6 @@
 #include <stddef.h>
 
 struct rp_arena;
-
-/* What Rampart knows of an ecosystem's version ordering. */
-struct osv_eco {
-	const char *name; /* ecosystem without ":suffix" */
-	const char *scheme; /* Rampart scheme, NULL when it has none */
-	const char *vers; /* vers versioning scheme */
-};
 
 /* One introduced, fixed or last_affected event of a range. */
 struct osv_ev {
@@ -31,9 +23,6 @@ struct osv_ival {
 	const char *hi; /* NULL: no upper bound */
 	int hi_incl;
 };
-
-/* The ordering of "Debian:12", "Red Hat:rhel_aus:8.6::appstream"...; NULL. */
-const struct osv_eco *osv_eco_lookup(const char *ecosystem);
 
 /*
  * The vers scheme for a range of an ecosystem Rampart has no ordering

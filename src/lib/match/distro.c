@@ -13,11 +13,14 @@
 
 #include "match_int.h"
 #include "util/purl.h"
+#include "version/ecosystem.h"
 
 /*
  * One row per distribution.  osv: the OSV ecosystem; names: os-release
  * NAME and ID values and CPE vendor:product pairs, '|'-separated;
- * codenames: "name=release" pairs for purl distro qualifiers.
+ * codenames: "name=release" pairs for purl distro qualifiers.  Whether
+ * its advisories name source packages is the ecosystem table's to say
+ * (version/ecosystem.h).
  */
 static const struct {
 	enum distro_id id;
@@ -26,48 +29,45 @@ static const struct {
 	const char *names;
 	const char *cpes;
 	const char *codenames;
-	int by_source; /* its advisories name source packages */
 } distros[] = {
     {DISTRO_DEBIAN, "Debian", "Debian", "debian|debian gnu/linux",
 	"debian:debian_linux",
 	"jessie=8|stretch=9|buster=10|bullseye=11|bookworm=12|trixie=13|"
-	"forky=14",
-	1},
+	"forky=14"},
     {DISTRO_UBUNTU, "Ubuntu", "Ubuntu", "ubuntu", "canonical:ubuntu_linux",
 	"trusty=14.04|xenial=16.04|bionic=18.04|focal=20.04|jammy=22.04|"
 	"kinetic=22.10|lunar=23.04|mantic=23.10|noble=24.04|oracular=24.10|"
-	"plucky=25.04|questing=25.10",
-	1},
+	"plucky=25.04|questing=25.10"},
     {DISTRO_RHEL, "Red Hat Enterprise Linux", "Red Hat",
 	"rhel|red hat enterprise linux|red hat enterprise linux server|"
 	"redhat",
 	"redhat:enterprise_linux|redhat:rhel_eus|redhat:rhel_aus|"
 	"redhat:rhel_e4s|redhat:rhel_tus|redhat:rhel_els",
-	NULL, 0},
+	NULL},
     {DISTRO_CENTOS, "CentOS", NULL, "centos|centos linux|centos stream",
-	"centos:centos", NULL, 0},
+	"centos:centos", NULL},
     {DISTRO_ALMALINUX, "AlmaLinux", "AlmaLinux", "almalinux",
-	"almalinux:almalinux", NULL, 0},
+	"almalinux:almalinux", NULL},
     {DISTRO_ROCKY, "Rocky Linux", "Rocky Linux", "rocky|rocky linux",
-	"rocky:rocky|rockylinux:rocky", NULL, 0},
+	"rocky:rocky|rockylinux:rocky", NULL},
     {DISTRO_SLES, "SUSE Linux Enterprise", "SUSE",
 	"sles|sled|sles_sap|suse|suse linux enterprise server|"
 	"suse linux enterprise desktop",
 	"suse:sles|suse:sled|suse:sle_hpc|suse:sles_sap|"
 	"suse:suse_linux_enterprise_server",
-	NULL, 0},
+	NULL},
     {DISTRO_OPENSUSE, "openSUSE", "openSUSE",
 	"opensuse|opensuse-leap|opensuse leap|opensuse-tumbleweed|"
 	"opensuse tumbleweed",
-	"opensuse:leap|opensuse:tumbleweed|opensuse:opensuse", NULL, 0},
+	"opensuse:leap|opensuse:tumbleweed|opensuse:opensuse", NULL},
     {DISTRO_ALPINE, "Alpine Linux", "Alpine", "alpine|alpine linux",
-	"alpinelinux:alpine_linux", NULL, 1},
-    {DISTRO_MAGEIA, "Mageia", "Mageia", "mageia", "mageia:mageia", NULL, 0},
+	"alpinelinux:alpine_linux", NULL},
+    {DISTRO_MAGEIA, "Mageia", "Mageia", "mageia", "mageia:mageia", NULL},
     {DISTRO_OPENEULER, "openEuler", "openEuler", "openeuler",
-	"openeuler:openeuler", NULL, 0},
+	"openeuler:openeuler", NULL},
     {DISTRO_AZURE, "Azure Linux", "Azure Linux",
 	"azurelinux|mariner|microsoft azure linux|common base linux mariner",
-	"microsoft:azure_linux|microsoft:cbl-mariner", NULL, 0},
+	"microsoft:azure_linux|microsoft:cbl-mariner", NULL},
 };
 
 #define NDISTROS (sizeof(distros) / sizeof(distros[0]))
@@ -111,9 +111,11 @@ distro_label(enum distro_id id)
 int
 distro_names_source(enum distro_id id)
 {
+	const struct ecosystem *e;
 	int i = row_of(id);
 
-	return i >= 0 && distros[i].by_source;
+	return i >= 0 && (e = ecosystem_lookup(distros[i].osv)) != NULL &&
+	    (e->flags & ECO_SOURCE) != 0;
 }
 
 /* Copies the release: digits and dots only, at most DISTRO_REL_MAX - 1. */

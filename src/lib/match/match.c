@@ -14,6 +14,7 @@
 #include "match_int.h"
 #include "util/err.h"
 #include "util/str.h"
+#include "version/ecosystem.h"
 
 struct matcher *
 matcher_new(void)
@@ -95,26 +96,12 @@ dup_key(const char *k, size_t len)
 	return len == 0 ? NULL : strdup(k);
 }
 
-static const struct {
-	const char *name;
-	enum version_scheme scheme;
-} distros[] = {
-    {"Debian", VERSION_SCHEME_DEB},
-    {"Ubuntu", VERSION_SCHEME_DEB},
-    {"Red Hat", VERSION_SCHEME_RPM},
-    {"Rocky Linux", VERSION_SCHEME_RPM},
-    {"AlmaLinux", VERSION_SCHEME_RPM},
-    {"SUSE", VERSION_SCHEME_RPM},
-    {"openSUSE", VERSION_SCHEME_RPM},
-    {"Mageia", VERSION_SCHEME_RPM},
-    {"openEuler", VERSION_SCHEME_RPM},
-};
-
 /* The ordering named by a scheme, purl type or OSV ecosystem. */
 static enum version_scheme
 scheme_of(const char *name)
 {
 	enum version_scheme s = VERSION_SCHEME_UNKNOWN;
+	const struct ecosystem *e;
 	char buf[64];
 	size_t i;
 
@@ -127,11 +114,9 @@ scheme_of(const char *name)
 	buf[i] = '\0';
 	if (version_scheme_from_name(buf, &s) == 0)
 		return s;
-	/* OSV distribution ecosystems the version library has no name for. */
-	for (i = 0; i < sizeof(distros) / sizeof(distros[0]); i++) {
-		if (rp_streq_ci(buf, distros[i].name))
-			return distros[i].scheme;
-	}
+	if ((e = ecosystem_lookup(name)) != NULL && e->scheme != NULL &&
+	    version_scheme_from_name(e->scheme, &s) == 0)
+		return s;
 	return VERSION_SCHEME_UNKNOWN;
 }
 

@@ -36,8 +36,8 @@ static const struct row ecosystems[] = {
     {"AlmaLinux:9", DISTRO_ALMALINUX, "9", 0},
     {"Rocky Linux:8", DISTRO_ROCKY, "8", 0},
     {"SUSE:Linux Enterprise Server 15 SP5", DISTRO_SLES, "15.5", 0},
-    {"SUSE:Linux Enterprise Module for Basesystem 15 SP4", DISTRO_SLES,
-	"15.4", 0},
+    {"SUSE:Linux Enterprise Module for Basesystem 15 SP4", DISTRO_SLES, "15.4",
+	0},
     {"openSUSE:Leap 15.5", DISTRO_OPENSUSE, "15.5", 0},
     {"openSUSE:Tumbleweed", DISTRO_OPENSUSE, "", 0},
     {"Alpine:v3.16", DISTRO_ALPINE, "3.16", 0},
@@ -52,8 +52,7 @@ static const struct row cpes[] = {
     {"cpe:/a:redhat:rhel_aus:8.6::appstream", DISTRO_RHEL, "8.6", 0},
     {"cpe:/o:redhat:enterprise_linux:9", DISTRO_RHEL, "9", 0},
     {"cpe:/o:suse:sles:15:sp5", DISTRO_SLES, "15.5", 0},
-    {"cpe:2.3:o:debian:debian_linux:12:*:*:*:*:*:*:*", DISTRO_DEBIAN, "12",
-	0},
+    {"cpe:2.3:o:debian:debian_linux:12:*:*:*:*:*:*:*", DISTRO_DEBIAN, "12", 0},
     {"cpe:/o:microsoft:windows_10", DISTRO_NONE, "", 0},
 };
 
@@ -61,8 +60,7 @@ static const struct row purls[] = {
     {"pkg:deb/debian/openssl?arch=source", DISTRO_DEBIAN, "", 0},
     {"pkg:deb/debian/libssl3@3.0.11-1?arch=amd64&distro=debian-12",
 	DISTRO_DEBIAN, "12", 0},
-    {"pkg:deb/debian/curl@7.50.3-1?distro=bookworm", DISTRO_DEBIAN, "12",
-	0},
+    {"pkg:deb/debian/curl@7.50.3-1?distro=bookworm", DISTRO_DEBIAN, "12", 0},
     {"pkg:deb/ubuntu/openssl@3.0.2?arch=source&distro=jammy", DISTRO_UBUNTU,
 	"22.04", 0},
     {"pkg:rpm/redhat/git-lfs@2.13.3-3.el8_6.1?arch=src", DISTRO_RHEL, "", 0},
@@ -82,8 +80,8 @@ static const struct row hosts[] = {
 };
 
 static void
-check(const struct row *rows, size_t n, int (*fn)(const char *,
-					       struct distro *))
+check(
+    const struct row *rows, size_t n, int (*fn)(const char *, struct distro *))
 {
 	struct distro d;
 	size_t i;
