@@ -48,7 +48,6 @@
 
 #include "osv_int.h"
 #include "osv_vers.h"
-#include "version/ecosystem.h"
 
 /* Bounds on what one record may hold; real records are far smaller. */
 #define OSV_MAX_PRODUCTS 200000

@@ -1,6 +1,6 @@
 /*
  * OSV ranges as vers strings (see osv_vers.h).  The ecosystem table
- * (version/ecosystem.h) says which orderings Rampart implements; where it
+ * (version/version.h) says which orderings Rampart implements; where it
  * does, events are sorted
  * before they become intervals, exactly as the OSV evaluation sorts them.
  */

@@ -13,14 +13,14 @@
 
 #include "match_int.h"
 #include "util/purl.h"
-#include "version/ecosystem.h"
+#include "version/version.h"
 
 /*
  * One row per distribution.  osv: the OSV ecosystem; names: os-release
  * NAME and ID values and CPE vendor:product pairs, '|'-separated;
  * codenames: "name=release" pairs for purl distro qualifiers.  Whether
  * its advisories name source packages is the ecosystem table's to say
- * (version/ecosystem.h).
+ * (version/version.h).
  */
 static const struct {
 	enum distro_id id;

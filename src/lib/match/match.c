@@ -14,7 +14,7 @@
 #include "match_int.h"
 #include "util/err.h"
 #include "util/str.h"
-#include "version/ecosystem.h"
+#include "version/version.h"
 
 struct matcher *
 matcher_new(void)

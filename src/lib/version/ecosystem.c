@@ -1,5 +1,5 @@
 /*
- * The ecosystem table (ecosystem.h): every ecosystem name the OSV schema
+ * The ecosystem table (version.h): every ecosystem name the OSV schema
  * defines (its ecosystemName pattern), in the schema's order.
  *
  * Go modules, Cargo and Hex order versions by SemVer 2.0.0 precedence;
@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "ecosystem.h"
+#include "version.h"
 
 #define D ECO_DISTRO
 #define S ECO_SOURCE

@@ -14,7 +14,6 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "version/ecosystem.h"
 #include "version/version.h"
 
 static void
@@ -31,8 +30,8 @@ test_schema_names(void **state)
 	snprintf(path, sizeof(path), "%s/osv/osv-schema.json", dir);
 	if ((schema = json_load_file(path, 0, &err)) == NULL)
 		fail_msg("%s: %s", path, err.text);
-	names = json_object_get(json_object_get(json_object_get(schema, "$defs"),
-				    "ecosystemName"),
+	names = json_object_get(
+	    json_object_get(json_object_get(schema, "$defs"), "ecosystemName"),
 	    "enum");
 	assert_true(json_array_size(names) >= 40);
 	json_array_foreach(names, i, v)
