@@ -91,7 +91,7 @@ static int
 put_segments(
     struct pbuf *pb, const char *s, size_t n, int strict, const char **out)
 {
-	const char *end = s + n, *slash;
+	const char *end = s + n, *slash, *seg;
 	size_t len, first = pb->n;
 	int r = 0;
 
@@ -99,15 +99,15 @@ put_segments(
 	while (s < end) {
 		slash = memchr(s, '/', (size_t)(end - s));
 		len = (size_t)((slash != NULL ? slash : end) - s);
-		if (strict &&
-		    ((len == 1 && s[0] == '.') ||
-			(len == 2 && s[0] == '.' && s[1] == '.')))
-			return RP_ERR_INVALID;
 		if (len > 0) {
 			if (pb->n > first)
 				pb->b[pb->n - 1] = '/'; /* joins, was NUL */
-			if (put(pb, s, len, 0, &r) == NULL)
+			if ((seg = put(pb, s, len, 0, &r)) == NULL)
 				return r;
+			/* "." and ".." are refused decoded ("%2E" too). */
+			if (strict &&
+			    (strcmp(seg, ".") == 0 || strcmp(seg, "..") == 0))
+				return RP_ERR_INVALID;
 		}
 		s += len + (slash != NULL);
 	}
