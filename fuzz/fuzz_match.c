@@ -1,8 +1,9 @@
 /*
  * Fuzzes matching: the input, read as an advisory (any format), is indexed
  * and checked against hosts whose package names, versions, purls and CPEs
- * are the input's own strings, so the key functions see hostile text and
- * the verdict logic sees hostile product trees.
+ * are the input's own strings (the OS release and a source package too),
+ * so the key functions see hostile text and the verdict logic sees
+ * hostile product trees.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -27,7 +28,7 @@ host_from(const char *s, const char *os)
 	if ((h = inv_host_new()) == NULL)
 		return NULL;
 	memset(&sw, 0, sizeof(sw));
-	(void)inv_host_set(h, "fuzz", os, NULL, NULL);
+	(void)inv_host_set(h, "fuzz", os, s, NULL);
 	sw.name = s;
 	sw.vendor = s;
 	sw.version = s;
@@ -45,6 +46,12 @@ host_from(const char *s, const char *os)
 	sw.version = "3.0.11-1~deb12u2";
 	sw.purl = "pkg:deb/debian/openssl@3.0.11-1~deb12u2";
 	sw.source = INV_SOURCE_DPKG;
+	(void)inv_host_add_software(h, &sw);
+	/* A binary of a hostile source package (distribution advisories). */
+	sw.name = "libssl3";
+	sw.purl = s;
+	sw.source_name = s;
+	sw.source_version = s;
 	(void)inv_host_add_software(h, &sw);
 	return h;
 }
