@@ -149,8 +149,6 @@ int qstore_read_record(
  * <id>.rpq, then syncs the store.  Returns 0 or RP_ERR_IO.
  */
 int qstore_remove_entry(struct qstore *q, const char *id, struct rp_diags *d);
-/* Sets e->state from the store and the file system. */
-void qstore_state(struct qstore *q, struct qentry *e);
 /* Whether a file exists at path (walked without following links). */
 int qpath_exists(const char *path);
 
