@@ -7,7 +7,8 @@
 #   make bench   run the benchmarks in bench/ (matching, then the sweep)
 #   make bench-sweep  only the agent sweep against its peer tools
 #   make fuzz    build the libFuzzer targets and run each for FUZZ_SECONDS
-#   make lint    clang-format, banned functions, layout and test rules
+#   make lint    clang-format, banned functions, layout and test rules, and
+#                (on the plain build's objects) exports nothing else uses
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -81,8 +82,8 @@ fuzz: deps
 	ninja -C $(FUZZ_BUILD)
 	@sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
-lint: deps
-	@sh scripts/lint.sh
+lint: build
+	@BUILD=$(BUILD) sh scripts/lint.sh
 
 format: deps
 	@git ls-files '*.c' '*.h' | xargs clang-format -i

@@ -179,7 +179,7 @@ main(int argc, char **argv)
 		if ((h = make_host(i, npkgs)) == NULL)
 			goto out;
 		t_gen += now() - t;
-		match_results_init(&res);
+		memset(&res, 0, sizeof(res));
 		t = now();
 		if (matcher_check_host(m, h, &res) != 0) {
 			inv_host_free(h);

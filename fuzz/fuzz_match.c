@@ -82,7 +82,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < sizeof(oses) / sizeof(oses[0]); i++) {
 		if ((h = host_from(s, oses[i])) == NULL)
 			continue;
-		match_results_init(&res);
+		memset(&res, 0, sizeof(res));
 		(void)matcher_check_host(m, h, &res);
 		match_results_free(&res);
 		inv_host_free(h);

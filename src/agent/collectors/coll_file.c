@@ -5,76 +5,23 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "coll_int.h"
+#include "platform/platform.h"
 #include "util/err.h"
 #include "util/str.h"
 
 #define READ_CHUNK 65536
 
-/* No kernel support for openat2: walk rel refusing every symbolic link. */
-static int
-open_nofollow(int dirfd, const char *rel, int flags)
-{
-	char comp[256];
-	const char *p = rel, *slash;
-	size_t n;
-	int fd = dup(dirfd), next;
-
-	while (fd >= 0) {
-		while (*p == '/')
-			p++;
-		slash = strchr(p, '/');
-		n = slash != NULL ? (size_t)(slash - p) : strlen(p);
-		if (n >= sizeof(comp)) {
-			close(fd);
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		memcpy(comp, p, n);
-		comp[n] = '\0';
-		p += n;
-		while (*p == '/')
-			p++;
-		if (*p == '\0') {
-			next = openat(
-			    fd, n ? comp : ".", flags | O_NOFOLLOW | O_CLOEXEC);
-			close(fd);
-			return next;
-		}
-		next = openat(
-		    fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		close(fd);
-		fd = next;
-	}
-	return -1;
-}
-
 int
 coll_open(const char *root, const char *rel, int flags)
 {
-	struct open_how how;
-	int rootfd, fd, e;
-
-	if ((rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return -1;
-	memset(&how, 0, sizeof(how));
-	how.flags = (unsigned long long)(flags | O_CLOEXEC);
-	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-	fd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
-	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
-		fd = open_nofollow(rootfd, rel, flags);
-	e = errno;
-	close(rootfd);
-	errno = e;
-	return fd;
+	return plat_open_in_root(root, rel, flags);
 }
 
 /*

@@ -17,9 +17,9 @@
 /*
  * Opens rel (relative, no leading "/" needed) below root with flags
  * (O_RDONLY, O_DIRECTORY, ...), resolving symbolic links as if root were
- * "/" so that an image's absolute links stay inside it (openat2
- * RESOLVE_IN_ROOT; where the kernel lacks it, no link is followed at
- * all).  Returns a descriptor, or -1 with errno set.
+ * "/" so that an image's absolute links stay inside it (plat_open_in_root;
+ * where the kernel cannot, no link is followed at all).  Returns a
+ * descriptor, or -1 with errno set.
  */
 int coll_open(const char *root, const char *rel, int flags);
 

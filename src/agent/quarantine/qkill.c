@@ -1,50 +1,49 @@
 /*
- * Terminating the processes that run a file about to be quarantined: every
- * /proc/PID whose exe link resolves to the same device and inode gets
- * SIGKILL.  Only the executable image counts; a script run by an
- * interpreter is the interpreter's argument, not its exe, and is not
- * matched (docs/agent-quarantine.md says so).  Whether to kill at all
- * when the file has other hard links is quarantine.c's decision.
+ * Terminating the processes that run a file about to be quarantined:
+ * every process whose executable image is the same device and inode
+ * gets SIGKILL (plat_procs_by_exe, which signals through a handle of the
+ * process it checked, never a PID that may have been reused).  Only the
+ * executable image counts; a script run by an interpreter is the
+ * interpreter's argument, not its exe, and is not matched
+ * (docs/agent-quarantine.md says so).  Whether to kill at all when the
+ * file has other hard links is quarantine.c's decision.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <string.h>
 
+#include "platform/platform.h"
 #include "qstore_int.h"
 #include "util/err.h"
 
 #define KILL_MAX 4096 /* processes reported; more are killed, not listed */
 
-/* The PID named by a /proc entry, or 0. */
-static pid_t
-proc_pid(const char *name)
-{
-	long v = 0;
-	const char *p;
-
-	for (p = name; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9' || v > 100000000)
-			return 0;
-		v = v * 10 + (*p - '0');
-	}
-	return p == name ? 0 : (pid_t)v;
-}
+struct found {
+	pid_t *v;
+	size_t n;
+	int do_kill;
+	struct rp_diags *d;
+};
 
 static int
-push_pid(pid_t **v, size_t *n, pid_t pid)
+found_one(pid_t pid, int err, void *arg)
 {
+	struct found *f = arg;
 	pid_t *nv;
 
-	if (*n >= KILL_MAX)
+	if (f->do_kill && err != 0) {
+		if (err != ESRCH)
+			rp_diags_add(f->d, RP_DIAG_WARNING, NULL, NULL,
+			    "cannot terminate process %d: %s", (int)pid,
+			    strerror(err));
 		return 0;
-	if ((nv = realloc(*v, (*n + 1) * sizeof(**v))) == NULL)
+	}
+	if (f->n >= KILL_MAX)
+		return 0;
+	if ((nv = realloc(f->v, (f->n + 1) * sizeof(*nv))) == NULL)
 		return RP_ERR_NOMEM;
-	nv[(*n)++] = pid;
-	*v = nv;
+	nv[f->n++] = pid;
+	f->v = nv;
 	return 0;
 }
 
@@ -52,36 +51,16 @@ int
 qkill_exe(dev_t dev, ino_t ino, int do_kill, pid_t **pids, size_t *n,
     struct rp_diags *d)
 {
-	struct dirent *de;
-	struct stat st;
-	char link[64];
-	pid_t pid, self = getpid();
-	DIR *dir;
-	int r = 0;
+	struct found f = {NULL, 0, do_kill, d};
+	int r;
 
 	*pids = NULL;
 	*n = 0;
-	if ((dir = opendir("/proc")) == NULL) {
+	r = plat_procs_by_exe(dev, ino, do_kill, found_one, &f);
+	if (r == RP_ERR_IO)
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
-		    "cannot list processes (/proc): %m");
-		return RP_ERR_IO;
-	}
-	while (r == 0 && (de = readdir(dir)) != NULL) {
-		if ((pid = proc_pid(de->d_name)) <= 0 || pid == self)
-			continue;
-		snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
-		if (stat(link, &st) != 0 || st.st_dev != dev ||
-		    st.st_ino != ino)
-			continue;
-		if (do_kill && kill(pid, SIGKILL) != 0) {
-			if (errno != ESRCH)
-				rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
-				    "cannot terminate process %d: %m",
-				    (int)pid);
-			continue;
-		}
-		r = push_pid(pids, n, pid);
-	}
-	closedir(dir);
+		    "cannot list processes: %s", strerror(errno));
+	*pids = f.v;
+	*n = f.n;
 	return r;
 }

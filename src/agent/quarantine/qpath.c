@@ -1,10 +1,12 @@
 /*
  * Walking a path that may run through directories an attacker controls:
- * from "/" one component at a time with openat(O_NOFOLLOW), so a symbolic
- * link swapped in anywhere on the way is refused rather than followed.
- * What the walk returns -- a descriptor of the parent and the last name --
- * is all later steps use; the path string is not looked up again, and
- * never passed to the kernel whole, so it may be longer than PATH_MAX.
+ * its directories are opened from "/" with plat_open_beneath, which
+ * refuses a symbolic link in any component (openat2 where the kernel has
+ * it, else one component at a time with openat(O_NOFOLLOW)), so a link
+ * swapped in anywhere on the way is refused rather than followed.  What
+ * the walk returns -- a descriptor of the parent and the last name -- is
+ * all later steps use; the path string is not looked up again, and may
+ * be longer than PATH_MAX.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,43 +15,31 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "platform/platform.h"
 #include "qstore_int.h"
 #include "util/err.h"
 
-#define DIR_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-
-/* Opens one directory component below fd (which it then closes). */
+/* Says why the directories rel could not be opened (f: where). */
 static int
-walk_step(int *fd, const char *comp, int last, struct rp_diags *d)
+walk_fail(const char *rel, const struct plat_walk_fail *f, struct rp_diags *d)
 {
-	struct stat st;
-	int nfd;
+	int n = (int)f->len;
+	const char *c = rel + f->off;
 
-	nfd = openat(*fd, comp, (last ? O_RDONLY : O_PATH) | DIR_FLAGS);
-	if (nfd < 0 && last && errno == EACCES)
-		nfd = openat(*fd, comp, O_PATH | DIR_FLAGS);
-	if (nfd >= 0) {
-		close(*fd);
-		*fd = nfd;
-		return 0;
-	}
-	if (errno == ENOENT) {
+	if (f->err == ENOENT) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
-		    "directory component '%s' does not exist", comp);
+		    "directory component '%.*s' does not exist", n, c);
 		return RP_ERR_NOTFOUND;
 	}
-	if ((errno == ELOOP || errno == ENOTDIR) &&
-	    fstatat(*fd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+	if (f->is_link || f->err == ENOTDIR) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
-		    "path component '%s' is %s; links are never followed "
+		    "path component '%.*s' is %s; links are never followed "
 		    "(give the real path)",
-		    comp,
-		    S_ISLNK(st.st_mode) ? "a symbolic link"
-					: "not a directory");
+		    n, c, f->is_link ? "a symbolic link" : "not a directory");
 		return RP_ERR_INVALID;
 	}
-	rp_diags_add(
-	    d, RP_DIAG_ERROR, NULL, NULL, "cannot open '%s': %m", comp);
+	rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "cannot open '%.*s': %s", n,
+	    c, strerror(f->err));
 	return RP_ERR_IO;
 }
 
@@ -100,22 +90,41 @@ check_path(const char *path, struct rp_diags *d)
 	return 0;
 }
 
+/* Opens the directories rel ("a/b") below "/", readable when it can
+   (fsync needs a real descriptor). */
+static int
+open_dirs(const char *rel, int *fd, struct rp_diags *d)
+{
+	struct plat_walk_fail f;
+	size_t len = strlen(rel);
+	int rootfd;
+
+	if ((rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "cannot open /: %m");
+		return RP_ERR_IO;
+	}
+	*fd = plat_open_beneath(rootfd, rel, PLAT_OPEN_DIR, &f);
+	if (*fd < 0 && f.err == EACCES && f.off + f.len == len)
+		*fd = plat_open_beneath(rootfd, rel, PLAT_OPEN_LOOKUP, &f);
+	close(rootfd);
+	return *fd < 0 ? walk_fail(rel, &f, d) : 0;
+}
+
 int
 qpath_open_parent(const char *path, int *dirfd, char **leaf, struct rp_diags *d)
 {
-	char comp[QNAME_MAX + 1], next[QNAME_MAX + 1];
+	char comp[QNAME_MAX + 1], next[QNAME_MAX + 1], *rel;
 	const char *p = path;
 	int fd = -1, r, cut = 0;
-	size_t n;
+	size_t n, n2, o = 0;
 
 	*dirfd = -1;
 	*leaf = NULL;
 	if ((r = check_path(path, d)) != 0)
 		return r;
-	if ((fd = open("/", O_RDONLY | DIR_FLAGS)) < 0) {
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "cannot open /: %m");
-		return RP_ERR_IO;
-	}
+	/* the directories ("." dropped) into rel, the last name in comp */
+	if ((rel = malloc(strlen(path) + 1)) == NULL)
+		return RP_ERR_NOMEM;
 	n = next_comp(&p, comp, &cut);
 	for (;;) {
 		if (cut) {
@@ -133,22 +142,25 @@ qpath_open_parent(const char *path, int *dirfd, char **leaf, struct rp_diags *d)
 			r = RP_ERR_INVALID;
 			goto out;
 		}
-		n = next_comp(&p, next, &cut);
-		if (n == 0)
+		if ((n2 = next_comp(&p, next, &cut)) == 0)
 			break;
-		if (strcmp(comp, ".") != 0 &&
-		    (r = walk_step(&fd, comp, 0, d)) != 0)
-			goto out;
-		memcpy(comp, next, n + 1);
+		if (strcmp(comp, ".") != 0) {
+			if (o > 0)
+				rel[o++] = '/';
+			memcpy(rel + o, comp, n);
+			o += n;
+		}
+		memcpy(comp, next, n2 + 1);
+		n = n2;
 	}
+	rel[o] = '\0';
 	if (strcmp(comp, ".") == 0) {
 		rp_diags_add(
 		    d, RP_DIAG_ERROR, NULL, NULL, "path has no file name");
 		r = RP_ERR_INVALID;
 		goto out;
 	}
-	/* reopen the parent readable (fsync needs a real descriptor) */
-	if ((r = walk_step(&fd, ".", 1, d)) != 0)
+	if ((r = open_dirs(rel, &fd, d)) != 0)
 		goto out;
 	if ((*leaf = strdup(comp)) == NULL) {
 		r = RP_ERR_NOMEM;
@@ -160,6 +172,7 @@ qpath_open_parent(const char *path, int *dirfd, char **leaf, struct rp_diags *d)
 out:
 	if (fd >= 0)
 		close(fd);
+	free(rel);
 	return r;
 }
 

@@ -56,11 +56,10 @@ int qfail(struct rp_diags *d, int r, const char *fmt, ...)
 int qwrite_all(int fd, const void *buf, size_t n);
 
 /*
- * Walks the absolute path from "/" one component at a time, never
- * following a symbolic link; "." components are skipped, ".." refused.
- * Each step is an openat() on the previous directory's descriptor, so the
- * path may be longer than PATH_MAX (up to QPATH_MAX; a component up to
- * QNAME_MAX).
+ * Opens the directories of the absolute path from "/" never following
+ * a symbolic link (plat_open_beneath); "." components are skipped, ".."
+ * refused.  The path may be longer than PATH_MAX (up to QPATH_MAX; a
+ * component up to QNAME_MAX).
  * On success *dirfd is the parent directory (O_RDONLY, caller closes) and
  * *leaf the last component (caller frees).  Returns 0, RP_ERR_INVALID
  * (not absolute, "..", a symbolic link or non-directory on the way, no
@@ -149,8 +148,6 @@ int qstore_read_record(
  * <id>.rpq, then syncs the store.  Returns 0 or RP_ERR_IO.
  */
 int qstore_remove_entry(struct qstore *q, const char *id, struct rp_diags *d);
-/* Sets e->state from the store and the file system. */
-void qstore_state(struct qstore *q, struct qentry *e);
 /* Whether a file exists at path (walked without following links). */
 int qpath_exists(const char *path);
 

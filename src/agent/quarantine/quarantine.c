@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "platform/platform.h"
 #include "qstore_int.h"
 #include "util/err.h"
 
@@ -91,9 +92,7 @@ open_source(struct add *a, dev_t dev, ino_t ino, struct rp_diags *d)
 	int fl = O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC;
 	struct stat sst, pst;
 
-	a->src = openat(a->pfd, a->leaf, fl | O_NOATIME);
-	if (a->src < 0 && errno == EPERM)
-		a->src = openat(a->pfd, a->leaf, fl);
+	a->src = plat_open_noatime(a->pfd, a->leaf, fl);
 	if (a->src < 0) {
 		if (errno == ELOOP)
 			return qfail(d, RP_ERR_INVALID, "%s",

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "platform/platform.h"
 #include "qstore_int.h"
 #include "util/err.h"
 
@@ -117,17 +118,9 @@ set_meta(struct rst *t, struct rp_diags *d)
 static int
 place(struct rst *t, struct rp_diags *d)
 {
-	if (renameat2(t->pfd, t->tmp, t->pfd, t->leaf, RENAME_NOREPLACE) == 0) {
+	if (plat_rename_noreplace(t->pfd, t->tmp, t->leaf) == 0) {
 		t->tmp_made = 0;
 		return 0;
-	}
-	if (errno == EINVAL) {
-		/* no RENAME_NOREPLACE here: link(2) never replaces either */
-		if (linkat(t->pfd, t->tmp, t->pfd, t->leaf, 0) == 0) {
-			unlinkat(t->pfd, t->tmp, 0);
-			t->tmp_made = 0;
-			return 0;
-		}
 	}
 	if (errno == EEXIST)
 		return qfail(d, RP_ERR_INVALID, "%s",

@@ -292,7 +292,7 @@ qstore_read_record(
 	return r;
 }
 
-void
+static void
 qstore_state(struct qstore *q, struct qentry *e)
 {
 	if (!has_file(q, e->id, "rpq"))

@@ -1,7 +1,8 @@
 /*
- * The scanner child.  After the fork it closes every descriptor but its
- * socket, forbids core dumps and new privileges, dies with its parent,
- * installs the seccomp allowlist and then serves one request at a time:
+ * The scanner child.  After the fork it confines itself (plat_confine:
+ * every descriptor but its socket closed, no core dumps, no new
+ * privileges, death with its parent, the system call allowlist) and then
+ * serves one request at a time:
  * a struct sb_req of exactly its size, of a type on its list, with
  * exactly one descriptor for SB_MSG_SCAN.  Anything else ends the child
  * (SB_EXIT_PROTO): a parent that sends garbage is not one to talk to.
@@ -18,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -26,6 +26,7 @@
 #include <netinet/in.h>
 #endif
 
+#include "platform/platform.h"
 #include "sandbox/sb_int.h"
 
 #define BIG_KEEP (4u * 1024 * 1024) /* a larger YARA buffer is unmapped */
@@ -393,26 +394,16 @@ serve(struct sb_child *c)
 _Noreturn void
 sb_child_main(struct sb_child *c)
 {
-	int s = c->sock;
-
-	/* Nothing of the parent's but the socket; stdin/stdout go too,
-	   stderr stays for a sanitizer's report. */
-	if (s > 3 && close_range(3, (unsigned)s - 1, 0) != 0)
-		_exit(SB_EXIT_SETUP);
-	if (close_range((unsigned)s + 1, ~0u, 0) != 0)
-		_exit(SB_EXIT_SETUP);
-	close(0);
-	close(1);
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
-	    prctl(PR_SET_DUMPABLE, 0) != 0 ||
-	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-		_exit(SB_EXIT_SETUP);
-	if (getppid() == 1)
-		_exit(0); /* the parent is already gone */
 	if (c->ys != NULL)
 		yr_scanner_set_callback(c->ys, yara_cb, c);
-	if (sb_filter_install(s) != 0)
+	switch (plat_confine(c->sock)) {
+	case 0:
+		break;
+	case 1:
+		_exit(0); /* the parent is already gone */
+	default:
 		_exit(SB_EXIT_SETUP);
+	}
 	serve(c);
 	_exit(0);
 }

@@ -1,7 +1,8 @@
 /*
- * Internals of the sandbox shared by parent.c (the privileged side),
- * child.c (the confined loop) and filter.c (the seccomp allowlist): the
- * wire messages and the child's state.  Not part of sandbox.h.
+ * Internals of the sandbox shared by parent.c (the privileged side) and
+ * child.c (the confined loop; the confinement itself is plat_confine,
+ * platform/linux/confine.c): the wire messages and the child's state.
+ * Not part of sandbox.h.
  */
 #ifndef RP_SANDBOX_SB_INT_H
 #define RP_SANDBOX_SB_INT_H
@@ -62,8 +63,5 @@ struct sb_child {
 /* The child: confines itself and serves requests on c->sock until the
    parent closes it.  Never returns. */
 _Noreturn void sb_child_main(struct sb_child *c);
-
-/* Installs the allowlist (sock: the one socket it may use).  0 or -1. */
-int sb_filter_install(int sock);
 
 #endif

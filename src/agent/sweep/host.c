@@ -1,14 +1,13 @@
 /*
  * The live checks: running processes and open connections against the
  * same indicators as the file sweep.  A process's executable is read
- * through /proc/PID/exe, which is the image the kernel is running even
- * when the file on disk was deleted or replaced; executables shared by
+ * through plat_exe_open, which reaches the image the kernel is running
+ * even when the file on disk was deleted or replaced; executables shared by
  * many processes are read once (by device and inode).  Connections are
  * matched by remote address; domains cannot be, since /proc knows only
  * addresses.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,9 +65,8 @@ read_exe(struct host_ctx *hc, long pid, struct stat *st)
 	size_t i;
 	int fd, r, yara;
 
-	snprintf(p, sizeof(p), "/proc/%ld/exe", pid);
-	/* /proc/PID/exe is a magic link: following it is the point. */
-	if ((fd = open(p, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+	plat_exe_label(pid, p, sizeof(p));
+	if ((fd = plat_exe_open(pid)) < 0) {
 		if (errno == ENOENT || errno == ESRCH)
 			CNT_ADD(&hc->tc, skip_vanished, 1);
 		else
@@ -157,7 +155,7 @@ check_process(struct host_ctx *hc, const struct inv_process *p)
 	if (nm == 0)
 		return 0;
 	h.kind = SWEEP_HIT_PROCESS;
-	snprintf(path, sizeof(path), "/proc/%ld/exe", p->pid);
+	plat_exe_label(p->pid, path, sizeof(path));
 	h.path = p->exe != NULL ? p->exe : path;
 	h.pid = p->pid;
 	return report_add_hit(hc->rep, &h, m, nm);

@@ -237,7 +237,7 @@ walk_free(struct walk *w)
 	}
 	free(w->roots);
 	free(w->ex_slash);
-	mounts_free(w->mounts);
+	plat_mounts_free(w->mounts);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	pthread_mutex_destroy(&w->pmu);
@@ -266,7 +266,7 @@ sweep_run(const struct sweep_opts *o, const struct sweep_rules *rules,
 	w.now = (uint64_t)time(NULL);
 	w.yara_max =
 	    o->yara_max_size ? o->yara_max_size : SWEEP_YARA_MAX_SIZE_DEFAULT;
-	if ((w.mounts = mounts_read()) == NULL)
+	if ((w.mounts = plat_mounts_read()) == NULL)
 		goto out;
 	if (o->nexcludes > 0) {
 		if ((w.ex_slash = calloc(o->nexcludes, sizeof(int))) == NULL)

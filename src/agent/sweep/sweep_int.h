@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 #include <yara.h>
 
+#include "platform/platform.h"
 #include "sandbox/sandbox.h"
 
 #include "sweep/sweep.h"
@@ -176,15 +177,5 @@ int cache_add(struct cache *c, const struct cache_entry *e);
    it was read-only, or RP_ERR_IO / RP_ERR_NOMEM (warning in d). */
 int cache_save(struct cache *c, struct rp_diags *d);
 void cache_free(struct cache *c);
-
-/* ---- Mount table (mounts.c) ---- */
-
-struct mounts;
-/* Reads /proc/self/mountinfo; an unreadable table gives an empty one. */
-struct mounts *mounts_read(void);
-void mounts_free(struct mounts *m);
-/* Whether the file system with this device is one the sweep skips:
-   pseudo file systems always, network ones unless network is set. */
-int mounts_skip(const struct mounts *m, uint64_t dev, int network);
 
 #endif

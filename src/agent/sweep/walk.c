@@ -1,16 +1,16 @@
 /*
  * The walk: worker threads share a stack of directories still to read
  * and a small queue of files waiting to be read.  A directory is listed
- * with getdents64 into a large buffer; entries are classified by d_type
- * and regular files stat'ed relative to the directory descriptor
- * (AT_SYMLINK_NOFOLLOW).  Symbolic links are never followed: a start
- * path is resolved from "/" one component at a time with O_PATH|O_NOFOLLOW
- * (walk_open_start), a queued directory is opened from its start
- * directory with openat2 and RESOLVE_NO_SYMLINKS|RESOLVE_BENEATH or, where
- * openat2 is refused or the path is too long for it, one component at a
- * time with O_NOFOLLOW (so a path component swapped for a link while it
- * waited is refused either way), a directory entered inline with
- * openat(O_NOFOLLOW|O_DIRECTORY) on its parent's descriptor, files with
+ * into a large buffer (plat_dir_next); entries are classified by the type
+ * the listing gives and regular files stat'ed relative to the directory
+ * descriptor (AT_SYMLINK_NOFOLLOW).  Symbolic links are never followed:
+ * a start path's directories are resolved from "/" with
+ * plat_open_beneath, which refuses a link in any component, and its last
+ * component is stat'ed without following (walk_open_start); a queued
+ * directory is opened from its start directory with plat_open_beneath
+ * too (so a path component swapped for a link while it waited is
+ * refused), a directory entered inline with openat(O_NOFOLLOW|
+ * O_DIRECTORY) on its parent's descriptor, files with
  * openat(O_NOFOLLOW|O_NONBLOCK) on theirs.
  *
  * Memory is bounded: the shared stack holds at most DIRQ_MAX_BYTES of
@@ -19,20 +19,18 @@
  * go to the shared queue only when another worker is idle, so a
  * directory of many large files is hashed on every core.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "platform/platform.h"
 #include "sweep/walk_int.h"
 #include "util/err.h"
 #include "util/str.h"
@@ -77,6 +75,16 @@ join_path(struct rp_buf *b, const char *dir, size_t dlen, const char *name)
 
 static void process_dir(struct worker *k, struct dirh *dh, int depth);
 
+/* Pseudo file systems are never swept, network ones only when asked. */
+static int
+fs_skipped(const struct walk *w, uint64_t dev)
+{
+	enum plat_fs_kind kind = plat_mounts_kind(w->mounts, dev);
+
+	return kind == PLAT_FS_PSEUDO ||
+	    (kind == PLAT_FS_NETWORK && !w->o->network_fs);
+}
+
 /* Opens what is known to be a directory and decides whether to enter it:
    pseudo and (by default) network file systems are not, nor another file
    system with one_fs.  Takes fd. */
@@ -95,7 +103,7 @@ enter_dir(struct worker *k, int fd, const char *path, size_t len,
 	}
 	if ((uint64_t)st.st_dev != parent_dev &&
 	    ((w->o->one_fs && (uint64_t)st.st_dev != start_dev) ||
-		mounts_skip(w->mounts, st.st_dev, w->o->network_fs))) {
+		fs_skipped(w, st.st_dev))) {
 		CNT_ADD(&k->tc, skip_fs, 1);
 		close(fd);
 		return;
@@ -182,20 +190,20 @@ subdir(struct worker *k, struct dirh *dh, const char *name, int depth)
 }
 
 static void
-entry(struct worker *k, struct dirh *dh, const char *name, unsigned char type,
+entry(struct worker *k, struct dirh *dh, const char *name, enum plat_ftype type,
     int depth)
 {
 	struct stat st;
 
 	switch (type) {
-	case DT_DIR:
+	case PLAT_FT_DIR:
 		subdir(k, dh, name, depth);
 		return;
-	case DT_LNK:
+	case PLAT_FT_LNK:
 		CNT_ADD(&k->tc, symlinks, 1);
 		return;
-	case DT_REG:
-	case DT_UNKNOWN:
+	case PLAT_FT_REG:
+	case PLAT_FT_UNKNOWN:
 		break;
 	default:
 		CNT_ADD(&k->tc, skip_special, 1);
@@ -218,36 +226,21 @@ entry(struct worker *k, struct dirh *dh, const char *name, unsigned char type,
 static void
 process_dir(struct worker *k, struct dirh *dh, int depth)
 {
-	char *buf;
-	long n, off;
-	struct dirent64 *de;
+	struct plat_dir pd;
+	enum plat_ftype type;
+	const char *name;
+	int r;
 
 	if (k->dbuf[depth] == NULL &&
 	    (k->dbuf[depth] = malloc(DENT_BUF)) == NULL) {
 		CNT_ADD(&k->tc, errors, 1);
 		return;
 	}
-	buf = k->dbuf[depth];
-	for (;;) {
-		n = syscall(SYS_getdents64, dh->fd, buf, DENT_BUF);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			count_open_error(k, errno);
-			return;
-		}
-		if (n == 0)
-			return;
-		for (off = 0; off < n; off += de->d_reclen) {
-			de = (struct dirent64 *)(buf + off);
-			if (de->d_name[0] == '.' &&
-			    (de->d_name[1] == '\0' ||
-				(de->d_name[1] == '.' &&
-				    de->d_name[2] == '\0')))
-				continue;
-			entry(k, dh, de->d_name, de->d_type, depth);
-		}
-	}
+	plat_dir_init(&pd, dh->fd, k->dbuf[depth], DENT_BUF);
+	while ((r = plat_dir_next(&pd, &name, &type)) > 0)
+		entry(k, dh, name, type, depth);
+	if (r < 0)
+		count_open_error(k, errno);
 }
 
 /* The root a queued path lies under: the longest root prefix. */
@@ -271,85 +264,17 @@ root_of(struct walk *w, const char *path, size_t len)
 	return best;
 }
 
-/*
- * Opens the directory rel below dirfd one component at a time, each with
- * O_NOFOLLOW: no symbolic link is followed, wherever it is.  rel comes
- * from the walk's own joins of directory entries ("." and ".." never
- * appear; they are refused all the same).  No length limit.  Returns a
- * descriptor or -1 with errno.
- */
-static int
-open_beneath(int dirfd, const char *rel)
-{
-	char comp[NAME_MAX + 1];
-	const char *p = rel, *e;
-	int fd = dirfd, nfd, last;
-	size_t n;
-
-	for (;;) {
-		while (*p == '/')
-			p++;
-		for (e = p; *e != '\0' && *e != '/'; e++)
-			;
-		n = (size_t)(e - p);
-		if (n == 0 || n > NAME_MAX ||
-		    (p[0] == '.' && (n == 1 || (n == 2 && p[1] == '.')))) {
-			errno = n > NAME_MAX ? ENAMETOOLONG : EINVAL;
-			nfd = -1;
-			break;
-		}
-		memcpy(comp, p, n);
-		comp[n] = '\0';
-		for (p = e; *p == '/'; p++)
-			;
-		last = *p == '\0';
-		nfd = openat(fd, comp,
-		    (last ? O_RDONLY : O_PATH) | O_DIRECTORY | O_NOFOLLOW |
-			O_CLOEXEC);
-		if (fd != dirfd)
-			close(fd);
-		if (nfd < 0 || last)
-			return nfd;
-		fd = nfd;
-	}
-	if (fd != dirfd)
-		close(fd);
-	return nfd;
-}
-
 /* Opens a queued directory below its root without following links. */
 static int
 open_queued(struct walk *w, const struct dir_item *it)
 {
 	const struct root *r = root_of(w, it->path, it->len);
-	const char *rel;
-	struct open_how how;
-	int fd;
 
 	if (r == NULL) {
 		errno = ENOENT;
 		return -1;
 	}
-	rel = it->path + r->len;
-	while (*rel == '/')
-		rel++;
-	if (*rel == '\0')
-		return openat(r->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (!w->no_openat2) {
-		memset(&how, 0, sizeof(how));
-		how.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-		how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH |
-		    RESOLVE_NO_MAGICLINKS;
-		fd = (int)syscall(SYS_openat2, r->fd, rel, &how, sizeof(how));
-		if (fd >= 0 ||
-		    (errno != ENOSYS && errno != EPERM &&
-			errno != ENAMETOOLONG))
-			return fd;
-		if (errno != ENAMETOOLONG)
-			w->no_openat2 = 1;
-	}
-	/* not openat(r->fd, rel, O_NOFOLLOW): that follows links on the way */
-	return open_beneath(r->fd, rel);
+	return plat_open_beneath(r->fd, it->path + r->len, PLAT_OPEN_DIR, NULL);
 }
 
 /* A start path that is a regular file: its directory is the root's pfd. */
@@ -512,14 +437,17 @@ normalise(const char *p)
 	return out;
 }
 
-/* Warns that the component of start path (upto: the path up to and with
-   it) below dirfd is a link, where it points, and what to give instead. */
+/* Warns that the component comp of start path (up to and with it: the
+   first ulen bytes of path), in directory dirfd, is a link, where it
+   points, and what to give instead. */
 static void
-refuse_link(const char *path, const char *upto, size_t ulen, int dirfd,
-    const char *comp, struct rp_diags *d)
+refuse_link(const char *path, size_t ulen, int dirfd, const char *comp,
+    struct rp_diags *d)
 {
 	char target[512], *real = realpath(path, NULL);
-	ssize_t n = readlinkat(dirfd, comp, target, sizeof(target) - 1);
+	ssize_t n = dirfd >= 0
+	    ? readlinkat(dirfd, comp, target, sizeof(target) - 1)
+	    : -1;
 
 	target[n > 0 ? n : 0] = '\0';
 	if (n == (ssize_t)sizeof(target) - 1)
@@ -527,61 +455,105 @@ refuse_link(const char *path, const char *upto, size_t ulen, int dirfd,
 	rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 	    "start path %s: %.*s is a symbolic link (to %s); links are never "
 	    "followed in a start path, nothing under it is swept; give %s%s",
-	    path, (int)ulen, upto, target,
+	    path, (int)ulen, path, n > 0 ? target : "?",
 	    real != NULL ? real : "the path without links",
 	    real != NULL ? " instead" : "");
 	free(real);
 }
 
-/* The last component, opened: the start directory, or a start file. */
+/* Warns about the start path up to e; closes fd when open.  Returns 1. */
 static int
-open_last(struct root *r, int dirfd, int fd, const struct stat *st,
-    int *is_file, struct rp_diags *d)
-{
-	if (S_ISREG(st->st_mode)) {
-		r->pfd = dirfd;
-		*is_file = 1;
-		close(fd);
-		return 0;
-	}
-	close(dirfd);
-	if (!S_ISDIR(st->st_mode)) {
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
-		    "%s: not a directory or regular file", r->path);
-		close(fd);
-		return 1;
-	}
-	/* the same inode, readable: "." of the O_PATH descriptor */
-	r->fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (r->fd < 0)
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "%s: %s", r->path,
-		    strerror(errno));
-	close(fd);
-	return r->fd < 0;
-}
-
-/* Warns about the start path up to e, closes fd (if open) and dirfd. */
-static int
-start_fail(const char *norm, const char *e, const char *why, int fd, int dirfd,
+start_fail(const char *norm, const char *e, const char *why, int fd,
     struct rp_diags *d)
 {
 	rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "start path %s: %.*s: %s",
 	    norm, (int)(e - norm), norm, why);
 	if (fd >= 0)
 		close(fd);
-	if (dirfd >= 0)
-		close(dirfd);
 	return 1;
+}
+
+/*
+ * The directories of start path norm ("/a/b/c": rel "a/b", plen bytes)
+ * could not be opened: says which component and why (a link: where it
+ * points, read from its own directory, opened anew).  Returns 1.
+ */
+static int
+parent_fail(const char *norm, int rootfd, const struct plat_walk_fail *f,
+    struct rp_diags *d)
+{
+	const char *rel = norm + 1, *e = rel + f->off + f->len;
+	char comp[NAME_MAX + 1], *up;
+	int dfd = -1;
+
+	if (!f->is_link)
+		return start_fail(norm, e,
+		    f->err == ENAMETOOLONG  ? "component too long"
+			: f->err == ENOTDIR ? "not a directory"
+					    : strerror(f->err),
+		    -1, d);
+	memcpy(comp, rel + f->off, f->len);
+	comp[f->len] = '\0';
+	if ((up = strndup(rel, f->off)) != NULL)
+		dfd = plat_open_beneath(rootfd, up, PLAT_OPEN_LOOKUP, NULL);
+	free(up);
+	refuse_link(norm, (size_t)(e - norm), dfd, comp, d);
+	if (dfd >= 0)
+		close(dfd);
+	return 1;
+}
+
+/* The last component leaf, in directory dirfd (taken): the start
+   directory, or a start file (then dirfd becomes r->pfd). */
+static int
+open_last(struct root *r, int dirfd, const char *leaf, int *is_file,
+    struct rp_diags *d)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, leaf, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return start_fail(
+		    r->path, r->path + r->len, strerror(errno), dirfd, d);
+	if (S_ISLNK(st.st_mode)) {
+		refuse_link(r->path, r->len, dirfd, leaf, d);
+		close(dirfd);
+		return 1;
+	}
+	r->dev = st.st_dev;
+	if (S_ISREG(st.st_mode)) {
+		r->pfd = dirfd;
+		*is_file = 1;
+		return 0;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+		    "%s: not a directory or regular file", r->path);
+		close(dirfd);
+		return 1;
+	}
+	r->fd = openat(
+	    dirfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (r->fd < 0 || fstat(r->fd, &st) != 0) {
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL, "%s: %s", r->path,
+		    strerror(errno));
+		if (r->fd >= 0)
+			close(r->fd);
+		r->fd = -1;
+	} else {
+		r->dev = st.st_dev;
+	}
+	close(dirfd);
+	return r->fd < 0;
 }
 
 int
 walk_open_start(struct root *r, int *is_file, struct rp_diags *d)
 {
-	const char *s, *e;
-	char comp[NAME_MAX + 1], *norm;
+	struct plat_walk_fail f;
+	const char *leaf;
+	char *norm, *parent;
 	struct stat st;
-	int dirfd, fd;
-	size_t n;
+	int rootfd, dirfd;
 
 	r->fd = r->pfd = -1;
 	*is_file = 0;
@@ -590,41 +562,32 @@ walk_open_start(struct root *r, int *is_file, struct rp_diags *d)
 	free(r->path);
 	r->path = norm;
 	r->len = strlen(norm);
-	if ((dirfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return start_fail(norm, norm + 1, strerror(errno), -1, -1, d);
+	if ((rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return start_fail(norm, norm + 1, strerror(errno), -1, d);
 	if (norm[1] == '\0') {
-		if (fstat(dirfd, &st) != 0)
+		if (fstat(rootfd, &st) != 0)
 			return start_fail(
-			    norm, norm + 1, strerror(errno), -1, dirfd, d);
+			    norm, norm + 1, strerror(errno), rootfd, d);
 		r->dev = st.st_dev;
-		return open_last(r, dup(dirfd), dirfd, &st, is_file, d);
+		r->fd = rootfd;
+		return 0;
 	}
-	for (s = norm + 1;; s = e + 1) {
-		for (e = s; *e != '\0' && *e != '/'; e++)
-			;
-		if ((n = (size_t)(e - s)) > NAME_MAX)
-			return start_fail(
-			    norm, e, "component too long", -1, dirfd, d);
-		memcpy(comp, s, n);
-		comp[n] = '\0';
-		fd = openat(dirfd, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || fstat(fd, &st) != 0)
-			return start_fail(
-			    norm, e, strerror(errno), fd, dirfd, d);
-		r->dev = st.st_dev;
-		if (S_ISLNK(st.st_mode)) {
-			refuse_link(
-			    norm, norm, (size_t)(e - norm), dirfd, comp, d);
-			close(fd);
-			close(dirfd);
-			return 1;
-		}
-		if (*e == '\0')
-			return open_last(r, dirfd, fd, &st, is_file, d);
-		if (!S_ISDIR(st.st_mode))
-			return start_fail(
-			    norm, e, "not a directory", fd, dirfd, d);
-		close(dirfd);
-		dirfd = fd;
+	/* the directories in one resolution, then the last component */
+	leaf = strrchr(norm, '/') + 1;
+	if ((parent = strndup(norm + 1, (size_t)(leaf - norm - 1))) == NULL) {
+		close(rootfd);
+		return RP_ERR_NOMEM;
 	}
+	dirfd = plat_open_beneath(rootfd, parent, PLAT_OPEN_LOOKUP, &f);
+	free(parent);
+	if (dirfd < 0) {
+		parent_fail(norm, rootfd, &f, d);
+		close(rootfd);
+		return 1;
+	}
+	close(rootfd);
+	if (strlen(leaf) > NAME_MAX)
+		return start_fail(
+		    norm, norm + r->len, "component too long", dirfd, d);
+	return open_last(r, dirfd, leaf, is_file, d);
 }

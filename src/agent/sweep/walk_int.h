@@ -48,7 +48,7 @@ struct file_item {
 
 struct root {
 	int fd; /* the start directory (O_RDONLY), or -1 */
-	int pfd; /* a start file: its directory (O_PATH), or -1 */
+	int pfd; /* a start file: its directory (PLAT_OPEN_LOOKUP), or -1 */
 	char *path;
 	size_t len;
 	uint64_t dev;
@@ -82,7 +82,7 @@ struct walk {
 	const struct sweep_rules *rules;
 	struct sweep_report *rep;
 	struct cache *cache;
-	struct mounts *mounts;
+	struct plat_mounts *mounts;
 	struct root *roots;
 	size_t nroots;
 	pthread_mutex_t mu;
@@ -95,7 +95,6 @@ struct walk {
 	atomic_int live_dirh; /* open directories */
 	unsigned nthreads;
 	int done;
-	atomic_int no_openat2;
 	int *ex_slash; /* per exclude: matched against the full path */
 	uint64_t yara_max;
 	uint64_t now;
@@ -126,17 +125,18 @@ void file_found(
 void file_read(struct worker *k, struct dirh *dh, const char *name,
     const struct stat *st, unsigned want, int yara, const struct ioc *name_hit);
 /*
- * Resolves the start path r->path (absolute) from "/" one component at a
- * time with openat(O_PATH|O_NOFOLLOW), never following a symbolic link
- * anywhere in it, so what is swept and reported is what was named.  The
- * path is first normalised as written ("." and empty components dropped,
- * ".." takes away the component before it; r->path is replaced).  A link
- * is refused with an error naming the start path, the component that is
- * a link, where it points and the path to give instead.  On success r->fd
- * is the directory, or r->pfd the directory of a regular file (then
- * *is_file is 1), and r->dev, r->len are set.  Returns 0, 1 (refused or
- * unusable: an error in d, always shown -- the other start paths are
- * still swept; nothing left open) or RP_ERR_NOMEM.
+ * Resolves the start path r->path (absolute) from "/" without following
+ * a symbolic link anywhere in it (plat_open_beneath for its directories,
+ * then the last component stat'ed and opened O_NOFOLLOW), so what is
+ * swept and reported is what was named.  The path is first normalised as
+ * written ("." and empty components dropped, ".." takes away the
+ * component before it; r->path is replaced).  A link is refused with an
+ * error naming the start path, the component that is a link, where it
+ * points and the path to give instead.  On success r->fd is the
+ * directory, or r->pfd the directory of a regular file (then *is_file is
+ * 1), and r->dev, r->len are set.  Returns 0, 1 (refused or unusable: an
+ * error in d, always shown -- the other start paths are still swept;
+ * nothing left open) or RP_ERR_NOMEM.
  */
 int walk_open_start(struct root *r, int *is_file, struct rp_diags *d);
 /* Scans and matches the files waiting in the worker's batch. */

@@ -226,17 +226,6 @@ adv_ioc_type_name(enum adv_ioc_type t)
 }
 
 int
-adv_status_from_name(const char *name, enum adv_status *out)
-{
-	int i = name_index(status_names, NELEM(status_names), name);
-
-	if (i < 0)
-		return RP_ERR_NOTFOUND;
-	*out = (enum adv_status)i;
-	return 0;
-}
-
-int
 adv_rem_category_from_name(const char *name, enum adv_rem_category *out)
 {
 	int i = name_index(rem_names, NELEM(rem_names), name);

@@ -258,7 +258,6 @@ const char *adv_status_name(enum adv_status s);
 const char *adv_rem_category_name(enum adv_rem_category c);
 const char *adv_ioc_type_name(enum adv_ioc_type t);
 /* Parse a name back; returns 0 or RP_ERR_NOTFOUND. */
-int adv_status_from_name(const char *name, enum adv_status *out);
 int adv_rem_category_from_name(const char *name, enum adv_rem_category *out);
 int adv_ioc_type_from_name(const char *name, enum adv_ioc_type *out);
 

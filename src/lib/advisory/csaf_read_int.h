@@ -82,15 +82,7 @@ int csaf_str(
 json_t *csaf_array(struct csaf_rd *rd, const json_t *obj, const char *key);
 json_t *csaf_object(struct csaf_rd *rd, const json_t *obj, const char *key);
 
-int csaf_idtab_init(struct csaf_idtab *t, size_t maxentries);
 void csaf_idtab_free(struct csaf_idtab *t);
-/* The index stored for key, or SIZE_MAX. */
-size_t csaf_idtab_find(const struct csaf_idtab *t, const char *key);
-/* Adds key (borrowed, must outlive t); RP_ERR_LIMIT when it is full. */
-int csaf_idtab_add(struct csaf_idtab *t, const char *key, size_t val);
-
-/* The product's index for an ID, or SIZE_MAX. */
-size_t csaf_product_index(const struct csaf_rd *rd, const char *id);
 
 /*
  * Reads obj[pkey] (product IDs) and, when gkey is not NULL, obj[gkey]

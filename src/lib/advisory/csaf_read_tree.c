@@ -86,7 +86,7 @@ in_list(const char *const *names, size_t n, const char *s)
 
 /* ---- ID tables ---------------------------------------------------- */
 
-int
+static int
 csaf_idtab_init(struct csaf_idtab *t, size_t maxentries)
 {
 	int r;
@@ -107,7 +107,7 @@ csaf_idtab_free(struct csaf_idtab *t)
 	t->t = NULL;
 }
 
-size_t
+static size_t
 csaf_idtab_find(const struct csaf_idtab *t, const char *key)
 {
 	void *v;
@@ -117,7 +117,7 @@ csaf_idtab_find(const struct csaf_idtab *t, const char *key)
 	return (size_t)(uintptr_t)v;
 }
 
-int
+static int
 csaf_idtab_add(struct csaf_idtab *t, const char *key, size_t val)
 {
 	int r;
@@ -129,7 +129,7 @@ csaf_idtab_add(struct csaf_idtab *t, const char *key, size_t val)
 	return r < 0 ? r : 0;
 }
 
-size_t
+static size_t
 csaf_product_index(const struct csaf_rd *rd, const char *id)
 {
 	return csaf_idtab_find(&rd->products, id);

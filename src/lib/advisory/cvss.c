@@ -157,18 +157,6 @@ cvss_metrics(enum cvss_version ver, size_t *n)
 	return v3_metrics;
 }
 
-int
-cvss_metric_index(enum cvss_version ver, const char *json)
-{
-	size_t i, n;
-	const struct cvss_metric *m = cvss_metrics(ver, &n);
-
-	for (i = 0; i < n; i++)
-		if (strcmp(m[i].json, json) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* Parses one "KEY:VAL" token of len bytes into vec. */
 static int
 parse_token(const char *t, size_t len, const struct cvss_metric *m, size_t n,

@@ -65,7 +65,4 @@ void cvss_score_v2_float(
 /* The v3 qualitative severity of a score ("NONE" ... "CRITICAL"). */
 const char *cvss_severity(double score);
 
-/* Index of a metric by JSON property, or -1. */
-int cvss_metric_index(enum cvss_version ver, const char *json);
-
 #endif

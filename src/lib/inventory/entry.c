@@ -289,7 +289,7 @@ inv_json_type(const json_t *v)
 	return "a value";
 }
 
-const char *
+static const char *
 inv_check_value(const json_t *v, enum inv_field f, struct rpjson_path *path,
     struct rp_diags *d, enum rp_diag_level level, const char *then, int *bad)
 {

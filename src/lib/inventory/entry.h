@@ -63,10 +63,6 @@ const char *inv_json_type(const json_t *v);
 const char *inv_get_field(const json_t *obj, const char *key, enum inv_field f,
     struct rpjson_path *path, struct rp_diags *d, enum rp_diag_level level,
     const char *then, int *bad);
-/* As inv_get_field for a value v already in hand at path (no key). */
-const char *inv_check_value(const json_t *v, enum inv_field f,
-    struct rpjson_path *path, struct rp_diags *d, enum rp_diag_level level,
-    const char *then, int *bad);
 
 /*
  * Scheme names as written in inventory files ("deb", "rpm", "semver",

@@ -56,7 +56,5 @@ int ioc_slurp(
 
 /* Whether t is SHA-256, SHA-1 or MD5. */
 int ioc_type_is_hash(enum ioc_type t);
-/* Hex digits of a hash type's digest (64, 40, 32), else 0. */
-size_t ioc_hash_hexlen(enum ioc_type t);
 
 #endif

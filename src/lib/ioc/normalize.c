@@ -51,7 +51,7 @@ ioc_type_is_hash(enum ioc_type t)
 	return t == IOC_SHA256 || t == IOC_SHA1 || t == IOC_MD5;
 }
 
-size_t
+static size_t
 ioc_hash_hexlen(enum ioc_type t)
 {
 	switch (t) {

@@ -26,12 +26,6 @@ struct vtest {
 };
 
 void
-match_results_init(struct match_results *r)
-{
-	memset(r, 0, sizeof(*r));
-}
-
-void
 match_results_free(struct match_results *r)
 {
 	if (r == NULL)

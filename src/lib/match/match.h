@@ -148,7 +148,7 @@ int matcher_add_advisory(
 int matcher_check_host(
     struct matcher *m, const struct inv_host *h, struct match_results *out);
 
-void match_results_init(struct match_results *r);
+/* An all-zero struct match_results is empty; free it after use. */
 void match_results_free(struct match_results *r);
 
 const char *match_verdict_name(enum match_verdict v); /* "affected", ... */

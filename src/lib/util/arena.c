@@ -160,9 +160,3 @@ rp_arena_grow(struct rp_arena *a, void *v, size_t n, size_t *cap, size_t sz)
 	*cap = ncap;
 	return nv;
 }
-
-size_t
-rp_arena_used(const struct rp_arena *a)
-{
-	return a->used;
-}

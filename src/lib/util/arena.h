@@ -32,7 +32,5 @@ char *rp_arena_printf(struct rp_arena *a, const char *fmt, ...)
  */
 void *rp_arena_grow(
     struct rp_arena *a, void *v, size_t n, size_t *cap, size_t sz);
-/* Bytes handed out so far. */
-size_t rp_arena_used(const struct rp_arena *a);
 
 #endif

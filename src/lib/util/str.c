@@ -65,7 +65,10 @@ rp_buf_append(struct rp_buf *b, const char *s)
 	return rp_buf_appendn(b, s, strlen(s));
 }
 
-int
+static int rp_buf_vappendf(struct rp_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static int
 rp_buf_vappendf(struct rp_buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;

@@ -24,8 +24,6 @@ int rp_buf_append(struct rp_buf *b, const char *s);
 int rp_buf_appendn(struct rp_buf *b, const char *s, size_t n);
 int rp_buf_appendf(struct rp_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-int rp_buf_vappendf(struct rp_buf *b, const char *fmt, va_list ap)
-    __attribute__((format(printf, 2, 0)));
 /* Appends s as a JSON string literal, quotes included. */
 int rp_buf_append_json_string(struct rp_buf *b, const char *s);
 /*

@@ -90,7 +90,7 @@ rpm_valid(const char *v, const char **why)
 	return 1;
 }
 
-int
+static int
 rpm_vercmp(const char *a, size_t an, const char *b, size_t bn)
 {
 	size_t i = 0, j = 0, si, sj, li, lj;

@@ -22,8 +22,6 @@ int rpm_cmp(const char *a, const char *b);
  * (rpm then matches v with every relation to the bound), else 0.
  */
 int rpm_cmp_bound(const char *v, const char *bound, int *norel);
-/* rpm's rpmvercmp() on two bare version (or release) strings. */
-int rpm_vercmp(const char *a, size_t alen, const char *b, size_t blen);
 
 int semver_valid(const char *v, const char **why);
 int semver_cmp(const char *a, const char *b);

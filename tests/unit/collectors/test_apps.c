@@ -347,7 +347,7 @@ test_3cx_affected(void **state)
 	assert_int_equal(advisory_read_file(adv, ADV_FORMAT_AUTO, &a, d), 0);
 	assert_non_null(m = matcher_new());
 	assert_int_equal(matcher_add_advisory(m, a, d), 0);
-	match_results_init(&res);
+	memset(&res, 0, sizeof(res));
 	assert_int_equal(matcher_check_host(m, h, &res), 0);
 	for (i = 0; i < res.n; i++) {
 		if (res.v[i].sw == NULL ||

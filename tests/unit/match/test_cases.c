@@ -184,7 +184,7 @@ run_case(void **state)
 	    file, json_object_get(c, "inventories"), dir, 0, NULL, NULL, set);
 	for (i = 0; i < nadv; i++)
 		assert_int_equal(matcher_add_advisory(m, advs[i], NULL), 0);
-	match_results_init(&res);
+	memset(&res, 0, sizeof(res));
 	for (i = 0; i < set->n; i++)
 		assert_int_equal(matcher_check_host(m, set->hosts[i], &res), 0);
 	if ((e = json_object_get(c, "results")) != NULL &&

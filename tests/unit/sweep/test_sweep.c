@@ -457,23 +457,6 @@ test_volexity_rules(void **state)
 	ioc_bundle_free(b);
 }
 
-/* /proc is never entered; /tmp (tmpfs or the root fs) and /dev are. */
-static void
-test_mounts(void **state)
-{
-	struct mounts *m = mounts_read();
-	struct stat st;
-
-	assert_non_null(m);
-	assert_int_equal(stat("/proc/self", &st), 0);
-	assert_true(mounts_skip(m, st.st_dev, 0));
-	assert_int_equal(stat("/tmp", &st), 0);
-	assert_false(mounts_skip(m, st.st_dev, 0));
-	assert_int_equal(stat("/dev", &st), 0);
-	assert_false(mounts_skip(m, st.st_dev, 0));
-	mounts_free(m);
-}
-
 int
 main(void)
 {
@@ -491,7 +474,6 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_report_json, setup, teardown),
 	    cmocka_unit_test(test_yara_errors),
 	    cmocka_unit_test(test_volexity_rules),
-	    cmocka_unit_test(test_mounts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,19 +1,22 @@
 /*
- * The scanner child's seccomp allowlist (libseccomp).  Everything not
- * listed kills the whole child with SIGSYS: there is no open/openat, no
- * socket/connect, no execve, no fork/clone, no stat of a path.  The child
- * has by then closed every descriptor except its socket, compiled rules
- * and digest contexts were made before the fork, so what is left is
- * reading a received descriptor, memory, the socket and exit.
- * docs/internals/sandbox.md gives the reason for each entry.
+ * Confining the scanner child on Linux: every descriptor but its socket
+ * (and stderr, for a sanitizer's report) closed, PR_SET_PDEATHSIG,
+ * not dumpable, no_new_privs, then a seccomp allowlist (libseccomp).
+ * Everything not listed kills the whole child with SIGSYS: there is no
+ * open/openat, no socket/connect, no execve, no fork/clone, no stat of a
+ * path.  Compiled rules and digest contexts were made before the fork,
+ * so what is left is reading a received descriptor, memory, the socket
+ * and exit.  docs/internals/sandbox.md gives the reason for each entry.
  */
 #include <errno.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include <seccomp.h>
 
-#include "sandbox/sb_int.h"
+#include "platform/platform.h"
 
 static int
 allow(scmp_filter_ctx f, int nr)
@@ -21,8 +24,8 @@ allow(scmp_filter_ctx f, int nr)
 	return seccomp_rule_add(f, SCMP_ACT_ALLOW, nr, 0);
 }
 
-int
-sb_filter_install(int sock)
+static int
+filter_install(int sock)
 {
 	/* Reading the received descriptor (pread at offsets, lseek for
 	   SEEK_DATA/SEEK_HOLE, read for the protocol tests' files), closing
@@ -88,4 +91,24 @@ sb_filter_install(int sock)
 out:
 	seccomp_release(f);
 	return r;
+}
+
+int
+plat_confine(int sock)
+{
+	/* Nothing of the parent's but the socket; stdin/stdout go too,
+	   stderr stays for a sanitizer's report. */
+	if (sock > 3 && close_range(3, (unsigned)sock - 1, 0) != 0)
+		return -1;
+	if (close_range((unsigned)sock + 1, ~0u, 0) != 0)
+		return -1;
+	close(0);
+	close(1);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
+	    prctl(PR_SET_DUMPABLE, 0) != 0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return -1;
+	if (getppid() == 1)
+		return 1; /* the parent is already gone */
+	return filter_install(sock);
 }

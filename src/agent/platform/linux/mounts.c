@@ -1,29 +1,27 @@
 /*
- * The mount table, read once from /proc/self/mountinfo: which devices
- * carry pseudo file systems (never swept: their "files" are kernel
- * state; devtmpfs is walked, since /dev/shm is mounted inside it and a
- * regular file in /dev is worth a look, while its device nodes are never
- * opened) and which are network file systems (not "local", skipped by default).
- * tmpfs and overlay are local and swept: malware lives in /tmp and
- * /dev/shm, and a container's root is an overlay.
+ * The mount table on Linux, read once from /proc/self/mountinfo: which
+ * devices carry pseudo file systems (their "files" are kernel state) and
+ * which network file systems; everything else is local.  devtmpfs is
+ * local: /dev/shm is mounted inside it and a regular file in /dev is worth
+ * a look (the sweep never opens device nodes).  tmpfs and overlay are
+ * local: malware lives in /tmp and /dev/shm, and a container's root is an
+ * overlay.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 
-#include "sweep/sweep_int.h"
+#include "platform/platform.h"
 
 #define MOUNTS_MAX 65536
 
-enum { FS_LOCAL, FS_PSEUDO, FS_NETWORK };
-
 struct mount_dev {
 	uint64_t dev;
-	int kind;
+	enum plat_fs_kind kind;
 };
 
-struct mounts {
+struct plat_mounts {
 	struct mount_dev *v;
 	size_t n;
 };
@@ -39,18 +37,18 @@ static const char *const network_fs[] = {"nfs", "nfs4", "cifs", "smb3", "smbfs",
     "fuse.s3fs", "fuse.rclone", "lustre", "gpfs", "ocfs2", "coda", "davfs",
     "fuse.davfs2"};
 
-static int
+static enum plat_fs_kind
 fs_kind(const char *type)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(pseudo_fs) / sizeof(pseudo_fs[0]); i++)
 		if (strcmp(type, pseudo_fs[i]) == 0)
-			return FS_PSEUDO;
+			return PLAT_FS_PSEUDO;
 	for (i = 0; i < sizeof(network_fs) / sizeof(network_fs[0]); i++)
 		if (strcmp(type, network_fs[i]) == 0)
-			return FS_NETWORK;
-	return FS_LOCAL;
+			return PLAT_FS_NETWORK;
+	return PLAT_FS_LOCAL;
 }
 
 /* One mountinfo line: "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3
@@ -82,10 +80,10 @@ parse_line(char *line, struct mount_dev *md)
 	return 0;
 }
 
-struct mounts *
-mounts_read(void)
+struct plat_mounts *
+plat_mounts_read(void)
 {
-	struct mounts *m;
+	struct plat_mounts *m;
 	FILE *f;
 	char *line = NULL;
 	size_t cap = 0;
@@ -96,7 +94,7 @@ mounts_read(void)
 	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
 		return m;
 	while (getline(&line, &cap, f) > 0 && m->n < MOUNTS_MAX) {
-		if (parse_line(line, &md) != 0 || md.kind == FS_LOCAL)
+		if (parse_line(line, &md) != 0 || md.kind == PLAT_FS_LOCAL)
 			continue;
 		if ((v = realloc(m->v, (m->n + 1) * sizeof(*v))) == NULL)
 			break;
@@ -109,7 +107,7 @@ mounts_read(void)
 }
 
 void
-mounts_free(struct mounts *m)
+plat_mounts_free(struct plat_mounts *m)
 {
 	if (m == NULL)
 		return;
@@ -117,15 +115,15 @@ mounts_free(struct mounts *m)
 	free(m);
 }
 
-int
-mounts_skip(const struct mounts *m, uint64_t dev, int network)
+enum plat_fs_kind
+plat_mounts_kind(const struct plat_mounts *m, uint64_t dev)
 {
 	size_t i;
 
 	if (m == NULL)
-		return 0;
+		return PLAT_FS_LOCAL;
 	for (i = 0; i < m->n; i++)
 		if (m->v[i].dev == dev)
-			return m->v[i].kind == FS_PSEUDO || !network;
-	return 0;
+			return m->v[i].kind;
+	return PLAT_FS_LOCAL;
 }
