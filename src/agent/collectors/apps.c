@@ -312,21 +312,25 @@ app_plist_parse(const char *buf, size_t len, const char *bundle_path,
 	return r;
 }
 
-int
-coll_macos_version(const char *root, struct inv_host *h, struct rp_diags *d)
-{
-	static const char rel[] =
-	    "System/Library/CoreServices/SystemVersion.plist";
-	char *buf = NULL, name[APP_VALUE_MAX], version[APP_VALUE_MAX];
-	char what[PATH_MAX];
-	plist_t dict = NULL;
+/* A property list read by the parent, parsed by the confined child. */
+struct plist_job {
+	char *path; /* the bundle (Info.plist) or the file, for messages */
+	char *buf;
 	size_t len;
+};
+
+/* SystemVersion.plist in the confined child: ProductName, -Version. */
+static int
+version_confined(void *arg, int jailed, struct inv_host *h, struct rp_diags *d)
+{
+	const struct plist_job *j = arg;
+	char name[APP_VALUE_MAX], version[APP_VALUE_MAX];
+	const char *what = j->path;
+	plist_t dict = NULL;
 	int r;
 
-	if ((r = coll_read_file(root, rel, APP_PLIST_MAX, &buf, &len, d)) != 0)
-		return r;
-	coll_path(what, sizeof(what), root, rel);
-	if ((r = plist_load(buf, len, what, &dict, d)) != 0)
+	(void)jailed;
+	if ((r = plist_load(j->buf, j->len, what, &dict, d)) != 0)
 		goto out;
 	if (dict_str(dict, "ProductName", name, sizeof(name)) == NULL ||
 	    dict_str(dict, "ProductVersion", version, sizeof(version)) ==
@@ -342,16 +346,109 @@ coll_macos_version(const char *root, struct inv_host *h, struct rp_diags *d)
 out:
 	if (dict != NULL)
 		plist_free(dict);
-	free(buf);
 	return r;
 }
+
+int
+coll_macos_version(const char *root, struct inv_host *h, struct rp_diags *d)
+{
+	static const char rel[] =
+	    "System/Library/CoreServices/SystemVersion.plist";
+	struct coll_confined cc = {NULL, NULL, version_confined, NULL};
+	struct plist_job j = {NULL, NULL, 0};
+	char what[PATH_MAX];
+	int r;
+
+	if ((r = coll_read_file(root, rel, APP_PLIST_MAX, &j.buf, &j.len, d)) !=
+	    0)
+		return r;
+	coll_path(what, sizeof(what), root, rel);
+	j.path = what;
+	cc.what = what;
+	cc.arg = &j;
+	r = coll_run_confined(&cc, h, d);
+	free(j.buf);
+	return r;
+}
+
+/* Bundles read in one run, and their bytes, at most. */
+#define APP_BUNDLES_MAX 100000
+#define APP_BYTES_MAX ((size_t)256 << 20)
 
 struct walk {
 	struct inv_host *h;
 	struct rp_diags *d;
 	int first; /* first error, or 0 */
 	int found; /* an Applications folder was there */
+	struct plist_job *jobs; /* read, to be parsed by the child */
+	size_t njobs, capjobs, bytes;
 };
+
+/* Keeps a bundle's Info.plist (taking buf and a copy of path). */
+static int
+add_job(struct walk *w, const char *path, char *buf, size_t len)
+{
+	struct plist_job *n;
+	size_t ncap;
+
+	if (w->njobs == APP_BUNDLES_MAX || len > APP_BYTES_MAX - w->bytes) {
+		rp_diags_add(w->d, RP_DIAG_ERROR, NULL, NULL,
+		    "%s: more than %d bundles or %zu bytes of Info.plist; "
+		    "the rest are not read",
+		    path, APP_BUNDLES_MAX, APP_BYTES_MAX);
+		free(buf);
+		return RP_ERR_LIMIT;
+	}
+	if (w->njobs == w->capjobs) {
+		ncap = w->capjobs ? w->capjobs * 2 : 64;
+		if ((n = reallocarray(w->jobs, ncap, sizeof(*n))) == NULL) {
+			free(buf);
+			return RP_ERR_NOMEM;
+		}
+		w->jobs = n;
+		w->capjobs = ncap;
+	}
+	if ((w->jobs[w->njobs].path = strdup(path)) == NULL) {
+		free(buf);
+		return RP_ERR_NOMEM;
+	}
+	w->jobs[w->njobs].buf = buf;
+	w->jobs[w->njobs++].len = len;
+	w->bytes += len;
+	return 0;
+}
+
+/* Every Info.plist read, in the confined child. */
+static int
+apps_confined(void *arg, int jailed, struct inv_host *h, struct rp_diags *d)
+{
+	const struct walk *w = arg;
+	size_t i;
+	int r, first = 0;
+
+	(void)jailed;
+	for (i = 0; i < w->njobs; i++) {
+		r = app_plist_parse(
+		    w->jobs[i].buf, w->jobs[i].len, w->jobs[i].path, h, d);
+		if (r == RP_ERR_NOMEM)
+			return r;
+		if (first == 0)
+			first = r;
+	}
+	return first;
+}
+
+static void
+walk_free(struct walk *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->njobs; i++) {
+		free(w->jobs[i].path);
+		free(w->jobs[i].buf);
+	}
+	free(w->jobs);
+}
 
 static void
 walk_err(struct walk *w, int r)
@@ -387,7 +484,8 @@ read_bundle(struct walk *w, int dirfd, const char *name, const char *path)
 		    info_plist,
 		    r == RP_ERR_LIMIT ? "too large" : rp_strerror(r));
 	} else if (r == 0) {
-		r = app_plist_parse(buf, len, path, w->h, w->d);
+		r = add_job(w, path, buf, len); /* takes buf */
+		buf = NULL;
 	}
 	free(buf);
 	close(fd);
@@ -508,7 +606,8 @@ scan_users(struct walk *w, int rootfd)
 int
 collect_apps(const char *root, struct inv_host *h, struct rp_diags *d)
 {
-	struct walk w = {h, d, 0, 0};
+	struct walk w = {h, d, 0, 0, NULL, 0, 0, 0};
+	struct coll_confined cc = {"libplist", NULL, apps_confined, &w};
 	int rootfd = -1, r;
 
 	if ((r = rootfs_open_root(root != NULL ? root : "/", &rootfd, d)) != 0)
@@ -516,8 +615,12 @@ collect_apps(const char *root, struct inv_host *h, struct rp_diags *d)
 	if ((r = scan_applications(&w, rootfd, "Applications")) != 0 ||
 	    (r = scan_users(&w, rootfd)) != 0)
 		goto out;
+	/* libplist parses in a child that may open nothing. */
+	if (w.njobs > 0 && (r = coll_run_confined(&cc, h, d)) != 0)
+		walk_err(&w, r);
 	r = w.first != 0 ? w.first : w.found ? 0 : RP_ERR_NOTFOUND;
 out:
+	walk_free(&w);
 	close(rootfd);
 	return r;
 }

@@ -77,6 +77,33 @@ int coll_macos_version(
     const char *root, struct inv_host *h, struct rp_diags *d);
 
 /*
+ * A library's parsing of hostile files, run in a confined child
+ * (confined.c).  fn fills the host and diagnostics it is given (the
+ * child's own) and returns 0 or an RP_ERR_* code; jailed says whether the
+ * child was shut into jail (then jail is "/" to it).  With jail NULL the
+ * child may open nothing: fn works on data the parent read before (a
+ * fork copies it).
+ */
+struct coll_confined {
+	const char *what; /* for messages: "librpm", a file's path */
+	const char *jail; /* the directory the child may open files in */
+	int (*fn)(
+	    void *arg, int jailed, struct inv_host *h, struct rp_diags *d);
+	void *arg;
+};
+
+/*
+ * Runs c in a confined child and copies what it found (the OS, if h has
+ * none, and the software; the child's diagnostics into d) after checking
+ * its answer as untrusted input.  Returns fn's code, or RP_ERR_IO when
+ * the child could not run or died (killed by a forbidden system call,
+ * say: then an error in d says so), RP_ERR_INVALID or RP_ERR_LIMIT for
+ * an answer that is not valid, RP_ERR_NOMEM.
+ */
+int coll_run_confined(
+    const struct coll_confined *c, struct inv_host *h, struct rp_diags *d);
+
+/*
  * Appends s to b percent-encoded for a purl segment or qualifier value
  * (everything but ASCII letters, digits and "._~-").
  */

@@ -363,15 +363,59 @@ out:
 	return r;
 }
 
+struct rpm_job {
+	const char *path; /* the database, for messages */
+	const char *tmp; /* its private copy */
+	size_t f; /* its format */
+	const char *ns; /* the purl namespace, or NULL */
+};
+
+/*
+ * Reads the copy in the confined child (coll_run_confined): librpm and
+ * its SQLite or Berkeley DB backend parse what the machine's database
+ * says, so they never run in the agent itself.  Shut in, the copy is "/".
+ */
+static int
+read_confined(void *arg, int jailed, struct inv_host *h, struct rp_diags *d)
+{
+	const struct rpm_job *j = arg;
+	struct rpm_read c = {0};
+	const char *dir = jailed ? "/" : j->tmp;
+	int r;
+
+	c.path = j->path;
+	c.tmp = dir;
+	c.d = d;
+	rpmlogSetCallback(log_cb, &c);
+	r = read_copy(dir, j->f, j->ns, h, &c);
+	rpmlogSetCallback(log_cb, NULL);
+	if (r == RP_ERR_INVALID && j->f == 1) {
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+		    "%s: an NDB rpm database; this librpm reads only the "
+		    "sqlite and bdb_ro formats, so it cannot be read here",
+		    j->path);
+		r = RP_ERR_UNSUPPORTED;
+	} else if (r == RP_ERR_INVALID)
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+		    "%s: librpm read no package from this %s database", j->path,
+		    formats[j->f].what);
+	else if (r == 0 && c.errors)
+		r = RP_ERR_INVALID; /* some headers were unreadable */
+	if (r != 0 && r != RP_ERR_NOMEM && j->f == 1)
+		h->nsw = 0; /* nothing half-read from NDB */
+	return r;
+}
+
 /* Copies the database of format f in dfd to a private dir and reads it. */
 static int
 read_db(int dfd, const char *dirpath, size_t f, const char *ns,
     struct inv_host *h, struct rp_diags *d)
 {
-	struct rpm_read c = {0};
+	struct coll_confined cc;
+	struct rpm_job job;
 	char tmp[1024], path[8192];
 	const char *t = getenv("TMPDIR");
-	size_t i, before = h->nsw;
+	size_t i;
 	int r;
 
 	snprintf(path, sizeof(path), "%s/%s", dirpath, formats[f].file);
@@ -400,26 +444,15 @@ read_db(int dfd, const char *dirpath, size_t f, const char *ns,
 		r = RP_ERR_INVALID;
 		goto out;
 	}
-	c.path = path;
-	c.tmp = tmp;
-	c.d = d;
-	rpmlogSetCallback(log_cb, &c);
-	r = read_copy(tmp, f, ns, h, &c);
-	rpmlogSetCallback(log_cb, NULL);
-	if (r == RP_ERR_INVALID && f == 1) {
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
-		    "%s: an NDB rpm database; this librpm reads only the "
-		    "sqlite and bdb_ro formats, so it cannot be read here",
-		    path);
-		r = RP_ERR_UNSUPPORTED;
-	} else if (r == RP_ERR_INVALID)
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
-		    "%s: librpm read no package from this %s database", path,
-		    formats[f].what);
-	else if (r == 0 && c.errors)
-		r = RP_ERR_INVALID; /* some headers were unreadable */
-	if (r != 0 && r != RP_ERR_NOMEM && f == 1)
-		h->nsw = before; /* nothing half-read from NDB */
+	job.path = path;
+	job.tmp = tmp;
+	job.f = f;
+	job.ns = ns;
+	cc.what = path;
+	cc.jail = tmp;
+	cc.fn = read_confined;
+	cc.arg = &job;
+	r = coll_run_confined(&cc, h, d);
 out:
 	remove_copy(tmp);
 	return r;

@@ -149,6 +149,19 @@ int plat_procs_by_exe(dev_t dev, ino_t ino, int do_kill,
  */
 int plat_confine(int sock);
 
+/*
+ * Confines a freshly forked reader child that must open files of its own
+ * (librpm on a private copy of a database) in directory dir: keeps only
+ * sock and stderr (stdin and stdout on /dev/null), dies with its parent, is not dumpable; as root it is
+ * shut into dir (chroot) as the user nobody, otherwise it only changes
+ * into dir; then no_new_privs and a seccomp filter that kills it on
+ * network, exec, new processes, tracing, mounts, namespaces, identity
+ * changes and signals to others (linux/jail.c).  Returns 2 when shut in
+ * (dir is "/" now), 0 when not (no privilege to), 1 when the parent has
+ * already gone, -1 when a step failed (the child must exit).
+ */
+int plat_jail(const char *dir, int sock);
+
 /* ---- Files (linux/files.c) ---- */
 
 /*

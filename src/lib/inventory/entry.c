@@ -187,8 +187,6 @@ complete_upstream(
 		    (int)(at ? (size_t)(at - up) : strlen(up)), up);
 		snprintf(ver, sizeof(ver), "%s", at ? at + 1 : "");
 	}
-	if ((r = keep(&sw->source_name, INV_F_NAME, name, arena)) != 0)
-		return r;
 	/* The rpm source version has no epoch: the package's is its. */
 	if (ver[0] != '\0' && sw->version != NULL &&
 	    strcmp(p->type, "rpm") == 0 && strchr(sw->version, ':') != NULL &&
@@ -202,10 +200,17 @@ complete_upstream(
 			return 0;
 		memcpy(ver, ev, strlen(ev) + 1);
 	}
-	if (ver[0] != '\0' &&
-	    (sw->version == NULL || strcmp(ver, sw->version) != 0))
-		return keep(&sw->source_version, INV_F_VERSION, ver, arena);
-	return 0;
+	/* Recorded only where it differs from the package's own. */
+	if (ver[0] != '\0' && sw->version != NULL &&
+	    strcmp(ver, sw->version) == 0)
+		ver[0] = '\0';
+	if (ver[0] == '\0' && sw->name != NULL && strcmp(name, sw->name) == 0)
+		return 0;
+	if ((r = keep(&sw->source_name, INV_F_NAME, name, arena)) != 0)
+		return r;
+	return ver[0] != '\0'
+	    ? keep(&sw->source_version, INV_F_VERSION, ver, arena)
+	    : 0;
 }
 
 /* The scheme and source a purl type implies, where sw does not say. */
