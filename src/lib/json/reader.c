@@ -316,28 +316,44 @@ rpjson_get_strdup(struct rpjson_rd *rd, const json_t *obj, const char *key,
 	return 1;
 }
 
+/* "an integer from 1 to 9", "a positive integer", ... */
+static const char *
+int_want(char *buf, size_t len, json_int_t min, json_int_t max)
+{
+	if (max == INT64_MAX && min == INT64_MIN)
+		snprintf(buf, len, "an integer");
+	else if (max == INT64_MAX && min == 1)
+		snprintf(buf, len, "a positive integer");
+	else if (max == INT64_MAX && min == 0)
+		snprintf(buf, len, "a non-negative integer");
+	else if (max == INT64_MAX)
+		snprintf(buf, len,
+		    "an integer of at least %" JSON_INTEGER_FORMAT, min);
+	else
+		snprintf(buf, len,
+		    "an integer from %" JSON_INTEGER_FORMAT
+		    " to %" JSON_INTEGER_FORMAT,
+		    min, max);
+	return buf;
+}
+
 int
 rpjson_get_int(struct rpjson_rd *rd, const json_t *obj, const char *key,
     json_int_t min, json_int_t max, unsigned flags, json_int_t *out)
 {
 	const json_t *v;
+	char want[96];
 	int r;
 
 	if ((r = member(rd, obj, key, flags, &v)) != 1)
 		return r;
-	if (!json_is_integer(v) || json_integer_value(v) < min ||
-	    json_integer_value(v) > max) {
-		if (json_is_integer(v))
-			return bad(rd, key,
-			    "expected an integer from %" JSON_INTEGER_FORMAT
-			    " to %" JSON_INTEGER_FORMAT
-			    ", got %" JSON_INTEGER_FORMAT,
-			    min, max, json_integer_value(v));
-		return bad(rd, key,
-		    "expected an integer from %" JSON_INTEGER_FORMAT
-		    " to %" JSON_INTEGER_FORMAT ", got %s",
-		    min, max, rpjson_type_name(v));
-	}
+	int_want(want, sizeof(want), min, max);
+	if (!json_is_integer(v))
+		return bad(
+		    rd, key, "expected %s, got %s", want, rpjson_type_name(v));
+	if (json_integer_value(v) < min || json_integer_value(v) > max)
+		return bad(rd, key, "expected %s, got %" JSON_INTEGER_FORMAT,
+		    want, json_integer_value(v));
 	*out = json_integer_value(v);
 	return 1;
 }
@@ -414,9 +430,8 @@ rpjson_get_array(struct rpjson_rd *rd, const json_t *obj, const char *key,
 		    "expected an array of at most %zu entries, got %s", max,
 		    rpjson_type_name(v));
 	if (json_array_size(v) > max) {
-		bad(rd, key,
-		    "expected an array of at most %zu entries, got %zu", max,
-		    json_array_size(v));
+		bad(rd, key, "an array of %zu entries; expected at most %zu",
+		    json_array_size(v), max);
 		return RP_ERR_LIMIT;
 	}
 	*out = v;

@@ -193,7 +193,7 @@ test_containers(void **state)
 	assert_int_equal(json_array_size(v), 3);
 	assert_int_equal(
 	    rpjson_get_array(&f->rd, f->doc, "a", 2, 0, &v), RP_ERR_LIMIT);
-	expect_last(f, RP_DIAG_ERROR, "/a", "at most 2 entries, got 3");
+	expect_last(f, RP_DIAG_ERROR, "/a", "of 3 entries; expected at most 2");
 	assert_int_equal(
 	    rpjson_get_array(&f->rd, f->doc, "s", 2, 0, &v), RP_ERR_INVALID);
 	expect_last(f, RP_DIAG_ERROR, "/s", "expected an array");
