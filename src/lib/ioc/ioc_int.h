@@ -46,14 +46,6 @@ int ioc_bundle_add_at(struct ioc_bundle *b, enum ioc_type type,
     const char *value, uint64_t size, const char *source, const char *comment,
     struct rp_diags *d, int line, const char *pointer);
 
-/*
- * Reads the file at path ("-" is stdin) whole, at most max bytes, into a
- * new NUL-terminated buffer (*buf, caller frees).  Returns 0, RP_ERR_IO or
- * RP_ERR_LIMIT, with an error in d.
- */
-int ioc_slurp(
-    const char *path, size_t max, char **buf, size_t *len, struct rp_diags *d);
-
 /* Whether t is SHA-256, SHA-1 or MD5. */
 int ioc_type_is_hash(enum ioc_type t);
 /* Hex digits of a hash type's digest (64, 40, 32), else 0. */

@@ -30,13 +30,6 @@ struct lctx {
 	int fatal; /* RP_ERR_LIMIT or RP_ERR_NOMEM: stop */
 };
 
-int
-ioc_slurp(
-    const char *path, size_t max, char **buf, size_t *len, struct rp_diags *d)
-{
-	return rp_input_read(path, max, buf, len, d);
-}
-
 /*
  * Adds v of type t from a row.  An invalid value or a comment or size
  * that cannot be kept is a warning at its line: one bad row does not
@@ -675,7 +668,7 @@ ioc_list_read_file(const char *path, struct ioc_bundle *b, struct rp_diags *d)
 
 	if (path == NULL || b == NULL)
 		return RP_ERR_ARG;
-	if ((r = ioc_slurp(path, LIST_MAX_INPUT, &buf, &len, d)) != 0)
+	if ((r = rp_input_read(path, LIST_MAX_INPUT, &buf, &len, d)) != 0)
 		return r;
 	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
 	r = ioc_list_read_buf(buf, len, base, b, d);
