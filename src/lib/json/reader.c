@@ -462,8 +462,8 @@ rpjson_each(struct rpjson_rd *rd, const json_t *arr, size_t max,
 	int r = 0;
 
 	if (n > max) {
-		bad(rd, NULL, "more than %zu entries; only the first %zu read",
-		    max, max);
+		rpjson_diag(rd, rd->level, rd->test, NULL,
+		    "more than %zu entries; only the first %zu read", max, max);
 		n = max;
 	}
 	for (i = 0; i < n && r == 0; i++) {
