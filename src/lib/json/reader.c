@@ -316,6 +316,31 @@ rpjson_get_strdup(struct rpjson_rd *rd, const json_t *obj, const char *key,
 	return 1;
 }
 
+int
+rpjson_get_enum(struct rpjson_rd *rd, const json_t *obj, const char *key,
+    const char *const *names, unsigned flags, size_t *out)
+{
+	char list[512];
+	const char *s;
+	size_t i, n = 0;
+	int r;
+
+	if ((r = rpjson_get_str(
+		 rd, obj, key, SIZE_MAX, flags | RPJSON_LINE, &s)) != 1)
+		return r;
+	for (i = 0; names[i] != NULL; i++) {
+		if (strcmp(names[i], s) == 0) {
+			*out = i;
+			return 1;
+		}
+	}
+	list[0] = '\0';
+	for (i = 0; names[i] != NULL && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
+		    i > 0 ? ", " : "", names[i]);
+	return bad(rd, key, "\"%.64s\" is not one of %s", s, list);
+}
+
 /* "an integer from 1 to 9", "a positive integer", ... */
 static const char *
 int_want(char *buf, size_t len, json_int_t min, json_int_t max)

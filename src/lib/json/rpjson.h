@@ -187,6 +187,12 @@ int rpjson_check_str(struct rpjson_rd *rd, const json_t *v, size_t max,
  */
 int rpjson_get_strdup(struct rpjson_rd *rd, const json_t *obj, const char *key,
     size_t max, unsigned flags, char **out);
+/*
+ * A string that is one of names (NULL-ended): its index in *out.  Another
+ * string is a diagnostic listing the names.
+ */
+int rpjson_get_enum(struct rpjson_rd *rd, const json_t *obj, const char *key,
+    const char *const *names, unsigned flags, size_t *out);
 /* An integer in [min, max]. */
 int rpjson_get_int(struct rpjson_rd *rd, const json_t *obj, const char *key,
     json_int_t min, json_int_t max, unsigned flags, json_int_t *out);
