@@ -138,7 +138,7 @@ int
 osv_severity(struct osv_ctx *c, const json_t *obj, char **pids, size_t np)
 {
 	const json_t *arr, *sev;
-	struct osv_try t;
+	struct rpjson_mark t;
 	size_t i, m, m2;
 	int r = 0;
 
@@ -148,7 +148,7 @@ osv_severity(struct osv_ctx *c, const json_t *obj, char **pids, size_t np)
 	json_array_foreach(arr, i, sev)
 	{
 		m2 = rpjson_path_push_index(&c->p, i);
-		osv_try(c, &t);
+		rpjson_mark(&c->rd, &t);
 		/* a score in error adds nothing: the rest stands without it */
 		if ((r = osv_severity_one(c, sev, pids, np)) == 0)
 			osv_forgive(c, &t, "this severity entry is ignored");

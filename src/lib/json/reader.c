@@ -219,8 +219,12 @@ member(struct rpjson_rd *rd, const json_t *obj, const char *key, unsigned flags,
 static const char *
 str_want(char *buf, size_t len, size_t max, unsigned flags)
 {
-	snprintf(buf, len, "%sstring of at most %zu bytes%s",
-	    flags & RPJSON_NONEMPTY ? "a non-empty " : "a ", max,
+	char bound[48] = "";
+
+	if (max != SIZE_MAX)
+		snprintf(bound, sizeof(bound), " of at most %zu bytes", max);
+	snprintf(buf, len, "%sstring%s%s",
+	    flags & RPJSON_NONEMPTY ? "a non-empty " : "a ", bound,
 	    flags & RPJSON_LINE ? " without control characters" : "");
 	return buf;
 }
@@ -461,6 +465,15 @@ rpjson_get_array(struct rpjson_rd *rd, const json_t *obj, const char *key,
 	}
 	*out = v;
 	return 1;
+}
+
+const json_t *
+rpjson_array_at(struct rpjson_rd *rd, const json_t *obj, const char *key,
+    size_t max, unsigned flags)
+{
+	const json_t *v = NULL;
+
+	return rpjson_get_array(rd, obj, key, max, flags, &v) == 1 ? v : NULL;
 }
 
 int

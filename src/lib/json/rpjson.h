@@ -168,7 +168,7 @@ size_t rpjson_check_keys(
 
 /*
  * A string of at most max bytes without NUL; the pointer is jansson's
- * (valid while the document is).
+ * (valid while the document is).  max SIZE_MAX: bounded by the document.
  */
 int rpjson_get_str(struct rpjson_rd *rd, const json_t *obj, const char *key,
     size_t max, unsigned flags, const char **out);
@@ -212,6 +212,9 @@ int rpjson_get_number(struct rpjson_rd *rd, const json_t *obj, const char *key,
  */
 int rpjson_get_array(struct rpjson_rd *rd, const json_t *obj, const char *key,
     size_t max, unsigned flags, const json_t **out);
+/* As rpjson_get_array, returning the array, or NULL in every other case. */
+const json_t *rpjson_array_at(struct rpjson_rd *rd, const json_t *obj,
+    const char *key, size_t max, unsigned flags);
 /* An object. */
 int rpjson_get_object(struct rpjson_rd *rd, const json_t *obj, const char *key,
     unsigned flags, const json_t **out);
