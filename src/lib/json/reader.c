@@ -62,6 +62,17 @@ rpjson_diag(struct rpjson_rd *rd, enum rp_diag_level level, const char *test,
 	va_end(ap);
 }
 
+int
+rpjson_fail(struct rpjson_rd *rd, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdiag(rd, RP_DIAG_ERROR, NULL, NULL, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
 /* A diagnostic of the layer: the reader's level, rule id and "then". */
 static int __attribute__((format(printf, 3, 4)))
 bad(struct rpjson_rd *rd, const char *key, const char *fmt, ...)
@@ -367,6 +378,17 @@ int_want(char *buf, size_t len, json_int_t min, json_int_t max)
 }
 
 int
+rpjson_copy_str(struct rpjson_rd *rd, const json_t *obj, const char *key,
+    size_t max, unsigned flags, char **out)
+{
+	int r;
+
+	*out = NULL;
+	r = rpjson_get_strdup(rd, obj, key, max, flags, out);
+	return r == RP_ERR_NOMEM ? r : 0;
+}
+
+int
 rpjson_get_int(struct rpjson_rd *rd, const json_t *obj, const char *key,
     json_int_t min, json_int_t max, unsigned flags, json_int_t *out)
 {
@@ -467,13 +489,15 @@ rpjson_get_array(struct rpjson_rd *rd, const json_t *obj, const char *key,
 	return 1;
 }
 
-const json_t *
+json_t *
 rpjson_array_at(struct rpjson_rd *rd, const json_t *obj, const char *key,
     size_t max, unsigned flags)
 {
 	const json_t *v = NULL;
 
-	return rpjson_get_array(rd, obj, key, max, flags, &v) == 1 ? v : NULL;
+	/* jansson's own getters hand out members of a const object alike */
+	return rpjson_get_array(rd, obj, key, max, flags, &v) == 1 ? (json_t *)v
+								   : NULL;
 }
 
 int
@@ -526,4 +550,14 @@ rpjson_each_member(struct rpjson_rd *rd, const json_t *obj, const char *key,
 	r = rpjson_each(rd, arr, max, fn, arg);
 	rpjson_path_pop(rd->path, mark);
 	return r;
+}
+
+json_t *
+rpjson_object_at(
+    struct rpjson_rd *rd, const json_t *obj, const char *key, unsigned flags)
+{
+	const json_t *v = NULL;
+
+	return rpjson_get_object(rd, obj, key, flags, &v) == 1 ? (json_t *)v
+							       : NULL;
 }

@@ -120,6 +120,13 @@ void rpjson_diag(struct rpjson_rd *rd, enum rp_diag_level level,
 #define rpjson_warn_at(rd, key, ...)                                           \
 	rpjson_diag((rd), RP_DIAG_WARNING, NULL, (key), __VA_ARGS__)
 
+/*
+ * An error at the current pointer for a condition that stops the
+ * reading (a limit, memory): returns r.
+ */
+int rpjson_fail(struct rpjson_rd *rd, int r, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* The path of rd, as the rpjson_path_* functions above. */
 size_t rpjson_push_key(struct rpjson_rd *rd, const char *key);
 size_t rpjson_push_index(struct rpjson_rd *rd, size_t index);
@@ -193,6 +200,13 @@ int rpjson_get_strdup(struct rpjson_rd *rd, const json_t *obj, const char *key,
  */
 int rpjson_get_enum(struct rpjson_rd *rd, const json_t *obj, const char *key,
     const char *const *names, unsigned flags, size_t *out);
+/*
+ * For a tolerant reader: obj[key] copied into rd->arena as
+ * rpjson_get_strdup, *out NULL when it is absent or unusable (after the
+ * diagnostic).  Returns 0, or RP_ERR_NOMEM (with an error).
+ */
+int rpjson_copy_str(struct rpjson_rd *rd, const json_t *obj, const char *key,
+    size_t max, unsigned flags, char **out);
 /* An integer in [min, max]. */
 int rpjson_get_int(struct rpjson_rd *rd, const json_t *obj, const char *key,
     json_int_t min, json_int_t max, unsigned flags, json_int_t *out);
@@ -213,11 +227,14 @@ int rpjson_get_number(struct rpjson_rd *rd, const json_t *obj, const char *key,
 int rpjson_get_array(struct rpjson_rd *rd, const json_t *obj, const char *key,
     size_t max, unsigned flags, const json_t **out);
 /* As rpjson_get_array, returning the array, or NULL in every other case. */
-const json_t *rpjson_array_at(struct rpjson_rd *rd, const json_t *obj,
+json_t *rpjson_array_at(struct rpjson_rd *rd, const json_t *obj,
     const char *key, size_t max, unsigned flags);
 /* An object. */
 int rpjson_get_object(struct rpjson_rd *rd, const json_t *obj, const char *key,
     unsigned flags, const json_t **out);
+/* As rpjson_get_object, returning the object, or NULL in every other case. */
+json_t *rpjson_object_at(
+    struct rpjson_rd *rd, const json_t *obj, const char *key, unsigned flags);
 
 /*
  * Calls fn for each element of the array arr, at most max of them, with
