@@ -15,11 +15,11 @@
  * version.
  */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/ascii.h"
 #include "adv_util.h"
 #include "advisory.h"
 #include "json/rpjson.h"
@@ -197,13 +197,6 @@ refang(const char *s, char *buf, size_t len)
 	return 0;
 }
 
-static void
-lower(char *s)
-{
-	for (; *s != '\0'; s++)
-		*s = (char)tolower((unsigned char)*s);
-}
-
 /* An IPv4 or IPv6 address, optionally with a /prefix length. */
 static const char *
 ip_check(char *s)
@@ -218,8 +211,8 @@ ip_check(char *s)
 	if ((slash = strchr(s, '/')) != NULL) {
 		*slash = '\0';
 		bits = strtol(slash + 1, &end, 10);
-		if (slash[1] == '\0' || !isdigit((unsigned char)slash[1]) ||
-		    *end != '\0' || bits < 0 || bits > (v6 ? 128 : 32)) {
+		if (slash[1] == '\0' || !rp_isdigit(slash[1]) || *end != '\0' ||
+		    bits < 0 || bits > (v6 ? 128 : 32)) {
 			*slash = '/';
 			return "the prefix length after '/' is out of range";
 		}
@@ -231,7 +224,7 @@ ip_check(char *s)
 	}
 	if (slash != NULL)
 		*slash = '/';
-	lower(s);
+	rp_ascii_lower(s, SIZE_MAX);
 	return NULL;
 }
 
@@ -247,15 +240,14 @@ url_check(char *s)
 	n = strspn(s,
 	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789+.-");
-	if (n == 0 || !isalpha((unsigned char)s[0]) ||
-	    strncmp(s + n, "://", 3) != 0)
+	if (n == 0 || !rp_isalpha(s[0]) || strncmp(s + n, "://", 3) != 0)
 		return "a URL starts with a scheme, e.g. https://";
 	for (p = s; *p != '\0'; p++) {
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
 			return "a URL has no spaces or control characters";
 	}
 	for (p = s; p < s + n; p++)
-		*p = (char)tolower((unsigned char)*p);
+		*p = (char)rp_tolower(*p);
 	h = s + n + 3;
 	if ((p = strchr(h, '@')) != NULL && p < h + strcspn(h, "/?#"))
 		h = p + 1; /* userinfo */
@@ -283,11 +275,11 @@ url_check(char *s)
 		} else if ((why = rp_domain_check(host)) != NULL)
 			return why;
 		for (; h < p; h++)
-			*h = (char)tolower((unsigned char)*h);
+			*h = (char)rp_tolower(*h);
 	}
 	if (*p == ':') {
 		port = strtol(p + 1, &end, 10);
-		if (!isdigit((unsigned char)p[1]) || port < 1 || port > 65535 ||
+		if (!rp_isdigit(p[1]) || port < 1 || port > 65535 ||
 		    (*end != '\0' && strchr("/?#", *end) == NULL))
 			return "the URL port is not a number from 1 to 65535";
 	}
@@ -299,7 +291,7 @@ hash_check(char *s, size_t len)
 {
 	if (strlen(s) != len || strspn(s, "0123456789abcdefABCDEF") != len)
 		return "a hash is hexadecimal of its algorithm's length";
-	lower(s);
+	rp_ascii_lower(s, SIZE_MAX);
 	return NULL;
 }
 
@@ -313,9 +305,8 @@ yara_check(const char *rule, const char *name)
 
 	while ((p = strstr(p, "rule")) != NULL) {
 		q = p + 4;
-		if ((p == rule || isspace((unsigned char)p[-1])) &&
-		    isspace((unsigned char)*q)) {
-			while (isspace((unsigned char)*q))
+		if ((p == rule || rp_isspace(p[-1])) && rp_isspace(*q)) {
+			while (rp_isspace(*q))
 				q++;
 			nl = strspn(q,
 			    "abcdefghijklmnopqrstuvwxyz"

@@ -4,10 +4,10 @@
  * the highest one seen, in lower case.  A v4 vector is kept without a
  * base score (that needs the specification's MacroVector tables).
  */
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
+#include "util/ascii.h"
 #include "adv_util.h"
 #include "cvss.h"
 #include "osv_int.h"
@@ -46,7 +46,7 @@ raise_severity(struct osv_ctx *c, const char *s)
 	if ((c->a->severity = rp_arena_strdup(c->a->arena, s)) == NULL)
 		return RP_ERR_NOMEM;
 	for (p = c->a->severity; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
+		*p = (char)rp_tolower(*p);
 	return 0;
 }
 

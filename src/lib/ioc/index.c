@@ -6,11 +6,11 @@
  * IP addresses and domains.  Built once, read-only afterwards, so
  * several scanning threads may share it.
  */
-#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/ascii.h"
 #include "util/err.h"
 #include "util/hashtab.h"
 
@@ -289,7 +289,7 @@ ioc_index_domain(const struct ioc_index *x, const char *name)
 	if (n == 0 || n >= sizeof(buf))
 		return NULL;
 	for (i = 0; i < n; i++)
-		buf[i] = (char)tolower((unsigned char)name[i]);
+		buf[i] = (char)rp_tolower(name[i]);
 	buf[n] = '\0';
 	for (p = buf; p != NULL;
 	     p = strchr(p, '.') ? strchr(p, '.') + 1 : NULL) {

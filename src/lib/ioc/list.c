@@ -6,12 +6,12 @@
  * number and skipped; the list is an error only when nothing in it was
  * usable.  docs/bundle.md has the rules for telling types apart.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/ascii.h"
 #include "util/err.h"
 #include "util/input.h"
 #include "util/str.h"
@@ -467,7 +467,7 @@ csv_size(struct lctx *x, const char *s, int line)
 		return 0;
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (!isdigit((unsigned char)*s) || *end != '\0' || errno != 0) {
+	if (!rp_isdigit(*s) || *end != '\0' || errno != 0) {
 		rp_diags_add_at(x->d, RP_DIAG_WARNING, line, 0,
 		    "size \"%.40s\" is not a number of bytes; ignored", s);
 		return 0;

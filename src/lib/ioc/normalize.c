@@ -9,12 +9,12 @@
  * an invisible character can be the very trick (U+202E).
  */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "util/ascii.h"
 #include "util/err.h"
 #include "util/str.h"
 
@@ -91,7 +91,7 @@ ioc_trim(const char *s, size_t n, size_t *len)
 
 	while (moved && p < e) {
 		moved = 0;
-		if (isspace(*p)) {
+		if (rp_isspace(*p)) {
 			p++;
 			moved = 1;
 		} else if ((k = invisible_at(p, (size_t)(e - p))) > 0) {
@@ -100,7 +100,7 @@ ioc_trim(const char *s, size_t n, size_t *len)
 		}
 	}
 	while (moved == 0 && e > p) {
-		if (isspace(e[-1])) {
+		if (rp_isspace(e[-1])) {
 			e--;
 			continue;
 		}
@@ -194,7 +194,7 @@ defang_at(const char *s, size_t n)
 		fl = strlen(rep[i].from);
 		if (strncasecmp(s, rep[i].from, fl) != 0)
 			continue;
-		if (isalpha((unsigned char)rep[i].from[0]) &&
+		if (rp_isalpha(rep[i].from[0]) &&
 		    (n != 0 || (s[fl] != ':' && s[fl] != '[')))
 			continue; /* scheme words only as the scheme */
 		return (int)i;
@@ -231,15 +231,6 @@ refang(const char *s, char *out, size_t outlen)
 	return 0;
 }
 
-static void
-lower(char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && s[i] != '\0'; i++)
-		s[i] = (char)tolower((unsigned char)s[i]);
-}
-
 static const char *
 hash_check(char *s, size_t want)
 {
@@ -251,7 +242,7 @@ hash_check(char *s, size_t want)
 		return want == 64 ? "a SHA-256 hash has 64 hex digits"
 		    : want == 40  ? "a SHA-1 hash has 40 hex digits"
 				  : "an MD5 hash has 32 hex digits";
-	lower(s, n);
+	rp_ascii_lower(s, n);
 	return NULL;
 }
 
@@ -317,7 +308,7 @@ url_host_check(char *h, size_t n)
 		if (strchr(host, ':') == NULL ||
 		    ioc_ip_canonical(host, host, sizeof(host)) != 0)
 			return "a bracketed URL host is an IPv6 address";
-		lower(h, n);
+		rp_ascii_lower(h, n);
 		return NULL;
 	}
 	if (n >= sizeof(host))
@@ -329,7 +320,7 @@ url_host_check(char *h, size_t n)
 			return "the URL host is not an IPv4 address";
 	} else if (host[n - 1] == '.' || rp_domain_check(host) != NULL)
 		return "the URL host is not a domain name or an address";
-	lower(h, n);
+	rp_ascii_lower(h, n);
 	return NULL;
 }
 
@@ -353,9 +344,9 @@ url_check(char *s)
 	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789+.-");
 	if (n > 0 && strncmp(s + n, "://", 3) == 0) {
-		if (!isalpha((unsigned char)s[0]))
+		if (!rp_isalpha(s[0]))
 			return "a URL scheme starts with a letter";
-		lower(s, n);
+		rp_ascii_lower(s, n);
 		h = s + n + 3;
 	} else if (strstr(s, "://") != NULL) {
 		return "a URL scheme has only letters, digits, '+', '-' "
@@ -381,7 +372,7 @@ url_check(char *s)
 	p = h + hn;
 	if (*p == ':') {
 		port = strtol(p + 1, &end, 10);
-		if (!isdigit((unsigned char)p[1]) || port < 1 || port > 65535 ||
+		if (!rp_isdigit(p[1]) || port < 1 || port > 65535 ||
 		    end != h + n)
 			return "the URL port is a number from 1 to 65535";
 	} else if (p != h + n)

@@ -2,13 +2,13 @@
  * Bounded string buffer and string helpers.  The buffer always keeps a
  * terminating NUL once anything was appended.
  */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "err.h"
 #include "str.h"
 
@@ -204,7 +204,7 @@ rp_domain_check(char *s)
 		if ((unsigned char)s[i] >= 0x80)
 			return "an internationalised domain name is written "
 			       "in its xn-- (ASCII) form";
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+		if (!rp_isalnum(s[i]) && s[i] != '-' && s[i] != '_')
 			return "a domain name has only letters, digits, '-' "
 			       "and '.'";
 		lab++;
@@ -215,6 +215,6 @@ rp_domain_check(char *s)
 	if (strspn(tld, "0123456789") == strlen(tld))
 		return "the last label of a domain name is not numeric";
 	for (i = 0; i < n; i++)
-		s[i] = (char)tolower((unsigned char)s[i]);
+		s[i] = (char)rp_tolower(s[i]);
 	return NULL;
 }

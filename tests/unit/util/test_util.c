@@ -12,6 +12,7 @@
 
 #include "json/rpjson.h"
 #include "util/arena.h"
+#include "util/ascii.h"
 #include "util/diag.h"
 #include "util/err.h"
 #include "util/str.h"
@@ -172,10 +173,40 @@ test_json_load_codes(void **state)
 	rp_diags_free(d);
 }
 
+/* The ASCII classes: exactly the ASCII bytes, whatever the sign of char. */
+static void
+test_ascii(void **state)
+{
+	char s[] = "AbC-\xc9z";
+	int c;
+
+	(void)state;
+	for (c = -128; c < 256; c++) {
+		int ascii = c >= 0 && c < 128;
+
+		assert_int_equal(rp_isdigit(c), c >= '0' && c <= '9');
+		assert_int_equal(rp_isalpha(c),
+		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+		assert_int_equal(rp_isxdigit(c), rp_hexval(c) >= 0);
+		assert_true(ascii || !rp_isspace(c));
+		assert_true(ascii || rp_tolower(c) == c);
+	}
+	assert_true(rp_isspace('\v') && !rp_isspace('_'));
+	assert_true(rp_iscntrl(0x7f) && !rp_iscntrl(' '));
+	assert_int_equal(rp_hexval('F'), 15);
+	assert_int_equal(rp_toupper('q'), 'Q');
+	assert_false(rp_isalpha((char)0xc9)); /* É in Latin-1 */
+	rp_ascii_lower(s, 3);
+	assert_string_equal(s, "abc-\xc9z");
+	rp_ascii_lower(s, SIZE_MAX);
+	assert_string_equal(s, "abc-\xc9z");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_ascii),
 	    cmocka_unit_test(test_buf_bounded),
 	    cmocka_unit_test(test_arena),
 	    cmocka_unit_test(test_diags),
