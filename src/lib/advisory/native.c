@@ -25,6 +25,7 @@
 #include "json/rpjson.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/indicator.h"
 #include "util/rfc3339.h"
 #include "util/str.h"
 #include "version/version.h"
@@ -155,146 +156,6 @@ id_valid(const char *s, size_t max)
 
 /* ---- indicators ---- */
 
-/*
- * Undoes the usual defanging ("example[.]com", "hxxps://", "1.2.3[.]4",
- * "http[:]//") into buf.  Returns 0, or -1 when it does not fit.
- */
-static int
-refang(const char *s, char *buf, size_t len)
-{
-	static const struct {
-		const char *from, *to;
-	} rep[] = {{"[.]", "."}, {"(.)", "."}, {"{.}", "."}, {"[dot]", "."},
-	    {"[:]", ":"}, {"[://]", "://"}, {"hxxps", "https"},
-	    {"hxxp", "http"}, {"fxp", "ftp"}};
-	size_t n = 0, i, fl;
-
-	while (*s != '\0') {
-		for (i = 0; i < sizeof(rep) / sizeof(rep[0]); i++) {
-			fl = strlen(rep[i].from);
-			if (strncasecmp(s, rep[i].from, fl) != 0)
-				continue;
-			/* scheme words only as the scheme: "hxxp://" */
-			if (strchr("[({", rep[i].from[0]) == NULL &&
-			    (n != 0 || (s[fl] != ':' && s[fl] != '[')))
-				continue;
-			break;
-		}
-		if (i < sizeof(rep) / sizeof(rep[0])) {
-			fl = strlen(rep[i].to);
-			if (n + fl >= len)
-				return -1;
-			memcpy(buf + n, rep[i].to, fl);
-			n += fl;
-			s += strlen(rep[i].from);
-			continue;
-		}
-		if (n + 1 >= len)
-			return -1;
-		buf[n++] = *s++;
-	}
-	buf[n] = '\0';
-	return 0;
-}
-
-/* An IPv4 or IPv6 address, optionally with a /prefix length. */
-static const char *
-ip_check(char *s)
-{
-	unsigned char addr[16];
-	char *slash;
-	long bits;
-	char *end;
-	int v6;
-
-	v6 = strchr(s, ':') != NULL;
-	if ((slash = strchr(s, '/')) != NULL) {
-		*slash = '\0';
-		bits = strtol(slash + 1, &end, 10);
-		if (slash[1] == '\0' || !rp_isdigit(slash[1]) || *end != '\0' ||
-		    bits < 0 || bits > (v6 ? 128 : 32)) {
-			*slash = '/';
-			return "the prefix length after '/' is out of range";
-		}
-	}
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, s, addr) != 1) {
-		if (slash != NULL)
-			*slash = '/';
-		return v6 ? "not an IPv6 address" : "not an IPv4 address";
-	}
-	if (slash != NULL)
-		*slash = '/';
-	rp_ascii_lower(s, SIZE_MAX);
-	return NULL;
-}
-
-/* scheme://host[:port][/...] with a valid host; no spaces. */
-static const char *
-url_check(char *s)
-{
-	char host[256], *p, *h, *end;
-	const char *why;
-	size_t n;
-	long port;
-
-	n = strspn(s,
-	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789+.-");
-	if (n == 0 || !rp_isalpha(s[0]) || strncmp(s + n, "://", 3) != 0)
-		return "a URL starts with a scheme, e.g. https://";
-	for (p = s; *p != '\0'; p++) {
-		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
-			return "a URL has no spaces or control characters";
-	}
-	for (p = s; p < s + n; p++)
-		*p = (char)rp_tolower(*p);
-	h = s + n + 3;
-	if ((p = strchr(h, '@')) != NULL && p < h + strcspn(h, "/?#"))
-		h = p + 1; /* userinfo */
-	n = strcspn(h, "/?#");
-	if (h[0] == '[') {
-		if ((p = memchr(h, ']', n)) == NULL || (size_t)(p - h) > 64)
-			return "a bracketed URL host is an IPv6 address";
-		memcpy(host, h + 1, (size_t)(p - h - 1));
-		host[p - h - 1] = '\0';
-		if (strchr(host, ':') == NULL || ip_check(host) != NULL)
-			return "a bracketed URL host is an IPv6 address";
-		if (*++p != ':' && p != h + n)
-			return "a bracketed URL host is an IPv6 address";
-	} else {
-		p = memchr(h, ':', n);
-		if (p == NULL)
-			p = h + n;
-		if ((size_t)(p - h) >= sizeof(host))
-			return "the URL host is too long";
-		memcpy(host, h, (size_t)(p - h));
-		host[p - h] = '\0';
-		if (strspn(host, "0123456789.") == strlen(host)) {
-			if ((why = ip_check(host)) != NULL)
-				return why;
-		} else if ((why = rp_domain_check(host)) != NULL)
-			return why;
-		for (; h < p; h++)
-			*h = (char)rp_tolower(*h);
-	}
-	if (*p == ':') {
-		port = strtol(p + 1, &end, 10);
-		if (!rp_isdigit(p[1]) || port < 1 || port > 65535 ||
-		    (*end != '\0' && strchr("/?#", *end) == NULL))
-			return "the URL port is not a number from 1 to 65535";
-	}
-	return NULL;
-}
-
-static const char *
-hash_check(char *s, size_t len)
-{
-	if (strlen(s) != len || strspn(s, "0123456789abcdefABCDEF") != len)
-		return "a hash is hexadecimal of its algorithm's length";
-	rp_ascii_lower(s, SIZE_MAX);
-	return NULL;
-}
-
 /* Light sanity of YARA text: it declares a rule named name, with a body. */
 static const char *
 yara_check(const char *rule, const char *name)
@@ -335,17 +196,17 @@ ioc_check(enum adv_ioc_type t, char *val)
 {
 	switch (t) {
 	case ADV_IOC_SHA256:
-		return hash_check(val, 64);
+		return rp_hash_check(val, 64);
 	case ADV_IOC_SHA1:
-		return hash_check(val, 40);
+		return rp_hash_check(val, 40);
 	case ADV_IOC_MD5:
-		return hash_check(val, 32);
+		return rp_hash_check(val, 32);
 	case ADV_IOC_DOMAIN:
 		return rp_domain_check(val);
 	case ADV_IOC_IP:
-		return ip_check(val);
+		return rp_ip_check(val, NATIVE_MAX_VALUE, RP_IP_PREFIX);
 	case ADV_IOC_URL:
-		return url_check(val);
+		return rp_url_check(val, RP_URL_SCHEME);
 	case ADV_IOC_FILENAME:
 		if (strpbrk(val, "\r\n") != NULL)
 			return "a file name is one line";
@@ -461,6 +322,7 @@ nat_indicator(struct nat_ctx *c, const json_t *ioc)
 	char buf[NATIVE_MAX_VALUE];
 	uint64_t size;
 	size_t *pos;
+	int r;
 
 	if (!json_is_object(ioc)) {
 		rpjson_err(&c->rd, "an indicator is an object");
@@ -502,8 +364,11 @@ nat_indicator(struct nat_ctx *c, const json_t *ioc)
 		if ((value = get_line(c, ioc, "value", RPJSON_REQUIRED)) ==
 		    NULL)
 			return 0;
-		if (refang(value, buf, sizeof(buf)) != 0) {
-			rpjson_err_at(&c->rd, "value", "the value is too long");
+		if ((r = rp_refang(value, buf, sizeof(buf))) != 0) {
+			rpjson_err_at(&c->rd, "value", "%s",
+			    r == -1
+				? "the value is too long"
+				: "the value is defanged twice (\"[[.]]\")");
 			return 0;
 		}
 		if ((why = ioc_check(t, buf)) != NULL) {
@@ -826,7 +691,8 @@ entry_remediation(struct nat_ctx *c, const json_t *obj, struct nat_entry *e)
 				url = NULL;
 			else {
 				memcpy(url_buf, url, strlen(url) + 1);
-				if (url_check(url_buf) != NULL)
+				if (rp_url_check(url_buf, RP_URL_SCHEME) !=
+				    NULL)
 					rpjson_err_at(&c->rd, "url",
 					    "\"%s\" is not a URL", url);
 			}
@@ -971,7 +837,7 @@ nat_reference(struct nat_ctx *c, const json_t *v)
 		return 0;
 	}
 	memcpy(buf, json_string_value(v), json_string_length(v) + 1);
-	if ((why = url_check(buf)) != NULL) {
+	if ((why = rp_url_check(buf, RP_URL_SCHEME)) != NULL) {
 		rpjson_err(&c->rd, "%s: \"%s\"", why, json_string_value(v));
 		return 0;
 	}

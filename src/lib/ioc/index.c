@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "util/ascii.h"
+#include "util/indicator.h"
 #include "util/err.h"
 #include "util/hashtab.h"
 
@@ -264,7 +265,7 @@ ioc_index_ip(const struct ioc_index *x, const char *addr)
 	char buf[64];
 
 	if (x == NULL || addr == NULL ||
-	    ioc_ip_canonical(addr, buf, sizeof(buf)) != 0)
+	    rp_ip_canonical(addr, buf, sizeof(buf)) != 0)
 		return NULL;
 	/* an IPv4-mapped IPv6 address is the IPv4 address */
 	if (strncmp(buf, "::ffff:", 7) == 0 && strchr(buf + 7, '.') != NULL &&

@@ -33,12 +33,6 @@ const char *ioc_trim(const char *s, size_t n, size_t *len);
 int ioc_utf8_valid(const char *s, size_t n);
 
 /*
- * The normalised form of a textual IPv4 or IPv6 address (brackets
- * allowed) into out (at least 46 bytes); 0 or RP_ERR_INVALID.
- */
-int ioc_ip_canonical(const char *in, char *out, size_t outlen);
-
-/*
  * As ioc_bundle_add, reporting problems at a line (line > 0) or a JSON
  * pointer (pointer != NULL) of the input.
  */
