@@ -332,6 +332,30 @@ test_no_list_and_copies(void **state)
 	json_decref(doc);
 }
 
+/* A path past its room is cut, and a pop still restores it exactly. */
+static void
+test_deep_path(void **state)
+{
+	struct rpjson_path p;
+	char before[RPJSON_PATH_MAX];
+	size_t i, m, len;
+
+	(void)state;
+	rpjson_path_init(&p);
+	for (i = 0; i < 700; i++) {
+		snprintf(before, sizeof(before), "%s", rpjson_path_str(&p));
+		len = p.len;
+		m = rpjson_path_push_key(&p, i % 2 ? "k" : "a/b");
+		assert_true(p.len < RPJSON_PATH_MAX);
+		rpjson_path_pop(&p, m);
+		assert_int_equal(p.len, len);
+		assert_string_equal(rpjson_path_str(&p), before);
+		(void)rpjson_path_push_index(&p, i);
+	}
+	assert_non_null(strstr(rpjson_path_str(&p), "/..."));
+	assert_int_equal(strlen(rpjson_path_str(&p)), p.len);
+}
+
 int
 main(void)
 {
@@ -344,6 +368,7 @@ main(void)
 	    cmocka_unit_test(test_each),
 	    cmocka_unit_test(test_demote),
 	    cmocka_unit_test(test_no_list_and_copies),
+	    cmocka_unit_test(test_deep_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
