@@ -14,6 +14,7 @@
 #include "rpjson.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/str.h"
 
 #define MSG_MAX 1024
 /* Longest unknown key quoted in a message. */
@@ -169,16 +170,6 @@ printable(const char *key)
 	return 1;
 }
 
-static int
-known_key(const char *const *known, const char *key)
-{
-	for (; *known != NULL; known++) {
-		if (strcmp(*known, key) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 size_t
 rpjson_check_keys(
     struct rpjson_rd *rd, const json_t *obj, const char *const *known)
@@ -190,7 +181,7 @@ rpjson_check_keys(
 	then = rd->unknown == RP_DIAG_ERROR ? "" : "; ignored";
 	json_object_foreach((json_t *)obj, key, v)
 	{
-		if (known_key(known, key))
+		if (rp_str_in_list(known, key))
 			continue;
 		if (++n > RPJSON_MAX_UNKNOWN)
 			continue;

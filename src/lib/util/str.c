@@ -170,6 +170,16 @@ rp_streq_ci(const char *a, const char *b)
 }
 
 int
+rp_str_in_list(const char *const *list, const char *s)
+{
+	for (; *list != NULL; list++) {
+		if (strcmp(*list, s) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
 rp_str_startswith(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
