@@ -30,7 +30,6 @@
  * errors is left out with a warning (osv_affected_kept); a broken score,
  * reference, credit or alias is ignored with a warning.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
