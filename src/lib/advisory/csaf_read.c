@@ -562,6 +562,7 @@ csaf_read(const json_t *root, struct advisory **out, struct rp_diags *d)
 	memset(&rd, 0, sizeof(rd));
 	rpjson_rd_init(&rd.j, &rd.path, d);
 	rd.j.level = RP_DIAG_WARNING; /* a bad element is left out */
+	rd.j.then = "ignored";
 	if (!json_is_object(root)) {
 		r = rpjson_fail(&rd.j, RP_ERR_INVALID,
 		    "a CSAF document must be a JSON object");

@@ -63,8 +63,11 @@ struct csaf_rd {
 	size_t nrefs; /* product references read so far */
 };
 
-/* Members are read through j (json/rpjson.h); strings at most this long. */
-#define CSAF_MAX_STR RPJSON_MAX_INPUT
+/*
+ * Members are read through j (json/rpjson.h).  Strings are bounded by the
+ * document (RP_CAP_ADVISORY), so the getters are given no tighter bound.
+ */
+#define CSAF_MAX_STR SIZE_MAX
 
 int csaf_idtab_init(struct csaf_idtab *t, size_t maxentries);
 void csaf_idtab_free(struct csaf_idtab *t);
