@@ -3,12 +3,10 @@
  * schema's structure and the mandatory tests, every format by reading it
  * into the model) and print one for people.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "advisory/advisory.h"
 #include "json/rpjson.h"
@@ -123,25 +121,6 @@ matchable(const struct advisory *a, struct rp_diags *d)
 	matcher_free(m);
 }
 
-static int
-readable(const char *path)
-{
-	struct stat st;
-
-	if (strcmp(path, "-") == 0)
-		return 1;
-	if (stat(path, &st) != 0) {
-		fprintf(stderr, "rampart advisory: %s: %s\n", path,
-		    strerror(errno));
-		return 0;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "rampart advisory: %s: is a directory\n", path);
-		return 0;
-	}
-	return 1;
-}
-
 /* Returns 0 valid, EXIT_PROBLEM invalid, EXIT_USAGE unreadable. */
 static int
 validate_one(const char *path)
@@ -152,13 +131,18 @@ validate_one(const char *path)
 	json_t *root = NULL;
 	int rc = EXIT_USAGE, r;
 
-	if (!readable(path))
-		return EXIT_USAGE;
 	if ((d = rp_diags_new()) == NULL || (rd = rp_diags_new()) == NULL) {
 		fprintf(stderr, "rampart advisory: out of memory\n");
 		goto out;
 	}
-	if ((root = rpjson_load_file(path, RP_CAP_ADVISORY, d)) != NULL) {
+	/* the load says why it failed: not there or unreadable is not
+	 * "invalid" (and no stat() before it: that would be a race) */
+	r = rpjson_load(path, RP_CAP_ADVISORY, &root, d);
+	if (r == RP_ERR_NOTFOUND || r == RP_ERR_IO || r == RP_ERR_NOMEM) {
+		print_diags(stderr, d, path);
+		goto out;
+	}
+	if (root != NULL) {
 		fmt = advisory_detect(root);
 		if (fmt == ADV_FORMAT_CSAF)
 			(void)csaf_validate(root, d);
@@ -414,8 +398,6 @@ cmd_show(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!readable(argv[1]))
-		return EXIT_USAGE;
 	if ((d = rp_diags_new()) == NULL) {
 		fprintf(stderr, "rampart advisory: out of memory\n");
 		goto out;

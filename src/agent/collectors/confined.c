@@ -60,9 +60,9 @@ diags_json(const struct rp_diags *d)
 	size_t i;
 
 	for (i = 0; a != NULL && i < d->n; i++)
-		json_array_append_new(a, json_pack("[i, i, s]",
-					     (int)d->v[i].level, d->v[i].line,
-					     d->v[i].msg ? d->v[i].msg : ""));
+		json_array_append_new(a,
+		    json_pack("[i, i, s]", (int)d->v[i].level, d->v[i].line,
+			d->v[i].msg ? d->v[i].msg : ""));
 	return a;
 }
 
@@ -77,7 +77,8 @@ child(const struct coll_confined *c, int sock)
 	char *text = NULL;
 	int jailed, rc;
 
-	jailed = c->jail != NULL ? plat_jail(c->jail, sock) : plat_confine(sock);
+	jailed =
+	    c->jail != NULL ? plat_jail(c->jail, sock) : plat_confine(sock);
 	if (jailed == 1)
 		_exit(0);
 	if (jailed < 0)
@@ -220,8 +221,7 @@ reap(const struct coll_confined *c, pid_t pid, struct rp_diags *d)
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 		    "%s: the confined reader was killed by signal %d%s",
 		    c->what, WTERMSIG(st),
-		    WTERMSIG(st) == SIGSYS ? " (a forbidden system call)"
-					   : "");
+		    WTERMSIG(st) == SIGSYS ? " (a forbidden system call)" : "");
 	else
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 		    "%s: the confined reader failed (exit status %d)", c->what,

@@ -157,47 +157,40 @@ static const struct field fields[] = {
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
+/* An error at member key; returns RP_ERR_INVALID. */
 static int
-bad(struct rp_diags *d, const char *key, const char *what)
+bad(struct rpjson_rd *rd, const char *key, const char *what)
 {
-	char ptr[64];
-
-	snprintf(ptr, sizeof(ptr), "/%s", key);
-	rp_diags_add(d, RP_DIAG_ERROR, NULL, ptr, "%s", what);
+	rpjson_err_at(rd, key, "%s", what);
 	return RP_ERR_INVALID;
 }
 
-/* Checks every member's key, type and bounds against fields[]. */
+/*
+ * Checks every member's key, type and bounds against fields[]: an
+ * unknown member is an error too (a record is written by the agent only).
+ */
 static int
-check_members(json_t *o, struct rp_diags *d)
+check_members(json_t *o, struct rpjson_rd *rd)
 {
-	const char *key;
-	json_t *v;
+	const char *keys[NFIELDS + 1], *s;
+	json_int_t n;
 	size_t i;
 
-	json_object_foreach(o, key, v)
-	{
-		for (i = 0; i < NFIELDS && strcmp(fields[i].key, key) != 0; i++)
-			;
-		if (i == NFIELDS)
-			return bad(d, key, "unknown member");
-		if (fields[i].kind == K_INT &&
-		    (!json_is_integer(v) ||
-			json_integer_value(v) < fields[i].min ||
-			json_integer_value(v) > fields[i].max))
-			return bad(d, key, "must be an integer in range");
-		if (fields[i].kind == K_STR &&
-		    (!json_is_string(v) ||
-			json_string_length(v) > fields[i].maxlen ||
-			strlen(json_string_value(v)) != json_string_length(v)))
-			return bad(d, key,
-			    "must be a string of bounded length "
-			    "without NUL");
-	}
+	for (i = 0; i < NFIELDS; i++)
+		keys[i] = fields[i].key;
+	keys[NFIELDS] = NULL;
+	rd->unknown = RP_DIAG_ERROR;
+	if (rpjson_check_keys(rd, o, keys) != 0)
+		return RP_ERR_INVALID;
 	for (i = 0; i < NFIELDS; i++) {
-		if (fields[i].required &&
-		    json_object_get(o, fields[i].key) == NULL)
-			return bad(d, fields[i].key, "missing");
+		unsigned flags = fields[i].required ? RPJSON_REQUIRED : 0;
+
+		if ((fields[i].kind == K_INT
+			    ? rpjson_get_int(rd, o, fields[i].key,
+				  fields[i].min, fields[i].max, flags, &n)
+			    : rpjson_get_str(rd, o, fields[i].key,
+				  fields[i].maxlen, flags, &s)) < 0)
+			return RP_ERR_INVALID;
 	}
 	return 0;
 }
@@ -216,7 +209,7 @@ is_hex(const char *s, size_t n)
 }
 
 static int
-get_u64(json_t *o, const char *key, uint64_t *out, struct rp_diags *d)
+get_u64(json_t *o, const char *key, uint64_t *out, struct rpjson_rd *d)
 {
 	const char *s = json_string_value(json_object_get(o, key));
 	char *end;
@@ -254,7 +247,7 @@ unhex(const char *s, char *out)
 
 /* The original path from "path" or "path_hex" (exactly one). */
 static int
-get_path(json_t *o, struct qentry *e, struct rp_diags *d)
+get_path(json_t *o, struct qentry *e, struct rpjson_rd *d)
 {
 	const char *p = rpjson_str(o, "path"), *h = rpjson_str(o, "path_hex");
 	size_t n;
@@ -284,7 +277,7 @@ num(json_t *o, const char *key)
 }
 
 static int
-get_digest(json_t *o, const char *key, char *out, size_t n, struct rp_diags *d)
+get_digest(json_t *o, const char *key, char *out, size_t n, struct rpjson_rd *d)
 {
 	const char *s = rpjson_str(o, key);
 
@@ -295,7 +288,7 @@ get_digest(json_t *o, const char *key, char *out, size_t n, struct rp_diags *d)
 }
 
 static int
-fill(json_t *o, struct qentry *e, struct rp_diags *d)
+fill(json_t *o, struct qentry *e, struct rpjson_rd *d)
 {
 	uint64_t dev, ino;
 	int r;
@@ -337,10 +330,13 @@ int
 qrecord_parse(
     const void *buf, size_t len, struct qentry *out, struct rp_diags *d)
 {
+	struct rpjson_path path;
+	struct rpjson_rd rd;
 	json_t *o = NULL;
 	int r = RP_ERR_INVALID;
 
 	memset(out, 0, sizeof(*out));
+	rpjson_rd_init(&rd, &path, d);
 	if (len > QRECORD_MAX) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 		    "record is larger than %d bytes", QRECORD_MAX);
@@ -349,10 +345,11 @@ qrecord_parse(
 	if ((o = rpjson_load_buf(buf, len, d)) == NULL)
 		goto out;
 	if (!json_is_object(o)) {
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, "", "must be an object");
+		rpjson_err(
+		    &rd, "expected an object, got %s", rpjson_type_name(o));
 		goto out;
 	}
-	if ((r = check_members(o, d)) != 0 || (r = fill(o, out, d)) != 0)
+	if ((r = check_members(o, &rd)) != 0 || (r = fill(o, out, &rd)) != 0)
 		goto out;
 	r = 0;
 out:

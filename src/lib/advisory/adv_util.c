@@ -7,11 +7,7 @@
 int
 adv_in_list(const char *const *list, const char *s)
 {
-	for (; *list != NULL; list++) {
-		if (strcmp(*list, s) == 0)
-			return 1;
-	}
-	return 0;
+	return rp_str_in_list(list, s);
 }
 
 int

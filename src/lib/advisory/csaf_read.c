@@ -15,7 +15,6 @@
  * category, score cvss_version and vector, hash algorithm and value.
  * Everything else may be NULL when the document does not say.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,98 +25,6 @@
 #include "util/arena.h"
 #include "util/err.h"
 
-/* ---- Helpers shared with csaf_read_tree.c --------------------------- */
-
-static void vwarn(struct csaf_rd *rd, const char *fmt, va_list ap)
-    __attribute__((format(printf, 2, 0)));
-
-static void
-vwarn(struct csaf_rd *rd, const char *fmt, va_list ap)
-{
-	char msg[1024];
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	rp_diags_add(rd->d, RP_DIAG_WARNING, NULL, rpjson_path_str(&rd->path),
-	    "%s", msg);
-}
-
-void
-csaf_warn(struct csaf_rd *rd, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarn(rd, fmt, ap);
-	va_end(ap);
-}
-
-void
-csaf_warn_key(struct csaf_rd *rd, const char *key, const char *fmt, ...)
-{
-	size_t mark = rpjson_path_push_key(&rd->path, key);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarn(rd, fmt, ap);
-	va_end(ap);
-	rpjson_path_pop(&rd->path, mark);
-}
-
-int
-csaf_fail(struct csaf_rd *rd, int r, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	rp_diags_add(
-	    rd->d, RP_DIAG_ERROR, NULL, rpjson_path_str(&rd->path), "%s", msg);
-	return r;
-}
-
-/* obj[key] of type want, or NULL; a value of another type is warned. */
-static json_t *
-typed(struct csaf_rd *rd, const json_t *obj, const char *key, json_type want,
-    const char *what)
-{
-	json_t *v;
-
-	if (!json_is_object(obj) || (v = json_object_get(obj, key)) == NULL)
-		return NULL;
-	if (json_typeof(v) == want)
-		return v;
-	csaf_warn_key(rd, key, "expected %s; ignored", what);
-	return NULL;
-}
-
-json_t *
-csaf_array(struct csaf_rd *rd, const json_t *obj, const char *key)
-{
-	return typed(rd, obj, key, JSON_ARRAY, "an array");
-}
-
-json_t *
-csaf_object(struct csaf_rd *rd, const json_t *obj, const char *key)
-{
-	return typed(rd, obj, key, JSON_OBJECT, "an object");
-}
-
-int
-csaf_str(struct csaf_rd *rd, const json_t *obj, const char *key, char **out)
-{
-	json_t *v;
-
-	*out = NULL;
-	if ((v = typed(rd, obj, key, JSON_STRING, "a string")) == NULL)
-		return 0;
-	if ((*out = rp_arena_strdup(rd->a->arena, json_string_value(v))) ==
-	    NULL)
-		return csaf_fail(rd, RP_ERR_NOMEM, "out of memory");
-	return 0;
-}
-
 /* Pushes an array index, warns when the element is not an object. */
 static int
 element(struct csaf_rd *rd, const json_t *e, size_t i, const char *what,
@@ -126,7 +33,7 @@ element(struct csaf_rd *rd, const json_t *e, size_t i, const char *what,
 	*mark = rpjson_path_push_index(&rd->path, i);
 	if (json_is_object(e))
 		return 1;
-	csaf_warn(rd, "expected %s object; ignored", what);
+	rpjson_warn(&rd->j, "expected %s object; ignored", what);
 	rpjson_path_pop(&rd->path, *mark);
 	return 0;
 }
@@ -144,25 +51,29 @@ notes_read(
 
 	*out = NULL;
 	*nout = 0;
-	if ((arr = csaf_array(rd, obj, "notes")) == NULL ||
+	if ((arr = rpjson_array_at(&rd->j, obj, "notes", SIZE_MAX, 0)) ==
+		NULL ||
 	    json_array_size(arr) == 0)
 		return 0;
 	if ((v = rp_arena_calloc(
 		 rd->a->arena, json_array_size(arr), sizeof(*v))) == NULL)
-		return csaf_fail(rd, RP_ERR_NOMEM, "out of memory");
+		return rpjson_fail(&rd->j, RP_ERR_NOMEM, "out of memory");
 	mark = rpjson_path_push_key(&rd->path, "notes");
 	json_array_foreach(arr, i, x)
 	{
 		if (!element(rd, x, i, "a note", &m2))
 			continue;
 		e = &v[n];
-		if ((r = csaf_str(rd, x, "category", &e->category)) != 0 ||
-		    (r = csaf_str(rd, x, "title", &e->title)) != 0 ||
-		    (r = csaf_str(rd, x, "text", &e->text)) != 0)
+		if ((r = rpjson_copy_str(&rd->j, x, "category", CSAF_MAX_STR, 0,
+			 &e->category)) != 0 ||
+		    (r = rpjson_copy_str(&rd->j, x, "title", CSAF_MAX_STR, 0,
+			 &e->title)) != 0 ||
+		    (r = rpjson_copy_str(
+			 &rd->j, x, "text", CSAF_MAX_STR, 0, &e->text)) != 0)
 			break;
 		if (e->category == NULL || e->text == NULL) {
-			csaf_warn(
-			    rd, "a note needs category and text; ignored");
+			rpjson_warn(
+			    &rd->j, "a note needs category and text; ignored");
 			memset(e, 0, sizeof(*e));
 		} else
 			n++;
@@ -182,22 +93,23 @@ references_read(struct csaf_rd *rd, const json_t *doc)
 	json_t *arr, *x;
 	int r = 0;
 
-	if ((arr = csaf_array(rd, doc, "references")) == NULL ||
+	if ((arr = rpjson_array_at(&rd->j, doc, "references", SIZE_MAX, 0)) ==
+		NULL ||
 	    json_array_size(arr) == 0)
 		return 0;
 	if ((a->references = rp_arena_calloc(a->arena, json_array_size(arr),
 		 sizeof(*a->references))) == NULL)
-		return csaf_fail(rd, RP_ERR_NOMEM, "out of memory");
+		return rpjson_fail(&rd->j, RP_ERR_NOMEM, "out of memory");
 	mark = rpjson_path_push_key(&rd->path, "references");
 	json_array_foreach(arr, i, x)
 	{
 		if (!element(rd, x, i, "a reference", &m2))
 			continue;
-		if ((r = csaf_str(
-			 rd, x, "url", &a->references[a->nreferences])) != 0)
+		if ((r = rpjson_copy_str(&rd->j, x, "url", CSAF_MAX_STR, 0,
+			 &a->references[a->nreferences])) != 0)
 			break;
 		if (a->references[a->nreferences] == NULL)
-			csaf_warn(rd, "a reference needs a url; ignored");
+			rpjson_warn(&rd->j, "a reference needs a url; ignored");
 		else
 			a->nreferences++;
 		rpjson_path_pop(&rd->path, m2);
@@ -218,21 +130,25 @@ tracking_read(struct csaf_rd *rd, const json_t *doc)
 	size_t mark;
 	int r;
 
-	if ((t = csaf_object(rd, doc, "tracking")) == NULL) {
-		csaf_warn(rd, "no tracking object: the advisory has no ID");
+	if ((t = rpjson_object_at(&rd->j, doc, "tracking", 0)) == NULL) {
+		rpjson_warn(
+		    &rd->j, "no tracking object: the advisory has no ID");
 		return 0;
 	}
 	mark = rpjson_path_push_key(&rd->path, "tracking");
-	if ((r = csaf_str(rd, t, "id", &a->id)) != 0 ||
-	    (r = csaf_str(rd, t, "status", &a->status)) != 0 ||
-	    (r = csaf_str(rd, t, "version", &a->version)) != 0 ||
-	    (r = csaf_str(
-		 rd, t, "initial_release_date", &a->initial_release)) != 0 ||
-	    (r = csaf_str(
-		 rd, t, "current_release_date", &a->current_release)) != 0)
+	if ((r = rpjson_copy_str(&rd->j, t, "id", CSAF_MAX_STR, 0, &a->id)) !=
+		0 ||
+	    (r = rpjson_copy_str(
+		 &rd->j, t, "status", CSAF_MAX_STR, 0, &a->status)) != 0 ||
+	    (r = rpjson_copy_str(
+		 &rd->j, t, "version", CSAF_MAX_STR, 0, &a->version)) != 0 ||
+	    (r = rpjson_copy_str(&rd->j, t, "initial_release_date",
+		 CSAF_MAX_STR, 0, &a->initial_release)) != 0 ||
+	    (r = rpjson_copy_str(&rd->j, t, "current_release_date",
+		 CSAF_MAX_STR, 0, &a->current_release)) != 0)
 		goto out;
 	if (a->id == NULL)
-		csaf_warn(rd, "no tracking ID: the advisory has no ID");
+		rpjson_warn(&rd->j, "no tracking ID: the advisory has no ID");
 	r = 0;
 out:
 	rpjson_path_pop(&rd->path, mark);
@@ -250,24 +166,30 @@ doc_read(struct csaf_rd *rd, const json_t *doc)
 
 	mark = rpjson_path_push_key(&rd->path, "document");
 	if ((ver = rpjson_str(doc, "csaf_version")) == NULL)
-		csaf_warn(rd, "no csaf_version; read as CSAF 2.0");
+		rpjson_warn(&rd->j, "no csaf_version; read as CSAF 2.0");
 	else if (strcmp(ver, "2.0") != 0)
-		csaf_warn_key(rd, "csaf_version",
+		rpjson_warn_at(&rd->j, "csaf_version",
 		    "CSAF version \"%.20s\" is read as 2.0", ver);
-	if ((r = csaf_str(rd, doc, "title", &a->title)) != 0 ||
-	    (r = csaf_str(rd, doc, "category", &a->category)) != 0 ||
-	    (r = csaf_str(rd, doc, "lang", &a->lang)) != 0)
+	if ((r = rpjson_copy_str(
+		 &rd->j, doc, "title", CSAF_MAX_STR, 0, &a->title)) != 0 ||
+	    (r = rpjson_copy_str(&rd->j, doc, "category", CSAF_MAX_STR, 0,
+		 &a->category)) != 0 ||
+	    (r = rpjson_copy_str(
+		 &rd->j, doc, "lang", CSAF_MAX_STR, 0, &a->lang)) != 0)
 		goto out;
-	if ((o = csaf_object(rd, doc, "publisher")) != NULL) {
+	if ((o = rpjson_object_at(&rd->j, doc, "publisher", 0)) != NULL) {
 		m2 = rpjson_path_push_key(&rd->path, "publisher");
-		r = csaf_str(rd, o, "name", &a->publisher);
+		r = rpjson_copy_str(
+		    &rd->j, o, "name", CSAF_MAX_STR, 0, &a->publisher);
 		rpjson_path_pop(&rd->path, m2);
 		if (r != 0)
 			goto out;
 	}
-	if ((o = csaf_object(rd, doc, "aggregate_severity")) != NULL) {
+	if ((o = rpjson_object_at(&rd->j, doc, "aggregate_severity", 0)) !=
+	    NULL) {
 		m2 = rpjson_path_push_key(&rd->path, "aggregate_severity");
-		r = csaf_str(rd, o, "text", &a->severity);
+		r = rpjson_copy_str(
+		    &rd->j, o, "text", CSAF_MAX_STR, 0, &a->severity);
 		rpjson_path_pop(&rd->path, m2);
 		if (r != 0)
 			goto out;
@@ -291,21 +213,22 @@ vuln_ids_read(struct csaf_rd *rd, const json_t *vj, struct adv_vuln *v)
 	json_t *arr, *x;
 	int r = 0;
 
-	if ((arr = csaf_array(rd, vj, "ids")) == NULL ||
+	if ((arr = rpjson_array_at(&rd->j, vj, "ids", SIZE_MAX, 0)) == NULL ||
 	    json_array_size(arr) == 0)
 		return 0;
 	if ((v->ids = rp_arena_calloc(
 		 rd->a->arena, json_array_size(arr), sizeof(*v->ids))) == NULL)
-		return csaf_fail(rd, RP_ERR_NOMEM, "out of memory");
+		return rpjson_fail(&rd->j, RP_ERR_NOMEM, "out of memory");
 	mark = rpjson_path_push_key(&rd->path, "ids");
 	json_array_foreach(arr, i, x)
 	{
 		if (!element(rd, x, i, "an ID", &m2))
 			continue;
-		if ((r = csaf_str(rd, x, "text", &v->ids[v->nids])) != 0)
+		if ((r = rpjson_copy_str(&rd->j, x, "text", CSAF_MAX_STR, 0,
+			 &v->ids[v->nids])) != 0)
 			break;
 		if (v->ids[v->nids] == NULL)
-			csaf_warn(rd, "an ID needs a text; ignored");
+			rpjson_warn(&rd->j, "an ID needs a text; ignored");
 		else
 			v->nids++;
 		rpjson_path_pop(&rd->path, m2);
@@ -323,7 +246,7 @@ status_read(struct csaf_rd *rd, const json_t *vj, struct adv_vuln *v)
 	size_t mark;
 	int s, r = 0;
 
-	if ((ps = csaf_object(rd, vj, "product_status")) == NULL)
+	if ((ps = rpjson_object_at(&rd->j, vj, "product_status", 0)) == NULL)
 		return 0;
 	mark = rpjson_path_push_key(&rd->path, "product_status");
 	for (s = 0; s < ADV_STATUS_COUNT; s++) {
@@ -344,19 +267,22 @@ remediation_read(struct csaf_rd *rd, const json_t *x, struct adv_vuln *v)
 	int r;
 
 	if ((cat = rpjson_str(x, "category")) == NULL) {
-		csaf_warn(rd, "a remediation needs a category; ignored");
+		rpjson_warn(&rd->j, "a remediation needs a category; ignored");
 		return 0;
 	}
 	if (adv_rem_category_from_name(cat, &e->category) != 0) {
-		csaf_warn_key(rd, "category",
+		rpjson_warn_at(&rd->j, "category",
 		    "unknown remediation category \"%.100s\"; remediation "
 		    "ignored",
 		    cat);
 		return 0;
 	}
-	if ((r = csaf_str(rd, x, "details", &e->details)) != 0 ||
-	    (r = csaf_str(rd, x, "url", &e->url)) != 0 ||
-	    (r = csaf_str(rd, x, "date", &e->date)) != 0 ||
+	if ((r = rpjson_copy_str(
+		 &rd->j, x, "details", CSAF_MAX_STR, 0, &e->details)) != 0 ||
+	    (r = rpjson_copy_str(&rd->j, x, "url", CSAF_MAX_STR, 0, &e->url)) !=
+		0 ||
+	    (r = rpjson_copy_str(
+		 &rd->j, x, "date", CSAF_MAX_STR, 0, &e->date)) != 0 ||
 	    (r = csaf_idlist(rd, x, "product_ids", "group_ids", &e->product_ids,
 		 &e->nproduct_ids)) != 0)
 		return r;
@@ -370,13 +296,15 @@ threat_read(struct csaf_rd *rd, const json_t *x, struct adv_vuln *v)
 	struct adv_threat *e = &v->threats[v->nthreats];
 	int r;
 
-	if ((r = csaf_str(rd, x, "category", &e->category)) != 0)
+	if ((r = rpjson_copy_str(
+		 &rd->j, x, "category", CSAF_MAX_STR, 0, &e->category)) != 0)
 		return r;
 	if (e->category == NULL) {
-		csaf_warn(rd, "a threat needs a category; ignored");
+		rpjson_warn(&rd->j, "a threat needs a category; ignored");
 		return 0;
 	}
-	if ((r = csaf_str(rd, x, "details", &e->details)) != 0 ||
+	if ((r = rpjson_copy_str(
+		 &rd->j, x, "details", CSAF_MAX_STR, 0, &e->details)) != 0 ||
 	    (r = csaf_idlist(rd, x, "product_ids", "group_ids", &e->product_ids,
 		 &e->nproduct_ids)) != 0)
 		return r;
@@ -407,31 +335,37 @@ cvss_read(
 	int r;
 
 	*ok = 0;
-	if ((r = csaf_str(rd, cv, "vectorString", &e->vector)) != 0 ||
-	    (r = csaf_str(rd, cv, "version", &e->cvss_version)) != 0 ||
+	if ((r = rpjson_copy_str(&rd->j, cv, "vectorString", CSAF_MAX_STR, 0,
+		 &e->vector)) != 0 ||
+	    (r = rpjson_copy_str(&rd->j, cv, "version", CSAF_MAX_STR, 0,
+		 &e->cvss_version)) != 0 ||
 	    (v3 &&
-		(r = csaf_str(rd, cv, "baseSeverity", &e->base_severity)) != 0))
+		(r = rpjson_copy_str(&rd->j, cv, "baseSeverity", CSAF_MAX_STR,
+		     0, &e->base_severity)) != 0))
 		return r;
 	bs = json_object_get(cv, "baseScore");
 	if (e->vector == NULL || !json_is_number(bs)) {
-		csaf_warn(rd,
+		rpjson_warn(&rd->j,
 		    "a CVSS score needs vectorString and a numeric "
 		    "baseScore; ignored");
 		return 0;
 	}
 	e->base_score = json_number_value(bs);
 	if (!(e->base_score >= 0.0 && e->base_score <= 10.0))
-		csaf_warn_key(rd, "baseScore", "base score %g is not in 0-10",
-		    e->base_score);
+		rpjson_warn_at(&rd->j, "baseScore",
+		    "base score %g is not in 0-10", e->base_score);
 	if (e->cvss_version == NULL) {
 		if ((ver = cvss_version_of(e->vector, v3)) == NULL) {
-			csaf_warn(rd, "a CVSS score needs a version; ignored");
+			rpjson_warn(
+			    &rd->j, "a CVSS score needs a version; ignored");
 			return 0;
 		}
-		csaf_warn(rd, "no CVSS version; %s taken from the vector", ver);
+		rpjson_warn(
+		    &rd->j, "no CVSS version; %s taken from the vector", ver);
 		if ((e->cvss_version = rp_arena_strdup(rd->a->arena, ver)) ==
 		    NULL)
-			return csaf_fail(rd, RP_ERR_NOMEM, "out of memory");
+			return rpjson_fail(
+			    &rd->j, RP_ERR_NOMEM, "out of memory");
 	}
 	*ok = 1;
 	return 0;
@@ -450,7 +384,7 @@ score_read(struct csaf_rd *rd, const json_t *x, struct adv_vuln *v)
 	if ((r = csaf_idlist(rd, x, "products", NULL, &ids, &nids)) != 0)
 		return r;
 	for (k = 0; k < 2; k++) {
-		if ((cv = csaf_object(rd, x, keys[k])) == NULL)
+		if ((cv = rpjson_object_at(&rd->j, x, keys[k], 0)) == NULL)
 			continue;
 		found = 1;
 		e = &v->scores[v->nscores];
@@ -468,7 +402,7 @@ score_read(struct csaf_rd *rd, const json_t *x, struct adv_vuln *v)
 		v->nscores++;
 	}
 	if (!found)
-		csaf_warn(rd, "a score needs cvss_v3 or cvss_v2");
+		rpjson_warn(&rd->j, "a score needs cvss_v3 or cvss_v2");
 	return 0;
 }
 
@@ -480,12 +414,12 @@ items_alloc(struct csaf_rd *rd, const json_t *vj, const char *key, size_t per,
     size_t elsize, json_t **arr, void **slots)
 {
 	*slots = NULL;
-	if ((*arr = csaf_array(rd, vj, key)) == NULL ||
+	if ((*arr = rpjson_array_at(&rd->j, vj, key, SIZE_MAX, 0)) == NULL ||
 	    json_array_size(*arr) == 0)
 		return 0;
 	if ((*slots = rp_arena_calloc(
 		 rd->a->arena, json_array_size(*arr), per * elsize)) == NULL)
-		return csaf_fail(rd, RP_ERR_NOMEM, "out of memory");
+		return rpjson_fail(&rd->j, RP_ERR_NOMEM, "out of memory");
 	return 0;
 }
 
@@ -558,13 +492,17 @@ vuln_read(struct csaf_rd *rd, const json_t *vj, struct adv_vuln *v)
 	size_t mark;
 	int r;
 
-	if ((r = csaf_str(rd, vj, "cve", &v->cve)) != 0 ||
-	    (r = csaf_str(rd, vj, "title", &v->title)) != 0)
+	if ((r = rpjson_copy_str(
+		 &rd->j, vj, "cve", CSAF_MAX_STR, 0, &v->cve)) != 0 ||
+	    (r = rpjson_copy_str(
+		 &rd->j, vj, "title", CSAF_MAX_STR, 0, &v->title)) != 0)
 		return r;
-	if ((cwe = csaf_object(rd, vj, "cwe")) != NULL) {
+	if ((cwe = rpjson_object_at(&rd->j, vj, "cwe", 0)) != NULL) {
 		mark = rpjson_path_push_key(&rd->path, "cwe");
-		if ((r = csaf_str(rd, cwe, "id", &v->cwe_id)) == 0)
-			r = csaf_str(rd, cwe, "name", &v->cwe_name);
+		if ((r = rpjson_copy_str(
+			 &rd->j, cwe, "id", CSAF_MAX_STR, 0, &v->cwe_id)) == 0)
+			r = rpjson_copy_str(
+			    &rd->j, cwe, "name", CSAF_MAX_STR, 0, &v->cwe_name);
 		rpjson_path_pop(&rd->path, mark);
 		if (r != 0)
 			return r;
@@ -585,15 +523,16 @@ vulns_read(struct csaf_rd *rd, const json_t *root)
 	json_t *arr, *x;
 	int r = 0;
 
-	if ((arr = csaf_array(rd, root, "vulnerabilities")) == NULL ||
+	if ((arr = rpjson_array_at(
+		 &rd->j, root, "vulnerabilities", SIZE_MAX, 0)) == NULL ||
 	    (n = json_array_size(arr)) == 0)
 		return 0;
 	if (n > CSAF_MAX_VULNS)
-		return csaf_fail(rd, RP_ERR_LIMIT,
+		return rpjson_fail(&rd->j, RP_ERR_LIMIT,
 		    "more than %u vulnerabilities", CSAF_MAX_VULNS);
 	if ((a->vulns = rp_arena_calloc(a->arena, n, sizeof(*a->vulns))) ==
 	    NULL)
-		return csaf_fail(rd, RP_ERR_NOMEM, "out of memory");
+		return rpjson_fail(&rd->j, RP_ERR_NOMEM, "out of memory");
 	mark = rpjson_path_push_key(&rd->path, "vulnerabilities");
 	json_array_foreach(arr, i, x)
 	{
@@ -621,30 +560,32 @@ csaf_read(const json_t *root, struct advisory **out, struct rp_diags *d)
 
 	*out = NULL;
 	memset(&rd, 0, sizeof(rd));
-	rd.d = d;
-	rpjson_path_init(&rd.path);
+	rpjson_rd_init(&rd.j, &rd.path, d);
+	rd.j.level = RP_DIAG_WARNING; /* a bad element is left out */
+	rd.j.then = "ignored";
 	if (!json_is_object(root)) {
-		r = csaf_fail(&rd, RP_ERR_INVALID,
+		r = rpjson_fail(&rd.j, RP_ERR_INVALID,
 		    "a CSAF document must be a JSON object");
 		goto out;
 	}
 	if ((doc = rpjson_object(root, "document")) == NULL) {
-		r = csaf_fail(&rd, RP_ERR_INVALID,
+		r = rpjson_fail(&rd.j, RP_ERR_INVALID,
 		    "a CSAF document needs a /document object");
 		goto out;
 	}
 	if ((rd.a = advisory_new()) == NULL) {
-		r = csaf_fail(&rd, RP_ERR_NOMEM, "out of memory");
+		r = rpjson_fail(&rd.j, RP_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	rd.a->format = ADV_FORMAT_CSAF;
+	rd.j.arena = rd.a->arena;
 	if ((r = doc_read(&rd, doc)) != 0 ||
-	    (r = csaf_tree_read(&rd, csaf_object(&rd, root, "product_tree"))) !=
-		0 ||
+	    (r = csaf_tree_read(
+		 &rd, rpjson_object_at(&rd.j, root, "product_tree", 0))) != 0 ||
 	    (r = vulns_read(&rd, root)) != 0)
 		goto out;
 	if ((r = advisory_index_products(rd.a)) != 0) {
-		r = csaf_fail(&rd, r, "out of memory");
+		r = rpjson_fail(&rd.j, r, "out of memory");
 		goto out;
 	}
 	*out = rd.a;

@@ -52,9 +52,9 @@ struct csaf_paux {
 };
 
 struct csaf_rd {
+	struct rpjson_rd j; /* the layer: warnings, the arena of a */
+	struct rpjson_path path; /* j's path */
 	struct advisory *a;
-	struct rp_diags *d;
-	struct rpjson_path path;
 	struct csaf_idtab products; /* product_id -> index in a->products */
 	struct csaf_idtab groups; /* group_id -> index in a->groups */
 	size_t maxproducts; /* slots allocated in a->products */
@@ -63,24 +63,11 @@ struct csaf_rd {
 	size_t nrefs; /* product references read so far */
 };
 
-/* Warning at the current path; a NULL key or an index appends a token. */
-void csaf_warn(struct csaf_rd *rd, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-void csaf_warn_key(struct csaf_rd *rd, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* Records a fatal error at the current path and returns r. */
-int csaf_fail(struct csaf_rd *rd, int r, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /*
- * Copies the string obj[key] into the arena: *out is NULL when absent,
- * and also (with a warning) when not a string.  Returns 0 or RP_ERR_NOMEM.
+ * Members are read through j (json/rpjson.h).  Strings are bounded by the
+ * document (RP_CAP_ADVISORY), so the getters are given no tighter bound.
  */
-int csaf_str(
-    struct csaf_rd *rd, const json_t *obj, const char *key, char **out);
-/* obj[key] when it is an array; NULL when absent, or with a warning. */
-json_t *csaf_array(struct csaf_rd *rd, const json_t *obj, const char *key);
-json_t *csaf_object(struct csaf_rd *rd, const json_t *obj, const char *key);
+#define CSAF_MAX_STR SIZE_MAX
 
 void csaf_idtab_free(struct csaf_idtab *t);
 

@@ -187,16 +187,16 @@ idlist_products(
 	{
 		m2 = rpjson_path_push_index(&rd->path, i);
 		if ((s = json_string_value(e)) == NULL)
-			csaf_warn(rd, "expected a product ID (a string)");
+			rpjson_warn(&rd->j, "expected a product ID (a string)");
 		else if ((k = csaf_product_index(rd, s)) != SIZE_MAX)
 			list_add(rd, v, n, k);
 		else if (csaf_idtab_find(&rd->groups, s) != SIZE_MAX)
-			csaf_warn(rd,
+			rpjson_warn(&rd->j,
 			    "\"%.200s\" is a product group ID; only product "
 			    "IDs are allowed here, so it is ignored",
 			    s);
 		else
-			csaf_warn(rd,
+			rpjson_warn(&rd->j,
 			    "unknown product ID \"%.200s\" (not defined in "
 			    "/product_tree); ignored",
 			    s);
@@ -219,9 +219,10 @@ idlist_groups(
 	{
 		m2 = rpjson_path_push_index(&rd->path, i);
 		if ((s = json_string_value(e)) == NULL)
-			csaf_warn(rd, "expected a product group ID (a string)");
+			rpjson_warn(
+			    &rd->j, "expected a product group ID (a string)");
 		else if ((gi = csaf_idtab_find(&rd->groups, s)) == SIZE_MAX)
-			csaf_warn(rd,
+			rpjson_warn(&rd->j,
 			    "unknown product group ID \"%.200s\" (not defined "
 			    "in /product_tree/product_groups); ignored",
 			    s);
@@ -248,18 +249,18 @@ csaf_idlist(struct csaf_rd *rd, const json_t *obj, const char *pkey,
 
 	*out = NULL;
 	*nout = 0;
-	pa = csaf_array(rd, obj, pkey);
+	pa = rpjson_array_at(&rd->j, obj, pkey, SIZE_MAX, 0);
 	if (gkey != NULL)
-		ga = csaf_array(rd, obj, gkey);
+		ga = rpjson_array_at(&rd->j, obj, gkey, SIZE_MAX, 0);
 	if ((bound = idlist_bound(rd, pa, ga)) == 0)
 		return 0;
 	if (bound > CSAF_MAX_REFS - rd->nrefs)
-		return csaf_fail(rd, RP_ERR_LIMIT,
+		return rpjson_fail(&rd->j, RP_ERR_LIMIT,
 		    "the advisory refers to products more than %u times in "
 		    "all; that is more than Rampart reads",
 		    CSAF_MAX_REFS);
 	if ((v = rp_arena_calloc(rd->a->arena, bound, sizeof(*v))) == NULL)
-		return csaf_fail(rd, RP_ERR_NOMEM, "out of memory");
+		return rpjson_fail(&rd->j, RP_ERR_NOMEM, "out of memory");
 	next_generation(rd);
 	if (pa != NULL)
 		idlist_products(rd, pa, pkey, v, &n);
@@ -286,25 +287,26 @@ strlist(struct csaf_rd *rd, const json_t *obj, const char *key, char ***out,
 
 	*out = NULL;
 	*nout = 0;
-	if ((arr = csaf_array(rd, obj, key)) == NULL ||
+	if ((arr = rpjson_array_at(&rd->j, obj, key, SIZE_MAX, 0)) == NULL ||
 	    json_array_size(arr) == 0)
 		return 0;
 	v = rp_arena_calloc(rd->a->arena, json_array_size(arr), sizeof(*v));
 	if (v == NULL)
-		return csaf_fail(rd, RP_ERR_NOMEM, "out of memory");
+		return rpjson_fail(&rd->j, RP_ERR_NOMEM, "out of memory");
 	mark = rpjson_path_push_key(&rd->path, key);
 	json_array_foreach(arr, i, e)
 	{
 		if (!json_is_string(e)) {
 			m2 = rpjson_path_push_index(&rd->path, i);
-			csaf_warn(rd, "expected a string");
+			rpjson_warn(&rd->j, "expected a string");
 			rpjson_path_pop(&rd->path, m2);
 			continue;
 		}
 		if ((v[n++] = rp_arena_strdup(
 			 rd->a->arena, json_string_value(e))) == NULL) {
 			rpjson_path_pop(&rd->path, mark);
-			return csaf_fail(rd, RP_ERR_NOMEM, "out of memory");
+			return rpjson_fail(
+			    &rd->j, RP_ERR_NOMEM, "out of memory");
 		}
 	}
 	rpjson_path_pop(&rd->path, mark);
@@ -323,10 +325,12 @@ hash_read(struct csaf_rd *rd, const json_t *h, struct adv_product *p)
 	json_t *fh, *x;
 	int r = 0;
 
-	if ((r = csaf_str(rd, h, "filename", &filename)) != 0)
+	if ((r = rpjson_copy_str(
+		 &rd->j, h, "filename", CSAF_MAX_STR, 0, &filename)) != 0)
 		return r;
-	if ((fh = csaf_array(rd, h, "file_hashes")) == NULL) {
-		csaf_warn(rd, "a hashes entry needs file_hashes");
+	if ((fh = rpjson_array_at(&rd->j, h, "file_hashes", SIZE_MAX, 0)) ==
+	    NULL) {
+		rpjson_warn(&rd->j, "a hashes entry needs file_hashes");
 		return 0;
 	}
 	mark = rpjson_path_push_key(&rd->path, "file_hashes");
@@ -335,11 +339,14 @@ hash_read(struct csaf_rd *rd, const json_t *h, struct adv_product *p)
 		m2 = rpjson_path_push_index(&rd->path, i);
 		e = &p->hashes[p->nhashes];
 		e->filename = filename;
-		if ((r = csaf_str(rd, x, "algorithm", &e->algorithm)) != 0 ||
-		    (r = csaf_str(rd, x, "value", &e->value)) != 0)
+		if ((r = rpjson_copy_str(&rd->j, x, "algorithm", CSAF_MAX_STR,
+			 0, &e->algorithm)) != 0 ||
+		    (r = rpjson_copy_str(
+			 &rd->j, x, "value", CSAF_MAX_STR, 0, &e->value)) != 0)
 			break;
 		if (e->algorithm == NULL || e->value == NULL) {
-			csaf_warn(rd, "a file hash needs algorithm and value");
+			rpjson_warn(
+			    &rd->j, "a file hash needs algorithm and value");
 			memset(e, 0, sizeof(*e));
 		} else
 			p->nhashes++;
@@ -356,23 +363,23 @@ hashes_read(struct csaf_rd *rd, const json_t *pih, struct adv_product *p)
 	json_t *arr, *h;
 	int r = 0;
 
-	if ((arr = csaf_array(rd, pih, "hashes")) == NULL)
+	if ((arr = rpjson_array_at(&rd->j, pih, "hashes", SIZE_MAX, 0)) == NULL)
 		return 0;
 	json_array_foreach(arr, i, h) n +=
 	    json_array_size(rpjson_array(h, "file_hashes"));
 	if (n == 0) {
-		csaf_warn_key(rd, "hashes", "no usable file_hashes");
+		rpjson_warn_at(&rd->j, "hashes", "no usable file_hashes");
 		return 0;
 	}
 	if ((p->hashes = rp_arena_calloc(
 		 rd->a->arena, n, sizeof(*p->hashes))) == NULL)
-		return csaf_fail(rd, RP_ERR_NOMEM, "out of memory");
+		return rpjson_fail(&rd->j, RP_ERR_NOMEM, "out of memory");
 	mark = rpjson_path_push_key(&rd->path, "hashes");
 	json_array_foreach(arr, i, h)
 	{
 		m2 = rpjson_path_push_index(&rd->path, i);
 		if (!json_is_object(h))
-			csaf_warn(rd, "expected a hashes object");
+			rpjson_warn(&rd->j, "expected a hashes object");
 		else if ((r = hash_read(rd, h, p)) != 0)
 			break;
 		rpjson_path_pop(&rd->path, m2);
@@ -392,12 +399,14 @@ pih_read(struct csaf_rd *rd, const json_t *fpn, struct adv_product *p)
 	size_t mark;
 	int r;
 
-	if ((pih = csaf_object(rd, fpn, "product_identification_helper")) ==
-	    NULL)
+	if ((pih = rpjson_object_at(
+		 &rd->j, fpn, "product_identification_helper", 0)) == NULL)
 		return 0;
 	mark = rpjson_path_push_key(&rd->path, "product_identification_helper");
-	if ((r = csaf_str(rd, pih, "cpe", &p->cpe)) != 0 ||
-	    (r = csaf_str(rd, pih, "purl", &p->purl)) != 0 ||
+	if ((r = rpjson_copy_str(
+		 &rd->j, pih, "cpe", CSAF_MAX_STR, 0, &p->cpe)) != 0 ||
+	    (r = rpjson_copy_str(
+		 &rd->j, pih, "purl", CSAF_MAX_STR, 0, &p->purl)) != 0 ||
 	    (r = hashes_read(rd, pih, p)) != 0 ||
 	    (r = strlist(rd, pih, "model_numbers", &p->model_numbers,
 		 &p->nmodel_numbers)) != 0 ||
@@ -461,27 +470,29 @@ product_add(
 
 	*idx = SIZE_MAX;
 	if ((id = rpjson_str(fpn, "product_id")) == NULL) {
-		csaf_warn(rd,
+		rpjson_warn(&rd->j,
 		    "a product needs a product_id (a string); "
 		    "product skipped");
 		return 0;
 	}
 	if (csaf_product_index(rd, id) != SIZE_MAX) {
-		csaf_warn_key(rd, "product_id",
+		rpjson_warn_at(&rd->j, "product_id",
 		    "product ID \"%.200s\" is defined more than once; the "
 		    "first definition is kept",
 		    id);
 		return 0;
 	}
 	if (a->nproducts >= rd->maxproducts)
-		return csaf_fail(rd, RP_ERR_INTERNAL, "product count changed");
+		return rpjson_fail(
+		    &rd->j, RP_ERR_INTERNAL, "product count changed");
 	p = &a->products[a->nproducts];
 	if ((p->id = rp_arena_strdup(a->arena, id)) == NULL)
-		return csaf_fail(rd, RP_ERR_NOMEM, "out of memory");
-	if ((r = csaf_str(rd, fpn, "name", &p->name)) != 0)
+		return rpjson_fail(&rd->j, RP_ERR_NOMEM, "out of memory");
+	if ((r = rpjson_copy_str(
+		 &rd->j, fpn, "name", CSAF_MAX_STR, 0, &p->name)) != 0)
 		return r;
 	if (p->name == NULL) {
-		csaf_warn(rd,
+		rpjson_warn(&rd->j,
 		    "product \"%.200s\" has no name; its ID is "
 		    "used as name",
 		    id);
@@ -490,12 +501,13 @@ product_add(
 	if (ctx != NULL) {
 		take_context(p, ctx);
 		if ((p->branch_path = branch_path(rd, ctx)) == NULL)
-			return csaf_fail(rd, RP_ERR_NOMEM, "out of memory");
+			return rpjson_fail(
+			    &rd->j, RP_ERR_NOMEM, "out of memory");
 	}
 	if ((r = pih_read(rd, fpn, p)) != 0)
 		return r;
 	if ((r = csaf_idtab_add(&rd->products, p->id, a->nproducts)) != 0)
-		return csaf_fail(rd, r, "product table full");
+		return rpjson_fail(&rd->j, r, "product table full");
 	*idx = a->nproducts++;
 	return 0;
 }
@@ -511,11 +523,11 @@ branch_enter(struct csaf_rd *rd, const json_t *b, struct bctx *ctx)
 	char **slot = NULL, *copy;
 
 	if (name == NULL)
-		csaf_warn(rd, "a branch needs a name (a string)");
+		rpjson_warn(&rd->j, "a branch needs a name (a string)");
 	if (cat == NULL)
-		csaf_warn(rd, "a branch needs a category (a string)");
+		rpjson_warn(&rd->j, "a branch needs a category (a string)");
 	else if (!in_list(branch_categories, NELEM(branch_categories), cat))
-		csaf_warn_key(rd, "category",
+		rpjson_warn_at(&rd->j, "category",
 		    "unknown branch category \"%.100s\"; its name is only "
 		    "kept in the branch path",
 		    cat);
@@ -534,7 +546,8 @@ branch_enter(struct csaf_rd *rd, const json_t *b, struct bctx *ctx)
 	ctx->names[ctx->depth++] = name != NULL ? name : "?";
 	if (slot != NULL && name != NULL) {
 		if ((copy = rp_arena_strdup(rd->a->arena, name)) == NULL)
-			return csaf_fail(rd, RP_ERR_NOMEM, "out of memory");
+			return rpjson_fail(
+			    &rd->j, RP_ERR_NOMEM, "out of memory");
 		*slot = copy;
 	}
 	return 0;
@@ -553,11 +566,11 @@ branch_children(struct csaf_rd *rd, const json_t *b, struct bctx *ctx)
 	prod = json_object_get(b, "product");
 	sub = json_object_get(b, "branches");
 	if (prod == NULL && sub == NULL)
-		csaf_warn(rd, "a branch needs branches or a product");
+		rpjson_warn(&rd->j, "a branch needs branches or a product");
 	if (prod != NULL) {
 		mark = rpjson_path_push_key(&rd->path, "product");
 		if (!json_is_object(prod))
-			csaf_warn(rd, "expected a product object");
+			rpjson_warn(&rd->j, "expected a product object");
 		else
 			r = product_add(rd, prod, ctx, &idx);
 		rpjson_path_pop(&rd->path, mark);
@@ -565,7 +578,7 @@ branch_children(struct csaf_rd *rd, const json_t *b, struct bctx *ctx)
 	if (r == 0 && sub != NULL) {
 		mark = rpjson_path_push_key(&rd->path, "branches");
 		if (!json_is_array(sub))
-			csaf_warn(rd, "expected an array of branches");
+			rpjson_warn(&rd->j, "expected an array of branches");
 		else
 			r = branches_read(rd, sub, ctx);
 		rpjson_path_pop(&rd->path, mark);
@@ -582,7 +595,7 @@ branch_read(struct csaf_rd *rd, const json_t *b, struct bctx *ctx)
 	int r;
 
 	if (depth >= CSAF_MAX_DEPTH)
-		return csaf_fail(rd, RP_ERR_LIMIT,
+		return rpjson_fail(&rd->j, RP_ERR_LIMIT,
 		    "branches are nested more than %d levels deep",
 		    CSAF_MAX_DEPTH);
 	if ((r = branch_enter(rd, b, ctx)) == 0)
@@ -603,7 +616,7 @@ branches_read(struct csaf_rd *rd, const json_t *arr, struct bctx *ctx)
 	{
 		mark = rpjson_path_push_index(&rd->path, i);
 		if (!json_is_object(b))
-			csaf_warn(rd, "expected a branch object");
+			rpjson_warn(&rd->j, "expected a branch object");
 		else
 			r = branch_read(rd, b, ctx);
 		rpjson_path_pop(&rd->path, mark);
@@ -645,22 +658,25 @@ rel_read(struct csaf_rd *rd, const json_t *rel, size_t i)
 	size_t idx, mark;
 	int r;
 
-	if ((r = csaf_str(rd, rel, "category", &cat)) != 0 ||
-	    (r = csaf_str(rd, rel, "product_reference", &comp)) != 0 ||
-	    (r = csaf_str(rd, rel, "relates_to_product_reference", &target)) !=
-		0)
+	if ((r = rpjson_copy_str(
+		 &rd->j, rel, "category", CSAF_MAX_STR, 0, &cat)) != 0 ||
+	    (r = rpjson_copy_str(&rd->j, rel, "product_reference", CSAF_MAX_STR,
+		 0, &comp)) != 0 ||
+	    (r = rpjson_copy_str(&rd->j, rel, "relates_to_product_reference",
+		 CSAF_MAX_STR, 0, &target)) != 0)
 		return r;
 	if (cat == NULL)
-		csaf_warn(rd, "a relationship needs a category");
+		rpjson_warn(&rd->j, "a relationship needs a category");
 	else if (!in_list(rel_categories, NELEM(rel_categories), cat))
-		csaf_warn_key(rd, "category",
+		rpjson_warn_at(&rd->j, "category",
 		    "unknown relationship category \"%.100s\"", cat);
 	if (comp == NULL || target == NULL)
-		csaf_warn(rd,
+		rpjson_warn(&rd->j,
 		    "a relationship needs product_reference and "
 		    "relates_to_product_reference");
-	if ((fpn = csaf_object(rd, rel, "full_product_name")) == NULL) {
-		csaf_warn(rd,
+	if ((fpn = rpjson_object_at(&rd->j, rel, "full_product_name", 0)) ==
+	    NULL) {
+		rpjson_warn(&rd->j,
 		    "a relationship needs a full_product_name; "
 		    "relationship skipped");
 		return 0;
@@ -741,19 +757,20 @@ rel_resolve(struct csaf_rd *rd, size_t base, size_t k, size_t depth)
 		p->platform = rd->a->products[t].name;
 	else if (p->rel_target != NULL) {
 		rel_path(rd, base, k);
-		csaf_warn_key(rd, "relates_to_product_reference",
+		rpjson_warn_at(&rd->j, "relates_to_product_reference",
 		    "unknown product ID \"%.200s\"", p->rel_target);
 	}
 	c = csaf_product_index(rd, p->rel_component);
 	if (c == SIZE_MAX && p->rel_component != NULL) {
 		rel_path(rd, base, k);
-		csaf_warn_key(rd, "product_reference",
+		rpjson_warn_at(&rd->j, "product_reference",
 		    "unknown product ID \"%.200s\"; the product has no "
 		    "component to take its identity from",
 		    p->rel_component);
 	} else if (c == k) {
 		rel_path(rd, base, k);
-		csaf_warn(rd, "a relationship product is its own component");
+		rpjson_warn(
+		    &rd->j, "a relationship product is its own component");
 	} else if (c != SIZE_MAX) {
 		if (rd->paux[c].relstate == REL_PENDING &&
 		    depth + 1 < CSAF_MAX_DEPTH)
@@ -761,7 +778,7 @@ rel_resolve(struct csaf_rd *rd, size_t base, size_t k, size_t depth)
 		if (rd->paux[c].relstate == REL_BUSY ||
 		    rd->paux[c].relstate == REL_PENDING) {
 			rel_path(rd, base, k);
-			csaf_warn(rd,
+			rpjson_warn(&rd->j,
 			    "relationships refer to each other in a "
 			    "cycle or a chain over %d long",
 			    CSAF_MAX_DEPTH);
@@ -783,7 +800,7 @@ rels_read(struct csaf_rd *rd, const json_t *arr)
 	{
 		m2 = rpjson_path_push_index(&rd->path, i);
 		if (!json_is_object(rel))
-			csaf_warn(rd, "expected a relationship object");
+			rpjson_warn(&rd->j, "expected a relationship object");
 		else if ((r = rel_read(rd, rel, i)) != 0)
 			break;
 		rpjson_path_pop(&rd->path, m2);
@@ -809,26 +826,27 @@ group_read(struct csaf_rd *rd, const json_t *g)
 	int r;
 
 	if ((id = rpjson_str(g, "group_id")) == NULL) {
-		csaf_warn(rd,
+		rpjson_warn(&rd->j,
 		    "a product group needs a group_id (a string); "
 		    "group skipped");
 		return 0;
 	}
 	if (csaf_idtab_find(&rd->groups, id) != SIZE_MAX) {
-		csaf_warn_key(rd, "group_id",
+		rpjson_warn_at(&rd->j, "group_id",
 		    "group ID \"%.200s\" is defined more than once; the first "
 		    "definition is kept",
 		    id);
 		return 0;
 	}
 	if ((e->id = rp_arena_strdup(a->arena, id)) == NULL)
-		return csaf_fail(rd, RP_ERR_NOMEM, "out of memory");
-	if ((r = csaf_str(rd, g, "summary", &e->summary)) != 0 ||
+		return rpjson_fail(&rd->j, RP_ERR_NOMEM, "out of memory");
+	if ((r = rpjson_copy_str(
+		 &rd->j, g, "summary", CSAF_MAX_STR, 0, &e->summary)) != 0 ||
 	    (r = csaf_idlist(rd, g, "product_ids", NULL, &e->product_ids,
 		 &e->nproduct_ids)) != 0)
 		return r;
 	if ((r = csaf_idtab_add(&rd->groups, e->id, a->ngroups)) != 0)
-		return csaf_fail(rd, r, "group table full");
+		return rpjson_fail(&rd->j, r, "group table full");
 	a->ngroups++;
 	return 0;
 }
@@ -841,21 +859,21 @@ groups_read(struct csaf_rd *rd, const json_t *arr)
 	int r = 0;
 
 	if (n > CSAF_MAX_GROUPS)
-		return csaf_fail(rd, RP_ERR_LIMIT,
+		return rpjson_fail(&rd->j, RP_ERR_LIMIT,
 		    "more than %u product groups", CSAF_MAX_GROUPS);
 	if ((r = csaf_idtab_init(&rd->groups, n)) != 0)
-		return csaf_fail(rd, r, "out of memory");
+		return rpjson_fail(&rd->j, r, "out of memory");
 	if (n == 0)
 		return 0;
 	if ((rd->a->groups = rp_arena_calloc(
 		 rd->a->arena, n, sizeof(*rd->a->groups))) == NULL)
-		return csaf_fail(rd, RP_ERR_NOMEM, "out of memory");
+		return rpjson_fail(&rd->j, RP_ERR_NOMEM, "out of memory");
 	mark = rpjson_path_push_key(&rd->path, "product_groups");
 	json_array_foreach(arr, i, g)
 	{
 		m2 = rpjson_path_push_index(&rd->path, i);
 		if (!json_is_object(g))
-			csaf_warn(rd, "expected a product group object");
+			rpjson_warn(&rd->j, "expected a product group object");
 		else if ((r = group_read(rd, g)) != 0)
 			break;
 		rpjson_path_pop(&rd->path, m2);
@@ -879,19 +897,19 @@ tree_alloc(struct csaf_rd *rd, const json_t *branches, const json_t *fpns,
 	n += json_array_size(fpns);
 	n += json_array_size(rels);
 	if (n > CSAF_MAX_PRODUCTS)
-		return csaf_fail(rd, RP_ERR_LIMIT,
+		return rpjson_fail(&rd->j, RP_ERR_LIMIT,
 		    "the product tree defines more than %u products; that is "
 		    "more than Rampart reads",
 		    CSAF_MAX_PRODUCTS);
 	if ((r = csaf_idtab_init(&rd->products, n)) != 0)
-		return csaf_fail(rd, r, "out of memory");
+		return rpjson_fail(&rd->j, r, "out of memory");
 	rd->maxproducts = n;
 	if (n == 0)
 		return 0;
 	if ((rd->paux = calloc(n, sizeof(*rd->paux))) == NULL ||
 	    (rd->a->products = rp_arena_calloc(
 		 rd->a->arena, n, sizeof(*rd->a->products))) == NULL)
-		return csaf_fail(rd, RP_ERR_NOMEM, "out of memory");
+		return rpjson_fail(&rd->j, RP_ERR_NOMEM, "out of memory");
 	return 0;
 }
 
@@ -907,7 +925,8 @@ fpns_read(struct csaf_rd *rd, const json_t *arr)
 	{
 		m2 = rpjson_path_push_index(&rd->path, i);
 		if (!json_is_object(fpn))
-			csaf_warn(rd, "expected a full_product_name object");
+			rpjson_warn(
+			    &rd->j, "expected a full_product_name object");
 		else if ((r = product_add(rd, fpn, NULL, &idx)) != 0)
 			break;
 		rpjson_path_pop(&rd->path, m2);
@@ -925,16 +944,16 @@ csaf_tree_read(struct csaf_rd *rd, const json_t *tree)
 	int r;
 
 	mark = rpjson_path_push_key(&rd->path, "product_tree");
-	branches = csaf_array(rd, tree, "branches");
-	fpns = csaf_array(rd, tree, "full_product_names");
-	rels = csaf_array(rd, tree, "relationships");
-	groups = csaf_array(rd, tree, "product_groups");
+	branches = rpjson_array_at(&rd->j, tree, "branches", SIZE_MAX, 0);
+	fpns = rpjson_array_at(&rd->j, tree, "full_product_names", SIZE_MAX, 0);
+	rels = rpjson_array_at(&rd->j, tree, "relationships", SIZE_MAX, 0);
+	groups = rpjson_array_at(&rd->j, tree, "product_groups", SIZE_MAX, 0);
 	if ((r = tree_alloc(rd, branches, fpns, rels)) != 0)
 		goto out;
 	if (branches != NULL) {
 		/* the context holds a name per level: keep it off the stack */
 		if ((ctx = calloc(1, sizeof(*ctx))) == NULL) {
-			r = csaf_fail(rd, RP_ERR_NOMEM, "out of memory");
+			r = rpjson_fail(&rd->j, RP_ERR_NOMEM, "out of memory");
 			goto out;
 		}
 		m2 = rpjson_path_push_key(&rd->path, "branches");

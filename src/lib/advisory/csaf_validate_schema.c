@@ -11,6 +11,7 @@
 
 #include "csaf_validate_int.h"
 #include "util/uri.h"
+#include "util/ascii.h"
 
 typedef void (*chk_fn)(struct vctx *c, const json_t *v);
 
@@ -168,13 +169,6 @@ chk_datetime(struct vctx *c, const json_t *v)
 		    s, rp_rfc3339_strerror(e));
 }
 
-static int
-is_hex(char ch)
-{
-	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
-	    (ch >= 'A' && ch <= 'F');
-}
-
 static void
 chk_uri(struct vctx *c, const json_t *v)
 {
@@ -208,13 +202,6 @@ chk_lang(struct vctx *c, const json_t *v)
 		v_err(c, SCHEMA, "\"%.80s\" is not a language tag", s);
 }
 
-static int
-is_space(char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' ||
-	    ch == '\f' || ch == '\v';
-}
-
 /* ^[^\s<edge>](.*[^\s<edge>])?$ : no leading/trailing space or edge
  * characters, no line break inside. */
 static int
@@ -222,7 +209,7 @@ trimmed_ok(const char *s, const char *edge)
 {
 	size_t n = strlen(s);
 
-	if (n == 0 || is_space(s[0]) || is_space(s[n - 1]) ||
+	if (n == 0 || rp_isspace(s[0]) || rp_isspace(s[n - 1]) ||
 	    strchr(edge, s[0]) != NULL || strchr(edge, s[n - 1]) != NULL)
 		return 0;
 	return strpbrk(s, "\n\r") == NULL;
@@ -297,7 +284,7 @@ chk_hash_value(struct vctx *c, const json_t *v)
 
 	if (s == NULL)
 		return;
-	for (i = 0; s[i] != '\0' && is_hex(s[i]); i++)
+	for (i = 0; s[i] != '\0' && rp_isxdigit(s[i]); i++)
 		;
 	if (s[i] != '\0' || i < 32)
 		v_err(c, SCHEMA, "expected at least 32 hexadecimal digits");

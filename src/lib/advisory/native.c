@@ -15,17 +15,17 @@
  * version.
  */
 #include <arpa/inet.h>
-#include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/ascii.h"
 #include "adv_util.h"
 #include "advisory.h"
 #include "json/rpjson.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/indicator.h"
 #include "util/rfc3339.h"
 #include "util/str.h"
 #include "version/version.h"
@@ -35,14 +35,14 @@
 #define NATIVE_MAX_VERSIONS 1000 /* per product entry */
 #define NATIVE_MAX_ITEMS 100000 /* indicators, references, aliases */
 #define NATIVE_MAX_ID 128
-#define NATIVE_MAX_VALUE 8192 /* an indicator value (URL, domain...) */
+#define NATIVE_MAX_VALUE 8192 /* a one-line value (URL, domain, name...) */
+#define NATIVE_MAX_TEXT (1024 * 1024) /* a summary, details, a YARA rule */
 
 struct nat_ctx {
+	struct rpjson_rd rd; /* bad values and missing members are errors */
+	struct rpjson_path p;
 	struct advisory *a;
 	struct adv_vuln *v;
-	struct rp_diags *d;
-	struct rpjson_path p;
-	size_t nerrors;
 	size_t cur; /* index of the array element being read */
 	size_t *ioc_pos; /* where each indicator was: /indicators/N */
 	size_t cap_products, cap_refs, cap_ids, cap_notes, cap_rems, cap_iocs;
@@ -67,145 +67,30 @@ static const char *const platforms[] = {
     "windows", "macos", "linux", "android", "ios", "freebsd", NULL};
 static const char *const doc_statuses[] = {"draft", "interim", "final", NULL};
 
-/* ---- diagnostics and small helpers ---- */
-
-static void __attribute__((format(printf, 3, 0))) nat_vdiag(
-    struct nat_ctx *c, enum rp_diag_level lvl, const char *fmt, va_list ap)
-{
-	char msg[512];
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (lvl == RP_DIAG_ERROR)
-		c->nerrors++;
-	(void)rp_diags_add(c->d, lvl, NULL, rpjson_path_str(&c->p), "%s", msg);
-}
-
-static void __attribute__((format(printf, 2, 3)))
-nat_err(struct nat_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	nat_vdiag(c, RP_DIAG_ERROR, fmt, ap);
-	va_end(ap);
-}
-
-static void __attribute__((format(printf, 2, 3)))
-nat_warn(struct nat_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	nat_vdiag(c, RP_DIAG_WARNING, fmt, ap);
-	va_end(ap);
-}
-
-/* An error at obj member key. */
-static void __attribute__((format(printf, 3, 4)))
-nat_err_at(struct nat_ctx *c, const char *key, const char *fmt, ...)
-{
-	size_t m = rpjson_path_push_key(&c->p, key);
-	va_list ap;
-
-	va_start(ap, fmt);
-	nat_vdiag(c, RP_DIAG_ERROR, fmt, ap);
-	va_end(ap);
-	rpjson_path_pop(&c->p, m);
-}
-
-/* Joins a list for messages: "a, b, c". */
-static const char *
-list_str(const char *const *list, char *buf, size_t len)
-{
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (; *list != NULL && n < len; list++)
-		n += (size_t)snprintf(
-		    buf + n, len - n, "%s%s", n ? ", " : "", *list);
-	return buf;
-}
-
-static void
-check_keys(struct nat_ctx *c, const json_t *obj, const char *const *known)
-{
-	const char *key;
-	json_t *val;
-	size_t m;
-
-	json_object_foreach((json_t *)obj, key, val)
-	{
-		if (adv_in_list(known, key))
-			continue;
-		m = rpjson_path_push_key(&c->p, key);
-		nat_warn(c, "unknown member \"%s\" ignored", key);
-		rpjson_path_pop(&c->p, m);
-	}
-}
+/* ---- small helpers ---- */
 
 /*
- * obj[key] as a non-empty string without control characters: NULL when
- * absent (an error if required) or invalid (an error).
+ * Strings are read through the layer: one-line values (names, IDs,
+ * versions, indicator values) of at most NATIVE_MAX_VALUE bytes, texts
+ * (summary, details, rule text) of at most NATIVE_MAX_TEXT.  Neither is
+ * empty.
  */
-static const char *
-get_str(struct nat_ctx *c, const json_t *obj, const char *key, int required)
-{
-	const json_t *val = json_object_get(obj, key);
-
-	if (val == NULL) {
-		if (required)
-			nat_err(c, "required member \"%s\" is missing", key);
-		return NULL;
-	}
-	if (!json_is_string(val)) {
-		nat_err_at(c, key, "\"%s\" must be a string", key);
-		return NULL;
-	}
-	if (json_string_length(val) == 0) {
-		nat_err_at(c, key, "\"%s\" must not be empty", key);
-		return NULL;
-	}
-	if (strlen(json_string_value(val)) != json_string_length(val)) {
-		nat_err_at(c, key, "\"%s\" contains a NUL character", key);
-		return NULL;
-	}
-	return json_string_value(val);
-}
-
-/* A one-line string: as get_str, also without control characters. */
-static const char *
-get_line(struct nat_ctx *c, const json_t *obj, const char *key, int required)
-{
-	const char *s = get_str(c, obj, key, required);
-	const unsigned char *p;
-
-	if (s == NULL)
-		return NULL;
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f) {
-			nat_err_at(c, key,
-			    "\"%s\" must be one line without control "
-			    "characters",
-			    key);
-			return NULL;
-		}
-	}
-	return s;
-}
+#define LINE (RPJSON_NONEMPTY | RPJSON_LINE)
+#define get_line(c, obj, key, flags)                                           \
+	rpjson_str_at(&(c)->rd, (obj), (key), NATIVE_MAX_VALUE, LINE | (flags))
+#define get_text(c, obj, key, flags)                                           \
+	rpjson_str_at(&(c)->rd, (obj), (key), NATIVE_MAX_TEXT,                 \
+	    RPJSON_NONEMPTY | (flags))
 
 /* A member that must be one of list; NULL when absent or invalid. */
 static const char *
 get_enum(struct nat_ctx *c, const json_t *obj, const char *key,
-    const char *const *list, int required)
+    const char *const *list, unsigned flags)
 {
-	const char *s = get_str(c, obj, key, required);
-	char buf[256];
+	size_t i;
 
-	if (s == NULL || adv_in_list(list, s))
-		return s;
-	nat_err_at(c, key, "\"%s\" is not one of %s", s,
-	    list_str(list, buf, sizeof(buf)));
-	return NULL;
+	return rpjson_get_enum(&c->rd, obj, key, list, flags, &i) == 1 ? list[i]
+								       : NULL;
 }
 
 static int
@@ -214,7 +99,7 @@ push_str(struct nat_ctx *c, char ***arr, size_t *n, size_t *cap, const char *s)
 	char **v;
 
 	if (*n >= NATIVE_MAX_ITEMS) {
-		nat_err(c, "more than %d entries", NATIVE_MAX_ITEMS);
+		rpjson_err(&c->rd, "more than %d entries", NATIVE_MAX_ITEMS);
 		return RP_ERR_LIMIT;
 	}
 	if ((v = rp_arena_grow(c->a->arena, *arr, *n, cap, sizeof(*v))) == NULL)
@@ -242,14 +127,13 @@ add_note(struct nat_ctx *c, const char *category, const char *text)
 }
 
 static const char *
-get_time(struct nat_ctx *c, const json_t *obj, const char *key, int required)
+get_time(struct nat_ctx *c, const json_t *obj, const char *key, unsigned flags)
 {
-	const char *s = get_str(c, obj, key, required);
-
+	const char *s = get_line(c, obj, key, flags);
 	enum rp_time_err e;
 
 	if (s != NULL && rp_rfc3339_parse(s, NULL, &e) != 0) {
-		nat_err_at(c, key,
+		rpjson_err_at(&c->rd, key,
 		    "\"%s\" is not an RFC 3339 timestamp (%s; expected e.g. "
 		    "2023-03-30T00:00:00Z)",
 		    s, rp_rfc3339_strerror(e));
@@ -272,154 +156,6 @@ id_valid(const char *s, size_t max)
 
 /* ---- indicators ---- */
 
-/*
- * Undoes the usual defanging ("example[.]com", "hxxps://", "1.2.3[.]4",
- * "http[:]//") into buf.  Returns 0, or -1 when it does not fit.
- */
-static int
-refang(const char *s, char *buf, size_t len)
-{
-	static const struct {
-		const char *from, *to;
-	} rep[] = {{"[.]", "."}, {"(.)", "."}, {"{.}", "."}, {"[dot]", "."},
-	    {"[:]", ":"}, {"[://]", "://"}, {"hxxps", "https"},
-	    {"hxxp", "http"}, {"fxp", "ftp"}};
-	size_t n = 0, i, fl;
-
-	while (*s != '\0') {
-		for (i = 0; i < sizeof(rep) / sizeof(rep[0]); i++) {
-			fl = strlen(rep[i].from);
-			if (strncasecmp(s, rep[i].from, fl) != 0)
-				continue;
-			/* scheme words only as the scheme: "hxxp://" */
-			if (strchr("[({", rep[i].from[0]) == NULL &&
-			    (n != 0 || (s[fl] != ':' && s[fl] != '[')))
-				continue;
-			break;
-		}
-		if (i < sizeof(rep) / sizeof(rep[0])) {
-			fl = strlen(rep[i].to);
-			if (n + fl >= len)
-				return -1;
-			memcpy(buf + n, rep[i].to, fl);
-			n += fl;
-			s += strlen(rep[i].from);
-			continue;
-		}
-		if (n + 1 >= len)
-			return -1;
-		buf[n++] = *s++;
-	}
-	buf[n] = '\0';
-	return 0;
-}
-
-static void
-lower(char *s)
-{
-	for (; *s != '\0'; s++)
-		*s = (char)tolower((unsigned char)*s);
-}
-
-/* An IPv4 or IPv6 address, optionally with a /prefix length. */
-static const char *
-ip_check(char *s)
-{
-	unsigned char addr[16];
-	char *slash;
-	long bits;
-	char *end;
-	int v6;
-
-	v6 = strchr(s, ':') != NULL;
-	if ((slash = strchr(s, '/')) != NULL) {
-		*slash = '\0';
-		bits = strtol(slash + 1, &end, 10);
-		if (slash[1] == '\0' || !isdigit((unsigned char)slash[1]) ||
-		    *end != '\0' || bits < 0 || bits > (v6 ? 128 : 32)) {
-			*slash = '/';
-			return "the prefix length after '/' is out of range";
-		}
-	}
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, s, addr) != 1) {
-		if (slash != NULL)
-			*slash = '/';
-		return v6 ? "not an IPv6 address" : "not an IPv4 address";
-	}
-	if (slash != NULL)
-		*slash = '/';
-	lower(s);
-	return NULL;
-}
-
-/* scheme://host[:port][/...] with a valid host; no spaces. */
-static const char *
-url_check(char *s)
-{
-	char host[256], *p, *h, *end;
-	const char *why;
-	size_t n;
-	long port;
-
-	n = strspn(s,
-	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789+.-");
-	if (n == 0 || !isalpha((unsigned char)s[0]) ||
-	    strncmp(s + n, "://", 3) != 0)
-		return "a URL starts with a scheme, e.g. https://";
-	for (p = s; *p != '\0'; p++) {
-		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
-			return "a URL has no spaces or control characters";
-	}
-	for (p = s; p < s + n; p++)
-		*p = (char)tolower((unsigned char)*p);
-	h = s + n + 3;
-	if ((p = strchr(h, '@')) != NULL && p < h + strcspn(h, "/?#"))
-		h = p + 1; /* userinfo */
-	n = strcspn(h, "/?#");
-	if (h[0] == '[') {
-		if ((p = memchr(h, ']', n)) == NULL || (size_t)(p - h) > 64)
-			return "a bracketed URL host is an IPv6 address";
-		memcpy(host, h + 1, (size_t)(p - h - 1));
-		host[p - h - 1] = '\0';
-		if (strchr(host, ':') == NULL || ip_check(host) != NULL)
-			return "a bracketed URL host is an IPv6 address";
-		if (*++p != ':' && p != h + n)
-			return "a bracketed URL host is an IPv6 address";
-	} else {
-		p = memchr(h, ':', n);
-		if (p == NULL)
-			p = h + n;
-		if ((size_t)(p - h) >= sizeof(host))
-			return "the URL host is too long";
-		memcpy(host, h, (size_t)(p - h));
-		host[p - h] = '\0';
-		if (strspn(host, "0123456789.") == strlen(host)) {
-			if ((why = ip_check(host)) != NULL)
-				return why;
-		} else if ((why = rp_domain_check(host)) != NULL)
-			return why;
-		for (; h < p; h++)
-			*h = (char)tolower((unsigned char)*h);
-	}
-	if (*p == ':') {
-		port = strtol(p + 1, &end, 10);
-		if (!isdigit((unsigned char)p[1]) || port < 1 || port > 65535 ||
-		    (*end != '\0' && strchr("/?#", *end) == NULL))
-			return "the URL port is not a number from 1 to 65535";
-	}
-	return NULL;
-}
-
-static const char *
-hash_check(char *s, size_t len)
-{
-	if (strlen(s) != len || strspn(s, "0123456789abcdefABCDEF") != len)
-		return "a hash is hexadecimal of its algorithm's length";
-	lower(s);
-	return NULL;
-}
-
 /* Light sanity of YARA text: it declares a rule named name, with a body. */
 static const char *
 yara_check(const char *rule, const char *name)
@@ -430,9 +166,8 @@ yara_check(const char *rule, const char *name)
 
 	while ((p = strstr(p, "rule")) != NULL) {
 		q = p + 4;
-		if ((p == rule || isspace((unsigned char)p[-1])) &&
-		    isspace((unsigned char)*q)) {
-			while (isspace((unsigned char)*q))
+		if ((p == rule || rp_isspace(p[-1])) && rp_isspace(*q)) {
+			while (rp_isspace(*q))
 				q++;
 			nl = strspn(q,
 			    "abcdefghijklmnopqrstuvwxyz"
@@ -461,17 +196,17 @@ ioc_check(enum adv_ioc_type t, char *val)
 {
 	switch (t) {
 	case ADV_IOC_SHA256:
-		return hash_check(val, 64);
+		return rp_hash_check(val, 64);
 	case ADV_IOC_SHA1:
-		return hash_check(val, 40);
+		return rp_hash_check(val, 40);
 	case ADV_IOC_MD5:
-		return hash_check(val, 32);
+		return rp_hash_check(val, 32);
 	case ADV_IOC_DOMAIN:
 		return rp_domain_check(val);
 	case ADV_IOC_IP:
-		return ip_check(val);
+		return rp_ip_check(val, NATIVE_MAX_VALUE, RP_IP_PREFIX);
 	case ADV_IOC_URL:
-		return url_check(val);
+		return rp_url_check(val, RP_URL_SCHEME);
 	case ADV_IOC_FILENAME:
 		if (strpbrk(val, "\r\n") != NULL)
 			return "a file name is one line";
@@ -541,11 +276,11 @@ dedupe_iocs(struct nat_ctx *c)
 			io[j++] = io[i];
 			continue;
 		}
-		m = rpjson_path_push_key(&c->p, "indicators");
-		rpjson_path_push_index(&c->p, c->ioc_pos[i]);
-		nat_warn(c, "duplicate %s indicator ignored",
+		m = rpjson_push_key(&c->rd, "indicators");
+		rpjson_push_index(&c->rd, c->ioc_pos[i]);
+		rpjson_warn(&c->rd, "duplicate %s indicator ignored",
 		    adv_ioc_type_name(io[i].type));
-		rpjson_path_pop(&c->p, m);
+		rpjson_pop(&c->rd, m);
 	}
 	c->a->niocs = j;
 	r = 0;
@@ -565,11 +300,12 @@ ioc_size(
 	if (v == NULL)
 		return 0;
 	if (!json_is_integer(v) || json_integer_value(v) < 0) {
-		nat_err_at(c, "size", "\"size\" is a number of bytes");
+		rpjson_err_at(&c->rd, "size", "\"size\" is a number of bytes");
 		return -1;
 	}
 	if (!ioc_is_hash(t)) {
-		nat_warn(c, "\"size\" applies to file hashes only; ignored");
+		rpjson_warn(
+		    &c->rd, "\"size\" applies to file hashes only; ignored");
 		return 0;
 	}
 	*size = (uint64_t)json_integer_value(v);
@@ -586,34 +322,35 @@ nat_indicator(struct nat_ctx *c, const json_t *ioc)
 	char buf[NATIVE_MAX_VALUE];
 	uint64_t size;
 	size_t *pos;
+	int r;
 
 	if (!json_is_object(ioc)) {
-		nat_err(c, "an indicator is an object");
+		rpjson_err(&c->rd, "an indicator is an object");
 		return 0;
 	}
-	check_keys(c, ioc, ioc_keys);
-	if ((type = get_str(c, ioc, "type", 1)) == NULL)
+	rpjson_check_keys(&c->rd, ioc, ioc_keys);
+	if ((type = get_text(c, ioc, "type", RPJSON_REQUIRED)) == NULL)
 		return 0;
 	if (adv_ioc_type_from_name(type, &t) != 0) {
-		nat_err_at(c, "type",
+		rpjson_err_at(&c->rd, "type",
 		    "indicator type \"%s\" is not one of sha256, sha1, md5, "
 		    "filename, domain, ip, url, yara",
 		    type);
 		return 0;
 	}
-	comment = get_str(c, ioc, "comment", 0);
+	comment = get_text(c, ioc, "comment", 0);
 	if (ioc_size(c, ioc, t, &size) != 0)
 		return 0;
 	if (t == ADV_IOC_YARA) {
 		name = get_line(c, ioc, "name", 0);
 		if (json_object_get(ioc, "value") != NULL)
-			nat_err_at(c, "value",
+			rpjson_err_at(&c->rd, "value",
 			    "a yara indicator has \"rule\" (the rule text), "
 			    "not \"value\"");
-		if ((value = get_str(c, ioc, "rule", 1)) == NULL)
+		if ((value = get_text(c, ioc, "rule", RPJSON_REQUIRED)) == NULL)
 			return 0;
 		if ((why = yara_check(value, name)) != NULL) {
-			nat_err_at(c, "rule", "%s", why);
+			rpjson_err_at(&c->rd, "rule", "%s", why);
 			return 0;
 		}
 		if (comment == NULL)
@@ -621,23 +358,28 @@ nat_indicator(struct nat_ctx *c, const json_t *ioc)
 	} else {
 		if (json_object_get(ioc, "rule") != NULL ||
 		    json_object_get(ioc, "name") != NULL)
-			nat_warn(c,
+			rpjson_warn(&c->rd,
 			    "\"rule\" and \"name\" belong to yara "
 			    "indicators; ignored");
-		if ((value = get_line(c, ioc, "value", 1)) == NULL)
+		if ((value = get_line(c, ioc, "value", RPJSON_REQUIRED)) ==
+		    NULL)
 			return 0;
-		if (refang(value, buf, sizeof(buf)) != 0) {
-			nat_err_at(c, "value", "the value is too long");
+		if ((r = rp_refang(value, buf, sizeof(buf))) != 0) {
+			rpjson_err_at(&c->rd, "value", "%s",
+			    r == -1
+				? "the value is too long"
+				: "the value is defanged twice (\"[[.]]\")");
 			return 0;
 		}
 		if ((why = ioc_check(t, buf)) != NULL) {
-			nat_err_at(c, "value", "%s: \"%s\"", why, value);
+			rpjson_err_at(
+			    &c->rd, "value", "%s: \"%s\"", why, value);
 			return 0;
 		}
 		value = buf;
 	}
 	if (c->a->niocs >= NATIVE_MAX_ITEMS) {
-		nat_err(c, "more than %d indicators", NATIVE_MAX_ITEMS);
+		rpjson_err(&c->rd, "more than %d indicators", NATIVE_MAX_ITEMS);
 		return RP_ERR_LIMIT;
 	}
 	if ((e = rp_arena_grow(ar, c->a->iocs, c->a->niocs, &c->cap_iocs,
@@ -725,11 +467,12 @@ add_product(struct nat_ctx *c, const struct nat_entry *e, const char *version,
 	if (id == NULL)
 		return RP_ERR_NOMEM;
 	if (product_id_taken(c->a, id)) {
-		nat_err(c, "version %s is listed twice", version);
+		rpjson_err(&c->rd, "version %s is listed twice", version);
 		return 0;
 	}
 	if (c->a->nproducts >= NATIVE_MAX_PRODUCTS) {
-		nat_err(c, "more than %d products", NATIVE_MAX_PRODUCTS);
+		rpjson_err(
+		    &c->rd, "more than %d products", NATIVE_MAX_PRODUCTS);
 		return RP_ERR_LIMIT;
 	}
 	if ((p = rp_arena_grow(ar, c->a->products, c->a->nproducts,
@@ -768,13 +511,13 @@ version_ok(struct nat_ctx *c, const char *scheme, const char *v)
 	const char *why = NULL;
 
 	if (strpbrk(v, " \t\r\n|") != NULL) {
-		nat_err(c, "version \"%s\" has spaces or '|'", v);
+		rpjson_err(&c->rd, "version \"%s\" has spaces or '|'", v);
 		return 0;
 	}
 	if (version_scheme_from_name(scheme, &vs) != 0)
 		return 1; /* nothing to check against yet */
 	if (!version_valid(vs, v, &why)) {
-		nat_err(c, "\"%s\" is not a %s version%s%s", v, scheme,
+		rpjson_err(&c->rd, "\"%s\" is not a %s version%s%s", v, scheme,
 		    why ? ": " : "", why ? why : "");
 		return 0;
 	}
@@ -797,7 +540,7 @@ range_ok(struct nat_ctx *c, const char *scheme, const char *range)
 	if (!rp_str_startswith(range, "vers:") ||
 	    strncmp(range + 5, scheme, sl) != 0 || range[5 + sl] != '/' ||
 	    range[6 + sl] == '\0') {
-		nat_err_at(c, "affected",
+		rpjson_err_at(&c->rd, "affected",
 		    "\"%s\" is not a vers range of scheme %s "
 		    "(e.g. vers:%s/>=1.0|<1.2)",
 		    range, scheme, scheme);
@@ -807,16 +550,16 @@ range_ok(struct nat_ctx *c, const char *scheme, const char *range)
 		return RP_ERR_NOMEM;
 	r = vers_parse_tolerant(range, &vr, tmp);
 	vers_range_free(vr);
-	m = rpjson_path_push_key(&c->p, "affected");
+	m = rpjson_push_key(&c->rd, "affected");
 	for (i = 0; i < tmp->n; i++) {
 		if (tmp->v[i].level == RP_DIAG_ERROR)
-			nat_err(c, "%s", tmp->v[i].msg);
+			rpjson_err(&c->rd, "%s", tmp->v[i].msg);
 		else
-			nat_warn(c, "%s", tmp->v[i].msg);
+			rpjson_warn(&c->rd, "%s", tmp->v[i].msg);
 	}
 	if (r == RP_ERR_INVALID && tmp->nerrors == 0)
-		nat_err(c, "\"%s\" is not a valid range", range);
-	rpjson_path_pop(&c->p, m);
+		rpjson_err(&c->rd, "\"%s\" is not a valid range", range);
+	rpjson_pop(&c->rd, m);
 	rp_diags_free(tmp);
 	return r == RP_ERR_NOMEM ? RP_ERR_NOMEM : 0;
 }
@@ -828,39 +571,40 @@ entry_fields(struct nat_ctx *c, const json_t *obj, struct nat_entry *e)
 	const char *st;
 
 	memset(e, 0, sizeof(*e));
-	check_keys(c, obj, product_keys);
-	if ((e->id = get_str(c, obj, "id", 1)) != NULL &&
+	rpjson_check_keys(&c->rd, obj, product_keys);
+	if ((e->id = get_text(c, obj, "id", RPJSON_REQUIRED)) != NULL &&
 	    !id_valid(e->id, 64)) {
-		nat_err_at(c, "id",
+		rpjson_err_at(&c->rd, "id",
 		    "a product id has 1 to 64 letters, digits, '.', '_', ':' "
 		    "or '-'");
 		e->id = NULL;
 	}
 	e->vendor = get_line(c, obj, "vendor", 0);
-	e->product = get_line(c, obj, "product", 1);
+	e->product = get_line(c, obj, "product", RPJSON_REQUIRED);
 	e->name = get_line(c, obj, "name", 0);
 	if ((e->platform = get_line(c, obj, "platform", 0)) != NULL &&
 	    !adv_in_list(platforms, e->platform)) {
-		size_t m = rpjson_path_push_key(&c->p, "platform");
+		size_t m = rpjson_push_key(&c->rd, "platform");
 
-		nat_warn(c,
+		rpjson_warn(&c->rd,
 		    "platform \"%s\" is not one Rampart inventories report "
 		    "(windows, macos, linux, android, ios, freebsd)",
 		    e->platform);
-		rpjson_path_pop(&c->p, m);
+		rpjson_pop(&c->rd, m);
 	}
 	if (json_object_get(obj, "scheme") == NULL)
 		e->scheme = "generic";
 	else
 		e->scheme = get_enum(c, obj, "scheme", schemes, 0);
-	e->range = get_str(c, obj, "affected", 0);
+	e->range = get_text(c, obj, "affected", 0);
 	e->fixed = get_line(c, obj, "fixed", 0);
 	if ((e->cpe = get_line(c, obj, "cpe", 0)) != NULL &&
 	    !rp_str_startswith(e->cpe, "cpe:"))
-		nat_err_at(c, "cpe", "a CPE starts with \"cpe:\"");
+		rpjson_err_at(&c->rd, "cpe", "a CPE starts with \"cpe:\"");
 	if ((e->purl = get_line(c, obj, "purl", 0)) != NULL &&
 	    !rp_str_startswith(e->purl, "pkg:"))
-		nat_err_at(c, "purl", "a package URL starts with \"pkg:\"");
+		rpjson_err_at(
+		    &c->rd, "purl", "a package URL starts with \"pkg:\"");
 	e->status = ADV_STATUS_KNOWN_AFFECTED;
 	st = get_enum(c, obj, "status",
 	    (const char *const[]){
@@ -884,33 +628,34 @@ entry_versions(
 
 	if (arr == NULL)
 		return 0;
-	m = rpjson_path_push_key(&c->p, "versions");
+	m = rpjson_push_key(&c->rd, "versions");
 	if (!json_is_array(arr) || json_array_size(arr) == 0 ||
 	    json_array_size(arr) > NATIVE_MAX_VERSIONS) {
-		nat_err(c, "\"versions\" is an array of 1 to %d versions",
+		rpjson_err(&c->rd,
+		    "\"versions\" is an array of 1 to %d versions",
 		    NATIVE_MAX_VERSIONS);
 		goto out;
 	}
 	json_array_foreach(arr, i, v)
 	{
-		m2 = rpjson_path_push_index(&c->p, i);
+		m2 = rpjson_push_index(&c->rd, i);
 		if (!json_is_string(v) || json_string_length(v) == 0 ||
 		    strlen(json_string_value(v)) != json_string_length(v))
-			nat_err(c, "a version is a non-empty string");
+			rpjson_err(&c->rd, "a version is a non-empty string");
 		else if (version_ok(c, e->scheme, json_string_value(v))) {
 			if ((r = add_product(c, e, json_string_value(v), NULL,
 				 e->status, &id)) != 0 ||
 			    (id != NULL &&
 				(r = push_str(
 				     c, &e->pids, &e->npids, cap, id)) != 0)) {
-				rpjson_path_pop(&c->p, m2);
+				rpjson_pop(&c->rd, m2);
 				break;
 			}
 		}
-		rpjson_path_pop(&c->p, m2);
+		rpjson_pop(&c->rd, m2);
 	}
 out:
-	rpjson_path_pop(&c->p, m);
+	rpjson_pop(&c->rd, m);
 	return r;
 }
 
@@ -929,33 +674,34 @@ entry_remediation(struct nat_ctx *c, const json_t *obj, struct nat_entry *e)
 	if (rj == NULL && e->fixed == NULL)
 		return 0;
 	cat = e->fixed != NULL ? ADV_REM_VENDOR_FIX : ADV_REM_MITIGATION;
-	m = rpjson_path_push_key(&c->p, "remediation");
+	m = rpjson_push_key(&c->rd, "remediation");
 	if (json_is_string(rj) && json_string_length(rj) > 0)
 		details = json_string_value(rj);
 	else if (json_is_object(rj)) {
-		check_keys(c, rj, rem_keys);
+		rpjson_check_keys(&c->rd, rj, rem_keys);
 		cs = get_enum(c, rj, "category",
 		    (const char *const[]){"vendor_fix", "workaround",
 			"mitigation", "no_fix_planned", "none_available", NULL},
 		    0);
 		if (cs != NULL)
 			(void)adv_rem_category_from_name(cs, &cat);
-		details = get_str(c, rj, "details", 1);
+		details = get_text(c, rj, "details", RPJSON_REQUIRED);
 		if ((url = get_line(c, rj, "url", 0)) != NULL) {
 			if (strlen(url) >= sizeof(url_buf))
 				url = NULL;
 			else {
 				memcpy(url_buf, url, strlen(url) + 1);
-				if (url_check(url_buf) != NULL)
-					nat_err_at(c, "url",
+				if (rp_url_check(url_buf, RP_URL_SCHEME) !=
+				    NULL)
+					rpjson_err_at(&c->rd, "url",
 					    "\"%s\" is not a URL", url);
 			}
 		}
 	} else if (rj != NULL)
-		nat_err(c,
+		rpjson_err(&c->rd,
 		    "\"remediation\" is a text or an object with "
 		    "category, details and url");
-	rpjson_path_pop(&c->p, m);
+	rpjson_pop(&c->rd, m);
 	if (details == NULL && e->fixed == NULL)
 		return 0;
 	if ((rem = rp_arena_grow(ar, c->v->remediations, c->v->nremediations,
@@ -985,12 +731,13 @@ nat_product(struct nat_ctx *c, const json_t *obj)
 	int r;
 
 	if (!json_is_object(obj)) {
-		nat_err(c, "a product is an object");
+		rpjson_err(&c->rd, "a product is an object");
 		return 0;
 	}
 	entry_fields(c, obj, &e);
 	if (e.id != NULL && entry_id_taken(c->a, e.id)) {
-		nat_err_at(c, "id", "product id \"%s\" is not unique", e.id);
+		rpjson_err_at(
+		    &c->rd, "id", "product id \"%s\" is not unique", e.id);
 		return 0;
 	}
 	if (e.id == NULL || e.product == NULL || e.scheme == NULL)
@@ -1014,16 +761,16 @@ nat_product(struct nat_ctx *c, const json_t *obj)
 			return r;
 	}
 	if (e.fixed != NULL) {
-		size_t m = rpjson_path_push_key(&c->p, "fixed");
+		size_t m = rpjson_push_key(&c->rd, "fixed");
 
 		if (e.status != ADV_STATUS_KNOWN_AFFECTED)
-			nat_err(c,
+			rpjson_err(&c->rd,
 			    "only affected products have a fixed "
 			    "version");
 		else if (version_ok(c, e.scheme, e.fixed))
 			r = add_product(
 			    c, &e, e.fixed, NULL, ADV_STATUS_FIXED, &id);
-		rpjson_path_pop(&c->p, m);
+		rpjson_pop(&c->rd, m);
 		if (r != 0)
 			return r;
 	}
@@ -1043,19 +790,19 @@ each(struct nat_ctx *c, const json_t *root, const char *key,
 
 	if (arr == NULL)
 		return 0;
-	m = rpjson_path_push_key(&c->p, key);
+	m = rpjson_push_key(&c->rd, key);
 	if (!json_is_array(arr))
-		nat_err(c, "\"%s\" is an array", key);
+		rpjson_err(&c->rd, "\"%s\" is an array", key);
 	json_array_foreach(arr, i, v)
 	{
-		m2 = rpjson_path_push_index(&c->p, i);
+		m2 = rpjson_push_index(&c->rd, i);
 		c->cur = i;
 		r = fn(c, v);
-		rpjson_path_pop(&c->p, m2);
+		rpjson_pop(&c->rd, m2);
 		if (r != 0)
 			break;
 	}
-	rpjson_path_pop(&c->p, m);
+	rpjson_pop(&c->rd, m);
 	return r;
 }
 
@@ -1063,7 +810,7 @@ static int
 nat_alias(struct nat_ctx *c, const json_t *v)
 {
 	if (!json_is_string(v) || !id_valid(json_string_value(v), 128)) {
-		nat_err(c,
+		rpjson_err(&c->rd,
 		    "an alias is an identifier (letters, digits, "
 		    "'.', '_', ':', '-')");
 		return 0;
@@ -1086,12 +833,12 @@ nat_reference(struct nat_ctx *c, const json_t *v)
 	const char *why;
 
 	if (!json_is_string(v) || json_string_length(v) >= sizeof(buf)) {
-		nat_err(c, "a reference is a URL string");
+		rpjson_err(&c->rd, "a reference is a URL string");
 		return 0;
 	}
 	memcpy(buf, json_string_value(v), json_string_length(v) + 1);
-	if ((why = url_check(buf)) != NULL) {
-		nat_err(c, "%s: \"%s\"", why, json_string_value(v));
+	if ((why = rp_url_check(buf, RP_URL_SCHEME)) != NULL) {
+		rpjson_err(&c->rd, "%s: \"%s\"", why, json_string_value(v));
 		return 0;
 	}
 	return push_str(
@@ -1113,39 +860,41 @@ nat_header(struct nat_ctx *c, const json_t *root)
 	const char *id, *cve, *cwe, *summary, *details, *st, *upd;
 	int r;
 
-	check_keys(c, root, top_keys);
+	rpjson_check_keys(&c->rd, root, top_keys);
 	if (!json_is_integer(ver) || json_integer_value(ver) != NATIVE_VERSION)
-		nat_err_at(c, "rampart_advisory",
+		rpjson_err_at(&c->rd, "rampart_advisory",
 		    "\"rampart_advisory\" must be %d (the format version "
 		    "this Rampart reads)",
 		    NATIVE_VERSION);
-	if ((id = get_line(c, root, "id", 1)) != NULL &&
+	if ((id = get_line(c, root, "id", RPJSON_REQUIRED)) != NULL &&
 	    !id_valid(id, NATIVE_MAX_ID))
-		nat_err_at(c, "id",
+		rpjson_err_at(&c->rd, "id",
 		    "the id has 1 to %d letters, digits, '.', '_', ':' or '-'",
 		    NATIVE_MAX_ID);
 	if ((cve = get_line(c, root, "cve", 0)) != NULL && !adv_is_cve(cve)) {
-		nat_err_at(
-		    c, "cve", "\"%s\" is not a CVE ID (CVE-2023-29059)", cve);
+		rpjson_err_at(&c->rd, "cve",
+		    "\"%s\" is not a CVE ID (CVE-2023-29059)", cve);
 		cve = NULL;
 	}
 	if ((cwe = get_line(c, root, "cwe", 0)) != NULL &&
 	    (!rp_str_startswith(cwe, "CWE-") || cwe[4] == '\0' ||
 		strspn(cwe + 4, "0123456789") != strlen(cwe + 4))) {
-		nat_err_at(c, "cwe", "\"%s\" is not a CWE ID (CWE-506)", cwe);
+		rpjson_err_at(
+		    &c->rd, "cwe", "\"%s\" is not a CWE ID (CWE-506)", cwe);
 		cwe = NULL;
 	}
 	if (json_object_get(root, "status") == NULL)
 		st = "final";
 	else
 		st = get_enum(c, root, "status", doc_statuses, 0);
-	summary = get_str(c, root, "summary", 0);
-	details = get_str(c, root, "details", 0);
+	summary = get_text(c, root, "summary", 0);
+	details = get_text(c, root, "details", 0);
 	if ((r = keep(c, id, &c->a->id)) != 0 ||
-	    (r = keep(c, get_line(c, root, "title", 1), &c->a->title)) != 0 ||
+	    (r = keep(c, get_line(c, root, "title", RPJSON_REQUIRED),
+		 &c->a->title)) != 0 ||
 	    (r = keep(c, get_line(c, root, "publisher", 0),
 		 &c->a->publisher)) != 0 ||
-	    (r = keep(c, get_time(c, root, "published", 1),
+	    (r = keep(c, get_time(c, root, "published", RPJSON_REQUIRED),
 		 &c->a->initial_release)) != 0 ||
 	    (r = keep(c,
 		 (upd = get_time(c, root, "updated", 0)) != NULL
@@ -1185,8 +934,8 @@ nat_document(struct nat_ctx *c, const json_t *root)
 	    (r = dedupe_iocs(c)) != 0)
 		return r;
 	if (json_array_size(pr) == 0 && json_array_size(io) == 0)
-		nat_err(
-		    c, "an advisory names products or indicators (or both)");
+		rpjson_err(&c->rd,
+		    "an advisory names products or indicators (or both)");
 	return 0;
 }
 
@@ -1200,10 +949,9 @@ native_advisory_read(
 
 	*out = NULL;
 	memset(&c, 0, sizeof(c));
-	c.d = d;
-	rpjson_path_init(&c.p);
+	rpjson_rd_init(&c.rd, &c.p, d);
 	if (!json_is_object(root)) {
-		nat_err(&c, "a native advisory is a JSON object");
+		rpjson_err(&c.rd, "a native advisory is a JSON object");
 		r = RP_ERR_INVALID;
 		goto out;
 	}
@@ -1219,10 +967,10 @@ native_advisory_read(
 	a->format = ADV_FORMAT_NATIVE;
 	if ((r = nat_document(&c, root)) != 0) {
 		if (r == RP_ERR_NOMEM)
-			nat_err(&c, "out of memory");
+			rpjson_err(&c.rd, "out of memory");
 		goto out;
 	}
-	if (c.nerrors > 0) {
+	if (c.rd.nerrors > 0) {
 		r = RP_ERR_INVALID;
 		goto out;
 	}

@@ -30,8 +30,6 @@
  * errors is left out with a warning (osv_affected_kept); a broken score,
  * reference, credit or alias is ignored with a warning.
  */
-#include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,111 +73,16 @@ static const char *const osv_credit_types[] = {"FINDER", "REPORTER", "ANALYST",
 
 /* ---- diagnostics ---- */
 
-static void __attribute__((format(printf, 4, 0))) osv_vdiag(struct osv_ctx *c,
-    enum rp_diag_level lvl, const char *test, const char *fmt, va_list ap)
-{
-	char msg[512];
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (lvl == RP_DIAG_ERROR)
-		c->nerrors++;
-	(void)rp_diags_add(c->d, lvl, test, rpjson_path_str(&c->p), "%s", msg);
-}
-
-void
-osv_err(struct osv_ctx *c, const char *test, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	osv_vdiag(c, RP_DIAG_ERROR, test, fmt, ap);
-	va_end(ap);
-}
-
-void
-osv_warn(struct osv_ctx *c, const char *test, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	osv_vdiag(c, RP_DIAG_WARNING, test, fmt, ap);
-	va_end(ap);
-}
-
-void
-osv_try(struct osv_ctx *c, struct osv_try *t)
-{
-	rp_diags_mark(c->d, &t->d);
-	t->nerrors = c->nerrors;
-}
-
 int
-osv_forgive(struct osv_ctx *c, const struct osv_try *t, const char *then)
+osv_forgive(struct osv_ctx *c, const struct rpjson_mark *t, const char *then)
 {
-	if (c->nerrors == t->nerrors)
+	if (rpjson_demote(&c->rd, t) == 0)
 		return 0;
-	rp_diags_demote(c->d, &t->d);
-	c->nerrors = t->nerrors;
 	osv_warn(c, NULL, "%s", then);
 	return 1;
 }
 
 /* ---- small helpers ---- */
-
-void
-osv_check_keys(struct osv_ctx *c, const json_t *obj, const char *const *known)
-{
-	const char *key;
-	json_t *val;
-	size_t m;
-
-	json_object_foreach((json_t *)obj, key, val)
-	{
-		if (adv_in_list(known, key))
-			continue;
-		m = rpjson_path_push_key(&c->p, key);
-		osv_warn(c, "schema", "unknown member \"%s\" ignored", key);
-		rpjson_path_pop(&c->p, m);
-	}
-}
-
-const char *
-osv_str(struct osv_ctx *c, const json_t *obj, const char *key, int required)
-{
-	const json_t *val = json_object_get(obj, key);
-	size_t m;
-
-	if (val == NULL) {
-		if (required)
-			osv_err(c, "schema",
-			    "required member \"%s\" is missing", key);
-		return NULL;
-	}
-	if (!json_is_string(val)) {
-		m = rpjson_path_push_key(&c->p, key);
-		osv_err(c, "schema", "expected a string");
-		rpjson_path_pop(&c->p, m);
-		return NULL;
-	}
-	return json_string_value(val);
-}
-
-const json_t *
-osv_array(struct osv_ctx *c, const json_t *obj, const char *key, int nullable)
-{
-	const json_t *val = json_object_get(obj, key);
-	size_t m;
-
-	if (val == NULL || (nullable && json_is_null(val)))
-		return NULL;
-	if (!json_is_array(val)) {
-		m = rpjson_path_push_key(&c->p, key);
-		osv_err(c, "schema", "expected an array");
-		rpjson_path_pop(&c->p, m);
-		return NULL;
-	}
-	return val;
-}
 
 struct dup_ent {
 	const char *s;
@@ -916,7 +819,7 @@ osv_affected_one(struct osv_ctx *c, const json_t *aff)
 
 /* What the advisory held before an affected entry, to take it back. */
 struct osv_mark {
-	struct osv_try t;
+	struct rpjson_mark t;
 	size_t nproducts, nrems, nscores;
 	size_t nstatus[ADV_STATUS_COUNT];
 	char *severity;
@@ -936,14 +839,15 @@ osv_affected_kept(struct osv_ctx *c, const json_t *aff)
 	size_t s;
 	int r;
 
-	osv_try(c, &mk.t);
+	rpjson_mark(&c->rd, &mk.t);
 	mk.nproducts = c->a->nproducts;
 	mk.nrems = c->v->nremediations;
 	mk.nscores = c->v->nscores;
 	for (s = 0; s < ADV_STATUS_COUNT; s++)
 		mk.nstatus[s] = c->v->nstatus[s];
 	mk.severity = c->a->severity;
-	if ((r = osv_affected_one(c, aff)) != 0 || c->nerrors == mk.t.nerrors)
+	if ((r = osv_affected_one(c, aff)) != 0 ||
+	    c->rd.nerrors == mk.t.nerrors)
 		return r;
 	c->a->nproducts = mk.nproducts;
 	c->v->nremediations = mk.nrems;
@@ -1092,7 +996,7 @@ osv_references(struct osv_ctx *c, const json_t *root)
 {
 	const json_t *arr, *ref;
 	const char *type, *url;
-	struct osv_try t;
+	struct rpjson_mark t;
 	size_t i, m, m2;
 	int r = 0;
 
@@ -1109,7 +1013,7 @@ osv_references(struct osv_ctx *c, const json_t *root)
 		}
 		osv_check_keys(
 		    c, ref, (const char *const[]){"type", "url", NULL});
-		osv_try(c, &t);
+		rpjson_mark(&c->rd, &t);
 		type = osv_str(c, ref, "type", 1);
 		url = osv_str(c, ref, "url", 1);
 		if (type != NULL && !adv_in_list(osv_ref_types, type))
@@ -1135,7 +1039,7 @@ osv_credits(struct osv_ctx *c, const json_t *root)
 {
 	const json_t *arr, *cr;
 	const char *name, *type;
-	struct osv_try t;
+	struct rpjson_mark t;
 	struct rp_buf b;
 	size_t i, m, m2;
 	char *s;
@@ -1156,7 +1060,7 @@ osv_credits(struct osv_ctx *c, const json_t *root)
 		}
 		osv_check_keys(c, cr,
 		    (const char *const[]){"name", "contact", "type", NULL});
-		osv_try(c, &t);
+		rpjson_mark(&c->rd, &t);
 		name = osv_str(c, cr, "name", 1);
 		type = osv_str(c, cr, "type", 0);
 		if (type != NULL && !adv_in_list(osv_credit_types, type))
@@ -1207,19 +1111,6 @@ affected_ids(struct osv_ctx *c, char ***out, size_t *n)
 	return 0;
 }
 
-/* Warns or errs at /key (top level). */
-static void __attribute__((format(printf, 4, 5)))
-osv_at(struct osv_ctx *c, const char *key, int err, const char *fmt, ...)
-{
-	size_t m = rpjson_path_push_key(&c->p, key);
-	va_list ap;
-
-	va_start(ap, fmt);
-	osv_vdiag(c, err ? RP_DIAG_ERROR : RP_DIAG_WARNING, "schema", fmt, ap);
-	va_end(ap);
-	rpjson_path_pop(&c->p, m);
-}
-
 static int
 osv_header(struct osv_ctx *c, const json_t *root)
 {
@@ -1232,7 +1123,7 @@ osv_header(struct osv_ctx *c, const json_t *root)
 	id = osv_str(c, root, "id", 1);
 	if ((sv = osv_str(c, root, "schema_version", 0)) != NULL &&
 	    !rp_str_startswith(sv, "1."))
-		osv_at(c, "schema_version", 0,
+		rpjson_diag(&c->rd, RP_DIAG_WARNING, "schema", "schema_version",
 		    "schema version %s is not 1.x; read as 1.x", sv);
 	mod = osv_time(c, root, "modified", 1);
 	pub = osv_time(c, root, "published", 0);
@@ -1241,12 +1132,13 @@ osv_header(struct osv_ctx *c, const json_t *root)
 	details = osv_str(c, root, "details", 0);
 	if ((dbs = json_object_get(root, "database_specific")) != NULL &&
 	    !json_is_object(dbs))
-		osv_at(c, "database_specific", 0,
+		rpjson_diag(&c->rd, RP_DIAG_WARNING, "schema",
+		    "database_specific",
 		    "expected an object; ignored (Rampart does not read it)");
 	if (id == NULL)
 		return 0;
 	if (id[0] == '\0' || strcspn(id, " \t\r\n") != strlen(id))
-		osv_at(c, "id", 1,
+		rpjson_diag(&c->rd, RP_DIAG_ERROR, "schema", "id",
 		    "the id \"%s\" must be non-empty, without "
 		    "spaces",
 		    id);
@@ -1261,7 +1153,7 @@ osv_header(struct osv_ctx *c, const json_t *root)
 	    (summary != NULL && c->v->title == NULL))
 		return RP_ERR_NOMEM;
 	if (withdrawn != NULL) {
-		osv_at(c, "withdrawn", 0,
+		rpjson_diag(&c->rd, RP_DIAG_WARNING, "schema", "withdrawn",
 		    "the record was withdrawn on %s: it no longer applies",
 		    withdrawn);
 		if ((c->a->status = rp_arena_strdup(ar, "withdrawn")) == NULL)
@@ -1341,8 +1233,8 @@ osv_read(const json_t *root, struct advisory **out, struct rp_diags *d)
 
 	*out = NULL;
 	memset(&c, 0, sizeof(c));
-	c.d = d;
-	rpjson_path_init(&c.p);
+	rpjson_rd_init(&c.rd, &c.p, d);
+	c.rd.test = "schema";
 	if (!json_is_object(root)) {
 		osv_err(&c, "schema", "an OSV record is a JSON object");
 		r = RP_ERR_INVALID;
@@ -1369,7 +1261,7 @@ osv_read(const json_t *root, struct advisory **out, struct rp_diags *d)
 			osv_err(&c, NULL, "out of memory");
 		goto out;
 	}
-	if (c.nerrors > 0) {
+	if (c.rd.nerrors > 0) {
 		r = RP_ERR_INVALID;
 		goto out;
 	}

@@ -4,10 +4,10 @@
  * the highest one seen, in lower case.  A v4 vector is kept without a
  * base score (that needs the specification's MacroVector tables).
  */
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
+#include "util/ascii.h"
 #include "adv_util.h"
 #include "cvss.h"
 #include "osv_int.h"
@@ -46,7 +46,7 @@ raise_severity(struct osv_ctx *c, const char *s)
 	if ((c->a->severity = rp_arena_strdup(c->a->arena, s)) == NULL)
 		return RP_ERR_NOMEM;
 	for (p = c->a->severity; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
+		*p = (char)rp_tolower(*p);
 	return 0;
 }
 
@@ -138,7 +138,7 @@ int
 osv_severity(struct osv_ctx *c, const json_t *obj, char **pids, size_t np)
 {
 	const json_t *arr, *sev;
-	struct osv_try t;
+	struct rpjson_mark t;
 	size_t i, m, m2;
 	int r = 0;
 
@@ -148,7 +148,7 @@ osv_severity(struct osv_ctx *c, const json_t *obj, char **pids, size_t np)
 	json_array_foreach(arr, i, sev)
 	{
 		m2 = rpjson_path_push_index(&c->p, i);
-		osv_try(c, &t);
+		rpjson_mark(&c->rd, &t);
 		/* a score in error adds nothing: the rest stands without it */
 		if ((r = osv_severity_one(c, sev, pids, np)) == 0)
 			osv_forgive(c, &t, "this severity entry is ignored");

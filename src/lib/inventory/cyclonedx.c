@@ -102,10 +102,11 @@ static const char *const software_types[] = {
     "container",
 };
 
+/* One reading; the layer's diagnostics are warnings unless said. */
 struct cdx_read {
-	struct inv_host *h;
-	struct rp_diags *d;
+	struct rpjson_rd rd;
 	struct rpjson_path path;
+	struct inv_host *h;
 	size_t ncomp; /* components visited */
 	int os_done; /* the OS came from a component */
 	size_t nlist[NLIST]; /* list properties read from the host */
@@ -113,11 +114,6 @@ struct cdx_read {
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
-/* A warning at the current path. */
-#define warn(c, ...)                                                           \
-	rp_diags_add((c)->d, RP_DIAG_WARNING, NULL,                            \
-	    rpjson_path_str(&(c)->path), __VA_ARGS__)
 
 /* Adds the item of list property k whose JSON text is p["value"]. */
 static void
@@ -135,30 +131,31 @@ read_list_prop(struct cdx_read *c, const json_t *p, size_t k)
 
 	if (++c->nlist[k] > list_props[k].max) {
 		if (c->nlist[k] == list_props[k].max + 1)
-			warn(c, "more than %zu %s properties; the rest ignored",
+			rpjson_warn(&c->rd,
+			    "more than %zu %s properties; the rest ignored",
 			    list_props[k].max, list_props[k].name);
 		return;
 	}
-	if ((s = inv_get_field(p, "value", INV_F_PROP_JSON, &c->path, c->d,
-		 RP_DIAG_WARNING, "property ignored", &bad)) == NULL) {
+	if ((s = inv_field_get(&c->rd, p, "value", INV_F_PROP_JSON, 0,
+		 "property ignored", &bad)) == NULL) {
 		if (!bad)
-			warn(c, "property has no value; ignored");
+			rpjson_warn(&c->rd, "property has no value; ignored");
 		return;
 	}
 	o = json_loads(s, JSON_REJECT_DUPLICATES, &err);
 	if (o == NULL) {
-		warn(c, "the value is not a JSON object (%s); ignored",
-		    err.text);
+		rpjson_warn(&c->rd,
+		    "the value is not a JSON object (%s); ignored", err.text);
 		return;
 	}
-	if (k == 0 && inv_addr_from_json(o, &c->path, c->d, &u.a) == 0)
+	if (k == 0 && inv_addr_from_json(&c->rd, o, &u.a) == 0)
 		r = inv_host_add_addr(c->h, &u.a);
-	else if (k == 1 && inv_process_from_json(o, &c->path, c->d, &u.p) == 0)
+	else if (k == 1 && inv_process_from_json(&c->rd, o, &u.p) == 0)
 		r = inv_host_add_process(c->h, &u.p);
-	else if (k == 2 && inv_conn_from_json(o, &c->path, c->d, &u.n) == 0)
+	else if (k == 2 && inv_conn_from_json(&c->rd, o, &u.n) == 0)
 		r = inv_host_add_conn(c->h, &u.n);
 	if (r == RP_ERR_LIMIT)
-		warn(c, "too many entries; ignored");
+		rpjson_warn(&c->rd, "too many entries; ignored");
 	else if (r != 0)
 		c->r = r;
 	json_decref(o);
@@ -191,16 +188,41 @@ read_prop(struct cdx_read *c, const json_t *p, const char *name,
 			break;
 	}
 	if (k == P_COUNT && inv_field_check(INV_F_NAME, name) != NULL)
-		warn(c, "unknown Rampart property; ignored");
+		rpjson_warn(&c->rd, "unknown Rampart property; ignored");
 	else if (k == P_COUNT)
-		warn(c, "unknown property %s; ignored", name);
+		rpjson_warn(&c->rd, "unknown property %s; ignored", name);
 	else if (v[k] != NULL)
-		warn(c, "repeated property %s; ignored", name);
-	else if ((s = inv_get_field(p, "value", props[k].f, &c->path, c->d,
-		      RP_DIAG_WARNING, "property ignored", &bad)) != NULL)
+		rpjson_warn(&c->rd, "repeated property %s; ignored", name);
+	else if ((s = inv_field_get(&c->rd, p, "value", props[k].f, 0,
+		      "property ignored", &bad)) != NULL)
 		v[k] = s;
 	else if (!bad)
-		warn(c, "property %s has no value; ignored", name);
+		rpjson_warn(&c->rd, "property %s has no value; ignored", name);
+}
+
+/* Where the properties of one component go. */
+struct prop_dest {
+	const char **v; /* P_COUNT values */
+	int host;
+};
+
+static int
+read_one_prop(struct rpjson_rd *rd, const json_t *p, size_t i, void *arg)
+{
+	struct cdx_read *c = (struct cdx_read *)rd;
+	struct prop_dest *to = arg;
+	const char *name;
+	size_t k;
+
+	(void)i;
+	if ((name = rpjson_str(p, "name")) == NULL)
+		rpjson_warn(
+		    rd, "expected an object with a string \"name\"; ignored");
+	else if ((k = list_prop(name, to->host)) < NLIST)
+		read_list_prop(c, p, k);
+	else if (strncmp(name, "rampart:", 8) == 0)
+		read_prop(c, p, name, to->v);
+	return c->r;
 }
 
 /*
@@ -212,63 +234,30 @@ static void
 read_props(
     struct cdx_read *c, const json_t *comp, const char *v[P_COUNT], int host)
 {
-	json_t *arr, *p;
-	const char *name;
-	size_t i, k, mark, mark2;
-	size_t max = host ? HOST_MAX_PROPERTIES : INV_READ_MAX_PROPERTIES;
+	struct prop_dest to = {v, host};
 
 	memset(v, 0, sizeof(*v) * P_COUNT);
-	if ((arr = json_object_get(comp, "properties")) == NULL)
-		return;
-	mark = rpjson_path_push_key(&c->path, "properties");
-	if (!json_is_array(arr)) {
-		warn(c, "expected an array of properties, got %s; ignored",
-		    inv_json_type(arr));
-		goto out;
-	}
-	json_array_foreach(arr, i, p)
-	{
-		if (i >= max) {
-			warn(c, "more than %zu properties; the rest ignored",
-			    max);
-			break;
-		}
-		mark2 = rpjson_path_push_index(&c->path, i);
-		if ((name = rpjson_str(p, "name")) == NULL)
-			warn(c,
-			    "expected an object with a string \"name\"; "
-			    "ignored");
-		else if ((k = list_prop(name, host)) < NLIST)
-			read_list_prop(c, p, k);
-		else if (strncmp(name, "rampart:", 8) == 0)
-			read_prop(c, p, name, v);
-		rpjson_path_pop(&c->path, mark2);
-		if (c->r != 0)
-			break;
-	}
-out:
-	rpjson_path_pop(&c->path, mark);
+	c->rd.then = "ignored";
+	(void)rpjson_each_member(&c->rd, comp, "properties",
+	    host ? HOST_MAX_PROPERTIES : INV_READ_MAX_PROPERTIES, 0,
+	    read_one_prop, &to);
 }
 
 /* The name of the organizational entity comp[key], or NULL. */
 static const char *
 org_name(struct cdx_read *c, const json_t *comp, const char *key)
 {
-	const char *s = NULL;
-	json_t *org;
+	const json_t *org = NULL;
+	const char *s;
 	size_t mark;
-	int bad;
 
-	if ((org = json_object_get(comp, key)) == NULL)
+	c->rd.then = "ignored";
+	if (rpjson_get_object(&c->rd, comp, key, 0, &org) != 1)
 		return NULL;
-	mark = rpjson_path_push_key(&c->path, key);
-	if (!json_is_object(org))
-		warn(c, "expected an object, got %s; ignored",
-		    inv_json_type(org));
-	else
-		s = inv_get_field(org, "name", INV_F_VENDOR, &c->path, c->d,
-		    RP_DIAG_WARNING, "ignored", &bad);
-	rpjson_path_pop(&c->path, mark);
+	mark = rpjson_push_key(&c->rd, key);
+	s = inv_field_get(
+	    &c->rd, org, "name", INV_F_VENDOR, 0, "ignored", NULL);
+	rpjson_pop(&c->rd, mark);
 	return s;
 }
 
@@ -282,14 +271,14 @@ read_vendor(struct cdx_read *c, const json_t *comp)
 	const char *s;
 	int bad;
 
-	if ((s = inv_get_field(comp, "publisher", INV_F_VENDOR, &c->path, c->d,
-		 RP_DIAG_WARNING, "ignored", &bad)) == NULL &&
+	if ((s = inv_field_get(&c->rd, comp, "publisher", INV_F_VENDOR, 0,
+		 "ignored", &bad)) == NULL &&
 	    (s = org_name(c, comp, "supplier")) == NULL &&
 	    (s = org_name(c, comp, "manufacturer")) == NULL &&
-	    (s = inv_get_field(comp, "author", INV_F_VENDOR, &c->path, c->d,
-		 RP_DIAG_WARNING, "ignored", &bad)) == NULL)
-		s = inv_get_field(comp, "group", INV_F_VENDOR, &c->path, c->d,
-		    RP_DIAG_WARNING, "ignored", &bad);
+	    (s = inv_field_get(&c->rd, comp, "author", INV_F_VENDOR, 0,
+		 "ignored", &bad)) == NULL)
+		s = inv_field_get(
+		    &c->rd, comp, "group", INV_F_VENDOR, 0, "ignored", &bad);
 	return s;
 }
 
@@ -301,33 +290,36 @@ read_software(struct cdx_read *c, const json_t *comp)
 	int bad, r;
 
 	memset(&sw, 0, sizeof(sw));
-	sw.name = inv_get_field(comp, "name", INV_F_NAME, &c->path, c->d,
-	    RP_DIAG_WARNING, "component skipped", &bad);
+	sw.name = inv_field_get(
+	    &c->rd, comp, "name", INV_F_NAME, 0, "component skipped", &bad);
 	if (sw.name == NULL) {
 		if (!bad)
-			warn(c, "component has no name; skipped");
+			rpjson_warn(&c->rd, "component has no name; skipped");
 		return;
 	}
-	sw.version = inv_get_field(comp, "version", INV_F_VERSION, &c->path,
-	    c->d, RP_DIAG_WARNING, "component skipped", &bad);
+	sw.version = inv_field_get(&c->rd, comp, "version", INV_F_VERSION, 0,
+	    "component skipped", &bad);
 	if (sw.version == NULL) {
 		if (!bad)
-			warn(c, "component \"%s\" has no version; skipped",
+			rpjson_warn(&c->rd,
+			    "component \"%s\" has no version; skipped",
 			    sw.name);
 		return;
 	}
 	sw.vendor = read_vendor(c, comp);
-	sw.purl = inv_get_field(comp, "purl", INV_F_PURL, &c->path, c->d,
-	    RP_DIAG_WARNING, "ignored", &bad);
-	sw.cpe = inv_get_field(comp, "cpe", INV_F_CPE, &c->path, c->d,
-	    RP_DIAG_WARNING, "ignored", &bad);
+	sw.purl =
+	    inv_field_get(&c->rd, comp, "purl", INV_F_PURL, 0, "ignored", &bad);
+	sw.cpe =
+	    inv_field_get(&c->rd, comp, "cpe", INV_F_CPE, 0, "ignored", &bad);
 	read_props(c, comp, pv, 0);
 	if (pv[P_SOURCE] != NULL &&
 	    inv_source_from_name(pv[P_SOURCE], &sw.source) != 0)
-		warn(c, "unknown rampart:source \"%s\"; ignored", pv[P_SOURCE]);
+		rpjson_warn(&c->rd, "unknown rampart:source \"%s\"; ignored",
+		    pv[P_SOURCE]);
 	if (pv[P_SCHEME] != NULL &&
 	    inv_scheme_from_name(pv[P_SCHEME], &sw.scheme) != 0)
-		warn(c, "unknown rampart:scheme \"%s\"; ignored", pv[P_SCHEME]);
+		rpjson_warn(&c->rd, "unknown rampart:scheme \"%s\"; ignored",
+		    pv[P_SCHEME]);
 	sw.path = pv[P_PATH];
 	sw.arch = pv[P_ARCH];
 	sw.bundle_id = pv[P_BUNDLE_ID];
@@ -337,7 +329,8 @@ read_software(struct cdx_read *c, const json_t *comp)
 	if ((r = inv_software_complete(&sw, c->h->arena)) != 0 ||
 	    (r = inv_host_add_software(c->h, &sw)) != 0) {
 		if (r == RP_ERR_LIMIT)
-			warn(c, "too many software entries; skipped");
+			rpjson_warn(
+			    &c->rd, "too many software entries; skipped");
 		else
 			c->r = r;
 	}
@@ -352,10 +345,10 @@ read_os(struct cdx_read *c, const json_t *comp)
 
 	if (c->os_done)
 		return;
-	name = inv_get_field(comp, "name", INV_F_OS, &c->path, c->d,
-	    RP_DIAG_WARNING, "ignored", &bad);
-	version = inv_get_field(comp, "version", INV_F_OS_VERSION, &c->path,
-	    c->d, RP_DIAG_WARNING, "ignored", &bad);
+	name =
+	    inv_field_get(&c->rd, comp, "name", INV_F_OS, 0, "ignored", &bad);
+	version = inv_field_get(
+	    &c->rd, comp, "version", INV_F_OS_VERSION, 0, "ignored", &bad);
 	if (name == NULL)
 		return;
 	/* A version from rampart:host:os_version stays. */
@@ -387,16 +380,19 @@ walk_component(struct cdx_read *c, const json_t *comp, int depth)
 	json_t *v, *kids;
 
 	if (!json_is_object(comp)) {
-		warn(c, "expected a component object, got %s; skipped",
-		    inv_json_type(comp));
+		rpjson_warn(&c->rd,
+		    "expected a component object, got %s; skipped",
+		    rpjson_type_name(comp));
 		return;
 	}
 	if ((v = json_object_get(comp, "type")) == NULL) {
-		warn(c, "component has no type; read as an application");
+		rpjson_warn(
+		    &c->rd, "component has no type; read as an application");
 		type = "application";
 	} else if ((type = json_string_value(v)) == NULL) {
-		warn(c, "expected a string type, got %s; component skipped",
-		    inv_json_type(v));
+		rpjson_warn(&c->rd,
+		    "expected a string type, got %s; component skipped",
+		    rpjson_type_name(v));
 		return;
 	}
 	if (strcmp(type, "operating-system") == 0)
@@ -413,14 +409,15 @@ walk_components(struct cdx_read *c, const json_t *arr, int depth)
 	json_t *comp;
 	size_t i, mark, mark2;
 
-	mark = rpjson_path_push_key(&c->path, "components");
+	mark = rpjson_push_key(&c->rd, "components");
 	if (!json_is_array(arr)) {
-		warn(c, "expected an array of components, got %s; ignored",
-		    inv_json_type(arr));
+		rpjson_warn(&c->rd,
+		    "expected an array of components, got %s; ignored",
+		    rpjson_type_name(arr));
 		goto out;
 	}
 	if (depth > INV_READ_MAX_DEPTH) {
-		warn(c, "components nested deeper than %d; ignored",
+		rpjson_warn(&c->rd, "components nested deeper than %d; ignored",
 		    INV_READ_MAX_DEPTH);
 		goto out;
 	}
@@ -430,21 +427,21 @@ walk_components(struct cdx_read *c, const json_t *arr, int depth)
 			break;
 		if (++c->ncomp > INV_READ_MAX_SOFTWARE) {
 			if (c->ncomp == INV_READ_MAX_SOFTWARE + 1)
-				warn(c,
+				rpjson_warn(&c->rd,
 				    "more than %d components; the rest ignored",
 				    INV_READ_MAX_SOFTWARE);
 			break;
 		}
-		mark2 = rpjson_path_push_index(&c->path, i);
+		mark2 = rpjson_push_index(&c->rd, i);
 		walk_component(c, comp, depth);
-		rpjson_path_pop(&c->path, mark2);
+		rpjson_pop(&c->rd, mark2);
 	}
 out:
-	rpjson_path_pop(&c->path, mark);
+	rpjson_pop(&c->rd, mark);
 }
 
 static int
-check_header(const json_t *root, struct rp_diags *d)
+check_header(struct cdx_read *c, const json_t *root)
 {
 	static const char *const versions[] = {
 	    "1.2", "1.3", "1.4", "1.5", "1.6"};
@@ -452,19 +449,17 @@ check_header(const json_t *root, struct rp_diags *d)
 	size_t i;
 
 	if (!json_is_object(root)) {
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, "",
-		    "expected a CycloneDX BOM object, got %s",
-		    inv_json_type(root));
+		rpjson_err(&c->rd, "expected a CycloneDX BOM object, got %s",
+		    rpjson_type_name(root));
 		return RP_ERR_INVALID;
 	}
 	if ((s = rpjson_str(root, "bomFormat")) == NULL ||
 	    strcmp(s, "CycloneDX") != 0) {
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, "/bomFormat",
-		    "expected \"CycloneDX\"");
+		rpjson_err_at(&c->rd, "bomFormat", "expected \"CycloneDX\"");
 		return RP_ERR_INVALID;
 	}
 	if ((s = rpjson_str(root, "specVersion")) == NULL) {
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, "/specVersion",
+		rpjson_err_at(&c->rd, "specVersion",
 		    "expected a string (\"1.2\" to \"1.6\")");
 		return RP_ERR_INVALID;
 	}
@@ -472,7 +467,7 @@ check_header(const json_t *root, struct rp_diags *d)
 		if (strcmp(versions[i], s) == 0)
 			return 0;
 	}
-	rp_diags_add(d, RP_DIAG_ERROR, NULL, "/specVersion",
+	rpjson_err_at(&c->rd, "specVersion",
 	    "CycloneDX %.16s is not supported; 1.2 to 1.6 expected (JSON "
 	    "BOMs start at 1.2)",
 	    s);
@@ -484,25 +479,21 @@ static int
 read_host(struct cdx_read *c, const json_t *hc)
 {
 	const char *pv[P_COUNT], *name, *type;
-	int bad;
 
 	if (!json_is_object(hc)) {
-		rp_diags_add(c->d, RP_DIAG_ERROR, NULL,
-		    rpjson_path_str(&c->path),
+		rpjson_err(&c->rd,
 		    "expected the host component (an object with a name), "
 		    "got %s",
-		    hc == NULL ? "nothing" : inv_json_type(hc));
+		    hc == NULL ? "nothing" : rpjson_type_name(hc));
 		return RP_ERR_INVALID;
 	}
-	name = inv_get_field(hc, "name", INV_F_HOST_NAME, &c->path, c->d,
-	    RP_DIAG_ERROR, "the BOM names no host", &bad);
-	if (name == NULL) {
-		if (!bad)
-			rp_diags_add(c->d, RP_DIAG_ERROR, NULL,
-			    rpjson_path_str(&c->path),
-			    "the host component has no name");
+	/* without a name there is no host to report on */
+	c->rd.level = RP_DIAG_ERROR;
+	name = inv_field_get(&c->rd, hc, "name", INV_F_HOST_NAME,
+	    RPJSON_REQUIRED, "the BOM names no host", NULL);
+	c->rd.level = RP_DIAG_WARNING;
+	if (name == NULL)
 		return RP_ERR_INVALID;
-	}
 	read_props(c, hc, pv, 1);
 	if (c->r != 0)
 		return c->r;
@@ -573,13 +564,12 @@ read_software_list(
 	if (inv_host_set(c->h, name, NULL, NULL, NULL) != 0)
 		return RP_ERR_NOMEM;
 	if (hc == NULL)
-		rp_diags_add(c->d, RP_DIAG_NOTE, NULL, "",
+		rp_diags_add(c->rd.d, RP_DIAG_NOTE, NULL, "",
 		    "the BOM names no host (it has no metadata.component): "
 		    "read as a software list named \"%s\" after %s",
 		    name, after);
 	else
-		rp_diags_add(c->d, RP_DIAG_NOTE, NULL,
-		    rpjson_path_str(&c->path),
+		rpjson_diag(&c->rd, RP_DIAG_NOTE, NULL, NULL,
 		    "the BOM describes the %s \"%.256s\", not a host: read "
 		    "as a software list named \"%s\" after %s, with the %s "
 		    "as one of its entries",
@@ -607,9 +597,9 @@ cyclonedx_read_named(const json_t *root, const char *file,
 
 	*out = NULL;
 	memset(&c, 0, sizeof(c));
-	c.d = d;
-	rpjson_path_init(&c.path);
-	if ((r = check_header(root, d)) != 0)
+	rpjson_rd_init(&c.rd, &c.path, d);
+	c.rd.level = RP_DIAG_WARNING;
+	if ((r = check_header(&c, root)) != 0)
 		goto out;
 	if ((c.h = inv_host_new()) == NULL) {
 		r = RP_ERR_NOMEM;
@@ -617,8 +607,8 @@ cyclonedx_read_named(const json_t *root, const char *file,
 	}
 	meta = json_object_get(root, "metadata");
 	hc = json_is_object(meta) ? json_object_get(meta, "component") : NULL;
-	mark = rpjson_path_push_key(&c.path, "metadata");
-	rpjson_path_push_key(&c.path, "component");
+	mark = rpjson_push_key(&c.rd, "metadata");
+	rpjson_push_key(&c.rd, "component");
 	if (hc == NULL || describes_software(hc))
 		r = read_software_list(&c, root, hc, file);
 	else
@@ -627,7 +617,7 @@ cyclonedx_read_named(const json_t *root, const char *file,
 		goto out;
 	if ((kids = json_object_get(hc, "components")) != NULL)
 		walk_components(&c, kids, 1);
-	rpjson_path_pop(&c.path, mark);
+	rpjson_pop(&c.rd, mark);
 	if ((kids = json_object_get(root, "components")) != NULL)
 		walk_components(&c, kids, 0);
 	if ((r = c.r) != 0)

@@ -273,66 +273,15 @@ inv_software_complete(struct inv_software *sw, struct rp_arena *arena)
 }
 
 const char *
-inv_json_type(const json_t *v)
+inv_field_get(struct rpjson_rd *rd, const json_t *obj, const char *key,
+    enum inv_field f, unsigned flags, const char *then, int *bad)
 {
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "a value";
-}
+	const char *s = NULL;
 
-static const char *
-inv_check_value(const json_t *v, enum inv_field f, struct rpjson_path *path,
-    struct rp_diags *d, enum rp_diag_level level, const char *then, int *bad)
-{
-	const char *s, *why;
-
-	*bad = 0;
-	if (!json_is_string(v)) {
-		rp_diags_add(d, level, NULL, rpjson_path_str(path),
-		    "expected a string, got %s; %s", inv_json_type(v), then);
+	rd->then = then;
+	if (rpjson_get_str(rd, obj, key, inv_field_max(f),
+		flags | INV_FIELD_FLAGS, &s) < 0 &&
+	    bad != NULL)
 		*bad = 1;
-		return NULL;
-	}
-	s = json_string_value(v);
-	if ((why = inv_field_check(f, s)) != NULL) {
-		rp_diags_add(d, level, NULL, rpjson_path_str(path),
-		    "expected a non-empty string of at most %zu bytes without "
-		    "control characters, but it %s; %s",
-		    inv_field_max(f), why, then);
-		*bad = 1;
-		return NULL;
-	}
-	return s;
-}
-
-const char *
-inv_get_field(const json_t *obj, const char *key, enum inv_field f,
-    struct rpjson_path *path, struct rp_diags *d, enum rp_diag_level level,
-    const char *then, int *bad)
-{
-	const char *s;
-	json_t *v;
-	size_t mark;
-
-	*bad = 0;
-	if ((v = json_object_get(obj, key)) == NULL)
-		return NULL;
-	mark = rpjson_path_push_key(path, key);
-	s = inv_check_value(v, f, path, d, level, then, bad);
-	rpjson_path_pop(path, mark);
 	return s;
 }

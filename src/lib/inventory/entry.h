@@ -51,18 +51,23 @@ size_t inv_field_max(enum inv_field f);
  */
 const char *inv_field_check(enum inv_field f, const char *s);
 
-/* "string", "number", ... for messages. */
-const char *inv_json_type(const json_t *v);
+/*
+ * The flags every field is read with (json/rpjson.h): a field is a
+ * non-empty string without control characters, of at most
+ * inv_field_max() bytes.
+ */
+#define INV_FIELD_FLAGS (RPJSON_NONEMPTY | RPJSON_LINE)
 
 /*
- * obj[key] as a value of field f.  Returns the string; or NULL when the key
- * is absent (*bad = 0) or its value is unusable (*bad = 1): then a
- * diagnostic of the given level naming path/key, what was expected and
- * `then` (what the reader does about it, "entry skipped") goes to d.
+ * obj[key] as a value of field f, read with INV_FIELD_FLAGS | flags and
+ * rd->then set to then (what the reader does about a bad value).  Returns
+ * the string, or NULL when absent or unusable; in the latter case the
+ * layer has added its diagnostic and *bad (when bad is not NULL) is set
+ * to 1.
  */
-const char *inv_get_field(const json_t *obj, const char *key, enum inv_field f,
-    struct rpjson_path *path, struct rp_diags *d, enum rp_diag_level level,
-    const char *then, int *bad);
+const char *inv_field_get(struct rpjson_rd *rd, const json_t *obj,
+    const char *key, enum inv_field f, unsigned flags, const char *then,
+    int *bad);
 
 /*
  * Scheme names as written in inventory files ("deb", "rpm", "semver",
@@ -93,15 +98,15 @@ json_t *inv_addr_to_json(const struct inv_addr *a);
 json_t *inv_process_to_json(const struct inv_process *p);
 json_t *inv_conn_to_json(const struct inv_conn *c);
 /*
- * Read one such object o found at path into *out (strings point into o).
- * Returns 0, or RP_ERR_INVALID after a warning naming path and what was
- * wrong (the caller skips the item).
+ * Read one such object o found at rd's path into *out (strings point into
+ * o).  Returns 0, or RP_ERR_INVALID after a warning naming the pointer and
+ * what was wrong (the caller skips the item).  rd->then is theirs to set.
  */
-int inv_addr_from_json(const json_t *o, struct rpjson_path *path,
-    struct rp_diags *d, struct inv_addr *out);
-int inv_process_from_json(const json_t *o, struct rpjson_path *path,
-    struct rp_diags *d, struct inv_process *out);
-int inv_conn_from_json(const json_t *o, struct rpjson_path *path,
-    struct rp_diags *d, struct inv_conn *out);
+int inv_addr_from_json(
+    struct rpjson_rd *rd, const json_t *o, struct inv_addr *out);
+int inv_process_from_json(
+    struct rpjson_rd *rd, const json_t *o, struct inv_process *out);
+int inv_conn_from_json(
+    struct rpjson_rd *rd, const json_t *o, struct inv_conn *out);
 
 #endif

@@ -14,10 +14,6 @@
 
 #define PID_MAX_READ 2147483647LL
 
-#define warn_at(path, d, ...)                                                  \
-	rp_diags_add(                                                          \
-	    (d), RP_DIAG_WARNING, NULL, rpjson_path_str(path), __VA_ARGS__)
-
 static void
 put(int *failed, json_t *o, const char *key, json_t *v)
 {
@@ -90,58 +86,22 @@ inv_conn_to_json(const struct inv_conn *c)
 	return done(o, failed);
 }
 
-/* o[key] as a field f; a bad value sets *bad after a warning. */
-static const char *
-field(const json_t *o, const char *key, enum inv_field f,
-    struct rpjson_path *path, struct rp_diags *d, int *bad)
-{
-	const char *s;
-	int b;
-
-	s = inv_get_field(
-	    o, key, f, path, d, RP_DIAG_WARNING, "item skipped", &b);
-	if (b)
-		*bad = 1;
-	return s;
-}
+/*
+ * Reading: the layer's diagnostics are warnings ending in "item skipped";
+ * one bad member spoils the item, but every member is still checked so
+ * that one reading reports them all.
+ */
 
 /* o[key] as an integer in [lo, hi]; absent gives dflt. */
 static long long
-number(const json_t *o, const char *key, long long lo, long long hi,
-    long long dflt, struct rpjson_path *path, struct rp_diags *d, int *bad)
+number(struct rpjson_rd *rd, const json_t *o, const char *key, long long lo,
+    long long hi, long long dflt, unsigned flags, int *bad)
 {
-	json_t *v;
-	long long n;
-	size_t mark;
+	json_int_t n = dflt;
 
-	if ((v = json_object_get(o, key)) == NULL)
-		return dflt;
-	n = json_is_integer(v) ? (long long)json_integer_value(v) : lo - 1;
-	if (n < lo || n > hi) {
-		mark = rpjson_path_push_key(path, key);
-		warn_at(path, d,
-		    "expected an integer from %lld to %lld; item skipped", lo,
-		    hi);
-		rpjson_path_pop(path, mark);
+	if (rpjson_get_int(rd, o, key, lo, hi, flags, &n) < 0)
 		*bad = 1;
-		return dflt;
-	}
 	return n;
-}
-
-/* A required key that is missing: a warning, and *bad. */
-static void
-require(const void *v, const json_t *o, const char *key,
-    struct rpjson_path *path, struct rp_diags *d, int *bad)
-{
-	size_t mark;
-
-	if (v != NULL || *bad || json_object_get(o, key) != NULL)
-		return;
-	mark = rpjson_path_push_key(path, key);
-	warn_at(path, d, "missing (required); item skipped");
-	rpjson_path_pop(path, mark);
-	*bad = 1;
 }
 
 /* Whether s is an IPv4 or IPv6 address in text form. */
@@ -153,85 +113,86 @@ is_ip(const char *s)
 	return inet_pton(AF_INET, s, b) == 1 || inet_pton(AF_INET6, s, b) == 1;
 }
 
-static int
-check_ip(const char *ip, const char *key, struct rpjson_path *path,
-    struct rp_diags *d, int *bad)
+static void
+check_ip(struct rpjson_rd *rd, const char *ip, const char *key, int *bad)
 {
-	size_t mark;
-
 	if (ip == NULL || *bad || is_ip(ip))
-		return 0;
-	mark = rpjson_path_push_key(path, key);
-	warn_at(path, d, "expected an IPv4 or IPv6 address; item skipped");
-	rpjson_path_pop(path, mark);
+		return;
+	rpjson_warn_at(
+	    rd, key, "expected an IPv4 or IPv6 address; item skipped");
 	*bad = 1;
-	return 0;
 }
 
 static int
-is_object(const json_t *o, struct rpjson_path *path, struct rp_diags *d)
+is_object(struct rpjson_rd *rd, const json_t *o)
 {
+	rd->level = RP_DIAG_WARNING;
+	rd->then = "item skipped";
 	if (json_is_object(o))
 		return 1;
-	warn_at(
-	    path, d, "expected an object, got %s; skipped", inv_json_type(o));
+	rpjson_warn(
+	    rd, "expected an object, got %s; skipped", rpjson_type_name(o));
 	return 0;
 }
 
 int
-inv_addr_from_json(const json_t *o, struct rpjson_path *path,
-    struct rp_diags *d, struct inv_addr *out)
+inv_addr_from_json(struct rpjson_rd *rd, const json_t *o, struct inv_addr *out)
 {
 	int bad = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!is_object(o, path, d))
+	if (!is_object(rd, o))
 		return RP_ERR_INVALID;
-	out->iface = field(o, "iface", INV_F_IFACE, path, d, &bad);
-	out->ip = field(o, "ip", INV_F_IP, path, d, &bad);
-	out->mac = field(o, "mac", INV_F_MAC, path, d, &bad);
-	require(out->ip, o, "ip", path, d, &bad);
-	check_ip(out->ip, "ip", path, d, &bad);
+	out->iface =
+	    inv_field_get(rd, o, "iface", INV_F_IFACE, 0, "item skipped", &bad);
+	out->ip = inv_field_get(
+	    rd, o, "ip", INV_F_IP, RPJSON_REQUIRED, "item skipped", &bad);
+	out->mac =
+	    inv_field_get(rd, o, "mac", INV_F_MAC, 0, "item skipped", &bad);
+	check_ip(rd, out->ip, "ip", &bad);
 	return bad ? RP_ERR_INVALID : 0;
 }
 
 int
-inv_process_from_json(const json_t *o, struct rpjson_path *path,
-    struct rp_diags *d, struct inv_process *out)
+inv_process_from_json(
+    struct rpjson_rd *rd, const json_t *o, struct inv_process *out)
 {
 	int bad = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!is_object(o, path, d))
+	if (!is_object(rd, o))
 		return RP_ERR_INVALID;
-	out->pid = (long)number(o, "pid", 0, PID_MAX_READ, -1, path, d, &bad);
-	out->exe = field(o, "exe", INV_F_PATH, path, d, &bad);
-	out->cmdline = field(o, "cmdline", INV_F_CMDLINE, path, d, &bad);
-	require(out->pid >= 0 ? o : NULL, o, "pid", path, d, &bad);
+	out->pid = (long)number(
+	    rd, o, "pid", 0, PID_MAX_READ, -1, RPJSON_REQUIRED, &bad);
+	out->exe =
+	    inv_field_get(rd, o, "exe", INV_F_PATH, 0, "item skipped", &bad);
+	out->cmdline = inv_field_get(
+	    rd, o, "cmdline", INV_F_CMDLINE, 0, "item skipped", &bad);
 	return bad ? RP_ERR_INVALID : 0;
 }
 
 int
-inv_conn_from_json(const json_t *o, struct rpjson_path *path,
-    struct rp_diags *d, struct inv_conn *out)
+inv_conn_from_json(struct rpjson_rd *rd, const json_t *o, struct inv_conn *out)
 {
 	int bad = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!is_object(o, path, d))
+	if (!is_object(rd, o))
 		return RP_ERR_INVALID;
-	out->proto = field(o, "proto", INV_F_WORD, path, d, &bad);
-	out->local_ip = field(o, "local_ip", INV_F_IP, path, d, &bad);
-	out->remote_ip = field(o, "remote_ip", INV_F_IP, path, d, &bad);
-	out->state = field(o, "state", INV_F_WORD, path, d, &bad);
+	out->proto = inv_field_get(
+	    rd, o, "proto", INV_F_WORD, RPJSON_REQUIRED, "item skipped", &bad);
+	out->local_ip = inv_field_get(
+	    rd, o, "local_ip", INV_F_IP, RPJSON_REQUIRED, "item skipped", &bad);
+	out->remote_ip = inv_field_get(
+	    rd, o, "remote_ip", INV_F_IP, 0, "item skipped", &bad);
+	out->state =
+	    inv_field_get(rd, o, "state", INV_F_WORD, 0, "item skipped", &bad);
 	out->local_port =
-	    (unsigned)number(o, "local_port", 0, 65535, 0, path, d, &bad);
+	    (unsigned)number(rd, o, "local_port", 0, 65535, 0, 0, &bad);
 	out->remote_port =
-	    (unsigned)number(o, "remote_port", 0, 65535, 0, path, d, &bad);
-	out->pid = (long)number(o, "pid", 0, PID_MAX_READ, -1, path, d, &bad);
-	require(out->proto, o, "proto", path, d, &bad);
-	require(out->local_ip, o, "local_ip", path, d, &bad);
-	check_ip(out->local_ip, "local_ip", path, d, &bad);
-	check_ip(out->remote_ip, "remote_ip", path, d, &bad);
+	    (unsigned)number(rd, o, "remote_port", 0, 65535, 0, 0, &bad);
+	out->pid = (long)number(rd, o, "pid", 0, PID_MAX_READ, -1, 0, &bad);
+	check_ip(rd, out->local_ip, "local_ip", &bad);
+	check_ip(rd, out->remote_ip, "remote_ip", &bad);
 	return bad ? RP_ERR_INVALID : 0;
 }

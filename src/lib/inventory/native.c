@@ -23,158 +23,78 @@ static const char *const sw_keys[] = {"name", "vendor", "version", "scheme",
     "source", "arch", "path", "purl", "cpe", "bundle_id", "state",
     "source_package", "source_package_version", NULL};
 
+/*
+ * One reading.  The layer's diagnostics are warnings (an unusable entry is
+ * skipped, the rest kept); rd comes first so that the layer's callbacks
+ * can find the reading from it.
+ */
 struct nat_read {
-	struct rp_diags *d;
+	struct rpjson_rd rd;
 	struct rpjson_path path;
 	int r; /* a fatal error (out of memory) */
 };
 
-/* A warning at the current path. */
-#define warn(c, ...)                                                           \
-	rp_diags_add((c)->d, RP_DIAG_WARNING, NULL,                            \
-	    rpjson_path_str(&(c)->path), __VA_ARGS__)
-
-static void
-warn_unknown_keys(
-    struct nat_read *c, const json_t *obj, const char *const *known)
-{
-	const char *key;
-	json_t *v;
-	size_t i, mark, n = 0;
-
-	json_object_foreach((json_t *)obj, key, v)
-	{
-		for (i = 0; known[i] != NULL; i++) {
-			if (strcmp(known[i], key) == 0)
-				break;
-		}
-		if (known[i] != NULL)
-			continue;
-		/* Bounded: a flood of unknown keys is reported once. */
-		if (++n > 8)
-			break;
-		/* The key goes into the pointer: only if it is printable. */
-		if (inv_field_check(INV_F_NAME, key) != NULL) {
-			warn(c, "unknown key (not printable); ignored");
-			continue;
-		}
-		mark = rpjson_path_push_key(&c->path, key);
-		warn(c, "unknown key; ignored");
-		rpjson_path_pop(&c->path, mark);
-	}
-}
-
-/* An optional string field; unusable values are ignored with a warning. */
-static const char *
-opt_field(
-    struct nat_read *c, const json_t *obj, const char *key, enum inv_field f)
-{
-	int bad;
-
-	return inv_get_field(
-	    obj, key, f, &c->path, c->d, RP_DIAG_WARNING, "ignored", &bad);
-}
-
-/* A required string field; absent or unusable skips the entry. */
-static const char *
-req_field(struct nat_read *c, const json_t *obj, const char *key,
-    enum inv_field f, const char *what)
-{
-	const char *s;
-	size_t mark;
-	int bad;
-
-	s = inv_get_field(
-	    obj, key, f, &c->path, c->d, RP_DIAG_WARNING, what, &bad);
-	if (s == NULL && !bad) {
-		mark = rpjson_path_push_key(&c->path, key);
-		warn(c, "missing (a string is required); %s", what);
-		rpjson_path_pop(&c->path, mark);
-	}
-	return s;
-}
-
-static void
-read_software(struct nat_read *c, struct inv_host *h, const json_t *o)
+static int
+read_software(struct rpjson_rd *rd, const json_t *o, size_t i, void *arg)
 {
 	static const char *skip = "software entry skipped";
+	struct nat_read *c = (struct nat_read *)rd;
+	struct inv_host *h = arg;
 	struct inv_software sw;
 	const char *s;
 	int r;
 
+	(void)i;
 	if (!json_is_object(o)) {
-		warn(c, "expected a software object, got %s; skipped",
-		    inv_json_type(o));
-		return;
+		rpjson_warn(rd, "expected a software object, got %s; skipped",
+		    rpjson_type_name(o));
+		return 0;
 	}
-	warn_unknown_keys(c, o, sw_keys);
+	rpjson_check_keys(rd, o, sw_keys);
 	memset(&sw, 0, sizeof(sw));
-	if ((sw.name = req_field(c, o, "name", INV_F_NAME, skip)) == NULL ||
-	    (sw.version = req_field(c, o, "version", INV_F_VERSION, skip)) ==
-		NULL)
-		return;
-	sw.vendor = opt_field(c, o, "vendor", INV_F_VENDOR);
-	sw.arch = opt_field(c, o, "arch", INV_F_ARCH);
-	sw.path = opt_field(c, o, "path", INV_F_PATH);
-	sw.purl = opt_field(c, o, "purl", INV_F_PURL);
-	sw.cpe = opt_field(c, o, "cpe", INV_F_CPE);
-	sw.bundle_id = opt_field(c, o, "bundle_id", INV_F_BUNDLE_ID);
-	sw.source_name = opt_field(c, o, "source_package", INV_F_NAME);
-	sw.source_version =
-	    opt_field(c, o, "source_package_version", INV_F_VERSION);
-	sw.state = opt_field(c, o, "state", INV_F_WORD);
-	if ((s = opt_field(c, o, "scheme", INV_F_WORD)) != NULL &&
+	if ((sw.name = inv_field_get(rd, o, "name", INV_F_NAME, RPJSON_REQUIRED,
+		 skip, NULL)) == NULL ||
+	    (sw.version = inv_field_get(rd, o, "version", INV_F_VERSION,
+		 RPJSON_REQUIRED, skip, NULL)) == NULL)
+		return 0;
+	sw.vendor =
+	    inv_field_get(rd, o, "vendor", INV_F_VENDOR, 0, "ignored", NULL);
+	sw.arch = inv_field_get(rd, o, "arch", INV_F_ARCH, 0, "ignored", NULL);
+	sw.path = inv_field_get(rd, o, "path", INV_F_PATH, 0, "ignored", NULL);
+	sw.purl = inv_field_get(rd, o, "purl", INV_F_PURL, 0, "ignored", NULL);
+	sw.cpe = inv_field_get(rd, o, "cpe", INV_F_CPE, 0, "ignored", NULL);
+	sw.bundle_id = inv_field_get(
+	    rd, o, "bundle_id", INV_F_BUNDLE_ID, 0, "ignored", NULL);
+	sw.source_name = inv_field_get(
+	    rd, o, "source_package", INV_F_NAME, 0, "ignored", NULL);
+	sw.source_version = inv_field_get(
+	    rd, o, "source_package_version", INV_F_VERSION, 0, "ignored", NULL);
+	sw.state =
+	    inv_field_get(rd, o, "state", INV_F_WORD, 0, "ignored", NULL);
+	if ((s = inv_field_get(
+		 rd, o, "scheme", INV_F_WORD, 0, "ignored", NULL)) != NULL &&
 	    inv_scheme_from_name(s, &sw.scheme) != 0)
-		warn(c,
+		rpjson_warn(rd,
 		    "unknown scheme \"%s\" (deb, rpm, semver or generic "
 		    "expected); ignored",
 		    s);
-	if ((s = opt_field(c, o, "source", INV_F_WORD)) != NULL &&
+	if ((s = inv_field_get(
+		 rd, o, "source", INV_F_WORD, 0, "ignored", NULL)) != NULL &&
 	    inv_source_from_name(s, &sw.source) != 0)
-		warn(c, "unknown source \"%s\"; ignored", s);
+		rpjson_warn(rd, "unknown source \"%s\"; ignored", s);
 	if ((r = inv_software_complete(&sw, h->arena)) != 0 ||
 	    (r = inv_host_add_software(h, &sw)) != 0) {
 		if (r == RP_ERR_LIMIT)
-			warn(c, "too many software entries; skipped");
+			rpjson_warn(rd, "too many software entries; skipped");
 		else
 			c->r = r;
 	}
-}
-
-static void
-read_software_list(struct nat_read *c, struct inv_host *h, const json_t *arr)
-{
-	json_t *o;
-	size_t i, mark, mark2;
-
-	mark = rpjson_path_push_key(&c->path, "software");
-	if (!json_is_array(arr)) {
-		warn(c, "expected an array, got %s; ignored",
-		    inv_json_type(arr));
-		goto out;
-	}
-	json_array_foreach(arr, i, o)
-	{
-		if (c->r != 0)
-			break;
-		if (i >= INV_READ_MAX_SOFTWARE) {
-			warn(c,
-			    "more than %d software entries; the rest "
-			    "ignored",
-			    INV_READ_MAX_SOFTWARE);
-			break;
-		}
-		mark2 = rpjson_path_push_index(&c->path, i);
-		read_software(c, h, o);
-		rpjson_path_pop(&c->path, mark2);
-	}
-out:
-	rpjson_path_pop(&c->path, mark);
+	return c->r;
 }
 
 /* Reads one address, process or connection into h; a bad one is skipped. */
 static int
-read_item(struct nat_read *c, struct inv_host *h, const json_t *o, int kind)
+read_item(struct rpjson_rd *rd, struct inv_host *h, const json_t *o, int kind)
 {
 	union {
 		struct inv_addr a;
@@ -184,18 +104,39 @@ read_item(struct nat_read *c, struct inv_host *h, const json_t *o, int kind)
 
 	switch (kind) {
 	case 0:
-		if (inv_addr_from_json(o, &c->path, c->d, &u.a) != 0)
+		if (inv_addr_from_json(rd, o, &u.a) != 0)
 			return 0;
 		return inv_host_add_addr(h, &u.a);
 	case 1:
-		if (inv_process_from_json(o, &c->path, c->d, &u.p) != 0)
+		if (inv_process_from_json(rd, o, &u.p) != 0)
 			return 0;
 		return inv_host_add_process(h, &u.p);
 	default:
-		if (inv_conn_from_json(o, &c->path, c->d, &u.n) != 0)
+		if (inv_conn_from_json(rd, o, &u.n) != 0)
 			return 0;
 		return inv_host_add_conn(h, &u.n);
 	}
+}
+
+struct item_list {
+	struct inv_host *h;
+	int kind; /* 0 addresses, 1 processes, 2 connections */
+};
+
+static int
+read_list_item(struct rpjson_rd *rd, const json_t *o, size_t i, void *arg)
+{
+	struct nat_read *c = (struct nat_read *)rd;
+	struct item_list *l = arg;
+	int r;
+
+	(void)i;
+	r = read_item(rd, l->h, o, l->kind);
+	if (r == RP_ERR_LIMIT)
+		rpjson_warn(rd, "too many entries; skipped");
+	else if (r != 0)
+		c->r = r;
+	return c->r;
 }
 
 /* hosts[].addresses (kind 0), processes (1) or connections (2). */
@@ -207,106 +148,94 @@ read_item_list(
 	    "addresses", "processes", "connections"};
 	static const size_t max[] = {
 	    INV_READ_MAX_ADDRS, INV_READ_MAX_PROCS, INV_READ_MAX_CONNS};
-	json_t *arr, *o;
-	size_t i, mark, mark2;
-	int r;
+	struct item_list l = {h, kind};
 
-	if ((arr = json_object_get(host, keys[kind])) == NULL)
-		return;
-	mark = rpjson_path_push_key(&c->path, keys[kind]);
-	if (!json_is_array(arr)) {
-		warn(c, "expected an array, got %s; ignored",
-		    inv_json_type(arr));
-		goto out;
-	}
-	json_array_foreach(arr, i, o)
-	{
-		if (i >= max[kind]) {
-			warn(c, "more than %zu entries; the rest ignored",
-			    max[kind]);
-			break;
-		}
-		mark2 = rpjson_path_push_index(&c->path, i);
-		r = read_item(c, h, o, kind);
-		if (r == RP_ERR_LIMIT)
-			warn(c, "too many entries; skipped");
-		else if (r != 0)
-			c->r = r;
-		rpjson_path_pop(&c->path, mark2);
-		if (c->r != 0)
-			break;
-	}
-out:
-	rpjson_path_pop(&c->path, mark);
+	c->rd.then = "ignored";
+	(void)rpjson_each_member(
+	    &c->rd, host, keys[kind], max[kind], 0, read_list_item, &l);
 }
 
-/* Reads one host; returns it, or NULL when skipped (or c->r is set). */
-static struct inv_host *
-read_host(struct nat_read *c, const json_t *o)
+/* Reads one host into the set arg; a host not read is skipped. */
+static int
+read_host(struct rpjson_rd *rd, const json_t *o, size_t i, void *arg)
 {
-	struct inv_host *h = NULL, *ret = NULL;
+	struct nat_read *c = (struct nat_read *)rd;
+	struct inv_host *h = NULL;
 	const char *name;
-	json_t *sw;
 	int kind;
 
+	(void)i;
 	if (!json_is_object(o)) {
-		warn(c, "expected a host object, got %s; skipped",
-		    inv_json_type(o));
-		goto out;
+		rpjson_warn(rd, "expected a host object, got %s; skipped",
+		    rpjson_type_name(o));
+		return 0;
 	}
-	warn_unknown_keys(c, o, host_keys);
-	if ((name = req_field(c, o, "name", INV_F_HOST_NAME, "host skipped")) ==
-	    NULL)
-		goto out;
-	if ((h = inv_host_new()) == NULL) {
+	rpjson_check_keys(rd, o, host_keys);
+	if ((name = inv_field_get(rd, o, "name", INV_F_HOST_NAME,
+		 RPJSON_REQUIRED, "host skipped", NULL)) == NULL)
+		return 0;
+	if ((h = inv_host_new()) == NULL ||
+	    inv_host_set(h, name,
+		inv_field_get(rd, o, "os", INV_F_OS, 0, "ignored", NULL),
+		inv_field_get(
+		    rd, o, "os_version", INV_F_OS_VERSION, 0, "ignored", NULL),
+		inv_field_get(rd, o, "arch", INV_F_ARCH, 0, "ignored", NULL)) !=
+		0 ||
+	    inv_host_set_ids(h,
+		inv_field_get(rd, o, "id", INV_F_HOST_ID, 0, "ignored", NULL),
+		inv_field_get(rd, o, "customer", INV_F_CUSTOMER, 0, "ignored",
+		    NULL)) != 0) {
 		c->r = RP_ERR_NOMEM;
 		goto out;
 	}
-	if (inv_host_set(h, name, opt_field(c, o, "os", INV_F_OS),
-		opt_field(c, o, "os_version", INV_F_OS_VERSION),
-		opt_field(c, o, "arch", INV_F_ARCH)) != 0 ||
-	    inv_host_set_ids(h, opt_field(c, o, "id", INV_F_HOST_ID),
-		opt_field(c, o, "customer", INV_F_CUSTOMER)) != 0) {
-		c->r = RP_ERR_NOMEM;
-		goto out;
-	}
-	if ((sw = json_object_get(o, "software")) != NULL)
-		read_software_list(c, h, sw);
+	c->rd.then = "ignored";
+	(void)rpjson_each_member(
+	    rd, o, "software", INV_READ_MAX_SOFTWARE, 0, read_software, h);
 	for (kind = 0; kind < 3 && c->r == 0; kind++)
 		read_item_list(c, h, o, kind);
-	if (c->r != 0)
-		goto out;
-	ret = h;
-	h = NULL;
+	if (c->r == 0) {
+		c->r = inv_set_take(arg, h); /* takes h, also on failure */
+		h = NULL;
+	}
 out:
 	inv_host_free(h);
-	return ret;
+	return c->r;
 }
 
 static int
 check_header(struct nat_read *c, const json_t *root)
 {
-	json_t *v;
+	json_int_t v;
 
 	if (!json_is_object(root)) {
-		rp_diags_add(c->d, RP_DIAG_ERROR, NULL, "",
+		rpjson_err(&c->rd,
 		    "expected a Rampart inventory object, got %s",
-		    inv_json_type(root));
+		    rpjson_type_name(root));
 		return RP_ERR_INVALID;
 	}
-	v = json_object_get(root, "rampart_inventory");
-	if (!json_is_integer(v)) {
-		rp_diags_add(c->d, RP_DIAG_ERROR, NULL, "/rampart_inventory",
-		    "expected the format version, the integer 1");
+	/* the header's problems are errors: nothing can be read */
+	c->rd.level = RP_DIAG_ERROR;
+	c->rd.then = "the format version, 1, is expected";
+	if (rpjson_get_int(&c->rd, root, "rampart_inventory", INT64_MIN,
+		INT64_MAX, RPJSON_REQUIRED, &v) != 1)
 		return RP_ERR_INVALID;
-	}
-	if (json_integer_value(v) != NATIVE_FORMAT_VERSION) {
-		rp_diags_add(c->d, RP_DIAG_ERROR, NULL, "/rampart_inventory",
+	if (v != NATIVE_FORMAT_VERSION) {
+		rpjson_err_at(&c->rd, "rampart_inventory",
 		    "format version %lld is not supported; 1 expected",
-		    (long long)json_integer_value(v));
+		    (long long)v);
 		return RP_ERR_UNSUPPORTED;
 	}
-	warn_unknown_keys(c, root, top_keys);
+	if (!json_is_array(json_object_get(root, "hosts"))) {
+		rpjson_err_at(&c->rd, "hosts",
+		    "expected an array of hosts, got %s",
+		    json_object_get(root, "hosts") == NULL
+			? "nothing"
+			: rpjson_type_name(json_object_get(root, "hosts")));
+		return RP_ERR_INVALID;
+	}
+	c->rd.level = RP_DIAG_WARNING;
+	c->rd.then = NULL;
+	rpjson_check_keys(&c->rd, root, top_keys);
 	return 0;
 }
 
@@ -316,49 +245,23 @@ inv_native_read(const json_t *root, struct inv_set *set, struct rp_diags *d)
 	struct nat_read c;
 	struct inv_set *tmp = NULL;
 	struct inv_host *h;
-	json_t *hosts, *o;
-	size_t i, mark, mark2;
+	size_t i;
 	int r = RP_ERR_INTERNAL;
 
 	memset(&c, 0, sizeof(c));
-	c.d = d;
-	rpjson_path_init(&c.path);
+	rpjson_rd_init(&c.rd, &c.path, d);
 	if ((r = check_header(&c, root)) != 0)
 		goto out;
-	hosts = json_object_get(root, "hosts");
-	if (!json_is_array(hosts)) {
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, "/hosts",
-		    "expected an array of hosts, got %s",
-		    hosts == NULL ? "nothing" : inv_json_type(hosts));
-		r = RP_ERR_INVALID;
-		goto out;
-	}
 	if ((tmp = inv_set_new()) == NULL) {
 		r = RP_ERR_NOMEM;
 		goto out;
 	}
-	mark = rpjson_path_push_key(&c.path, "hosts");
-	json_array_foreach(hosts, i, o)
-	{
-		if (i >= INV_READ_MAX_HOSTS) {
-			warn(&c, "more than %d hosts; the rest ignored",
-			    INV_READ_MAX_HOSTS);
-			break;
-		}
-		mark2 = rpjson_path_push_index(&c.path, i);
-		h = read_host(&c, o);
-		rpjson_path_pop(&c.path, mark2);
-		if (c.r != 0) {
-			r = c.r;
-			goto out;
-		}
-		if (h != NULL && (r = inv_set_take(tmp, h)) != 0)
-			goto out;
-	}
-	rpjson_path_pop(&c.path, mark);
+	if ((r = rpjson_each_member(&c.rd, root, "hosts", INV_READ_MAX_HOSTS, 0,
+		 read_host, tmp)) != 0)
+		goto out;
 	if (tmp->n == 0) {
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, "/hosts",
-		    "no usable host in the inventory");
+		rpjson_err_at(
+		    &c.rd, "hosts", "no usable host in the inventory");
 		r = RP_ERR_INVALID;
 		goto out;
 	}

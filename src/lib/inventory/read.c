@@ -21,7 +21,7 @@ read_json(const json_t *root, const char *file, struct inv_set *set,
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, "",
 		    "expected an inventory object (a CycloneDX BOM or a "
 		    "Rampart inventory), got %s",
-		    inv_json_type(root));
+		    rpjson_type_name(root));
 		r = RP_ERR_INVALID;
 	} else if (json_object_get(root, "bomFormat") != NULL) {
 		if ((r = cyclonedx_read_named(root, file, &h, d)) == 0)

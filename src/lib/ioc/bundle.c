@@ -440,232 +440,153 @@ fail:
 /* ---- reading ---- */
 
 struct rd {
-	struct ioc_bundle *b;
-	struct rp_diags *d;
+	struct rpjson_rd rd; /* first: the layer hands it to callbacks */
 	struct rpjson_path p;
-	size_t nerr; /* errors found, also when d is NULL */
+	struct ioc_bundle *b;
+	size_t nrefused; /* values ioc_bundle_add_at refused */
 	int fatal; /* RP_ERR_LIMIT / RP_ERR_NOMEM stop the reading */
 };
 
-static void rd_err(struct rd *c, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* An error at the current path, or at its member key when not NULL. */
-static void
-rd_err(struct rd *c, const char *key, const char *fmt, ...)
+/* What ioc_bundle_add_at or yara_add_at said about a value. */
+static int
+rd_added(struct rd *c, int r)
 {
-	size_t m = c->p.len;
-	char *msg;
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	c->nerr++;
-	if (r < 0)
-		return;
-	if (key != NULL)
-		m = rpjson_path_push_key(&c->p, key);
-	rp_diags_add(
-	    c->d, RP_DIAG_ERROR, NULL, rpjson_path_str(&c->p), "%s", msg);
-	rpjson_path_pop(&c->p, m);
-	free(msg);
-}
-
-static void
-rd_keys(struct rd *c, const json_t *o, const char *const *keys)
-{
-	const char *k;
-	json_t *v;
-	size_t i, m;
-
-	json_object_foreach((json_t *)o, k, v)
-	{
-		for (i = 0; keys[i] != NULL && strcmp(keys[i], k) != 0; i++)
-			;
-		if (keys[i] != NULL)
-			continue;
-		m = rpjson_path_push_key(&c->p, k);
-		rp_diags_add(c->d, RP_DIAG_WARNING, NULL,
-		    rpjson_path_str(&c->p), "unknown member ignored");
-		rpjson_path_pop(&c->p, m);
-	}
-}
-
-/* obj[key] as a string; *bad set when present but not a string. */
-static const char *
-rd_str(struct rd *c, const json_t *o, const char *key, int required, int *bad)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (v == NULL) {
-		if (required) {
-			rd_err(c, NULL, "\"%s\" is missing", key);
-			*bad = 1;
-		}
-		return NULL;
-	}
-	if (!json_is_string(v) ||
-	    strlen(json_string_value(v)) != json_string_length(v)) {
-		rd_err(c, key, "\"%s\" is a string (without NUL)", key);
-		*bad = 1;
-		return NULL;
-	}
-	return json_string_value(v);
+	if (r != 0)
+		c->nrefused++;
+	if (r == RP_ERR_LIMIT || r == RP_ERR_NOMEM)
+		c->fatal = r;
+	return c->fatal;
 }
 
 static int
-rd_size(struct rd *c, const json_t *o, uint64_t *size)
-{
-	const json_t *v = json_object_get(o, "size");
-
-	*size = 0;
-	if (v == NULL)
-		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) <= 0) {
-		rd_err(c, "size", "\"size\" is a positive number of bytes");
-		return -1;
-	}
-	*size = (uint64_t)json_integer_value(v);
-	return 0;
-}
-
-static void
-rd_indicator(struct rd *c, const json_t *o)
+rd_indicator(struct rpjson_rd *rd, const json_t *o, size_t i, void *arg)
 {
 	static const char *const keys[] = {
 	    "type", "value", "size", "source", "comment", NULL};
-	const char *type, *value, *source, *comment;
+	struct rd *c = arg;
+	const char *type = NULL, *value = NULL, *source = NULL, *comment = NULL;
 	enum ioc_type t;
-	uint64_t size;
-	int bad = 0, r;
+	uint64_t size = 0;
+	size_t before = rd->nerrors;
 
+	(void)i;
 	if (!json_is_object(o)) {
-		rd_err(c, NULL, "an indicator is an object");
-		return;
+		rpjson_err(rd, "an indicator is an object");
+		return 0;
 	}
-	rd_keys(c, o, keys);
-	type = rd_str(c, o, "type", 1, &bad);
-	value = rd_str(c, o, "value", 1, &bad);
-	source = rd_str(c, o, "source", 0, &bad);
-	comment = rd_str(c, o, "comment", 0, &bad);
-	if (rd_size(c, o, &size) != 0 || bad)
-		return;
+	rpjson_check_keys(rd, o, keys);
+	/* every member is checked, so that one reading reports them all */
+	rpjson_get_str(rd, o, "type", SIZE_MAX, RPJSON_REQUIRED, &type);
+	rpjson_get_str(rd, o, "value", SIZE_MAX, RPJSON_REQUIRED, &value);
+	rpjson_get_str(rd, o, "source", SIZE_MAX, 0, &source);
+	rpjson_get_str(rd, o, "comment", SIZE_MAX, 0, &comment);
+	rpjson_get_uint(rd, o, "size", 1, UINT64_MAX, 0, &size);
+	if (rd->nerrors != before)
+		return 0;
 	if (ioc_type_from_name(type, &t) != 0) {
-		rd_err(c, "type",
+		rpjson_err_at(rd, "type",
 		    "\"%.40s\" is not an indicator type (sha256, sha1, md5, "
 		    "filename, domain, ip, url)",
 		    type);
-		return;
+		return 0;
 	}
-	r = ioc_bundle_add_at(c->b, t, value, size, source, comment, c->d, 0,
-	    rpjson_path_str(&c->p));
-	if (r != 0)
-		c->nerr++;
-	if (r == RP_ERR_LIMIT || r == RP_ERR_NOMEM)
-		c->fatal = r;
+	return rd_added(c,
+	    ioc_bundle_add_at(c->b, t, value, size, source, comment, rd->d, 0,
+		rpjson_pointer(rd)));
 }
 
-static void
-rd_yara(struct rd *c, const json_t *o)
+static int
+rd_yara(struct rpjson_rd *rd, const json_t *o, size_t i, void *arg)
 {
 	static const char *const keys[] = {"name", "source", "text", NULL};
-	const char *name, *text, *source;
-	int bad = 0, r;
+	struct rd *c = arg;
+	const char *name = NULL, *text = NULL, *source = NULL;
+	size_t before = rd->nerrors;
 
+	(void)i;
 	if (!json_is_object(o)) {
-		rd_err(c, NULL, "a YARA source is an object");
-		return;
+		rpjson_err(rd, "a YARA source is an object");
+		return 0;
 	}
-	rd_keys(c, o, keys);
-	name = rd_str(c, o, "name", 1, &bad);
-	text = rd_str(c, o, "text", 1, &bad);
-	source = rd_str(c, o, "source", 0, &bad);
-	if (bad)
-		return;
-	r = yara_add_at(c->b, name, text, source, c->d, rpjson_path_str(&c->p));
-	if (r != 0)
-		c->nerr++;
-	if (r == RP_ERR_LIMIT || r == RP_ERR_NOMEM)
+	rpjson_check_keys(rd, o, keys);
+	rpjson_get_str(rd, o, "name", SIZE_MAX, RPJSON_REQUIRED, &name);
+	rpjson_get_str(rd, o, "text", SIZE_MAX, RPJSON_REQUIRED, &text);
+	rpjson_get_str(rd, o, "source", SIZE_MAX, 0, &source);
+	if (rd->nerrors != before)
+		return 0;
+	return rd_added(c,
+	    yara_add_at(c->b, name, text, source, rd->d, rpjson_pointer(rd)));
+}
+
+static int
+rd_advisory(struct rpjson_rd *rd, const json_t *v, size_t i, void *arg)
+{
+	struct rd *c = arg;
+	const char *id = NULL;
+	int r;
+
+	(void)i;
+	if (rpjson_check_str(rd, v, BUNDLE_ID_MAX,
+		RPJSON_NONEMPTY | RPJSON_LINE, &id) != 1 ||
+	    !id_valid(id)) {
+		if (id != NULL)
+			rpjson_err(rd,
+			    "an advisory ID is one line of 1 to %d bytes of "
+			    "text",
+			    BUNDLE_ID_MAX);
+		return 0;
+	}
+	if ((r = ioc_bundle_add_advisory(c->b, id)) != 0) {
+		rpjson_err(
+		    rd, "cannot record the advisory: %s", rp_strerror(r));
 		c->fatal = r;
+	}
+	return c->fatal;
 }
 
 /* Walks root[key] (an array of at most max) with fn; 0 or RP_ERR_LIMIT. */
 static int
 rd_array(struct rd *c, const json_t *root, const char *key, size_t max,
-    int required, void (*fn)(struct rd *, const json_t *))
+    unsigned flags, rpjson_each_fn fn)
 {
-	const json_t *a = json_object_get(root, key);
-	size_t i, m, mi;
-
-	if (a == NULL) {
-		if (required)
-			rd_err(c, NULL, "\"%s\" is missing", key);
-		return 0;
-	}
-	m = rpjson_path_push_key(&c->p, key);
-	if (!json_is_array(a)) {
-		rd_err(c, NULL, "\"%s\" is an array", key);
-	} else if (json_array_size(a) > max) {
-		rd_err(c, NULL, "%zu entries; a bundle holds at most %zu",
-		    json_array_size(a), max);
-		c->fatal = RP_ERR_LIMIT;
-	} else {
-		for (i = 0; i < json_array_size(a) && c->fatal == 0; i++) {
-			mi = rpjson_path_push_index(&c->p, i);
-			fn(c, json_array_get(a, i));
-			rpjson_path_pop(&c->p, mi);
-		}
-	}
-	rpjson_path_pop(&c->p, m);
-	return c->fatal;
-}
-
-static void
-rd_advisory(struct rd *c, const json_t *v)
-{
+	const json_t *a = NULL;
+	size_t m;
 	int r;
 
-	if (!json_is_string(v) || !id_valid(json_string_value(v)) ||
-	    strlen(json_string_value(v)) != json_string_length(v)) {
-		rd_err(c, NULL,
-		    "an advisory ID is one line of 1 to %d bytes of text",
-		    BUNDLE_ID_MAX);
-		return;
-	}
-	if ((r = ioc_bundle_add_advisory(c->b, json_string_value(v))) != 0) {
-		rd_err(
-		    c, NULL, "cannot record the advisory: %s", rp_strerror(r));
-		c->fatal = r;
-	}
+	if ((r = rpjson_get_array(&c->rd, root, key, max, flags, &a)) ==
+	    RP_ERR_LIMIT)
+		c->fatal = RP_ERR_LIMIT;
+	if (r != 1)
+		return c->fatal;
+	m = rpjson_push_key(&c->rd, key);
+	rpjson_each(&c->rd, a, max, fn, c);
+	rpjson_pop(&c->rd, m);
+	return c->fatal;
 }
 
 /* Checks the format member; 0, RP_ERR_INVALID or RP_ERR_UNSUPPORTED. */
 static int
 rd_version(struct rd *c, const json_t *root)
 {
-	const json_t *v;
+	json_int_t v;
 
 	if (!json_is_object(root)) {
-		rd_err(c, NULL, "a bundle is a JSON object");
+		rpjson_err(&c->rd, "a bundle is a JSON object");
 		return RP_ERR_INVALID;
 	}
-	if ((v = json_object_get(root, "rampart_bundle")) == NULL) {
-		rd_err(c, NULL,
+	if (json_object_get(root, "rampart_bundle") == NULL) {
+		rpjson_err(&c->rd,
 		    "not a Rampart bundle (no \"rampart_bundle\" member)");
 		return RP_ERR_INVALID;
 	}
-	if (!json_is_integer(v)) {
-		rd_err(c, "rampart_bundle",
-		    "\"rampart_bundle\" is the format version, a number");
+	if (rpjson_get_int(
+		&c->rd, root, "rampart_bundle", 0, INT32_MAX, 0, &v) != 1)
 		return RP_ERR_INVALID;
-	}
-	if (json_integer_value(v) != BUNDLE_FORMAT) {
-		rd_err(c, "rampart_bundle",
+	if (v != BUNDLE_FORMAT) {
+		rpjson_err_at(&c->rd, "rampart_bundle",
 		    "bundle format %lld is not supported (this version reads "
 		    "format %d)",
-		    (long long)json_integer_value(v), BUNDLE_FORMAT);
+		    (long long)v, BUNDLE_FORMAT);
 		return RP_ERR_UNSUPPORTED;
 	}
 	return 0;
@@ -677,32 +598,34 @@ ioc_bundle_read_json(
 {
 	static const char *const keys[] = {"rampart_bundle", "created",
 	    "advisories", "indicators", "yara", NULL};
-	struct rd c = {.d = d};
-	const char *created;
-	int r, bad = 0;
+	struct rd c;
+	const char *created = NULL;
+	int r;
 
 	if (out == NULL || root == NULL)
 		return RP_ERR_ARG;
 	*out = NULL;
-	rpjson_path_init(&c.p);
+	memset(&c, 0, sizeof(c));
+	rpjson_rd_init(&c.rd, &c.p, d);
 	if ((r = rd_version(&c, root)) != 0)
 		return r;
 	if ((c.b = ioc_bundle_new()) == NULL)
 		return RP_ERR_NOMEM;
-	rd_keys(&c, root, keys);
-	if ((created = rd_str(&c, root, "created", 0, &bad)) != NULL &&
+	rpjson_check_keys(&c.rd, root, keys);
+	if (rpjson_get_str(&c.rd, root, "created", SIZE_MAX, 0, &created) ==
+		1 &&
 	    ioc_bundle_set_created(c.b, created) != 0)
-		rd_err(&c, "created",
+		rpjson_err_at(&c.rd, "created",
 		    "\"created\" is an RFC 3339 date-time "
 		    "(2023-03-30T12:00:00Z)");
 	if ((r = rd_array(&c, root, "advisories", BUNDLE_MAX_ADVISORIES, 0,
 		 rd_advisory)) != 0 ||
-	    (r = rd_array(&c, root, "indicators", IOC_BUNDLE_MAX_IOCS, 1,
-		 rd_indicator)) != 0 ||
+	    (r = rd_array(&c, root, "indicators", IOC_BUNDLE_MAX_IOCS,
+		 RPJSON_REQUIRED, rd_indicator)) != 0 ||
 	    (r = rd_array(&c, root, "yara", IOC_BUNDLE_MAX_YARA, 0, rd_yara)) !=
 		0)
 		goto out;
-	if (bad || c.nerr > 0) {
+	if (c.rd.nerrors > 0 || c.nrefused > 0) {
 		r = RP_ERR_INVALID;
 		goto out;
 	}
@@ -719,26 +642,14 @@ ioc_bundle_read_file(
     const char *path, struct ioc_bundle **out, struct rp_diags *d)
 {
 	json_t *root = NULL;
-	char *buf = NULL;
-	size_t len;
 	int r;
 
 	if (out == NULL || path == NULL)
 		return RP_ERR_ARG;
 	*out = NULL;
-	if ((r = ioc_slurp(path, RP_CAP_BUNDLE, &buf, &len, d)) != 0)
-		goto out;
-	root = rpjson_load_buf(buf, len, d);
-	/* the text is not needed once parsed: do not hold both */
-	free(buf);
-	buf = NULL;
-	if (root == NULL) {
-		r = RP_ERR_INVALID;
-		goto out;
-	}
-	r = ioc_bundle_read_json(root, out, d);
-out:
+	/* parsed as it is read: the text is never held whole */
+	if ((r = rpjson_load(path, RP_CAP_BUNDLE, &root, d)) == 0)
+		r = ioc_bundle_read_json(root, out, d);
 	json_decref(root);
-	free(buf);
 	return r;
 }

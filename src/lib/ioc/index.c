@@ -6,11 +6,12 @@
  * IP addresses and domains.  Built once, read-only afterwards, so
  * several scanning threads may share it.
  */
-#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/ascii.h"
+#include "util/indicator.h"
 #include "util/err.h"
 #include "util/hashtab.h"
 
@@ -264,7 +265,7 @@ ioc_index_ip(const struct ioc_index *x, const char *addr)
 	char buf[64];
 
 	if (x == NULL || addr == NULL ||
-	    ioc_ip_canonical(addr, buf, sizeof(buf)) != 0)
+	    rp_ip_canonical(addr, buf, sizeof(buf)) != 0)
 		return NULL;
 	/* an IPv4-mapped IPv6 address is the IPv4 address */
 	if (strncmp(buf, "::ffff:", 7) == 0 && strchr(buf + 7, '.') != NULL &&
@@ -289,7 +290,7 @@ ioc_index_domain(const struct ioc_index *x, const char *name)
 	if (n == 0 || n >= sizeof(buf))
 		return NULL;
 	for (i = 0; i < n; i++)
-		buf[i] = (char)tolower((unsigned char)name[i]);
+		buf[i] = (char)rp_tolower(name[i]);
 	buf[n] = '\0';
 	for (p = buf; p != NULL;
 	     p = strchr(p, '.') ? strchr(p, '.') + 1 : NULL) {

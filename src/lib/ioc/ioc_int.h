@@ -33,26 +33,12 @@ const char *ioc_trim(const char *s, size_t n, size_t *len);
 int ioc_utf8_valid(const char *s, size_t n);
 
 /*
- * The normalised form of a textual IPv4 or IPv6 address (brackets
- * allowed) into out (at least 46 bytes); 0 or RP_ERR_INVALID.
- */
-int ioc_ip_canonical(const char *in, char *out, size_t outlen);
-
-/*
  * As ioc_bundle_add, reporting problems at a line (line > 0) or a JSON
  * pointer (pointer != NULL) of the input.
  */
 int ioc_bundle_add_at(struct ioc_bundle *b, enum ioc_type type,
     const char *value, uint64_t size, const char *source, const char *comment,
     struct rp_diags *d, int line, const char *pointer);
-
-/*
- * Reads the file at path ("-" is stdin) whole, at most max bytes, into a
- * new NUL-terminated buffer (*buf, caller frees).  Returns 0, RP_ERR_IO or
- * RP_ERR_LIMIT, with an error in d.
- */
-int ioc_slurp(
-    const char *path, size_t max, char **buf, size_t *len, struct rp_diags *d);
 
 /* Whether t is SHA-256, SHA-1 or MD5. */
 int ioc_type_is_hash(enum ioc_type t);

@@ -6,12 +6,12 @@
  * number and skipped; the list is an error only when nothing in it was
  * usable.  docs/bundle.md has the rules for telling types apart.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/ascii.h"
 #include "util/err.h"
 #include "util/input.h"
 #include "util/str.h"
@@ -29,13 +29,6 @@ struct lctx {
 	size_t nused; /* valid indicators read (new or repeated) */
 	int fatal; /* RP_ERR_LIMIT or RP_ERR_NOMEM: stop */
 };
-
-int
-ioc_slurp(
-    const char *path, size_t max, char **buf, size_t *len, struct rp_diags *d)
-{
-	return rp_input_read(path, max, buf, len, d);
-}
 
 /*
  * Adds v of type t from a row.  An invalid value or a comment or size
@@ -474,7 +467,7 @@ csv_size(struct lctx *x, const char *s, int line)
 		return 0;
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (!isdigit((unsigned char)*s) || *end != '\0' || errno != 0) {
+	if (!rp_isdigit(*s) || *end != '\0' || errno != 0) {
 		rp_diags_add_at(x->d, RP_DIAG_WARNING, line, 0,
 		    "size \"%.40s\" is not a number of bytes; ignored", s);
 		return 0;
@@ -675,7 +668,7 @@ ioc_list_read_file(const char *path, struct ioc_bundle *b, struct rp_diags *d)
 
 	if (path == NULL || b == NULL)
 		return RP_ERR_ARG;
-	if ((r = ioc_slurp(path, LIST_MAX_INPUT, &buf, &len, d)) != 0)
+	if ((r = rp_input_read(path, LIST_MAX_INPUT, &buf, &len, d)) != 0)
 		return r;
 	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
 	r = ioc_list_read_buf(buf, len, base, b, d);

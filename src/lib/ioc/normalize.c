@@ -8,14 +8,13 @@
  * 3CX list); those are dropped from every type except file names, where
  * an invisible character can be the very trick (U+202E).
  */
-#include <arpa/inet.h>
-#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "util/ascii.h"
 #include "util/err.h"
+#include "util/indicator.h"
 #include "util/str.h"
 
 #include "ioc_int.h"
@@ -91,7 +90,7 @@ ioc_trim(const char *s, size_t n, size_t *len)
 
 	while (moved && p < e) {
 		moved = 0;
-		if (isspace(*p)) {
+		if (rp_isspace(*p)) {
 			p++;
 			moved = 1;
 		} else if ((k = invisible_at(p, (size_t)(e - p))) > 0) {
@@ -100,7 +99,7 @@ ioc_trim(const char *s, size_t n, size_t *len)
 		}
 	}
 	while (moved == 0 && e > p) {
-		if (isspace(e[-1])) {
+		if (rp_isspace(e[-1])) {
 			e--;
 			continue;
 		}
@@ -173,222 +172,6 @@ strip_invisible(const char *s, size_t n, char *out, size_t outlen)
 	return 0;
 }
 
-/*
- * Undoes defanging in place-free fashion from s into out: "[.]", "(.)",
- * "{.}", "[dot]" -> ".", "[:]" -> ":", "[://]" -> "://", "[/]" -> "/",
- * and the scheme words "hxxp", "hxxps", "fxp" at the start.
- */
-static const struct {
-	const char *from, *to;
-} rep[] = {{"[.]", "."}, {"(.)", "."}, {"{.}", "."}, {"[dot]", "."},
-    {"(dot)", "."}, {"{dot}", "."}, {"[:]", ":"}, {"[://]", "://"},
-    {"[/]", "/"}, {"hxxps", "https"}, {"hxxp", "http"}, {"fxp", "ftp"}};
-
-/* The defanging pattern at s (n: output written so far), or -1. */
-static int
-defang_at(const char *s, size_t n)
-{
-	size_t i, fl;
-
-	for (i = 0; i < sizeof(rep) / sizeof(rep[0]); i++) {
-		fl = strlen(rep[i].from);
-		if (strncasecmp(s, rep[i].from, fl) != 0)
-			continue;
-		if (isalpha((unsigned char)rep[i].from[0]) &&
-		    (n != 0 || (s[fl] != ':' && s[fl] != '[')))
-			continue; /* scheme words only as the scheme */
-		return (int)i;
-	}
-	return -1;
-}
-
-static int
-refang(const char *s, char *out, size_t outlen)
-{
-	size_t o = 0, tl;
-	int i;
-	while (*s != '\0') {
-		if ((i = defang_at(s, o)) >= 0) {
-			tl = strlen(rep[i].to);
-			if (o + tl >= outlen)
-				return -1;
-			memcpy(out + o, rep[i].to, tl);
-			o += tl;
-			s += strlen(rep[i].from);
-			continue;
-		}
-		if (o + 1 >= outlen)
-			return -1;
-		out[o++] = *s++;
-	}
-	out[o] = '\0';
-	/* "[[.]]" would become "[.]": refuse, so that normalising a
-	   normalised value changes nothing */
-	for (s = out; *s != '\0'; s++) {
-		if (defang_at(s, (size_t)(s - out)) >= 0)
-			return -2;
-	}
-	return 0;
-}
-
-static void
-lower(char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && s[i] != '\0'; i++)
-		s[i] = (char)tolower((unsigned char)s[i]);
-}
-
-static const char *
-hash_check(char *s, size_t want)
-{
-	size_t n = strlen(s);
-
-	if (strspn(s, "0123456789abcdefABCDEF") != n)
-		return "a hash is written in hexadecimal digits";
-	if (n != want)
-		return want == 64 ? "a SHA-256 hash has 64 hex digits"
-		    : want == 40  ? "a SHA-1 hash has 40 hex digits"
-				  : "an MD5 hash has 32 hex digits";
-	lower(s, n);
-	return NULL;
-}
-
-int
-ioc_ip_canonical(const char *in, char *out, size_t outlen)
-{
-	unsigned char a[16];
-	char tmp[64];
-	size_t n = strlen(in);
-
-	if (n >= 2 && in[0] == '[' && in[n - 1] == ']') {
-		in++;
-		n -= 2;
-	}
-	if (n == 0 || n >= sizeof(tmp))
-		return RP_ERR_INVALID;
-	memcpy(tmp, in, n);
-	tmp[n] = '\0';
-	if (inet_pton(AF_INET, tmp, a) == 1) {
-		if (inet_ntop(AF_INET, a, out, (socklen_t)outlen) == NULL)
-			return RP_ERR_INVALID;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, tmp, a) == 1) {
-		if (inet_ntop(AF_INET6, a, out, (socklen_t)outlen) == NULL)
-			return RP_ERR_INVALID;
-		return 0;
-	}
-	return RP_ERR_INVALID;
-}
-
-static const char *
-ip_check(char *s, size_t outlen)
-{
-	char buf[64];
-
-	if (strchr(s, '/') != NULL)
-		return "an IP indicator is one address; network ranges "
-		       "(/N) are not supported";
-	if (strchr(s, '%') != NULL)
-		return "an IP indicator has no zone (%...)";
-	if (ioc_ip_canonical(s, buf, sizeof(buf)) != 0)
-		return "not an IPv4 or IPv6 address";
-	if (strlen(buf) >= outlen)
-		return "not an IPv4 or IPv6 address";
-	memcpy(s, buf, strlen(buf) + 1);
-	return NULL;
-}
-
-/* The host of a URL in h (n bytes), lowercased in place. */
-static const char *
-url_host_check(char *h, size_t n)
-{
-	char host[256];
-
-	if (n == 0)
-		return "a URL names a host";
-	if (h[0] == '[') {
-		if (h[n - 1] != ']' || n - 2 >= sizeof(host))
-			return "a bracketed URL host is an IPv6 address";
-		memcpy(host, h + 1, n - 2);
-		host[n - 2] = '\0';
-		if (strchr(host, ':') == NULL ||
-		    ioc_ip_canonical(host, host, sizeof(host)) != 0)
-			return "a bracketed URL host is an IPv6 address";
-		lower(h, n);
-		return NULL;
-	}
-	if (n >= sizeof(host))
-		return "the URL host is too long";
-	memcpy(host, h, n);
-	host[n] = '\0';
-	if (strspn(host, "0123456789.") == n) {
-		if (ioc_ip_canonical(host, host, sizeof(host)) != 0)
-			return "the URL host is not an IPv4 address";
-	} else if (host[n - 1] == '.' || rp_domain_check(host) != NULL)
-		return "the URL host is not a domain name or an address";
-	lower(h, n);
-	return NULL;
-}
-
-/*
- * scheme://[user@]host[:port][/...] or, as feeds often write it,
- * host[:port]/path without a scheme (then it matches any scheme).
- */
-static const char *
-url_check(char *s)
-{
-	char *h, *p, *end;
-	const char *why;
-	size_t n, hn;
-	long port;
-
-	for (p = s; *p != '\0'; p++) {
-		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
-			return "a URL has no spaces or control characters";
-	}
-	n = strspn(s,
-	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789+.-");
-	if (n > 0 && strncmp(s + n, "://", 3) == 0) {
-		if (!isalpha((unsigned char)s[0]))
-			return "a URL scheme starts with a letter";
-		lower(s, n);
-		h = s + n + 3;
-	} else if (strstr(s, "://") != NULL) {
-		return "a URL scheme has only letters, digits, '+', '-' "
-		       "and '.'";
-	} else {
-		h = s;
-		if (strcspn(h, "/?#") == strlen(h))
-			return "a URL without a scheme has a path "
-			       "(example.com/path); a bare name is a domain";
-	}
-	if ((p = strchr(h, '@')) != NULL && p < h + strcspn(h, "/?#"))
-		h = p + 1;
-	n = strcspn(h, "/?#");
-	hn = n;
-	if (h[0] == '[') {
-		if ((p = memchr(h, ']', n)) == NULL)
-			return "a bracketed URL host is an IPv6 address";
-		hn = (size_t)(p - h) + 1;
-	} else if ((p = memchr(h, ':', n)) != NULL)
-		hn = (size_t)(p - h);
-	if ((why = url_host_check(h, hn)) != NULL)
-		return why;
-	p = h + hn;
-	if (*p == ':') {
-		port = strtol(p + 1, &end, 10);
-		if (!isdigit((unsigned char)p[1]) || port < 1 || port > 65535 ||
-		    end != h + n)
-			return "the URL port is a number from 1 to 65535";
-	} else if (p != h + n)
-		return "a bracketed URL host is an IPv6 address";
-	return NULL;
-}
-
 static const char *
 filename_check(const char *s)
 {
@@ -416,15 +199,15 @@ check_type(enum ioc_type t, char *buf, size_t outlen)
 	case IOC_SHA256:
 	case IOC_SHA1:
 	case IOC_MD5:
-		return hash_check(buf, ioc_hash_hexlen(t));
+		return rp_hash_check(buf, ioc_hash_hexlen(t));
 	case IOC_FILENAME:
 		return filename_check(buf);
 	case IOC_DOMAIN:
 		return rp_domain_check(buf);
 	case IOC_IP:
-		return ip_check(buf, outlen);
+		return rp_ip_check(buf, outlen, 0);
 	case IOC_URL:
-		return url_check(buf);
+		return rp_url_check(buf, 0);
 	default:
 		return "unknown indicator type";
 	}
@@ -457,7 +240,7 @@ ioc_normalize(
 		memcpy(out, s, n);
 		out[n] = '\0';
 	} else if (strip_invisible(s, n, tmp, sizeof(tmp)) != 0 ||
-	    (r = refang(tmp, out, outlen)) == -1) {
+	    (r = rp_refang(tmp, out, outlen)) == -1) {
 		*why = "the value is longer than 8192 bytes";
 		return RP_ERR_INVALID;
 	} else if (r != 0) {

@@ -192,14 +192,19 @@ rpjson_path_init(struct rpjson_path *p)
 	p->len = 0;
 }
 
+/*
+ * Ends the path in "/..." right after what was written.  A path that is
+ * not cut is at most RPJSON_PATH_MAX - 6 long, so the marker fits; one
+ * that is cut is longer and stays as it is.  Nothing below p->len is ever
+ * overwritten, so popping to a mark taken before restores the path.
+ */
 static void
 path_truncate(struct rpjson_path *p)
 {
-	size_t at = p->len < RPJSON_PATH_MAX - 5 ? p->len : RPJSON_PATH_MAX - 5;
-
-	/* right after what was written: no unwritten bytes in between */
-	memcpy(p->s + at, "/...", 5);
-	p->len = at + 4;
+	if (p->len > RPJSON_PATH_MAX - 6)
+		return;
+	memcpy(p->s + p->len, "/...", 5);
+	p->len += 4;
 }
 
 size_t

@@ -2,13 +2,13 @@
  * Bounded string buffer and string helpers.  The buffer always keeps a
  * terminating NUL once anything was appended.
  */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "err.h"
 #include "str.h"
 
@@ -173,6 +173,16 @@ rp_streq_ci(const char *a, const char *b)
 }
 
 int
+rp_str_in_list(const char *const *list, const char *s)
+{
+	for (; *list != NULL; list++) {
+		if (strcmp(*list, s) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
 rp_str_startswith(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -207,7 +217,7 @@ rp_domain_check(char *s)
 		if ((unsigned char)s[i] >= 0x80)
 			return "an internationalised domain name is written "
 			       "in its xn-- (ASCII) form";
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+		if (!rp_isalnum(s[i]) && s[i] != '-' && s[i] != '_')
 			return "a domain name has only letters, digits, '-' "
 			       "and '.'";
 		lab++;
@@ -218,6 +228,6 @@ rp_domain_check(char *s)
 	if (strspn(tld, "0123456789") == strlen(tld))
 		return "the last label of a domain name is not numeric";
 	for (i = 0; i < n; i++)
-		s[i] = (char)tolower((unsigned char)s[i]);
+		s[i] = (char)rp_tolower(s[i]);
 	return NULL;
 }

@@ -39,6 +39,8 @@ char *rp_strdup0(const char *s);
 char *rp_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Case-insensitive ASCII equality; NULLs are equal only to each other. */
 int rp_streq_ci(const char *a, const char *b);
+/* Whether s is one of the NULL-terminated list. */
+int rp_str_in_list(const char *const *list, const char *s);
 /* Whether s starts with prefix. */
 int rp_str_startswith(const char *s, const char *prefix);
 

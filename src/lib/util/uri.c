@@ -8,32 +8,15 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "err.h"
 #include "uri.h"
 
 static int
-is_alpha(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int
-is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-is_hex(int c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static int
 is_unreserved(int c)
 {
-	return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' ||
-	    c == '~';
+	return rp_isalpha(c) || rp_isdigit(c) || c == '-' || c == '.' ||
+	    c == '_' || c == '~';
 }
 
 static int
@@ -56,8 +39,8 @@ run(const char **p, const char *end, const char *extra)
 		int c = (unsigned char)*s;
 
 		if (c == '%') {
-			if (end - s < 3 || !is_hex((unsigned char)s[1]) ||
-			    !is_hex((unsigned char)s[2])) {
+			if (end - s < 3 || !rp_isxdigit((unsigned char)s[1]) ||
+			    !rp_isxdigit((unsigned char)s[2])) {
 				*p = s;
 				return -1;
 			}
@@ -92,7 +75,7 @@ ip_literal(const char *s, const char *end)
 	int pct;
 
 	if (end > s && (*s == 'v' || *s == 'V')) {
-		for (p = s + 1; p < end && is_hex((unsigned char)*p); p++)
+		for (p = s + 1; p < end && rp_isxdigit((unsigned char)*p); p++)
 			;
 		if (p == s + 1 || p >= end || *p != '.' || p + 1 == end)
 			return 0;
@@ -135,7 +118,7 @@ authority(const char *s, const char *end)
 	}
 	if (colon != NULL) {
 		for (colon++; colon < end; colon++)
-			if (!is_digit((unsigned char)*colon))
+			if (!rp_isdigit((unsigned char)*colon))
 				return RP_URI_PORT;
 	}
 	return RP_URI_OK;
@@ -161,9 +144,10 @@ check(const char *s)
 	const char *p = s, *aend;
 	enum rp_uri_err e = RP_URI_OK;
 
-	if (!is_alpha((unsigned char)*p))
+	if (!rp_isalpha((unsigned char)*p))
 		return RP_URI_SCHEME;
-	for (p++; is_alpha((unsigned char)*p) || is_digit((unsigned char)*p) ||
+	for (p++;
+	     rp_isalpha((unsigned char)*p) || rp_isdigit((unsigned char)*p) ||
 	     *p == '+' || *p == '-' || *p == '.';
 	     p++)
 		;

@@ -18,6 +18,7 @@
 
 #include "scheme.h"
 #include "version.h"
+#include "util/ascii.h"
 
 struct debv {
 	unsigned long epoch;
@@ -27,30 +28,11 @@ struct debv {
 	size_t revlen;
 };
 
-static int
-isdig(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-isalph(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* dpkg's c_isblank(). */
 static int
 isblank_c(int c)
 {
 	return c == ' ' || c == '\t';
-}
-
-/* isspace() in the C locale, which strtol() skips before an epoch. */
-static int
-isspace_c(int c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
 /*
@@ -66,12 +48,12 @@ deb_epoch(
 	int neg = 0;
 	unsigned long e = 0;
 
-	while (p < colon && isspace_c((unsigned char)*p))
+	while (p < colon && rp_isspace((unsigned char)*p))
 		p++;
 	if (p < colon && (*p == '+' || *p == '-'))
 		neg = *p++ == '-';
 	digits = p;
-	for (; p < colon && isdig((unsigned char)*p); p++) {
+	for (; p < colon && rp_isdigit((unsigned char)*p); p++) {
 		if (e <= (unsigned long)INT_MAX)
 			e = e * 10 + (unsigned long)(*p - '0');
 	}
@@ -101,20 +83,22 @@ deb_warning(const struct debv *d, const char **why)
 {
 	size_t i;
 
-	if (!isdig((unsigned char)d->up[0])) {
+	if (!rp_isdigit((unsigned char)d->up[0])) {
 		*why = "version number does not start with digit";
 		return VERSION_WARN_NO_LEADING_DIGIT;
 	}
 	for (i = 1; i < d->uplen; i++) {
 		int c = (unsigned char)d->up[i];
-		if (!isdig(c) && !isalph(c) && strchr(".-+~:", c) == NULL) {
+		if (!rp_isdigit(c) && !rp_isalpha(c) &&
+		    strchr(".-+~:", c) == NULL) {
 			*why = "invalid character in version number";
 			return VERSION_WARN_BAD_CHAR;
 		}
 	}
 	for (i = 0; i < d->revlen; i++) {
 		int c = (unsigned char)d->rev[i];
-		if (!isdig(c) && !isalph(c) && strchr(".+~", c) == NULL) {
+		if (!rp_isdigit(c) && !rp_isalpha(c) &&
+		    strchr(".+~", c) == NULL) {
 			*why = "invalid character in revision number";
 			return VERSION_WARN_BAD_REVISION_CHAR;
 		}
@@ -204,9 +188,9 @@ deb_valid(const char *v, const char **why, int *warn)
 static int
 order(int c)
 {
-	if (isdig(c))
+	if (rp_isdigit(c))
 		return 0;
-	if (isalph(c))
+	if (rp_isalpha(c))
 		return c;
 	if (c == '~')
 		return -1;
@@ -226,7 +210,8 @@ verrevcmp(const char *a, size_t an, const char *b, size_t bn)
 	while (i < an || j < bn) {
 		int first_diff = 0;
 
-		while ((A(i) && !isdig(A(i))) || (B(j) && !isdig(B(j)))) {
+		while ((A(i) && !rp_isdigit(A(i))) ||
+		    (B(j) && !rp_isdigit(B(j)))) {
 			int ac = order(A(i)), bc = order(B(j));
 
 			if (ac != bc)
@@ -238,15 +223,15 @@ verrevcmp(const char *a, size_t an, const char *b, size_t bn)
 			i++;
 		while (B(j) == '0')
 			j++;
-		while (isdig(A(i)) && isdig(B(j))) {
+		while (rp_isdigit(A(i)) && rp_isdigit(B(j))) {
 			if (!first_diff)
 				first_diff = A(i) - B(j);
 			i++;
 			j++;
 		}
-		if (isdig(A(i)))
+		if (rp_isdigit(A(i)))
 			return 1;
-		if (isdig(B(j)))
+		if (rp_isdigit(B(j)))
 			return -1;
 		if (first_diff)
 			return first_diff < 0 ? -1 : 1;

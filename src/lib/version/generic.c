@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "scheme.h"
+#include "util/ascii.h"
 
 enum rank { R_PRE, R_ZERO, R_WORD, R_NUM };
 
@@ -35,24 +36,6 @@ static const char *pre_words[] = {
     "dev", "alpha", "beta", "pre", "preview", "rc"};
 
 static int
-isdig(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-isalph(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int
-lower(int c)
-{
-	return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
-}
-
-static int
 word_eq(const char *s, size_t n, const char *w)
 {
 	size_t i;
@@ -60,7 +43,7 @@ word_eq(const char *s, size_t n, const char *w)
 	if (strlen(w) != n)
 		return 0;
 	for (i = 0; i < n; i++) {
-		if (lower((unsigned char)s[i]) != w[i])
+		if (rp_tolower((unsigned char)s[i]) != w[i])
 			return 0;
 	}
 	return 1;
@@ -69,7 +52,7 @@ word_eq(const char *s, size_t n, const char *w)
 const char *
 generic_skip_v(const char *v)
 {
-	if ((v[0] == 'v' || v[0] == 'V') && isdig((unsigned char)v[1]))
+	if ((v[0] == 'v' || v[0] == 'V') && rp_isdigit((unsigned char)v[1]))
 		return v + 1;
 	return v;
 }
@@ -81,8 +64,8 @@ next_comp(const char **p, struct comp *c)
 	const char *s = *p;
 	size_t k;
 
-	while (*s != '\0' && !isdig((unsigned char)*s) &&
-	    !isalph((unsigned char)*s))
+	while (*s != '\0' && !rp_isdigit((unsigned char)*s) &&
+	    !rp_isalpha((unsigned char)*s))
 		s++;
 	c->rank = R_ZERO;
 	c->s = s;
@@ -91,16 +74,16 @@ next_comp(const char **p, struct comp *c)
 		*p = s;
 		return 0;
 	}
-	if (isdig((unsigned char)*s)) {
-		while (*s == '0' && isdig((unsigned char)s[1]))
+	if (rp_isdigit((unsigned char)*s)) {
+		while (*s == '0' && rp_isdigit((unsigned char)s[1]))
 			s++;
 		c->s = s;
-		while (isdig((unsigned char)*s))
+		while (rp_isdigit((unsigned char)*s))
 			s++;
 		c->n = s - c->s;
 		c->rank = (c->n == 1 && c->s[0] == '0') ? R_ZERO : R_NUM;
 	} else {
-		while (isalph((unsigned char)*s))
+		while (rp_isalpha((unsigned char)*s))
 			s++;
 		c->n = s - c->s;
 		c->rank = R_WORD;
@@ -133,8 +116,8 @@ comp_cmp(const struct comp *a, const struct comp *b)
 	case R_WORD:
 		n = a->n < b->n ? a->n : b->n;
 		for (i = 0; i < n; i++) {
-			x = lower((unsigned char)a->s[i]);
-			y = lower((unsigned char)b->s[i]);
+			x = rp_tolower((unsigned char)a->s[i]);
+			y = rp_tolower((unsigned char)b->s[i]);
 			if (x != y)
 				return x < y ? -1 : 1;
 		}
@@ -175,7 +158,8 @@ generic_valid(const char *v, const char **why)
 	for (p = v; w == NULL && *p != '\0'; p++) {
 		if ((unsigned char)*p < ' ' || (unsigned char)*p >= 0x7f)
 			w = "control or non-ASCII character in version";
-		alnum |= isdig((unsigned char)*p) || isalph((unsigned char)*p);
+		alnum |= rp_isdigit((unsigned char)*p) ||
+		    rp_isalpha((unsigned char)*p);
 	}
 	if (w == NULL && !alnum)
 		w = "version has no digit or letter";

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "scheme.h"
+#include "util/ascii.h"
 
 struct rpmv {
 	const char *e; /* epoch digits or NULL */
@@ -28,18 +29,6 @@ struct rpmv {
 	size_t rlen;
 };
 
-static int
-isdig(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-isalph(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* As rpm's parseEVR(). */
 static void
 rpm_split(const char *s, struct rpmv *p)
@@ -47,7 +36,7 @@ rpm_split(const char *s, struct rpmv *p)
 	const char *q = s, *dash, *end = s + strlen(s);
 
 	memset(p, 0, sizeof(*p));
-	while (isdig((unsigned char)*q))
+	while (rp_isdigit((unsigned char)*q))
 		q++;
 	if (*q == ':') {
 		p->e = s;
@@ -100,7 +89,8 @@ rpm_vercmp(const char *a, size_t an, const char *b, size_t bn)
 		return 0;
 #define A(k) ((k) < an ? (unsigned char)a[k] : 0)
 #define B(k) ((k) < bn ? (unsigned char)b[k] : 0)
-#define SEP(c) ((c) && !isdig(c) && !isalph(c) && (c) != '~' && (c) != '^')
+#define SEP(c)                                                                 \
+	((c) && !rp_isdigit(c) && !rp_isalpha(c) && (c) != '~' && (c) != '^')
 	while (i < an || j < bn) {
 		while (SEP(A(i)))
 			i++;
@@ -132,16 +122,16 @@ rpm_vercmp(const char *a, size_t an, const char *b, size_t bn)
 			break;
 		si = i;
 		sj = j;
-		isnum = isdig(A(i));
+		isnum = rp_isdigit(A(i));
 		if (isnum) {
-			while (isdig(A(i)))
+			while (rp_isdigit(A(i)))
 				i++;
-			while (isdig(B(j)))
+			while (rp_isdigit(B(j)))
 				j++;
 		} else {
-			while (isalph(A(i)))
+			while (rp_isalpha(A(i)))
 				i++;
-			while (isalph(B(j)))
+			while (rp_isalpha(B(j)))
 				j++;
 		}
 		/* Segments of different types: numbers are newer. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "scheme.h"
+#include "util/ascii.h"
 
 struct semv {
 	const char *num[3];
@@ -17,16 +18,10 @@ struct semv {
 };
 
 static int
-isdig(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
 isident(int c)
 {
-	return isdig(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    c == '-';
+	return rp_isdigit(c) || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || c == '-';
 }
 
 /* Checks the dot-separated identifiers of s[0..n); numeric ones unpadded. */
@@ -45,7 +40,7 @@ idents_ok(const char *s, size_t n, int nozeros, const char **why)
 				       "build identifier";
 				return -1;
 			}
-			if (!isdig((unsigned char)s[i]))
+			if (!rp_isdigit((unsigned char)s[i]))
 				alldig = 0;
 			i++;
 		}
@@ -74,7 +69,7 @@ semver_split(const char *v, struct semv *p, int check, const char **why)
 	memset(p, 0, sizeof(*p));
 	for (k = 0; k < 3; k++) {
 		p->num[k] = s;
-		while (isdig((unsigned char)*s))
+		while (rp_isdigit((unsigned char)*s))
 			s++;
 		p->numlen[k] = s - p->num[k];
 		if (p->numlen[k] == 0) {
@@ -132,9 +127,9 @@ ident_cmp(const char *a, size_t an, const char *b, size_t bn)
 	int anum = 1, bnum = 1, r;
 
 	for (i = 0; i < an; i++)
-		anum &= isdig((unsigned char)a[i]);
+		anum &= rp_isdigit((unsigned char)a[i]);
 	for (i = 0; i < bn; i++)
-		bnum &= isdig((unsigned char)b[i]);
+		bnum &= rp_isdigit((unsigned char)b[i]);
 	if (anum && bnum)
 		return digits_cmp(a, an, b, bn);
 	if (anum != bnum)

@@ -17,33 +17,9 @@
 #include "scheme.h"
 #include "util/err.h"
 #include "util/str.h"
+#include "util/ascii.h"
 
 #define SHOW "%.200s" /* how much of an input a message quotes */
-
-static int
-lower(int c)
-{
-	return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
-}
-
-static int
-isspc(int c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	    c == '\v';
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 static const char *
 op_str(enum vers_op op)
@@ -94,7 +70,7 @@ range_new(const char *name, size_t n)
 		return NULL;
 	}
 	for (i = 0; i < n; i++)
-		r->scheme_name[i] = (char)lower((unsigned char)name[i]);
+		r->scheme_name[i] = (char)rp_tolower((unsigned char)name[i]);
 	r->scheme_name[n] = '\0';
 	return r;
 }
@@ -187,8 +163,10 @@ decode_version(const char *v, size_t n, char *out, int strict,
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)v[i];
 		if (c == '%') {
-			h1 = i + 1 < n ? hexval((unsigned char)v[i + 1]) : -1;
-			h2 = i + 2 < n ? hexval((unsigned char)v[i + 2]) : -1;
+			h1 =
+			    i + 1 < n ? rp_hexval((unsigned char)v[i + 1]) : -1;
+			h2 =
+			    i + 2 < n ? rp_hexval((unsigned char)v[i + 2]) : -1;
 			if (h1 < 0 || h2 < 0) {
 				if (!strict) {
 					out[o++] = '%';
@@ -241,7 +219,7 @@ check_datetime(const char *raw, size_t n, const char *dec, int strict,
 
 	for (i = 0; strict && i + 2 < n; i++) {
 		if (raw[i] == '%' && raw[i + 1] == '3' &&
-		    lower((unsigned char)raw[i + 2]) == 'a') {
+		    rp_tolower((unsigned char)raw[i + 2]) == 'a') {
 			rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 			    "non-canonical vers '" SHOW "': datetime time "
 			    "colons must be unencoded",
@@ -270,7 +248,7 @@ parse_constraint(struct vers_range *r, const char *s, size_t n, int strict,
 	int rc = RP_ERR_INVALID;
 
 	if (!strict) {
-		while (n > 0 && isspc((unsigned char)*s)) {
+		while (n > 0 && rp_isspace((unsigned char)*s)) {
 			s++;
 			n--;
 		}
@@ -308,11 +286,11 @@ parse_constraint(struct vers_range *r, const char *s, size_t n, int strict,
 	s += k;
 	n -= k;
 	if (!strict) {
-		while (n > 0 && isspc((unsigned char)*s)) {
+		while (n > 0 && rp_isspace((unsigned char)*s)) {
 			s++;
 			n--;
 		}
-		while (n > 0 && isspc((unsigned char)s[n - 1]))
+		while (n > 0 && rp_isspace((unsigned char)s[n - 1]))
 			n--;
 	}
 	if (n == 0) {
@@ -385,7 +363,7 @@ vers_parse(const char *s, struct vers_range **out, struct rp_diags *d)
 		return RP_ERR_LIMIT;
 	}
 	for (p = s; *p != '\0'; p++) {
-		if (isspc((unsigned char)*p)) {
+		if (rp_isspace((unsigned char)*p)) {
 			rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 			    "non-canonical vers '" SHOW "': whitespace is not "
 			    "permitted",
@@ -472,9 +450,9 @@ vers_parse_tolerant(const char *s, struct vers_range **out, struct rp_diags *d)
 		    "vers range longer than %d bytes", VERS_INPUT_MAX);
 		return RP_ERR_LIMIT;
 	}
-	for (p = s; isspc((unsigned char)*p); p++)
+	for (p = s; rp_isspace((unsigned char)*p); p++)
 		;
-	for (e = p + strlen(p); e > p && isspc((unsigned char)e[-1]); e--)
+	for (e = p + strlen(p); e > p && rp_isspace((unsigned char)e[-1]); e--)
 		;
 	if (e - p < 5 || strncasecmp(p, "vers:", 5) != 0) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
@@ -484,14 +462,15 @@ vers_parse_tolerant(const char *s, struct vers_range **out, struct rp_diags *d)
 	if (strncmp(p, "vers:", 5) != 0)
 		rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
 		    "vers '" SHOW "': 'vers:' lower-cased", s);
-	for (t = p + 5; t < e && isspc((unsigned char)*t); t++)
+	for (t = p + 5; t < e && rp_isspace((unsigned char)*t); t++)
 		;
 	if ((slash = memchr(t, '/', e - t)) == NULL) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
 		    "vers '" SHOW "': expected 'vers:TYPE/CONSTRAINTS'", s);
 		goto out;
 	}
-	for (tn = slash - t; tn > 0 && isspc((unsigned char)t[tn - 1]); tn--)
+	for (tn = slash - t; tn > 0 && rp_isspace((unsigned char)t[tn - 1]);
+	     tn--)
 		;
 	if ((rc = check_type(t, tn, 0, s, d)) != 0)
 		goto out;
@@ -502,9 +481,9 @@ vers_parse_tolerant(const char *s, struct vers_range **out, struct rp_diags *d)
 	for (p = slash + 1;; p = bar + 1) {
 		bar = memchr(p, '|', e - p);
 		n = bar != NULL ? (size_t)(bar - p) : (size_t)(e - p);
-		while (n > 0 && isspc((unsigned char)p[n - 1]))
+		while (n > 0 && rp_isspace((unsigned char)p[n - 1]))
 			n--;
-		while (n > 0 && isspc((unsigned char)*p)) {
+		while (n > 0 && rp_isspace((unsigned char)*p)) {
 			p++;
 			n--;
 		}

@@ -15,6 +15,7 @@
 #include "range.h"
 #include "scheme.h"
 #include "util/err.h"
+#include "util/ascii.h"
 
 #define SHOW "%.200s"
 #define VLS_ITEMS_MAX 64
@@ -25,25 +26,6 @@ struct item {
 	char *v; /* inside mem */
 	char *mem;
 };
-
-static int
-isdig(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-isalph(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int
-isspc(int c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	    c == '\v';
-}
 
 static int
 isopc(int c)
@@ -100,17 +82,18 @@ vls_version_plausible(const char *v, const char **why)
 	}
 	/* Components: leading words and "x" wildcards. */
 	for (p = v; *p != '\0';) {
-		if (!isdig((unsigned char)*p) && !isalph((unsigned char)*p)) {
+		if (!rp_isdigit((unsigned char)*p) &&
+		    !rp_isalpha((unsigned char)*p)) {
 			p++;
 			continue;
 		}
 		t = p;
-		if (isdig((unsigned char)*p)) {
-			while (isdig((unsigned char)*p))
+		if (rp_isdigit((unsigned char)*p)) {
+			while (rp_isdigit((unsigned char)*p))
 				p++;
 			seen_digit = 1;
 		} else {
-			while (isalph((unsigned char)*p))
+			while (rp_isalpha((unsigned char)*p))
 				p++;
 			n = p - t;
 			if ((n == 1 && (*t == 'x' || *t == 'X') &&
@@ -237,11 +220,11 @@ increment(const char *v, size_t n, char *out)
 	size_t b, j, i, o;
 	int all9 = 1;
 
-	for (b = n; b > 0 && !isdig((unsigned char)v[b - 1]); b--)
+	for (b = n; b > 0 && !rp_isdigit((unsigned char)v[b - 1]); b--)
 		;
 	if (b == 0)
 		return -1;
-	for (j = b; j > 0 && isdig((unsigned char)v[j - 1]); j--)
+	for (j = b; j > 0 && rp_isdigit((unsigned char)v[j - 1]); j--)
 		all9 &= v[j - 1] == '9';
 	memcpy(out, v, j);
 	o = j;
@@ -374,7 +357,7 @@ fold_spaces(const char *s, int *rc)
 	if ((buf = malloc(strlen(s) + 1)) == NULL)
 		return NULL;
 	for (w = buf; *s != '\0'; s++) {
-		if (isspc((unsigned char)*s)) {
+		if (rp_isspace((unsigned char)*s)) {
 			if (w > buf && w[-1] != ' ')
 				*w++ = ' ';
 		} else if ((unsigned char)*s < 0x20 || *s == 0x7f) {
@@ -495,7 +478,7 @@ vls_parse(const char *s, enum version_scheme scheme, struct vers_range **out,
 	}
 	if (scheme == VERSION_SCHEME_UNKNOWN)
 		scheme = VERSION_SCHEME_GENERIC;
-	for (q = s; isspc((unsigned char)*q); q++)
+	for (q = s; rp_isspace((unsigned char)*q); q++)
 		;
 	if (strncasecmp(q, "vers:", 5) == 0)
 		return vers_parse_tolerant(s, out, d);

@@ -345,7 +345,7 @@ test_broken(void **state)
 			""),
 	    "/products/0/remediation/url", "not a URL");
 	check_error(DOC(PROD, "{\"type\":\"sha256\",\"value\":\"abc\"}"),
-	    "/indicators/0/value", "hexadecimal");
+	    "/indicators/0/value", "SHA-256 hash has 64 hex digits");
 	check_error(DOC(PROD,
 			"{\"type\":\"md5\",\"value\":"
 			"\"0eeb1c0133eb4d571178b2d9d14ce3eZ\"}"),

@@ -160,11 +160,11 @@ test_bad_items(void **state)
 {
 	static const char *const warned[] = {
 	    "/hosts/0/addresses/0/ip",
-	    "/hosts/0/addresses/1/ip",
+	    "/hosts/0/addresses/1", /* "ip" is missing */
 	    "/hosts/0/processes/0/pid",
-	    "/hosts/0/processes/1/pid",
+	    "/hosts/0/processes/1", /* "pid" is missing */
 	    "/hosts/0/connections/0/local_port",
-	    "/hosts/0/connections/1/proto",
+	    "/hosts/0/connections/1", /* "proto" is missing */
 	    "/hosts/0/connections/2",
 	};
 	struct rp_diags *d = rp_diags_new();

@@ -241,7 +241,8 @@ test_hostile(void **state)
 	assert_true(has_pointer(d, "/indicators/4/size", "positive"));
 	assert_true(has_pointer(d, "/indicators/5", "object"));
 	assert_true(has_pointer(d, "/yara/0", "\"text\" is missing"));
-	assert_true(has_pointer(d, "/advisories/0", "advisory ID"));
+	assert_true(has_pointer(
+	    d, "/advisories/0", "non-empty string of at most 256 bytes"));
 	assert_true(has_pointer(d, "/created", "RFC 3339"));
 	/* what `bundle --check` reads: a date out of range is refused */
 	rp_diags_free(d);

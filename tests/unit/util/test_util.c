@@ -12,7 +12,9 @@
 
 #include "json/rpjson.h"
 #include "util/arena.h"
+#include "util/ascii.h"
 #include "util/diag.h"
+#include "util/indicator.h"
 #include "util/err.h"
 #include "util/str.h"
 
@@ -172,10 +174,95 @@ test_json_load_codes(void **state)
 	rp_diags_free(d);
 }
 
+/* The ASCII classes: exactly the ASCII bytes, whatever the sign of char. */
+static void
+test_ascii(void **state)
+{
+	char s[] = "AbC-\xc9z";
+	int c;
+
+	(void)state;
+	for (c = -128; c < 256; c++) {
+		int ascii = c >= 0 && c < 128;
+
+		assert_int_equal(rp_isdigit(c), c >= '0' && c <= '9');
+		assert_int_equal(rp_isalpha(c),
+		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+		assert_int_equal(rp_isxdigit(c), rp_hexval(c) >= 0);
+		assert_true(ascii || !rp_isspace(c));
+		assert_true(ascii || rp_tolower(c) == c);
+	}
+	assert_true(rp_isspace('\v') && !rp_isspace('_'));
+	assert_true(rp_iscntrl(0x7f) && !rp_iscntrl(' '));
+	assert_int_equal(rp_hexval('F'), 15);
+	assert_int_equal(rp_toupper('q'), 'Q');
+	assert_false(rp_isalpha((char)0xc9)); /* É in Latin-1 */
+	rp_ascii_lower(s, 3);
+	assert_string_equal(s, "abc-\xc9z");
+	rp_ascii_lower(s, SIZE_MAX);
+	assert_string_equal(s, "abc-\xc9z");
+}
+
+/* The one copy of the indicator syntax, with each reader's options. */
+static void
+test_indicator(void **state)
+{
+	char b[64];
+
+	(void)state;
+	assert_int_equal(rp_refang("hxxps://evil[.]com[/]x", b, sizeof(b)), 0);
+	assert_string_equal(b, "https://evil.com/x");
+	assert_int_equal(rp_refang("a[[.]]b", b, sizeof(b)), -2);
+	assert_int_equal(rp_refang("evil[.]com", b, 5), -1);
+
+	snprintf(b, sizeof(b), "ABCDEF0123");
+	assert_null(rp_hash_check(b, 10));
+	assert_string_equal(b, "abcdef0123");
+	assert_non_null(strstr(rp_hash_check(b, 64), "64 hex digits"));
+	snprintf(b, sizeof(b), "xyz");
+	assert_non_null(strstr(rp_hash_check(b, 3), "hexadecimal"));
+
+	/* addresses are canonical; a prefix only where the reader allows */
+	snprintf(b, sizeof(b), "2001:DB8:0::1");
+	assert_null(rp_ip_check(b, sizeof(b), 0));
+	assert_string_equal(b, "2001:db8::1");
+	snprintf(b, sizeof(b), "[::1]");
+	assert_null(rp_ip_check(b, sizeof(b), 0));
+	assert_string_equal(b, "::1");
+	snprintf(b, sizeof(b), "2001:db8:0::/32");
+	assert_non_null(strstr(rp_ip_check(b, sizeof(b), 0), "ranges"));
+	assert_null(rp_ip_check(b, sizeof(b), RP_IP_PREFIX));
+	assert_string_equal(b, "2001:db8::/32");
+	snprintf(b, sizeof(b), "10.0.0.0/33");
+	assert_non_null(
+	    strstr(rp_ip_check(b, sizeof(b), RP_IP_PREFIX), "prefix"));
+	assert_string_equal(b, "10.0.0.0/33");
+	snprintf(b, sizeof(b), "300.1.1.1");
+	assert_non_null(strstr(rp_ip_check(b, sizeof(b), 0), "IPv4"));
+	snprintf(b, sizeof(b), "fe80::1%%eth0");
+	assert_non_null(strstr(rp_ip_check(b, sizeof(b), 0), "zone"));
+
+	/* URLs: scheme and host lowercased, the path as written */
+	snprintf(b, sizeof(b), "HTTPS://Evil.COM:8443/A?b");
+	assert_null(rp_url_check(b, RP_URL_SCHEME));
+	assert_string_equal(b, "https://evil.com:8443/A?b");
+	snprintf(b, sizeof(b), "evil.com/x");
+	assert_null(rp_url_check(b, 0));
+	assert_non_null(strstr(rp_url_check(b, RP_URL_SCHEME), "scheme"));
+	snprintf(b, sizeof(b), "evil.com");
+	assert_non_null(rp_url_check(b, 0));
+	snprintf(b, sizeof(b), "http://[::1]x/");
+	assert_non_null(strstr(rp_url_check(b, 0), "IPv6"));
+	snprintf(b, sizeof(b), "http://x.com:0/");
+	assert_non_null(strstr(rp_url_check(b, 0), "port"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_ascii),
+	    cmocka_unit_test(test_indicator),
 	    cmocka_unit_test(test_buf_bounded),
 	    cmocka_unit_test(test_arena),
 	    cmocka_unit_test(test_diags),
