@@ -68,7 +68,7 @@ make_advisory(size_t index, size_t nproducts)
 {
 	struct advisory *a;
 	struct adv_vuln *v;
-	char name[64], ver[32], *id;
+	char name[64], ver[32], range[48], *id;
 	size_t i;
 
 	if ((a = advisory_new()) == NULL)
@@ -97,8 +97,12 @@ make_advisory(size_t index, size_t nproducts)
 		p->id = id;
 		p->product = rp_arena_strdup(a->arena, name);
 		p->name = p->product;
-		p->scheme = "deb";
-		p->range = rp_arena_printf(a->arena, "vers:deb/<%s", ver);
+		p->scheme = VERSION_SCHEME_DEB;
+		snprintf(range, sizeof(range), "vers:deb/<%s", ver);
+		if (advisory_product_range(a, p, range) != 0) {
+			advisory_free(a);
+			return NULL;
+		}
 		v->status[ADV_STATUS_KNOWN_AFFECTED][i] = id;
 	}
 	a->nproducts = nproducts;

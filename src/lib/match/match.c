@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "match_int.h"
 #include "util/err.h"
@@ -34,7 +33,6 @@ matcher_new(void)
 static void
 mprod_free(struct mprod *p)
 {
-	vers_range_free(p->vr);
 	free(p->bcls);
 	free(p->ident);
 	free(p->name_key);
@@ -94,53 +92,13 @@ dup_key(const char *k, size_t len)
 	return len == 0 ? NULL : strdup(k);
 }
 
-static const struct {
-	const char *name;
-	enum version_scheme scheme;
-} distros[] = {
-    {"Debian", VERSION_SCHEME_DEB},
-    {"Ubuntu", VERSION_SCHEME_DEB},
-    {"Red Hat", VERSION_SCHEME_RPM},
-    {"Rocky Linux", VERSION_SCHEME_RPM},
-    {"AlmaLinux", VERSION_SCHEME_RPM},
-    {"SUSE", VERSION_SCHEME_RPM},
-    {"openSUSE", VERSION_SCHEME_RPM},
-    {"Mageia", VERSION_SCHEME_RPM},
-    {"openEuler", VERSION_SCHEME_RPM},
-};
-
-/* The ordering named by a scheme, purl type or OSV ecosystem. */
-static enum version_scheme
-scheme_of(const char *name)
-{
-	enum version_scheme s = VERSION_SCHEME_UNKNOWN;
-	char buf[64];
-	size_t i;
-
-	if (name == NULL)
-		return s;
-	/* OSV ecosystems carry a release: "Debian:12". */
-	for (i = 0; name[i] != '\0' && name[i] != ':' && i + 1 < sizeof(buf);
-	     i++)
-		buf[i] = name[i];
-	buf[i] = '\0';
-	if (version_scheme_from_name(buf, &s) == 0)
-		return s;
-	/* OSV distribution ecosystems the version library has no name for. */
-	for (i = 0; i < sizeof(distros) / sizeof(distros[0]); i++) {
-		if (rp_streq_ci(buf, distros[i].name))
-			return distros[i].scheme;
-	}
-	return VERSION_SCHEME_UNKNOWN;
-}
-
 /* Fills p's effective fields from the product and its component. */
 static int
 mprod_fill(struct mprod *mp, const struct adv_product *p,
     const struct adv_product *comp, const struct adv_product *target)
 {
 	char key[MATCH_KEY_MAX], vk[MATCH_KEY_MAX], both[MATCH_KEY_MAX * 2];
-	char ptype[32], pname[MATCH_KEY_MAX], pver[MATCH_KEY_MAX];
+	char pname[MATCH_KEY_MAX], pver[MATCH_KEY_MAX];
 	const char *c_vendor = NULL, *c_product = NULL, *c_name = NULL;
 	const char *name, *family;
 	enum os_family nameos = OS_FAMILY_UNKNOWN;
@@ -204,7 +162,7 @@ mprod_fill(struct mprod *mp, const struct adv_product *p,
 				return RP_ERR_NOMEM;
 		}
 	}
-	len = match_purl_key(mp->purl, key, sizeof(key), ptype, sizeof(ptype));
+	len = match_purl_key(mp->purl, key, sizeof(key), NULL, 0);
 	if ((mp->purl_key = dup_key(key, len)) == NULL && len > 0)
 		return RP_ERR_NOMEM;
 	len = match_cpe_key(mp->cpe, key, sizeof(key));
@@ -213,44 +171,40 @@ mprod_fill(struct mprod *mp, const struct adv_product *p,
 	mp->via = mp->purl_key != NULL ? MATCH_VIA_PURL
 	    : mp->cpe_key != NULL      ? MATCH_VIA_CPE
 				       : MATCH_VIA_NAME;
-	mp->scheme = scheme_of(first(p->scheme, comp ? comp->scheme : NULL));
-	if (mp->scheme == VERSION_SCHEME_UNKNOWN && ptype[0] != '\0')
-		mp->scheme = scheme_of(ptype);
-	if (mp->scheme == VERSION_SCHEME_UNKNOWN)
-		mp->scheme = scheme_of(p->ecosystem);
+	/* The readers parsed the range and named the scheme already. */
+	mp->scheme = p->scheme;
+	if (mp->scheme == VERSION_SCHEME_UNKNOWN && comp != NULL)
+		mp->scheme = comp->scheme;
+	if (mp->range != NULL) {
+		const struct adv_product *rp =
+		    p->range != NULL || comp == NULL ? p : comp;
+
+		mp->vr = rp->vr;
+		mp->range_err = rp->vr == NULL ? rp->range_err : NULL;
+		if (mp->vr == NULL && mp->range_err == NULL)
+			mp->range_err = "not parsed by the reader";
+	}
 	return 0;
 }
 
-/* Parses mp's range once; an unusable range is a warning, not an error. */
+/*
+ * Checks mp's range (parsed by the reader): an unusable range is a
+ * warning, not an error.
+ */
 static int
-mprod_parse_range(
+mprod_check_range(
     struct mprod *mp, const struct advisory *a, struct rp_diags *d)
 {
-	int r;
-
 	if (mp->range == NULL)
 		return 0;
-	if (strncasecmp(mp->range, "vers:", 5) == 0)
-		r = vers_parse_tolerant(mp->range, &mp->vr, NULL);
-	else
-		r = vls_parse(mp->range,
-		    mp->scheme != VERSION_SCHEME_UNKNOWN
-			? mp->scheme
-			: VERSION_SCHEME_GENERIC,
-		    &mp->vr, NULL);
-	if (r == RP_ERR_NOMEM)
-		return r;
-	if (r == 0)
+	if (mp->vr != NULL) {
 		mp->vr_ok = vers_range_valid(mp->vr);
-	if (r != 0) {
-		mp->range_err = rp_strerror(r);
-		return rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
-		    "%s: product %s: version range \"%s\" cannot be "
-		    "used (%s); software it names gets the verdict unknown",
-		    a->id ? a->id : "advisory", mp->p->id, mp->range,
-		    mp->range_err);
+		return 0;
 	}
-	return 0;
+	return rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
+	    "%s: product %s: version range \"%s\" cannot be "
+	    "used (%s); software it names gets the verdict unknown",
+	    a->id ? a->id : "advisory", mp->p->id, mp->range, mp->range_err);
 }
 
 static int
@@ -392,7 +346,7 @@ add_products(struct matcher *m, const struct advisory *a,
 						 by_id(a, ids,
 						     p->rel_target))) != 0)
 						return r;
-					if ((r = mprod_parse_range(mp, a, d)) !=
+					if ((r = mprod_check_range(mp, a, d)) !=
 					    0)
 						return r;
 				}

@@ -121,7 +121,7 @@ struct mprod {
 	const char *platform; /* for people: "Microsoft Windows" */
 	enum os_family os;
 	enum version_scheme scheme; /* declared by the advisory, or UNKNOWN */
-	struct vers_range *vr; /* parsed range, or NULL */
+	const struct vers_range *vr; /* the reader's parsed range, or NULL */
 	int vr_ok; /* vr's bounds are valid: vers_contains_valid() */
 	uint32_t *bcls; /* rank class of each bound of vr (vrank.c), or NULL */
 	const char *range_err; /* why range could not be parsed */
