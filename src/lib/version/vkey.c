@@ -71,17 +71,18 @@ numbers(const char **p, uint32_t *slot, size_t max, uint32_t add)
 static int
 deb_key(const char *v, uint32_t *s)
 {
-	const char *p = v, *colon = strchr(v, ':');
-	uint32_t e;
+	const char *p = v;
+	size_t n;
 
-	if (colon != NULL) {
-		if (!number(&p, &e) || p != colon)
-			return 0;
-		s[0] = e;
-		p++;
-	}
-	if (numbers(&p, s + 1, 5, 1) == 0)
+	/* One number before ':' is the epoch (no strchr: one pass). */
+	if ((n = numbers(&p, s + 1, 5, 1)) == 0)
 		return 0;
+	if (n == 1 && *p == ':') {
+		s[0] = s[1] - 1;
+		p++;
+		if (numbers(&p, s + 1, 5, 1) == 0)
+			return 0;
+	}
 	if (*p == '-') {
 		p++;
 		if (numbers(&p, s + 6, 2, 1) == 0)
