@@ -6,7 +6,11 @@
  *
  * usage: bench_match HOSTS PACKAGES PRODUCTS
  * prints one line: hosts, packages, products, index and check seconds,
- * results and affected counts.
+ * results and affected counts; then the CPU time of the checks (the
+ * matcher's alone, whatever else runs on the machine), the results per
+ * verdict and per rule
+ * and a digest of every result (host, package, product, verdict, rule, in
+ * order), so that two builds can be shown to decide the same.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -35,13 +39,71 @@ rng(void)
 	return rng_state * 0x2545f4914f6cdd1dULL;
 }
 
+/* Results per verdict and rule, and an FNV-1a digest of all of them. */
+struct tally {
+	size_t verdict[MATCH_AFFECTED + 1];
+	size_t rule[MATCH_RULE_COUNT];
+	uint64_t digest;
+};
+
+static void
+digest_bytes(struct tally *t, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n-- > 0) {
+		t->digest ^= *b++;
+		t->digest *= 0x100000001b3ULL;
+	}
+}
+
+static void
+tally_add(struct tally *t, size_t host, const struct match_result *r)
+{
+	long sw = r->sw != NULL ? (long)(r->sw - r->host->sw) : -1;
+	const char *pid = r->product != NULL ? r->product->id : "";
+	int v = (int)r->verdict, rule = (int)r->rule;
+
+	t->verdict[r->verdict]++;
+	t->rule[r->rule]++;
+	digest_bytes(t, &host, sizeof(host));
+	digest_bytes(t, &sw, sizeof(sw));
+	digest_bytes(t, pid, strlen(pid) + 1);
+	digest_bytes(t, &v, sizeof(v));
+	digest_bytes(t, &rule, sizeof(rule));
+}
+
+static void
+tally_print(const struct tally *t)
+{
+	int i;
+
+	printf("verdicts:");
+	for (i = 0; i <= MATCH_AFFECTED; i++)
+		printf(" %s=%zu", match_verdict_name((enum match_verdict)i),
+		    t->verdict[i]);
+	printf("\nrules:");
+	for (i = 0; i < MATCH_RULE_COUNT; i++) {
+		if (t->rule[i] > 0)
+			printf(" %s=%zu", match_rule_name((enum match_rule)i),
+			    t->rule[i]);
+	}
+	printf("\ndigest=%016llx\n", (unsigned long long)t->digest);
+}
+
 static double
-now(void)
+clock_s(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double
+now(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
 }
 
 static void
@@ -68,7 +130,7 @@ make_advisory(size_t index, size_t nproducts)
 {
 	struct advisory *a;
 	struct adv_vuln *v;
-	char name[64], ver[32], *id;
+	char name[64], ver[32], range[48], *id;
 	size_t i;
 
 	if ((a = advisory_new()) == NULL)
@@ -97,8 +159,12 @@ make_advisory(size_t index, size_t nproducts)
 		p->id = id;
 		p->product = rp_arena_strdup(a->arena, name);
 		p->name = p->product;
-		p->scheme = "deb";
-		p->range = rp_arena_printf(a->arena, "vers:deb/<%s", ver);
+		p->scheme = VERSION_SCHEME_DEB;
+		snprintf(range, sizeof(range), "vers:deb/<%s", ver);
+		if (advisory_product_range(a, p, range) != 0) {
+			advisory_free(a);
+			return NULL;
+		}
 		v->status[ADV_STATUS_KNOWN_AFFECTED][i] = id;
 	}
 	a->nproducts = nproducts;
@@ -142,9 +208,10 @@ main(int argc, char **argv)
 {
 	struct advisory **advs = NULL;
 	struct match_results res;
+	struct tally tally = {.digest = 0xcbf29ce484222325ULL};
 	struct matcher *m = NULL;
 	size_t nhosts, npkgs, nprod, nadv, i, j, nres = 0, naff = 0;
-	double t0, t_index, t_check = 0, t_gen = 0, t;
+	double t0, t_index, t_check = 0, t_gen = 0, t, c, c_check = 0;
 	int rc = 1;
 
 	if (argc != 4) {
@@ -181,16 +248,19 @@ main(int argc, char **argv)
 		t_gen += now() - t;
 		memset(&res, 0, sizeof(res));
 		t = now();
+		c = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 		if (matcher_check_host(m, h, &res) != 0) {
 			inv_host_free(h);
 			goto out;
 		}
+		c_check += clock_s(CLOCK_PROCESS_CPUTIME_ID) - c;
 		t_check += now() - t;
 		for (j = 0; j < res.n; j++) {
 			if (res.v[j].sw != NULL)
 				nres++;
 			if (res.v[j].verdict == MATCH_AFFECTED)
 				naff++;
+			tally_add(&tally, i, &res.v[j]);
 		}
 		match_results_free(&res);
 		inv_host_free(h);
@@ -200,6 +270,8 @@ main(int argc, char **argv)
 	       "checks_per_s=%.0f\n",
 	    nhosts, npkgs, nprod, t_index, t_check, t_gen, nres, naff,
 	    t_check > 0 ? (double)(nhosts * npkgs) / t_check : 0.0);
+	printf("check_cpu_s=%.3f\n", c_check);
+	tally_print(&tally);
 	rc = 0;
 out:
 	matcher_free(m);

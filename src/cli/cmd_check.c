@@ -394,6 +394,8 @@ facts_json(const struct match_result *r)
 		json_object_set_new(o, "product_version", jstr(f->bound));
 	if (f->range != NULL)
 		json_object_set_new(o, "range", jstr(f->range));
+	if (f->range_err != NULL && r->rule == MATCH_RULE_RANGE_UNUSABLE)
+		json_object_set_new(o, "range_error", jstr(f->range_err));
 	if (f->version != NULL)
 		json_object_set_new(o, "installed_version", jstr(f->version));
 	if (f->scheme != VERSION_SCHEME_UNKNOWN)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adv_util.h"
 #include "advisory.h"
 #include "json/rpjson.h"
 #include "util/arena.h"
@@ -64,6 +65,20 @@ advisory_free(struct advisory *a)
 		return;
 	rp_arena_free(a->arena);
 	free(a);
+}
+
+int
+advisory_product_range(
+    struct advisory *a, struct adv_product *p, const char *range)
+{
+	p->range = NULL;
+	p->vr = NULL;
+	p->range_err = NULL;
+	if (range == NULL)
+		return 0;
+	if ((p->range = rp_arena_strdup(a->arena, range)) == NULL)
+		return RP_ERR_NOMEM;
+	return adv_range_parse(a->arena, p, NULL);
 }
 
 enum adv_format

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "util/diag.h"
+#include "version/version.h"
 
 struct rp_arena;
 
@@ -75,11 +76,21 @@ struct adv_product {
 	char *product; /* nearest "product_name" branch / OSV package */
 	char *family; /* nearest "product_family" branch */
 	char *version; /* exact version ("product_version"), or NULL */
-	char *range; /* "product_version_range" (vers: or vls), or NULL */
+	char *range; /* "product_version_range" (vers: or vls) as written,
+			for people; NULL when the product has none */
+	/*
+	 * The range parsed once by the reader (in the arena: never pass it
+	 * to vers_range_free), or NULL when there is none or it could not
+	 * be parsed; then range_err says why (static or arena text).
+	 */
+	const struct vers_range *vr;
+	const char *range_err;
 	char *platform; /* where it runs: "architecture" branch or the
 			   target of an installed_on/running_on relationship */
 	char *ecosystem; /* OSV ecosystem ("Debian:12", "npm"), or NULL */
-	char *scheme; /* version scheme name if the source says */
+	/* The ordering the advisory declares for the product: its scheme,
+	   else its purl type, else its OSV ecosystem; UNKNOWN when none. */
+	enum version_scheme scheme;
 	char *cpe; /* CPE 2.2 or 2.3 */
 	char *purl;
 	struct adv_hash *hashes;
@@ -260,6 +271,16 @@ const char *adv_ioc_type_name(enum adv_ioc_type t);
 /* Parse a name back; returns 0 or RP_ERR_NOTFOUND. */
 int adv_rem_category_from_name(const char *name, enum adv_rem_category *out);
 int adv_ioc_type_from_name(const char *name, enum adv_ioc_type *out);
+
+/*
+ * Sets product p of a to the range text range (NULL: none), for code that
+ * builds an advisory itself: the text is copied into a's arena and parsed
+ * once, as the readers parse it (vers, else vls in p->scheme: set that
+ * first), into p->vr; a range that does not parse keeps its text, with
+ * the reason in p->range_err.  Returns 0 or RP_ERR_NOMEM.
+ */
+int advisory_product_range(
+    struct advisory *a, struct adv_product *p, const char *range);
 
 /* Allocates an empty advisory with its arena (for readers); NULL on ENOMEM. */
 struct advisory *advisory_new(void);

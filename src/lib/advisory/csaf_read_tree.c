@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adv_util.h"
 #include "advisory.h"
 #include "csaf_read_int.h"
 #include "json/rpjson.h"
@@ -506,6 +507,10 @@ product_add(
 	}
 	if ((r = pih_read(rd, fpn, p)) != 0)
 		return r;
+	/* The range is parsed here, once, in the scheme the purl implies. */
+	p->scheme = adv_scheme_declared(NULL, p->purl, NULL);
+	if ((r = adv_range_parse(a->arena, p, NULL)) != 0)
+		return rpjson_fail(&rd->j, r, "out of memory");
 	if ((r = csaf_idtab_add(&rd->products, p->id, a->nproducts)) != 0)
 		return rpjson_fail(&rd->j, r, "product table full");
 	*idx = a->nproducts++;
@@ -704,6 +709,16 @@ inherit(struct adv_product *p, const struct adv_product *c)
 		if (p->f == NULL)                                              \
 			p->f = c->f;                                           \
 	} while (0)
+	/* Its own purl's scheme first, then the component's; the range,
+	   when it takes the component's, comes parsed with it. */
+	if (p->scheme == VERSION_SCHEME_UNKNOWN)
+		p->scheme = adv_scheme_declared(NULL, p->purl, NULL);
+	if (p->scheme == VERSION_SCHEME_UNKNOWN)
+		p->scheme = c->scheme;
+	if (p->range == NULL) {
+		p->vr = c->vr;
+		p->range_err = c->range_err;
+	}
 	TAKE(vendor);
 	TAKE(product);
 	TAKE(family);
@@ -711,7 +726,6 @@ inherit(struct adv_product *p, const struct adv_product *c)
 	TAKE(range);
 	TAKE(platform);
 	TAKE(ecosystem);
-	TAKE(scheme);
 	TAKE(cpe);
 	TAKE(purl);
 	TAKE(branch_path);

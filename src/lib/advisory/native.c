@@ -407,6 +407,8 @@ nat_indicator(struct nat_ctx *c, const json_t *ioc)
 struct nat_entry {
 	const char *id, *vendor, *product, *name, *platform, *scheme;
 	const char *range, *fixed, *cpe, *purl;
+	const struct vers_range *vr; /* range parsed (arena), or NULL */
+	const char *range_err; /* why range did not parse */
 	enum adv_status status;
 	char **pids; /* the model products this entry lists (not the fix) */
 	size_t npids;
@@ -485,12 +487,18 @@ add_product(struct nat_ctx *c, const struct nat_entry *e, const char *version,
 	p->vendor = rp_arena_strdup(ar, e->vendor);
 	p->product = rp_arena_strdup(ar, e->product);
 	p->platform = rp_arena_strdup(ar, e->platform);
-	p->scheme = rp_arena_strdup(ar, e->scheme);
 	p->version = rp_arena_strdup(ar, version);
 	p->range = rp_arena_strdup(ar, range);
 	p->cpe = rp_arena_strdup(ar, e->cpe);
 	p->purl = rp_arena_strdup(ar, e->purl);
-	if (p->name == NULL || p->product == NULL || p->scheme == NULL ||
+	p->scheme = adv_scheme_declared(e->scheme, e->purl, NULL);
+	/* The entry's range was parsed when it was checked; "*" is here. */
+	if (range != NULL && range == e->range) {
+		p->vr = e->vr;
+		p->range_err = e->vr == NULL ? e->range_err : NULL;
+	} else if (p->range != NULL && adv_range_parse(ar, p, NULL) != 0)
+		return RP_ERR_NOMEM;
+	if (p->name == NULL || p->product == NULL ||
 	    (e->vendor != NULL && p->vendor == NULL) ||
 	    (e->platform != NULL && p->platform == NULL) ||
 	    (version != NULL && p->version == NULL) ||
@@ -530,13 +538,16 @@ version_ok(struct nat_ctx *c, const char *scheme, const char *v)
  * ("vers:generic/< 2.0") are passed on as warnings.
  */
 static int
-range_ok(struct nat_ctx *c, const char *scheme, const char *range)
+range_ok(struct nat_ctx *c, struct nat_entry *e)
 {
+	const char *scheme = e->scheme, *range = e->range;
 	struct rp_diags *tmp;
 	struct vers_range *vr = NULL;
 	size_t sl = strlen(scheme), i, m;
 	int r;
 
+	e->vr = NULL;
+	e->range_err = "not a vers range of the entry's scheme";
 	if (!rp_str_startswith(range, "vers:") ||
 	    strncmp(range + 5, scheme, sl) != 0 || range[5 + sl] != '/' ||
 	    range[6 + sl] == '\0') {
@@ -548,7 +559,17 @@ range_ok(struct nat_ctx *c, const char *scheme, const char *range)
 	}
 	if ((tmp = rp_diags_new()) == NULL)
 		return RP_ERR_NOMEM;
+	/* Parsed once: the product keeps the result (adv_range_copy). */
 	r = vers_parse_tolerant(range, &vr, tmp);
+	if (r == 0 && (e->vr = adv_range_copy(c->a->arena, vr)) == NULL)
+		r = RP_ERR_NOMEM;
+	else if (r != 0 && r != RP_ERR_NOMEM) {
+		struct adv_product tp = {0};
+
+		if (adv_range_failed(c->a->arena, &tp, r, tmp) != 0)
+			r = RP_ERR_NOMEM;
+		e->range_err = tp.range_err;
+	}
 	vers_range_free(vr);
 	m = rpjson_push_key(&c->rd, "affected");
 	for (i = 0; i < tmp->n; i++) {
@@ -742,7 +763,7 @@ nat_product(struct nat_ctx *c, const json_t *obj)
 	}
 	if (e.id == NULL || e.product == NULL || e.scheme == NULL)
 		return 0;
-	if (e.range != NULL && (r = range_ok(c, e.scheme, e.range)) != 0)
+	if (e.range != NULL && (r = range_ok(c, &e)) != 0)
 		return r;
 	if ((r = entry_versions(c, obj, &e, &cap)) != 0)
 		return r;

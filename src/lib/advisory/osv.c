@@ -10,13 +10,14 @@
  * GIT ranges name commits, which no inventory reports: they are reported
  * as unsupported and only the listed versions are used.
  *
- * A range's events become a vers string: introduced "0" is no lower
+ * A range's events become a parsed range (vers_build(), straight from
+ * the events) and, for people, its vers text: introduced "0" is no lower
  * bound, fixed is "<", last_affected "<=", several introduced/fixed pairs
- * one string ("vers:semver/<1.21.12|>=1.22.0-0|<1.22.5").  A limit event
+ * one range ("vers:semver/<1.21.12|>=1.22.0-0|<1.22.5").  A limit event
  * (meant for GIT ranges) only closes a range left open; other limits are
  * ignored with a warning, which errs on the side of "affected".  The
- * product's scheme is "semver" for SEMVER ranges and the ecosystem's
- * ordering for ECOSYSTEM ones (osv_vers.c), NULL where Rampart has none
+ * product's scheme is semver for SEMVER ranges and the ecosystem's
+ * ordering for ECOSYSTEM ones (osv_vers.c), unknown where Rampart has none
  * (PyPI, Maven, ...), so the matcher says "unknown" rather than guess.
  * Platform stays NULL: "Debian:12" names a distribution, not a machine.
  *
@@ -215,10 +216,14 @@ struct osv_pkg {
 	int has_package;
 };
 
-/* Adds a product; returns its ID (arena) through *idp. */
+/*
+ * Adds a product; returns its ID (arena) through *idp.  A range comes
+ * with its parsed form vr, or NULL and range_err.
+ */
 static int
 add_product(struct osv_ctx *c, struct osv_pkg *pk, const char *scheme,
-    const char *version, const char *range, char **idp)
+    const char *version, const char *range, const struct vers_range *vr,
+    const char *range_err, char **idp)
 {
 	struct rp_arena *ar = c->a->arena;
 	struct adv_product *p;
@@ -244,13 +249,16 @@ add_product(struct osv_ctx *c, struct osv_pkg *pk, const char *scheme,
 		    eco ? " (" : "", eco ? eco : "", eco ? ")" : "");
 	p->ecosystem = rp_arena_strdup(ar, eco);
 	p->purl = rp_arena_strdup(ar, pk->purl);
-	p->scheme = rp_arena_strdup(ar, scheme);
+	p->scheme = adv_scheme_declared(scheme, pk->purl, eco);
 	p->version = rp_arena_strdup(ar, version);
 	p->range = rp_arena_strdup(ar, range);
+	if (range != NULL && vr == NULL)
+		p->range_err = range_err;
+	else if (range != NULL && adv_range_keep(ar, p, vr) != 0)
+		return RP_ERR_NOMEM;
 	if (p->id == NULL || p->product == NULL || p->name == NULL ||
 	    (eco != NULL && p->ecosystem == NULL) ||
 	    (pk->purl != NULL && p->purl == NULL) ||
-	    (scheme != NULL && p->scheme == NULL) ||
 	    (version != NULL && p->version == NULL) ||
 	    (range != NULL && p->range == NULL))
 		return RP_ERR_NOMEM;
@@ -495,7 +503,8 @@ add_fix(struct osv_ctx *c, struct osv_pkg *pk, const char *scheme,
 	char *id;
 	int r;
 
-	if ((r = add_product(c, pk, scheme, fixed, NULL, &id)) != 0 ||
+	if ((r = add_product(c, pk, scheme, fixed, NULL, NULL, NULL, &id)) !=
+		0 ||
 	    (r = add_status(c, ADV_STATUS_FIXED, id)) != 0)
 		return r;
 	if (c->v->nremediations >= OSV_MAX_ITEMS)
@@ -518,13 +527,46 @@ add_fix(struct osv_ctx *c, struct osv_pkg *pk, const char *scheme,
 	return rem->details == NULL ? RP_ERR_NOMEM : 0;
 }
 
+/*
+ * The intervals of a range as a parsed range of vers type vscheme (text
+ * names it in messages): *out, or NULL and the reason in *why when the
+ * versions do not make a range in the scheme.  Returns 0 or RP_ERR_NOMEM.
+ */
+static int
+osv_ivals_range(struct osv_ctx *c, const char *vscheme,
+    const struct osv_events *e, const char *text, struct vers_range **out,
+    const char **why)
+{
+	struct vers_constraint *cs;
+	struct rp_diags *d;
+	struct adv_product tmp = {0};
+	size_t n;
+	int r;
+
+	*out = NULL;
+	*why = NULL;
+	if ((cs = rp_arena_calloc(c->tmp, 2 * e->niv + 1, sizeof(*cs))) == NULL)
+		return RP_ERR_NOMEM;
+	n = osv_ivals_constraints(e->iv, e->niv, cs);
+	if ((d = rp_diags_new()) == NULL)
+		return RP_ERR_NOMEM;
+	r = vers_build(vscheme, cs, n, text, out, d);
+	if (r != 0 && r != RP_ERR_NOMEM) {
+		r = adv_range_failed(c->a->arena, &tmp, r, d);
+		*why = tmp.range_err;
+	}
+	rp_diags_free(d);
+	return r;
+}
+
 /* One SEMVER/ECOSYSTEM range: a range product, fixed products. */
 static int
 osv_linear_range(struct osv_ctx *c, struct osv_pkg *pk, const char *type,
     const json_t *events)
 {
 	struct osv_events e;
-	const char *scheme, *vscheme;
+	struct vers_range *vr = NULL;
+	const char *scheme, *vscheme, *why = NULL;
 	const json_t *ev;
 	char *vers = NULL, *id, **one, own[32];
 	size_t i, k, m, m2;
@@ -558,7 +600,11 @@ osv_linear_range(struct osv_ctx *c, struct osv_pkg *pk, const char *type,
 		osv_err(c, NULL, "range too long");
 		return 0;
 	}
-	r = add_product(c, pk, scheme, NULL, vers, &id);
+	/* The text is for people; the range itself comes from the events. */
+	r = osv_ivals_range(c, vscheme, &e, vers, &vr, &why);
+	if (r == 0)
+		r = add_product(c, pk, scheme, NULL, vers, vr, why, &id);
+	vers_range_free(vr);
 	free(vers);
 	if (r != 0 || (r = add_status(c, ADV_STATUS_KNOWN_AFFECTED, id)) != 0)
 		return r;
@@ -744,7 +790,7 @@ osv_versions(struct osv_ctx *c, struct osv_pkg *pk, const json_t *aff)
 		if (!pk->has_package)
 			scheme = NULL; /* tags of a repository */
 		if ((r = add_product(c, pk, scheme, json_string_value(v), NULL,
-			 &id)) != 0 ||
+			 NULL, NULL, &id)) != 0 ||
 		    (r = add_status(c, ADV_STATUS_KNOWN_AFFECTED, id)) != 0 ||
 		    (r = push_str(
 			 c, &pk->pids, &pk->npids, &pk->cap_pids, id)) != 0) {

@@ -88,6 +88,38 @@ osv_ivals_to_vers(
 	return rp_buf_take(&b);
 }
 
+size_t
+osv_ivals_constraints(
+    const struct osv_ival *iv, size_t n, struct vers_constraint *cs)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (iv[i].lo == NULL && iv[i].hi == NULL) {
+			cs[0].op = VERS_OP_ANY;
+			cs[0].version = NULL;
+			return 1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (iv[i].lo != NULL && iv[i].hi != NULL && iv[i].hi_incl &&
+		    strcmp(iv[i].lo, iv[i].hi) == 0) {
+			cs[k].op = VERS_OP_EQ;
+			cs[k++].version = (char *)iv[i].lo;
+			continue;
+		}
+		if (iv[i].lo != NULL) {
+			cs[k].op = VERS_OP_GE;
+			cs[k++].version = (char *)iv[i].lo;
+		}
+		if (iv[i].hi != NULL) {
+			cs[k].op = iv[i].hi_incl ? VERS_OP_LE : VERS_OP_LT;
+			cs[k++].version = (char *)iv[i].hi;
+		}
+	}
+	return k;
+}
+
 /* Orders two events by version; "introduced 0" comes first. */
 static int
 ev_cmp(enum version_scheme vs, const struct osv_ev *a, const struct osv_ev *b,

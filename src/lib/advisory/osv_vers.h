@@ -63,6 +63,15 @@ enum {
 int osv_ivals_settle(struct osv_ival *iv, size_t *n, const char *v);
 
 /*
+ * The constraints of intervals, in the order osv_ivals_to_vers() writes
+ * them, into cs (room for 2 * n + 1; versions borrowed from iv): one "*"
+ * when an interval is unbounded both ways.  Returns their number.
+ */
+struct vers_constraint;
+size_t osv_ivals_constraints(
+    const struct osv_ival *iv, size_t n, struct vers_constraint *cs);
+
+/*
  * Formats intervals as "vers:<vscheme>/<constraints>" (caller frees);
  * NULL when out of memory or longer than max bytes.
  */

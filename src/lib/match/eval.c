@@ -142,24 +142,36 @@ inst_version(const struct inv_software *sw, const struct mprod *mp)
 	return sw->version;
 }
 
+int
+match_results_reserve(struct match_results *out, size_t n)
+{
+	struct match_result *nv;
+	size_t ncap;
+
+	if (n <= out->cap)
+		return 0;
+	if (n > RESULTS_MAX)
+		return RP_ERR_LIMIT;
+	ncap = out->cap ? out->cap * 2 : 16;
+	while (ncap < n)
+		ncap *= 2;
+	if ((nv = reallocarray(out->v, ncap, sizeof(*nv))) == NULL)
+		return RP_ERR_NOMEM;
+	out->v = nv;
+	out->cap = ncap;
+	return 0;
+}
+
 /* Appends a result with verdict v and rule; the caller fills f. */
 static struct match_result *
 push_result(struct match_results *out, const struct inv_host *h,
     const struct advisory *a, const struct inv_software *sw,
     const struct mprod *mp, int vi, enum match_verdict v, enum match_rule rule)
 {
-	struct match_result *nv, *res;
-	size_t ncap;
+	struct match_result *res;
 
-	if (out->n == out->cap) {
-		if (out->cap >= RESULTS_MAX)
-			return NULL;
-		ncap = out->cap ? out->cap * 2 : 16;
-		if ((nv = reallocarray(out->v, ncap, sizeof(*nv))) == NULL)
-			return NULL;
-		out->v = nv;
-		out->cap = ncap;
-	}
+	if (out->n == out->cap && match_results_reserve(out, out->n + 1) != 0)
+		return NULL;
 	res = &out->v[out->n++];
 	memset(res, 0, sizeof(*res));
 	res->host = h;
@@ -226,13 +238,46 @@ cmp_ver(const struct inv_software *sw, const struct mprod *mp, const char *a,
 	return version_compare_bound(s, a, b, cmp);
 }
 
-/* Whether version v lies in mp's range, by rank when it is ranked. */
+/* The region of key k among n increasing bound keys b (match.c). */
+static unsigned
+key_region(const struct version_key *k, const struct version_key *b, size_t n)
+{
+	size_t i;
+	int c;
+
+	for (i = 0; i < n; i++) {
+		if ((c = version_key_cmp(k, &b[i])) <= 0)
+			return (unsigned)(2 * i + (c == 0));
+	}
+	return (unsigned)(2 * n);
+}
+
+/* The order key of the package's version v in s (read once), or NULL. */
+static const struct version_key *
+inst_key(struct matcher *m, enum version_scheme s, const char *v)
+{
+	if (m->khave[s] == 0)
+		m->khave[s] = version_key(s, v, &m->key[s]) ? 1 : 2;
+	return m->khave[s] == 1 ? &m->key[s] : NULL;
+}
+
+/*
+ * Whether version v lies in mp's range: by its region among the order
+ * keys when both have them, else by rank when the range is ranked, else
+ * by comparing.
+ */
 static int
 range_contains(
     struct matcher *m, const struct mprod *mp, const char *v, int *in)
 {
+	const struct version_key *k;
 	struct vrank_arg ra;
 	int r;
+
+	if (mp->bkey != NULL && (k = inst_key(m, mp->kscheme, v)) != NULL) {
+		*in = (int)(mp->kin >> key_region(k, mp->bkey, mp->nbkey) & 1);
+		return 0;
+	}
 
 	if (mp->bcls == NULL || m->ranks_dirty) {
 		if (!mp->vr_ok)
@@ -284,7 +329,7 @@ test_version(struct matcher *m, const struct inv_software *sw,
 		t->rule = MATCH_RULE_RANGE_UNUSABLE;
 		return;
 	}
-	t->scheme = mp->vr->scheme;
+	t->scheme = mp->bkey != NULL ? mp->kscheme : mp->vr->scheme;
 	if ((r = range_contains(m, mp, v, &in)) == RP_ERR_NOMEM)
 		t->nomem = 1;
 	if (r != 0) {

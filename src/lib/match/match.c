@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "match_int.h"
 #include "util/err.h"
+#include "util/hashtab.h"
 #include "util/str.h"
 #include "version/version.h"
 
@@ -35,8 +35,8 @@ matcher_new(void)
 static void
 mprod_free(struct mprod *p)
 {
-	vers_range_free(p->vr);
 	free(p->bcls);
+	free(p->bkey);
 	free(p->ident);
 	free(p->name_key);
 	free(p->vname_key);
@@ -69,6 +69,14 @@ matcher_free(struct matcher *m)
 	free(m);
 }
 
+/* Empties the identity cache; entries looked up ahead are stale then. */
+static void
+cache_clear(struct matcher *m)
+{
+	strmap_clear(&m->cache);
+	m->cache_gen++;
+}
+
 int
 matcher_add_alias(struct matcher *m, const char *a, const char *b)
 {
@@ -78,7 +86,7 @@ matcher_add_alias(struct matcher *m, const char *a, const char *b)
 		return r;
 	if (m->nprods > 0)
 		m->dirty = 1; /* canonical keys may have changed */
-	strmap_clear(&m->cache);
+	cache_clear(m);
 	return 0;
 }
 
@@ -94,30 +102,6 @@ static char *
 dup_key(const char *k, size_t len)
 {
 	return len == 0 ? NULL : strdup(k);
-}
-
-/* The ordering named by a scheme, purl type or OSV ecosystem. */
-static enum version_scheme
-scheme_of(const char *name)
-{
-	enum version_scheme s = VERSION_SCHEME_UNKNOWN;
-	const struct ecosystem *e;
-	char buf[64];
-	size_t i;
-
-	if (name == NULL)
-		return s;
-	/* OSV ecosystems carry a release: "Debian:12". */
-	for (i = 0; name[i] != '\0' && name[i] != ':' && i + 1 < sizeof(buf);
-	     i++)
-		buf[i] = name[i];
-	buf[i] = '\0';
-	if (version_scheme_from_name(buf, &s) == 0)
-		return s;
-	if ((e = ecosystem_lookup(name)) != NULL && e->scheme != NULL &&
-	    version_scheme_from_name(e->scheme, &s) == 0)
-		return s;
-	return VERSION_SCHEME_UNKNOWN;
 }
 
 /* The package kind a distribution's source keys use. */
@@ -251,44 +235,90 @@ mprod_fill(struct mprod *mp, const struct adv_product *p,
 	mp->via = mp->purl_key != NULL ? MATCH_VIA_PURL
 	    : mp->cpe_key != NULL      ? MATCH_VIA_CPE
 				       : MATCH_VIA_NAME;
-	mp->scheme = scheme_of(first(p->scheme, comp ? comp->scheme : NULL));
-	if (mp->scheme == VERSION_SCHEME_UNKNOWN && ptype[0] != '\0')
-		mp->scheme = scheme_of(ptype);
-	if (mp->scheme == VERSION_SCHEME_UNKNOWN)
-		mp->scheme = scheme_of(p->ecosystem);
+	/* The readers parsed the range and named the scheme already. */
+	mp->scheme = p->scheme;
+	if (mp->scheme == VERSION_SCHEME_UNKNOWN && comp != NULL)
+		mp->scheme = comp->scheme;
+	if (mp->range != NULL) {
+		const struct adv_product *rp =
+		    p->range != NULL || comp == NULL ? p : comp;
+
+		mp->vr = rp->vr;
+		mp->range_err = rp->vr == NULL ? rp->range_err : NULL;
+		if (mp->vr == NULL && mp->range_err == NULL)
+			mp->range_err = "not parsed by the reader";
+	}
 	return mprod_distro(mp, p, target, pname, ptype);
 }
 
-/* Parses mp's range once; an unusable range is a warning, not an error. */
+/* vers_contains_by() comparator for a version in region *arg. */
 static int
-mprod_parse_range(
-    struct mprod *mp, const struct advisory *a, struct rp_diags *d)
+region_cmp(size_t i, void *arg, int *any)
 {
-	int r;
+	size_t r = *(const size_t *)arg, b = 2 * i + 1;
 
-	if (mp->range == NULL)
+	*any = 0;
+	return r < b ? -1 : r > b;
+}
+
+/*
+ * The order keys of mp's bounds, when every bound has one, and which
+ * regions among them the range contains: a version below bound 0 is in
+ * region 0, equal to bound i in 2i+1, between bounds i and i+1 in 2i+2.
+ * Containment depends only on how a version compares with the bounds, so
+ * vers_contains_by() decides each region once, here; a package's version
+ * is then placed among the keys and its region's bit read (eval.c).
+ */
+static int
+mprod_keys(struct mprod *mp)
+{
+	const struct vers_range *vr = mp->vr;
+	size_t i, r;
+	int in;
+
+	if (!mp->vr_ok || vr->scheme == VERSION_SCHEME_UNKNOWN ||
+	    (vr->n == 1 && vr->c[0].op == VERS_OP_ANY) || 2 * vr->n + 1 > 64)
 		return 0;
-	if (strncasecmp(mp->range, "vers:", 5) == 0)
-		r = vers_parse_tolerant(mp->range, &mp->vr, NULL);
-	else
-		r = vls_parse(mp->range,
-		    mp->scheme != VERSION_SCHEME_UNKNOWN
-			? mp->scheme
-			: VERSION_SCHEME_GENERIC,
-		    &mp->vr, NULL);
-	if (r == RP_ERR_NOMEM)
-		return r;
-	if (r == 0)
-		mp->vr_ok = vers_range_valid(mp->vr);
-	if (r != 0) {
-		mp->range_err = rp_strerror(r);
-		return rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
-		    "%s: product %s: version range \"%s\" cannot be "
-		    "used (%s); software it names gets the verdict unknown",
-		    a->id ? a->id : "advisory", mp->p->id, mp->range,
-		    mp->range_err);
+	if ((mp->bkey = calloc(vr->n, sizeof(*mp->bkey))) == NULL)
+		return RP_ERR_NOMEM;
+	for (i = 0; i < vr->n; i++) {
+		if (!version_key(vr->scheme, vr->c[i].version, &mp->bkey[i]) ||
+		    (i > 0 &&
+			version_key_cmp(&mp->bkey[i - 1], &mp->bkey[i]) >= 0)) {
+			free(mp->bkey);
+			mp->bkey = NULL;
+			return 0;
+		}
+	}
+	mp->nbkey = (uint32_t)vr->n;
+	mp->kscheme = vr->scheme;
+	mp->kin = 0;
+	for (r = 0; r <= 2 * vr->n; r++) {
+		(void)vers_contains_by(vr, region_cmp, &r, &in);
+		if (in)
+			mp->kin |= (uint64_t)1 << r;
 	}
 	return 0;
+}
+
+/*
+ * Checks mp's range (parsed by the reader): an unusable range is a
+ * warning, not an error.
+ */
+static int
+mprod_check_range(
+    struct mprod *mp, const struct advisory *a, struct rp_diags *d)
+{
+	if (mp->range == NULL)
+		return 0;
+	if (mp->vr != NULL) {
+		mp->vr_ok = vers_range_valid(mp->vr);
+		return mprod_keys(mp);
+	}
+	return rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
+	    "%s: product %s: version range \"%s\" cannot be "
+	    "used (%s); software it names gets the verdict unknown",
+	    a->id ? a->id : "advisory", mp->p->id, mp->range, mp->range_err);
 }
 
 static int
@@ -432,7 +462,7 @@ add_products(struct matcher *m, const struct advisory *a,
 						 by_id(a, ids,
 						     p->rel_target))) != 0)
 						return r;
-					if ((r = mprod_parse_range(mp, a, d)) !=
+					if ((r = mprod_check_range(mp, a, d)) !=
 					    0)
 						return r;
 				}
@@ -513,7 +543,7 @@ matcher_add_advisory(
 	m->advs[m->nadvs].n = m->nprods - first_prod;
 	m->advs[m->nadvs].stamp = 0;
 	m->nadvs++;
-	strmap_clear(&m->cache);
+	cache_clear(m);
 	m->ranks_dirty = 1;
 	r = 0;
 out:
@@ -525,7 +555,7 @@ out:
 			m->nprods = first_prod;
 			m->dirty = 1;
 		}
-		strmap_clear(&m->cache);
+		cache_clear(m);
 		m->ranks_dirty = 1;
 	}
 	strmap_clear(&ids);
@@ -540,7 +570,7 @@ rebuild_index(struct matcher *m)
 	int r;
 
 	strmap_clear(&m->index);
-	strmap_clear(&m->cache);
+	cache_clear(m);
 	for (i = 0; i < m->nprods; i++) {
 		if ((r = index_prod(m, i)) != 0)
 			return r;
@@ -551,26 +581,37 @@ rebuild_index(struct matcher *m)
 
 /* ---- checking hosts ---- */
 
+/* Room for need candidates in scratch and compat. */
+static int
+scratch_grow(struct matcher *m, size_t need)
+{
+	size_t *n, ncap;
+
+	if (need <= m->capscratch)
+		return 0;
+	ncap = m->capscratch ? m->capscratch : 64;
+	while (ncap < need)
+		ncap *= 2;
+	if ((n = reallocarray(m->compat, ncap, sizeof(*n))) == NULL)
+		return RP_ERR_NOMEM;
+	m->compat = n;
+	if ((n = reallocarray(m->scratch, ncap, sizeof(*n))) == NULL)
+		return RP_ERR_NOMEM;
+	m->scratch = n;
+	m->capscratch = ncap;
+	return 0;
+}
+
 /* Appends v[0..n) to the candidates (compat grows with them). */
 static int
 scratch_addv(struct matcher *m, const size_t *v, size_t nv)
 {
-	size_t *n, ncap;
+	int r;
 
 	if (nv == 0)
 		return 0;
-	if (nv > m->capscratch - m->nscratch) {
-		ncap = m->capscratch ? m->capscratch : 64;
-		while (ncap - m->nscratch < nv)
-			ncap *= 2;
-		if ((n = reallocarray(m->compat, ncap, sizeof(*n))) == NULL)
-			return RP_ERR_NOMEM;
-		m->compat = n;
-		if ((n = reallocarray(m->scratch, ncap, sizeof(*n))) == NULL)
-			return RP_ERR_NOMEM;
-		m->scratch = n;
-		m->capscratch = ncap;
-	}
+	if ((r = scratch_grow(m, m->nscratch + nv)) != 0)
+		return r;
 	memcpy(m->scratch + m->nscratch, v, nv * sizeof(*v));
 	m->nscratch += nv;
 	return 0;
@@ -735,12 +776,13 @@ cache_key(
 	if (sw->vendor != NULL && vendor_is_publisher(sw->source))
 		vendor = sw->vendor;
 	if (sw->name != NULL && vendor == NULL && purl == NULL && cpe == NULL &&
-	    kind == NULL && strchr(sw->name, '\x1f') == NULL) {
+	    kind == NULL && sw->name[n = strcspn(sw->name, "\x1f")] == '\0') {
 		/* The name alone: no copy (the separator keeps it apart). */
 		*plain = sw->name;
-		return strlen(sw->name);
+		return n;
 	}
 	*plain = NULL;
+	n = 0; /* the test above may have set it */
 	if (sw->name == NULL ||
 	    !ck_put(b, &n, max, sw->name, strlen(sw->name)) ||
 	    !ck_put(b, &n, max, vendor ? vendor : "",
@@ -755,63 +797,116 @@ cache_key(
 	return n - 1;
 }
 
-/* The candidates of sw in m->scratch, through the identity cache. */
+/*
+ * The identity cache missed: sw's candidates from its keys, into
+ * m->scratch, remembered under ck (NULL: too long to cache).
+ * Apart from the lookup so that its large keys cost nothing on a hit.
+ */
 static int
-sw_candidates(struct matcher *m, const struct inv_software *sw)
+sw_candidates_miss(
+    struct matcher *m, const struct inv_software *sw, const char *ck)
 {
-	const struct strmap_entry *e;
-	const char *plain;
 	struct swkeys k;
-	char buf[1024];
-	const char *ck = buf;
-	size_t i;
 	int r;
 
-	if (cache_key(sw, buf, sizeof(buf), &plain) == 0) {
-		sw_keys(sw, &k);
-		return candidates(m, &k);
-	}
-	if (plain != NULL)
-		ck = plain;
-	if ((e = strmap_get(&m->cache, ck)) != NULL) {
-		m->nscratch = 0;
-		return scratch_addv(m, e->v + 1, e->nv - 1);
-	}
 	sw_keys(sw, &k);
-	if ((r = candidates(m, &k)) != 0)
+	if ((r = candidates(m, &k)) != 0 || ck == NULL)
 		return r;
 	if (m->cache.n >= MATCH_CACHE_MAX)
-		strmap_clear(&m->cache);
-	if ((r = strmap_add(&m->cache, ck, SIZE_MAX)) != 0)
-		return r;
-	for (i = 0; i < m->nscratch; i++) {
-		if ((r = strmap_add(&m->cache, ck, m->scratch[i])) != 0)
+		cache_clear(m);
+	return strmap_put(&m->cache, ck, m->scratch, m->nscratch);
+}
+
+/*
+ * Looking ahead: the identity cache's lookups of one host's packages are
+ * independent, so the hash of the name of the package PF_AHEAD places on
+ * is computed early and its slot fetched, and half-way there the key in
+ * the slot: by the package's turn both are in the cache.  Only a hint;
+ * the lookup itself is unchanged.
+ */
+#define PF_AHEAD 16 /* hash, fetch the slot */
+#define PF_KEY 12 /* fetch the key in the slot */
+#define PF_FIND 8 /* look it up, fetch the candidates' records */
+#define PF_DEREF 4 /* fetch what the records point to */
+#define PF_RING 32 /* > PF_AHEAD, a power of two */
+
+struct ahead {
+	uint64_t h;
+	size_t len; /* 0: not looked ahead (not a plain name) */
+	const struct strmap_entry *e; /* found ahead, or NULL */
+	size_t gen; /* m->cache_gen when e was found */
+};
+
+/*
+ * The candidates of sw, through the identity cache: *cand[0..*n), valid
+ * until the next package (they are the cache's own list on a hit).
+ */
+static int
+sw_candidates(struct matcher *m, const struct inv_software *sw,
+    const struct ahead *hp, const size_t **cand, size_t *n)
+{
+	const struct strmap_entry *e;
+	const char *plain, *ck;
+	size_t len;
+	void *v;
+	int r;
+
+	if (hp != NULL) {
+		/* looked ahead: the plain name, its length and hash known */
+		plain = sw->name;
+		len = hp->len;
+	} else
+		len = cache_key(sw, m->ckbuf, sizeof(m->ckbuf), &plain);
+	ck = plain != NULL ? plain : m->ckbuf;
+	/* The table directly: this runs for every package of every host. */
+	if (len > 0 && m->cache.n > 0 &&
+	    rp_hashtab_get_h(m->cache.t, ck, len,
+		hp != NULL ? hp->h : rp_hash(ck, len), &v)) {
+		e = v;
+		if ((r = scratch_grow(m, e->nv)) != 0)
 			return r;
+		*cand = e->v;
+		*n = e->nv;
+		return 0;
 	}
+	if ((r = sw_candidates_miss(m, sw, len > 0 ? ck : NULL)) != 0)
+		return r;
+	*cand = m->scratch;
+	*n = m->nscratch;
 	return 0;
 }
 
+/* a: what was looked up ahead for sw (matcher_check_host()). */
 static int
 check_software(struct matcher *m, const struct inv_host *h, enum os_family hos,
-    const struct inv_software *sw, struct match_results *out)
+    const struct inv_software *sw, const struct ahead *a,
+    struct match_results *out)
 {
-	size_t i, j, ai;
+	const size_t *cand;
+	size_t i, j, n, ai;
 	int r, src;
 
-	if ((r = sw_candidates(m, sw)) != 0)
+	if (a->e != NULL && a->gen == m->cache_gen) {
+		/* found ahead, and the cache has not been emptied since */
+		if ((r = scratch_grow(m, a->e->nv)) != 0)
+			return r;
+		cand = a->e->v;
+		n = a->e->nv;
+	} else if ((r = sw_candidates(
+			m, sw, a->len > 0 ? a : NULL, &cand, &n)) != 0)
 		return r;
 	/* A host that does not say: the package's purl may ("distro="). */
-	if (m->hdist.id == DISTRO_NONE && m->nscratch > 0)
+	if (m->hdist.id == DISTRO_NONE && n > 0)
 		distro_from_purl(sw->purl, &m->swdist, &src);
+	/* Its version's order keys are read when first needed. */
+	memset(m->khave, 0, sizeof(m->khave));
 	/* Products of one advisory are contiguous: one result per run. */
-	for (i = 0; i < m->nscratch; i = j) {
-		ai = m->prods[m->scratch[i]].adv;
-		for (j = i + 1;
-		     j < m->nscratch && m->prods[m->scratch[j]].adv == ai; j++)
+	for (i = 0; i < n; i = j) {
+		ai = m->prods[cand[i]].adv;
+		for (j = i + 1; j < n && m->prods[cand[j]].adv == ai; j++)
 			;
 		m->advs[ai].stamp = m->stamp;
-		if ((r = match_eval(
-			 m, h, hos, sw, m->scratch + i, j - i, out)) != 0)
+		if ((r = match_eval(m, h, hos, sw, cand + i, j - i, out)) != 0)
 			return r;
 	}
 	return 0;
@@ -830,10 +925,63 @@ sw_present(const struct inv_software *sw)
 		strcmp(sw->state, "not-installed") != 0);
 }
 
+static void
+look_ahead(
+    const struct matcher *m, const struct inv_software *sw, struct ahead *a)
+{
+	const char *plain;
+
+	/* max 0: only a plain name gives a key (nothing is written) */
+	a->e = NULL;
+	a->len = cache_key(sw, NULL, 0, &plain);
+	if (plain == NULL || a->len == 0) {
+		a->len = 0;
+		return;
+	}
+	a->h = rp_hash(plain, a->len);
+	rp_hashtab_prefetch(m->cache.t, a->h, 0);
+}
+
+/*
+ * Two places before its turn the package is looked up (slot and key are
+ * in the cache by then) and its candidates' records fetched; one place
+ * before, what those records point to.
+ */
+static void
+look_closer(struct matcher *m, const struct inv_software *sw, struct ahead *a,
+    int deref)
+{
+	const struct mprod *mp;
+	void *v;
+	size_t k;
+
+	if (a->len == 0)
+		return;
+	if (!deref) {
+		if (m->cache.n > 0 &&
+		    rp_hashtab_get_h(m->cache.t, sw->name, a->len, a->h, &v)) {
+			a->e = v;
+			a->gen = m->cache_gen;
+			for (k = 0; k < a->e->nv && k < 4; k++)
+				__builtin_prefetch(&m->prods[a->e->v[k]]);
+		}
+		return;
+	}
+	if (a->e == NULL || a->gen != m->cache_gen)
+		return;
+	for (k = 0; k < a->e->nv && k < 4; k++) {
+		mp = &m->prods[a->e->v[k]];
+		__builtin_prefetch(mp->bkey);
+		__builtin_prefetch(mp->st);
+	}
+}
+
 int
 matcher_check_host(
     struct matcher *m, const struct inv_host *h, struct match_results *out)
 {
+	struct ahead ring[PF_RING];
+	const struct ahead *a;
 	enum os_family hos;
 	size_t i;
 	int r;
@@ -846,10 +994,31 @@ matcher_check_host(
 	hos = os_family_from_name(h->os);
 	distro_from_name(h->os, h->os_version, &m->hdist);
 	memset(&m->swdist, 0, sizeof(m->swdist));
+	/* A host gets about one result per advisory and per package that
+	   matches: room for that at once, not grown result by result. */
+	if ((r = match_results_reserve(out, out->n + m->nadvs + h->nsw / 2)) ==
+	    RP_ERR_NOMEM)
+		return r;
+	/* the first packages are looked up at their turn */
+	for (i = 0; i < h->nsw && i < PF_AHEAD; i++)
+		look_ahead(m, &h->sw[i], &ring[i]);
 	for (i = 0; i < h->nsw; i++) {
+		if (i + PF_AHEAD < h->nsw)
+			look_ahead(m, &h->sw[i + PF_AHEAD],
+			    &ring[(i + PF_AHEAD) % PF_RING]);
+		a = &ring[(i + PF_KEY) % PF_RING];
+		if (i + PF_KEY < h->nsw && a->len > 0)
+			rp_hashtab_prefetch(m->cache.t, a->h, 1);
+		if (i + PF_FIND < h->nsw)
+			look_closer(m, &h->sw[i + PF_FIND],
+			    &ring[(i + PF_FIND) % PF_RING], 0);
+		if (i + PF_DEREF < h->nsw)
+			look_closer(m, &h->sw[i + PF_DEREF],
+			    &ring[(i + PF_DEREF) % PF_RING], 1);
 		if (!sw_present(&h->sw[i]))
 			continue;
-		if ((r = check_software(m, h, hos, &h->sw[i], out)) != 0)
+		a = &ring[i % PF_RING];
+		if ((r = check_software(m, h, hos, &h->sw[i], a, out)) != 0)
 			return r;
 	}
 	for (i = 0; i < m->nadvs; i++) {

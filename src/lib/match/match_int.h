@@ -24,7 +24,7 @@
 struct strmap_entry {
 	uint64_t hash;
 	size_t *v;
-	size_t nv, capv;
+	size_t nv, capv; /* capv 0: v is fixed, in the entry's own block */
 	char key[];
 };
 
@@ -48,6 +48,12 @@ uint64_t strmap_hash(const char *key);
  * RP_ERR_LIMIT.
  */
 int strmap_add(struct strmap *m, const char *key, size_t val);
+/*
+ * Adds key with the fixed list v[0..n), kept in the entry's own block
+ * (strmap_add() may not extend it).  Returns 0, RP_ERR_NOMEM, RP_ERR_LIMIT,
+ * or RP_ERR_INTERNAL when key is present.
+ */
+int strmap_put(struct strmap *m, const char *key, const size_t *v, size_t n);
 /* Calls fn for every entry (order unspecified). */
 void strmap_foreach(
     struct strmap *m, void (*fn)(struct strmap_entry *, void *), void *arg);
@@ -162,15 +168,28 @@ struct mrem {
 };
 
 struct mprod {
+	/* Read for every candidate of every package: kept together. */
 	size_t adv; /* index into matcher->advs */
 	const struct adv_product *p; /* as the statuses list it */
+	const char *version, *range; /* effective: see below */
+	enum os_family os;
+	enum match_via via; /* the strongest key it has */
+	/* Order key of each bound of vr, when every bound has one (made
+	   when the product is indexed), or NULL; bit r of kin: vr contains
+	   the versions of region r among them (match.c mprod_keys()); the
+	   keys are of scheme kscheme (vr's). */
+	struct version_key *bkey;
+	uint64_t kin;
+	uint32_t nbkey;
+	enum version_scheme kscheme;
+	struct mstat *st;
+	size_t nst;
+	const struct vers_range *vr; /* the reader's parsed range, or NULL */
 	/* Effective fields: the product's own, else its relationship's
 	   component's. */
-	const char *vendor, *product, *version, *range, *purl, *cpe;
+	const char *vendor, *product, *purl, *cpe;
 	const char *platform; /* for people: "Microsoft Windows" */
-	enum os_family os;
 	enum version_scheme scheme; /* declared by the advisory, or UNKNOWN */
-	struct vers_range *vr; /* parsed range, or NULL */
 	int vr_ok; /* vr's bounds are valid: vers_contains_valid() */
 	uint32_t *bcls; /* rank class of each bound of vr (vrank.c), or NULL */
 	const char *range_err; /* why range could not be parsed */
@@ -179,13 +198,10 @@ struct mprod {
 	char *purl_key, *cpe_key; /* or NULL */
 	char *vendor_key;
 	const char *canon; /* alias group key of name_key, or NULL */
-	enum match_via via; /* the strongest key it has */
 	char *purl_version; /* the purl's version, used as the exact one */
 	struct distro dist; /* the distribution it is for, if any */
 	int by_source; /* names a source package: matched by src_key */
 	char *src_key; /* "src:deb:openssl", or NULL */
-	struct mstat *st;
-	size_t nst;
 	struct mrem *rem;
 	size_t nrem;
 };
@@ -235,13 +251,21 @@ struct matcher {
 	size_t nscratch, capscratch;
 	size_t *compat; /* candidates for the host's platform (capscratch) */
 	/* Software identity -> candidates, so that a package name seen on
-	   many hosts is reduced to keys once: entry values are SIZE_MAX
-	   then the candidate indices.  Cleared when products change. */
+	   many hosts is reduced to keys once: each entry holds the
+	   candidate indices in its own block (strmap_put()).  Cleared when
+	   products change. */
 	struct strmap cache;
 	struct distro hdist; /* the host being checked */
 	struct distro swdist; /* the package's, when the host's is unknown */
+	size_t cache_gen; /* times the cache was emptied */
 	struct vrank ranks[VRANK_SCHEMES];
 	int ranks_dirty; /* products changed since vrank_build() */
+	/* The installed version being checked: its order key per scheme,
+	   read once per package (khave: 0 not yet, 1 read, 2 none). */
+	const char *kver;
+	unsigned char khave[VRANK_SCHEMES];
+	struct version_key key[VRANK_SCHEMES];
+	char ckbuf[1024]; /* the identity cache key being looked up */
 };
 
 /* Entries of the identity cache before it is cleared and refilled. */
@@ -257,6 +281,8 @@ struct matcher {
 int match_eval(struct matcher *m, const struct inv_host *h, enum os_family hos,
     const struct inv_software *sw, const size_t *cand, size_t n,
     struct match_results *out);
+/* Room for n results in out (grown at once, not result by result). */
+int match_results_reserve(struct match_results *out, size_t n);
 /* Appends the "no installed software matches" result for advisory ai. */
 int match_eval_nomatch(const struct matcher *m, const struct inv_host *h,
     size_t ai, struct match_results *out);

@@ -33,7 +33,8 @@ strmap_clear(struct strmap *m)
 	while (rp_hashtab_next(m->t, &pos, NULL, NULL, &v)) {
 		struct strmap_entry *e = v;
 
-		free(e->v);
+		if (e->capv != 0)
+			free(e->v); /* else it is in e's own block */
 		free(e);
 	}
 	rp_hashtab_free(m->t);
@@ -58,6 +59,40 @@ strmap_get_h(const struct strmap *m, const char *key, uint64_t h)
 	return v;
 }
 
+int
+strmap_put(struct strmap *m, const char *key, const size_t *v, size_t n)
+{
+	struct strmap_entry *e;
+	size_t len = strlen(key), off;
+	uint64_t h = strmap_hash(key);
+	int r;
+
+	if (strmap_get_h(m, key, h) != NULL)
+		return RP_ERR_INTERNAL;
+	if (m->n >= STRMAP_MAX || n > MATCH_PRODUCTS_MAX)
+		return RP_ERR_LIMIT;
+	if (m->t == NULL && (m->t = rp_hashtab_new(STRMAP_MAX)) == NULL)
+		return RP_ERR_NOMEM;
+	/* key, then the list, in one block: a lookup touches one place */
+	off = (sizeof(*e) + len + 1 + sizeof(size_t) - 1) / sizeof(size_t) *
+	    sizeof(size_t);
+	if ((e = calloc(1, off + (n + 1) * sizeof(size_t))) == NULL)
+		return RP_ERR_NOMEM;
+	memcpy(e->key, key, len + 1);
+	e->hash = h;
+	e->v = (size_t *)((char *)e + off);
+	if (n > 0)
+		memcpy(e->v, v, n * sizeof(*v));
+	e->nv = n;
+	e->capv = 0;
+	if ((r = rp_hashtab_add_h(m->t, e->key, len, h, e)) != 0) {
+		free(e);
+		return r < 0 ? r : RP_ERR_INTERNAL;
+	}
+	m->n++;
+	return 0;
+}
+
 static int
 entry_push(struct strmap_entry *e, size_t val)
 {
@@ -65,6 +100,8 @@ entry_push(struct strmap_entry *e, size_t val)
 
 	if (e->nv > 0 && e->v[e->nv - 1] == val)
 		return 0;
+	if (e->capv == 0 && e->nv > 0)
+		return RP_ERR_INTERNAL; /* a strmap_put() list is fixed */
 	if (e->nv == e->capv) {
 		if (e->capv >= MATCH_PRODUCTS_MAX)
 			return RP_ERR_LIMIT;

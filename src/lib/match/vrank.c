@@ -47,9 +47,10 @@ vrank_free(struct matcher *m)
 static int
 rankable(const struct mprod *mp, enum version_scheme s)
 {
-	/* rpm's rule for a missing release is not a total order. */
+	/* rpm's rule for a missing release is not a total order; ranges
+	   with order keys compare by key (eval.c), not by rank. */
 	return s != VERSION_SCHEME_RPM && mp->vr != NULL && mp->vr_ok &&
-	    mp->vr->scheme == s &&
+	    mp->bkey == NULL && mp->vr->scheme == s &&
 	    !(mp->vr->n == 1 && mp->vr->c[0].op == VERS_OP_ANY);
 }
 

@@ -9,6 +9,7 @@
  * each key's hash are stored, so growing never rehashes key bytes and a
  * probe compares bytes only when those bits agree.
  */
+#include <endian.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -42,7 +43,17 @@ struct rp_hashtab {
 
 static unsigned char hash_key[crypto_shorthash_KEYBYTES];
 static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
+static uint64_t hash_k0, hash_k1; /* hash_key as two words */
 static _Thread_local uint64_t probes;
+
+static uint64_t
+load64le(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return le64toh(v);
+}
 
 /*
  * The process's secret.  getrandom cannot fail on the kernels we run on
@@ -69,25 +80,117 @@ seed(void)
 		got += (size_t)r;
 	}
 	if (got == sizeof(hash_key))
-		return;
+		goto out;
 	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
 	mix[0] = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 	mix[1] = (uint64_t)getpid();
 	mix[2] = (uint64_t)(uintptr_t)hash_key;
 	for (i = 0; i < sizeof(mix); i++)
 		hash_key[i % sizeof(hash_key)] ^= ((unsigned char *)mix)[i];
+out:
+	hash_k0 = load64le(hash_key);
+	hash_k1 = load64le(hash_key + 8);
+}
+
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND                                                               \
+	do {                                                                   \
+		v0 += v1;                                                      \
+		v1 = ROTL(v1, 13);                                             \
+		v1 ^= v0;                                                      \
+		v0 = ROTL(v0, 32);                                             \
+		v2 += v3;                                                      \
+		v3 = ROTL(v3, 16);                                             \
+		v3 ^= v2;                                                      \
+		v0 += v3;                                                      \
+		v3 = ROTL(v3, 21);                                             \
+		v3 ^= v0;                                                      \
+		v2 += v1;                                                      \
+		v1 = ROTL(v1, 17);                                             \
+		v1 ^= v2;                                                      \
+		v2 = ROTL(v2, 32);                                             \
+	} while (0)
+
+/*
+ * SipHash-c-d (Aumasson and Bernstein's reference, word loads), for any
+ * number of compression and finalisation rounds.
+ */
+static inline uint64_t
+siphash(
+    const unsigned char *in, size_t len, uint64_t k0, uint64_t k1, int c, int d)
+{
+	const unsigned char *end = in + len - (len % 8);
+	uint64_t v0 = 0x736f6d6570736575ULL ^ k0;
+	uint64_t v1 = 0x646f72616e646f6dULL ^ k1;
+	uint64_t v2 = 0x6c7967656e657261ULL ^ k0;
+	uint64_t v3 = 0x7465646279746573ULL ^ k1;
+	uint64_t b = (uint64_t)len << 56, m;
+	int i;
+
+	for (; in != end; in += 8) {
+		m = load64le(in);
+		v3 ^= m;
+		for (i = 0; i < c; i++)
+			SIPROUND;
+		v0 ^= m;
+	}
+	switch (len & 7) {
+	case 7:
+		b |= (uint64_t)in[6] << 48;
+		/* FALLTHROUGH */
+	case 6:
+		b |= (uint64_t)in[5] << 40;
+		/* FALLTHROUGH */
+	case 5:
+		b |= (uint64_t)in[4] << 32;
+		/* FALLTHROUGH */
+	case 4:
+		b |= (uint64_t)in[3] << 24;
+		/* FALLTHROUGH */
+	case 3:
+		b |= (uint64_t)in[2] << 16;
+		/* FALLTHROUGH */
+	case 2:
+		b |= (uint64_t)in[1] << 8;
+		/* FALLTHROUGH */
+	case 1:
+		b |= (uint64_t)in[0];
+		break;
+	case 0:
+		break;
+	}
+	v3 ^= b;
+	for (i = 0; i < c; i++)
+		SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	for (i = 0; i < d; i++)
+		SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
 }
 
 uint64_t
+rp_siphash(const void *key, size_t len, const unsigned char k[16], int c, int d)
+{
+	return siphash(key, len, load64le(k), load64le(k + 8), c, d);
+}
+
+/*
+ * SipHash-1-3 under the process's key, inlined: the variant CPython and
+ * Rust's standard library use against hash flooding (Redis uses 1-2);
+ * names are short, so the rounds are most of a lookup's cost.
+ */
+uint64_t
 rp_hash(const void *key, size_t len)
 {
-	unsigned char out[crypto_shorthash_BYTES];
-	uint64_t h;
+	static _Atomic int seeded;
 
-	(void)pthread_once(&hash_once, seed);
-	(void)crypto_shorthash(out, key, len, hash_key);
-	memcpy(&h, out, sizeof(h));
-	return h;
+	if (!seeded) {
+		(void)pthread_once(&hash_once, seed);
+		seeded = 1;
+	}
+	return siphash(key == NULL ? (const unsigned char *)"" : key, len,
+	    hash_k0, hash_k1, 1, 3);
 }
 
 struct rp_hashtab *
@@ -127,6 +230,20 @@ find(const struct slot *s, size_t cap, const void *key, size_t len, uint32_t h)
 			break;
 	}
 	return (struct slot *)&s[i];
+}
+
+void
+rp_hashtab_prefetch(const struct rp_hashtab *t, uint64_t h, int key)
+{
+	const struct slot *s;
+
+	if (t == NULL || t->cap == 0)
+		return;
+	s = &t->s[(size_t)(uint32_t)h & (t->cap - 1)];
+	if (!key)
+		__builtin_prefetch(s);
+	else if (s->key != NULL)
+		__builtin_prefetch(s->key);
 }
 
 static int

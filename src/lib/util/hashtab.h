@@ -1,6 +1,6 @@
 /*
  * The one hash table of the codebase: byte-string keys to pointer values,
- * keyed with SipHash-2-4 under a secret drawn once per process, so keys an
+ * keyed with SipHash-1-3 under a secret drawn once per process, so keys an
  * attacker crafts cannot be made to collide (docs/internals/hashtab.md).
  *
  * Open addressing with linear probing, kept at most half full; the table
@@ -30,6 +30,13 @@ void rp_hashtab_free(struct rp_hashtab *t);
 
 /* The keyed hash of len bytes at key, as the tables use it. */
 uint64_t rp_hash(const void *key, size_t len);
+/*
+ * SipHash-c-d of len bytes at key under the 16-byte key k: rp_hash is
+ * SipHash-1-3 under the process's secret.  For tests (SipHash-2-4 against
+ * the reference vectors and libsodium's crypto_shorthash).
+ */
+uint64_t rp_siphash(
+    const void *key, size_t len, const unsigned char k[16], int c, int d);
 
 /*
  * Makes room for n entries in all without growing again.  Returns 0,
@@ -56,6 +63,14 @@ int rp_hashtab_get(
     const struct rp_hashtab *t, const void *key, size_t len, void **val);
 int rp_hashtab_get_h(const struct rp_hashtab *t, const void *key, size_t len,
     uint64_t h, void **val);
+
+/*
+ * A hint for a lookup of a key with hash h coming soon: brings the slot
+ * it starts at into the cache (key 0), or, once that is there, the bytes
+ * of the key in it (key 1), so that a loop over many keys can overlap
+ * their memory accesses.  Changes nothing; t may be NULL.
+ */
+void rp_hashtab_prefetch(const struct rp_hashtab *t, uint64_t h, int key);
 
 /* Replaces the value of a present key; returns 0, or RP_ERR_NOTFOUND. */
 int rp_hashtab_set(

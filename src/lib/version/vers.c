@@ -510,6 +510,79 @@ out:
 	return rc;
 }
 
+int
+vers_build(const char *type, const struct vers_constraint *c, size_t n,
+    const char *input, struct vers_range **out, struct rp_diags *d)
+{
+	struct vers_range *r = NULL;
+	const unsigned char *p;
+	size_t i, len, total = 0;
+	int rc = RP_ERR_INVALID;
+
+	*out = NULL;
+	if (type == NULL || (n > 0 && c == NULL))
+		return RP_ERR_ARG;
+	if (input == NULL)
+		input = type;
+	if ((rc = check_type(type, strlen(type), 0, input, d)) != 0)
+		return rc;
+	if (n == 0) {
+		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+		    "vers '" SHOW "': no constraints", input);
+		return RP_ERR_INVALID;
+	}
+	if ((r = range_new(type, strlen(type))) == NULL)
+		return RP_ERR_NOMEM;
+	for (i = 0; i < n; i++) {
+		if (c[i].op == VERS_OP_ANY) {
+			if ((rc = range_add(r, VERS_OP_ANY, NULL, 0)) != 0)
+				goto out;
+			continue;
+		}
+		rc = RP_ERR_INVALID;
+		if (c[i].version == NULL || c[i].version[0] == '\0') {
+			rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+			    "vers '" SHOW "': empty version after '%s'", input,
+			    op_str(c[i].op));
+			goto out;
+		}
+		len = strlen(c[i].version);
+		if ((total += len) > VERS_INPUT_MAX) {
+			rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+			    "vers range longer than %d bytes", VERS_INPUT_MAX);
+			rc = RP_ERR_LIMIT;
+			goto out;
+		}
+		for (p = (const unsigned char *)c[i].version; *p != '\0'; p++) {
+			if (*p < 0x20 || *p >= 0x7f) {
+				rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+				    "vers '" SHOW "': control or non-ASCII "
+				    "byte in a version",
+				    input);
+				goto out;
+			}
+		}
+		if (strcmp(r->scheme_name, "datetime") == 0 &&
+		    (rc = check_datetime(
+			 c[i].version, len, c[i].version, 0, input, d)) != 0)
+			goto out;
+		if ((rc = range_add(r, c[i].op, c[i].version, len)) != 0) {
+			if (rc == RP_ERR_LIMIT)
+				rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
+				    "vers '" SHOW "': more than %d constraints",
+				    input, VERS_CONSTRAINTS_MAX);
+			goto out;
+		}
+	}
+	if ((rc = range_finish(r, 0, input, d)) != 0)
+		goto out;
+	*out = r;
+	r = NULL;
+out:
+	vers_range_free(r);
+	return rc;
+}
+
 /* ---- finishing: order, duplicates, comparator sequence ---- */
 
 static int

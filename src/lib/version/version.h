@@ -10,6 +10,7 @@
 #define RP_VERSION_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/diag.h"
 
@@ -93,6 +94,37 @@ int version_compare_bound(
  */
 enum version_scheme version_scheme_guess(const char *v);
 
+/*
+ * An order key: the common shapes of versions ("1.2.3-4" in deb, "1.2.3"
+ * in semver, "18.12.416" in generic; see vkey.c) as numbers that compare
+ * with version_key_cmp() exactly as version_compare() compares the
+ * versions, so one version compared with many is read once.
+ */
+struct version_key {
+	uint64_t w[4];
+};
+
+/*
+ * Fills *k with the key of v in scheme s.  Returns 1, or 0 when v has no
+ * key (another shape, an invalid version, rpm): then compare the strings.
+ * A version with a key is valid in s.  Keys of different schemes do not
+ * compare.
+ */
+int version_key(enum version_scheme s, const char *v, struct version_key *k);
+
+/* <0, 0, >0 as the versions of a and b (keys of one scheme) compare. */
+static inline int
+version_key_cmp(const struct version_key *a, const struct version_key *b)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (a->w[i] != b->w[i])
+			return a->w[i] < b->w[i] ? -1 : 1;
+	}
+	return 0;
+}
+
 /* ---- ranges ---- */
 
 enum vers_op {
@@ -144,6 +176,17 @@ int vers_parse(const char *s, struct vers_range **out, struct rp_diags *d);
  */
 int vers_parse_tolerant(
     const char *s, struct vers_range **out, struct rp_diags *d);
+
+/*
+ * Builds a range of vers type `type` from constraints already split (an
+ * OSV record's events), as vers_parse_tolerant() reads the same range
+ * written out: versions taken as they are (no percent-decoding; printable
+ * ASCII only), checked in the scheme, sorted and simplified.  The
+ * constraints are copied.  input names the range in messages (NULL: the
+ * type).  Same returns as vers_parse_tolerant().
+ */
+int vers_build(const char *type, const struct vers_constraint *c, size_t n,
+    const char *input, struct vers_range **out, struct rp_diags *d);
 
 /*
  * Parses a CSAF "vls" product_version_range such as "<V3.0.29",

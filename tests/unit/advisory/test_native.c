@@ -143,7 +143,7 @@ test_3cx_model(void **state)
 	assert_string_equal(p->vendor, "3CX");
 	assert_string_equal(p->product, "3CX Desktop App");
 	assert_string_equal(p->platform, "windows");
-	assert_string_equal(p->scheme, "generic");
+	assert_int_equal(p->scheme, VERSION_SCHEME_GENERIC);
 	assert_string_equal(p->version, "18.12.416");
 	assert_string_equal(p->name, "3CX Desktop App 18.12.416 (windows)");
 	p = advisory_product(a, "3cx-mac@18.11.1213");
@@ -449,7 +449,11 @@ test_normalizing(void **state)
 	    find_diag(d, RP_DIAG_WARNING, "/products/0/colour", "unknown"));
 	p = advisory_product(a, "rng");
 	assert_string_equal(p->range, "vers:semver/>=1.0.0|<1.2.0");
-	assert_string_equal(p->scheme, "semver");
+	assert_int_equal(p->scheme, VERSION_SCHEME_SEMVER);
+	/* parsed once, by the reader */
+	assert_non_null(p->vr);
+	assert_int_equal(p->vr->n, 2);
+	assert_null(p->range_err);
 	p = advisory_product(a, "rng@1.2.0");
 	assert_string_equal(p->version, "1.2.0");
 	assert_string_equal(a->vulns[0].remediations[0].details,

@@ -123,6 +123,32 @@ static const struct {
     {"nopackage-GHSA-9v2f-6vcg-3hgv.json", 0, 1, 1, 0},
 };
 
+/*
+ * The range the reader built from the events is the one its text parses
+ * to (or neither parses, for the same reason).
+ */
+static void
+same_as_text(const struct adv_product *p)
+{
+	struct vers_range *vr = NULL;
+	char *a, *b;
+
+	if (vers_parse_tolerant(p->range, &vr, NULL) != 0) {
+		assert_null(p->vr);
+		assert_non_null(p->range_err);
+		return;
+	}
+	assert_non_null(p->vr);
+	assert_null(p->range_err);
+	assert_non_null(a = vers_to_string(p->vr));
+	assert_non_null(b = vers_to_string(vr));
+	assert_string_equal(a, b);
+	assert_int_equal(p->vr->scheme, vr->scheme);
+	free(a);
+	free(b);
+	vers_range_free(vr);
+}
+
 static void
 test_all_records(void **state)
 {
@@ -216,7 +242,8 @@ test_go_semver(void **state)
 	assert_non_null(p);
 	assert_string_equal(
 	    p->range, "vers:semver/<1.21.12|>=1.22.0-0|<1.22.5");
-	assert_string_equal(p->scheme, "semver");
+	assert_int_equal(p->scheme, VERSION_SCHEME_SEMVER);
+	same_as_text(p);
 	assert_string_equal(p->ecosystem, "Go");
 	assert_string_equal(p->product, "stdlib");
 	assert_null(p->version);
@@ -264,7 +291,8 @@ test_rhsa_rpm(void **state)
 	assert_int_equal(d->n, 0);
 	p = advisory_product(a, "/affected/4/ranges/0");
 	assert_non_null(p);
-	assert_string_equal(p->scheme, "rpm");
+	assert_int_equal(p->scheme, VERSION_SCHEME_RPM);
+	same_as_text(p);
 	assert_string_equal(p->range, "vers:rpm/<0:2.13.3-3.el8_6.1");
 	assert_string_equal(p->product, "git-lfs-debuginfo");
 	assert_string_equal(p->ecosystem, "Red Hat:rhel_e4s:8.6::appstream");
@@ -313,7 +341,10 @@ test_git_ranges(void **state)
 	assert_int_equal(d->n, 1);
 	p = advisory_product(a, "/affected/0/ranges/1");
 	assert_string_equal(p->range, "vers:pypi/>=2.3.0|<2.31.0");
-	assert_null(p->scheme); /* PEP 440 ordering: not implemented */
+	/* PEP 440 ordering: not implemented */
+	assert_int_equal(p->scheme, VERSION_SCHEME_UNKNOWN);
+	assert_non_null(p->vr);
+	assert_int_equal(p->vr->scheme, VERSION_SCHEME_UNKNOWN);
 	p = advisory_product(a, "/affected/0/versions/47");
 	assert_string_equal(p->version, "2.3.0");
 	assert_string_equal(p->ecosystem, "PyPI");
@@ -332,7 +363,7 @@ test_git_ranges(void **state)
 	    d, RP_DIAG_WARNING, NULL, "/affected/6/ranges/0", "GIT ranges"));
 	p = advisory_product(a, "/affected/5/ranges/0");
 	assert_string_equal(p->range, "vers:alpine/<1.0.2q-r0");
-	assert_null(p->scheme);
+	assert_int_equal(p->scheme, VERSION_SCHEME_UNKNOWN);
 	assert_string_equal(p->ecosystem, "Alpine:v3.8");
 	advisory_free(a);
 	rp_diags_free(d);
@@ -378,7 +409,7 @@ test_nopackage(void **state)
 	    read_osv("nopackage-GHSA-9v2f-6vcg-3hgv.json", &a, d), 0);
 	assert_string_equal(a->products[0].product, "Gradi0");
 	assert_string_equal(a->products[0].version, "4.36.1");
-	assert_null(a->products[0].scheme);
+	assert_int_equal(a->products[0].scheme, VERSION_SCHEME_UNKNOWN);
 	advisory_free(a);
 	rp_diags_free(d);
 }
@@ -441,10 +472,11 @@ check_range(const char *json, const char *scheme, const char *range)
 	p = advisory_product(a, "/affected/0/ranges/0");
 	assert_non_null(p);
 	if (scheme == NULL)
-		assert_null(p->scheme);
+		assert_int_equal(p->scheme, VERSION_SCHEME_UNKNOWN);
 	else
-		assert_string_equal(p->scheme, scheme);
+		assert_string_equal(version_scheme_name(p->scheme), scheme);
 	assert_string_equal(p->range, range);
+	same_as_text(p);
 	advisory_free(a);
 	rp_diags_free(d);
 }
@@ -880,7 +912,7 @@ test_warnings(void **state)
 	assert_non_null(find_diag(d, RP_DIAG_WARNING, NULL,
 	    "/affected/0/versions/2", "listed twice"));
 	assert_int_equal(a->nproducts, 2);
-	assert_string_equal(a->products[1].scheme, "deb");
+	assert_int_equal(a->products[1].scheme, VERSION_SCHEME_DEB);
 	advisory_free(a);
 	rp_diags_free(d);
 }

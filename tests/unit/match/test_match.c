@@ -56,7 +56,7 @@ addp(struct advisory *a, const char *id, const char *name, const char *product,
 	p->vendor = rp_arena_strdup(a->arena, "3CX");
 	p->product = rp_arena_strdup(a->arena, product);
 	p->version = rp_arena_strdup(a->arena, version);
-	p->range = rp_arena_strdup(a->arena, range);
+	assert_int_equal(advisory_product_range(a, p, range), 0);
 	p->platform = rp_arena_strdup(a->arena, platform);
 	return p;
 }
@@ -501,6 +501,33 @@ test_unknown(void **state)
 	assert_string_equal(r->product->id, "P-PY");
 	assert_int_equal(r->rule, MATCH_RULE_RANGE_UNSUPPORTED);
 	assert_string_equal(r->adv->id, "ADV-PYPI");
+	assert_non_null(r->f.vr);
+	assert_string_equal(r->f.vr->scheme_name, "pypi");
+}
+
+/* A range the reader could not parse: its text and reason are the facts. */
+static void
+test_range_unusable(void **state)
+{
+	struct fixture *f = *state;
+	const struct match_result *r;
+	struct adv_product *p;
+
+	f->a = adv_new("ADV-BAD", 1);
+	p = addp(
+	    f->a, "P-BAD", "tool", "tool", NULL, "vers:deb/<1.0|<2.0|>", NULL);
+	p->vendor = NULL;
+	assert_null(p->vr);
+	assert_non_null(p->range_err);
+	status(f->a, 0, ADV_STATUS_KNOWN_AFFECTED, "P-BAD", NULL);
+	f->h = host("h", "Linux");
+	sw(f->h, "tool", NULL, "1.5", INV_SOURCE_MANUAL, NULL, NULL);
+	r = check(f, "tool");
+	assert_int_equal(r->verdict, MATCH_UNKNOWN);
+	assert_int_equal(r->rule, MATCH_RULE_RANGE_UNUSABLE);
+	assert_string_equal(r->f.range, "vers:deb/<1.0|<2.0|>");
+	assert_null(r->f.vr);
+	assert_ptr_equal(r->f.range_err, p->range_err);
 }
 
 /* Removed packages (config files kept) are not matched; half-installed are. */
@@ -655,6 +682,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_purl_cpe, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_precedence, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_range_unusable, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_install_state, setup, teardown),
 	    cmocka_unit_test_setup_teardown(

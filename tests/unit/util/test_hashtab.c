@@ -3,6 +3,7 @@
  * bounds, growth, iteration, and that work per operation stays constant
  * for keys crafted to collide in the unseeded FNV-1a tables it replaced.
  */
+#include <endian.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "fnv_collide.h"
 #include "util/err.h"
@@ -156,6 +158,28 @@ probes_for(const char *ids, size_t n)
 	return rp_hashtab_probes() - p0;
 }
 
+/* rp_siphash(2, 4) is SipHash-2-4: the paper's vector and libsodium agree. */
+static void
+test_siphash_reference(void **state)
+{
+	unsigned char k[16], in[64], out[crypto_shorthash_BYTES];
+	uint64_t ref;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(k); i++)
+		k[i] = (unsigned char)i;
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (unsigned char)i;
+	assert_true(rp_siphash(in, 0, k, 2, 4) == 0x726fdb47dd0e0e31ULL);
+	assert_true(rp_siphash(in, 15, k, 2, 4) == 0xa129ca6149be45e5ULL);
+	for (i = 0; i <= sizeof(in); i++) {
+		(void)crypto_shorthash(out, in, i, k);
+		memcpy(&ref, out, sizeof(ref));
+		assert_true(rp_siphash(in, i, k, 2, 4) == le64toh(ref));
+	}
+}
+
 static void
 test_fnv_collisions_cost_nothing(void **state)
 {
@@ -191,6 +215,7 @@ main(void)
 	    cmocka_unit_test(test_bounded),
 	    cmocka_unit_test(test_grow_iterate),
 	    cmocka_unit_test(test_hash_keyed),
+	    cmocka_unit_test(test_siphash_reference),
 	    cmocka_unit_test(test_fnv_collisions_cost_nothing),
 	};
 
