@@ -4,7 +4,7 @@
  * does, events are sorted
  * before they become intervals, exactly as the OSV evaluation sorts them.
  */
-#include <ctype.h>
+#include "util/ascii.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +22,8 @@ osv_vers_scheme_other(const char *ecosystem, char *buf, size_t len)
 	size_t k = 0;
 
 	for (s = ecosystem; *s != '\0' && *s != ':' && k + 1 < len; s++) {
-		if (isalnum((unsigned char)*s))
-			buf[k++] = (char)tolower((unsigned char)*s);
+		if (rp_isalnum((unsigned char)*s))
+			buf[k++] = (char)rp_tolower((unsigned char)*s);
 	}
 	buf[k] = '\0';
 	if (k == 0)

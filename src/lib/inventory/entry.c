@@ -3,7 +3,7 @@
  * native readers.  Everything here works on bounded stack buffers; a purl
  * that does not parse simply implies nothing.
  */
-#include <ctype.h>
+#include "util/ascii.h"
 #include <string.h>
 #include <strings.h>
 
@@ -119,7 +119,7 @@ all_digits(const char *s)
 	if (*s == '\0')
 		return 0;
 	for (; *s != '\0'; s++) {
-		if (!isdigit((unsigned char)*s))
+		if (!rp_isdigit((unsigned char)*s))
 			return 0;
 	}
 	return 1;

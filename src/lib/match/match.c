@@ -20,11 +20,13 @@ struct matcher *
 matcher_new(void)
 {
 	struct matcher *m;
+	size_t i;
 
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return NULL;
 	strmap_init(&m->index);
-	strmap_init(&m->cache);
+	for (i = 0; i < MATCH_CACHE_TABLES; i++)
+		strmap_init(&m->cache[i]);
 	if (alias_init(&m->alias) != 0) {
 		free(m);
 		return NULL;
@@ -64,7 +66,8 @@ matcher_free(struct matcher *m)
 	free(m->scratch);
 	free(m->compat);
 	strmap_clear(&m->index);
-	strmap_clear(&m->cache);
+	for (i = 0; i < MATCH_CACHE_TABLES; i++)
+		strmap_clear(&m->cache[i]);
 	alias_free(&m->alias);
 	free(m);
 }
@@ -73,7 +76,10 @@ matcher_free(struct matcher *m)
 static void
 cache_clear(struct matcher *m)
 {
-	strmap_clear(&m->cache);
+	size_t i;
+
+	for (i = 0; i < MATCH_CACHE_TABLES; i++)
+		strmap_clear(&m->cache[i]);
 	m->cache_gen++;
 }
 
@@ -669,6 +675,15 @@ sw_src_kind(const struct inv_software *sw)
 	return strncasecmp(sw->purl + 4, "apk/", 4) == 0 ? "apk" : NULL;
 }
 
+/* The identity cache table of a plain name: 0, or 1-3 for deb, rpm, apk. */
+static unsigned
+kind_table(const char *kind)
+{
+	if (kind == NULL)
+		return 0;
+	return kind[0] == 'd' ? 1 : kind[0] == 'r' ? 2 : 3;
+}
+
 static void
 sw_keys(const struct inv_software *sw, struct swkeys *k)
 {
@@ -762,12 +777,13 @@ ck_put(char *b, size_t *n, size_t max, const char *s, size_t len)
 
 /*
  * The identity cache key of sw: everything that decides its candidates
- * (name, the publisher, the purl without version, the cpe).  0 when it
- * is too long to cache.
+ * (name, the publisher, the purl without version, the cpe, the package
+ * kind and source package), and its table in *tab.  0 when it is too
+ * long to cache.
  */
 static size_t
-cache_key(
-    const struct inv_software *sw, char *b, size_t max, const char **plain)
+cache_key(const struct inv_software *sw, char *b, size_t max,
+    const char **plain, unsigned *tab)
 {
 	const char *vendor = NULL, *purl = sw->purl, *cpe = sw->cpe;
 	const char *kind = sw_src_kind(sw), *src = sw->source_name;
@@ -776,12 +792,15 @@ cache_key(
 	if (sw->vendor != NULL && vendor_is_publisher(sw->source))
 		vendor = sw->vendor;
 	if (sw->name != NULL && vendor == NULL && purl == NULL && cpe == NULL &&
-	    kind == NULL && sw->name[n = strcspn(sw->name, "\x1f")] == '\0') {
-		/* The name alone: no copy (the separator keeps it apart). */
+	    src == NULL && sw->name[n = strcspn(sw->name, "\x1f")] == '\0') {
+		/* The name alone: no copy (the separator keeps it apart),
+		   in the table of its kind. */
 		*plain = sw->name;
+		*tab = kind_table(kind);
 		return n;
 	}
 	*plain = NULL;
+	*tab = 0;
 	n = 0; /* the test above may have set it */
 	if (sw->name == NULL ||
 	    !ck_put(b, &n, max, sw->name, strlen(sw->name)) ||
@@ -803,8 +822,8 @@ cache_key(
  * Apart from the lookup so that its large keys cost nothing on a hit.
  */
 static int
-sw_candidates_miss(
-    struct matcher *m, const struct inv_software *sw, const char *ck)
+sw_candidates_miss(struct matcher *m, const struct inv_software *sw,
+    const char *ck, unsigned tab)
 {
 	struct swkeys k;
 	int r;
@@ -812,9 +831,9 @@ sw_candidates_miss(
 	sw_keys(sw, &k);
 	if ((r = candidates(m, &k)) != 0 || ck == NULL)
 		return r;
-	if (m->cache.n >= MATCH_CACHE_MAX)
+	if (m->cache[tab].n >= MATCH_CACHE_MAX)
 		cache_clear(m);
-	return strmap_put(&m->cache, ck, m->scratch, m->nscratch);
+	return strmap_put(&m->cache[tab], ck, m->scratch, m->nscratch);
 }
 
 /*
@@ -833,6 +852,7 @@ sw_candidates_miss(
 struct ahead {
 	uint64_t h;
 	size_t len; /* 0: not looked ahead (not a plain name) */
+	unsigned tab; /* its identity cache table */
 	const struct strmap_entry *e; /* found ahead, or NULL */
 	size_t gen; /* m->cache_gen when e was found */
 };
@@ -847,6 +867,7 @@ sw_candidates(struct matcher *m, const struct inv_software *sw,
 {
 	const struct strmap_entry *e;
 	const char *plain, *ck;
+	unsigned tab;
 	size_t len;
 	void *v;
 	int r;
@@ -855,12 +876,13 @@ sw_candidates(struct matcher *m, const struct inv_software *sw,
 		/* looked ahead: the plain name, its length and hash known */
 		plain = sw->name;
 		len = hp->len;
+		tab = hp->tab;
 	} else
-		len = cache_key(sw, m->ckbuf, sizeof(m->ckbuf), &plain);
+		len = cache_key(sw, m->ckbuf, sizeof(m->ckbuf), &plain, &tab);
 	ck = plain != NULL ? plain : m->ckbuf;
 	/* The table directly: this runs for every package of every host. */
-	if (len > 0 && m->cache.n > 0 &&
-	    rp_hashtab_get_h(m->cache.t, ck, len,
+	if (len > 0 && m->cache[tab].n > 0 &&
+	    rp_hashtab_get_h(m->cache[tab].t, ck, len,
 		hp != NULL ? hp->h : rp_hash(ck, len), &v)) {
 		e = v;
 		if ((r = scratch_grow(m, e->nv)) != 0)
@@ -869,7 +891,7 @@ sw_candidates(struct matcher *m, const struct inv_software *sw,
 		*n = e->nv;
 		return 0;
 	}
-	if ((r = sw_candidates_miss(m, sw, len > 0 ? ck : NULL)) != 0)
+	if ((r = sw_candidates_miss(m, sw, len > 0 ? ck : NULL, tab)) != 0)
 		return r;
 	*cand = m->scratch;
 	*n = m->nscratch;
@@ -933,13 +955,13 @@ look_ahead(
 
 	/* max 0: only a plain name gives a key (nothing is written) */
 	a->e = NULL;
-	a->len = cache_key(sw, NULL, 0, &plain);
+	a->len = cache_key(sw, NULL, 0, &plain, &a->tab);
 	if (plain == NULL || a->len == 0) {
 		a->len = 0;
 		return;
 	}
 	a->h = rp_hash(plain, a->len);
-	rp_hashtab_prefetch(m->cache.t, a->h, 0);
+	rp_hashtab_prefetch(m->cache[a->tab].t, a->h, 0);
 }
 
 /*
@@ -958,8 +980,9 @@ look_closer(struct matcher *m, const struct inv_software *sw, struct ahead *a,
 	if (a->len == 0)
 		return;
 	if (!deref) {
-		if (m->cache.n > 0 &&
-		    rp_hashtab_get_h(m->cache.t, sw->name, a->len, a->h, &v)) {
+		if (m->cache[a->tab].n > 0 &&
+		    rp_hashtab_get_h(
+			m->cache[a->tab].t, sw->name, a->len, a->h, &v)) {
 			a->e = v;
 			a->gen = m->cache_gen;
 			for (k = 0; k < a->e->nv && k < 4; k++)
@@ -1008,7 +1031,7 @@ matcher_check_host(
 			    &ring[(i + PF_AHEAD) % PF_RING]);
 		a = &ring[(i + PF_KEY) % PF_RING];
 		if (i + PF_KEY < h->nsw && a->len > 0)
-			rp_hashtab_prefetch(m->cache.t, a->h, 1);
+			rp_hashtab_prefetch(m->cache[a->tab].t, a->h, 1);
 		if (i + PF_FIND < h->nsw)
 			look_closer(m, &h->sw[i + PF_FIND],
 			    &ring[(i + PF_FIND) % PF_RING], 0);

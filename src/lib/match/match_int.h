@@ -238,6 +238,15 @@ struct madv {
 	size_t stamp; /* last host that matched it */
 };
 
+/*
+ * Tables of the identity cache: keys of several parts in table 0, plain
+ * names of software that is not a distribution's package in table 0 too
+ * (no separator in them), plain names of deb, rpm and apk packages in
+ * tables 1 to 3 (they also match by source package, so a dpkg "openssl"
+ * and a snap "openssl" have other candidates).
+ */
+#define MATCH_CACHE_TABLES 4
+
 struct matcher {
 	struct alias_table alias;
 	struct madv *advs;
@@ -254,7 +263,7 @@ struct matcher {
 	   many hosts is reduced to keys once: each entry holds the
 	   candidate indices in its own block (strmap_put()).  Cleared when
 	   products change. */
-	struct strmap cache;
+	struct strmap cache[MATCH_CACHE_TABLES];
 	struct distro hdist; /* the host being checked */
 	struct distro swdist; /* the package's, when the host's is unknown */
 	size_t cache_gen; /* times the cache was emptied */

@@ -4,7 +4,7 @@
  * here works on bounded caller buffers and allocates nothing, because it
  * runs once per installed package of every host checked.
  */
-#include <ctype.h>
+#include "util/ascii.h"
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -30,8 +30,8 @@ match_normalize(const char *s, char *out, size_t outlen)
 		c = (unsigned char)*s;
 		if (c >= 0x80)
 			out[n++] = (char)c; /* keep non-ASCII text as is */
-		else if (isalnum(c))
-			out[n++] = (char)tolower(c);
+		else if (rp_isalnum(c))
+			out[n++] = (char)rp_tolower(c);
 	}
 	out[n] = '\0';
 	return n;
@@ -44,9 +44,10 @@ alnum_words(const char *s, char w[][WORD_MAX], size_t maxw)
 	size_t n = 0, len = 0;
 
 	for (;; s++) {
-		if (*s != '\0' && isalnum((unsigned char)*s)) {
+		if (*s != '\0' && rp_isalnum((unsigned char)*s)) {
 			if (len + 1 < WORD_MAX && n < maxw)
-				w[n][len++] = (char)tolower((unsigned char)*s);
+				w[n][len++] =
+				    (char)rp_tolower((unsigned char)*s);
 			continue;
 		}
 		if (len > 0 && n < maxw) {
@@ -152,14 +153,14 @@ version_word(const char *w, size_t len)
 	int dot = 0;
 
 	if (len > 1 && (w[0] == 'v' || w[0] == 'V') &&
-	    isdigit((unsigned char)w[1]))
+	    rp_isdigit((unsigned char)w[1]))
 		i = 1;
-	if (i >= len || !isdigit((unsigned char)w[i]))
+	if (i >= len || !rp_isdigit((unsigned char)w[i]))
 		return 0;
 	for (; i < len; i++) {
 		if (w[i] == '.')
 			dot = 1;
-		else if (!isalnum((unsigned char)w[i]) && w[i] != '-' &&
+		else if (!rp_isalnum((unsigned char)w[i]) && w[i] != '-' &&
 		    w[i] != '_' && w[i] != '+' && w[i] != '~')
 			return 0;
 	}
@@ -179,7 +180,8 @@ space_words(const char *s, struct span *w, size_t maxw)
 	const char *p = s;
 
 	while (*p != '\0' && n < maxw) {
-		while (*p != '\0' && (isspace((unsigned char)*p) || *p == ','))
+		while (
+		    *p != '\0' && (rp_isspace((unsigned char)*p) || *p == ','))
 			p++;
 		if (*p == '\0')
 			break;
@@ -187,7 +189,7 @@ space_words(const char *s, struct span *w, size_t maxw)
 		if (*p == '(' || *p == ')')
 			p++;
 		else
-			while (*p != '\0' && !isspace((unsigned char)*p) &&
+			while (*p != '\0' && !rp_isspace((unsigned char)*p) &&
 			    *p != '(' && *p != ')' && *p != ',')
 				p++;
 		w[n].len = (size_t)(p - w[n].s);
@@ -320,7 +322,7 @@ static void
 put_lower(char *out, size_t *n, size_t outlen, const char *s)
 {
 	for (; *s != '\0' && *n + 1 < outlen; s++)
-		out[(*n)++] = (char)tolower((unsigned char)*s);
+		out[(*n)++] = (char)rp_tolower((unsigned char)*s);
 	out[*n] = '\0';
 }
 
@@ -368,7 +370,7 @@ cpe_field(const char *s, int idx, char *out, size_t outlen)
 		if (*s == '\\' && s[1] != '\0')
 			s++;
 		if (f == idx && n + 1 < outlen)
-			out[n++] = (char)tolower((unsigned char)*s);
+			out[n++] = (char)rp_tolower((unsigned char)*s);
 	}
 	out[n] = '\0';
 	return n;
