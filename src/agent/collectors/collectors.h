@@ -99,6 +99,18 @@ int proc_net_parse(const char *buf, size_t len, const char *name,
     struct inv_host *h, struct rp_diags *d);
 
 /*
+ * Takes a confined reader's answer (collectors/confined.c): buf[0..len)
+ * must be one JSON object {"rc": code, "inventory": native inventory of
+ * one host, "diags": [[level, line, text], ...]}, every field checked as
+ * the native inventory reader checks a file.  Copies the host's OS (when
+ * h has none) and software into h and the diagnostics into d.  Returns
+ * the child's code, RP_ERR_INVALID (an error in d names what) or
+ * RP_ERR_NOMEM.  Exported for the fuzz target: the answer is untrusted.
+ */
+int coll_confined_take(const char *what, const char *buf, size_t len,
+    struct inv_host *h, struct rp_diags *d);
+
+/*
  * Parses an Info.plist (XML or binary) of the bundle at bundle_path and
  * adds the application it describes.  Returns 0, RP_ERR_INVALID (not a
  * plist, or no name or version), RP_ERR_LIMIT (over 4 MiB) or RP_ERR_NOMEM;

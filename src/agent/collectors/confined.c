@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "coll_int.h"
+#include "collectors/collectors.h"
 #include "inventory/inventory.h"
 #include "json/rpjson.h"
 #include "platform/platform.h"
@@ -171,9 +172,8 @@ take_host(const struct inv_host *from, struct inv_host *h)
 	return 0;
 }
 
-/* Checks the answer and takes what it says; returns the child's rc. */
-static int
-take_answer(const struct coll_confined *c, const char *buf, size_t len,
+int
+coll_confined_take(const char *what, const char *buf, size_t len,
     struct inv_host *h, struct rp_diags *d)
 {
 	struct rp_diags *scratch = rp_diags_new();
@@ -189,11 +189,12 @@ take_answer(const struct coll_confined *c, const char *buf, size_t len,
 	    !json_is_integer(json_object_get(w, "rc")) ||
 	    (rc = json_integer_value(json_object_get(w, "rc"))) > 0 ||
 	    rc < RP_ERR_ARG || !json_is_array(json_object_get(w, "diags")) ||
+	    !json_is_object(json_object_get(w, "inventory")) ||
 	    inv_native_read(json_object_get(w, "inventory"), set, scratch) !=
 		0 ||
 	    set->n != 1 || scratch->nerrors > 0) {
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
-		    "%s: the confined reader's answer is not valid", c->what);
+		    "%s: the confined reader's answer is not valid", what);
 		goto out;
 	}
 	take_diags(json_object_get(w, "diags"), d);
@@ -263,7 +264,7 @@ coll_run_confined(
 		    "%s: the confined reader's answer is larger than %zu bytes",
 		    c->what, ANSWER_MAX);
 	if (r == 0 && rr == 0)
-		r = take_answer(c, buf, len, h, d);
+		r = coll_confined_take(c->what, buf, len, h, d);
 	else if (r == 0)
 		r = rr;
 	free(buf);

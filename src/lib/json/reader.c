@@ -137,6 +137,8 @@ rpjson_demote(struct rpjson_rd *rd, const struct rpjson_mark *m)
 const char *
 rpjson_type_name(const json_t *v)
 {
+	if (v == NULL)
+		return "nothing";
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		return "an object";

@@ -125,6 +125,10 @@ test_parse(void **state)
 	assert_int_equal(src, 1);
 	distro_from_purl("pkg:deb/debian/libssl3?arch=amd64", &d, &src);
 	assert_int_equal(src, 0);
+	/* Every distribution has its label (the table is in enum order). */
+	for (src = DISTRO_DEBIAN; src <= DISTRO_AZURE; src++)
+		assert_non_null(distro_label((enum distro_id)src));
+	assert_null(distro_label(DISTRO_NONE));
 	assert_int_equal(distro_names_source(DISTRO_DEBIAN), 1);
 	assert_int_equal(distro_names_source(DISTRO_RHEL), 0);
 }
