@@ -353,10 +353,14 @@ append_rem(const struct adv_remediation *rem, void *arg)
 	if (b->len > 0)
 		rp_buf_append(b, "; ");
 	if (rem->category == ADV_REM_VENDOR_FIX) {
+		/* The version the products give, else the remediation's. */
+		const char *v =
+		    c->fixver != NULL ? c->fixver : rem->fix_version;
+
 		c->vendor_fixes++;
-		if (c->fixver != NULL &&
-		    (details == NULL || strstr(details, c->fixver) == NULL)) {
-			rp_buf_appendf(b, "upgrade to %s or later", c->fixver);
+		if (v != NULL &&
+		    (details == NULL || strstr(details, v) == NULL)) {
+			rp_buf_appendf(b, "upgrade to %s or later", v);
 			if (details == NULL)
 				return;
 			rp_buf_append(b, " (");

@@ -308,7 +308,13 @@ show_vuln(
 
 		fprintf(o,
 		    "    remediation %s: ", adv_rem_category_name(r->category));
-		print_oneline(o, r->details, 300);
+		if (r->details != NULL)
+			print_oneline(o, r->details, 300);
+		else if (r->fix_version != NULL) {
+			fprintf(o, "upgrade to ");
+			print_oneline(o, r->fix_version, 300);
+			fprintf(o, " or later");
+		}
 		fprintf(o, "\n");
 		if (r->url != NULL)
 			fprintf(o, "      see %s\n", r->url);

@@ -117,7 +117,11 @@ struct adv_group {
 
 struct adv_remediation {
 	enum adv_rem_category category;
-	char *details;
+	char *details; /* the source's text, or NULL */
+	/* The version to upgrade to where the source gives it as data (an
+	   OSV "fixed" event, a native entry's "fixed") rather than text;
+	   presenters write the advice. */
+	char *fix_version;
 	char *url;
 	char *date;
 	char **product_ids; /* groups expanded */

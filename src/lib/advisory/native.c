@@ -730,15 +730,18 @@ entry_remediation(struct nat_ctx *c, const json_t *obj, struct nat_entry *e)
 		return RP_ERR_NOMEM;
 	c->v->remediations = rem;
 	rem += c->v->nremediations++;
+	memset(rem, 0, sizeof(*rem));
 	rem->category = cat;
-	rem->details = details != NULL
-	    ? rp_arena_strdup(ar, details)
-	    : rp_arena_printf(
-		  ar, "Upgrade %s to %s or later.", e->product, e->fixed);
+	/* Without a text of the source's, the fixed version as data. */
+	rem->details = details != NULL ? rp_arena_strdup(ar, details) : NULL;
+	rem->fix_version =
+	    e->fixed != NULL ? rp_arena_strdup(ar, e->fixed) : NULL;
 	rem->url = rp_arena_strdup(ar, url);
 	rem->product_ids = e->pids;
 	rem->nproduct_ids = e->npids;
-	if (rem->details == NULL || (url != NULL && rem->url == NULL))
+	if ((details != NULL && rem->details == NULL) ||
+	    (e->fixed != NULL && rem->fix_version == NULL) ||
+	    (url != NULL && rem->url == NULL))
 		return RP_ERR_NOMEM;
 	return 0;
 }

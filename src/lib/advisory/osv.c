@@ -496,7 +496,7 @@ osv_walk_events(struct osv_ctx *c, const json_t *events, const char *scheme,
 /* A fixed version: its product, status and the upgrade remediation. */
 static int
 add_fix(struct osv_ctx *c, struct osv_pkg *pk, const char *scheme,
-    const char *fixed, const char *since, char **affected, size_t naffected)
+    const char *fixed, char **affected, size_t naffected)
 {
 	struct rp_arena *ar = c->a->arena;
 	struct adv_remediation *rem;
@@ -514,17 +514,13 @@ add_fix(struct osv_ctx *c, struct osv_pkg *pk, const char *scheme,
 		return RP_ERR_NOMEM;
 	c->v->remediations = rem;
 	rem += c->v->nremediations++;
+	/* Data, not a sentence: presenters write "upgrade to ...". */
+	memset(rem, 0, sizeof(*rem));
 	rem->category = ADV_REM_VENDOR_FIX;
-	if (since != NULL)
-		rem->details = rp_arena_printf(ar,
-		    "Upgrade %s to %s or later (fixes versions from %s).",
-		    pk->name, fixed, since);
-	else
-		rem->details = rp_arena_printf(
-		    ar, "Upgrade %s to %s or later.", pk->name, fixed);
+	rem->fix_version = rp_arena_strdup(ar, fixed);
 	rem->product_ids = affected;
 	rem->nproduct_ids = naffected;
-	return rem->details == NULL ? RP_ERR_NOMEM : 0;
+	return rem->fix_version == NULL ? RP_ERR_NOMEM : 0;
 }
 
 /*
@@ -569,7 +565,7 @@ osv_linear_range(struct osv_ctx *c, struct osv_pkg *pk, const char *type,
 	const char *scheme, *vscheme, *why = NULL;
 	const json_t *ev;
 	char *vers = NULL, *id, **one, own[32];
-	size_t i, k, m, m2;
+	size_t i, m, m2;
 	int r;
 
 	if (strcmp(type, "SEMVER") == 0) {
@@ -615,7 +611,6 @@ osv_linear_range(struct osv_ctx *c, struct osv_pkg *pk, const char *type,
 		return r;
 	/* One fixed product per fixed event, remedying this range. */
 	m = rpjson_path_push_key(&c->p, "events");
-	k = 0;
 	json_array_foreach(events, i, ev)
 	{
 		const char *f = rpjson_str(ev, "fixed");
@@ -623,14 +618,9 @@ osv_linear_range(struct osv_ctx *c, struct osv_pkg *pk, const char *type,
 		if (f == NULL || json_object_size(ev) != 1 ||
 		    (e.notfix != NULL && e.notfix[i]))
 			continue;
-		/* the interval this fix closes, for the remediation text */
-		while (k < e.niv && e.iv[k].hi != f)
-			k++;
 		m2 = rpjson_path_push_index(&c->p, i);
-		r = add_fix(
-		    c, pk, scheme, f, k < e.niv ? e.iv[k].lo : NULL, one, 1);
+		r = add_fix(c, pk, scheme, f, one, 1);
 		rpjson_path_pop(&c->p, m2);
-		k = 0;
 		if (r != 0)
 			break;
 	}

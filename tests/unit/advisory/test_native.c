@@ -456,8 +456,9 @@ test_normalizing(void **state)
 	assert_null(p->range_err);
 	p = advisory_product(a, "rng@1.2.0");
 	assert_string_equal(p->version, "1.2.0");
-	assert_string_equal(a->vulns[0].remediations[0].details,
-	    "Upgrade Tool to 1.2.0 or later.");
+	/* The fixed version as data; presenters write the advice. */
+	assert_null(a->vulns[0].remediations[0].details);
+	assert_string_equal(a->vulns[0].remediations[0].fix_version, "1.2.0");
 	assert_string_equal(
 	    a->vulns[0].status[ADV_STATUS_KNOWN_NOT_AFFECTED][0], "web");
 	assert_non_null(
