@@ -236,28 +236,20 @@ coll_run_confined(
 {
 	char *buf = NULL;
 	size_t len = 0;
-	int sv[2], r, rr;
+	int sock, r, rr;
 	pid_t pid;
 
 	/* jansson seeds its hash from /dev/urandom at the first object:
 	   here, not in a child that may not open files. */
 	json_object_seed(0);
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+	if ((pid = plat_fork_child(SOCK_STREAM, &sock)) < 0)
 		return RP_ERR_IO;
-	if ((pid = fork()) < 0) {
-		close(sv[0]);
-		close(sv[1]);
-		return RP_ERR_IO;
-	}
-	if (pid == 0) {
-		close(sv[0]);
-		child(c, sv[1]);
-	}
-	close(sv[1]);
-	r = read_answer(sv[0], &buf, &len);
+	if (pid == 0)
+		child(c, sock);
+	r = read_answer(sock, &buf, &len);
 	if (r != 0)
 		kill(pid, SIGKILL);
-	close(sv[0]);
+	close(sock);
 	rr = reap(c, pid, d);
 	if (r == RP_ERR_LIMIT)
 		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,

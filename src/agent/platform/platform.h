@@ -150,6 +150,16 @@ int plat_procs_by_exe(dev_t dev, ino_t ino, int do_kill,
 int plat_confine(int sock);
 
 /*
+ * Starts a child to be confined: a socketpair of type (SOCK_SEQPACKET,
+ * SOCK_STREAM; close-on-exec) whose child end is a descriptor above 2
+ * (the child keeps 0 to 2 for stdio or closes them), then fork().  In the
+ * parent returns the child's pid with its end in *sock; in the child
+ * returns 0 with the child's end in *sock.  Returns -1 with errno when
+ * either step fails (nothing is left open).
+ */
+pid_t plat_fork_child(int type, int *sock);
+
+/*
  * Confines a freshly forked reader child that must open files of its own
  * (librpm on a private copy of a database) in directory dir: keeps only
  * sock and stderr (stdin and stdout on /dev/null), dies with its parent, is not dumpable; as root it is

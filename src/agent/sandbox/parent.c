@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "platform/platform.h"
 #include "sandbox/sb_int.h"
 #include "util/err.h"
 
@@ -103,31 +104,16 @@ tpl_make(struct sandbox *sb)
 static int
 spawn(struct sandbox *sb)
 {
-	int sv[2], k;
+	int sock;
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+	if ((pid = plat_fork_child(SOCK_SEQPACKET, &sock)) < 0)
 		return RP_ERR_IO;
-	if (sv[1] < 3) { /* the child keeps 0-2 closed or for stderr */
-		k = fcntl(sv[1], F_DUPFD_CLOEXEC, 3);
-		close(sv[1]);
-		sv[1] = k;
-		if (k < 0) {
-			close(sv[0]);
-			return RP_ERR_IO;
-		}
-	}
-	if ((pid = fork()) < 0) {
-		close(sv[0]);
-		close(sv[1]);
-		return RP_ERR_IO;
-	}
 	if (pid == 0) {
-		sb->tpl.sock = sv[1];
+		sb->tpl.sock = sock;
 		sb_child_main(&sb->tpl);
 	}
-	close(sv[1]);
-	sb->sock = sv[0];
+	sb->sock = sock;
 	sb->pid = pid;
 	sb->started = 1;
 	return 0;

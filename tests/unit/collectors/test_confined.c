@@ -126,6 +126,36 @@ test_answer(void **state)
 	rp_diags_free(d);
 }
 
+/* An agent started without stdin and stdout: the child's socket would
+   be descriptor 0 or 1; it still works, jailed or not. */
+static void
+test_no_stdio(void **state)
+{
+	struct inv_host *h;
+	struct rp_diags *d;
+	char dir[] = "/tmp/rampart-jail-test.XXXXXX";
+	int in, out;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_true((in = dup(0)) >= 0);
+	assert_true((out = dup(1)) >= 0);
+	close(0);
+	close(1);
+	h = inv_host_new();
+	d = rp_diags_new();
+	assert_int_equal(run(good_fn, NULL, h, d), 0);
+	assert_int_equal(run(good_fn, dir, h, d), 0);
+	dup2(in, 0);
+	dup2(out, 1);
+	close(in);
+	close(out);
+	assert_int_equal(h->nsw, 2);
+	inv_host_free(h);
+	rp_diags_free(d);
+	rmdir(dir);
+}
+
 /* No jail: not even a file can be opened; nor a socket. */
 static void
 test_no_file_no_socket(void **state)
@@ -188,6 +218,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_answer),
+	    cmocka_unit_test(test_no_stdio),
 	    cmocka_unit_test(test_no_file_no_socket),
 	    cmocka_unit_test(test_jail),
 	};

@@ -11,11 +11,14 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <seccomp.h>
 
+#include "linux_int.h"
 #include "platform/platform.h"
 
 static int
@@ -93,22 +96,60 @@ out:
 	return r;
 }
 
-int
-plat_confine(int sock)
+pid_t
+plat_fork_child(int type, int *sock)
 {
-	/* Nothing of the parent's but the socket; stdin/stdout go too,
-	   stderr stays for a sanitizer's report. */
-	if (sock > 3 && close_range(3, (unsigned)sock - 1, 0) != 0)
+	int sv[2], k;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) != 0)
+		return -1;
+	if (sv[1] < 3) { /* the child keeps 0-2 for stdio or closes them */
+		k = fcntl(sv[1], F_DUPFD_CLOEXEC, 3);
+		close(sv[1]);
+		if ((sv[1] = k) < 0) {
+			close(sv[0]);
+			return -1;
+		}
+	}
+	if ((pid = fork()) < 0) {
+		k = errno;
+		close(sv[0]);
+		close(sv[1]);
+		errno = k;
+		return -1;
+	}
+	close(sv[pid == 0 ? 0 : 1]);
+	*sock = sv[pid == 0 ? 1 : 0];
+	return pid;
+}
+
+int
+plat_child_prologue(int sock)
+{
+	/* Nothing of the parent's but the socket and stdio (stderr stays
+	   for a sanitizer's report); dies with the parent, no core. */
+	if (sock < 3 ||
+	    (sock > 3 && close_range(3, (unsigned)sock - 1, 0) != 0))
 		return -1;
 	if (close_range((unsigned)sock + 1, ~0u, 0) != 0)
 		return -1;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
+	    prctl(PR_SET_DUMPABLE, 0) != 0)
+		return -1;
+	return getppid() == 1 ? 1 : 0; /* 1: the parent is already gone */
+}
+
+int
+plat_confine(int sock)
+{
+	int r;
+
+	if ((r = plat_child_prologue(sock)) != 0)
+		return r;
 	close(0);
 	close(1);
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
-	    prctl(PR_SET_DUMPABLE, 0) != 0 ||
-	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return -1;
-	if (getppid() == 1)
-		return 1; /* the parent is already gone */
 	return filter_install(sock);
 }

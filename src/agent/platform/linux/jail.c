@@ -20,6 +20,7 @@
 
 #include <seccomp.h>
 
+#include "linux_int.h"
 #include "platform/platform.h"
 
 #define NOBODY 65534
@@ -126,23 +127,18 @@ give_to_nobody(void)
 int
 plat_jail(const char *dir, int sock)
 {
-	int chrooted = 0, nul;
+	int chrooted = 0, nul, r;
 
+	if ((r = plat_child_prologue(sock)) != 0)
+		return r;
 	/* stdin and stdout on /dev/null, not closed: SQLite will not use a
 	   descriptor below 3 and would look for /dev/null in the jail. */
-	if (sock < 3 || (nul = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+	if ((nul = open("/dev/null", O_RDWR)) < 0)
 		return -1;
 	if (dup2(nul, 0) < 0 || dup2(nul, 1) < 0)
 		return -1;
-	if (sock > 3 && close_range(3, (unsigned)sock - 1, 0) != 0)
-		return -1;
-	if (close_range((unsigned)sock + 1, ~0u, 0) != 0)
-		return -1;
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
-	    prctl(PR_SET_DUMPABLE, 0) != 0)
-		return -1;
-	if (getppid() == 1)
-		return 1;
+	if (nul > 2)
+		close(nul);
 	if (geteuid() == 0) {
 		/* Root: shut in, then become nobody (who cannot leave). */
 		if (chroot(dir) != 0 || chdir("/") != 0 ||
