@@ -37,6 +37,16 @@ cp "$TMP/out" "$TMP/check.json"
 python3 "$(dirname "$0")/assert_distro.py" "$TMP/check.json" ||
     fail "verdicts, rules and facts"
 
+# Red Hat's OSV record names binary packages with purls of namespace
+# "redhat"; the agent writes the os-release ID, "rhel": one distribution.
+RHSA_OSV="$RAMPART_SHARED_DATA/osv/RHSA-2024_4546.json"
+[ -f "$RHSA_OSV" ] || fail "missing shared data: $RHSA_OSV"
+expect_exit 1 "check --json (Red Hat OSV)" -- "$RAMPART_BIN" check --json \
+    -a "$RHSA_OSV" -i "$DATA/rhel.inventory.json"
+cp "$TMP/out" "$TMP/check-osv.json"
+python3 "$(dirname "$0")/assert_distro.py" "$TMP/check-osv.json" osv ||
+    fail "Red Hat OSV: verdicts, rules and facts"
+
 # The table for people names the source package and the release.
 expect_exit 1 "check (table)" -- "$RAMPART_BIN" check "$@"
 expect_grep "$TMP/out" \

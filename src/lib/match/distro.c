@@ -255,6 +255,24 @@ distro_from_cpe(const char *cpe, struct distro *d)
 	return 0;
 }
 
+const char *
+distro_ns_canon(const char *ns)
+{
+	const char *p;
+	size_t i;
+
+	for (i = 0; ns != NULL && i < NDISTROS; i++) {
+		if (!in_list(distros[i].names, ns, strlen(ns)))
+			continue;
+		/* CentOS Linux takes Red Hat's packages (distro_fit()). */
+		p = distros[distros[i].id == DISTRO_CENTOS ? row_of(DISTRO_RHEL)
+							   : (int)i]
+			.names;
+		return p;
+	}
+	return NULL;
+}
+
 int
 distro_from_name(const char *name, const char *version, struct distro *d)
 {

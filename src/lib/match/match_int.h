@@ -136,6 +136,13 @@ int distro_from_purl(const char *purl, struct distro *d, int *source);
 enum distro_fit distro_fit(
     const struct distro *prod, const struct distro *host, const char *version);
 const char *distro_label(enum distro_id id); /* "Debian", or NULL */
+/*
+ * The one spelling of a distribution's purl namespace: "redhat" and
+ * "rhel" (and CentOS's "centos") are one, "suse" and "sles" are one, and
+ * so on.  Returns the distribution's names list, whose first word up to
+ * '|' is the canonical one; NULL when ns names no distribution.
+ */
+const char *distro_ns_canon(const char *ns);
 /* Whether the distribution's advisories name source packages. */
 int distro_names_source(enum distro_id id);
 

@@ -332,6 +332,7 @@ match_purl_key(
 {
 	struct rp_purl p;
 	char buf[MATCH_PURL_BUF];
+	const char *canon;
 	size_t n = 0;
 
 	if (type != NULL && typelen > 0)
@@ -344,7 +345,19 @@ match_purl_key(
 	put_lower(out, &n, outlen, "purl:");
 	put_lower(out, &n, outlen, p.type);
 	put_lower(out, &n, outlen, "/");
-	if (p.ns != NULL) {
+	/* Distributions' packages: producers spell the namespace as they
+	   like ("redhat", "rhel"); the distribution filter (distro.c) keeps
+	   the release apart. */
+	if (p.ns != NULL &&
+	    (strcmp(p.type, "deb") == 0 || strcmp(p.type, "rpm") == 0 ||
+		strcmp(p.type, "apk") == 0) &&
+	    (canon = distro_ns_canon(p.ns)) != NULL) {
+		for (; *canon != '\0' && *canon != '|' && n + 1 < outlen;
+		     canon++)
+			out[n++] = *canon;
+		out[n] = '\0';
+		put_lower(out, &n, outlen, "/");
+	} else if (p.ns != NULL) {
 		put_lower(out, &n, outlen, p.ns);
 		put_lower(out, &n, outlen, "/");
 	}

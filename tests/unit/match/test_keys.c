@@ -85,6 +85,22 @@ test_purl(void **state)
 	match_purl_key("PKG:golang/github.com/gin-gonic/gin@v1.5.0", key,
 	    sizeof(key), type, sizeof(type));
 	assert_string_equal(key, "purl:golang/github.com/gin-gonic/gin");
+	/* A distribution's namespace has one spelling: redhat = rhel, and
+	   CentOS takes Red Hat's packages; suse = sles. */
+	match_purl_key(
+	    "pkg:rpm/redhat/git-lfs@2.13.3", key, sizeof(key), NULL, 0);
+	assert_string_equal(key, "purl:rpm/rhel/git-lfs");
+	match_purl_key("pkg:rpm/RHEL/git-lfs", key, sizeof(key), NULL, 0);
+	assert_string_equal(key, "purl:rpm/rhel/git-lfs");
+	match_purl_key("pkg:rpm/centos/git-lfs", key, sizeof(key), NULL, 0);
+	assert_string_equal(key, "purl:rpm/rhel/git-lfs");
+	match_purl_key("pkg:rpm/suse/curl", key, sizeof(key), NULL, 0);
+	assert_string_equal(key, "purl:rpm/sles/curl");
+	match_purl_key("pkg:rpm/almalinux/curl", key, sizeof(key), NULL, 0);
+	assert_string_equal(key, "purl:rpm/almalinux/curl");
+	/* Not for other types: an npm scope named like a distribution. */
+	match_purl_key("pkg:npm/redhat/x", key, sizeof(key), NULL, 0);
+	assert_string_equal(key, "purl:npm/redhat/x");
 	assert_int_equal(
 	    match_purl_key("pkg:nameonly", key, sizeof(key), NULL, 0), 0);
 	assert_string_equal(key, "");
