@@ -21,10 +21,21 @@
 #include "linux_int.h"
 #include "platform/platform.h"
 
-static int
-allow(scmp_filter_ctx f, int nr)
+void *
+plat_seccomp_new(uint32_t dflt, uint32_t action, const int *nr, size_t n)
 {
-	return seccomp_rule_add(f, SCMP_ACT_ALLOW, nr, 0);
+	scmp_filter_ctx f;
+	size_t i;
+
+	if ((f = seccomp_init(dflt)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (seccomp_rule_add(f, action, nr[i], 0) != 0) {
+			seccomp_release(f);
+			return NULL;
+		}
+	}
+	return f;
 }
 
 static int
@@ -60,15 +71,12 @@ filter_install(int sock)
 #endif
 	};
 	scmp_filter_ctx f;
-	size_t i;
 	int r = -1;
 
-	if ((f = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL)
-		return -1;
 	/* no_new_privs is set by libseccomp on load (the default). */
-	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
-		if (allow(f, plain[i]) != 0)
-			goto out;
+	if ((f = plat_seccomp_new(SCMP_ACT_KILL_PROCESS, SCMP_ACT_ALLOW, plain,
+		 sizeof(plain) / sizeof(plain[0]))) == NULL)
+		return -1;
 	/* The socket to the parent, and no other. */
 	if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(recvmsg), 1,
 		SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)sock, 0)) != 0 ||

@@ -79,14 +79,11 @@ deny_install(void)
 	    SCMP_SYS(personality),
 	};
 	scmp_filter_ctx f;
-	size_t i;
 	int r = -1;
 
-	if ((f = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+	if ((f = plat_seccomp_new(SCMP_ACT_ALLOW, SCMP_ACT_KILL_PROCESS, deny,
+		 sizeof(deny) / sizeof(deny[0]))) == NULL)
 		return -1;
-	for (i = 0; i < sizeof(deny) / sizeof(deny[0]); i++)
-		if (seccomp_rule_add(f, SCMP_ACT_KILL_PROCESS, deny[i], 0) != 0)
-			goto out;
 	/* A thread of its own is harmless; a new process is not. */
 	if (seccomp_rule_add(f, SCMP_ACT_KILL_PROCESS, SCMP_SYS(clone), 1,
 		SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0)) != 0)
