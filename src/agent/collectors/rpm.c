@@ -250,23 +250,15 @@ make_purl(const char *ns, const struct inv_software *sw, const char *epoch,
  * file name has none), each only where it differs from the package's.
  */
 static void
-set_source(struct inv_software *sw, const char *srpm, const char *epoch,
-    char *name, size_t namelen, char *ver, size_t verlen)
+set_source(struct inv_software *sw, const char *srpm, char *name,
+    size_t namelen, char *ver, size_t verlen)
 {
-	char v[256];
-
 	if (srpm == NULL ||
-	    inv_srpm_split(srpm, name, namelen, v, sizeof(v)) != 0)
+	    inv_srpm_source(
+		srpm, sw->name, sw->version, name, namelen, ver, verlen) != 0)
 		return;
-	coll_clean(name);
-	snprintf(ver, verlen, "%s%s%s", epoch, epoch[0] ? ":" : "", v);
-	coll_clean(ver);
-	if (strcmp(name, sw->name) != 0)
-		sw->source_name = name;
-	if (strcmp(ver, sw->version) != 0) {
-		sw->source_name = name;
-		sw->source_version = ver;
-	}
+	sw->source_name = name;
+	sw->source_version = ver[0] != '\0' ? ver : NULL;
 }
 
 /* The package in hdr; 0, or an RP_ERR_* from the model. */
@@ -313,8 +305,7 @@ add_header(Header hdr, const char *ns, struct inv_host *h, struct rpm_read *c)
 	sw.source = INV_SOURCE_RPM;
 	rp_buf_free(&b);
 	sr = clean_copy(tag_str(hdr, RPMTAG_SOURCERPM), srpm, sizeof(srpm));
-	set_source(
-	    &sw, sr, epoch, srcname, sizeof(srcname), srcver, sizeof(srcver));
+	set_source(&sw, sr, srcname, sizeof(srcname), srcver, sizeof(srcver));
 	if ((sw.purl = make_purl(ns, &sw, epoch, sr)) == NULL)
 		return RP_ERR_NOMEM;
 	r = inv_host_add_software(h, &sw);

@@ -153,6 +153,38 @@ inv_srpm_split(const char *srpm, char *name, size_t namelen, char *version,
 	return 0;
 }
 
+/*
+ * Blanks in name / ver what equals the package's own (ver "" when the
+ * same version); returns 0 when something is left to record, else -1.
+ */
+static int
+source_differs(char *name, char *ver, const char *pname, const char *pver)
+{
+	if (ver[0] != '\0' && pver != NULL && strcmp(ver, pver) == 0)
+		ver[0] = '\0';
+	return ver[0] == '\0' && pname != NULL && strcmp(name, pname) == 0 ? -1
+									   : 0;
+}
+
+int
+inv_srpm_source(const char *srpm, const char *pname, const char *pver,
+    char *name, size_t namelen, char *ver, size_t verlen)
+{
+	const char *colon = pver != NULL ? strchr(pver, ':') : NULL;
+	char v[PURL_TOKEN_MAX];
+	int r, n;
+
+	if ((r = inv_srpm_split(srpm, name, namelen, v, sizeof(v))) != 0)
+		return r;
+	/* The source rpm's name has no epoch: the package's is its. */
+	n = snprintf(ver, verlen, "%.*s%s",
+	    colon != NULL ? (int)(colon - pver + 1) : 0, colon ? pver : "", v);
+	if (n < 0 || (size_t)n >= verlen)
+		return RP_ERR_LIMIT;
+	return source_differs(name, ver, pname, pver) == 0 ? 0
+							   : RP_ERR_NOTFOUND;
+}
+
 /* Keeps s (a value from a purl) in *dst when field f accepts it. */
 static int
 keep(const char **dst, enum inv_field f, const char *s, struct rp_arena *a)
@@ -178,34 +210,18 @@ complete_upstream(
 	if (up == NULL || sw->source_name != NULL)
 		return 0;
 	if (strcmp(p->type, "rpm") == 0) {
-		if (inv_srpm_split(up, name, sizeof(name), ver, sizeof(ver)) !=
-		    0)
+		if (inv_srpm_source(up, sw->name, sw->version, name,
+			sizeof(name), ver, sizeof(ver)) != 0)
 			return 0;
 	} else {
 		at = strchr(up, '@');
 		snprintf(name, sizeof(name), "%.*s",
 		    (int)(at ? (size_t)(at - up) : strlen(up)), up);
 		snprintf(ver, sizeof(ver), "%s", at ? at + 1 : "");
-	}
-	/* The rpm source version has no epoch: the package's is its. */
-	if (ver[0] != '\0' && sw->version != NULL &&
-	    strcmp(p->type, "rpm") == 0 && strchr(sw->version, ':') != NULL &&
-	    strchr(ver, ':') == NULL) {
-		char ev[PURL_TOKEN_MAX * 2];
-
-		snprintf(ev, sizeof(ev), "%.*s%s",
-		    (int)(strchr(sw->version, ':') - sw->version + 1),
-		    sw->version, ver);
-		if (strlen(ev) >= sizeof(ver))
+		/* Recorded only where it differs from the package's own. */
+		if (source_differs(name, ver, sw->name, sw->version) != 0)
 			return 0;
-		memcpy(ver, ev, strlen(ev) + 1);
 	}
-	/* Recorded only where it differs from the package's own. */
-	if (ver[0] != '\0' && sw->version != NULL &&
-	    strcmp(ver, sw->version) == 0)
-		ver[0] = '\0';
-	if (ver[0] == '\0' && sw->name != NULL && strcmp(name, sw->name) == 0)
-		return 0;
 	if ((r = keep(&sw->source_name, INV_F_NAME, name, arena)) != 0)
 		return r;
 	return ver[0] != '\0'

@@ -146,6 +146,16 @@ int inv_host_equal(const struct inv_host *a, const struct inv_host *b);
  */
 int inv_srpm_split(const char *srpm, char *name, size_t namelen, char *version,
     size_t versionlen);
+/*
+ * The source package of an rpm named pname, version pver
+ * ("[EPOCH:]V-R"), whose SOURCERPM is srpm: its name, and its version
+ * with the package's epoch (a source rpm's file name has none), the
+ * version "" where it is the package's own.  Returns 0; RP_ERR_NOTFOUND
+ * when both name and version are the package's own; inv_srpm_split's
+ * errors; RP_ERR_LIMIT when the version does not fit.
+ */
+int inv_srpm_source(const char *srpm, const char *pname, const char *pver,
+    char *name, size_t namelen, char *ver, size_t verlen);
 
 /* Source names ("dpkg", "rpm", "app_bundle", "windows_registry", ...). */
 const char *inv_source_name(enum inv_source s);
