@@ -26,7 +26,30 @@ libssl-dev
 libzstd-dev
 fd-find
 zstd
+libmicrohttpd-dev
+libinih-dev
+libsystemd-dev
+libcurl4-openssl-dev
+libsqlite3-dev
+libpq-dev
+postgresql-15
+sqlite3
 "
+
+# npm runs the test tools (OpenAPI validator); a machine with Node.js from
+# elsewhere already has it.
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
+
+# rampartd's unprivileged roles run as this system user.
+if ! getent passwd rampart >/dev/null 2>&1; then
+	if [ "$(id -u)" -eq 0 ]; then
+		useradd --system --no-create-home --home-dir /nonexistent \
+		    --shell /usr/sbin/nologin rampart
+	else
+		echo "setup: no system user 'rampart'; create it with:" \
+		    "useradd --system --shell /usr/sbin/nologin rampart" >&2
+	fi
+fi
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,100 @@
+/*
+ * The JSON API under /api/v1: the route table, authentication and tenant
+ * scoping of every route, the handlers, and the OpenAPI document.  The
+ * HTTP layer (http/) reads a request within its caps and hands it here
+ * complete; nothing here touches sockets.
+ */
+#ifndef RP_API_H
+#define RP_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/* Settings the API takes from the configuration (rampartd(8)). */
+struct api_config {
+	int64_t session_idle; /* seconds of inactivity that end a session */
+	int64_t session_max; /* seconds after login that end it anyway */
+	int login_max_failures; /* failures in login_window that lock */
+	int64_t login_window;
+	int64_t login_lockout; /* seconds a locked account/address waits */
+	int secure_cookies; /* 1 unless serving plain HTTP on loopback */
+};
+/* The defaults documented in rampartd(8). */
+void api_config_default(struct api_config *c);
+/* Sets the configuration for the whole process (before serving). */
+void api_configure(const struct api_config *c);
+
+/* One request, read completely by the HTTP layer (all borrowed). */
+struct api_request {
+	const char *method; /* "GET", "POST", ... */
+	const char *path; /* path without the query, percent-decoded */
+	/* Query argument by name (NULL when absent); arg_cls is passed. */
+	const char *(*arg)(void *arg_cls, const char *name);
+	void *arg_cls;
+	const char *content_type; /* header value or NULL */
+	const char *cookie; /* Cookie header value or NULL */
+	const char *authorization; /* Authorization header value or NULL */
+	const char *remote_addr; /* client address as text */
+	const char *body; /* NULL when none */
+	size_t body_len;
+	int64_t now; /* request time, seconds since the epoch */
+	struct store *store; /* this thread's connection */
+};
+
+/* The answer; api_response_clear frees what it owns. */
+struct api_response {
+	int status;
+	char *body; /* owned */
+	size_t body_len;
+	const char *content_type; /* static */
+	char *set_cookie; /* owned, a whole Set-Cookie value, or NULL */
+	/* The route's label for /metrics ("GET /api/v1/tenants/{tenant}"),
+	 * or "unmatched"; static. */
+	const char *route;
+};
+void api_response_clear(struct api_response *rs);
+
+/*
+ * Handles one request: finds its route (404 JSON when none, 405 when the
+ * path exists for another method), authenticates, checks role and
+ * tenant, runs the handler and fills rs.  Always fills rs (errors are
+ * JSON answers), so the return value is only 0 or RP_ERR_NOMEM.
+ */
+int api_handle(const struct api_request *rq, struct api_response *rs);
+
+/*
+ * Fills rs with the JSON error answer every layer uses:
+ * {"error": {"code": CODE, "message": MESSAGE, "field": FIELD}} (field
+ * left out when NULL).  code is one of the stable codes in docs/api.md.
+ */
+int api_error(struct api_response *rs, int status, const char *code,
+    const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* The route table, for the HTTP layer's metrics labels and for tests. */
+struct api_route_info {
+	const char *method;
+	const char *pattern; /* "/api/v1/tenants/{tenant}" */
+	const char *auth; /* "public", "any", "msp-admin", "technician" */
+};
+size_t api_route_count(void);
+const struct api_route_info *api_route_at(size_t i);
+
+/*
+ * First start: when the store has no user yet, creates the bootstrap
+ * msp-admin "admin" with a random password and TOTP secret, records it in
+ * the audit log, and returns the one-time credentials (the caller prints
+ * them once; they are never stored in clear).  Returns RP_ERR_NOTFOUND
+ * (nothing done) when users exist, or the bootstrap already happened.
+ */
+struct api_bootstrap {
+	char user[32];
+	char password[64];
+	char totp_secret[64]; /* base32 */
+	char totp_uri[256]; /* otpauth://totp/... for authenticator apps */
+};
+int api_bootstrap(struct store *s, int64_t now, struct api_bootstrap *out);
+
+#endif

@@ -1,0 +1,308 @@
+/*
+ * The server's store: one interface over two drivers, SQLite (the default,
+ * WAL, a file under var/) and PostgreSQL (libpq).  Every query is a
+ * prepared statement with bound parameters; the SQL text is the same for
+ * both drivers wherever the dialects agree (the driver rewrites `?` to
+ * `$n` for PostgreSQL).
+ *
+ * A struct store is one connection, used by one thread at a time: each
+ * HTTP worker thread opens its own.  Writes that must be atomic with their
+ * audit entry run between store_begin() and store_commit().
+ *
+ * Rows returned in structs are owned by the caller and freed with the
+ * matching _free/_clear function; strings in them are NUL-terminated and
+ * never NULL unless the field says so.  Times are seconds since the epoch
+ * (UTC) unless the name says otherwise.
+ *
+ * Errors: 0, or RP_ERR_NOTFOUND (no such row), RP_ERR_INVALID (a
+ * constraint: *conflict* with an existing row, e.g. a duplicate name),
+ * RP_ERR_LIMIT (the database is newer than this binary), RP_ERR_IO (the
+ * database failed; store_errmsg() says how), RP_ERR_NOMEM, RP_ERR_ARG.
+ */
+#ifndef RP_STORE_H
+#define RP_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "audit/audit.h"
+
+struct store;
+
+/* Largest page a list returns; a larger limit is clamped to it. */
+#define STORE_PAGE_MAX 500
+
+enum store_driver {
+	STORE_SQLITE,
+	STORE_PG,
+};
+
+/*
+ * Opens a connection.  url is "postgresql://..." / "postgres://..." for
+ * PostgreSQL (a libpq connection URI), "sqlite:PATH" or a plain PATH for
+ * SQLite (the file is created with mode 0600 when missing; WAL mode,
+ * foreign keys on, a busy timeout so concurrent writers wait instead of
+ * failing).  Does not migrate.  On failure returns an error and, when
+ * errbuf is not NULL, a message there (never containing a password).
+ */
+int store_open(
+    const char *url, struct store **out, char *errbuf, size_t errlen);
+/* Closes the connection; NULL is a no-op. */
+void store_close(struct store *s);
+enum store_driver store_driver(const struct store *s);
+/* The last driver error message of s ("" when none); borrowed. */
+const char *store_errmsg(const struct store *s);
+
+/* Work done on a connection since it was opened, for /metrics: queries
+ * run, failures, and the wall time spent in the driver. */
+struct store_stats {
+	uint64_t queries;
+	uint64_t errors;
+	uint64_t nsec;
+};
+void store_stats(const struct store *s, struct store_stats *out);
+
+/* Schema version this binary knows (the number of its migrations). */
+int store_schema_version(void);
+/*
+ * Brings the schema to store_schema_version(), each migration in its own
+ * transaction, numbered and recorded.  Refuses (RP_ERR_LIMIT) a database
+ * whose recorded version is newer than the binary, changing nothing.
+ * *from and *to (may be NULL) get the versions before and after.
+ */
+int store_migrate(struct store *s, int *from, int *to);
+
+/* Transactions: begin takes the write lock at once (SQLite BEGIN
+ * IMMEDIATE), so a transaction never fails half-way for a lock. */
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+/* Rolls back; safe to call when no transaction is open. */
+void store_rollback(struct store *s);
+
+/* Small key/value settings of the server (bootstrap done, ...). *value
+ * gets a new string; RP_ERR_NOTFOUND when unset. */
+int store_meta_get(struct store *s, const char *key, char **value);
+int store_meta_set(struct store *s, const char *key, const char *value);
+
+/*
+ * Scopes.  Every principal (user or API token) has a scope: either all
+ * tenants (msp-admin), or the set of tenants listed in its scope row.
+ * Queries that return tenant data take the caller's scope and filter in
+ * SQL, so another tenant's rows never leave the store.
+ */
+struct store_scope {
+	int all; /* 1: every tenant */
+	int64_t id; /* the scope row listing the tenants (all == 0) */
+};
+/* A new, empty scope row; *id gets its id. */
+int store_scope_new(struct store *s, int64_t *id);
+/* Replaces the tenants of scope id with tenants[0..n). */
+int store_scope_set(
+    struct store *s, int64_t id, const int64_t *tenants, size_t n);
+/* The tenants of scope id in ascending id order; *v freed with free(). */
+int store_scope_tenants(
+    struct store *s, int64_t id, int64_t **v, size_t *n);
+/* Whether tenant is visible in scope sc (1/0), or a negative error. */
+int store_scope_has(
+    struct store *s, const struct store_scope *sc, int64_t tenant);
+
+/* A page of a list: rows with id > after, at most limit (1..PAGE_MAX). */
+struct store_page {
+	int64_t after;
+	int limit;
+};
+
+/* --- tenants ----------------------------------------------------------- */
+
+struct store_tenant {
+	int64_t id;
+	char *slug; /* [a-z0-9-], unique, used in URLs */
+	char *name;
+	int64_t created_at;
+};
+void store_tenant_clear(struct store_tenant *t);
+void store_tenants_free(struct store_tenant *v, size_t n);
+/* RP_ERR_INVALID when the slug is taken. */
+int store_tenant_create(
+    struct store *s, const char *slug, const char *name, int64_t *id);
+/* Looks up by slug within sc (RP_ERR_NOTFOUND when absent or outside). */
+int store_tenant_get(struct store *s, const struct store_scope *sc,
+    const char *slug, struct store_tenant *out);
+int store_tenant_rename(struct store *s, int64_t id, const char *name);
+/* Tenants visible in sc, by id, one page; *more is set when rows follow. */
+int store_tenant_list(struct store *s, const struct store_scope *sc,
+    const struct store_page *pg, struct store_tenant **v, size_t *n,
+    int *more);
+
+/* --- users ------------------------------------------------------------- */
+
+enum store_role {
+	ROLE_MSP_ADMIN,
+	ROLE_TECHNICIAN,
+	ROLE_VIEWER,
+};
+/* "msp-admin", "technician", "viewer"; from_name returns -1 if unknown. */
+const char *store_role_name(enum store_role r);
+int store_role_from_name(const char *name);
+
+struct store_user {
+	int64_t id;
+	char *name; /* login name, unique */
+	char *display; /* may be "" */
+	enum store_role role;
+	int64_t scope_id; /* its tenants (unused for msp-admin) */
+	char *pw_hash; /* argon2id encoded string */
+	char *totp_secret; /* base32, or NULL when TOTP is off */
+	int64_t totp_last_step; /* last accepted TOTP step (no replay) */
+	int disabled;
+	int64_t created_at;
+};
+void store_user_clear(struct store_user *u);
+void store_users_free(struct store_user *v, size_t n);
+/* Creates u (id, created_at ignored); *id gets the new id.
+ * RP_ERR_INVALID when the name is taken. */
+int store_user_create(struct store *s, const struct store_user *u, int64_t *id);
+int store_user_get(struct store *s, int64_t id, struct store_user *out);
+int store_user_by_name(
+    struct store *s, const char *name, struct store_user *out);
+int store_user_list(struct store *s, const struct store_page *pg,
+    struct store_user **v, size_t *n, int *more);
+/* Updates role, display, disabled, pw_hash and totp_secret of u->id. */
+int store_user_update(struct store *s, const struct store_user *u);
+/* Records an accepted TOTP step; returns RP_ERR_INVALID (and changes
+ * nothing) when step is not greater than the recorded one: a code is
+ * accepted once. */
+int store_user_totp_step(struct store *s, int64_t id, int64_t step);
+
+/* --- sessions (browser and CLI logins) ---------------------------------- */
+
+struct store_session {
+	int64_t id;
+	int64_t user_id;
+	int64_t created_at;
+	int64_t last_seen;
+	int64_t expires_at; /* absolute expiry */
+};
+/* token_hash: hex SHA-256 of the cookie value (the value is never
+ * stored). */
+int store_session_create(struct store *s, const char *token_hash,
+    int64_t user_id, int64_t now, int64_t expires_at, int64_t *id);
+int store_session_get(
+    struct store *s, const char *token_hash, struct store_session *out);
+int store_session_touch(struct store *s, int64_t id, int64_t now);
+int store_session_delete(struct store *s, int64_t id);
+/* Ends every session of a user (password change, disable). */
+int store_session_delete_user(struct store *s, int64_t user_id);
+
+/* --- API tokens --------------------------------------------------------- */
+
+struct store_token {
+	int64_t id;
+	int64_t user_id; /* the owner, who created it */
+	char *name;
+	enum store_role role; /* never more than the owner's */
+	int64_t scope_id;
+	int64_t created_at;
+	int64_t expires_at; /* 0: never */
+	int64_t revoked_at; /* 0: active */
+	int64_t last_used; /* 0: never */
+};
+void store_token_clear(struct store_token *t);
+void store_tokens_free(struct store_token *v, size_t n);
+/* token_hash: hex SHA-256 of the secret.  Fills t->id. */
+int store_token_create(
+    struct store *s, const char *token_hash, struct store_token *t);
+int store_token_by_hash(
+    struct store *s, const char *token_hash, struct store_token *out);
+int store_token_get(struct store *s, int64_t id, struct store_token *out);
+/* Tokens of user_id (0: every user's), one page. */
+int store_token_list(struct store *s, int64_t user_id,
+    const struct store_page *pg, struct store_token **v, size_t *n,
+    int *more);
+int store_token_revoke(struct store *s, int64_t id, int64_t now);
+int store_token_touch(struct store *s, int64_t id, int64_t now);
+
+/* --- login throttling ---------------------------------------------------- */
+
+/*
+ * Failed-login counters per key ("user:NAME", "addr:IP").  fail adds one
+ * failure at now; when failures within the last `window` seconds reach
+ * max, the key is locked until now + lock.  *locked_until (may be NULL)
+ * gets the lock's end, 0 when not locked.
+ */
+int store_throttle_check(
+    struct store *s, const char *key, int64_t now, int64_t *locked_until);
+int store_throttle_fail(struct store *s, const char *key, int64_t now,
+    int64_t window, int max, int64_t lock, int64_t *locked_until);
+int store_throttle_reset(struct store *s, const char *key);
+
+/* --- advisories ---------------------------------------------------------- */
+
+/* An advisory document and its latest revision, as listed. */
+struct store_advisory {
+	int64_t id;
+	char *doc_key; /* identity across revisions: publisher + id */
+	char *doc_id; /* CSAF tracking ID / OSV id / native id */
+	char *publisher; /* "" when the format has none */
+	char *format; /* "csaf", "osv", "native" */
+	char *title; /* "" when none */
+	char *severity; /* "" when none */
+	char *cves; /* space-separated CVE IDs, "" when none */
+	int scope_all; /* 1: MSP-wide */
+	int64_t *tenants; /* tenant ids when !scope_all, ascending */
+	size_t ntenants;
+	int revision; /* this revision's number, 1.. */
+	char *version; /* the document's own version, "" when none */
+	char *current_release; /* RFC 3339, "" when none */
+	int64_t imported_at;
+	char *imported_by; /* principal label */
+	char *body; /* the document as imported (show only), or NULL */
+};
+void store_advisory_clear(struct store_advisory *a);
+void store_advisories_free(struct store_advisory *v, size_t n);
+/*
+ * Imports a document: a new advisory (revision 1) or, when doc_key is
+ * known, its next revision, which also replaces the scope (scope_all,
+ * tenants).  Fields used from in: doc_key, doc_id, publisher, format,
+ * title, severity, cves, scope_all, tenants, version, current_release,
+ * imported_at, imported_by, body.  *id and *revision get the result.
+ */
+int store_advisory_put(struct store *s, const struct store_advisory *in,
+    int64_t *id, int *revision);
+/* The advisory's scope as stored (for the importer's permission check):
+ * RP_ERR_NOTFOUND when doc_key is new. */
+int store_advisory_scope(struct store *s, const char *doc_key,
+    int64_t *id, int *scope_all, int64_t **tenants, size_t *ntenants);
+/*
+ * Lists advisories visible in sc (MSP-wide ones, and those listing a
+ * tenant of sc), latest revision, by id, body NULL.  q (may be NULL or
+ * ""): only those whose doc_id, title or CVEs contain q (case-insensitive
+ * ASCII).  Tenant lists in the rows hold only tenants of sc.
+ */
+int store_advisory_list(struct store *s, const struct store_scope *sc,
+    const char *q, const struct store_page *pg, struct store_advisory **v,
+    size_t *n, int *more);
+/* One advisory visible in sc; revision 0 is the latest.  body is set. */
+int store_advisory_get(struct store *s, const struct store_scope *sc,
+    int64_t id, int revision, struct store_advisory *out);
+/* Every revision of one advisory visible in sc, newest first, body NULL. */
+int store_advisory_revisions(struct store *s, const struct store_scope *sc,
+    int64_t id, struct store_advisory **v, size_t *n);
+
+/* --- audit log ----------------------------------------------------------- */
+
+/*
+ * Appends e to the hash chain: fills e->seq, e->prev and e->hash (e->at
+ * is set by the caller).  Must run inside the transaction of the change
+ * it records; appends are serialised (PostgreSQL: a transaction-scoped
+ * advisory lock), so the chain never forks.  Also records the new head.
+ */
+int store_audit_append(struct store *s, struct audit_entry *e);
+/* Entries with seq > after in seq order, one page (caller frees with
+ * audit_entries_free). */
+int store_audit_list(struct store *s, const struct store_page *pg,
+    struct audit_entry **v, size_t *n, int *more);
+/* The recorded head (seq 0 and the genesis hash when empty). */
+int store_audit_head(struct store *s, int64_t *seq, char hash[65]);
+
+#endif
