@@ -16,13 +16,17 @@ TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build build-asan build-tsan run test test-plain test-asan \
+.PHONY: all deps tools build build-asan build-tsan run test test-plain test-asan \
 	test-tsan bench bench-sweep fuzz lint format clean
 
 all: build
 
 deps:
 	@sh scripts/setup-deps.sh
+
+# npm test tools (OpenAPI validators) pinned in tests/tools.
+tools: deps
+	@sh scripts/setup-npm.sh
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --buildtype=debugoptimized
@@ -51,10 +55,10 @@ build-tsan: deps $(TSAN_BUILD)/build.ninja
 run: build
 	@sh scripts/walkthrough-3cx.sh $(BUILD)
 
-test-plain: build
+test-plain: build tools
 	meson test -C $(BUILD) --print-errorlogs --num-processes 2
 
-test-asan: build-asan
+test-asan: build-asan tools
 	meson test -C $(ASAN_BUILD) --print-errorlogs --num-processes 2 \
 		--timeout-multiplier 4
 

@@ -50,6 +50,7 @@ struct api_response {
 	size_t body_len;
 	const char *content_type; /* static */
 	char *set_cookie; /* owned, a whole Set-Cookie value, or NULL */
+	int64_t retry_after; /* seconds for a Retry-After header, 0: none */
 	/* The route's label for /metrics ("GET /api/v1/tenants/{tenant}"),
 	 * or "unmatched"; static. */
 	const char *route;
