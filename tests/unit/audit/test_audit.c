@@ -181,7 +181,6 @@ test_matches_openssl(void **state)
 	rehash(&v[0]);
 	evp_hash(&v[0], h);
 	assert_string_equal(v[0].hash, h);
-	chain(v + 1, 1);
 	for (i = 0; i < 3; i++)
 		audit_entry_clear(&v[i]);
 }
