@@ -73,7 +73,12 @@ int store_schema_version(void);
 int store_migrate(struct store *s, int *from, int *to);
 
 /* Transactions: begin takes the write lock at once (SQLite BEGIN
- * IMMEDIATE), so a transaction never fails half-way for a lock. */
+ * IMMEDIATE), so a transaction never fails half-way for a lock.  After a
+ * store call failed with RP_ERR_INVALID or RP_ERR_IO inside a transaction,
+ * roll back: store_commit then refuses (RP_ERR_ARG, rolled back) on both
+ * drivers, as PostgreSQL aborts such a transaction.  Calls that write
+ * several statements undo their own part when they fail and do not count
+ * as failed. */
 int store_begin(struct store *s);
 int store_commit(struct store *s);
 /* Rolls back; safe to call when no transaction is open. */
