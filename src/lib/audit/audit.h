@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 /* prev of the first entry: 64 zeros. */
-#define AUDIT_GENESIS                                                     \
+#define AUDIT_GENESIS                                                          \
 	"0000000000000000000000000000000000000000000000000000000000000000"
 
 struct audit_entry {

@@ -73,7 +73,12 @@ int store_schema_version(void);
 int store_migrate(struct store *s, int *from, int *to);
 
 /* Transactions: begin takes the write lock at once (SQLite BEGIN
- * IMMEDIATE), so a transaction never fails half-way for a lock. */
+ * IMMEDIATE), so a transaction never fails half-way for a lock.  After a
+ * store call failed with RP_ERR_INVALID or RP_ERR_IO inside a transaction,
+ * roll back: store_commit then refuses (RP_ERR_ARG, rolled back) on both
+ * drivers, as PostgreSQL aborts such a transaction.  Calls that write
+ * several statements undo their own part when they fail and do not count
+ * as failed. */
 int store_begin(struct store *s);
 int store_commit(struct store *s);
 /* Rolls back; safe to call when no transaction is open. */
@@ -100,8 +105,7 @@ int store_scope_new(struct store *s, int64_t *id);
 int store_scope_set(
     struct store *s, int64_t id, const int64_t *tenants, size_t n);
 /* The tenants of scope id in ascending id order; *v freed with free(). */
-int store_scope_tenants(
-    struct store *s, int64_t id, int64_t **v, size_t *n);
+int store_scope_tenants(struct store *s, int64_t id, int64_t **v, size_t *n);
 /* Whether tenant is visible in scope sc (1/0), or a negative error. */
 int store_scope_has(
     struct store *s, const struct store_scope *sc, int64_t tenant);
@@ -131,8 +135,7 @@ int store_tenant_get(struct store *s, const struct store_scope *sc,
 int store_tenant_rename(struct store *s, int64_t id, const char *name);
 /* Tenants visible in sc, by id, one page; *more is set when rows follow. */
 int store_tenant_list(struct store *s, const struct store_scope *sc,
-    const struct store_page *pg, struct store_tenant **v, size_t *n,
-    int *more);
+    const struct store_page *pg, struct store_tenant **v, size_t *n, int *more);
 
 /* --- users ------------------------------------------------------------- */
 
@@ -217,8 +220,7 @@ int store_token_by_hash(
 int store_token_get(struct store *s, int64_t id, struct store_token *out);
 /* Tokens of user_id (0: every user's), one page. */
 int store_token_list(struct store *s, int64_t user_id,
-    const struct store_page *pg, struct store_token **v, size_t *n,
-    int *more);
+    const struct store_page *pg, struct store_token **v, size_t *n, int *more);
 int store_token_revoke(struct store *s, int64_t id, int64_t now);
 int store_token_touch(struct store *s, int64_t id, int64_t now);
 
@@ -271,8 +273,8 @@ int store_advisory_put(struct store *s, const struct store_advisory *in,
     int64_t *id, int *revision);
 /* The advisory's scope as stored (for the importer's permission check):
  * RP_ERR_NOTFOUND when doc_key is new. */
-int store_advisory_scope(struct store *s, const char *doc_key,
-    int64_t *id, int *scope_all, int64_t **tenants, size_t *ntenants);
+int store_advisory_scope(struct store *s, const char *doc_key, int64_t *id,
+    int *scope_all, int64_t **tenants, size_t *ntenants);
 /*
  * Lists advisories visible in sc (MSP-wide ones, and those listing a
  * tenant of sc), latest revision, by id, body NULL.  q (may be NULL or

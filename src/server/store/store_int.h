@@ -1,0 +1,76 @@
+/*
+ * Helpers the store's domain files share (internal to src/server/store):
+ * running a statement through the connection's driver while counting
+ * its work, reading columns into owned strings, pages, and transactions
+ * that nest (a savepoint inside the caller's transaction).
+ */
+#ifndef RP_STORE_INT_H
+#define RP_STORE_INT_H
+
+#include "drv.h"
+
+#define A_INT(v) ((struct drv_arg){.t = DRV_INT, .i = (v)})
+#define A_TEXT(v) ((struct drv_arg){.t = DRV_TEXT, .s = (v)})
+#define A_NULL ((struct drv_arg){.t = DRV_NULL})
+/* An id where 0 means none: bound as NULL. */
+#define A_ID(v) ((v) != 0 ? A_INT(v) : A_NULL)
+#define NARGS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Starts q with a[0..n); on success c is open until sq_done. */
+int sq_query(struct store *s, struct drv_sql *q, const struct drv_arg *a,
+    size_t n, struct drv_cur *c);
+/* 1: a row, 0: done, < 0: an error (c stays open: call sq_done). */
+int sq_step(struct drv_cur *c);
+void sq_done(struct drv_cur *c);
+/* Runs q to its end; *changes (may be NULL) gets the rows changed. */
+int sq_exec(struct store *s, struct drv_sql *q, const struct drv_arg *a,
+    size_t n, int64_t *changes);
+/* Starts q and reads its first row: RP_ERR_NOTFOUND (c closed) when
+ * there is none; otherwise c is open on the row until sq_done. */
+int sq_row(struct store *s, struct drv_sql *q, const struct drv_arg *a,
+    size_t n, struct drv_cur *c);
+/* Runs q for one integer (first column of the first row). */
+int sq_int1(struct store *s, struct drv_sql *q, const struct drv_arg *a,
+    size_t n, int64_t *out);
+
+int64_t sq_int(struct drv_cur *c, int col);
+/* A new copy of a text column ("" for NULL); RP_ERR_NOMEM. */
+int sq_dup(struct drv_cur *c, int col, char **out);
+/* As sq_dup, but NULL stays NULL. */
+int sq_dup0(struct drv_cur *c, int col, char **out);
+
+/* Checks a page: *after and *limit (clamped to STORE_PAGE_MAX); NULL
+ * is the first page of the largest size.  RP_ERR_ARG on limit < 1. */
+int sq_page(const struct store_page *pg, int64_t *after, int *limit);
+/* Scope arguments of the shared filter
+ * `(? = 1 OR tenant_id IN (SELECT tenant_id FROM scope_tenants
+ *  WHERE scope_id = ?))`. */
+#define SCOPE_FILTER(col)                                                      \
+	"(? = 1 OR " col " IN (SELECT tenant_id FROM scope_tenants "           \
+	"WHERE scope_id = ?))"
+#define A_SCOPE_ALL(sc) A_INT((sc)->all ? 1 : 0)
+#define A_SCOPE_ID(sc) A_INT((sc)->all ? 0 : (sc)->id)
+
+/* A unit of work that must be atomic: a transaction of its own, or a
+ * savepoint inside the caller's. */
+struct sq_tx {
+	int nested;
+	int saved_failed;
+};
+int sq_tx_enter(struct store *s, struct sq_tx *t);
+/* Commits (r == 0) or undoes the work; returns r, or the commit's
+ * error. */
+int sq_tx_leave(struct store *s, struct sq_tx *t, int r);
+
+/* Runs statements without parameters or rows (transaction control,
+ * migrations). */
+int sq_script(struct store *s, const char *sql);
+
+/* Grows *v (elements of size) to hold at least need, up to max;
+ * RP_ERR_LIMIT past max, RP_ERR_NOMEM. */
+int sq_grow(void **v, size_t *cap, size_t need, size_t size, size_t max);
+
+/* The current time in seconds (what created_at records). */
+int64_t sq_now(void);
+
+#endif

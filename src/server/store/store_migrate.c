@@ -1,0 +1,186 @@
+/*
+ * The schema and its migrations.  Migration N (1, 2, ...) is entry N-1
+ * of each driver's array; both arrays have the same length, which is
+ * store_schema_version().  Each runs in its own transaction together
+ * with the row recording it in schema_version, so a database is always
+ * at one version.  A database recorded as newer than this binary is
+ * refused before anything is written.  An applied migration is never
+ * edited: a change is a new entry at the end of both arrays.
+ *
+ * Where the dialects differ only in type names, one macro writes the
+ * script for both: PK is an id column that is never reused, INT a
+ * 64-bit integer.  Times are INT seconds; the audit log's `at` is the
+ * RFC 3339 text its hash covers.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "drv.h"
+#include "store.h"
+#include "store_int.h"
+#include "util/err.h"
+
+#define ROLES "('msp-admin', 'technician', 'viewer')"
+
+#define MIGRATION_1(PK, INT)                                                   \
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"       \
+	"CREATE TABLE tenants (id " PK ", slug TEXT NOT NULL UNIQUE,"          \
+	" name TEXT NOT NULL, created_at " INT " NOT NULL);"                   \
+	"CREATE TABLE scopes (id " PK ");"                                     \
+	"CREATE TABLE scope_tenants ("                                         \
+	" scope_id " INT " NOT NULL REFERENCES scopes (id) ON DELETE CASCADE," \
+	" tenant_id " INT " NOT NULL REFERENCES tenants (id)"                  \
+	" ON DELETE CASCADE, PRIMARY KEY (scope_id, tenant_id));"              \
+	"CREATE INDEX scope_tenants_tenant ON scope_tenants (tenant_id);"      \
+	"CREATE TABLE users (id " PK ", name TEXT NOT NULL UNIQUE,"            \
+	" display TEXT NOT NULL, role TEXT NOT NULL CHECK (role IN " ROLES     \
+	"), scope_id " INT " REFERENCES scopes (id),"                          \
+	" pw_hash TEXT NOT NULL, totp_secret TEXT,"                            \
+	" totp_last_step " INT " NOT NULL DEFAULT 0,"                          \
+	" disabled " INT " NOT NULL DEFAULT 0, created_at " INT " NOT NULL);"  \
+	"CREATE TABLE sessions (id " PK ", token_hash TEXT NOT NULL UNIQUE,"   \
+	" user_id " INT " NOT NULL REFERENCES users (id) ON DELETE CASCADE,"   \
+	" created_at " INT " NOT NULL, last_seen " INT " NOT NULL,"            \
+	" expires_at " INT " NOT NULL);"                                       \
+	"CREATE INDEX sessions_user ON sessions (user_id);"                    \
+	"CREATE TABLE tokens (id " PK ", token_hash TEXT NOT NULL UNIQUE,"     \
+	" user_id " INT " NOT NULL REFERENCES users (id) ON DELETE CASCADE,"   \
+	" name TEXT NOT NULL, role TEXT NOT NULL CHECK (role IN " ROLES "),"   \
+	" scope_id " INT " REFERENCES scopes (id),"                            \
+	" created_at " INT " NOT NULL, expires_at " INT " NOT NULL,"           \
+	" revoked_at " INT " NOT NULL DEFAULT 0,"                              \
+	" last_used " INT " NOT NULL DEFAULT 0);"                              \
+	"CREATE INDEX tokens_user ON tokens (user_id);"                        \
+	"CREATE TABLE throttle (key TEXT PRIMARY KEY,"                         \
+	" failures " INT " NOT NULL, window_start " INT " NOT NULL,"           \
+	" locked_until " INT " NOT NULL);"                                     \
+	"CREATE TABLE advisories (id " PK ", doc_key TEXT NOT NULL UNIQUE,"    \
+	" doc_id TEXT NOT NULL, publisher TEXT NOT NULL,"                      \
+	" format TEXT NOT NULL, scope_all " INT " NOT NULL,"                   \
+	" latest " INT " NOT NULL);"                                           \
+	"CREATE TABLE advisory_tenants ("                                      \
+	" advisory_id " INT " NOT NULL REFERENCES advisories (id)"             \
+	" ON DELETE CASCADE, tenant_id " INT " NOT NULL"                       \
+	" REFERENCES tenants (id) ON DELETE CASCADE,"                          \
+	" PRIMARY KEY (advisory_id, tenant_id));"                              \
+	"CREATE INDEX advisory_tenants_tenant ON advisory_tenants"             \
+	" (tenant_id);"                                                        \
+	"CREATE TABLE advisory_revisions ("                                    \
+	" advisory_id " INT " NOT NULL REFERENCES advisories (id)"             \
+	" ON DELETE CASCADE, revision " INT " NOT NULL,"                       \
+	" version TEXT NOT NULL, title TEXT NOT NULL,"                         \
+	" severity TEXT NOT NULL, cves TEXT NOT NULL,"                         \
+	" current_release TEXT NOT NULL, imported_at " INT " NOT NULL,"        \
+	" imported_by TEXT NOT NULL, body TEXT,"                               \
+	" PRIMARY KEY (advisory_id, revision));"                               \
+	"CREATE TABLE audit (seq " INT " PRIMARY KEY, at TEXT NOT NULL,"       \
+	" actor TEXT NOT NULL, address TEXT NOT NULL, action TEXT NOT NULL,"   \
+	" tenant TEXT NOT NULL, target TEXT NOT NULL,"                         \
+	" outcome TEXT NOT NULL, detail TEXT NOT NULL,"                        \
+	" prev TEXT NOT NULL, hash TEXT NOT NULL);"                            \
+	"CREATE TABLE audit_head (id " INT " PRIMARY KEY CHECK (id = 1),"      \
+	" seq " INT " NOT NULL, hash TEXT NOT NULL);"                          \
+	"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '" AUDIT_GENESIS \
+	"');"
+
+#define LITE_PK "INTEGER PRIMARY KEY AUTOINCREMENT"
+#define PG_PK "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+
+static const char *const lite_migrations[] = {
+    MIGRATION_1(LITE_PK, "INTEGER"),
+};
+static const char *const pg_migrations[] = {
+    MIGRATION_1(PG_PK, "BIGINT"),
+};
+_Static_assert(sizeof(lite_migrations) == sizeof(pg_migrations),
+    "every migration is written for both drivers");
+#define NMIGRATIONS                                                            \
+	((int)(sizeof(lite_migrations) / sizeof(lite_migrations[0])))
+
+static const char version_table[] =
+    "CREATE TABLE IF NOT EXISTS schema_version ("
+    " version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)";
+/* Serialises rampartd nodes migrating one PostgreSQL database at once
+ * (a transaction-scoped advisory lock; the key is arbitrary but fixed). */
+static struct drv_sql q_lock =
+    DRV_SQL("SELECT pg_advisory_xact_lock(5262160001)");
+static struct drv_sql q_version =
+    DRV_SQL("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+static struct drv_sql q_record =
+    DRV_SQL("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)");
+
+int
+store_schema_version(void)
+{
+	return NMIGRATIONS;
+}
+
+/* One step under the lock: applies the next migration, or says the
+ * database is current (*done).  *ver gets the version it found. */
+static int
+migrate_step(struct store *s, int64_t *ver, int *done)
+{
+	const char *const *mig =
+	    s->ops->kind == STORE_PG ? pg_migrations : lite_migrations;
+	int64_t v = 0;
+	int r;
+
+	if ((r = store_begin(s)) != 0)
+		return r;
+	if (s->ops->kind == STORE_PG &&
+	    (r = sq_exec(s, &q_lock, NULL, 0, NULL)) != 0)
+		goto out;
+	if ((r = sq_script(s, version_table)) != 0 ||
+	    (r = sq_int1(s, &q_version, NULL, 0, &v)) != 0)
+		goto out;
+	if (v > NMIGRATIONS || v < 0) {
+		drv_set_err(s,
+		    "the database's schema version %lld is newer "
+		    "than this program's (%d)",
+		    (long long)v, NMIGRATIONS);
+		r = RP_ERR_LIMIT;
+		goto out;
+	}
+	*ver = v;
+	if (v == NMIGRATIONS) {
+		*done = 1;
+		goto out;
+	}
+	{
+		struct drv_arg a[] = {A_INT(v + 1), A_INT(sq_now())};
+		if ((r = sq_script(s, mig[v])) != 0 ||
+		    (r = sq_exec(s, &q_record, a, NARGS(a), NULL)) != 0)
+			goto out;
+	}
+out:
+	if (r != 0) {
+		store_rollback(s);
+		return r;
+	}
+	return store_commit(s);
+}
+
+int
+store_migrate(struct store *s, int *from, int *to)
+{
+	int64_t first = -1, v = 0;
+	int done = 0, r;
+
+	if (s->in_tx) {
+		drv_set_err(s, "migrations run outside a transaction");
+		return RP_ERR_ARG;
+	}
+	/* Each pass applies at most one migration; another node may apply
+	 * some in between, which the next pass sees. */
+	while (!done) {
+		if ((r = migrate_step(s, &v, &done)) != 0)
+			return r;
+		if (first < 0)
+			first = v;
+	}
+	if (from != NULL)
+		*from = (int)first;
+	if (to != NULL)
+		*to = (int)v;
+	return 0;
+}
