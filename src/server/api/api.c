@@ -1,0 +1,282 @@
+/*
+ * The route table and the dispatcher.  Every route names who may call
+ * it; the dispatcher authenticates and checks the role before the
+ * handler runs, so a handler cannot forget to.  Tenant scoping is the
+ * store's: handlers pass the caller's scope to every query of tenant
+ * data.  The table is also what the OpenAPI document is checked against
+ * and what the authorisation test walks (api_route_at).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api_int.h"
+#include "json/rpjson.h"
+#include "util/err.h"
+#include "util/str.h"
+
+enum who {
+	WHO_PUBLIC, /* no credentials needed */
+	WHO_ANY, /* any authenticated caller */
+	WHO_TECH, /* technician or msp-admin */
+	WHO_ADMIN, /* msp-admin */
+};
+
+struct route {
+	const char *method;
+	const char *pattern;
+	enum who who;
+	int body; /* 1: a JSON object body is required */
+	int (*fn)(struct api_ctx *);
+};
+
+/* Keep in step with docs/api.md and docs/openapi.json (tests check). */
+static const struct route routes[] = {
+    {"GET", "/api/v1/openapi.json", WHO_PUBLIC, 0, h_openapi},
+    {"GET", "/api/v1/health", WHO_PUBLIC, 0, h_health},
+    {"POST", "/api/v1/login", WHO_PUBLIC, 1, h_login},
+    {"POST", "/api/v1/logout", WHO_ANY, 0, h_logout},
+    {"GET", "/api/v1/me", WHO_ANY, 0, h_me},
+    {"GET", "/api/v1/tenants", WHO_ANY, 0, h_tenant_list},
+    {"POST", "/api/v1/tenants", WHO_ADMIN, 1, h_tenant_create},
+    {"GET", "/api/v1/tenants/{tenant}", WHO_ANY, 0, h_tenant_get},
+    {"PATCH", "/api/v1/tenants/{tenant}", WHO_ADMIN, 1, h_tenant_update},
+    {"GET", "/api/v1/users", WHO_ADMIN, 0, h_user_list},
+    {"POST", "/api/v1/users", WHO_ADMIN, 1, h_user_create},
+    {"GET", "/api/v1/users/{user}", WHO_ADMIN, 0, h_user_get},
+    {"PATCH", "/api/v1/users/{user}", WHO_ADMIN, 1, h_user_update},
+    {"GET", "/api/v1/tokens", WHO_ANY, 0, h_token_list},
+    {"POST", "/api/v1/tokens", WHO_ANY, 1, h_token_create},
+    {"DELETE", "/api/v1/tokens/{id}", WHO_ANY, 0, h_token_revoke},
+    {"GET", "/api/v1/advisories", WHO_ANY, 0, h_advisory_list},
+    {"POST", "/api/v1/advisories", WHO_TECH, 2, h_advisory_import},
+    {"GET", "/api/v1/advisories/{id}", WHO_ANY, 0, h_advisory_get},
+    {"GET", "/api/v1/advisories/{id}/revisions", WHO_ANY, 0,
+	h_advisory_revisions},
+    {"GET", "/api/v1/audit", WHO_ADMIN, 0, h_audit_list},
+};
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+static const char *const who_names[] = {
+    "public", "any", "technician", "msp-admin"};
+/* "METHOD PATTERN" per route, for metrics labels. */
+static char route_labels[NROUTES][96];
+static struct api_route_info route_infos[NROUTES];
+static struct api_config config;
+static int configured;
+
+void
+api_config_default(struct api_config *c)
+{
+	c->session_idle = 30 * 60;
+	c->session_max = 12 * 60 * 60;
+	c->login_max_failures = 5;
+	c->login_window = 15 * 60;
+	c->login_lockout = 15 * 60;
+	c->secure_cookies = 1;
+}
+
+void
+api_configure(const struct api_config *c)
+{
+	size_t i;
+
+	config = *c;
+	configured = 1;
+	for (i = 0; i < NROUTES; i++) {
+		snprintf(route_labels[i], sizeof(route_labels[i]), "%s %s",
+		    routes[i].method, routes[i].pattern);
+		route_infos[i].method = routes[i].method;
+		route_infos[i].pattern = routes[i].pattern;
+		route_infos[i].auth = who_names[routes[i].who];
+	}
+}
+
+const struct api_config *
+api_cfg(void)
+{
+	if (!configured) {
+		struct api_config d;
+
+		api_config_default(&d);
+		api_configure(&d);
+	}
+	return &config;
+}
+
+void
+api_policy(struct auth_policy *p)
+{
+	const struct api_config *c = api_cfg();
+
+	p->session_idle = c->session_idle;
+	p->session_max = c->session_max;
+	p->login_max_failures = c->login_max_failures;
+	p->login_window = c->login_window;
+	p->login_lockout = c->login_lockout;
+}
+
+size_t
+api_route_count(void)
+{
+	return NROUTES;
+}
+
+const struct api_route_info *
+api_route_at(size_t i)
+{
+	(void)api_cfg();
+	return i < NROUTES ? &route_infos[i] : NULL;
+}
+
+/*
+ * Matches path against pattern; {name} segments match one non-empty
+ * segment, copied into c->pbuf and pointed at by c->param[].
+ */
+static int
+route_match(const char *pattern, const char *path, struct api_ctx *c)
+{
+	const char *p = pattern, *q = path, *e;
+	size_t used = 0, n, np = 0;
+
+	while (*p != '\0') {
+		if (*p == '{') {
+			p = strchr(p, '}') + 1;
+			e = strchr(q, '/');
+			n = e != NULL ? (size_t)(e - q) : strlen(q);
+			if (n == 0 || used + n + 1 > sizeof(c->pbuf) ||
+			    np >= API_MAX_PARAMS)
+				return 0;
+			memcpy(c->pbuf + used, q, n);
+			c->pbuf[used + n] = '\0';
+			c->param[np++] = c->pbuf + used;
+			used += n + 1;
+			q += n;
+			continue;
+		}
+		if (*p++ != *q++)
+			return 0;
+	}
+	return *q == '\0';
+}
+
+static int
+content_type_json(const char *ct)
+{
+	size_t n = strlen("application/json");
+
+	/* Media types are case-insensitive (RFC 9110 section 8.3.1). */
+	if (ct == NULL || strncasecmp(ct, "application/json", n) != 0)
+		return 0;
+	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+/* Parses the body of a route that takes JSON; answers and returns -1
+ * when it is not acceptable. */
+static int
+read_body(struct api_ctx *c)
+{
+	const struct api_request *rq = c->rq;
+	struct rp_diags *d;
+	const struct rp_diag *e;
+
+	if (!content_type_json(rq->content_type))
+		return api_fail(c, 415, "unsupported_media_type", NULL,
+		    "the body must be application/json, not %s",
+		    rq->content_type != NULL ? rq->content_type : "absent");
+	if (rq->body == NULL || rq->body_len == 0)
+		return api_fail(c, 400, "invalid_json", "",
+		    "a JSON object body is required");
+	if ((d = rp_diags_new()) == NULL)
+		return api_store_fail(c, RP_ERR_NOMEM);
+	c->body = rpjson_load_buf(rq->body, rq->body_len, d);
+	if (c->body == NULL) {
+		e = d->n > 0 ? &d->v[0] : NULL;
+		api_fail(c, 400, "invalid_json", "",
+		    "the body is not JSON: %s (line %d, column %d)",
+		    e != NULL ? e->msg : "unreadable", e != NULL ? e->line : 0,
+		    e != NULL ? e->column : 0);
+		rp_diags_free(d);
+		return -1;
+	}
+	rp_diags_free(d);
+	if (!json_is_object(c->body))
+		return api_fail(c, 400, "invalid_json", "",
+		    "the body must be a JSON object");
+	return 0;
+}
+
+/* Authenticates and checks the route's role; answers when refused. */
+static int
+gate(struct api_ctx *c, const struct route *rt)
+{
+	struct auth_policy p;
+	int r;
+
+	if (rt->who == WHO_PUBLIC)
+		return 0;
+	api_policy(&p);
+	r = auth_authenticate(
+	    c->s, &p, c->rq->cookie, c->rq->authorization, c->rq->now, &c->who);
+	if (r == RP_ERR_NOTFOUND)
+		return api_fail(c, 401, "unauthorized", NULL,
+		    "log in or send an API token");
+	if (r != 0)
+		return api_store_fail(c, r);
+	c->authed = 1;
+	if ((rt->who == WHO_TECH && c->who.role == ROLE_VIEWER) ||
+	    (rt->who == WHO_ADMIN && c->who.role != ROLE_MSP_ADMIN)) {
+		if (strcmp(rt->method, "GET") != 0) {
+			json_t *d = json_pack(
+			    "{s:s}", "route", route_labels[rt - routes]);
+
+			(void)api_audit_now(c, "denied", "", "", "denied", d);
+		}
+		return api_fail(c, 403, "forbidden", NULL,
+		    "the %s role may not do this",
+		    store_role_name(c->who.role));
+	}
+	return 0;
+}
+
+int
+api_handle(const struct api_request *rq, struct api_response *rs)
+{
+	struct api_ctx c;
+	const struct route *rt = NULL;
+	int path_known = 0;
+	size_t i;
+
+	(void)api_cfg();
+	memset(rs, 0, sizeof(*rs));
+	rs->route = "unmatched";
+	memset(&c, 0, sizeof(c));
+	c.rq = rq;
+	c.rs = rs;
+	c.s = rq->store;
+	for (i = 0; i < NROUTES && rt == NULL; i++) {
+		if (!route_match(routes[i].pattern, rq->path, &c))
+			continue;
+		path_known = 1;
+		if (strcmp(routes[i].method, rq->method) == 0)
+			rt = &routes[i];
+	}
+	if (rt == NULL) {
+		if (path_known)
+			(void)api_fail(&c, 405, "method_not_allowed", NULL,
+			    "%s is not allowed on this path", rq->method);
+		else
+			(void)api_fail(
+			    &c, 404, "not_found", NULL, "no such route");
+		return rs->body != NULL ? 0 : RP_ERR_NOMEM;
+	}
+	rs->route = route_labels[rt - routes];
+	if (gate(&c, rt) == 0 && (rt->body == 0 || read_body(&c) == 0))
+		(void)rt->fn(&c);
+	json_decref(c.body);
+	if (rs->body == NULL && rs->status != 204)
+		return RP_ERR_NOMEM;
+	return 0;
+}

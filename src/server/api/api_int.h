@@ -1,0 +1,119 @@
+/*
+ * Internal to the API: the context a handler gets, and the helpers every
+ * handler shares (JSON bodies and answers, pagination, tenant lists,
+ * audit entries).  Handlers live in h_<object>.c.
+ */
+#ifndef RP_API_INT_H
+#define RP_API_INT_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "api.h"
+#include "auth/auth.h"
+#include "store/store.h"
+
+#define API_MAX_PARAMS 2
+
+struct api_ctx {
+	const struct api_request *rq;
+	struct api_response *rs;
+	struct store *s;
+	struct auth_principal who; /* valid when authed */
+	int authed;
+	const char *param[API_MAX_PARAMS]; /* {name} parts of the path */
+	char pbuf[512];
+	json_t *body; /* the parsed JSON body of routes that take one */
+};
+
+const struct api_config *api_cfg(void);
+void api_policy(struct auth_policy *p);
+
+/* Answers: fill c->rs.  api_json takes the reference to v. */
+int api_json(struct api_ctx *c, int status, json_t *v);
+int api_no_content(struct api_ctx *c);
+int api_fail(struct api_ctx *c, int status, const char *code, const char *field,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* 500 after a store error r (503 when the store is unreachable);
+ * rolls back any open transaction. */
+int api_store_fail(struct api_ctx *c, int r);
+
+/*
+ * Body fields.  Each returns 0 and sets *out (borrowed from c->body), 1
+ * when the field is absent and optional (out untouched), or answers 400
+ * naming the field and returns -1.
+ */
+int api_str(struct api_ctx *c, const char *name, int required, size_t maxlen,
+    const char **out);
+int api_bool(struct api_ctx *c, const char *name, int *out);
+int api_int(
+    struct api_ctx *c, const char *name, int64_t lo, int64_t hi, int64_t *out);
+/* Whether the body has only keys from the NULL-terminated list (answers
+ * 400 naming the first other one). */
+int api_keys_only(struct api_ctx *c, const char *const *keys);
+
+/* ?limit= and ?after=: 0, or answers 400 and returns -1. */
+int api_page(struct api_ctx *c, struct store_page *pg);
+/* {"items": items, "next": cursor-or-null}; takes items. */
+int api_list(struct api_ctx *c, json_t *items, int more, int64_t last);
+/* As api_list with the members of extra (taken; may be NULL) added. */
+int api_list_ext(
+    struct api_ctx *c, json_t *items, int more, int64_t last, json_t *extra);
+
+/* RFC 3339 UTC of t; 0 gives JSON null. */
+json_t *api_time(int64_t t);
+
+/*
+ * Tenant slugs <-> ids.  api_tenant_ids reads the JSON array at body key
+ * `name` (or, when from_query, a comma list in ?name=): each slug must be
+ * a tenant in the caller's scope (answers 400/404 naming it).  Returns
+ * the count (>= 0) with *ids (free()d by the caller), or -1 answered.
+ */
+int api_tenant_ids(
+    struct api_ctx *c, const char *name, int from_query, int64_t **ids);
+/* A JSON array of the slugs of ids that are in the caller's scope. */
+json_t *api_tenant_slugs(struct api_ctx *c, const int64_t *ids, size_t n);
+
+/* Appends an audit entry in the open transaction (detail is taken; NULL
+ * means {}).  Returns 0 or a store error. */
+int api_audit(struct api_ctx *c, const char *action, const char *tenant,
+    const char *target, const char *outcome, json_t *detail);
+/* As api_audit in a transaction of its own (logins, denials). */
+int api_audit_now(struct api_ctx *c, const char *action, const char *tenant,
+    const char *target, const char *outcome, json_t *detail);
+
+/* Whether s is a valid slug / user name ([a-z0-9][a-z0-9._-]{0,62}). */
+int api_name_ok(const char *s, int allow_dot);
+
+/* Handlers (one per route). */
+int h_openapi(struct api_ctx *c);
+int h_health(struct api_ctx *c);
+int h_login(struct api_ctx *c);
+int h_logout(struct api_ctx *c);
+int h_me(struct api_ctx *c);
+int h_tenant_list(struct api_ctx *c);
+int h_tenant_create(struct api_ctx *c);
+int h_tenant_get(struct api_ctx *c);
+int h_tenant_update(struct api_ctx *c);
+int h_user_list(struct api_ctx *c);
+int h_user_create(struct api_ctx *c);
+int h_user_get(struct api_ctx *c);
+int h_user_update(struct api_ctx *c);
+int h_token_list(struct api_ctx *c);
+int h_token_create(struct api_ctx *c);
+int h_token_revoke(struct api_ctx *c);
+int h_advisory_list(struct api_ctx *c);
+int h_advisory_import(struct api_ctx *c);
+int h_advisory_get(struct api_ctx *c);
+int h_advisory_revisions(struct api_ctx *c);
+int h_audit_list(struct api_ctx *c);
+
+/* JSON of rows, for handlers that show them. */
+json_t *api_user_json(struct api_ctx *c, const struct store_user *u);
+
+/* The OpenAPI document compiled in (openapi_data.c, generated). */
+extern const unsigned char api_openapi_json[];
+extern const size_t api_openapi_json_len;
+
+#endif

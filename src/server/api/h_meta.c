@@ -1,0 +1,76 @@
+/*
+ * Routes about the server itself: its OpenAPI document, its health, and
+ * the audit log (msp-admin), which clients verify themselves: each entry
+ * goes out with the exact text that was hashed.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_int.h"
+#include "util/err.h"
+
+int
+h_openapi(struct api_ctx *c)
+{
+	struct api_response *rs = c->rs;
+
+	if ((rs->body = malloc(api_openapi_json_len + 1)) == NULL)
+		return api_store_fail(c, RP_ERR_NOMEM);
+	memcpy(rs->body, api_openapi_json, api_openapi_json_len);
+	rs->body[api_openapi_json_len] = '\0';
+	rs->body_len = api_openapi_json_len;
+	rs->status = 200;
+	rs->content_type = "application/json";
+	return 0;
+}
+
+int
+h_health(struct api_ctx *c)
+{
+	char *v = NULL;
+	int r = store_meta_get(c->s, "schema", &v);
+
+	free(v);
+	if (r != 0 && r != RP_ERR_NOTFOUND)
+		return api_fail(
+		    c, 503, "unavailable", NULL, "the store does not answer");
+	return api_json(c, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+static json_t *
+entry_json(const struct audit_entry *e)
+{
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "seq",
+	    (json_int_t)e->seq, "at", e->at, "actor", e->actor, "address",
+	    e->address, "action", e->action, "tenant", e->tenant, "target",
+	    e->target, "outcome", e->outcome, "detail", e->detail, "prev",
+	    e->prev, "hash", e->hash);
+}
+
+int
+h_audit_list(struct api_ctx *c)
+{
+	struct store_page pg;
+	struct audit_entry *v = NULL;
+	size_t n = 0, i;
+	int64_t head = 0;
+	char hhash[65];
+	int more = 0, r;
+	json_t *items;
+
+	if (api_page(c, &pg) < 0)
+		return -1;
+	if ((r = store_audit_list(c->s, &pg, &v, &n, &more)) != 0 ||
+	    (r = store_audit_head(c->s, &head, hhash)) != 0) {
+		audit_entries_free(v, n);
+		return api_store_fail(c, r);
+	}
+	items = json_array();
+	for (i = 0; i < n && items != NULL; i++)
+		json_array_append_new(items, entry_json(&v[i]));
+	r = api_list_ext(c, items, more, n > 0 ? v[n - 1].seq : 0,
+	    json_pack("{s:{s:I,s:s}}", "head", "seq", (json_int_t)head, "hash",
+		hhash));
+	audit_entries_free(v, n);
+	return r;
+}

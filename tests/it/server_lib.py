@@ -1,0 +1,246 @@
+"""Helpers for the server's integration tests: start a real rampartd on
+loopback with its own state directory, talk HTTPS to it with the
+certificate pinned by fingerprint (as the CLI does), compute TOTP codes.
+
+Environment: RAMPARTD_BIN (the daemon), RAMPART_BIN (the CLI),
+RAMPART_STORE_URL (set by scripts/pg-test.sh for PostgreSQL runs; SQLite
+otherwise).  Nothing here sleeps for a fixed time: waits are on the
+daemon's output or on the process.
+"""
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import socket
+import ssl
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+FP_RE = re.compile(r"((?:[0-9A-F]{2}:){31}[0-9A-F]{2})")
+
+
+def fail(msg):
+    print(f"FAIL: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+
+
+def totp(secret, t=None, step_offset=0):
+    """RFC 6238 code (SHA-1, 6 digits, 30 s) for a base32 secret."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    counter = int((time.time() if t is None else t) // 30) + step_offset
+    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    off = mac[-1] & 0x0F
+    code = (struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF) % 1000000
+    return f"{code:06d}"
+
+
+_last_step = {}
+
+
+def totp_next(secret):
+    """A code the server has not seen yet: each code is accepted once, and
+    the server takes the step before and after the current one, so up to
+    two logins per 30-second step work without waiting."""
+    now = int(time.time() // 30)
+    step = max(now, _last_step.get(secret, -1) + 1)
+    check(step <= now + 1, "more than two logins of one user in 30 s")
+    _last_step[secret] = step
+    return totp(secret, step * 30)
+
+
+def free_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        try:
+            self.json = json.loads(body) if body else None
+        except ValueError:
+            self.json = None
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def code(self):
+        return (self.json or {}).get("error", {}).get("code")
+
+    def __repr__(self):
+        return f"<{self.status} {self.body[:300]!r}>"
+
+
+class Client:
+    """HTTPS to one server, pinned to its certificate's SHA-256."""
+
+    def __init__(self, host, port, fingerprint, tls=True):
+        self.host, self.port, self.fp, self.tls = host, port, fingerprint, tls
+        self.cookie = None
+        self.token = None
+
+    def _conn(self, timeout=60):
+        if not self.tls:
+            return http.client.HTTPConnection(self.host, self.port,
+                                              timeout=timeout)
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE  # pinned below instead
+        c = http.client.HTTPSConnection(self.host, self.port, context=ctx,
+                                        timeout=timeout)
+        c.connect()
+        der = c.sock.getpeercert(binary_form=True)
+        got = hashlib.sha256(der).hexdigest().upper()
+        want = self.fp.replace(":", "").upper()
+        if got != want:
+            c.close()
+            raise ssl.SSLError(f"fingerprint mismatch: {got} != {want}")
+        return c
+
+    def request(self, method, path, body=None, raw=None, ctype=None,
+                cookie=None, token=None, headers=None):
+        h = dict(headers or {})
+        data = raw
+        if body is not None:
+            data = json.dumps(body).encode()
+            h.setdefault("Content-Type", "application/json")
+        if ctype is not None:
+            h["Content-Type"] = ctype
+        ck = cookie if cookie is not None else self.cookie
+        tk = token if token is not None else self.token
+        if ck:
+            h["Cookie"] = f"rampart_session={ck}"
+        if tk:
+            h["Authorization"] = f"Bearer {tk}"
+        c = self._conn()
+        try:
+            c.request(method, path, body=data, headers=h)
+            r = c.getresponse()
+            out = Response(r.status, r.getheaders(), r.read())
+        finally:
+            c.close()
+        sc = out.header("Set-Cookie")
+        if sc and sc.startswith("rampart_session=") and cookie is None:
+            self.cookie = sc.split(";", 1)[0].split("=", 1)[1] or None
+        return out
+
+    def login(self, user, password, secret=None, t=None):
+        body = {"user": user, "password": password}
+        if secret:
+            body["totp"] = totp(secret, t) if t is not None \
+                else totp_next(secret)
+        return self.request("POST", "/api/v1/login", body=body)
+
+
+class Server:
+    """One rampartd: start() returns once it says it is serving."""
+
+    def __init__(self, state_dir=None, db=None, extra=None):
+        self.bin = os.environ["RAMPARTD_BIN"]
+        self.own_dir = state_dir is None
+        self.dir = state_dir or tempfile.mkdtemp(prefix="rampartd-")
+        self.db = db if db is not None else os.environ.get(
+            "RAMPART_STORE_URL")
+        self.extra = extra or []
+        self.port = None
+        self.proc = None
+        self.out = ""
+        self.fingerprint = None
+        self.bootstrap = None
+
+    def start(self, port=None):
+        self.port = port or self.port or free_port()
+        args = [self.bin, "--state-dir", self.dir, "--listen",
+                f"127.0.0.1:{self.port}"] + self.extra
+        if self.db:
+            args += ["--db", self.db]
+        env = dict(os.environ)
+        env.pop("JOURNAL_STREAM", None)
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, env=env)
+        self.out = ""
+        self._wait_for(READY_RE)
+        m = FP_RE.search(self.out)
+        check(m is not None, f"no certificate fingerprint in:\n{self.out}")
+        self.fingerprint = m.group(1)
+        self.bootstrap = parse_bootstrap(self.out)
+        return self
+
+    def _wait_for(self, pattern):
+        """Reads the daemon's output until pattern appears (or it exits)."""
+        fd = self.proc.stdout.fileno()
+        while not pattern.search(self.out):
+            r, _, _ = select.select([fd], [], [], 120)
+            if not r:
+                fail(f"rampartd did not get ready:\n{self.out}")
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                self.proc.wait()
+                fail(f"rampartd exited {self.proc.returncode}:\n{self.out}")
+            self.out += chunk.decode(errors="replace")
+
+    def drain(self):
+        """What the daemon printed since, without blocking."""
+        fd = self.proc.stdout.fileno()
+        while select.select([fd], [], [], 0)[0]:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            self.out += chunk.decode(errors="replace")
+        return self.out
+
+    def client(self):
+        return Client("127.0.0.1", self.port, self.fingerprint)
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc is None:
+            return None
+        self.proc.send_signal(sig)
+        rest = self.proc.stdout.read()
+        self.out += rest.decode(errors="replace")
+        rc = self.proc.wait()
+        self.proc = None
+        return rc
+
+    def cleanup(self):
+        if self.proc is not None:
+            self.stop(signal.SIGKILL)
+        if self.own_dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# Formats of the daemon's first lines (docs/server.md).
+READY_RE = re.compile(r"rampartd: serving|ready", re.I)
+
+
+def parse_bootstrap(out):
+    """The one-time credentials printed at first start, or None."""
+    user = re.search(r"user(?:name)?:\s*(\S+)", out)
+    pw = re.search(r"password:\s*(\S+)", out)
+    sec = re.search(r"secret[^:]*:\s*([A-Z2-7]{16,})", out)
+    if not (user and pw and sec):
+        return None
+    return {"user": user.group(1), "password": pw.group(1),
+            "totp_secret": sec.group(1)}
