@@ -53,6 +53,8 @@ struct api_response {
 	/* The route's label for /metrics ("GET /api/v1/tenants/{tenant}"),
 	 * or "unmatched"; static. */
 	const char *route;
+	/* Seconds for a Retry-After header (429, 503); 0: none. */
+	int64_t retry_after;
 };
 void api_response_clear(struct api_response *rs);
 
