@@ -38,8 +38,8 @@ main(int argc, char **argv)
 	char err[1024];
 
 	api_config_default(&auth);
-	if (conf_load(&conf, argc, argv, environ, &auth, CONF_DEFAULT_FILE,
-		err, sizeof(err)) != 0) {
+	if (conf_load(&conf, argc, argv, environ, &auth, CONF_DEFAULT_FILE, err,
+		sizeof(err)) != 0) {
 		fprintf(stderr, "rampartd: %s\n", err);
 		return 2;
 	}

@@ -57,22 +57,20 @@ static const struct key keys[] = {
     {"http", "threads", K_INT, F(http_threads), 1, 256, NULL},
     {"http", "max_connections", K_INT, F(http_max_connections), 1, 100000,
 	NULL},
-    {"http", "per_ip_connections", K_INT, F(http_per_ip_connections), 0,
-	100000, NULL},
+    {"http", "per_ip_connections", K_INT, F(http_per_ip_connections), 0, 100000,
+	NULL},
     {"http", "connection_timeout", K_SECONDS, F(http_connection_timeout), 1,
 	3600, NULL},
     {"http", "body_max", K_SIZE, F(http_body_max), 1024, 256LL << 20, NULL},
     {"http", "header_max", K_SIZE, F(http_header_max), 8192, 1 << 20, NULL},
-    {"auth", "session_idle", K_SECONDS, F(auth.session_idle), 60,
-	30LL * 86400, NULL},
-    {"auth", "session_max", K_SECONDS, F(auth.session_max), 60,
-	365LL * 86400, NULL},
-    {"auth", "login_max_failures", K_INT, F(auth.login_max_failures), 1,
-	1000, NULL},
-    {"auth", "login_window", K_SECONDS, F(auth.login_window), 1, 86400,
+    {"auth", "session_idle", K_SECONDS, F(auth.session_idle), 60, 30LL * 86400,
 	NULL},
-    {"auth", "login_lockout", K_SECONDS, F(auth.login_lockout), 1, 86400,
+    {"auth", "session_max", K_SECONDS, F(auth.session_max), 60, 365LL * 86400,
 	NULL},
+    {"auth", "login_max_failures", K_INT, F(auth.login_max_failures), 1, 1000,
+	NULL},
+    {"auth", "login_window", K_SECONDS, F(auth.login_window), 1, 86400, NULL},
+    {"auth", "login_lockout", K_SECONDS, F(auth.login_lockout), 1, 86400, NULL},
     {"log", "level", K_LEVEL, F(log_level), 0, 0, "--log-level"},
     {"log", "target", K_TARGET, F(log_target), 0, 0, NULL},
     {"metrics", "allow", K_NETS, F(metrics_allow), 0, 0, NULL},
@@ -247,8 +245,8 @@ parse_listen_one(const char *s, struct conf_listen *out)
 		a4->sin_family = AF_INET;
 		a4->sin_port = htons((uint16_t)p);
 		out->salen = sizeof(*a4);
-	} else if (s[0] == '[' && inet_pton(AF_INET6, host, &a6->sin6_addr) ==
-		       1) {
+	} else if (s[0] == '[' &&
+	    inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
 		a6->sin6_family = AF_INET6;
 		a6->sin6_port = htons((uint16_t)p);
 		out->salen = sizeof(*a6);
@@ -374,8 +372,8 @@ set_list(struct load *ld, const struct key *k, const char *v)
 	if (k->type == K_LISTEN) {
 		struct conf_listen tmp[CONF_LISTEN_MAX];
 		size_t have = ld->listen_layer == ld->layer ? c->nlisten : 0;
-		why = split_list(v, tmp, sizeof(tmp[0]),
-		    CONF_LISTEN_MAX - have, &n, listen_cb);
+		why = split_list(v, tmp, sizeof(tmp[0]), CONF_LISTEN_MAX - have,
+		    &n, listen_cb);
 		if (why != NULL)
 			return why;
 		memcpy(c->listen + have, tmp, n * sizeof(tmp[0]));
@@ -385,8 +383,8 @@ set_list(struct load *ld, const struct key *k, const char *v)
 	}
 	struct conf_net tmp[CONF_ALLOW_MAX];
 	size_t have = ld->allow_layer == ld->layer ? c->nmetrics_allow : 0;
-	why = split_list(v, tmp, sizeof(tmp[0]), CONF_ALLOW_MAX - have, &n,
-	    net_cb);
+	why = split_list(
+	    v, tmp, sizeof(tmp[0]), CONF_ALLOW_MAX - have, &n, net_cb);
 	if (why != NULL)
 		return why;
 	memcpy(c->metrics_allow + have, tmp, n * sizeof(tmp[0]));
@@ -427,8 +425,7 @@ set_value(struct load *ld, const struct key *k, const char *v)
 		*(int *)field = b;
 		return NULL;
 	case K_INT:
-		if (parse_scaled(v, K_INT, &n) != 0 || n < k->min ||
-		    n > k->max)
+		if (parse_scaled(v, K_INT, &n) != 0 || n < k->min || n > k->max)
 			return "expected an integer";
 		*(int *)field = (int)n;
 		return NULL;
@@ -492,8 +489,8 @@ apply(struct load *ld, const char *where, const struct key *k, const char *v)
 	else if (k->type == K_URL)
 		fail(ld, where, "%s.%s: %s", k->section, k->name, why);
 	else
-		fail(ld, where, "%s.%s: %s, got '%s'", k->section, k->name,
-		    why, v);
+		fail(ld, where, "%s.%s: %s, got '%s'", k->section, k->name, why,
+		    v);
 	return -1;
 }
 
@@ -510,8 +507,8 @@ known_keys(const char *section, char *buf, size_t len)
 }
 
 static int
-conf_ini_line(void *user, const char *section, const char *name,
-    const char *value)
+conf_ini_line(
+    void *user, const char *section, const char *name, const char *value)
 {
 	struct load *ld = user;
 	char where[CONF_PATH_MAX + 16], list[512];
@@ -522,9 +519,10 @@ conf_ini_line(void *user, const char *section, const char *name,
 		return 0;
 	snprintf(where, sizeof(where), "%s:%d", ld->file, ld->line);
 	if (section[0] == '\0') {
-		fail(ld, where, "'%s' is outside a section: put it under "
-				"[server], [store], [http], [auth], [log] or "
-				"[metrics]",
+		fail(ld, where,
+		    "'%s' is outside a section: put it under "
+		    "[server], [store], [http], [auth], [log] or "
+		    "[metrics]",
 		    name);
 		return 0;
 	}
@@ -598,8 +596,9 @@ load_file(struct load *ld, const char *path, int must_exist)
 	if (src.too_long)
 		fail(ld, where, "line too long");
 	else if (r > 0)
-		fail(ld, where, "expected 'key = value', '[section]' or a "
-				"comment ('#' or ';')");
+		fail(ld, where,
+		    "expected 'key = value', '[section]' or a "
+		    "comment ('#' or ';')");
 	else if (r < 0)
 		fail(ld, path, "out of memory reading the file");
 	return ld->failed ? RP_ERR_INVALID : 0;
@@ -610,8 +609,8 @@ load_file(struct load *ld, const char *path, int must_exist)
 static int
 load_env(struct load *ld, char *const *envp)
 {
-	static const char *const sections[] = {"server", "store", "http",
-	    "auth", "log", "metrics", NULL};
+	static const char *const sections[] = {
+	    "server", "store", "http", "auth", "log", "metrics", NULL};
 
 	ld->layer = L_ENV;
 	for (size_t i = 0; envp != NULL && envp[i] != NULL; i++) {
@@ -805,9 +804,10 @@ finish(struct load *ld)
 			}
 	}
 	if ((c->tls_cert[0] == '\0') != (c->tls_key[0] == '\0')) {
-		fail(ld, "server.tls_cert", "server.tls_cert and "
-					    "server.tls_key are set together "
-					    "or not at all");
+		fail(ld, "server.tls_cert",
+		    "server.tls_cert and "
+		    "server.tls_key are set together "
+		    "or not at all");
 		return RP_ERR_INVALID;
 	}
 	if (c->auth.session_idle > c->auth.session_max) {
@@ -818,8 +818,7 @@ finish(struct load *ld)
 	}
 	for (size_t i = 0; i < c->nlisten; i++)
 		for (size_t j = 0; j < i; j++)
-			if (strcmp(c->listen[i].text, c->listen[j].text) ==
-			    0) {
+			if (strcmp(c->listen[i].text, c->listen[j].text) == 0) {
 				fail(ld, "server.listen", "%s is listed twice",
 				    c->listen[i].text);
 				return RP_ERR_INVALID;
@@ -836,8 +835,8 @@ finish(struct load *ld)
 
 int
 conf_load(struct conf *c, int argc, char **argv, char *const *envp,
-    const struct api_config *auth_defaults, const char *default_file,
-    char *err, size_t errlen)
+    const struct api_config *auth_defaults, const char *default_file, char *err,
+    size_t errlen)
 {
 	struct load ld = {0};
 	const char *config = NULL;
@@ -858,7 +857,8 @@ conf_load(struct conf *c, int argc, char **argv, char *const *envp,
 		r = load_file(&ld, default_file, 0);
 	if (r != 0)
 		return r;
-	if ((r = load_env(&ld, envp)) != 0 || (r = load_flags(&ld, argc, argv)) != 0)
+	if ((r = load_env(&ld, envp)) != 0 ||
+	    (r = load_flags(&ld, argc, argv)) != 0)
 		return r;
 	return finish(&ld);
 }
@@ -870,7 +870,9 @@ conf_net_match(const struct conf_net *v, size_t n, const struct sockaddr *sa)
 	int family;
 
 	if (sa->sa_family == AF_INET) {
-		memcpy(a, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+		memcpy(a,
+		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+		    4);
 		family = AF_INET;
 	} else if (sa->sa_family == AF_INET6) {
 		const struct in6_addr *a6 =
@@ -895,7 +897,8 @@ conf_net_match(const struct conf_net *v, size_t n, const struct sockaddr *sa)
 		if (bits >= 8)
 			continue;
 		if (bits > 0) {
-			unsigned char mask = (unsigned char)(0xff << (8 - bits));
+			unsigned char mask =
+			    (unsigned char)(0xff << (8 - bits));
 			if ((a[byte] & mask) != (v[i].addr[byte] & mask))
 				continue;
 		}

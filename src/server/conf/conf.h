@@ -86,13 +86,14 @@ struct conf {
  * again with the same arguments and applies only log.level and log.target.
  */
 int conf_load(struct conf *c, int argc, char **argv, char *const *envp,
-    const struct api_config *auth_defaults, const char *default_file,
-    char *err, size_t errlen);
+    const struct api_config *auth_defaults, const char *default_file, char *err,
+    size_t errlen);
 
 /* The flags' help text (static). */
 const char *conf_usage(void);
 
 /* Whether the address sa (IPv4, IPv6 or v4-mapped IPv6) is in a list. */
-int conf_net_match(const struct conf_net *v, size_t n, const struct sockaddr *sa);
+int conf_net_match(
+    const struct conf_net *v, size_t n, const struct sockaddr *sa);
 
 #endif

@@ -133,18 +133,18 @@ queue(struct MHD_Connection *c, struct req *rq, struct api_response *rs)
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    rs->content_type != NULL ? rs->content_type : "application/json");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-	    "no-store");
+	MHD_add_response_header(
+	    resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Content-Security-Policy",
 	    "default-src 'none'; frame-ancestors 'none'");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	if (use_tls)
-		MHD_add_response_header(resp, "Strict-Transport-Security",
-		    "max-age=31536000");
+		MHD_add_response_header(
+		    resp, "Strict-Transport-Security", "max-age=31536000");
 	if (rs->set_cookie != NULL)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
-		    rs->set_cookie);
+		MHD_add_response_header(
+		    resp, MHD_HTTP_HEADER_SET_COOKIE, rs->set_cookie);
 	if (rs->retry_after > 0) {
 		snprintf(num, sizeof(num), "%lld", (long long)rs->retry_after);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, num);
@@ -192,12 +192,13 @@ serve_metrics(struct MHD_Connection *c, struct req *rq)
 	struct api_response rs;
 	enum MHD_Result ret;
 
-	if (ci == NULL || !conf_net_match(cf->metrics_allow,
-			      cf->nmetrics_allow, ci->client_addr))
+	if (ci == NULL ||
+	    !conf_net_match(
+		cf->metrics_allow, cf->nmetrics_allow, ci->client_addr))
 		return queue_error(c, rq, 404, "not_found", "no such route");
 	if (strcmp(rq->method, "GET") != 0)
-		return queue_error(c, rq, 405, "method_not_allowed",
-		    "/metrics answers GET");
+		return queue_error(
+		    c, rq, 405, "method_not_allowed", "/metrics answers GET");
 	memset(&rs, 0, sizeof(rs));
 	rs.status = 200;
 	rs.content_type = METRICS_CONTENT_TYPE;
@@ -219,19 +220,19 @@ serve_api(struct MHD_Connection *c, struct req *rq, const char *url,
 	enum MHD_Result ret;
 
 	if (st == NULL)
-		return queue_error(c, rq, 503, "unavailable",
-		    "the store is unreachable");
+		return queue_error(
+		    c, rq, 503, "unavailable", "the store is unreachable");
 	memset(&ar, 0, sizeof(ar));
 	ar.method = method;
 	ar.path = url;
 	ar.arg = query_arg;
 	ar.arg_cls = c;
-	ar.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_TYPE);
-	ar.cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_COOKIE);
-	ar.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_AUTHORIZATION);
+	ar.content_type = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	ar.cookie = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+	ar.authorization = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	ar.remote_addr = rq->addr;
 	ar.body = rq->body.data;
 	ar.body_len = rq->body.len;
@@ -269,8 +270,8 @@ begin(struct MHD_Connection *c, const char *method)
 		    rq->addr, sizeof(rq->addr));
 	else if (ci != NULL && ci->client_addr->sa_family == AF_INET6)
 		inet_ntop(AF_INET6,
-		    &((const struct sockaddr_in6 *)(const void *)ci
-			    ->client_addr)
+		    &((const struct sockaddr_in6 *)(const void *)
+			    ci->client_addr)
 			 ->sin6_addr,
 		    rq->addr, sizeof(rq->addr));
 	http_body_init(&rq->body, (size_t)cf->http_body_max);
@@ -295,8 +296,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 			return MHD_NO;
 		*con_cls = rq;
 		r = http_body_expect(&rq->body,
-		    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-			MHD_HTTP_HEADER_CONTENT_LENGTH));
+		    MHD_lookup_connection_value(
+			c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH));
 		/* Answered now, the body is never read (MHD closes the
 		 * connection after this answer). */
 		if (r == RP_ERR_LIMIT)
@@ -352,8 +353,8 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	atomic_fetch_add(&answered, 1);
 	/* The route label, never the raw URL: a query may hold secrets. */
 	log_info("request", "method", rq->method, "route",
-	    rq->route != NULL ? rq->route : "unmatched", "status", status,
-	    "ms", ms, "address", rq->addr, "outcome",
+	    rq->route != NULL ? rq->route : "unmatched", "status", status, "ms",
+	    ms, "address", rq->addr, "outcome",
 	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "ok" : "aborted",
 	    NULL);
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
@@ -375,10 +376,9 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 
 	(void)cls;
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-		ci = MHD_get_connection_info(c,
-		    MHD_CONNECTION_INFO_CONNECTION_FD);
-		*socket_context = ci != NULL ? conns_add(ci->connect_fd)
-					     : NULL;
+		ci = MHD_get_connection_info(
+		    c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = ci != NULL ? conns_add(ci->connect_fd) : NULL;
 	} else {
 		conns_remove(*socket_context);
 		*socket_context = NULL;
@@ -402,8 +402,8 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 static struct MHD_Daemon *
 start_daemon(const struct role_env *env, int fd)
 {
-	unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
-	    MHD_USE_ERROR_LOG;
+	unsigned int flags =
+	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	const struct conf *c = env->conf;
 	struct MHD_OptionItem tls_opts[] = {
 	    {MHD_OPTION_HTTPS_MEM_KEY, 0,
@@ -455,8 +455,8 @@ serve(const struct role_env *env)
 	struct msg_heartbeat hb;
 
 	for (;;) {
-		struct pollfd pf[2] = {{sig_pipe[0], POLLIN, 0},
-		    {env->ipc, POLLIN, 0}};
+		struct pollfd pf[2] = {
+		    {sig_pipe[0], POLLIN, 0}, {env->ipc, POLLIN, 0}};
 		int n = poll(pf, 2, ROLE_HEARTBEAT_SECONDS * 1000);
 		if (n < 0 && errno != EINTR)
 			return 1;
@@ -465,8 +465,8 @@ serve(const struct role_env *env)
 		if (n > 0 && pf[1].revents != 0) {
 			int r = ipc_recv(env->ipc, env->role->receives, &m);
 			if (r == RP_ERR_NOTFOUND) {
-				log_warn("the parent went away; stopping",
-				    NULL);
+				log_warn(
+				    "the parent went away; stopping", NULL);
 				return 0;
 			}
 			if (r != 0) {
@@ -522,7 +522,8 @@ http_main(const struct role_env *env)
 	api_configure(&env->conf->auth);
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0 ||
 	    pthread_key_create(&store_key, close_store) != 0 ||
-	    metrics_init() != 0 || conns_start(cf->http_connection_timeout) != 0) {
+	    metrics_init() != 0 ||
+	    conns_start(cf->http_connection_timeout) != 0) {
 		log_error("cannot start", "error", strerror(errno), NULL);
 		return 1;
 	}

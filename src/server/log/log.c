@@ -21,7 +21,6 @@
 #define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 
-
 #define LOG_FIELDS_MAX 24 /* key/value pairs in one line */
 #define LOG_LINE_MAX 8192
 
@@ -44,7 +43,7 @@ int
 log_level_from_name(const char *s)
 {
 	for (size_t i = 0; i < sizeof(level_names) / sizeof(level_names[0]);
-	    i++)
+	     i++)
 		if (strcmp(s, level_names[i]) == 0)
 			return (int)i;
 	return -1;
@@ -62,7 +61,7 @@ int
 log_target_from_name(const char *s)
 {
 	for (size_t i = 0; i < sizeof(target_names) / sizeof(target_names[0]);
-	    i++)
+	     i++)
 		if (strcmp(s, target_names[i]) == 0)
 			return (int)i;
 	return -1;
@@ -80,8 +79,8 @@ stderr_is_journal(void)
 
 	if (e == NULL || fstat(STDERR_FILENO, &st) != 0)
 		return 0;
-	snprintf(want, sizeof(want), "%llu:%llu",
-	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	snprintf(want, sizeof(want), "%llu:%llu", (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino);
 	return strcmp(e, want) == 0;
 }
 
@@ -232,20 +231,20 @@ now_rfc3339(char *ts, size_t len)
 	clock_gettime(CLOCK_REALTIME, &t);
 	gmtime_r(&t.tv_sec, &tm);
 	snprintf(ts, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (long)(t.tv_nsec / 1000000) % 1000);
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec, (long)(t.tv_nsec / 1000000) % 1000);
 }
 
 static void
-write_stderr(enum log_level level, const char *msg, const char *const *f,
-    size_t n)
+write_stderr(
+    enum log_level level, const char *msg, const char *const *f, size_t n)
 {
 	char line[LOG_LINE_MAX], ts[64];
 	size_t len;
 
 	now_rfc3339(ts, sizeof(ts));
-	len = log_format(line, sizeof(line) - 1, ts, level, log_role, msg, f,
-	    n);
+	len =
+	    log_format(line, sizeof(line) - 1, ts, level, log_role, msg, f, n);
 	line[len++] = '\n';
 	/* One write per line; a short write on a full pipe loses the rest
 	 * of the line rather than blocking forever in a loop. */
@@ -274,8 +273,8 @@ journal_name(char *out, size_t len, const char *key)
 }
 
 static void
-write_journal(enum log_level level, const char *msg, const char *const *f,
-    size_t n)
+write_journal(
+    enum log_level level, const char *msg, const char *const *f, size_t n)
 {
 	static const int prio[] = {LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERR};
 	char text[LOG_FIELDS_MAX + 4][LOG_VALUE_MAX + 80];

@@ -16,16 +16,16 @@
 #include "err.h"
 #include "str.h"
 
-static const char *const methods[] = {"GET", "HEAD", "POST", "PUT",
-    "PATCH", "DELETE", "OPTIONS", "other"};
+static const char *const methods[] = {
+    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "other"};
 #define NMETHODS (sizeof(methods) / sizeof(methods[0]))
-static const int statuses[] = {200, 201, 204, 301, 304, 400, 401, 403, 404,
-    405, 408, 409, 413, 415, 422, 429, 431, 500, 503, 0};
+static const int statuses[] = {200, 201, 204, 301, 304, 400, 401, 403, 404, 405,
+    408, 409, 413, 415, 422, 429, 431, 500, 503, 0};
 #define NSTATUS (sizeof(statuses) / sizeof(statuses[0]))
 /* Upper bounds in seconds (then +Inf); the API answers in milliseconds,
  * the tail shows a slow store. */
-static const double buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-    0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+static const double buckets[] = {
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 #define NBUCKETS (sizeof(buckets) / sizeof(buckets[0]))
 
 struct slot {
@@ -87,8 +87,8 @@ find_slot(const char *route)
 }
 
 void
-metrics_request(const char *route, const char *method, int status,
-    uint64_t nsec)
+metrics_request(
+    const char *route, const char *method, int status, uint64_t nsec)
 {
 	size_t m = NMETHODS - 1, s = NSTATUS - 1, b = 0;
 	struct slot *sl;
@@ -120,9 +120,10 @@ metrics_store(uint64_t queries, uint64_t errors, uint64_t nsec)
 static void
 render_requests(struct rp_buf *b)
 {
-	rp_buf_append(b, "# TYPE rampart_http_requests counter\n"
-			 "# HELP rampart_http_requests HTTP requests "
-			 "answered, by route, method and status.\n");
+	rp_buf_append(b,
+	    "# TYPE rampart_http_requests counter\n"
+	    "# HELP rampart_http_requests HTTP requests "
+	    "answered, by route, method and status.\n");
 	for (size_t i = 0; i < nslots; i++)
 		for (size_t m = 0; m < NMETHODS; m++)
 			for (size_t s = 0; s < NSTATUS; s++) {
@@ -131,8 +132,8 @@ render_requests(struct rp_buf *b)
 				if (v == 0)
 					continue;
 				if (statuses[s] != 0)
-					snprintf(st, sizeof(st), "%d",
-					    statuses[s]);
+					snprintf(
+					    st, sizeof(st), "%d", statuses[s]);
 				else
 					snprintf(st, sizeof(st), "other");
 				rp_buf_appendf(b,
@@ -146,12 +147,13 @@ render_requests(struct rp_buf *b)
 static void
 render_histogram(struct rp_buf *b)
 {
-	rp_buf_append(b, "# TYPE rampart_http_request_duration_seconds "
-			 "histogram\n"
-			 "# HELP rampart_http_request_duration_seconds Time "
-			 "from a request's headers to its answer.\n"
-			 "# UNIT rampart_http_request_duration_seconds "
-			 "seconds\n");
+	rp_buf_append(b,
+	    "# TYPE rampart_http_request_duration_seconds "
+	    "histogram\n"
+	    "# HELP rampart_http_request_duration_seconds Time "
+	    "from a request's headers to its answer.\n"
+	    "# UNIT rampart_http_request_duration_seconds "
+	    "seconds\n");
 	for (size_t i = 0; i < nslots; i++) {
 		uint64_t cum = 0;
 		const char *r = slots[i].route;

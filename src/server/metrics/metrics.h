@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define METRICS_CONTENT_TYPE                                              \
+#define METRICS_CONTENT_TYPE                                                   \
 	"application/openmetrics-text; version=1.0.0; charset=utf-8"
 /* The route label of /metrics itself. */
 #define METRICS_ROUTE "/metrics"
@@ -26,8 +26,8 @@ void metrics_free(void);
 
 /* Counts one answered request.  route is the API's label ("GET
  * /api/v1/health"), METRICS_ROUTE, or anything else for "unmatched". */
-void metrics_request(const char *route, const char *method, int status,
-    uint64_t nsec);
+void metrics_request(
+    const char *route, const char *method, int status, uint64_t nsec);
 /* Adds a store connection's work since the last call. */
 void metrics_store(uint64_t queries, uint64_t errors, uint64_t nsec);
 

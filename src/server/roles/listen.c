@@ -30,8 +30,8 @@ listen_open(const struct conf *c, int *fds, char *err, size_t errlen)
 		int fd = socket(l->sa.ss_family,
 		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (fd < 0 ||
-		    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
-			sizeof(one)) != 0 ||
+		    setsockopt(
+			fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
 		    (l->sa.ss_family == AF_INET6 &&
 			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
 			    sizeof(one)) != 0) ||

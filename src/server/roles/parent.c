@@ -196,8 +196,8 @@ reload(struct parent *p)
 	}
 	p->conf.log_level = c.log_level;
 	p->conf.log_target = c.log_target;
-	log_reconfigure((enum log_level)c.log_level,
-	    (enum log_target)c.log_target);
+	log_reconfigure(
+	    (enum log_level)c.log_level, (enum log_target)c.log_target);
 	lc.level = c.log_level;
 	lc.target = c.log_target;
 	for (size_t i = 0; i < p->nslots; i++) {
@@ -244,8 +244,8 @@ on_message(struct parent *p, struct slot *s)
 		return;
 	}
 	if (r != 0) {
-		log_error("role broke the message protocol; killing it",
-		    "role", s->role->name, "error", rp_strerror(r), NULL);
+		log_error("role broke the message protocol; killing it", "role",
+		    s->role->name, "error", rp_strerror(r), NULL);
 		kill(s->pid, SIGKILL);
 		close(s->ipc);
 		s->ipc = -1;
@@ -267,8 +267,8 @@ on_signals(struct parent *p)
 		if (si.ssi_signo == SIGCHLD)
 			reap(p);
 		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
-			begin_stop(p, si.ssi_signo == SIGTERM ? "SIGTERM"
-							      : "SIGINT");
+			begin_stop(
+			    p, si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
 		else if (si.ssi_signo == SIGHUP && !p->stopping)
 			reload(p);
 	}
@@ -343,8 +343,8 @@ supervise(struct parent *p)
 				who[n++] = &p->slots[i];
 			}
 		if (poll(pf, n, timeout) < 0 && errno != EINTR) {
-			log_error("poll failed", "error", strerror(errno),
-			    NULL);
+			log_error(
+			    "poll failed", "error", strerror(errno), NULL);
 			p->exit_code = 1;
 			begin_stop(p, "internal error");
 			continue;
@@ -381,7 +381,8 @@ run_once(struct parent *p, struct slot *s)
 	if (spawn(p, s) != 0)
 		return RP_ERR_IO;
 	for (;;) {
-		struct pollfd pf[2] = {{p->sigfd, POLLIN, 0}, {s->ipc, POLLIN, 0}};
+		struct pollfd pf[2] = {
+		    {p->sigfd, POLLIN, 0}, {s->ipc, POLLIN, 0}};
 		struct signalfd_siginfo si;
 		if (poll(pf, 2, -1) < 0 && errno != EINTR)
 			break;
@@ -416,8 +417,8 @@ run_once(struct parent *p, struct slot *s)
 	} else {
 		snprintf(from, sizeof(from), "%d", (int)m.u.setup.schema_from);
 		snprintf(to, sizeof(to), "%d", (int)m.u.setup.schema_to);
-		log_info("store ready", "schema_from", from, "schema_to", to,
-		    NULL);
+		log_info(
+		    "store ready", "schema_from", from, "schema_to", to, NULL);
 		if (m.u.setup.bootstrapped) {
 			print_bootstrap(&m.u.setup.creds);
 			log_info("first start: created the administrator "
@@ -433,8 +434,8 @@ run_once(struct parent *p, struct slot *s)
 /* The configured pair, or the one made on first start under
  * STATE_DIR/tls; its fingerprint is printed at every start. */
 static int
-prepare_tls(struct parent *p, struct tls_material **out, char *err,
-    size_t errlen)
+prepare_tls(
+    struct parent *p, struct tls_material **out, char *err, size_t errlen)
 {
 	char dir[CONF_PATH_MAX + 8], cert[CONF_PATH_MAX + 32],
 	    key[CONF_PATH_MAX + 32], host[256];
@@ -442,8 +443,8 @@ prepare_tls(struct parent *p, struct tls_material **out, char *err,
 
 	*out = NULL;
 	if (p->conf.plain_http) {
-		log_warn("serving plain HTTP without TLS (loopback only)",
-		    NULL);
+		log_warn(
+		    "serving plain HTTP without TLS (loopback only)", NULL);
 		return 0;
 	}
 	if (p->conf.tls_cert[0] != '\0') {
@@ -502,8 +503,8 @@ start(struct parent *p, struct tls_material **tls, int *fds, char *err,
 {
 	int r;
 
-	if ((r = privsep_user(p->conf.user, &p->uid, &p->gid, err,
-		 errlen)) != 0 ||
+	if ((r = privsep_user(p->conf.user, &p->uid, &p->gid, err, errlen)) !=
+		0 ||
 	    (r = statedir_prepare(&p->conf, p->uid, p->gid, err, errlen)) !=
 		0 ||
 	    (r = prepare_tls(p, tls, err, errlen)) != 0 ||

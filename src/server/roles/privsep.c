@@ -23,8 +23,7 @@
 #include "log/log.h"
 
 int
-privsep_user(const char *name, uid_t *uid, gid_t *gid, char *err,
-    size_t errlen)
+privsep_user(const char *name, uid_t *uid, gid_t *gid, char *err, size_t errlen)
 {
 	struct passwd pw, *res = NULL;
 	char buf[4096];
@@ -39,8 +38,7 @@ privsep_user(const char *name, uid_t *uid, gid_t *gid, char *err,
 		    "uid", num, NULL);
 		return 0;
 	}
-	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) != 0 ||
-	    res == NULL) {
+	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) != 0 || res == NULL) {
 		snprintf(err, errlen,
 		    "server.user: no user '%s' on this system (create it "
 		    "with: useradd --system --shell /usr/sbin/nologin %s)",
@@ -48,8 +46,9 @@ privsep_user(const char *name, uid_t *uid, gid_t *gid, char *err,
 		return RP_ERR_NOTFOUND;
 	}
 	if (pw.pw_uid == 0) {
-		snprintf(err, errlen, "server.user: '%s' is root; the roles "
-				      "need an unprivileged user",
+		snprintf(err, errlen,
+		    "server.user: '%s' is root; the roles "
+		    "need an unprivileged user",
 		    name);
 		return RP_ERR_INVALID;
 	}

@@ -120,8 +120,8 @@ int ipc_recv(int fd, uint32_t allowed, struct msg *m);
 /* The service user's ids: server.user when running as root, else the
  * current user (and a warning).  RP_ERR_NOTFOUND when the user is not on
  * the system; err says so. */
-int privsep_user(const char *name, uid_t *uid, gid_t *gid, char *err,
-    size_t errlen);
+int privsep_user(
+    const char *name, uid_t *uid, gid_t *gid, char *err, size_t errlen);
 /*
  * Starts a role in a child: /dev/null on stdin and stdout, every
  * descriptor closed but stderr, its socketpair end and (for listening
@@ -131,8 +131,7 @@ int privsep_user(const char *name, uid_t *uid, gid_t *gid, char *err,
  * child exits with the entry's result.  Returns the pid and the parent's
  * end of the socketpair in *ipc, or -1.
  */
-pid_t privsep_spawn(const struct role_env *env, uid_t uid, gid_t gid,
-    int *ipc);
+pid_t privsep_spawn(const struct role_env *env, uid_t uid, gid_t gid, int *ipc);
 
 /* --- the parent ---------------------------------------------------- */
 
@@ -141,8 +140,8 @@ pid_t privsep_spawn(const struct role_env *env, uid_t uid, gid_t gid,
  * 0700), and state_dir/db (the service user's, 0700) when the store is
  * the default SQLite file there.
  */
-int statedir_prepare(const struct conf *c, uid_t uid, gid_t gid, char *err,
-    size_t errlen);
+int statedir_prepare(
+    const struct conf *c, uid_t uid, gid_t gid, char *err, size_t errlen);
 /* Binds and listens on every conf->listen address; fds[i] for listen[i]. */
 int listen_open(const struct conf *c, int *fds, char *err, size_t errlen);
 

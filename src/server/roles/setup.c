@@ -29,9 +29,9 @@ setup_main(const struct role_env *env)
 		goto send;
 	r = store_migrate(s, &res.schema_from, &res.schema_to);
 	if (r != 0) {
-		snprintf(res.error, sizeof(res.error), "migrating the store: %s%s%s",
-		    rp_strerror(r), store_errmsg(s)[0] != '\0' ? ": " : "",
-		    store_errmsg(s));
+		snprintf(res.error, sizeof(res.error),
+		    "migrating the store: %s%s%s", rp_strerror(r),
+		    store_errmsg(s)[0] != '\0' ? ": " : "", store_errmsg(s));
 		goto send;
 	}
 	r = api_bootstrap(s, (int64_t)time(NULL), &res.creds);

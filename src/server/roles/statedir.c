@@ -69,8 +69,8 @@ bad:
 }
 
 int
-statedir_prepare(const struct conf *c, uid_t uid, gid_t gid, char *err,
-    size_t errlen)
+statedir_prepare(
+    const struct conf *c, uid_t uid, gid_t gid, char *err, size_t errlen)
 {
 	char path[CONF_PATH_MAX + 8], want[CONF_PATH_MAX + 32];
 	struct stat st;

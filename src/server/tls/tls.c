@@ -84,8 +84,8 @@ make_cert(EVP_PKEY *key, const char *host)
 	if (x == NULL || bn == NULL)
 		goto bad;
 	/* 127 random bits: positive, and unique with overwhelming odds. */
-	if (!X509_set_version(x, 2) || !BN_rand(bn, 127, BN_RAND_TOP_ANY,
-					   BN_RAND_BOTTOM_ANY) ||
+	if (!X509_set_version(x, 2) ||
+	    !BN_rand(bn, 127, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) ||
 	    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) == NULL)
 		goto bad;
 	/* Five minutes back for clocks behind ours; the whole span stays
@@ -137,8 +137,8 @@ write_file(const char *dir, const char *name, const char *data, size_t len,
 		sizeof(tmp))
 		return -1;
 	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    mode);
+	fd = open(
+	    tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -1;
 	while (off < len) {
@@ -188,8 +188,8 @@ exists(const char *dir, const char *name)
 }
 
 int
-tls_ensure(const char *dir, const char *host, int *created, char *err,
-    size_t errlen)
+tls_ensure(
+    const char *dir, const char *host, int *created, char *err, size_t errlen)
 {
 	EVP_PKEY *key = NULL;
 	X509 *x = NULL;
@@ -291,8 +291,8 @@ fingerprint(X509 *x, char out[TLS_FINGERPRINT_LEN])
 }
 
 int
-tls_load(const char *cert_path, const char *key_path,
-    struct tls_material **out, char *err, size_t errlen)
+tls_load(const char *cert_path, const char *key_path, struct tls_material **out,
+    char *err, size_t errlen)
 {
 	struct tls_material *m = calloc(1, sizeof(*m));
 	BIO *b = NULL;
@@ -303,8 +303,8 @@ tls_load(const char *cert_path, const char *key_path,
 	*out = NULL;
 	if (m == NULL)
 		return fail(err, errlen, RP_ERR_NOMEM, "out of memory");
-	if ((r = read_pem(cert_path, &m->cert_pem, &m->cert_len, err,
-		 errlen)) != 0 ||
+	if ((r = read_pem(
+		 cert_path, &m->cert_pem, &m->cert_len, err, errlen)) != 0 ||
 	    (r = read_pem(key_path, &m->key_pem, &m->key_len, err, errlen)) !=
 		0)
 		goto out;

@@ -31,8 +31,8 @@ struct tls_material {
  * random serial.  *created is set to 1 when it made them.  dir must exist.
  * Returns 0, RP_ERR_IO or RP_ERR_INTERNAL with a message in err.
  */
-int tls_ensure(const char *dir, const char *host, int *created, char *err,
-    size_t errlen);
+int tls_ensure(
+    const char *dir, const char *host, int *created, char *err, size_t errlen);
 
 /*
  * Reads a certificate and its private key (PEM files), checks that the
