@@ -106,7 +106,7 @@ log_reconfigure(enum log_level level, enum log_target t)
 	apply_target(t);
 }
 
-int
+static int
 log_enabled(enum log_level level)
 {
 	return (int)level >= atomic_load(&log_level);

@@ -41,8 +41,6 @@ void log_setup(const char *role, enum log_level level, enum log_target t);
 /* SIGHUP: takes a new level and target and decides again where "auto"
  * goes (the journal connection is reopened by libsystemd per call). */
 void log_reconfigure(enum log_level level, enum log_target t);
-/* Whether a line at level would be written. */
-int log_enabled(enum log_level level);
 
 /*
  * Writes one line: msg is a constant text, then key, value pairs of

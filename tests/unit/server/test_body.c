@@ -24,8 +24,8 @@ test_expect(void **state)
 	assert_int_equal(http_body_expect(&b, NULL), 0);
 	assert_int_equal(http_body_expect(&b, "100"), 0);
 	assert_int_equal(http_body_expect(&b, "101"), RP_ERR_LIMIT);
-	assert_int_equal(http_body_expect(&b, "99999999999999999999999999"),
-	    RP_ERR_LIMIT);
+	assert_int_equal(
+	    http_body_expect(&b, "99999999999999999999999999"), RP_ERR_LIMIT);
 	assert_int_equal(http_body_expect(&b, "-1"), RP_ERR_INVALID);
 	assert_int_equal(http_body_expect(&b, "12x"), RP_ERR_INVALID);
 	assert_int_equal(http_body_expect(&b, ""), RP_ERR_INVALID);
@@ -45,8 +45,7 @@ test_chunks(void **state)
 		assert_int_equal(http_body_add(&b, chunk, sizeof(chunk)), 0);
 	assert_int_equal(b.len, 90);
 	/* 90 + 30 passes 100: refused, nothing appended. */
-	assert_int_equal(http_body_add(&b, chunk, sizeof(chunk)),
-	    RP_ERR_LIMIT);
+	assert_int_equal(http_body_add(&b, chunk, sizeof(chunk)), RP_ERR_LIMIT);
 	assert_int_equal(b.len, 90);
 	/* Exactly up to the cap is fine. */
 	assert_int_equal(http_body_add(&b, chunk, 10), 0);

@@ -103,9 +103,9 @@ test_precedence(void **state)
 			     "[auth]\n"
 			     "session_idle = 15m\n");
 	const char *flags[] = {"--config", f, "--log-level=error", NULL};
-	const char *env[] = {"RAMPART_HTTP_THREADS=5",
-	    "RAMPART_LOG_LEVEL=warn", "RAMPART_BIN=/x",
-	    "RAMPART_SERVER_LISTEN=127.0.0.2:2000", "PATH=/bin", NULL};
+	const char *env[] = {"RAMPART_HTTP_THREADS=5", "RAMPART_LOG_LEVEL=warn",
+	    "RAMPART_BIN=/x", "RAMPART_SERVER_LISTEN=127.0.0.2:2000",
+	    "PATH=/bin", NULL};
 
 	(void)state;
 	assert_int_equal(load(flags, env), 0);
@@ -211,23 +211,28 @@ test_env_flag_errors(void **state)
 
 	(void)state;
 	assert_int_equal(load(NULL, env), RP_ERR_INVALID);
-	assert_string_equal(err, "environment RAMPART_HTTP_THREADS: "
-				 "http.threads: expected an integer from 1 "
-				 "to 256, got 'lots'");
+	assert_string_equal(err,
+	    "environment RAMPART_HTTP_THREADS: "
+	    "http.threads: expected an integer from 1 "
+	    "to 256, got 'lots'");
 	assert_int_equal(load(NULL, env2), RP_ERR_INVALID);
-	assert_non_null(strstr(err, "environment RAMPART_HTTP_COLOUR: "
-				    "unknown key 'colour' in [http]"));
+	assert_non_null(strstr(err,
+	    "environment RAMPART_HTTP_COLOUR: "
+	    "unknown key 'colour' in [http]"));
 	assert_int_equal(load(bad_flag, NULL), RP_ERR_INVALID);
-	assert_string_equal(err, "--colour: unknown option (see rampartd "
-				 "--help)");
+	assert_string_equal(err,
+	    "--colour: unknown option (see rampartd "
+	    "--help)");
 	assert_int_equal(load(bad_value, NULL), RP_ERR_INVALID);
-	assert_string_equal(err, "--log-level: log.level: expected debug, "
-				 "info, warn or error, got 'loud'");
+	assert_string_equal(err,
+	    "--log-level: log.level: expected debug, "
+	    "info, warn or error, got 'loud'");
 	assert_int_equal(load(no_value, NULL), RP_ERR_INVALID);
 	assert_string_equal(err, "--db: expected a value");
 	assert_int_equal(load(missing, NULL), RP_ERR_IO);
-	assert_non_null(strstr(err, "/nonexistent/x.conf: cannot read the "
-				    "configuration file"));
+	assert_non_null(strstr(err,
+	    "/nonexistent/x.conf: cannot read the "
+	    "configuration file"));
 }
 
 static void
@@ -243,9 +248,10 @@ test_plain_http(void **state)
 	assert_int_equal(c.plain_http, 1);
 	assert_int_equal(c.auth.secure_cookies, 0);
 	assert_int_equal(load(wide, NULL), RP_ERR_INVALID);
-	assert_string_equal(err, "server.plain_http: refused: listen address "
-				 "0.0.0.0:8080 is not loopback (plain HTTP "
-				 "is only served on 127.0.0.0/8 and ::1)");
+	assert_string_equal(err,
+	    "server.plain_http: refused: listen address "
+	    "0.0.0.0:8080 is not loopback (plain HTTP "
+	    "is only served on 127.0.0.0/8 and ::1)");
 }
 
 static void
@@ -265,38 +271,38 @@ test_actions(void **state)
 static void
 test_metrics_allow(void **state)
 {
-	const char *env[] = {"RAMPART_METRICS_ALLOW=10.1.0.0/16, fd00::/8",
-	    NULL};
+	const char *env[] = {
+	    "RAMPART_METRICS_ALLOW=10.1.0.0/16, fd00::/8", NULL};
 	struct sockaddr_in a4 = {.sin_family = AF_INET};
 	struct sockaddr_in6 a6 = {.sin6_family = AF_INET6};
 
 	(void)state;
 	assert_int_equal(load(NULL, NULL), 0);
 	inet_pton(AF_INET, "127.0.0.1", &a4.sin_addr);
-	assert_true(conf_net_match(c.metrics_allow, c.nmetrics_allow,
-	    (struct sockaddr *)&a4));
+	assert_true(conf_net_match(
+	    c.metrics_allow, c.nmetrics_allow, (struct sockaddr *)&a4));
 	inet_pton(AF_INET6, "::ffff:127.0.0.9", &a6.sin6_addr);
-	assert_true(conf_net_match(c.metrics_allow, c.nmetrics_allow,
-	    (struct sockaddr *)&a6));
+	assert_true(conf_net_match(
+	    c.metrics_allow, c.nmetrics_allow, (struct sockaddr *)&a6));
 	inet_pton(AF_INET6, "::1", &a6.sin6_addr);
-	assert_true(conf_net_match(c.metrics_allow, c.nmetrics_allow,
-	    (struct sockaddr *)&a6));
+	assert_true(conf_net_match(
+	    c.metrics_allow, c.nmetrics_allow, (struct sockaddr *)&a6));
 	inet_pton(AF_INET, "10.1.2.3", &a4.sin_addr);
-	assert_false(conf_net_match(c.metrics_allow, c.nmetrics_allow,
-	    (struct sockaddr *)&a4));
+	assert_false(conf_net_match(
+	    c.metrics_allow, c.nmetrics_allow, (struct sockaddr *)&a4));
 	assert_int_equal(load(NULL, env), 0);
 	assert_int_equal(c.nmetrics_allow, 2);
-	assert_true(conf_net_match(c.metrics_allow, c.nmetrics_allow,
-	    (struct sockaddr *)&a4));
+	assert_true(conf_net_match(
+	    c.metrics_allow, c.nmetrics_allow, (struct sockaddr *)&a4));
 	inet_pton(AF_INET, "10.2.0.1", &a4.sin_addr);
-	assert_false(conf_net_match(c.metrics_allow, c.nmetrics_allow,
-	    (struct sockaddr *)&a4));
+	assert_false(conf_net_match(
+	    c.metrics_allow, c.nmetrics_allow, (struct sockaddr *)&a4));
 	inet_pton(AF_INET6, "fd12::1", &a6.sin6_addr);
-	assert_true(conf_net_match(c.metrics_allow, c.nmetrics_allow,
-	    (struct sockaddr *)&a6));
+	assert_true(conf_net_match(
+	    c.metrics_allow, c.nmetrics_allow, (struct sockaddr *)&a6));
 	inet_pton(AF_INET, "127.0.0.1", &a4.sin_addr);
-	assert_false(conf_net_match(c.metrics_allow, c.nmetrics_allow,
-	    (struct sockaddr *)&a4));
+	assert_false(conf_net_match(
+	    c.metrics_allow, c.nmetrics_allow, (struct sockaddr *)&a4));
 }
 
 int

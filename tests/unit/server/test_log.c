@@ -22,8 +22,8 @@ static void
 check(const char *const *f, size_t n, const char *want)
 {
 	char buf[4096];
-	size_t len = log_format(buf, sizeof(buf), TS, LOGL_INFO, "http", "m",
-	    f, n);
+	size_t len =
+	    log_format(buf, sizeof(buf), TS, LOGL_INFO, "http", "m", f, n);
 
 	assert_int_equal(len, strlen(buf));
 	assert_string_equal(buf, want);
@@ -40,18 +40,24 @@ test_quoting(void **state)
 	const char *eq[] = {"k", "a=b"};
 
 	(void)state;
-	check(plain, 1, "ts=2026-01-02T03:04:05.678Z level=info role=http "
-			"msg=m k=v");
-	check(space, 1, "ts=2026-01-02T03:04:05.678Z level=info role=http "
-			"msg=m k=\"a b\"");
-	check(quote, 1, "ts=2026-01-02T03:04:05.678Z level=info role=http "
-			"msg=m k=\"say \\\"hi\\\"\\\\\"");
-	check(ctl, 1, "ts=2026-01-02T03:04:05.678Z level=info role=http "
-		      "msg=m k=\"a\\nb\\tc\\x01\\xff\"");
-	check(empty, 1, "ts=2026-01-02T03:04:05.678Z level=info role=http "
-			"msg=m k=\"\"");
-	check(eq, 1, "ts=2026-01-02T03:04:05.678Z level=info role=http "
-		     "msg=m k=\"a=b\"");
+	check(plain, 1,
+	    "ts=2026-01-02T03:04:05.678Z level=info role=http "
+	    "msg=m k=v");
+	check(space, 1,
+	    "ts=2026-01-02T03:04:05.678Z level=info role=http "
+	    "msg=m k=\"a b\"");
+	check(quote, 1,
+	    "ts=2026-01-02T03:04:05.678Z level=info role=http "
+	    "msg=m k=\"say \\\"hi\\\"\\\\\"");
+	check(ctl, 1,
+	    "ts=2026-01-02T03:04:05.678Z level=info role=http "
+	    "msg=m k=\"a\\nb\\tc\\x01\\xff\"");
+	check(empty, 1,
+	    "ts=2026-01-02T03:04:05.678Z level=info role=http "
+	    "msg=m k=\"\"");
+	check(eq, 1,
+	    "ts=2026-01-02T03:04:05.678Z level=info role=http "
+	    "msg=m k=\"a=b\"");
 }
 
 static void
@@ -67,8 +73,9 @@ test_long_value(void **state)
 	memset(want, 'x', LOG_VALUE_MAX);
 	memcpy(want + LOG_VALUE_MAX, "...", 4);
 	assert_non_null(strstr(buf, want));
-	assert_null(strstr(buf, "xxxx..."
-				"x"));
+	assert_null(strstr(buf,
+	    "xxxx..."
+	    "x"));
 	/* A line never overruns the buffer it is given. */
 	assert_true(log_format(buf, 40, TS, LOGL_WARN, "p", "m", f, 1) < 40);
 }
@@ -118,8 +125,9 @@ test_writer(void **state)
 	buf[n] = '\0';
 	assert_null(strstr(buf, "hidden"));
 	assert_null(strstr(buf, "pw1"));
-	assert_non_null(strstr(buf, " level=info role=test msg=shown "
-				    "password=[redacted] n=1\n"));
+	assert_non_null(strstr(buf,
+	    " level=info role=test msg=shown "
+	    "password=[redacted] n=1\n"));
 	assert_int_equal(strchr(buf, '\n') - buf + 1, n);
 	close(p[0]);
 	close(saved);

@@ -71,8 +71,8 @@ test_create_and_load(void **state)
 	int created = -1;
 
 	(void)state;
-	assert_int_equal(tls_ensure(dir_a, "rampart.example.org", &created,
-			     err, sizeof(err)),
+	assert_int_equal(tls_ensure(dir_a, "rampart.example.org", &created, err,
+			     sizeof(err)),
 	    0);
 	assert_int_equal(created, 1);
 	paths(dir_a, cert, key);
@@ -89,8 +89,7 @@ test_create_and_load(void **state)
 	assert_string_equal(strchr(out, '=') + 1, m->fingerprint);
 
 	snprintf(cmd, sizeof(cmd),
-	    "openssl x509 -noout -ext subjectAltName -in %s | tail -n 1",
-	    cert);
+	    "openssl x509 -noout -ext subjectAltName -in %s | tail -n 1", cert);
 	run(cmd, out, sizeof(out));
 	assert_non_null(strstr(out, "DNS:localhost"));
 	assert_non_null(strstr(out, "DNS:rampart.example.org"));
@@ -105,8 +104,8 @@ test_create_and_load(void **state)
 
 	/* Second start: the pair is kept, the fingerprint is the same. */
 	struct tls_material *again = NULL;
-	assert_int_equal(tls_ensure(dir_a, NULL, &created, err, sizeof(err)),
-	    0);
+	assert_int_equal(
+	    tls_ensure(dir_a, NULL, &created, err, sizeof(err)), 0);
 	assert_int_equal(created, 0);
 	assert_int_equal(tls_load(cert, key, &again, err, sizeof(err)), 0);
 	assert_string_equal(again->fingerprint, m->fingerprint);
@@ -123,10 +122,10 @@ test_validity_and_serial(void **state)
 	X509 *a, *b;
 
 	(void)state;
-	assert_int_equal(tls_ensure(dir_a, NULL, &created, err, sizeof(err)),
-	    0);
-	assert_int_equal(tls_ensure(dir_b, NULL, &created, err, sizeof(err)),
-	    0);
+	assert_int_equal(
+	    tls_ensure(dir_a, NULL, &created, err, sizeof(err)), 0);
+	assert_int_equal(
+	    tls_ensure(dir_b, NULL, &created, err, sizeof(err)), 0);
 	paths(dir_a, cert_a, key_a);
 	paths(dir_b, cert_b, key_b);
 	assert_non_null(f = fopen(cert_a, "r"));
@@ -155,24 +154,24 @@ test_refusals(void **state)
 	int created;
 
 	(void)state;
-	assert_int_equal(tls_ensure(dir_a, NULL, &created, err, sizeof(err)),
-	    0);
-	assert_int_equal(tls_ensure(dir_b, NULL, &created, err, sizeof(err)),
-	    0);
+	assert_int_equal(
+	    tls_ensure(dir_a, NULL, &created, err, sizeof(err)), 0);
+	assert_int_equal(
+	    tls_ensure(dir_b, NULL, &created, err, sizeof(err)), 0);
 	paths(dir_a, cert_a, key_a);
 	paths(dir_b, cert_b, key_b);
-	assert_int_equal(tls_load(cert_a, key_b, &m, err, sizeof(err)),
-	    RP_ERR_INVALID);
+	assert_int_equal(
+	    tls_load(cert_a, key_b, &m, err, sizeof(err)), RP_ERR_INVALID);
 	assert_null(m);
 	assert_non_null(strstr(err, "is not the private key of"));
-	assert_int_equal(tls_load(key_a, key_a, &m, err, sizeof(err)),
-	    RP_ERR_INVALID);
+	assert_int_equal(
+	    tls_load(key_a, key_a, &m, err, sizeof(err)), RP_ERR_INVALID);
 	assert_non_null(strstr(err, "not a PEM certificate"));
-	assert_int_equal(tls_load(cert_a, cert_a, &m, err, sizeof(err)),
-	    RP_ERR_INVALID);
+	assert_int_equal(
+	    tls_load(cert_a, cert_a, &m, err, sizeof(err)), RP_ERR_INVALID);
 	assert_non_null(strstr(err, "not an unencrypted PEM private key"));
-	assert_int_equal(tls_load("/nonexistent/c.pem", key_a, &m, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    tls_load("/nonexistent/c.pem", key_a, &m, err, sizeof(err)),
 	    RP_ERR_IO);
 	assert_null(m);
 }
