@@ -165,6 +165,12 @@ def check_http(port, cert):
     check(text.endswith("# EOF\n"), "metrics end with # EOF")
     check('rampart_http_requests_total{route="/api/v1/health",'
           'method="GET",status="200"} 1\n' in text, "request counter")
+    check('rampart_http_request_duration_seconds_bucket{route='
+          '"/api/v1/health",le="+Inf"} 1\n' in text, "histogram +Inf")
+    check('rampart_http_request_duration_seconds_count{route='
+          '"/api/v1/health"} 1\n' in text, "histogram count")
+    check(re.search(r'_bucket\{route="/api/v1/health",le="1\.0"\} 1\n',
+                    text) is not None, "canonical bucket bound")
     check("rampart_agents_online 0\n" in text, "agents gauge")
     check("rampart_store_queries_total " in text, "store counter")
     check("process_start_time_seconds " in text, "start time")

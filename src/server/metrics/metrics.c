@@ -26,6 +26,9 @@ static const int statuses[] = {200, 201, 204, 301, 304, 400, 401, 403, 404, 405,
  * the tail shows a slow store. */
 static const double buckets[] = {
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+/* The same bounds in OpenMetrics' canonical form ("1.0", not "1"). */
+static const char *const bucket_text[] = {"0.001", "0.0025", "0.005", "0.01",
+    "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "10.0"};
 #define NBUCKETS (sizeof(buckets) / sizeof(buckets[0]))
 
 struct slot {
@@ -162,8 +165,8 @@ render_histogram(struct rp_buf *b)
 			if (k < NBUCKETS)
 				rp_buf_appendf(b,
 				    "rampart_http_request_duration_seconds_"
-				    "bucket{route=\"%s\",le=\"%g\"} %llu\n",
-				    r, buckets[k], (unsigned long long)cum);
+				    "bucket{route=\"%s\",le=\"%s\"} %llu\n",
+				    r, bucket_text[k], (unsigned long long)cum);
 			else
 				rp_buf_appendf(b,
 				    "rampart_http_request_duration_seconds_"
