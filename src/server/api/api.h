@@ -50,10 +50,11 @@ struct api_response {
 	size_t body_len;
 	const char *content_type; /* static */
 	char *set_cookie; /* owned, a whole Set-Cookie value, or NULL */
-	int64_t retry_after; /* seconds for a Retry-After header, 0: none */
 	/* The route's label for /metrics ("GET /api/v1/tenants/{tenant}"),
 	 * or "unmatched"; static. */
 	const char *route;
+	/* Seconds for a Retry-After header (429, 503); 0: none. */
+	int64_t retry_after;
 };
 void api_response_clear(struct api_response *rs);
 

@@ -1,0 +1,553 @@
+/*
+ * The http role.  Each listening socket the parent bound gets one MHD
+ * daemon (internal epoll thread pool); the access handler reads the body
+ * within http.body_max, answers /metrics itself and hands every other
+ * request to api_handle() with this worker thread's store connection,
+ * opened on first use and closed when the thread ends.  Every answer
+ * carries no-store, nosniff and a deny-all CSP, plus HSTS over TLS.
+ *
+ * SIGTERM: stop accepting (MHD_quiesce_daemon), let requests in flight
+ * finish, stop the daemons, exit 0.
+ */
+#include "http/http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "api/api.h"
+#include "conf/conf.h"
+#include "err.h"
+#include "http/http_int.h"
+#include "log/log.h"
+#include "metrics/metrics.h"
+#include "roles/roles.h"
+#include "store/store.h"
+#include "tls/tls.h"
+
+struct req {
+	struct timespec t0;
+	struct http_body body;
+	int status; /* answered status, 0 before */
+	const char *route; /* static label for metrics */
+	char method[8];
+	char addr[INET6_ADDRSTRLEN];
+};
+
+static const struct conf *cf;
+static int use_tls;
+static atomic_uint_least64_t answered;
+static pthread_mutex_t active_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t active_cond = PTHREAD_COND_INITIALIZER;
+static long active; /* requests begun and not completed */
+static int sig_pipe[2] = {-1, -1};
+
+/* This worker thread's store connection, and its counters already
+ * added to the metrics. */
+static pthread_key_t store_key;
+static __thread struct store *t_store;
+static __thread struct store_stats t_seen;
+
+static void
+close_store(void *p)
+{
+	store_close(p);
+}
+
+static struct store *
+thread_store(void)
+{
+	char err[256];
+
+	if (t_store != NULL)
+		return t_store;
+	if (store_open(cf->db, &t_store, err, sizeof(err)) != 0) {
+		t_store = NULL;
+		log_error("cannot open the store", "error", err, NULL);
+		return NULL;
+	}
+	memset(&t_seen, 0, sizeof(t_seen));
+	pthread_setspecific(store_key, t_store);
+	return t_store;
+}
+
+static void
+store_delta(void)
+{
+	struct store_stats now;
+
+	if (t_store == NULL)
+		return;
+	store_stats(t_store, &now);
+	metrics_store(now.queries - t_seen.queries, now.errors - t_seen.errors,
+	    now.nsec - t_seen.nsec);
+	t_seen = now;
+}
+
+struct owned_body {
+	char *p;
+	size_t n;
+};
+
+/* Answers may hold secrets shown once (a new token): wiped when sent. */
+static void
+free_body(void *cls)
+{
+	struct owned_body *b = cls;
+
+	explicit_bzero(b->p, b->n);
+	free(b->p);
+	free(b);
+}
+
+static enum MHD_Result
+queue(struct MHD_Connection *c, struct req *rq, struct api_response *rs)
+{
+	struct MHD_Response *resp;
+	struct owned_body *ob = malloc(sizeof(*ob));
+	char num[24];
+	enum MHD_Result ret;
+
+	if (ob == NULL)
+		return MHD_NO;
+	ob->p = rs->body != NULL ? rs->body : calloc(1, 1);
+	ob->n = rs->body != NULL ? rs->body_len : 0;
+	rs->body = NULL;
+	if (ob->p == NULL ||
+	    (resp = MHD_create_response_from_buffer_with_free_callback_cls(
+		 ob->n, ob->p, free_body, ob)) == NULL) {
+		free(ob->p);
+		free(ob);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    rs->content_type != NULL ? rs->content_type : "application/json");
+	MHD_add_response_header(
+	    resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Content-Security-Policy",
+	    "default-src 'none'; frame-ancestors 'none'");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	if (use_tls)
+		MHD_add_response_header(
+		    resp, "Strict-Transport-Security", "max-age=31536000");
+	if (rs->set_cookie != NULL)
+		MHD_add_response_header(
+		    resp, MHD_HTTP_HEADER_SET_COOKIE, rs->set_cookie);
+	if (rs->retry_after > 0) {
+		snprintf(num, sizeof(num), "%lld", (long long)rs->retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, num);
+	}
+	rq->status = rs->status;
+	rq->route = rs->route;
+	ret = MHD_queue_response(c, (unsigned)rs->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result __attribute__((format(printf, 5, 6)))
+queue_error(struct MHD_Connection *c, struct req *rq, int status,
+    const char *code, const char *fmt, ...)
+{
+	struct api_response rs;
+	char msg[256];
+	va_list ap;
+	enum MHD_Result ret;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	memset(&rs, 0, sizeof(rs));
+	if (api_error(&rs, status, code, NULL, "%s", msg) != 0)
+		return MHD_NO;
+	if (rs.route == NULL)
+		rs.route = "unmatched";
+	ret = queue(c, rq, &rs);
+	api_response_clear(&rs);
+	return ret;
+}
+
+static const char *
+query_arg(void *cls, const char *name)
+{
+	return MHD_lookup_connection_value(cls, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static enum MHD_Result
+serve_metrics(struct MHD_Connection *c, struct req *rq)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	struct api_response rs;
+	enum MHD_Result ret;
+
+	if (ci == NULL ||
+	    !conf_net_match(
+		cf->metrics_allow, cf->nmetrics_allow, ci->client_addr))
+		return queue_error(c, rq, 404, "not_found", "no such route");
+	if (strcmp(rq->method, "GET") != 0)
+		return queue_error(
+		    c, rq, 405, "method_not_allowed", "/metrics answers GET");
+	memset(&rs, 0, sizeof(rs));
+	rs.status = 200;
+	rs.content_type = METRICS_CONTENT_TYPE;
+	rs.route = METRICS_ROUTE;
+	if ((rs.body = metrics_render(&rs.body_len)) == NULL)
+		return queue_error(c, rq, 503, "unavailable", "out of memory");
+	ret = queue(c, rq, &rs);
+	api_response_clear(&rs);
+	return ret;
+}
+
+static enum MHD_Result
+serve_api(struct MHD_Connection *c, struct req *rq, const char *url,
+    const char *method)
+{
+	struct api_request ar;
+	struct api_response rs;
+	struct store *st = thread_store();
+	enum MHD_Result ret;
+
+	if (st == NULL)
+		return queue_error(
+		    c, rq, 503, "unavailable", "the store is unreachable");
+	memset(&ar, 0, sizeof(ar));
+	ar.method = method;
+	ar.path = url;
+	ar.arg = query_arg;
+	ar.arg_cls = c;
+	ar.content_type = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	ar.cookie = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+	ar.authorization = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	ar.remote_addr = rq->addr;
+	ar.body = rq->body.data;
+	ar.body_len = rq->body.len;
+	ar.now = (int64_t)time(NULL);
+	ar.store = st;
+	memset(&rs, 0, sizeof(rs));
+	if (api_handle(&ar, &rs) != 0) {
+		api_response_clear(&rs);
+		store_delta();
+		return queue_error(c, rq, 503, "unavailable", "out of memory");
+	}
+	store_delta();
+	ret = queue(c, rq, &rs);
+	api_response_clear(&rs);
+	return ret;
+}
+
+static struct req *
+begin(struct MHD_Connection *c, const char *method)
+{
+	struct req *rq = calloc(1, sizeof(*rq));
+	const union MHD_ConnectionInfo *ci;
+
+	if (rq == NULL)
+		return NULL;
+	clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+	snprintf(rq->method, sizeof(rq->method), "%s", method);
+	if (strlen(method) >= sizeof(rq->method))
+		snprintf(rq->method, sizeof(rq->method), "other");
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci != NULL && ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET,
+		    &((const struct sockaddr_in *)(const void *)ci->client_addr)
+			 ->sin_addr,
+		    rq->addr, sizeof(rq->addr));
+	else if (ci != NULL && ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+		    &((const struct sockaddr_in6 *)(const void *)
+			    ci->client_addr)
+			 ->sin6_addr,
+		    rq->addr, sizeof(rq->addr));
+	http_body_init(&rq->body, (size_t)cf->http_body_max);
+	pthread_mutex_lock(&active_lock);
+	active++;
+	pthread_mutex_unlock(&active_lock);
+	return rq;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct req *rq = *con_cls;
+	int r;
+
+	(void)cls;
+	(void)version;
+	if (rq == NULL) {
+		if ((rq = begin(c, method)) == NULL)
+			return MHD_NO;
+		*con_cls = rq;
+		r = http_body_expect(&rq->body,
+		    MHD_lookup_connection_value(
+			c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH));
+		/* Answered now, the body is never read (MHD closes the
+		 * connection after this answer). */
+		if (r == RP_ERR_LIMIT)
+			return queue_error(c, rq, 413, "payload_too_large",
+			    "the body is over %lld bytes (http.body_max)",
+			    (long long)cf->http_body_max);
+		if (r != 0)
+			return queue_error(c, rq, 400, "invalid_json",
+			    "the Content-Length header is not a number");
+		return MHD_YES;
+	}
+	if (rq->status != 0) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_size != 0) {
+		/* A chunked body past the cap: MHD cannot answer before the
+		 * body is read, so the connection is closed. */
+		if (http_body_add(&rq->body, upload, *upload_size) != 0) {
+			rq->status = 413;
+			log_info("body over http.body_max; connection closed",
+			    "method", rq->method, "address", rq->addr, NULL);
+			return MHD_NO;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (strcmp(url, METRICS_ROUTE) == 0)
+		return serve_metrics(c, rq);
+	return serve_api(c, rq, url, method);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct req *rq = *con_cls;
+	struct timespec t1;
+	const union MHD_ConnectionInfo *ci;
+	uint64_t ns;
+	char status[8], ms[32];
+
+	(void)cls;
+	if (rq == NULL)
+		return;
+	*con_cls = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ns = (uint64_t)(t1.tv_sec - rq->t0.tv_sec) * 1000000000u +
+	    (uint64_t)(t1.tv_nsec - rq->t0.tv_nsec);
+	snprintf(status, sizeof(status), "%d", rq->status);
+	snprintf(ms, sizeof(ms), "%.3f", (double)ns / 1e6);
+	metrics_request(rq->route, rq->method, rq->status, ns);
+	atomic_fetch_add(&answered, 1);
+	/* The route label, never the raw URL: a query may hold secrets. */
+	log_info("request", "method", rq->method, "route",
+	    rq->route != NULL ? rq->route : "unmatched", "status", status, "ms",
+	    ms, "address", rq->addr, "outcome",
+	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "ok" : "aborted",
+	    NULL);
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci != NULL)
+		conns_rearm(ci->socket_context);
+	http_body_clear(&rq->body);
+	free(rq);
+	pthread_mutex_lock(&active_lock);
+	if (--active == 0)
+		pthread_cond_broadcast(&active_cond);
+	pthread_mutex_unlock(&active_lock);
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	(void)cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(
+		    c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = ci != NULL ? conns_add(ci->connect_fd) : NULL;
+	} else {
+		conns_remove(*socket_context);
+		*socket_context = NULL;
+	}
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	log_debug("libmicrohttpd", "detail", msg, NULL);
+}
+
+static struct MHD_Daemon *
+start_daemon(const struct role_env *env, int fd)
+{
+	unsigned int flags =
+	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	const struct conf *c = env->conf;
+	struct MHD_OptionItem tls_opts[] = {
+	    {MHD_OPTION_HTTPS_MEM_KEY, 0,
+		env->tls != NULL ? env->tls->key_pem : NULL},
+	    {MHD_OPTION_HTTPS_MEM_CERT, 0,
+		env->tls != NULL ? env->tls->cert_pem : NULL},
+	    {MHD_OPTION_HTTPS_PRIORITIES, 0,
+		(void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"},
+	    {MHD_OPTION_END, 0, NULL},
+	};
+
+	if (env->tls != NULL)
+		flags |= MHD_USE_TLS;
+	else
+		tls_opts[0].option = MHD_OPTION_END;
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
+	    MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned int)c->http_threads, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned int)c->http_max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned int)c->http_per_ip_connections,
+	    MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned int)c->http_connection_timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->http_header_max,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_ARRAY,
+	    tls_opts, MHD_OPTION_END);
+}
+
+static void
+on_term(int sig)
+{
+	int e = errno;
+	char b = (char)sig;
+
+	if (write(sig_pipe[1], &b, 1) < 0) {
+		/* the pipe is full: a stop is already pending */
+	}
+	errno = e;
+}
+
+/* Serves until SIGTERM or until the parent goes away; sends a heartbeat
+ * every ROLE_HEARTBEAT_SECONDS and applies SIGHUP's log settings. */
+static int
+serve(const struct role_env *env)
+{
+	struct msg m;
+	struct msg_heartbeat hb;
+
+	for (;;) {
+		struct pollfd pf[2] = {
+		    {sig_pipe[0], POLLIN, 0}, {env->ipc, POLLIN, 0}};
+		int n = poll(pf, 2, ROLE_HEARTBEAT_SECONDS * 1000);
+		if (n < 0 && errno != EINTR)
+			return 1;
+		if (n > 0 && pf[0].revents != 0)
+			return 0;
+		if (n > 0 && pf[1].revents != 0) {
+			int r = ipc_recv(env->ipc, env->role->receives, &m);
+			if (r == RP_ERR_NOTFOUND) {
+				log_warn(
+				    "the parent went away; stopping", NULL);
+				return 0;
+			}
+			if (r != 0) {
+				log_error("bad message from the parent",
+				    "error", rp_strerror(r), NULL);
+				return 1;
+			}
+			if (m.type == MSG_LOG_CONFIG)
+				log_reconfigure(
+				    (enum log_level)m.u.log_config.level,
+				    (enum log_target)m.u.log_config.target);
+			continue;
+		}
+		hb.requests = atomic_load(&answered);
+		if (ipc_send(env->ipc, MSG_HEARTBEAT, &hb, sizeof(hb)) != 0)
+			return 0;
+	}
+}
+
+/* Stop accepting, wait for the requests in flight, stop. */
+static void
+drain(struct MHD_Daemon **d, size_t n)
+{
+	struct timespec until;
+
+	for (size_t i = 0; i < n; i++) {
+		MHD_socket fd = MHD_quiesce_daemon(d[i]);
+		if (fd != MHD_INVALID_SOCKET)
+			close(fd);
+	}
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ROLE_STOP_SECONDS - 5;
+	pthread_mutex_lock(&active_lock);
+	while (active > 0 &&
+	    pthread_cond_timedwait(&active_cond, &active_lock, &until) == 0)
+		;
+	pthread_mutex_unlock(&active_lock);
+	for (size_t i = 0; i < n; i++)
+		MHD_stop_daemon(d[i]);
+}
+
+int
+http_main(const struct role_env *env)
+{
+	struct MHD_Daemon *d[CONF_LISTEN_MAX];
+	struct msg_ready ready;
+	size_t n = 0;
+	int rc = 1;
+	char num[24];
+
+	cf = env->conf;
+	use_tls = env->tls != NULL;
+	api_configure(&env->conf->auth);
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0 ||
+	    pthread_key_create(&store_key, close_store) != 0 ||
+	    metrics_init() != 0 ||
+	    conns_start(cf->http_connection_timeout) != 0) {
+		log_error("cannot start", "error", strerror(errno), NULL);
+		return 1;
+	}
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
+	for (; n < env->nlisten; n++) {
+		if ((d[n] = start_daemon(env, env->listen_fds[n])) == NULL) {
+			log_error("cannot start libmicrohttpd", "listen",
+			    cf->listen[n].text, NULL);
+			goto out;
+		}
+	}
+	ready.listeners = (uint32_t)n;
+	if (ipc_send(env->ipc, MSG_READY, &ready, sizeof(ready)) != 0)
+		goto out;
+	log_info("serving", "listeners", cf->listen[0].text, "tls",
+	    use_tls ? "yes" : "no", NULL);
+	rc = serve(env);
+out:
+	drain(d, n);
+	conns_stop();
+	snprintf(num, sizeof(num), "%llu",
+	    (unsigned long long)atomic_load(&answered));
+	log_info("stopped", "answered", num, NULL);
+	metrics_free();
+	return rc;
+}
