@@ -237,6 +237,12 @@ run(struct ctx *c, int argc, char **argv)
 			fp = optarg;
 	}
 	n = argc - optind;
+	if (c->o.server != NULL || c->o.token_file != NULL)
+		return remote_usage_error(&c->o,
+		    "--server and --token-file belong to the commands that "
+		    "talk to a server");
+	if (c->o.json && strcmp(sub, "list") != 0)
+		return remote_usage_error(&c->o, "--json belongs to 'list'");
 	if ((url != NULL || fp != NULL) && strcmp(sub, "add") != 0)
 		return remote_usage_error(
 		    &c->o, "--url and --fingerprint belong to 'server add'");
