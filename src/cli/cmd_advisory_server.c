@@ -132,24 +132,36 @@ tenants_query(const struct aopts *a)
 	return rp_buf_take(&b);
 }
 
+/* The file's bytes, read before the server is asked anything: an
+ * unreadable file is a usage error whoever is logged in. */
 static int
-import(struct remote *r, const struct remote_opts *o, const char *file,
-    const struct aopts *a)
+read_file(const char *file, char **buf, size_t *len)
 {
-	struct client_resp resp = {.retry_after = -1};
-	struct rp_diags *d = NULL;
-	char *buf = NULL, *q = NULL, *path = NULL, b1[32], b2[32];
-	json_t *data = NULL;
-	size_t len = 0;
+	struct rp_diags *d = rp_diags_new();
 	int rc = EXIT_USAGE;
 
-	if ((d = rp_diags_new()) == NULL || (q = tenants_query(a)) == NULL ||
+	if (d == NULL)
+		fprintf(stderr, "rampart advisory import: out of memory\n");
+	else if (rp_input_read(file, RP_CAP_ADVISORY, buf, len, d) != 0)
+		out_diags(stderr, d, "rampart advisory import: ", file, 1);
+	else
+		rc = 0;
+	rp_diags_free(d);
+	return rc;
+}
+
+static int
+import(struct remote *r, const struct remote_opts *o, const char *buf,
+    size_t len, const struct aopts *a)
+{
+	struct client_resp resp = {.retry_after = -1};
+	char *q = NULL, *path = NULL, b1[32], b2[32];
+	json_t *data = NULL;
+	int rc = EXIT_USAGE;
+
+	if ((q = tenants_query(a)) == NULL ||
 	    (path = rp_asprintf("/api/v1/advisories%s", q)) == NULL) {
 		fprintf(stderr, "%s: out of memory\n", o->cmd);
-		goto out;
-	}
-	if (rp_input_read(file, RP_CAP_ADVISORY, &buf, &len, d) != 0) {
-		out_diags(stderr, d, "rampart advisory import: ", file, 1);
 		goto out;
 	}
 	if ((rc = remote_call(r, "POST", path, buf, len, &data, &resp)) != 0)
@@ -174,8 +186,6 @@ import(struct remote *r, const struct remote_opts *o, const char *file,
 out:
 	client_resp_clear(&resp);
 	json_decref(data);
-	rp_diags_free(d);
-	free(buf);
 	free(q);
 	free(path);
 	return rc;
@@ -372,7 +382,8 @@ cmd_advisory_server(int argc, char **argv)
 	struct aopts a = {0};
 	struct remote *r = NULL;
 	const char *sub = argv[0];
-	char cmd[64];
+	char cmd[64], *buf = NULL;
+	size_t len = 0;
 	int rc;
 
 	snprintf(cmd, sizeof(cmd), "rampart advisory %s", sub);
@@ -381,16 +392,22 @@ cmd_advisory_server(int argc, char **argv)
 		return rc == 1 ? 0 : rc;
 	if ((rc = check(&o, &a, sub, argc - optind)) != 0)
 		return rc;
-	if ((rc = remote_open(&o, REMOTE_AUTH, &r)) != 0)
+	if (strcmp(sub, "import") == 0 &&
+	    (rc = read_file(argv[optind], &buf, &len)) != 0)
 		return rc;
+	if ((rc = remote_open(&o, REMOTE_AUTH, &r)) != 0) {
+		free(buf);
+		return rc;
+	}
 	if (strcmp(sub, "import") == 0)
-		rc = import(r, &o, argv[optind], &a);
+		rc = import(r, &o, buf, len, &a);
 	else if (strcmp(sub, "list") == 0)
 		rc = list(r, &o, &a);
 	else if (strcmp(sub, "get") == 0)
 		rc = get(r, &o, argv[optind], &a);
 	else
 		rc = revisions(r, &o, argv[optind]);
+	free(buf);
 	remote_close(r);
 	return rc;
 }

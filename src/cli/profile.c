@@ -79,8 +79,8 @@ mkdir_p(const char *dir, char err[CLIENT_ERR_MAX])
 			continue;
 		path[i] = '\0';
 		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
-			snprintf(err, CLIENT_ERR_MAX, "cannot create %s: %s",
-			    path, strerror(errno));
+			snprintf(err, CLIENT_ERR_MAX,
+			    "cannot create %.400s: %s", path, strerror(errno));
 			return RP_ERR_IO;
 		}
 		path[i] = i == n ? '\0' : '/';

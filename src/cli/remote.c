@@ -374,7 +374,7 @@ remote_call(struct remote *r, const char *method, const char *path,
 		rc = EXIT_UNREACHABLE;
 		goto out;
 	}
-	if (rs->status == 204 && rs->status < 300) {
+	if (rs->status == 204) {
 		rc = 0;
 		goto out;
 	}

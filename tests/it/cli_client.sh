@@ -55,6 +55,9 @@ expect_exit 2 "token create without name" -- "$R" token create
 expect_exit 2 "token create --expires-days x" -- \
     "$R" token create ci --expires-days x
 expect_exit 2 "advisory import without file" -- "$R" advisory import
+expect_exit 2 "advisory import of a missing file (before any server)" -- \
+    "$R" advisory import "$TMP/nonexistent.json"
+expect_grep "$TMP/err" "$TMP/nonexistent.json" "import: missing file named"
 expect_exit 2 "advisory get --tenant" -- "$R" advisory get X --tenant a
 expect_exit 2 "audit verify --limit" -- "$R" audit verify --limit 3
 expect_exit 2 "login --totp 12" -- "$R" login --totp 12
