@@ -2,14 +2,22 @@
  * Subcommands of the rampart CLI.  Each gets argv with argv[0] being its
  * own name, prints its own --help, and returns the process exit status:
  * 0 success, 1 the operation found a problem (invalid advisory, affected
- * host), 2 bad usage or an input that could not be read; check adds 4
- * when it could read only some of its inputs.
+ * host; for the server commands: the server refused the request, or
+ * audit verify found the chain broken), 2 bad usage or an input that
+ * could not be read (a profile file too), 3 the server could not be
+ * reached or did not answer as rampartd does (TLS failure, certificate
+ * fingerprint mismatch, timeout, an answer that is not the API's JSON);
+ * check adds 4 when it could read only some of its inputs.
  */
 #ifndef RP_CLI_CMD_H
 #define RP_CLI_CMD_H
 
+#include <stdio.h>
+
 #define EXIT_PROBLEM 1
 #define EXIT_USAGE 2
+/* the server commands: no answer from the API */
+#define EXIT_UNREACHABLE 3
 /* check: some inputs could not be read; or-ed with 0 or EXIT_PROBLEM for
    the verdicts of the others */
 #define EXIT_PARTIAL 4
@@ -18,5 +26,19 @@ int cmd_advisory(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+
+/* Talking to rampartd (cmd_server.c .. cmd_audit.c). */
+int cmd_server(int argc, char **argv);
+int cmd_login(int argc, char **argv);
+int cmd_logout(int argc, char **argv);
+int cmd_whoami(int argc, char **argv);
+int cmd_tenant(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+/* advisory import|list|get|revisions: argv[0] is the subcommand. */
+int cmd_advisory_server(int argc, char **argv);
+/* Their part of `rampart advisory --help`: usage lines or descriptions. */
+void advisory_server_usage(FILE *f, int lines);
 
 #endif

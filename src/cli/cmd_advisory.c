@@ -1,7 +1,9 @@
 /*
  * rampart advisory validate|show: check advisories (CSAF 2.0 against the
  * schema's structure and the mandatory tests, every format by reading it
- * into the model) and print one for people.
+ * into the model) and print one for people.  Both read local files only;
+ * the subcommands that talk to a server (import, list, get, revisions)
+ * live in cmd_advisory_server.c.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -18,11 +20,9 @@
 #include "util/out.h"
 
 static void
-usage(FILE *f)
+usage_offline(FILE *f)
 {
-	fputs("usage: rampart advisory validate FILE...\n"
-	      "       rampart advisory show FILE\n"
-	      "\n"
+	fputs("Offline, on local files (no server needed):\n"
 	      "validate  checks each advisory (CSAF 2.0, OSV or native, "
 	      "detected) and\n"
 	      "          prints every error and warning with the file, the "
@@ -46,6 +46,19 @@ usage(FILE *f)
 	      "cannot be\n"
 	      "          read.\n",
 	    f);
+}
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: rampart advisory validate FILE...\n"
+	      "       rampart advisory show FILE\n",
+	    f);
+	advisory_server_usage(f, 1);
+	fputs("\n", f);
+	usage_offline(f);
+	fputs("\n", f);
+	advisory_server_usage(f, 0);
 }
 
 static const char *
@@ -454,6 +467,9 @@ cmd_advisory(int argc, char **argv)
 		return cmd_validate(argc - 1, argv + 1);
 	if (strcmp(argv[1], "show") == 0)
 		return cmd_show(argc - 1, argv + 1);
+	if (strcmp(argv[1], "import") == 0 || strcmp(argv[1], "list") == 0 ||
+	    strcmp(argv[1], "get") == 0 || strcmp(argv[1], "revisions") == 0)
+		return cmd_advisory_server(argc - 1, argv + 1);
 	fprintf(stderr, "rampart advisory: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -13,12 +13,21 @@ static const struct {
 	const char *help;
 } subcommands[] = {
     {"advisory", cmd_advisory,
-	"validate or show CSAF 2.0, OSV and native advisories"},
+	"validate or show advisory files; import, list, get them on a server"},
     {"bundle", cmd_bundle,
 	"build or check the rules bundle (indicators, YARA) for agents"},
     {"check", cmd_check,
 	"which hosts an advisory affects, offline, with reasons"},
     {"version", cmd_version, "compare versions in a version scheme"},
+    {"server", cmd_server,
+	"server profiles: add, list, use, remove (URL, certificate pin)"},
+    {"login", cmd_login, "log in to a server; the session is kept"},
+    {"logout", cmd_logout, "end the session"},
+    {"whoami", cmd_whoami, "who the server takes you for"},
+    {"tenant", cmd_tenant, "tenants: list, create, show, rename"},
+    {"user", cmd_user, "users: list, create, show, update"},
+    {"token", cmd_token, "API tokens: list, create, revoke"},
+    {"audit", cmd_audit, "the server's audit log: list, verify the chain"},
 };
 
 static void
@@ -31,9 +40,14 @@ usage(FILE *f)
 	    "Rampart turns security advisories into action across "
 	    "every machine you look after.\n\ncommands:\n");
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		fprintf(f, "  %-10s %s\n", subcommands[i].name,
-		    subcommands[i].help);
-	fprintf(f, "\n'rampart COMMAND --help' describes a command.\n");
+		fprintf(
+		    f, "  %-9s %s\n", subcommands[i].name, subcommands[i].help);
+	fprintf(f,
+	    "\n'rampart COMMAND --help' describes a command.  advisory "
+	    "validate|show,\nbundle, check and version work offline; the "
+	    "others talk to rampartd\n(docs/cli.md).  Exit status: 0 ok, 1 "
+	    "a problem found or the server\nrefused, 2 bad usage, 3 the "
+	    "server could not be reached.\n");
 }
 
 int
