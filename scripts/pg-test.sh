@@ -7,7 +7,7 @@
 # listening only on 127.0.0.1 at a free port (and on a Unix socket inside
 # that directory), creates the database `rampart_test`, and runs CMD with
 #
-#   RAMPART_STORE_URL=postgresql://USER@127.0.0.1:PORT/rampart_test
+#   RAMPART_TEST_DB=postgresql://USER@127.0.0.1:PORT/rampart_test
 #   RAMPART_PG_HOST=127.0.0.1 RAMPART_PG_PORT=PORT RAMPART_PG_USER=USER
 #   RAMPART_PG_DB=rampart_test
 #
@@ -110,7 +110,7 @@ done
 "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U "$PGUSER_NAME" "$DB" ||
 	die "createdb failed"
 
-export RAMPART_STORE_URL="postgresql://$PGUSER_NAME@127.0.0.1:$PORT/$DB"
+export RAMPART_TEST_DB="postgresql://$PGUSER_NAME@127.0.0.1:$PORT/$DB"
 export RAMPART_PG_HOST=127.0.0.1 RAMPART_PG_PORT="$PORT"
 export RAMPART_PG_USER="$PGUSER_NAME" RAMPART_PG_DB="$DB"
 

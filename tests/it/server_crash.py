@@ -43,7 +43,7 @@ class Burst:
 
 
 def main():
-    srv = Server(new_session=True).start()
+    srv = Server().start()
     try:
         a = srv.client()
         b = srv.bootstrap

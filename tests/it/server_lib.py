@@ -3,7 +3,7 @@ loopback with its own state directory, talk HTTPS to it with the
 certificate pinned by fingerprint (as the CLI does), compute TOTP codes.
 
 Environment: RAMPARTD_BIN (the daemon), RAMPART_BIN (the CLI),
-RAMPART_STORE_URL (set by scripts/pg-test.sh for PostgreSQL runs; SQLite
+RAMPART_TEST_DB (set by scripts/pg-test.sh for PostgreSQL runs; SQLite
 otherwise).  Nothing here sleeps for a fixed time: waits are on the
 daemon's output or on the process.
 """
@@ -161,8 +161,10 @@ class Server:
         self.bin = os.environ["RAMPARTD_BIN"]
         self.own_dir = state_dir is None
         self.dir = state_dir or tempfile.mkdtemp(prefix="rampartd-")
+        # The http role runs as the service user: it must reach db/.
+        os.chmod(self.dir, 0o755)
         self.db = db if db is not None else os.environ.get(
-            "RAMPART_STORE_URL")
+            "RAMPART_TEST_DB")
         self.extra = extra or []
         self.port = None
         self.proc = None
@@ -178,14 +180,18 @@ class Server:
             args += ["--db", self.db]
         env = dict(os.environ)
         env.pop("JOURNAL_STREAM", None)
+        # A session of its own, so kill_all reaches every role.
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, env=env)
+                                     stderr=subprocess.STDOUT, env=env,
+                                     start_new_session=True)
         self.out = ""
         self._wait_for(READY_RE)
         m = FP_RE.search(self.out)
         check(m is not None, f"no certificate fingerprint in:\n{self.out}")
         self.fingerprint = m.group(1)
         self.bootstrap = parse_bootstrap(self.out)
+        if self.bootstrap is not None:
+            self.bootstrap_saved = self.bootstrap
         return self
 
     def _wait_for(self, pattern):
@@ -224,6 +230,13 @@ class Server:
         self.proc = None
         return rc
 
+    def kill_all(self):
+        """SIGKILL to the parent and every role at once (kill -9)."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.stdout.read()
+        self.proc.wait()
+        self.proc = None
+
     def cleanup(self):
         if self.proc is not None:
             self.stop(signal.SIGKILL)
@@ -232,15 +245,79 @@ class Server:
 
 
 # Formats of the daemon's first lines (docs/server.md).
-READY_RE = re.compile(r"rampartd: serving|ready", re.I)
+READY_RE = re.compile(r"^rampartd: ready: ", re.M)
 
 
 def parse_bootstrap(out):
     """The one-time credentials printed at first start, or None."""
-    user = re.search(r"user(?:name)?:\s*(\S+)", out)
-    pw = re.search(r"password:\s*(\S+)", out)
-    sec = re.search(r"secret[^:]*:\s*([A-Z2-7]{16,})", out)
+    user = re.search(r"^  user:\s+(\S+)$", out, re.M)
+    pw = re.search(r"^  password:\s+(\S+)$", out, re.M)
+    sec = re.search(r"^  TOTP secret:\s+([A-Z2-7]{16,})$", out, re.M)
     if not (user and pw and sec):
         return None
     return {"user": user.group(1), "password": pw.group(1),
             "totp_secret": sec.group(1)}
+
+
+def store_sql(srv, sql, params=()):
+    """Runs SQL on the server's store behind its back (tampering and
+    expiry in tests); returns the rows."""
+    if srv.db and srv.db.startswith("postgres"):
+        check(not params, "store_sql: no parameters on PostgreSQL")
+        out = subprocess.run(["psql", "-qAtX", "-v", "ON_ERROR_STOP=1",
+                              srv.db, "-c", sql], capture_output=True,
+                             text=True)
+        check(out.returncode == 0, f"psql: {out.stderr}")
+        return [line.split("|") for line in out.stdout.splitlines()]
+    import sqlite3
+    path = srv.db[len("sqlite:"):] if srv.db else \
+        os.path.join(srv.dir, "db", "rampart.db")
+    con = sqlite3.connect(path, timeout=30)
+    try:
+        rows = con.execute(sql, params).fetchall()
+        con.commit()
+    finally:
+        con.close()
+    return rows
+
+
+def expire_session(srv, cookie):
+    """Makes the session of this cookie expired, as if its time had come."""
+    h = hashlib.sha256(cookie.encode()).hexdigest()
+    store_sql(srv, f"UPDATE sessions SET expires_at = 1 "
+                   f"WHERE token_hash = '{h}'")
+
+
+class Cli:
+    """The rampart CLI with a profile for one server."""
+
+    def __init__(self, srv, name="t"):
+        self.bin = os.environ["RAMPART_BIN"]
+        self.cfg = tempfile.mkdtemp(prefix="rampart-cli-")
+        self.env = dict(os.environ, RAMPART_CONFIG_DIR=self.cfg)
+        for k in ("RAMPART_SERVER", "RAMPART_TOKEN"):
+            self.env.pop(k, None)
+        r = self.run("server", "add", name, "--url",
+                     f"https://127.0.0.1:{srv.port}", "--fingerprint",
+                     srv.fingerprint)
+        check(r.returncode == 0, f"server add: {r.stderr}")
+
+    def run(self, *args, stdin=None, token=None):
+        env = dict(self.env)
+        if token:
+            env["RAMPART_TOKEN"] = token
+        return subprocess.run([self.bin] + list(args), input=stdin,
+                              capture_output=True, text=True, env=env)
+
+    def cleanup(self):
+        shutil.rmtree(self.cfg, ignore_errors=True)
+
+
+def audit_verify_cli(srv, token):
+    """`rampart audit verify` with an msp-admin token: (output, status)."""
+    cli = Cli(srv, "audit")
+    try:
+        r = cli.run("audit", "verify", token=token)
+    finally:
+        cli.cleanup()
+    return r.stdout + r.stderr, r.returncode

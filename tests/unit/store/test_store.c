@@ -1,7 +1,7 @@
 /*
  * The store's one test suite, run unchanged against both drivers:
  * `--sqlite` makes a database file in a new temporary directory; without
- * it, RAMPART_STORE_URL names a PostgreSQL database (scripts/pg-test.sh
+ * it, RAMPART_TEST_DB names a PostgreSQL database (scripts/pg-test.sh
  * starts a private server and sets it).  Each test starts from an empty
  * database (a new file, or PostgreSQL's public schema dropped and made
  * again) migrated to the current schema.  What the store's interface
@@ -1175,7 +1175,7 @@ main(int argc, char **argv)
 		test_audit_concurrent, setup, teardown),
 	    cmocka_unit_test(test_open_errors),
 	};
-	const char *env = getenv("RAMPART_STORE_URL");
+	const char *env = getenv("RAMPART_TEST_DB");
 	char cmd[128];
 	int rc;
 
@@ -1188,7 +1188,7 @@ main(int argc, char **argv)
 		}
 	} else if (env == NULL || env[0] == '\0') {
 		fprintf(stderr,
-		    "test_store: RAMPART_STORE_URL is not set (run "
+		    "test_store: RAMPART_TEST_DB is not set (run "
 		    "under scripts/pg-test.sh, or pass --sqlite)\n");
 		return 1;
 	} else {
