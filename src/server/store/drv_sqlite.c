@@ -52,15 +52,24 @@ lite_exec(struct store *s, const char *sql)
 	return 0;
 }
 
-/* Creates the file with mode 0600 if missing, so the database (and the
+/*
+ * Creates the file with mode 0600 if missing, so the database (and the
  * WAL and shm files, which SQLite gives the same mode) is never readable
- * by others, whatever the umask. */
+ * by others, whatever the umask.  Only when missing (O_EXCL): closing a
+ * descriptor of a file drops every POSIX lock this process holds on it,
+ * so opening and closing an existing database here would take the
+ * locks of the connections other threads have open.  Another process
+ * would then think itself the last user, check the WAL back in and
+ * delete it under them, and they would go on reading a stale snapshot.
+ */
 static int
 create_private(struct store *s, const char *path)
 {
 	int fd;
 
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0 && errno == EEXIST)
+		return 0;
 	if (fd < 0) {
 		drv_set_err(s, "sqlite: %s: %s", path, strerror(errno));
 		return RP_ERR_IO;

@@ -1124,6 +1124,47 @@ test_audit_concurrent(void **state)
 
 /* --- driver-independent edges --------------------------------------------- */
 
+/*
+ * Another process writes (the sqlite3 or psql command line tool) while
+ * this one has two connections open, the second opened after the first:
+ * both see the write, and the tool sees theirs.  Opening the second must
+ * not disturb the first one's locks (for SQLite: the tool, finding no
+ * other user, would check the WAL back in and delete it under them).
+ */
+static void
+test_other_process(void **state)
+{
+	struct store *a = xopen(), *b;
+	char cmd[1024], *v = NULL;
+
+	(void)state;
+	assert_int_equal(store_migrate(a, NULL, NULL), 0);
+	assert_int_equal(store_meta_set(a, "mine", "1"), 0);
+	b = xopen();
+	assert_int_equal(store_meta_get(b, "mine", &v), 0);
+	free(v);
+	if (use_sqlite)
+		snprintf(cmd, sizeof(cmd),
+		    "sqlite3 '%s' \"INSERT INTO meta VALUES ('theirs', '2')\"",
+		    url + strlen("sqlite:"));
+	else
+		snprintf(cmd, sizeof(cmd),
+		    "psql -qX -v ON_ERROR_STOP=1 '%s' -c "
+		    "\"INSERT INTO meta VALUES ('theirs', '2')\"",
+		    url);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(store_meta_get(a, "theirs", &v), 0);
+	assert_string_equal(v, "2");
+	free(v);
+	assert_int_equal(store_meta_get(b, "theirs", &v), 0);
+	free(v);
+	assert_int_equal(store_meta_set(b, "mine", "3"), 0);
+	assert_int_equal(
+	    raw_int("SELECT COUNT(*) FROM meta WHERE value = '3'"), 1);
+	store_close(b);
+	store_close(a);
+}
+
 static void
 test_open_errors(void **state)
 {
@@ -1173,6 +1214,8 @@ main(int argc, char **argv)
 	    cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_audit_concurrent, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_other_process, setup, teardown),
 	    cmocka_unit_test(test_open_errors),
 	};
 	const char *env = getenv("RAMPART_TEST_DB");
