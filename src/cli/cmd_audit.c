@@ -102,7 +102,6 @@ struct walk {
 	char head_hash[65];
 	const char *bad; /* a malformed entry: which field */
 	int64_t bad_seq;
-	int64_t later; /* entries after the head, not checked */
 };
 
 static int
@@ -162,7 +161,9 @@ entry_read(json_t *j, struct audit_entry *e)
 	return NULL;
 }
 
-/* The head of the first page: the chain the walk must end at. */
+/* The head of this page, read by the server in the same snapshot as the
+ * page's entries: the chain must end at the last page's head, and no
+ * entry of a page may lie beyond its own head. */
 static int
 read_head(struct walk *w, json_t *page)
 {
@@ -199,7 +200,7 @@ verify_page(json_t *page, void *arg)
 	size_t i;
 	int rc;
 
-	if (!w->have_head && (rc = read_head(w, page)) != 0)
+	if ((rc = read_head(w, page)) != 0)
 		return rc;
 	json_array_foreach(json_object_get(page, "items"), i, it)
 	{
@@ -210,9 +211,12 @@ verify_page(json_t *page, void *arg)
 			return -1;
 		}
 		if (e.seq > w->head_seq) {
-			w->later++;
+			/* Not appended by the server: it moves the head in
+			 * the same transaction. */
+			w->v.problem = AUDIT_INSERTED;
+			w->v.seq = e.seq;
 			audit_entry_clear(&e);
-			continue;
+			return -1;
 		}
 		rc = audit_verify_next(&w->v, &e) != AUDIT_OK;
 		audit_entry_clear(&e);
@@ -249,10 +253,6 @@ report(const struct remote_opts *o, struct walk *w, enum audit_problem p)
 	else {
 		printf("audit: %lld entries verified, chain intact\n",
 		    (long long)w->v.checked);
-		if (w->later > 0)
-			printf("audit: %lld entries appended while verifying "
-			       "were not checked\n",
-			    (long long)w->later);
 	}
 	return p == AUDIT_OK && w->bad == NULL ? 0 : EXIT_PROBLEM;
 }

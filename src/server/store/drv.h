@@ -75,6 +75,8 @@ struct drv_ops {
 	void (*done)(struct drv_cur *c);
 	/* What begins a write transaction. */
 	const char *begin_sql;
+	/* A read-only transaction that reads one snapshot throughout. */
+	const char *begin_read_sql;
 };
 
 extern const struct drv_ops drv_sqlite_ops;

@@ -260,4 +260,5 @@ const struct drv_ops drv_pg_ops = {
     .col_text = pg_col_text,
     .done = pg_done,
     .begin_sql = "BEGIN",
+    .begin_read_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 };

@@ -241,4 +241,5 @@ const struct drv_ops drv_sqlite_ops = {
     .col_text = lite_col_text,
     .done = lite_done,
     .begin_sql = "BEGIN IMMEDIATE",
+    .begin_read_sql = "BEGIN DEFERRED",
 };

@@ -345,8 +345,8 @@ sq_script(struct store *s, const char *sql)
 	return r;
 }
 
-int
-store_begin(struct store *s)
+static int
+begin(struct store *s, const char *sql)
 {
 	int r;
 
@@ -354,11 +354,23 @@ store_begin(struct store *s)
 		drv_set_err(s, "a transaction is already open");
 		return RP_ERR_ARG;
 	}
-	if ((r = sq_script(s, s->ops->begin_sql)) != 0)
+	if ((r = sq_script(s, sql)) != 0)
 		return r;
 	s->in_tx = 1;
 	s->tx_failed = 0;
 	return 0;
+}
+
+int
+store_begin(struct store *s)
+{
+	return begin(s, s->ops->begin_sql);
+}
+
+int
+store_begin_read(struct store *s)
+{
+	return begin(s, s->ops->begin_read_sql);
 }
 
 int

@@ -81,6 +81,10 @@ int store_migrate(struct store *s, int *from, int *to);
  * as failed. */
 int store_begin(struct store *s);
 int store_commit(struct store *s);
+/* A read-only transaction: every read until store_commit (or
+ * store_rollback) sees the same snapshot, so related reads agree (an
+ * audit page and the head).  Takes no write lock. */
+int store_begin_read(struct store *s);
 /* Rolls back; safe to call when no transaction is open. */
 void store_rollback(struct store *s);
 

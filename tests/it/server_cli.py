@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""The rampart CLI against a real rampartd: a server profile pinned to the
+certificate (a wrong pin is refused before anything is sent), login with
+password file and TOTP, tenants, users, tokens, advisory import (valid
+and rejected, with each failed test shown), list/get/revisions, and
+`rampart audit verify` on an intact chain and then on each kind of
+tampering done to the store behind the server's back: an edited, a
+deleted, an inserted entry and a cut-off tail are each named."""
+import hashlib
+import json
+import os
+import stat
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from server_lib import (Cli, Server, check, store_sql,  # noqa: E402
+                        totp_next)
+
+DATA = os.environ["RAMPART_TEST_DATA"]
+COLS = ("seq, at, actor, address, action, tenant, target, outcome, detail, "
+        "prev, hash")
+
+
+def ok(r, what):
+    check(r.returncode == 0, f"{what}: exit {r.returncode}\n{r.stdout}"
+          f"\n{r.stderr}")
+    return r
+
+
+def login_admin(cli, srv, tmp):
+    b = srv.bootstrap
+    pw = os.path.join(tmp, "pw")
+    with open(pw, "w") as f:
+        f.write(b["password"] + "\n")
+    r = ok(cli.run("login", "--user", "admin", "--password-file", pw,
+                   "--totp", totp_next(b["totp_secret"])), "login")
+    check(b["password"] not in r.stdout + r.stderr, "password printed")
+    sess = os.path.join(cli.cfg, "session-t")
+    check(stat.S_IMODE(os.stat(sess).st_mode) == 0o600, "session not 0600")
+
+
+def wrong_pin(srv):
+    cli = Cli.__new__(Cli)
+    cli.bin = os.environ["RAMPART_BIN"]
+    cli.cfg = tempfile.mkdtemp(prefix="rampart-cli-")
+    cli.env = dict(os.environ, RAMPART_CONFIG_DIR=cli.cfg)
+    bad = "AA:" + srv.fingerprint[3:]
+    ok(cli.run("server", "add", "bad", "--url",
+               f"https://127.0.0.1:{srv.port}", "--fingerprint", bad),
+       "server add")
+    r = cli.run("login", "--user", "admin", "--password-file", "-",
+                "--totp", "000000", stdin="not the password\n")
+    check(r.returncode == 3 and "fingerprint mismatch" in r.stderr,
+          f"wrong pin: {r.returncode} {r.stderr}")
+    cli.cleanup()
+
+
+def objects(cli):
+    ok(cli.run("tenant", "create", "acme", "--name", "Acme Dental"), "t1")
+    ok(cli.run("tenant", "create", "globex", "--name", "Globex"), "t2")
+    r = cli.run("tenant", "create", "acme", "--name", "again")
+    check(r.returncode == 1 and "conflict" in r.stderr, f"dup: {r.stderr}")
+    r = ok(cli.run("tenant", "list", "--json"), "tenant list")
+    check([t["slug"] for t in json.loads(r.stdout)] == ["acme", "globex"],
+          r.stdout)
+    r = ok(cli.run("user", "create", "tina", "--role", "technician",
+                   "--tenant", "acme", "--json"), "user create")
+    u = json.loads(r.stdout)
+    check(u["user"]["tenants"] == ["acme"] and "totp_secret" in u, f"{u}")
+    r = ok(cli.run("token", "create", "audit", "--json"), "token create")
+    return json.loads(r.stdout)["secret"]
+
+
+def paging_and_escapes(srv, cli, token):
+    """Lists longer than a page are followed through their cursors, and
+    what the server sends is escaped before it reaches the terminal."""
+    c = srv.client()
+    c.token = token
+    for i in range(60):
+        r = c.request("POST", "/api/v1/tenants",
+                      body={"slug": f"bulk{i:02d}", "name": f"Bulk {i}"})
+        check(r.status == 201, f"bulk tenant: {r}")
+    r = c.request("POST", "/api/v1/tenants",
+                  body={"slug": "esc", "name": "red \x1b[31m alert"})
+    check(r.status == 201, f"esc tenant: {r}")
+    r = ok(cli.run("tenant", "list", "--json"), "tenant list")
+    check(len(json.loads(r.stdout)) == 63, "not every page was read")
+    r = ok(cli.run("tenant", "list"), "tenant list table")
+    check("\x1b" not in r.stdout and "bulk59" in r.stdout,
+          f"escape or paging: {r.stdout[-500:]!r}")
+
+
+def advisories(cli):
+    r = ok(cli.run("advisory", "import", os.path.join(DATA, "3cx",
+                   "3cx-csaf.json"), "--tenant", "acme", "--json"), "import")
+    adv = json.loads(r.stdout)
+    check(adv["revision"] == 1, f"{adv}")
+    r = cli.run("advisory", "import",
+                os.path.join(DATA, "3cx", "broken-csaf.json"))
+    check(r.returncode == 1 and "advisory_invalid" in r.stderr,
+          f"broken import: {r.returncode} {r.stderr}")
+    check(any(line.strip().startswith("6.1.") for line in
+              r.stderr.splitlines()), f"no failed test named: {r.stderr}")
+    r = ok(cli.run("advisory", "list", "--json"), "list")
+    check([a["id"] for a in json.loads(r.stdout)] == [adv["id"]], r.stdout)
+    r = ok(cli.run("advisory", "get", str(adv["id"]), "--document",
+                   "--json"), "get")
+    check(json.loads(r.stdout)["document"]["tracking"]["id"]
+          == adv["doc_id"], "document")
+    ok(cli.run("advisory", "revisions", str(adv["id"])), "revisions")
+
+
+def entry_hash(row):
+    h = hashlib.sha256(b"rampart-audit-v1")
+    for v in row:
+        b = str(v).encode()
+        h.update(f"{len(b)}:".encode() + b + b"\n")
+    return h.hexdigest()
+
+
+def verify(cli, token):
+    r = cli.run("audit", "verify", token=token)
+    return r.returncode, r.stdout + r.stderr
+
+
+def tamper(srv, cli, token):
+    rc, out = verify(cli, token)
+    check(rc == 0 and "chain intact" in out, f"intact: {rc} {out}")
+    rows = {int(r[0]): r for r in store_sql(
+        srv, f"SELECT {COLS} FROM audit ORDER BY seq")}
+    last = max(rows)
+    check(last >= 7, f"too few audit entries to tamper with: {last}")
+    # Edited: one field of entry 5.
+    store_sql(srv, "UPDATE audit SET target = 'user:mallory' WHERE seq = 5")
+    rc, out = verify(cli, token)
+    check(rc == 1 and "entry 5 edited" in out, f"edited: {rc} {out}")
+    store_sql(srv, f"UPDATE audit SET target = '{rows[5][6]}' WHERE seq = 5")
+    # Deleted: entry 3 gone.
+    store_sql(srv, "DELETE FROM audit WHERE seq = 3")
+    rc, out = verify(cli, token)
+    check(rc == 1 and "entry 3 deleted" in out, f"deleted: {rc} {out}")
+    put_row(srv, rows[3])
+    # Inserted: a well-formed entry linked to the last, past the head.
+    fake = [last + 1, "2026-01-01T00:00:00.000Z", "user:admin", "",
+            "tenant.create", "x", "x", "ok", "{}", rows[last][10]]
+    fake.append(entry_hash(fake))
+    put_row(srv, fake)
+    rc, out = verify(cli, token)
+    check(rc == 1 and f"entry {last + 1} inserted" in out,
+          f"inserted: {rc} {out}")
+    store_sql(srv, f"DELETE FROM audit WHERE seq = {last + 1}")
+    # Truncated: the last entry gone.
+    store_sql(srv, f"DELETE FROM audit WHERE seq = {last}")
+    rc, out = verify(cli, token)
+    check(rc == 1 and "truncated" in out, f"truncated: {rc} {out}")
+    put_row(srv, rows[last])
+    rc, out = verify(cli, token)
+    check(rc == 0, f"restored chain: {rc} {out}")
+
+
+def put_row(srv, row):
+    vals = ", ".join(str(v) if i == 0 else "'" + str(v).replace("'", "''")
+                     + "'" for i, v in enumerate(row))
+    store_sql(srv, f"INSERT INTO audit ({COLS}) VALUES ({vals})")
+
+
+def main():
+    srv = Server().start()
+    tmp = tempfile.mkdtemp(prefix="rampart-cli-t-")
+    cli = Cli(srv)
+    try:
+        wrong_pin(srv)
+        login_admin(cli, srv, tmp)
+        r = ok(cli.run("whoami"), "whoami")
+        check("admin" in r.stdout, r.stdout)
+        token = objects(cli)
+        advisories(cli)
+        paging_and_escapes(srv, cli, token)
+        tamper(srv, cli, token)
+        cookie = open(os.path.join(cli.cfg, "session-t")).read().strip()
+        c = srv.client()
+        check(c.request("GET", "/api/v1/me", cookie=cookie).status == 200,
+              "the stored session works")
+        ok(cli.run("logout"), "logout")
+        check(c.request("GET", "/api/v1/me", cookie=cookie).status == 401,
+              "logout did not end the session on the server")
+        r = cli.run("tenant", "list")
+        check(r.returncode == 1 and "not logged in" in r.stderr,
+              f"after logout: {r.returncode} {r.stderr}")
+    finally:
+        cli.cleanup()
+        srv.cleanup()
+    print("server_cli: ok")
+
+
+if __name__ == "__main__":
+    main()
