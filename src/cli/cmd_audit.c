@@ -3,8 +3,8 @@
  * (/api/v1/audit, msp-admin).  verify does not trust the server's word:
  * it recomputes every entry's hash with the same code the server appends
  * with (src/lib/audit), page by page, and checks the chain ends at the
- * head the first page reported.  Entries appended while it pages (after
- * that head) are left for the next run.
+ * head the last page reported (each page comes with the head of the same
+ * snapshot, so an entry past it is an insertion).
  */
 #include <stdio.h>
 #include <stdlib.h>
