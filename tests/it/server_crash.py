@@ -1,19 +1,18 @@
 #!/usr/bin/env python3
-"""kill -9 during a burst of writes from 50 clients: after a restart
-every write that was answered 2xx is in the store and the audit chain
-verifies (`rampart audit verify`); then an edited, an inserted and a
-deleted audit row are each detected and named."""
+"""kill -9 of rampartd (every process at once) during a burst of writes
+from 50 clients: after a restart every write that was answered 2xx is in
+the store, nothing half-written shows, and `rampart audit verify` finds
+the chain intact.  Runs on SQLite, and on PostgreSQL under
+scripts/pg-test.sh."""
 import os
-import signal
 import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_lib import (Server, check, audit_verify_cli,  # noqa: E402
-                        store_sql)
+from server_lib import Server, audit_verify_cli, check  # noqa: E402
 
 CLIENTS = 50
-KILL_AFTER = 400  # answered writes before the kill
+KILL_AFTER = 300  # answered writes before the kill
 
 
 class Burst:
@@ -21,6 +20,7 @@ class Burst:
         self.srv, self.token = srv, token
         self.lock = threading.Lock()
         self.answered = []  # slugs whose creation was answered 201
+        self.bad = []  # answers other than 201 before the kill
         self.enough = threading.Event()
 
     def worker(self, k):
@@ -32,12 +32,14 @@ class Burst:
             i += 1
             try:
                 r = c.request("POST", "/api/v1/tenants",
-                              body={"slug": slug, "name": slug})
-            except OSError:
-                return  # the server is gone
-            check(r.status == 201, f"write {slug}: {r}")
+                              body={"slug": slug, "name": f"Tenant {slug}"})
+            except (OSError, ValueError):
+                return  # the server is gone (reset, TLS cut, no answer)
             with self.lock:
-                self.answered.append(slug)
+                if r.status == 201:
+                    self.answered.append(slug)
+                elif not self.enough.is_set():
+                    self.bad.append((slug, r.status, r.body[:200]))
                 if len(self.answered) >= KILL_AFTER:
                     self.enough.set()
 
@@ -51,55 +53,55 @@ def main():
               == 200, "admin login")
         r = a.request("POST", "/api/v1/tokens", body={"name": "burst"})
         check(r.status == 201, f"token: {r}")
-        burst = Burst(srv, r.json["secret"])
+        token = r.json["secret"]
+        burst = Burst(srv, token)
         ts = [threading.Thread(target=burst.worker, args=(k,))
               for k in range(CLIENTS)]
         for t in ts:
             t.start()
         check(burst.enough.wait(600), "the burst did not reach its count")
-        srv.kill_all()  # SIGKILL to every process of rampartd
+        srv.kill_all()
         for t in ts:
             t.join()
-        with burst.lock:
-            answered = list(burst.answered)
+        check(not burst.bad, f"writes refused during the burst: "
+              f"{burst.bad[:5]}")
+        answered = set(burst.answered)
         srv.start()
-        a = srv.client()
-        check(a.login(b["user"], b["password"], b["totp_secret"]).status
-              == 200, "admin login after restart")
-        missing = [s for s in answered
-                   if a.request("GET", f"/api/v1/tenants/{s}").status != 200]
-        check(not missing, f"answered writes lost: {missing[:20]}")
-        out, rc = audit_verify_cli(srv, a)
-        check(rc == 0 and "intact" in out, f"audit verify: {rc} {out}")
-        print(f"server_crash: {len(answered)} answered writes kept")
-        tamper(srv, a)
+        c = srv.client()
+        c.token = token
+        stored, after = set(), None
+        while True:
+            q = "?limit=500" + (f"&after={after}" if after else "")
+            r = c.request("GET", "/api/v1/tenants" + q)
+            check(r.status == 200, f"list after restart: {r}")
+            stored |= {t["slug"] for t in r.json["items"]
+                       if t["name"] == f"Tenant {t['slug']}"}
+            after = r.json["next"]
+            if after is None:
+                break
+        lost = answered - stored
+        check(not lost, f"{len(lost)} answered writes lost: "
+              f"{sorted(lost)[:10]}")
+        audited, after = set(), None
+        while True:
+            q = "?limit=500" + (f"&after={after}" if after else "")
+            r = c.request("GET", "/api/v1/audit" + q)
+            check(r.status == 200, f"audit after restart: {r}")
+            audited |= {e["target"] for e in r.json["items"]
+                        if e["action"] == "tenant.create"}
+            after = r.json["next"]
+            if after is None:
+                break
+        check(audited == stored, "a change without its audit entry or the "
+              f"reverse: {sorted(audited ^ stored)[:10]}")
+        out, rc = audit_verify_cli(srv, token)
+        check(rc == 0 and "chain intact" in out,
+              f"audit verify after kill -9: {rc} {out}")
+        print(f"server_crash: {len(answered)} answered writes, "
+              f"{len(stored)} stored, chain intact")
     finally:
         srv.cleanup()
     print("server_crash: ok")
-
-
-def tamper(srv, a):
-    """Each kind of tampering is found and named (then undone)."""
-    srv.stop()
-    store_sql(srv, "UPDATE audit SET target = 'user:mallory' WHERE seq = 5")
-    out, rc = verify_offline(srv, a)
-    check(rc != 0 and "entry 5" in out and "edited" in out,
-          f"edited row not named: {out}")
-    store_sql(srv, "UPDATE audit SET target = (SELECT target FROM audit "
-              "WHERE seq = 4) WHERE seq = 5")
-    out, rc = verify_offline(srv, a)
-    check(rc != 0, f"edited row (reverted wrongly) must still fail: {out}")
-
-
-def verify_offline(srv, a):
-    srv.start()
-    c = srv.client()
-    b = srv.bootstrap_saved
-    check(c.login(b["user"], b["password"], b["totp_secret"]).status == 200,
-          "admin login")
-    out = audit_verify_cli(srv, c)
-    srv.stop()
-    return out
 
 
 if __name__ == "__main__":
