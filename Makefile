@@ -1,7 +1,10 @@
 # Rampart's front door.  Every target first makes sure the Debian packages
 # it needs are installed (scripts/setup-deps.sh), then drives Meson/Ninja.
 #
-#   make run     build, then walk through the 3CX case offline
+#   make run     build, then start rampartd in the foreground on SQLite in
+#                var/ (prints the URL, the certificate fingerprint and, on
+#                the first start only, the administrator's credentials)
+#   make walkthrough  build, then walk through the 3CX case offline
 #   make test    build twice (plain and ASan+UBSan) and run every test,
 #                then the sweep's tests under ThreadSanitizer (build-tsan)
 #   make bench   run the benchmarks in bench/ (matching, then the sweep)
@@ -16,7 +19,7 @@ TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps tools build build-asan build-tsan run test test-plain test-asan \
+.PHONY: all deps tools walkthrough build build-asan build-tsan run test test-plain test-asan \
 	test-tsan bench bench-sweep fuzz lint format clean
 
 all: build
@@ -53,6 +56,9 @@ build-tsan: deps $(TSAN_BUILD)/build.ninja
 	ninja -C $(TSAN_BUILD) $$(python3 scripts/suite-targets.py $(TSAN_BUILD) sweep)
 
 run: build
+	$(BUILD)/src/server/rampartd --state-dir var
+
+walkthrough: build
 	@sh scripts/walkthrough-3cx.sh $(BUILD)
 
 test-plain: build tools
