@@ -32,6 +32,7 @@ int cmd_server(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
 int cmd_whoami(int argc, char **argv);
+int cmd_passwd(int argc, char **argv);
 int cmd_tenant(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);

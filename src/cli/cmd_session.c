@@ -21,7 +21,7 @@
 #include "util/err.h"
 #include "util/out.h"
 
-enum { OPT_USER = OPT_FIRST_OWN, OPT_PASSWORD_FILE, OPT_TOTP };
+enum { OPT_USER = OPT_FIRST_OWN, OPT_PASSWORD_FILE, OPT_TOTP, OPT_NEW_PASSWORD };
 
 #define NAME_MAX_LEN 256
 #define PASSWORD_MAX 1024
@@ -49,6 +49,21 @@ usage(FILE *f, const char *which)
 		      "a terminal when\n"
 		      "                        not given; msp-admin users "
 		      "always need one)\n",
+		    f);
+	else if (strcmp(which, "passwd") == 0)
+		fputs("usage: rampart passwd [--password-file FILE] "
+		      "[--new-password-file FILE]\n"
+		      "\n"
+		      "Changes your password (from a login session).  Every "
+		      "session of yours\n"
+		      "ends, this one too: log in again afterwards.\n"
+		      "  --password-file FILE      the current password, first "
+		      "line of FILE\n"
+		      "  --new-password-file FILE  the new one (at least 12 "
+		      "characters)\n"
+		      "Without them both are asked on the terminal without "
+		      "echo (the new one\n"
+		      "twice).\n",
 		    f);
 	else if (strcmp(which, "logout") == 0)
 		fputs("usage: rampart logout\n"
@@ -331,6 +346,123 @@ login(struct remote_opts *o, int argc, char **argv)
 	return rc;
 }
 
+/* ---- passwd ---- */
+
+struct passwd_in {
+	char old[PASSWORD_MAX];
+	char new1[PASSWORD_MAX];
+	char new2[PASSWORD_MAX];
+	char body[8 * PASSWORD_MAX];
+};
+
+/* One secret from FILE, else from the terminal; 0 or an exit status. */
+static int
+secret_in(const struct remote_opts *o, const char *file, const char *label,
+    char *out, size_t outlen)
+{
+	char err[CLIENT_ERR_MAX];
+
+	if (file != NULL) {
+		if (profile_secret_read(file, out, outlen, err) == 0)
+			return 0;
+		fprintf(stderr, "%s: %s\n", o->cmd, err);
+		return EXIT_USAGE;
+	}
+	if (!isatty(STDIN_FILENO) || ask(label, 1, out, outlen) != 0)
+		return remote_usage_error(o,
+		    "give --password-file and --new-password-file when not "
+		    "asked on a terminal");
+	return 0;
+}
+
+static int
+passwd_send(const struct remote_opts *o, struct passwd_in *in)
+{
+	struct remote *r = NULL;
+	char err[CLIENT_ERR_MAX];
+	json_t *d = NULL;
+	size_t n = 0;
+	int rc;
+
+	in->body[n++] = '{';
+	if (put_json_string(in->body, sizeof(in->body), &n, "password") != 0 ||
+	    n + 1 >= sizeof(in->body))
+		return EXIT_USAGE;
+	in->body[n++] = ':';
+	if (put_json_string(in->body, sizeof(in->body), &n, in->old) != 0 ||
+	    n + 20 >= sizeof(in->body))
+		return EXIT_USAGE;
+	n += (size_t)snprintf(
+	    in->body + n, sizeof(in->body) - n, ",\"new_password\":");
+	if (put_json_string(in->body, sizeof(in->body), &n, in->new1) != 0 ||
+	    n + 2 >= sizeof(in->body))
+		return EXIT_USAGE;
+	in->body[n++] = '}';
+	in->body[n] = '\0';
+	if ((rc = remote_open(o, REMOTE_AUTH, &r)) != 0)
+		return rc;
+	rc = remote_call(r, "POST", "/api/v1/me/password", in->body, n, &d,
+	    NULL);
+	json_decref(d);
+	if (rc == 0) {
+		/* The server ended every session: the stored one is void. */
+		if (profile_session_save(r->dir, r->profile, NULL, err) != 0)
+			fprintf(stderr, "%s: %s\n", o->cmd, err);
+		printf("password changed; every session ended: log in to '%s' "
+		       "again\n",
+		    r->profile);
+	}
+	remote_close(r);
+	return rc;
+}
+
+static int
+passwd(struct remote_opts *o, int argc, char **argv)
+{
+	static const struct option lo[] = {REMOTE_OPTIONS,
+	    {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+	    {"new-password-file", required_argument, NULL, OPT_NEW_PASSWORD},
+	    {0}};
+	const char *oldf = NULL, *newf = NULL;
+	struct passwd_in in;
+	int ch, rc;
+
+	while ((ch = remote_getopt(argc, argv, lo, o)) != -1) {
+		if (ch == REMOTE_HELP) {
+			usage(stdout, "passwd");
+			return 0;
+		}
+		if (ch == REMOTE_BAD)
+			return EXIT_USAGE;
+		if (ch == OPT_PASSWORD_FILE)
+			oldf = optarg;
+		else
+			newf = optarg;
+	}
+	if (optind != argc)
+		return remote_usage_error(
+		    o, "unexpected argument '%s'", argv[optind]);
+	memset(&in, 0, sizeof(in));
+	if ((rc = secret_in(o, oldf, "current password: ", in.old,
+		 sizeof(in.old))) != 0 ||
+	    (rc = secret_in(o, newf, "new password: ", in.new1,
+		 sizeof(in.new1))) != 0)
+		goto out;
+	if (newf == NULL &&
+	    ((rc = secret_in(o, NULL, "new password again: ", in.new2,
+		  sizeof(in.new2))) != 0 ||
+		strcmp(in.new1, in.new2) != 0)) {
+		if (rc == 0)
+			rc = remote_usage_error(
+			    o, "the new passwords differ; nothing changed");
+		goto out;
+	}
+	rc = passwd_send(o, &in);
+out:
+	explicit_bzero(&in, sizeof(in));
+	return rc;
+}
+
 /* ---- logout, whoami ---- */
 
 static int
@@ -455,6 +587,14 @@ cmd_logout(int argc, char **argv)
 	struct remote_opts o = {.cmd = "rampart logout"};
 
 	return simple(&o, argc, argv, "logout");
+}
+
+int
+cmd_passwd(int argc, char **argv)
+{
+	struct remote_opts o = {.cmd = "rampart passwd"};
+
+	return passwd(&o, argc, argv);
 }
 
 int

@@ -36,6 +36,7 @@ usage(FILE *f)
 	      "SLUG]...\n"
 	      "                           [--display TEXT] [--disable | "
 	      "--enable]\n"
+	      "       rampart user reset NAME [--no-totp]\n"
 	      "\n"
 	      "Users of the server (msp-admin only).  ROLE is msp-admin, "
 	      "technician or\n"
@@ -48,6 +49,11 @@ usage(FILE *f)
 	      "safely.\n"
 	      "update   changes only what is given; --disable ends the "
 	      "user's access.\n"
+	      "reset    a new password, and a new TOTP secret when the user "
+	      "has TOTP\n"
+	      "         (--no-totp: none; never for an msp-admin), printed "
+	      "once; the\n"
+	      "         user's sessions end.\n"
 	      "  --limit N  show at most N users (default: all)\n"
 	      "\n" REMOTE_COMMON_HELP
 	      "Exit 0, 1 when the server refuses, 2 on bad usage, 3 when the "
@@ -153,7 +159,8 @@ print_created(json_t *data)
 	json_t *sec = json_object_get(data, "totp_secret");
 	json_t *uri = json_object_get(data, "totp_uri");
 
-	print_user(json_object_get(data, "user"));
+	if (json_object_get(data, "user") != NULL)
+		print_user(json_object_get(data, "user"));
 	if (!json_is_string(pw) && !json_is_string(sec))
 		return;
 	printf("\nshown once, not stored anywhere you can read it again:\n");
@@ -239,6 +246,21 @@ parse(struct remote_opts *o, struct uopts *u, int argc, char **argv)
 	return 0;
 }
 
+static int
+reset(struct remote *r, const struct remote_opts *o, const char *esc,
+    const struct uopts *u)
+{
+	json_t *b = u->no_totp ? json_pack("{s:b}", "totp", 0) : json_object();
+	char *path = rp_asprintf("/api/v1/users/%s/reset", esc);
+	int rc = EXIT_USAGE;
+
+	if (b != NULL && path != NULL)
+		rc = send_user(r, o, "POST", path, b);
+	json_decref(b);
+	free(path);
+	return rc;
+}
+
 /* Which options each subcommand takes; 0 or EXIT_USAGE. */
 static int
 check(
@@ -246,7 +268,8 @@ check(
 {
 	int list = strcmp(sub, "list") == 0,
 	    create = strcmp(sub, "create") == 0,
-	    update = strcmp(sub, "update") == 0;
+	    update = strcmp(sub, "update") == 0,
+	    reset = strcmp(sub, "reset") == 0;
 
 	if (n != (list ? 0 : 1))
 		return remote_usage_error(o,
@@ -254,7 +277,9 @@ check(
 			 : "expected one user NAME");
 	if (o->limit != 0 && !list)
 		return remote_usage_error(o, "--limit belongs to 'list'");
-	if (!create && !update &&
+	if (reset && (u->role || u->display || u->ntenants || u->disabled >= 0))
+		return remote_usage_error(o, "'reset' takes only --no-totp");
+	if (!create && !update && !reset &&
 	    (u->role || u->display || u->ntenants || u->no_totp ||
 		u->disabled >= 0))
 		return remote_usage_error(o, "'%s' takes no user options", sub);
@@ -296,6 +321,8 @@ run(struct remote_opts *o, const char *sub, int argc, char **argv)
 	    (path = rp_asprintf("/api/v1/users/%s", esc)) != NULL) {
 		if (strcmp(sub, "show") == 0)
 			rc = send_user(r, o, "GET", path, NULL);
+		else if (strcmp(sub, "reset") == 0)
+			rc = reset(r, o, esc, &u);
 		else if ((b = body(NULL, &u, 0)) != NULL)
 			rc = send_user(r, o, "PATCH", path, b);
 	}
@@ -310,7 +337,7 @@ int
 cmd_user(int argc, char **argv)
 {
 	static const char *const subs[] = {
-	    "list", "create", "show", "update", NULL};
+	    "list", "create", "show", "update", "reset", NULL};
 	struct remote_opts o = {0};
 	char cmd[64];
 	int i, rc;

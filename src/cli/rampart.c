@@ -24,8 +24,9 @@ static const struct {
     {"login", cmd_login, "log in to a server; the session is kept"},
     {"logout", cmd_logout, "end the session"},
     {"whoami", cmd_whoami, "who the server takes you for"},
+    {"passwd", cmd_passwd, "change your password on the server"},
     {"tenant", cmd_tenant, "tenants: list, create, show, rename"},
-    {"user", cmd_user, "users: list, create, show, update"},
+    {"user", cmd_user, "users: list, create, show, update, reset"},
     {"token", cmd_token, "API tokens: list, create, revoke"},
     {"audit", cmd_audit, "the server's audit log: list, verify the chain"},
 };

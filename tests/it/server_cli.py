@@ -165,6 +165,36 @@ def put_row(srv, row):
     store_sql(srv, f"INSERT INTO audit ({COLS}) VALUES ({vals})")
 
 
+def passwords(srv, cli, tmp):
+    """An msp-admin resets tina; tina changes her password herself."""
+    r = ok(cli.run("user", "reset", "tina", "--json"), "user reset")
+    sec = json.loads(r.stdout)
+    check("password" in sec and "totp_secret" in sec, f"reset: {sec}")
+    t = Cli(srv, "t")
+    files = {}
+    for k, v in (("old", sec["password"]), ("new", "tina's own password"),
+                 ("bad", "not her password")):
+        files[k] = os.path.join(tmp, k)
+        with open(files[k], "w") as f:
+            f.write(v + "\n")
+    try:
+        ok(t.run("login", "--user", "tina", "--password-file", files["old"],
+                 "--totp", totp_next(sec["totp_secret"])), "tina login")
+        r = t.run("passwd", "--password-file", files["bad"],
+                  "--new-password-file", files["new"])
+        check(r.returncode == 1 and "forbidden" in r.stderr,
+              f"passwd, wrong current: {r.returncode} {r.stderr}")
+        ok(t.run("passwd", "--password-file", files["old"],
+                 "--new-password-file", files["new"]), "passwd")
+        r = t.run("whoami")
+        check(r.returncode == 1, f"session after passwd: {r.stdout}")
+        ok(t.run("login", "--user", "tina", "--password-file", files["new"],
+                 "--totp", totp_next(sec["totp_secret"])),
+           "login with the new password")
+    finally:
+        t.cleanup()
+
+
 def main():
     srv = Server().start()
     tmp = tempfile.mkdtemp(prefix="rampart-cli-t-")
@@ -178,6 +208,7 @@ def main():
         advisories(cli)
         paging_and_escapes(srv, cli, token)
         tamper(srv, cli, token)
+        passwords(srv, cli, tmp)
         cookie = open(os.path.join(cli.cfg, "session-t")).read().strip()
         c = srv.client()
         check(c.request("GET", "/api/v1/me", cookie=cookie).status == 200,

@@ -133,3 +133,64 @@ h_me(struct api_ctx *c)
 		    o, "token_id", json_integer(c->who.token_id));
 	return api_json(c, 200, o);
 }
+
+/*
+ * The caller's own password: the current one is checked (a wrong one
+ * counts as a failed login), the new one must pass the policy, and every
+ * session of the user ends, this one too.
+ */
+int
+h_me_password(struct api_ctx *c)
+{
+	static const char *const keys[] = {"password", "new_password", NULL};
+	struct store_user u = {0};
+	struct auth_policy p;
+	const char *pw, *npw, *why;
+	char hash[AUTH_HASH_MAX], key[96];
+	int r;
+
+	if (c->who.kind != AUTH_SESSION)
+		return api_fail(c, 403, "forbidden", NULL,
+		    "a password is changed from a login session, not a token");
+	if (api_keys_only(c, keys) < 0 ||
+	    api_str(c, "password", 1, 1024, &pw) < 0 ||
+	    api_str(c, "new_password", 1, 1024, &npw) < 0)
+		return -1;
+	if ((why = auth_password_policy(npw)) != NULL)
+		return api_fail(c, 400, "invalid_field", "/new_password", "%s",
+		    why);
+	if ((r = store_user_get(c->s, c->who.user_id, &u)) != 0)
+		return api_store_fail(c, r);
+	if (auth_password_verify(u.pw_hash, pw) != 0) {
+		api_policy(&p);
+		snprintf(key, sizeof(key), "user:%s", u.name);
+		(void)store_throttle_fail(c->s, key, c->rq->now, p.login_window,
+		    p.login_max_failures, p.login_lockout, NULL);
+		(void)api_audit_now(c, "user.password", "", c->who.label,
+		    "failed", NULL);
+		store_user_clear(&u);
+		return api_fail(c, 403, "forbidden", "/password",
+		    "the current password is wrong");
+	}
+	if ((r = auth_password_hash(npw, hash)) == 0) {
+		sodium_memzero(u.pw_hash, strlen(u.pw_hash));
+		free(u.pw_hash);
+		if ((u.pw_hash = strdup(hash)) == NULL)
+			r = RP_ERR_NOMEM;
+	}
+	sodium_memzero(hash, sizeof(hash));
+	if (r == 0 && (r = store_begin(c->s)) == 0) {
+		if ((r = store_user_update(c->s, &u)) != 0 ||
+		    (r = store_session_delete_user(c->s, u.id)) != 0 ||
+		    (r = api_audit(c, "user.password", "", c->who.label, "ok",
+			 NULL)) != 0 ||
+		    (r = store_commit(c->s)) != 0)
+			store_rollback(c->s);
+	}
+	store_user_clear(&u);
+	if (r != 0)
+		return api_store_fail(c, r);
+	if (set_cookie(c, "", 0) != 0)
+		return api_store_fail(c, RP_ERR_NOMEM);
+	return api_no_content(c);
+}

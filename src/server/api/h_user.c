@@ -13,6 +13,15 @@
 #include "api_int.h"
 #include "util/err.h"
 
+/* Frees a string that held a secret, wiped first. */
+static void
+wipe_str(char *s)
+{
+	if (s != NULL)
+		sodium_memzero(s, strlen(s));
+	free(s);
+}
+
 static int
 user_lookup(struct api_ctx *c, struct store_user *u)
 {
@@ -311,4 +320,64 @@ out:
 	free(ids);
 	store_user_clear(&u);
 	return 0;
+}
+
+/*
+ * A new password (and TOTP secret) for a user who lost theirs: shown
+ * once in the answer; every session of the user ends.
+ */
+int
+h_user_reset(struct api_ctx *c)
+{
+	static const char *const keys[] = {"totp", NULL};
+	struct store_user u = {0};
+	struct new_secrets ns = {0};
+	char hash[AUTH_HASH_MAX];
+	int totp = -1, r;
+	json_t *o;
+
+	if (api_keys_only(c, keys) < 0 || api_bool(c, "totp", &totp) < 0 ||
+	    user_lookup(c, &u) < 0)
+		return -1;
+	if (totp < 0)
+		totp = u.totp_secret != NULL;
+	if (!totp && u.role == ROLE_MSP_ADMIN) {
+		store_user_clear(&u);
+		return api_fail(c, 400, "invalid_field", "/totp",
+		    "an msp-admin must use TOTP");
+	}
+	auth_password_new(ns.password, 25);
+	if (totp) {
+		auth_totp_secret_new(ns.totp, sizeof(ns.totp));
+		(void)auth_totp_uri(u.name, ns.totp, ns.uri, sizeof(ns.uri));
+	}
+	if ((r = auth_password_hash(ns.password, hash)) == 0) {
+		wipe_str(u.pw_hash);
+		wipe_str(u.totp_secret);
+		u.pw_hash = strdup(hash);
+		u.totp_secret = totp ? strdup(ns.totp) : NULL;
+		if (u.pw_hash == NULL || (totp && u.totp_secret == NULL))
+			r = RP_ERR_NOMEM;
+	}
+	if (r == 0 && (r = store_begin(c->s)) == 0) {
+		if ((r = store_user_update(c->s, &u)) != 0 ||
+		    (r = store_session_delete_user(c->s, u.id)) != 0 ||
+		    (r = api_audit(c, "user.reset", "", u.name, "ok",
+			 json_pack("{s:b}", "totp", totp))) != 0 ||
+		    (r = store_commit(c->s)) != 0)
+			store_rollback(c->s);
+	}
+	sodium_memzero(hash, sizeof(hash));
+	store_user_clear(&u);
+	if (r != 0) {
+		sodium_memzero(&ns, sizeof(ns));
+		return api_store_fail(c, r);
+	}
+	o = json_pack("{s:s}", "password", ns.password);
+	if (o != NULL && totp) {
+		json_object_set_new(o, "totp_secret", json_string(ns.totp));
+		json_object_set_new(o, "totp_uri", json_string(ns.uri));
+	}
+	sodium_memzero(&ns, sizeof(ns));
+	return api_json(c, 200, o);
 }

@@ -513,6 +513,65 @@ test_tokens(void **state)
 	json_decref(a.j);
 }
 
+static int
+status_of(const char *url, const char *ck)
+{
+	struct ans a = get(url, ck, NULL);
+
+	json_decref(a.j);
+	return a.status;
+}
+
+static void
+test_password(void **state)
+{
+	struct ans a;
+	char ck[128];
+	const char *pw;
+
+	(void)state;
+	a = send_json("POST", "/api/v1/me/password", tech, NULL,
+	    "{\"password\": \"not it at all\", \"new_password\": "
+	    "\"a long new password\"}");
+	assert_int_equal(a.status, 403);
+	assert_string_equal(errfield(&a), "/password");
+	json_decref(a.j);
+	a = send_json("POST", "/api/v1/me/password", tech, NULL,
+	    "{\"password\": \"x\", \"new_password\": \"short\"}");
+	assert_int_equal(a.status, 400);
+	assert_string_equal(errfield(&a), "/new_password");
+	json_decref(a.j);
+	/* An msp-admin resets tina: new secrets once, her session ends. */
+	a = send_json("POST", "/api/v1/users/tina/reset", admin, NULL, "{}");
+	assert_int_equal(a.status, 200);
+	assert_null(json_object_get(a.j, "totp_secret"));
+	pw = json_string_value(json_object_get(a.j, "password"));
+	assert_non_null(pw);
+	assert_int_equal(status_of("/api/v1/me", tech), 401);
+	assert_int_equal(login("tina", pw, NULL, now, tech, sizeof(tech)), 200);
+	/* She changes it herself; every session of hers ends. */
+	{
+		char body[256];
+
+		snprintf(body, sizeof(body),
+		    "{\"password\": \"%s\", \"new_password\": "
+		    "\"tina's own long password\"}",
+		    pw);
+		json_decref(a.j);
+		a = send_json("POST", "/api/v1/me/password", tech, NULL, body);
+	}
+	assert_int_equal(a.status, 204);
+	assert_int_equal(status_of("/api/v1/me", tech), 401);
+	assert_int_equal(login("tina", "tina's own long password", NULL, now,
+			     ck, sizeof(ck)),
+	    200);
+	snprintf(tech, sizeof(tech), "%s", ck);
+	/* An msp-admin keeps TOTP through a reset. */
+	a = send_json("POST", "/api/v1/users/admin/reset", tech, NULL, "{}");
+	assert_int_equal(a.status, 403);
+	json_decref(a.j);
+}
+
 static void
 test_throttle(void **state)
 {
@@ -623,6 +682,7 @@ main(void)
 	    cmocka_unit_test(test_users_scoping),
 	    cmocka_unit_test(test_advisory),
 	    cmocka_unit_test(test_tokens),
+	    cmocka_unit_test(test_password),
 	    cmocka_unit_test(test_throttle),
 	    cmocka_unit_test(test_pagination),
 	    cmocka_unit_test(test_audit_chain),
