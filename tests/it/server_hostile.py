@@ -229,6 +229,15 @@ def http_role_pid(srv):
     return kids[0]
 
 
+def nofile(pid):
+    """The soft RLIMIT_NOFILE of a process."""
+    for line in open(f"/proc/{pid}/limits"):
+        if line.startswith("Max open files"):
+            return int(line.split()[3])
+    check(False, f"no descriptor limit for {pid}")
+    return 0
+
+
 # --- bad requests -------------------------------------------------------
 
 def bad_json(srv, cookie):
@@ -568,6 +577,9 @@ def main():
     try:
         admin, api = setup(srv)
         pid = http_role_pid(srv)
+        check(nofile(pid) >= 1024 + 256,
+              f"the http role raised its descriptor limit past "
+              f"http.max_connections: {nofile(pid)}")
         before = snapshot(api)
         hdr = bad_json(srv, admin.cookie)
         bad_caps(srv, hdr)

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -581,6 +582,30 @@ drain(struct MHD_Daemon **d, size_t n)
 		MHD_stop_daemon(d[i]);
 }
 
+/*
+ * Every connection is a descriptor.  Services commonly start with a soft
+ * limit of 1024 (systemd's default), which http.max_connections (default
+ * 1024) plus the sockets, pipes and store connections would pass: accept
+ * would then fail with EMFILE before the cap does its job.  The soft
+ * limit is raised as far as the hard one allows (no privilege needed).
+ */
+static void
+raise_nofile(const struct conf *c)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)c->http_max_connections + 256;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want
+	    ? rl.rlim_max
+	    : want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 ||
+	    rl.rlim_cur < (rlim_t)c->http_max_connections)
+		log_warn(
+		    "the descriptor limit is below http.max_connections", NULL);
+}
+
 int
 http_main(const struct role_env *env)
 {
@@ -593,6 +618,7 @@ http_main(const struct role_env *env)
 	cf = env->conf;
 	use_tls = env->tls != NULL;
 	api_configure(&env->conf->auth);
+	raise_nofile(cf);
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0 ||
 	    pthread_key_create(&store_key, close_store) != 0 ||
 	    metrics_init() != 0 ||
