@@ -48,6 +48,16 @@ error_v(struct api_response *rs, int status, const char *code,
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	e = json_pack("{s:s,s:s}", "code", code, "message", msg);
+	if (e == NULL) {
+		/* The message quotes the request (a Content-Type, a method, a
+		 * query argument) and that is not UTF-8, or the cut split a
+		 * sequence: jansson refuses it.  The answer must still be the
+		 * error, so the bytes past ASCII become '?'. */
+		for (char *p = msg; *p != '\0'; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
+		e = json_pack("{s:s,s:s}", "code", code, "message", msg);
+	}
 	if (e != NULL && field != NULL)
 		json_object_set_new(e, "field", json_string(field));
 	if (e == NULL)

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -156,25 +157,48 @@ queue(struct MHD_Connection *c, struct req *rq, struct api_response *rs)
 	return ret;
 }
 
-static enum MHD_Result __attribute__((format(printf, 5, 6)))
-queue_error(struct MHD_Connection *c, struct req *rq, int status,
-    const char *code, const char *fmt, ...)
+static enum MHD_Result
+queue_error_v(struct MHD_Connection *c, struct req *rq, int status,
+    const char *code, const char *field, const char *fmt, va_list ap)
 {
 	struct api_response rs;
 	char msg[256];
-	va_list ap;
 	enum MHD_Result ret;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	memset(&rs, 0, sizeof(rs));
-	if (api_error(&rs, status, code, NULL, "%s", msg) != 0)
+	if (api_error(&rs, status, code, field, "%s", msg) != 0)
 		return MHD_NO;
 	if (rs.route == NULL)
 		rs.route = "unmatched";
 	ret = queue(c, rq, &rs);
 	api_response_clear(&rs);
+	return ret;
+}
+
+static enum MHD_Result __attribute__((format(printf, 5, 6)))
+queue_error(struct MHD_Connection *c, struct req *rq, int status,
+    const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	enum MHD_Result ret;
+
+	va_start(ap, fmt);
+	ret = queue_error_v(c, rq, status, code, NULL, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+static enum MHD_Result __attribute__((format(printf, 6, 7)))
+queue_error_field(struct MHD_Connection *c, struct req *rq, int status,
+    const char *code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	enum MHD_Result ret;
+
+	va_start(ap, fmt);
+	ret = queue_error_v(c, rq, status, code, field, fmt, ap);
+	va_end(ap);
 	return ret;
 }
 
@@ -250,6 +274,55 @@ serve_api(struct MHD_Connection *c, struct req *rq, const char *url,
 	return ret;
 }
 
+/* The first query argument that is not UTF-8 text after decoding. */
+struct bad_arg {
+	const char *key;
+	int found;
+};
+
+static enum MHD_Result
+check_arg(
+    void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct bad_arg *b = cls;
+
+	(void)kind;
+	if (http_utf8_ok(key) && (value == NULL || http_utf8_ok(value)))
+		return MHD_YES;
+	b->found = 1;
+	b->key = http_utf8_ok(key) ? key : "";
+	return MHD_NO;
+}
+
+/* Refuses a path or query argument that is not UTF-8 (or held a %00):
+ * no route has such a path, no argument takes such a value, and the
+ * store would refuse it as text. */
+static enum MHD_Result
+check_url(struct MHD_Connection *c, struct req *rq, const char *url)
+{
+	struct bad_arg b = {NULL, 0};
+
+	if (!http_utf8_ok(url))
+		return queue_error(c, rq, 404, "not_found", "no such route");
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, check_arg, &b);
+	if (b.found) {
+		char field[72];
+
+		snprintf(field, sizeof(field), "?%.64s", b.key);
+		return queue_error_field(c, rq, 400, "invalid_query", field,
+		    "%s: not UTF-8 text (or a %%00)", field);
+	}
+	return MHD_YES;
+}
+
+static size_t
+unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return http_unescape(s);
+}
+
 static struct req *
 begin(struct MHD_Connection *c, const char *method)
 {
@@ -307,7 +380,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		if (r != 0)
 			return queue_error(c, rq, 400, "invalid_json",
 			    "the Content-Length header is not a number");
-		return MHD_YES;
+		return check_url(c, rq, url);
 	}
 	if (rq->status != 0) {
 		*upload_size = 0;
@@ -430,7 +503,8 @@ start_daemon(const struct role_env *env, int fd)
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->http_header_max,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_ARRAY,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_ARRAY,
 	    tls_opts, MHD_OPTION_END);
 }
 
@@ -508,6 +582,30 @@ drain(struct MHD_Daemon **d, size_t n)
 		MHD_stop_daemon(d[i]);
 }
 
+/*
+ * Every connection is a descriptor.  Services commonly start with a soft
+ * limit of 1024 (systemd's default), which http.max_connections (default
+ * 1024) plus the sockets, pipes and store connections would pass: accept
+ * would then fail with EMFILE before the cap does its job.  The soft
+ * limit is raised as far as the hard one allows (no privilege needed).
+ */
+static void
+raise_nofile(const struct conf *c)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)c->http_max_connections + 256;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want
+	    ? rl.rlim_max
+	    : want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 ||
+	    rl.rlim_cur < (rlim_t)c->http_max_connections)
+		log_warn(
+		    "the descriptor limit is below http.max_connections", NULL);
+}
+
 int
 http_main(const struct role_env *env)
 {
@@ -520,6 +618,7 @@ http_main(const struct role_env *env)
 	cf = env->conf;
 	use_tls = env->tls != NULL;
 	api_configure(&env->conf->auth);
+	raise_nofile(cf);
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0 ||
 	    pthread_key_create(&store_key, close_store) != 0 ||
 	    metrics_init() != 0 ||

@@ -38,4 +38,14 @@ int http_body_expect(struct http_body *b, const char *content_length);
 int http_body_add(struct http_body *b, const char *data, size_t n);
 void http_body_clear(struct http_body *b);
 
+/*
+ * Percent-decoding of a URL's path or query argument in place (MHD's
+ * unescape callback): as MHD decodes, except that %00 becomes the byte
+ * 0xFF, never valid UTF-8, so the string is not cut short at a NUL and
+ * http_utf8_ok refuses it.  Returns the new length.
+ */
+size_t http_unescape(char *s);
+/* 1 when s is valid UTF-8 (shortest forms, no surrogates), else 0. */
+int http_utf8_ok(const char *s);
+
 #endif

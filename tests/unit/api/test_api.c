@@ -302,6 +302,22 @@ test_request_errors(void **state)
 	assert_int_equal(a.status, 400);
 	assert_string_equal(errcode(&a), "invalid_json");
 	json_decref(a.j);
+	/* Request bytes that are not UTF-8, quoted in the message: still
+	 * the error itself, not a failure to build it. */
+	a = call("POST", "/api/v1/tenants", "{}", 2, "application/\xff\xfe",
+	    admin, NULL);
+	assert_int_equal(a.status, 415);
+	assert_string_equal(errcode(&a), "unsupported_media_type");
+	json_decref(a.j);
+	a = call("G\xc3T", "/api/v1/tenants", NULL, 0, NULL, admin, NULL);
+	assert_int_equal(a.status, 405);
+	assert_string_equal(errcode(&a), "method_not_allowed");
+	json_decref(a.j);
+	a = call("POST", "/api/v1/advisories?tenants=\xff", "{}", 2,
+	    "application/json", admin, NULL);
+	assert_true(a.status == 400 || a.status == 404);
+	assert_non_null(errcode(&a));
+	json_decref(a.j);
 	a = send_json("POST", "/api/v1/tenants", admin, NULL, "[1]");
 	assert_int_equal(a.status, 400);
 	json_decref(a.j);
