@@ -21,7 +21,12 @@
 #include "util/err.h"
 #include "util/out.h"
 
-enum { OPT_USER = OPT_FIRST_OWN, OPT_PASSWORD_FILE, OPT_TOTP, OPT_NEW_PASSWORD };
+enum {
+	OPT_USER = OPT_FIRST_OWN,
+	OPT_PASSWORD_FILE,
+	OPT_TOTP,
+	OPT_NEW_PASSWORD
+};
 
 #define NAME_MAX_LEN 256
 #define PASSWORD_MAX 1024
@@ -401,8 +406,8 @@ passwd_send(const struct remote_opts *o, struct passwd_in *in)
 	in->body[n] = '\0';
 	if ((rc = remote_open(o, REMOTE_AUTH, &r)) != 0)
 		return rc;
-	rc = remote_call(r, "POST", "/api/v1/me/password", in->body, n, &d,
-	    NULL);
+	rc = remote_call(
+	    r, "POST", "/api/v1/me/password", in->body, n, &d, NULL);
 	json_decref(d);
 	if (rc == 0) {
 		/* The server ended every session: the stored one is void. */
@@ -443,10 +448,10 @@ passwd(struct remote_opts *o, int argc, char **argv)
 		return remote_usage_error(
 		    o, "unexpected argument '%s'", argv[optind]);
 	memset(&in, 0, sizeof(in));
-	if ((rc = secret_in(o, oldf, "current password: ", in.old,
-		 sizeof(in.old))) != 0 ||
-	    (rc = secret_in(o, newf, "new password: ", in.new1,
-		 sizeof(in.new1))) != 0)
+	if ((rc = secret_in(
+		 o, oldf, "current password: ", in.old, sizeof(in.old))) != 0 ||
+	    (rc = secret_in(
+		 o, newf, "new password: ", in.new1, sizeof(in.new1))) != 0)
 		goto out;
 	if (newf == NULL &&
 	    ((rc = secret_in(o, NULL, "new password again: ", in.new2,

@@ -38,10 +38,16 @@ def check(cond, msg):
         fail(msg)
 
 
+def wall_step():
+    """The RFC 6238 step of the wall clock: TOTP codes are a function of
+    the time of day; this reads the clock and measures nothing."""
+    return int(time.time()) // 30
+
+
 def totp(secret, t=None, step_offset=0):
     """RFC 6238 code (SHA-1, 6 digits, 30 s) for a base32 secret."""
     key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
-    counter = int((time.time() if t is None else t) // 30) + step_offset
+    counter = (wall_step() if t is None else int(t) // 30) + step_offset
     mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
     off = mac[-1] & 0x0F
     code = (struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF) % 1000000
@@ -55,7 +61,7 @@ def totp_next(secret):
     """A code the server has not seen yet: each code is accepted once, and
     the server takes the step before and after the current one, so up to
     two logins per 30-second step work without waiting."""
-    now = int(time.time() // 30)
+    now = wall_step()
     step = max(now, _last_step.get(secret, -1) + 1)
     check(step <= now + 1, "more than two logins of one user in 30 s")
     _last_step[secret] = step

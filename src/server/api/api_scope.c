@@ -179,7 +179,8 @@ api_audit(struct api_ctx *c, const char *action, const char *tenant,
 	memset(&e, 0, sizeof(e));
 	if (detail == NULL && (detail = json_object()) == NULL)
 		return RP_ERR_NOMEM;
-	d = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	d = json_dumps(
+	    detail, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
 	json_decref(detail);
 	if (d == NULL)
 		return RP_ERR_NOMEM;

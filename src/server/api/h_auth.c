@@ -157,8 +157,8 @@ h_me_password(struct api_ctx *c)
 	    api_str(c, "new_password", 1, 1024, &npw) < 0)
 		return -1;
 	if ((why = auth_password_policy(npw)) != NULL)
-		return api_fail(c, 400, "invalid_field", "/new_password", "%s",
-		    why);
+		return api_fail(
+		    c, 400, "invalid_field", "/new_password", "%s", why);
 	if ((r = store_user_get(c->s, c->who.user_id, &u)) != 0)
 		return api_store_fail(c, r);
 	if (auth_password_verify(u.pw_hash, pw) != 0) {
@@ -166,8 +166,8 @@ h_me_password(struct api_ctx *c)
 		snprintf(key, sizeof(key), "user:%s", u.name);
 		(void)store_throttle_fail(c->s, key, c->rq->now, p.login_window,
 		    p.login_max_failures, p.login_lockout, NULL);
-		(void)api_audit_now(c, "user.password", "", c->who.label,
-		    "failed", NULL);
+		(void)api_audit_now(
+		    c, "user.password", "", c->who.label, "failed", NULL);
 		store_user_clear(&u);
 		return api_fail(c, 403, "forbidden", "/password",
 		    "the current password is wrong");
