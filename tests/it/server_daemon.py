@@ -175,7 +175,7 @@ def check_http(port, cert):
     check("rampart_store_queries_total " in text, "store counter")
     check("process_start_time_seconds " in text, "start time")
     # Announced body over the cap: 413 JSON before reading it.
-    r, data = https(port, cert, "POST", "/api/v1/health", body=b"x" * 5000,
+    r, data = https(port, cert, "POST", "/api/v1/login", body=b"x" * 5000,
                     headers={"Content-Type": "application/json"})
     check(r.status == 413 and b'"payload_too_large"' in data,
           f"413 over http.body_max: {r.status} {data!r}")
@@ -186,7 +186,7 @@ def check_chunked_and_slow(port, cert):
     # A chunked body past the cap: the connection is closed, no answer.
     s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)),
                         server_hostname="127.0.0.1")
-    s.sendall(b"POST /api/v1/health HTTP/1.1\r\nHost: x\r\n"
+    s.sendall(b"POST /api/v1/login HTTP/1.1\r\nHost: x\r\n"
               b"Content-Type: application/json\r\n"
               b"Transfer-Encoding: chunked\r\n\r\n")
     got = b""

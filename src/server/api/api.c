@@ -243,39 +243,91 @@ gate(struct api_ctx *c, const struct route *rt)
 	return 0;
 }
 
-int
-api_handle(const struct api_request *rq, struct api_response *rs)
+/* Finds the route of rq; answers 404/405 in rs and returns NULL when
+ * there is none. */
+static const struct route *
+find_route(struct api_ctx *c)
 {
-	struct api_ctx c;
-	const struct route *rt = NULL;
+	const struct api_request *rq = c->rq;
 	int path_known = 0;
 	size_t i;
 
-	(void)api_cfg();
-	memset(rs, 0, sizeof(*rs));
-	rs->route = "unmatched";
-	memset(&c, 0, sizeof(c));
-	c.rq = rq;
-	c.rs = rs;
-	c.s = rq->store;
-	for (i = 0; i < NROUTES && rt == NULL; i++) {
-		if (!route_match(routes[i].pattern, rq->path, &c))
+	for (i = 0; i < NROUTES; i++) {
+		if (!route_match(routes[i].pattern, rq->path, c))
 			continue;
 		path_known = 1;
 		if (strcmp(routes[i].method, rq->method) == 0)
-			rt = &routes[i];
+			return &routes[i];
 	}
-	if (rt == NULL) {
-		if (path_known)
-			(void)api_fail(&c, 405, "method_not_allowed", NULL,
-			    "%s is not allowed on this path", rq->method);
-		else
-			(void)api_fail(
-			    &c, 404, "not_found", NULL, "no such route");
-		return rs->body != NULL ? 0 : RP_ERR_NOMEM;
-	}
+	if (path_known)
+		(void)api_fail(c, 405, "method_not_allowed", NULL,
+		    "%s is not allowed on this path", rq->method);
+	else
+		(void)api_fail(c, 404, "not_found", NULL, "no such route");
+	return NULL;
+}
+
+static void
+ctx_init(
+    struct api_ctx *c, const struct api_request *rq, struct api_response *rs)
+{
+	(void)api_cfg();
+	memset(rs, 0, sizeof(*rs));
+	rs->route = "unmatched";
+	memset(c, 0, sizeof(*c));
+	c->rq = rq;
+	c->rs = rs;
+	c->s = rq->store;
+}
+
+int
+api_admit(const struct api_request *rq, struct api_response *rs,
+    struct api_admission *adm, size_t *body_max)
+{
+	const struct route *rt;
+	struct api_ctx c;
+
+	ctx_init(&c, rq, rs);
+	memset(adm, 0, sizeof(*adm));
+	*body_max = 0;
+	if ((rt = find_route(&c)) == NULL)
+		return rs->body != NULL ? 1 : RP_ERR_NOMEM;
 	rs->route = route_labels[rt - routes];
-	if (gate(&c, rt) == 0 && (rt->body == 0 || read_body(&c) == 0))
+	if (gate(&c, rt) != 0)
+		return rs->body != NULL ? 1 : RP_ERR_NOMEM;
+	adm->route = (int)(rt - routes);
+	adm->authed = c.authed;
+	adm->who = c.who;
+	/* Routes without a body still get a small allowance: clients send
+	 * "{}" with a POST out of habit. */
+	*body_max =
+	    rt->body == 2 && c.authed ? API_BODY_DOCUMENT : API_BODY_SMALL;
+	return 0;
+}
+
+int
+api_handle(const struct api_request *rq, struct api_response *rs)
+{
+	const struct api_admission *adm = rq->admitted;
+	const struct route *rt;
+	struct api_ctx c;
+
+	ctx_init(&c, rq, rs);
+	if (adm != NULL && adm->route >= 0 && (size_t)adm->route < NROUTES) {
+		rt = &routes[adm->route];
+		/* The path's {params} are this request's own. */
+		if (!route_match(rt->pattern, rq->path, &c)) {
+			(void)api_fail(&c, 500, "internal", NULL,
+			    "the admitted route does not match");
+			return rs->body != NULL ? 0 : RP_ERR_NOMEM;
+		}
+		c.authed = adm->authed;
+		c.who = adm->who;
+	} else if ((rt = find_route(&c)) == NULL)
+		return rs->body != NULL ? 0 : RP_ERR_NOMEM;
+	rs->route = route_labels[rt - routes];
+	if ((adm != NULL || gate(&c, rt) == 0) &&
+	    (rt->body == 0 || read_body(&c) == 0))
 		(void)rt->fn(&c);
 	json_decref(c.body);
 	if (rs->body == NULL && rs->status != 204)

@@ -10,7 +10,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth/auth.h"
+
 struct store;
+
+/* Largest body of a route that takes a small JSON object, and of one that
+ * takes a document (an advisory); the HTTP layer's http.body_max caps
+ * both further. */
+#define API_BODY_SMALL ((size_t)64 * 1024)
+#define API_BODY_DOCUMENT ((size_t)32 * 1024 * 1024)
+
+/* What api_admit learnt from the headers, handed back to api_handle so
+ * the credentials are checked once. */
+struct api_admission {
+	int route; /* index in the route table */
+	int authed;
+	struct auth_principal who; /* when authed */
+};
 
 /* Settings the API takes from the configuration (rampartd(8)). */
 struct api_config {
@@ -41,6 +57,9 @@ struct api_request {
 	size_t body_len;
 	int64_t now; /* request time, seconds since the epoch */
 	struct store *store; /* this thread's connection */
+	/* From api_admit for this request, or NULL: then api_handle finds
+	 * the route and checks the credentials itself. */
+	const struct api_admission *admitted;
 };
 
 /* The answer; api_response_clear frees what it owns. */
@@ -65,6 +84,18 @@ void api_response_clear(struct api_response *rs);
  * JSON answers), so the return value is only 0 or RP_ERR_NOMEM.
  */
 int api_handle(const struct api_request *rq, struct api_response *rs);
+
+/*
+ * Before the body is read (rq->body is ignored): finds the route and
+ * checks the credentials and the role the headers carry, so a request
+ * that will be refused is refused before its body arrives, and an
+ * unauthenticated client can send at most API_BODY_SMALL bytes.  Returns
+ * 0 with *body_max (0: the route takes no body) and *adm filled for
+ * api_handle, or 1 with rs filled: answer it and read nothing.  Returns
+ * RP_ERR_NOMEM when even the answer could not be made.
+ */
+int api_admit(const struct api_request *rq, struct api_response *rs,
+    struct api_admission *adm, size_t *body_max);
 
 /*
  * Fills rs with the JSON error answer every layer uses:

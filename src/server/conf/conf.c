@@ -776,7 +776,7 @@ set_defaults(struct conf *c, const struct api_config *auth)
 	c->http_max_connections = 1024;
 	c->http_per_ip_connections = 64;
 	c->http_connection_timeout = 30;
-	c->http_body_max = 4 << 20;
+	c->http_body_max = 32 << 20;
 	c->http_header_max = 32 << 10;
 	c->auth = *auth;
 	c->log_level = LOGL_INFO;

@@ -44,6 +44,7 @@ struct req {
 	const char *route; /* static label for metrics */
 	char method[8];
 	char addr[INET6_ADDRSTRLEN];
+	struct api_admission adm; /* from api_admit, for api_handle */
 };
 
 static const struct conf *cf;
@@ -234,34 +235,94 @@ serve_metrics(struct MHD_Connection *c, struct req *rq)
 	return ret;
 }
 
+/* The request as the API sees it, without its body; -1 when this
+ * thread has no store connection. */
+static int
+fill_request(struct MHD_Connection *c, struct req *rq, const char *url,
+    const char *method, struct api_request *ar)
+{
+	struct store *st = thread_store();
+
+	if (st == NULL)
+		return -1;
+	memset(ar, 0, sizeof(*ar));
+	ar->method = method;
+	ar->path = url;
+	ar->arg = query_arg;
+	ar->arg_cls = c;
+	ar->content_type = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	ar->cookie = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+	ar->authorization = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	ar->remote_addr = rq->addr;
+	ar->now = (int64_t)time(NULL);
+	ar->store = st;
+	return 0;
+}
+
+/*
+ * With the headers in, before any of the body: the route, the
+ * credentials and the role are checked (a refused request is answered
+ * without reading its body), and the body's cap is the route's, which is
+ * small before authentication.
+ */
+static enum MHD_Result
+admit(struct MHD_Connection *c, struct req *rq, const char *url,
+    const char *method)
+{
+	struct api_request ar;
+	struct api_response rs;
+	size_t max = 0;
+	enum MHD_Result ret;
+	int r;
+
+	if (fill_request(c, rq, url, method, &ar) != 0)
+		return queue_error(
+		    c, rq, 503, "unavailable", "the store is unreachable");
+	r = api_admit(&ar, &rs, &rq->adm, &max);
+	store_delta();
+	if (r != 0) {
+		ret = r == 1
+		    ? queue(c, rq, &rs)
+		    : queue_error(c, rq, 503, "unavailable", "out of memory");
+		api_response_clear(&rs);
+		return ret;
+	}
+	api_response_clear(&rs);
+	if (max > (size_t)cf->http_body_max)
+		max = (size_t)cf->http_body_max;
+	http_body_init(&rq->body, max);
+	r = http_body_expect(&rq->body,
+	    MHD_lookup_connection_value(
+		c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH));
+	/* Answered now, the body is never read (MHD closes the connection
+	 * after this answer). */
+	if (r == RP_ERR_LIMIT)
+		return queue_error(c, rq, 413, "payload_too_large",
+		    "the body is over %zu bytes for this route and caller",
+		    max);
+	if (r != 0)
+		return queue_error(c, rq, 400, "invalid_json",
+		    "the Content-Length header is not a number");
+	return MHD_YES;
+}
+
 static enum MHD_Result
 serve_api(struct MHD_Connection *c, struct req *rq, const char *url,
     const char *method)
 {
 	struct api_request ar;
 	struct api_response rs;
-	struct store *st = thread_store();
 	enum MHD_Result ret;
 
-	if (st == NULL)
+	if (fill_request(c, rq, url, method, &ar) != 0)
 		return queue_error(
 		    c, rq, 503, "unavailable", "the store is unreachable");
-	memset(&ar, 0, sizeof(ar));
-	ar.method = method;
-	ar.path = url;
-	ar.arg = query_arg;
-	ar.arg_cls = c;
-	ar.content_type = MHD_lookup_connection_value(
-	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-	ar.cookie = MHD_lookup_connection_value(
-	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
-	ar.authorization = MHD_lookup_connection_value(
-	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-	ar.remote_addr = rq->addr;
 	ar.body = rq->body.data;
 	ar.body_len = rq->body.len;
-	ar.now = (int64_t)time(NULL);
-	ar.store = st;
+	ar.admitted = &rq->adm;
 	memset(&rs, 0, sizeof(rs));
 	if (api_handle(&ar, &rs) != 0) {
 		api_response_clear(&rs);
@@ -360,7 +421,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
     size_t *upload_size, void **con_cls)
 {
 	struct req *rq = *con_cls;
-	int r;
+	enum MHD_Result ret;
 
 	(void)cls;
 	(void)version;
@@ -368,19 +429,12 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		if ((rq = begin(c, method)) == NULL)
 			return MHD_NO;
 		*con_cls = rq;
-		r = http_body_expect(&rq->body,
-		    MHD_lookup_connection_value(
-			c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH));
-		/* Answered now, the body is never read (MHD closes the
-		 * connection after this answer). */
-		if (r == RP_ERR_LIMIT)
-			return queue_error(c, rq, 413, "payload_too_large",
-			    "the body is over %lld bytes (http.body_max)",
-			    (long long)cf->http_body_max);
-		if (r != 0)
-			return queue_error(c, rq, 400, "invalid_json",
-			    "the Content-Length header is not a number");
-		return check_url(c, rq, url);
+		ret = check_url(c, rq, url);
+		if (ret != MHD_YES || rq->status != 0)
+			return ret;
+		if (strcmp(url, METRICS_ROUTE) == 0)
+			return MHD_YES;
+		return admit(c, rq, url, method);
 	}
 	if (rq->status != 0) {
 		*upload_size = 0;

@@ -640,6 +640,58 @@ test_pagination(void **state)
 	assert_int_equal(seen, 9);
 }
 
+/* From the headers alone: the route, the credentials, the role, the cap. */
+static void
+test_admit(void **state)
+{
+	struct api_request rq = {0};
+	struct api_response rs;
+	struct api_admission adm;
+	struct q q = {"/api/v1/advisories", ""};
+	char ck[160];
+	size_t max;
+
+	(void)state;
+	rq.method = "POST";
+	rq.path = q.path;
+	rq.arg = arg;
+	rq.arg_cls = &q;
+	rq.remote_addr = "192.0.2.7";
+	rq.now = now;
+	rq.store = st;
+	assert_int_equal(api_admit(&rq, &rs, &adm, &max), 1);
+	assert_int_equal(rs.status, 401);
+	api_response_clear(&rs);
+	snprintf(ck, sizeof(ck), "rampart_session=%s", viewer);
+	rq.cookie = ck;
+	assert_int_equal(api_admit(&rq, &rs, &adm, &max), 1);
+	assert_int_equal(rs.status, 403);
+	api_response_clear(&rs);
+	snprintf(ck, sizeof(ck), "rampart_session=%s", admin);
+	assert_int_equal(api_admit(&rq, &rs, &adm, &max), 0);
+	assert_int_equal(max, API_BODY_DOCUMENT);
+	assert_true(adm.authed);
+	api_response_clear(&rs);
+	snprintf(q.path, sizeof(q.path), "/api/v1/tenants");
+	assert_int_equal(api_admit(&rq, &rs, &adm, &max), 0);
+	assert_int_equal(max, API_BODY_SMALL);
+	api_response_clear(&rs);
+	/* The admitted principal is used as is by api_handle. */
+	rq.body = "{\"slug\": \"admitted\", \"name\": \"A\"}";
+	rq.body_len = strlen(rq.body);
+	rq.content_type = "application/json";
+	rq.cookie = NULL;
+	rq.admitted = &adm;
+	assert_int_equal(api_handle(&rq, &rs), 0);
+	assert_int_equal(rs.status, 201);
+	api_response_clear(&rs);
+	snprintf(q.path, sizeof(q.path), "/api/v1/nothing");
+	rq.admitted = NULL;
+	assert_int_equal(api_admit(&rq, &rs, &adm, &max), 1);
+	assert_int_equal(rs.status, 404);
+	api_response_clear(&rs);
+}
+
 static void
 test_audit_chain(void **state)
 {
@@ -701,6 +753,7 @@ main(void)
 	    cmocka_unit_test(test_password),
 	    cmocka_unit_test(test_throttle),
 	    cmocka_unit_test(test_pagination),
+	    cmocka_unit_test(test_admit),
 	    cmocka_unit_test(test_audit_chain),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -79,7 +79,7 @@ test_defaults(void **state)
 	assert_string_equal(c.db, "sqlite:var/db/rampart.db");
 	assert_string_equal(c.config_file, "");
 	assert_int_equal(c.http_threads, 4);
-	assert_int_equal(c.http_body_max, 4 << 20);
+	assert_int_equal(c.http_body_max, 32 << 20);
 	assert_int_equal(c.auth.login_lockout, 600);
 	assert_int_equal(c.auth.secure_cookies, 1);
 	assert_int_equal(c.log_level, LOGL_INFO);
