@@ -122,33 +122,24 @@ api_tenant_ids(
 json_t *
 api_tenant_slugs(struct api_ctx *c, const int64_t *ids, size_t n)
 {
-	struct store_tenant *v = NULL;
-	struct store_page pg = {0, STORE_PAGE_MAX};
-	size_t nv = 0, i, j;
+	struct store_tenant t;
 	json_t *a = json_array();
-	int more = 1;
+	size_t i;
+	int r;
 
-	if (a == NULL || n == 0)
-		return a;
-	/* Tenants are few (an MSP's customers); walking the caller's list
-	 * keeps every slug shown within its scope. */
-	while (more) {
-		if (store_tenant_list(
-			c->s, &c->who.scope, &pg, &v, &nv, &more) != 0) {
+	/* One indexed lookup per id, within the caller's scope: an id
+	 * outside it is left out.  (Walking the caller's tenant list instead
+	 * cost every advisory shown a read of all tenants.) */
+	for (i = 0; i < n && a != NULL; i++) {
+		r = store_tenant_by_id(c->s, &c->who.scope, ids[i], &t);
+		if (r == RP_ERR_NOTFOUND)
+			continue;
+		if (r != 0) {
 			json_decref(a);
 			return NULL;
 		}
-		for (i = 0; i < nv; i++)
-			for (j = 0; j < n; j++)
-				if (v[i].id == ids[j])
-					json_array_append_new(
-					    a, json_string(v[i].slug));
-		if (nv > 0)
-			pg.after = v[nv - 1].id;
-		store_tenants_free(v, nv);
-		v = NULL;
-		if (nv == 0)
-			break;
+		json_array_append_new(a, json_string(t.slug));
+		store_tenant_clear(&t);
 	}
 	return a;
 }
