@@ -32,6 +32,11 @@ void api_policy(struct auth_policy *p);
 
 /* Answers: fill c->rs.  api_json takes the reference to v. */
 int api_json(struct api_ctx *c, int status, json_t *v);
+/* As api_json, with the member key (plain ASCII, no escapes needed) set to
+ * raw: JSON text this server wrote itself (a stored document), spliced
+ * in as it is instead of parsed and serialised again; NULL is null. */
+int api_json_with_raw(
+    struct api_ctx *c, int status, json_t *v, const char *key, const char *raw);
 int api_no_content(struct api_ctx *c);
 int api_fail(struct api_ctx *c, int status, const char *code, const char *field,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
