@@ -183,6 +183,12 @@ def metric(text, name):
     return float(m.group(1)) if m else None
 
 
+def store_queries(srv):
+    r = srv.client().request("GET", "/metrics")
+    check(r.status == 200, f"/metrics: {r}")
+    return metric(r.body.decode(), "rampart_store_queries_total") or 0
+
+
 def run_wrk(args, srv, token, ids):
     env = dict(os.environ, BENCH_TOKEN=token,
                BENCH_NONCE=str(int(time.time())))
@@ -239,6 +245,7 @@ def main():
             pm = postmaster(os.environ["RAMPART_PG_PORT"])
             check(pm is not None, "PostgreSQL server not found")
             pg_pids = tree(pm)
+        q0 = store_queries(srv)
         cpu0 = cpu_of(pids + pg_pids)
         m0, self0 = machine_cpu(), resource.getrusage(resource.RUSAGE_SELF)
         load0 = os.getloadavg()[0]
@@ -269,6 +276,7 @@ def main():
         res = json.loads(m.group(1))
 
         # The server's own account of the run.
+        q1 = store_queries(srv)
         r = srv.client().request("GET", "/metrics")
         check(r.status == 200, f"/metrics: {r}")
         store_errors = metric(r.body.decode(), "rampart_store_errors_total")
@@ -301,6 +309,8 @@ def main():
         "tenants_listed_new": after_tenants - before_tenants,
         "server_log_requests": len(lines), "server_log_non2xx": len(bad_log),
         "store_errors": store_errors,
+        "store_queries_per_request": round((q1 - q0) / max(1, res["requests"]),
+                                           1),
         "rampartd_cpu_s": round(d(pids), 1),
         "rampartd_cpu_pct_core": round(100 * d(pids) / wall, 1),
         "http_cpu_s": round(d(http_pids), 1),
@@ -362,6 +372,8 @@ def print_table(r):
          f"{r['non2xx']} / {r['socket_errors']} / {r['timeouts']}"),
         ("server log: requests / non-2xx",
          f"{r['server_log_requests']} / {r['server_log_non2xx']}"),
+        ("store statements per request",
+         f"{r['store_queries_per_request']}"),
         ("rampartd CPU (parent + http)",
          f"{r['rampartd_cpu_s']} s = {r['rampartd_cpu_pct_core']} % of a core"),
     ]

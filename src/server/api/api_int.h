@@ -16,6 +16,8 @@
 
 #define API_MAX_PARAMS 2
 
+#define API_SLUG_CACHE 16
+
 struct api_ctx {
 	const struct api_request *rq;
 	struct api_response *rs;
@@ -25,6 +27,14 @@ struct api_ctx {
 	const char *param[API_MAX_PARAMS]; /* {name} parts of the path */
 	char pbuf[512];
 	json_t *body; /* the parsed JSON body of routes that take one */
+	/* Tenant slugs this request looked up (slugs never change; ""
+	 * when outside the caller's scope): a list of advisories names the
+	 * same few tenants again and again. */
+	struct {
+		int64_t id;
+		char slug[64];
+	} slugs[API_SLUG_CACHE];
+	size_t nslugs;
 };
 
 const struct api_config *api_cfg(void);

@@ -119,27 +119,51 @@ api_tenant_ids(
 	return (int)n;
 }
 
-json_t *
-api_tenant_slugs(struct api_ctx *c, const int64_t *ids, size_t n)
+/* The slug of tenant id within the caller's scope into out (""
+ * when outside it), from this request's cache or the store. */
+static int
+slug_of(struct api_ctx *c, int64_t id, char out[64])
 {
-	struct store_tenant t;
-	json_t *a = json_array();
+	struct store_tenant t = {0};
 	size_t i;
 	int r;
 
-	/* One indexed lookup per id, within the caller's scope: an id
-	 * outside it is left out.  (Walking the caller's tenant list instead
-	 * cost every advisory shown a read of all tenants.) */
+	for (i = 0; i < c->nslugs; i++)
+		if (c->slugs[i].id == id) {
+			memcpy(out, c->slugs[i].slug, 64);
+			return 0;
+		}
+	r = store_tenant_by_id(c->s, &c->who.scope, id, &t);
+	if (r != 0 && r != RP_ERR_NOTFOUND)
+		return r;
+	snprintf(out, 64, "%s", r == 0 ? t.slug : "");
+	store_tenant_clear(&t);
+	if (c->nslugs < API_SLUG_CACHE) {
+		c->slugs[c->nslugs].id = id;
+		memcpy(c->slugs[c->nslugs].slug, out, 64);
+		c->nslugs++;
+	}
+	return 0;
+}
+
+json_t *
+api_tenant_slugs(struct api_ctx *c, const int64_t *ids, size_t n)
+{
+	json_t *a = json_array();
+	char slug[64];
+	size_t i;
+
+	/* One indexed lookup per tenant and request, within the caller's
+	 * scope: a tenant outside it is left out.  (Walking the caller's
+	 * tenant list instead cost every advisory shown a read of all
+	 * tenants.) */
 	for (i = 0; i < n && a != NULL; i++) {
-		r = store_tenant_by_id(c->s, &c->who.scope, ids[i], &t);
-		if (r == RP_ERR_NOTFOUND)
-			continue;
-		if (r != 0) {
+		if (slug_of(c, ids[i], slug) != 0) {
 			json_decref(a);
 			return NULL;
 		}
-		json_array_append_new(a, json_string(t.slug));
-		store_tenant_clear(&t);
+		if (slug[0] != '\0')
+			json_array_append_new(a, json_string(slug));
 	}
 	return a;
 }
