@@ -192,8 +192,12 @@ api_audit(struct api_ctx *c, const char *action, const char *tenant,
 	int r;
 
 	memset(&e, 0, sizeof(e));
-	d = json_dumps(detail != NULL ? detail : json_object(),
-	    JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	if (detail == NULL)
+		detail = json_object();
+	d = detail != NULL
+	    ? json_dumps(
+		  detail, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII)
+	    : NULL;
 	json_decref(detail);
 	if (d == NULL)
 		return RP_ERR_NOMEM;
