@@ -7,8 +7,11 @@
 #   make walkthrough  build, then walk through the 3CX case offline
 #   make test    build twice (plain and ASan+UBSan) and run every test,
 #                then the sweep's tests under ThreadSanitizer (build-tsan)
-#   make bench   run the benchmarks in bench/ (matching, then the sweep)
+#   make bench   run the benchmarks in bench/ (matching, CSAF, the sweep, then
+#                the server)
 #   make bench-sweep  only the agent sweep against its peer tools
+#   make bench-server rampartd's API under 200 clients, SQLite then
+#                PostgreSQL (2 minutes each; bench/server.sh)
 #   make fuzz    build the libFuzzer targets and run each for FUZZ_SECONDS
 #   make lint    clang-format, banned functions, layout and test rules, and
 #                (on the plain build's objects) exports nothing else uses
@@ -19,8 +22,8 @@ TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps tools walkthrough build build-asan build-tsan run test test-plain test-asan \
-	test-tsan bench bench-sweep fuzz lint format clean
+.PHONY: all deps tools walkthrough build build-asan build-tsan run test test-plain \
+	test-asan test-tsan bench bench-sweep bench-server fuzz lint format clean
 
 all: build
 
@@ -85,6 +88,9 @@ bench: build
 
 bench-sweep: build
 	@sh bench/sweep.sh $(BUILD)
+
+bench-server: build
+	@sh bench/server.sh $(BUILD)
 
 fuzz: deps
 	@test -f $(FUZZ_BUILD)/build.ninja || \

@@ -1,8 +1,10 @@
 #!/bin/sh
 # Runs the benchmarks against BUILD (default build/) and prints their
 # results; bench/RESULTS.md records a run with the machine it ran on.
-# The sweep benchmark (bench/sweep.sh) comes last: it generates a 4 GB tree
+# The sweep benchmark (bench/sweep.sh) comes next: it generates a 4 GB tree
 # under /work/bench-tree (SWEEP_DIR) on its first run and takes minutes.
+# Last, rampartd's API under 200 clients (bench/server.sh, 2 minutes on
+# SQLite and 2 on PostgreSQL; SERVER=0 leaves it out).
 # With OLD=path/to/an/earlier/build (bench/RESULTS.md says how the one at
 # 2de7a93 is built) the base matching case also runs on that build's
 # bench_match, side by side on the same input (bench/match_vs.sh), with
@@ -34,3 +36,8 @@ fi
 
 echo "== sweep: rampart-agent sweep against sha256sum, fdfind, find, yara"
 sh "$(dirname "$0")/sweep.sh" "$build" "${SWEEP_DIR:-/work/bench-tree}"
+
+if [ "${SERVER:-1}" != 0 ]; then
+	echo "== rampartd API: 200 clients, SQLite then PostgreSQL"
+	sh "$(dirname "$0")/server.sh" "$build"
+fi

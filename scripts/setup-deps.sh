@@ -34,6 +34,7 @@ libsqlite3-dev
 libpq-dev
 postgresql-15
 sqlite3
+wrk
 "
 
 # npm runs the test tools (OpenAPI validator); a machine with Node.js from

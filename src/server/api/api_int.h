@@ -16,6 +16,8 @@
 
 #define API_MAX_PARAMS 2
 
+#define API_SLUG_CACHE 16
+
 struct api_ctx {
 	const struct api_request *rq;
 	struct api_response *rs;
@@ -25,6 +27,14 @@ struct api_ctx {
 	const char *param[API_MAX_PARAMS]; /* {name} parts of the path */
 	char pbuf[512];
 	json_t *body; /* the parsed JSON body of routes that take one */
+	/* Tenant slugs this request looked up (slugs never change; ""
+	 * when outside the caller's scope): a list of advisories names the
+	 * same few tenants again and again. */
+	struct {
+		int64_t id;
+		char slug[64];
+	} slugs[API_SLUG_CACHE];
+	size_t nslugs;
 };
 
 const struct api_config *api_cfg(void);
@@ -32,6 +42,11 @@ void api_policy(struct auth_policy *p);
 
 /* Answers: fill c->rs.  api_json takes the reference to v. */
 int api_json(struct api_ctx *c, int status, json_t *v);
+/* As api_json, with the member key (plain ASCII, no escapes needed) set to
+ * raw: JSON text this server wrote itself (a stored document), spliced
+ * in as it is instead of parsed and serialised again; NULL is null. */
+int api_json_with_raw(
+    struct api_ctx *c, int status, json_t *v, const char *key, const char *raw);
 int api_no_content(struct api_ctx *c);
 int api_fail(struct api_ctx *c, int status, const char *code, const char *field,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -109,6 +109,41 @@ api_json(struct api_ctx *c, int status, json_t *v)
 }
 
 int
+api_json_with_raw(
+    struct api_ctx *c, int status, json_t *v, const char *key, const char *raw)
+{
+	struct api_response *rs = c->rs;
+	const char *val = raw != NULL ? raw : "null";
+	size_t nk = strlen(key), nr = strlen(val), ns, cap;
+	char *s, *out;
+
+	if (v == NULL || !json_is_object(v) || json_object_size(v) == 0) {
+		json_decref(v);
+		return api_store_fail(c, RP_ERR_NOMEM);
+	}
+	s = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(v);
+	if (s == NULL)
+		return api_store_fail(c, RP_ERR_NOMEM);
+	ns = strlen(s);
+	/* s is "{...}": its closing brace is replaced by ,"key":raw} */
+	cap = ns + nk + nr + 5;
+	if ((out = malloc(cap)) == NULL) {
+		free(s);
+		return api_store_fail(c, RP_ERR_NOMEM);
+	}
+	memcpy(out, s, ns - 1);
+	snprintf(out + ns - 1, cap - (ns - 1), ",\"%s\":%s}", key, val);
+	free(s);
+	free(rs->body);
+	rs->body = out;
+	rs->body_len = cap - 1;
+	rs->status = status;
+	rs->content_type = "application/json";
+	return 0;
+}
+
+int
 api_no_content(struct api_ctx *c)
 {
 	c->rs->status = 204;

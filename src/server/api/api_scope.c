@@ -119,36 +119,51 @@ api_tenant_ids(
 	return (int)n;
 }
 
+/* The slug of tenant id within the caller's scope into out (""
+ * when outside it), from this request's cache or the store. */
+static int
+slug_of(struct api_ctx *c, int64_t id, char out[64])
+{
+	struct store_tenant t = {0};
+	size_t i;
+	int r;
+
+	for (i = 0; i < c->nslugs; i++)
+		if (c->slugs[i].id == id) {
+			memcpy(out, c->slugs[i].slug, 64);
+			return 0;
+		}
+	r = store_tenant_by_id(c->s, &c->who.scope, id, &t);
+	if (r != 0 && r != RP_ERR_NOTFOUND)
+		return r;
+	snprintf(out, 64, "%s", r == 0 ? t.slug : "");
+	store_tenant_clear(&t);
+	if (c->nslugs < API_SLUG_CACHE) {
+		c->slugs[c->nslugs].id = id;
+		memcpy(c->slugs[c->nslugs].slug, out, 64);
+		c->nslugs++;
+	}
+	return 0;
+}
+
 json_t *
 api_tenant_slugs(struct api_ctx *c, const int64_t *ids, size_t n)
 {
-	struct store_tenant *v = NULL;
-	struct store_page pg = {0, STORE_PAGE_MAX};
-	size_t nv = 0, i, j;
 	json_t *a = json_array();
-	int more = 1;
+	char slug[64];
+	size_t i;
 
-	if (a == NULL || n == 0)
-		return a;
-	/* Tenants are few (an MSP's customers); walking the caller's list
-	 * keeps every slug shown within its scope. */
-	while (more) {
-		if (store_tenant_list(
-			c->s, &c->who.scope, &pg, &v, &nv, &more) != 0) {
+	/* One indexed lookup per tenant and request, within the caller's
+	 * scope: a tenant outside it is left out.  (Walking the caller's
+	 * tenant list instead cost every advisory shown a read of all
+	 * tenants.) */
+	for (i = 0; i < n && a != NULL; i++) {
+		if (slug_of(c, ids[i], slug) != 0) {
 			json_decref(a);
 			return NULL;
 		}
-		for (i = 0; i < nv; i++)
-			for (j = 0; j < n; j++)
-				if (v[i].id == ids[j])
-					json_array_append_new(
-					    a, json_string(v[i].slug));
-		if (nv > 0)
-			pg.after = v[nv - 1].id;
-		store_tenants_free(v, nv);
-		v = NULL;
-		if (nv == 0)
-			break;
+		if (slug[0] != '\0')
+			json_array_append_new(a, json_string(slug));
 	}
 	return a;
 }

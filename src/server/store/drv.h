@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "store.h"
 
@@ -89,6 +90,7 @@ struct store {
 	size_t ncache;
 	int in_tx; /* store_begin ran */
 	int tx_failed; /* a statement failed inside the transaction */
+	struct timespec busy_start; /* SQLite: when the wait for a lock began */
 	struct store_stats stats;
 	char err[512];
 };

@@ -136,6 +136,9 @@ int store_tenant_create(
 /* Looks up by slug within sc (RP_ERR_NOTFOUND when absent or outside). */
 int store_tenant_get(struct store *s, const struct store_scope *sc,
     const char *slug, struct store_tenant *out);
+/* The same by id (an indexed lookup: one row, however many tenants). */
+int store_tenant_by_id(struct store *s, const struct store_scope *sc,
+    int64_t id, struct store_tenant *out);
 int store_tenant_rename(struct store *s, int64_t id, const char *name);
 /* Tenants visible in sc, by id, one page; *more is set when rows follow. */
 int store_tenant_list(struct store *s, const struct store_scope *sc,

@@ -19,6 +19,9 @@ static struct drv_sql q_tenant_create =
 static struct drv_sql q_tenant_get =
     DRV_SQL("SELECT id, slug, name, created_at FROM tenants "
 	    "WHERE slug = ? AND " SCOPE_FILTER("id"));
+static struct drv_sql q_tenant_by_id =
+    DRV_SQL("SELECT id, slug, name, created_at FROM tenants "
+	    "WHERE id = ? AND " SCOPE_FILTER("id"));
 static struct drv_sql q_tenant_rename =
     DRV_SQL("UPDATE tenants SET name = ? WHERE id = ?");
 static struct drv_sql q_tenant_list =
@@ -103,24 +106,41 @@ read_tenant(struct drv_cur *c, struct store_tenant *t)
 	return r;
 }
 
-int
-store_tenant_get(struct store *s, const struct store_scope *sc,
-    const char *slug, struct store_tenant *out)
+/* The one row of q (a[0] the key, then the scope) into *out. */
+static int
+tenant_one(struct store *s, struct drv_sql *q, struct drv_arg key,
+    const struct store_scope *sc, struct store_tenant *out)
 {
 	struct drv_cur c;
 	struct store_tenant t;
 	int r;
 
-	if (sc == NULL || slug == NULL)
-		return RP_ERR_ARG;
-	struct drv_arg a[] = {A_TEXT(slug), A_SCOPE_ALL(sc), A_SCOPE_ID(sc)};
-	if ((r = sq_row(s, &q_tenant_get, a, NARGS(a), &c)) != 0)
+	struct drv_arg a[] = {key, A_SCOPE_ALL(sc), A_SCOPE_ID(sc)};
+	if ((r = sq_row(s, q, a, NARGS(a), &c)) != 0)
 		return r;
 	r = read_tenant(&c, &t);
 	sq_done(&c);
 	if (r == 0)
 		*out = t;
 	return r;
+}
+
+int
+store_tenant_get(struct store *s, const struct store_scope *sc,
+    const char *slug, struct store_tenant *out)
+{
+	if (sc == NULL || slug == NULL)
+		return RP_ERR_ARG;
+	return tenant_one(s, &q_tenant_get, A_TEXT(slug), sc, out);
+}
+
+int
+store_tenant_by_id(struct store *s, const struct store_scope *sc, int64_t id,
+    struct store_tenant *out)
+{
+	if (sc == NULL)
+		return RP_ERR_ARG;
+	return tenant_one(s, &q_tenant_by_id, A_INT(id), sc, out);
 }
 
 int

@@ -478,7 +478,16 @@ test_advisory(void **state)
 	json_decref(a.j);
 	a = get(url, viewer, NULL);
 	assert_int_equal(a.status, 200);
-	assert_true(json_is_object(json_object_get(a.j, "document")));
+	/* The whole answer parses, its document is the one imported, and
+	 * the tenants are named within the viewer's scope. */
+	json_t *want = json_loadb(doc, n, 0, NULL);
+	assert_non_null(want);
+	assert_true(json_equal(json_object_get(a.j, "document"), want));
+	json_decref(want);
+	assert_int_equal(json_array_size(json_object_get(a.j, "tenants")), 1);
+	assert_string_equal(json_string_value(json_array_get(
+				json_object_get(a.j, "tenants"), 0)),
+	    "acme");
 	json_decref(a.j);
 	free(doc);
 	free(bad);

@@ -358,6 +358,19 @@ test_tenants(void **state)
 	assert_int_equal(store_tenant_get(s, &all, "t1", &t), 0);
 	store_tenant_clear(&t);
 
+	/* By id: the same row, and the same scope rule. */
+	assert_int_equal(store_tenant_by_id(s, &sc, ids[0], &t), 0);
+	assert_int_equal(t.id, ids[0]);
+	assert_string_equal(t.slug, "acme");
+	store_tenant_clear(&t);
+	assert_int_equal(
+	    store_tenant_by_id(s, &sc, ids[1], &t), RP_ERR_NOTFOUND);
+	assert_int_equal(store_tenant_by_id(s, &all, ids[1], &t), 0);
+	assert_string_equal(t.slug, "t1");
+	store_tenant_clear(&t);
+	assert_int_equal(
+	    store_tenant_by_id(s, &all, 999999, &t), RP_ERR_NOTFOUND);
+
 	assert_int_equal(store_tenant_rename(s, ids[0], "ACME Corp"), 0);
 	assert_int_equal(store_tenant_get(s, &all, "acme", &t), 0);
 	assert_string_equal(t.name, "ACME Corp");
