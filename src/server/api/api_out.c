@@ -39,6 +39,10 @@ set_body(struct api_response *rs, int status, json_t *v)
 	return s != NULL ? 0 : RP_ERR_NOMEM;
 }
 
+static int error_v(struct api_response *rs, int status, const char *code,
+    const char *field, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
 static int
 error_v(struct api_response *rs, int status, const char *code,
     const char *field, const char *fmt, va_list ap)
