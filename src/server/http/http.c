@@ -158,6 +158,10 @@ queue(struct MHD_Connection *c, struct req *rq, struct api_response *rs)
 	return ret;
 }
 
+static enum MHD_Result queue_error_v(struct MHD_Connection *c, struct req *rq,
+    int status, const char *code, const char *field, const char *fmt,
+    va_list ap) __attribute__((format(printf, 6, 0)));
+
 static enum MHD_Result
 queue_error_v(struct MHD_Connection *c, struct req *rq, int status,
     const char *code, const char *field, const char *fmt, va_list ap)
@@ -511,6 +515,9 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 		*socket_context = NULL;
 	}
 }
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
