@@ -304,6 +304,50 @@ sq_page(const struct store_page *pg, int64_t *after, int *limit)
 }
 
 int
+sq_list(struct store *s, struct drv_sql *q, struct drv_arg *a, size_t n,
+    const struct store_page *pg, const struct sq_rows *kind, void **out,
+    size_t *count, int *more)
+{
+	struct drv_cur c;
+	int64_t after;
+	char *rows;
+	size_t k = 0, i;
+	int limit, r;
+
+	*out = NULL;
+	*count = 0;
+	*more = 0;
+	if (n < 2)
+		return RP_ERR_ARG;
+	if ((r = sq_page(pg, &after, &limit)) != 0)
+		return r;
+	if ((rows = calloc((size_t)limit + 1, kind->size)) == NULL)
+		return RP_ERR_NOMEM;
+	a[kind->after_at] = A_INT(after);
+	a[n - 1] = A_INT(limit + 1);
+	if ((r = sq_query(s, q, a, n, &c)) == 0) {
+		while ((r = sq_step(&c)) == 1 &&
+		    (r = kind->read(&c, rows + k * kind->size)) == 0)
+			k++;
+		sq_done(&c);
+	}
+	if (r != 0) {
+		for (i = 0; i < k; i++)
+			kind->clear(rows + i * kind->size);
+		free(rows);
+		return r;
+	}
+	/* One row more than the page was asked for: it says whether more
+	 * follow, and is not returned. */
+	*more = k > (size_t)limit;
+	if (*more)
+		kind->clear(rows + --k * kind->size);
+	*out = rows;
+	*count = k;
+	return 0;
+}
+
+int
 sq_grow(void **v, size_t *cap, size_t need, size_t size, size_t max)
 {
 	size_t ncap;

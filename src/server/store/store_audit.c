@@ -129,38 +129,27 @@ read_entry(struct drv_cur *c, struct audit_entry *e)
 	return r;
 }
 
+static int
+entry_row(struct drv_cur *c, void *row)
+{
+	return read_entry(c, row);
+}
+
+static void
+entry_clear(void *row)
+{
+	audit_entry_clear(row);
+}
+
+static const struct sq_rows entry_rows = {
+    sizeof(struct audit_entry), 0, entry_row, entry_clear};
+
 int
 store_audit_list(struct store *s, const struct store_page *pg,
     struct audit_entry **v, size_t *n, int *more)
 {
-	struct audit_entry *rows;
-	struct drv_cur c;
-	int64_t after;
-	size_t k = 0;
-	int limit, r;
+	struct drv_arg a[2];
 
-	*v = NULL;
-	*n = 0;
-	*more = 0;
-	if ((r = sq_page(pg, &after, &limit)) != 0)
-		return r;
-	if ((rows = calloc((size_t)limit + 1, sizeof(*rows))) == NULL)
-		return RP_ERR_NOMEM;
-	struct drv_arg a[] = {A_INT(after), A_INT(limit + 1)};
-	if ((r = sq_query(s, &q_audit_list, a, NARGS(a), &c)) == 0) {
-		while ((r = sq_step(&c)) == 1 &&
-		    (r = read_entry(&c, &rows[k])) == 0)
-			k++;
-		sq_done(&c);
-	}
-	if (r != 0) {
-		audit_entries_free(rows, k);
-		return r;
-	}
-	*more = k > (size_t)limit;
-	if (*more)
-		audit_entry_clear(&rows[--k]);
-	*v = rows;
-	*n = k;
-	return 0;
+	return sq_list(s, &q_audit_list, a, NARGS(a), pg, &entry_rows,
+	    (void **)v, n, more);
 }

@@ -211,41 +211,29 @@ store_token_get(struct store *s, int64_t id, struct store_token *out)
 	return token_one(s, &q_token_get, A_INT(id), out);
 }
 
+static int
+token_row(struct drv_cur *c, void *row)
+{
+	return read_token(c, row);
+}
+
+static void
+token_clear(void *row)
+{
+	store_token_clear(row);
+}
+
+static const struct sq_rows token_rows = {
+    sizeof(struct store_token), 0, token_row, token_clear};
+
 int
 store_token_list(struct store *s, int64_t user_id, const struct store_page *pg,
     struct store_token **v, size_t *n, int *more)
 {
-	struct store_token *rows;
-	struct drv_cur c;
-	int64_t after;
-	size_t k = 0;
-	int limit, r;
+	struct drv_arg a[] = {A_NULL, A_INT(user_id), A_INT(user_id), A_NULL};
 
-	*v = NULL;
-	*n = 0;
-	*more = 0;
-	if ((r = sq_page(pg, &after, &limit)) != 0)
-		return r;
-	if ((rows = calloc((size_t)limit + 1, sizeof(*rows))) == NULL)
-		return RP_ERR_NOMEM;
-	struct drv_arg a[] = {
-	    A_INT(after), A_INT(user_id), A_INT(user_id), A_INT(limit + 1)};
-	if ((r = sq_query(s, &q_token_list, a, NARGS(a), &c)) == 0) {
-		while ((r = sq_step(&c)) == 1 &&
-		    (r = read_token(&c, &rows[k])) == 0)
-			k++;
-		sq_done(&c);
-	}
-	if (r != 0) {
-		store_tokens_free(rows, k);
-		return r;
-	}
-	*more = k > (size_t)limit;
-	if (*more)
-		store_token_clear(&rows[--k]);
-	*v = rows;
-	*n = k;
-	return 0;
+	return sq_list(s, &q_token_list, a, NARGS(a), pg, &token_rows,
+	    (void **)v, n, more);
 }
 
 int

@@ -42,6 +42,24 @@ int sq_dup0(struct drv_cur *c, int col, char **out);
 /* Checks a page: *after and *limit (clamped to STORE_PAGE_MAX); NULL
  * is the first page of the largest size.  RP_ERR_ARG on limit < 1. */
 int sq_page(const struct store_page *pg, int64_t *after, int *limit);
+/*
+ * One page of a list.  q's arguments are a[0..n): the cursor goes in
+ * a[kind->after_at] and the limit (one more than the page, to tell
+ * whether more rows follow) in a[n - 1], both filled here.  On success
+ * *out holds *count rows of kind->size bytes, each read by kind->read
+ * (which on failure leaves nothing to free); the caller frees them with
+ * kind->clear and free().
+ */
+struct sq_rows {
+	size_t size;
+	size_t after_at;
+	int (*read)(struct drv_cur *c, void *row);
+	void (*clear)(void *row);
+};
+int sq_list(struct store *s, struct drv_sql *q, struct drv_arg *a, size_t n,
+    const struct store_page *pg, const struct sq_rows *kind, void **out,
+    size_t *count, int *more);
+
 /* Scope arguments of the shared filter
  * `(? = 1 OR tenant_id IN (SELECT tenant_id FROM scope_tenants
  *  WHERE scope_id = ?))`. */

@@ -157,43 +157,33 @@ store_tenant_rename(struct store *s, int64_t id, const char *name)
 	return n == 0 ? RP_ERR_NOTFOUND : 0;
 }
 
+static int
+tenant_row(struct drv_cur *c, void *row)
+{
+	return read_tenant(c, row);
+}
+
+static void
+tenant_clear(void *row)
+{
+	store_tenant_clear(row);
+}
+
+static const struct sq_rows tenant_rows = {
+    sizeof(struct store_tenant), 0, tenant_row, tenant_clear};
+
 int
 store_tenant_list(struct store *s, const struct store_scope *sc,
     const struct store_page *pg, struct store_tenant **v, size_t *n, int *more)
 {
-	struct store_tenant *rows = NULL;
-	struct drv_cur c;
-	int64_t after;
-	size_t k = 0;
-	int limit, r;
-
 	*v = NULL;
 	*n = 0;
 	*more = 0;
 	if (sc == NULL)
 		return RP_ERR_ARG;
-	if ((r = sq_page(pg, &after, &limit)) != 0)
-		return r;
-	if ((rows = calloc((size_t)limit + 1, sizeof(*rows))) == NULL)
-		return RP_ERR_NOMEM;
-	struct drv_arg a[] = {
-	    A_INT(after), A_SCOPE_ALL(sc), A_SCOPE_ID(sc), A_INT(limit + 1)};
-	if ((r = sq_query(s, &q_tenant_list, a, NARGS(a), &c)) != 0)
-		goto out;
-	while ((r = sq_step(&c)) == 1 && (r = read_tenant(&c, &rows[k])) == 0)
-		k++;
-	sq_done(&c);
-out:
-	if (r != 0) {
-		store_tenants_free(rows, k);
-		return r;
-	}
-	*more = k > (size_t)limit;
-	if (*more)
-		store_tenant_clear(&rows[--k]);
-	*v = rows;
-	*n = k;
-	return 0;
+	struct drv_arg a[] = {A_NULL, A_SCOPE_ALL(sc), A_SCOPE_ID(sc), A_NULL};
+	return sq_list(s, &q_tenant_list, a, NARGS(a), pg, &tenant_rows,
+	    (void **)v, n, more);
 }
 
 int

@@ -167,40 +167,29 @@ store_user_by_name(struct store *s, const char *name, struct store_user *out)
 	return user_one(s, &q_user_by_name, a, out);
 }
 
+static int
+user_row(struct drv_cur *c, void *row)
+{
+	return read_user(c, row);
+}
+
+static void
+user_clear(void *row)
+{
+	store_user_clear(row);
+}
+
+static const struct sq_rows user_rows = {
+    sizeof(struct store_user), 0, user_row, user_clear};
+
 int
 store_user_list(struct store *s, const struct store_page *pg,
     struct store_user **v, size_t *n, int *more)
 {
-	struct store_user *rows;
-	struct drv_cur c;
-	int64_t after;
-	size_t k = 0;
-	int limit, r;
+	struct drv_arg a[2];
 
-	*v = NULL;
-	*n = 0;
-	*more = 0;
-	if ((r = sq_page(pg, &after, &limit)) != 0)
-		return r;
-	if ((rows = calloc((size_t)limit + 1, sizeof(*rows))) == NULL)
-		return RP_ERR_NOMEM;
-	struct drv_arg a[] = {A_INT(after), A_INT(limit + 1)};
-	if ((r = sq_query(s, &q_user_list, a, NARGS(a), &c)) == 0) {
-		while ((r = sq_step(&c)) == 1 &&
-		    (r = read_user(&c, &rows[k])) == 0)
-			k++;
-		sq_done(&c);
-	}
-	if (r != 0) {
-		store_users_free(rows, k);
-		return r;
-	}
-	*more = k > (size_t)limit;
-	if (*more)
-		store_user_clear(&rows[--k]);
-	*v = rows;
-	*n = k;
-	return 0;
+	return sq_list(
+	    s, &q_user_list, a, NARGS(a), pg, &user_rows, (void **)v, n, more);
 }
 
 int
