@@ -191,46 +191,34 @@ out:
 	return rc;
 }
 
+/* "MSP-wide", or the advisory's tenants. */
+static const char *
+scope(json_t *it, char *buf, size_t len)
+{
+	if (strcmp(remote_str(it, "scope", buf, len), "msp") == 0)
+		return "MSP-wide";
+	return remote_join(it, "tenants", buf, len);
+}
+
 static int
 list(struct remote *r, const struct remote_opts *o, const struct aopts *a)
 {
-	const char *heads[] = {
-	    "DOC-ID", "REV", "SEVERITY", "SCOPE", "ID", "TITLE"};
-	const char *row[6];
-	char b[6][512], *q = NULL, *esc = NULL;
-	struct table *t = NULL;
-	json_t *items = NULL, *it;
-	size_t i;
+	static const struct remote_col cols[] = {
+	    {"DOC-ID", "doc_id", NULL},
+	    {"REV", "revision", NULL},
+	    {"SEVERITY", "severity", NULL},
+	    {"SCOPE", NULL, scope},
+	    {"ID", "id", NULL},
+	    {"TITLE", "title", NULL},
+	};
+	char *q = NULL, *esc = NULL;
 	int rc = EXIT_USAGE;
 
-	if (a->query != NULL &&
-	    ((esc = client_escape(a->query)) == NULL ||
-		(q = rp_asprintf("&q=%s", esc)) == NULL))
-		goto out;
-	if ((rc = remote_list(
-		 r, "/api/v1/advisories", q ? q : "", o->limit, &items)) != 0)
-		goto out;
-	if (o->json)
-		remote_print_json(items);
-	else if ((t = table_new(6, heads)) != NULL) {
-		json_array_foreach(items, i, it)
-		{
-			row[0] = remote_str(it, "doc_id", b[0], 512);
-			row[1] = remote_str(it, "revision", b[1], 512);
-			row[2] = remote_str(it, "severity", b[2], 512);
-			row[3] = strcmp(remote_str(it, "scope", b[3], 512),
-				     "msp") == 0
-			    ? "MSP-wide"
-			    : remote_join(it, "tenants", b[3], 512);
-			row[4] = remote_str(it, "id", b[4], 512);
-			row[5] = remote_str(it, "title", b[5], 512);
-			table_add(t, row);
-		}
-		table_print(t, stdout);
-	}
-out:
-	table_free(t);
-	json_decref(items);
+	if (a->query == NULL ||
+	    ((esc = client_escape(a->query)) != NULL &&
+		(q = rp_asprintf("&q=%s", esc)) != NULL))
+		rc = remote_list_show(r, o, "/api/v1/advisories", q ? q : "",
+		    cols, sizeof(cols) / sizeof(cols[0]));
 	free(esc);
 	free(q);
 	return rc;

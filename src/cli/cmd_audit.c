@@ -311,13 +311,6 @@ int
 cmd_audit(int argc, char **argv)
 {
 	static const char *const subs[] = {"list", "verify", NULL};
-	struct remote_opts o = {0};
-	char cmd[64];
-	int i, rc;
 
-	if ((i = remote_sub(argc, argv, subs, usage, cmd, sizeof(cmd), &rc)) <
-	    0)
-		return rc;
-	o.cmd = cmd;
-	return run(&o, subs[i], argc - 1, argv + 1);
+	return remote_main(argc, argv, subs, usage, run);
 }

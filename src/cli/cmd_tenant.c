@@ -50,30 +50,14 @@ print_tenant(json_t *t)
 static int
 list(struct remote *r, const struct remote_opts *o)
 {
-	const char *heads[] = {"SLUG", "NAME", "CREATED"}, *row[3];
-	char b[3][64];
-	struct table *t = NULL;
-	json_t *items = NULL, *it;
-	size_t i;
-	int rc;
+	static const struct remote_col cols[] = {
+	    {"SLUG", "slug", NULL},
+	    {"NAME", "name", NULL},
+	    {"CREATED", "created_at", NULL},
+	};
 
-	if ((rc = remote_list(r, "/api/v1/tenants", "", o->limit, &items)) != 0)
-		return rc;
-	if (o->json)
-		remote_print_json(items);
-	else if ((t = table_new(3, heads)) != NULL) {
-		json_array_foreach(items, i, it)
-		{
-			row[0] = remote_str(it, "slug", b[0], 64);
-			row[1] = remote_str(it, "name", b[1], 64);
-			row[2] = remote_str(it, "created_at", b[2], 64);
-			table_add(t, row);
-		}
-		table_print(t, stdout);
-	}
-	table_free(t);
-	json_decref(items);
-	return 0;
+	return remote_list_show(
+	    r, o, "/api/v1/tenants", "", cols, sizeof(cols) / sizeof(cols[0]));
 }
 
 /* Sends body (a JSON object, stolen) and prints the Tenant answered. */
@@ -160,13 +144,6 @@ cmd_tenant(int argc, char **argv)
 {
 	static const char *const subs[] = {
 	    "list", "create", "show", "rename", NULL};
-	struct remote_opts o = {0};
-	char cmd[64];
-	int i, rc;
 
-	if ((i = remote_sub(argc, argv, subs, usage, cmd, sizeof(cmd), &rc)) <
-	    0)
-		return rc;
-	o.cmd = cmd;
-	return run(&o, subs[i], argc - 1, argv + 1);
+	return remote_main(argc, argv, subs, usage, run);
 }

@@ -53,8 +53,10 @@ struct topts {
 };
 
 static const char *
-state(json_t *t)
+state(json_t *t, char *buf, size_t len)
 {
+	(void)buf;
+	(void)len;
 	if (json_is_string(json_object_get(t, "revoked_at")))
 		return "revoked";
 	return "active";
@@ -63,42 +65,24 @@ state(json_t *t)
 static int
 list(struct remote *r, const struct remote_opts *o, const struct topts *t)
 {
-	const char *heads[] = {"ID", "NAME", "USER", "ROLE", "TENANTS", "STATE",
-	    "EXPIRES", "LAST-USED"};
-	const char *row[8];
-	char b[8][512], *q = NULL, *esc = NULL;
-	struct table *tab = NULL;
-	json_t *items = NULL, *it;
-	size_t i;
+	static const struct remote_col cols[] = {
+	    {"ID", "id", NULL},
+	    {"NAME", "name", NULL},
+	    {"USER", "user", NULL},
+	    {"ROLE", "role", NULL},
+	    {"TENANTS", "tenants", NULL},
+	    {"STATE", NULL, state},
+	    {"EXPIRES", "expires_at", NULL},
+	    {"LAST-USED", "last_used", NULL},
+	};
+	char *q = NULL, *esc = NULL;
 	int rc = EXIT_USAGE;
 
-	if (t->user != NULL &&
-	    ((esc = client_escape(t->user)) == NULL ||
-		(q = rp_asprintf("&user=%s", esc)) == NULL))
-		goto out;
-	if ((rc = remote_list(
-		 r, "/api/v1/tokens", q ? q : "", o->limit, &items)) != 0)
-		goto out;
-	if (o->json)
-		remote_print_json(items);
-	else if ((tab = table_new(8, heads)) != NULL) {
-		json_array_foreach(items, i, it)
-		{
-			row[0] = remote_str(it, "id", b[0], 512);
-			row[1] = remote_str(it, "name", b[1], 512);
-			row[2] = remote_str(it, "user", b[2], 512);
-			row[3] = remote_str(it, "role", b[3], 512);
-			row[4] = remote_join(it, "tenants", b[4], 512);
-			row[5] = state(it);
-			row[6] = remote_str(it, "expires_at", b[6], 512);
-			row[7] = remote_str(it, "last_used", b[7], 512);
-			table_add(tab, row);
-		}
-		table_print(tab, stdout);
-	}
-out:
-	table_free(tab);
-	json_decref(items);
+	if (t->user == NULL ||
+	    ((esc = client_escape(t->user)) != NULL &&
+		(q = rp_asprintf("&user=%s", esc)) != NULL))
+		rc = remote_list_show(r, o, "/api/v1/tokens", q ? q : "", cols,
+		    sizeof(cols) / sizeof(cols[0]));
 	free(esc);
 	free(q);
 	return rc;
@@ -267,13 +251,6 @@ int
 cmd_token(int argc, char **argv)
 {
 	static const char *const subs[] = {"list", "create", "revoke", NULL};
-	struct remote_opts o = {0};
-	char cmd[64];
-	int i, rc;
 
-	if ((i = remote_sub(argc, argv, subs, usage, cmd, sizeof(cmd), &rc)) <
-	    0)
-		return rc;
-	o.cmd = cmd;
-	return run(&o, subs[i], argc - 1, argv + 1);
+	return remote_main(argc, argv, subs, usage, run);
 }

@@ -88,35 +88,17 @@ print_user(json_t *u)
 static int
 list(struct remote *r, const struct remote_opts *o)
 {
-	const char *heads[] = {
-	    "NAME", "ROLE", "TENANTS", "TOTP", "DISABLED", "DISPLAY"};
-	const char *row[6];
-	char b[6][512];
-	struct table *t = NULL;
-	json_t *items = NULL, *it;
-	size_t i;
-	int rc;
+	static const struct remote_col cols[] = {
+	    {"NAME", "name", NULL},
+	    {"ROLE", "role", NULL},
+	    {"TENANTS", "tenants", NULL},
+	    {"TOTP", "totp", NULL},
+	    {"DISABLED", "disabled", NULL},
+	    {"DISPLAY", "display", NULL},
+	};
 
-	if ((rc = remote_list(r, "/api/v1/users", "", o->limit, &items)) != 0)
-		return rc;
-	if (o->json)
-		remote_print_json(items);
-	else if ((t = table_new(6, heads)) != NULL) {
-		json_array_foreach(items, i, it)
-		{
-			row[0] = remote_str(it, "name", b[0], 512);
-			row[1] = remote_str(it, "role", b[1], 512);
-			row[2] = remote_join(it, "tenants", b[2], 512);
-			row[3] = remote_str(it, "totp", b[3], 512);
-			row[4] = remote_str(it, "disabled", b[4], 512);
-			row[5] = remote_str(it, "display", b[5], 512);
-			table_add(t, row);
-		}
-		table_print(t, stdout);
-	}
-	table_free(t);
-	json_decref(items);
-	return 0;
+	return remote_list_show(
+	    r, o, "/api/v1/users", "", cols, sizeof(cols) / sizeof(cols[0]));
 }
 
 /* The request body of create or update; NULL when out of memory. */
@@ -338,13 +320,6 @@ cmd_user(int argc, char **argv)
 {
 	static const char *const subs[] = {
 	    "list", "create", "show", "update", "reset", NULL};
-	struct remote_opts o = {0};
-	char cmd[64];
-	int i, rc;
 
-	if ((i = remote_sub(argc, argv, subs, usage, cmd, sizeof(cmd), &rc)) <
-	    0)
-		return rc;
-	o.cmd = cmd;
-	return run(&o, subs[i], argc - 1, argv + 1);
+	return remote_main(argc, argv, subs, usage, run);
 }

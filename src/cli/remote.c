@@ -662,3 +662,64 @@ table_free(struct table *t)
 	free(t->cells);
 	free(t);
 }
+
+int
+remote_list_show(struct remote *r, const struct remote_opts *o,
+    const char *path, const char *query, const struct remote_col *cols,
+    size_t ncols)
+{
+	const char *heads[REMOTE_COLS_MAX], *row[REMOTE_COLS_MAX];
+	char b[REMOTE_COLS_MAX][512];
+	struct table *t = NULL;
+	json_t *items = NULL, *it, *v;
+	size_t i, k;
+	int rc;
+
+	if (ncols > REMOTE_COLS_MAX)
+		return EXIT_USAGE;
+	if ((rc = remote_list(r, path, query, o->limit, &items)) != 0)
+		return rc;
+	for (k = 0; k < ncols; k++)
+		heads[k] = cols[k].head;
+	if (o->json)
+		remote_print_json(items);
+	else if ((t = table_new(ncols, heads)) != NULL) {
+		json_array_foreach(items, i, it)
+		{
+			for (k = 0; k < ncols; k++) {
+				v = cols[k].key != NULL
+				    ? json_object_get(it, cols[k].key)
+				    : NULL;
+				row[k] = cols[k].key == NULL
+				    ? cols[k].cell(it, b[k], sizeof(b[k]))
+				    : json_is_array(v)
+				    ? remote_join(
+					  it, cols[k].key, b[k], sizeof(b[k]))
+				    : remote_str(
+					  it, cols[k].key, b[k], sizeof(b[k]));
+			}
+			table_add(t, row);
+		}
+		table_print(t, stdout);
+	} else
+		rc = EXIT_UNREACHABLE;
+	table_free(t);
+	json_decref(items);
+	return rc;
+}
+
+int
+remote_main(int argc, char **argv, const char *const *subs,
+    void (*usage)(FILE *),
+    int (*run)(struct remote_opts *, const char *, int, char **))
+{
+	struct remote_opts o = {0};
+	char cmd[64];
+	int i, rc;
+
+	if ((i = remote_sub(argc, argv, subs, usage, cmd, sizeof(cmd), &rc)) <
+	    0)
+		return rc;
+	o.cmd = cmd;
+	return run(&o, subs[i], argc - 1, argv + 1);
+}

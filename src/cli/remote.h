@@ -145,4 +145,29 @@ int table_add(struct table *t, const char *const *cells);
 void table_print(struct table *t, FILE *f);
 void table_free(struct table *t);
 
+/* A column of a list's table: the item's member key (an array is
+ * joined with ", "), or what cell works out of the whole item. */
+struct remote_col {
+	const char *head;
+	const char *key; /* NULL: cell */
+	const char *(*cell)(json_t *item, char *buf, size_t len);
+};
+#define REMOTE_COLS_MAX 8
+/*
+ * Every item of the list at path (query as for remote_list, o->limit
+ * items at most): one JSON array with --json, else a table of cols.
+ * Returns 0 or an exit status.
+ */
+int remote_list_show(struct remote *r, const struct remote_opts *o,
+    const char *path, const char *query, const struct remote_col *cols,
+    size_t ncols);
+
+/*
+ * A command group's entry point: picks the subcommand of subs (as
+ * remote_sub), names it in the options, and returns run's status.
+ */
+int remote_main(int argc, char **argv, const char *const *subs,
+    void (*usage)(FILE *),
+    int (*run)(struct remote_opts *, const char *, int, char **));
+
 #endif

@@ -109,6 +109,15 @@ def advisories(cli):
     check(json.loads(r.stdout)["document"]["tracking"]["id"]
           == adv["doc_id"], "document")
     ok(cli.run("advisory", "revisions", str(adv["id"])), "revisions")
+    # The tables people read.
+    r = ok(cli.run("advisory", "list"), "advisory table")
+    check(adv["doc_id"] in r.stdout and "acme" in r.stdout, r.stdout)
+    r = ok(cli.run("advisory", "list", "--query", "no-such-thing"), "query")
+    check(adv["doc_id"] not in r.stdout, r.stdout)
+    r = ok(cli.run("user", "list"), "user table")
+    check("tina" in r.stdout and "technician" in r.stdout, r.stdout)
+    r = ok(cli.run("token", "list"), "token table")
+    check("audit" in r.stdout and "active" in r.stdout, r.stdout)
 
 
 def entry_hash(row):
