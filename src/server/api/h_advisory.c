@@ -486,16 +486,16 @@ int
 h_advisory_revisions(struct api_ctx *c)
 {
 	struct store_advisory *v = NULL;
+	struct store_page pg;
 	size_t n = 0, i;
 	int64_t id;
 	json_t *items;
-	int r;
+	int more = 0, r;
 
-	if (path_id(c, &id) < 0)
+	if (path_id(c, &id) < 0 || api_page(c, &pg) < 0)
 		return -1;
-	r = store_advisory_revisions(c->s, &c->who.scope, id, &v, &n);
-	if (r == 0 && n == 0)
-		r = RP_ERR_NOTFOUND;
+	r = store_advisory_revisions(
+	    c->s, &c->who.scope, id, &pg, &v, &n, &more);
 	if (r == RP_ERR_NOTFOUND)
 		return api_fail(c, 404, "not_found", NULL, "no such advisory");
 	if (r != 0)
@@ -503,6 +503,7 @@ h_advisory_revisions(struct api_ctx *c)
 	items = json_array();
 	for (i = 0; i < n && items != NULL; i++)
 		json_array_append_new(items, api_advisory_json(c, &v[i]));
+	r = api_list(c, items, more, n > 0 ? v[n - 1].revision : 0);
 	store_advisories_free(v, n);
-	return api_list(c, items, 0, 0);
+	return r;
 }

@@ -294,9 +294,15 @@ int store_advisory_list(struct store *s, const struct store_scope *sc,
 /* One advisory visible in sc; revision 0 is the latest.  body is set. */
 int store_advisory_get(struct store *s, const struct store_scope *sc,
     int64_t id, int revision, struct store_advisory *out);
-/* Every revision of one advisory visible in sc, newest first, body NULL. */
+/*
+ * The revisions of one advisory visible in sc, newest first, body NULL,
+ * one page: pg->after, when not 0, is a revision number and only older
+ * ones follow.  RP_ERR_NOTFOUND when the advisory has none visible in sc
+ * (on the first page).
+ */
 int store_advisory_revisions(struct store *s, const struct store_scope *sc,
-    int64_t id, struct store_advisory **v, size_t *n);
+    int64_t id, const struct store_page *pg, struct store_advisory **v,
+    size_t *n, int *more);
 
 /* --- audit log ----------------------------------------------------------- */
 

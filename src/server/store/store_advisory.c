@@ -68,8 +68,9 @@ static struct drv_sql q_adv_get = DRV_SQL(
     "WHERE a.id = ? AND " ADV_VISIBLE);
 static struct drv_sql q_adv_revisions =
     DRV_SQL("SELECT " ADV_COLS " FROM advisories a JOIN advisory_revisions r "
-	    "ON r.advisory_id = a.id WHERE a.id = ? AND " ADV_VISIBLE
-	    " ORDER BY r.revision DESC");
+	    "ON r.advisory_id = a.id WHERE "
+	    "r.revision < COALESCE(NULLIF(?, 0), 2147483647) AND "
+	    "a.id = ? AND " ADV_VISIBLE " ORDER BY r.revision DESC LIMIT ?");
 
 void
 store_advisory_clear(struct store_advisory *a)
@@ -411,35 +412,45 @@ store_advisory_get(struct store *s, const struct store_scope *sc, int64_t id,
 	return 0;
 }
 
+static int
+revision_row(struct drv_cur *c, void *row)
+{
+	return read_adv(c, row, 0);
+}
+
+static void
+revision_clear(void *row)
+{
+	store_advisory_clear(row);
+}
+
+static const struct sq_rows revision_rows = {
+    sizeof(struct store_advisory), 0, revision_row, revision_clear};
+
 int
 store_advisory_revisions(struct store *s, const struct store_scope *sc,
-    int64_t id, struct store_advisory **v, size_t *n)
+    int64_t id, const struct store_page *pg, struct store_advisory **v,
+    size_t *n, int *more)
 {
 	struct store_advisory *rows = NULL;
-	size_t k = 0, cap = 0;
-	struct drv_cur c;
+	size_t k = 0;
 	int r;
 
 	*v = NULL;
 	*n = 0;
+	*more = 0;
 	if (sc == NULL)
 		return RP_ERR_ARG;
-	struct drv_arg q[] = {A_INT(id), A_SCOPE_ALL(sc), A_SCOPE_ID(sc)};
-	if ((r = sq_query(s, &q_adv_revisions, q, NARGS(q), &c)) != 0)
-		return r;
-	while ((r = sq_step(&c)) == 1) {
-		r = sq_grow((void **)&rows, &cap, k + 1, sizeof(*rows),
-		    ADV_REVISIONS_MAX);
-		if (r != 0 || (r = read_adv(&c, &rows[k], 0)) != 0)
-			break;
-		k++;
-	}
-	sq_done(&c);
-	if (r == 0 && k == 0)
+	struct drv_arg q[] = {
+	    A_NULL, A_INT(id), A_SCOPE_ALL(sc), A_SCOPE_ID(sc), A_NULL};
+	r = sq_list(s, &q_adv_revisions, q, NARGS(q), pg, &revision_rows,
+	    (void **)&rows, &k, more);
+	if (r == 0 && k == 0 && (pg == NULL || pg->after == 0))
 		r = RP_ERR_NOTFOUND;
-	if (r == 0)
+	if (r == 0 && k > 0)
 		r = attach_tenants(s, sc, id, id, rows, k);
 	if (r != 0) {
+		*more = 0;
 		store_advisories_free(rows, k);
 		return r;
 	}

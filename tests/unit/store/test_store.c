@@ -935,7 +935,24 @@ test_advisory_revisions(void **state)
 	assert_int_equal(store_advisory_get(s, &w.sb, w.adv2, 0, &a), 0);
 	store_advisory_clear(&a);
 
-	assert_int_equal(store_advisory_revisions(s, &w.sa, w.adv1, &v, &n), 0);
+	struct store_page p2 = {0, 2};
+	int more = 0;
+
+	assert_int_equal(
+	    store_advisory_revisions(s, &w.sa, w.adv1, &p2, &v, &n, &more), 0);
+	assert_int_equal(n, 2);
+	assert_true(more);
+	assert_int_equal(v[1].revision, 2);
+	store_advisories_free(v, n);
+	p2.after = 2;
+	assert_int_equal(
+	    store_advisory_revisions(s, &w.sa, w.adv1, &p2, &v, &n, &more), 0);
+	assert_int_equal(n, 1);
+	assert_false(more);
+	assert_int_equal(v[0].revision, 1);
+	store_advisories_free(v, n);
+	assert_int_equal(
+	    store_advisory_revisions(s, &w.sa, w.adv1, NULL, &v, &n, &more), 0);
 	assert_int_equal(n, 3);
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(v[i].revision, 3 - (int)i);
@@ -944,10 +961,12 @@ test_advisory_revisions(void **state)
 	}
 	assert_string_equal(v[2].title, "libfoo_bar flaw");
 	store_advisories_free(v, n);
-	assert_int_equal(store_advisory_revisions(s, &w.sb, w.adv1, &v, &n),
+	assert_int_equal(
+	    store_advisory_revisions(s, &w.sb, w.adv1, NULL, &v, &n, &more),
 	    RP_ERR_NOTFOUND);
 	assert_int_equal(
-	    store_advisory_revisions(s, &all, 999999, &v, &n), RP_ERR_NOTFOUND);
+	    store_advisory_revisions(s, &all, 999999, NULL, &v, &n, &more),
+	    RP_ERR_NOTFOUND);
 }
 
 /* --- audit ----------------------------------------------------------------- */
