@@ -649,6 +649,42 @@ test_pagination(void **state)
 	assert_int_equal(seen, 9);
 }
 
+/* Sessions end after 30 idle minutes, and after 12 hours whatever. */
+static void
+test_session_expiry(void **state)
+{
+	char ck[128], pw[64];
+	int64_t t0 = now, i;
+	struct ans a;
+
+	(void)state;
+	a = send_json("POST", "/api/v1/users", admin, NULL,
+	    "{\"name\": \"sam\", \"role\": \"viewer\", \"totp\": false}");
+	assert_int_equal(a.status, 201);
+	snprintf(pw, sizeof(pw), "%s",
+	    json_string_value(json_object_get(a.j, "password")));
+	json_decref(a.j);
+	assert_int_equal(login("sam", pw, NULL, now, ck, sizeof(ck)), 200);
+	now += 29 * 60;
+	assert_int_equal(status_of("/api/v1/me", ck), 200);
+	now += 31 * 60; /* idle since the last request */
+	assert_int_equal(status_of("/api/v1/me", ck), 401);
+	/* Busy all the time, it still ends at 12 hours. */
+	assert_int_equal(login("sam", pw, NULL, now, ck, sizeof(ck)), 200);
+	t0 = now;
+	for (i = 1; i < 12 * 4; i++) {
+		now = t0 + i * 15 * 60;
+		assert_int_equal(status_of("/api/v1/me", ck), 200);
+	}
+	now = t0 + 12 * 3600;
+	assert_int_equal(status_of("/api/v1/me", ck), 401);
+	/* The admin's session has been idle all that time: log in again. */
+	assert_int_equal(status_of("/api/v1/me", admin), 401);
+	assert_int_equal(login(boot.user, boot.password, boot.totp_secret, now,
+			     admin, sizeof(admin)),
+	    200);
+}
+
 /* From the headers alone: the route, the credentials, the role, the cap. */
 static void
 test_admit(void **state)
@@ -764,6 +800,7 @@ main(void)
 	    cmocka_unit_test(test_pagination),
 	    cmocka_unit_test(test_admit),
 	    cmocka_unit_test(test_audit_chain),
+	    cmocka_unit_test(test_session_expiry),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
