@@ -148,7 +148,7 @@ def first_start(tmp, port, var):
     return d, want, cert
 
 
-def check_http(port, cert):
+def check_http(d, port, cert):
     r, data = https(port, cert, "GET", "/api/v1/health")
     check(r.status == 200 and b'"ok"' in data, f"health: {r.status} {data!r}")
     check(r.getheader("Cache-Control") == "no-store", "Cache-Control")
@@ -157,6 +157,10 @@ def check_http(port, cert):
           .startswith("max-age="), "HSTS over TLS")
     check("default-src 'none'" in (r.getheader("Content-Security-Policy")
                                   or ""), "CSP")
+    # The request is counted when it completes, after the client has its
+    # answer: its log line, written just after the count, says it has.
+    check(d.wait_err(r"msg=request method=GET route=\"?(GET )?/api/v1/health")
+          is not None, "the health request is logged")
     r, data = https(port, cert, "GET", "/metrics")
     text = data.decode()
     check(r.status == 200 and r.getheader("Content-Type") ==
@@ -334,7 +338,7 @@ def main():
         port = free_port()
         d, fp, cert = first_start(tmp, port, var)
         try:
-            check_http(port, cert)
+            check_http(d, port, cert)
             check_chunked_and_slow(port, cert)
             check(d.wait_err(r"body over http.body_max") is not None,
                   "the chunked body was cut at the cap")
