@@ -126,6 +126,12 @@ cmd_heartbeat(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (name != NULL && (*name == '\0' || strlen(name) > 253)) {
+		fprintf(stderr,
+		    "rampart-agent heartbeat: --hostname: 1 to 253 "
+		    "characters\n");
+		return EXIT_USAGE;
+	}
 	if (uplink_open(dir, &u, err) != 0) {
 		fprintf(stderr, "rampart-agent heartbeat: %s\n", err);
 		goto out;

@@ -55,6 +55,11 @@ expect_exit 2 "enroll into a world-writable directory" -- \
 expect_grep "$TMP/err" "mode 0777 lets others change" "loose dir: says why"
 [ -e "$TMP/loose/identity.key" ] && fail "a key was made in a loose directory"
 expect_exit 2 "heartbeat not enrolled" -- "$A" heartbeat --state "$TMP/loose2"
+expect_exit 2 "heartbeat with an argument" -- "$A" heartbeat extra
+expect_exit 2 "heartbeat --hostname ''" -- "$A" heartbeat --hostname ''
+expect_exit 2 "enroll --hostname ''" -- \
+    "$A" enroll https://127.0.0.1:9 "$TOKEN" --hostname '' --state "$TMP/s0"
+[ -e "$TMP/s0" ] && fail "a refused --hostname created the state directory"
 expect_exit 3 "enroll, nothing listening" -- \
     "$A" enroll https://127.0.0.1:9 "$TOKEN" --state "$TMP/s1"
 expect_grep "$TMP/err" "cannot reach https://127.0.0.1:9" "unreachable: says where"
