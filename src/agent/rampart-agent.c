@@ -18,6 +18,10 @@ static const struct {
 	"search files, processes and connections for indicators"},
     {"quarantine", cmd_quarantine,
 	"move files into quarantine, list, restore, purge"},
+    {"enroll", cmd_enroll,
+	"join this machine to a Rampart server with an enrolment token"},
+    {"heartbeat", cmd_heartbeat,
+	"tell the server this agent is alive (one signed request)"},
 };
 
 static void
@@ -28,7 +32,8 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: rampart-agent COMMAND [ARGS...]\n\n"
 	    "The Rampart agent: inventory, indicator sweep and "
-	    "quarantine on this machine.\n\ncommands:\n");
+	    "quarantine on this machine,\nand its link to a Rampart "
+	    "server.\n\ncommands:\n");
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		fprintf(f, "  %-11s %s\n", subcommands[i].name,
 		    subcommands[i].help);

@@ -121,7 +121,7 @@ tenants_query(const struct aopts *a)
 	if (a->ntenants > 0)
 		rp_buf_append(&b, "?tenants=");
 	for (i = 0; i < a->ntenants; i++) {
-		if ((e = client_escape(a->tenants[i])) == NULL) {
+		if ((e = net_escape(a->tenants[i])) == NULL) {
 			rp_buf_free(&b);
 			return NULL;
 		}
@@ -215,7 +215,7 @@ list(struct remote *r, const struct remote_opts *o, const struct aopts *a)
 	int rc = EXIT_USAGE;
 
 	if (a->query == NULL ||
-	    ((esc = client_escape(a->query)) != NULL &&
+	    ((esc = net_escape(a->query)) != NULL &&
 		(q = rp_asprintf("&q=%s", esc)) != NULL))
 		rc = remote_list_show(r, o, "/api/v1/advisories", q ? q : "",
 		    cols, sizeof(cols) / sizeof(cols[0]));
@@ -234,7 +234,7 @@ get(struct remote *r, const struct remote_opts *o, const char *id,
 
 	if (a->revision > 0)
 		snprintf(rev, sizeof(rev), "?revision=%ld", a->revision);
-	if ((esc = client_escape(id)) == NULL ||
+	if ((esc = net_escape(id)) == NULL ||
 	    (path = rp_asprintf("/api/v1/advisories/%s%s", esc, rev)) == NULL)
 		goto out;
 	if ((rc = remote_call(r, "GET", path, NULL, 0, &data, NULL)) != 0)
@@ -273,7 +273,7 @@ revisions(struct remote *r, const struct remote_opts *o, const char *id)
 	size_t i;
 	int rc = EXIT_USAGE;
 
-	if ((esc = client_escape(id)) == NULL ||
+	if ((esc = net_escape(id)) == NULL ||
 	    (path = rp_asprintf("/api/v1/advisories/%s/revisions", esc)) ==
 		NULL)
 		goto out;

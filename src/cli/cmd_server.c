@@ -83,7 +83,7 @@ save(struct ctx *c)
 static int
 add(struct ctx *c, const char *name, const char *url, const char *fp)
 {
-	char text[CLIENT_FP_TEXT];
+	char text[NET_FP_TEXT];
 	const char *why;
 	uint8_t md[32];
 	int rc;
@@ -94,9 +94,9 @@ add(struct ctx *c, const char *name, const char *url, const char *fp)
 		    name);
 	if (url == NULL)
 		return remote_usage_error(&c->o, "--url is required");
-	if ((why = client_url_problem(url)) != NULL)
+	if ((why = net_url_problem(url)) != NULL)
 		return remote_usage_error(&c->o, "--url %s: %s", url, why);
-	if (fp != NULL && client_fp_parse(fp, md, text) != 0)
+	if (fp != NULL && net_fp_parse(fp, md, text) != 0)
 		return remote_usage_error(&c->o,
 		    "--fingerprint: expected 32 bytes of hex separated by "
 		    "':' (as 'openssl x509 -fingerprint -sha256' prints)");

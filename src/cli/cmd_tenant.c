@@ -125,7 +125,7 @@ run(struct remote_opts *o, const char *sub, int argc, char **argv)
 		rc = send_tenant(r, o, "POST", "/api/v1/tenants",
 		    json_pack(
 			"{s:s, s:s}", "slug", argv[optind], "name", name));
-	else if ((esc = client_escape(argv[optind])) == NULL ||
+	else if ((esc = net_escape(argv[optind])) == NULL ||
 	    (path = rp_asprintf("/api/v1/tenants/%s", esc)) == NULL)
 		rc = EXIT_USAGE;
 	else if (strcmp(sub, "show") == 0)

@@ -79,7 +79,7 @@ list(struct remote *r, const struct remote_opts *o, const struct topts *t)
 	int rc = EXIT_USAGE;
 
 	if (t->user == NULL ||
-	    ((esc = client_escape(t->user)) != NULL &&
+	    ((esc = net_escape(t->user)) != NULL &&
 		(q = rp_asprintf("&user=%s", esc)) != NULL))
 		rc = remote_list_show(r, o, "/api/v1/tokens", q ? q : "", cols,
 		    sizeof(cols) / sizeof(cols[0]));
@@ -161,7 +161,7 @@ revoke(struct remote *r, const struct remote_opts *o, const char *id)
 	json_t *data = NULL;
 	int rc = EXIT_USAGE;
 
-	if ((esc = client_escape(id)) != NULL &&
+	if ((esc = net_escape(id)) != NULL &&
 	    (path = rp_asprintf("/api/v1/tokens/%s", esc)) != NULL)
 		rc = remote_call(r, "DELETE", path, NULL, 0, &data, NULL);
 	if (rc == 0 && !o->json) {

@@ -299,7 +299,7 @@ run(struct remote_opts *o, const char *sub, int argc, char **argv)
 	else if (strcmp(sub, "create") == 0) {
 		if ((b = body(argv[optind], &u, 1)) != NULL)
 			rc = send_user(r, o, "POST", "/api/v1/users", b);
-	} else if ((esc = client_escape(argv[optind])) != NULL &&
+	} else if ((esc = net_escape(argv[optind])) != NULL &&
 	    (path = rp_asprintf("/api/v1/users/%s", esc)) != NULL) {
 		if (strcmp(sub, "show") == 0)
 			rc = send_user(r, o, "GET", path, NULL);

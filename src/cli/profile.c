@@ -228,7 +228,7 @@ load_one(struct profiles *p, json_t *s, size_t i, const char *path,
 	const char *name = str_field(s, "name"), *url = str_field(s, "url");
 	const char *fp = str_field(s, "fingerprint"), *why;
 	json_t *fpv = json_object_get(s, "fingerprint");
-	char text[CLIENT_FP_TEXT];
+	char text[NET_FP_TEXT];
 	uint8_t md[32];
 
 	if (!json_is_object(s) || !profile_name_ok(name)) {
@@ -236,13 +236,13 @@ load_one(struct profiles *p, json_t *s, size_t i, const char *path,
 		    "%s: /servers/%zu/name: expected a profile name", path, i);
 		return RP_ERR_INVALID;
 	}
-	if ((why = client_url_problem(url)) != NULL) {
+	if ((why = net_url_problem(url)) != NULL) {
 		snprintf(err, CLIENT_ERR_MAX, "%s: /servers/%zu/url: %s", path,
 		    i, why);
 		return RP_ERR_INVALID;
 	}
 	if ((fpv != NULL && !json_is_null(fpv) && fp == NULL) ||
-	    (fp != NULL && client_fp_parse(fp, md, text) != 0)) {
+	    (fp != NULL && net_fp_parse(fp, md, text) != 0)) {
 		snprintf(err, CLIENT_ERR_MAX,
 		    "%s: /servers/%zu/fingerprint: expected a SHA-256 "
 		    "fingerprint (AB:CD:...)",

@@ -22,7 +22,7 @@
 struct profile {
 	char *name;
 	char *url;
-	char *fingerprint; /* normal form (client_fp_parse), NULL: CA store */
+	char *fingerprint; /* normal form (net_fp_parse), NULL: CA store */
 };
 
 struct profiles {

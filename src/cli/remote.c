@@ -214,7 +214,7 @@ remote_open(const struct remote_opts *o, int auth, struct remote **out)
 	struct profiles *ps = NULL;
 	struct profile *p;
 	struct remote *r = NULL;
-	char err[CLIENT_ERR_MAX], fptext[CLIENT_FP_TEXT];
+	char err[CLIENT_ERR_MAX], fptext[NET_FP_TEXT];
 	uint8_t pin[32];
 	int rc = EXIT_USAGE;
 
@@ -234,7 +234,7 @@ remote_open(const struct remote_opts *o, int auth, struct remote **out)
 	if ((r->profile = strdup(p->name)) == NULL)
 		goto out;
 	if (p->fingerprint != NULL &&
-	    client_fp_parse(p->fingerprint, pin, fptext) != 0)
+	    net_fp_parse(p->fingerprint, pin, fptext) != 0)
 		goto out;
 	if (client_new(p->url, p->fingerprint ? pin : NULL, &r->c, err) != 0) {
 		fprintf(stderr, "%s: profile '%s': %s\n", o->cmd, p->name, err);
@@ -417,7 +417,7 @@ remote_pages(struct remote *r, const char *path, const char *query, long limit,
 	for (;;) {
 		want = limit > 0 && limit - seen < PAGE_SIZE ? limit - seen
 							     : PAGE_SIZE;
-		if (cursor[0] != '\0' && (esc = client_escape(cursor)) == NULL)
+		if (cursor[0] != '\0' && (esc = net_escape(cursor)) == NULL)
 			goto nomem;
 		url = rp_asprintf("%s?limit=%ld%s%s%s", path, want, query,
 		    esc ? "&after=" : "", esc ? esc : "");

@@ -1,8 +1,8 @@
 /*
- * The CLI's server client without a server: certificate fingerprints as
- * openssl prints them, which URLs a profile may hold, and the profile
- * and session files (modes, atomic replacement, refusals that name the
- * file).
+ * The CLI's server client without a server: profile names, and the
+ * profile and session files (modes, atomic replacement, refusals that
+ * name the file).  Fingerprints and URLs are src/lib/net's
+ * (tests/unit/net).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -26,88 +26,6 @@
 #define FP_UPPER                                                               \
 	"DB:B1:75:90:D3:AE:BF:67:B4:DF:98:25:8F:8F:1B:E7:65:A9:51:32:A2:A9:"   \
 	"A1:1B:EA:EE:A1:6A:56:40:66:FB"
-
-static void
-test_fp_forms(void **state)
-{
-	static const char *good[] = {
-	    FP_UPPER,
-	    "sha256 Fingerprint=" FP_UPPER,
-	    "SHA256 Fingerprint=" FP_UPPER "\n",
-	    "  db:b1:75:90:d3:ae:bf:67:b4:df:98:25:8f:8f:1b:e7:65:a9:51:32:"
-	    "a2:a9:a1:1b:ea:ee:a1:6a:56:40:66:fb  ",
-	    "dbb17590d3aebf67b4df98258f8f1be765a95132a2a9a11beaeea16a564066fb",
-	};
-	char text[CLIENT_FP_TEXT];
-	uint8_t md[32];
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		memset(text, 0, sizeof(text));
-		assert_int_equal(client_fp_parse(good[i], md, text), 0);
-		assert_string_equal(text, FP_UPPER);
-		assert_int_equal(md[0], 0xdb);
-		assert_int_equal(md[31], 0xfb);
-	}
-}
-
-static void
-test_fp_refused(void **state)
-{
-	static const char *bad[] = {
-	    "",
-	    "DB:B1",
-	    /* 31 bytes */
-	    "DB:B1:75:90:D3:AE:BF:67:B4:DF:98:25:8F:8F:1B:E7:65:A9:51:32:A2:"
-	    "A9:A1:1B:EA:EE:A1:6A:56:40:66",
-	    /* 33 bytes */
-	    FP_UPPER ":00",
-	    /* colons in some places only */
-	    "DBB1:75:90:D3:AE:BF:67:B4:DF:98:25:8F:8F:1B:E7:65:A9:51:32:A2:A9:"
-	    "A1:1B:EA:EE:A1:6A:56:40:66:FB",
-	    /* not hex */
-	    "GB:B1:75:90:D3:AE:BF:67:B4:DF:98:25:8F:8F:1B:E7:65:A9:51:32:A2:"
-	    "A9:A1:1B:EA:EE:A1:6A:56:40:66:FB",
-	    /* a SHA-1 fingerprint */
-	    "sha1 Fingerprint=0B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9:0A:"
-	    "1B:2C:3D:4E",
-	    FP_UPPER " trailing",
-	};
-	uint8_t md[32];
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(
-		    client_fp_parse(bad[i], md, NULL), RP_ERR_INVALID);
-}
-
-static void
-test_urls(void **state)
-{
-	static const char *ok[] = {"https://rampart.example.org",
-	    "https://rampart.example.org:8443/", "https://10.1.2.3:8443/base",
-	    "http://127.0.0.1:8080", "http://localhost:8080/",
-	    "http://[::1]:8080", "http://127.9.8.7", "HTTPS://Example.ORG"};
-	static const char *bad[] = {"", "rampart.example.org",
-	    "ftp://rampart.example.org", "http://rampart.example.org",
-	    "http://10.0.0.1:8080", "http://[::2]:80", "http://128.0.0.1",
-	    "https://user:pw@rampart.example.org",
-	    "https://user@rampart.example.org",
-	    "https://rampart.example.org/?x=1",
-	    "https://rampart.example.org/#frag", "https://",
-	    "http://localhost.evil.example"};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		assert_null(client_url_problem(ok[i]));
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (client_url_problem(bad[i]) == NULL)
-			fail_msg("'%s' was accepted", bad[i]);
-	}
-}
 
 static void
 test_names(void **state)
@@ -384,9 +302,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_fp_forms),
-	    cmocka_unit_test(test_fp_refused),
-	    cmocka_unit_test(test_urls),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_profiles_round_trip),
 	    cmocka_unit_test(test_profiles_atomic),
