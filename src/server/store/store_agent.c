@@ -22,11 +22,11 @@ static struct drv_sql q_et_create =
 	    "created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
 	    "RETURNING id");
 static struct drv_sql q_et_get =
-    DRV_SQL("SELECT " ET_COLS " FROM enroll_tokens WHERE id = ? AND "
-	SCOPE_FILTER("tenant_id"));
-static struct drv_sql q_et_list =
-    DRV_SQL("SELECT " ET_COLS " FROM enroll_tokens WHERE id > ? AND "
-	    "tenant_id = ? AND " SCOPE_FILTER("tenant_id") " ORDER BY id LIMIT ?");
+    DRV_SQL("SELECT " ET_COLS
+	    " FROM enroll_tokens WHERE id = ? AND " SCOPE_FILTER("tenant_id"));
+static struct drv_sql q_et_list = DRV_SQL(
+    "SELECT " ET_COLS " FROM enroll_tokens WHERE id > ? AND "
+    "tenant_id = ? AND " SCOPE_FILTER("tenant_id") " ORDER BY id LIMIT ?");
 static struct drv_sql q_et_revoke =
     DRV_SQL("UPDATE enroll_tokens SET revoked_at = ? WHERE id = ? AND "
 	    "revoked_at = 0");
@@ -34,10 +34,10 @@ static struct drv_sql q_et_exists =
     DRV_SQL("SELECT id FROM enroll_tokens WHERE id = ?");
 /* The checks and the count in one statement: PostgreSQL re-checks the
  * WHERE clause on the row it waited for, SQLite holds the write lock. */
-static struct drv_sql q_et_use =
-    DRV_SQL("UPDATE enroll_tokens SET used = used + 1 WHERE secret_hash = ? "
-	    "AND revoked_at = 0 AND expires_at > ? AND (uses = 0 OR used < uses) "
-	    "RETURNING " ET_COLS);
+static struct drv_sql q_et_use = DRV_SQL(
+    "UPDATE enroll_tokens SET used = used + 1 WHERE secret_hash = ? "
+    "AND revoked_at = 0 AND expires_at > ? AND (uses = 0 OR used < uses) "
+    "RETURNING " ET_COLS);
 
 void
 store_enroll_token_clear(struct store_enroll_token *t)
@@ -143,8 +143,8 @@ store_enroll_token_list(struct store *s, const struct store_scope *sc,
     int64_t tenant_id, const struct store_page *pg,
     struct store_enroll_token **v, size_t *n, int *more)
 {
-	struct drv_arg a[] = {A_NULL, A_INT(tenant_id), A_SCOPE_ALL(sc),
-	    A_SCOPE_ID(sc), A_NULL};
+	struct drv_arg a[] = {
+	    A_NULL, A_INT(tenant_id), A_SCOPE_ALL(sc), A_SCOPE_ID(sc), A_NULL};
 
 	return sq_list(
 	    s, &q_et_list, a, NARGS(a), pg, &et_rows, (void **)v, n, more);
@@ -174,7 +174,8 @@ revoke_once(struct store *s, struct drv_sql *q, struct drv_sql *exists,
 int
 store_enroll_token_revoke(struct store *s, int64_t id, int64_t now)
 {
-	return revoke_once(s, &q_et_revoke, &q_et_exists, A_INT(now), A_INT(id));
+	return revoke_once(
+	    s, &q_et_revoke, &q_et_exists, A_INT(now), A_INT(id));
 }
 
 int
@@ -198,13 +199,13 @@ static struct drv_sql q_agent_create =
 	    "agent_version, enrolled_at, last_seen, token_id) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq");
 static struct drv_sql q_agent_get =
-    DRV_SQL("SELECT " AGENT_COLS " FROM agents WHERE id = ? AND "
-	SCOPE_FILTER("tenant_id"));
+    DRV_SQL("SELECT " AGENT_COLS
+	    " FROM agents WHERE id = ? AND " SCOPE_FILTER("tenant_id"));
 static struct drv_sql q_agent_list =
-    DRV_SQL("SELECT " AGENT_COLS " FROM agents WHERE seq > ? AND "
-	SCOPE_FILTER("tenant_id") " ORDER BY seq LIMIT ?");
-static struct drv_sql q_agent_revoke = DRV_SQL(
-    "UPDATE agents SET revoked_at = ? WHERE id = ? AND revoked_at = 0");
+    DRV_SQL("SELECT " AGENT_COLS " FROM agents WHERE seq > ? AND " SCOPE_FILTER(
+	"tenant_id") " ORDER BY seq LIMIT ?");
+static struct drv_sql q_agent_revoke =
+    DRV_SQL("UPDATE agents SET revoked_at = ? WHERE id = ? AND revoked_at = 0");
 static struct drv_sql q_agent_exists =
     DRV_SQL("SELECT seq FROM agents WHERE id = ?");
 static struct drv_sql q_agent_touch =
@@ -323,8 +324,8 @@ store_agent_list(struct store *s, const struct store_scope *sc,
 {
 	struct drv_arg a[] = {A_NULL, A_SCOPE_ALL(sc), A_SCOPE_ID(sc), A_NULL};
 
-	return sq_list(
-	    s, &q_agent_list, a, NARGS(a), pg, &agent_rows, (void **)v, n, more);
+	return sq_list(s, &q_agent_list, a, NARGS(a), pg, &agent_rows,
+	    (void **)v, n, more);
 }
 
 int
@@ -372,7 +373,8 @@ store_nonce_use(struct store *s, const char *agent_id, const char *nonce,
 		return r;
 	/* ON CONFLICT: a replay is an answer, not a failed statement that
 	 * would spoil the caller's transaction. */
-	struct drv_arg b[] = {A_TEXT(agent_id), A_TEXT(nonce), A_INT(now + keep)};
+	struct drv_arg b[] = {
+	    A_TEXT(agent_id), A_TEXT(nonce), A_INT(now + keep)};
 	if ((r = sq_exec(s, &q_nonce_add, b, NARGS(b), &k)) != 0)
 		return r;
 	return k == 0 ? RP_ERR_INVALID : 0;
