@@ -133,12 +133,17 @@ h_enroll_token_create(struct api_ctx *c)
 	json_t *o;
 	int r;
 
+	/* The tenant first: outside the caller's scope it is 404 whatever
+	 * the body says. */
+	if (path_tenant(c, &ten) < 0)
+		return -1;
 	if (api_keys_only(c, keys) < 0 ||
 	    api_str(c, "name", 0, 100, &name) < 0 ||
 	    api_int(c, "uses", 0, 100000, &uses) < 0 ||
-	    api_int(c, "expires_hours", 1, 720, &hours) < 0 ||
-	    path_tenant(c, &ten) < 0)
+	    api_int(c, "expires_hours", 1, 720, &hours) < 0) {
+		store_tenant_clear(&ten);
 		return -1;
+	}
 	/* The token carries the certificate's fingerprint: without TLS
 	 * there is nothing an agent could pin. */
 	if (api_cfg()->server_fp[0] == '\0') {
@@ -209,8 +214,8 @@ h_enroll_token_revoke(struct api_ctx *c)
 	snprintf(target, sizeof(target), "enroll-token:%lld", (long long)id);
 	if ((r = store_begin(c->s)) != 0 ||
 	    (r = store_enroll_token_revoke(c->s, id, c->rq->now)) != 0 ||
-	    (r = api_audit(c, "enroll_token.revoke", slug, target, "ok",
-		 NULL)) != 0 ||
+	    (r = api_audit(
+		 c, "enroll_token.revoke", slug, target, "ok", NULL)) != 0 ||
 	    (r = store_commit(c->s)) != 0)
 		return api_store_fail(c, r);
 	return api_no_content(c);
@@ -236,8 +241,8 @@ enroll_refused(struct api_ctx *c, const char *key)
 /* Uses the token and records the agent, with the audit entry, in one
  * transaction; RP_ERR_NOTFOUND when the token is not usable. */
 static int
-enroll_insert(struct api_ctx *c, const char *hash, struct store_agent *a,
-    char slug[64])
+enroll_insert(
+    struct api_ctx *c, const char *hash, struct store_agent *a, char slug[64])
 {
 	struct store_enroll_token t = {0};
 	char target[40];
@@ -274,8 +279,8 @@ h_agent_enroll(struct api_ctx *c)
 	    "token", "public_key", "hostname", "os", NULL};
 	struct store_agent a = {0};
 	const char *tok, *pk, *host, *os = "";
-	char fp[PROTO_FP_HEX + 1], sec[PROTO_SECRET_LEN + 1], hash[65],
-	    key[96], slug[64];
+	char fp[PROTO_FP_HEX + 1], sec[PROTO_SECRET_LEN + 1], hash[65], key[96],
+	    slug[64];
 	unsigned char raw[32];
 	int64_t until = 0;
 	int r;
@@ -345,8 +350,7 @@ agent_verify(
 		rq->target != NULL ? rq->target : rq->path, rq->body,
 		rq->body != NULL ? rq->body_len : 0) != 0)
 		return agent_refused(c);
-	r = store_nonce_use(
-	    c->s, a->id, pa->nonce, rq->now, PROTO_NONCE_KEEP);
+	r = store_nonce_use(c->s, a->id, pa->nonce, rq->now, PROTO_NONCE_KEEP);
 	if (r == RP_ERR_INVALID)
 		return agent_refused(c);
 	if (r != 0)
@@ -497,8 +501,7 @@ h_agent_revoke(struct api_ctx *c)
 		return api_store_fail(c, r);
 	if ((r = store_begin(c->s)) != 0 ||
 	    (r = store_agent_revoke(c->s, c->param[0], c->rq->now)) != 0 ||
-	    (r = api_audit(c, "agent.revoke", slug, target, "ok", NULL)) !=
-		0 ||
+	    (r = api_audit(c, "agent.revoke", slug, target, "ok", NULL)) != 0 ||
 	    (r = store_commit(c->s)) != 0)
 		return api_store_fail(c, r);
 	return api_no_content(c);

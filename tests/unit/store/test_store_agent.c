@@ -255,7 +255,8 @@ int
 store_agent_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_enroll_tokens, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_enroll_tokens, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_enroll_race, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
 	};
