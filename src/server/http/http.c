@@ -494,6 +494,19 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	return serve_api(c, rq, url, method);
 }
 
+/* Frees rq and counts it as no longer active. */
+static void
+req_end(struct req *rq)
+{
+	http_body_clear(&rq->body);
+	free(rq->target);
+	free(rq);
+	pthread_mutex_lock(&active_lock);
+	if (--active == 0)
+		pthread_cond_broadcast(&active_cond);
+	pthread_mutex_unlock(&active_lock);
+}
+
 static void
 on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
@@ -508,6 +521,12 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (rq == NULL)
 		return;
 	*con_cls = NULL;
+	if (!rq->begun) {
+		/* MHD gave up before the access handler (a malformed or
+		 * oversized header): nothing was answered or counted. */
+		req_end(rq);
+		return;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ns = (uint64_t)(t1.tv_sec - rq->t0.tv_sec) * 1000000000u +
 	    (uint64_t)(t1.tv_nsec - rq->t0.tv_nsec);
@@ -524,13 +543,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	if (ci != NULL)
 		conns_rearm(ci->socket_context);
-	http_body_clear(&rq->body);
-	free(rq->target);
-	free(rq);
-	pthread_mutex_lock(&active_lock);
-	if (--active == 0)
-		pthread_cond_broadcast(&active_cond);
-	pthread_mutex_unlock(&active_lock);
+	req_end(rq);
 }
 
 static void
