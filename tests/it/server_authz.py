@@ -4,11 +4,19 @@ api_routes helper, so no route can be left out) with: no credentials,
 an expired session, a revoked API token, a user of another tenant, and
 a viewer trying to change something.  Expected: 401 / 401 / 401 / 404
 (or 403 for msp-admin routes) / 403, as docs/api.md says, and no answer
-to the other tenant's user carries anything of this tenant's."""
+to the other tenant's user carries anything of this tenant's.  Agent
+routes refuse every user credential (401), even an msp-admin's; an
+agent's signed request (made here with libsodium through ctypes) is
+accepted once, over the request target exactly as sent."""
+import base64
+import ctypes
+import ctypes.util
+import hashlib
 import json
 import os
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from server_lib import Server, check, expire_session  # noqa: E402
@@ -61,16 +69,84 @@ def setup(srv):
         check(r.status == 201, f"token {name}: {r}")
         ids[name + "-token"] = r.json["token"]["id"]
         ids[name + "-secret"] = r.json["secret"]
+    for ten in ("acme", "globex"):
+        r = who["tech-" + ten].request(
+            "POST", f"/api/v1/tenants/{ten}/enroll-tokens", body={})
+        check(r.status == 201, f"enrolment token for {ten}: {r}")
+        ids[ten + "-etok"] = r.json["token"]["id"]
+        pk, sk = keypair()
+        r = srv.client().request("POST", "/api/v1/agents/enroll", body={
+            "token": r.json["secret"].split(".")[2], "public_key": b64(pk),
+            "hostname": "ws-" + ten, "os": "debian 12"})
+        check(r.status == 201, f"enrol an agent of {ten}: {r}")
+        ids[ten + "-agent"] = r.json["agent_id"]
+        ids[ten + "-agent-sk"] = sk
     return a, who, ids
+
+
+SODIUM = ctypes.CDLL(ctypes.util.find_library("sodium") or "libsodium.so")
+
+
+def b64(raw):
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def keypair():
+    pk, sk = ctypes.create_string_buffer(32), ctypes.create_string_buffer(64)
+    check(SODIUM.sodium_init() >= 0, "sodium_init")
+    check(SODIUM.crypto_sign_keypair(pk, sk) == 0, "keypair")
+    return pk.raw, sk.raw
+
+
+def agent_auth(agent_id, sk, method, target, body):
+    """The Authorization header of docs/agent-protocol.md."""
+    ts = int(time.time())
+    nonce = b64(os.urandom(16))
+    msg = (f"rampart-agent-v1\n{method}\n{target}\n{ts}\n{nonce}\n"
+           f"{hashlib.sha256(body).hexdigest()}").encode()
+    sig = ctypes.create_string_buffer(64)
+    check(SODIUM.crypto_sign_detached(sig, None, msg,
+                                      ctypes.c_ulonglong(len(msg)),
+                                      sk) == 0, "sign")
+    return (f"Rampart-Agent id={agent_id},ts={ts},nonce={nonce},"
+            f"sig={b64(sig.raw)}")
+
+
+def signed_heartbeat(srv, ids):
+    """A heartbeat signed over a target whose query is percent-encoded:
+    the server checks the bytes as sent, not the decoded path.  Once."""
+    target = "/api/v1/agent/heartbeat?probe=%41b"
+    body = json.dumps({"agent_version": "it"}).encode()
+    hdr = {"Authorization": agent_auth(ids["acme-agent"],
+                                       ids["acme-agent-sk"], "POST",
+                                       target, body)}
+    c = srv.client()
+    r = c.request("POST", target, raw=body, ctype="application/json",
+                  headers=hdr)
+    check(r.status == 200 and r.json["tenant"] == "acme",
+          f"signed heartbeat: {r}")
+    r = c.request("POST", target, raw=body, ctype="application/json",
+                  headers=hdr)
+    check(r.status == 401, f"replayed heartbeat: {r}")
+    hdr = {"Authorization": agent_auth(ids["acme-agent"],
+                                       ids["acme-agent-sk"], "POST",
+                                       "/api/v1/agent/heartbeat?probe=Ab",
+                                       body)}
+    r = c.request("POST", target, raw=body, ctype="application/json",
+                  headers=hdr)
+    check(r.status == 401, f"heartbeat signed over the decoded query: {r}")
 
 
 def path_for(pattern, ids, owner="acme"):
     """The route's path with its {params} naming owner's objects."""
     tok = ids["tech-acme-token"] if owner == "acme" \
         else ids["tech-globex-token"]
+    etok = ids[owner + "-etok"]
     return (pattern.replace("{tenant}", owner)
             .replace("{user}", "tech-" + owner)
             .replace("{id}/revisions", f"{ids[owner]}/revisions")
+            .replace("/enroll-tokens/{id}", f"/enroll-tokens/{etok}")
+            .replace("/agents/{id}", f"/agents/{ids[owner + '-agent']}")
             .replace("/tokens/{id}", f"/tokens/{tok}")
             .replace("/advisories/{id}", f"/advisories/{ids[owner]}"))
 
@@ -124,7 +200,11 @@ def main():
                 check(other.login("tech-globex", who["tech-globex"].password)
                       .status == 200, "tech-globex login")
             r = call(other, rt, p)
-            if rt["auth"] == "msp-admin":
+            if rt["auth"] == "agent":
+                check(r.status == 401, f"{what} as technician: {r}")
+                r = call(admin, rt, p)
+                check(r.status == 401, f"{what} as msp-admin: {r}")
+            elif rt["auth"] == "msp-admin":
                 check(r.status == 403, f"{what} as technician: {r}")
             elif "{" in rt["pattern"]:
                 check(r.status == 404, f"{what} as another tenant: {r}")
@@ -135,6 +215,7 @@ def main():
                 check(r.status == 403 and r.code() == "forbidden",
                       f"{what} as viewer: {r}")
             n += 1
+        signed_heartbeat(srv, ids)
         print(f"server_authz: {n} routes walked, ok")
     finally:
         srv.cleanup()

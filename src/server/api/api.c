@@ -22,13 +22,16 @@ enum who {
 	WHO_ANY, /* any authenticated caller */
 	WHO_TECH, /* technician or msp-admin */
 	WHO_ADMIN, /* msp-admin */
+	WHO_AGENT, /* an enrolled agent's signed request, nothing else */
 };
 
 struct route {
 	const char *method;
 	const char *pattern;
 	enum who who;
-	int body; /* 1: a JSON object body is required */
+	/* 0: none; 1: a JSON object is required; 2: a document (larger cap
+	 * once authenticated); 3: a JSON object, or nothing ({}) */
+	int body;
 	int (*fn)(struct api_ctx *);
 };
 
@@ -58,11 +61,22 @@ static const struct route routes[] = {
     {"GET", "/api/v1/advisories/{id}/revisions", WHO_ANY, 0,
 	h_advisory_revisions},
     {"GET", "/api/v1/audit", WHO_ADMIN, 0, h_audit_list},
+    {"GET", "/api/v1/tenants/{tenant}/enroll-tokens", WHO_TECH, 0,
+	h_enroll_token_list},
+    {"POST", "/api/v1/tenants/{tenant}/enroll-tokens", WHO_TECH, 3,
+	h_enroll_token_create},
+    {"DELETE", "/api/v1/enroll-tokens/{id}", WHO_TECH, 0,
+	h_enroll_token_revoke},
+    {"POST", "/api/v1/agents/enroll", WHO_PUBLIC, 1, h_agent_enroll},
+    {"GET", "/api/v1/agents", WHO_ANY, 0, h_agent_list},
+    {"GET", "/api/v1/agents/{id}", WHO_ANY, 0, h_agent_get},
+    {"DELETE", "/api/v1/agents/{id}", WHO_TECH, 0, h_agent_revoke},
+    {"POST", "/api/v1/agent/heartbeat", WHO_AGENT, 3, h_agent_heartbeat},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
 static const char *const who_names[] = {
-    "public", "any", "technician", "msp-admin"};
+    "public", "any", "technician", "msp-admin", "agent"};
 /* "METHOD PATTERN" per route, for metrics labels. */
 static char route_labels[NROUTES][96];
 static struct api_route_info route_infos[NROUTES];
@@ -178,12 +192,17 @@ content_type_json(const char *ct)
 /* Parses the body of a route that takes JSON; answers and returns -1
  * when it is not acceptable. */
 static int
-read_body(struct api_ctx *c)
+read_body(struct api_ctx *c, int optional)
 {
 	const struct api_request *rq = c->rq;
 	struct rp_diags *d;
 	const struct rp_diag *e;
 
+	if (optional && (rq->body == NULL || rq->body_len == 0)) {
+		if ((c->body = json_object()) == NULL)
+			return api_store_fail(c, RP_ERR_NOMEM);
+		return 0;
+	}
 	if (!content_type_json(rq->content_type))
 		return api_fail(c, 415, "unsupported_media_type", NULL,
 		    "the body must be application/json, not %s",
@@ -219,6 +238,10 @@ gate(struct api_ctx *c, const struct route *rt)
 
 	if (rt->who == WHO_PUBLIC)
 		return 0;
+	/* Before the body: the header and the agent; api_handle checks
+	 * the signature over the body. */
+	if (rt->who == WHO_AGENT)
+		return api_agent_gate(c, 0);
 	api_policy(&p);
 	r = auth_authenticate(
 	    c->s, &p, c->rq->cookie, c->rq->authorization, c->rq->now, &c->who);
@@ -311,6 +334,7 @@ api_handle(const struct api_request *rq, struct api_response *rs)
 	const struct api_admission *adm = rq->admitted;
 	const struct route *rt;
 	struct api_ctx c;
+	int ok;
 
 	ctx_init(&c, rq, rs);
 	if (adm != NULL && adm->route >= 0 && (size_t)adm->route < NROUTES) {
@@ -326,8 +350,13 @@ api_handle(const struct api_request *rq, struct api_response *rs)
 	} else if ((rt = find_route(&c)) == NULL)
 		return rs->body != NULL ? 0 : RP_ERR_NOMEM;
 	rs->route = route_labels[rt - routes];
-	if ((adm != NULL || gate(&c, rt) == 0) &&
-	    (rt->body == 0 || read_body(&c) == 0))
+	/* An agent's request is checked whole here, admitted or not: its
+	 * signature covers the body, and its nonce is used once. */
+	if (rt->who == WHO_AGENT)
+		ok = api_agent_gate(&c, 1) == 0;
+	else
+		ok = adm != NULL || gate(&c, rt) == 0;
+	if (ok && (rt->body == 0 || read_body(&c, rt->body == 3) == 0))
 		(void)rt->fn(&c);
 	json_decref(c.body);
 	if (rs->body == NULL && rs->status != 204)

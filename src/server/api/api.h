@@ -36,6 +36,9 @@ struct api_config {
 	int64_t login_window;
 	int64_t login_lockout; /* seconds a locked account/address waits */
 	int secure_cookies; /* 1 unless serving plain HTTP on loopback */
+	/* SHA-256 of the TLS certificate (DER), 64 lower-case hex digits,
+	 * carried in enrolment tokens; "" without TLS (no tokens then). */
+	char server_fp[65];
 };
 /* The defaults documented in rampartd(8). */
 void api_config_default(struct api_config *c);
@@ -46,6 +49,9 @@ void api_configure(const struct api_config *c);
 struct api_request {
 	const char *method; /* "GET", "POST", ... */
 	const char *path; /* path without the query, percent-decoded */
+	/* The request target as sent (path and query, not decoded), which
+	 * agents sign; NULL: path is taken. */
+	const char *target;
 	/* Query argument by name (NULL when absent); arg_cls is passed. */
 	const char *(*arg)(void *arg_cls, const char *name);
 	void *arg_cls;
@@ -110,7 +116,9 @@ int api_error(struct api_response *rs, int status, const char *code,
 struct api_route_info {
 	const char *method;
 	const char *pattern; /* "/api/v1/tenants/{tenant}" */
-	const char *auth; /* "public", "any", "msp-admin", "technician" */
+	/* "public", "any", "msp-admin", "technician", or "agent" (only an
+	 * agent's signed request, never a user's credentials) */
+	const char *auth;
 };
 size_t api_route_count(void);
 const struct api_route_info *api_route_at(size_t i);

@@ -125,6 +125,22 @@ int h_advisory_import(struct api_ctx *c);
 int h_advisory_get(struct api_ctx *c);
 int h_advisory_revisions(struct api_ctx *c);
 int h_audit_list(struct api_ctx *c);
+int h_enroll_token_list(struct api_ctx *c);
+int h_enroll_token_create(struct api_ctx *c);
+int h_enroll_token_revoke(struct api_ctx *c);
+int h_agent_enroll(struct api_ctx *c);
+int h_agent_list(struct api_ctx *c);
+int h_agent_get(struct api_ctx *c);
+int h_agent_revoke(struct api_ctx *c);
+int h_agent_heartbeat(struct api_ctx *c);
+
+/*
+ * Authenticates an agent's signed request (docs/agent-protocol.md) into
+ * c->who: the Authorization header, the agent (known, not revoked) and
+ * the time; when full, also the signature over method, target and body,
+ * and the nonce (used once).  Answers 401 and returns -1 when refused.
+ */
+int api_agent_gate(struct api_ctx *c, int full);
 
 /* JSON of rows, for handlers that show them. */
 json_t *api_user_json(struct api_ctx *c, const struct store_user *u);

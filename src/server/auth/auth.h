@@ -45,6 +45,7 @@ int auth_totp_uri(
 enum auth_kind {
 	AUTH_SESSION,
 	AUTH_TOKEN,
+	AUTH_AGENT, /* an enrolled agent's signed request (api/h_agent.c) */
 };
 
 /* An authenticated caller. */
@@ -56,7 +57,12 @@ struct auth_principal {
 	enum store_role role; /* a token's: no wider than its owner's */
 	struct store_scope scope;
 	char user[64]; /* the user's login name */
-	char label[96]; /* for the audit log: "user:NAME", "token:ID(NAME)" */
+	char label[96]; /* for the audit log: "user:NAME", "token:ID(NAME)",
+			   "agent:ID" */
+	/* AUTH_AGENT: the agent and its tenant (user_id 0, an empty scope:
+	 * an agent reaches only the agent routes). */
+	char agent_id[27];
+	int64_t agent_tenant;
 };
 
 /*

@@ -28,6 +28,7 @@
 #include <microhttpd.h>
 
 #include "api/api.h"
+#include "ascii.h"
 #include "conf/conf.h"
 #include "err.h"
 #include "http/http_int.h"
@@ -45,7 +46,13 @@ struct req {
 	char method[8];
 	char addr[INET6_ADDRSTRLEN];
 	struct api_admission adm; /* from api_admit, for api_handle */
+	int begun; /* the access handler has seen it */
+	/* The request target as sent (agents sign it); NULL when over
+	 * TARGET_MAX, which no route's signed request needs. */
+	char *target;
 };
+
+#define TARGET_MAX 4096
 
 static const struct conf *cf;
 static int use_tls;
@@ -252,6 +259,7 @@ fill_request(struct MHD_Connection *c, struct req *rq, const char *url,
 	memset(ar, 0, sizeof(*ar));
 	ar->method = method;
 	ar->path = url;
+	ar->target = rq->target;
 	ar->arg = query_arg;
 	ar->arg_cls = c;
 	ar->content_type = MHD_lookup_connection_value(
@@ -388,15 +396,43 @@ unescape(void *cls, struct MHD_Connection *c, char *s)
 	return http_unescape(s);
 }
 
+/* A new request, counted as active until on_completed frees it. */
 static struct req *
-begin(struct MHD_Connection *c, const char *method)
+req_new(void)
 {
 	struct req *rq = calloc(1, sizeof(*rq));
-	const union MHD_ConnectionInfo *ci;
 
 	if (rq == NULL)
 		return NULL;
 	clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+	pthread_mutex_lock(&active_lock);
+	active++;
+	pthread_mutex_unlock(&active_lock);
+	return rq;
+}
+
+/* MHD hands the request line's target, undecoded and with its query,
+ * only here (before the headers); it becomes the request's context. */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct req *rq = req_new();
+
+	(void)cls;
+	(void)c;
+	if (rq != NULL && uri != NULL && strlen(uri) <= TARGET_MAX)
+		rq->target = strdup(uri);
+	return rq;
+}
+
+static struct req *
+begin(struct MHD_Connection *c, struct req *rq, const char *method)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	if (rq == NULL && (rq = req_new()) == NULL)
+		return NULL;
+	rq->begun = 1;
 	snprintf(rq->method, sizeof(rq->method), "%s", method);
 	if (strlen(method) >= sizeof(rq->method))
 		snprintf(rq->method, sizeof(rq->method), "other");
@@ -413,9 +449,6 @@ begin(struct MHD_Connection *c, const char *method)
 			 ->sin6_addr,
 		    rq->addr, sizeof(rq->addr));
 	http_body_init(&rq->body, (size_t)cf->http_body_max);
-	pthread_mutex_lock(&active_lock);
-	active++;
-	pthread_mutex_unlock(&active_lock);
 	return rq;
 }
 
@@ -429,8 +462,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 
 	(void)cls;
 	(void)version;
-	if (rq == NULL) {
-		if ((rq = begin(c, method)) == NULL)
+	if (rq == NULL || !rq->begun) {
+		if ((rq = begin(c, rq, method)) == NULL)
 			return MHD_NO;
 		*con_cls = rq;
 		ret = check_url(c, rq, url);
@@ -461,6 +494,19 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	return serve_api(c, rq, url, method);
 }
 
+/* Frees rq and counts it as no longer active. */
+static void
+req_end(struct req *rq)
+{
+	http_body_clear(&rq->body);
+	free(rq->target);
+	free(rq);
+	pthread_mutex_lock(&active_lock);
+	if (--active == 0)
+		pthread_cond_broadcast(&active_cond);
+	pthread_mutex_unlock(&active_lock);
+}
+
 static void
 on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
@@ -475,6 +521,12 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (rq == NULL)
 		return;
 	*con_cls = NULL;
+	if (!rq->begun) {
+		/* MHD gave up before the access handler (a malformed or
+		 * oversized header): nothing was answered or counted. */
+		req_end(rq);
+		return;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ns = (uint64_t)(t1.tv_sec - rq->t0.tv_sec) * 1000000000u +
 	    (uint64_t)(t1.tv_nsec - rq->t0.tv_nsec);
@@ -491,12 +543,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	if (ci != NULL)
 		conns_rearm(ci->socket_context);
-	http_body_clear(&rq->body);
-	free(rq);
-	pthread_mutex_lock(&active_lock);
-	if (--active == 0)
-		pthread_cond_broadcast(&active_cond);
-	pthread_mutex_unlock(&active_lock);
+	req_end(rq);
 }
 
 static void
@@ -563,6 +610,7 @@ start_daemon(const struct role_env *env, int fd)
 	    (unsigned int)c->http_connection_timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->http_header_max,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_ARRAY,
@@ -667,6 +715,23 @@ raise_nofile(const struct conf *c)
 		    "the descriptor limit is below http.max_connections", NULL);
 }
 
+/* The API's settings, with the certificate's fingerprint that enrolment
+ * tokens carry: tls's "AB:CD:..." as 64 lower-case hex digits. */
+static void
+configure_api(const struct role_env *env)
+{
+	struct api_config ac = env->conf->auth;
+	const char *f;
+	size_t n = 0;
+
+	ac.server_fp[0] = '\0';
+	for (f = env->tls != NULL ? env->tls->fingerprint : ""; *f != '\0'; f++)
+		if (*f != ':' && n + 1 < sizeof(ac.server_fp))
+			ac.server_fp[n++] = (char)rp_tolower((unsigned char)*f);
+	ac.server_fp[n] = '\0';
+	api_configure(&ac);
+}
+
 int
 http_main(const struct role_env *env)
 {
@@ -678,7 +743,7 @@ http_main(const struct role_env *env)
 
 	cf = env->conf;
 	use_tls = env->tls != NULL;
-	api_configure(&env->conf->auth);
+	configure_api(env);
 	raise_nofile(cf);
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0 ||
 	    pthread_key_create(&store_key, close_store) != 0 ||

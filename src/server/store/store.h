@@ -304,6 +304,88 @@ int store_advisory_revisions(struct store *s, const struct store_scope *sc,
     int64_t id, const struct store_page *pg, struct store_advisory **v,
     size_t *n, int *more);
 
+/* --- agents -------------------------------------------------------------- */
+
+/* An enrolment token of one tenant; its secret is stored as the hex
+ * SHA-256 only. */
+struct store_enroll_token {
+	int64_t id;
+	int64_t tenant_id;
+	char *name; /* may be "" */
+	int64_t uses; /* enrolments allowed; 0: no limit until it expires */
+	int64_t used;
+	int64_t created_at;
+	char *created_by; /* principal label */
+	int64_t expires_at;
+	int64_t revoked_at; /* 0: active */
+};
+void store_enroll_token_clear(struct store_enroll_token *t);
+void store_enroll_tokens_free(struct store_enroll_token *v, size_t n);
+/* Creates t (id, used, revoked_at ignored) under secret_hash; fills
+ * t->id.  RP_ERR_INVALID when the hash is taken. */
+int store_enroll_token_create(
+    struct store *s, const char *secret_hash, struct store_enroll_token *t);
+/* One token visible in sc (RP_ERR_NOTFOUND when absent or outside). */
+int store_enroll_token_get(struct store *s, const struct store_scope *sc,
+    int64_t id, struct store_enroll_token *out);
+/* The tokens of tenant_id visible in sc, by id, one page. */
+int store_enroll_token_list(struct store *s, const struct store_scope *sc,
+    int64_t tenant_id, const struct store_page *pg,
+    struct store_enroll_token **v, size_t *n, int *more);
+/* Revokes; revoking again keeps the first time.  RP_ERR_NOTFOUND. */
+int store_enroll_token_revoke(struct store *s, int64_t id, int64_t now);
+/*
+ * Uses the token whose secret hashes to secret_hash: in one statement it
+ * checks that the token is not revoked, not expired at now and not used
+ * up, and counts the use, so two enrolments racing for the last use
+ * cannot both have it.  *out gets the row after the use.  Returns
+ * RP_ERR_NOTFOUND when the token is unknown or unusable (which one is
+ * not said).  Run it in the transaction that records the agent, so a
+ * failed enrolment gives the use back.
+ */
+int store_enroll_use(struct store *s, const char *secret_hash, int64_t now,
+    struct store_enroll_token *out);
+
+/* An enrolled agent.  Lists are ordered by seq (enrolment order), the
+ * cursor of their pages. */
+struct store_agent {
+	int64_t seq;
+	char id[27]; /* the agent ID: 26 characters of [a-z2-7] */
+	int64_t tenant_id;
+	char *public_key; /* base64url of the Ed25519 public key */
+	char *hostname; /* as the agent claims */
+	char *os;
+	char *agent_version; /* "" until it says */
+	int64_t enrolled_at;
+	int64_t last_seen;
+	int64_t token_id; /* the enrolment token; 0 when it is gone */
+	int64_t revoked_at; /* 0: active */
+};
+void store_agent_clear(struct store_agent *a);
+void store_agents_free(struct store_agent *v, size_t n);
+/* Records a (seq, last_seen, revoked_at ignored; last_seen starts at
+ * enrolled_at); fills a->seq.  RP_ERR_INVALID when the id is taken. */
+int store_agent_create(struct store *s, struct store_agent *a);
+/* One agent visible in sc, by agent ID. */
+int store_agent_get(struct store *s, const struct store_scope *sc,
+    const char *id, struct store_agent *out);
+/* Agents visible in sc, by seq, one page. */
+int store_agent_list(struct store *s, const struct store_scope *sc,
+    const struct store_page *pg, struct store_agent **v, size_t *n, int *more);
+/* Revokes; revoking again keeps the first time.  RP_ERR_NOTFOUND. */
+int store_agent_revoke(struct store *s, const char *id, int64_t now);
+/* Records contact at now; hostname, os and version (each may be NULL:
+ * unchanged) replace what the agent said before. */
+int store_agent_touch(struct store *s, const char *id, int64_t now,
+    const char *hostname, const char *os, const char *version);
+/*
+ * Records the nonce of a signed request of agent_id, remembered until
+ * now + keep, and forgets the agent's nonces that expired.  Returns
+ * RP_ERR_INVALID when the nonce is still remembered: a replay.
+ */
+int store_nonce_use(struct store *s, const char *agent_id, const char *nonce,
+    int64_t now, int64_t keep);
+
 /* --- audit log ----------------------------------------------------------- */
 
 /*

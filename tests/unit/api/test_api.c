@@ -15,10 +15,12 @@
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <sodium.h>
 
 #include "api/api.h"
 #include "audit/audit.h"
 #include "crypto/crypto.h"
+#include "proto/proto.h"
 #include "store/store.h"
 
 #define T0 1900000000LL /* the tests' "now" */
@@ -54,6 +56,10 @@ arg(void *cls, const char *name)
 	return NULL;
 }
 
+/* An Authorization header sent as it is (an agent's signature) instead
+ * of the bearer argument's, when not NULL. */
+static const char *raw_authz;
+
 struct ans {
 	int status;
 	json_t *j;
@@ -78,6 +84,7 @@ call(const char *method, const char *url, const char *body, size_t blen,
 		snprintf(q.query, sizeof(q.query), "%s", qm + 1);
 	rq.method = method;
 	rq.path = q.path;
+	rq.target = url;
 	rq.arg = arg;
 	rq.arg_cls = &q;
 	rq.content_type = ctype;
@@ -89,6 +96,8 @@ call(const char *method, const char *url, const char *body, size_t blen,
 		snprintf(az, sizeof(az), "Bearer %s", bearer);
 		rq.authorization = az;
 	}
+	if (raw_authz != NULL)
+		rq.authorization = raw_authz;
 	rq.remote_addr = "192.0.2.7";
 	rq.body = body;
 	rq.body_len = blen;
@@ -737,6 +746,378 @@ test_admit(void **state)
 	api_response_clear(&rs);
 }
 
+/* --- agents ---------------------------------------------------------------- */
+
+#define FP "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+
+static unsigned char agent_sk[64];
+static char agent_id[PROTO_AGENT_ID_LEN + 1];
+
+/* A new enrolment token of tenant made by ck; its whole secret into
+ * out, its id returned. */
+static json_int_t
+new_enroll_token(const char *ck, const char *tenant, const char *body,
+    char out[PROTO_TOKEN_LEN + 1])
+{
+	char url[128], fp[PROTO_FP_HEX + 1], sec[PROTO_SECRET_LEN + 1];
+	struct ans a;
+	json_int_t id;
+
+	snprintf(url, sizeof(url), "/api/v1/tenants/%s/enroll-tokens", tenant);
+	a = send_json("POST", url, ck, NULL, body);
+	assert_int_equal(a.status, 201);
+	snprintf(out, PROTO_TOKEN_LEN + 1, "%s",
+	    json_string_value(json_object_get(a.j, "secret")));
+	assert_int_equal(proto_token_parse(out, fp, sec), 0);
+	assert_string_equal(fp, FP);
+	id = json_integer_value(
+	    json_object_get(json_object_get(a.j, "token"), "id"));
+	assert_string_equal(json_string_value(json_object_get(
+				json_object_get(a.j, "token"), "tenant")),
+	    tenant);
+	json_decref(a.j);
+	return id;
+}
+
+/* Enrols with the SECRET part of token and the public key pk. */
+static struct ans
+enroll(const char *token, const unsigned char pk[32])
+{
+	char fp[PROTO_FP_HEX + 1], sec[PROTO_SECRET_LEN + 1], pkb[44];
+	char body[512];
+
+	assert_int_equal(proto_token_parse(token, fp, sec), 0);
+	proto_pk_encode(pk, pkb);
+	snprintf(body, sizeof(body),
+	    "{\"token\": \"%s\", \"public_key\": \"%s\", \"hostname\": "
+	    "\"ws-acct-01\", \"os\": \"debian 12\"}",
+	    sec, pkb);
+	return send_json("POST", "/api/v1/agents/enroll", NULL, NULL, body);
+}
+
+/* Sends body to url with the Authorization header hdr. */
+static struct ans
+signed_call(const char *url, const char *body, const char *hdr)
+{
+	struct ans a;
+
+	raw_authz = hdr;
+	a = call("POST", url, body, strlen(body),
+	    body[0] != '\0' ? "application/json" : NULL, NULL, NULL);
+	raw_authz = NULL;
+	return a;
+}
+
+/* The agent's header for POST what (target) with body at ts. */
+static void
+sign(const char *what, const char *body, int64_t ts, char hdr[PROTO_AUTH_MAX])
+{
+	assert_int_equal(proto_sign(agent_sk, agent_id, "POST", what, ts, body,
+			     strlen(body), hdr, PROTO_AUTH_MAX),
+	    0);
+}
+
+static int
+heartbeat(const char *body, int64_t ts)
+{
+	char hdr[PROTO_AUTH_MAX];
+	struct ans a;
+
+	sign("/api/v1/agent/heartbeat", body, ts, hdr);
+	a = signed_call("/api/v1/agent/heartbeat", body, hdr);
+	json_decref(a.j);
+	return a.status;
+}
+
+static void
+expect(struct ans a, int status, const char *code)
+{
+	assert_int_equal(a.status, status);
+	if (code != NULL)
+		assert_string_equal(errcode(&a), code);
+	json_decref(a.j);
+}
+
+/* Whether the audit log has an entry of action by an actor starting
+ * with actor. */
+static int
+audit_has(const char *action, const char *actor)
+{
+	struct ans a = get("/api/v1/audit?limit=500", admin, NULL);
+	json_t *it;
+	size_t i;
+	int found = 0;
+
+	assert_int_equal(a.status, 200);
+	json_array_foreach(json_object_get(a.j, "items"), i, it)
+	{
+		const char *ac =
+		    json_string_value(json_object_get(it, "action"));
+		const char *who =
+		    json_string_value(json_object_get(it, "actor"));
+
+		found |= strcmp(ac, action) == 0 &&
+		    strncmp(who, actor, strlen(actor)) == 0;
+	}
+	json_decref(a.j);
+	return found;
+}
+
+static void
+test_enroll_tokens(void **state)
+{
+	struct api_config cf;
+	char tok[PROTO_TOKEN_LEN + 1], url[96];
+	json_int_t id;
+	struct ans a;
+
+	(void)state;
+	/* Without TLS there is no fingerprint to hand out. */
+	expect(send_json("POST", "/api/v1/tenants/acme/enroll-tokens", tech,
+		   NULL, "{}"),
+	    409, "conflict");
+	api_config_default(&cf);
+	snprintf(cf.server_fp, sizeof(cf.server_fp), "%s", FP);
+	api_configure(&cf);
+	id = new_enroll_token(
+	    tech, "acme", "{\"name\": \"w\", \"uses\": 3}", tok);
+	/* The body is optional; defaults: one use, 24 hours. */
+	a = call("POST", "/api/v1/tenants/acme/enroll-tokens", NULL, 0, NULL,
+	    admin, NULL);
+	assert_int_equal(a.status, 201);
+	assert_int_equal(json_integer_value(json_object_get(
+			     json_object_get(a.j, "token"), "uses")),
+	    1);
+	json_decref(a.j);
+	expect(send_json("POST", "/api/v1/tenants/acme/enroll-tokens", tech2,
+		   NULL, "{}"),
+	    404, "not_found");
+	expect(send_json("POST", "/api/v1/tenants/acme/enroll-tokens", viewer,
+		   NULL, "{}"),
+	    403, "forbidden");
+	expect(send_json("POST", "/api/v1/tenants/acme/enroll-tokens", tech,
+		   NULL, "{\"uses\": -1}"),
+	    400, "invalid_field");
+	a = get("/api/v1/tenants/acme/enroll-tokens", tech, NULL);
+	assert_int_equal(a.status, 200);
+	assert_int_equal(json_array_size(json_object_get(a.j, "items")), 2);
+	{
+		char *text = json_dumps(a.j, 0);
+
+		/* The secret is in the creation answer only. */
+		assert_non_null(text);
+		assert_null(strstr(text, tok + 70));
+		free(text);
+	}
+	json_decref(a.j);
+	expect(
+	    get("/api/v1/tenants/acme/enroll-tokens", tech2, NULL), 404, NULL);
+	snprintf(url, sizeof(url), "/api/v1/enroll-tokens/%lld", (long long)id);
+	expect(call("DELETE", url, NULL, 0, NULL, tech2, NULL), 404, NULL);
+	expect(call("DELETE", url, NULL, 0, NULL, tech, NULL), 204, NULL);
+	/* A revoked token enrols nobody. */
+	{
+		unsigned char pk[32], sk[64];
+
+		crypto_sign_keypair(pk, sk);
+		expect(enroll(tok, pk), 401, "enroll_token_invalid");
+	}
+}
+
+static void
+test_agents(void **state)
+{
+	char tok[PROTO_TOKEN_LEN + 1], hdr[PROTO_AUTH_MAX], url[96];
+	unsigned char pk[32], pk2[32], sk2[64];
+	struct ans a;
+
+	(void)state;
+	crypto_sign_keypair(pk, agent_sk);
+	crypto_sign_keypair(pk2, sk2);
+	(void)new_enroll_token(tech, "acme", "{}", tok);
+	a = enroll(tok, pk);
+	assert_int_equal(a.status, 201);
+	snprintf(agent_id, sizeof(agent_id), "%s",
+	    json_string_value(json_object_get(a.j, "agent_id")));
+	assert_true(proto_agent_id_ok(agent_id));
+	assert_string_equal(
+	    json_string_value(json_object_get(a.j, "tenant")), "acme");
+	json_decref(a.j);
+	/* Single use: the second agent is refused. */
+	expect(enroll(tok, pk2), 401, "enroll_token_invalid");
+	/* Expired: a token of one hour, an hour later. */
+	(void)new_enroll_token(tech, "acme", "{\"expires_hours\": 1}", tok);
+	now += 3600;
+	expect(enroll(tok, pk2), 401, "enroll_token_invalid");
+	now -= 3600;
+
+	/* Signed heartbeats: accepted, once. */
+	sign("/api/v1/agent/heartbeat", "{\"agent_version\": \"0.1\"}", now,
+	    hdr);
+	a = signed_call(
+	    "/api/v1/agent/heartbeat", "{\"agent_version\": \"0.1\"}", hdr);
+	assert_int_equal(a.status, 200);
+	assert_string_equal(
+	    json_string_value(json_object_get(a.j, "agent_id")), agent_id);
+	assert_string_equal(
+	    json_string_value(json_object_get(a.j, "tenant")), "acme");
+	assert_int_equal(
+	    json_integer_value(json_object_get(a.j, "next_heartbeat")), 60);
+	json_decref(a.j);
+	expect(signed_call("/api/v1/agent/heartbeat",
+		   "{\"agent_version\": \"0.1\"}", hdr),
+	    401, "unauthorized");
+	/* An empty body; the time window's edges. */
+	assert_int_equal(heartbeat("", now), 200);
+	assert_int_equal(heartbeat("", now - 300), 200);
+	assert_int_equal(heartbeat("", now + 300), 200);
+	assert_int_equal(heartbeat("", now - 301), 401);
+	assert_int_equal(heartbeat("", now + 301), 401);
+	/* A tampered body, another target, another key. */
+	sign("/api/v1/agent/heartbeat", "{\"os\": \"a\"}", now, hdr);
+	expect(signed_call("/api/v1/agent/heartbeat", "{\"os\": \"b\"}", hdr),
+	    401, "unauthorized");
+	sign("/api/v1/agent/heartbeat", "", now, hdr);
+	expect(signed_call("/api/v1/agent/heartbeat?x=1", "", hdr), 401, NULL);
+	sign("/api/v1/agent/heartbeat?x=1", "", now, hdr);
+	expect(signed_call("/api/v1/agent/heartbeat?x=1", "", hdr), 200, NULL);
+	assert_int_equal(
+	    proto_sign(sk2, agent_id, "POST", "/api/v1/agent/heartbeat", now,
+		"", 0, hdr, sizeof(hdr)),
+	    0);
+	expect(signed_call("/api/v1/agent/heartbeat", "", hdr), 401, NULL);
+
+	/* User credentials on the agent route; the agent on user routes. */
+	expect(
+	    call("POST", "/api/v1/agent/heartbeat", NULL, 0, NULL, admin, NULL),
+	    401, "unauthorized");
+	{
+		char secret[80];
+
+		a = send_json(
+		    "POST", "/api/v1/tokens", tech, NULL, "{\"name\": \"hb\"}");
+		snprintf(secret, sizeof(secret), "%s",
+		    json_string_value(json_object_get(a.j, "secret")));
+		json_decref(a.j);
+		expect(call("POST", "/api/v1/agent/heartbeat", NULL, 0, NULL,
+			   NULL, secret),
+		    401, "unauthorized");
+	}
+	sign("/api/v1/agents", "", now, hdr);
+	raw_authz = hdr;
+	a = get("/api/v1/agents", NULL, NULL);
+	raw_authz = NULL;
+	expect(a, 401, "unauthorized");
+
+	/* What users see; the heartbeat's news is recorded. */
+	assert_int_equal(
+	    heartbeat(
+		"{\"hostname\": \"ws-acct-02\", \"os\": \"debian 13\"}", now),
+	    200);
+	snprintf(url, sizeof(url), "/api/v1/agents/%s", agent_id);
+	a = get(url, viewer, NULL);
+	assert_int_equal(a.status, 200);
+	assert_string_equal(
+	    json_string_value(json_object_get(a.j, "hostname")), "ws-acct-02");
+	assert_string_equal(
+	    json_string_value(json_object_get(a.j, "agent_version")), "0.1");
+	assert_true(json_is_null(json_object_get(a.j, "revoked_at")));
+	json_decref(a.j);
+	expect(get(url, tech2, NULL), 404, "not_found");
+	expect(get("/api/v1/agents/not-an-agent", tech, NULL), 404, NULL);
+	assert_int_equal(count("/api/v1/agents", tech), 1);
+	assert_int_equal(count("/api/v1/agents", tech2), 0);
+	assert_int_equal(count("/api/v1/agents", admin), 1);
+
+	/* Revocation: by a technician of its tenant; then refused. */
+	expect(call("DELETE", url, NULL, 0, NULL, viewer, NULL), 403, NULL);
+	expect(call("DELETE", url, NULL, 0, NULL, tech2, NULL), 404, NULL);
+	expect(call("DELETE", url, NULL, 0, NULL, tech, NULL), 204, NULL);
+	assert_int_equal(heartbeat("", now), 401);
+	assert_true(audit_has("agent.enroll", "enroll-token:"));
+	assert_true(audit_has("agent.revoke", "user:tina"));
+	assert_true(audit_has("enroll_token.create", "user:tina"));
+	assert_true(audit_has("enroll_token.revoke", "user:tina"));
+
+	/* Failed enrolments lock the address, valid token or not: five
+	 * failures (the login policy) in a row lock it, whatever failed
+	 * before. */
+	(void)new_enroll_token(tech, "acme", "{}", tok);
+	for (int i = 0; i < 5; i++) {
+		char bad[PROTO_TOKEN_LEN + 1];
+
+		memcpy(bad, tok, sizeof(bad));
+		bad[70 + i] = bad[70 + i] == 'A' ? 'B' : 'A';
+		a = enroll(bad, pk2);
+		assert_true(a.status == 401 || a.status == 429);
+		json_decref(a.j);
+	}
+	a = enroll(tok, pk2);
+	assert_int_equal(a.status, 429);
+	assert_true(a.retry > 0);
+	json_decref(a.j);
+}
+
+static void
+test_agent_admit(void **state)
+{
+	struct api_request rq = {0};
+	struct api_response rs;
+	struct api_admission adm;
+	struct q q = {"/api/v1/agent/heartbeat", ""};
+	char hdr[PROTO_AUTH_MAX], ck[160];
+	unsigned char pk[32];
+	size_t max;
+	struct ans a;
+
+	(void)state;
+	/* A new agent (the one of test_agents is revoked). */
+	{
+		char tok[PROTO_TOKEN_LEN + 1];
+
+		crypto_sign_keypair(pk, agent_sk);
+		(void)new_enroll_token(admin, "globex", "{}", tok);
+		now += 1000; /* past the address's lock */
+		a = enroll(tok, pk);
+		assert_int_equal(a.status, 201);
+		snprintf(agent_id, sizeof(agent_id), "%s",
+		    json_string_value(json_object_get(a.j, "agent_id")));
+		json_decref(a.j);
+	}
+	rq.method = "POST";
+	rq.path = q.path;
+	rq.target = q.path;
+	rq.arg = arg;
+	rq.arg_cls = &q;
+	rq.remote_addr = "192.0.2.7";
+	rq.now = now;
+	rq.store = st;
+	snprintf(ck, sizeof(ck), "rampart_session=%s", admin);
+	rq.cookie = ck;
+	assert_int_equal(api_admit(&rq, &rs, &adm, &max), 1);
+	assert_int_equal(rs.status, 401);
+	api_response_clear(&rs);
+	rq.cookie = NULL;
+	sign("/api/v1/agent/heartbeat", "{}", now, hdr);
+	rq.authorization = hdr;
+	assert_int_equal(api_admit(&rq, &rs, &adm, &max), 0);
+	assert_int_equal(max, API_BODY_SMALL);
+	api_response_clear(&rs);
+	/* The signature is checked over the body when it is in. */
+	rq.admitted = &adm;
+	rq.body = "{ }";
+	rq.body_len = 3;
+	rq.content_type = "application/json";
+	assert_int_equal(api_handle(&rq, &rs), 0);
+	assert_int_equal(rs.status, 401);
+	api_response_clear(&rs);
+	rq.body = "{}";
+	rq.body_len = 2;
+	assert_int_equal(api_handle(&rq, &rs), 0);
+	assert_int_equal(rs.status, 200);
+	api_response_clear(&rs);
+}
+
 static void
 test_audit_chain(void **state)
 {
@@ -799,6 +1180,9 @@ main(void)
 	    cmocka_unit_test(test_throttle),
 	    cmocka_unit_test(test_pagination),
 	    cmocka_unit_test(test_admit),
+	    cmocka_unit_test(test_enroll_tokens),
+	    cmocka_unit_test(test_agents),
+	    cmocka_unit_test(test_agent_admit),
 	    cmocka_unit_test(test_audit_chain),
 	    cmocka_unit_test(test_session_expiry),
 	};

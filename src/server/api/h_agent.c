@@ -1,0 +1,508 @@
+/*
+ * Agents (docs/agent-protocol.md): enrolment tokens a technician makes
+ * for a tenant, enrolment itself (a public route: the token is the
+ * credential, throttled per address like logins), the authentication of
+ * every agent request by its Ed25519 signature (api_agent_gate), the
+ * heartbeat, and the agents as users see and revoke them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "api_int.h"
+#include "crypto/crypto.h"
+#include "proto/proto.h"
+#include "util/err.h"
+
+#define AGENT_TEXT_MAX 255 /* hostname, os, agent_version */
+#define NEXT_HEARTBEAT 60
+
+static const struct store_scope scope_all = {.all = 1, .id = 0};
+
+/* The slug of tenant id (any tenant: the caller already sees the object
+ * that names it) into out; "" when it is gone. */
+static int
+tenant_slug(struct api_ctx *c, int64_t id, char out[64])
+{
+	struct store_tenant t = {0};
+	int r;
+
+	r = store_tenant_by_id(c->s, &scope_all, id, &t);
+	if (r != 0 && r != RP_ERR_NOTFOUND)
+		return r;
+	snprintf(out, 64, "%s", r == 0 ? t.slug : "");
+	store_tenant_clear(&t);
+	return 0;
+}
+
+/* The {tenant} of the path, in the caller's scope; answers 404. */
+static int
+path_tenant(struct api_ctx *c, struct store_tenant *t)
+{
+	int r;
+
+	if (!api_name_ok(c->param[0], 0))
+		return api_fail(c, 404, "not_found", NULL, "no such tenant");
+	r = store_tenant_get(c->s, &c->who.scope, c->param[0], t);
+	if (r == RP_ERR_NOTFOUND)
+		return api_fail(c, 404, "not_found", NULL, "no such tenant");
+	if (r != 0)
+		return api_store_fail(c, r);
+	return 0;
+}
+
+/* --- enrolment tokens ---------------------------------------------------- */
+
+static json_t *
+enroll_token_json(struct api_ctx *c, const struct store_enroll_token *t)
+{
+	char slug[64];
+
+	if (tenant_slug(c, t->tenant_id, slug) != 0)
+		return NULL;
+	return json_pack("{s:I,s:s,s:s,s:I,s:I,s:o,s:s,s:o,s:o}", "id",
+	    (json_int_t)t->id, "tenant", slug, "name", t->name, "uses",
+	    (json_int_t)t->uses, "used", (json_int_t)t->used, "created_at",
+	    api_time(t->created_at), "created_by", t->created_by, "expires_at",
+	    api_time(t->expires_at), "revoked_at", api_time(t->revoked_at));
+}
+
+int
+h_enroll_token_list(struct api_ctx *c)
+{
+	struct store_tenant ten = {0};
+	struct store_enroll_token *v = NULL;
+	struct store_page pg;
+	size_t n = 0, i;
+	int more = 0, r;
+	json_t *items;
+
+	if (api_page(c, &pg) < 0 || path_tenant(c, &ten) < 0)
+		return -1;
+	r = store_enroll_token_list(
+	    c->s, &c->who.scope, ten.id, &pg, &v, &n, &more);
+	store_tenant_clear(&ten);
+	if (r != 0)
+		return api_store_fail(c, r);
+	items = json_array();
+	for (i = 0; i < n && items != NULL; i++)
+		json_array_append_new(items, enroll_token_json(c, &v[i]));
+	r = api_list(c, items, more, n > 0 ? v[n - 1].id : 0);
+	store_enroll_tokens_free(v, n);
+	return r;
+}
+
+/* Records t under the hash of secret, with its audit entry. */
+static int
+enroll_token_insert(struct api_ctx *c, const char *slug, const char *secret,
+    struct store_enroll_token *t)
+{
+	char hash[65], target[48];
+	int r;
+
+	crypto_sha256_hex(secret, strlen(secret), hash);
+	if ((r = store_begin(c->s)) != 0)
+		return r;
+	if ((r = store_enroll_token_create(c->s, hash, t)) != 0)
+		goto fail;
+	snprintf(target, sizeof(target), "enroll-token:%lld", (long long)t->id);
+	if ((r = api_audit(c, "enroll_token.create", slug, target, "ok",
+		 json_pack("{s:s,s:I,s:I}", "name", t->name, "uses",
+		     (json_int_t)t->uses, "expires_at",
+		     (json_int_t)t->expires_at))) != 0 ||
+	    (r = store_commit(c->s)) != 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(c->s);
+	return r;
+}
+
+int
+h_enroll_token_create(struct api_ctx *c)
+{
+	static const char *const keys[] = {
+	    "name", "uses", "expires_hours", NULL};
+	struct store_tenant ten = {0};
+	struct store_enroll_token t = {0};
+	const char *name = "";
+	char secret[PROTO_SECRET_LEN + 1], token[PROTO_TOKEN_LEN + 1];
+	int64_t uses = 1, hours = 24;
+	json_t *o;
+	int r;
+
+	/* The tenant first: outside the caller's scope it is 404 whatever
+	 * the body says. */
+	if (path_tenant(c, &ten) < 0)
+		return -1;
+	if (api_keys_only(c, keys) < 0 ||
+	    api_str(c, "name", 0, 100, &name) < 0 ||
+	    api_int(c, "uses", 0, 100000, &uses) < 0 ||
+	    api_int(c, "expires_hours", 1, 720, &hours) < 0) {
+		store_tenant_clear(&ten);
+		return -1;
+	}
+	/* The token carries the certificate's fingerprint: without TLS
+	 * there is nothing an agent could pin. */
+	if (api_cfg()->server_fp[0] == '\0') {
+		store_tenant_clear(&ten);
+		return api_fail(c, 409, "conflict", NULL,
+		    "agents enrol over TLS only, and this server serves "
+		    "plain HTTP");
+	}
+	if (crypto_token_new("", secret, sizeof(secret)) != 0 ||
+	    proto_token_format(
+		api_cfg()->server_fp, secret, token, sizeof(token)) != 0) {
+		store_tenant_clear(&ten);
+		sodium_memzero(secret, sizeof(secret));
+		return api_store_fail(c, RP_ERR_INTERNAL);
+	}
+	t.tenant_id = ten.id;
+	t.name = (char *)name;
+	t.uses = uses;
+	t.created_at = c->rq->now;
+	t.created_by = c->who.label;
+	t.expires_at = c->rq->now + hours * 3600;
+	r = enroll_token_insert(c, ten.slug, secret, &t);
+	sodium_memzero(secret, sizeof(secret));
+	store_tenant_clear(&ten);
+	if (r != 0) {
+		sodium_memzero(token, sizeof(token));
+		return api_store_fail(c, r);
+	}
+	o = json_pack(
+	    "{s:o,s:s}", "token", enroll_token_json(c, &t), "secret", token);
+	sodium_memzero(token, sizeof(token));
+	return api_json(c, 201, o);
+}
+
+/* A decimal id of the path (at most 18 digits); 0 when it is not one. */
+static int64_t
+path_id(const char *p)
+{
+	int64_t id = 0;
+	size_t i;
+
+	for (i = 0; p[i] != '\0'; i++) {
+		if (p[i] < '0' || p[i] > '9' || i >= 18)
+			return 0;
+		id = id * 10 + (p[i] - '0');
+	}
+	return id;
+}
+
+int
+h_enroll_token_revoke(struct api_ctx *c)
+{
+	struct store_enroll_token t = {0};
+	char slug[64], target[48];
+	int64_t id = path_id(c->param[0]);
+	int r;
+
+	r = id > 0 ? store_enroll_token_get(c->s, &c->who.scope, id, &t)
+		   : RP_ERR_NOTFOUND;
+	if (r == RP_ERR_NOTFOUND)
+		return api_fail(
+		    c, 404, "not_found", NULL, "no such enrolment token");
+	if (r == 0)
+		r = tenant_slug(c, t.tenant_id, slug);
+	store_enroll_token_clear(&t);
+	if (r != 0)
+		return api_store_fail(c, r);
+	snprintf(target, sizeof(target), "enroll-token:%lld", (long long)id);
+	if ((r = store_begin(c->s)) != 0 ||
+	    (r = store_enroll_token_revoke(c->s, id, c->rq->now)) != 0 ||
+	    (r = api_audit(
+		 c, "enroll_token.revoke", slug, target, "ok", NULL)) != 0 ||
+	    (r = store_commit(c->s)) != 0)
+		return api_store_fail(c, r);
+	return api_no_content(c);
+}
+
+/* --- enrolment ----------------------------------------------------------- */
+
+/* A failed enrolment: counted against the address, audited, and
+ * answered without saying why. */
+static int
+enroll_refused(struct api_ctx *c, const char *key)
+{
+	struct auth_policy p;
+
+	api_policy(&p);
+	(void)store_throttle_fail(c->s, key, c->rq->now, p.login_window,
+	    p.login_max_failures, p.login_lockout, NULL);
+	(void)api_audit_now(c, "agent.enroll", "", "", "failed", NULL);
+	return api_fail(c, 401, "enroll_token_invalid", NULL,
+	    "the enrolment token is not valid");
+}
+
+/* Uses the token and records the agent, with the audit entry, in one
+ * transaction; RP_ERR_NOTFOUND when the token is not usable. */
+static int
+enroll_insert(
+    struct api_ctx *c, const char *hash, struct store_agent *a, char slug[64])
+{
+	struct store_enroll_token t = {0};
+	char target[40];
+	int r;
+
+	if ((r = store_begin(c->s)) != 0)
+		return r;
+	if ((r = store_enroll_use(c->s, hash, c->rq->now, &t)) != 0)
+		goto fail;
+	a->tenant_id = t.tenant_id;
+	a->token_id = t.id;
+	snprintf(c->who.label, sizeof(c->who.label), "enroll-token:%lld",
+	    (long long)t.id);
+	c->authed = 1;
+	store_enroll_token_clear(&t);
+	snprintf(target, sizeof(target), "agent:%s", a->id);
+	if ((r = store_agent_create(c->s, a)) != 0 ||
+	    (r = tenant_slug(c, a->tenant_id, slug)) != 0 ||
+	    (r = api_audit(c, "agent.enroll", slug, target, "ok",
+		 json_pack("{s:s,s:s}", "hostname", a->hostname, "os",
+		     a->os))) != 0 ||
+	    (r = store_commit(c->s)) != 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(c->s);
+	return r;
+}
+
+int
+h_agent_enroll(struct api_ctx *c)
+{
+	static const char *const keys[] = {
+	    "token", "public_key", "hostname", "os", NULL};
+	struct store_agent a = {0};
+	const char *tok, *pk, *host, *os = "";
+	char fp[PROTO_FP_HEX + 1], sec[PROTO_SECRET_LEN + 1], hash[65], key[96],
+	    slug[64];
+	unsigned char raw[32];
+	int64_t until = 0;
+	int r;
+
+	if (api_keys_only(c, keys) < 0 ||
+	    api_str(c, "token", 1, PROTO_TOKEN_LEN, &tok) < 0 ||
+	    api_str(c, "public_key", 1, PROTO_PK_B64_LEN, &pk) < 0 ||
+	    api_str(c, "hostname", 1, AGENT_TEXT_MAX, &host) < 0 ||
+	    api_str(c, "os", 0, AGENT_TEXT_MAX, &os) < 0)
+		return -1;
+	if (proto_pk_decode(pk, raw) != 0)
+		return api_fail(c, 400, "invalid_field", "/public_key",
+		    "public_key: expected the base64url of a 32-byte Ed25519 "
+		    "public key");
+	snprintf(key, sizeof(key), "enroll:%s",
+	    c->rq->remote_addr != NULL ? c->rq->remote_addr : "");
+	if ((r = store_throttle_check(c->s, key, c->rq->now, &until)) != 0)
+		return api_store_fail(c, r);
+	if (until > 0) {
+		c->rs->retry_after = until - c->rq->now;
+		return api_fail(c, 429, "too_many_requests", NULL,
+		    "too many failed enrolments; try again in %lld seconds",
+		    (long long)(until - c->rq->now));
+	}
+	/* The contract sends SECRET; the whole token is taken too. */
+	if (proto_token_parse(tok, fp, sec) == 0) {
+		crypto_sha256_hex(sec, strlen(sec), hash);
+		sodium_memzero(sec, sizeof(sec));
+	} else
+		crypto_sha256_hex(tok, strlen(tok), hash);
+	proto_agent_id_new(a.id);
+	a.public_key = (char *)pk;
+	a.hostname = (char *)host;
+	a.os = (char *)os;
+	a.agent_version = "";
+	a.enrolled_at = c->rq->now;
+	r = enroll_insert(c, hash, &a, slug);
+	if (r == RP_ERR_NOTFOUND)
+		return enroll_refused(c, key);
+	if (r != 0)
+		return api_store_fail(c, r);
+	return api_json(c, 201,
+	    json_pack("{s:s,s:s,s:o}", "agent_id", a.id, "tenant", slug,
+		"server_time", api_time(c->rq->now)));
+}
+
+/* --- signed requests ----------------------------------------------------- */
+
+static int
+agent_refused(struct api_ctx *c)
+{
+	return api_fail(c, 401, "unauthorized", NULL,
+	    "send a request signed by an enrolled agent");
+}
+
+/* The signature over method, target and body, then the nonce. */
+static int
+agent_verify(
+    struct api_ctx *c, const struct proto_auth *pa, const struct store_agent *a)
+{
+	const struct api_request *rq = c->rq;
+	unsigned char pk[32];
+	int r;
+
+	if (proto_pk_decode(a->public_key, pk) != 0 ||
+	    proto_verify(pa, pk, rq->method,
+		rq->target != NULL ? rq->target : rq->path, rq->body,
+		rq->body != NULL ? rq->body_len : 0) != 0)
+		return agent_refused(c);
+	r = store_nonce_use(c->s, a->id, pa->nonce, rq->now, PROTO_NONCE_KEEP);
+	if (r == RP_ERR_INVALID)
+		return agent_refused(c);
+	if (r != 0)
+		return api_store_fail(c, r);
+	return 0;
+}
+
+int
+api_agent_gate(struct api_ctx *c, int full)
+{
+	const struct api_request *rq = c->rq;
+	struct store_agent a = {0};
+	struct proto_auth pa;
+	int r;
+
+	/* User credentials (a cookie, a bearer token) are not looked at. */
+	if (rq->authorization == NULL ||
+	    proto_auth_parse(rq->authorization, &pa) != 0)
+		return agent_refused(c);
+	if (pa.ts > rq->now + PROTO_SKEW || pa.ts < rq->now - PROTO_SKEW)
+		return agent_refused(c);
+	r = store_agent_get(c->s, &scope_all, pa.agent_id, &a);
+	if (r == RP_ERR_NOTFOUND || (r == 0 && a.revoked_at != 0)) {
+		store_agent_clear(&a);
+		return agent_refused(c);
+	}
+	if (r != 0)
+		return api_store_fail(c, r);
+	if (full && agent_verify(c, &pa, &a) != 0) {
+		store_agent_clear(&a);
+		return -1;
+	}
+	memset(&c->who, 0, sizeof(c->who));
+	c->who.kind = AUTH_AGENT;
+	c->who.role = ROLE_VIEWER;
+	snprintf(c->who.agent_id, sizeof(c->who.agent_id), "%s", a.id);
+	c->who.agent_tenant = a.tenant_id;
+	snprintf(c->who.label, sizeof(c->who.label), "agent:%s", a.id);
+	c->authed = 1;
+	store_agent_clear(&a);
+	return 0;
+}
+
+int
+h_agent_heartbeat(struct api_ctx *c)
+{
+	static const char *const keys[] = {
+	    "hostname", "os", "agent_version", NULL};
+	const char *host = NULL, *os = NULL, *ver = NULL;
+	char slug[64];
+	int r;
+
+	if (api_keys_only(c, keys) < 0 ||
+	    api_str(c, "hostname", 0, AGENT_TEXT_MAX, &host) < 0 ||
+	    api_str(c, "os", 0, AGENT_TEXT_MAX, &os) < 0 ||
+	    api_str(c, "agent_version", 0, AGENT_TEXT_MAX, &ver) < 0)
+		return -1;
+	if ((r = store_agent_touch(
+		 c->s, c->who.agent_id, c->rq->now, host, os, ver)) != 0 ||
+	    (r = tenant_slug(c, c->who.agent_tenant, slug)) != 0)
+		return api_store_fail(c, r);
+	return api_json(c, 200,
+	    json_pack("{s:s,s:s,s:o,s:i}", "agent_id", c->who.agent_id,
+		"tenant", slug, "server_time", api_time(c->rq->now),
+		"next_heartbeat", NEXT_HEARTBEAT));
+}
+
+/* --- agents as users see them -------------------------------------------- */
+
+static json_t *
+agent_json(struct api_ctx *c, const struct store_agent *a)
+{
+	char slug[64];
+
+	if (tenant_slug(c, a->tenant_id, slug) != 0)
+		return NULL;
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "id", a->id,
+	    "tenant", slug, "hostname", a->hostname, "os", a->os,
+	    "agent_version", a->agent_version, "enrolled_at",
+	    api_time(a->enrolled_at), "last_seen", api_time(a->last_seen),
+	    "revoked_at", api_time(a->revoked_at));
+}
+
+int
+h_agent_list(struct api_ctx *c)
+{
+	struct store_agent *v = NULL;
+	struct store_page pg;
+	size_t n = 0, i;
+	int more = 0, r;
+	json_t *items;
+
+	if (api_page(c, &pg) < 0)
+		return -1;
+	if ((r = store_agent_list(c->s, &c->who.scope, &pg, &v, &n, &more)) !=
+	    0)
+		return api_store_fail(c, r);
+	items = json_array();
+	for (i = 0; i < n && items != NULL; i++)
+		json_array_append_new(items, agent_json(c, &v[i]));
+	r = api_list(c, items, more, n > 0 ? v[n - 1].seq : 0);
+	store_agents_free(v, n);
+	return r;
+}
+
+/* The {id} agent in the caller's scope into *a; answers 404. */
+static int
+path_agent(struct api_ctx *c, struct store_agent *a)
+{
+	int r;
+
+	if (!proto_agent_id_ok(c->param[0]))
+		return api_fail(c, 404, "not_found", NULL, "no such agent");
+	r = store_agent_get(c->s, &c->who.scope, c->param[0], a);
+	if (r == RP_ERR_NOTFOUND)
+		return api_fail(c, 404, "not_found", NULL, "no such agent");
+	if (r != 0)
+		return api_store_fail(c, r);
+	return 0;
+}
+
+int
+h_agent_get(struct api_ctx *c)
+{
+	struct store_agent a = {0};
+	json_t *o;
+
+	if (path_agent(c, &a) < 0)
+		return -1;
+	o = agent_json(c, &a);
+	store_agent_clear(&a);
+	return api_json(c, 200, o);
+}
+
+int
+h_agent_revoke(struct api_ctx *c)
+{
+	struct store_agent a = {0};
+	char slug[64], target[40];
+	int r;
+
+	if (path_agent(c, &a) < 0)
+		return -1;
+	r = tenant_slug(c, a.tenant_id, slug);
+	snprintf(target, sizeof(target), "agent:%s", a.id);
+	store_agent_clear(&a);
+	if (r != 0)
+		return api_store_fail(c, r);
+	if ((r = store_begin(c->s)) != 0 ||
+	    (r = store_agent_revoke(c->s, c->param[0], c->rq->now)) != 0 ||
+	    (r = api_audit(c, "agent.revoke", slug, target, "ok", NULL)) != 0 ||
+	    (r = store_commit(c->s)) != 0)
+		return api_store_fail(c, r);
+	return api_no_content(c);
+}

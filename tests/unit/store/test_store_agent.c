@@ -1,0 +1,265 @@
+/*
+ * The store's agent enrolment part, on both drivers (run by
+ * test_store.c's main): enrolment tokens and their atomic use (two
+ * connections racing for a single-use token), agents, and the nonces of
+ * signed requests.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <pthread.h>
+
+#include "harness.h"
+#include "util/err.h"
+
+static int64_t
+enroll_token(struct store *s, int64_t ten, const char *hash, int64_t uses,
+    int64_t expires)
+{
+	struct store_enroll_token t = {.tenant_id = ten,
+	    .name = "n",
+	    .uses = uses,
+	    .created_at = 100,
+	    .created_by = "user:x",
+	    .expires_at = expires};
+
+	assert_int_equal(store_enroll_token_create(s, hash, &t), 0);
+	return t.id;
+}
+
+/* Uses the token of hash: its count of uses after, or the error. */
+static int
+use(struct store *s, const char *hash, int64_t now)
+{
+	struct store_enroll_token t;
+	int r = store_enroll_use(s, hash, now, &t);
+
+	if (r != 0)
+		return r;
+	store_enroll_token_clear(&t);
+	return (int)t.used;
+}
+
+static void
+test_enroll_tokens(void **state)
+{
+	struct store *s = *state;
+	struct store_enroll_token t, *v;
+	struct store_page pg = {.after = 0, .limit = 2};
+	int64_t a = tenant(s, "acme"), b = tenant(s, "globex");
+	struct store_scope sa = scope_of(s, &a, 1);
+	int64_t id1 = enroll_token(s, a, "h1", 2, 1000);
+	size_t n;
+	int more;
+
+	enroll_token(s, a, "h2", 0, 1000);
+	enroll_token(s, a, "h3", 1, 1000);
+	assert_int_equal(enroll_token(s, b, "h4", 1, 1000), id1 + 3);
+	assert_int_equal(
+	    store_enroll_token_list(s, &sa, a, &pg, &v, &n, &more), 0);
+	assert_int_equal(n, 2);
+	assert_true(more);
+	assert_string_equal(v[0].created_by, "user:x");
+	store_enroll_tokens_free(v, n);
+	assert_int_equal(
+	    store_enroll_token_list(s, &sa, b, &pg, &v, &n, &more), 0);
+	assert_int_equal(n, 0);
+	store_enroll_tokens_free(v, n);
+	assert_int_equal(
+	    store_enroll_token_get(s, &sa, id1 + 3, &t), RP_ERR_NOTFOUND);
+	/* Two uses, then used up; expiry; revocation; an unknown secret. */
+	assert_int_equal(use(s, "h1", 500), 1);
+	assert_int_equal(use(s, "h1", 500), 2);
+	assert_int_equal(use(s, "h1", 500), RP_ERR_NOTFOUND);
+	assert_int_equal(use(s, "h2", 1000), RP_ERR_NOTFOUND);
+	for (int i = 1; i <= 5; i++)
+		assert_int_equal(use(s, "h2", 999), i);
+	assert_int_equal(store_enroll_token_revoke(s, id1 + 2, 600), 0);
+	assert_int_equal(store_enroll_token_revoke(s, id1 + 2, 700), 0);
+	assert_int_equal(use(s, "h3", 500), RP_ERR_NOTFOUND);
+	assert_int_equal(store_enroll_token_get(s, &all, id1 + 2, &t), 0);
+	assert_int_equal(t.revoked_at, 600);
+	store_enroll_token_clear(&t);
+	assert_int_equal(use(s, "nope", 500), RP_ERR_NOTFOUND);
+	assert_int_equal(store_enroll_token_revoke(s, 999, 1), RP_ERR_NOTFOUND);
+	/* A use inside a transaction that rolls back is given back. */
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(use(s, "h4", 500), 1);
+	store_rollback(s);
+	assert_int_equal(use(s, "h4", 500), 1);
+}
+
+struct racer {
+	pthread_barrier_t *bar;
+	int won;
+	char err[256];
+};
+
+static void *
+race_thread(void *arg)
+{
+	struct racer *rc = arg;
+	struct store_enroll_token t;
+	struct store *s = NULL;
+	int r;
+
+	r = store_open(url, &s, rc->err, sizeof(rc->err));
+	pthread_barrier_wait(rc->bar);
+	if (r != 0)
+		return NULL;
+	if ((r = store_begin(s)) == 0 &&
+	    (r = store_enroll_use(s, "race", 500, &t)) == 0) {
+		store_enroll_token_clear(&t);
+		r = store_commit(s);
+		rc->won = r == 0;
+	}
+	if (r != 0 && r != RP_ERR_NOTFOUND)
+		snprintf(rc->err, sizeof(rc->err), "%s: %s", rp_strerror(r),
+		    store_errmsg(s));
+	store_rollback(s);
+	store_close(s);
+	return NULL;
+}
+
+/* Two connections racing for a single-use token: exactly one wins. */
+static void
+test_enroll_race(void **state)
+{
+	struct store *s = *state;
+	pthread_barrier_t bar;
+	struct racer rc[2];
+	pthread_t th[2];
+	int64_t ten = tenant(s, "acme");
+
+	for (int round = 0; round < 10; round++) {
+		raw_exec("DELETE FROM enroll_tokens");
+		enroll_token(s, ten, "race", 1, 1000);
+		assert_int_equal(pthread_barrier_init(&bar, NULL, 2), 0);
+		for (int i = 0; i < 2; i++) {
+			memset(&rc[i], 0, sizeof(rc[i]));
+			rc[i].bar = &bar;
+			assert_int_equal(
+			    pthread_create(&th[i], NULL, race_thread, &rc[i]),
+			    0);
+		}
+		for (int i = 0; i < 2; i++) {
+			assert_int_equal(pthread_join(th[i], NULL), 0);
+			if (rc[i].err[0] != '\0')
+				fail_msg("racer %d: %s", i, rc[i].err);
+		}
+		pthread_barrier_destroy(&bar);
+		assert_int_equal(rc[0].won + rc[1].won, 1);
+		assert_int_equal(raw_int("SELECT used FROM enroll_tokens"), 1);
+	}
+}
+
+#define AG1 "aaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define AG2 "bbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define AG3 "cccccccccccccccccccccccccc"
+
+static void
+new_agent(struct store *s, const char *id, int64_t ten, int64_t tok)
+{
+	struct store_agent a = {.tenant_id = ten,
+	    .public_key = "pk",
+	    .hostname = "ws-1",
+	    .os = "debian 12",
+	    .agent_version = "",
+	    .enrolled_at = 100,
+	    .token_id = tok};
+
+	snprintf(a.id, sizeof(a.id), "%s", id);
+	assert_int_equal(store_agent_create(s, &a), 0);
+	assert_true(a.seq > 0);
+}
+
+static void
+test_agents(void **state)
+{
+	struct store *s = *state;
+	struct store_agent a, *v;
+	struct store_page pg = {.after = 0, .limit = 1};
+	int64_t ta = tenant(s, "acme"), tb = tenant(s, "globex");
+	struct store_scope sa = scope_of(s, &ta, 1);
+	int64_t tok = enroll_token(s, ta, "h", 0, 1000);
+	size_t n;
+	int more;
+
+	new_agent(s, AG1, ta, tok);
+	new_agent(s, AG2, tb, 0);
+	new_agent(s, AG3, ta, tok);
+	{
+		struct store_agent d = {.tenant_id = ta,
+		    .public_key = "p",
+		    .hostname = "h",
+		    .os = "",
+		    .agent_version = ""};
+		snprintf(d.id, sizeof(d.id), AG1);
+		assert_int_equal(store_agent_create(s, &d), RP_ERR_INVALID);
+	}
+	/* Scoped pages, in enrolment order. */
+	assert_int_equal(store_agent_list(s, &sa, &pg, &v, &n, &more), 0);
+	assert_int_equal(n, 1);
+	assert_true(more);
+	assert_string_equal(v[0].id, AG1);
+	pg.after = v[0].seq;
+	store_agents_free(v, n);
+	assert_int_equal(store_agent_list(s, &sa, &pg, &v, &n, &more), 0);
+	assert_int_equal(n, 1);
+	assert_false(more);
+	assert_string_equal(v[0].id, AG3);
+	store_agents_free(v, n);
+	assert_int_equal(store_agent_get(s, &sa, AG2, &a), RP_ERR_NOTFOUND);
+	/* Touch: only what is given changes. */
+	assert_int_equal(
+	    store_agent_touch(s, AG1, 200, NULL, "debian 13", "0.2"), 0);
+	assert_int_equal(store_agent_get(s, &sa, AG1, &a), 0);
+	assert_int_equal(a.last_seen, 200);
+	assert_int_equal(a.token_id, tok);
+	assert_string_equal(a.hostname, "ws-1");
+	assert_string_equal(a.os, "debian 13");
+	assert_string_equal(a.agent_version, "0.2");
+	store_agent_clear(&a);
+	assert_int_equal(
+	    store_agent_touch(s, "zz", 1, NULL, NULL, NULL), RP_ERR_NOTFOUND);
+	assert_int_equal(store_agent_revoke(s, AG3, 300), 0);
+	assert_int_equal(store_agent_revoke(s, AG3, 400), 0);
+	assert_int_equal(store_agent_get(s, &all, AG3, &a), 0);
+	assert_int_equal(a.revoked_at, 300);
+	store_agent_clear(&a);
+	assert_int_equal(store_agent_revoke(s, "zz", 1), RP_ERR_NOTFOUND);
+	/* Nonces: a replay is refused until the nonce expires; another
+	 * agent's same nonce is its own. */
+	assert_int_equal(store_nonce_use(s, AG1, "n1", 1000, 600), 0);
+	assert_int_equal(
+	    store_nonce_use(s, AG1, "n1", 1599, 600), RP_ERR_INVALID);
+	assert_int_equal(store_nonce_use(s, AG2, "n1", 1599, 600), 0);
+	assert_int_equal(store_nonce_use(s, AG1, "n2", 1599, 600), 0);
+	assert_int_equal(raw_int("SELECT COUNT(*) FROM agent_nonces"), 3);
+	/* At 1600 n1 has expired: it is forgotten, and usable again. */
+	assert_int_equal(store_nonce_use(s, AG1, "n1", 1600, 600), 0);
+	/* A replay inside a transaction leaves it usable. */
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(
+	    store_nonce_use(s, AG1, "n1", 1601, 600), RP_ERR_INVALID);
+	assert_int_equal(store_commit(s), 0);
+}
+
+int
+store_agent_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(
+		test_enroll_tokens, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_enroll_race, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
