@@ -61,7 +61,9 @@ def enrol_ok(url, secret, state, name):
 
 
 def heartbeat(state):
-    return agent("heartbeat", "--state", state)
+    # The name the agent enrolled under (--hostname); without it the
+    # heartbeat reports this machine's own.
+    return agent("heartbeat", "--state", state, "--hostname", "ws-acct-01")
 
 
 def main():
