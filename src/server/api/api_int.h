@@ -94,6 +94,10 @@ json_t *api_tenant_slugs(struct api_ctx *c, const int64_t *ids, size_t n);
  * means {}).  Returns 0 or a store error. */
 int api_audit(struct api_ctx *c, const char *action, const char *tenant,
     const char *target, const char *outcome, json_t *detail);
+/* api_audit, then the commit of the change it records: the change and
+ * its entry land together or not at all (rolled back on failure). */
+int api_audit_commit(struct api_ctx *c, const char *action, const char *tenant,
+    const char *target, const char *outcome, json_t *detail);
 /* As api_audit in a transaction of its own (logins, denials). */
 int api_audit_now(struct api_ctx *c, const char *action, const char *tenant,
     const char *target, const char *outcome, json_t *detail);

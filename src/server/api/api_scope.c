@@ -214,6 +214,18 @@ api_audit(struct api_ctx *c, const char *action, const char *tenant,
 }
 
 int
+api_audit_commit(struct api_ctx *c, const char *action, const char *tenant,
+    const char *target, const char *outcome, json_t *detail)
+{
+	int r;
+
+	if ((r = api_audit(c, action, tenant, target, outcome, detail)) != 0 ||
+	    (r = store_commit(c->s)) != 0)
+		store_rollback(c->s);
+	return r;
+}
+
+int
 api_audit_now(struct api_ctx *c, const char *action, const char *tenant,
     const char *target, const char *outcome, json_t *detail)
 {
@@ -223,8 +235,5 @@ api_audit_now(struct api_ctx *c, const char *action, const char *tenant,
 		json_decref(detail);
 		return r;
 	}
-	if ((r = api_audit(c, action, tenant, target, outcome, detail)) != 0 ||
-	    (r = store_commit(c->s)) != 0)
-		store_rollback(c->s);
-	return r;
+	return api_audit_commit(c, action, tenant, target, outcome, detail);
 }

@@ -108,11 +108,10 @@ enroll_token_insert(struct api_ctx *c, const char *slug, const char *secret,
 	if ((r = store_enroll_token_create(c->s, hash, t)) != 0)
 		goto fail;
 	snprintf(target, sizeof(target), "enroll-token:%lld", (long long)t->id);
-	if ((r = api_audit(c, "enroll_token.create", slug, target, "ok",
+	if ((r = api_audit_commit(c, "enroll_token.create", slug, target, "ok",
 		 json_pack("{s:s,s:I,s:I}", "name", t->name, "uses",
 		     (json_int_t)t->uses, "expires_at",
-		     (json_int_t)t->expires_at))) != 0 ||
-	    (r = store_commit(c->s)) != 0)
+		     (json_int_t)t->expires_at))) != 0)
 		goto fail;
 	return 0;
 fail:
@@ -261,10 +260,9 @@ enroll_insert(
 	snprintf(target, sizeof(target), "agent:%s", a->id);
 	if ((r = store_agent_create(c->s, a)) != 0 ||
 	    (r = tenant_slug(c, a->tenant_id, slug)) != 0 ||
-	    (r = api_audit(c, "agent.enroll", slug, target, "ok",
-		 json_pack("{s:s,s:s}", "hostname", a->hostname, "os",
-		     a->os))) != 0 ||
-	    (r = store_commit(c->s)) != 0)
+	    (r = api_audit_commit(c, "agent.enroll", slug, target, "ok",
+		 json_pack(
+		     "{s:s,s:s}", "hostname", a->hostname, "os", a->os))) != 0)
 		goto fail;
 	return 0;
 fail:
@@ -501,8 +499,8 @@ h_agent_revoke(struct api_ctx *c)
 		return api_store_fail(c, r);
 	if ((r = store_begin(c->s)) != 0 ||
 	    (r = store_agent_revoke(c->s, c->param[0], c->rq->now)) != 0 ||
-	    (r = api_audit(c, "agent.revoke", slug, target, "ok", NULL)) != 0 ||
-	    (r = store_commit(c->s)) != 0)
+	    (r = api_audit_commit(
+		 c, "agent.revoke", slug, target, "ok", NULL)) != 0)
 		return api_store_fail(c, r);
 	return api_no_content(c);
 }

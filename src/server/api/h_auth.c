@@ -182,9 +182,8 @@ h_me_password(struct api_ctx *c)
 	if (r == 0 && (r = store_begin(c->s)) == 0) {
 		if ((r = store_user_update(c->s, &u)) != 0 ||
 		    (r = store_session_delete_user(c->s, u.id)) != 0 ||
-		    (r = api_audit(c, "user.password", "", c->who.label, "ok",
-			 NULL)) != 0 ||
-		    (r = store_commit(c->s)) != 0)
+		    (r = api_audit_commit(c, "user.password", "", c->who.label,
+			 "ok", NULL)) != 0)
 			store_rollback(c->s);
 	}
 	store_user_clear(&u);

@@ -114,9 +114,8 @@ h_tenant_update(struct api_ctx *c)
 		return api_fail(c, 404, "not_found", NULL, "no such tenant");
 	}
 	if (r != 0 || (r = store_tenant_rename(c->s, t.id, name)) != 0 ||
-	    (r = api_audit(c, "tenant.rename", t.slug, t.slug, "ok",
-		 json_pack("{s:s,s:s}", "from", t.name, "to", name))) != 0 ||
-	    (r = store_commit(c->s)) != 0) {
+	    (r = api_audit_commit(c, "tenant.rename", t.slug, t.slug, "ok",
+		 json_pack("{s:s,s:s}", "from", t.name, "to", name))) != 0) {
 		store_tenant_clear(&t);
 		return api_store_fail(c, r);
 	}

@@ -189,8 +189,8 @@ h_token_revoke(struct api_ctx *c)
 	snprintf(target, sizeof(target), "token:%lld", id);
 	if ((r = store_begin(c->s)) != 0 ||
 	    (r = store_token_revoke(c->s, id, c->rq->now)) != 0 ||
-	    (r = api_audit(c, "token.revoke", "", target, "ok", NULL)) != 0 ||
-	    (r = store_commit(c->s)) != 0)
+	    (r = api_audit_commit(c, "token.revoke", "", target, "ok", NULL)) !=
+		0)
 		return api_store_fail(c, r);
 	return api_no_content(c);
 }

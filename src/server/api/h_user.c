@@ -110,11 +110,10 @@ user_insert(
 	if ((r = store_scope_new(c->s, &u->scope_id)) != 0 ||
 	    (r = store_scope_set(c->s, u->scope_id, ids, n)) != 0 ||
 	    (r = store_user_create(c->s, u, &u->id)) != 0 ||
-	    (r = api_audit(c, "user.create", "", u->name, "ok",
+	    (r = api_audit_commit(c, "user.create", "", u->name, "ok",
 		 json_pack("{s:s,s:b,s:I}", "role", store_role_name(u->role),
 		     "totp", u->totp_secret != NULL, "tenants",
-		     (json_int_t)n))) != 0 ||
-	    (r = store_commit(c->s)) != 0)
+		     (json_int_t)n))) != 0)
 		store_rollback(c->s);
 	return r;
 }
@@ -260,9 +259,8 @@ user_apply(struct api_ctx *c, struct store_user *u, int role, int64_t *ids,
 		goto fail;
 	if (u->disabled && (r = store_session_delete_user(c->s, u->id)) != 0)
 		goto fail;
-	if ((r = api_audit(c, "user.update", "", u->name, "ok",
-		 json_incref(detail))) != 0 ||
-	    (r = store_commit(c->s)) != 0)
+	if ((r = api_audit_commit(c, "user.update", "", u->name, "ok",
+		 json_incref(detail))) != 0)
 		goto fail;
 	return 0;
 fail:
@@ -362,9 +360,8 @@ h_user_reset(struct api_ctx *c)
 	if (r == 0 && (r = store_begin(c->s)) == 0) {
 		if ((r = store_user_update(c->s, &u)) != 0 ||
 		    (r = store_session_delete_user(c->s, u.id)) != 0 ||
-		    (r = api_audit(c, "user.reset", "", u.name, "ok",
-			 json_pack("{s:b}", "totp", totp))) != 0 ||
-		    (r = store_commit(c->s)) != 0)
+		    (r = api_audit_commit(c, "user.reset", "", u.name, "ok",
+			 json_pack("{s:b}", "totp", totp))) != 0)
 			store_rollback(c->s);
 	}
 	sodium_memzero(hash, sizeof(hash));
