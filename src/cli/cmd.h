@@ -36,6 +36,8 @@ int cmd_passwd(int argc, char **argv);
 int cmd_tenant(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_enroll_token(int argc, char **argv);
+int cmd_host(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 /* advisory import|list|get|revisions: argv[0] is the subcommand. */
 int cmd_advisory_server(int argc, char **argv);

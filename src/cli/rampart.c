@@ -28,6 +28,9 @@ static const struct {
     {"tenant", cmd_tenant, "tenants: list, create, show, rename"},
     {"user", cmd_user, "users: list, create, show, update, reset"},
     {"token", cmd_token, "API tokens: list, create, revoke"},
+    {"enroll-token", cmd_enroll_token,
+	"agent enrolment tokens: create, list, revoke"},
+    {"host", cmd_host, "enrolled machines: list, show, revoke"},
     {"audit", cmd_audit, "the server's audit log: list, verify the chain"},
 };
 
@@ -41,8 +44,8 @@ usage(FILE *f)
 	    "Rampart turns security advisories into action across "
 	    "every machine you look after.\n\ncommands:\n");
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		fprintf(
-		    f, "  %-9s %s\n", subcommands[i].name, subcommands[i].help);
+		fprintf(f, "  %-12s %s\n", subcommands[i].name,
+		    subcommands[i].help);
 	fprintf(f,
 	    "\n'rampart COMMAND --help' describes a command.  advisory "
 	    "validate|show,\nbundle, check and version work offline; the "

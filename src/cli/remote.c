@@ -466,6 +466,8 @@ nomem:
 struct collect {
 	json_t *all;
 	long limit;
+	int (*keep)(json_t *item, const void *arg);
+	const void *arg;
 };
 
 static int
@@ -479,11 +481,36 @@ collect_page(json_t *page, void *arg)
 
 	json_array_foreach(items, i, it)
 	{
-		if (c->limit > 0 && (long)json_array_size(c->all) >= c->limit)
-			return -1;
+		if (c->keep != NULL && !c->keep(it, c->arg))
+			continue;
 		if (json_array_append(c->all, it) != 0)
 			return EXIT_UNREACHABLE;
+		/* stop here: a filtered list would fetch one more page */
+		if (c->limit > 0 && (long)json_array_size(c->all) >= c->limit)
+			return -1;
 	}
+	return 0;
+}
+
+/* Every item keep accepts (keep NULL: all), limit of them at most. */
+static int
+list_if(struct remote *r, const char *path, const char *query, long limit,
+    int (*keep)(json_t *, const void *), const void *arg, json_t **items)
+{
+	struct collect c = {json_array(), limit, keep, arg};
+	int rc;
+
+	*items = NULL;
+	if (c.all == NULL)
+		return EXIT_UNREACHABLE;
+	/* filtered: the pages hold items not shown, so page on until the
+	   limit counts those kept (collect_page stops) */
+	if ((rc = remote_pages(r, path, query, keep != NULL ? 0 : limit,
+		 collect_page, &c)) != 0) {
+		json_decref(c.all);
+		return rc;
+	}
+	*items = c.all;
 	return 0;
 }
 
@@ -491,18 +518,7 @@ int
 remote_list(struct remote *r, const char *path, const char *query, long limit,
     json_t **items)
 {
-	struct collect c = {json_array(), limit};
-	int rc;
-
-	*items = NULL;
-	if (c.all == NULL)
-		return EXIT_UNREACHABLE;
-	if ((rc = remote_pages(r, path, query, limit, collect_page, &c)) != 0) {
-		json_decref(c.all);
-		return rc;
-	}
-	*items = c.all;
-	return 0;
+	return list_if(r, path, query, limit, NULL, NULL, items);
 }
 
 /* ---- output ---- */
@@ -668,6 +684,14 @@ remote_list_show(struct remote *r, const struct remote_opts *o,
     const char *path, const char *query, const struct remote_col *cols,
     size_t ncols)
 {
+	return remote_list_show_if(r, o, path, query, cols, ncols, NULL, NULL);
+}
+
+int
+remote_list_show_if(struct remote *r, const struct remote_opts *o,
+    const char *path, const char *query, const struct remote_col *cols,
+    size_t ncols, int (*keep)(json_t *item, const void *arg), const void *arg)
+{
 	const char *heads[REMOTE_COLS_MAX], *row[REMOTE_COLS_MAX];
 	char b[REMOTE_COLS_MAX][512];
 	struct table *t = NULL;
@@ -677,7 +701,7 @@ remote_list_show(struct remote *r, const struct remote_opts *o,
 
 	if (ncols > REMOTE_COLS_MAX)
 		return EXIT_USAGE;
-	if ((rc = remote_list(r, path, query, o->limit, &items)) != 0)
+	if ((rc = list_if(r, path, query, o->limit, keep, arg, &items)) != 0)
 		return rc;
 	for (k = 0; k < ncols; k++)
 		heads[k] = cols[k].head;

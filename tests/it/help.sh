@@ -4,11 +4,19 @@
 . "$(dirname "$0")/lib.sh"
 
 for cmd in "" "advisory" "advisory validate" "advisory show" "check" \
-    "bundle"; do
+    "bundle" "enroll-token" "enroll-token create" "host" "host list"; do
 	# shellcheck disable=SC2086
 	expect_exit 0 "rampart $cmd --help" -- "$RAMPART_BIN" $cmd --help
 	expect_grep "$TMP/out" "usage: rampart" "rampart $cmd --help"
 done
+expect_exit 0 "rampart --help" -- "$RAMPART_BIN" --help
+for c in tenant user token enroll-token host audit; do
+	expect_grep "$TMP/out" "^  $c " "rampart --help lists $c"
+done
+expect_exit 2 "rampart host nonsense" -- "$RAMPART_BIN" host nonsense
+expect_exit 2 "rampart host show (no ID)" -- "$RAMPART_BIN" host show
+expect_exit 2 "rampart enroll-token create --uses 100001" -- \
+    "$RAMPART_BIN" enroll-token create acme --uses 100001
 expect_exit 2 "rampart with no command" -- "$RAMPART_BIN"
 expect_exit 2 "rampart nonsense" -- "$RAMPART_BIN" nonsense
 expect_exit 2 "rampart advisory nonsense" -- "$RAMPART_BIN" advisory nonsense

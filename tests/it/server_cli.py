@@ -3,13 +3,16 @@
 certificate (a wrong pin is refused before anything is sent), login with
 password file and TOTP, tenants, users, tokens, advisory import (valid
 and rejected, with each failed test shown), list/get/revisions, and
-`rampart audit verify` on an intact chain and then on each kind of
+enrolment tokens and hosts (a real rampart-agent enrols with a token the
+CLI made, is listed, shown and revoked, and its heartbeat is then
+refused), `rampart audit verify` on an intact chain and then on each kind of
 tampering done to the store behind the server's back: an edited, a
 deleted, an inserted entry and a cut-off tail are each named."""
 import hashlib
 import json
 import os
 import stat
+import subprocess
 import sys
 import tempfile
 
@@ -18,6 +21,7 @@ from server_lib import (Cli, Server, check, store_sql,  # noqa: E402
                         totp_next)
 
 DATA = os.environ["RAMPART_TEST_DATA"]
+AGENT = os.environ["RAMPART_AGENT"]
 COLS = ("seq, at, actor, address, action, tenant, target, outcome, detail, "
         "prev, hash")
 
@@ -120,6 +124,105 @@ def advisories(cli):
     check("audit" in r.stdout and "active" in r.stdout, r.stdout)
 
 
+def agent(*args):
+    return subprocess.run([AGENT] + list(args), capture_output=True,
+                          text=True, timeout=120)
+
+
+def enroll_tokens(srv, cli, tmp):
+    """A single-use token made with the CLI enrols one real agent."""
+    r = ok(cli.run("enroll-token", "create", "acme", "--name", "desk"),
+           "enroll-token create")
+    lines = r.stdout.splitlines()
+    mark = "shown once, not stored anywhere you can read it again:"
+    check(mark in lines, f"no marker: {r.stdout}")
+    secret = lines[lines.index(mark) + 1].split()[-1]
+    fp = srv.fingerprint.replace(":", "").lower()
+    check(secret.startswith("rpe1.") and secret.split(".")[1] == fp,
+          f"the token does not carry the server's fingerprint: {secret}")
+    url = f"https://127.0.0.1:{srv.port}"
+    check(f"  rampart-agent enroll {url} {secret}" in lines,
+          f"no agent command: {r.stdout}")
+    check("used up" not in r.stdout and "uses 1" in r.stdout, r.stdout)
+    state = os.path.join(tmp, "agent")
+    r = agent("enroll", url, secret, "--state", state, "--hostname",
+              "ws-desk-01")
+    check(r.returncode == 0, f"enroll: {r.returncode} {r.stderr}")
+    rec = json.load(open(os.path.join(state, "agent.json")))
+    r = ok(cli.run("enroll-token", "list", "acme", "--json"), "list --json")
+    toks = json.loads(r.stdout)
+    check(len(toks) == 1 and toks[0]["used"] == 1 and toks[0]["uses"] == 1
+          and toks[0]["name"] == "desk", f"enroll-token list: {toks}")
+    r = ok(cli.run("enroll-token", "list", "acme"), "enroll-token list")
+    row = [ln for ln in r.stdout.splitlines() if "desk" in ln]
+    check(len(row) == 1 and row[0].split()[2:4] == ["1", "1"] and
+          row[0].endswith("used up"), f"enroll-token table: {r.stdout}")
+    # A token for many machines, revoked: its state says so.
+    r = ok(cli.run("enroll-token", "create", "acme", "--uses", "0",
+                   "--expires-hours", "2", "--json"), "create --json")
+    many = json.loads(r.stdout)
+    check(many["token"]["uses"] == 0 and many["secret"].startswith("rpe1."),
+          f"create --json: {many}")
+    ok(cli.run("enroll-token", "revoke", str(many["token"]["id"])), "revoke")
+    r = ok(cli.run("enroll-token", "list", "acme"), "list after revoke")
+    row = [ln for ln in r.stdout.splitlines()
+           if ln.startswith(str(many["token"]["id"]) + " ")]
+    check(len(row) == 1 and "no limit" in row[0] and
+          row[0].endswith("revoked"), f"revoked token: {r.stdout}")
+    r = agent("enroll", url, many["secret"], "--state",
+              os.path.join(tmp, "agent2"))
+    check(r.returncode == 1 and "enroll_token_invalid" in r.stderr,
+          f"revoked token enrolled: {r.returncode} {r.stderr}")
+    r = cli.run("enroll-token", "list", "nosuch")
+    check(r.returncode == 1 and "not_found" in r.stderr,
+          f"unknown tenant: {r.returncode} {r.stderr}")
+    r = cli.run("enroll-token", "create", "acme", "--uses", "-1")
+    check(r.returncode == 2, f"--uses -1: {r.returncode}")
+    return rec, state
+
+
+def hosts(cli, rec, state):
+    """The enrolled agent is a host: listed, shown, revoked."""
+    aid = rec["agent_id"]
+    r = ok(cli.run("host", "list"), "host list")
+    row = [ln for ln in r.stdout.splitlines() if ln.startswith(aid)]
+    check(r.stdout.split()[:6] == ["ID", "TENANT", "HOSTNAME", "OS",
+                                   "LAST-SEEN", "STATE"] and len(row) == 1
+          and row[0].split()[1:3] == ["acme", "ws-desk-01"] and
+          row[0].endswith("active"), f"host table: {r.stdout}")
+    r = ok(cli.run("host", "list", "--json"), "host list --json")
+    hs = json.loads(r.stdout)
+    check([h["id"] for h in hs] == [aid] and hs[0]["tenant"] == "acme" and
+          hs[0]["revoked_at"] is None, f"host list --json: {hs}")
+    r = ok(cli.run("host", "list", "--tenant", "globex", "--json"),
+           "host list --tenant")
+    check(json.loads(r.stdout) == [], f"--tenant globex: {r.stdout}")
+    r = ok(cli.run("host", "list", "--tenant", "acme", "--limit", "1",
+                   "--json"), "host list --tenant acme")
+    check([h["id"] for h in json.loads(r.stdout)] == [aid], r.stdout)
+    r = ok(cli.run("host", "show", aid), "host show")
+    check(r.stdout.startswith("ws-desk-01\n") and aid in r.stdout and
+          "active" in r.stdout, f"host show: {r.stdout}")
+    r = ok(cli.run("host", "show", aid, "--json"), "host show --json")
+    check(json.loads(r.stdout)["hostname"] == "ws-desk-01", r.stdout)
+    r = agent("heartbeat", "--state", state, "--hostname", "ws-desk-01")
+    check(r.returncode == 0, f"heartbeat: {r.returncode} {r.stderr}")
+    ok(cli.run("host", "revoke", aid), "host revoke")
+    r = agent("heartbeat", "--state", state, "--hostname", "ws-desk-01")
+    check(r.returncode == 1 and "unauthorized" in r.stderr,
+          f"revoked host's heartbeat: {r.returncode} {r.stderr}")
+    r = ok(cli.run("host", "show", aid, "--json"), "show revoked")
+    check(json.loads(r.stdout)["revoked_at"], f"not revoked: {r.stdout}")
+    r = ok(cli.run("host", "list"), "host list after revoke")
+    check([ln for ln in r.stdout.splitlines() if ln.startswith(aid)][0]
+          .endswith("revoked"), f"revoked host: {r.stdout}")
+    r = cli.run("host", "show", "nosuchagent")
+    check(r.returncode == 1 and "not_found" in r.stderr,
+          f"unknown host: {r.returncode} {r.stderr}")
+    r = cli.run("host", "show", aid, "--tenant", "acme")
+    check(r.returncode == 2, f"--tenant on show: {r.returncode}")
+
+
 def entry_hash(row):
     h = hashlib.sha256(b"rampart-audit-v1")
     for v in row:
@@ -214,6 +317,8 @@ def main():
         r = ok(cli.run("whoami"), "whoami")
         check("admin" in r.stdout, r.stdout)
         token = objects(cli)
+        rec, state = enroll_tokens(srv, cli, tmp)
+        hosts(cli, rec, state)
         advisories(cli)
         paging_and_escapes(srv, cli, token)
         tamper(srv, cli, token)
