@@ -35,6 +35,7 @@ libpq-dev
 postgresql-15
 sqlite3
 wrk
+systemd
 "
 
 # npm runs the test tools (OpenAPI validator); a machine with Node.js from
