@@ -1,8 +1,7 @@
 /*
  * rampart host list|show|revoke: the machines enrolled with
- * rampart-agent (/api/v1/agents).  The API lists every agent of the
- * caller's tenants; --tenant narrows that here, as the API has no such
- * filter.
+ * rampart-agent (/api/v1/agents): every agent of the caller's tenants,
+ * or of one (--tenant, which the API filters on).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,14 +49,6 @@ state(json_t *a, char *buf, size_t len)
 }
 
 static int
-of_tenant(json_t *a, const void *slug)
-{
-	json_t *t = json_object_get(a, "tenant");
-
-	return json_is_string(t) && strcmp(json_string_value(t), slug) == 0;
-}
-
-static int
 list(struct remote *r, const struct remote_opts *o, const char *tenant)
 {
 	static const struct remote_col cols[] = {
@@ -69,8 +60,17 @@ list(struct remote *r, const struct remote_opts *o, const char *tenant)
 	    {"STATE", NULL, state},
 	};
 
-	return remote_list_show_if(r, o, "/api/v1/agents", "", cols,
-	    sizeof(cols) / sizeof(cols[0]), tenant ? of_tenant : NULL, tenant);
+	char *q = NULL, *esc = NULL;
+	int rc = EXIT_USAGE;
+
+	if (tenant == NULL ||
+	    ((esc = net_escape(tenant)) != NULL &&
+		(q = rp_asprintf("&tenant=%s", esc)) != NULL))
+		rc = remote_list_show(r, o, "/api/v1/agents", q ? q : "", cols,
+		    sizeof(cols) / sizeof(cols[0]));
+	free(esc);
+	free(q);
+	return rc;
 }
 
 static void

@@ -466,8 +466,6 @@ nomem:
 struct collect {
 	json_t *all;
 	long limit;
-	int (*keep)(json_t *item, const void *arg);
-	const void *arg;
 };
 
 static int
@@ -481,11 +479,9 @@ collect_page(json_t *page, void *arg)
 
 	json_array_foreach(items, i, it)
 	{
-		if (c->keep != NULL && !c->keep(it, c->arg))
-			continue;
 		if (json_array_append(c->all, it) != 0)
 			return EXIT_UNREACHABLE;
-		/* stop here: a filtered list would fetch one more page */
+		/* stop at the limit, without asking for another page */
 		if (c->limit > 0 && (long)json_array_size(c->all) >= c->limit)
 			return -1;
 	}
@@ -493,32 +489,22 @@ collect_page(json_t *page, void *arg)
 }
 
 /* Every item keep accepts (keep NULL: all), limit of them at most. */
-static int
-list_if(struct remote *r, const char *path, const char *query, long limit,
-    int (*keep)(json_t *, const void *), const void *arg, json_t **items)
+int
+remote_list(struct remote *r, const char *path, const char *query, long limit,
+    json_t **items)
 {
-	struct collect c = {json_array(), limit, keep, arg};
+	struct collect c = {json_array(), limit};
 	int rc;
 
 	*items = NULL;
 	if (c.all == NULL)
 		return EXIT_UNREACHABLE;
-	/* filtered: the pages hold items not shown, so page on until the
-	   limit counts those kept (collect_page stops) */
-	if ((rc = remote_pages(r, path, query, keep != NULL ? 0 : limit,
-		 collect_page, &c)) != 0) {
+	if ((rc = remote_pages(r, path, query, limit, collect_page, &c)) != 0) {
 		json_decref(c.all);
 		return rc;
 	}
 	*items = c.all;
 	return 0;
-}
-
-int
-remote_list(struct remote *r, const char *path, const char *query, long limit,
-    json_t **items)
-{
-	return list_if(r, path, query, limit, NULL, NULL, items);
 }
 
 /* ---- output ---- */
@@ -684,14 +670,6 @@ remote_list_show(struct remote *r, const struct remote_opts *o,
     const char *path, const char *query, const struct remote_col *cols,
     size_t ncols)
 {
-	return remote_list_show_if(r, o, path, query, cols, ncols, NULL, NULL);
-}
-
-int
-remote_list_show_if(struct remote *r, const struct remote_opts *o,
-    const char *path, const char *query, const struct remote_col *cols,
-    size_t ncols, int (*keep)(json_t *item, const void *arg), const void *arg)
-{
 	const char *heads[REMOTE_COLS_MAX], *row[REMOTE_COLS_MAX];
 	char b[REMOTE_COLS_MAX][512];
 	struct table *t = NULL;
@@ -701,7 +679,7 @@ remote_list_show_if(struct remote *r, const struct remote_opts *o,
 
 	if (ncols > REMOTE_COLS_MAX)
 		return EXIT_USAGE;
-	if ((rc = list_if(r, path, query, o->limit, keep, arg, &items)) != 0)
+	if ((rc = remote_list(r, path, query, o->limit, &items)) != 0)
 		return rc;
 	for (k = 0; k < ncols; k++)
 		heads[k] = cols[k].head;

@@ -161,14 +161,6 @@ struct remote_col {
 int remote_list_show(struct remote *r, const struct remote_opts *o,
     const char *path, const char *query, const struct remote_col *cols,
     size_t ncols);
-/*
- * As remote_list_show, with only the items keep(item, arg) returns
- * non-zero for (the API has no such filter): pages are read until
- * o->limit of them are kept, or to the end.
- */
-int remote_list_show_if(struct remote *r, const struct remote_opts *o,
-    const char *path, const char *query, const struct remote_col *cols,
-    size_t ncols, int (*keep)(json_t *item, const void *arg), const void *arg);
 
 /*
  * A command group's entry point: picks the subcommand of subs (as

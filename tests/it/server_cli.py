@@ -200,6 +200,9 @@ def hosts(cli, rec, state):
     r = ok(cli.run("host", "list", "--tenant", "acme", "--limit", "1",
                    "--json"), "host list --tenant acme")
     check([h["id"] for h in json.loads(r.stdout)] == [aid], r.stdout)
+    r = cli.run("host", "list", "--tenant", "nosuch")
+    check(r.returncode == 1 and "not_found" in r.stderr,
+          f"--tenant of no tenant: {r.returncode} {r.stderr}")
     r = ok(cli.run("host", "show", aid), "host show")
     check(r.stdout.startswith("ws-desk-01\n") and aid in r.stdout and
           "active" in r.stdout, f"host show: {r.stdout}")

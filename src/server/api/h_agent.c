@@ -432,19 +432,45 @@ agent_json(struct api_ctx *c, const struct store_agent *a)
 	    "revoked_at", api_time(a->revoked_at));
 }
 
+/* ?tenant=SLUG: that tenant's id in *id (0 when absent); answers 404
+ * naming the argument when the caller does not see such a tenant. */
+static int
+query_tenant(struct api_ctx *c, int64_t *id)
+{
+	const char *slug = c->rq->arg(c->rq->arg_cls, "tenant");
+	struct store_tenant t = {0};
+	int r;
+
+	if (slug == NULL)
+		return 0;
+	if (!api_name_ok(slug, 0))
+		return api_fail(c, 400, "invalid_query", "?tenant",
+		    "?tenant: expected a tenant slug");
+	r = store_tenant_get(c->s, &c->who.scope, slug, &t);
+	if (r == RP_ERR_NOTFOUND)
+		return api_fail(
+		    c, 404, "not_found", "?tenant", "no such tenant");
+	if (r != 0)
+		return api_store_fail(c, r);
+	*id = t.id;
+	store_tenant_clear(&t);
+	return 0;
+}
+
 int
 h_agent_list(struct api_ctx *c)
 {
 	struct store_agent *v = NULL;
 	struct store_page pg;
+	int64_t tenant = 0;
 	size_t n = 0, i;
 	int more = 0, r;
 	json_t *items;
 
-	if (api_page(c, &pg) < 0)
+	if (api_page(c, &pg) < 0 || query_tenant(c, &tenant) < 0)
 		return -1;
-	if ((r = store_agent_list(c->s, &c->who.scope, &pg, &v, &n, &more)) !=
-	    0)
+	r = store_agent_list(c->s, &c->who.scope, tenant, &pg, &v, &n, &more);
+	if (r != 0)
 		return api_store_fail(c, r);
 	items = json_array();
 	for (i = 0; i < n && items != NULL; i++)

@@ -369,9 +369,11 @@ int store_agent_create(struct store *s, struct store_agent *a);
 /* One agent visible in sc, by agent ID. */
 int store_agent_get(struct store *s, const struct store_scope *sc,
     const char *id, struct store_agent *out);
-/* Agents visible in sc, by seq, one page. */
+/* Agents visible in sc (and of tenant, unless it is 0), by seq, one
+ * page. */
 int store_agent_list(struct store *s, const struct store_scope *sc,
-    const struct store_page *pg, struct store_agent **v, size_t *n, int *more);
+    int64_t tenant, const struct store_page *pg, struct store_agent **v,
+    size_t *n, int *more);
 /* Revokes; revoking again keeps the first time.  RP_ERR_NOTFOUND. */
 int store_agent_revoke(struct store *s, const char *id, int64_t now);
 /* Records contact at now; hostname, os and version (each may be NULL:

@@ -202,8 +202,9 @@ static struct drv_sql q_agent_get =
     DRV_SQL("SELECT " AGENT_COLS
 	    " FROM agents WHERE id = ? AND " SCOPE_FILTER("tenant_id"));
 static struct drv_sql q_agent_list =
-    DRV_SQL("SELECT " AGENT_COLS " FROM agents WHERE seq > ? AND " SCOPE_FILTER(
-	"tenant_id") " ORDER BY seq LIMIT ?");
+    DRV_SQL("SELECT " AGENT_COLS " FROM agents WHERE seq > ? AND "
+	    "(? = 0 OR tenant_id = ?) AND " SCOPE_FILTER(
+		"tenant_id") " ORDER BY seq LIMIT ?");
 static struct drv_sql q_agent_revoke =
     DRV_SQL("UPDATE agents SET revoked_at = ? WHERE id = ? AND revoked_at = 0");
 static struct drv_sql q_agent_exists =
@@ -319,10 +320,11 @@ store_agent_get(struct store *s, const struct store_scope *sc, const char *id,
 }
 
 int
-store_agent_list(struct store *s, const struct store_scope *sc,
+store_agent_list(struct store *s, const struct store_scope *sc, int64_t tenant,
     const struct store_page *pg, struct store_agent **v, size_t *n, int *more)
 {
-	struct drv_arg a[] = {A_NULL, A_SCOPE_ALL(sc), A_SCOPE_ID(sc), A_NULL};
+	struct drv_arg a[] = {A_NULL, A_INT(tenant), A_INT(tenant),
+	    A_SCOPE_ALL(sc), A_SCOPE_ID(sc), A_NULL};
 
 	return sq_list(s, &q_agent_list, a, NARGS(a), pg, &agent_rows,
 	    (void **)v, n, more);

@@ -204,18 +204,32 @@ test_agents(void **state)
 		assert_int_equal(store_agent_create(s, &d), RP_ERR_INVALID);
 	}
 	/* Scoped pages, in enrolment order. */
-	assert_int_equal(store_agent_list(s, &sa, &pg, &v, &n, &more), 0);
+	assert_int_equal(store_agent_list(s, &sa, 0, &pg, &v, &n, &more), 0);
 	assert_int_equal(n, 1);
 	assert_true(more);
 	assert_string_equal(v[0].id, AG1);
 	pg.after = v[0].seq;
 	store_agents_free(v, n);
-	assert_int_equal(store_agent_list(s, &sa, &pg, &v, &n, &more), 0);
+	assert_int_equal(store_agent_list(s, &sa, 0, &pg, &v, &n, &more), 0);
 	assert_int_equal(n, 1);
 	assert_false(more);
 	assert_string_equal(v[0].id, AG3);
 	store_agents_free(v, n);
 	assert_int_equal(store_agent_get(s, &sa, AG2, &a), RP_ERR_NOTFOUND);
+	/* One tenant's: within the scope only. */
+	{
+		static const struct store_scope every = {.all = 1};
+
+		assert_int_equal(
+		    store_agent_list(s, &every, tb, NULL, &v, &n, &more), 0);
+		assert_int_equal(n, 1);
+		assert_string_equal(v[0].id, AG2);
+		store_agents_free(v, n);
+		assert_int_equal(
+		    store_agent_list(s, &sa, tb, NULL, &v, &n, &more), 0);
+		assert_int_equal(n, 0);
+		store_agents_free(v, n);
+	}
 	/* Touch: only what is given changes. */
 	assert_int_equal(
 	    store_agent_touch(s, AG1, 200, NULL, "debian 13", "0.2"), 0);
