@@ -18,7 +18,6 @@
 
 enum { OPT_TENANT = OPT_FIRST_OWN, OPT_QUERY, OPT_REVISION, OPT_DOCUMENT };
 
-#define TENANTS_MAX 256
 #define QUERY_ARG_MAX 4096
 
 /* The server part of `rampart advisory --help`: the usage lines (lines)
@@ -74,8 +73,7 @@ usage(FILE *f)
 }
 
 struct aopts {
-	const char *tenants[TENANTS_MAX];
-	size_t ntenants;
+	struct remote_tenants tenants;
 	const char *query;
 	long revision;
 	int document;
@@ -118,10 +116,10 @@ tenants_query(const struct aopts *a)
 	size_t i;
 
 	rp_buf_init(&b, 64 * 1024);
-	if (a->ntenants > 0)
+	if (a->tenants.n > 0)
 		rp_buf_append(&b, "?tenants=");
-	for (i = 0; i < a->ntenants; i++) {
-		if ((e = net_escape(a->tenants[i])) == NULL) {
+	for (i = 0; i < a->tenants.n; i++) {
+		if ((e = net_escape(a->tenants.v[i])) == NULL) {
 			rp_buf_free(&b);
 			return NULL;
 		}
@@ -319,10 +317,8 @@ parse(struct remote_opts *o, struct aopts *a, int argc, char **argv)
 		case REMOTE_BAD:
 			return EXIT_USAGE;
 		case OPT_TENANT:
-			if (a->ntenants >= TENANTS_MAX)
-				return remote_usage_error(
-				    o, "more than %d --tenant", TENANTS_MAX);
-			a->tenants[a->ntenants++] = optarg;
+			if (remote_tenant_add(o, &a->tenants, optarg) != 0)
+				return EXIT_USAGE;
 			break;
 		case OPT_QUERY:
 			if (strlen(optarg) > QUERY_ARG_MAX)
@@ -352,7 +348,7 @@ check(
 	if (n != (lst ? 0 : 1))
 		return remote_usage_error(o,
 		    lst ? "'list' takes no argument" : "expected one argument");
-	if (a->ntenants > 0 && strcmp(sub, "import") != 0)
+	if (a->tenants.n > 0 && strcmp(sub, "import") != 0)
 		return remote_usage_error(o, "--tenant belongs to 'import'");
 	if ((o->limit != 0 || a->query != NULL) && !lst)
 		return remote_usage_error(

@@ -14,7 +14,6 @@
 
 enum { OPT_ROLE = OPT_FIRST_OWN, OPT_TENANT, OPT_EXPIRES, OPT_USER };
 
-#define TENANTS_MAX 256
 #define EXPIRES_MAX 3650L
 
 static void
@@ -47,8 +46,7 @@ usage(FILE *f)
 
 struct topts {
 	const char *role, *user;
-	const char *tenants[TENANTS_MAX];
-	size_t ntenants;
+	struct remote_tenants tenants;
 	long expires;
 };
 
@@ -94,16 +92,12 @@ create(struct remote *r, const struct remote_opts *o, const char *name,
 {
 	json_t *b, *ts, *data = NULL, *tok;
 	char *text = NULL, buf[512];
-	size_t i;
 	int rc = EXIT_USAGE, bad;
 
 	b = json_pack("{s:s}", "name", name);
-	ts = json_array();
+	ts = remote_tenants_json(&t->tenants);
 	bad = b == NULL || ts == NULL;
-	for (i = 0; !bad && i < t->ntenants; i++)
-		bad =
-		    json_array_append_new(ts, json_string(t->tenants[i])) != 0;
-	if (!bad && t->ntenants > 0)
+	if (!bad && t->tenants.n > 0)
 		bad = json_object_set(b, "tenants", ts) != 0;
 	if (!bad && t->role != NULL)
 		bad = json_object_set_new(b, "role", json_string(t->role)) != 0;
@@ -197,10 +191,8 @@ parse(struct remote_opts *o, struct topts *t, int argc, char **argv)
 			t->role = optarg;
 			break;
 		case OPT_TENANT:
-			if (t->ntenants >= TENANTS_MAX)
-				return remote_usage_error(
-				    o, "more than %d --tenant", TENANTS_MAX);
-			t->tenants[t->ntenants++] = optarg;
+			if (remote_tenant_add(o, &t->tenants, optarg) != 0)
+				return EXIT_USAGE;
 			break;
 		case OPT_EXPIRES:
 			if (remote_count(o, "--expires-days", optarg,
@@ -232,7 +224,7 @@ run(struct remote_opts *o, const char *sub, int argc, char **argv)
 		return remote_usage_error(o, "--limit belongs to 'list'");
 	if (t.user != NULL && !lst)
 		return remote_usage_error(o, "--user belongs to 'list'");
-	if (!cre && (t.role || t.ntenants || t.expires))
+	if (!cre && (t.role || t.tenants.n || t.expires))
 		return remote_usage_error(o,
 		    "--role, --tenant and --expires-days belong to 'create'");
 	if ((rc = remote_open(o, REMOTE_AUTH, &r)) != 0)

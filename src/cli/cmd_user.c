@@ -22,8 +22,6 @@ enum {
 	OPT_ENABLE
 };
 
-#define TENANTS_MAX 256
-
 static void
 usage(FILE *f)
 {
@@ -64,8 +62,7 @@ usage(FILE *f)
 
 struct uopts {
 	const char *role, *display;
-	const char *tenants[TENANTS_MAX];
-	size_t ntenants;
+	struct remote_tenants tenants;
 	int no_totp, disabled; /* disabled: -1 unset, 0 enable, 1 disable */
 };
 
@@ -105,18 +102,14 @@ list(struct remote *r, const struct remote_opts *o)
 static json_t *
 body(const char *name, const struct uopts *u, int create)
 {
-	json_t *b = json_object(), *ts = json_array();
-	size_t i;
+	json_t *b = json_object(), *ts = remote_tenants_json(&u->tenants);
 	int bad = b == NULL || ts == NULL;
 
-	for (i = 0; !bad && i < u->ntenants; i++)
-		bad =
-		    json_array_append_new(ts, json_string(u->tenants[i])) != 0;
 	if (!bad && create)
 		bad = json_object_set_new(b, "name", json_string(name)) != 0 ||
 		    json_object_set_new(b, "totp", json_boolean(!u->no_totp)) !=
 			0;
-	if (!bad && (create || u->ntenants > 0))
+	if (!bad && (create || u->tenants.n > 0))
 		bad = json_object_set(b, "tenants", ts) != 0;
 	if (!bad && u->role != NULL)
 		bad = json_object_set_new(b, "role", json_string(u->role)) != 0;
@@ -206,10 +199,8 @@ parse(struct remote_opts *o, struct uopts *u, int argc, char **argv)
 			u->role = optarg;
 			break;
 		case OPT_TENANT:
-			if (u->ntenants >= TENANTS_MAX)
-				return remote_usage_error(
-				    o, "more than %d --tenant", TENANTS_MAX);
-			u->tenants[u->ntenants++] = optarg;
+			if (remote_tenant_add(o, &u->tenants, optarg) != 0)
+				return EXIT_USAGE;
 			break;
 		case OPT_DISPLAY:
 			u->display = optarg;
@@ -259,10 +250,11 @@ check(
 			 : "expected one user NAME");
 	if (o->limit != 0 && !list)
 		return remote_usage_error(o, "--limit belongs to 'list'");
-	if (reset && (u->role || u->display || u->ntenants || u->disabled >= 0))
+	if (reset &&
+	    (u->role || u->display || u->tenants.n || u->disabled >= 0))
 		return remote_usage_error(o, "'reset' takes only --no-totp");
 	if (!create && !update && !reset &&
-	    (u->role || u->display || u->ntenants || u->no_totp ||
+	    (u->role || u->display || u->tenants.n || u->no_totp ||
 		u->disabled >= 0))
 		return remote_usage_error(o, "'%s' takes no user options", sub);
 	if (create && u->role == NULL)
@@ -272,7 +264,7 @@ check(
 		    o, "--disable and --enable belong to 'update'");
 	if (update && u->no_totp)
 		return remote_usage_error(o, "--no-totp belongs to 'create'");
-	if (update && !u->role && !u->display && !u->ntenants &&
+	if (update && !u->role && !u->display && !u->tenants.n &&
 	    u->disabled < 0)
 		return remote_usage_error(o, "nothing to update");
 	return 0;

@@ -725,3 +725,28 @@ remote_main(int argc, char **argv, const char *const *subs,
 	o.cmd = cmd;
 	return run(&o, subs[i], argc - 1, argv + 1);
 }
+
+int
+remote_tenant_add(
+    const struct remote_opts *o, struct remote_tenants *t, const char *slug)
+{
+	if (t->n >= REMOTE_TENANTS_MAX)
+		return remote_usage_error(
+		    o, "more than %d --tenant", REMOTE_TENANTS_MAX);
+	t->v[t->n++] = slug;
+	return 0;
+}
+
+json_t *
+remote_tenants_json(const struct remote_tenants *t)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a != NULL && i < t->n; i++)
+		if (json_array_append_new(a, json_string(t->v[i])) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}

@@ -145,6 +145,19 @@ int table_add(struct table *t, const char *const *cells);
 void table_print(struct table *t, FILE *f);
 void table_free(struct table *t);
 
+/* The tenants named by a command's --tenant options, in order. */
+#define REMOTE_TENANTS_MAX 256
+struct remote_tenants {
+	const char *v[REMOTE_TENANTS_MAX]; /* borrowed from argv */
+	size_t n;
+};
+/* Adds one --tenant; past REMOTE_TENANTS_MAX prints what is wrong and
+ * returns EXIT_USAGE, else 0. */
+int remote_tenant_add(
+    const struct remote_opts *o, struct remote_tenants *t, const char *slug);
+/* The tenants as a new JSON array of strings; NULL when out of memory. */
+json_t *remote_tenants_json(const struct remote_tenants *t);
+
 /* A column of a list's table: the item's member key (an array is
  * joined with ", "), or what cell works out of the whole item. */
 struct remote_col {
