@@ -248,8 +248,8 @@ dedupe_adds(const struct fnd_upload *u, struct change *c)
 	c->nadd = j + 1;
 }
 
-/* Which entries go and come; RP_ERR_INVALID for a delta that removes
- * what the host does not have. */
+/* Which entries go and come; 1 for a delta that removes what the host
+ * does not have. */
 static int
 plan(const struct fnd_upload *u, struct store_sw *cur, size_t ncur,
     struct change *c)
@@ -268,7 +268,7 @@ plan(const struct fnd_upload *u, struct store_sw *cur, size_t ncur,
 	for (i = 0; i < u->nrm; i++) {
 		if ((hit = find_sw(cur, ncur, u->rm[i].ident)) == NULL) {
 			free(seen);
-			return RP_ERR_INVALID;
+			return 1;
 		}
 		c->gone[hit - cur] = 1;
 	}
@@ -584,7 +584,12 @@ apply_change(struct store *s, const struct store_inv_state *st,
 	if (ids == NULL)
 		return r;
 	qsort(cur, ncur, sizeof(*cur), cmp_sw);
-	if ((r = plan(u, cur, ncur, &c)) != 0 ||
+	if ((r = plan(u, cur, ncur, &c)) == 1) {
+		t->stale = 1;
+		r = 0;
+		goto out;
+	}
+	if (r != 0 ||
 	    (r = write_change(s, st->agent_seq, u, cur, ncur, &c, &keys)) != 0)
 		goto out;
 	strs_unique(&keys);
@@ -641,8 +646,10 @@ fnd_apply_inventory(struct store *s, const struct store_inv_state *st,
 	int r;
 
 	memset(t, 0, sizeof(*t));
-	if (!u->full && u->base != st->inventory)
-		return RP_ERR_INVALID;
+	if (!u->full && u->base != st->inventory) {
+		t->stale = 1;
+		return 0;
+	}
 	if (u->full)
 		r = store_sw_list(
 		    s, st->agent_seq, 2 * FND_SOFTWARE_MAX, &cur, &ncur);

@@ -83,6 +83,7 @@ struct fnd_tally {
 	int64_t changed; /* other changes of verdict or version */
 	int64_t hosts; /* hosts evaluated */
 	int64_t advisories; /* advisories evaluated against them */
+	int stale; /* the delta does not apply: nothing was written */
 };
 
 /*
@@ -90,7 +91,7 @@ struct fnd_tally {
  * store_inv_state in this transaction), recomputes the host's findings,
  * and records the new state.  A delta whose base is not st->inventory,
  * or that removes an entry the host does not have, changes nothing and
- * returns RP_ERR_INVALID (the agent must send a full inventory).
+ * sets t->stale (the agent must send a full inventory).
  */
 int fnd_apply_inventory(struct store *s, const struct store_inv_state *st,
     const struct fnd_upload *u, int64_t now, struct fnd_tally *t);
