@@ -583,7 +583,8 @@ apply_change(struct store *s, const struct store_inv_state *st,
 
 	if (ids == NULL)
 		return r;
-	qsort(cur, ncur, sizeof(*cur), cmp_sw);
+	if (ncur > 1)
+		qsort(cur, ncur, sizeof(*cur), cmp_sw);
 	if ((r = plan(u, cur, ncur, &c)) == 1) {
 		t->stale = 1;
 		r = 0;
