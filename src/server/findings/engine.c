@@ -134,6 +134,8 @@ find_sw(struct store_sw *cur, size_t n, const char *ident)
 {
 	struct store_sw k;
 
+	if (n == 0)
+		return NULL; /* cur may be NULL then */
 	memcpy(k.ident, ident, sizeof(k.ident));
 	return bsearch(&k, cur, n, sizeof(*cur), cmp_sw);
 }
