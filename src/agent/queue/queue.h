@@ -134,11 +134,9 @@ int queue_state_remove(int statefd, const char *name, char err[QUEUE_ERR_MAX]);
  * none of it): the process raise(SIGKILL)s at the n-th durable step from
  * now (each open, write, fsync, rename, unlink of a queue or state file
  * is one), so a test can kill a writer at every point in turn by count.
- * 0 turns it off.  queue_crash_steps() says how many steps were taken
- * since the last queue_crash_after().
+ * 0 turns it off.
  */
 void queue_crash_after(unsigned long n);
-unsigned long queue_crash_steps(void);
 #endif
 
 #endif

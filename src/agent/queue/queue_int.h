@@ -1,7 +1,6 @@
 /*
  * Between the files of src/agent/queue: the file primitives (qfile.c)
- * that the queue (queue.c) and the state files build on, and the
- * crash-test step counter.
+ * that the queue (queue.c) and the state files build on.
  */
 #ifndef RP_AGENT_QUEUE_INT_H
 #define RP_AGENT_QUEUE_INT_H
@@ -39,13 +38,5 @@ int qf_write_atomic(int dirfd, const char *name, const void *head, size_t hlen,
 int qf_unlink(int dirfd, const char *name, char err[QUEUE_ERR_MAX]);
 /* fsync(dirfd): what was renamed or unlinked there is durable. */
 int qf_sync_dir(int dirfd, char err[QUEUE_ERR_MAX]);
-
-#ifdef RP_QUEUE_CRASH_HOOK
-/* One durable step taken: raise(SIGKILL) if it is the one asked for. */
-void qf_step(void);
-#else
-/* Without the test hook there is nothing to count. */
-#define qf_step() ((void)0)
-#endif
 
 #endif
