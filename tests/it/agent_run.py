@@ -179,10 +179,12 @@ def part_findings(srv, c, state, root, agent_id):
           [("libssl3", "resolved", "fixed", dseq),
            ("openssl", "resolved", "fixed", dseq)],
           f"findings after the upgrade: {items}")
-    r = c.request("GET", f"/api/v1/agents/{agent_id}")
-    check(r.status == 200 and r.json["hostname"] == "ws-acct-01" and
-          r.json["last_seen"] and r.json.get("agent_version"),
-          f"agent: {r}")
+    a = agent_info(c, agent_id)
+    check(a["hostname"] == "ws-acct-01" and a["last_seen"] and
+          a["agent_version"] and a["inventory"] == dseq and
+          a["last_upload"] == dseq and a["software"] == open(
+              os.path.join(root, "var/lib/dpkg/status")).read().count(
+                  "Package: "), f"agent: {a}")
     d.p.send_signal(signal.SIGTERM)
     rc = d.finish()
     check(rc == 0 and "msg=stopping signal=TERM" in d.text(),
@@ -196,10 +198,10 @@ def agent_seq(srv, agent_id):
     return int(rows[0][0])
 
 
-def last_upload(srv, agent_id):
-    rows = store_sql(srv, "SELECT last_upload FROM agents WHERE id = "
-                     f"'{agent_id}'")
-    return int(rows[0][0])
+def agent_info(c, agent_id):
+    r = c.request("GET", f"/api/v1/agents/{agent_id}")
+    check(r.status == 200, f"agent {agent_id}: {r}")
+    return r.json
 
 
 def server_sweeps(srv, aseq):
@@ -282,20 +284,17 @@ def part_kill(srv, c, tmp, state, root, agent_id):
     a_inv = audit_seqs(c, "agent.inventory")
     check(len(a_inv) == len(set(a_inv)) and a_inv[-1] == inv,
           f"audit entries of inventories: {a_inv} (last queued: {inv})")
-    rows = store_sql(srv, "SELECT inventory FROM agents WHERE id = "
-                     f"'{agent_id}'")
-    check(int(rows[0][0]) == inv, f"the server's inventory is {rows}, "
-          f"the agent's last {inv}")
-    rows = store_sql(srv, "SELECT count(*) FROM host_software WHERE "
-                     f"agent_seq = {aseq}")
+    a = agent_info(c, agent_id)
     pkgs = open(os.path.join(root, "var/lib/dpkg/status")).read().count(
         "Package: ")
-    check(int(rows[0][0]) == pkgs,
-          f"the server holds {rows[0][0]} packages, the root {pkgs}")
+    check(a["inventory"] == inv and a["software"] == pkgs and
+          a["last_upload"] == max(inv, sweeps[-1]),
+          f"the server's view of the agent: {a} (last inventory queued "
+          f"{inv}, {pkgs} packages in the root, sweeps {sweeps})")
 
     # the queue as before sending, as a kill after the server's answer
     # but before the unlink leaves it: duplicates, removed, stored once
-    high = last_upload(srv, agent_id)
+    high = agent_info(c, agent_id)["last_upload"]
     for f in os.listdir(backup):
         if re.fullmatch(r"\d{16}", f):
             shutil.copy(os.path.join(backup, f),
@@ -310,8 +309,9 @@ def part_kill(srv, c, tmp, state, root, agent_id):
     check(server_sweeps(srv, aseq) == got, "a replay changed the sweeps")
     check(audit_seqs(c, "agent.sweep") == a_sweeps,
           "a replay added audit entries")
-    check(last_upload(srv, agent_id) > high, "the new inventory was not "
-          "taken after the duplicates")
+    a = agent_info(c, agent_id)
+    check(a["last_upload"] > high and a["inventory"] == a["last_upload"],
+          f"the new inventory was not taken after the duplicates: {a}")
 
 
 def main():
