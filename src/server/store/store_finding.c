@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "store.h"
 #include "store_int.h"
 #include "util/err.h"
@@ -236,6 +238,86 @@ store_finding_put(struct store *s, struct store_finding *f,
 	    A_INT(ev->verdict), A_TEXT(ev->rule), A_TEXT(ev->version),
 	    A_TEXT(ev->reason)};
 	return sq_exec(s, &q_ev_add, e, NARGS(e), NULL);
+}
+
+/* PostgreSQL: the findings of a JSON array and their first events in
+ * one round trip (a data-modifying WITH; SQLite has none and inserts
+ * row by row, which costs it no round trips). */
+static struct drv_sql q_f_add_many = DRV_SQL(
+    "WITH n AS (INSERT INTO findings (tenant_id, agent_seq, advisory_id, "
+    "sw_key, sw_name, sw_version, sw_arch, sw_purl, revision, verdict, rule, "
+    "reason, remediation, open, first_seen, first_inventory, updated_at) "
+    "SELECT (e->>'t')::bigint, (e->>'a')::bigint, (e->>'d')::bigint, "
+    "e->>'k', e->>'n', e->>'v', e->>'arch', e->>'purl', "
+    "(e->>'rev')::bigint, (e->>'vd')::bigint, e->>'rule', e->>'reason', "
+    "e->>'rem', (e->>'open')::bigint, (e->>'fs')::bigint, "
+    "(e->>'fi')::bigint, (e->>'u')::bigint "
+    "FROM jsonb_array_elements(?::jsonb) e "
+    "RETURNING id, updated_at, verdict, rule, sw_version, reason) "
+    "INSERT INTO finding_events (finding_id, at, inventory, verdict, rule, "
+    "version, reason) SELECT id, updated_at, ?::bigint, verdict, rule, "
+    "sw_version, reason FROM n");
+
+static json_t *
+finding_row(const struct store_finding *f)
+{
+	return json_pack("{s:I,s:I,s:I,s:s,s:s,s:s,s:s?,s:s?,s:I,s:I,s:s,s:s,"
+			 "s:s?,s:I,s:I,s:I,s:I}",
+	    "t", (json_int_t)f->tenant_id, "a", (json_int_t)f->agent_seq, "d",
+	    (json_int_t)f->advisory_id, "k", f->sw_key, "n", f->sw_name, "v",
+	    f->sw_version, "arch", f->sw_arch, "purl", f->sw_purl, "rev",
+	    (json_int_t)f->revision, "vd", (json_int_t)f->verdict, "rule",
+	    f->rule, "reason", f->reason, "rem", f->remediation, "open",
+	    (json_int_t)f->open, "fs", (json_int_t)f->first_seen, "fi",
+	    (json_int_t)f->first_inventory, "u", (json_int_t)f->updated_at);
+}
+
+static int
+findings_add_pg(
+    struct store *s, const struct store_finding *f, size_t n, int64_t inventory)
+{
+	json_t *v = json_array();
+	char *t = NULL;
+	size_t i;
+	int r = RP_ERR_NOMEM;
+
+	for (i = 0; v != NULL && i < n; i++)
+		if (json_array_append_new(v, finding_row(&f[i])) != 0)
+			break;
+	if (v != NULL && i == n && (t = json_dumps(v, JSON_COMPACT)) != NULL) {
+		struct drv_arg a[] = {A_TEXT(t), A_INT(inventory)};
+
+		r = sq_exec(s, &q_f_add_many, a, NARGS(a), NULL);
+	}
+	free(t);
+	json_decref(v);
+	return r;
+}
+
+int
+store_findings_add(
+    struct store *s, const struct store_finding *f, size_t n, int64_t inventory)
+{
+	size_t i;
+	int r = 0;
+
+	if (n == 0)
+		return 0;
+	if (store_driver(s) == STORE_PG)
+		return findings_add_pg(s, f, n, inventory);
+	for (i = 0; r == 0 && i < n; i++) {
+		struct store_finding c = f[i];
+		struct store_finding_event ev = {.at = f[i].updated_at,
+		    .inventory = inventory,
+		    .verdict = f[i].verdict,
+		    .rule = f[i].rule,
+		    .version = f[i].sw_version,
+		    .reason = f[i].reason};
+
+		c.id = 0;
+		r = store_finding_put(s, &c, &ev);
+	}
+	return r;
 }
 
 /* Fills a[0..10) with the shared filter's arguments. */

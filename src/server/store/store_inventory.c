@@ -30,16 +30,36 @@ static struct drv_sql q_upload_seen =
 static struct drv_sql q_sw_list =
     DRV_SQL("SELECT id, ident, entry FROM host_software WHERE agent_seq = ? "
 	    "ORDER BY id");
-static struct drv_sql q_sw_add =
-    DRV_SQL("INSERT INTO host_software (agent_seq, ident, entry) "
-	    "VALUES (?, ?, ?) RETURNING id");
-static struct drv_sql q_sw_delete =
-    DRV_SQL("DELETE FROM host_software WHERE id = ?");
-static struct drv_sql q_key_add =
-    DRV_SQL("INSERT INTO software_keys (key, agent_seq, sw_id) "
-	    "VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
-static struct drv_sql q_key_delete = DRV_SQL(
-    "DELETE FROM software_keys WHERE key = ? AND agent_seq = ? AND sw_id = ?");
+static struct drv_sql q_sw_idents = DRV_SQL2(
+    "SELECT id, ident, entry FROM host_software WHERE agent_seq = ? AND "
+    "ident IN (SELECT value FROM json_each(?)) ORDER BY id",
+    "SELECT id, ident, entry FROM host_software WHERE agent_seq = ? AND "
+    "ident IN (SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY id");
+/* The batches: a JSON array argument, json_each / jsonb_array_elements. */
+static struct drv_sql q_sw_add_many = DRV_SQL2(
+    "INSERT INTO host_software (agent_seq, ident, entry) SELECT ?, "
+    "json_extract(value, '$[0]'), json_extract(value, '$[1]') "
+    "FROM json_each(?) RETURNING id, ident",
+    "INSERT INTO host_software (agent_seq, ident, entry) SELECT ?::bigint, "
+    "e->>0, e->>1 FROM jsonb_array_elements(?::jsonb) e RETURNING id, ident");
+static struct drv_sql q_sw_delete_many = DRV_SQL2(
+    "DELETE FROM host_software WHERE id IN (SELECT value FROM json_each(?))",
+    "DELETE FROM host_software WHERE id IN "
+    "(SELECT jsonb_array_elements_text(?::jsonb)::bigint)");
+static struct drv_sql q_keys_add_many =
+    DRV_SQL2("INSERT INTO software_keys (key, agent_seq, sw_id) SELECT "
+	     "json_extract(value, '$[0]'), ?, json_extract(value, '$[1]') "
+	     "FROM json_each(?) WHERE true ON CONFLICT DO NOTHING",
+	"INSERT INTO software_keys (key, agent_seq, sw_id) SELECT e->>0, "
+	"?::bigint, (e->>1)::bigint FROM jsonb_array_elements(?::jsonb) e "
+	"ON CONFLICT DO NOTHING");
+static struct drv_sql q_keys_delete_many = DRV_SQL2(
+    "DELETE FROM software_keys WHERE agent_seq = ? AND (key, sw_id) IN "
+    "(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') "
+    "FROM json_each(?))",
+    "DELETE FROM software_keys WHERE agent_seq = ?::bigint AND (key, sw_id) "
+    "IN (SELECT e->>0, (e->>1)::bigint FROM jsonb_array_elements(?::jsonb) "
+    "e)");
 #define HOST_COLS                                                              \
 	"a.seq, a.tenant_id, a.inventory, a.id, a.hostname, a.os, "            \
 	"a.os_version, a.arch"
@@ -58,9 +78,11 @@ static struct drv_sql q_adv_keys_clear =
 static struct drv_sql q_adv_key_add =
     DRV_SQL("INSERT INTO advisory_keys (key, advisory_id) VALUES (?, ?) "
 	    "ON CONFLICT DO NOTHING");
-static struct drv_sql q_adv_by_key =
-    DRV_SQL("SELECT advisory_id FROM advisory_keys WHERE key = ? "
-	    "ORDER BY advisory_id");
+static struct drv_sql q_adv_by_keys =
+    DRV_SQL2("SELECT DISTINCT advisory_id FROM advisory_keys WHERE key IN "
+	     "(SELECT value FROM json_each(?)) ORDER BY advisory_id",
+	"SELECT DISTINCT advisory_id FROM advisory_keys WHERE key IN "
+	"(SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY advisory_id");
 
 int
 store_inv_state(
@@ -124,18 +146,18 @@ store_sws_free(struct store_sw *v, size_t n)
 	free(v);
 }
 
-int
-store_sw_list(struct store *s, int64_t agent_seq, size_t max,
-    struct store_sw **v, size_t *n)
+/* The rows of q (id, ident, entry) into *v. */
+static int
+sw_rows(struct store *s, struct drv_sql *q, const struct drv_arg *a, size_t na,
+    size_t max, struct store_sw **v, size_t *n)
 {
-	struct drv_arg a[] = {A_INT(agent_seq)};
 	struct store_sw *out = NULL;
 	size_t cnt = 0, cap = 0;
 	struct drv_cur c;
 	const char *id;
 	int r;
 
-	if ((r = sq_query(s, &q_sw_list, a, NARGS(a), &c)) != 0)
+	if ((r = sq_query(s, q, a, na, &c)) != 0)
 		return r;
 	while ((r = sq_step(&c)) == 1) {
 		if ((r = sq_grow(
@@ -161,38 +183,63 @@ store_sw_list(struct store *s, int64_t agent_seq, size_t max,
 }
 
 int
-store_sw_add(struct store *s, int64_t agent_seq, const char *ident,
-    const char *entry, int64_t *id)
+store_sw_list(struct store *s, int64_t agent_seq, size_t max,
+    struct store_sw **v, size_t *n)
 {
-	struct drv_arg a[] = {A_INT(agent_seq), A_TEXT(ident), A_TEXT(entry)};
+	struct drv_arg a[] = {A_INT(agent_seq)};
 
-	return sq_int1(s, &q_sw_add, a, NARGS(a), id);
+	return sw_rows(s, &q_sw_list, a, NARGS(a), max, v, n);
 }
 
 int
-store_sw_delete(struct store *s, int64_t id)
+store_sw_by_idents(struct store *s, int64_t agent_seq, const char *idents,
+    size_t max, struct store_sw **v, size_t *n)
 {
-	struct drv_arg a[] = {A_INT(id)};
+	struct drv_arg a[] = {A_INT(agent_seq), A_TEXT(idents)};
 
-	return sq_exec(s, &q_sw_delete, a, NARGS(a), NULL);
+	return sw_rows(s, &q_sw_idents, a, NARGS(a), max, v, n);
 }
 
 int
-store_sw_key_add(
-    struct store *s, const char *key, int64_t agent_seq, int64_t sw_id)
+store_sw_add_many(struct store *s, int64_t agent_seq, const char *rows,
+    int (*fn)(int64_t, const char *, void *), void *arg)
 {
-	struct drv_arg a[] = {A_TEXT(key), A_INT(agent_seq), A_INT(sw_id)};
+	struct drv_arg a[] = {A_INT(agent_seq), A_TEXT(rows)};
+	struct drv_cur c;
+	int r;
 
-	return sq_exec(s, &q_key_add, a, NARGS(a), NULL);
+	if ((r = sq_query(s, &q_sw_add_many, a, NARGS(a), &c)) != 0)
+		return r;
+	while ((r = sq_step(&c)) == 1)
+		if ((r = fn(sq_int(&c, 0), c.s->ops->col_text(&c, 1), arg)) !=
+		    0)
+			break;
+	sq_done(&c);
+	return r;
 }
 
 int
-store_sw_key_delete(
-    struct store *s, const char *key, int64_t agent_seq, int64_t sw_id)
+store_sw_delete_many(struct store *s, const char *ids)
 {
-	struct drv_arg a[] = {A_TEXT(key), A_INT(agent_seq), A_INT(sw_id)};
+	struct drv_arg a[] = {A_TEXT(ids)};
 
-	return sq_exec(s, &q_key_delete, a, NARGS(a), NULL);
+	return sq_exec(s, &q_sw_delete_many, a, NARGS(a), NULL);
+}
+
+int
+store_sw_keys_add_many(struct store *s, int64_t agent_seq, const char *keys)
+{
+	struct drv_arg a[] = {A_INT(agent_seq), A_TEXT(keys)};
+
+	return sq_exec(s, &q_keys_add_many, a, NARGS(a), NULL);
+}
+
+int
+store_sw_keys_delete_many(struct store *s, int64_t agent_seq, const char *keys)
+{
+	struct drv_arg a[] = {A_INT(agent_seq), A_TEXT(keys)};
+
+	return sq_exec(s, &q_keys_delete_many, a, NARGS(a), NULL);
 }
 
 /* The HOST_COLS of c into h (strings borrowed from the row). */
@@ -312,14 +359,14 @@ store_advisory_keys_set(
 }
 
 int
-store_advisory_by_key(struct store *s, const char *key,
+store_advisory_by_keys(struct store *s, const char *keys,
     int (*fn)(int64_t advisory_id, void *), void *arg)
 {
-	struct drv_arg a[] = {A_TEXT(key)};
+	struct drv_arg a[] = {A_TEXT(keys)};
 	struct drv_cur c;
 	int r;
 
-	if ((r = sq_query(s, &q_adv_by_key, a, NARGS(a), &c)) != 0)
+	if ((r = sq_query(s, &q_adv_by_keys, a, NARGS(a), &c)) != 0)
 		return r;
 	while ((r = sq_step(&c)) == 1)
 		if ((r = fn(sq_int(&c, 0), arg)) != 0)
