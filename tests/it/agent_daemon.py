@@ -217,12 +217,25 @@ class Fake:
         return 200, {"seq": seq, "duplicate": False}
 
 
+# Every daemon started, killed when the test ends however it ends.
+STARTED = []
+
+
+def kill_started():
+    for p in STARTED:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
 class Daemon:
     """rampart-agent run in the background; its log lines as they come."""
 
     def __init__(self, args):
         self.p = subprocess.Popen([AGENT, "run"] + args,
+                                  stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, text=True)
+        STARTED.append(self.p)
         self.lines = []
         self.cv = threading.Condition()
         self.t = threading.Thread(target=self._read, daemon=True)
@@ -510,6 +523,7 @@ def main():
         part_down_then_duplicates(fake, tmp, state, root, sweep, bundle)
         part_daemon(fake, state, root)
     finally:
+        kill_started()
         if fake is not None and fake.srv is not None:
             try:
                 fake.stop()

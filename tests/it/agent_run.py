@@ -35,12 +35,25 @@ TEST_DATA = os.environ.get("RAMPART_TEST_DATA")
 WAIT = 300
 
 
+# Every daemon started, killed when the test ends however it ends.
+STARTED = []
+
+
+def kill_started():
+    for p in STARTED:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
 class Daemon:
     """rampart-agent run in the background; its log lines as they come."""
 
     def __init__(self, args):
         self.p = subprocess.Popen([AGENT, "run"] + args,
+                                  stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, text=True)
+        STARTED.append(self.p)
         self.lines = []
         self.cv = threading.Condition()
         self.t = threading.Thread(target=self._read, daemon=True)
@@ -343,6 +356,7 @@ def main():
         part_findings(srv, c, state, root, agent_id)
         part_kill(srv, c, tmp, state, root, agent_id)
     finally:
+        kill_started()
         srv.cleanup()
         shutil.rmtree(tmp, ignore_errors=True)
     print("all checks passed")
