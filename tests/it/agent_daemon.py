@@ -19,7 +19,9 @@ keeps everything, and the next run sends it; items the server already
 has (a queue restored as after a kill between the server's answer and
 the unlink) come back duplicate:true and are removed, stored once;
 SIGTERM while a request is in flight lets it finish (the item the server
-took is removed) and exits 0; no log line holds a signature or the key.
+took is removed) and exits 0; a full queue refuses new items with an
+error line and keeps its own; bad usage and a bad rules bundle exit 2;
+no log line holds a signature or the key.
 Waits are on events (the server's records, the agent's log lines),
 never sleeps."""
 import base64
@@ -503,6 +505,71 @@ def part_daemon(fake, state, root):
     no_secrets(fake, state, d.text())
 
 
+def part_usage(tmp, state, root):
+    """Bad usage and local problems: exit 2, said on stderr."""
+    def run(*args):
+        return subprocess.run([AGENT, "run"] + list(args),
+                              capture_output=True, text=True, timeout=WAIT)
+    for args, why in (
+            (["--heartbeat", "0"], "takes 1 to"),
+            (["--inventory-interval", "x"], "takes 1 to"),
+            (["--sweep-interval", "60"], "need --sweep-rules"),
+            (["--inventory-root", os.path.join(tmp, "nope")],
+             "not a directory"),
+            (["extra"], "usage: rampart-agent run")):
+        r = run("--state", state, *args)
+        check(r.returncode == 2 and why in r.stderr,
+              f"run {args}: exit {r.returncode}: {r.stderr}")
+    r = run("--once", "--state", os.path.join(tmp, "not-enrolled"))
+    check(r.returncode == 2 and "cannot start" in r.stderr,
+          f"not enrolled: exit {r.returncode}: {r.stderr}")
+    bad = os.path.join(tmp, "bad-bundle.json")
+    with open(bad, "w") as f:
+        f.write("{not json")
+    r = run("--once", "--state", state, "--inventory-root", root,
+            "--sweep-rules", bad)
+    check(r.returncode == 2 and "sweep rules not usable" in r.stderr,
+          f"bad bundle: exit {r.returncode}: {r.stderr}")
+    check(queued(state) == [], "a refused start queued something")
+    r = run("--help")
+    check(r.returncode == 0 and "usage: rampart-agent run" in r.stdout and
+          "Exit status" in r.stdout, f"--help: {r.stdout}")
+
+
+def part_full_queue(fake, state, root, sweep, bundle):
+    """A full queue refuses new items (logged), keeps what it has, and
+    the numbers go on above items written by someone else."""
+    fake.stop()
+    qdir = os.path.join(state, "queue")
+    last = int(open(os.path.join(qdir, "seq")).read())
+    for i in range(256):
+        seq = last + 1 + i
+        text = json.dumps({"seq": seq, "started_at": "2026-01-01T00:00:00Z",
+                           "report": {"rampart_sweep": 1, "hits": []}})
+        with open(os.path.join(qdir, f"{seq:016d}"), "w") as f:
+            f.write(f"rampart-queue 1 sweep {len(text)}\n{text}")
+    r = once(state, "--inventory-root", root, "--sweep-rules", bundle,
+             "--sweep-root", sweep)
+    check(r.returncode == 3, f"full queue: exit {r.returncode}:\n{r.stderr}")
+    check(re.search(r'level=error msg="inventory not queued" '
+                    r'kind=inventory-full error="the queue is full', r.stderr)
+          and re.search(r'level=error msg="SWEEP REPORT NOT QUEUED',
+                        r.stderr), f"full queue, not logged:\n{r.stderr}")
+    check(len(queued(state)) == 256, f"{len(queued(state))} queued")
+    fake.start()
+    n = len(fake.applied)
+    r = once(state, "--inventory-root", root)
+    check(r.returncode == 0 and queued(state) == [],
+          f"drain: exit {r.returncode}, {len(queued(state))} left")
+    seqs = [b["seq"] for _, b in fake.applied[n:]]
+    check(seqs == list(range(last + 1, last + 257)),
+          f"sent: {seqs[:3]}...{seqs[-3:]}")
+    # the next number is above the items the agent did not write itself
+    r = once(state, "--inventory-root", root)
+    check(r.returncode == 0 and fake.applied[-1][1]["seq"] > last + 256,
+          f"after: exit {r.returncode}, seq {fake.applied[-1][1]['seq']}")
+
+
 def main():
     check(AGENT, "RAMPART_AGENT must name rampart-agent")
     check(DATA, "RAMPART_SHARED_DATA must name the shared data")
@@ -518,10 +585,12 @@ def main():
         check(r.returncode == 0, f"enroll: {r.stdout}{r.stderr}")
         root = make_root(tmp)
         sweep, bundle = make_bundle(tmp)
+        part_usage(tmp, state, root)
         part_once(fake, state, root, sweep, bundle)
         part_refused(fake, state, root, sweep, bundle)
         part_down_then_duplicates(fake, tmp, state, root, sweep, bundle)
         part_daemon(fake, state, root)
+        part_full_queue(fake, state, root, sweep, bundle)
     finally:
         kill_started()
         if fake is not None and fake.srv is not None:

@@ -261,6 +261,8 @@ scan(struct queue *q, char err[QUEUE_ERR_MAX])
 	return r;
 }
 
+static int seq_store(struct queue *q, uint64_t seq, char err[QUEUE_ERR_MAX]);
+
 /* Opens queue/ (made 0700 when missing) into q->dirfd. */
 static int
 dir_open(int statefd, struct queue *q, char err[QUEUE_ERR_MAX])
@@ -299,6 +301,7 @@ int
 queue_open(int statefd, struct queue **out, char err[QUEUE_ERR_MAX])
 {
 	struct queue *q;
+	uint64_t stored;
 	int r;
 
 	*out = NULL;
@@ -308,7 +311,17 @@ queue_open(int statefd, struct queue **out, char err[QUEUE_ERR_MAX])
 	}
 	q->dirfd = -1;
 	if ((r = dir_open(statefd, q, err)) != 0 ||
-	    (r = seq_load(q, err)) != 0 || (r = scan(q, err)) != 0) {
+	    (r = seq_load(q, err)) != 0) {
+		queue_free(q);
+		return r;
+	}
+	stored = q->last_seq;
+	if ((r = scan(q, err)) != 0 ||
+	    /* items above `seq` (put there by hand, a restored backup):
+	       raised now, or their numbers would come back once they
+	       are sent and removed */
+	    (q->last_seq > stored &&
+		(r = seq_store(q, q->last_seq, err)) != 0)) {
 		queue_free(q);
 		return r;
 	}

@@ -152,6 +152,13 @@ test_seq_never_reused(void **state)
 	fclose(fp);
 	q = qopen(f->fd);
 	assert_int_equal(queue_last_seq(q), 5);
+	/* and raised on disk: once those items are sent and gone, their
+	   numbers still do not come back */
+	assert_int_equal(queue_remove(q, 4, err), 0);
+	assert_int_equal(queue_remove(q, 5, err), 0);
+	queue_free(q);
+	q = qopen(f->fd);
+	assert_int_equal(queue_last_seq(q), 5);
 	assert_int_equal(add(q, QUEUE_SWEEP, 6, 0), 6);
 	queue_free(q);
 }
