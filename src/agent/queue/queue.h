@@ -19,7 +19,9 @@
  *   - a seq is never given out twice: `seq` is raised (and synced) before
  *     an item with the new number can exist, and the next number is
  *     max(seq, the largest item name) + 1, so it holds also after the
- *     queue was emptied;
+ *     queue was emptied (queue_open raises `seq` to the largest item
+ *     name it finds, for items this module did not write: a restored
+ *     backup);
  *   - an item leaves only through queue_remove (after a 2xx) or by being
  *     superseded by a newer full inventory.
  * The queue is bounded (QUEUE_MAX_ITEMS, QUEUE_MAX_BYTES); a full
