@@ -6,8 +6,10 @@
 # on are there: no PrivateTmp (a sweep must see the real /tmp), home
 # read-only, TMPDIR in the runtime directory (the file system is
 # read-only), the system calls its confined children make (seccomp,
-# chroot).  There is no systemd running here, so the unit is checked,
-# not started.
+# chroot), and its capability bounding set is enough for the rpm
+# reader's jail and the sweep's scanner (the agent run under setpriv
+# with exactly those).  There is no systemd running here, so the unit is
+# checked, not started.
 . "$(dirname "$0")/lib.sh"
 : "${RAMPART_AGENT:?RAMPART_AGENT must name rampart-agent}"
 command -v systemd-analyze >/dev/null ||
@@ -42,4 +44,38 @@ for want in "ProtectSystem=strict" "ReadWritePaths=/var/lib/rampart-agent" \
 done
 grep -q "^PrivateTmp=yes" "$unit" &&
 	fail "PrivateTmp=yes would hide the machine's /tmp from sweeps"
+
+# The capability bounding set is enough for what the daemon runs: the
+# agent as root with only those capabilities (setpriv, no new
+# privileges) reads an rpm database through its jail (a chroot as
+# nobody) and removes the jail's copy afterwards, and sweeps a tree
+# through its confined scanner.
+: "${RAMPART_SHARED_DATA:?RAMPART_SHARED_DATA must name the shared data}"
+command -v setpriv >/dev/null || { fail "setpriv is missing"; finish; }
+caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$unit" |
+    tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
+[ -n "$caps" ] || fail "no CapabilityBoundingSet in the unit"
+confined() {
+	TMPDIR="$TMP/rt" setpriv --bounding-set "-all,$caps" --inh-caps=-all \
+	    --no-new-privs "$RAMPART_AGENT" "$@"
+}
+mkdir -p "$TMP/root/usr/lib/sysimage/rpm" "$TMP/rt" "$TMP/sw"
+chmod 0700 "$TMP/rt"
+cp "$RAMPART_SHARED_DATA/inventory/rpmdb/cbl-mariner-2.0/rpmdb.sqlite" \
+    "$TMP/root/usr/lib/sysimage/rpm/"
+expect_exit 0 "inventory with the unit's capabilities" -- \
+    confined inventory --root "$TMP/root" --format native --only rpm
+n=$(python3 -c 'import json, sys
+print(len(json.load(open(sys.argv[1]))["hosts"][0]["software"]))' "$TMP/out")
+[ "$n" -gt 100 ] || fail "rpm read with the unit's capabilities: $n packages"
+[ -z "$(ls -A "$TMP/rt")" ] ||
+	fail "the rpm reader's copy was left in TMPDIR: $(ls -A "$TMP/rt")"
+printf 'planted for the unit test\n' >"$TMP/sw/bad.bin"
+h=$(sha256sum "$TMP/sw/bad.bin" | cut -d' ' -f1)
+printf '{"rampart_bundle": 1, "created": "2026-01-01T00:00:00Z",
+ "advisories": [], "yara": [],
+ "indicators": [{"type": "sha256", "value": "%s"}]}\n' "$h" >"$TMP/b.json"
+expect_exit 1 "sweep with the unit's capabilities" -- \
+    confined sweep --rules "$TMP/b.json" --no-cache --format json "$TMP/sw"
+expect_grep "$TMP/out" "bad.bin" "the sweep found the planted file"
 finish
