@@ -154,9 +154,7 @@ fnd_batch_flush(struct store *s, struct fnd_batch *b)
 void
 fnd_batch_free(struct fnd_batch *b)
 {
-	while (b->n > 0)
-		store_finding_clear(&b->v[--b->n]);
-	free(b->v);
+	store_findings_free(b->v, b->n);
 	memset(b, 0, sizeof(*b));
 }
 

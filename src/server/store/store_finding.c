@@ -80,6 +80,17 @@ static struct drv_sql q_f_get = DRV_SQL(
 static struct drv_sql q_f_count =
     DRV_SQL2(F_COUNT(F_FILTER_LITE), F_COUNT(F_FILTER_PG));
 
+static void
+clear_ev(void *row)
+{
+	struct store_finding_event *e = row;
+
+	free(e->rule);
+	free(e->version);
+	free(e->reason);
+	e->rule = e->version = e->reason = NULL;
+}
+
 void
 store_finding_events_free(struct store_finding_event *v, size_t n)
 {
@@ -87,11 +98,8 @@ store_finding_events_free(struct store_finding_event *v, size_t n)
 
 	if (v == NULL)
 		return;
-	for (i = 0; i < n; i++) {
-		free(v[i].rule);
-		free(v[i].version);
-		free(v[i].reason);
-	}
+	for (i = 0; i < n; i++)
+		clear_ev(&v[i]);
 	free(v);
 }
 
@@ -168,35 +176,30 @@ fail:
 	return r;
 }
 
+static int
+read_plain(struct drv_cur *c, void *row)
+{
+	return read_f(c, row, 0);
+}
+
+static void
+clear_f(void *row)
+{
+	store_finding_clear(row);
+}
+
+static const struct sq_rows f_plain_rows = {
+    sizeof(struct store_finding), 0, read_plain, clear_f};
+
 int
 store_findings_of(struct store *s, int64_t agent_seq, int64_t advisory_id,
     size_t max, struct store_finding **v, size_t *n)
 {
 	struct drv_arg a[] = {A_INT(agent_seq), A_INT(agent_seq),
 	    A_INT(advisory_id), A_INT(advisory_id), A_INT((int64_t)max + 1)};
-	struct store_finding *out = NULL;
-	size_t cnt = 0, cap = 0;
-	struct drv_cur c;
-	int r;
 
-	if ((r = sq_query(s, &q_f_of, a, NARGS(a), &c)) != 0)
-		return r;
-	while ((r = sq_step(&c)) == 1) {
-		if ((r = sq_grow(
-			 (void **)&out, &cap, cnt + 1, sizeof(*out), max)) != 0)
-			break;
-		if ((r = read_f(&c, &out[cnt], 0)) != 0)
-			break;
-		cnt++;
-	}
-	sq_done(&c);
-	if (r != 0) {
-		store_findings_free(out, cnt);
-		return r;
-	}
-	*v = out;
-	*n = cnt;
-	return 0;
+	return sq_all(
+	    s, &q_f_of, a, NARGS(a), &f_plain_rows, max, (void **)v, n);
 }
 
 static struct drv_arg
@@ -338,12 +341,6 @@ read_show(struct drv_cur *c, void *row)
 	return read_f(c, row, 1);
 }
 
-static void
-clear_f(void *row)
-{
-	store_finding_clear(row);
-}
-
 static const struct sq_rows f_rows = {
     sizeof(struct store_finding), 8, read_show, clear_f};
 
@@ -378,41 +375,33 @@ store_finding_get(struct store *s, const struct store_scope *sc, int64_t id,
 	return r;
 }
 
+static int
+read_ev(struct drv_cur *c, void *row)
+{
+	struct store_finding_event *e = row;
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	e->at = sq_int(c, 0);
+	e->inventory = sq_int(c, 1);
+	e->verdict = (int)sq_int(c, 2);
+	if ((r = sq_dup(c, 3, &e->rule)) != 0 ||
+	    (r = sq_dup(c, 4, &e->version)) != 0 ||
+	    (r = sq_dup(c, 5, &e->reason)) != 0)
+		clear_ev(e);
+	return r;
+}
+
+static const struct sq_rows ev_rows = {
+    sizeof(struct store_finding_event), 0, read_ev, clear_ev};
+
 int
 store_finding_events(struct store *s, int64_t id, size_t max,
     struct store_finding_event **v, size_t *n)
 {
 	struct drv_arg a[] = {A_INT(id), A_INT((int64_t)max)};
-	struct store_finding_event *out = NULL, *e;
-	size_t cnt = 0, cap = 0;
-	struct drv_cur c;
-	int r;
 
-	if ((r = sq_query(s, &q_ev_list, a, NARGS(a), &c)) != 0)
-		return r;
-	while ((r = sq_step(&c)) == 1) {
-		if ((r = sq_grow(
-			 (void **)&out, &cap, cnt + 1, sizeof(*out), max)) != 0)
-			break;
-		e = &out[cnt];
-		memset(e, 0, sizeof(*e));
-		e->at = sq_int(&c, 0);
-		e->inventory = sq_int(&c, 1);
-		e->verdict = (int)sq_int(&c, 2);
-		cnt++;
-		if ((r = sq_dup(&c, 3, &e->rule)) != 0 ||
-		    (r = sq_dup(&c, 4, &e->version)) != 0 ||
-		    (r = sq_dup(&c, 5, &e->reason)) != 0)
-			break;
-	}
-	sq_done(&c);
-	if (r != 0) {
-		store_finding_events_free(out, cnt);
-		return r;
-	}
-	*v = out;
-	*n = cnt;
-	return 0;
+	return sq_all(s, &q_ev_list, a, NARGS(a), &ev_rows, max, (void **)v, n);
 }
 
 int

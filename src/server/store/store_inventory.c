@@ -146,40 +146,36 @@ store_sws_free(struct store_sw *v, size_t n)
 	free(v);
 }
 
+static int
+read_sw(struct drv_cur *c, void *row)
+{
+	struct store_sw *w = row;
+	const char *id = c->s->ops->col_text(c, 1);
+
+	memset(w, 0, sizeof(*w));
+	w->id = sq_int(c, 0);
+	snprintf(w->ident, sizeof(w->ident), "%s", id != NULL ? id : "");
+	return sq_dup(c, 2, &w->entry);
+}
+
+static void
+clear_sw(void *row)
+{
+	struct store_sw *w = row;
+
+	free(w->entry);
+	w->entry = NULL;
+}
+
+static const struct sq_rows sw_kind = {
+    sizeof(struct store_sw), 0, read_sw, clear_sw};
+
 /* The rows of q (id, ident, entry) into *v. */
 static int
 sw_rows(struct store *s, struct drv_sql *q, const struct drv_arg *a, size_t na,
     size_t max, struct store_sw **v, size_t *n)
 {
-	struct store_sw *out = NULL;
-	size_t cnt = 0, cap = 0;
-	struct drv_cur c;
-	const char *id;
-	int r;
-
-	if ((r = sq_query(s, q, a, na, &c)) != 0)
-		return r;
-	while ((r = sq_step(&c)) == 1) {
-		if ((r = sq_grow(
-			 (void **)&out, &cap, cnt + 1, sizeof(*out), max)) != 0)
-			break;
-		memset(&out[cnt], 0, sizeof(*out));
-		out[cnt].id = sq_int(&c, 0);
-		id = c.s->ops->col_text(&c, 1);
-		snprintf(out[cnt].ident, sizeof(out[cnt].ident), "%s",
-		    id != NULL ? id : "");
-		if ((r = sq_dup(&c, 2, &out[cnt].entry)) != 0)
-			break;
-		cnt++;
-	}
-	sq_done(&c);
-	if (r != 0) {
-		store_sws_free(out, cnt);
-		return r;
-	}
-	*v = out;
-	*n = cnt;
-	return 0;
+	return sq_all(s, q, a, na, &sw_kind, max, (void **)v, n);
 }
 
 int
@@ -200,15 +196,15 @@ store_sw_by_idents(struct store *s, int64_t agent_seq, const char *idents,
 	return sw_rows(s, &q_sw_idents, a, NARGS(a), max, v, n);
 }
 
-int
-store_sw_add_many(struct store *s, int64_t agent_seq, const char *rows,
-    int (*fn)(int64_t, const char *, void *), void *arg)
+/* Runs q and gives fn each row's (integer, text) first two columns. */
+static int
+id_text_rows(struct store *s, struct drv_sql *q, const struct drv_arg *a,
+    size_t n, int (*fn)(int64_t, const char *, void *), void *arg)
 {
-	struct drv_arg a[] = {A_INT(agent_seq), A_TEXT(rows)};
 	struct drv_cur c;
 	int r;
 
-	if ((r = sq_query(s, &q_sw_add_many, a, NARGS(a), &c)) != 0)
+	if ((r = sq_query(s, q, a, n, &c)) != 0)
 		return r;
 	while ((r = sq_step(&c)) == 1)
 		if ((r = fn(sq_int(&c, 0), c.s->ops->col_text(&c, 1), arg)) !=
@@ -216,6 +212,15 @@ store_sw_add_many(struct store *s, int64_t agent_seq, const char *rows,
 			break;
 	sq_done(&c);
 	return r;
+}
+
+int
+store_sw_add_many(struct store *s, int64_t agent_seq, const char *rows,
+    int (*fn)(int64_t, const char *, void *), void *arg)
+{
+	struct drv_arg a[] = {A_INT(agent_seq), A_TEXT(rows)};
+
+	return id_text_rows(s, &q_sw_add_many, a, NARGS(a), fn, arg);
 }
 
 int
@@ -285,17 +290,8 @@ store_sw_of_host_by_key(struct store *s, int64_t agent_seq, const char *key,
     int (*fn)(int64_t, const char *, void *), void *arg)
 {
 	struct drv_arg a[] = {A_TEXT(key), A_INT(agent_seq)};
-	struct drv_cur c;
-	int r;
 
-	if ((r = sq_query(s, &q_host_key, a, NARGS(a), &c)) != 0)
-		return r;
-	while ((r = sq_step(&c)) == 1)
-		if ((r = fn(sq_int(&c, 0), c.s->ops->col_text(&c, 1), arg)) !=
-		    0)
-			break;
-	sq_done(&c);
-	return r;
+	return id_text_rows(s, &q_host_key, a, NARGS(a), fn, arg);
 }
 
 void
