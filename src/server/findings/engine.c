@@ -141,36 +141,49 @@ find_sw(struct store_sw *cur, size_t n, const char *ident)
 }
 
 /*
- * For each of entries[0..n) (canonical JSON): its lookup keys, added to
- * keys and given with the entry's index to fn (to write or delete its
- * key rows).
+ * For each entry i of a batch, h->sw[idx ? idx[i] : i] for i < n: its
+ * lookup keys, added to keys and given with i to fn (to write or delete
+ * its key rows).
  */
 static int
-each_keys(char *const *entries, size_t n, struct strs *keys,
-    int (*fn)(size_t i, const struct strs *own, void *), void *arg)
+keys_of(const struct inv_host *h, const size_t *idx, size_t n,
+    struct strs *keys, int (*fn)(size_t i, const struct strs *own, void *),
+    void *arg)
 {
-	const struct fnd_hostref hr = {"host", "", "", ""};
 	const struct matcher *m = fnd_keys_matcher();
-	struct inv_host *h = NULL;
 	size_t i, j;
-	int r;
+	int r = 0;
 
 	if (m == NULL)
 		return RP_ERR_NOMEM;
-	if (n == 0)
-		return 0;
-	if ((r = fnd_host_build(&hr, entries, n, &h)) != 0)
-		return r;
-	for (i = 0; r == 0 && i < h->nsw; i++) {
+	for (i = 0; r == 0 && i < n; i++) {
 		struct strs own = {0};
 
-		r = matcher_software_keys(m, &h->sw[i], strs_add, &own);
+		r = matcher_software_keys(
+		    m, &h->sw[idx != NULL ? idx[i] : i], strs_add, &own);
 		for (j = 0; r == 0 && j < own.n; j++)
 			r = strs_add(own.v[j], keys);
 		if (r == 0)
 			r = fn(i, &own, arg);
 		strs_free(&own);
 	}
+	return r;
+}
+
+/* keys_of for stored entries[0..n) (canonical JSON), read again. */
+static int
+each_keys(char *const *entries, size_t n, struct strs *keys,
+    int (*fn)(size_t i, const struct strs *own, void *), void *arg)
+{
+	const struct fnd_hostref hr = {"host", "", "", ""};
+	struct inv_host *h = NULL;
+	int r;
+
+	if (n == 0)
+		return 0;
+	if ((r = fnd_host_build(&hr, entries, n, &h)) != 0)
+		return r;
+	r = keys_of(h, NULL, h->nsw, keys, fn, arg);
 	inv_host_free(h);
 	return r;
 }
@@ -365,29 +378,30 @@ static int
 write_added(struct store *s, int64_t agent, const struct fnd_upload *u,
     const struct change *c, struct strs *keys)
 {
-	char **e = calloc(c->nadd + 1, sizeof(*e)), *t = NULL;
 	struct new_ids n = {u, c, calloc(c->nadd + 1, sizeof(int64_t))};
 	struct key_rows w = {json_array(), n.ids};
 	json_t *rows = json_array();
+	char *t = NULL;
 	size_t i;
 	int r = RP_ERR_NOMEM;
 
-	if (e == NULL || n.ids == NULL || w.pairs == NULL || rows == NULL)
+	if (n.ids == NULL || w.pairs == NULL || rows == NULL)
 		goto out;
 	r = 0;
 	if (c->nadd == 0)
 		goto out;
 	r = RP_ERR_NOMEM;
-	for (i = 0; i < c->nadd; i++) {
-		e[i] = u->add[c->add[i]].json;
+	for (i = 0; i < c->nadd; i++)
 		if (json_array_append_new(rows,
-			json_pack("[s,s]", u->add[c->add[i]].ident, e[i])) != 0)
+			json_pack("[s,s]", u->add[c->add[i]].ident,
+			    u->add[c->add[i]].json)) != 0)
 			goto out;
-	}
 	if ((t = json_dumps(rows, JSON_COMPACT)) == NULL)
 		goto out;
+	/* The entries as intake read them: not parsed a second time. */
 	if ((r = store_sw_add_many(s, agent, t, new_id, &n)) != 0 ||
-	    (r = each_keys(e, c->nadd, keys, key_rows_add, &w)) != 0)
+	    (r = keys_of(
+		 u->add_host, c->add, c->nadd, keys, key_rows_add, &w)) != 0)
 		goto out;
 	r = with_json(w.pairs, s, agent, store_sw_keys_add_many);
 	w.pairs = NULL;
@@ -395,7 +409,6 @@ out:
 	free(t);
 	json_decref(w.pairs);
 	json_decref(rows);
-	free(e);
 	free(n.ids);
 	return r;
 }

@@ -21,6 +21,8 @@
 #include "advisory/advisory.h"
 #include "store/store.h"
 
+struct inv_host;
+
 /* Caps of one upload (docs/agent-protocol.md). */
 #define FND_SOFTWARE_MAX 50000
 #define FND_HITS_MAX 10000
@@ -40,6 +42,9 @@ struct fnd_upload {
 	char *name, *os, *os_version, *arch;
 	struct fnd_entry *add; /* full: the whole inventory */
 	size_t nadd;
+	/* add as the inventory reader read it: add_host->sw[i] is add[i]
+	 * (NULL when nadd is 0) */
+	struct inv_host *add_host;
 	struct fnd_entry *rm;
 	size_t nrm;
 };
