@@ -8,7 +8,9 @@
  *   import   the 3CX CSAF advisory stored and every finding computed and
  *            stored (fnd_apply_advisory), one transaction, committed;
  *   delta    one host's inventory delta (3CX upgraded to 18.12.422)
- *            applied, re-evaluated and committed, for DELTAS hosts.
+ *            applied, re-evaluated and committed, for DELTAS hosts; the
+ *            store is checkpointed before each (untimed), as rampartd
+ *            does outside requests.
  *
  * usage: bench_findings DB_URL ADVISORY.json HOSTS PACKAGES DELTAS
  * prints key=value lines (seconds; counts of findings opened/resolved).
@@ -228,11 +230,16 @@ main(int argc, char **argv)
 	printf(
 	    "hosts=%zu packages=%zu enrol_s=%.1f\n", nh, np + 1, now_s() - t0);
 	fflush(stdout);
+	if ((r = store_checkpoint(s)) != 0)
+		die("checkpoint", r, s);
 	t0 = now_s();
 	a = import(s, argv[2], &doc, &t);
 	printf("import_s=%.3f hosts_evaluated=%lld opened=%lld\n", now_s() - t0,
 	    (long long)t.hosts, (long long)t.opened);
 	for (h = 0; h < nd; h++) {
+		/* rampartd checkpoints outside requests, once a second */
+		if ((r = store_checkpoint(s)) != 0)
+			die("checkpoint", r, s);
 		t0 = now_s();
 		delta(s, ids[h * (nh / nd)], &dt);
 		lat[h] = now_s() - t0;

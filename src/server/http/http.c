@@ -629,44 +629,94 @@ on_term(int sig)
 	errno = e;
 }
 
-/* Serves until SIGTERM or until the parent goes away; sends a heartbeat
- * every ROLE_HEARTBEAT_SECONDS and applies SIGHUP's log settings. */
-static int
-serve(const struct role_env *env)
+static int64_t
+mono_s(void)
 {
-	struct msg m;
-	struct msg_heartbeat hb;
+	struct timespec ts;
 
-	for (;;) {
-		struct pollfd pf[2] = {
-		    {sig_pipe[0], POLLIN, 0}, {env->ipc, POLLIN, 0}};
-		int n = poll(pf, 2, ROLE_HEARTBEAT_SECONDS * 1000);
-		if (n < 0 && errno != EINTR)
-			return 1;
-		if (n > 0 && pf[0].revents != 0)
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+/* Waits up to a second for a signal or a message, and sends the
+ * heartbeat when it is due: -1 to go on, else the role's exit code. */
+static int
+serve_step(const struct role_env *env, int64_t *last_hb)
+{
+	struct pollfd pf[2] = {{sig_pipe[0], POLLIN, 0}, {env->ipc, POLLIN, 0}};
+	struct msg_heartbeat hb;
+	struct msg m;
+	int n = poll(pf, 2, 1000), r;
+
+	if (n < 0 && errno != EINTR)
+		return 1;
+	if (n > 0 && pf[0].revents != 0)
+		return 0;
+	if (n > 0 && pf[1].revents != 0) {
+		r = ipc_recv(env->ipc, env->role->receives, &m);
+		if (r == RP_ERR_NOTFOUND) {
+			log_warn("the parent went away; stopping", NULL);
 			return 0;
-		if (n > 0 && pf[1].revents != 0) {
-			int r = ipc_recv(env->ipc, env->role->receives, &m);
-			if (r == RP_ERR_NOTFOUND) {
-				log_warn(
-				    "the parent went away; stopping", NULL);
-				return 0;
-			}
-			if (r != 0) {
-				log_error("bad message from the parent",
-				    "error", rp_strerror(r), NULL);
-				return 1;
-			}
-			if (m.type == MSG_LOG_CONFIG)
-				log_reconfigure(
-				    (enum log_level)m.u.log_config.level,
-				    (enum log_target)m.u.log_config.target);
-			continue;
 		}
+		if (r != 0) {
+			log_error("bad message from the parent", "error",
+			    rp_strerror(r), NULL);
+			return 1;
+		}
+		if (m.type == MSG_LOG_CONFIG)
+			log_reconfigure((enum log_level)m.u.log_config.level,
+			    (enum log_target)m.u.log_config.target);
+	}
+	if (mono_s() - *last_hb >= ROLE_HEARTBEAT_SECONDS) {
+		*last_hb = mono_s();
 		hb.requests = atomic_load(&answered);
 		if (ipc_send(env->ipc, MSG_HEARTBEAT, &hb, sizeof(hb)) != 0)
 			return 0;
 	}
+	return -1;
+}
+
+/* Once a second, outside every request: the store's checkpoint (its own
+ * connection), so that no request's commit copies the WAL back. */
+static void
+tick(struct store **ckpt, int *warned)
+{
+	char err[256];
+
+	if (*warned < 0)
+		return; /* PostgreSQL: nothing to do */
+	if (*ckpt == NULL && store_open(cf->db, ckpt, err, sizeof(err)) != 0) {
+		*ckpt = NULL;
+		if (!(*warned)++)
+			log_warn("checkpoints: cannot open the store", "error",
+			    err, NULL);
+		return;
+	}
+	if (store_driver(*ckpt) != STORE_SQLITE) {
+		store_close(*ckpt);
+		*ckpt = NULL;
+		*warned = -1;
+		return;
+	}
+	if (store_checkpoint(*ckpt) != 0 && !(*warned)++)
+		log_warn(
+		    "checkpoint failed", "error", store_errmsg(*ckpt), NULL);
+}
+
+/* Serves until SIGTERM or until the parent goes away; checkpoints the
+ * store every second, sends a heartbeat every ROLE_HEARTBEAT_SECONDS and
+ * applies SIGHUP's log settings. */
+static int
+serve(const struct role_env *env)
+{
+	struct store *ckpt = NULL;
+	int64_t last_hb = mono_s();
+	int rc, warned = 0;
+
+	while ((rc = serve_step(env, &last_hb)) < 0)
+		tick(&ckpt, &warned);
+	store_close(ckpt);
+	return rc;
 }
 
 /* Stop accepting, wait for the requests in flight, stop. */

@@ -74,6 +74,9 @@ struct drv_ops {
 	/* Borrowed until the next step; "" for NULL. */
 	const char *(*col_text)(struct drv_cur *c, int col);
 	void (*done)(struct drv_cur *c);
+	/* Copies the WAL's committed pages into the database without
+	 * waiting for anyone (NULL: the driver has no such work). */
+	int (*checkpoint)(struct store *s);
 	/* What begins a write transaction. */
 	const char *begin_sql;
 	/* A read-only transaction that reads one snapshot throughout. */

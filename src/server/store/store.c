@@ -123,6 +123,12 @@ store_errmsg(const struct store *s)
 	return s->err;
 }
 
+int
+store_checkpoint(struct store *s)
+{
+	return s->ops->checkpoint != NULL ? s->ops->checkpoint(s) : 0;
+}
+
 void
 store_stats(const struct store *s, struct store_stats *out)
 {

@@ -62,6 +62,12 @@ struct store_stats {
 };
 void store_stats(const struct store *s, struct store_stats *out);
 
+/* SQLite: copies the WAL's committed pages into the database file as far
+ * as readers allow, without waiting (rampartd's http role does this every
+ * second outside any request, so that no request pays for it); a no-op
+ * on PostgreSQL.  Returns 0 or RP_ERR_IO. */
+int store_checkpoint(struct store *s);
+
 /* Schema version this binary knows (the number of its migrations). */
 int store_schema_version(void);
 /*
