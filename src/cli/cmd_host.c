@@ -20,7 +20,10 @@ usage(FILE *f)
 	fputs("usage: rampart host list [--tenant SLUG] [--limit N]\n"
 	      "       rampart host show ID\n"
 	      "       rampart host revoke ID\n"
+	      "       rampart hosts [list] [--tenant SLUG] [--limit N]\n"
 	      "\n"
+	      "hosts is another name for host; without a subcommand it "
+	      "lists.\n"
 	      "Hosts are the machines enrolled with 'rampart-agent enroll' "
 	      "(see\n"
 	      "'rampart enroll-token').  HOSTNAME and OS are what the agent "
@@ -161,10 +164,16 @@ run(struct remote_opts *o, const char *sub, int argc, char **argv)
 	return rc;
 }
 
+static const char *const subs[] = {"list", "show", "revoke", NULL};
+
 int
 cmd_host(int argc, char **argv)
 {
-	static const char *const subs[] = {"list", "show", "revoke", NULL};
-
 	return remote_main(argc, argv, subs, usage, run);
+}
+
+int
+cmd_hosts(int argc, char **argv)
+{
+	return remote_main_default(argc, argv, subs, "list", usage, run);
 }
