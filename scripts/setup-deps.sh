@@ -16,6 +16,7 @@ libjansson-dev
 libsodium-dev
 libcmocka-dev
 python3
+python3-cryptography
 librpm-dev
 rpm
 libplist-dev
