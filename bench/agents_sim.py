@@ -409,7 +409,7 @@ def main():
     try:
         srv.start()
         c, secret = setup_api(srv, hosts)
-        inventory = not args.no_inventory
+        inventory = not args.no_inventory and not args.idle
         check(not inventory or has_inventory_route(srv),
               "this rampartd has no POST /api/v1/agent/inventory "
               "(--no-inventory: heartbeats only)")
@@ -427,6 +427,12 @@ def main():
         http = Http(srv.port, srv.fingerprint, args.keepalive)
         res["rss_before_enrol_mib"] = round(
             proc_status(http_pids[0], "VmRSS"), 1)
+        # The peak so far is the administrator's login (argon2id, 64
+        # MiB): kept apart, then reset (clear_refs 5), so that VmHWM
+        # afterwards is the enrolment's and the load's own.
+        res["http_vmhwm_setup_mib"] = round(
+            proc_status(http_pids[0], "VmHWM"), 1)
+        reset_peaks(pids)
         e0 = time.monotonic()
         agents, est = asyncio.run(enrol(http, secret, hosts, args.packages))
         res["enrol_s"] = round(time.monotonic() - e0, 1)
@@ -506,15 +512,17 @@ def idle(srv, res, pids, http_pids, seconds):
     res["errors"] = {}
 
 
-def run_load(srv, res, args, agents, pids, http_pids, pg_pids, inventory,
-             http, pm):
-    # The peak so far is the administrator's login (argon2id, 64 MiB):
-    # reset it, so that VmHWM afterwards is the load's own.
-    res["http_vmhwm_setup_mib"] = round(proc_status(http_pids[0], "VmHWM"),
-                                        1)
+def reset_peaks(pids):
     for p in pids:
         with open(f"/proc/{p}/clear_refs", "w") as f:
             f.write("5")
+
+
+def run_load(srv, res, args, agents, pids, http_pids, pg_pids, inventory,
+             http, pm):
+    res["http_vmhwm_enrol_mib"] = round(proc_status(http_pids[0], "VmHWM"),
+                                        1)
+    reset_peaks(pids)
     cpu0 = cpu_of(pids + pg_pids)
     m0, self0 = machine_cpu(), resource.getrusage(resource.RUSAGE_SELF)
     load0 = os.getloadavg()[0]
@@ -568,7 +576,7 @@ def print_table(r):
         rows += [("http role RSS before enrolment",
                   f"{r['rss_before_enrol_mib']} MiB"),
                  (f"RSS idle {r['idle_seconds']} s after enrolment: http "
-                  f"(peak) / parent", f"{i['http_mib']} ({i['http_peak_mib']})"
+                  f"(peak while enrolling) / parent", f"{i['http_mib']} ({i['http_peak_mib']})"
                   f" / {i['parent_mib']} MiB")]
     else:
         rows += [
