@@ -18,7 +18,6 @@
 #include "util/diag.h"
 #include "util/err.h"
 
-#include "check_reason.h"
 #include "cmd.h"
 #include "util/out.h"
 
@@ -429,7 +428,7 @@ static json_t *
 result_json(const struct match_result *r)
 {
 	json_t *o, *sw = json_null();
-	char *reason = check_reason(r), *rem = check_remediation(r);
+	char *reason = match_reason(r), *rem = match_remediation(r);
 
 	if (r->sw != NULL)
 		sw = json_pack("{s:o, s:o, s:o, s:s}", "name",
@@ -653,14 +652,14 @@ print_table(const struct run *run)
 			    w[4]);
 			out_text(stdout, r->adv->id, SIZE_MAX, 0);
 			printf("\n    reason:      ");
-			reason = check_reason(r);
+			reason = match_reason(r);
 			out_text(stdout, reason ? reason : "(out of memory)",
 			    SIZE_MAX, 0);
 			free(reason);
 			printf("\n");
 			if (r->sw == NULL)
 				continue;
-			rem = check_remediation(r);
+			rem = match_remediation(r);
 			printf("    remediation: ");
 			out_text(stdout,
 			    rem != NULL			    ? rem

@@ -763,6 +763,60 @@ candidates(struct matcher *m, const struct swkeys *k)
 	return 0;
 }
 
+/* Gives k to fn unless it is empty or one of the n keys before it. */
+static int
+key_once(const char *k, const char *const *seen, size_t n,
+    int (*fn)(const char *, void *), void *arg)
+{
+	size_t i;
+
+	if (k[0] == '\0')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(seen[i], k) == 0)
+			return 0;
+	return fn(k, arg);
+}
+
+int
+matcher_software_keys(const struct matcher *m, const struct inv_software *sw,
+    int (*fn)(const char *, void *), void *arg)
+{
+	const char *v[5];
+	struct swkeys k;
+	size_t i;
+	int r;
+
+	sw_keys(sw, &k);
+	/* The keys candidates() looks up, in its order. */
+	v[0] = k.name[0] != '\0' ? alias_canon(&m->alias, k.name) : "";
+	v[1] = k.vname[0] != '\0' ? alias_canon(&m->alias, k.vname) : "";
+	v[2] = k.purl;
+	v[3] = k.cpe;
+	v[4] = k.src;
+	for (i = 0; i < 5; i++)
+		if ((r = key_once(v[i], v, i, fn, arg)) != 0)
+			return r;
+	return 0;
+}
+
+int
+matcher_index_keys(
+    const struct matcher *m, int (*fn)(const char *, void *), void *arg)
+{
+	const void *key;
+	size_t pos = 0, len;
+	void *v;
+	int r;
+
+	if (m->index.n == 0)
+		return 0;
+	while (rp_hashtab_next(m->index.t, &pos, &key, &len, &v))
+		if ((r = fn(((const struct strmap_entry *)v)->key, arg)) != 0)
+			return r;
+	return 0;
+}
+
 /* Appends s to b at *n, then the separator; 0 when it does not fit. */
 static int
 ck_put(char *b, size_t *n, size_t max, const char *s, size_t len)

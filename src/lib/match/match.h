@@ -162,6 +162,31 @@ const char *match_via_name(enum match_via v);
  */
 size_t match_result_remediations(const struct match_result *r,
     void (*fn)(const struct adv_remediation *, void *), void *arg);
+/*
+ * The sentences of a result, as `rampart check` and the server's findings
+ * show them (docs/matching.md): the reason, one line, and what to do about
+ * it, one line (NULL when nothing is known to do, or the text is too
+ * long).  The caller frees; match_reason returns NULL only on ENOMEM.
+ */
+char *match_reason(const struct match_result *r);
+char *match_remediation(const struct match_result *r);
+
+/*
+ * The lookup keys of sw: every key under which the matcher looks for
+ * products naming it (its name keys through the alias table, purl
+ * without version, CPE vendor:product, source package), each given to
+ * fn once.  A product can match sw only if one of its index keys
+ * (matcher_index_keys) is among them, so a store can keep both and find
+ * what to evaluate again without evaluating everything.  Stops at and
+ * returns fn's first non-zero return; else 0.
+ */
+int matcher_software_keys(const struct matcher *m,
+    const struct inv_software *sw, int (*fn)(const char *key, void *arg),
+    void *arg);
+/* Every index key of the products added to m, each once, to fn. */
+int matcher_index_keys(
+    const struct matcher *m, int (*fn)(const char *key, void *arg), void *arg);
+
 enum os_family os_family_from_name(const char *s); /* "Windows 11" -> WINDOWS */
 const char *os_family_name(enum os_family f);
 

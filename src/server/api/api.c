@@ -72,6 +72,12 @@ static const struct route routes[] = {
     {"GET", "/api/v1/agents/{id}", WHO_ANY, 0, h_agent_get},
     {"DELETE", "/api/v1/agents/{id}", WHO_TECH, 0, h_agent_revoke},
     {"POST", "/api/v1/agent/heartbeat", WHO_AGENT, 3, h_agent_heartbeat},
+    {"POST", "/api/v1/agent/inventory", WHO_AGENT, 2, h_agent_inventory},
+    {"POST", "/api/v1/agent/sweeps", WHO_AGENT, 2, h_agent_sweep},
+    {"GET", "/api/v1/findings", WHO_ANY, 0, h_finding_list},
+    {"GET", "/api/v1/findings/counts", WHO_ANY, 0, h_finding_counts},
+    {"GET", "/api/v1/findings/{id}", WHO_ANY, 0, h_finding_get},
+    {"GET", "/api/v1/detections", WHO_ANY, 0, h_detection_list},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 

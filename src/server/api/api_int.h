@@ -137,6 +137,12 @@ int h_agent_list(struct api_ctx *c);
 int h_agent_get(struct api_ctx *c);
 int h_agent_revoke(struct api_ctx *c);
 int h_agent_heartbeat(struct api_ctx *c);
+int h_agent_inventory(struct api_ctx *c);
+int h_agent_sweep(struct api_ctx *c);
+int h_finding_list(struct api_ctx *c);
+int h_finding_counts(struct api_ctx *c);
+int h_finding_get(struct api_ctx *c);
+int h_detection_list(struct api_ctx *c);
 
 /*
  * Authenticates an agent's signed request (docs/agent-protocol.md) into

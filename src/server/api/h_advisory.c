@@ -12,6 +12,7 @@
 
 #include "advisory/advisory.h"
 #include "api_int.h"
+#include "findings/findings.h"
 #include "util/err.h"
 #include "util/rfc3339.h"
 #include "util/str.h"
@@ -361,6 +362,7 @@ int
 h_advisory_import(struct api_ctx *c)
 {
 	struct import im;
+	struct fnd_tally t;
 	struct advisory *a = NULL;
 	const char *tq = c->rq->arg(c->rq->arg_cls, "tenants");
 	char target[40];
@@ -381,15 +383,22 @@ h_advisory_import(struct api_ctx *c)
 		return -1;
 	}
 	r = import_fill(c, a, &im);
-	advisory_free(a);
 	if (r == 0 && (r = store_begin(c->s)) == 0 &&
-	    (r = import_store(c, &im)) == 0 && !im.unchanged) {
+	    (r = import_store(c, &im)) == 0 && !im.unchanged &&
+	    (r = fnd_apply_advisory(c->s, im.id, im.revision, a,
+		 im.in.scope_all, im.in.tenants, im.in.ntenants, c->rq->now,
+		 &t)) == 0) {
 		snprintf(
 		    target, sizeof(target), "advisory:%lld", (long long)im.id);
 		r = api_audit(c, "advisory.import", "", target, "ok",
-		    json_pack("{s:s,s:i,s:s}", "doc_id", im.in.doc_id,
-			"revision", im.revision, "format", im.in.format));
+		    json_pack("{s:s,s:i,s:s,s:{s:I,s:I,s:I,s:I}}", "doc_id",
+			im.in.doc_id, "revision", im.revision, "format",
+			im.in.format, "findings", "hosts", (json_int_t)t.hosts,
+			"opened", (json_int_t)t.opened, "resolved",
+			(json_int_t)t.resolved, "changed",
+			(json_int_t)t.changed));
 	}
+	advisory_free(a);
 	if (r == 0)
 		r = store_commit(c->s);
 	else

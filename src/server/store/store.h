@@ -291,6 +291,8 @@ int store_advisory_scope(struct store *s, const char *doc_key, int64_t *id,
 int store_advisory_list(struct store *s, const struct store_scope *sc,
     const char *q, const struct store_page *pg, struct store_advisory **v,
     size_t *n, int *more);
+/* The latest revision number of advisory id (any scope). */
+int store_advisory_latest(struct store *s, int64_t id, int *revision);
 /* One advisory visible in sc; revision 0 is the latest.  body is set. */
 int store_advisory_get(struct store *s, const struct store_scope *sc,
     int64_t id, int revision, struct store_advisory *out);
@@ -387,6 +389,191 @@ int store_agent_touch(struct store *s, const char *id, int64_t now,
  */
 int store_nonce_use(struct store *s, const char *agent_id, const char *nonce,
     int64_t now, int64_t keep);
+
+/* --- inventories ----------------------------------------------------------- */
+
+/*
+ * An agent's upload state (docs/agent-protocol.md): the highest upload
+ * seq applied, and the seq of the inventory upload its software is from.
+ * store_inv_state reads it for the caller's write (PostgreSQL: the row
+ * locked until the transaction ends, so two uploads of one agent apply
+ * one after the other); RP_ERR_NOTFOUND for an unknown agent.
+ */
+struct store_inv_state {
+	int64_t agent_seq;
+	int64_t tenant_id;
+	int64_t last_upload;
+	int64_t inventory; /* 0: none yet */
+	int64_t inventory_at;
+	int64_t software; /* entries */
+};
+int store_inv_state(
+    struct store *s, const char *agent_id, struct store_inv_state *out);
+/* Records st (last_upload, inventory, inventory_at, software) and, for
+ * each one not NULL, the host's name, os, os_version and arch. */
+int store_inv_state_set(struct store *s, const struct store_inv_state *st,
+    const char *name, const char *os, const char *os_version, const char *arch);
+/* Records only a new last_upload (an upload that is not an inventory). */
+int store_inv_upload_seen(struct store *s, int64_t agent_seq, int64_t seq);
+
+/* One software entry of a host: its identity (16 hex digits of the
+ * SHA-256 of entry) and the canonical JSON of the native entry. */
+struct store_sw {
+	int64_t id;
+	char ident[17];
+	char *entry;
+};
+void store_sws_free(struct store_sw *v, size_t n);
+/* Every entry of a host, by id (at most max; RP_ERR_LIMIT past it). */
+int store_sw_list(struct store *s, int64_t agent_seq, size_t max,
+    struct store_sw **v, size_t *n);
+/* Adds an entry (RP_ERR_INVALID when the host has its ident). */
+int store_sw_add(struct store *s, int64_t agent_seq, const char *ident,
+    const char *entry, int64_t *id);
+int store_sw_delete(struct store *s, int64_t id);
+/* A lookup key of entry sw_id of host agent_seq (matcher_software_keys). */
+int store_sw_key_add(
+    struct store *s, const char *key, int64_t agent_seq, int64_t sw_id);
+int store_sw_key_delete(
+    struct store *s, const char *key, int64_t agent_seq, int64_t sw_id);
+
+/* What store_sw_by_key gives fn: borrowed until fn returns. */
+struct store_sw_hit {
+	int64_t agent_seq;
+	int64_t tenant_id;
+	int64_t sw_id;
+	int64_t inventory; /* the host's current inventory */
+	const char *agent_id;
+	const char *hostname;
+	const char *os;
+	const char *os_version;
+	const char *arch;
+	const char *entry;
+};
+/* Every software entry (of any tenant: for the findings engine, never
+ * shown) that has key, by host; stops at fn's first non-zero return. */
+int store_sw_by_key(struct store *s, const char *key,
+    int (*fn)(const struct store_sw_hit *, void *), void *arg);
+/* A host as the findings engine needs it (any tenant). */
+struct store_host_info {
+	int64_t agent_seq;
+	int64_t tenant_id;
+	int64_t inventory;
+	char agent_id[27];
+	char *hostname, *os, *os_version, *arch;
+};
+void store_host_info_clear(struct store_host_info *h);
+int store_host_info(
+    struct store *s, int64_t agent_seq, struct store_host_info *out);
+
+/* Replaces the lookup keys of an advisory's products. */
+int store_advisory_keys_set(
+    struct store *s, int64_t advisory_id, const char *const *keys, size_t n);
+/* The advisories one of whose keys is key; fn as above. */
+int store_advisory_by_key(struct store *s, const char *key,
+    int (*fn)(int64_t advisory_id, void *), void *arg);
+
+/* --- findings --------------------------------------------------------------- */
+
+/* One change of a finding: verdict (enum match_verdict), rule, version
+ * installed, reason; inventory 0 when an advisory import made it. */
+struct store_finding_event {
+	int64_t at;
+	int64_t inventory;
+	int verdict;
+	char *rule;
+	char *version;
+	char *reason;
+};
+void store_finding_events_free(struct store_finding_event *v, size_t n);
+
+struct store_finding {
+	int64_t id;
+	int64_t tenant_id;
+	int64_t agent_seq;
+	int64_t advisory_id;
+	char *sw_key; /* name and arch: a host's one finding per software */
+	char *sw_name;
+	char *sw_version;
+	char *sw_arch; /* or NULL */
+	char *sw_purl; /* or NULL */
+	int revision; /* of the advisory that decided */
+	int verdict; /* enum match_verdict */
+	char *rule;
+	char *reason;
+	char *remediation; /* or NULL */
+	int open;
+	int64_t first_seen;
+	int64_t first_inventory;
+	int64_t resolved_at; /* 0: not resolved */
+	int64_t resolved_inventory;
+	int64_t updated_at;
+	/* Set by the lists and store_finding_get (for showing). */
+	char agent_id[27];
+	char *hostname;
+	char *doc_id;
+	char *title;
+};
+void store_finding_clear(struct store_finding *f);
+void store_findings_free(struct store_finding *v, size_t n);
+/* The findings of agent_seq for advisory_id (either may be 0: any),
+ * for the engine's comparison; at most max (RP_ERR_LIMIT past it). */
+int store_findings_of(struct store *s, int64_t agent_seq, int64_t advisory_id,
+    size_t max, struct store_finding **v, size_t *n);
+/* Inserts f (id 0; fills it) or updates f->id, and records ev. */
+int store_finding_put(struct store *s, struct store_finding *f,
+    const struct store_finding_event *ev);
+
+/* Which findings a list or count covers; zero fields do not filter. */
+struct store_finding_filter {
+	int64_t advisory_id;
+	int64_t agent_seq;
+	const char *tenants; /* a JSON array of tenant ids, or NULL */
+	unsigned verdicts; /* 1 << verdict, 0: any */
+	int status; /* 0: open, 1: resolved, 2: all */
+};
+int store_finding_list(struct store *s, const struct store_scope *sc,
+    const struct store_finding_filter *f, const struct store_page *pg,
+    struct store_finding **v, size_t *n, int *more);
+int store_finding_get(struct store *s, const struct store_scope *sc, int64_t id,
+    struct store_finding *out);
+/* The history of finding id, newest first, at most max. */
+int store_finding_events(struct store *s, int64_t id, size_t max,
+    struct store_finding_event **v, size_t *n);
+/* Counts (status and verdicts of f are not used): findings and hosts
+ * (by their most urgent verdict) per verdict, per tenant.  fn gets each
+ * (tenant, verdict, findings, hosts) group. */
+int store_finding_counts(struct store *s, const struct store_scope *sc,
+    const struct store_finding_filter *f,
+    int (*fn)(
+	int64_t tenant, int verdict, int64_t findings, int64_t hosts, void *),
+    void *arg);
+
+/* --- sweeps and detections ---------------------------------------------------- */
+
+struct store_detection {
+	int64_t id;
+	int64_t sweep_id;
+	int64_t tenant_id;
+	char agent_id[27];
+	char *kind; /* "file", "process", "connection" */
+	char *path; /* "" for a connection */
+	char *sha256; /* "" when none */
+	char *what; /* what matched, one line */
+	int64_t at;
+};
+void store_detections_free(struct store_detection *v, size_t n);
+/* Records a sweep report of an agent; *id gets the sweep's id. */
+int store_sweep_add(struct store *s, int64_t agent_seq, int64_t tenant_id,
+    int64_t upload_seq, int64_t started_at, int64_t received_at, int64_t hits,
+    const char *report, int64_t *id);
+int store_detection_add(struct store *s, int64_t sweep_id, int64_t agent_seq,
+    int64_t tenant_id, const char *kind, const char *path, const char *sha256,
+    const char *what, int64_t at);
+/* Detections visible in sc (of agent_seq / tenant when not 0), by id. */
+int store_detection_list(struct store *s, const struct store_scope *sc,
+    int64_t tenant, int64_t agent_seq, const struct store_page *pg,
+    struct store_detection **v, size_t *n, int *more);
 
 /* --- audit log ----------------------------------------------------------- */
 

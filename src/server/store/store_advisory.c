@@ -48,6 +48,8 @@ static struct drv_sql q_rev_insert =
     DRV_SQL("INSERT INTO advisory_revisions (advisory_id, revision, "
 	    "version, title, severity, cves, current_release, imported_at, "
 	    "imported_by, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+static struct drv_sql q_adv_latest =
+    DRV_SQL("SELECT latest FROM advisories WHERE id = ?");
 static struct drv_sql q_adv_scope =
     DRV_SQL("SELECT id, scope_all FROM advisories WHERE doc_key = ?");
 /* Tenants of advisories lo..hi within a scope (all: every tenant). */
@@ -456,5 +458,18 @@ store_advisory_revisions(struct store *s, const struct store_scope *sc,
 	}
 	*v = rows;
 	*n = k;
+	return 0;
+}
+
+int
+store_advisory_latest(struct store *s, int64_t id, int *revision)
+{
+	struct drv_arg a[] = {A_INT(id)};
+	int64_t v;
+	int r;
+
+	if ((r = sq_int1(s, &q_adv_latest, a, NARGS(a), &v)) != 0)
+		return r;
+	*revision = (int)v;
 	return 0;
 }

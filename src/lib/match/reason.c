@@ -1,5 +1,5 @@
 /*
- * Reasons and remediations of `rampart check`, written from the rule code
+ * Reasons and remediations of a verdict (`rampart check`, the server's findings), written from the rule code
  * and the facts of a match result.  Every sentence of a verdict is made
  * here, nowhere in the matcher; docs/matching.md shows them per rule.
  */
@@ -11,7 +11,7 @@
 #include "util/err.h"
 #include "util/str.h"
 
-#include "check_reason.h"
+#include "match.h"
 
 #define LINE_MAX_TEXT 16384 /* reason or remediation */
 #define DETAILS_MAX 300 /* remediation details quoted per entry */
@@ -245,7 +245,7 @@ decided_by_test(enum match_rule rule)
 }
 
 char *
-check_reason(const struct match_result *r)
+match_reason(const struct match_result *r)
 {
 	struct rp_buf b;
 	char *s;
@@ -377,7 +377,7 @@ append_rem(const struct adv_remediation *rem, void *arg)
 }
 
 char *
-check_remediation(const struct match_result *r)
+match_remediation(const struct match_result *r)
 {
 	struct rem_ctx c;
 	struct rp_buf b;

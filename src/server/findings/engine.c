@@ -1,0 +1,690 @@
+/*
+ * The two paths that keep findings current (docs/internals/findings.md):
+ * an inventory upload changes one host's entries and their lookup keys,
+ * and the host is evaluated again against the advisories whose keys its
+ * changed entries have; an advisory import records the advisory's keys
+ * and evaluates the hosts that have entries with them, or findings of it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fnd_int.h"
+#include "inventory/inventory.h"
+#include "util/err.h"
+
+#include "eval_int.h"
+
+#define KEYS_MAX (8 * FND_SOFTWARE_MAX)
+#define ADVS_MAX 4096 /* advisories one change re-evaluates */
+#define FINDINGS_MAX 2000000 /* of one advisory, read at once */
+
+const char *
+fnd_verdict_name(int verdict)
+{
+	return match_verdict_name((enum match_verdict)verdict);
+}
+
+int
+fnd_verdict_from_name(const char *name)
+{
+	int v;
+
+	for (v = MATCH_NOT_AFFECTED; v <= MATCH_AFFECTED; v++)
+		if (strcmp(match_verdict_name((enum match_verdict)v), name) ==
+		    0)
+			return v;
+	return -1;
+}
+
+/* --- sets of strings and ids ---------------------------------------------- */
+
+struct strs {
+	char **v;
+	size_t n, cap;
+};
+
+static void
+strs_free(struct strs *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static int
+strs_add(const char *k, void *arg)
+{
+	struct strs *s = arg;
+
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? 2 * s->cap : 64;
+		char **nv;
+
+		if (nc > KEYS_MAX)
+			return RP_ERR_LIMIT;
+		if ((nv = reallocarray(s->v, nc, sizeof(*nv))) == NULL)
+			return RP_ERR_NOMEM;
+		s->v = nv;
+		s->cap = nc;
+	}
+	if ((s->v[s->n] = strdup(k)) == NULL)
+		return RP_ERR_NOMEM;
+	s->n++;
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorts and drops duplicates. */
+static void
+strs_unique(struct strs *s)
+{
+	size_t i, j = 0;
+
+	if (s->n == 0)
+		return;
+	qsort(s->v, s->n, sizeof(*s->v), cmp_str);
+	for (i = 1; i < s->n; i++) {
+		if (strcmp(s->v[i], s->v[j]) == 0)
+			free(s->v[i]);
+		else
+			s->v[++j] = s->v[i];
+	}
+	s->n = j + 1;
+}
+
+struct ids {
+	int64_t v[ADVS_MAX];
+	size_t n;
+};
+
+static int
+ids_add(int64_t id, void *arg)
+{
+	struct ids *s = arg;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i] == id)
+			return 0;
+	if (s->n == ADVS_MAX)
+		return RP_ERR_LIMIT;
+	s->v[s->n++] = id;
+	return 0;
+}
+
+/* --- the inventory path ----------------------------------------------------- */
+
+static int
+cmp_sw(const void *a, const void *b)
+{
+	return strcmp(((const struct store_sw *)a)->ident,
+	    ((const struct store_sw *)b)->ident);
+}
+
+static struct store_sw *
+find_sw(struct store_sw *cur, size_t n, const char *ident)
+{
+	struct store_sw k;
+
+	memcpy(k.ident, ident, sizeof(k.ident));
+	return bsearch(&k, cur, n, sizeof(*cur), cmp_sw);
+}
+
+/*
+ * For each of entries[0..n) (canonical JSON): its lookup keys, added to
+ * keys and given with the entry's index to fn (to write or delete its
+ * key rows).
+ */
+static int
+each_keys(char *const *entries, size_t n, struct strs *keys,
+    int (*fn)(size_t i, const struct strs *own, void *), void *arg)
+{
+	const struct fnd_hostref hr = {"host", "", "", ""};
+	const struct matcher *m = fnd_keys_matcher();
+	struct inv_host *h = NULL;
+	size_t i, j;
+	int r;
+
+	if (m == NULL)
+		return RP_ERR_NOMEM;
+	if (n == 0)
+		return 0;
+	if ((r = fnd_host_build(&hr, entries, n, &h)) != 0)
+		return r;
+	for (i = 0; r == 0 && i < h->nsw; i++) {
+		struct strs own = {0};
+
+		r = matcher_software_keys(m, &h->sw[i], strs_add, &own);
+		for (j = 0; r == 0 && j < own.n; j++)
+			r = strs_add(own.v[j], keys);
+		if (r == 0)
+			r = fn(i, &own, arg);
+		strs_free(&own);
+	}
+	inv_host_free(h);
+	return r;
+}
+
+/* Rows being written: entries' row ids, by the index each_keys gives. */
+struct rows {
+	struct store *s;
+	int64_t agent;
+	int64_t *ids;
+	const struct fnd_entry *add; /* adding: the entries, else NULL */
+	const size_t *idx; /* adding: index into add */
+};
+
+static int
+del_row(size_t i, const struct strs *own, void *arg)
+{
+	struct rows *w = arg;
+	size_t j;
+	int r = 0;
+
+	for (j = 0; r == 0 && j < own->n; j++)
+		r = store_sw_key_delete(w->s, own->v[j], w->agent, w->ids[i]);
+	return r == 0 ? store_sw_delete(w->s, w->ids[i]) : r;
+}
+
+static int
+add_row(size_t i, const struct strs *own, void *arg)
+{
+	struct rows *w = arg;
+	const struct fnd_entry *e = &w->add[w->idx[i]];
+	int64_t id;
+	size_t j;
+	int r;
+
+	if ((r = store_sw_add(w->s, w->agent, e->ident, e->json, &id)) != 0)
+		return r;
+	for (j = 0; r == 0 && j < own->n; j++)
+		r = store_sw_key_add(w->s, own->v[j], w->agent, id);
+	return r;
+}
+
+/* The change an upload makes to the host's entries cur (sorted). */
+struct change {
+	unsigned char *gone; /* per cur */
+	size_t *add; /* indices into u->add */
+	size_t ngone, nadd;
+};
+
+static _Thread_local const struct fnd_entry *sort_base;
+
+static int
+cmp_add(const void *a, const void *b)
+{
+	return strcmp(sort_base[*(const size_t *)a].ident,
+	    sort_base[*(const size_t *)b].ident);
+}
+
+/* Drops added entries that repeat one another (by identity). */
+static void
+dedupe_adds(const struct fnd_upload *u, struct change *c)
+{
+	size_t i, j = 0;
+
+	if (c->nadd < 2)
+		return;
+	/* qsort passes no argument: the base is thread-local */
+	sort_base = u->add;
+	qsort(c->add, c->nadd, sizeof(*c->add), cmp_add);
+	for (i = 1; i < c->nadd; i++)
+		if (strcmp(u->add[c->add[i]].ident,
+			u->add[c->add[j]].ident) != 0)
+			c->add[++j] = c->add[i];
+	c->nadd = j + 1;
+}
+
+/* Which entries go and come; RP_ERR_INVALID for a delta that removes
+ * what the host does not have. */
+static int
+plan(const struct fnd_upload *u, struct store_sw *cur, size_t ncur,
+    struct change *c)
+{
+	struct store_sw *hit;
+	unsigned char *seen;
+	size_t i;
+
+	c->gone = calloc(ncur + 1, 1);
+	c->add = calloc(u->nadd + 1, sizeof(*c->add));
+	seen = calloc(ncur + 1, 1);
+	if (c->gone == NULL || c->add == NULL || seen == NULL) {
+		free(seen);
+		return RP_ERR_NOMEM;
+	}
+	for (i = 0; i < u->nrm; i++) {
+		if ((hit = find_sw(cur, ncur, u->rm[i].ident)) == NULL) {
+			free(seen);
+			return RP_ERR_INVALID;
+		}
+		c->gone[hit - cur] = 1;
+	}
+	for (i = 0; i < u->nadd; i++) {
+		hit = find_sw(cur, ncur, u->add[i].ident);
+		if (hit != NULL) {
+			/* kept (a full inventory), or removed and added */
+			seen[hit - cur] = 1;
+			c->gone[hit - cur] = 0;
+			continue;
+		}
+		c->add[c->nadd++] = i;
+	}
+	dedupe_adds(u, c);
+	for (i = 0; i < ncur; i++) {
+		if (u->full && !seen[i])
+			c->gone[i] = 1;
+		c->ngone += c->gone[i];
+	}
+	free(seen);
+	return 0;
+}
+
+/* Applies c: removed entries' rows and keys, then the added ones. */
+static int
+write_change(struct store *s, int64_t agent, const struct fnd_upload *u,
+    struct store_sw *cur, size_t ncur, const struct change *c,
+    struct strs *keys)
+{
+	char **e = calloc(c->ngone + c->nadd + 1, sizeof(*e));
+	int64_t *ids = calloc(c->ngone + 1, sizeof(*ids));
+	struct rows w = {s, agent, ids, NULL, NULL};
+	size_t i, k = 0;
+	int r = RP_ERR_NOMEM;
+
+	if (e == NULL || ids == NULL)
+		goto out;
+	for (i = 0; i < ncur; i++)
+		if (c->gone[i]) {
+			ids[k] = cur[i].id;
+			e[k++] = cur[i].entry;
+		}
+	if ((r = each_keys(e, k, keys, del_row, &w)) != 0)
+		goto out;
+	/* Added entries that repeat one another are stored once. */
+	for (i = 0, k = 0; i < c->nadd; i++)
+		e[k++] = u->add[c->add[i]].json;
+	w.add = u->add;
+	w.idx = c->add;
+	r = each_keys(e, k, keys, add_row, &w);
+out:
+	free(e);
+	free(ids);
+	return r;
+}
+
+/* Evaluates host hi (all its entries) against the advisories ids and
+ * writes the changes of its findings. */
+static int
+eval_host(struct store *s, const struct store_host_info *hi,
+    const struct ids *ids, int64_t event_inv, int64_t now, struct fnd_tally *t)
+{
+	const struct fnd_hostref hr = {
+	    hi->hostname, hi->os, hi->os_version, hi->arch};
+	struct fnd_adv *adv[ADVS_MAX];
+	struct match_results res = {0};
+	struct store_sw *sw = NULL;
+	struct inv_host *h = NULL;
+	struct matcher *m = matcher_new();
+	char **e = NULL;
+	size_t i, nsw = 0, na = 0;
+	int r = RP_ERR_NOMEM;
+
+	if (m == NULL)
+		return r;
+	for (i = 0; i < ids->n; i++) {
+		if ((r = fnd_adv_get(s, ids->v[i], &adv[na])) == RP_ERR_INVALID)
+			continue; /* a stored document that no longer reads */
+		if (r != 0)
+			goto out;
+		if (!fnd_adv_covers(adv[na], hi->tenant_id)) {
+			fnd_adv_put(adv[na]);
+			continue;
+		}
+		if ((r = matcher_add_advisory(m, adv[na]->a, NULL)) != 0) {
+			fnd_adv_put(adv[na]);
+			goto out;
+		}
+		na++;
+	}
+	r = 0;
+	if (na == 0)
+		goto out;
+	if ((r = store_sw_list(s, hi->agent_seq, 2 * FND_SOFTWARE_MAX, &sw,
+		 &nsw)) != 0)
+		goto out;
+	r = RP_ERR_NOMEM;
+	if ((e = calloc(nsw + 1, sizeof(*e))) == NULL)
+		goto out;
+	for (i = 0; i < nsw; i++)
+		e[i] = sw[i].entry;
+	if ((r = fnd_host_build(&hr, e, nsw, &h)) != 0 ||
+	    (r = matcher_check_host(m, h, &res)) != 0)
+		goto out;
+	t->hosts++;
+	for (i = 0; r == 0 && i < na; i++) {
+		struct store_finding *old = NULL;
+		size_t nold = 0;
+		struct fnd_ctx x = {hi->tenant_id, hi->agent_seq, adv[i]->id,
+		    adv[i]->revision, hi->inventory, event_inv, now};
+
+		if ((r = store_findings_of(s, hi->agent_seq, adv[i]->id,
+			 FINDINGS_MAX, &old, &nold)) != 0)
+			break;
+		r = fnd_diff(s, &x, &res, adv[i]->a, old, nold, t);
+		store_findings_free(old, nold);
+		t->advisories++;
+	}
+out:
+	match_results_free(&res);
+	inv_host_free(h);
+	free(e);
+	store_sws_free(sw, nsw);
+	matcher_free(m);
+	for (i = 0; i < na; i++)
+		fnd_adv_put(adv[i]);
+	return r;
+}
+
+static int
+apply_change(struct store *s, const struct store_inv_state *st,
+    const struct fnd_upload *u, struct store_sw *cur, size_t ncur,
+    int64_t now, struct fnd_tally *t)
+{
+	struct change c = {0};
+	struct strs keys = {0};
+	struct ids *ids = calloc(1, sizeof(*ids));
+	struct store_inv_state ns = *st;
+	struct store_host_info hi = {0};
+	size_t i;
+	int r = RP_ERR_NOMEM;
+
+	if (ids == NULL)
+		return r;
+	qsort(cur, ncur, sizeof(*cur), cmp_sw);
+	if ((r = plan(u, cur, ncur, &c)) != 0 ||
+	    (r = write_change(s, st->agent_seq, u, cur, ncur, &c, &keys)) != 0)
+		goto out;
+	strs_unique(&keys);
+	for (i = 0; r == 0 && i < keys.n; i++)
+		r = store_advisory_by_key(s, keys.v[i], ids_add, ids);
+	ns.last_upload = ns.inventory = u->seq;
+	ns.inventory_at = now;
+	ns.software = (int64_t)(ncur - c.ngone + c.nadd);
+	if (r != 0 || (r = store_inv_state_set(s, &ns, u->name, u->os,
+			   u->os_version, u->arch)) != 0)
+		goto out;
+	if (ids->n > 0 && (r = store_host_info(s, st->agent_seq, &hi)) == 0)
+		r = eval_host(s, &hi, ids, u->seq, now, t);
+out:
+	store_host_info_clear(&hi);
+	strs_free(&keys);
+	free(ids);
+	free(c.gone);
+	free(c.add);
+	return r;
+}
+
+int
+fnd_apply_inventory(struct store *s, const struct store_inv_state *st,
+    const struct fnd_upload *u, int64_t now, struct fnd_tally *t)
+{
+	struct store_sw *cur = NULL;
+	size_t ncur = 0;
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	if (!u->full && u->base != st->inventory)
+		return RP_ERR_INVALID;
+	if ((r = store_sw_list(s, st->agent_seq, 2 * FND_SOFTWARE_MAX, &cur,
+		 &ncur)) != 0)
+		return r;
+	r = apply_change(s, st, u, cur, ncur, now, t);
+	store_sws_free(cur, ncur);
+	return r;
+}
+
+/* --- the advisory path ------------------------------------------------------ */
+
+/* One entry of a host that has one of the advisory's keys. */
+struct hitrow {
+	int64_t agent_seq, tenant_id, inventory, sw_id;
+	char *hostname, *os, *os_version, *arch, *entry;
+};
+
+struct hitrows {
+	struct hitrow *v;
+	size_t n, cap;
+};
+
+static void
+hitrows_free(struct hitrows *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++) {
+		free(h->v[i].hostname);
+		free(h->v[i].os);
+		free(h->v[i].os_version);
+		free(h->v[i].arch);
+		free(h->v[i].entry);
+	}
+	free(h->v);
+}
+
+static int
+hit_add(const struct store_sw_hit *x, void *arg)
+{
+	struct hitrows *h = arg;
+	struct hitrow *w;
+
+	if (h->n == h->cap) {
+		size_t nc = h->cap ? 2 * h->cap : 256;
+
+		if ((w = reallocarray(h->v, nc, sizeof(*w))) == NULL)
+			return RP_ERR_NOMEM;
+		h->v = w;
+		h->cap = nc;
+	}
+	w = &h->v[h->n];
+	memset(w, 0, sizeof(*w));
+	w->agent_seq = x->agent_seq;
+	w->tenant_id = x->tenant_id;
+	w->inventory = x->inventory;
+	w->sw_id = x->sw_id;
+	h->n++;
+	if ((w->hostname = strdup(x->hostname)) == NULL ||
+	    (w->os = strdup(x->os)) == NULL ||
+	    (w->os_version = strdup(x->os_version)) == NULL ||
+	    (w->arch = strdup(x->arch)) == NULL ||
+	    (w->entry = strdup(x->entry)) == NULL)
+		return RP_ERR_NOMEM;
+	return 0;
+}
+
+static int
+cmp_hit(const void *a, const void *b)
+{
+	const struct hitrow *x = a, *y = b;
+
+	if (x->agent_seq != y->agent_seq)
+		return x->agent_seq < y->agent_seq ? -1 : 1;
+	return x->sw_id < y->sw_id ? -1 : x->sw_id > y->sw_id;
+}
+
+static int
+cmp_old(const void *a, const void *b)
+{
+	const struct store_finding *x = a, *y = b;
+
+	if (x->agent_seq != y->agent_seq)
+		return x->agent_seq < y->agent_seq ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Evaluates one host's rows v[0..n) (one entry each, distinct) against
+ * the matcher of the advisory, and compares with old[0..nold). */
+static int
+eval_rows(struct store *s, struct matcher *m, const struct advisory *a,
+    const struct hitrow *v, size_t n, struct fnd_ctx *x,
+    struct store_finding *old, size_t nold, struct fnd_tally *t)
+{
+	const struct fnd_hostref hr = {
+	    v[0].hostname, v[0].os, v[0].os_version, v[0].arch};
+	struct match_results res = {0};
+	struct inv_host *h = NULL;
+	char **e = calloc(n + 1, sizeof(*e));
+	size_t i;
+	int r = RP_ERR_NOMEM;
+
+	if (e == NULL)
+		return r;
+	for (i = 0; i < n; i++)
+		e[i] = v[i].entry;
+	if ((r = fnd_host_build(&hr, e, n, &h)) == 0 &&
+	    (r = matcher_check_host(m, h, &res)) == 0) {
+		t->hosts++;
+		r = fnd_diff(s, x, &res, a, old, nold, t);
+	}
+	match_results_free(&res);
+	inv_host_free(h);
+	free(e);
+	return r;
+}
+
+/* Walks the hosts of rows (sorted, distinct) and old (sorted) together. */
+static int
+merge_hosts(struct store *s, struct matcher *m, const struct advisory *a,
+    const struct fnd_ctx *base, int (*covers)(int64_t, void *), void *cv,
+    struct hitrows *rows, struct store_finding *old, size_t nold,
+    struct fnd_tally *t)
+{
+	size_t i = 0, j = 0, i2, j2;
+	int64_t h;
+	int r = 0;
+
+	while (r == 0 && (i < rows->n || j < nold)) {
+		struct fnd_ctx x = *base;
+
+		if (j >= nold ||
+		    (i < rows->n && rows->v[i].agent_seq <= old[j].agent_seq))
+			h = rows->v[i].agent_seq;
+		else
+			h = old[j].agent_seq;
+		for (i2 = i; i2 < rows->n && rows->v[i2].agent_seq == h; i2++)
+			;
+		for (j2 = j; j2 < nold && old[j2].agent_seq == h; j2++)
+			;
+		x.agent_seq = h;
+		if (i2 > i) {
+			x.tenant_id = rows->v[i].tenant_id;
+			x.host_inventory = rows->v[i].inventory;
+		} else
+			x.tenant_id = old[j].tenant_id;
+		if (i2 > i && covers(x.tenant_id, cv))
+			r = eval_rows(s, m, a, &rows->v[i], i2 - i, &x,
+			    &old[j], j2 - j, t);
+		else
+			r = fnd_diff(s, &x, NULL, a, &old[j], j2 - j, t);
+		i = i2;
+		j = j2;
+	}
+	return r;
+}
+
+struct scope {
+	int all;
+	const int64_t *v;
+	size_t n;
+};
+
+static int
+scope_covers(int64_t tenant, void *arg)
+{
+	const struct scope *sc = arg;
+	size_t i;
+
+	if (sc->all)
+		return 1;
+	for (i = 0; i < sc->n; i++)
+		if (sc->v[i] == tenant)
+			return 1;
+	return 0;
+}
+
+/* Distinct rows of hosts that have any of keys. */
+static int
+rows_of(struct store *s, const struct strs *keys, struct hitrows *rows)
+{
+	size_t i, j = 0;
+	int r = 0;
+
+	for (i = 0; r == 0 && i < keys->n; i++)
+		r = store_sw_by_key(s, keys->v[i], hit_add, rows);
+	if (r != 0 || rows->n < 2)
+		return r;
+	qsort(rows->v, rows->n, sizeof(*rows->v), cmp_hit);
+	for (i = 1; i < rows->n; i++) {
+		if (rows->v[i].agent_seq == rows->v[j].agent_seq &&
+		    rows->v[i].sw_id == rows->v[j].sw_id) {
+			struct hitrow *w = &rows->v[i];
+
+			free(w->hostname);
+			free(w->os);
+			free(w->os_version);
+			free(w->arch);
+			free(w->entry);
+			continue;
+		}
+		rows->v[++j] = rows->v[i];
+	}
+	rows->n = j + 1;
+	return 0;
+}
+
+int
+fnd_apply_advisory(struct store *s, int64_t id, int revision,
+    const struct advisory *a, int scope_all, const int64_t *tenants,
+    size_t ntenants, int64_t now, struct fnd_tally *t)
+{
+	struct scope sc = {scope_all, tenants, ntenants};
+	struct fnd_ctx base = {0, 0, id, revision, 0, 0, now};
+	struct matcher *m = matcher_new();
+	struct hitrows rows = {0};
+	struct strs keys = {0};
+	struct store_finding *old = NULL;
+	size_t nold = 0;
+	int r = RP_ERR_NOMEM;
+
+	memset(t, 0, sizeof(*t));
+	if (m == NULL)
+		return r;
+	if ((r = matcher_add_advisory(m, a, NULL)) != 0 ||
+	    (r = matcher_index_keys(m, strs_add, &keys)) != 0)
+		goto out;
+	strs_unique(&keys);
+	if ((r = store_advisory_keys_set(
+		 s, id, (const char *const *)keys.v, keys.n)) != 0 ||
+	    (r = rows_of(s, &keys, &rows)) != 0 ||
+	    (r = store_findings_of(s, 0, id, FINDINGS_MAX, &old, &nold)) != 0)
+		goto out;
+	if (nold > 1)
+		qsort(old, nold, sizeof(*old), cmp_old);
+	t->advisories = 1;
+	r = merge_hosts(
+	    s, m, a, &base, scope_covers, &sc, &rows, old, nold, t);
+out:
+	store_findings_free(old, nold);
+	hitrows_free(&rows);
+	strs_free(&keys);
+	matcher_free(m);
+	return r;
+}

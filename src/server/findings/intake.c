@@ -1,0 +1,432 @@
+/*
+ * Uploads of agents, checked before anything is stored
+ * (docs/agent-protocol.md): an inventory is refused whole, with the JSON
+ * pointer of its first problem, when any key is unknown or any software
+ * entry is one the native inventory reader would skip or warn about; a
+ * sweep report likewise.  The body is already bounded by the HTTP
+ * layer's cap; the counts are bounded here.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/crypto.h"
+#include "findings.h"
+#include "inventory/inventory.h"
+#include "util/ascii.h"
+#include "util/diag.h"
+#include "util/err.h"
+#include "util/rfc3339.h"
+
+#define HOST_TEXT_MAX 255
+
+static int
+fail(struct fnd_err *e, int r, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+fail(struct fnd_err *e, int r, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(e->field, sizeof(e->field), "%s", field);
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* Whether o has only the keys of the NULL-terminated list. */
+static const char *
+unknown_key(const json_t *o, const char *const *keys)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	json_object_foreach((json_t *)o, k, v) {
+		for (i = 0; keys[i] != NULL; i++)
+			if (strcmp(keys[i], k) == 0)
+				break;
+		if (keys[i] == NULL)
+			return k;
+	}
+	return NULL;
+}
+
+static void
+entries_free(struct fnd_entry *v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i].json);
+	free(v);
+}
+
+void
+fnd_upload_free(struct fnd_upload *u)
+{
+	if (u == NULL)
+		return;
+	free(u->name);
+	free(u->os);
+	free(u->os_version);
+	free(u->arch);
+	entries_free(u->add, u->nadd);
+	entries_free(u->rm, u->nrm);
+	free(u);
+}
+
+/*
+ * Checks the array at key with the native reader: a document of one host
+ * holding the entries (borrowed), so exactly what an inventory file may
+ * hold is accepted.  The reader's first diagnostic, warning or not,
+ * refuses the upload; its pointer is moved onto the upload's array.
+ */
+static int
+check_entries(const json_t *arr, const char *key, struct fnd_err *e)
+{
+	struct rp_diags *d = rp_diags_new();
+	struct inv_set *set = inv_set_new();
+	json_t *doc = NULL;
+	char prefix[64];
+	int r = RP_ERR_NOMEM;
+
+	if (d == NULL || set == NULL)
+		goto out;
+	doc = json_pack("{s:i,s:[{s:s,s:O}]}", "rampart_inventory", 1, "hosts",
+	    "name", "upload", "software", arr);
+	if (doc == NULL)
+		goto out;
+	r = inv_native_read(doc, set, d);
+	if (r == RP_ERR_NOMEM)
+		goto out;
+	if (r == 0 && d->n == 0 && set->n == 1 &&
+	    set->hosts[0]->nsw == json_array_size(arr)) {
+		r = 0;
+		goto out;
+	}
+	snprintf(prefix, sizeof(prefix), "/hosts/0/software");
+	if (d->n > 0 && d->v[0].pointer != NULL &&
+	    strncmp(d->v[0].pointer, prefix, strlen(prefix)) == 0)
+		r = fail(e, RP_ERR_INVALID, "", "%s", d->v[0].msg),
+		snprintf(e->field, sizeof(e->field), "/%s%s", key,
+		    d->v[0].pointer + strlen(prefix));
+	else
+		r = fail(e, RP_ERR_INVALID, key, "%s",
+		    d->n > 0 ? d->v[0].msg : "a software entry is not usable");
+out:
+	json_decref(doc);
+	inv_set_free(set);
+	rp_diags_free(d);
+	return r;
+}
+
+/* The entries of array key (absent: none) into *v, canonical. */
+static int
+entries(const json_t *body, const char *key, int required,
+    struct fnd_entry **v, size_t *n, struct fnd_err *e)
+{
+	const json_t *arr = json_object_get(body, key);
+	struct fnd_entry *out;
+	char hex[65];
+	size_t i;
+	json_t *o;
+	int r;
+
+	*v = NULL;
+	*n = 0;
+	if (arr == NULL)
+		return required ? fail(e, RP_ERR_INVALID, key,
+				      "an array of software entries is "
+				      "required")
+				: 0;
+	if (!json_is_array(arr))
+		return fail(e, RP_ERR_INVALID, key,
+		    "expected an array of software entries");
+	if (json_array_size(arr) > FND_SOFTWARE_MAX)
+		return fail(e, RP_ERR_LIMIT, key,
+		    "more than %d software entries", FND_SOFTWARE_MAX);
+	if ((r = check_entries(arr, key, e)) != 0)
+		return r;
+	if ((out = calloc(json_array_size(arr) + 1, sizeof(*out))) == NULL)
+		return RP_ERR_NOMEM;
+	json_array_foreach(arr, i, o) {
+		out[i].json = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+		if (out[i].json == NULL) {
+			entries_free(out, i);
+			return RP_ERR_NOMEM;
+		}
+		crypto_sha256_hex(out[i].json, strlen(out[i].json), hex);
+		memcpy(out[i].ident, hex, 16);
+		out[i].ident[16] = '\0';
+	}
+	*v = out;
+	*n = json_array_size(arr);
+	return 0;
+}
+
+/* An optional string of the host object into *out (copied). */
+static int
+host_str(const json_t *host, const char *key, char **out, struct fnd_err *e)
+{
+	const json_t *v = json_object_get(host, key);
+	char f[32];
+
+	if (v == NULL)
+		return 0;
+	snprintf(f, sizeof(f), "/host/%s", key);
+	if (!json_is_string(v) || json_string_length(v) > HOST_TEXT_MAX ||
+	    memchr(json_string_value(v), '\0', json_string_length(v)) != NULL)
+		return fail(e, RP_ERR_INVALID, f,
+		    "expected a string of at most %d bytes", HOST_TEXT_MAX);
+	if ((*out = strdup(json_string_value(v))) == NULL)
+		return RP_ERR_NOMEM;
+	return 0;
+}
+
+static int
+host_fields(const json_t *body, struct fnd_upload *u, struct fnd_err *e)
+{
+	static const char *const keys[] = {
+	    "name", "id", "os", "os_version", "arch", NULL};
+	const json_t *host = json_object_get(body, "host");
+	const char *k;
+	int r;
+
+	if (host == NULL)
+		return u->full ? fail(e, RP_ERR_INVALID, "/host",
+				     "a full inventory names its host")
+			       : 0;
+	if (!json_is_object(host))
+		return fail(e, RP_ERR_INVALID, "/host", "expected an object");
+	if ((k = unknown_key(host, keys)) != NULL)
+		return fail(e, RP_ERR_INVALID, "/host",
+		    "unknown key \"%.100s\" (name, id, os, os_version, arch "
+		    "expected)",
+		    k);
+	if ((r = host_str(host, "name", &u->name, e)) != 0 ||
+	    (r = host_str(host, "os", &u->os, e)) != 0 ||
+	    (r = host_str(host, "os_version", &u->os_version, e)) != 0 ||
+	    (r = host_str(host, "arch", &u->arch, e)) != 0)
+		return r;
+	return 0;
+}
+
+/* A positive integer member (required). */
+static int
+seq_of(const json_t *body, const char *key, int64_t *out, struct fnd_err *e)
+{
+	const json_t *v = json_object_get(body, key);
+	char f[32];
+
+	snprintf(f, sizeof(f), "/%s", key);
+	if (!json_is_integer(v) || json_integer_value(v) < 1)
+		return fail(e, RP_ERR_INVALID, f,
+		    "expected a positive integer");
+	*out = json_integer_value(v);
+	return 0;
+}
+
+int
+fnd_upload_parse(
+    const json_t *body, struct fnd_upload **out, struct fnd_err *err)
+{
+	static const char *const keys[] = {
+	    "seq", "kind", "base", "host", "software", "add", "remove", NULL};
+	const char *kind = json_string_value(json_object_get(body, "kind"));
+	struct fnd_upload *u;
+	const char *k;
+	int r;
+
+	if ((k = unknown_key(body, keys)) != NULL)
+		return fail(err, RP_ERR_INVALID, "",
+		    "unknown key \"%.100s\" (seq, kind, base, host, software, "
+		    "add, remove expected)",
+		    k);
+	if ((u = calloc(1, sizeof(*u))) == NULL)
+		return RP_ERR_NOMEM;
+	u->full = kind != NULL && strcmp(kind, "full") == 0;
+	if ((r = seq_of(body, "seq", &u->seq, err)) != 0)
+		goto out;
+	if (kind == NULL || (!u->full && strcmp(kind, "delta") != 0)) {
+		r = fail(err, RP_ERR_INVALID, "/kind",
+		    "expected \"full\" or \"delta\"");
+		goto out;
+	}
+	if (u->full && (json_object_get(body, "add") != NULL ||
+			   json_object_get(body, "remove") != NULL ||
+			   json_object_get(body, "base") != NULL)) {
+		r = fail(err, RP_ERR_INVALID, "",
+		    "a full inventory has software, not base, add or remove");
+		goto out;
+	}
+	if (!u->full && json_object_get(body, "software") != NULL) {
+		r = fail(err, RP_ERR_INVALID, "/software",
+		    "a delta has add and remove, not software");
+		goto out;
+	}
+	if ((r = host_fields(body, u, err)) != 0)
+		goto out;
+	if (u->full)
+		r = entries(body, "software", 1, &u->add, &u->nadd, err);
+	else if ((r = seq_of(body, "base", &u->base, err)) == 0 &&
+	    (r = entries(body, "add", 0, &u->add, &u->nadd, err)) == 0)
+		r = entries(body, "remove", 0, &u->rm, &u->nrm, err);
+out:
+	if (r != 0) {
+		fnd_upload_free(u);
+		return r;
+	}
+	*out = u;
+	return 0;
+}
+
+void
+fnd_sweep_free(struct fnd_sweep *s)
+{
+	if (s == NULL)
+		return;
+	free(s->hits);
+	free(s->report);
+	free(s);
+}
+
+/* What matched a hit, one line: "sha256:<hex>", "yara:ns/rule". */
+static void
+hit_what(const json_t *hit, char *out, size_t len)
+{
+	const json_t *m = json_array_get(json_object_get(hit, "matches"), 0);
+	const char *type = json_string_value(json_object_get(m, "type"));
+	const char *a, *b;
+
+	if (type == NULL) {
+		snprintf(out, len, "sweep hit");
+		return;
+	}
+	if (strcmp(type, "yara") == 0) {
+		a = json_string_value(json_object_get(m, "namespace"));
+		b = json_string_value(json_object_get(m, "rule"));
+		snprintf(out, len, "yara:%s/%s", a ? a : "", b ? b : "");
+		return;
+	}
+	b = json_string_value(json_object_get(m, "value"));
+	snprintf(out, len, "%s:%s", type, b ? b : "");
+}
+
+/* The pointer of member sub of hit i, in f. */
+static const char *
+hitf(char *f, size_t len, size_t i, const char *sub)
+{
+	snprintf(f, len, "/report/hits/%zu%s", i, sub);
+	return f;
+}
+
+/* Checks hit i of the report into h (strings borrowed). */
+static int
+sweep_hit(const json_t *o, size_t i, struct fnd_hit *h, struct fnd_err *e)
+{
+	static const char *const kinds[] = {"file", "process", "connection"};
+	const json_t *ms = json_object_get(o, "matches"), *m;
+	char f[64];
+	size_t k;
+
+	snprintf(f, sizeof(f), "/report/hits/%zu", i);
+	if (!json_is_object(o))
+		return fail(e, RP_ERR_INVALID, f, "expected a hit object");
+	h->kind = json_string_value(json_object_get(o, "kind"));
+	for (k = 0; h->kind != NULL && k < 3; k++)
+		if (strcmp(h->kind, kinds[k]) == 0)
+			break;
+	if (h->kind == NULL || k == 3)
+		return fail(e, RP_ERR_INVALID, hitf(f, sizeof(f), i, "/kind"),
+		    "expected \"file\", \"process\" or \"connection\"");
+	h->path = json_string_value(json_object_get(o, "path"));
+	h->sha256 = json_string_value(json_object_get(o, "sha256"));
+	if (h->sha256 != NULL && strlen(h->sha256) != 64)
+		return fail(e, RP_ERR_INVALID, hitf(f, sizeof(f), i, "/sha256"),
+		    "expected 64 hexadecimal digits");
+	for (k = 0; h->sha256 != NULL && k < 64; k++)
+		if (!rp_isxdigit((unsigned char)h->sha256[k]))
+			return fail(e, RP_ERR_INVALID, hitf(f, sizeof(f), i, "/sha256"),
+			    "expected 64 hexadecimal digits");
+	if (!json_is_array(ms) || json_array_size(ms) > 64)
+		return fail(e, RP_ERR_INVALID, hitf(f, sizeof(f), i, "/matches"),
+		    "expected an array of at most 64 matches");
+	json_array_foreach(ms, k, m) if (!json_is_object(m) ||
+	    !json_is_string(json_object_get(m, "type")))
+		return fail(e, RP_ERR_INVALID, hitf(f, sizeof(f), i, "/matches"),
+		    "expected match objects with a type");
+	hit_what(o, h->what, sizeof(h->what));
+	return 0;
+}
+
+static int
+sweep_report(const json_t *rep, struct fnd_sweep *s, struct fnd_err *e)
+{
+	const json_t *hits = json_object_get(rep, "hits"), *o;
+	size_t i;
+	int r;
+
+	if (!json_is_object(rep) ||
+	    !json_is_integer(json_object_get(rep, "rampart_sweep")))
+		return fail(e, RP_ERR_INVALID, "/report",
+		    "expected the report of rampart-agent sweep --json");
+	if (!json_is_array(hits))
+		return fail(e, RP_ERR_INVALID, "/report/hits",
+		    "expected an array of hits");
+	if (json_array_size(hits) > FND_HITS_MAX)
+		return fail(e, RP_ERR_LIMIT, "/report/hits",
+		    "more than %d hits", FND_HITS_MAX);
+	s->hits = calloc(json_array_size(hits) + 1, sizeof(*s->hits));
+	if (s->hits == NULL)
+		return RP_ERR_NOMEM;
+	json_array_foreach(hits, i, o) {
+		if ((r = sweep_hit(o, i, &s->hits[i], e)) != 0)
+			return r;
+		s->nhits = i + 1;
+	}
+	s->report = json_dumps(rep, JSON_COMPACT);
+	return s->report != NULL ? 0 : RP_ERR_NOMEM;
+}
+
+int
+fnd_sweep_parse(
+    const json_t *body, struct fnd_sweep **out, struct fnd_err *err)
+{
+	static const char *const keys[] = {
+	    "seq", "started_at", "report", NULL};
+	const char *at = json_string_value(json_object_get(body, "started_at"));
+	struct fnd_sweep *s;
+	struct rp_time t;
+	const char *k;
+	int r;
+
+	if ((k = unknown_key(body, keys)) != NULL)
+		return fail(err, RP_ERR_INVALID, "",
+		    "unknown key \"%.100s\" (seq, started_at, report "
+		    "expected)",
+		    k);
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return RP_ERR_NOMEM;
+	if ((r = seq_of(body, "seq", &s->seq, err)) != 0)
+		goto out;
+	if (at == NULL || rp_rfc3339_parse(at, &t, NULL) != 0) {
+		r = fail(err, RP_ERR_INVALID, "/started_at",
+		    "expected an RFC 3339 time");
+		goto out;
+	}
+	s->started_at = t.sec;
+	r = sweep_report(json_object_get(body, "report"), s, err);
+out:
+	if (r != 0) {
+		fnd_sweep_free(s);
+		return r;
+	}
+	*out = s;
+	return 0;
+}

@@ -1,0 +1,459 @@
+/*
+ * Findings (docs/findings.md): one row per (host, advisory, software
+ * name) with its current verdict and its history of changes, written by
+ * the findings engine and listed and counted for people within their
+ * scope; and the sweep reports and detections agents upload.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "store_int.h"
+#include "util/err.h"
+
+#define F_COLS                                                                 \
+	"f.id, f.tenant_id, f.agent_seq, f.advisory_id, f.sw_key, f.sw_name, " \
+	"f.sw_version, f.sw_arch, f.sw_purl, f.revision, f.verdict, f.rule, "  \
+	"f.reason, f.remediation, f.open, f.first_seen, f.first_inventory, "   \
+	"f.resolved_at, f.resolved_inventory, f.updated_at"
+#define F_SHOW F_COLS ", a.id, a.hostname, d.doc_id, r.title"
+#define F_JOIN                                                                 \
+	" FROM findings f JOIN agents a ON a.seq = f.agent_seq "               \
+	"JOIN advisories d ON d.id = f.advisory_id "                           \
+	"JOIN advisory_revisions r ON r.advisory_id = d.id AND "               \
+	"r.revision = f.revision"
+/* The filters of a list or count; the tenant list is a JSON array. */
+#define F_FILTER_LITE                                                          \
+	" (? = 0 OR f.advisory_id = ?) AND (? = 0 OR f.agent_seq = ?) AND "    \
+	"(? IS NULL OR f.tenant_id IN (SELECT value FROM json_each(?))) AND "  \
+	SCOPE_FILTER("f.tenant_id")
+#define F_FILTER_PG                                                            \
+	" (? = 0 OR f.advisory_id = ?) AND (? = 0 OR f.agent_seq = ?) AND "    \
+	"(?::text IS NULL OR f.tenant_id IN (SELECT "                          \
+	"jsonb_array_elements_text(?::jsonb)::bigint)) AND "                   \
+	SCOPE_FILTER("f.tenant_id")
+/* status: 0 open, 1 resolved, 2 all; verdicts: a bit mask. */
+#define F_LIST_TAIL(SHIFT)                                                     \
+	" AND f.id > ? AND (? = 0 OR ((" SHIFT ") & 1) = 1) AND "              \
+	"(? = 2 OR (? = 0 AND f.open = 1) OR (? = 1 AND f.open = 0 AND "       \
+	"f.resolved_at > 0)) ORDER BY f.id LIMIT ?"
+
+static struct drv_sql q_f_of = DRV_SQL(
+    "SELECT " F_COLS " FROM findings f WHERE (? = 0 OR f.agent_seq = ?) "
+    "AND (? = 0 OR f.advisory_id = ?) ORDER BY f.id LIMIT ?");
+static struct drv_sql q_f_add = DRV_SQL(
+    "INSERT INTO findings (tenant_id, agent_seq, advisory_id, sw_key, "
+    "sw_name, sw_version, sw_arch, sw_purl, revision, verdict, rule, reason, "
+    "remediation, open, first_seen, first_inventory, resolved_at, "
+    "resolved_inventory, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+static struct drv_sql q_f_update = DRV_SQL(
+    "UPDATE findings SET sw_name = ?, sw_version = ?, sw_arch = ?, "
+    "sw_purl = ?, revision = ?, verdict = ?, rule = ?, reason = ?, "
+    "remediation = ?, open = ?, resolved_at = ?, resolved_inventory = ?, "
+    "updated_at = ? WHERE id = ?");
+static struct drv_sql q_ev_add = DRV_SQL(
+    "INSERT INTO finding_events (finding_id, at, inventory, verdict, rule, "
+    "version, reason) VALUES (?, ?, ?, ?, ?, ?, ?)");
+static struct drv_sql q_ev_list = DRV_SQL(
+    "SELECT at, inventory, verdict, rule, version, reason FROM "
+    "finding_events WHERE finding_id = ? ORDER BY id DESC LIMIT ?");
+static struct drv_sql q_f_list =
+    DRV_SQL2("SELECT " F_SHOW F_JOIN
+	     " WHERE" F_FILTER_LITE F_LIST_TAIL("? >> f.verdict"),
+	"SELECT " F_SHOW F_JOIN
+	" WHERE" F_FILTER_PG F_LIST_TAIL("?::bigint >> f.verdict::integer"));
+static struct drv_sql q_f_get = DRV_SQL("SELECT " F_SHOW F_JOIN
+					" WHERE f.id = ? AND " SCOPE_FILTER(
+					    "f.tenant_id"));
+/* Per tenant and verdict: findings, and hosts whose most urgent verdict
+ * it is. */
+#define F_COUNT(FILTER)                                                        \
+	"SELECT t, v, SUM(n), SUM(CASE WHEN v = w THEN 1 ELSE 0 END) FROM "    \
+	"(SELECT f.tenant_id AS t, f.agent_seq AS h, f.verdict AS v, "         \
+	"COUNT(*) AS n, (SELECT MAX(g.verdict) FROM findings g WHERE "         \
+	"g.agent_seq = f.agent_seq AND (? = 0 OR g.advisory_id = ?)) AS w "    \
+	"FROM findings f WHERE" FILTER " GROUP BY f.tenant_id, f.agent_seq, "  \
+	"f.verdict) x GROUP BY t, v ORDER BY t, v"
+static struct drv_sql q_f_count =
+    DRV_SQL2(F_COUNT(F_FILTER_LITE), F_COUNT(F_FILTER_PG));
+
+void
+store_finding_events_free(struct store_finding_event *v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(v[i].rule);
+		free(v[i].version);
+		free(v[i].reason);
+	}
+	free(v);
+}
+
+void
+store_finding_clear(struct store_finding *f)
+{
+	if (f == NULL)
+		return;
+	free(f->sw_key);
+	free(f->sw_name);
+	free(f->sw_version);
+	free(f->sw_arch);
+	free(f->sw_purl);
+	free(f->rule);
+	free(f->reason);
+	free(f->remediation);
+	free(f->hostname);
+	free(f->doc_id);
+	free(f->title);
+	memset(f, 0, sizeof(*f));
+}
+
+void
+store_findings_free(struct store_finding *v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		store_finding_clear(&v[i]);
+	free(v);
+}
+
+/* The F_COLS of c into f; with show, the F_SHOW ones after them too. */
+static int
+read_f(struct drv_cur *c, struct store_finding *f, int show)
+{
+	const char *id;
+	int r;
+
+	memset(f, 0, sizeof(*f));
+	f->id = sq_int(c, 0);
+	f->tenant_id = sq_int(c, 1);
+	f->agent_seq = sq_int(c, 2);
+	f->advisory_id = sq_int(c, 3);
+	f->revision = (int)sq_int(c, 9);
+	f->verdict = (int)sq_int(c, 10);
+	f->open = (int)sq_int(c, 14);
+	f->first_seen = sq_int(c, 15);
+	f->first_inventory = sq_int(c, 16);
+	f->resolved_at = sq_int(c, 17);
+	f->resolved_inventory = sq_int(c, 18);
+	f->updated_at = sq_int(c, 19);
+	if ((r = sq_dup(c, 4, &f->sw_key)) != 0 ||
+	    (r = sq_dup(c, 5, &f->sw_name)) != 0 ||
+	    (r = sq_dup(c, 6, &f->sw_version)) != 0 ||
+	    (r = sq_dup0(c, 7, &f->sw_arch)) != 0 ||
+	    (r = sq_dup0(c, 8, &f->sw_purl)) != 0 ||
+	    (r = sq_dup(c, 11, &f->rule)) != 0 ||
+	    (r = sq_dup(c, 12, &f->reason)) != 0 ||
+	    (r = sq_dup0(c, 13, &f->remediation)) != 0)
+		goto fail;
+	if (!show)
+		return 0;
+	id = c->s->ops->col_text(c, 20);
+	snprintf(f->agent_id, sizeof(f->agent_id), "%s", id ? id : "");
+	if ((r = sq_dup(c, 21, &f->hostname)) == 0 &&
+	    (r = sq_dup(c, 22, &f->doc_id)) == 0 &&
+	    (r = sq_dup(c, 23, &f->title)) == 0)
+		return 0;
+fail:
+	store_finding_clear(f);
+	return r;
+}
+
+int
+store_findings_of(struct store *s, int64_t agent_seq, int64_t advisory_id,
+    size_t max, struct store_finding **v, size_t *n)
+{
+	struct drv_arg a[] = {A_INT(agent_seq), A_INT(agent_seq),
+	    A_INT(advisory_id), A_INT(advisory_id), A_INT((int64_t)max + 1)};
+	struct store_finding *out = NULL;
+	size_t cnt = 0, cap = 0;
+	struct drv_cur c;
+	int r;
+
+	if ((r = sq_query(s, &q_f_of, a, NARGS(a), &c)) != 0)
+		return r;
+	while ((r = sq_step(&c)) == 1) {
+		if ((r = sq_grow((void **)&out, &cap, cnt + 1, sizeof(*out),
+			 max)) != 0)
+			break;
+		if ((r = read_f(&c, &out[cnt], 0)) != 0)
+			break;
+		cnt++;
+	}
+	sq_done(&c);
+	if (r != 0) {
+		store_findings_free(out, cnt);
+		return r;
+	}
+	*v = out;
+	*n = cnt;
+	return 0;
+}
+
+static struct drv_arg
+opt(const char *v)
+{
+	return v != NULL ? A_TEXT(v) : A_NULL;
+}
+
+int
+store_finding_put(struct store *s, struct store_finding *f,
+    const struct store_finding_event *ev)
+{
+	int64_t id = f->id;
+	int r;
+
+	if (id == 0) {
+		struct drv_arg a[] = {A_INT(f->tenant_id), A_INT(f->agent_seq),
+		    A_INT(f->advisory_id), A_TEXT(f->sw_key),
+		    A_TEXT(f->sw_name), A_TEXT(f->sw_version), opt(f->sw_arch),
+		    opt(f->sw_purl), A_INT(f->revision), A_INT(f->verdict),
+		    A_TEXT(f->rule), A_TEXT(f->reason), opt(f->remediation),
+		    A_INT(f->open), A_INT(f->first_seen),
+		    A_INT(f->first_inventory), A_INT(f->resolved_at),
+		    A_INT(f->resolved_inventory), A_INT(f->updated_at)};
+		r = sq_int1(s, &q_f_add, a, NARGS(a), &id);
+	} else {
+		struct drv_arg a[] = {A_TEXT(f->sw_name), A_TEXT(f->sw_version),
+		    opt(f->sw_arch), opt(f->sw_purl), A_INT(f->revision),
+		    A_INT(f->verdict), A_TEXT(f->rule), A_TEXT(f->reason),
+		    opt(f->remediation), A_INT(f->open), A_INT(f->resolved_at),
+		    A_INT(f->resolved_inventory), A_INT(f->updated_at),
+		    A_INT(id)};
+		r = sq_exec(s, &q_f_update, a, NARGS(a), NULL);
+	}
+	if (r != 0)
+		return r;
+	f->id = id;
+	struct drv_arg e[] = {A_INT(id), A_INT(ev->at), A_INT(ev->inventory),
+	    A_INT(ev->verdict), A_TEXT(ev->rule), A_TEXT(ev->version),
+	    A_TEXT(ev->reason)};
+	return sq_exec(s, &q_ev_add, e, NARGS(e), NULL);
+}
+
+/* Fills a[0..10) with the shared filter's arguments. */
+static void
+filter_args(struct drv_arg *a, const struct store_scope *sc,
+    const struct store_finding_filter *f)
+{
+	a[0] = a[1] = A_INT(f->advisory_id);
+	a[2] = a[3] = A_INT(f->agent_seq);
+	a[4] = a[5] = opt(f->tenants);
+	a[6] = A_SCOPE_ALL(sc);
+	a[7] = A_SCOPE_ID(sc);
+}
+
+static int
+read_show(struct drv_cur *c, void *row)
+{
+	return read_f(c, row, 1);
+}
+
+static void
+clear_f(void *row)
+{
+	store_finding_clear(row);
+}
+
+static const struct sq_rows f_rows = {
+    sizeof(struct store_finding), 8, read_show, clear_f};
+
+int
+store_finding_list(struct store *s, const struct store_scope *sc,
+    const struct store_finding_filter *f, const struct store_page *pg,
+    struct store_finding **v, size_t *n, int *more)
+{
+	struct drv_arg a[15];
+
+	filter_args(a, sc, f);
+	a[8] = A_INT(0); /* the cursor, set by sq_list */
+	a[9] = a[10] = A_INT(f->verdicts);
+	a[11] = a[12] = a[13] = A_INT(f->status);
+	a[14] = A_INT(0);
+	return sq_list(s, &q_f_list, a, NARGS(a), pg, &f_rows, (void **)v, n,
+	    more);
+}
+
+int
+store_finding_get(struct store *s, const struct store_scope *sc, int64_t id,
+    struct store_finding *out)
+{
+	struct drv_arg a[] = {A_INT(id), A_SCOPE_ALL(sc), A_SCOPE_ID(sc)};
+	struct drv_cur c;
+	int r;
+
+	if ((r = sq_row(s, &q_f_get, a, NARGS(a), &c)) != 0)
+		return r;
+	r = read_f(&c, out, 1);
+	sq_done(&c);
+	return r;
+}
+
+int
+store_finding_events(struct store *s, int64_t id, size_t max,
+    struct store_finding_event **v, size_t *n)
+{
+	struct drv_arg a[] = {A_INT(id), A_INT((int64_t)max)};
+	struct store_finding_event *out = NULL, *e;
+	size_t cnt = 0, cap = 0;
+	struct drv_cur c;
+	int r;
+
+	if ((r = sq_query(s, &q_ev_list, a, NARGS(a), &c)) != 0)
+		return r;
+	while ((r = sq_step(&c)) == 1) {
+		if ((r = sq_grow((void **)&out, &cap, cnt + 1, sizeof(*out),
+			 max)) != 0)
+			break;
+		e = &out[cnt];
+		memset(e, 0, sizeof(*e));
+		e->at = sq_int(&c, 0);
+		e->inventory = sq_int(&c, 1);
+		e->verdict = (int)sq_int(&c, 2);
+		cnt++;
+		if ((r = sq_dup(&c, 3, &e->rule)) != 0 ||
+		    (r = sq_dup(&c, 4, &e->version)) != 0 ||
+		    (r = sq_dup(&c, 5, &e->reason)) != 0)
+			break;
+	}
+	sq_done(&c);
+	if (r != 0) {
+		store_finding_events_free(out, cnt);
+		return r;
+	}
+	*v = out;
+	*n = cnt;
+	return 0;
+}
+
+int
+store_finding_counts(struct store *s, const struct store_scope *sc,
+    const struct store_finding_filter *f,
+    int (*fn)(int64_t, int, int64_t, int64_t, void *), void *arg)
+{
+	struct drv_arg a[10];
+	struct drv_cur c;
+	int r;
+
+	a[0] = a[1] = A_INT(f->advisory_id);
+	filter_args(a + 2, sc, f);
+	if ((r = sq_query(s, &q_f_count, a, NARGS(a), &c)) != 0)
+		return r;
+	while ((r = sq_step(&c)) == 1)
+		if ((r = fn(sq_int(&c, 0), (int)sq_int(&c, 1), sq_int(&c, 2),
+			 sq_int(&c, 3), arg)) != 0)
+			break;
+	sq_done(&c);
+	return r;
+}
+
+/* --- sweeps and detections ---------------------------------------------- */
+
+#define D_COLS                                                                 \
+	"d.id, d.sweep_id, d.tenant_id, a.id, d.kind, d.path, d.sha256, "      \
+	"d.what, d.at"
+static struct drv_sql q_sweep_add = DRV_SQL(
+    "INSERT INTO sweeps (agent_seq, tenant_id, upload_seq, started_at, "
+    "received_at, hits, report) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
+static struct drv_sql q_det_add = DRV_SQL(
+    "INSERT INTO detections (sweep_id, agent_seq, tenant_id, kind, path, "
+    "sha256, what, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+static struct drv_sql q_det_list = DRV_SQL(
+    "SELECT " D_COLS " FROM detections d JOIN agents a ON a.seq = "
+    "d.agent_seq WHERE d.id > ? AND (? = 0 OR d.tenant_id = ?) AND "
+    "(? = 0 OR d.agent_seq = ?) AND " SCOPE_FILTER(
+	"d.tenant_id") " ORDER BY d.id LIMIT ?");
+
+int
+store_sweep_add(struct store *s, int64_t agent_seq, int64_t tenant_id,
+    int64_t upload_seq, int64_t started_at, int64_t received_at, int64_t hits,
+    const char *report, int64_t *id)
+{
+	struct drv_arg a[] = {A_INT(agent_seq), A_INT(tenant_id),
+	    A_INT(upload_seq), A_INT(started_at), A_INT(received_at),
+	    A_INT(hits), A_TEXT(report)};
+
+	return sq_int1(s, &q_sweep_add, a, NARGS(a), id);
+}
+
+int
+store_detection_add(struct store *s, int64_t sweep_id, int64_t agent_seq,
+    int64_t tenant_id, const char *kind, const char *path, const char *sha256,
+    const char *what, int64_t at)
+{
+	struct drv_arg a[] = {A_INT(sweep_id), A_INT(agent_seq),
+	    A_INT(tenant_id), A_TEXT(kind), A_TEXT(path), A_TEXT(sha256),
+	    A_TEXT(what), A_INT(at)};
+
+	return sq_exec(s, &q_det_add, a, NARGS(a), NULL);
+}
+
+static void
+clear_det(void *row)
+{
+	struct store_detection *d = row;
+
+	free(d->kind);
+	free(d->path);
+	free(d->sha256);
+	free(d->what);
+	d->kind = d->path = d->sha256 = d->what = NULL;
+}
+
+void
+store_detections_free(struct store_detection *v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		clear_det(&v[i]);
+	free(v);
+}
+
+static int
+read_det(struct drv_cur *c, void *row)
+{
+	struct store_detection *d = row;
+	const char *id;
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	d->id = sq_int(c, 0);
+	d->sweep_id = sq_int(c, 1);
+	d->tenant_id = sq_int(c, 2);
+	id = c->s->ops->col_text(c, 3);
+	snprintf(d->agent_id, sizeof(d->agent_id), "%s", id ? id : "");
+	d->at = sq_int(c, 8);
+	if ((r = sq_dup(c, 4, &d->kind)) != 0 ||
+	    (r = sq_dup(c, 5, &d->path)) != 0 ||
+	    (r = sq_dup(c, 6, &d->sha256)) != 0 ||
+	    (r = sq_dup(c, 7, &d->what)) != 0)
+		clear_det(d);
+	return r;
+}
+
+static const struct sq_rows det_rows = {
+    sizeof(struct store_detection), 0, read_det, clear_det};
+
+int
+store_detection_list(struct store *s, const struct store_scope *sc,
+    int64_t tenant, int64_t agent_seq, const struct store_page *pg,
+    struct store_detection **v, size_t *n, int *more)
+{
+	struct drv_arg a[] = {A_INT(0), A_INT(tenant), A_INT(tenant),
+	    A_INT(agent_seq), A_INT(agent_seq), A_SCOPE_ALL(sc),
+	    A_SCOPE_ID(sc), A_INT(0)};
+
+	return sq_list(s, &q_det_list, a, NARGS(a), pg, &det_rows, (void **)v,
+	    n, more);
+}
