@@ -34,6 +34,7 @@ static const struct {
     {"hosts", cmd_hosts, "the same as host; alone, it lists them"},
     {"findings", cmd_findings,
 	"which hosts advisories concern: list, show, counts"},
+    {"detections", cmd_detections, "what the agents' indicator sweeps found"},
     {"audit", cmd_audit, "the server's audit log: list, verify the chain"},
 };
 

@@ -580,11 +580,14 @@ remote_field(const char *label, const char *text)
 /* ---- tables ---- */
 
 #define CELL_MAX 60
+/* a cell of table_uncut: as long as a line of the last column */
+#define UNCUT_MAX 4000
 /* the fewest characters table_print_fit leaves the last column */
 #define LAST_MIN 20
 
 struct table {
 	size_t ncols, nrows, cap;
+	size_t cell_max; /* a cell is cut past it (but the last column) */
 	char **cells; /* nrows * ncols, row 0 the heads */
 };
 
@@ -596,6 +599,7 @@ table_new(size_t ncols, const char *const *heads)
 	if (t == NULL)
 		return NULL;
 	t->ncols = ncols;
+	t->cell_max = CELL_MAX;
 	if (table_add(t, heads) != 0) {
 		table_free(t);
 		return NULL;
@@ -643,9 +647,10 @@ table_print_fit(struct table *t, FILE *f, size_t width)
 
 	for (r = 0; r < t->nrows; r++)
 		for (c = 0; c < t->ncols && c < 16; c++) {
-			n = out_width(t->cells[r * t->ncols + c], CELL_MAX + 3);
+			n = out_width(
+			    t->cells[r * t->ncols + c], t->cell_max + 3);
 			if (n > w[c])
-				w[c] = n > CELL_MAX ? CELL_MAX + 3 : n;
+				w[c] = n > t->cell_max ? t->cell_max + 3 : n;
 		}
 	for (c = 0; c + 1 < t->ncols; c++)
 		used += c < 16 ? w[c] + 2 : 0;
@@ -658,7 +663,7 @@ table_print_fit(struct table *t, FILE *f, size_t width)
 			cell = t->cells[r * t->ncols + c];
 			if (c + 1 == t->ncols) {
 				/* a cut ends in "...", within the line too */
-				last = 4000;
+				last = UNCUT_MAX;
 				if (avail > 0)
 					last =
 					    out_width(cell, avail + 1) <= avail
@@ -667,10 +672,16 @@ table_print_fit(struct table *t, FILE *f, size_t width)
 				out_text(f, cell, last, 0);
 				break;
 			}
-			out_text(f, cell, CELL_MAX, c < 16 ? w[c] + 2 : 0);
+			out_text(f, cell, t->cell_max, c < 16 ? w[c] + 2 : 0);
 		}
 		fputc('\n', f);
 	}
+}
+
+void
+table_uncut(struct table *t)
+{
+	t->cell_max = UNCUT_MAX;
 }
 
 void

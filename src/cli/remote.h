@@ -143,6 +143,9 @@ struct table *table_new(size_t ncols, const char *const *heads);
 /* Adds a row of ncols cells (copied); NULL cells print "-". */
 int table_add(struct table *t, const char *const *cells);
 void table_print(struct table *t, FILE *f);
+/* No cell of t is cut at 60 characters: for values that mean nothing
+ * cut, such as digests and paths. */
+void table_uncut(struct table *t);
 /* As table_print, the last column cut so that a line fits width
  * characters (0: not cut; never below 20 characters). */
 void table_print_fit(struct table *t, FILE *f, size_t width);

@@ -14,6 +14,7 @@ per verdict and tenant; and a technician of acme who sees none of
 globex's findings, not even by ID.  `rampart hosts` lists as
 `rampart host list` does."""
 import fcntl
+import hashlib
 import json
 import os
 import pty
@@ -371,6 +372,7 @@ def technician(srv, cli, c, adv, agents):
     cnt = counts(cli, t, adv, token=tok, tenants=("acme",))
     check(sum(cnt["counts"].values()) == len(mine["items"]),
           f"tina's counts: {cnt}")
+    return tok
 
 
 def hosts(cli, agents):
@@ -388,6 +390,96 @@ def hosts(cli, agents):
     check(r.returncode == 2, f"host without a subcommand: {r.returncode}")
 
 
+def sweep(c, a, tmp, seq):
+    """A real rampart-agent sweep of a planted tree, its report uploaded
+    as agent a: two hits (a SHA-256 and a YARA rule)."""
+    root = os.path.join(tmp, "sweep-" + a.hostname)
+    os.makedirs(root)
+    with open(os.path.join(root, "evil.bin"), "w") as f:
+        f.write(f"planted on {a.hostname}\n")
+    with open(os.path.join(root, "notes.txt"), "w") as f:
+        f.write("xx RAMPART-IT-MARKER-7731 xx\n")
+    with open(os.path.join(root, "evil.bin"), "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    bundle = os.path.join(tmp, f"bundle-{a.hostname}.json")
+    with open(bundle, "w") as f:
+        json.dump({"rampart_bundle": 1, "created": "2026-01-01T00:00:00Z",
+                   "advisories": [], "indicators": [
+                       {"type": "sha256", "value": digest,
+                        "source": "it-sha256"}],
+                   "yara": [{"name": "it.yar", "source": "it-yara",
+                             "text": "rule ItMarker { strings: $m = "
+                             "\"RAMPART-IT-MARKER-7731\" condition: $m }"}]},
+                  f)
+    rep = os.path.join(tmp, f"report-{a.hostname}.json")
+    r = subprocess.run([AGENT, "sweep", "--rules", bundle, "--no-cache",
+                        "--json", rep, root], capture_output=True,
+                       text=True, timeout=120)
+    check(r.returncode == 1, f"sweep of {root}: {r.returncode} {r.stderr}")
+    with open(rep) as f:
+        report = json.load(f)
+    check(len(report["hits"]) == 2, f"sweep report: {report}")
+    r = a.request(c, "POST", "/api/v1/agent/sweeps", {
+        "seq": seq, "started_at": "2026-12-07T10:00:00Z", "report": report})
+    check(r.status == 200 and r.json["detections"] == 2,
+          f"sweep upload of {a.hostname}: {r}")
+
+
+def server_detections(c, query=""):
+    items, after = [], None
+    while True:
+        q = "/api/v1/detections?limit=2" + query + \
+            (f"&after={after}" if after else "")
+        r = c.request("GET", q)
+        check(r.status == 200, f"GET {q}: {r}")
+        items += r.json["items"]
+        after = r.json["next"]
+        if not after:
+            return items
+
+
+def detections(srv, cli, c, agents, tmp, tok):
+    """rampart detections lists the server's detections of uploaded
+    sweeps, filtered by tenants and host, and none of another tenant's
+    to a technician."""
+    acct2, gx = agents[1], agents[2]
+    sweep(c, acct2, tmp, 2)
+    sweep(c, gx, tmp, 2)
+    want = server_detections(c)
+    check(len(want) == 4 and {d["host"] for d in want} ==
+          {acct2.agent_id, gx.agent_id}, f"detections: {want}")
+    check(cli_json(cli, "detections") == want, "detections --json")
+    out = ok(cli.run("detections"), "detections").stdout
+    lines = out.splitlines()
+    check(lines[0].split() == ["ID", "AT", "TENANT", "HOST", "KIND", "WHAT",
+                               "PATH"] and lines[len(want) + 2] ==
+          f"{len(want)} detections", f"detections table: {out}")
+    for ln, d in zip(lines[1:], want):
+        cells = [x.strip() for x in ln.split("  ") if x.strip()]
+        check(cells == [str(d["id"]), d["at"], d["tenant"], d["host"],
+                        d["kind"], d["what"], d["path"]],
+              f"detection row {cells} for {d}")
+    acme = server_detections(c, "&tenant=acme")
+    globex = server_detections(c, "&tenant=globex")
+    check(len(acme) == 2 and len(globex) == 2 and
+          all(d["tenant"] == "acme" for d in acme), f"{acme} {globex}")
+    check(cli_json(cli, "detections", "--tenant", "acme") == acme, "acme")
+    check(cli_json(cli, "detections", "--tenant", "globex", "--tenant",
+                   "acme") == globex + acme, "two --tenant, in order")
+    check(cli_json(cli, "detections", "--tenant", "globex", "--tenant",
+                   "acme", "--limit", "3") == (globex + acme)[:3],
+          "--limit over two tenants")
+    check(cli_json(cli, "detections", "--host", gx.agent_id) ==
+          server_detections(c, f"&host={gx.agent_id}") == globex, "--host")
+    # tina, technician of acme.
+    check(cli_json(cli, "detections", token=tok) == acme, "tina's")
+    for args in (("--tenant", "globex"), ("--host", gx.agent_id)):
+        r = cli.run("detections", *args, token=tok)
+        check(r.returncode == 1 and "not_found" in r.stderr and
+              r.stdout == "", f"tina detections {args}: {r.returncode} "
+              f"{r.stdout} {r.stderr}")
+
+
 def main():
     srv = Server().start()
     tmp = tempfile.mkdtemp(prefix="rampart-findings-")
@@ -400,8 +492,9 @@ def main():
         show(cli, c, want)
         show_resolved(cli, c, agents[0])
         counts(cli, c, adv)
-        technician(srv, cli, c, adv, agents)
+        tok = technician(srv, cli, c, adv, agents)
         hosts(cli, agents)
+        detections(srv, cli, c, agents, tmp, tok)
     finally:
         if cli is not None:
             cli.cleanup()
