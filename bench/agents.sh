@@ -4,14 +4,16 @@
 # and removes).  bench/agents_sim.py enrols BENCH_AGENTS (default 1000)
 # agents, each with its own Ed25519 key, and for BENCH_SECONDS (default
 # 120) sends each one's signed heartbeat every 10 s and its inventory
-# (a full one of ~1000 packages at the start, a delta every ~60 s); it
+# (a full one of ~1000 packages at the start, spread over the first 10 s
+# or BENCH_RAMP seconds, then a delta every ~60 s); it
 # prints requests/s, latency per route, rampartd's CPU and RSS and the
 # errors.  With BENCH_IDLE_HOSTS=N (say 10000) each store also gets an
 # idle run: N agents enrolled, then rampartd's RSS at rest.
 # bench/RESULTS.md records runs with the machine.
 #
 #   [BENCH_AGENTS=N] [BENCH_SECONDS=N] [BENCH_STORES="sqlite pg"] \
-#       [BENCH_KEEPALIVE=1] [BENCH_IDLE_HOSTS=N] [BENCH_JSON=FILE] \
+#       [BENCH_RAMP=S] [BENCH_KEEPALIVE=1] [BENCH_IDLE_HOSTS=N] \
+#       [BENCH_JSON=FILE] \
 #       sh bench/agents.sh [BUILD]
 #
 # All agents come from 127.0.0.1: the runs raise http.per_ip_connections
@@ -39,6 +41,7 @@ python3 -c 'import cryptography.hazmat.primitives.asymmetric.ed25519' 2>/dev/nul
 
 set -- --agents "$agents" --seconds "$seconds"
 [ -n "${BENCH_KEEPALIVE:-}" ] && set -- "$@" --keepalive
+[ -n "${BENCH_RAMP:-}" ] && set -- "$@" --ramp "$BENCH_RAMP"
 [ -n "${BENCH_JSON:-}" ] && set -- "$@" --json "$BENCH_JSON"
 idle=
 [ -n "${BENCH_IDLE_HOSTS:-}" ] && idle="--hosts $BENCH_IDLE_HOSTS --agents $BENCH_IDLE_HOSTS --idle"

@@ -13,7 +13,8 @@ them act as agents do:
 - a signed heartbeat every 10 s, the fleet spread evenly over the
   interval, each with a jitter of up to +-10 %;
 - a full inventory of about 1000 packages at the start (spread over the
-  first 10 s), then every ~60 s a delta that upgrades one package.  One
+  first 10 s, or --ramp seconds), then every ~60 s a delta that upgrades
+  one package; after a failed upload the next one is full again.  One
   agent in ten is a Windows machine with the 3CX Desktop App 18.12.407,
   whose first delta upgrades it to the fixed 18.12.422, so findings are
   opened and resolved under load.
@@ -31,7 +32,7 @@ no load: it reports rampartd's RSS after the enrolment, at rest.
 Prints a table and one `RESULT {json}` line; exits 1 when any request
 failed.
 
-  agents_sim.py BUILD [--agents N] [--hosts N] [--seconds N]
+  agents_sim.py BUILD [--agents N] [--hosts N] [--seconds N] [--ramp S]
       [--packages N] [--keepalive] [--idle] [--idle-seconds N]
       [--per-ip N] [--json FILE]
 """
@@ -275,8 +276,8 @@ async def heartbeats(http, st, a, t0, end, n, rng):
         t += HEARTBEAT
 
 
-async def inventories(http, st, a, t0, end, n, rng):
-    t = t0 + HEARTBEAT * a.idx / n + rng.uniform(0, 0.5)
+async def inventories(http, st, a, t0, end, n, rng, ramp):
+    t = t0 + ramp * a.idx / n + rng.uniform(0, 0.5)
     kind = "full"
     while t < end:
         await asyncio.sleep(max(0.0, t - time.monotonic()))
@@ -293,7 +294,7 @@ async def inventories(http, st, a, t0, end, n, rng):
         t += DELTA * rng.uniform(0.9, 1.1)
 
 
-async def load(http, agents, seconds, inventory):
+async def load(http, agents, seconds, inventory, ramp):
     st = Stats()
     rng = random.Random(SEED)
     t0 = time.monotonic() + 0.5
@@ -304,7 +305,7 @@ async def load(http, agents, seconds, inventory):
                                 random.Random(rng.random())))
         if inventory:
             tasks.append(inventories(http, st, a, t0, end, len(agents),
-                                     random.Random(rng.random())))
+                                     random.Random(rng.random()), ramp))
     await asyncio.gather(*tasks)
     for a in agents:
         if a.conn is not None:
@@ -384,6 +385,9 @@ def main():
                     help="agents enrolled (default: --agents)")
     ap.add_argument("--seconds", type=int, default=120)
     ap.add_argument("--packages", type=int, default=1000)
+    ap.add_argument("--ramp", type=float, default=HEARTBEAT,
+                    help="seconds the first full inventories are spread "
+                    "over (default: the first heartbeat interval, 10)")
     ap.add_argument("--keepalive", action="store_true")
     ap.add_argument("--no-inventory", action="store_true",
                     help="heartbeats only")
@@ -405,7 +409,8 @@ def main():
     srv = Server()
     log = os.path.join(srv.dir, "rampartd.log")
     res = {"store": store, "hosts": hosts, "agents": args.agents,
-           "packages": args.packages, "keepalive": args.keepalive}
+           "packages": args.packages, "keepalive": args.keepalive,
+           "ramp_s": args.ramp}
     try:
         srv.start()
         c, secret = setup_api(srv, hosts)
@@ -527,7 +532,7 @@ def run_load(srv, res, args, agents, pids, http_pids, pg_pids, inventory,
     m0, self0 = machine_cpu(), resource.getrusage(resource.RUSAGE_SELF)
     load0 = os.getloadavg()[0]
     st, wall = asyncio.run(load(http, agents[:args.agents], args.seconds,
-                                inventory))
+                                inventory, args.ramp))
     m1, self1 = machine_cpu(), resource.getrusage(resource.RUSAGE_SELF)
     load1 = os.getloadavg()[0]
     if pm is not None:
@@ -582,8 +587,9 @@ def print_table(r):
         rows += [
             ("connections", "one per agent, kept" if r["keepalive"]
              else "a new one per request"),
-            ("inventory uploads", f"{r['packages']} packages, full then "
-             "deltas" if r["inventory"] else "no (heartbeats only)"),
+            ("inventory uploads", f"{r['packages']} packages, full (spread "
+             f"over {r['ramp_s']:g} s) then deltas" if r["inventory"]
+             else "no (heartbeats only)"),
             ("duration", f"{r['seconds']} s"),
             ("requests, requests/s", f"{r['requests']}, {r['rps']:.1f}"),
             ("errors", json.dumps(r["errors"]) if r["errors"] else "0")]

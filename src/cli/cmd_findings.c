@@ -122,7 +122,7 @@ query_list(struct rp_buf *b, const char *name, const char *const *v, size_t n)
 }
 
 /* The filters as "&advisory=..&tenant=..": list adds host, verdict and
- * status.  NULL when out of memory. */
+ * status.  NULL past QUERY_MAX (or when out of memory). */
 static char *
 query(const struct fopts *f, int lst)
 {
@@ -483,8 +483,7 @@ parse(struct remote_opts *o, struct fopts *f, int argc, char **argv)
 		}
 		if (ch == REMOTE_BAD)
 			return EXIT_USAGE;
-		if (ch != OPT_TENANT && ch != OPT_VERDICT &&
-		    strlen(optarg) > ID_ARG_MAX)
+		if (ch != OPT_VERDICT && strlen(optarg) > ID_ARG_MAX)
 			return remote_usage_error(
 			    o, "%s: too long", argv[optind - 1]);
 		switch (ch) {
@@ -557,10 +556,8 @@ run(struct remote_opts *o, const char *sub, int argc, char **argv)
 		return rc == 1 ? 0 : rc;
 	if ((rc = check(o, &f, sub, argc - optind)) != 0)
 		return rc;
-	if ((q = query(&f, strcmp(sub, "list") == 0)) == NULL) {
-		fprintf(stderr, "%s: out of memory\n", o->cmd);
-		return EXIT_UNREACHABLE;
-	}
+	if ((q = query(&f, strcmp(sub, "list") == 0)) == NULL)
+		return remote_usage_error(o, "the filters are too long");
 	if ((rc = remote_open(o, REMOTE_AUTH, &r)) == 0) {
 		if (strcmp(sub, "list") == 0)
 			rc = list(r, o, q);
