@@ -38,8 +38,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *body;
 	int r;
 
-	body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES,
-	    NULL);
+	body =
+	    json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
 	if (body == NULL)
 		return 0;
 	if (json_is_object(body)) {

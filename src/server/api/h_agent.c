@@ -425,11 +425,14 @@ agent_json(struct api_ctx *c, const struct store_agent *a)
 
 	if (tenant_slug(c, a->tenant_id, slug) != 0)
 		return NULL;
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "id", a->id,
-	    "tenant", slug, "hostname", a->hostname, "os", a->os,
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:I,s:I,s:o,s:I}",
+	    "id", a->id, "tenant", slug, "hostname", a->hostname, "os", a->os,
 	    "agent_version", a->agent_version, "enrolled_at",
 	    api_time(a->enrolled_at), "last_seen", api_time(a->last_seen),
-	    "revoked_at", api_time(a->revoked_at));
+	    "revoked_at", api_time(a->revoked_at), "last_upload",
+	    (json_int_t)a->last_upload, "inventory", (json_int_t)a->inventory,
+	    "inventory_at", api_time(a->inventory_at), "software",
+	    (json_int_t)a->software);
 }
 
 /* ?tenant=SLUG: that tenant's id in *id (0 when absent); answers 404

@@ -125,11 +125,11 @@ query(struct api_ctx *c, struct fq *q)
 		off = (size_t)snprintf(q->tenants, sizeof(q->tenants), "[");
 		for (i = 0; i < (size_t)n && off < sizeof(q->tenants); i++)
 			off += (size_t)snprintf(q->tenants + off,
-			    sizeof(q->tenants) - off, "%s%lld",
-			    i ? "," : "", (long long)ids[i]);
+			    sizeof(q->tenants) - off, "%s%lld", i ? "," : "",
+			    (long long)ids[i]);
 		if (off < sizeof(q->tenants))
-			snprintf(q->tenants + off, sizeof(q->tenants) - off,
-			    "]");
+			snprintf(
+			    q->tenants + off, sizeof(q->tenants) - off, "]");
 		q->f.tenants = q->tenants;
 	}
 	free(ids);
@@ -201,8 +201,8 @@ h_finding_list(struct api_ctx *c)
 
 	if (query(c, &q) < 0 || api_page(c, &pg) < 0)
 		return -1;
-	if ((r = store_finding_list(c->s, &c->who.scope, &q.f, &pg, &v, &n,
-		 &more)) != 0 ||
+	if ((r = store_finding_list(
+		 c->s, &c->who.scope, &q.f, &pg, &v, &n, &more)) != 0 ||
 	    (r = store_finding_counts(
 		 c->s, &c->who.scope, &q.f, add_count, tot)) != 0) {
 		store_findings_free(v, n);
@@ -316,8 +316,8 @@ h_finding_counts(struct api_ctx *c)
 	}
 	flush_tenant(&k);
 	return api_json(c, 200,
-	    json_pack("{s:o,s:o,s:o}", "counts", counts_json(k.all, 0),
-		"hosts", counts_json(k.all, 1), "tenants", k.tenants));
+	    json_pack("{s:o,s:o,s:o}", "counts", counts_json(k.all, 0), "hosts",
+		counts_json(k.all, 1), "tenants", k.tenants));
 }
 
 int
@@ -340,8 +340,8 @@ h_detection_list(struct api_ctx *c)
 		return api_fail(c, 400, "invalid_query", "?tenant",
 		    "?tenant: one tenant slug");
 	}
-	r = store_detection_list(c->s, &c->who.scope, nt ? ids[0] : 0, agent,
-	    &pg, &v, &n, &more);
+	r = store_detection_list(
+	    c->s, &c->who.scope, nt ? ids[0] : 0, agent, &pg, &v, &n, &more);
 	free(ids);
 	if (r != 0)
 		return api_store_fail(c, r);

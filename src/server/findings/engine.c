@@ -244,8 +244,8 @@ dedupe_adds(const struct fnd_upload *u, struct change *c)
 	sort_base = u->add;
 	qsort(c->add, c->nadd, sizeof(*c->add), cmp_add);
 	for (i = 1; i < c->nadd; i++)
-		if (strcmp(u->add[c->add[i]].ident,
-			u->add[c->add[j]].ident) != 0)
+		if (strcmp(u->add[c->add[i]].ident, u->add[c->add[j]].ident) !=
+		    0)
 			c->add[++j] = c->add[i];
 	c->nadd = j + 1;
 }
@@ -327,52 +327,75 @@ out:
 	return r;
 }
 
-/* Evaluates host hi (all its entries) against the advisories ids and
- * writes the changes of its findings. */
+/* The entries of one host that have some key, each once. */
+struct host_entries {
+	struct store *s;
+	int64_t agent_seq;
+	int64_t *ids;
+	char **v;
+	size_t n, cap;
+};
+
 static int
-eval_host(struct store *s, const struct store_host_info *hi,
-    const struct ids *ids, int64_t event_inv, int64_t now, struct fnd_tally *t)
+host_entry(int64_t id, const char *entry, void *arg)
+{
+	struct host_entries *he = arg;
+	size_t i;
+
+	for (i = 0; i < he->n; i++)
+		if (he->ids[i] == id)
+			return 0;
+	if (he->n == he->cap) {
+		size_t nc = he->cap ? 2 * he->cap : 16;
+		int64_t *ni;
+		char **nv;
+
+		if (nc > 2 * FND_SOFTWARE_MAX)
+			return RP_ERR_LIMIT;
+		if ((ni = reallocarray(he->ids, nc, sizeof(*ni))) == NULL)
+			return RP_ERR_NOMEM;
+		he->ids = ni;
+		if ((nv = reallocarray(he->v, nc, sizeof(*nv))) == NULL)
+			return RP_ERR_NOMEM;
+		he->v = nv;
+		he->cap = nc;
+	}
+	if ((he->v[he->n] = strdup(entry)) == NULL)
+		return RP_ERR_NOMEM;
+	he->ids[he->n++] = id;
+	return 0;
+}
+
+static int
+host_key(const char *key, void *arg)
+{
+	struct host_entries *he = arg;
+
+	return store_sw_of_host_by_key(
+	    he->s, he->agent_seq, key, host_entry, he);
+}
+
+/*
+ * Evaluates host hi against the advisories of m (adv[0..na)) and writes
+ * the changes of its findings.  Only the host's entries that share a
+ * lookup key with the advisories are read: no other entry can match
+ * (tests/unit/match/test_lookup.c keeps this true).
+ */
+static int
+eval_matcher(struct store *s, const struct store_host_info *hi,
+    struct matcher *m, struct fnd_adv **adv, size_t na, int64_t event_inv,
+    int64_t now, struct fnd_tally *t)
 {
 	const struct fnd_hostref hr = {
 	    hi->hostname, hi->os, hi->os_version, hi->arch};
-	struct fnd_adv *adv[ADVS_MAX];
+	struct host_entries he = {s, hi->agent_seq, NULL, NULL, 0, 0};
 	struct match_results res = {0};
-	struct store_sw *sw = NULL;
 	struct inv_host *h = NULL;
-	struct matcher *m = matcher_new();
-	char **e = NULL;
-	size_t i, nsw = 0, na = 0;
-	int r = RP_ERR_NOMEM;
+	size_t i;
+	int r;
 
-	if (m == NULL)
-		return r;
-	for (i = 0; i < ids->n; i++) {
-		if ((r = fnd_adv_get(s, ids->v[i], &adv[na])) == RP_ERR_INVALID)
-			continue; /* a stored document that no longer reads */
-		if (r != 0)
-			goto out;
-		if (!fnd_adv_covers(adv[na], hi->tenant_id)) {
-			fnd_adv_put(adv[na]);
-			continue;
-		}
-		if ((r = matcher_add_advisory(m, adv[na]->a, NULL)) != 0) {
-			fnd_adv_put(adv[na]);
-			goto out;
-		}
-		na++;
-	}
-	r = 0;
-	if (na == 0)
-		goto out;
-	if ((r = store_sw_list(s, hi->agent_seq, 2 * FND_SOFTWARE_MAX, &sw,
-		 &nsw)) != 0)
-		goto out;
-	r = RP_ERR_NOMEM;
-	if ((e = calloc(nsw + 1, sizeof(*e))) == NULL)
-		goto out;
-	for (i = 0; i < nsw; i++)
-		e[i] = sw[i].entry;
-	if ((r = fnd_host_build(&hr, e, nsw, &h)) != 0 ||
+	if ((r = matcher_index_keys(m, host_key, &he)) != 0 ||
+	    (r = fnd_host_build(&hr, he.v, he.n, &h)) != 0 ||
 	    (r = matcher_check_host(m, h, &res)) != 0)
 		goto out;
 	t->hosts++;
@@ -392,8 +415,45 @@ eval_host(struct store *s, const struct store_host_info *hi,
 out:
 	match_results_free(&res);
 	inv_host_free(h);
-	free(e);
-	store_sws_free(sw, nsw);
+	for (i = 0; i < he.n; i++)
+		free(he.v[i]);
+	free(he.v);
+	free(he.ids);
+	return r;
+}
+
+/* Evaluates host hi against the advisories ids that concern its
+ * tenant. */
+static int
+eval_host(struct store *s, const struct store_host_info *hi,
+    const struct ids *ids, int64_t event_inv, int64_t now, struct fnd_tally *t)
+{
+	struct fnd_adv *adv[ADVS_MAX];
+	struct matcher *m = matcher_new();
+	size_t i, na = 0;
+	int r = 0;
+
+	if (m == NULL)
+		return RP_ERR_NOMEM;
+	for (i = 0; i < ids->n; i++) {
+		if ((r = fnd_adv_get(s, ids->v[i], &adv[na])) == RP_ERR_INVALID)
+			continue; /* a stored document that no longer reads */
+		if (r != 0)
+			goto out;
+		if (!fnd_adv_covers(adv[na], hi->tenant_id)) {
+			fnd_adv_put(adv[na]);
+			continue;
+		}
+		if ((r = matcher_add_advisory(m, adv[na]->a, NULL)) != 0) {
+			fnd_adv_put(adv[na]);
+			goto out;
+		}
+		na++;
+	}
+	r = 0;
+	if (na > 0)
+		r = eval_matcher(s, hi, m, adv, na, event_inv, now, t);
+out:
 	matcher_free(m);
 	for (i = 0; i < na; i++)
 		fnd_adv_put(adv[i]);
@@ -402,8 +462,8 @@ out:
 
 static int
 apply_change(struct store *s, const struct store_inv_state *st,
-    const struct fnd_upload *u, struct store_sw *cur, size_t ncur,
-    int64_t now, struct fnd_tally *t)
+    const struct fnd_upload *u, struct store_sw *cur, size_t ncur, int64_t now,
+    struct fnd_tally *t)
 {
 	struct change c = {0};
 	struct strs keys = {0};
@@ -425,8 +485,9 @@ apply_change(struct store *s, const struct store_inv_state *st,
 	ns.last_upload = ns.inventory = u->seq;
 	ns.inventory_at = now;
 	ns.software = (int64_t)(ncur - c.ngone + c.nadd);
-	if (r != 0 || (r = store_inv_state_set(s, &ns, u->name, u->os,
-			   u->os_version, u->arch)) != 0)
+	if (r != 0 ||
+	    (r = store_inv_state_set(
+		 s, &ns, u->name, u->os, u->os_version, u->arch)) != 0)
 		goto out;
 	if (ids->n > 0 && (r = store_host_info(s, st->agent_seq, &hi)) == 0)
 		r = eval_host(s, &hi, ids, u->seq, now, t);
@@ -450,8 +511,8 @@ fnd_apply_inventory(struct store *s, const struct store_inv_state *st,
 	memset(t, 0, sizeof(*t));
 	if (!u->full && u->base != st->inventory)
 		return RP_ERR_INVALID;
-	if ((r = store_sw_list(s, st->agent_seq, 2 * FND_SOFTWARE_MAX, &cur,
-		 &ncur)) != 0)
+	if ((r = store_sw_list(
+		 s, st->agent_seq, 2 * FND_SOFTWARE_MAX, &cur, &ncur)) != 0)
 		return r;
 	r = apply_change(s, st, u, cur, ncur, now, t);
 	store_sws_free(cur, ncur);
@@ -596,8 +657,8 @@ merge_hosts(struct store *s, struct matcher *m, const struct advisory *a,
 		} else
 			x.tenant_id = old[j].tenant_id;
 		if (i2 > i && covers(x.tenant_id, cv))
-			r = eval_rows(s, m, a, &rows->v[i], i2 - i, &x,
-			    &old[j], j2 - j, t);
+			r = eval_rows(s, m, a, &rows->v[i], i2 - i, &x, &old[j],
+			    j2 - j, t);
 		else
 			r = fnd_diff(s, &x, NULL, a, &old[j], j2 - j, t);
 		i = i2;
@@ -685,8 +746,7 @@ fnd_apply_advisory(struct store *s, int64_t id, int revision,
 	if (nold > 1)
 		qsort(old, nold, sizeof(*old), cmp_old);
 	t->advisories = 1;
-	r = merge_hosts(
-	    s, m, a, &base, scope_covers, &sc, &rows, old, nold, t);
+	r = merge_hosts(s, m, a, &base, scope_covers, &sc, &rows, old, nold, t);
 out:
 	store_findings_free(old, nold);
 	hitrows_free(&rows);

@@ -41,11 +41,12 @@ fnd_host_build(const struct fnd_hostref *hr, char *const *entries, size_t n,
 	if (hr->os[0] != '\0')
 		json_object_set_new(h, "os", json_string(hr->os));
 	if (hr->os_version[0] != '\0')
-		json_object_set_new(h, "os_version", json_string(hr->os_version));
+		json_object_set_new(
+		    h, "os_version", json_string(hr->os_version));
 	if (hr->arch[0] != '\0')
 		json_object_set_new(h, "arch", json_string(hr->arch));
-	if ((doc = json_pack("{s:i,s:[O]}", "rampart_inventory", 1, "hosts",
-		 h)) == NULL)
+	if ((doc = json_pack(
+		 "{s:i,s:[O]}", "rampart_inventory", 1, "hosts", h)) == NULL)
 		goto out;
 	if ((r = inv_native_read(doc, set, d)) != 0)
 		goto out;
@@ -78,8 +79,8 @@ struct pick {
 };
 
 static size_t
-fold(const struct match_results *res, const struct advisory *a,
-    struct pick *p, size_t max)
+fold(const struct match_results *res, const struct advisory *a, struct pick *p,
+    size_t max)
 {
 	size_t i, j, n = 0;
 	char k[600];
@@ -170,8 +171,8 @@ fill(struct store_finding *f, const struct match_result *r, int revision)
 
 /* Whether r says something other than f. */
 static int
-differs(const struct store_finding *f, const struct match_result *r,
-    int revision)
+differs(
+    const struct store_finding *f, const struct match_result *r, int revision)
 {
 	return f->verdict != (int)r->verdict || f->revision != revision ||
 	    strcmp(f->rule, match_rule_name(r->rule)) != 0 ||

@@ -14,8 +14,8 @@ struct fnd_hostref {
 };
 
 /* An inventory of the host from stored entries (canonical JSON). */
-int fnd_host_build(const struct fnd_hostref *hr, char *const *entries,
-    size_t n, struct inv_host **out);
+int fnd_host_build(const struct fnd_hostref *hr, char *const *entries, size_t n,
+    struct inv_host **out);
 
 /* What one comparison is about. */
 struct fnd_ctx {

@@ -21,9 +21,8 @@
 
 #define HOST_TEXT_MAX 255
 
-static int
-fail(struct fnd_err *e, int r, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static int fail(struct fnd_err *e, int r, const char *field, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
 
 static int
 fail(struct fnd_err *e, int r, const char *field, const char *fmt, ...)
@@ -45,7 +44,8 @@ unknown_key(const json_t *o, const char *const *keys)
 	json_t *v;
 	size_t i;
 
-	json_object_foreach((json_t *)o, k, v) {
+	json_object_foreach((json_t *)o, k, v)
+	{
 		for (i = 0; keys[i] != NULL; i++)
 			if (strcmp(keys[i], k) == 0)
 				break;
@@ -128,8 +128,8 @@ out:
 
 /* The entries of array key (absent: none) into *v, canonical. */
 static int
-entries(const json_t *body, const char *key, int required,
-    struct fnd_entry **v, size_t *n, struct fnd_err *e)
+entries(const json_t *body, const char *key, int required, struct fnd_entry **v,
+    size_t *n, struct fnd_err *e)
 {
 	const json_t *arr = json_object_get(body, key);
 	struct fnd_entry *out;
@@ -155,7 +155,8 @@ entries(const json_t *body, const char *key, int required,
 		return r;
 	if ((out = calloc(json_array_size(arr) + 1, sizeof(*out))) == NULL)
 		return RP_ERR_NOMEM;
-	json_array_foreach(arr, i, o) {
+	json_array_foreach(arr, i, o)
+	{
 		out[i].json = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 		if (out[i].json == NULL) {
 			entries_free(out, i);
@@ -226,8 +227,8 @@ seq_of(const json_t *body, const char *key, int64_t *out, struct fnd_err *e)
 
 	snprintf(f, sizeof(f), "/%s", key);
 	if (!json_is_integer(v) || json_integer_value(v) < 1)
-		return fail(e, RP_ERR_INVALID, f,
-		    "expected a positive integer");
+		return fail(
+		    e, RP_ERR_INVALID, f, "expected a positive integer");
 	*out = json_integer_value(v);
 	return 0;
 }
@@ -258,9 +259,10 @@ fnd_upload_parse(
 		    "expected \"full\" or \"delta\"");
 		goto out;
 	}
-	if (u->full && (json_object_get(body, "add") != NULL ||
-			   json_object_get(body, "remove") != NULL ||
-			   json_object_get(body, "base") != NULL)) {
+	if (u->full &&
+	    (json_object_get(body, "add") != NULL ||
+		json_object_get(body, "remove") != NULL ||
+		json_object_get(body, "base") != NULL)) {
 		r = fail(err, RP_ERR_INVALID, "",
 		    "a full inventory has software, not base, add or remove");
 		goto out;
@@ -352,15 +354,17 @@ sweep_hit(const json_t *o, size_t i, struct fnd_hit *h, struct fnd_err *e)
 		    "expected 64 hexadecimal digits");
 	for (k = 0; h->sha256 != NULL && k < 64; k++)
 		if (!rp_isxdigit((unsigned char)h->sha256[k]))
-			return fail(e, RP_ERR_INVALID, hitf(f, sizeof(f), i, "/sha256"),
+			return fail(e, RP_ERR_INVALID,
+			    hitf(f, sizeof(f), i, "/sha256"),
 			    "expected 64 hexadecimal digits");
 	if (!json_is_array(ms) || json_array_size(ms) > 64)
-		return fail(e, RP_ERR_INVALID, hitf(f, sizeof(f), i, "/matches"),
+		return fail(e, RP_ERR_INVALID,
+		    hitf(f, sizeof(f), i, "/matches"),
 		    "expected an array of at most 64 matches");
 	json_array_foreach(ms, k, m) if (!json_is_object(m) ||
-	    !json_is_string(json_object_get(m, "type")))
-		return fail(e, RP_ERR_INVALID, hitf(f, sizeof(f), i, "/matches"),
-		    "expected match objects with a type");
+	    !json_is_string(json_object_get(m, "type"))) return fail(e,
+	    RP_ERR_INVALID, hitf(f, sizeof(f), i, "/matches"),
+	    "expected match objects with a type");
 	hit_what(o, h->what, sizeof(h->what));
 	return 0;
 }
@@ -385,7 +389,8 @@ sweep_report(const json_t *rep, struct fnd_sweep *s, struct fnd_err *e)
 	s->hits = calloc(json_array_size(hits) + 1, sizeof(*s->hits));
 	if (s->hits == NULL)
 		return RP_ERR_NOMEM;
-	json_array_foreach(hits, i, o) {
+	json_array_foreach(hits, i, o)
+	{
 		if ((r = sweep_hit(o, i, &s->hits[i], e)) != 0)
 			return r;
 		s->nhits = i + 1;
@@ -395,11 +400,9 @@ sweep_report(const json_t *rep, struct fnd_sweep *s, struct fnd_err *e)
 }
 
 int
-fnd_sweep_parse(
-    const json_t *body, struct fnd_sweep **out, struct fnd_err *err)
+fnd_sweep_parse(const json_t *body, struct fnd_sweep **out, struct fnd_err *err)
 {
-	static const char *const keys[] = {
-	    "seq", "started_at", "report", NULL};
+	static const char *const keys[] = {"seq", "started_at", "report", NULL};
 	const char *at = json_string_value(json_object_get(body, "started_at"));
 	struct fnd_sweep *s;
 	struct rp_time t;

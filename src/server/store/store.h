@@ -362,6 +362,11 @@ struct store_agent {
 	int64_t last_seen;
 	int64_t token_id; /* the enrolment token; 0 when it is gone */
 	int64_t revoked_at; /* 0: active */
+	/* Its inventory (read only here; store_inv_state_set writes). */
+	int64_t last_upload; /* highest upload seq applied */
+	int64_t inventory; /* seq of the inventory upload in the store */
+	int64_t inventory_at;
+	int64_t software; /* entries */
 };
 void store_agent_clear(struct store_agent *a);
 void store_agents_free(struct store_agent *v, size_t n);
@@ -454,6 +459,10 @@ struct store_sw_hit {
  * shown) that has key, by host; stops at fn's first non-zero return. */
 int store_sw_by_key(struct store *s, const char *key,
     int (*fn)(const struct store_sw_hit *, void *), void *arg);
+/* The entries of host agent_seq that have key, by id; fn gets each
+ * entry's row id and JSON (borrowed until fn returns). */
+int store_sw_of_host_by_key(struct store *s, int64_t agent_seq, const char *key,
+    int (*fn)(int64_t sw_id, const char *entry, void *), void *arg);
 /* A host as the findings engine needs it (any tenant). */
 struct store_host_info {
 	int64_t agent_seq;

@@ -192,7 +192,8 @@ store_enroll_use(struct store *s, const char *secret_hash, int64_t now,
 
 #define AGENT_COLS                                                             \
 	"seq, id, tenant_id, public_key, hostname, os, agent_version, "        \
-	"enrolled_at, last_seen, token_id, revoked_at"
+	"enrolled_at, last_seen, token_id, revoked_at, last_upload, "          \
+	"inventory, inventory_at, software"
 
 static struct drv_sql q_agent_create =
     DRV_SQL("INSERT INTO agents (id, tenant_id, public_key, hostname, os, "
@@ -282,6 +283,10 @@ read_agent(struct drv_cur *c, void *row)
 	a->last_seen = sq_int(c, 8);
 	a->token_id = sq_int(c, 9);
 	a->revoked_at = sq_int(c, 10);
+	a->last_upload = sq_int(c, 11);
+	a->inventory = sq_int(c, 12);
+	a->inventory_at = sq_int(c, 13);
+	a->software = sq_int(c, 14);
 	if ((r = sq_dup(c, 3, &a->public_key)) != 0 ||
 	    (r = sq_dup(c, 4, &a->hostname)) != 0 ||
 	    (r = sq_dup(c, 5, &a->os)) != 0 ||

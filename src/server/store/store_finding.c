@@ -26,13 +26,13 @@
 /* The filters of a list or count; the tenant list is a JSON array. */
 #define F_FILTER_LITE                                                          \
 	" (? = 0 OR f.advisory_id = ?) AND (? = 0 OR f.agent_seq = ?) AND "    \
-	"(? IS NULL OR f.tenant_id IN (SELECT value FROM json_each(?))) AND "  \
-	SCOPE_FILTER("f.tenant_id")
+	"(? IS NULL OR f.tenant_id IN (SELECT value FROM json_each(?))) "      \
+	"AND " SCOPE_FILTER("f.tenant_id")
 #define F_FILTER_PG                                                            \
 	" (? = 0 OR f.advisory_id = ?) AND (? = 0 OR f.agent_seq = ?) AND "    \
 	"(?::text IS NULL OR f.tenant_id IN (SELECT "                          \
-	"jsonb_array_elements_text(?::jsonb)::bigint)) AND "                   \
-	SCOPE_FILTER("f.tenant_id")
+	"jsonb_array_elements_text(?::jsonb)::bigint)) AND " SCOPE_FILTER(     \
+	    "f.tenant_id")
 /* status: 0 open, 1 resolved, 2 all; verdicts: a bit mask. */
 #define F_LIST_TAIL(SHIFT)                                                     \
 	" AND f.id > ? AND (? = 0 OR ((" SHIFT ") & 1) = 1) AND "              \
@@ -56,17 +56,16 @@ static struct drv_sql q_f_update = DRV_SQL(
 static struct drv_sql q_ev_add = DRV_SQL(
     "INSERT INTO finding_events (finding_id, at, inventory, verdict, rule, "
     "version, reason) VALUES (?, ?, ?, ?, ?, ?, ?)");
-static struct drv_sql q_ev_list = DRV_SQL(
-    "SELECT at, inventory, verdict, rule, version, reason FROM "
-    "finding_events WHERE finding_id = ? ORDER BY id DESC LIMIT ?");
+static struct drv_sql q_ev_list =
+    DRV_SQL("SELECT at, inventory, verdict, rule, version, reason FROM "
+	    "finding_events WHERE finding_id = ? ORDER BY id DESC LIMIT ?");
 static struct drv_sql q_f_list =
     DRV_SQL2("SELECT " F_SHOW F_JOIN
 	     " WHERE" F_FILTER_LITE F_LIST_TAIL("? >> f.verdict"),
 	"SELECT " F_SHOW F_JOIN
 	" WHERE" F_FILTER_PG F_LIST_TAIL("?::bigint >> f.verdict::integer"));
-static struct drv_sql q_f_get = DRV_SQL("SELECT " F_SHOW F_JOIN
-					" WHERE f.id = ? AND " SCOPE_FILTER(
-					    "f.tenant_id"));
+static struct drv_sql q_f_get = DRV_SQL(
+    "SELECT " F_SHOW F_JOIN " WHERE f.id = ? AND " SCOPE_FILTER("f.tenant_id"));
 /* Per tenant and verdict: findings, and hosts whose most urgent verdict
  * it is. */
 #define F_COUNT(FILTER)                                                        \
@@ -181,8 +180,8 @@ store_findings_of(struct store *s, int64_t agent_seq, int64_t advisory_id,
 	if ((r = sq_query(s, &q_f_of, a, NARGS(a), &c)) != 0)
 		return r;
 	while ((r = sq_step(&c)) == 1) {
-		if ((r = sq_grow((void **)&out, &cap, cnt + 1, sizeof(*out),
-			 max)) != 0)
+		if ((r = sq_grow(
+			 (void **)&out, &cap, cnt + 1, sizeof(*out), max)) != 0)
 			break;
 		if ((r = read_f(&c, &out[cnt], 0)) != 0)
 			break;
@@ -278,8 +277,8 @@ store_finding_list(struct store *s, const struct store_scope *sc,
 	a[9] = a[10] = A_INT(f->verdicts);
 	a[11] = a[12] = a[13] = A_INT(f->status);
 	a[14] = A_INT(0);
-	return sq_list(s, &q_f_list, a, NARGS(a), pg, &f_rows, (void **)v, n,
-	    more);
+	return sq_list(
+	    s, &q_f_list, a, NARGS(a), pg, &f_rows, (void **)v, n, more);
 }
 
 int
@@ -310,8 +309,8 @@ store_finding_events(struct store *s, int64_t id, size_t max,
 	if ((r = sq_query(s, &q_ev_list, a, NARGS(a), &c)) != 0)
 		return r;
 	while ((r = sq_step(&c)) == 1) {
-		if ((r = sq_grow((void **)&out, &cap, cnt + 1, sizeof(*out),
-			 max)) != 0)
+		if ((r = sq_grow(
+			 (void **)&out, &cap, cnt + 1, sizeof(*out), max)) != 0)
 			break;
 		e = &out[cnt];
 		memset(e, 0, sizeof(*e));
@@ -366,11 +365,11 @@ static struct drv_sql q_sweep_add = DRV_SQL(
 static struct drv_sql q_det_add = DRV_SQL(
     "INSERT INTO detections (sweep_id, agent_seq, tenant_id, kind, path, "
     "sha256, what, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-static struct drv_sql q_det_list = DRV_SQL(
-    "SELECT " D_COLS " FROM detections d JOIN agents a ON a.seq = "
-    "d.agent_seq WHERE d.id > ? AND (? = 0 OR d.tenant_id = ?) AND "
-    "(? = 0 OR d.agent_seq = ?) AND " SCOPE_FILTER(
-	"d.tenant_id") " ORDER BY d.id LIMIT ?");
+static struct drv_sql q_det_list =
+    DRV_SQL("SELECT " D_COLS " FROM detections d JOIN agents a ON a.seq = "
+	    "d.agent_seq WHERE d.id > ? AND (? = 0 OR d.tenant_id = ?) AND "
+	    "(? = 0 OR d.agent_seq = ?) AND " SCOPE_FILTER(
+		"d.tenant_id") " ORDER BY d.id LIMIT ?");
 
 int
 store_sweep_add(struct store *s, int64_t agent_seq, int64_t tenant_id,
@@ -451,9 +450,9 @@ store_detection_list(struct store *s, const struct store_scope *sc,
     struct store_detection **v, size_t *n, int *more)
 {
 	struct drv_arg a[] = {A_INT(0), A_INT(tenant), A_INT(tenant),
-	    A_INT(agent_seq), A_INT(agent_seq), A_SCOPE_ALL(sc),
-	    A_SCOPE_ID(sc), A_INT(0)};
+	    A_INT(agent_seq), A_INT(agent_seq), A_SCOPE_ALL(sc), A_SCOPE_ID(sc),
+	    A_INT(0)};
 
-	return sq_list(s, &q_det_list, a, NARGS(a), pg, &det_rows, (void **)v,
-	    n, more);
+	return sq_list(
+	    s, &q_det_list, a, NARGS(a), pg, &det_rows, (void **)v, n, more);
 }

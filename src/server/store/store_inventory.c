@@ -27,9 +27,9 @@ static struct drv_sql q_state_set =
 	    "arch = COALESCE(?, arch) WHERE seq = ?");
 static struct drv_sql q_upload_seen =
     DRV_SQL("UPDATE agents SET last_upload = ? WHERE seq = ?");
-static struct drv_sql q_sw_list = DRV_SQL(
-    "SELECT id, ident, entry FROM host_software WHERE agent_seq = ? "
-    "ORDER BY id");
+static struct drv_sql q_sw_list =
+    DRV_SQL("SELECT id, ident, entry FROM host_software WHERE agent_seq = ? "
+	    "ORDER BY id");
 static struct drv_sql q_sw_add =
     DRV_SQL("INSERT INTO host_software (agent_seq, ident, entry) "
 	    "VALUES (?, ?, ?) RETURNING id");
@@ -43,10 +43,14 @@ static struct drv_sql q_key_delete = DRV_SQL(
 #define HOST_COLS                                                              \
 	"a.seq, a.tenant_id, a.inventory, a.id, a.hostname, a.os, "            \
 	"a.os_version, a.arch"
-static struct drv_sql q_by_key = DRV_SQL(
-    "SELECT " HOST_COLS ", s.id, s.entry FROM software_keys k "
-    "JOIN host_software s ON s.id = k.sw_id JOIN agents a ON a.seq = "
-    "k.agent_seq WHERE k.key = ? ORDER BY k.agent_seq, k.sw_id");
+static struct drv_sql q_by_key =
+    DRV_SQL("SELECT " HOST_COLS ", s.id, s.entry FROM software_keys k "
+	    "JOIN host_software s ON s.id = k.sw_id JOIN agents a ON a.seq = "
+	    "k.agent_seq WHERE k.key = ? ORDER BY k.agent_seq, k.sw_id");
+static struct drv_sql q_host_key =
+    DRV_SQL("SELECT s.id, s.entry FROM software_keys k JOIN host_software s "
+	    "ON s.id = k.sw_id WHERE k.key = ? AND k.agent_seq = ? "
+	    "ORDER BY k.sw_id");
 static struct drv_sql q_host =
     DRV_SQL("SELECT " HOST_COLS " FROM agents a WHERE a.seq = ?");
 static struct drv_sql q_adv_keys_clear =
@@ -86,8 +90,7 @@ opt_text(const char *v)
 
 int
 store_inv_state_set(struct store *s, const struct store_inv_state *st,
-    const char *name, const char *os, const char *os_version,
-    const char *arch)
+    const char *name, const char *os, const char *os_version, const char *arch)
 {
 	struct drv_arg a[] = {A_INT(st->last_upload), A_INT(st->inventory),
 	    A_INT(st->inventory_at), A_INT(st->software), opt_text(name),
@@ -135,8 +138,8 @@ store_sw_list(struct store *s, int64_t agent_seq, size_t max,
 	if ((r = sq_query(s, &q_sw_list, a, NARGS(a), &c)) != 0)
 		return r;
 	while ((r = sq_step(&c)) == 1) {
-		if ((r = sq_grow((void **)&out, &cap, cnt + 1, sizeof(*out),
-			 max)) != 0)
+		if ((r = sq_grow(
+			 (void **)&out, &cap, cnt + 1, sizeof(*out), max)) != 0)
 			break;
 		memset(&out[cnt], 0, sizeof(*out));
 		out[cnt].id = sq_int(&c, 0);
@@ -230,6 +233,24 @@ store_sw_by_key(struct store *s, const char *key,
 	return r;
 }
 
+int
+store_sw_of_host_by_key(struct store *s, int64_t agent_seq, const char *key,
+    int (*fn)(int64_t, const char *, void *), void *arg)
+{
+	struct drv_arg a[] = {A_TEXT(key), A_INT(agent_seq)};
+	struct drv_cur c;
+	int r;
+
+	if ((r = sq_query(s, &q_host_key, a, NARGS(a), &c)) != 0)
+		return r;
+	while ((r = sq_step(&c)) == 1)
+		if ((r = fn(sq_int(&c, 0), c.s->ops->col_text(&c, 1), arg)) !=
+		    0)
+			break;
+	sq_done(&c);
+	return r;
+}
+
 void
 store_host_info_clear(struct store_host_info *h)
 {
@@ -243,8 +264,7 @@ store_host_info_clear(struct store_host_info *h)
 }
 
 int
-store_host_info(
-    struct store *s, int64_t agent_seq, struct store_host_info *out)
+store_host_info(struct store *s, int64_t agent_seq, struct store_host_info *out)
 {
 	struct drv_arg a[] = {A_INT(agent_seq)};
 	struct store_host_info h;

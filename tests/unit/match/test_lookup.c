@@ -58,7 +58,8 @@ share(const struct keys *a, const struct keys *b)
 	return 0;
 }
 
-static const char *data(void)
+static const char *
+data(void)
 {
 	const char *d = getenv("RAMPART_TEST_DATA");
 
@@ -128,8 +129,8 @@ test_3cx(void **state)
 	(void)state;
 	snprintf(a, sizeof(a), "%s/3cx/3cx-csaf.json", data());
 	for (i = 0; i < sizeof(inv) / sizeof(inv[0]); i++) {
-		snprintf(b, sizeof(b), "%s/3cx/%s.inventory.json", data(),
-		    inv[i]);
+		snprintf(
+		    b, sizeof(b), "%s/3cx/%s.inventory.json", data(), inv[i]);
 		seen += check_pair(a, b);
 	}
 	assert_true(seen >= 4); /* the test looked at matches */
@@ -140,8 +141,8 @@ static void
 test_distro(void **state)
 {
 	const char *shared = getenv("RAMPART_SHARED_DATA");
-	static const char *const adv[] = {"csaf/redhat-rhsa-2024_4546.json",
-	    "osv/RHSA-2024_4546.json"};
+	static const char *const adv[] = {
+	    "csaf/redhat-rhsa-2024_4546.json", "osv/RHSA-2024_4546.json"};
 	char a[1024], b[1024];
 	size_t i, seen = 0;
 
