@@ -383,9 +383,15 @@ def hosts(cli, agents):
     check(cli_json(cli, "hosts", "--tenant", "globex") ==
           cli_json(cli, "host", "list", "--tenant", "globex"),
           "hosts --tenant")
-    check(ok(cli.run("hosts", "show", agents[0].agent_id), "hosts show")
-          .stdout == ok(cli.run("host", "show", agents[0].agent_id),
-                        "host show").stdout, "hosts show")
+    out = ok(cli.run("hosts", "show", agents[0].agent_id), "hosts show")\
+        .stdout
+    check(out == ok(cli.run("host", "show", agents[0].agent_id),
+                    "host show").stdout, "hosts show")
+    # What the server has of its inventory: acct1's delta, upload 2.
+    h = cli_json(cli, "host", "show", agents[0].agent_id)
+    check(h["inventory"] == 2 and h["software"] == 2 and
+          f"  {'inventory:':<16} 2 packages, upload 2 at "
+          f"{h['inventory_at']}" in out.splitlines(), f"host show: {out}")
     r = cli.run("host")
     check(r.returncode == 2, f"host without a subcommand: {r.returncode}")
 
