@@ -1,12 +1,11 @@
 """An enrolled agent's side of the protocol in Python, for tests and the
 load benchmark (bench/agents_sim.py): Ed25519 keys, enrolment, and the
 signed requests of docs/agent-protocol.md ("Signed requests"), built
-exactly as src/lib/proto/proto.c builds them:
-
-    rampart-agent-v1\\n<METHOD>\\n<PATH AND QUERY>\\n<ts>\\n<nonce>\\n<hex SHA-256 of the body>
-
-signed with Ed25519 (detached), nonce 16 random bytes and signature both
-base64url without padding.  Needs python3-cryptography (Debian's package;
+exactly as src/lib/proto/proto.c builds them: the lines "rampart-agent-v1",
+the method, the path and query as sent, the Unix seconds, the nonce and
+the hex SHA-256 of the body (of nothing for an empty one), joined by
+newlines without a final one, signed with Ed25519 (detached); nonce (16
+random bytes) and signature in base64url without padding.  Needs python3-cryptography (Debian's package;
 scripts/setup-deps.sh installs it).
 """
 import base64
