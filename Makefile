@@ -59,7 +59,7 @@ build-tsan: deps $(TSAN_BUILD)/build.ninja
 	ninja -C $(TSAN_BUILD) $$(python3 scripts/suite-targets.py $(TSAN_BUILD) sweep)
 
 run: build
-	$(BUILD)/src/server/rampartd --state-dir var
+	python3 scripts/run-local.py $(BUILD) var
 
 walkthrough: build
 	@sh scripts/walkthrough-3cx.sh $(BUILD)

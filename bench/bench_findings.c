@@ -59,10 +59,9 @@ die(const char *what, int r, struct store *s)
 static json_t *
 three_cx(const char *version)
 {
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "name",
-	    "3CX Desktop App", "vendor", "3CX Ltd", "version", version,
-	    "scheme", "generic", "source", "windows_registry", "arch",
-	    "x86_64");
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "name", "3CX Desktop App",
+	    "vendor", "3CX Ltd", "version", version, "scheme", "generic",
+	    "source", "windows_registry", "arch", "x86_64");
 }
 
 /* A full inventory body of seq 1 with npkg entries and 3CX. */
@@ -201,8 +200,9 @@ main(int argc, char **argv)
 	int r;
 
 	if (argc != 6) {
-		fprintf(stderr, "usage: bench_findings DB_URL ADVISORY.json "
-				"HOSTS PACKAGES DELTAS\n");
+		fprintf(stderr,
+		    "usage: bench_findings DB_URL ADVISORY.json "
+		    "HOSTS PACKAGES DELTAS\n");
 		return 2;
 	}
 	nh = strtoul(argv[3], NULL, 10);
@@ -225,8 +225,8 @@ main(int argc, char **argv)
 		    (r = store_commit(s)) != 0)
 			die("commit", r, s);
 	}
-	printf("hosts=%zu packages=%zu enrol_s=%.1f\n", nh, np + 1,
-	    now_s() - t0);
+	printf(
+	    "hosts=%zu packages=%zu enrol_s=%.1f\n", nh, np + 1, now_s() - t0);
 	fflush(stdout);
 	t0 = now_s();
 	a = import(s, argv[2], &doc, &t);

@@ -25,6 +25,7 @@ int cmd_sweep(int argc, char **argv);
 int cmd_quarantine(int argc, char **argv);
 int cmd_enroll(int argc, char **argv);
 int cmd_heartbeat(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 /* ---- the server's answers (answer.c) ---- */
 

@@ -22,6 +22,8 @@ static const struct {
 	"join this machine to a Rampart server with an enrolment token"},
     {"heartbeat", cmd_heartbeat,
 	"tell the server this agent is alive (one signed request)"},
+    {"run", cmd_run,
+	"the daemon: heartbeats, inventory, sweeps, queued uploads"},
 };
 
 static void

@@ -122,6 +122,18 @@ def refused_uploads(srv, agents, techs):
         "seq": ag.seq, "kind": "full", "host": ag.host, "software": bad})
     check(r.status == 400 and r.json["error"]["field"]
           .startswith("/software/2"), f"a bad entry: {r}")
+    # Over the upload cap (16 MiB): refused before the body is sent.
+    c = srv.client()._conn()
+    c.putrequest("POST", "/api/v1/agent/inventory")
+    c.putheader("Content-Type", "application/json")
+    c.putheader("Content-Length", str(16 * 1024 * 1024 + 1))
+    c.putheader("Authorization", agent_auth(
+        ag.id, ag.sk, "POST", "/api/v1/agent/inventory", b""))
+    c.endheaders()
+    r = c.getresponse()
+    check(r.status == 413 and b"payload_too_large" in r.read(),
+          f"an upload over the cap: {r.status}")
+    c.close()
     # A delta on another base: 409, the agent must send a full one.
     ag.seq += 1
     r = ag.post("/api/v1/agent/inventory", {

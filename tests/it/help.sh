@@ -52,10 +52,10 @@ expect_exit 2 "rampart check --alias without =" -- "$RAMPART_BIN" check \
 # The agent: every command's --help is honest about its name and usage.
 : "${RAMPART_AGENT:?RAMPART_AGENT must name the rampart-agent binary}"
 expect_exit 0 "rampart-agent --help" -- "$RAMPART_AGENT" --help
-for c in inventory sweep quarantine enroll heartbeat; do
+for c in inventory sweep quarantine enroll heartbeat run; do
 	expect_grep "$TMP/out" "^  $c " "rampart-agent --help lists $c"
 done
-for c in inventory sweep quarantine enroll heartbeat; do
+for c in inventory sweep quarantine enroll heartbeat run; do
 	expect_exit 0 "rampart-agent $c --help" -- "$RAMPART_AGENT" $c --help
 	expect_grep "$TMP/out" "usage: rampart-agent $c" "$c --help usage line"
 done

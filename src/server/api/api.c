@@ -30,7 +30,8 @@ struct route {
 	const char *pattern;
 	enum who who;
 	/* 0: none; 1: a JSON object is required; 2: a document (larger cap
-	 * once authenticated); 3: a JSON object, or nothing ({}) */
+	 * once authenticated); 3: a JSON object, or nothing ({}); 4: an
+	 * agent's upload (as 1, the upload cap once authenticated) */
 	int body;
 	int (*fn)(struct api_ctx *);
 };
@@ -72,8 +73,8 @@ static const struct route routes[] = {
     {"GET", "/api/v1/agents/{id}", WHO_ANY, 0, h_agent_get},
     {"DELETE", "/api/v1/agents/{id}", WHO_TECH, 0, h_agent_revoke},
     {"POST", "/api/v1/agent/heartbeat", WHO_AGENT, 3, h_agent_heartbeat},
-    {"POST", "/api/v1/agent/inventory", WHO_AGENT, 2, h_agent_inventory},
-    {"POST", "/api/v1/agent/sweeps", WHO_AGENT, 2, h_agent_sweep},
+    {"POST", "/api/v1/agent/inventory", WHO_AGENT, 4, h_agent_inventory},
+    {"POST", "/api/v1/agent/sweeps", WHO_AGENT, 4, h_agent_sweep},
     {"GET", "/api/v1/findings", WHO_ANY, 0, h_finding_list},
     {"GET", "/api/v1/findings/counts", WHO_ANY, 0, h_finding_counts},
     {"GET", "/api/v1/findings/{id}", WHO_ANY, 0, h_finding_get},
@@ -329,8 +330,10 @@ api_admit(const struct api_request *rq, struct api_response *rs,
 	adm->who = c.who;
 	/* Routes without a body still get a small allowance: clients send
 	 * "{}" with a POST out of habit. */
-	*body_max =
-	    rt->body == 2 && c.authed ? API_BODY_DOCUMENT : API_BODY_SMALL;
+	*body_max = !c.authed ? API_BODY_SMALL
+	    : rt->body == 2   ? API_BODY_DOCUMENT
+	    : rt->body == 4   ? API_BODY_UPLOAD
+			      : API_BODY_SMALL;
 	return 0;
 }
 

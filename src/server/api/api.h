@@ -14,11 +14,13 @@
 
 struct store;
 
-/* Largest body of a route that takes a small JSON object, and of one that
- * takes a document (an advisory); the HTTP layer's http.body_max caps
- * both further. */
+/* Largest body of a route that takes a small JSON object, of one that
+ * takes a document (an advisory), and of an agent's upload (an
+ * inventory, a sweep report: docs/agent-protocol.md); the HTTP layer's
+ * http.body_max caps them further. */
 #define API_BODY_SMALL ((size_t)64 * 1024)
 #define API_BODY_DOCUMENT ((size_t)32 * 1024 * 1024)
+#define API_BODY_UPLOAD ((size_t)16 * 1024 * 1024)
 
 /* What api_admit learnt from the headers, handed back to api_handle so
  * the credentials are checked once. */

@@ -69,7 +69,7 @@ h_agent_inventory(struct api_ctx *c)
 		return r;
 	}
 	r = fnd_apply_inventory(c->s, &st, u, c->rq->now, &t);
-	if (r == RP_ERR_INVALID) {
+	if (r == 0 && t.stale) {
 		store_rollback(c->s);
 		fnd_upload_free(u);
 		return api_json(c, 409,

@@ -140,80 +140,99 @@ find_sw(struct store_sw *cur, size_t n, const char *ident)
 {
 	struct store_sw k;
 
+	if (n == 0)
+		return NULL; /* cur may be NULL then */
 	memcpy(k.ident, ident, sizeof(k.ident));
 	return bsearch(&k, cur, n, sizeof(*cur), cmp_sw);
 }
 
 /*
- * For each of entries[0..n) (canonical JSON): its lookup keys, added to
- * keys and given with the entry's index to fn (to write or delete its
- * key rows).
+ * For each entry i of a batch, h->sw[idx ? idx[i] : i] for i < n: its
+ * lookup keys, added to keys and given with i to fn (to write or delete
+ * its key rows).
  */
 static int
-each_keys(char *const *entries, size_t n, struct strs *keys,
-    int (*fn)(size_t i, const struct strs *own, void *), void *arg)
+keys_of(const struct inv_host *h, const size_t *idx, size_t n,
+    struct strs *keys, int (*fn)(size_t i, const struct strs *own, void *),
+    void *arg)
 {
-	const struct fnd_hostref hr = {"host", "", "", ""};
 	const struct matcher *m = fnd_keys_matcher();
-	struct inv_host *h = NULL;
 	size_t i, j;
-	int r;
+	int r = 0;
 
 	if (m == NULL)
 		return RP_ERR_NOMEM;
-	if (n == 0)
-		return 0;
-	if ((r = fnd_host_build(&hr, entries, n, &h)) != 0)
-		return r;
-	for (i = 0; r == 0 && i < h->nsw; i++) {
+	for (i = 0; r == 0 && i < n; i++) {
 		struct strs own = {0};
 
-		r = matcher_software_keys(m, &h->sw[i], strs_add, &own);
+		r = matcher_software_keys(
+		    m, &h->sw[idx != NULL ? idx[i] : i], strs_add, &own);
 		for (j = 0; r == 0 && j < own.n; j++)
 			r = strs_add(own.v[j], keys);
 		if (r == 0)
 			r = fn(i, &own, arg);
 		strs_free(&own);
 	}
+	return r;
+}
+
+/* keys_of for stored entries[0..n) (canonical JSON), read again. */
+static int
+each_keys(char *const *entries, size_t n, struct strs *keys,
+    int (*fn)(size_t i, const struct strs *own, void *), void *arg)
+{
+	const struct fnd_hostref hr = {"host", "", "", ""};
+	struct inv_host *h = NULL;
+	int r;
+
+	if (n == 0)
+		return 0;
+	if ((r = fnd_host_build(&hr, entries, n, &h)) != 0)
+		return r;
+	r = keys_of(h, NULL, h->nsw, keys, fn, arg);
 	inv_host_free(h);
 	return r;
 }
 
-/* Rows being written: entries' row ids, by the index each_keys gives. */
-struct rows {
-	struct store *s;
-	int64_t agent;
-	int64_t *ids;
-	const struct fnd_entry *add; /* adding: the entries, else NULL */
-	const size_t *idx; /* adding: index into add */
+/* Key rows being written: [key, row id] pairs, the row id of entry i
+ * of the batch in ids[i]. */
+struct key_rows {
+	json_t *pairs;
+	const int64_t *ids;
 };
 
 static int
-del_row(size_t i, const struct strs *own, void *arg)
+key_rows_add(size_t i, const struct strs *own, void *arg)
 {
-	struct rows *w = arg;
+	struct key_rows *w = arg;
 	size_t j;
-	int r = 0;
 
-	for (j = 0; r == 0 && j < own->n; j++)
-		r = store_sw_key_delete(w->s, own->v[j], w->agent, w->ids[i]);
-	return r == 0 ? store_sw_delete(w->s, w->ids[i]) : r;
+	for (j = 0; j < own->n; j++)
+		if (json_array_append_new(w->pairs,
+			json_pack("[s,I]", own->v[j], (json_int_t)w->ids[i])) !=
+		    0)
+			return RP_ERR_NOMEM;
+	return 0;
+}
+
+/* Runs fn with the compact text of v (taken). */
+static int
+with_json(json_t *v, struct store *s, int64_t agent,
+    int (*fn)(struct store *, int64_t, const char *))
+{
+	char *t = v != NULL ? json_dumps(v, JSON_COMPACT) : NULL;
+	int r = t != NULL ? fn(s, agent, t) : RP_ERR_NOMEM;
+
+	free(t);
+	json_decref(v);
+	return r;
 }
 
 static int
-add_row(size_t i, const struct strs *own, void *arg)
+delete_rows(struct store *s, int64_t agent, const char *ids)
 {
-	struct rows *w = arg;
-	const struct fnd_entry *e = &w->add[w->idx[i]];
-	int64_t id;
-	size_t j;
-	int r;
-
-	if ((r = store_sw_add(w->s, w->agent, e->ident, e->json, &id)) != 0)
-		return r;
-	for (j = 0; r == 0 && j < own->n; j++)
-		r = store_sw_key_add(w->s, own->v[j], w->agent, id);
-	return r;
+	(void)agent;
+	return store_sw_delete_many(s, ids);
 }
 
 /* The change an upload makes to the host's entries cur (sorted). */
@@ -250,8 +269,8 @@ dedupe_adds(const struct fnd_upload *u, struct change *c)
 	c->nadd = j + 1;
 }
 
-/* Which entries go and come; RP_ERR_INVALID for a delta that removes
- * what the host does not have. */
+/* Which entries go and come; 1 for a delta that removes what the host
+ * does not have. */
 static int
 plan(const struct fnd_upload *u, struct store_sw *cur, size_t ncur,
     struct change *c)
@@ -270,7 +289,7 @@ plan(const struct fnd_upload *u, struct store_sw *cur, size_t ncur,
 	for (i = 0; i < u->nrm; i++) {
 		if ((hit = find_sw(cur, ncur, u->rm[i].ident)) == NULL) {
 			free(seen);
-			return RP_ERR_INVALID;
+			return 1;
 		}
 		c->gone[hit - cur] = 1;
 	}
@@ -294,37 +313,123 @@ plan(const struct fnd_upload *u, struct store_sw *cur, size_t ncur,
 	return 0;
 }
 
+/* Removes the entries c marks gone, with their key rows. */
+static int
+write_gone(struct store *s, int64_t agent, struct store_sw *cur, size_t ncur,
+    const struct change *c, struct strs *keys)
+{
+	char **e = calloc(c->ngone + 1, sizeof(*e));
+	int64_t *ids = calloc(c->ngone + 1, sizeof(*ids));
+	struct key_rows w = {json_array(), ids};
+	json_t *idv = json_array();
+	size_t i, k = 0;
+	int r = RP_ERR_NOMEM;
+
+	if (e == NULL || ids == NULL || w.pairs == NULL || idv == NULL)
+		goto out;
+	for (i = 0; i < ncur; i++)
+		if (c->gone[i]) {
+			ids[k] = cur[i].id;
+			e[k++] = cur[i].entry;
+			json_array_append_new(idv, json_integer(cur[i].id));
+		}
+	r = 0;
+	if (k == 0 || (r = each_keys(e, k, keys, key_rows_add, &w)) != 0)
+		goto out;
+	r = with_json(w.pairs, s, agent, store_sw_keys_delete_many);
+	w.pairs = NULL;
+	if (r == 0)
+		r = with_json(idv, s, agent, delete_rows);
+	idv = NULL;
+out:
+	json_decref(w.pairs);
+	json_decref(idv);
+	free(e);
+	free(ids);
+	return r;
+}
+
+/* The new rows' ids, by the position of their entry in c->add. */
+struct new_ids {
+	const struct fnd_upload *u;
+	const struct change *c;
+	int64_t *ids;
+};
+
+static int
+new_id(int64_t id, const char *ident, void *arg)
+{
+	struct new_ids *n = arg;
+	size_t lo = 0, hi = n->c->nadd, mid;
+	int cmp;
+
+	/* c->add is sorted by identity (dedupe_adds) */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = strcmp(n->u->add[n->c->add[mid]].ident, ident);
+		if (cmp == 0) {
+			n->ids[mid] = id;
+			return 0;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return RP_ERR_INTERNAL;
+}
+
+/* Adds the entries c lists, with their key rows. */
+static int
+write_added(struct store *s, int64_t agent, const struct fnd_upload *u,
+    const struct change *c, struct strs *keys)
+{
+	struct new_ids n = {u, c, calloc(c->nadd + 1, sizeof(int64_t))};
+	struct key_rows w = {json_array(), n.ids};
+	json_t *rows = json_array();
+	char *t = NULL;
+	size_t i;
+	int r = RP_ERR_NOMEM;
+
+	if (n.ids == NULL || w.pairs == NULL || rows == NULL)
+		goto out;
+	r = 0;
+	if (c->nadd == 0)
+		goto out;
+	r = RP_ERR_NOMEM;
+	for (i = 0; i < c->nadd; i++)
+		if (json_array_append_new(rows,
+			json_pack("[s,s]", u->add[c->add[i]].ident,
+			    u->add[c->add[i]].json)) != 0)
+			goto out;
+	if ((t = json_dumps(rows, JSON_COMPACT)) == NULL)
+		goto out;
+	/* The entries as intake read them: not parsed a second time. */
+	if ((r = store_sw_add_many(s, agent, t, new_id, &n)) != 0 ||
+	    (r = keys_of(
+		 u->add_host, c->add, c->nadd, keys, key_rows_add, &w)) != 0)
+		goto out;
+	r = with_json(w.pairs, s, agent, store_sw_keys_add_many);
+	w.pairs = NULL;
+out:
+	free(t);
+	json_decref(w.pairs);
+	json_decref(rows);
+	free(n.ids);
+	return r;
+}
+
 /* Applies c: removed entries' rows and keys, then the added ones. */
 static int
 write_change(struct store *s, int64_t agent, const struct fnd_upload *u,
     struct store_sw *cur, size_t ncur, const struct change *c,
     struct strs *keys)
 {
-	char **e = calloc(c->ngone + c->nadd + 1, sizeof(*e));
-	int64_t *ids = calloc(c->ngone + 1, sizeof(*ids));
-	struct rows w = {s, agent, ids, NULL, NULL};
-	size_t i, k = 0;
-	int r = RP_ERR_NOMEM;
+	int r;
 
-	if (e == NULL || ids == NULL)
-		goto out;
-	for (i = 0; i < ncur; i++)
-		if (c->gone[i]) {
-			ids[k] = cur[i].id;
-			e[k++] = cur[i].entry;
-		}
-	if ((r = each_keys(e, k, keys, del_row, &w)) != 0)
-		goto out;
-	/* Added entries that repeat one another are stored once. */
-	for (i = 0, k = 0; i < c->nadd; i++)
-		e[k++] = u->add[c->add[i]].json;
-	w.add = u->add;
-	w.idx = c->add;
-	r = each_keys(e, k, keys, add_row, &w);
-out:
-	free(e);
-	free(ids);
-	return r;
+	if ((r = write_gone(s, agent, cur, ncur, c, keys)) != 0)
+		return r;
+	return write_added(s, agent, u, c, keys);
 }
 
 /* The entries of one host that have some key, each once. */
@@ -389,6 +494,7 @@ eval_matcher(struct store *s, const struct store_host_info *hi,
 	const struct fnd_hostref hr = {
 	    hi->hostname, hi->os, hi->os_version, hi->arch};
 	struct host_entries he = {s, hi->agent_seq, NULL, NULL, 0, 0};
+	struct fnd_batch batch = {0};
 	struct match_results res = {0};
 	struct inv_host *h = NULL;
 	size_t i;
@@ -403,7 +509,7 @@ eval_matcher(struct store *s, const struct store_host_info *hi,
 		struct store_finding *old = NULL;
 		size_t nold = 0;
 		struct fnd_ctx x = {hi->tenant_id, hi->agent_seq, adv[i]->id,
-		    adv[i]->revision, hi->inventory, event_inv, now};
+		    adv[i]->revision, hi->inventory, event_inv, now, &batch};
 
 		if ((r = store_findings_of(s, hi->agent_seq, adv[i]->id,
 			 FINDINGS_MAX, &old, &nold)) != 0)
@@ -412,7 +518,10 @@ eval_matcher(struct store *s, const struct store_host_info *hi,
 		store_findings_free(old, nold);
 		t->advisories++;
 	}
+	if (r == 0)
+		r = fnd_batch_flush(s, &batch);
 out:
+	fnd_batch_free(&batch);
 	match_results_free(&res);
 	inv_host_free(h);
 	for (i = 0; i < he.n; i++)
@@ -460,6 +569,27 @@ out:
 	return r;
 }
 
+/* The advisories that have one of keys, into ids. */
+static int
+advisories_of(struct store *s, const struct strs *keys, struct ids *ids)
+{
+	json_t *v = json_array();
+	char *t;
+	size_t i;
+	int r = RP_ERR_NOMEM;
+
+	for (i = 0; v != NULL && i < keys->n; i++)
+		if (json_array_append_new(v, json_string(keys->v[i])) != 0)
+			break;
+	if (v != NULL && i == keys->n &&
+	    (t = json_dumps(v, JSON_COMPACT)) != NULL) {
+		r = store_advisory_by_keys(s, t, ids_add, ids);
+		free(t);
+	}
+	json_decref(v);
+	return r;
+}
+
 static int
 apply_change(struct store *s, const struct store_inv_state *st,
     const struct fnd_upload *u, struct store_sw *cur, size_t ncur, int64_t now,
@@ -470,21 +600,28 @@ apply_change(struct store *s, const struct store_inv_state *st,
 	struct ids *ids = calloc(1, sizeof(*ids));
 	struct store_inv_state ns = *st;
 	struct store_host_info hi = {0};
-	size_t i;
 	int r = RP_ERR_NOMEM;
 
 	if (ids == NULL)
 		return r;
-	qsort(cur, ncur, sizeof(*cur), cmp_sw);
-	if ((r = plan(u, cur, ncur, &c)) != 0 ||
+	if (ncur > 1)
+		qsort(cur, ncur, sizeof(*cur), cmp_sw);
+	if ((r = plan(u, cur, ncur, &c)) == 1) {
+		t->stale = 1;
+		r = 0;
+		goto out;
+	}
+	if (r != 0 ||
 	    (r = write_change(s, st->agent_seq, u, cur, ncur, &c, &keys)) != 0)
 		goto out;
 	strs_unique(&keys);
-	for (i = 0; r == 0 && i < keys.n; i++)
-		r = store_advisory_by_key(s, keys.v[i], ids_add, ids);
+	if (keys.n > 0)
+		r = advisories_of(s, &keys, ids);
 	ns.last_upload = ns.inventory = u->seq;
 	ns.inventory_at = now;
-	ns.software = (int64_t)(ncur - c.ngone + c.nadd);
+	/* A delta's cur holds only the entries it names. */
+	ns.software = (u->full ? (int64_t)ncur : st->software) -
+	    (int64_t)c.ngone + (int64_t)c.nadd;
 	if (r != 0 ||
 	    (r = store_inv_state_set(
 		 s, &ns, u->name, u->os, u->os_version, u->arch)) != 0)
@@ -500,6 +637,28 @@ out:
 	return r;
 }
 
+/* The host's entries a delta names (removes, or adds again). */
+static int
+named_entries(struct store *s, int64_t agent, const struct fnd_upload *u,
+    struct store_sw **cur, size_t *ncur)
+{
+	json_t *v = json_array();
+	char *t = NULL;
+	size_t i;
+	int r = RP_ERR_NOMEM;
+
+	for (i = 0; v != NULL && i < u->nrm; i++)
+		json_array_append_new(v, json_string(u->rm[i].ident));
+	for (i = 0; v != NULL && i < u->nadd; i++)
+		json_array_append_new(v, json_string(u->add[i].ident));
+	if (v != NULL && (t = json_dumps(v, JSON_COMPACT)) != NULL)
+		r = store_sw_by_idents(
+		    s, agent, t, 2 * FND_SOFTWARE_MAX, cur, ncur);
+	free(t);
+	json_decref(v);
+	return r;
+}
+
 int
 fnd_apply_inventory(struct store *s, const struct store_inv_state *st,
     const struct fnd_upload *u, int64_t now, struct fnd_tally *t)
@@ -509,10 +668,16 @@ fnd_apply_inventory(struct store *s, const struct store_inv_state *st,
 	int r;
 
 	memset(t, 0, sizeof(*t));
-	if (!u->full && u->base != st->inventory)
-		return RP_ERR_INVALID;
-	if ((r = store_sw_list(
-		 s, st->agent_seq, 2 * FND_SOFTWARE_MAX, &cur, &ncur)) != 0)
+	if (!u->full && u->base != st->inventory) {
+		t->stale = 1;
+		return 0;
+	}
+	if (u->full)
+		r = store_sw_list(
+		    s, st->agent_seq, 2 * FND_SOFTWARE_MAX, &cur, &ncur);
+	else
+		r = named_entries(s, st->agent_seq, u, &cur, &ncur);
+	if (r != 0)
 		return r;
 	r = apply_change(s, st, u, cur, ncur, now, t);
 	store_sws_free(cur, ncur);
@@ -723,7 +888,8 @@ fnd_apply_advisory(struct store *s, int64_t id, int revision,
     size_t ntenants, int64_t now, struct fnd_tally *t)
 {
 	struct scope sc = {scope_all, tenants, ntenants};
-	struct fnd_ctx base = {0, 0, id, revision, 0, 0, now};
+	struct fnd_batch batch = {0};
+	struct fnd_ctx base = {0, 0, id, revision, 0, 0, now, &batch};
 	struct matcher *m = matcher_new();
 	struct hitrows rows = {0};
 	struct strs keys = {0};
@@ -747,7 +913,10 @@ fnd_apply_advisory(struct store *s, int64_t id, int revision,
 		qsort(old, nold, sizeof(*old), cmp_old);
 	t->advisories = 1;
 	r = merge_hosts(s, m, a, &base, scope_covers, &sc, &rows, old, nold, t);
+	if (r == 0)
+		r = fnd_batch_flush(s, &batch);
 out:
+	fnd_batch_free(&batch);
 	store_findings_free(old, nold);
 	hitrows_free(&rows);
 	strs_free(&keys);

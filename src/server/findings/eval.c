@@ -141,6 +141,50 @@ record(struct store *s, struct store_finding *f, int was_open,
 	return store_finding_put(s, f, &ev);
 }
 
+int
+fnd_batch_flush(struct store *s, struct fnd_batch *b)
+{
+	int r = store_findings_add(s, b->v, b->n, b->inventory);
+
+	while (b->n > 0)
+		store_finding_clear(&b->v[--b->n]);
+	return r;
+}
+
+void
+fnd_batch_free(struct fnd_batch *b)
+{
+	store_findings_free(b->v, b->n);
+	memset(b, 0, sizeof(*b));
+}
+
+/* A new finding f (its strings taken): into the batch, written when it
+ * is full or by the caller's flush. */
+static int
+add_new(struct store *s, struct store_finding *f, const struct fnd_ctx *x,
+    struct fnd_tally *t)
+{
+	struct fnd_batch *b = x->batch;
+	struct store_finding *nv;
+
+	f->open = is_open(f->verdict);
+	f->updated_at = x->now;
+	if (f->open)
+		t->opened++;
+	if (b->n == b->cap) {
+		size_t nc = b->cap ? 2 * b->cap : 64;
+
+		if ((nv = reallocarray(b->v, nc, sizeof(*nv))) == NULL)
+			return RP_ERR_NOMEM;
+		b->v = nv;
+		b->cap = nc;
+	}
+	b->inventory = x->event_inventory;
+	b->v[b->n++] = *f;
+	memset(f, 0, sizeof(*f));
+	return b->n >= FND_BATCH_MAX ? fnd_batch_flush(s, b) : 0;
+}
+
 /* Sets f's software and verdict from r; strings are the caller's to
  * free (f's own are freed first). */
 static int
@@ -243,7 +287,7 @@ fnd_diff(struct store *s, const struct fnd_ctx *x,
 		if ((f.sw_key = strdup(k)) == NULL)
 			r = RP_ERR_NOMEM;
 		else if ((r = fill(&f, p[i].r, x->revision)) == 0)
-			r = record(s, &f, -1, x, t);
+			r = add_new(s, &f, x, t);
 		store_finding_clear(&f);
 	}
 	for (j = 0; r == 0 && j < nold; j++)

@@ -17,6 +17,18 @@ struct fnd_hostref {
 int fnd_host_build(const struct fnd_hostref *hr, char *const *entries, size_t n,
     struct inv_host **out);
 
+/* New findings waiting to be written together (store_findings_add):
+ * an advisory import creates thousands at once. */
+#define FND_BATCH_MAX 2000
+struct fnd_batch {
+	struct store_finding *v;
+	size_t n, cap;
+	int64_t inventory; /* of their first events */
+};
+int fnd_batch_flush(struct store *s, struct fnd_batch *b);
+/* Frees what is left unwritten (after a failure). */
+void fnd_batch_free(struct fnd_batch *b);
+
 /* What one comparison is about. */
 struct fnd_ctx {
 	int64_t tenant_id, agent_seq, advisory_id;
@@ -24,6 +36,7 @@ struct fnd_ctx {
 	int64_t host_inventory; /* the host's current inventory */
 	int64_t event_inventory; /* 0: an advisory change */
 	int64_t now;
+	struct fnd_batch *batch; /* new findings go here */
 };
 
 /*

@@ -21,6 +21,8 @@
 #include "advisory/advisory.h"
 #include "store/store.h"
 
+struct inv_host;
+
 /* Caps of one upload (docs/agent-protocol.md). */
 #define FND_SOFTWARE_MAX 50000
 #define FND_HITS_MAX 10000
@@ -40,6 +42,9 @@ struct fnd_upload {
 	char *name, *os, *os_version, *arch;
 	struct fnd_entry *add; /* full: the whole inventory */
 	size_t nadd;
+	/* add as the inventory reader read it: add_host->sw[i] is add[i]
+	 * (NULL when nadd is 0) */
+	struct inv_host *add_host;
 	struct fnd_entry *rm;
 	size_t nrm;
 };
@@ -83,6 +88,7 @@ struct fnd_tally {
 	int64_t changed; /* other changes of verdict or version */
 	int64_t hosts; /* hosts evaluated */
 	int64_t advisories; /* advisories evaluated against them */
+	int stale; /* the delta does not apply: nothing was written */
 };
 
 /*
@@ -90,7 +96,7 @@ struct fnd_tally {
  * store_inv_state in this transaction), recomputes the host's findings,
  * and records the new state.  A delta whose base is not st->inventory,
  * or that removes an entry the host does not have, changes nothing and
- * returns RP_ERR_INVALID (the agent must send a full inventory).
+ * sets t->stale (the agent must send a full inventory).
  */
 int fnd_apply_inventory(struct store *s, const struct store_inv_state *st,
     const struct fnd_upload *u, int64_t now, struct fnd_tally *t);

@@ -78,6 +78,7 @@ fnd_upload_free(struct fnd_upload *u)
 	free(u->arch);
 	entries_free(u->add, u->nadd);
 	entries_free(u->rm, u->nrm);
+	inv_host_free(u->add_host);
 	free(u);
 }
 
@@ -88,7 +89,8 @@ fnd_upload_free(struct fnd_upload *u)
  * refuses the upload; its pointer is moved onto the upload's array.
  */
 static int
-check_entries(const json_t *arr, const char *key, struct fnd_err *e)
+check_entries(const json_t *arr, const char *key, struct fnd_err *e,
+    struct inv_host **host)
 {
 	struct rp_diags *d = rp_diags_new();
 	struct inv_set *set = inv_set_new();
@@ -107,6 +109,10 @@ check_entries(const json_t *arr, const char *key, struct fnd_err *e)
 		goto out;
 	if (r == 0 && d->n == 0 && set->n == 1 &&
 	    set->hosts[0]->nsw == json_array_size(arr)) {
+		if (host != NULL) {
+			*host = set->hosts[0];
+			set->n = 0;
+		}
 		r = 0;
 		goto out;
 	}
@@ -129,7 +135,7 @@ out:
 /* The entries of array key (absent: none) into *v, canonical. */
 static int
 entries(const json_t *body, const char *key, int required, struct fnd_entry **v,
-    size_t *n, struct fnd_err *e)
+    size_t *n, struct inv_host **host, struct fnd_err *e)
 {
 	const json_t *arr = json_object_get(body, key);
 	struct fnd_entry *out;
@@ -151,8 +157,9 @@ entries(const json_t *body, const char *key, int required, struct fnd_entry **v,
 	if (json_array_size(arr) > FND_SOFTWARE_MAX)
 		return fail(e, RP_ERR_LIMIT, key,
 		    "more than %d software entries", FND_SOFTWARE_MAX);
-	if ((r = check_entries(arr, key, e)) != 0)
+	if ((r = check_entries(arr, key, e, host)) != 0)
 		return r;
+	/* On failure from here the caller frees *host with the upload. */
 	if ((out = calloc(json_array_size(arr) + 1, sizeof(*out))) == NULL)
 		return RP_ERR_NOMEM;
 	json_array_foreach(arr, i, o)
@@ -275,10 +282,12 @@ fnd_upload_parse(
 	if ((r = host_fields(body, u, err)) != 0)
 		goto out;
 	if (u->full)
-		r = entries(body, "software", 1, &u->add, &u->nadd, err);
+		r = entries(
+		    body, "software", 1, &u->add, &u->nadd, &u->add_host, err);
 	else if ((r = seq_of(body, "base", &u->base, err)) == 0 &&
-	    (r = entries(body, "add", 0, &u->add, &u->nadd, err)) == 0)
-		r = entries(body, "remove", 0, &u->rm, &u->nrm, err);
+	    (r = entries(
+		 body, "add", 0, &u->add, &u->nadd, &u->add_host, err)) == 0)
+		r = entries(body, "remove", 0, &u->rm, &u->nrm, NULL, err);
 out:
 	if (r != 0) {
 		fnd_upload_free(u);

@@ -348,6 +348,35 @@ sq_list(struct store *s, struct drv_sql *q, struct drv_arg *a, size_t n,
 }
 
 int
+sq_all(struct store *s, struct drv_sql *q, const struct drv_arg *a, size_t n,
+    const struct sq_rows *kind, size_t max, void **out, size_t *count)
+{
+	struct drv_cur c;
+	char *rows = NULL;
+	size_t k = 0, cap = 0, i;
+	int r;
+
+	*out = NULL;
+	*count = 0;
+	if ((r = sq_query(s, q, a, n, &c)) != 0)
+		return r;
+	while ((r = sq_step(&c)) == 1 &&
+	    (r = sq_grow((void **)&rows, &cap, k + 1, kind->size, max)) == 0 &&
+	    (r = kind->read(&c, rows + k * kind->size)) == 0)
+		k++;
+	sq_done(&c);
+	if (r != 0) {
+		for (i = 0; i < k; i++)
+			kind->clear(rows + i * kind->size);
+		free(rows);
+		return r;
+	}
+	*out = rows;
+	*count = k;
+	return 0;
+}
+
+int
 sq_grow(void **v, size_t *cap, size_t need, size_t size, size_t max)
 {
 	size_t ncap;

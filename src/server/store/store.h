@@ -432,16 +432,26 @@ void store_sws_free(struct store_sw *v, size_t n);
 /* Every entry of a host, by id (at most max; RP_ERR_LIMIT past it). */
 int store_sw_list(struct store *s, int64_t agent_seq, size_t max,
     struct store_sw **v, size_t *n);
-/* Adds an entry (RP_ERR_INVALID when the host has its ident). */
-int store_sw_add(struct store *s, int64_t agent_seq, const char *ident,
-    const char *entry, int64_t *id);
-int store_sw_delete(struct store *s, int64_t id);
-/* A lookup key of entry sw_id of host agent_seq (matcher_software_keys). */
-int store_sw_key_add(
-    struct store *s, const char *key, int64_t agent_seq, int64_t sw_id);
-int store_sw_key_delete(
-    struct store *s, const char *key, int64_t agent_seq, int64_t sw_id);
-
+/* The entries of a host whose identity is in idents (a JSON array of
+ * strings), by id, at most max. */
+int store_sw_by_idents(struct store *s, int64_t agent_seq, const char *idents,
+    size_t max, struct store_sw **v, size_t *n);
+/*
+ * Adds and deletes entries and their lookup keys
+ * (matcher_software_keys), many at once, one statement each (a full
+ * inventory is thousands of entries: one round trip, not thousands;
+ * an entry's identity is unique per host).  rows: a JSON
+ * array of [ident, entry] pairs, fn given each new row's id and ident
+ * (in no particular order); ids: a JSON array of row ids; keys: a JSON
+ * array of [key, sw_id] pairs of host agent_seq.
+ */
+int store_sw_add_many(struct store *s, int64_t agent_seq, const char *rows,
+    int (*fn)(int64_t id, const char *ident, void *), void *arg);
+int store_sw_delete_many(struct store *s, const char *ids);
+int store_sw_keys_add_many(
+    struct store *s, int64_t agent_seq, const char *keys);
+int store_sw_keys_delete_many(
+    struct store *s, int64_t agent_seq, const char *keys);
 /* What store_sw_by_key gives fn: borrowed until fn returns. */
 struct store_sw_hit {
 	int64_t agent_seq;
@@ -478,8 +488,9 @@ int store_host_info(
 /* Replaces the lookup keys of an advisory's products. */
 int store_advisory_keys_set(
     struct store *s, int64_t advisory_id, const char *const *keys, size_t n);
-/* The advisories one of whose keys is key; fn as above. */
-int store_advisory_by_key(struct store *s, const char *key,
+/* The advisories one of whose keys is in keys (a JSON array of
+ * strings), each once; fn as above. */
+int store_advisory_by_keys(struct store *s, const char *keys,
     int (*fn)(int64_t advisory_id, void *), void *arg);
 
 /* --- findings --------------------------------------------------------------- */
@@ -532,6 +543,12 @@ int store_findings_of(struct store *s, int64_t agent_seq, int64_t advisory_id,
 /* Inserts f (id 0; fills it) or updates f->id, and records ev. */
 int store_finding_put(struct store *s, struct store_finding *f,
     const struct store_finding_event *ev);
+
+/* Inserts new findings f[0..n) (id 0, not resolved), each with its first
+ * event (at updated_at, for inventory; 0: an advisory change), in as few
+ * statements as the driver allows; the ids are not returned. */
+int store_findings_add(struct store *s, const struct store_finding *f, size_t n,
+    int64_t inventory);
 
 /* Which findings a list or count covers; zero fields do not filter. */
 struct store_finding_filter {

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "store.h"
 #include "store_int.h"
 #include "util/err.h"
@@ -78,6 +80,17 @@ static struct drv_sql q_f_get = DRV_SQL(
 static struct drv_sql q_f_count =
     DRV_SQL2(F_COUNT(F_FILTER_LITE), F_COUNT(F_FILTER_PG));
 
+static void
+clear_ev(void *row)
+{
+	struct store_finding_event *e = row;
+
+	free(e->rule);
+	free(e->version);
+	free(e->reason);
+	e->rule = e->version = e->reason = NULL;
+}
+
 void
 store_finding_events_free(struct store_finding_event *v, size_t n)
 {
@@ -85,11 +98,8 @@ store_finding_events_free(struct store_finding_event *v, size_t n)
 
 	if (v == NULL)
 		return;
-	for (i = 0; i < n; i++) {
-		free(v[i].rule);
-		free(v[i].version);
-		free(v[i].reason);
-	}
+	for (i = 0; i < n; i++)
+		clear_ev(&v[i]);
 	free(v);
 }
 
@@ -166,35 +176,30 @@ fail:
 	return r;
 }
 
+static int
+read_plain(struct drv_cur *c, void *row)
+{
+	return read_f(c, row, 0);
+}
+
+static void
+clear_f(void *row)
+{
+	store_finding_clear(row);
+}
+
+static const struct sq_rows f_plain_rows = {
+    sizeof(struct store_finding), 0, read_plain, clear_f};
+
 int
 store_findings_of(struct store *s, int64_t agent_seq, int64_t advisory_id,
     size_t max, struct store_finding **v, size_t *n)
 {
 	struct drv_arg a[] = {A_INT(agent_seq), A_INT(agent_seq),
 	    A_INT(advisory_id), A_INT(advisory_id), A_INT((int64_t)max + 1)};
-	struct store_finding *out = NULL;
-	size_t cnt = 0, cap = 0;
-	struct drv_cur c;
-	int r;
 
-	if ((r = sq_query(s, &q_f_of, a, NARGS(a), &c)) != 0)
-		return r;
-	while ((r = sq_step(&c)) == 1) {
-		if ((r = sq_grow(
-			 (void **)&out, &cap, cnt + 1, sizeof(*out), max)) != 0)
-			break;
-		if ((r = read_f(&c, &out[cnt], 0)) != 0)
-			break;
-		cnt++;
-	}
-	sq_done(&c);
-	if (r != 0) {
-		store_findings_free(out, cnt);
-		return r;
-	}
-	*v = out;
-	*n = cnt;
-	return 0;
+	return sq_all(
+	    s, &q_f_of, a, NARGS(a), &f_plain_rows, max, (void **)v, n);
 }
 
 static struct drv_arg
@@ -238,6 +243,86 @@ store_finding_put(struct store *s, struct store_finding *f,
 	return sq_exec(s, &q_ev_add, e, NARGS(e), NULL);
 }
 
+/* PostgreSQL: the findings of a JSON array and their first events in
+ * one round trip (a data-modifying WITH; SQLite has none and inserts
+ * row by row, which costs it no round trips). */
+static struct drv_sql q_f_add_many = DRV_SQL(
+    "WITH n AS (INSERT INTO findings (tenant_id, agent_seq, advisory_id, "
+    "sw_key, sw_name, sw_version, sw_arch, sw_purl, revision, verdict, rule, "
+    "reason, remediation, open, first_seen, first_inventory, updated_at) "
+    "SELECT (e->>'t')::bigint, (e->>'a')::bigint, (e->>'d')::bigint, "
+    "e->>'k', e->>'n', e->>'v', e->>'arch', e->>'purl', "
+    "(e->>'rev')::bigint, (e->>'vd')::bigint, e->>'rule', e->>'reason', "
+    "e->>'rem', (e->>'open')::bigint, (e->>'fs')::bigint, "
+    "(e->>'fi')::bigint, (e->>'u')::bigint "
+    "FROM jsonb_array_elements(?::jsonb) e "
+    "RETURNING id, updated_at, verdict, rule, sw_version, reason) "
+    "INSERT INTO finding_events (finding_id, at, inventory, verdict, rule, "
+    "version, reason) SELECT id, updated_at, ?::bigint, verdict, rule, "
+    "sw_version, reason FROM n");
+
+static json_t *
+finding_row(const struct store_finding *f)
+{
+	return json_pack("{s:I,s:I,s:I,s:s,s:s,s:s,s:s?,s:s?,s:I,s:I,s:s,s:s,"
+			 "s:s?,s:I,s:I,s:I,s:I}",
+	    "t", (json_int_t)f->tenant_id, "a", (json_int_t)f->agent_seq, "d",
+	    (json_int_t)f->advisory_id, "k", f->sw_key, "n", f->sw_name, "v",
+	    f->sw_version, "arch", f->sw_arch, "purl", f->sw_purl, "rev",
+	    (json_int_t)f->revision, "vd", (json_int_t)f->verdict, "rule",
+	    f->rule, "reason", f->reason, "rem", f->remediation, "open",
+	    (json_int_t)f->open, "fs", (json_int_t)f->first_seen, "fi",
+	    (json_int_t)f->first_inventory, "u", (json_int_t)f->updated_at);
+}
+
+static int
+findings_add_pg(
+    struct store *s, const struct store_finding *f, size_t n, int64_t inventory)
+{
+	json_t *v = json_array();
+	char *t = NULL;
+	size_t i;
+	int r = RP_ERR_NOMEM;
+
+	for (i = 0; v != NULL && i < n; i++)
+		if (json_array_append_new(v, finding_row(&f[i])) != 0)
+			break;
+	if (v != NULL && i == n && (t = json_dumps(v, JSON_COMPACT)) != NULL) {
+		struct drv_arg a[] = {A_TEXT(t), A_INT(inventory)};
+
+		r = sq_exec(s, &q_f_add_many, a, NARGS(a), NULL);
+	}
+	free(t);
+	json_decref(v);
+	return r;
+}
+
+int
+store_findings_add(
+    struct store *s, const struct store_finding *f, size_t n, int64_t inventory)
+{
+	size_t i;
+	int r = 0;
+
+	if (n == 0)
+		return 0;
+	if (store_driver(s) == STORE_PG)
+		return findings_add_pg(s, f, n, inventory);
+	for (i = 0; r == 0 && i < n; i++) {
+		struct store_finding c = f[i];
+		struct store_finding_event ev = {.at = f[i].updated_at,
+		    .inventory = inventory,
+		    .verdict = f[i].verdict,
+		    .rule = f[i].rule,
+		    .version = f[i].sw_version,
+		    .reason = f[i].reason};
+
+		c.id = 0;
+		r = store_finding_put(s, &c, &ev);
+	}
+	return r;
+}
+
 /* Fills a[0..10) with the shared filter's arguments. */
 static void
 filter_args(struct drv_arg *a, const struct store_scope *sc,
@@ -254,12 +339,6 @@ static int
 read_show(struct drv_cur *c, void *row)
 {
 	return read_f(c, row, 1);
-}
-
-static void
-clear_f(void *row)
-{
-	store_finding_clear(row);
 }
 
 static const struct sq_rows f_rows = {
@@ -296,41 +375,33 @@ store_finding_get(struct store *s, const struct store_scope *sc, int64_t id,
 	return r;
 }
 
+static int
+read_ev(struct drv_cur *c, void *row)
+{
+	struct store_finding_event *e = row;
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	e->at = sq_int(c, 0);
+	e->inventory = sq_int(c, 1);
+	e->verdict = (int)sq_int(c, 2);
+	if ((r = sq_dup(c, 3, &e->rule)) != 0 ||
+	    (r = sq_dup(c, 4, &e->version)) != 0 ||
+	    (r = sq_dup(c, 5, &e->reason)) != 0)
+		clear_ev(e);
+	return r;
+}
+
+static const struct sq_rows ev_rows = {
+    sizeof(struct store_finding_event), 0, read_ev, clear_ev};
+
 int
 store_finding_events(struct store *s, int64_t id, size_t max,
     struct store_finding_event **v, size_t *n)
 {
 	struct drv_arg a[] = {A_INT(id), A_INT((int64_t)max)};
-	struct store_finding_event *out = NULL, *e;
-	size_t cnt = 0, cap = 0;
-	struct drv_cur c;
-	int r;
 
-	if ((r = sq_query(s, &q_ev_list, a, NARGS(a), &c)) != 0)
-		return r;
-	while ((r = sq_step(&c)) == 1) {
-		if ((r = sq_grow(
-			 (void **)&out, &cap, cnt + 1, sizeof(*out), max)) != 0)
-			break;
-		e = &out[cnt];
-		memset(e, 0, sizeof(*e));
-		e->at = sq_int(&c, 0);
-		e->inventory = sq_int(&c, 1);
-		e->verdict = (int)sq_int(&c, 2);
-		cnt++;
-		if ((r = sq_dup(&c, 3, &e->rule)) != 0 ||
-		    (r = sq_dup(&c, 4, &e->version)) != 0 ||
-		    (r = sq_dup(&c, 5, &e->reason)) != 0)
-			break;
-	}
-	sq_done(&c);
-	if (r != 0) {
-		store_finding_events_free(out, cnt);
-		return r;
-	}
-	*v = out;
-	*n = cnt;
-	return 0;
+	return sq_all(s, &q_ev_list, a, NARGS(a), &ev_rows, max, (void **)v, n);
 }
 
 int

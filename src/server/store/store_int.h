@@ -80,6 +80,12 @@ int sq_tx_enter(struct store *s, struct sq_tx *t);
  * error. */
 int sq_tx_leave(struct store *s, struct sq_tx *t, int r);
 
+/* Every row of q (at most max: RP_ERR_LIMIT past it), read by
+ * kind->read into *out as with sq_list (kind->after_at unused). */
+int sq_all(struct store *s, struct drv_sql *q, const struct drv_arg *a,
+    size_t n, const struct sq_rows *kind, size_t max, void **out,
+    size_t *count);
+
 /* Runs statements without parameters or rows (transaction control,
  * migrations). */
 int sq_script(struct store *s, const char *sql);

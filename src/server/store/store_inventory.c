@@ -30,16 +30,36 @@ static struct drv_sql q_upload_seen =
 static struct drv_sql q_sw_list =
     DRV_SQL("SELECT id, ident, entry FROM host_software WHERE agent_seq = ? "
 	    "ORDER BY id");
-static struct drv_sql q_sw_add =
-    DRV_SQL("INSERT INTO host_software (agent_seq, ident, entry) "
-	    "VALUES (?, ?, ?) RETURNING id");
-static struct drv_sql q_sw_delete =
-    DRV_SQL("DELETE FROM host_software WHERE id = ?");
-static struct drv_sql q_key_add =
-    DRV_SQL("INSERT INTO software_keys (key, agent_seq, sw_id) "
-	    "VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
-static struct drv_sql q_key_delete = DRV_SQL(
-    "DELETE FROM software_keys WHERE key = ? AND agent_seq = ? AND sw_id = ?");
+static struct drv_sql q_sw_idents = DRV_SQL2(
+    "SELECT id, ident, entry FROM host_software WHERE agent_seq = ? AND "
+    "ident IN (SELECT value FROM json_each(?)) ORDER BY id",
+    "SELECT id, ident, entry FROM host_software WHERE agent_seq = ? AND "
+    "ident IN (SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY id");
+/* The batches: a JSON array argument, json_each / jsonb_array_elements. */
+static struct drv_sql q_sw_add_many = DRV_SQL2(
+    "INSERT INTO host_software (agent_seq, ident, entry) SELECT ?, "
+    "json_extract(value, '$[0]'), json_extract(value, '$[1]') "
+    "FROM json_each(?) RETURNING id, ident",
+    "INSERT INTO host_software (agent_seq, ident, entry) SELECT ?::bigint, "
+    "e->>0, e->>1 FROM jsonb_array_elements(?::jsonb) e RETURNING id, ident");
+static struct drv_sql q_sw_delete_many = DRV_SQL2(
+    "DELETE FROM host_software WHERE id IN (SELECT value FROM json_each(?))",
+    "DELETE FROM host_software WHERE id IN "
+    "(SELECT jsonb_array_elements_text(?::jsonb)::bigint)");
+static struct drv_sql q_keys_add_many =
+    DRV_SQL2("INSERT INTO software_keys (key, agent_seq, sw_id) SELECT "
+	     "json_extract(value, '$[0]'), ?, json_extract(value, '$[1]') "
+	     "FROM json_each(?) WHERE true ON CONFLICT DO NOTHING",
+	"INSERT INTO software_keys (key, agent_seq, sw_id) SELECT e->>0, "
+	"?::bigint, (e->>1)::bigint FROM jsonb_array_elements(?::jsonb) e "
+	"ON CONFLICT DO NOTHING");
+static struct drv_sql q_keys_delete_many = DRV_SQL2(
+    "DELETE FROM software_keys WHERE agent_seq = ? AND (key, sw_id) IN "
+    "(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') "
+    "FROM json_each(?))",
+    "DELETE FROM software_keys WHERE agent_seq = ?::bigint AND (key, sw_id) "
+    "IN (SELECT e->>0, (e->>1)::bigint FROM jsonb_array_elements(?::jsonb) "
+    "e)");
 #define HOST_COLS                                                              \
 	"a.seq, a.tenant_id, a.inventory, a.id, a.hostname, a.os, "            \
 	"a.os_version, a.arch"
@@ -58,9 +78,11 @@ static struct drv_sql q_adv_keys_clear =
 static struct drv_sql q_adv_key_add =
     DRV_SQL("INSERT INTO advisory_keys (key, advisory_id) VALUES (?, ?) "
 	    "ON CONFLICT DO NOTHING");
-static struct drv_sql q_adv_by_key =
-    DRV_SQL("SELECT advisory_id FROM advisory_keys WHERE key = ? "
-	    "ORDER BY advisory_id");
+static struct drv_sql q_adv_by_keys =
+    DRV_SQL2("SELECT DISTINCT advisory_id FROM advisory_keys WHERE key IN "
+	     "(SELECT value FROM json_each(?)) ORDER BY advisory_id",
+	"SELECT DISTINCT advisory_id FROM advisory_keys WHERE key IN "
+	"(SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY advisory_id");
 
 int
 store_inv_state(
@@ -124,75 +146,105 @@ store_sws_free(struct store_sw *v, size_t n)
 	free(v);
 }
 
+static int
+read_sw(struct drv_cur *c, void *row)
+{
+	struct store_sw *w = row;
+	const char *id = c->s->ops->col_text(c, 1);
+
+	memset(w, 0, sizeof(*w));
+	w->id = sq_int(c, 0);
+	snprintf(w->ident, sizeof(w->ident), "%s", id != NULL ? id : "");
+	return sq_dup(c, 2, &w->entry);
+}
+
+static void
+clear_sw(void *row)
+{
+	struct store_sw *w = row;
+
+	free(w->entry);
+	w->entry = NULL;
+}
+
+static const struct sq_rows sw_kind = {
+    sizeof(struct store_sw), 0, read_sw, clear_sw};
+
+/* The rows of q (id, ident, entry) into *v. */
+static int
+sw_rows(struct store *s, struct drv_sql *q, const struct drv_arg *a, size_t na,
+    size_t max, struct store_sw **v, size_t *n)
+{
+	return sq_all(s, q, a, na, &sw_kind, max, (void **)v, n);
+}
+
 int
 store_sw_list(struct store *s, int64_t agent_seq, size_t max,
     struct store_sw **v, size_t *n)
 {
 	struct drv_arg a[] = {A_INT(agent_seq)};
-	struct store_sw *out = NULL;
-	size_t cnt = 0, cap = 0;
+
+	return sw_rows(s, &q_sw_list, a, NARGS(a), max, v, n);
+}
+
+int
+store_sw_by_idents(struct store *s, int64_t agent_seq, const char *idents,
+    size_t max, struct store_sw **v, size_t *n)
+{
+	struct drv_arg a[] = {A_INT(agent_seq), A_TEXT(idents)};
+
+	return sw_rows(s, &q_sw_idents, a, NARGS(a), max, v, n);
+}
+
+/* Runs q and gives fn each row's (integer, text) first two columns. */
+static int
+id_text_rows(struct store *s, struct drv_sql *q, const struct drv_arg *a,
+    size_t n, int (*fn)(int64_t, const char *, void *), void *arg)
+{
 	struct drv_cur c;
-	const char *id;
 	int r;
 
-	if ((r = sq_query(s, &q_sw_list, a, NARGS(a), &c)) != 0)
+	if ((r = sq_query(s, q, a, n, &c)) != 0)
 		return r;
-	while ((r = sq_step(&c)) == 1) {
-		if ((r = sq_grow(
-			 (void **)&out, &cap, cnt + 1, sizeof(*out), max)) != 0)
+	while ((r = sq_step(&c)) == 1)
+		if ((r = fn(sq_int(&c, 0), c.s->ops->col_text(&c, 1), arg)) !=
+		    0)
 			break;
-		memset(&out[cnt], 0, sizeof(*out));
-		out[cnt].id = sq_int(&c, 0);
-		id = c.s->ops->col_text(&c, 1);
-		snprintf(out[cnt].ident, sizeof(out[cnt].ident), "%s",
-		    id != NULL ? id : "");
-		if ((r = sq_dup(&c, 2, &out[cnt].entry)) != 0)
-			break;
-		cnt++;
-	}
 	sq_done(&c);
-	if (r != 0) {
-		store_sws_free(out, cnt);
-		return r;
-	}
-	*v = out;
-	*n = cnt;
-	return 0;
+	return r;
 }
 
 int
-store_sw_add(struct store *s, int64_t agent_seq, const char *ident,
-    const char *entry, int64_t *id)
+store_sw_add_many(struct store *s, int64_t agent_seq, const char *rows,
+    int (*fn)(int64_t, const char *, void *), void *arg)
 {
-	struct drv_arg a[] = {A_INT(agent_seq), A_TEXT(ident), A_TEXT(entry)};
+	struct drv_arg a[] = {A_INT(agent_seq), A_TEXT(rows)};
 
-	return sq_int1(s, &q_sw_add, a, NARGS(a), id);
+	return id_text_rows(s, &q_sw_add_many, a, NARGS(a), fn, arg);
 }
 
 int
-store_sw_delete(struct store *s, int64_t id)
+store_sw_delete_many(struct store *s, const char *ids)
 {
-	struct drv_arg a[] = {A_INT(id)};
+	struct drv_arg a[] = {A_TEXT(ids)};
 
-	return sq_exec(s, &q_sw_delete, a, NARGS(a), NULL);
+	return sq_exec(s, &q_sw_delete_many, a, NARGS(a), NULL);
 }
 
 int
-store_sw_key_add(
-    struct store *s, const char *key, int64_t agent_seq, int64_t sw_id)
+store_sw_keys_add_many(struct store *s, int64_t agent_seq, const char *keys)
 {
-	struct drv_arg a[] = {A_TEXT(key), A_INT(agent_seq), A_INT(sw_id)};
+	struct drv_arg a[] = {A_INT(agent_seq), A_TEXT(keys)};
 
-	return sq_exec(s, &q_key_add, a, NARGS(a), NULL);
+	return sq_exec(s, &q_keys_add_many, a, NARGS(a), NULL);
 }
 
 int
-store_sw_key_delete(
-    struct store *s, const char *key, int64_t agent_seq, int64_t sw_id)
+store_sw_keys_delete_many(struct store *s, int64_t agent_seq, const char *keys)
 {
-	struct drv_arg a[] = {A_TEXT(key), A_INT(agent_seq), A_INT(sw_id)};
+	struct drv_arg a[] = {A_INT(agent_seq), A_TEXT(keys)};
 
-	return sq_exec(s, &q_key_delete, a, NARGS(a), NULL);
+	return sq_exec(s, &q_keys_delete_many, a, NARGS(a), NULL);
 }
 
 /* The HOST_COLS of c into h (strings borrowed from the row). */
@@ -238,17 +290,8 @@ store_sw_of_host_by_key(struct store *s, int64_t agent_seq, const char *key,
     int (*fn)(int64_t, const char *, void *), void *arg)
 {
 	struct drv_arg a[] = {A_TEXT(key), A_INT(agent_seq)};
-	struct drv_cur c;
-	int r;
 
-	if ((r = sq_query(s, &q_host_key, a, NARGS(a), &c)) != 0)
-		return r;
-	while ((r = sq_step(&c)) == 1)
-		if ((r = fn(sq_int(&c, 0), c.s->ops->col_text(&c, 1), arg)) !=
-		    0)
-			break;
-	sq_done(&c);
-	return r;
+	return id_text_rows(s, &q_host_key, a, NARGS(a), fn, arg);
 }
 
 void
@@ -312,14 +355,14 @@ store_advisory_keys_set(
 }
 
 int
-store_advisory_by_key(struct store *s, const char *key,
+store_advisory_by_keys(struct store *s, const char *keys,
     int (*fn)(int64_t advisory_id, void *), void *arg)
 {
-	struct drv_arg a[] = {A_TEXT(key)};
+	struct drv_arg a[] = {A_TEXT(keys)};
 	struct drv_cur c;
 	int r;
 
-	if ((r = sq_query(s, &q_adv_by_key, a, NARGS(a), &c)) != 0)
+	if ((r = sq_query(s, &q_adv_by_keys, a, NARGS(a), &c)) != 0)
 		return r;
 	while ((r = sq_step(&c)) == 1)
 		if ((r = fn(sq_int(&c, 0), arg)) != 0)
