@@ -38,6 +38,10 @@ int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_enroll_token(int argc, char **argv);
 int cmd_host(int argc, char **argv);
+/* host under the name hosts; without a subcommand: host list */
+int cmd_hosts(int argc, char **argv);
+int cmd_findings(int argc, char **argv);
+int cmd_detections(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 /* advisory import|list|get|revisions: argv[0] is the subcommand. */
 int cmd_advisory_server(int argc, char **argv);

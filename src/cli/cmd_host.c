@@ -20,7 +20,10 @@ usage(FILE *f)
 	fputs("usage: rampart host list [--tenant SLUG] [--limit N]\n"
 	      "       rampart host show ID\n"
 	      "       rampart host revoke ID\n"
+	      "       rampart hosts [list] [--tenant SLUG] [--limit N]\n"
 	      "\n"
+	      "hosts is another name for host; without a subcommand it "
+	      "lists.\n"
 	      "Hosts are the machines enrolled with 'rampart-agent enroll' "
 	      "(see\n"
 	      "'rampart enroll-token').  HOSTNAME and OS are what the agent "
@@ -73,6 +76,24 @@ list(struct remote *r, const struct remote_opts *o, const char *tenant)
 	return rc;
 }
 
+/* "N packages, upload SEQ at TIME", or that none came yet. */
+static void
+inventory(json_t *a)
+{
+	char b1[32], b2[32], b3[64], *s;
+
+	if (!json_is_string(json_object_get(a, "inventory_at"))) {
+		remote_field("inventory:", "none uploaded yet");
+		return;
+	}
+	s = rp_asprintf("%s packages, upload %s at %s",
+	    remote_str(a, "software", b1, sizeof(b1)),
+	    remote_str(a, "inventory", b2, sizeof(b2)),
+	    remote_str(a, "inventory_at", b3, sizeof(b3)));
+	remote_field("inventory:", s ? s : "?");
+	free(s);
+}
+
 static void
 print_host(json_t *a)
 {
@@ -87,6 +108,7 @@ print_host(json_t *a)
 	    "agent version:", remote_str(a, "agent_version", b, sizeof(b)));
 	remote_field("enrolled:", remote_str(a, "enrolled_at", b, sizeof(b)));
 	remote_field("last seen:", remote_str(a, "last_seen", b, sizeof(b)));
+	inventory(a);
 	remote_field("state:", state(a, b, sizeof(b)));
 	if (json_is_string(json_object_get(a, "revoked_at")))
 		remote_field(
@@ -161,10 +183,16 @@ run(struct remote_opts *o, const char *sub, int argc, char **argv)
 	return rc;
 }
 
+static const char *const subs[] = {"list", "show", "revoke", NULL};
+
 int
 cmd_host(int argc, char **argv)
 {
-	static const char *const subs[] = {"list", "show", "revoke", NULL};
-
 	return remote_main(argc, argv, subs, usage, run);
+}
+
+int
+cmd_hosts(int argc, char **argv)
+{
+	return remote_main_default(argc, argv, subs, "list", usage, run);
 }

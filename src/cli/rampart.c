@@ -31,6 +31,10 @@ static const struct {
     {"enroll-token", cmd_enroll_token,
 	"agent enrolment tokens: create, list, revoke"},
     {"host", cmd_host, "enrolled machines: list, show, revoke"},
+    {"hosts", cmd_hosts, "the same as host; alone, it lists them"},
+    {"findings", cmd_findings,
+	"which hosts advisories concern: list, show, counts"},
+    {"detections", cmd_detections, "what the agents' indicator sweeps found"},
     {"audit", cmd_audit, "the server's audit log: list, verify the chain"},
 };
 

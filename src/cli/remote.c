@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -579,9 +580,14 @@ remote_field(const char *label, const char *text)
 /* ---- tables ---- */
 
 #define CELL_MAX 60
+/* a cell of table_uncut: as long as a line of the last column */
+#define UNCUT_MAX 4000
+/* the fewest characters table_print_fit leaves the last column */
+#define LAST_MIN 20
 
 struct table {
 	size_t ncols, nrows, cap;
+	size_t cell_max; /* a cell is cut past it (but the last column) */
 	char **cells; /* nrows * ncols, row 0 the heads */
 };
 
@@ -593,6 +599,7 @@ table_new(size_t ncols, const char *const *heads)
 	if (t == NULL)
 		return NULL;
 	t->ncols = ncols;
+	t->cell_max = CELL_MAX;
 	if (table_add(t, heads) != 0) {
 		table_free(t);
 		return NULL;
@@ -629,27 +636,52 @@ table_add(struct table *t, const char *const *cells)
 void
 table_print(struct table *t, FILE *f)
 {
-	size_t w[16] = {0}, r, c, n;
+	table_print_fit(t, f, 0);
+}
+
+void
+table_print_fit(struct table *t, FILE *f, size_t width)
+{
+	size_t w[16] = {0}, r, c, n, used = 0, avail = 0, last;
+	const char *cell;
 
 	for (r = 0; r < t->nrows; r++)
 		for (c = 0; c < t->ncols && c < 16; c++) {
-			n = out_width(t->cells[r * t->ncols + c], CELL_MAX + 3);
+			n = out_width(
+			    t->cells[r * t->ncols + c], t->cell_max + 3);
 			if (n > w[c])
-				w[c] = n > CELL_MAX ? CELL_MAX + 3 : n;
+				w[c] = n > t->cell_max ? t->cell_max + 3 : n;
 		}
+	for (c = 0; c + 1 < t->ncols; c++)
+		used += c < 16 ? w[c] + 2 : 0;
+	/* the last column fills the line; a column squeezed below LAST_MIN
+	   would say nothing: the line wraps instead */
+	if (width > 0)
+		avail = width > used + LAST_MIN ? width - used : LAST_MIN;
 	for (r = 0; r < t->nrows; r++) {
 		for (c = 0; c < t->ncols; c++) {
+			cell = t->cells[r * t->ncols + c];
 			if (c + 1 == t->ncols) {
-				/* the last column is not cut */
-				out_text(
-				    f, t->cells[r * t->ncols + c], 4000, 0);
+				/* a cut ends in "...", within the line too */
+				last = UNCUT_MAX;
+				if (avail > 0)
+					last =
+					    out_width(cell, avail + 1) <= avail
+					    ? avail
+					    : avail - 3;
+				out_text(f, cell, last, 0);
 				break;
 			}
-			out_text(f, t->cells[r * t->ncols + c], CELL_MAX,
-			    c < 16 ? w[c] + 2 : 0);
+			out_text(f, cell, t->cell_max, c < 16 ? w[c] + 2 : 0);
 		}
 		fputc('\n', f);
 	}
+}
+
+void
+table_uncut(struct table *t)
+{
+	t->cell_max = UNCUT_MAX;
 }
 
 void
@@ -715,15 +747,44 @@ remote_main(int argc, char **argv, const char *const *subs,
     void (*usage)(FILE *),
     int (*run)(struct remote_opts *, const char *, int, char **))
 {
+	return remote_main_default(argc, argv, subs, NULL, usage, run);
+}
+
+int
+remote_main_default(int argc, char **argv, const char *const *subs,
+    const char *dflt, void (*usage)(FILE *),
+    int (*run)(struct remote_opts *, const char *, int, char **))
+{
 	struct remote_opts o = {0};
 	char cmd[64];
 	int i, rc;
 
+	/* nothing, or an option first (not --help): the default's options */
+	if (dflt != NULL &&
+	    (argc < 2 ||
+		(argv[1][0] == '-' && strcmp(argv[1], "--help") != 0 &&
+		    strcmp(argv[1], "-h") != 0))) {
+		snprintf(cmd, sizeof(cmd), "rampart %s %s", argv[0], dflt);
+		o.cmd = cmd;
+		return run(&o, dflt, argc, argv);
+	}
 	if ((i = remote_sub(argc, argv, subs, usage, cmd, sizeof(cmd), &rc)) <
 	    0)
 		return rc;
 	o.cmd = cmd;
 	return run(&o, subs[i], argc - 1, argv + 1);
+}
+
+size_t
+remote_width(void)
+{
+	struct winsize ws;
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
 }
 
 int

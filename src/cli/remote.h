@@ -143,6 +143,15 @@ struct table *table_new(size_t ncols, const char *const *heads);
 /* Adds a row of ncols cells (copied); NULL cells print "-". */
 int table_add(struct table *t, const char *const *cells);
 void table_print(struct table *t, FILE *f);
+/* No cell of t is cut at 60 characters: for values that mean nothing
+ * cut, such as digests and paths. */
+void table_uncut(struct table *t);
+/* As table_print, the last column cut so that a line fits width
+ * characters (0: not cut; never below 20 characters). */
+void table_print_fit(struct table *t, FILE *f, size_t width);
+/* The terminal's width when stdout is a terminal (80 when it does not
+ * say), else 0: output for a file or a program is not cut. */
+size_t remote_width(void);
 void table_free(struct table *t);
 
 /* The tenants named by a command's --tenant options, in order. */
@@ -181,6 +190,11 @@ int remote_list_show(struct remote *r, const struct remote_opts *o,
  */
 int remote_main(int argc, char **argv, const char *const *subs,
     void (*usage)(FILE *),
+    int (*run)(struct remote_opts *, const char *, int, char **));
+/* As remote_main, with dflt run when no subcommand is given (nothing,
+ * or options first): `rampart findings --tenant acme` lists. */
+int remote_main_default(int argc, char **argv, const char *const *subs,
+    const char *dflt, void (*usage)(FILE *),
     int (*run)(struct remote_opts *, const char *, int, char **));
 
 #endif

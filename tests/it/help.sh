@@ -4,17 +4,35 @@
 . "$(dirname "$0")/lib.sh"
 
 for cmd in "" "advisory" "advisory validate" "advisory show" "check" \
-    "bundle" "enroll-token" "enroll-token create" "host" "host list"; do
+    "bundle" "enroll-token" "enroll-token create" "host" "host list" \
+    "hosts" "hosts list" "findings" "findings list" "findings show" \
+    "findings counts" "detections"; do
 	# shellcheck disable=SC2086
 	expect_exit 0 "rampart $cmd --help" -- "$RAMPART_BIN" $cmd --help
 	expect_grep "$TMP/out" "usage: rampart" "rampart $cmd --help"
 done
 expect_exit 0 "rampart --help" -- "$RAMPART_BIN" --help
-for c in tenant user token enroll-token host audit; do
+for c in tenant user token enroll-token host hosts findings detections \
+    audit; do
 	expect_grep "$TMP/out" "^  $c " "rampart --help lists $c"
 done
 expect_exit 2 "rampart host nonsense" -- "$RAMPART_BIN" host nonsense
 expect_exit 2 "rampart host show (no ID)" -- "$RAMPART_BIN" host show
+expect_exit 2 "rampart host (no subcommand)" -- "$RAMPART_BIN" host
+expect_exit 2 "rampart hosts nonsense" -- "$RAMPART_BIN" hosts nonsense
+expect_exit 2 "rampart findings show (no ID)" -- "$RAMPART_BIN" findings show
+expect_exit 2 "rampart findings 17" -- "$RAMPART_BIN" findings 17
+expect_exit 2 "rampart findings --verdict bad" -- \
+    "$RAMPART_BIN" findings --verdict bad
+expect_exit 2 "rampart findings --status closed" -- \
+    "$RAMPART_BIN" findings --status closed
+expect_exit 2 "rampart findings counts --verdict affected" -- \
+    "$RAMPART_BIN" findings counts --verdict affected
+expect_exit 2 "rampart detections x" -- "$RAMPART_BIN" detections x
+expect_exit 2 "rampart detections --verdict affected" -- \
+    "$RAMPART_BIN" detections --verdict affected
+expect_exit 2 "rampart findings show 1 --tenant acme" -- \
+    "$RAMPART_BIN" findings show 1 --tenant acme
 expect_exit 2 "rampart enroll-token create --uses 100001" -- \
     "$RAMPART_BIN" enroll-token create acme --uses 100001
 expect_exit 2 "rampart with no command" -- "$RAMPART_BIN"

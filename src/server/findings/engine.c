@@ -18,10 +18,17 @@
 #define ADVS_MAX 4096 /* advisories one change re-evaluates */
 #define FINDINGS_MAX 2000000 /* of one advisory, read at once */
 
+/* The API's names (docs/findings.md), by enum match_verdict; the
+ * matcher's own names are the sentences' ("not affected"). */
+static const char *const verdict_names[] = {
+    "not_affected", "fixed", "unknown", "under_investigation", "affected"};
+
 const char *
 fnd_verdict_name(int verdict)
 {
-	return match_verdict_name((enum match_verdict)verdict);
+	if (verdict < MATCH_NOT_AFFECTED || verdict > MATCH_AFFECTED)
+		return "?";
+	return verdict_names[verdict];
 }
 
 int
@@ -30,8 +37,7 @@ fnd_verdict_from_name(const char *name)
 	int v;
 
 	for (v = MATCH_NOT_AFFECTED; v <= MATCH_AFFECTED; v++)
-		if (strcmp(match_verdict_name((enum match_verdict)v), name) ==
-		    0)
+		if (strcmp(verdict_names[v], name) == 0)
 			return v;
 	return -1;
 }

@@ -111,7 +111,8 @@ int fnd_apply_advisory(struct store *s, int64_t id, int revision,
     const struct advisory *a, int scope_all, const int64_t *tenants,
     size_t ntenants, int64_t now, struct fnd_tally *t);
 
-/* The verdict's name ("affected") and from a name (-1 if unknown). */
+/* The verdict's name in the API ("under_investigation") and from a name
+ * (-1 if unknown). */
 const char *fnd_verdict_name(int verdict);
 int fnd_verdict_from_name(const char *name);
 
