@@ -47,6 +47,13 @@ class Run:
         self.out += self.proc.stdout.read().decode(errors="replace")
         return self.proc.wait(timeout=120)
 
+    def kill(self):
+        """The launcher, rampartd and the agent at once (a failed test
+        leaves nothing running)."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
 
 def agents(c):
     r = c.request("GET", "/api/v1/agents?tenant=local")
@@ -58,6 +65,7 @@ def main():
     var = tempfile.mkdtemp(prefix="rampart-run-")
     os.chmod(var, 0o755)
     port = free_port()
+    run = None
     try:
         run = Run(var, port)
         run.wait_for(r'^run: this machine is enrolled in tenant "local"')
@@ -87,6 +95,9 @@ def main():
         check(len(agents(c)) == 1, "one agent after the second start")
         check(run.stop() == 0, f"Ctrl-C again: {run.out[-2000:]}")
     finally:
+        if run is not None:
+            run.kill()
+        subprocess.run(["pkill", "-KILL", "-f", var])
         shutil.rmtree(var, ignore_errors=True)
     print("make run: ok")
 
