@@ -140,6 +140,10 @@ lite_open(struct store *s, const char *path)
 		 /* rampartd checkpoints off the request path
 		    (store_checkpoint); a commit does only past 40 MB */
 		 "PRAGMA wal_autocheckpoint = 10000;"
+		 /* a full inventory touches thousands of index pages:
+		    with the default 2 MB cache a transaction spills
+		    pages to the WAL before it commits */
+		 "PRAGMA cache_size = -16384;"
 		 "PRAGMA foreign_keys = ON;"
 		 "PRAGMA trusted_schema = OFF;")) != 0)
 		return r;
