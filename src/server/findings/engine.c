@@ -15,7 +15,8 @@
 #include "eval_int.h"
 
 #define KEYS_MAX (8 * FND_SOFTWARE_MAX)
-#define ADVS_MAX 4096 /* advisories one change re-evaluates */
+#define ADVS_MAX (1u << 20) /* advisories one change re-evaluates */
+#define ADVS_CHUNK 512 /* evaluated together, in one matcher */
 #define FINDINGS_MAX 2000000 /* of one advisory, read at once */
 
 /* The API's names (docs/findings.md), by enum match_verdict; the
@@ -107,21 +108,27 @@ strs_unique(struct strs *s)
 }
 
 struct ids {
-	int64_t v[ADVS_MAX];
-	size_t n;
+	int64_t *v;
+	size_t n, cap;
 };
 
+/* Adds id (the store gives each once). */
 static int
 ids_add(int64_t id, void *arg)
 {
 	struct ids *s = arg;
-	size_t i;
+	int64_t *nv;
 
-	for (i = 0; i < s->n; i++)
-		if (s->v[i] == id)
-			return 0;
-	if (s->n == ADVS_MAX)
-		return RP_ERR_LIMIT;
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? 2 * s->cap : 64;
+
+		if (nc > ADVS_MAX)
+			return RP_ERR_LIMIT;
+		if ((nv = reallocarray(s->v, nc, sizeof(*nv))) == NULL)
+			return RP_ERR_NOMEM;
+		s->v = nv;
+		s->cap = nc;
+	}
 	s->v[s->n++] = id;
 	return 0;
 }
@@ -531,21 +538,22 @@ out:
 	return r;
 }
 
-/* Evaluates host hi against the advisories ids that concern its
- * tenant. */
+/* Evaluates host hi against the advisories ids[0..n) that concern its
+ * tenant, together. */
 static int
-eval_host(struct store *s, const struct store_host_info *hi,
-    const struct ids *ids, int64_t event_inv, int64_t now, struct fnd_tally *t)
+eval_chunk(struct store *s, const struct store_host_info *hi,
+    const int64_t *ids, size_t n, int64_t event_inv, int64_t now,
+    struct fnd_tally *t)
 {
-	struct fnd_adv *adv[ADVS_MAX];
+	struct fnd_adv *adv[ADVS_CHUNK];
 	struct matcher *m = matcher_new();
 	size_t i, na = 0;
 	int r = 0;
 
 	if (m == NULL)
 		return RP_ERR_NOMEM;
-	for (i = 0; i < ids->n; i++) {
-		if ((r = fnd_adv_get(s, ids->v[i], &adv[na])) == RP_ERR_INVALID)
+	for (i = 0; i < n; i++) {
+		if ((r = fnd_adv_get(s, ids[i], &adv[na])) == RP_ERR_INVALID)
 			continue; /* a stored document that no longer reads */
 		if (r != 0)
 			goto out;
@@ -566,6 +574,22 @@ out:
 	matcher_free(m);
 	for (i = 0; i < na; i++)
 		fnd_adv_put(adv[i]);
+	return r;
+}
+
+/* eval_chunk over every advisory of ids, ADVS_CHUNK at a time (a first
+ * inventory may concern thousands of distribution advisories). */
+static int
+eval_host(struct store *s, const struct store_host_info *hi,
+    const struct ids *ids, int64_t event_inv, int64_t now, struct fnd_tally *t)
+{
+	size_t i, k;
+	int r = 0;
+
+	for (i = 0; r == 0 && i < ids->n; i += k) {
+		k = ids->n - i < ADVS_CHUNK ? ids->n - i : ADVS_CHUNK;
+		r = eval_chunk(s, hi, ids->v + i, k, event_inv, now, t);
+	}
 	return r;
 }
 
@@ -631,6 +655,7 @@ apply_change(struct store *s, const struct store_inv_state *st,
 out:
 	store_host_info_clear(&hi);
 	strs_free(&keys);
+	free(ids->v);
 	free(ids);
 	free(c.gone);
 	free(c.add);
