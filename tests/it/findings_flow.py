@@ -267,6 +267,10 @@ def main():
         acts = [e["action"] for e in r.json["items"]]
         check(acts.count("agent.inventory") == 4 and
               "advisory.import" in acts, f"audit: {acts}")
+        tens = sorted(e["tenant"] for e in r.json["items"]
+                      if e["action"] == "agent.inventory")
+        check(tens == ["acme", "acme", "acme", "globex"],
+              f"uploads audited under their agents' tenants: {tens}")
         admin.srv = srv
         many_advisories(admin, techs)
     except BaseException:

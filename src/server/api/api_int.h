@@ -87,6 +87,9 @@ json_t *api_time(int64_t t);
  */
 int api_tenant_ids(
     struct api_ctx *c, const char *name, int from_query, int64_t **ids);
+/* The slug of tenant id, any tenant (for an object the caller already
+ * sees, or an agent's own) into out; "" when it is gone. */
+int api_tenant_slug_any(struct api_ctx *c, int64_t id, char out[64]);
 /* A JSON array of the slugs of ids that are in the caller's scope. */
 json_t *api_tenant_slugs(struct api_ctx *c, const int64_t *ids, size_t n);
 

@@ -21,10 +21,8 @@
 
 static const struct store_scope scope_all = {.all = 1, .id = 0};
 
-/* The slug of tenant id (any tenant: the caller already sees the object
- * that names it) into out; "" when it is gone. */
-static int
-tenant_slug(struct api_ctx *c, int64_t id, char out[64])
+int
+api_tenant_slug_any(struct api_ctx *c, int64_t id, char out[64])
 {
 	struct store_tenant t = {0};
 	int r;
@@ -60,7 +58,7 @@ enroll_token_json(struct api_ctx *c, const struct store_enroll_token *t)
 {
 	char slug[64];
 
-	if (tenant_slug(c, t->tenant_id, slug) != 0)
+	if (api_tenant_slug_any(c, t->tenant_id, slug) != 0)
 		return NULL;
 	return json_pack("{s:I,s:s,s:s,s:I,s:I,s:o,s:s,s:o,s:o}", "id",
 	    (json_int_t)t->id, "tenant", slug, "name", t->name, "uses",
@@ -206,7 +204,7 @@ h_enroll_token_revoke(struct api_ctx *c)
 		return api_fail(
 		    c, 404, "not_found", NULL, "no such enrolment token");
 	if (r == 0)
-		r = tenant_slug(c, t.tenant_id, slug);
+		r = api_tenant_slug_any(c, t.tenant_id, slug);
 	store_enroll_token_clear(&t);
 	if (r != 0)
 		return api_store_fail(c, r);
@@ -259,7 +257,7 @@ enroll_insert(
 	store_enroll_token_clear(&t);
 	snprintf(target, sizeof(target), "agent:%s", a->id);
 	if ((r = store_agent_create(c->s, a)) != 0 ||
-	    (r = tenant_slug(c, a->tenant_id, slug)) != 0 ||
+	    (r = api_tenant_slug_any(c, a->tenant_id, slug)) != 0 ||
 	    (r = api_audit_commit(c, "agent.enroll", slug, target, "ok",
 		 json_pack(
 		     "{s:s,s:s}", "hostname", a->hostname, "os", a->os))) != 0)
@@ -408,7 +406,7 @@ h_agent_heartbeat(struct api_ctx *c)
 		return -1;
 	if ((r = store_agent_touch(
 		 c->s, c->who.agent_id, c->rq->now, host, os, ver)) != 0 ||
-	    (r = tenant_slug(c, c->who.agent_tenant, slug)) != 0)
+	    (r = api_tenant_slug_any(c, c->who.agent_tenant, slug)) != 0)
 		return api_store_fail(c, r);
 	return api_json(c, 200,
 	    json_pack("{s:s,s:s,s:o,s:i}", "agent_id", c->who.agent_id,
@@ -423,7 +421,7 @@ agent_json(struct api_ctx *c, const struct store_agent *a)
 {
 	char slug[64];
 
-	if (tenant_slug(c, a->tenant_id, slug) != 0)
+	if (api_tenant_slug_any(c, a->tenant_id, slug) != 0)
 		return NULL;
 	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:I,s:I,s:o,s:I}",
 	    "id", a->id, "tenant", slug, "hostname", a->hostname, "os", a->os,
@@ -521,7 +519,7 @@ h_agent_revoke(struct api_ctx *c)
 
 	if (path_agent(c, &a) < 0)
 		return -1;
-	r = tenant_slug(c, a.tenant_id, slug);
+	r = api_tenant_slug_any(c, a.tenant_id, slug);
 	snprintf(target, sizeof(target), "agent:%s", a.id);
 	store_agent_clear(&a);
 	if (r != 0)

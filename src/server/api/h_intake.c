@@ -59,6 +59,7 @@ h_agent_inventory(struct api_ctx *c)
 	struct store_inv_state st;
 	struct fnd_upload *u = NULL;
 	struct fnd_tally t;
+	char slug[64];
 	struct fnd_err e = {{0}, {0}};
 	int r;
 
@@ -80,7 +81,9 @@ h_agent_inventory(struct api_ctx *c)
 			"inventory", (json_int_t)st.inventory));
 	}
 	if (r == 0)
-		r = api_audit_commit(c, "agent.inventory", "", c->who.label,
+		r = api_tenant_slug_any(c, st.tenant_id, slug);
+	if (r == 0)
+		r = api_audit_commit(c, "agent.inventory", slug, c->who.label,
 		    "ok",
 		    json_pack("{s:I,s:s,s:I,s:I,s:o}", "seq",
 			(json_int_t)u->seq, "kind", u->full ? "full" : "delta",
@@ -127,6 +130,7 @@ h_agent_sweep(struct api_ctx *c)
 	struct store_inv_state st;
 	struct fnd_sweep *sw = NULL;
 	struct fnd_err e = {{0}, {0}};
+	char slug[64];
 	int64_t id = 0;
 	int r;
 
@@ -136,8 +140,9 @@ h_agent_sweep(struct api_ctx *c)
 		fnd_sweep_free(sw);
 		return r;
 	}
-	if ((r = sweep_store(c, &st, sw, &id)) == 0)
-		r = api_audit_commit(c, "agent.sweep", "", c->who.label, "ok",
+	if ((r = sweep_store(c, &st, sw, &id)) == 0 &&
+	    (r = api_tenant_slug_any(c, st.tenant_id, slug)) == 0)
+		r = api_audit_commit(c, "agent.sweep", slug, c->who.label, "ok",
 		    json_pack("{s:I,s:I,s:I}", "seq", (json_int_t)sw->seq,
 			"sweep", (json_int_t)id, "detections",
 			(json_int_t)sw->nhits));
