@@ -103,21 +103,26 @@ rp_buf_appendf(struct rp_buf *b, const char *fmt, ...)
 int
 rp_buf_append_json_string(struct rp_buf *b, const char *s)
 {
-	const unsigned char *p;
+	const unsigned char *p, *run;
 	char esc[8];
 
 	rp_buf_append(b, "\"");
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+	/* runs of bytes that need no escape are copied whole */
+	for (p = run = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p != '"' && *p != '\\' && *p >= 0x20)
+			continue;
+		rp_buf_appendn(b, (const char *)run, (size_t)(p - run));
+		run = p + 1;
 		if (*p == '"' || *p == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)*p;
 			rp_buf_appendn(b, esc, 2);
-		} else if (*p < 0x20) {
+		} else {
 			snprintf(esc, sizeof(esc), "\\u%04x", *p);
 			rp_buf_append(b, esc);
-		} else
-			rp_buf_appendn(b, (const char *)p, 1);
+		}
 	}
+	rp_buf_appendn(b, (const char *)run, (size_t)(p - run));
 	return rp_buf_append(b, "\"");
 }
 
