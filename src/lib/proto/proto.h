@@ -76,4 +76,112 @@ int proto_agent_id_ok(const char *s);
 void proto_pk_encode(const unsigned char pk[32], char *out);
 int proto_pk_decode(const char *s, unsigned char pk[32]);
 
+/* --- jobs (docs/jobs.md) ------------------------------------------- */
+
+/*
+ * A job is one action on one agent, of a fixed type with typed
+ * arguments; there is no type that runs a command.  The signer role
+ * writes its payload (canonical JSON, proto_job_payload) and signs
+ * "rampart-job-v1\n" + payload with the job-signing key; the agent,
+ * which pinned that key at enrolment, verifies the signature over the
+ * bytes it received before it parses them (proto_job_open).
+ */
+#define PROTO_JOB_ID_LEN 26 /* as an agent ID: [a-z2-7] */
+#define PROTO_JOB_PATH_MAX 4096 /* bytes of a path, NUL included */
+#define PROTO_JOB_TTL_MAX (7 * 86400) /* longest issue-to-expiry */
+#define PROTO_JOB_PAYLOAD_MAX 16384 /* bytes of a payload */
+#define PROTO_JOB_ENVELOPE_MAX 40960 /* bytes of an envelope */
+#define PROTO_JOB_KEY_ID_LEN 16 /* hex of SHA-256(public key)[0..8) */
+#define PROTO_QENTRY_LEN 32 /* a quarantine entry ID: hex */
+
+enum proto_job_type {
+	JOB_INVENTORY = 1, /* collect and upload the inventory now */
+	JOB_SWEEP, /* sweep with the rules bundle named by its hash */
+	JOB_QUARANTINE, /* quarantine one path */
+	JOB_RESTORE, /* put a quarantine entry back */
+	JOB_PURGE, /* delete a quarantine entry for good */
+	JOB_TERMINATE, /* end a process, by pid and executable hash */
+	JOB_TYPE_END
+};
+
+/*
+ * A job as a fixed-layout struct (what the HTTP role hands the signer
+ * over its socketpair, and what an agent reads a payload into).  Strings
+ * are NUL-terminated inside their arrays; the members a type does not
+ * use are zero.
+ */
+struct proto_job {
+	char agent_id[PROTO_AGENT_ID_LEN + 1];
+	char job_id[PROTO_JOB_ID_LEN + 1];
+	char nonce[23]; /* 22 base64url characters (16 random bytes) */
+	char bundle[65]; /* sweep: hex SHA-256 of the rules bundle */
+	char sha256[65]; /* quarantine: expected hash of the file, or "";
+			    terminate: hash of the executable (required) */
+	char entry[PROTO_QENTRY_LEN + 1]; /* restore, purge */
+	int32_t type; /* enum proto_job_type */
+	int32_t quarantine; /* sweep: quarantine what matches (0/1) */
+	int32_t terminate; /* sweep: end processes running a match (0/1) */
+	int32_t pad;
+	int64_t pid; /* terminate */
+	int64_t issued, expires; /* Unix seconds */
+	char path[PROTO_JOB_PATH_MAX]; /* quarantine: absolute, normalised */
+};
+
+/* "inventory", "sweep", ...: the type's name, NULL for no type. */
+const char *proto_job_type_name(int type);
+/* The type of a name, or 0. */
+int proto_job_type_from_name(const char *name);
+/* A new job ID into out (>= PROTO_JOB_ID_LEN + 1 bytes). */
+void proto_job_id_new(char *out);
+/* A new nonce (16 random bytes, base64url) into out (23 bytes). */
+void proto_job_nonce_new(char out[23]);
+
+/*
+ * Checks every member of j: NUL-terminated strings of the right
+ * alphabet and length, the arguments its type needs and no others, a
+ * path that is absolute and normalised (no "." or ".." components, no
+ * "//", no control characters, valid UTF-8), times in order and at most
+ * PROTO_JOB_TTL_MAX apart.  Returns 0, or RP_ERR_INVALID with the reason
+ * in why.
+ */
+int proto_job_check(const struct proto_job *j, char *why, size_t whylen);
+
+/*
+ * The canonical payload of j (after proto_job_check): compact JSON,
+ * members in a fixed order, into *out (malloc'd, NUL-terminated) and its
+ * length into *len.  Returns 0, RP_ERR_INVALID (why says what) or
+ * RP_ERR_NOMEM.
+ */
+int proto_job_payload(
+    const struct proto_job *j, char **out, size_t *len, char *why, size_t n);
+
+/* The key ID of a job-signing public key: 16 hex digits + NUL. */
+void proto_job_key_id(
+    const unsigned char pk[32], char out[PROTO_JOB_KEY_ID_LEN + 1]);
+/* The signature of a payload with the signing key sk (libsodium's
+ * 64-byte form). */
+void proto_job_sign(const unsigned char sk[64], const char *payload, size_t len,
+    unsigned char sig[64]);
+
+/*
+ * The envelope an agent receives: {"key": KEY_ID, "payload": PAYLOAD as
+ * a JSON string, "sig": base64url signature}, into *out (malloc'd).
+ * Returns 0, RP_ERR_ARG or RP_ERR_NOMEM.
+ */
+int proto_job_envelope(const char *key_id, const char *payload,
+    const unsigned char sig[64], char **out);
+
+/*
+ * What an agent does with an envelope of len bytes: parses it (at most
+ * PROTO_JOB_ENVELOPE_MAX bytes, exact members), checks that its key ID
+ * is that of pk, verifies the signature over the payload's bytes with
+ * pk, and only then parses the payload into *j (exact members per type,
+ * proto_job_check).  Returns 0; RP_ERR_INVALID with the reason in why
+ * (the job ID into j->job_id when the signature verified, so that the
+ * refusal can be reported); RP_ERR_NOMEM.  Whether the job is for this
+ * agent, still valid, not replayed and allowed here is the caller's.
+ */
+int proto_job_open(const char *envelope, size_t len, const unsigned char pk[32],
+    struct proto_job *j, char *why, size_t whylen);
+
 #endif
