@@ -96,6 +96,14 @@ test_round_trip(void **state)
 		    proto_job_type_from_name(proto_job_type_name(t)), t);
 		free(env);
 	}
+	/* fresh IDs and nonces pass the checks, and differ */
+	base(&j, JOB_INVENTORY);
+	proto_job_id_new(j.job_id);
+	proto_job_nonce_new(j.nonce);
+	assert_int_equal(proto_job_check(&j, why, sizeof(why)), 0);
+	got = j;
+	proto_job_nonce_new(got.nonce);
+	assert_string_not_equal(j.nonce, got.nonce);
 	assert_null(proto_job_type_name(0));
 	assert_null(proto_job_type_name(JOB_TYPE_END));
 	assert_int_equal(proto_job_type_from_name("shell"), 0);
