@@ -150,7 +150,8 @@ text_ok(const unsigned char *p, size_t n)
 				return 0;
 			c = (c << 6) | (p[i + k] & 0x3f);
 		}
-		if ((need == 2 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+		if ((need == 2 &&
+			(c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
 		    (need == 3 && (c < 0x10000 || c > 0x10ffff)) ||
 		    (c >= 0x80 && c <= 0x9f))
 			return 0;
@@ -190,34 +191,42 @@ args_ok(const struct proto_job *j, char *why, size_t n)
 
 	if (sweep ? !field_ok(j->bundle, sizeof(j->bundle), 64, HEX)
 		  : !zero(j->bundle, sizeof(j->bundle)))
-		return why_set(why, n, "%s", sweep ? "bundle: expected 64 "
-		    "lower-case hex digits" : "bundle: only for a sweep");
+		return why_set(why, n, "%s",
+		    sweep ? "bundle: expected 64 "
+			    "lower-case hex digits"
+			  : "bundle: only for a sweep");
 	if (!sweep && (j->quarantine != 0 || j->terminate != 0))
-		return why_set(why, n, "%s", "quarantine, terminate: only "
+		return why_set(why, n, "%s",
+		    "quarantine, terminate: only "
 		    "for a sweep");
-	if (sweep && ((j->quarantine != 0 && j->quarantine != 1) ||
-			 (j->terminate != 0 && j->terminate != 1)))
+	if (sweep &&
+	    ((j->quarantine != 0 && j->quarantine != 1) ||
+		(j->terminate != 0 && j->terminate != 1)))
 		return why_set(why, n, "%s", "quarantine, terminate: 0 or 1");
 	if (quar ? !path_ok(j->path, sizeof(j->path))
 		 : !zero(j->path, sizeof(j->path)))
-		return why_set(why, n, "%s", quar ? "path: expected an "
-		    "absolute, normalised path of UTF-8 text"
-		    : "path: only for a quarantine");
-	if (term ? !field_ok(j->sha256, sizeof(j->sha256), 64, HEX)
-		 : quar ? !(zero(j->sha256, sizeof(j->sha256)) ||
-			      field_ok(j->sha256, sizeof(j->sha256), 64, HEX))
-			: !zero(j->sha256, sizeof(j->sha256)))
-		return why_set(why, n, "%s", "sha256: expected 64 lower-case "
+		return why_set(why, n, "%s",
+		    quar ? "path: expected an "
+			   "absolute, normalised path of UTF-8 text"
+			 : "path: only for a quarantine");
+	if (term       ? !field_ok(j->sha256, sizeof(j->sha256), 64, HEX)
+		: quar ? !(zero(j->sha256, sizeof(j->sha256)) ||
+			     field_ok(j->sha256, sizeof(j->sha256), 64, HEX))
+		       : !zero(j->sha256, sizeof(j->sha256)))
+		return why_set(why, n, "%s",
+		    "sha256: expected 64 lower-case "
 		    "hex digits (required to terminate, optional to "
 		    "quarantine, else absent)");
 	if (ent ? !field_ok(j->entry, sizeof(j->entry), PROTO_QENTRY_LEN, HEX)
 		: !zero(j->entry, sizeof(j->entry)))
-		return why_set(why, n, "%s", ent ? "entry: expected a "
-		    "quarantine entry ID (32 hex digits)"
-		    : "entry: only to restore or purge");
+		return why_set(why, n, "%s",
+		    ent ? "entry: expected a "
+			  "quarantine entry ID (32 hex digits)"
+			: "entry: only to restore or purge");
 	if (term ? (j->pid < 2 || j->pid > 4194304) : j->pid != 0)
-		return why_set(why, n, "%s", term ? "pid: expected 2..4194304"
-		    : "pid: only to terminate");
+		return why_set(why, n, "%s",
+		    term ? "pid: expected 2..4194304"
+			 : "pid: only to terminate");
 	return 0;
 }
 
@@ -226,18 +235,21 @@ proto_job_check(const struct proto_job *j, char *why, size_t n)
 {
 	if (proto_job_type_name(j->type) == NULL)
 		return why_set(why, n, "%s", "type: not a job type");
-	if (!field_ok(j->agent_id, sizeof(j->agent_id), PROTO_AGENT_ID_LEN, B32))
+	if (!field_ok(
+		j->agent_id, sizeof(j->agent_id), PROTO_AGENT_ID_LEN, B32))
 		return why_set(why, n, "%s", "agent: expected an agent ID");
 	if (!field_ok(j->job_id, sizeof(j->job_id), PROTO_JOB_ID_LEN, B32))
 		return why_set(why, n, "%s", "job: expected a job ID");
 	if (!field_ok(j->nonce, sizeof(j->nonce), 22, B64URL))
-		return why_set(why, n, "%s", "nonce: expected 22 base64url "
+		return why_set(why, n, "%s",
+		    "nonce: expected 22 base64url "
 		    "characters");
 	if (j->pad != 0)
 		return why_set(why, n, "%s", "padding is not zero");
 	if (j->issued <= 0 || j->expires <= j->issued ||
 	    j->expires - j->issued > PROTO_JOB_TTL_MAX)
-		return why_set(why, n, "%s", "issued, expires: expected "
+		return why_set(why, n, "%s",
+		    "issued, expires: expected "
 		    "issued < expires <= issued + 7 days");
 	return args_ok(j, why, n);
 }
@@ -260,8 +272,8 @@ proto_job_payload(
 	if ((r = proto_job_check(j, why, n)) != 0)
 		return r;
 	rp_buf_init(&b, PROTO_JOB_PAYLOAD_MAX);
-	rp_buf_appendf(&b, "{\"v\":1,\"type\":\"%s\"",
-	    proto_job_type_name(j->type));
+	rp_buf_appendf(
+	    &b, "{\"v\":1,\"type\":\"%s\"", proto_job_type_name(j->type));
 	put_str(&b, "job", j->job_id);
 	put_str(&b, "agent", j->agent_id);
 	rp_buf_appendf(&b, ",\"issued\":%lld,\"expires\":%lld",
@@ -270,8 +282,10 @@ proto_job_payload(
 	rp_buf_append(&b, ",\"args\":{");
 	switch (j->type) {
 	case JOB_SWEEP:
-		rp_buf_appendf(&b, "\"bundle\":\"%s\",\"quarantine\":%s,"
-		    "\"terminate\":%s", j->bundle, j->quarantine ? "true" : "false",
+		rp_buf_appendf(&b,
+		    "\"bundle\":\"%s\",\"quarantine\":%s,"
+		    "\"terminate\":%s",
+		    j->bundle, j->quarantine ? "true" : "false",
 		    j->terminate ? "true" : "false");
 		break;
 	case JOB_QUARANTINE:
@@ -349,8 +363,8 @@ proto_job_envelope(const char *key_id, const char *payload,
 		return RP_ERR_ARG;
 	sodium_bin2base64(s64, sizeof(s64), sig, 64,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	o = json_pack("{s:s,s:s,s:s}", "key", key_id, "payload", payload,
-	    "sig", s64);
+	o = json_pack(
+	    "{s:s,s:s,s:s}", "key", key_id, "payload", payload, "sig", s64);
 	if (o != NULL)
 		*out = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
@@ -367,12 +381,15 @@ exact_keys(const json_t *obj, const char *const *keys, const char *at,
 	size_t i;
 
 	if (!json_is_object(obj))
-		return why_set(why, n, "%s: expected an object", at[0] ? at : "/");
-	json_object_foreach((json_t *)obj, k, v) {
+		return why_set(
+		    why, n, "%s: expected an object", at[0] ? at : "/");
+	json_object_foreach((json_t *)obj, k, v)
+	{
 		for (i = 0; keys[i] != NULL && strcmp(keys[i], k) != 0; i++)
 			;
 		if (keys[i] == NULL)
-			return why_set(why, n, "%s/%.64s: unknown member", at, k);
+			return why_set(
+			    why, n, "%s/%.64s: unknown member", at, k);
 	}
 	return 0;
 }
@@ -389,8 +406,10 @@ get_str(const json_t *o, const char *key, int required, char *dst, size_t cap,
 		return 0;
 	if (!json_is_string(v) || (len = json_string_length(v)) >= cap ||
 	    memchr(json_string_value(v), '\0', len) != NULL)
-		return why_set(why, n, "%s/%s: expected a string of at most "
-		    "%zu bytes", at, key, cap - 1);
+		return why_set(why, n,
+		    "%s/%s: expected a string of at most "
+		    "%zu bytes",
+		    at, key, cap - 1);
 	memcpy(dst, json_string_value(v), len + 1);
 	return 0;
 }
@@ -436,7 +455,8 @@ read_args(const json_t *a, struct proto_job *j, char *why, size_t n)
 		if ((r = exact_keys(a, sweep, "/args", why, n)) != 0 ||
 		    (r = get_str(a, "bundle", 1, j->bundle, sizeof(j->bundle),
 			 "/args", why, n)) != 0 ||
-		    (r = get_bool(a, "quarantine", &j->quarantine, why, n)) != 0)
+		    (r = get_bool(a, "quarantine", &j->quarantine, why, n)) !=
+			0)
 			return r;
 		return get_bool(a, "terminate", &j->terminate, why, n);
 	case JOB_QUARANTINE:
@@ -450,21 +470,21 @@ read_args(const json_t *a, struct proto_job *j, char *why, size_t n)
 	case JOB_PURGE:
 		if ((r = exact_keys(a, ent, "/args", why, n)) != 0)
 			return r;
-		return get_str(a, "entry", 1, j->entry, sizeof(j->entry),
-		    "/args", why, n);
+		return get_str(
+		    a, "entry", 1, j->entry, sizeof(j->entry), "/args", why, n);
 	default: /* JOB_TERMINATE */
 		if ((r = exact_keys(a, term, "/args", why, n)) != 0 ||
 		    (r = get_int(a, "pid", &j->pid, "/args", why, n)) != 0)
 			return r;
-		return get_str(a, "exe_sha256", 1, j->sha256,
-		    sizeof(j->sha256), "/args", why, n);
+		return get_str(a, "exe_sha256", 1, j->sha256, sizeof(j->sha256),
+		    "/args", why, n);
 	}
 }
 
 /* The payload's text into *j: exact members, then proto_job_check. */
 static int
-read_payload(const char *p, size_t len, struct proto_job *j, char *why,
-    size_t n)
+read_payload(
+    const char *p, size_t len, struct proto_job *j, char *why, size_t n)
 {
 	static const char *const keys[] = {"v", "type", "job", "agent",
 	    "issued", "expires", "nonce", "args", NULL};
@@ -477,20 +497,20 @@ read_payload(const char *p, size_t len, struct proto_job *j, char *why,
 	if (o == NULL)
 		return why_set(why, n, "payload: not JSON: %s", e.text);
 	if ((r = exact_keys(o, keys, "", why, n)) != 0 ||
-	    (r = get_str(o, "job", 1, j->job_id, sizeof(j->job_id), "", why,
-		 n)) != 0 ||
+	    (r = get_str(
+		 o, "job", 1, j->job_id, sizeof(j->job_id), "", why, n)) != 0 ||
 	    (r = get_int(o, "v", &v, "", why, n)) != 0 ||
 	    (v != 1 && (r = why_set(why, n, "%s", "/v: expected 1")) != 0) ||
 	    (r = get_str(o, "type", 1, type, sizeof(type), "", why, n)) != 0 ||
 	    ((j->type = proto_job_type_from_name(type)) == 0 &&
-		(r = why_set(why, n, "/type: \"%s\" is not a job type",
-		     type)) != 0) ||
+		(r = why_set(
+		     why, n, "/type: \"%s\" is not a job type", type)) != 0) ||
 	    (r = get_str(o, "agent", 1, j->agent_id, sizeof(j->agent_id), "",
 		 why, n)) != 0 ||
 	    (r = get_int(o, "issued", &j->issued, "", why, n)) != 0 ||
 	    (r = get_int(o, "expires", &j->expires, "", why, n)) != 0 ||
-	    (r = get_str(o, "nonce", 1, j->nonce, sizeof(j->nonce), "", why,
-		 n)) != 0 ||
+	    (r = get_str(
+		 o, "nonce", 1, j->nonce, sizeof(j->nonce), "", why, n)) != 0 ||
 	    (r = read_args(json_object_get(o, "args"), j, why, n)) != 0)
 		goto out;
 	r = proto_job_check(j, why, n);
@@ -514,15 +534,18 @@ read_envelope(const json_t *o, const unsigned char pk[32], const char **p,
 		return r;
 	if (!json_is_string(json_object_get(o, "key")) ||
 	    !json_is_string(json_object_get(o, "payload")))
-		return why_set(why, n, "%s", "/key, /payload: expected strings");
+		return why_set(
+		    why, n, "%s", "/key, /payload: expected strings");
 	proto_job_key_id(pk, kid);
 	if (strcmp(json_string_value(json_object_get(o, "key")), kid) != 0)
-		return why_set(why, n, "%s", "/key: signed by another key than "
+		return why_set(why, n, "%s",
+		    "/key: signed by another key than "
 		    "the one pinned at enrolment");
 	if (sodium_base642bin(sig, 64, s64, strlen(s64), NULL, &siglen, NULL,
 		sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
 	    siglen != 64)
-		return why_set(why, n, "%s", "/sig: expected 86 base64url "
+		return why_set(why, n, "%s",
+		    "/sig: expected 86 base64url "
 		    "characters");
 	*p = json_string_value(json_object_get(o, "payload"));
 	*plen = json_string_length(json_object_get(o, "payload"));
@@ -554,7 +577,8 @@ proto_job_open(const char *envelope, size_t len, const unsigned char pk[32],
 		goto out;
 	}
 	if (crypto_sign_verify_detached(sig, m, mlen, pk) != 0) {
-		r = why_set(why, n, "%s", "/sig: the signature does not verify");
+		r = why_set(
+		    why, n, "%s", "/sig: the signature does not verify");
 		goto out;
 	}
 	if ((r = read_payload(p, plen, j, why, n)) != 0) {

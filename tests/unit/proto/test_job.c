@@ -146,8 +146,8 @@ static void
 test_check(void **state)
 {
 	static const char *const bad_paths[] = {"relative/x", "/", "/a/../b",
-	    "/a/./b", "/a//b", "/a/", "/a/b\n", "/a/\xc0\xaf", "/a/\xed\xa0\x80",
-	    "/a/..", NULL};
+	    "/a/./b", "/a//b", "/a/", "/a/b\n", "/a/\xc0\xaf",
+	    "/a/\xed\xa0\x80", "/a/..", NULL};
 	struct proto_job j;
 	size_t i;
 
@@ -211,8 +211,8 @@ refused_open(const char *env, const unsigned char *key, const char *what)
 	struct proto_job j;
 	char why[256] = "";
 
-	assert_int_equal(proto_job_open(env, strlen(env), key, &j, why,
-			     sizeof(why)),
+	assert_int_equal(
+	    proto_job_open(env, strlen(env), key, &j, why, sizeof(why)),
 	    RP_ERR_INVALID);
 	assert_non_null(strstr(why, what));
 	assert_int_equal(j.type, 0);
@@ -259,8 +259,8 @@ test_open(void **state)
 			"\"expires\":1900003600,\"nonce\":\"" NONCE "\","
 			"\"args\":{\"cmd\":\"rm -rf /\"}}");
 	refused_open(env, pk, "/type: \"shell\" is not a job type");
-	assert_int_equal(proto_job_open(env, strlen(env), pk, &j, why,
-			     sizeof(why)),
+	assert_int_equal(
+	    proto_job_open(env, strlen(env), pk, &j, why, sizeof(why)),
 	    RP_ERR_INVALID);
 	assert_string_equal(j.job_id, JOBID); /* reportable */
 	free(env);
@@ -270,10 +270,11 @@ test_open(void **state)
 			"\"args\":{\"path\":\"/etc\"}}");
 	refused_open(env, pk, "/args/path: unknown member");
 	free(env);
-	env = seal_text("{\"v\":1,\"type\":\"terminate\",\"job\":\"" JOBID "\","
-			"\"agent\":\"" AGENT "\",\"issued\":1900000000,"
-			"\"expires\":1900003600,\"nonce\":\"" NONCE "\","
-			"\"args\":{\"pid\":\"12\",\"exe_sha256\":\"" HASH "\"}}");
+	env =
+	    seal_text("{\"v\":1,\"type\":\"terminate\",\"job\":\"" JOBID "\","
+		      "\"agent\":\"" AGENT "\",\"issued\":1900000000,"
+		      "\"expires\":1900003600,\"nonce\":\"" NONCE "\","
+		      "\"args\":{\"pid\":\"12\",\"exe_sha256\":\"" HASH "\"}}");
 	refused_open(env, pk, "/args/pid: expected an integer");
 	free(env);
 	env = seal_text("{\"v\":1,\"v\":1}");
