@@ -607,6 +607,116 @@ int store_detection_list(struct store *s, const struct store_scope *sc,
     int64_t tenant, int64_t agent_seq, const struct store_page *pg,
     struct store_detection **v, size_t *n, int *more);
 
+/* --- jobs (docs/jobs.md) ------------------------------------------------ */
+
+/* A job's states: waiting for a second user, signed and delivered to
+ * its hosts, or cancelled. */
+#define JOB_AWAITING "awaiting_approval"
+#define JOB_ACTIVE "active"
+/* A host's states: not signed yet, then as the agent reports. */
+#define JOBH_PENDING "pending"
+#define JOBH_QUEUED "queued"
+#define JOBH_DELIVERED "delivered"
+#define JOBH_RUNNING "running"
+#define JOBH_DONE "done"
+#define JOBH_FAILED "failed"
+#define JOBH_REJECTED "rejected"
+#define JOBH_EXPIRED "expired"
+#define JOBH_NSTATES 8
+
+struct store_job {
+	int64_t seq;
+	char id[27];
+	int64_t tenant_id; /* 0: MSP-wide */
+	char *type;
+	char *args; /* JSON object of the typed arguments */
+	char *target; /* JSON object of the target as asked for */
+	int64_t targets; /* hosts it resolved to */
+	char *state; /* JOB_* */
+	int64_t created_by;
+	char *created_by_name;
+	int64_t created_at, expires_at;
+	int64_t approved_by; /* 0: not approved */
+	char *approved_by_name;
+	int64_t approved_at;
+	/* store_job_get: hosts per JOBH_* state, in the order above */
+	int64_t hosts[JOBH_NSTATES];
+};
+void store_job_clear(struct store_job *j);
+void store_jobs_free(struct store_job *v, size_t n);
+/* Records j (seq filled) and its hosts agents[0..n) with their tenants,
+ * each JOBH_PENDING.  RP_ERR_INVALID when the ID is taken. */
+int store_job_create(struct store *s, struct store_job *j,
+    const int64_t *agents, const int64_t *tenants, size_t n);
+/* One job visible in sc (an MSP-wide one only with every tenant). */
+int store_job_get(struct store *s, const struct store_scope *sc, const char *id,
+    struct store_job *out);
+/* Jobs visible in sc (of tenant when not 0), newest first by seq:
+ * pg->after is a seq to continue below (0: the start). */
+int store_job_list(struct store *s, const struct store_scope *sc,
+    int64_t tenant, const struct store_page *pg, struct store_job **v,
+    size_t *n, int *more);
+/* JOB_AWAITING -> JOB_ACTIVE with its approver; RP_ERR_NOTFOUND when
+ * the job is not awaiting approval. */
+int store_job_approve(
+    struct store *s, int64_t seq, int64_t user, const char *name, int64_t now);
+
+struct store_job_host {
+	int64_t job_seq;
+	int64_t agent_seq;
+	char agent_id[27];
+	char *hostname;
+	int64_t tenant_id;
+	char *state; /* JOBH_* */
+	char *reason;
+	char *results; /* JSON array as the agent reported, or NULL */
+	int64_t updated_at;
+};
+void store_job_hosts_free(struct store_job_host *v, size_t n);
+/* The hosts of a job by agent seq (pg->after: an agent seq). */
+int store_job_hosts(struct store *s, int64_t job_seq,
+    const struct store_page *pg, struct store_job_host **v, size_t *n,
+    int *more);
+/* The agents of a job still JOBH_PENDING (at most max), to be signed. */
+int store_job_pending(struct store *s, int64_t job_seq, size_t max,
+    struct store_job_host **v, size_t *n);
+/* A pending host's envelope: -> JOBH_QUEUED. */
+int store_job_host_queue(struct store *s, int64_t job_seq, int64_t agent_seq,
+    const char *envelope, int64_t now);
+/*
+ * Takes up to max envelopes queued for an agent whose job has not
+ * expired (-> JOBH_DELIVERED) into *v (each malloc'd; free with
+ * store_strs_free), oldest job first.
+ */
+int store_agent_jobs_take(struct store *s, int64_t agent_seq, int64_t now,
+    size_t max, char ***v, size_t *n);
+void store_strs_free(char **v, size_t n);
+/*
+ * An agent's report on a job: state (JOBH_RUNNING, _DONE, _FAILED,
+ * _REJECTED) with reason and results (may be NULL).  Only forward
+ * moves are taken (queued or delivered -> running -> a final state; a
+ * final state is final): RP_ERR_NOTFOUND when the agent has no such job,
+ * RP_ERR_INVALID (*cur gets the state it is in, when not NULL) when
+ * the move is not allowed.
+ */
+int store_job_report(struct store *s, const char *job_id, int64_t agent_seq,
+    const char *state, const char *reason, const char *results, int64_t now,
+    char cur[16]);
+/* Hosts not in a final state whose job expired before now -> expired;
+ * *n gets how many. */
+int store_jobs_expire(struct store *s, int64_t now, int64_t *n);
+
+/*
+ * The hosts a target resolves to, in sc: one agent (agent_id), a
+ * tenant's (tenant != 0), every tenant's (neither), or, with advisory
+ * != 0, those of the former with an open finding of that advisory.
+ * Revoked agents are left out.  At most max (RP_ERR_LIMIT past it);
+ * *agents, *tenants malloc'd.
+ */
+int store_job_targets(struct store *s, const struct store_scope *sc,
+    const char *agent_id, int64_t tenant, int64_t advisory, size_t max,
+    int64_t **agents, int64_t **tenants, size_t *n);
+
 /* --- audit log ----------------------------------------------------------- */
 
 /*

@@ -265,6 +265,149 @@ test_agents(void **state)
 	assert_int_equal(store_commit(s), 0);
 }
 
+/* Jobs: created with their hosts, visible per scope (an MSP-wide one
+ * only to every tenant), approved once, signed hosts taken once by their
+ * agent, reports only move forward, expiry, and targets. */
+static void
+test_jobs(void **state)
+{
+	struct store *s = *state;
+	int64_t ta = tenant(s, "acme"), tb = tenant(s, "globex");
+	struct store_scope sa = scope_of(s, &ta, 1);
+	struct store_job j = {.type = "quarantine",
+			     .args = "{\"path\":\"/x\"}",
+			     .target = "{\"tenant\":\"acme\"}",
+			     .state = JOB_ACTIVE,
+			     .created_by = 7,
+			     .created_by_name = "tech",
+			     .created_at = 1000,
+			     .expires_at = 2000},
+			 g, *jv;
+	struct store_job_host *hv;
+	struct store_agent a1, a3;
+	int64_t *ag = NULL, *tn = NULL, agents[2], tens[2];
+	char **env = NULL, cur[16];
+	size_t n;
+	int more;
+
+	new_agent(s, AG1, ta, 0);
+	new_agent(s, AG2, tb, 0);
+	new_agent(s, AG3, ta, 0);
+	assert_int_equal(store_agent_get(s, &all, AG1, &a1), 0);
+	assert_int_equal(store_agent_get(s, &all, AG3, &a3), 0);
+	/* targets: a tenant's agents, one agent, outside the scope */
+	assert_int_equal(
+	    store_job_targets(s, &sa, NULL, ta, 0, 10, &ag, &tn, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ag[0], a1.seq);
+	assert_int_equal(tn[1], ta);
+	free(ag);
+	free(tn);
+	assert_int_equal(store_job_targets(s, &sa, NULL, 0, 0, 1, &ag, &tn, &n),
+	    RP_ERR_LIMIT);
+	assert_int_equal(
+	    store_job_targets(s, &sa, AG2, 0, 0, 10, &ag, &tn, &n), 0);
+	assert_int_equal(n, 0);
+	free(ag);
+	free(tn);
+	assert_int_equal(
+	    store_job_targets(s, &all, NULL, 0, 0, 10, &ag, &tn, &n), 0);
+	assert_int_equal(n, 3);
+	free(ag);
+	free(tn);
+
+	snprintf(j.id, sizeof(j.id), "%s", "jobaaaaaaaaaaaaaaaaaaaaaaa");
+	j.tenant_id = ta;
+	j.targets = 2;
+	agents[0] = a1.seq, agents[1] = a3.seq;
+	tens[0] = tens[1] = ta;
+	assert_int_equal(store_job_create(s, &j, agents, tens, 2), 0);
+	assert_true(j.seq > 0);
+	assert_int_equal(
+	    store_job_create(s, &j, agents, tens, 2), RP_ERR_INVALID);
+	assert_int_equal(store_job_get(s, &sa, j.id, &g), 0);
+	assert_int_equal(g.hosts[0], 2); /* pending */
+	assert_string_equal(g.args, "{\"path\":\"/x\"}");
+	store_job_clear(&g);
+	{ /* another tenant's technician does not see it */
+		struct store_scope sb = scope_of(s, &tb, 1);
+
+		assert_int_equal(
+		    store_job_get(s, &sb, j.id, &g), RP_ERR_NOTFOUND);
+		assert_int_equal(
+		    store_job_list(s, &sb, 0, NULL, &jv, &n, &more), 0);
+		assert_int_equal(n, 0);
+		free(jv);
+	}
+	/* signing: pending -> queued; taken once, by its agent only */
+	assert_int_equal(store_job_pending(s, j.seq, 10, &hv, &n), 0);
+	assert_int_equal(n, 2);
+	store_job_hosts_free(hv, n);
+	assert_int_equal(
+	    store_job_host_queue(s, j.seq, a1.seq, "ENV1", 1001), 0);
+	assert_int_equal(store_job_host_queue(s, j.seq, a1.seq, "ENV1", 1001),
+	    RP_ERR_NOTFOUND);
+	assert_int_equal(
+	    store_agent_jobs_take(s, a3.seq, 1002, 8, &env, &n), 0);
+	assert_int_equal(n, 0);
+	store_strs_free(env, n);
+	assert_int_equal(
+	    store_agent_jobs_take(s, a1.seq, 1002, 8, &env, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(env[0], "ENV1");
+	store_strs_free(env, n);
+	assert_int_equal(
+	    store_agent_jobs_take(s, a1.seq, 1003, 8, &env, &n), 0);
+	assert_int_equal(n, 0);
+	store_strs_free(env, n);
+	/* reports: forward only, final is final, only its own */
+	assert_int_equal(store_job_report(s, j.id, a1.seq, JOBH_RUNNING, "",
+			     NULL, 1004, cur),
+	    0);
+	assert_int_equal(store_job_report(s, j.id, a1.seq, JOBH_DONE, "",
+			     "[{\"entry\":\"e\"}]", 1005, cur),
+	    0);
+	assert_int_equal(store_job_report(s, j.id, a1.seq, JOBH_RUNNING, "",
+			     NULL, 1006, cur),
+	    RP_ERR_INVALID);
+	assert_string_equal(cur, JOBH_DONE);
+	assert_int_equal(
+	    store_job_report(s, j.id, a3.seq, JOBH_DONE, "", NULL, 1006, cur),
+	    RP_ERR_INVALID); /* still pending: never sent */
+	assert_int_equal(store_job_report(s, "jobbbbbbbbbbbbbbbbbbbbbbbb",
+			     a1.seq, JOBH_DONE, "", NULL, 1006, cur),
+	    RP_ERR_NOTFOUND);
+	/* expiry: the pending host expires, the done one stays done */
+	assert_int_equal(store_jobs_expire(s, 2000, &agents[0]), 0);
+	assert_int_equal(agents[0], 1);
+	assert_int_equal(store_job_hosts(s, j.seq, NULL, &hv, &n, &more), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(hv[0].state, JOBH_DONE);
+	assert_string_equal(hv[0].results, "[{\"entry\":\"e\"}]");
+	assert_string_equal(hv[0].agent_id, AG1);
+	assert_string_equal(hv[1].state, JOBH_EXPIRED);
+	store_job_hosts_free(hv, n);
+	/* an MSP-wide job awaiting approval: approved once */
+	snprintf(j.id, sizeof(j.id), "%s", "jobccccccccccccccccccccccc");
+	j.tenant_id = 0;
+	j.state = JOB_AWAITING;
+	assert_int_equal(store_job_create(s, &j, NULL, NULL, 0), 0);
+	assert_int_equal(store_job_get(s, &sa, j.id, &g), RP_ERR_NOTFOUND);
+	assert_int_equal(store_job_approve(s, j.seq, 8, "second", 1100), 0);
+	assert_int_equal(
+	    store_job_approve(s, j.seq, 9, "third", 1101), RP_ERR_NOTFOUND);
+	assert_int_equal(store_job_get(s, &all, j.id, &g), 0);
+	assert_string_equal(g.state, JOB_ACTIVE);
+	assert_int_equal(g.approved_by, 8);
+	assert_int_equal(g.tenant_id, 0);
+	store_job_clear(&g);
+	assert_int_equal(store_job_list(s, &all, 0, NULL, &jv, &n, &more), 0);
+	assert_int_equal(n, 2);
+	store_jobs_free(jv, n);
+	store_agent_clear(&a1);
+	store_agent_clear(&a3);
+}
+
 int
 store_agent_tests(void)
 {
@@ -273,6 +416,7 @@ store_agent_tests(void)
 		test_enroll_tokens, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_enroll_race, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_jobs, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
