@@ -261,6 +261,37 @@ put_str(struct rp_buf *b, const char *key, const char *v)
 	rp_buf_append_json_string(b, v);
 }
 
+/* The arguments of j's type as a JSON object, members in a fixed order. */
+static void
+write_args(struct rp_buf *b, const struct proto_job *j)
+{
+	rp_buf_append(b, "{");
+	switch (j->type) {
+	case JOB_SWEEP:
+		rp_buf_appendf(b,
+		    "\"bundle\":\"%s\",\"quarantine\":%s,"
+		    "\"terminate\":%s",
+		    j->bundle, j->quarantine ? "true" : "false",
+		    j->terminate ? "true" : "false");
+		break;
+	case JOB_QUARANTINE:
+		rp_buf_append(b, "\"path\":");
+		rp_buf_append_json_string(b, j->path);
+		if (j->sha256[0] != '\0')
+			put_str(b, "sha256", j->sha256);
+		break;
+	case JOB_RESTORE:
+	case JOB_PURGE:
+		rp_buf_appendf(b, "\"entry\":\"%s\"", j->entry);
+		break;
+	case JOB_TERMINATE:
+		rp_buf_appendf(b, "\"pid\":%lld,\"exe_sha256\":\"%s\"",
+		    (long long)j->pid, j->sha256);
+		break;
+	}
+	rp_buf_append(b, "}");
+}
+
 int
 proto_job_payload(
     const struct proto_job *j, char **out, size_t *len, char *why, size_t n)
@@ -279,31 +310,9 @@ proto_job_payload(
 	rp_buf_appendf(&b, ",\"issued\":%lld,\"expires\":%lld",
 	    (long long)j->issued, (long long)j->expires);
 	put_str(&b, "nonce", j->nonce);
-	rp_buf_append(&b, ",\"args\":{");
-	switch (j->type) {
-	case JOB_SWEEP:
-		rp_buf_appendf(&b,
-		    "\"bundle\":\"%s\",\"quarantine\":%s,"
-		    "\"terminate\":%s",
-		    j->bundle, j->quarantine ? "true" : "false",
-		    j->terminate ? "true" : "false");
-		break;
-	case JOB_QUARANTINE:
-		rp_buf_append(&b, "\"path\":");
-		rp_buf_append_json_string(&b, j->path);
-		if (j->sha256[0] != '\0')
-			put_str(&b, "sha256", j->sha256);
-		break;
-	case JOB_RESTORE:
-	case JOB_PURGE:
-		rp_buf_appendf(&b, "\"entry\":\"%s\"", j->entry);
-		break;
-	case JOB_TERMINATE:
-		rp_buf_appendf(&b, "\"pid\":%lld,\"exe_sha256\":\"%s\"",
-		    (long long)j->pid, j->sha256);
-		break;
-	}
-	rp_buf_append(&b, "}}");
+	rp_buf_append(&b, ",\"args\":");
+	write_args(&b, j);
+	rp_buf_append(&b, "}");
 	*len = b.len;
 	if ((*out = rp_buf_take(&b)) == NULL)
 		return RP_ERR_NOMEM;
@@ -592,6 +601,36 @@ proto_job_open(const char *envelope, size_t len, const unsigned char pk[32],
 	}
 out:
 	free(m);
+	json_decref(o);
+	return r;
+}
+
+int
+proto_job_args_text(const struct proto_job *j, char **out)
+{
+	struct rp_buf b;
+
+	rp_buf_init(&b, PROTO_JOB_PAYLOAD_MAX);
+	write_args(&b, j);
+	*out = rp_buf_take(&b);
+	return *out != NULL ? 0 : RP_ERR_NOMEM;
+}
+
+int
+proto_job_args_parse(
+    struct proto_job *j, const char *text, size_t len, char *why, size_t n)
+{
+	json_error_t e;
+	json_t *o;
+	int r;
+
+	if (proto_job_type_name(j->type) == NULL)
+		return why_set(why, n, "%s", "type: not a job type");
+	if (len > PROTO_JOB_PAYLOAD_MAX)
+		return why_set(why, n, "%s", "/args: too long");
+	if ((o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e)) == NULL)
+		return why_set(why, n, "/args: not JSON: %s", e.text);
+	r = read_args(o, j, why, n);
 	json_decref(o);
 	return r;
 }

@@ -155,6 +155,18 @@ int proto_job_check(const struct proto_job *j, char *why, size_t whylen);
 int proto_job_payload(
     const struct proto_job *j, char **out, size_t *len, char *why, size_t n);
 
+/* The arguments of j's type as the JSON object text of its payload's
+ * "args" (malloc'd).  0 or RP_ERR_NOMEM. */
+int proto_job_args_text(const struct proto_job *j, char **out);
+/*
+ * Reads the arguments of j->type from the JSON object text[0..len) into
+ * j (exactly the members of the type; the values are checked by
+ * proto_job_check).  0, or RP_ERR_INVALID with the reason in why (a JSON
+ * pointer under /args).
+ */
+int proto_job_args_parse(
+    struct proto_job *j, const char *text, size_t len, char *why, size_t n);
+
 /* The key ID of a job-signing public key: 16 hex digits + NUL. */
 void proto_job_key_id(
     const unsigned char pk[32], char out[PROTO_JOB_KEY_ID_LEN + 1]);

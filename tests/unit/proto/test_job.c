@@ -92,6 +92,23 @@ test_round_trip(void **state)
 				     sizeof(why)),
 		    0);
 		assert_memory_equal(&j, &got, sizeof(j));
+		{ /* the arguments alone, as the server keeps them */
+			struct proto_job a;
+			char *txt = NULL;
+
+			assert_int_equal(proto_job_args_text(&j, &txt), 0);
+			base(&a, t);
+			memset(a.bundle, 0, sizeof(a.bundle));
+			memset(a.path, 0, sizeof(a.path));
+			memset(a.sha256, 0, sizeof(a.sha256));
+			memset(a.entry, 0, sizeof(a.entry));
+			a.pid = a.quarantine = 0;
+			assert_int_equal(proto_job_args_parse(&a, txt,
+					     strlen(txt), why, sizeof(why)),
+			    0);
+			assert_memory_equal(&j, &a, sizeof(j));
+			free(txt);
+		}
 		assert_int_equal(
 		    proto_job_type_from_name(proto_job_type_name(t)), t);
 		free(env);
@@ -287,6 +304,12 @@ test_open(void **state)
 	refused_open(env, pk, "/v: expected 1");
 	free(env);
 	refused_open("[]", pk, "expected an object");
+	base(&j, JOB_PURGE);
+	memset(j.entry, 0, sizeof(j.entry));
+	assert_int_equal(
+	    proto_job_args_parse(&j, "{\"entry\":1}", 11, why, sizeof(why)),
+	    RP_ERR_INVALID);
+	assert_non_null(strstr(why, "/args/entry"));
 	refused_open("{\"key\":\"x\",\"payload\":\"{}\",\"sig\":\"y\","
 		     "\"run\":1}",
 	    pk, "/run: unknown member");
