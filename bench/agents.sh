@@ -3,9 +3,10 @@
 # then one on PostgreSQL (a private server that scripts/pg-test.sh starts
 # and removes).  bench/agents_sim.py enrols BENCH_AGENTS (default 1000)
 # agents, each with its own Ed25519 key, and for BENCH_SECONDS (default
-# 120) sends each one's signed heartbeat every 10 s and its inventory
-# (a full one of ~1000 packages at the start, spread over the first 10 s
-# or BENCH_RAMP seconds, then a delta every ~60 s); it
+# 120) sends each one's signed heartbeat every 10 s and an inventory
+# delta every ~60 s (each agent's first, full inventory of ~1000
+# packages goes before the timed load, or with BENCH_RAMP=S within it,
+# spread over its first S seconds); it
 # prints requests/s, latency per route, rampartd's CPU and RSS and the
 # errors.  With BENCH_IDLE_HOSTS=N (say 10000) each store also gets an
 # idle run: N agents enrolled, then rampartd's RSS at rest.

@@ -12,9 +12,12 @@ them act as agents do:
 
 - a signed heartbeat every 10 s, the fleet spread evenly over the
   interval, each with a jitter of up to +-10 %;
-- a full inventory of about 1000 packages at the start (spread over the
-  first 10 s, or --ramp seconds), then every ~60 s a delta that upgrades
-  one package; after a failed upload the next one is full again.  One
+- every ~60 s an inventory delta that upgrades one package; after a
+  failed upload the next one is full again.  Each agent's first, full
+  inventory (about 1000 packages) is sent before the timed load, 4 at a
+  time, as by a fleet that is already running (timed on its own); with
+  --ramp S the full inventories are part of the load instead, spread
+  over its first S seconds, as by a fleet whose agents all start now.  One
   agent in ten is a Windows machine with the 3CX Desktop App 18.12.407,
   whose first delta upgrades it to the fixed 18.12.422, so findings are
   opened and resolved under load.
@@ -277,8 +280,10 @@ async def heartbeats(http, st, a, t0, end, n, rng):
 
 
 async def inventories(http, st, a, t0, end, n, rng, ramp):
-    t = t0 + ramp * a.idx / n + rng.uniform(0, 0.5)
-    kind = "full"
+    if ramp is None:  # the full one was sent before: deltas from now on
+        t, kind = t0 + rng.uniform(0, DELTA), "delta"
+    else:
+        t, kind = t0 + ramp * a.idx / n + rng.uniform(0, 0.5), "full"
     while t < end:
         await asyncio.sleep(max(0.0, t - time.monotonic()))
         inv = a.full() if kind == "full" else a.delta(rng)
@@ -315,6 +320,26 @@ async def load(http, agents, seconds, inventory, ramp):
 
 
 # ---- set-up: the administrator, the enrolment ----
+
+async def initial(http, agents, width=4):
+    """Every agent's first, full inventory, WIDTH at a time."""
+    sem = asyncio.Semaphore(width)
+    st = Stats()
+
+    async def one(a):
+        async with sem:
+            inv = a.full()
+            res = await call(http, st, a, "POST /api/v1/agent/inventory "
+                             "(full)", "POST", "/api/v1/agent/inventory",
+                             inv)
+        if res is not None:
+            a.inventory = inv["seq"]
+            for k in st.inv:
+                st.inv[k] += res.get("findings", {}).get(k, 0)
+
+    await asyncio.gather(*(one(a) for a in agents))
+    return st
+
 
 def setup_api(srv, hosts):
     boot = srv.bootstrap
@@ -385,9 +410,9 @@ def main():
                     help="agents enrolled (default: --agents)")
     ap.add_argument("--seconds", type=int, default=120)
     ap.add_argument("--packages", type=int, default=1000)
-    ap.add_argument("--ramp", type=float, default=HEARTBEAT,
-                    help="seconds the first full inventories are spread "
-                    "over (default: the first heartbeat interval, 10)")
+    ap.add_argument("--ramp", type=float, default=None,
+                    help="the full inventories within the load, spread "
+                    "over its first RAMP seconds (default: before it)")
     ap.add_argument("--keepalive", action="store_true")
     ap.add_argument("--no-inventory", action="store_true",
                     help="heartbeats only")
@@ -527,6 +552,17 @@ def run_load(srv, res, args, agents, pids, http_pids, pg_pids, inventory,
              http, pm):
     res["http_vmhwm_enrol_mib"] = round(proc_status(http_pids[0], "VmHWM"),
                                         1)
+    if inventory and args.ramp is None:
+        i0 = time.monotonic()
+        ist = asyncio.run(initial(http, agents[:args.agents]))
+        il = ist.lat.get("POST /api/v1/agent/inventory (full)", [])
+        res["initial"] = {"n": len(il), "errors": ist.errors,
+                          "seconds": round(time.monotonic() - i0, 1),
+                          "p50_ms": round(pct(il, 0.5) * 1e3, 1) if il
+                          else None,
+                          "p99_ms": round(pct(il, 0.99) * 1e3, 1) if il
+                          else None,
+                          "findings": ist.inv}
     reset_peaks(pids)
     cpu0 = cpu_of(pids + pg_pids)
     m0, self0 = machine_cpu(), resource.getrusage(resource.RUSAGE_SELF)
@@ -541,6 +577,11 @@ def run_load(srv, res, args, agents, pids, http_pids, pg_pids, inventory,
     d = (lambda ps: sum(cpu1.get(p, 0) - cpu0.get(p, 0) for p in ps))
     n = sum(len(v) for v in st.lat.values())
     nerr = sum(st.errors.values())
+    for k, v in res.get("initial", {}).get("errors", {}).items():
+        st.errors["before the load: " + k] = v
+        nerr += v
+    for k, v in res.get("initial", {}).get("findings", {}).items():
+        st.inv[k] += v
     res.update({
         "seconds": round(wall, 1), "requests": n + nerr,
         "rps": round((n + nerr) / wall, 1),
@@ -587,9 +628,17 @@ def print_table(r):
         rows += [
             ("connections", "one per agent, kept" if r["keepalive"]
              else "a new one per request"),
-            ("inventory uploads", f"{r['packages']} packages, full (spread "
-             f"over {r['ramp_s']:g} s) then deltas" if r["inventory"]
-             else "no (heartbeats only)"),
+            ("inventory uploads", "no (heartbeats only)"
+             if not r["inventory"] else f"{r['packages']} packages, full "
+             f"(spread over the first {r['ramp_s']:g} s) then deltas"
+             if r["ramp_s"] is not None else "deltas (the full ones "
+             "before the load)")]
+        if "initial" in r:
+            i = r["initial"]
+            rows.append(("before the load: full inventories, 4 at a time: "
+                         "n, time, p50 / p99", f"{i['n']}, {i['seconds']} s"
+                         f", {i['p50_ms']} / {i['p99_ms']} ms"))
+        rows += [
             ("duration", f"{r['seconds']} s"),
             ("requests, requests/s", f"{r['requests']}, {r['rps']:.1f}"),
             ("errors", json.dumps(r["errors"]) if r["errors"] else "0")]
