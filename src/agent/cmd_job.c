@@ -149,9 +149,9 @@ log_outcome(const struct jobs_outcome *o)
 	struct dlog l;
 
 	dlog_begin(&l, o->state == JOBS_DONE ? "info" : "warn",
-	    o->state == JOBS_DONE      ? "job done"
-	    : o->state == JOBS_FAILED ? "job failed"
-				      : "job rejected");
+	    o->state == JOBS_DONE	  ? "job done"
+		: o->state == JOBS_FAILED ? "job failed"
+					  : "job rejected");
 	dlog_str(&l, "job", o->job_id[0] ? o->job_id : NULL);
 	dlog_str(&l, "type", o->type);
 	if (o->reason[0])
@@ -201,7 +201,7 @@ run(const struct jopts *jo)
 	}
 	json_decref(v);
 	fputc('\n', stdout);
-	rc = out.state == JOBS_DONE ? 0
+	rc = out.state == JOBS_DONE    ? 0
 	    : out.state == JOBS_FAILED ? EXIT_FOUND
 				       : EXIT_REJECTED;
 out:

@@ -133,8 +133,8 @@ on_entry(const struct jobs_ctx *c, const struct proto_job *j,
 		r = 0;
 		goto out;
 	}
-	r = jobs_result(o,
-	    json_pack("{s:s, s:s?}", "entry", j->entry, "path", path));
+	r = jobs_result(
+	    o, json_pack("{s:s, s:s?}", "entry", j->entry, "path", path));
 	jobs_set(o, r == 0 ? JOBS_DONE : JOBS_FAILED, "%s",
 	    r == 0 ? "" : "out of memory");
 out:

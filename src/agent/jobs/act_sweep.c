@@ -41,7 +41,8 @@ act_inventory(
 	if (c->inventory_deferred) {
 		o->inventory_requested = 1;
 		jobs_set(o, JOBS_DONE, "%s", "");
-		return jobs_result(o, json_pack("{s:s}", "inventory", "requested"));
+		return jobs_result(
+		    o, json_pack("{s:s}", "inventory", "requested"));
 	}
 	if ((d = rp_diags_new()) == NULL || (h = inv_host_new()) == NULL)
 		goto out;
@@ -78,8 +79,8 @@ bundle_bytes(const struct jobs_ctx *c, const char *hash, char **buf,
 	dfd = openat(c->statefd, JOBS_BUNDLE_DIR,
 	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd >= 0)
-		fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-		    O_CLOEXEC);
+		fd = openat(
+		    dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		jobs_set(o, JOBS_FAILED,
 		    "rules bundle %s is not available on this agent%s%s", hash,
@@ -243,7 +244,8 @@ sweep_and_act(const struct jobs_ctx *c, const struct proto_job *j,
 	if (sweep_run(&so, rules, rep, d) != 0)
 		return RP_ERR_NOMEM;
 	if (whole && (h = inv_host_new()) != NULL) {
-		(void)collect_select("processes,connections", &live, NULL, NULL);
+		(void)collect_select(
+		    "processes,connections", &live, NULL, NULL);
 		if (collect_inventory("/", live, h, d) != RP_ERR_NOMEM)
 			(void)sweep_check_host(h, rules, rep, d);
 		inv_host_free(h);
@@ -256,7 +258,8 @@ sweep_and_act(const struct jobs_ctx *c, const struct proto_job *j,
 		return RP_ERR_NOMEM;
 	if (quar != NULL)
 		json_object_set_new(v, "quarantine", quar);
-	json_object_set_new(v, "processes_killed", json_integer((json_int_t)killed));
+	json_object_set_new(
+	    v, "processes_killed", json_integer((json_int_t)killed));
 	if (failed > 0)
 		jobs_set(o, JOBS_FAILED, "%zu matched file%s not quarantined",
 		    failed, failed == 1 ? " was" : "s were");

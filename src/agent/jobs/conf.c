@@ -54,8 +54,8 @@ fail(struct load *ld, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(ld->err, JOBS_ERR_MAX, "%.200s:%d: %s", ld->path, ld->line,
-	    msg);
+	snprintf(
+	    ld->err, JOBS_ERR_MAX, "%.200s:%d: %s", ld->path, ld->line, msg);
 }
 
 /* The types named in value (spaces and commas between names) as bits. */
@@ -71,8 +71,8 @@ types(struct load *ld, const char *key, const char *value, unsigned *out)
 		value += strspn(value, " \t,");
 		if ((n = strcspn(value, " \t,")) == 0)
 			break;
-		snprintf(name, sizeof(name), "%.*s", (int)(n < 31 ? n : 31),
-		    value);
+		snprintf(
+		    name, sizeof(name), "%.*s", (int)(n < 31 ? n : 31), value);
 		if (n > 31 || (t = proto_job_type_from_name(name)) == 0) {
 			fail(ld,
 			    "%s: unknown job type '%s' (known: inventory, "

@@ -43,7 +43,8 @@ void jobs_conf_default(struct jobs_conf *c);
  * the file and line ("agent.conf:3: ...").  Returns 0, RP_ERR_NOTFOUND,
  * RP_ERR_INVALID, RP_ERR_IO or RP_ERR_NOMEM.
  */
-int jobs_conf_read(const char *path, struct jobs_conf *c, char err[JOBS_ERR_MAX]);
+int jobs_conf_read(
+    const char *path, struct jobs_conf *c, char err[JOBS_ERR_MAX]);
 /* Whether c allows type. */
 int jobs_conf_allows(const struct jobs_conf *c, int type);
 
@@ -68,8 +69,8 @@ struct jobs_seen;
  * prunes what expired before now.  Returns 0, RP_ERR_INVALID (damaged
  * or refused file), RP_ERR_IO or RP_ERR_NOMEM, with err.
  */
-int jobs_seen_open(int dirfd, int64_t now, struct jobs_seen **out,
-    char err[JOBS_ERR_MAX]);
+int jobs_seen_open(
+    int dirfd, int64_t now, struct jobs_seen **out, char err[JOBS_ERR_MAX]);
 /* Unlocks and frees; NULL is a no-op. */
 void jobs_seen_close(struct jobs_seen *s);
 /* Whether nonce is recorded: 1 (with the job ID it came with into
@@ -95,8 +96,8 @@ size_t jobs_seen_count(const struct jobs_seen *s);
  * fn's nonzero return.  Exported for the fuzz target.
  */
 int jobs_seen_parse(const unsigned char *buf, size_t len,
-    int (*fn)(const char *nonce, const char *job_id, int64_t expires,
-	void *arg),
+    int (*fn)(
+	const char *nonce, const char *job_id, int64_t expires, void *arg),
     void *arg, size_t *whole, char err[JOBS_ERR_MAX]);
 
 /* ---- the runner (run.c, act_*.c) ---- */
@@ -143,8 +144,6 @@ struct jobs_outcome {
 int jobs_run(const struct jobs_ctx *c, const char *envelope, size_t len,
     struct jobs_outcome *o);
 void jobs_outcome_clear(struct jobs_outcome *o);
-/* "done", "failed", "rejected". */
-const char *jobs_state_name(enum jobs_state s);
 /*
  * The outcome as the report the server takes (docs/agent-protocol.md,
  * "Jobs"): {"state", "reason", "results"}; with the job ID and type

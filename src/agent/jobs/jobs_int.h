@@ -12,18 +12,18 @@
 #include "util/diag.h"
 
 /* Each returns 0, or RP_ERR_NOMEM (o says failed). */
-int act_quarantine(
-    const struct jobs_ctx *c, const struct proto_job *j, struct jobs_outcome *o);
-int act_restore(
-    const struct jobs_ctx *c, const struct proto_job *j, struct jobs_outcome *o);
-int act_purge(
-    const struct jobs_ctx *c, const struct proto_job *j, struct jobs_outcome *o);
-int act_terminate(
-    const struct jobs_ctx *c, const struct proto_job *j, struct jobs_outcome *o);
-int act_inventory(
-    const struct jobs_ctx *c, const struct proto_job *j, struct jobs_outcome *o);
-int act_sweep(
-    const struct jobs_ctx *c, const struct proto_job *j, struct jobs_outcome *o);
+int act_quarantine(const struct jobs_ctx *c, const struct proto_job *j,
+    struct jobs_outcome *o);
+int act_restore(const struct jobs_ctx *c, const struct proto_job *j,
+    struct jobs_outcome *o);
+int act_purge(const struct jobs_ctx *c, const struct proto_job *j,
+    struct jobs_outcome *o);
+int act_terminate(const struct jobs_ctx *c, const struct proto_job *j,
+    struct jobs_outcome *o);
+int act_inventory(const struct jobs_ctx *c, const struct proto_job *j,
+    struct jobs_outcome *o);
+int act_sweep(const struct jobs_ctx *c, const struct proto_job *j,
+    struct jobs_outcome *o);
 
 /* Sets o's state and its reason (printf-style). */
 void jobs_set(struct jobs_outcome *o, enum jobs_state s, const char *fmt, ...)

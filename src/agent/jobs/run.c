@@ -58,7 +58,8 @@ jobs_result(struct jobs_outcome *o, json_t *r)
 	return 0;
 }
 
-const char *
+/* "done", "failed", "rejected". */
+static const char *
 jobs_state_name(enum jobs_state s)
 {
 	switch (s) {
@@ -82,9 +83,9 @@ jobs_outcome_clear(struct jobs_outcome *o)
 json_t *
 jobs_outcome_json(const struct jobs_outcome *o, int with_job)
 {
-	json_t *v = json_pack("{s:s, s:s, s:O}", "state",
-	    jobs_state_name(o->state), "reason", o->reason, "results",
-	    o->results);
+	json_t *v =
+	    json_pack("{s:s, s:s, s:O}", "state", jobs_state_name(o->state),
+		"reason", o->reason, "results", o->results);
 
 	if (v != NULL && with_job &&
 	    (json_object_set_new(v, "job",
@@ -100,8 +101,8 @@ jobs_outcome_json(const struct jobs_outcome *o, int with_job)
 /* Checks 4 to 7 of docs/jobs.md for the opened job j; on success its
  * nonce is recorded.  0, or the outcome says rejected. */
 static int
-admit(const struct jobs_ctx *c, const struct proto_job *j,
-    struct jobs_outcome *o)
+admit(
+    const struct jobs_ctx *c, const struct proto_job *j, struct jobs_outcome *o)
 {
 	struct jobs_seen *s = NULL;
 	char err[JOBS_ERR_MAX], first[PROTO_JOB_ID_LEN + 1];

@@ -65,8 +65,8 @@ static const char B64URL[] =
 static const char B32[] = "abcdefghijklmnopqrstuvwxyz234567";
 
 static void
-encode(unsigned char rec[REC], const char *nonce, const char *job,
-    int64_t expires)
+encode(
+    unsigned char rec[REC], const char *nonce, const char *job, int64_t expires)
 {
 	uint64_t u = (uint64_t)expires;
 	int i;
@@ -107,8 +107,8 @@ decode(const unsigned char *rec, struct entry *e)
 
 int
 jobs_seen_parse(const unsigned char *buf, size_t len,
-    int (*fn)(const char *nonce, const char *job_id, int64_t expires,
-	void *arg),
+    int (*fn)(
+	const char *nonce, const char *job_id, int64_t expires, void *arg),
     void *arg, size_t *whole, char err[JOBS_ERR_MAX])
 {
 	size_t i, n = len / REC;
@@ -185,8 +185,8 @@ rewrite(struct jobs_seen *s, char err[JOBS_ERR_MAX])
 	size_t i;
 	int fd;
 
-	snprintf(tmp, sizeof(tmp), ".%s.%08x", JOBS_SEEN_FILE,
-	    randombytes_random());
+	snprintf(
+	    tmp, sizeof(tmp), ".%s.%08x", JOBS_SEEN_FILE, randombytes_random());
 	fd = openat(s->dirfd, tmp,
 	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -281,8 +281,8 @@ lock_store(int dirfd, char err[JOBS_ERR_MAX])
 }
 
 int
-jobs_seen_open(int dirfd, int64_t now, struct jobs_seen **out,
-    char err[JOBS_ERR_MAX])
+jobs_seen_open(
+    int dirfd, int64_t now, struct jobs_seen **out, char err[JOBS_ERR_MAX])
 {
 	struct jobs_seen *s;
 	struct take t = {0};
@@ -356,8 +356,8 @@ jobs_seen_has(const struct jobs_seen *s, const char *nonce,
 	for (i = 0; i < s->n; i++)
 		if (strcmp(s->v[i].nonce, nonce) == 0) {
 			if (job_id != NULL)
-				memcpy(job_id, s->v[i].job,
-				    PROTO_JOB_ID_LEN + 1);
+				memcpy(
+				    job_id, s->v[i].job, PROTO_JOB_ID_LEN + 1);
 			return 1;
 		}
 	return 0;
@@ -384,8 +384,9 @@ jobs_seen_add(struct jobs_seen *s, const char *nonce, const char *job_id,
 		return RP_ERR_ARG;
 	}
 	if (jobs_seen_has(s, nonce, NULL)) {
-		snprintf(err, JOBS_ERR_MAX, "replayed: this job's nonce was "
-					    "seen before");
+		snprintf(err, JOBS_ERR_MAX,
+		    "replayed: this job's nonce was "
+		    "seen before");
 		return RP_ERR_INVALID;
 	}
 	if (s->n >= JOBS_SEEN_MAX) {

@@ -202,7 +202,8 @@ uplink_enrolment_read(
 		goto out;
 	}
 	if (uplink_job_key_take(e, json_object_get(o, "job_key"), kerr) != 0) {
-		snprintf(err, UPLINK_ERR_MAX, "%s: %.400s", UPLINK_ENROLMENT, kerr);
+		snprintf(
+		    err, UPLINK_ERR_MAX, "%s: %.400s", UPLINK_ENROLMENT, kerr);
 		goto out;
 	}
 	if ((e->server = strdup(server)) == NULL) {

@@ -114,8 +114,8 @@ test_conf(void **state)
 	assert_int_equal(conf(f, "; nothing\n[jobs]\n", &c, err), 0);
 	for (t = 1; t < JOB_TYPE_END; t++)
 		assert_true(jobs_conf_allows(&c, t));
-	assert_int_equal(conf(f, "[jobs]\ndeny = terminate,purge\n", &c, err),
-	    0);
+	assert_int_equal(
+	    conf(f, "[jobs]\ndeny = terminate,purge\n", &c, err), 0);
 	assert_false(jobs_conf_allows(&c, JOB_TERMINATE));
 	assert_false(jobs_conf_allows(&c, JOB_PURGE));
 	assert_true(jobs_conf_allows(&c, JOB_QUARANTINE));
@@ -139,7 +139,8 @@ test_conf(void **state)
 	    "unknown section [other]");
 	expect_error(f, "allow = sweep\n", 1, "outside [jobs]");
 	expect_error(f, "[jobs]\n\nalow = sweep\n", 3, "unknown key 'alow'");
-	expect_error(f, "[jobs]\nnot ini at all\n", 2, "expected 'key = value'");
+	expect_error(
+	    f, "[jobs]\nnot ini at all\n", 2, "expected 'key = value'");
 	expect_error(f, "[jobs]\nallow = run-command\n", 2,
 	    "unknown job type 'run-command'");
 
@@ -167,8 +168,8 @@ test_replay(void **state)
 	assert_int_equal(jobs_seen_add(s, n, JOB, NOW + 100, err), 0);
 	assert_true(jobs_seen_has(s, n, id));
 	assert_string_equal(id, JOB);
-	assert_int_equal(jobs_seen_add(s, n, JOB, NOW + 100, err),
-	    RP_ERR_INVALID);
+	assert_int_equal(
+	    jobs_seen_add(s, n, JOB, NOW + 100, err), RP_ERR_INVALID);
 	assert_non_null(strstr(err, "replayed"));
 	assert_int_equal(jobs_seen_add(s, "short", JOB, NOW, err), RP_ERR_ARG);
 	jobs_seen_close(s);
@@ -299,8 +300,8 @@ test_bound(void **state)
 	nonce(JOBS_SEEN_MAX - 1, n);
 	assert_true(jobs_seen_has(s, n, NULL));
 	nonce(JOBS_SEEN_MAX, n);
-	assert_int_equal(jobs_seen_add(s, n, JOB, NOW + 100, err),
-	    RP_ERR_LIMIT);
+	assert_int_equal(
+	    jobs_seen_add(s, n, JOB, NOW + 100, err), RP_ERR_LIMIT);
 	assert_non_null(strstr(err, "full"));
 	jobs_seen_close(s);
 	assert_int_equal(size_of(f), (off_t)len);
@@ -315,8 +316,8 @@ test_bound(void **state)
 	nonce(JOBS_SEEN_MAX, n);
 	assert_int_equal(jobs_seen_add(s, n, JOB, NOW + 100, err), 0);
 	jobs_seen_close(s);
-	assert_int_equal(size_of(f),
-	    (off_t)(JOBS_SEEN_MAX / 2 + 1) * JOBS_SEEN_RECORD);
+	assert_int_equal(
+	    size_of(f), (off_t)(JOBS_SEEN_MAX / 2 + 1) * JOBS_SEEN_RECORD);
 }
 
 static void
@@ -334,8 +335,8 @@ test_job_key(void **state)
 	proto_job_key_id(pk, kid);
 	assert_int_equal(uplink_job_key_take(&e, NULL, err), 0);
 	assert_false(e.has_job_key);
-	v = json_pack("{s:s, s:s}", "id", "0123456789abcdef", "public_key",
-	    pk64);
+	v = json_pack(
+	    "{s:s, s:s}", "id", "0123456789abcdef", "public_key", pk64);
 	assert_int_equal(uplink_job_key_take(&e, v, err), RP_ERR_INVALID);
 	assert_non_null(strstr(err, "not that of its public key"));
 	json_decref(v);

@@ -181,8 +181,8 @@ plat_proc_exe(const struct plat_proc *p, char *path, size_t size)
 		return -1;
 	path[n] = '\0';
 	/* a magic link: following it is the point */
-	return openat(p->dfd, "exe", O_RDONLY | O_NOCTTY | O_NONBLOCK |
-	    O_CLOEXEC);
+	return openat(
+	    p->dfd, "exe", O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 }
 
 int
