@@ -4,7 +4,8 @@
  * 0 success, 1 the operation found something (a sweep hit) or partly
  * failed, or the server refused it, 2 bad usage or a local problem (an
  * input that could not be read, the state directory), 3 the server could
- * not be reached or was not the one pinned.
+ * not be reached or was not the one pinned (job run: 3, the job was
+ * rejected).
  */
 #ifndef RP_AGENT_CMD_H
 #define RP_AGENT_CMD_H
@@ -19,6 +20,7 @@
 #define EXIT_REFUSED 1
 #define EXIT_USAGE 2
 #define EXIT_UNREACHABLE 3
+#define EXIT_REJECTED 3 /* job run: a check refused the job */
 
 int cmd_inventory(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
@@ -26,6 +28,7 @@ int cmd_quarantine(int argc, char **argv);
 int cmd_enroll(int argc, char **argv);
 int cmd_heartbeat(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_job(int argc, char **argv);
 
 /* ---- the server's answers (answer.c) ---- */
 

@@ -34,8 +34,10 @@ static const char usage_text[] =
     "the process list).  The server must show the certificate whose\n"
     "SHA-256 the token carries: anything else is refused before a byte of\n"
     "the request is sent.  Makes the agent's Ed25519 identity in the state\n"
-    "directory and records the enrolment there (agent.json).  An agent\n"
-    "enrols once: a state directory that holds an enrolment is refused.\n"
+    "directory and records the enrolment there (agent.json), with the\n"
+    "server's job-signing public key, pinned: only jobs signed with it\n"
+    "will run (docs/jobs.md).  An agent enrols once: a state directory\n"
+    "that holds an enrolment is refused.\n"
     "\n"
     "  --state DIR      the state directory (default " UPLINK_DEFAULT_DIR ";\n"
     "                   created with mode 0700 if missing)\n"
@@ -139,6 +141,15 @@ record(int fd, const char *dir, const char *base, const char *fp, json_t *v)
 	memcpy(e.fingerprint, fp, sizeof(e.fingerprint));
 	memcpy(e.agent_id, id, sizeof(e.agent_id));
 	memcpy(e.tenant, tenant, strlen(tenant) + 1);
+	/* a server older than signed jobs sends no key: no job will run */
+	if (uplink_job_key_take(&e, json_object_get(v, "job_key"), err) != 0) {
+		fprintf(stderr,
+		    "rampart-agent enroll: %s" ENROLL_PATH " answered 201 "
+		    "with a %s\nNothing was recorded; have agent %s revoked on "
+		    "the server.\n",
+		    base, err, id);
+		return EXIT_UNREACHABLE;
+	}
 	if ((r = uplink_enrolment_write(fd, &e, err)) != 0) {
 		fprintf(stderr,
 		    "rampart-agent enroll: the server enrolled agent %s, but "
@@ -150,6 +161,11 @@ record(int fd, const char *dir, const char *base, const char *fp, json_t *v)
 	printf("enrolled: agent %s of tenant ", id);
 	out_text(stdout, tenant, UPLINK_TENANT_MAX, 0);
 	printf(" at %s\nstate: %s\n", base, dir);
+	if (e.has_job_key)
+		printf("job-signing key: %s\n", e.job_key_id);
+	else
+		printf("job-signing key: none (the server sent none: this "
+		       "agent will refuse every job)\n");
 	return 0;
 }
 

@@ -24,6 +24,7 @@ static const struct {
 	"tell the server this agent is alive (one signed request)"},
     {"run", cmd_run,
 	"the daemon: heartbeats, inventory, sweeps, queued uploads"},
+    {"job", cmd_job, "run one signed job from the server (job run ENVELOPE)"},
 };
 
 static void

@@ -11,6 +11,7 @@
 #ifndef RP_AGENT_DAEMON_H
 #define RP_AGENT_DAEMON_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -69,5 +70,27 @@ unsigned daemon_backoff_next(unsigned cur);
 /* A wait drawn uniformly from [0, cur seconds] in milliseconds (full
  * jitter: agents that failed together do not come back together). */
 uint64_t daemon_backoff_jitter(unsigned cur);
+
+/* ---- logfmt lines on stderr (log.c): the agent's log, also for
+ * the commands that act on the machine (job run) ---- */
+
+#define DLOG_LINE_MAX 4096
+
+/* One line being built: "ts=... level=... msg=\"...\" key=value ...". */
+struct dlog {
+	char buf[DLOG_LINE_MAX];
+	size_t len;
+};
+
+void dlog_begin(struct dlog *l, const char *level, const char *msg);
+/* key=value, quoted and escaped when needed; NULL is written as "-". */
+void dlog_str(struct dlog *l, const char *key, const char *val);
+void dlog_u64(struct dlog *l, const char *key, uint64_t v);
+void dlog_i64(struct dlog *l, const char *key, int64_t v);
+/* Writes the line (one write(2), so lines of two processes do not mix). */
+void dlog_end(struct dlog *l);
+/* A line with only a message and one key. */
+void dlog1(
+    const char *level, const char *msg, const char *key, const char *val);
 
 #endif

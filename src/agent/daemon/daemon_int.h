@@ -17,27 +17,6 @@
 #include "queue/queue.h"
 #include "uplink/uplink.h"
 
-/* ---- logfmt lines on stderr (log.c) ---- */
-
-#define DLOG_LINE_MAX 4096
-
-/* One line being built: "ts=... level=... msg=\"...\" key=value ...". */
-struct dlog {
-	char buf[DLOG_LINE_MAX];
-	size_t len;
-};
-
-void dlog_begin(struct dlog *l, const char *level, const char *msg);
-/* key=value, quoted and escaped when needed; NULL is written as "-". */
-void dlog_str(struct dlog *l, const char *key, const char *val);
-void dlog_u64(struct dlog *l, const char *key, uint64_t v);
-void dlog_i64(struct dlog *l, const char *key, int64_t v);
-/* Writes the line (one write(2), so lines of two processes do not mix). */
-void dlog_end(struct dlog *l);
-/* A line with only a message and one key. */
-void dlog1(
-    const char *level, const char *msg, const char *key, const char *val);
-
 /* ---- the daemon ---- */
 
 /* What sending a request came to. */

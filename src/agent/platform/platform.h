@@ -134,6 +134,33 @@ void plat_exe_label(long pid, char *buf, size_t size);
 int plat_procs_by_exe(dev_t dev, ino_t ino, int do_kill,
     int (*fn)(pid_t pid, int err, void *arg), void *arg);
 
+/*
+ * A handle on one process, so that the process whose executable was
+ * checked is the one signalled, even if its PID is reused meanwhile
+ * (Linux: a /proc/PID descriptor and a pidfd, and the start time read
+ * when opened and compared again before the signal).
+ */
+struct plat_proc {
+	long pid;
+	int dfd, pfd;
+	uint64_t start; /* start time, in the kernel's clock ticks */
+};
+/* Opens a handle on pid.  Returns 0, or -1 with errno (ESRCH, ENOENT: no
+ * such process; EACCES, EPERM). */
+int plat_proc_open(long pid, struct plat_proc *p);
+/*
+ * Opens the executable image of p for reading (the file the kernel
+ * mapped, even when deleted) and its path as the system names it into
+ * path (may end in " (deleted)").  Returns a descriptor or -1 with errno.
+ */
+int plat_proc_exe(const struct plat_proc *p, char *path, size_t size);
+/* SIGKILL to p, only if it is still the process opened (same start
+ * time).  Returns 0, or -1 with errno (ESRCH: it has ended or is
+ * another process now). */
+int plat_proc_kill(const struct plat_proc *p);
+/* Closes the handle; a zeroed or closed one is a no-op. */
+void plat_proc_close(struct plat_proc *p);
+
 /* ---- Confinement (linux/confine.c) ---- */
 
 /*

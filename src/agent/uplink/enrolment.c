@@ -3,7 +3,9 @@
  * server (URL and pinned certificate), which agent ID it gave this key,
  * in which tenant.  The same checks guard writing and reading, so a
  * record that was accepted once reads back, and one edited into
- * something else (an http:// URL, a short fingerprint) is refused.
+ * something else (an http:// URL, a short fingerprint) is refused.  The
+ * pinned job-signing key is optional (a server older than signed jobs
+ * sends none), but when present its ID must be the key's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +70,55 @@ problem(const char *server, const char *fp, const char *id, const char *tenant)
 	return NULL;
 }
 
+/* The string member key of o, or NULL. */
+static const char *
+member(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+int
+uplink_job_key_take(
+    struct uplink_enrolment *e, const json_t *v, char err[UPLINK_ERR_MAX])
+{
+	const char *id, *pk;
+	char want[PROTO_JOB_KEY_ID_LEN + 1];
+	unsigned char k[32];
+
+	e->has_job_key = 0;
+	if (v == NULL)
+		return 0;
+	id = member(v, "id");
+	pk = member(v, "public_key");
+	if (!json_is_object(v) || json_object_size(v) != 2 || id == NULL ||
+	    pk == NULL || proto_pk_decode(pk, k) != 0) {
+		snprintf(err, UPLINK_ERR_MAX,
+		    "job_key: expected {\"id\": 16 hex digits, "
+		    "\"public_key\": 43 base64url characters}");
+		return RP_ERR_INVALID;
+	}
+	proto_job_key_id(k, want);
+	if (strcmp(id, want) != 0) {
+		snprintf(err, UPLINK_ERR_MAX,
+		    "job_key: its id is not that of its public key");
+		return RP_ERR_INVALID;
+	}
+	memcpy(e->job_key, k, sizeof(e->job_key));
+	memcpy(e->job_key_id, want, sizeof(e->job_key_id));
+	e->has_job_key = 1;
+	return 0;
+}
+
+/* {"id", "public_key"} of e's job key, or NULL when out of memory. */
+static json_t *
+job_key_json(const struct uplink_enrolment *e)
+{
+	char pk[PROTO_PK_B64_LEN + 1];
+
+	proto_pk_encode(e->job_key, pk);
+	return json_pack("{s:s, s:s}", "id", e->job_key_id, "public_key", pk);
+}
+
 int
 uplink_enrolment_write(
     int dirfd, const struct uplink_enrolment *e, char err[UPLINK_ERR_MAX])
@@ -85,6 +136,11 @@ uplink_enrolment_write(
 	o = json_pack("{s:s, s:s, s:s, s:s}", "server", e->server,
 	    "fingerprint", e->fingerprint, "agent_id", e->agent_id, "tenant",
 	    e->tenant);
+	if (o != NULL && e->has_job_key &&
+	    json_object_set_new(o, "job_key", job_key_json(e)) != 0) {
+		json_decref(o);
+		o = NULL;
+	}
 	if (o == NULL || (text = json_dumps(o, JSON_INDENT(2))) == NULL) {
 		snprintf(err, UPLINK_ERR_MAX, "out of memory");
 		goto out;
@@ -103,13 +159,6 @@ out:
 	return r;
 }
 
-/* The string member key of o, or NULL. */
-static const char *
-member(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 int
 uplink_enrolment_read(
     int dirfd, struct uplink_enrolment *e, char err[UPLINK_ERR_MAX])
@@ -119,6 +168,7 @@ uplink_enrolment_read(
 	json_error_t je;
 	json_t *o = NULL;
 	const char *server, *fp, *id, *tenant, *why;
+	char kerr[UPLINK_ERR_MAX];
 	ssize_t n;
 	int fd, r = RP_ERR_INVALID;
 
@@ -151,6 +201,11 @@ uplink_enrolment_read(
 		snprintf(err, UPLINK_ERR_MAX, "%s: %s", UPLINK_ENROLMENT, why);
 		goto out;
 	}
+	if (uplink_job_key_take(e, json_object_get(o, "job_key"), kerr) != 0) {
+		snprintf(
+		    err, UPLINK_ERR_MAX, "%s: %.400s", UPLINK_ENROLMENT, kerr);
+		goto out;
+	}
 	if ((e->server = strdup(server)) == NULL) {
 		snprintf(err, UPLINK_ERR_MAX, "out of memory");
 		r = RP_ERR_NOMEM;
@@ -161,6 +216,8 @@ uplink_enrolment_read(
 	snprintf(e->tenant, sizeof(e->tenant), "%s", tenant);
 	r = 0;
 out:
+	if (r != 0)
+		uplink_enrolment_clear(e);
 	json_decref(o);
 	return r;
 }

@@ -7,8 +7,11 @@
  * owned by the agent's user and writable by nobody else; it holds
  *   identity.key  the Ed25519 secret key (libsodium's 64 bytes), 0600,
  *                 created once and never replaced;
- *   agent.json    {"server", "fingerprint", "agent_id", "tenant"} of the
- *                 enrolment, 0644, written once: an agent enrols once.
+ *   agent.json    {"server", "fingerprint", "agent_id", "tenant",
+ *                 "job_key": {"id", "public_key"}} of the enrolment
+ *                 (job_key: the job-signing key pinned then; absent when
+ *                 the server sent none), 0644, written once: an agent
+ *                 enrols once.
  * Both are written to a temporary file, synced, renamed into place
  * without replacing anything, and the directory synced, so a crash
  * leaves either the whole file or none.  Files are opened without
@@ -19,6 +22,8 @@
 #define RP_AGENT_UPLINK_H
 
 #include <stddef.h>
+
+#include <jansson.h>
 
 #include "net/net.h"
 #include "proto/proto.h"
@@ -63,9 +68,22 @@ struct uplink_enrolment {
 	char fingerprint[PROTO_FP_HEX + 1]; /* the pinned certificate */
 	char agent_id[PROTO_AGENT_ID_LEN + 1];
 	char tenant[UPLINK_TENANT_MAX + 1];
+	/* The job-signing key pinned at enrolment (docs/jobs.md); without
+	   one (an older server) every job is refused. */
+	int has_job_key;
+	char job_key_id[PROTO_JOB_KEY_ID_LEN + 1];
+	unsigned char job_key[32];
 };
 /* Frees what e holds; the struct can be reused. */
 void uplink_enrolment_clear(struct uplink_enrolment *e);
+/*
+ * Takes the enrolment answer's "job_key" member ({"id": 16 hex digits,
+ * "public_key": 43 base64url characters}) into e: the ID must be the
+ * key's (proto_job_key_id).  v NULL (an older server) leaves e without a
+ * key and returns 0.  Returns 0 or RP_ERR_INVALID with err.
+ */
+int uplink_job_key_take(
+    struct uplink_enrolment *e, const json_t *v, char err[UPLINK_ERR_MAX]);
 
 /*
  * Writes agent.json from e (every field checked first).  Never replaces

@@ -14,6 +14,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/pidfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -101,4 +103,107 @@ plat_procs_by_exe(dev_t dev, ino_t ino, int do_kill,
 	}
 	closedir(dir);
 	return r;
+}
+
+/* The start time (field 22 of /proc/PID/stat) through the /proc/PID
+ * descriptor: -1 when the process has ended.  The command name (field
+ * 2) may hold spaces and parentheses, so fields are counted from its
+ * last ')'. */
+static int
+start_time(int dfd, uint64_t *out)
+{
+	char buf[1024], *p, *end;
+	ssize_t n;
+	int fd, field;
+
+	if ((fd = openat(dfd, "stat", O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (field = 2; field < 22 && *p != '\0'; p++) {
+		if (*p != ' ')
+			continue;
+		field++;
+	}
+	if (field != 22) {
+		errno = EINVAL;
+		return -1;
+	}
+	errno = 0;
+	*out = strtoull(p, &end, 10);
+	if (errno != 0 || end == p) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+plat_proc_open(long pid, struct plat_proc *p)
+{
+	char path[64];
+	int e;
+
+	p->pid = pid;
+	p->dfd = p->pfd = -1;
+	if (pid <= 0 || pid > 0x3fffffff) {
+		errno = ESRCH;
+		return -1;
+	}
+	snprintf(path, sizeof(path), "/proc/%ld", pid);
+	if ((p->dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	if ((p->pfd = pidfd_open((pid_t)pid, 0)) < 0 && errno != ENOSYS)
+		goto fail;
+	if (start_time(p->dfd, &p->start) != 0)
+		goto fail;
+	return 0;
+fail:
+	e = errno;
+	plat_proc_close(p);
+	errno = e;
+	return -1;
+}
+
+int
+plat_proc_exe(const struct plat_proc *p, char *path, size_t size)
+{
+	ssize_t n;
+
+	if ((n = readlinkat(p->dfd, "exe", path, size - 1)) < 0)
+		return -1;
+	path[n] = '\0';
+	/* a magic link: following it is the point */
+	return openat(
+	    p->dfd, "exe", O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+}
+
+int
+plat_proc_kill(const struct plat_proc *p)
+{
+	uint64_t now;
+
+	if (start_time(p->dfd, &now) != 0 || now != p->start) {
+		errno = ESRCH;
+		return -1;
+	}
+	return p->pfd >= 0 ? pidfd_send_signal(p->pfd, SIGKILL, NULL, 0)
+			   : kill((pid_t)p->pid, SIGKILL);
+}
+
+void
+plat_proc_close(struct plat_proc *p)
+{
+	if (p->pfd >= 0)
+		close(p->pfd);
+	if (p->dfd >= 0)
+		close(p->dfd);
+	p->pfd = p->dfd = -1;
 }

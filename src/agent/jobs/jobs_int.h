@@ -1,0 +1,37 @@
+/*
+ * Between the files of src/agent/jobs: the runner (run.c) hands an
+ * accepted job -- checked, its nonce recorded -- to the action of its
+ * type (act_file.c, act_proc.c, act_sweep.c).  Each action sets
+ * o->state (JOBS_DONE or JOBS_FAILED) and o->reason, and appends its
+ * results to o->results.
+ */
+#ifndef RP_AGENT_JOBS_INT_H
+#define RP_AGENT_JOBS_INT_H
+
+#include "jobs.h"
+#include "util/diag.h"
+
+/* Each returns 0, or RP_ERR_NOMEM (o says failed). */
+int act_quarantine(const struct jobs_ctx *c, const struct proto_job *j,
+    struct jobs_outcome *o);
+int act_restore(const struct jobs_ctx *c, const struct proto_job *j,
+    struct jobs_outcome *o);
+int act_purge(const struct jobs_ctx *c, const struct proto_job *j,
+    struct jobs_outcome *o);
+int act_terminate(const struct jobs_ctx *c, const struct proto_job *j,
+    struct jobs_outcome *o);
+int act_inventory(const struct jobs_ctx *c, const struct proto_job *j,
+    struct jobs_outcome *o);
+int act_sweep(const struct jobs_ctx *c, const struct proto_job *j,
+    struct jobs_outcome *o);
+
+/* Sets o's state and its reason (printf-style). */
+void jobs_set(struct jobs_outcome *o, enum jobs_state s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The first error in d (else its last entry), or dflt. */
+const char *jobs_diag_text(const struct rp_diags *d, const char *dflt);
+/* Appends o2 (taken) to o->results; RP_ERR_NOMEM when o2 is NULL or
+ * cannot be added. */
+int jobs_result(struct jobs_outcome *o, json_t *o2);
+
+#endif
