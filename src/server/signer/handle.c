@@ -316,7 +316,7 @@ sign(struct signer_state *st, const struct signer_sign_req *in, int64_t now,
 	struct proto_job *j = &a->job;
 	unsigned char ident[32], pair[16];
 	struct job_rec *rec = NULL;
-	char *payload = NULL;
+	char *payload = NULL, why[sizeof(a->why)];
 	const char *fault;
 	size_t plen = 0;
 	int seen = 0, r;
@@ -334,12 +334,12 @@ sign(struct signer_state *st, const struct signer_sign_req *in, int64_t now,
 	if (j->expires - now > PROTO_JOB_TTL_MAX)
 		j->expires = now + PROTO_JOB_TTL_MAX;
 	proto_job_nonce_new(j->nonce);
-	if (proto_job_check(j, a->why, sizeof(a->why)) != 0) {
+	if (proto_job_check(j, why, sizeof(why)) != 0) {
 		memset(j, 0, sizeof(*j));
 		copy_id(j->job_id, rq->job.job_id, sizeof(j->job_id));
 		copy_id(j->agent_id, rq->job.agent_id, sizeof(j->agent_id));
 		j->type = rq->job.type;
-		return refuse(st, a, "%s", a->why);
+		return refuse(st, a, "%s", why);
 	}
 	if ((rq->tenant_id == 0 || rq->targets > st->approval_hosts) &&
 	    (rq->approved_by == 0 || rq->approved_by == rq->requested_by))
@@ -351,11 +351,11 @@ sign(struct signer_state *st, const struct signer_sign_req *in, int64_t now,
 	pair_digest(st, j, pair);
 	if (!history_ok(st, rq, ident, pair, &rec, &seen, a))
 		return 0;
-	if ((r = proto_job_payload(j, &payload, &plen, a->why,
-		 sizeof(a->why))) != 0) {
+	if ((r = proto_job_payload(j, &payload, &plen, why, sizeof(why))) !=
+	    0) {
 		if (r == RP_ERR_NOMEM)
 			return r;
-		return refuse(st, a, "%s", a->why);
+		return refuse(st, a, "%s", why);
 	}
 	if ((r = remember(st, rec, rq, ident, pair, seen)) != 0) {
 		free(payload);
