@@ -612,9 +612,8 @@ load_file(struct load *ld, const char *path, int must_exist)
 static int
 load_env(struct load *ld, char *const *envp)
 {
-	static const char *const sections[] = {
-	    "server", "store", "http", "auth", "log", "metrics", "signer",
-	    NULL};
+	static const char *const sections[] = {"server", "store", "http",
+	    "auth", "log", "metrics", "signer", NULL};
 
 	ld->layer = L_ENV;
 	for (size_t i = 0; envp != NULL && envp[i] != NULL; i++) {

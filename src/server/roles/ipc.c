@@ -81,7 +81,7 @@ take_fds(struct msghdr *mh, int *one)
 
 	*one = -1;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c != NULL;
-	    c = CMSG_NXTHDR(mh, c)) {
+	     c = CMSG_NXTHDR(mh, c)) {
 		size_t k;
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
 		    c->cmsg_len < CMSG_LEN(0))
@@ -89,7 +89,8 @@ take_fds(struct msghdr *mh, int *one)
 		k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
 		for (size_t i = 0; i < k; i++) {
 			int fd;
-			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			memcpy(
+			    &fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
 			if (count++ == 0)
 				*one = fd;
 			else
@@ -131,8 +132,7 @@ ipc_recv_fd(int fd, uint32_t allowed, struct msg *m, int *passed)
 	got = take_fds(&mh, &one);
 	if ((size_t)n < HDR_LEN || m->type == 0 || m->type >= MSG_TYPE_END ||
 	    (allowed & MSG(m->type)) == 0 || m->len != msg_size[m->type] ||
-	    (size_t)n != HDR_LEN + m->len ||
-	    (mh.msg_flags & MSG_CTRUNC) != 0 ||
+	    (size_t)n != HDR_LEN + m->len || (mh.msg_flags & MSG_CTRUNC) != 0 ||
 	    got != (m->type == MSG_PEER && passed != NULL ? 1 : 0)) {
 		if (one >= 0)
 			close(one);

@@ -218,8 +218,8 @@ signer_sign(struct signer_client *c, const struct signer_request *rq,
 	c->out.type = SIGNER_SIGN;
 	c->out.u.sign.seq = ++c->seq;
 	c->out.u.sign.rq = *rq;
-	if ((r = exchange(c, sizeof(c->out.u.sign), SIGNER_SIGN_ANS,
-		 c->seq)) != 0)
+	if ((r = exchange(c, sizeof(c->out.u.sign), SIGNER_SIGN_ANS, c->seq)) !=
+	    0)
 		goto out;
 	r = take_answer(c, envelope, signed_job, why, whylen);
 out:

@@ -28,25 +28,38 @@ signer_confine(void)
 	static const int plain[] = {
 	    /* messages on the parent's and the peer's sockets (their
 	       numbers change: a new peer comes as a new descriptor) */
-	    SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(recvfrom),
+	    SCMP_SYS(recvmsg),
+	    SCMP_SYS(sendmsg),
+	    SCMP_SYS(recvfrom),
 	    SCMP_SYS(sendto),
 	    /* waiting for them, SIGTERM interrupting the wait */
-	    SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(rt_sigreturn),
+	    SCMP_SYS(poll),
+	    SCMP_SYS(ppoll),
+	    SCMP_SYS(rt_sigreturn),
 	    SCMP_SYS(rt_sigprocmask),
 	    /* nonces, the time of issue */
-	    SCMP_SYS(getrandom), SCMP_SYS(clock_gettime),
+	    SCMP_SYS(getrandom),
+	    SCMP_SYS(clock_gettime),
 	    /* malloc, and libsodium freeing the locked key */
-	    SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap),
-	    SCMP_SYS(madvise), SCMP_SYS(munlock),
+	    SCMP_SYS(brk),
+	    SCMP_SYS(munmap),
+	    SCMP_SYS(mremap),
+	    SCMP_SYS(madvise),
+	    SCMP_SYS(munlock),
 	    /* a dropped peer */
 	    SCMP_SYS(close),
 	    /* libc locks, the log's pid */
-	    SCMP_SYS(futex), SCMP_SYS(getpid), SCMP_SYS(gettid),
-	    SCMP_SYS(exit), SCMP_SYS(exit_group),
+	    SCMP_SYS(futex),
+	    SCMP_SYS(getpid),
+	    SCMP_SYS(gettid),
+	    SCMP_SYS(exit),
+	    SCMP_SYS(exit_group),
 #ifdef SIGNER_SANITIZER
 	    /* ASan/UBSan runtimes in test builds: their reports. */
-	    SCMP_SYS(sched_yield), SCMP_SYS(sigaltstack),
-	    SCMP_SYS(prlimit64), SCMP_SYS(getrlimit),
+	    SCMP_SYS(sched_yield),
+	    SCMP_SYS(sigaltstack),
+	    SCMP_SYS(prlimit64),
+	    SCMP_SYS(getrlimit),
 #endif
 	};
 	scmp_filter_ctx f;

@@ -88,8 +88,8 @@ gen_new(void)
 }
 
 int
-signer_state_init(
-    struct signer_state *st, const unsigned char sk[64], uint32_t approval_hosts)
+signer_state_init(struct signer_state *st, const unsigned char sk[64],
+    uint32_t approval_hosts)
 {
 	memset(st, 0, sizeof(*st));
 	st->sk = sk;
@@ -127,8 +127,7 @@ rotate(struct signer_state *st)
 }
 
 static int __attribute__((format(printf, 3, 4)))
-refuse(struct signer_state *st, struct signer_sign_ans *a, const char *fmt,
-    ...)
+refuse(struct signer_state *st, struct signer_sign_ans *a, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -194,8 +193,8 @@ pair_digest(const struct signer_state *st, const struct proto_job *j,
 /* Adds a copy of rec to the newer generation (rotating when it is full);
  * 0 with *out, or RP_ERR_NOMEM. */
 static int
-job_add(struct signer_state *st, const struct job_rec *rec,
-    struct job_rec **out)
+job_add(
+    struct signer_state *st, const struct job_rec *rec, struct job_rec **out)
 {
 	struct job_rec keep = *rec, *r;
 	int e;
@@ -204,8 +203,8 @@ job_add(struct signer_state *st, const struct job_rec *rec,
 		return e;
 	r = &st->cur->recs[st->cur->nrecs++];
 	*r = keep;
-	if ((e = rp_hashtab_add(st->cur->jobs, r->job_id, PROTO_JOB_ID_LEN,
-		 r)) < 0)
+	if ((e = rp_hashtab_add(
+		 st->cur->jobs, r->job_id, PROTO_JOB_ID_LEN, r)) < 0)
 		return e;
 	*out = r;
 	return 0;
@@ -252,7 +251,8 @@ remember(struct signer_state *st, struct job_rec *rec,
 	if (st->cur->npairs == SIGNER_PAIRS_GEN) {
 		/* The record lives in cur: carried over to the new one. */
 		struct job_rec keep = *rec;
-		if ((r = rotate(st)) != 0 || (r = job_add(st, &keep, &rec)) != 0)
+		if ((r = rotate(st)) != 0 ||
+		    (r = job_add(st, &keep, &rec)) != 0)
 			return r;
 	}
 	g = st->cur;
@@ -371,8 +371,8 @@ sign(struct signer_state *st, const struct signer_sign_req *in, int64_t now,
 }
 
 int
-signer_handle(struct signer_state *st, const void *in, size_t len,
-    int64_t now, struct signer_msg *out)
+signer_handle(struct signer_state *st, const void *in, size_t len, int64_t now,
+    struct signer_msg *out)
 {
 	struct signer_msg m;
 	uint32_t type, blen;

@@ -56,8 +56,8 @@ write_all(int fd, const unsigned char *p, size_t n)
 
 /* A new key into dirfd/SIGNER_KEY_FILE (sk is the caller's buffer). */
 static int
-create(int dirfd, const char *dir, unsigned char sk[64], char *err,
-    size_t errlen)
+create(
+    int dirfd, const char *dir, unsigned char sk[64], char *err, size_t errlen)
 {
 	unsigned char pk[32];
 	int fd;
@@ -68,8 +68,8 @@ create(int dirfd, const char *dir, unsigned char sk[64], char *err,
 	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || write_all(fd, sk, 64) != 0 || fsync(fd) != 0 ||
 	    close(fd) != 0) {
-		snprintf(err, errlen, "%s/%s: %s", dir, TMP_FILE,
-		    strerror(errno));
+		snprintf(
+		    err, errlen, "%s/%s: %s", dir, TMP_FILE, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		sodium_memzero(sk, 64);
@@ -87,8 +87,8 @@ create(int dirfd, const char *dir, unsigned char sk[64], char *err,
 
 /* Reads exactly 64 bytes from fd, checked, into sk. */
 static int
-read_key(int fd, const char *path, unsigned char sk[64], char *err,
-    size_t errlen)
+read_key(
+    int fd, const char *path, unsigned char sk[64], char *err, size_t errlen)
 {
 	unsigned char seed_pk[32], seed_sk[64], extra;
 	struct stat st;
@@ -137,8 +137,8 @@ read_key(int fd, const char *path, unsigned char sk[64], char *err,
 }
 
 int
-signer_key_load(const char *dir, unsigned char sk[64], int *created,
-    char *err, size_t errlen)
+signer_key_load(const char *dir, unsigned char sk[64], int *created, char *err,
+    size_t errlen)
 {
 	char path[4200];
 	struct stat st;

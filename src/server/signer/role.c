@@ -159,8 +159,8 @@ on_parent(struct serve *s)
 		drop_peer(s);
 		s->peer = fd;
 		snprintf(gen, sizeof(gen), "%u", (unsigned)m.u.peer.generation);
-		log_info("new channel to the http role", "generation", gen,
-		    NULL);
+		log_info(
+		    "new channel to the http role", "generation", gen, NULL);
 	}
 	return -1;
 }
@@ -227,8 +227,8 @@ prepare(struct serve *s, unsigned char *sk, sigset_t *waitmask)
 
 	snprintf(dir, sizeof(dir), "%s/signer", s->env->conf->state_dir);
 	if ((r = signer_key_load(dir, sk, &created, err, sizeof(err))) != 0) {
-		log_error("cannot load the job-signing key", "error", err,
-		    NULL);
+		log_error(
+		    "cannot load the job-signing key", "error", err, NULL);
 		return r;
 	}
 	if ((r = signer_state_init(&s->st, sk,
@@ -240,8 +240,8 @@ prepare(struct serve *s, unsigned char *sk, sigset_t *waitmask)
 	if (signals(waitmask) != 0)
 		return RP_ERR_IO;
 	if ((r = signer_confine()) != 0) {
-		log_error("cannot confine the signer", "error", rp_strerror(r),
-		    NULL);
+		log_error(
+		    "cannot confine the signer", "error", rp_strerror(r), NULL);
 		return r;
 	}
 	return 0;

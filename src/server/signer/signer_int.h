@@ -91,8 +91,8 @@ struct signer_state {
  * Prepares st for the key sk (borrowed, kept alive by the caller) and
  * the threshold approval_hosts.  Returns 0 or RP_ERR_NOMEM.
  */
-int signer_state_init(
-    struct signer_state *st, const unsigned char sk[64], uint32_t approval_hosts);
+int signer_state_init(struct signer_state *st, const unsigned char sk[64],
+    uint32_t approval_hosts);
 /* Frees what st owns (not the key). */
 void signer_state_clear(struct signer_state *st);
 

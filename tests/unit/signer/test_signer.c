@@ -85,8 +85,8 @@ assert_signed(struct signer_state *st, const struct signer_request *rq)
 	assert_string_equal(out.u.sign_ans.why, "");
 	assert_int_equal(out.u.sign_ans.status, 0);
 	assert_int_equal(out.u.sign_ans.seq, 9);
-	assert_int_equal(out.u.sign_ans.payload_len,
-	    strlen(out.u.sign_ans.payload));
+	assert_int_equal(
+	    out.u.sign_ans.payload_len, strlen(out.u.sign_ans.payload));
 	assert_int_equal(proto_job_envelope(st->key_id, out.u.sign_ans.payload,
 			     out.u.sign_ans.sig, &env),
 	    0);
@@ -116,8 +116,8 @@ test_messages(void **state)
 {
 	struct signer_state st;
 	struct signer_request rq;
-	uint32_t types[] = {0, SIGNER_PUBKEY_ANS, SIGNER_SIGN_ANS, 5, 99,
-	    0xffffffffu};
+	uint32_t types[] = {
+	    0, SIGNER_PUBKEY_ANS, SIGNER_SIGN_ANS, 5, 99, 0xffffffffu};
 	size_t slen = SIGNER_HDR_LEN + sizeof(in.u.sign);
 
 	(void)state;
@@ -131,30 +131,28 @@ test_messages(void **state)
 	assert_memory_equal(out.u.pubkey.pk, pk, 32);
 	assert_string_equal(out.u.pubkey.key_id, st.key_id);
 	/* ... not one byte more, nor less, nor a length that lies. */
-	assert_int_equal(
-	    signer_handle(&st, &in, SIGNER_HDR_LEN + 1, NOW, &out),
+	assert_int_equal(signer_handle(&st, &in, SIGNER_HDR_LEN + 1, NOW, &out),
 	    RP_ERR_INVALID);
 	assert_int_equal(signer_handle(&st, &in, SIGNER_HDR_LEN - 1, NOW, &out),
 	    RP_ERR_INVALID);
 	assert_int_equal(signer_handle(&st, &in, 0, NOW, &out), RP_ERR_INVALID);
 	in.len = 1;
-	assert_int_equal(
-	    signer_handle(&st, &in, SIGNER_HDR_LEN + 1, NOW, &out),
+	assert_int_equal(signer_handle(&st, &in, SIGNER_HDR_LEN + 1, NOW, &out),
 	    RP_ERR_INVALID);
 	/* SIGN: exactly its size. */
 	request(&rq, AGENT, "/tmp/x");
 	assert_int_equal(sign(&st, &rq, 1), 0);
 	assert_int_equal(out.u.sign_ans.status, 0);
-	assert_int_equal(signer_handle(&st, &in, slen - 1, NOW, &out),
-	    RP_ERR_INVALID);
+	assert_int_equal(
+	    signer_handle(&st, &in, slen - 1, NOW, &out), RP_ERR_INVALID);
 	assert_int_equal(out.type, 0); /* no answer */
-	assert_int_equal(signer_handle(&st, &in, slen + 1, NOW, &out),
-	    RP_ERR_INVALID);
+	assert_int_equal(
+	    signer_handle(&st, &in, slen + 1, NOW, &out), RP_ERR_INVALID);
 	assert_int_equal(
 	    signer_handle(&st, &in, sizeof(in) + 1, NOW, &out), RP_ERR_INVALID);
 	in.len = (uint32_t)sizeof(in.u.sign) - 1;
-	assert_int_equal(signer_handle(&st, &in, slen - 1, NOW, &out),
-	    RP_ERR_INVALID);
+	assert_int_equal(
+	    signer_handle(&st, &in, slen - 1, NOW, &out), RP_ERR_INVALID);
 	in.len = (uint32_t)sizeof(in.u.sign);
 	assert_int_equal(signer_handle(&st, &in, slen, NOW, &out), 0);
 	/* Types the client never sends, at the size of each. */
@@ -162,8 +160,9 @@ test_messages(void **state)
 		in.type = types[i];
 		for (uint32_t t = SIGNER_PUBKEY; t < SIGNER_TYPE_END; t++) {
 			in.len = (uint32_t)signer_msg_body_size(t);
-			assert_int_equal(signer_handle(&st, &in,
-					     SIGNER_HDR_LEN + in.len, NOW, &out),
+			assert_int_equal(
+			    signer_handle(
+				&st, &in, SIGNER_HDR_LEN + in.len, NOW, &out),
 			    RP_ERR_INVALID);
 		}
 	}
@@ -174,8 +173,8 @@ test_messages(void **state)
 	    signer_handle(&st, &in, slen, NOW, &out), RP_ERR_INVALID);
 	in.type = SIGNER_SIGN;
 	in.len = 0;
-	assert_int_equal(signer_handle(&st, &in, SIGNER_HDR_LEN, NOW, &out),
-	    RP_ERR_INVALID);
+	assert_int_equal(
+	    signer_handle(&st, &in, SIGNER_HDR_LEN, NOW, &out), RP_ERR_INVALID);
 	assert_int_equal(st.signatures, 2);
 	signer_state_clear(&st);
 }
@@ -412,15 +411,15 @@ test_client(void **state)
 	env = NULL;
 	rq.tenant_id = 0;
 	memcpy(rq.job.job_id, "334567abcdefghijklmnopqrst", 27);
-	assert_int_equal(signer_sign(c, &rq, &env, &j, why, sizeof(why)),
-	    RP_ERR_INVALID);
+	assert_int_equal(
+	    signer_sign(c, &rq, &env, &j, why, sizeof(why)), RP_ERR_INVALID);
 	assert_null(env);
 	assert_non_null(strstr(why, "approval of a second user"));
 	/* A malformed message ends the server: the client sees it gone. */
 	send(sv[0], "x", 1, 0);
 	pthread_join(t, NULL);
-	assert_int_equal(signer_sign(c, &rq, &env, &j, why, sizeof(why)),
-	    RP_ERR_IO);
+	assert_int_equal(
+	    signer_sign(c, &rq, &env, &j, why, sizeof(why)), RP_ERR_IO);
 	assert_null(env);
 	/* No channel at all. */
 	signer_client_reset(c, -1);
