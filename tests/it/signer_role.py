@@ -135,7 +135,18 @@ def main():
     check(os.geteuid() == 0, "this test starts rampartd as root")
     http_uid = pwd.getpwnam(HTTP_USER).pw_uid
     signer_pw = pwd.getpwnam(SIGNER_USER)
+    # The signer's user must not be the HTTP role's.
     srv = Server()
+    env = dict(os.environ, RAMPART_SIGNER_USER=HTTP_USER)
+    env.pop("JOURNAL_STREAM", None)
+    r = subprocess.run([srv.bin, "--state-dir", srv.dir, "--listen",
+                        "127.0.0.1:1"], env=env, capture_output=True,
+                       text=True, timeout=60)
+    check(r.returncode == 1 and "signer.user: 'rampart' is the user of "
+          "server.user" in r.stderr, f"same users accepted: {r}")
+    check(not os.path.exists(os.path.join(srv.dir, "signer",
+                                          "job-signing.key")),
+          "a key was made for a refused start")
     try:
         srv.start()
         signer = role_pid(srv, signer_pw.pw_uid)
