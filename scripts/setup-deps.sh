@@ -43,16 +43,19 @@ systemd
 # elsewhere already has it.
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 
-# rampartd's unprivileged roles run as this system user.
-if ! getent passwd rampart >/dev/null 2>&1; then
-	if [ "$(id -u)" -eq 0 ]; then
-		useradd --system --no-create-home --home-dir /nonexistent \
-		    --shell /usr/sbin/nologin rampart
-	else
-		echo "setup: no system user 'rampart'; create it with:" \
-		    "useradd --system --shell /usr/sbin/nologin rampart" >&2
+# rampartd's unprivileged roles run as rampart; its signer role, which
+# alone can read the job-signing key, as rampart-signer.
+for u in rampart rampart-signer; do
+	if ! getent passwd "$u" >/dev/null 2>&1; then
+		if [ "$(id -u)" -eq 0 ]; then
+			useradd --system --no-create-home --home-dir /nonexistent \
+			    --shell /usr/sbin/nologin "$u"
+		else
+			echo "setup: no system user '$u'; create it with:" \
+			    "useradd --system --shell /usr/sbin/nologin $u" >&2
+		fi
 	fi
-fi
+done
 
 missing=""
 for p in $PKGS; do

@@ -15,6 +15,7 @@
 #include "http/http.h"
 #include "log/log.h"
 #include "roles/roles.h"
+#include "signer/signer.h"
 
 #ifndef RAMPART_VERSION
 #define RAMPART_VERSION "0.1.0"
@@ -22,10 +23,11 @@
 
 /* clang-format off */
 static const struct role roles[] = {
-/*	  name      runs as       entry        restart             may send the parent                 may receive           listens */
-	{ "parent", ROLE_ROOT,    parent_main, RESTART_SUPERVISOR, 0,                                  0,                    0 },
-	{ "setup",  ROLE_SERVICE, setup_main,  RESTART_ONCE,       MSG(MSG_SETUP_RESULT),              0,                    0 },
-	{ "http",   ROLE_SERVICE, http_main,   RESTART_ALWAYS,     MSG(MSG_READY) | MSG(MSG_HEARTBEAT), MSG(MSG_LOG_CONFIG), 1 },
+/*	  name      runs as       entry        restart             may send the parent                  may receive                          listens peer */
+	{ "parent", ROLE_ROOT,    parent_main, RESTART_SUPERVISOR, 0,                                   0,                                   0,      0 },
+	{ "setup",  ROLE_SERVICE, setup_main,  RESTART_ONCE,       MSG(MSG_SETUP_RESULT),               0,                                   0,      0 },
+	{ "signer", ROLE_SIGNER,  signer_main, RESTART_ALWAYS,     MSG(MSG_READY) | MSG(MSG_HEARTBEAT), MSG(MSG_LOG_CONFIG) | MSG(MSG_PEER), 0,      1 },
+	{ "http",   ROLE_SERVICE, http_main,   RESTART_ALWAYS,     MSG(MSG_READY) | MSG(MSG_HEARTBEAT), MSG(MSG_LOG_CONFIG) | MSG(MSG_PEER), 1,      1 },
 };
 /* clang-format on */
 
@@ -59,6 +61,7 @@ main(int argc, char **argv)
 	env.nroles = sizeof(roles) / sizeof(roles[0]);
 	env.conf = &conf;
 	env.ipc = -1;
+	env.peer_fd = -1;
 	env.argc = argc;
 	env.argv = argv;
 	return roles[0].entry(&env);

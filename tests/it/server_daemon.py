@@ -111,6 +111,14 @@ def children(pid):
     return kids
 
 
+def role_kids(pid, user):
+    """The children of pid running as user (http: rampart, signer:
+    rampart-signer)."""
+    uid = str(pwd.getpwnam(user).pw_uid)
+    return [k for k in children(pid)
+            if re.search(r"^Uid:\s+(\d+)", k[1], re.M).group(1) == uid]
+
+
 def https(port, cafile, method, path, body=None, headers=None):
     ctx = ssl.create_default_context(cafile=cafile)
     c = http.client.HTTPSConnection("127.0.0.1", port, context=ctx)
@@ -228,7 +236,15 @@ def check_chunked_and_slow(port, cert):
 def check_privileges(d, var):
     svc = pwd.getpwnam("rampart")
     kids = children(d.proc.pid)
-    check(len(kids) == 1, f"one role running: {[k[0] for k in kids]}")
+    check(len(kids) == 2, f"two roles running: {[k[0] for k in kids]}")
+    signer = role_kids(d.proc.pid, "rampart-signer")
+    check(len(signer) == 1, "the signer runs as rampart-signer")
+    for _, st in signer:
+        check(re.search(r"^NoNewPrivs:\s+1$", st, re.M) is not None and
+              re.search(r"^CapEff:\s+0+$", st, re.M) is not None,
+              "the signer has no privileges")
+    kids = role_kids(d.proc.pid, "rampart")
+    check(len(kids) == 1, f"one http role: {[k[0] for k in kids]}")
     if not kids:
         return None
     pid, st = kids[0]
@@ -355,7 +371,7 @@ def main():
                         "--state-dir", var], tmp)
             check(d.wait_out(r"^rampartd: ready: ") is not None,
                   "start with a configuration file")
-            kids = children(d.proc.pid)
+            kids = role_kids(d.proc.pid, "rampart")
             check_signals(d, port, cert, conf, kids[0][0] if kids else 0)
             second_start(tmp, port, var, fp)
             refusals(tmp, port)

@@ -214,7 +214,8 @@ def without_use(snap):
 
 
 def http_role_pid(srv):
-    """The http role: the parent's only child once setup has ended."""
+    """The http role: of the parent's two children once setup has ended,
+    the one not under the signer's seccomp filter."""
     kids = []
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -224,9 +225,11 @@ def http_role_pid(srv):
         except OSError:
             continue
         if re.search(rf"^PPid:\s+{srv.proc.pid}$", st, re.M):
-            kids.append(int(d))
-    check(len(kids) == 1, f"one role under the parent: {kids}")
-    return kids[0]
+            kids.append((int(d), st))
+    check(len(kids) == 2, f"two roles under the parent: {[k for k, _ in kids]}")
+    http = [k for k, st in kids if re.search(r"^Seccomp:\s+0$", st, re.M)]
+    check(len(http) == 1, f"one http role under the parent: {http}")
+    return http[0]
 
 
 def nofile(pid):

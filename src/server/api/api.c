@@ -89,6 +89,7 @@ static char route_labels[NROUTES][96];
 static struct api_route_info route_infos[NROUTES];
 static struct api_config config;
 static int configured;
+static struct signer_client *signer;
 
 void
 api_config_default(struct api_config *c)
@@ -115,6 +116,18 @@ api_configure(const struct api_config *c)
 		route_infos[i].pattern = routes[i].pattern;
 		route_infos[i].auth = who_names[routes[i].who];
 	}
+}
+
+void
+api_set_signer(struct signer_client *c)
+{
+	signer = c;
+}
+
+struct signer_client *
+api_signer(void)
+{
+	return signer;
 }
 
 const struct api_config *

@@ -47,6 +47,11 @@ void api_config_default(struct api_config *c);
 /* Sets the configuration for the whole process (before serving). */
 void api_configure(const struct api_config *c);
 
+/* The job signer's client for the whole process (signer/signer.h;
+ * borrowed, NULL: none), set by the HTTP role before serving. */
+struct signer_client;
+void api_set_signer(struct signer_client *c);
+
 /* One request, read completely by the HTTP layer (all borrowed). */
 struct api_request {
 	const char *method; /* "GET", "POST", ... */

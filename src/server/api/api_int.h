@@ -38,6 +38,8 @@ struct api_ctx {
 };
 
 const struct api_config *api_cfg(void);
+/* The signer's client (api_set_signer), or NULL. */
+struct signer_client *api_signer(void);
 void api_policy(struct auth_policy *p);
 
 /* Answers: fill c->rs.  api_json takes the reference to v. */

@@ -74,6 +74,9 @@ static const struct key keys[] = {
     {"log", "level", K_LEVEL, F(log_level), 0, 0, "--log-level"},
     {"log", "target", K_TARGET, F(log_target), 0, 0, NULL},
     {"metrics", "allow", K_NETS, F(metrics_allow), 0, 0, NULL},
+    {"signer", "user", K_USER, F(signer_user), 0, 0, NULL},
+    {"signer", "approval_hosts", K_INT, F(signer_approval_hosts), 1, 1000000,
+	NULL},
 };
 #undef F
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -609,8 +612,8 @@ load_file(struct load *ld, const char *path, int must_exist)
 static int
 load_env(struct load *ld, char *const *envp)
 {
-	static const char *const sections[] = {
-	    "server", "store", "http", "auth", "log", "metrics", NULL};
+	static const char *const sections[] = {"server", "store", "http",
+	    "auth", "log", "metrics", "signer", NULL};
 
 	ld->layer = L_ENV;
 	for (size_t i = 0; envp != NULL && envp[i] != NULL; i++) {
@@ -772,6 +775,8 @@ set_defaults(struct conf *c, const struct api_config *auth)
 	c->nlisten = 1;
 	memcpy(c->state_dir, "var", 4);
 	memcpy(c->user, "rampart", 8);
+	memcpy(c->signer_user, "rampart-signer", 15);
+	c->signer_approval_hosts = 25;
 	c->http_threads = 4;
 	c->http_max_connections = 1024;
 	c->http_per_ip_connections = 64;

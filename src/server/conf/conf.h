@@ -73,6 +73,11 @@ struct conf {
 
 	struct conf_net metrics_allow[CONF_ALLOW_MAX];
 	size_t nmetrics_allow;
+
+	/* The signer role (docs/internals/signer.md). */
+	char signer_user[64];
+	int signer_approval_hosts; /* hosts above which jobs need a second
+				      user's approval */
 };
 
 /*

@@ -35,6 +35,7 @@
 #include "log/log.h"
 #include "metrics/metrics.h"
 #include "roles/roles.h"
+#include "signer/signer.h"
 #include "store/store.h"
 #include "tls/tls.h"
 
@@ -61,6 +62,7 @@ static pthread_mutex_t active_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t active_cond = PTHREAD_COND_INITIALIZER;
 static long active; /* requests begun and not completed */
 static int sig_pipe[2] = {-1, -1};
+static struct signer_client *signer; /* the API's (api_set_signer) */
 
 /* This worker thread's store connection, and its counters already
  * added to the metrics. */
@@ -638,6 +640,20 @@ mono_s(void)
 	return (int64_t)ts.tv_sec;
 }
 
+/* Asks the signer for its public key on a new channel, so the log shows
+ * that the channel works and which key signs. */
+static void
+signer_hello(void)
+{
+	unsigned char pk[32];
+	char kid[PROTO_JOB_KEY_ID_LEN + 1];
+
+	if (signer_public_key(signer, pk, kid) == 0)
+		log_info("job signer reachable", "kid", kid, NULL);
+	else
+		log_warn("job signer not reachable yet", NULL);
+}
+
 /* Waits up to a second for a signal or a message, and sends the
  * heartbeat when it is due: -1 to go on, else the role's exit code. */
 static int
@@ -646,14 +662,14 @@ serve_step(const struct role_env *env, int64_t *last_hb)
 	struct pollfd pf[2] = {{sig_pipe[0], POLLIN, 0}, {env->ipc, POLLIN, 0}};
 	struct msg_heartbeat hb;
 	struct msg m;
-	int n = poll(pf, 2, 1000), r;
+	int n = poll(pf, 2, 1000), r, fd = -1;
 
 	if (n < 0 && errno != EINTR)
 		return 1;
 	if (n > 0 && pf[0].revents != 0)
 		return 0;
 	if (n > 0 && pf[1].revents != 0) {
-		r = ipc_recv(env->ipc, env->role->receives, &m);
+		r = ipc_recv_fd(env->ipc, env->role->receives, &m, &fd);
 		if (r == RP_ERR_NOTFOUND) {
 			log_warn("the parent went away; stopping", NULL);
 			return 0;
@@ -666,6 +682,11 @@ serve_step(const struct role_env *env, int64_t *last_hb)
 		if (m.type == MSG_LOG_CONFIG)
 			log_reconfigure((enum log_level)m.u.log_config.level,
 			    (enum log_target)m.u.log_config.target);
+		if (m.type == MSG_PEER) {
+			/* The signer restarted: its new end. */
+			signer_client_reset(signer, fd);
+			signer_hello();
+		}
 	}
 	if (mono_s() - *last_hb >= ROLE_HEARTBEAT_SECONDS) {
 		*last_hb = mono_s();
@@ -798,10 +819,13 @@ http_main(const struct role_env *env)
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0 ||
 	    pthread_key_create(&store_key, close_store) != 0 ||
 	    metrics_init() != 0 ||
-	    conns_start(cf->http_connection_timeout) != 0) {
+	    conns_start(cf->http_connection_timeout) != 0 ||
+	    signer_client_new(env->peer_fd, &signer) != 0) {
 		log_error("cannot start", "error", strerror(errno), NULL);
 		return 1;
 	}
+	api_set_signer(signer);
+	signer_hello();
 	signal(SIGTERM, on_term);
 	signal(SIGINT, on_term);
 	for (; n < env->nlisten; n++) {
@@ -823,6 +847,9 @@ out:
 	snprintf(num, sizeof(num), "%llu",
 	    (unsigned long long)atomic_load(&answered));
 	log_info("stopped", "answered", num, NULL);
+	api_set_signer(NULL);
+	signer_client_free(signer);
+	signer = NULL;
 	metrics_free();
 	return rc;
 }

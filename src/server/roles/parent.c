@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -46,8 +47,11 @@ struct parent {
 	struct conf conf; /* mutable: SIGHUP changes the log settings */
 	struct slot slots[SLOTS_MAX];
 	size_t nslots;
-	uid_t uid;
+	uid_t uid; /* server.user */
 	gid_t gid;
+	uid_t suid; /* signer.user */
+	gid_t sgid;
+	uint32_t peer_gen; /* http <-> signer socketpairs made */
 	int sigfd;
 	int stopping;
 	int64_t stop_deadline;
@@ -75,15 +79,57 @@ status_text(int st, char *buf, size_t len)
 		snprintf(buf, len, "status %d", st);
 }
 
+/* The other row of the http <-> signer pair, or NULL. */
+static struct slot *
+partner(struct parent *p, const struct slot *s)
+{
+	if (!s->role->peer)
+		return NULL;
+	for (size_t i = 0; i < p->nslots; i++)
+		if (&p->slots[i] != s && p->slots[i].role->peer)
+			return &p->slots[i];
+	return NULL;
+}
+
+/*
+ * A role of the http <-> signer pair starts with one end of a new
+ * socketpair when the other one is running, which gets the other end in
+ * a MSG_PEER; when the other one is not running, it starts with none and
+ * gets its end when the other one starts.  So whichever of the two
+ * restarts, both talk again (docs/internals/signer.md).
+ */
 static int
 spawn(struct parent *p, struct slot *s)
 {
 	struct role_env env = p->env;
+	struct slot *o = partner(p, s);
+	int signer = s->role->user == ROLE_SIGNER, sv[2] = {-1, -1};
 	char num[24];
 
 	env.role = s->role;
+	env.peer_fd = -1;
+	if (o != NULL && o->pid > 0 && o->ipc >= 0) {
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) !=
+		    0) {
+			log_error("cannot make the http <-> signer socketpair",
+			    "error", strerror(errno), NULL);
+			sv[0] = sv[1] = -1;
+		}
+		env.peer_fd = sv[0];
+	}
 	fflush(stdout);
-	s->pid = privsep_spawn(&env, p->uid, p->gid, &s->ipc);
+	s->pid = privsep_spawn(&env, signer ? p->suid : p->uid,
+	    signer ? p->sgid : p->gid, &s->ipc);
+	if (sv[0] >= 0)
+		close(sv[0]);
+	if (s->pid > 0 && sv[1] >= 0) {
+		struct msg_peer mp = {++p->peer_gen};
+		if (ipc_send_fd(o->ipc, MSG_PEER, &mp, sizeof(mp), sv[1]) != 0)
+			log_warn("cannot pass the new socketpair end", "role",
+			    o->role->name, NULL);
+	}
+	if (sv[1] >= 0)
+		close(sv[1]);
 	if (s->pid < 0) {
 		s->pid = 0;
 		s->ipc = -1;
@@ -497,16 +543,39 @@ block_signals(struct parent *p)
 	return p->sigfd < 0 ? -1 : 0;
 }
 
+/* The two role users: the signer's must not be the HTTP role's, which
+ * could then read the job-signing key. */
+static int
+users(struct parent *p, char *err, size_t errlen)
+{
+	int r;
+
+	if ((r = privsep_user("server.user", p->conf.user, &p->uid, &p->gid,
+		 err, errlen)) != 0 ||
+	    (r = privsep_user("signer.user", p->conf.signer_user, &p->suid,
+		 &p->sgid, err, errlen)) != 0)
+		return r;
+	if (geteuid() == 0 && p->suid == p->uid) {
+		snprintf(err, errlen,
+		    "signer.user: '%s' is the user of server.user '%s'; the "
+		    "job-signing key needs a user of its own (create it "
+		    "with: useradd --system --shell /usr/sbin/nologin "
+		    "rampart-signer)",
+		    p->conf.signer_user, p->conf.user);
+		return RP_ERR_INVALID;
+	}
+	return 0;
+}
+
 static int
 start(struct parent *p, struct tls_material **tls, int *fds, char *err,
     size_t errlen)
 {
 	int r;
 
-	if ((r = privsep_user(p->conf.user, &p->uid, &p->gid, err, errlen)) !=
-		0 ||
-	    (r = statedir_prepare(&p->conf, p->uid, p->gid, err, errlen)) !=
-		0 ||
+	if ((r = users(p, err, errlen)) != 0 ||
+	    (r = statedir_prepare(&p->conf, p->uid, p->gid, p->suid, p->sgid,
+		 err, errlen)) != 0 ||
 	    (r = prepare_tls(p, tls, err, errlen)) != 0 ||
 	    (r = listen_open(&p->conf, fds, err, errlen)) != 0)
 		return r;
@@ -534,6 +603,7 @@ parent_main(const struct role_env *penv)
 	p->env = *penv;
 	p->env.conf = &p->conf;
 	p->env.ipc = -1;
+	p->env.peer_fd = -1;
 	p->sigfd = -1;
 	for (size_t i = 0; i < penv->nroles && p->nslots < SLOTS_MAX; i++) {
 		if (penv->table[i].restart == RESTART_SUPERVISOR)

@@ -23,7 +23,8 @@
 #include "log/log.h"
 
 int
-privsep_user(const char *name, uid_t *uid, gid_t *gid, char *err, size_t errlen)
+privsep_user(const char *key, const char *name, uid_t *uid, gid_t *gid,
+    char *err, size_t errlen)
 {
 	struct passwd pw, *res = NULL;
 	char buf[4096];
@@ -34,22 +35,23 @@ privsep_user(const char *name, uid_t *uid, gid_t *gid, char *err, size_t errlen)
 		*gid = getgid();
 		snprintf(num, sizeof(num), "%u", (unsigned)*uid);
 		log_warn("not started as root: every role runs as the current "
-			 "user, which can read the TLS key",
-		    "uid", num, NULL);
+			 "user, which can read the TLS key and the job-signing "
+			 "key",
+		    "setting", key, "uid", num, NULL);
 		return 0;
 	}
 	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) != 0 || res == NULL) {
 		snprintf(err, errlen,
-		    "server.user: no user '%s' on this system (create it "
+		    "%s: no user '%s' on this system (create it "
 		    "with: useradd --system --shell /usr/sbin/nologin %s)",
-		    name, name);
+		    key, name, name);
 		return RP_ERR_NOTFOUND;
 	}
 	if (pw.pw_uid == 0) {
 		snprintf(err, errlen,
-		    "server.user: '%s' is root; the roles "
+		    "%s: '%s' is root; the roles "
 		    "need an unprivileged user",
-		    name);
+		    key, name);
 		return RP_ERR_INVALID;
 	}
 	*uid = pw.pw_uid;
@@ -85,7 +87,7 @@ drop(const struct role *r, uid_t uid, gid_t gid)
 {
 	uid_t ru, eu, su;
 
-	if (r->user == ROLE_SERVICE && geteuid() == 0) {
+	if (r->user != ROLE_ROOT && geteuid() == 0) {
 		if (setgroups(1, &gid) != 0 || setresgid(gid, gid, gid) != 0 ||
 		    setresuid(uid, uid, uid) != 0) {
 			log_error("cannot drop privileges", "role", r->name,
@@ -111,7 +113,7 @@ static void
 child(const struct role_env *penv, uid_t uid, gid_t gid, int sock)
 {
 	struct role_env env = *penv;
-	int keep[CONF_LISTEN_MAX + 1];
+	int keep[CONF_LISTEN_MAX + 2];
 	size_t nkeep = 0;
 	sigset_t none;
 	int null;
@@ -134,6 +136,10 @@ child(const struct role_env *penv, uid_t uid, gid_t gid, int sock)
 	}
 	close(null);
 	keep[nkeep++] = sock;
+	if (!env.role->peer)
+		env.peer_fd = -1;
+	if (env.peer_fd >= 0)
+		keep[nkeep++] = env.peer_fd;
 	if (!env.role->listens) {
 		env.listen_fds = NULL;
 		env.nlisten = 0;

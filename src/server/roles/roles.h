@@ -27,6 +27,9 @@ enum role_user {
 	ROLE_ROOT, /* keeps the privileges rampartd started with */
 	ROLE_SERVICE, /* the service user (server.user), no supplementary
 			 groups, no new privileges, not dumpable */
+	ROLE_SIGNER, /* as ROLE_SERVICE, as the signer's own user
+			(signer.user), which alone can read the job-signing
+			key */
 };
 
 enum role_restart {
@@ -50,6 +53,8 @@ struct role {
 	uint32_t sends; /* MSG() set this role may send the parent */
 	uint32_t receives; /* MSG() set the parent may send it */
 	int listens; /* 1: gets the listening sockets */
+	int peer; /* 1: one end of the http <-> signer socketpair (the
+		     two rows that have it talk to each other) */
 };
 
 /* What a role starts with (borrowed; valid for the role's life). */
@@ -62,6 +67,9 @@ struct role_env {
 	const int *listen_fds; /* one per conf->listen[], or NULL */
 	size_t nlisten;
 	int ipc; /* this role's end of its socketpair (-1 in the parent) */
+	/* This role's end of the http <-> signer socketpair; -1: none (the
+	 * other one is not running; MSG_PEER brings it later). */
+	int peer_fd;
 	int argc; /* the command line, for SIGHUP's reload */
 	char **argv;
 };
@@ -73,6 +81,8 @@ enum msg_type {
 	MSG_HEARTBEAT = 2, /* a serving role is alive */
 	MSG_LOG_CONFIG = 3, /* parent: SIGHUP's log level and target */
 	MSG_SETUP_RESULT = 4, /* setup: migrated, and the bootstrap result */
+	MSG_PEER = 5, /* parent: a new end of the http <-> signer
+			 socketpair, the descriptor passed with it */
 	MSG_TYPE_END
 };
 #define MSG(t) (1u << (t))
@@ -95,6 +105,10 @@ struct msg_setup_result {
 	struct api_bootstrap creds; /* wiped by both sides after use */
 };
 
+struct msg_peer {
+	uint32_t generation; /* counts the pairs made, for the logs */
+};
+
 struct msg {
 	uint32_t type;
 	uint32_t len; /* of the body: exactly the type's size */
@@ -103,30 +117,40 @@ struct msg {
 		struct msg_heartbeat heartbeat;
 		struct msg_log_config log_config;
 		struct msg_setup_result setup;
+		struct msg_peer peer;
 	} u;
 };
 
 /* Sends one message (body of the type's exact size).  0 or RP_ERR_IO. */
 int ipc_send(int fd, enum msg_type type, const void *body, size_t len);
+/* As ipc_send, passing the descriptor pass with it (MSG_PEER only). */
+int ipc_send_fd(
+    int fd, enum msg_type type, const void *body, size_t len, int pass);
 /*
  * Receives one message into m.  Returns 0; RP_ERR_NOTFOUND when the peer
  * closed; RP_ERR_INVALID when the type is not in allowed or the length is
- * not the type's (the peer is broken or hostile); RP_ERR_IO.
+ * not the type's, or a descriptor came with it (the peer is broken or
+ * hostile); RP_ERR_IO.
  */
 int ipc_recv(int fd, uint32_t allowed, struct msg *m);
+/* As ipc_recv, and a MSG_PEER must carry exactly one descriptor, which is
+ * put in *passed (close-on-exec); any other message none (*passed -1). */
+int ipc_recv_fd(int fd, uint32_t allowed, struct msg *m, int *passed);
 
 /* --- privileges ---------------------------------------------------- */
 
-/* The service user's ids: server.user when running as root, else the
- * current user (and a warning).  RP_ERR_NOTFOUND when the user is not on
- * the system; err says so. */
-int privsep_user(
-    const char *name, uid_t *uid, gid_t *gid, char *err, size_t errlen);
+/* A role user's ids: name (the value of the configuration key key) when
+ * running as root, else the current user (and a warning).
+ * RP_ERR_NOTFOUND when the user is not on the system, RP_ERR_INVALID
+ * when it is root; err says so. */
+int privsep_user(const char *key, const char *name, uid_t *uid, gid_t *gid,
+    char *err, size_t errlen);
 /*
  * Starts a role in a child: /dev/null on stdin and stdout, every
- * descriptor closed but stderr, its socketpair end and (for listening
- * roles) the listening sockets, default signal handling, then for
- * ROLE_SERVICE roles setgroups/setgid/setuid to uid/gid; then
+ * descriptor closed but stderr, its socketpair end, its end of the http
+ * <-> signer socketpair (env->peer_fd) and (for listening roles) the
+ * listening sockets, default signal handling, then for ROLE_SERVICE and
+ * ROLE_SIGNER roles setgroups/setgid/setuid to uid/gid; then
  * PR_SET_NO_NEW_PRIVS and PR_SET_DUMPABLE 0, and the role's entry.  The
  * child exits with the entry's result.  Returns the pid and the parent's
  * end of the socketpair in *ipc, or -1.
@@ -137,11 +161,12 @@ pid_t privsep_spawn(const struct role_env *env, uid_t uid, gid_t gid, int *ipc);
 
 /*
  * Prepares state_dir (0755, not writable by others), state_dir/tls (root
- * 0700), and state_dir/db (the service user's, 0700) when the store is
- * the default SQLite file there.
+ * 0700), state_dir/signer (the signer's user suid/sgid, 0700) and
+ * state_dir/db (the service user's, 0700) when the store is the default
+ * SQLite file there.
  */
-int statedir_prepare(
-    const struct conf *c, uid_t uid, gid_t gid, char *err, size_t errlen);
+int statedir_prepare(const struct conf *c, uid_t uid, gid_t gid, uid_t suid,
+    gid_t sgid, char *err, size_t errlen);
 /* Binds and listens on every conf->listen address; fds[i] for listen[i]. */
 int listen_open(const struct conf *c, int *fds, char *err, size_t errlen);
 

@@ -2,6 +2,8 @@
  * The state directory's layout and ownership, made right at every start:
  *   STATE_DIR      0755, the parent's user, not writable by others
  *   STATE_DIR/tls  0700, the parent's user (root): the TLS key
+ *   STATE_DIR/signer 0700, the signer's user: the job-signing key (the
+ *                  signer role reads and creates it itself)
  *   STATE_DIR/db   0700, the service user: the SQLite file and its WAL
  * The service user owns only db/, so a compromised role cannot rename
  * tls/ or plant files the parent would later read.
@@ -69,8 +71,8 @@ bad:
 }
 
 int
-statedir_prepare(
-    const struct conf *c, uid_t uid, gid_t gid, char *err, size_t errlen)
+statedir_prepare(const struct conf *c, uid_t uid, gid_t gid, uid_t suid,
+    gid_t sgid, char *err, size_t errlen)
 {
 	char path[CONF_PATH_MAX + 8], want[CONF_PATH_MAX + 32];
 	struct stat st;
@@ -90,6 +92,9 @@ statedir_prepare(
 	}
 	snprintf(path, sizeof(path), "%s/tls", c->state_dir);
 	if ((r = own_dir(path, geteuid(), getegid(), 0700, err, errlen)) != 0)
+		return r;
+	snprintf(path, sizeof(path), "%s/signer", c->state_dir);
+	if ((r = own_dir(path, suid, sgid, 0700, err, errlen)) != 0)
 		return r;
 	/* db/ only for the default store; another SQLite path or a
 	 * PostgreSQL server is the administrator's to prepare. */

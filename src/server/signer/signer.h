@@ -19,16 +19,22 @@
 
 struct role_env;
 
-/* The signer role's entry (a row of rampartd's role table). */
+/* The signer role's entry (a row of rampartd's role table): loads or
+ * creates the key, confines itself, serves its peer until SIGTERM. */
 int signer_main(const struct role_env *env);
 
 /* --- the client, in the HTTP role ---------------------------------- */
 
 struct signer_client;
 
-/* A client on fd (the HTTP role's end of the socketpair; taken). */
+/* A client on fd (the HTTP role's end of the socketpair; taken; -1:
+ * none yet, every call answers RP_ERR_IO until signer_client_reset).
+ * 0 or RP_ERR_NOMEM. */
 int signer_client_new(int fd, struct signer_client **out);
 void signer_client_free(struct signer_client *c);
+/* The signer was restarted: fd (taken) is the new channel to it; the
+ * old one is closed and the public key is asked again. */
+void signer_client_reset(struct signer_client *c, int fd);
 
 /*
  * The signer's public key and its key ID (proto_job_key_id): what agents
@@ -54,8 +60,10 @@ struct signer_request {
  * filled in) in *signed_job; RP_ERR_INVALID with the signer's reason in
  * why when it refuses (a malformed job, approval missing above the
  * threshold or for an MSP-wide job, approval by the requester, more
- * agents than the job declared); RP_ERR_IO when the signer cannot be
- * reached.  Safe to call from several threads.
+ * agents than the job declared, a job ID reused for another job);
+ * RP_ERR_IO when the signer cannot be reached within 10 s or its answer
+ * does not verify with its public key.  Safe to call from several
+ * threads (one exchange at a time).
  */
 int signer_sign(struct signer_client *c, const struct signer_request *rq,
     char **envelope, struct proto_job *signed_job, char *why, size_t whylen);
