@@ -60,8 +60,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || size > PROTO_JOB_ENVELOPE_MAX)
 		return 0;
 	if ((data[0] & 1) == 0) {
-		r = proto_job_open((const char *)data + 1, size - 1, pk, &j, why,
-		    sizeof(why));
+		r = proto_job_open(
+		    (const char *)data + 1, size - 1, pk, &j, why, sizeof(why));
 	} else {
 		if ((pl = malloc(size)) == NULL)
 			return 0;

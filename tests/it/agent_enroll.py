@@ -17,7 +17,7 @@ import tempfile
 import shutil
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_lib import Server, check, fail  # noqa: E402
+from server_lib import Client, Server, check, fail  # noqa: E402
 
 AGENT = os.environ.get("RAMPART_AGENT")
 
@@ -51,8 +51,15 @@ def enrol_ok(url, secret, state, name):
     check(mode(key) == 0o600 and os.path.getsize(key) == 64,
           f"identity.key: mode {mode(key):o}")
     rec = json.load(open(os.path.join(state, "agent.json")))
-    check(sorted(rec) == ["agent_id", "fingerprint", "server", "tenant"],
-          f"agent.json: {rec}")
+    check(sorted(rec) == ["agent_id", "fingerprint", "job_key", "server",
+                          "tenant"], f"agent.json: {rec}")
+    # The job-signing key pinned is the one the server's signer holds.
+    host, port = url.split("//")[1].rsplit(":", 1)
+    health = Client(host, int(port), rec["fingerprint"]).request(
+        "GET", "/api/v1/health").json
+    check(rec["job_key"] == health["job_key"],
+          f"pinned {rec['job_key']}, the server signs with "
+          f"{health.get('job_key')}")
     check(secret not in open(os.path.join(state, "agent.json")).read(),
           "the token's secret is in agent.json")
     check(secret.split(".")[2] not in r.stdout + r.stderr,

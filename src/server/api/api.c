@@ -75,6 +75,13 @@ static const struct route routes[] = {
     {"POST", "/api/v1/agent/heartbeat", WHO_AGENT, 3, h_agent_heartbeat},
     {"POST", "/api/v1/agent/inventory", WHO_AGENT, 4, h_agent_inventory},
     {"POST", "/api/v1/agent/sweeps", WHO_AGENT, 4, h_agent_sweep},
+    {"GET", "/api/v1/agent/jobs", WHO_AGENT, 0, h_agent_jobs},
+    {"POST", "/api/v1/agent/jobs/{id}/state", WHO_AGENT, 4, h_agent_job_state},
+    {"GET", "/api/v1/jobs", WHO_ANY, 0, h_job_list},
+    {"POST", "/api/v1/jobs", WHO_TECH, 1, h_job_create},
+    {"GET", "/api/v1/jobs/{id}", WHO_ANY, 0, h_job_get},
+    {"GET", "/api/v1/jobs/{id}/hosts", WHO_ANY, 0, h_job_hosts},
+    {"POST", "/api/v1/jobs/{id}/approve", WHO_TECH, 3, h_job_approve},
     {"GET", "/api/v1/findings", WHO_ANY, 0, h_finding_list},
     {"GET", "/api/v1/findings/counts", WHO_ANY, 0, h_finding_counts},
     {"GET", "/api/v1/findings/{id}", WHO_ANY, 0, h_finding_get},
@@ -100,6 +107,9 @@ api_config_default(struct api_config *c)
 	c->login_window = 15 * 60;
 	c->login_lockout = 15 * 60;
 	c->secure_cookies = 1;
+	c->job_approval_hosts = 25;
+	c->jobs_queued = NULL;
+	c->agent_wait_max = 25;
 }
 
 void
@@ -375,13 +385,13 @@ api_handle(const struct api_request *rq, struct api_response *rs)
 	/* An agent's request is checked whole here, admitted or not: its
 	 * signature covers the body, and its nonce is used once. */
 	if (rt->who == WHO_AGENT)
-		ok = api_agent_gate(&c, 1) == 0;
+		ok = api_agent_gate(&c, rq->again ? 0 : 1) == 0;
 	else
 		ok = adm != NULL || gate(&c, rt) == 0;
 	if (ok && (rt->body == 0 || read_body(&c, rt->body == 3) == 0))
 		(void)rt->fn(&c);
 	json_decref(c.body);
-	if (rs->body == NULL && rs->status != 204)
+	if (rs->body == NULL && rs->status != 204 && rs->wait_until == 0)
 		return RP_ERR_NOMEM;
 	return 0;
 }

@@ -41,6 +41,15 @@ struct api_config {
 	/* SHA-256 of the TLS certificate (DER), 64 lower-case hex digits,
 	 * carried in enrolment tokens; "" without TLS (no tokens then). */
 	char server_fp[65];
+	/* Jobs on more hosts than this, and MSP-wide jobs, wait for a
+	 * second user's approval (the signer enforces it too). */
+	int64_t job_approval_hosts;
+	/* Called after jobs were queued for an agent (its seq), so that the
+	 * HTTP layer wakes that agent's waiting request; may be NULL. */
+	void (*jobs_queued)(int64_t agent_seq);
+	/* The longest an agent's long poll waits, seconds (below the HTTP
+	 * layer's request deadline). */
+	int64_t agent_wait_max;
 };
 /* The defaults documented in rampartd(8). */
 void api_config_default(struct api_config *c);
@@ -73,6 +82,10 @@ struct api_request {
 	/* From api_admit for this request, or NULL: then api_handle finds
 	 * the route and checks the credentials itself. */
 	const struct api_admission *admitted;
+	/* A long poll called again (see api_response.wait_until): its
+	 * signature and nonce were checked the first time. */
+	int again;
+	int64_t first_seen; /* when the request first came, seconds */
 };
 
 /* The answer; api_response_clear frees what it owns. */
@@ -87,6 +100,12 @@ struct api_response {
 	const char *route;
 	/* Seconds for a Retry-After header (429, 503); 0: none. */
 	int64_t retry_after;
+	/* A long poll with nothing to answer yet: no status, no body; the
+	 * HTTP layer holds the request until wait_until (seconds) or until
+	 * jobs are queued for the agent wait_agent, then calls api_handle
+	 * again with again set. */
+	int64_t wait_until;
+	int64_t wait_agent;
 };
 void api_response_clear(struct api_response *rs);
 

@@ -148,6 +148,13 @@ int h_finding_list(struct api_ctx *c);
 int h_finding_counts(struct api_ctx *c);
 int h_finding_get(struct api_ctx *c);
 int h_detection_list(struct api_ctx *c);
+int h_job_create(struct api_ctx *c);
+int h_job_list(struct api_ctx *c);
+int h_job_get(struct api_ctx *c);
+int h_job_hosts(struct api_ctx *c);
+int h_job_approve(struct api_ctx *c);
+int h_agent_jobs(struct api_ctx *c);
+int h_agent_job_state(struct api_ctx *c);
 
 /*
  * Authenticates an agent's signed request (docs/agent-protocol.md) into

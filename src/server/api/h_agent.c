@@ -14,6 +14,7 @@
 #include "api_int.h"
 #include "crypto/crypto.h"
 #include "proto/proto.h"
+#include "signer/signer.h"
 #include "util/err.h"
 
 #define AGENT_TEXT_MAX 255 /* hostname, os, agent_version */
@@ -277,8 +278,10 @@ h_agent_enroll(struct api_ctx *c)
 	const char *tok, *pk, *host, *os = "";
 	char fp[PROTO_FP_HEX + 1], sec[PROTO_SECRET_LEN + 1], hash[65], key[96],
 	    slug[64];
-	unsigned char raw[32];
+	unsigned char raw[32], jpk[32];
+	char kid[PROTO_JOB_KEY_ID_LEN + 1], jpk64[PROTO_PK_B64_LEN + 1];
 	int64_t until = 0;
+	json_t *o;
 	int r;
 
 	if (api_keys_only(c, keys) < 0 ||
@@ -307,6 +310,16 @@ h_agent_enroll(struct api_ctx *c)
 		sodium_memzero(sec, sizeof(sec));
 	} else
 		crypto_sha256_hex(tok, strlen(tok), hash);
+	/* The job-signing key the agent pins: without it the agent could
+	 * never run a job, so rampartd does not enrol while its signer is
+	 * unreachable.  (A process with no signer at all, as the API's
+	 * unit tests, enrols agents that can run no job.) */
+	if (api_signer() != NULL &&
+	    signer_public_key(api_signer(), jpk, kid) != 0)
+		return api_fail(c, 503, "signer_unavailable", NULL,
+		    "the job signer cannot be reached; enrol again shortly");
+	if (api_signer() != NULL)
+		proto_pk_encode(jpk, jpk64);
 	proto_agent_id_new(a.id);
 	a.public_key = (char *)pk;
 	a.hostname = (char *)host;
@@ -318,9 +331,12 @@ h_agent_enroll(struct api_ctx *c)
 		return enroll_refused(c, key);
 	if (r != 0)
 		return api_store_fail(c, r);
-	return api_json(c, 201,
-	    json_pack("{s:s,s:s,s:o}", "agent_id", a.id, "tenant", slug,
-		"server_time", api_time(c->rq->now)));
+	o = json_pack("{s:s,s:s,s:o}", "agent_id", a.id, "tenant", slug,
+	    "server_time", api_time(c->rq->now));
+	if (o != NULL && api_signer() != NULL)
+		json_object_set_new(o, "job_key",
+		    json_pack("{s:s,s:s}", "id", kid, "public_key", jpk64));
+	return api_json(c, 201, o);
 }
 
 /* --- signed requests ----------------------------------------------------- */

@@ -51,6 +51,8 @@ struct req {
 	/* The request target as sent (agents sign it); NULL when over
 	 * TARGET_MAX, which no route's signed request needs. */
 	char *target;
+	int polls; /* times api_handle asked to wait (a long poll) */
+	int64_t first_seen; /* wall-clock seconds of the first api_handle */
 };
 
 #define TARGET_MAX 4096
@@ -58,6 +60,7 @@ struct req {
 static const struct conf *cf;
 static int use_tls;
 static atomic_uint_least64_t answered;
+static volatile int shutting_down; /* drain(): no long poll waits */
 static pthread_mutex_t active_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t active_cond = PTHREAD_COND_INITIALIZER;
 static long active; /* requests begun and not completed */
@@ -323,10 +326,89 @@ admit(struct MHD_Connection *c, struct req *rq, const char *url,
 	return MHD_YES;
 }
 
+/*
+ * Long polls (GET /api/v1/agent/jobs?wait=): a request with nothing to
+ * answer yet is suspended (MHD_suspend_connection) and listed here with
+ * the agent it waits for, until jobs are queued for that agent in this
+ * process (jobs_queued) or its time is up (the once-a-second tick); it
+ * is then resumed and handled again.  queued_gen closes the gap between
+ * the handler finding nothing and the request being listed.  Jobs
+ * queued by another rampartd node sharing the store are seen when the
+ * wait ends.
+ */
+struct waiter {
+	struct MHD_Connection *c;
+	int64_t agent, until;
+};
+static pthread_mutex_t wait_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct waiter *waiters;
+static size_t nwaiters, capwaiters;
+static atomic_uint_least64_t queued_gen;
+
+/* Resumes the waiters of agent (0: none), and those due at now (0: none
+ * due; INT64_MAX: every one). */
+static void
+waiters_wake(int64_t agent, int64_t now)
+{
+	size_t i = 0;
+
+	pthread_mutex_lock(&wait_lock);
+	while (i < nwaiters) {
+		struct waiter *w = &waiters[i];
+
+		if ((agent != 0 && w->agent == agent) ||
+		    (now != 0 && w->until <= now)) {
+			MHD_resume_connection(w->c);
+			*w = waiters[--nwaiters];
+		} else
+			i++;
+	}
+	pthread_mutex_unlock(&wait_lock);
+}
+
+static void
+jobs_queued(int64_t agent)
+{
+	atomic_fetch_add(&queued_gen, 1);
+	waiters_wake(agent, 0);
+}
+
+/* Lists c as waiting and suspends it; -1 when the list is full. */
+static int
+waiter_add(struct MHD_Connection *c, int64_t agent, int64_t until, uint64_t gen)
+{
+	int r = -1;
+
+	if (shutting_down)
+		return -1;
+	pthread_mutex_lock(&wait_lock);
+	if (nwaiters == capwaiters &&
+	    nwaiters < (size_t)cf->http_max_connections) {
+		size_t nc = capwaiters ? 2 * capwaiters : 64;
+		struct waiter *nw = reallocarray(waiters, nc, sizeof(*nw));
+
+		if (nw != NULL) {
+			waiters = nw;
+			capwaiters = nc;
+		}
+	}
+	if (nwaiters < capwaiters) {
+		MHD_suspend_connection(c);
+		waiters[nwaiters++] = (struct waiter){c, agent, until};
+		r = 0;
+	}
+	pthread_mutex_unlock(&wait_lock);
+	/* queued after the handler looked, before the listing */
+	if (r == 0 && atomic_load(&queued_gen) != gen)
+		waiters_wake(agent, 0);
+	return r;
+}
+
 static enum MHD_Result
 serve_api(struct MHD_Connection *c, struct req *rq, const char *url,
     const char *method)
 {
+	uint64_t gen = atomic_load(&queued_gen);
 	struct api_request ar;
 	struct api_response rs;
 	enum MHD_Result ret;
@@ -337,6 +419,10 @@ serve_api(struct MHD_Connection *c, struct req *rq, const char *url,
 	ar.body = rq->body.data;
 	ar.body_len = rq->body.len;
 	ar.admitted = &rq->adm;
+	if (rq->first_seen == 0)
+		rq->first_seen = ar.now;
+	ar.first_seen = rq->first_seen;
+	ar.again = rq->polls > 0;
 	memset(&rs, 0, sizeof(rs));
 	if (api_handle(&ar, &rs) != 0) {
 		api_response_clear(&rs);
@@ -344,6 +430,17 @@ serve_api(struct MHD_Connection *c, struct req *rq, const char *url,
 		return queue_error(c, rq, 503, "unavailable", "out of memory");
 	}
 	store_delta();
+	if (rs.wait_until != 0) {
+		rq->polls++;
+		if (waiter_add(c, rs.wait_agent, rs.wait_until, gen) == 0) {
+			api_response_clear(&rs);
+			return MHD_YES;
+		}
+		/* no room to wait: answered now, as if the time were up */
+		api_response_clear(&rs);
+		rq->first_seen = 1;
+		return serve_api(c, rq, url, method);
+	}
 	ret = queue(c, rq, &rs);
 	api_response_clear(&rs);
 	return ret;
@@ -585,8 +682,8 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 static struct MHD_Daemon *
 start_daemon(const struct role_env *env, int fd)
 {
-	unsigned int flags =
-	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
+	    MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	const struct conf *c = env->conf;
 	struct MHD_OptionItem tls_opts[] = {
 	    {MHD_OPTION_HTTPS_MEM_KEY, 0,
@@ -704,6 +801,7 @@ tick(struct store **ckpt, int *warned)
 {
 	char err[256];
 
+	waiters_wake(0, (int64_t)time(NULL));
 	if (*warned < 0)
 		return; /* PostgreSQL: nothing to do */
 	if (*ckpt == NULL && store_open(cf->db, ckpt, err, sizeof(err)) != 0) {
@@ -751,6 +849,8 @@ drain(struct MHD_Daemon **d, size_t n)
 		if (fd != MHD_INVALID_SOCKET)
 			close(fd);
 	}
+	shutting_down = 1;
+	waiters_wake(0, INT64_MAX); /* answered now, nothing held */
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += ROLE_STOP_SECONDS - 5;
 	pthread_mutex_lock(&active_lock);
@@ -800,6 +900,12 @@ configure_api(const struct role_env *env)
 		if (*f != ':' && n + 1 < sizeof(ac.server_fp))
 			ac.server_fp[n++] = (char)rp_tolower((unsigned char)*f);
 	ac.server_fp[n] = '\0';
+	ac.jobs_queued = jobs_queued;
+	ac.job_approval_hosts = env->conf->signer_approval_hosts;
+	/* a long poll ends before the request watchdog would cut it */
+	ac.agent_wait_max = env->conf->http_connection_timeout > 10
+	    ? env->conf->http_connection_timeout - 5
+	    : 5;
 	api_configure(&ac);
 }
 

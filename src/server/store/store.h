@@ -683,14 +683,17 @@ int store_job_pending(struct store *s, int64_t job_seq, size_t max,
 /* A pending host's envelope: -> JOBH_QUEUED. */
 int store_job_host_queue(struct store *s, int64_t job_seq, int64_t agent_seq,
     const char *envelope, int64_t now);
+struct store_job_env {
+	char job_id[27];
+	char *envelope;
+};
+void store_job_envs_free(struct store_job_env *v, size_t n);
 /*
  * Takes up to max envelopes queued for an agent whose job has not
- * expired (-> JOBH_DELIVERED) into *v (each malloc'd; free with
- * store_strs_free), oldest job first.
+ * expired (-> JOBH_DELIVERED) into *v, oldest job first.
  */
 int store_agent_jobs_take(struct store *s, int64_t agent_seq, int64_t now,
-    size_t max, char ***v, size_t *n);
-void store_strs_free(char **v, size_t n);
+    size_t max, struct store_job_env **v, size_t *n);
 /*
  * An agent's report on a job: state (JOBH_RUNNING, _DONE, _FAILED,
  * _REJECTED) with reason and results (may be NULL).  Only forward

@@ -34,37 +34,38 @@ static struct drv_sql q_hosts_add = DRV_SQL2(
     "INSERT INTO job_hosts (job_seq, agent_seq, tenant_id, state, "
     "updated_at) SELECT ?::bigint, (e->>0)::bigint, (e->>1)::bigint, "
     "'" JOBH_PENDING "', ?::bigint FROM jsonb_array_elements(?::jsonb) e");
-static struct drv_sql q_job_get = DRV_SQL("SELECT " JOB_COLS
-					  " FROM jobs j WHERE j.id = ? AND "
-					  "" SCOPE_FILTER("j.tenant_id"));
+static struct drv_sql q_job_get =
+    DRV_SQL("SELECT " JOB_COLS " FROM jobs j WHERE j.id = ? AND "
+	    "" SCOPE_FILTER("j.tenant_id"));
 static struct drv_sql q_job_counts = DRV_SQL(
     "SELECT state, COUNT(*) FROM job_hosts WHERE job_seq = ? GROUP BY state");
 static struct drv_sql q_job_list =
     DRV_SQL("SELECT " JOB_COLS " FROM jobs j WHERE j.seq > ? AND "
-	    "(? = 0 OR j.tenant_id = ?) AND " SCOPE_FILTER("j.tenant_id")
-		" ORDER BY j.seq LIMIT ?");
-static struct drv_sql q_job_approve = DRV_SQL(
-    "UPDATE jobs SET state = '" JOB_ACTIVE "', approved_by = ?, "
-    "approved_by_name = ?, approved_at = ? WHERE seq = ? AND state = "
-    "'" JOB_AWAITING "'");
+	    "(? = 0 OR j.tenant_id = ?) AND " SCOPE_FILTER(
+		"j.tenant_id") " ORDER BY j.seq LIMIT ?");
+static struct drv_sql q_job_approve =
+    DRV_SQL("UPDATE jobs SET state = '" JOB_ACTIVE "', approved_by = ?, "
+	    "approved_by_name = ?, approved_at = ? WHERE seq = ? AND state = "
+	    "'" JOB_AWAITING "'");
 
 #define HOST_COLS                                                              \
 	"h.job_seq, h.agent_seq, a.id, a.hostname, h.tenant_id, h.state, "     \
 	"h.reason, h.results, h.updated_at"
-static struct drv_sql q_hosts_list = DRV_SQL(
-    "SELECT " HOST_COLS " FROM job_hosts h JOIN agents a ON a.seq = "
-    "h.agent_seq WHERE h.job_seq = ? AND h.agent_seq > ? "
-    "ORDER BY h.agent_seq LIMIT ?");
+static struct drv_sql q_hosts_list =
+    DRV_SQL("SELECT " HOST_COLS " FROM job_hosts h JOIN agents a ON a.seq = "
+	    "h.agent_seq WHERE h.job_seq = ? AND h.agent_seq > ? "
+	    "ORDER BY h.agent_seq LIMIT ?");
 static struct drv_sql q_hosts_pending =
     DRV_SQL("SELECT " HOST_COLS " FROM job_hosts h JOIN agents a ON a.seq = "
 	    "h.agent_seq WHERE h.job_seq = ? AND h.state = '" JOBH_PENDING
 	    "' ORDER BY h.agent_seq LIMIT ?");
-static struct drv_sql q_host_queue = DRV_SQL(
-    "UPDATE job_hosts SET state = '" JOBH_QUEUED "', envelope = ?, "
-    "updated_at = ? WHERE job_seq = ? AND agent_seq = ? AND state = "
-    "'" JOBH_PENDING "'");
+static struct drv_sql q_host_queue =
+    DRV_SQL("UPDATE job_hosts SET state = '" JOBH_QUEUED "', envelope = ?, "
+	    "updated_at = ? WHERE job_seq = ? AND agent_seq = ? AND state = "
+	    "'" JOBH_PENDING "'");
 static struct drv_sql q_take = DRV_SQL(
-    "SELECT h.job_seq, h.envelope FROM job_hosts h JOIN jobs j ON j.seq = "
+    "SELECT h.job_seq, h.envelope, j.id FROM job_hosts h JOIN jobs j ON "
+    "j.seq = "
     "h.job_seq WHERE h.agent_seq = ? AND h.state = '" JOBH_QUEUED "' AND "
     "j.expires_at > ? ORDER BY h.job_seq LIMIT ?");
 static struct drv_sql q_deliver = DRV_SQL(
@@ -73,9 +74,9 @@ static struct drv_sql q_deliver = DRV_SQL(
 static struct drv_sql q_host_state =
     DRV_SQL("SELECT h.job_seq, h.state FROM job_hosts h JOIN jobs j ON "
 	    "j.seq = h.job_seq WHERE j.id = ? AND h.agent_seq = ?");
-static struct drv_sql q_report = DRV_SQL(
-    "UPDATE job_hosts SET state = ?, reason = ?, results = ?, "
-    "updated_at = ? WHERE job_seq = ? AND agent_seq = ? AND state = ?");
+static struct drv_sql q_report =
+    DRV_SQL("UPDATE job_hosts SET state = ?, reason = ?, results = ?, "
+	    "updated_at = ? WHERE job_seq = ? AND agent_seq = ? AND state = ?");
 /* Running hosts are left to report: a sweep may outlast its expiry. */
 static struct drv_sql q_expire = DRV_SQL(
     "UPDATE job_hosts SET state = '" JOBH_EXPIRED "', updated_at = ? WHERE "
@@ -84,13 +85,15 @@ static struct drv_sql q_expire = DRV_SQL(
 static struct drv_sql q_targets = DRV_SQL(
     "SELECT a.seq, a.tenant_id FROM agents a WHERE a.revoked_at = 0 AND "
     "" SCOPE_FILTER("a.tenant_id") " AND (? = '' OR a.id = ?) AND "
-    "(? = 0 OR a.tenant_id = ?) AND (? = 0 OR EXISTS (SELECT 1 FROM "
-    "findings f WHERE f.agent_seq = a.seq AND f.advisory_id = ? AND "
-    "f.open = 1)) ORDER BY a.seq LIMIT ?");
+				   "(? = 0 OR a.tenant_id = ?) AND (? = 0 OR "
+				   "EXISTS (SELECT 1 FROM "
+				   "findings f WHERE f.agent_seq = a.seq AND "
+				   "f.advisory_id = ? AND "
+				   "f.open = 1)) ORDER BY a.seq LIMIT ?");
 
-static const char *const host_states[JOBH_NSTATES] = {JOBH_PENDING,
-    JOBH_QUEUED, JOBH_DELIVERED, JOBH_RUNNING, JOBH_DONE, JOBH_FAILED,
-    JOBH_REJECTED, JOBH_EXPIRED};
+static const char *const host_states[JOBH_NSTATES] = {JOBH_PENDING, JOBH_QUEUED,
+    JOBH_DELIVERED, JOBH_RUNNING, JOBH_DONE, JOBH_FAILED, JOBH_REJECTED,
+    JOBH_EXPIRED};
 
 void
 store_job_clear(struct store_job *j)
@@ -266,8 +269,8 @@ store_job_list(struct store *s, const struct store_scope *sc, int64_t tenant,
 }
 
 int
-store_job_approve(struct store *s, int64_t seq, int64_t user, const char *name,
-    int64_t now)
+store_job_approve(
+    struct store *s, int64_t seq, int64_t user, const char *name, int64_t now)
 {
 	struct drv_arg a[] = {
 	    A_INT(user), A_TEXT(name), A_INT(now), A_INT(seq)};
@@ -344,8 +347,8 @@ store_job_pending(struct store *s, int64_t job_seq, size_t max,
 {
 	struct drv_arg a[] = {A_INT(job_seq), A_INT((int64_t)max)};
 
-	return sq_all(s, &q_hosts_pending, a, NARGS(a), &host_rows, max,
-	    (void **)v, n);
+	return sq_all(
+	    s, &q_hosts_pending, a, NARGS(a), &host_rows, max, (void **)v, n);
 }
 
 int
@@ -365,21 +368,22 @@ store_job_host_queue(struct store *s, int64_t job_seq, int64_t agent_seq,
 }
 
 void
-store_strs_free(char **v, size_t n)
+store_job_envs_free(struct store_job_env *v, size_t n)
 {
 	size_t i;
 
 	for (i = 0; v != NULL && i < n; i++)
-		free(v[i]);
+		free(v[i].envelope);
 	free(v);
 }
 
 /* Moves each of the n queued jobs seqs[i] of an agent to delivered;
- * v[i] (taken) goes to got[] when this call moved it, else is freed:
- * another request of the same agent may have taken it meanwhile. */
+ * v[i] is kept (moved to the front, count in *k) when this call moved
+ * it, else freed: another request of the same agent may have taken it
+ * meanwhile. */
 static int
 deliver(struct store *s, int64_t agent_seq, int64_t now, const int64_t *seqs,
-    char **v, size_t n, char **got, size_t *k)
+    struct store_job_env *v, size_t n, size_t *k)
 {
 	size_t i;
 	int r = 0;
@@ -391,51 +395,57 @@ deliver(struct store *s, int64_t agent_seq, int64_t now, const int64_t *seqs,
 
 		if (r == 0)
 			r = sq_exec(s, &q_deliver, d, NARGS(d), &ch);
-		if (r == 0 && ch == 1)
-			got[(*k)++] = v[i];
-		else
-			free(v[i]);
-		v[i] = NULL;
+		if (r == 0 && ch == 1) {
+			struct store_job_env e = v[i];
+
+			v[i].envelope = NULL;
+			v[(*k)++] = e;
+		} else {
+			free(v[i].envelope);
+			v[i].envelope = NULL;
+		}
 	}
 	return r;
 }
 
 int
 store_agent_jobs_take(struct store *s, int64_t agent_seq, int64_t now,
-    size_t max, char ***out, size_t *count)
+    size_t max, struct store_job_env **out, size_t *count)
 {
-	struct drv_arg a[] = {A_INT(agent_seq), A_INT(now), A_INT((int64_t)max)};
+	struct drv_arg a[] = {
+	    A_INT(agent_seq), A_INT(now), A_INT((int64_t)max)};
 	int64_t *seqs = calloc(max + 1, sizeof(*seqs));
-	char **v = calloc(max + 1, sizeof(*v)), **got = calloc(max + 1,
-						    sizeof(*got));
+	struct store_job_env *v = calloc(max + 1, sizeof(*v));
 	struct drv_cur c;
 	struct sq_tx tx;
 	size_t n = 0, k = 0;
 	int r = RP_ERR_NOMEM;
 
-	if (seqs == NULL || v == NULL || got == NULL ||
-	    (r = sq_tx_enter(s, &tx)) != 0)
+	if (seqs == NULL || v == NULL || (r = sq_tx_enter(s, &tx)) != 0)
 		goto out;
 	if ((r = sq_query(s, &q_take, a, NARGS(a), &c)) == 0) {
 		while (n < max && (r = sq_step(&c)) == 1) {
+			const char *id = c.s->ops->col_text(&c, 2);
+
 			seqs[n] = sq_int(&c, 0);
-			if ((r = sq_dup(&c, 1, &v[n])) != 0)
+			snprintf(v[n].job_id, sizeof(v[n].job_id), "%s",
+			    id != NULL ? id : "");
+			if ((r = sq_dup(&c, 1, &v[n].envelope)) != 0)
 				break;
 			n++;
 		}
 		sq_done(&c);
 	}
 	if (r == 0)
-		r = deliver(s, agent_seq, now, seqs, v, n, got, &k);
+		r = deliver(s, agent_seq, now, seqs, v, n, &k);
 	r = sq_tx_leave(s, &tx, r);
 out:
 	free(seqs);
-	store_strs_free(v, n);
 	if (r != 0) {
-		store_strs_free(got, k);
+		store_job_envs_free(v, n);
 		return r;
 	}
-	*out = got;
+	*out = v;
 	*count = k;
 	return 0;
 }
@@ -470,7 +480,8 @@ store_job_report(struct store *s, const char *job_id, int64_t agent_seq,
 	sq_done(&c);
 	if (cur != NULL)
 		memcpy(cur, was, sizeof(was));
-	ok = strcmp(was, JOBH_QUEUED) == 0 || strcmp(was, JOBH_DELIVERED) == 0 ||
+	ok = strcmp(was, JOBH_QUEUED) == 0 ||
+	    strcmp(was, JOBH_DELIVERED) == 0 ||
 	    (strcmp(was, JOBH_RUNNING) == 0 && final_state(state));
 	if (!ok)
 		return RP_ERR_INVALID;
@@ -507,10 +518,10 @@ store_job_targets(struct store *s, const struct store_scope *sc,
 	if ((r = sq_query(s, &q_targets, a, NARGS(a), &c)) != 0)
 		return r;
 	while ((r = sq_step(&c)) == 1) {
-		if ((r = sq_grow((void **)&va, &cap, n + 1, sizeof(*va), max)) !=
-			0 ||
-		    (r = sq_grow((void **)&vt, &capt, n + 1, sizeof(*vt), max)) !=
-			0)
+		if ((r = sq_grow(
+			 (void **)&va, &cap, n + 1, sizeof(*va), max)) != 0 ||
+		    (r = sq_grow(
+			 (void **)&vt, &capt, n + 1, sizeof(*vt), max)) != 0)
 			break;
 		va[n] = sq_int(&c, 0);
 		vt[n] = sq_int(&c, 1);

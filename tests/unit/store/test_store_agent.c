@@ -286,7 +286,8 @@ test_jobs(void **state)
 	struct store_job_host *hv;
 	struct store_agent a1, a3;
 	int64_t *ag = NULL, *tn = NULL, agents[2], tens[2];
-	char **env = NULL, cur[16];
+	struct store_job_env *env = NULL;
+	char cur[16];
 	size_t n;
 	int more;
 
@@ -350,16 +351,17 @@ test_jobs(void **state)
 	assert_int_equal(
 	    store_agent_jobs_take(s, a3.seq, 1002, 8, &env, &n), 0);
 	assert_int_equal(n, 0);
-	store_strs_free(env, n);
+	store_job_envs_free(env, n);
 	assert_int_equal(
 	    store_agent_jobs_take(s, a1.seq, 1002, 8, &env, &n), 0);
 	assert_int_equal(n, 1);
-	assert_string_equal(env[0], "ENV1");
-	store_strs_free(env, n);
+	assert_string_equal(env[0].envelope, "ENV1");
+	assert_string_equal(env[0].job_id, j.id);
+	store_job_envs_free(env, n);
 	assert_int_equal(
 	    store_agent_jobs_take(s, a1.seq, 1003, 8, &env, &n), 0);
 	assert_int_equal(n, 0);
-	store_strs_free(env, n);
+	store_job_envs_free(env, n);
 	/* reports: forward only, final is final, only its own */
 	assert_int_equal(store_job_report(s, j.id, a1.seq, JOBH_RUNNING, "",
 			     NULL, 1004, cur),
