@@ -87,7 +87,8 @@ read_type_args(struct api_ctx *c, struct job_req *q, int64_t minutes)
 
 /* A tenant slug in the caller's scope into *id; answers 404. */
 static int
-scope_tenant(struct api_ctx *c, const char *slug, const char *field, int64_t *id)
+scope_tenant(
+    struct api_ctx *c, const char *slug, const char *field, int64_t *id)
 {
 	struct store_tenant t = {0};
 	int r;
@@ -124,7 +125,8 @@ read_target(struct api_ctx *c, struct job_req *q)
 		    !proto_agent_id_ok(json_string_value(v)))
 			return api_fail(c, 400, "invalid_field", "target/host",
 			    "target/host: expected an agent ID");
-		snprintf(q->agent, sizeof(q->agent), "%s", json_string_value(v));
+		snprintf(
+		    q->agent, sizeof(q->agent), "%s", json_string_value(v));
 	} else if ((v = json_object_get(t, "all")) != NULL) {
 		if (k != 1 || !json_is_true(v))
 			return api_fail(c, 400, "invalid_field", "target/all",
@@ -136,15 +138,17 @@ read_target(struct api_ctx *c, struct job_req *q)
 	}
 	if ((v = json_object_get(t, "tenant")) != NULL &&
 	    (!json_is_string(v) ||
-		scope_tenant(c, json_string_value(v), "target/tenant",
-		    &q->tenant) < 0))
-		return json_is_string(v) ? -1
+		scope_tenant(
+		    c, json_string_value(v), "target/tenant", &q->tenant) < 0))
+		return json_is_string(v)
+		    ? -1
 		    : api_fail(c, 400, "invalid_field", "target/tenant",
 			  "target/tenant: expected a tenant slug");
 	if ((v = json_object_get(t, "advisory")) != NULL) {
 		if (!json_is_integer(v) || json_integer_value(v) < 1)
 			return api_fail(c, 400, "invalid_field",
-			    "target/advisory", "target/advisory: expected an "
+			    "target/advisory",
+			    "target/advisory: expected an "
 			    "advisory id");
 		q->advisory = json_integer_value(v);
 		r = store_advisory_get(c->s, &c->who.scope, q->advisory, 0, &a);
@@ -155,7 +159,8 @@ read_target(struct api_ctx *c, struct job_req *q)
 		if (r != 0)
 			return api_store_fail(c, r);
 	}
-	if (q->agent[0] == '\0' && !q->all && q->tenant == 0 && q->advisory == 0)
+	if (q->agent[0] == '\0' && !q->all && q->tenant == 0 &&
+	    q->advisory == 0)
 		return api_fail(c, 400, "invalid_field", "target",
 		    "target: expected host, tenant, all or advisory");
 	return 0;
@@ -179,8 +184,8 @@ resolve(struct api_ctx *c, struct job_req *q)
 	if (r != 0)
 		return api_store_fail(c, r);
 	if (q->agent[0] != '\0' && q->n == 0)
-		return api_fail(c, 404, "not_found", "target/host",
-		    "no such host");
+		return api_fail(
+		    c, 404, "not_found", "target/host", "no such host");
 	if (!q->all && q->tenant == 0)
 		for (i = 0; i < q->n; i++) {
 			if (i > 0 && q->tenants[i] != q->tenants[0])
@@ -194,8 +199,7 @@ resolve(struct api_ctx *c, struct job_req *q)
 static int
 needs_approval(const struct job_req *q)
 {
-	return q->tenant == 0 ||
-	    (int64_t)q->n > api_cfg()->job_approval_hosts;
+	return q->tenant == 0 || (int64_t)q->n > api_cfg()->job_approval_hosts;
 }
 
 static json_t *
@@ -210,7 +214,8 @@ job_json(struct api_ctx *c, const struct store_job *j)
 	char slug[64] = "";
 	size_t i;
 
-	if (j->tenant_id != 0 && api_tenant_slug_any(c, j->tenant_id, slug) != 0)
+	if (j->tenant_id != 0 &&
+	    api_tenant_slug_any(c, j->tenant_id, slug) != 0)
 		slug[0] = '\0';
 	for (i = 0; hosts != NULL && i < JOBH_NSTATES; i++)
 		json_object_set_new(hosts, names[i], json_integer(j->hosts[i]));
@@ -219,11 +224,11 @@ job_json(struct api_ctx *c, const struct store_job *j)
 	    "id", j->id, "tenant", j->tenant_id != 0 ? slug : NULL, "type",
 	    j->type, "args", json_loads(j->args, 0, NULL), "target",
 	    json_loads(j->target, 0, NULL), "targets", (json_int_t)j->targets,
-	    "state", j->state, "needs_approval", needed,
-	    "created_by", j->created_by_name, "created_at",
-	    api_time(j->created_at), "expires_at", api_time(j->expires_at),
-	    "approved_by", j->approved_by != 0 ? j->approved_by_name : NULL,
-	    "approved_at", api_time(j->approved_at), "hosts", hosts);
+	    "state", j->state, "needs_approval", needed, "created_by",
+	    j->created_by_name, "created_at", api_time(j->created_at),
+	    "expires_at", api_time(j->expires_at), "approved_by",
+	    j->approved_by != 0 ? j->approved_by_name : NULL, "approved_at",
+	    api_time(j->approved_at), "hosts", hosts);
 	return o;
 }
 
@@ -325,10 +330,11 @@ answer_job(struct api_ctx *c, int status, const char *id)
 }
 
 static int
-store_new_job(struct api_ctx *c, struct job_req *q, struct store_job *j,
-    json_t *target)
+store_new_job(
+    struct api_ctx *c, struct job_req *q, struct store_job *j, json_t *target)
 {
-	char *args = NULL, *tg = json_dumps(target, JSON_COMPACT | JSON_SORT_KEYS);
+	char *args = NULL,
+	     *tg = json_dumps(target, JSON_COMPACT | JSON_SORT_KEYS);
 	char slug[64] = "";
 	int r;
 
@@ -374,8 +380,8 @@ h_job_create(struct api_ctx *c)
 
 	memset(&q, 0, sizeof(q));
 	if (api_keys_only(c, keys) < 0 ||
-	    api_int(c, "expires_minutes", 1, PROTO_JOB_TTL_MAX / 60,
-		&minutes) < 0 ||
+	    api_int(c, "expires_minutes", 1, PROTO_JOB_TTL_MAX / 60, &minutes) <
+		0 ||
 	    api_bool(c, "dry_run", &dry) < 0 ||
 	    read_type_args(c, &q, minutes) < 0 || read_target(c, &q) < 0 ||
 	    resolve(c, &q) < 0) {
@@ -531,8 +537,8 @@ h_job_approve(struct api_ctx *c)
 	else if (template_of(&j, &t) != 0)
 		r = api_store_fail(c, RP_ERR_INVALID);
 	else if ((r = store_begin(c->s)) != 0 ||
-	    (r = store_job_approve(c->s, j.seq, c->who.user_id, c->who.user,
-		 c->rq->now)) != 0 ||
+	    (r = store_job_approve(
+		 c->s, j.seq, c->who.user_id, c->who.user, c->rq->now)) != 0 ||
 	    (r = api_audit_commit(c, "job.approve", NULL, j.id, "ok", NULL)) !=
 		0) {
 		store_rollback(c->s);
@@ -592,7 +598,8 @@ h_agent_jobs(struct api_ctx *c)
 
 	if (q_wait(c, &wait) < 0 || me(c, &a) < 0)
 		return -1;
-	r = store_agent_jobs_take(c->s, a.seq, c->rq->now, AGENT_JOBS_MAX, &v, &n);
+	r = store_agent_jobs_take(
+	    c->s, a.seq, c->rq->now, AGENT_JOBS_MAX, &v, &n);
 	if (r == 0 && n == 0 && wait > 0 &&
 	    c->rq->now < c->rq->first_seen + wait) {
 		/* nothing yet: the HTTP layer holds the request */
@@ -630,7 +637,8 @@ h_agent_job_state(struct api_ctx *c)
 	size_t i;
 	int r;
 
-	if (api_keys_only(c, keys) < 0 || api_str(c, "state", 1, 16, &state) < 0 ||
+	if (api_keys_only(c, keys) < 0 ||
+	    api_str(c, "state", 1, 16, &state) < 0 ||
 	    api_str(c, "reason", 0, 1024, &reason) < 0)
 		return -1;
 	for (i = 0; states[i] != NULL && strcmp(states[i], state) != 0; i++)
@@ -638,8 +646,8 @@ h_agent_job_state(struct api_ctx *c)
 	if (states[i] == NULL)
 		return api_fail(c, 400, "invalid_field", "state",
 		    "state: expected running, done, failed or rejected");
-	if (res != NULL && (!json_is_array(res) ||
-			       json_array_size(res) > JOB_RESULTS_MAX))
+	if (res != NULL &&
+	    (!json_is_array(res) || json_array_size(res) > JOB_RESULTS_MAX))
 		return api_fail(c, 400, "invalid_field", "results",
 		    "results: expected an array of at most %d objects",
 		    JOB_RESULTS_MAX);

@@ -358,6 +358,9 @@ waiters_wake(int64_t agent, int64_t now)
 
 		if ((agent != 0 && w->agent == agent) ||
 		    (now != 0 && w->until <= now)) {
+			metrics_long_poll(agent != 0 && w->agent == agent
+				? METRICS_POLL_WOKEN
+				: METRICS_POLL_TIMEOUT);
 			MHD_resume_connection(w->c);
 			*w = waiters[--nwaiters];
 		} else
@@ -395,6 +398,7 @@ waiter_add(struct MHD_Connection *c, int64_t agent, int64_t until, uint64_t gen)
 	if (nwaiters < capwaiters) {
 		MHD_suspend_connection(c);
 		waiters[nwaiters++] = (struct waiter){c, agent, until};
+		metrics_long_poll(METRICS_POLL_HELD);
 		r = 0;
 	}
 	pthread_mutex_unlock(&wait_lock);

@@ -42,6 +42,9 @@ struct slot {
 static struct slot *slots;
 static size_t nslots; /* routes, then /metrics, then unmatched */
 static atomic_uint_least64_t store_queries, store_errors, store_nsec;
+/* Agents' long polls: held, and how each ended. */
+static atomic_int_least64_t polls_waiting;
+static atomic_uint_least64_t polls_woken, polls_timeout;
 static int64_t start_time;
 
 int
@@ -118,6 +121,19 @@ metrics_store(uint64_t queries, uint64_t errors, uint64_t nsec)
 	atomic_fetch_add(&store_queries, queries);
 	atomic_fetch_add(&store_errors, errors);
 	atomic_fetch_add(&store_nsec, nsec);
+}
+
+void
+metrics_long_poll(int event)
+{
+	if (event == METRICS_POLL_HELD)
+		atomic_fetch_add(&polls_waiting, 1);
+	else {
+		atomic_fetch_sub(&polls_waiting, 1);
+		atomic_fetch_add(
+		    event == METRICS_POLL_WOKEN ? &polls_woken : &polls_timeout,
+		    1);
+	}
 }
 
 static void
@@ -206,6 +222,15 @@ metrics_render(size_t *len)
 	    "# UNIT rampart_store_query_seconds seconds\n"
 	    "# HELP rampart_store_query_seconds Time spent in the store.\n"
 	    "rampart_store_query_seconds_total %.9f\n"
+	    "# TYPE rampart_agent_long_polls_waiting gauge\n"
+	    "# HELP rampart_agent_long_polls_waiting Agents' job requests "
+	    "held until a job comes.\n"
+	    "rampart_agent_long_polls_waiting %lld\n"
+	    "# TYPE rampart_agent_long_polls counter\n"
+	    "# HELP rampart_agent_long_polls Held job requests by how they "
+	    "ended: woken by a job, or their time was up.\n"
+	    "rampart_agent_long_polls_total{end=\"job\"} %llu\n"
+	    "rampart_agent_long_polls_total{end=\"timeout\"} %llu\n"
 	    "# TYPE process_start_time_seconds gauge\n"
 	    "# UNIT process_start_time_seconds seconds\n"
 	    "# HELP process_start_time_seconds When the http role started.\n"
@@ -213,7 +238,11 @@ metrics_render(size_t *len)
 	    "# EOF\n",
 	    (unsigned long long)atomic_load(&store_queries),
 	    (unsigned long long)atomic_load(&store_errors),
-	    (double)atomic_load(&store_nsec) / 1e9, (long long)start_time);
+	    (double)atomic_load(&store_nsec) / 1e9,
+	    (long long)atomic_load(&polls_waiting),
+	    (unsigned long long)atomic_load(&polls_woken),
+	    (unsigned long long)atomic_load(&polls_timeout),
+	    (long long)start_time);
 	if (b.failed) {
 		rp_buf_free(&b);
 		return NULL;

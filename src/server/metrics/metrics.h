@@ -31,6 +31,10 @@ void metrics_request(
 /* Adds a store connection's work since the last call. */
 void metrics_store(uint64_t queries, uint64_t errors, uint64_t nsec);
 
+/* An agent's long poll held, or ended (woken by a job, or timed out). */
+enum { METRICS_POLL_HELD, METRICS_POLL_WOKEN, METRICS_POLL_TIMEOUT };
+void metrics_long_poll(int event);
+
 /* The exposition text (caller frees), or NULL when out of memory. */
 char *metrics_render(size_t *len);
 
