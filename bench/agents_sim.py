@@ -57,8 +57,9 @@ TOP = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(TOP, "tests", "it"))
 sys.path.insert(0, HERE)
 from agent_lib import AgentKey  # noqa: E402
-from server_bench import (cpu_of, drain, machine_cpu, metric,  # noqa: E402
-                          postmaster, proc_status, tree)
+from server_bench import (cpu_of, drain, http_roles,  # noqa: E402
+                          machine_cpu, metric, postmaster, proc_status,
+                          tree)
 from server_lib import Server, check, fail  # noqa: E402
 
 CSAF = os.path.join(TOP, "tests", "data", "3cx", "3cx-csaf.json")
@@ -447,7 +448,7 @@ def main():
         t = threading.Thread(target=drain, args=(srv, log), daemon=True)
         t.start()
         pids = tree(srv.proc.pid)
-        http_pids = [p for p in pids if p != srv.proc.pid]
+        http_pids = http_roles(srv, pids)
         check(len(http_pids) == 1, f"expected one http role: {pids}")
         pg_pids = []
         if store == "postgresql":

@@ -87,6 +87,24 @@ def tree(root):
     return out
 
 
+def http_roles(srv, pids):
+    """The http role(s) among rampartd's processes: those running as the
+    service user (the signer runs as another, the parent as root)."""
+    import pwd
+    uid = pwd.getpwnam("rampart").pw_uid
+    out = []
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("Uid:") and \
+                            int(line.split()[1]) == uid:
+                        out.append(p)
+        except OSError:
+            pass
+    return out
+
+
 def cpu_of(pids):
     return {p: (proc_stat(p) or (0, 0.0))[1] for p in pids}
 
@@ -125,7 +143,10 @@ def drain(srv, path):
     with open(path, "ab") as f:
         f.write(srv.out.encode())
         while True:
-            b = os.read(fd, 1 << 16)
+            try:
+                b = os.read(fd, 1 << 16)
+            except OSError:  # closed by stop() as the daemon ended
+                return
             if not b:
                 return
             f.write(b)
@@ -239,7 +260,7 @@ def main():
         t.start()
         before_tenants = count_tenants(srv, token)
         pids = tree(srv.proc.pid)
-        http_pids = [p for p in pids if p != srv.proc.pid]
+        http_pids = http_roles(srv, pids)
         check(len(http_pids) == 1, f"expected one http role: {pids}")
         pg_pids = []
         if store == "postgresql":
