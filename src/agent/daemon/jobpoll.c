@@ -204,14 +204,15 @@ jobpoll_tick(struct daemon *d, unsigned wait)
 	d->down = 0;
 	/* nothing came: the server held the request as long as it would;
 	   not again before the wait is over, even if it answered at once */
-	d->poll_at = json_array_size(jobs) > 0
-	    ? 0
-	    : start + (uint64_t)wait * 1000;
+	d->poll_at =
+	    json_array_size(jobs) > 0 ? 0 : start + (uint64_t)wait * 1000;
 	json_array_foreach(jobs, i, x)
 	{
 		if ((env = json_string_value(x)) == NULL) {
-			dlog1("warn", "job poll: an entry is not a string; "
-			    "skipped", NULL, NULL);
+			dlog1("warn",
+			    "job poll: an entry is not a string; "
+			    "skipped",
+			    NULL, NULL);
 			continue;
 		}
 		run_one(d, env, json_string_length(x));

@@ -356,6 +356,9 @@ link_send_head(struct daemon *d)
 		&resp, err) != 0) {
 		dlog_begin(&l, "warn", "upload: server unreachable; kept");
 		dlog_u64(&l, "seq", it.seq);
+		dlog_str(&l, "kind", queue_kind_name(it.kind));
+		if (job[0] != '\0')
+			dlog_str(&l, "job", job);
 		dlog_str(&l, "error", err);
 		dlog_end(&l);
 		link_backoff(d, -1);
