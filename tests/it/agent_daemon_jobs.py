@@ -34,6 +34,7 @@ from server_lib import Server, check, fail, free_port  # noqa: E402
 AGENT = os.environ["RAMPART_AGENT"]
 TEST_DATA = os.environ["RAMPART_TEST_DATA"]
 WAIT = 240
+TRIES = WAIT * 10  # questions to the server, 0.1 s apart
 
 # A TCP relay: listen on argv[1], forward every connection to argv[2].
 RELAY = r"""
@@ -166,14 +167,14 @@ class Tech:
     def wait_state(self, job, states, d):
         """Asks the server until the job is in one of states on the
         host (an event; the short pause only spaces the questions)."""
-        end = time.monotonic() + WAIT
-        while True:
+        for _ in range(TRIES):
             h = self.host(job)
             if h["state"] in states:
                 return h
-            if time.monotonic() > end or d.p.poll() is not None:
-                fail(f"job {job} stayed {h}:\n{d.text()}")
+            if d.p.poll() is not None:
+                break
             time.sleep(0.1)
+        fail(f"job {job} stayed {h}:\n{d.text()}")
 
     def agent(self, agent_id):
         r = self.c.request("GET", f"/api/v1/agents/{agent_id}")
@@ -181,12 +182,14 @@ class Tech:
         return r.json
 
     def wait_inventory_above(self, agent_id, seq, d):
-        end = time.monotonic() + WAIT
-        while self.agent(agent_id)["inventory"] <= seq:
-            if time.monotonic() > end or d.p.poll() is not None:
-                fail(f"no new inventory above {seq}:\n{d.text()}")
+        for _ in range(TRIES):
+            now = self.agent(agent_id)["inventory"]
+            if now > seq:
+                return now
+            if d.p.poll() is not None:
+                break
             time.sleep(0.1)
-        return self.agent(agent_id)["inventory"]
+        fail(f"no new inventory above {seq}:\n{d.text()}")
 
 
 def make_root(tmp):

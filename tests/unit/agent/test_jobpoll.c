@@ -46,8 +46,8 @@ static json_t *
 report(void)
 {
 	json_t *r = json_pack("{s:s, s:s, s:[{s:s, s:s}]}", "state", "done",
-	    "reason", "", "results", "entry", "0123456789abcdef0123456789abcdef",
-	    "path", "/opt/3cx/ffmpeg.dll");
+	    "reason", "", "results", "entry",
+	    "0123456789abcdef0123456789abcdef", "path", "/opt/3cx/ffmpeg.dll");
 
 	assert_non_null(r);
 	return r;
@@ -133,14 +133,14 @@ test_report_refusals(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(daemon_report_parse(bad[i], strlen(bad[i]),
-				     job, &text, &tlen),
+		assert_int_equal(daemon_report_parse(
+				     bad[i], strlen(bad[i]), job, &text, &tlen),
 		    RP_ERR_INVALID);
 		assert_null(text);
 	}
 	/* without "seq" (never queued) it still reads */
-	assert_int_equal(daemon_report_parse(ok, strlen(ok), job, &text, &tlen),
-	    0);
+	assert_int_equal(
+	    daemon_report_parse(ok, strlen(ok), job, &text, &tlen), 0);
 	assert_string_equal(text, "{}");
 	free(text);
 	assert_null(daemon_report_item("234567ABCDEFGHIJKLMNOPQRST", r));
