@@ -143,22 +143,6 @@ load_conf(const char *path, struct jobs_conf *c)
 	return -1;
 }
 
-static void
-log_outcome(const struct jobs_outcome *o)
-{
-	struct dlog l;
-
-	dlog_begin(&l, o->state == JOBS_DONE ? "info" : "warn",
-	    o->state == JOBS_DONE	  ? "job done"
-		: o->state == JOBS_FAILED ? "job failed"
-					  : "job rejected");
-	dlog_str(&l, "job", o->job_id[0] ? o->job_id : NULL);
-	dlog_str(&l, "type", o->type);
-	if (o->reason[0])
-		dlog_str(&l, "reason", o->reason);
-	dlog_end(&l);
-}
-
 static int
 run(const struct jopts *jo)
 {
@@ -193,7 +177,7 @@ run(const struct jopts *jo)
 	c.now = (int64_t)time(NULL);
 	if (jobs_run(&c, env, len, &out) == RP_ERR_NOMEM)
 		fprintf(stderr, "rampart-agent job: out of memory\n");
-	log_outcome(&out);
+	dlog_job(&out);
 	if ((v = jobs_outcome_json(&out, 1)) == NULL ||
 	    json_dumpf(v, stdout, JSON_INDENT(2)) != 0) {
 		json_decref(v);

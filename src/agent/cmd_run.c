@@ -12,6 +12,8 @@
 
 #include "agent_cmd.h"
 #include "daemon/daemon.h"
+#include "jobs/jobs.h"
+#include "quarantine/quarantine.h"
 #include "queue/queue.h"
 #include "uplink/uplink.h"
 #include "util/out.h"
@@ -33,7 +35,8 @@ usage(FILE *f)
 	    "[--inventory-root DIR]\n"
 	    "                         [--sweep-rules BUNDLE [--sweep-interval "
 	    "S]\n"
-	    "                          [--sweep-root PATH]] [--once]\n"
+	    "                          [--sweep-root PATH]] [--config FILE]\n"
+	    "                         [--store DIR] [--job-root DIR] [--once]\n"
 	    "\n"
 	    "The agent daemon.  Sends heartbeats to the server it enrolled "
 	    "with, queues a\n"
@@ -41,8 +44,14 @@ usage(FILE *f)
 	    "when the\n"
 	    "software changed; with --sweep-rules, sweeps every "
 	    "--sweep-interval and\n"
-	    "queues the report.  The queue (in DIR/" QUEUE_DIR
-	    ", at most %d items and\n"
+	    "queues the report.  Signed jobs (docs/agent-jobs.md) come from "
+	    "the server\n"
+	    "through a long poll it holds until a job is queued or the next "
+	    "heartbeat,\n"
+	    "inventory or sweep is due (at most %d s); each runs as 'job run' "
+	    "would and\n"
+	    "its outcome is queued for the server.\nThe queue (in "
+	    "DIR/" QUEUE_DIR ", at most %d items and\n"
 	    "%llu MiB) is sent oldest first; an item leaves it only when the "
 	    "server took\n"
 	    "it, so nothing is lost when the server, the network or the "
@@ -73,21 +82,36 @@ usage(FILE *f)
 	    "  --sweep-root PATH         what to sweep (default /: every local "
 	    "file system,\n"
 	    "                            processes and connections)\n"
+	    "  --config FILE             agent.conf: the job types that may "
+	    "run (default\n"
+	    "                            " JOBS_CONF_DEFAULT
+	    ", which may be missing: every type;\n"
+	    "                            read at start)\n"
+	    "  --store DIR               the quarantine store for jobs "
+	    "(default\n"
+	    "                            $RAMPART_QUARANTINE_DIR, "
+	    "else " QUARANTINE_DEFAULT_DIR ")\n"
+	    "  --job-root DIR            what inventory and sweep jobs read "
+	    "(default /)\n"
 	    "  --once                    one heartbeat, the inventory (and a "
 	    "sweep), send\n"
-	    "                            the queue, exit\n"
+	    "                            the queue, one job poll that does not "
+	    "wait (its\n"
+	    "                            jobs run, their reports sent), exit\n"
 	    "\n"
 	    "Exit status: 0 stopped by a signal, or with --once the queue was "
 	    "sent whole;\n"
 	    "1 with --once, the server refused something (the log says what); "
 	    "2 bad usage\n"
 	    "or a local problem (not enrolled, state directory, queue, rules "
-	    "bundle);\n"
+	    "bundle,\n"
+	    "agent.conf);\n"
 	    "3 with --once, items are left because the server could not be "
 	    "reached.\n",
-	    QUEUE_MAX_ITEMS, (unsigned long long)(QUEUE_MAX_BYTES >> 20),
-	    DAEMON_BACKOFF_MAX, DAEMON_HEARTBEAT_DEFAULT,
-	    DAEMON_INVENTORY_DEFAULT, DAEMON_SWEEP_DEFAULT);
+	    DAEMON_POLL_MAX, QUEUE_MAX_ITEMS,
+	    (unsigned long long)(QUEUE_MAX_BYTES >> 20), DAEMON_BACKOFF_MAX,
+	    DAEMON_HEARTBEAT_DEFAULT, DAEMON_INVENTORY_DEFAULT,
+	    DAEMON_SWEEP_DEFAULT);
 }
 
 static int
@@ -133,6 +157,9 @@ enum {
 	OPT_SWEEP_RULES,
 	OPT_SWEEP_INTERVAL,
 	OPT_SWEEP_ROOT,
+	OPT_CONFIG,
+	OPT_STORE,
+	OPT_JOB_ROOT,
 	OPT_ONCE,
 };
 
@@ -145,6 +172,9 @@ static const struct option longopts[] = {
     {"sweep-rules", required_argument, NULL, OPT_SWEEP_RULES},
     {"sweep-interval", required_argument, NULL, OPT_SWEEP_INTERVAL},
     {"sweep-root", required_argument, NULL, OPT_SWEEP_ROOT},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"store", required_argument, NULL, OPT_STORE},
+    {"job-root", required_argument, NULL, OPT_JOB_ROOT},
     {"once", no_argument, NULL, OPT_ONCE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -185,6 +215,15 @@ parse_opt(int c, const char *arg, struct daemon_opts *o, int *sweep_opts)
 		*sweep_opts = 1;
 		o->sweep_root = arg;
 		return is_dir("--sweep-root", arg) ? 0 : -1;
+	case OPT_CONFIG:
+		o->jobs_config = arg;
+		return 0;
+	case OPT_STORE:
+		o->jobs_store = arg;
+		return 0;
+	case OPT_JOB_ROOT:
+		o->jobs_root = arg;
+		return is_dir("--job-root", arg) ? 0 : -1;
 	case OPT_ONCE:
 		o->once = 1;
 		return 0;
@@ -203,6 +242,7 @@ cmd_run(int argc, char **argv)
 	    .inventory_root = "/",
 	    .sweep_root = "/",
 	    .sweep_interval = DAEMON_SWEEP_DEFAULT,
+	    .jobs_root = "/",
 	};
 	struct agent_host host = {0};
 	int c, sweep_opts = 0, ret;
@@ -230,6 +270,10 @@ cmd_run(int argc, char **argv)
 		fprintf(stderr, "rampart-agent run: out of memory\n");
 		return EXIT_USAGE;
 	}
+	if (o.jobs_store == NULL &&
+	    (o.jobs_store = getenv("RAMPART_QUARANTINE_DIR")) != NULL &&
+	    o.jobs_store[0] == '\0')
+		o.jobs_store = NULL;
 	o.hostname = host.hostname;
 	o.os = host.os;
 	ret = daemon_run(&o);

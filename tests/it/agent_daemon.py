@@ -75,6 +75,7 @@ class Fake:
         self.cv = threading.Condition()
         self.pk = None
         self.heartbeats = 0
+        self.polls = 0  # job polls
         self.attempts = collections.Counter()  # per route
         self.answers = []  # (route, seq, status, duplicate)
         self.applied = []  # (route, body) in the order applied
@@ -106,6 +107,11 @@ class Fake:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def do_GET(self):
+                # the job poll: this fake never has a job, and answers at
+                # once (as a server whose hold is 0 would)
+                self.do_POST()
 
         # the same port when started again: agent.json names it
         self.srv = http.server.ThreadingHTTPServer(
@@ -164,6 +170,12 @@ class Fake:
             return 200, {"agent_id": AGENT_ID, "tenant": "acme",
                          "server_time": "2026-01-01T00:00:00Z",
                          "next_heartbeat": 60}
+        if method == "GET" and re.fullmatch(r"/api/v1/agent/jobs\?wait="
+                                            r"\d+", path):
+            with self.cv:
+                self.polls += 1
+                self.cv.notify_all()
+            return 200, {"jobs": []}
         route = path.rsplit("/", 1)[-1]
         if route not in ("inventory", "sweeps"):
             return 404, {"error": {"code": "not_found", "message": path}}

@@ -16,6 +16,8 @@
 
 #include <jansson.h>
 
+#include "jobs/jobs.h"
+
 #define DAEMON_HEARTBEAT_DEFAULT 60 /* seconds, until the server says */
 #define DAEMON_INVENTORY_DEFAULT 3600
 #define DAEMON_SWEEP_DEFAULT 86400
@@ -23,6 +25,9 @@
 /* What the server takes in one upload (docs/agent-protocol.md). */
 #define DAEMON_UPLOAD_MAX ((size_t)16 << 20)
 #define DAEMON_UPLOAD_HITS 10000
+/* The longest a job poll asks the server to hold it (the server's own
+ * cap by default: http.connection_timeout - 5). */
+#define DAEMON_POLL_MAX 25
 
 struct daemon_opts {
 	const char *state_dir;
@@ -35,18 +40,23 @@ struct daemon_opts {
 	const char *sweep_rules; /* a rules bundle; NULL: no sweeps */
 	const char *sweep_root;
 	unsigned sweep_interval; /* seconds */
+	const char *jobs_config; /* agent.conf; NULL: JOBS_CONF_DEFAULT,
+				    which may be missing */
+	const char *jobs_store; /* the quarantine store; NULL: its default */
+	const char *jobs_root; /* what inventory and sweep jobs read */
 	int once;
 };
 
 /*
  * Runs the daemon until SIGTERM or SIGINT (the request in flight is
  * finished first; returns 0), or with o->once for one round: a heartbeat,
- * a full inventory queued (and a sweep, when configured), the queue sent;
+ * a full inventory queued (and a sweep, when configured), the queue sent,
+ * one job poll that does not wait (its jobs run and their reports sent);
  * returns 0 when it was emptied and nothing was refused, 1 when the
  * server refused something (a dropped upload, a refused heartbeat), 3
  * when items are left because the server could not be reached.  Returns
  * 2 for a local problem at start (state directory, enrolment, queue,
- * rules bundle).  Everything it says goes to stderr.
+ * rules bundle, agent.conf).  Everything it says goes to stderr.
  */
 int daemon_run(const struct daemon_opts *o);
 
@@ -71,6 +81,32 @@ unsigned daemon_backoff_next(unsigned cur);
  * jitter: agents that failed together do not come back together). */
 uint64_t daemon_backoff_jitter(unsigned cur);
 
+/*
+ * The wait, in seconds, of a job poll made at now_ms when the daemon's
+ * next own work is due at due_ms (monotonic milliseconds): the time
+ * until then, rounded down so that work is not late, from 1 to
+ * DAEMON_POLL_MAX.
+ */
+unsigned daemon_poll_wait(uint64_t now_ms, uint64_t due_ms);
+
+/*
+ * A job's report as the daemon queues it (queue kind QUEUE_JOB_STATE):
+ * {"job": job_id, "report": report}, where report is what the server's
+ * POST /api/v1/agent/jobs/{job_id}/state takes ({"state", "reason",
+ * "results"}).  Takes a reference of report.  A new object, or NULL when
+ * job_id is not a job ID or report not an object (or out of memory).
+ */
+json_t *daemon_report_item(const char *job_id, json_t *report);
+/*
+ * Reads a queued report item (body[0..len), with the "seq" the queue
+ * added): exactly the members seq, job and report.  *job_id gets the job
+ * ID, *report the request body to send (compact JSON, caller frees) and
+ * *rlen its length.  Returns 0, RP_ERR_INVALID (not such an item) or
+ * RP_ERR_NOMEM.
+ */
+int daemon_report_parse(const char *body, size_t len,
+    char job_id[PROTO_JOB_ID_LEN + 1], char **report, size_t *rlen);
+
 /* ---- logfmt lines on stderr (log.c): the agent's log, also for
  * the commands that act on the machine (job run) ---- */
 
@@ -92,5 +128,8 @@ void dlog_end(struct dlog *l);
 /* A line with only a message and one key. */
 void dlog1(
     const char *level, const char *msg, const char *key, const char *val);
+/* The line of a job's outcome: "job done" (info), "job failed" or "job
+ * rejected" (warn), with its ID, type and reason. */
+void dlog_job(const struct jobs_outcome *o);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * Between the files of src/agent/daemon: the daemon's state (struct
  * daemon), the logfmt line builder (log.c), the inventory (inv.c), the
- * sweep child (sweepjob.c) and the server link (link.c) that the loop
- * (loop.c) drives.
+ * sweep child (sweepjob.c), the jobs from the server (jobpoll.c) and the
+ * server link (link.c) that the loop (loop.c) drives.
  */
 #ifndef RP_AGENT_DAEMON_INT_H
 #define RP_AGENT_DAEMON_INT_H
@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "daemon.h"
+#include "jobs/jobs.h"
 #include "queue/queue.h"
 #include "uplink/uplink.h"
 
@@ -61,6 +62,9 @@ struct daemon {
 	int refused; /* something was refused or dropped (exit 1) */
 	int down; /* the last attempt found the server unreachable */
 	int hb_ok; /* the last heartbeat went through */
+	struct jobs_conf jconf; /* agent.conf, read at start */
+	int inv_full; /* an inventory job asked for a full one */
+	uint64_t poll_at; /* monotonic ms: no job poll before */
 };
 
 /* Monotonic milliseconds. */
@@ -98,12 +102,34 @@ void sweep_job_stop(struct daemon *d);
  * none was recorded. */
 int64_t sweep_job_last(struct daemon *d);
 
+/* Sends queued items while the server takes them (loop.c).  The outcome
+ * of the last request (LINK_OK when the queue is empty). */
+enum link_outcome daemon_drain(struct daemon *d);
+
+/* ---- jobs from the server (jobpoll.c) ---- */
+
+/* Reads agent.conf into d->jconf (at start).  0 or -1, logged. */
+int jobpoll_setup(struct daemon *d);
+/*
+ * One job poll asking the server to hold it up to wait seconds, then the
+ * jobs of its answer run in order, each report queued (and sent).  Sets
+ * d->poll_at: at once after jobs came, else not before the wait is over
+ * (a server that answers at once is not asked again and again).
+ * Returns the poll's outcome (a failed one backed off).
+ */
+enum link_outcome jobpoll_tick(struct daemon *d, unsigned wait);
+
 /* ---- the server (link.c) ---- */
 
 /* One heartbeat.  LINK_OK, LINK_DOWN or LINK_DROPPED (refused). */
 enum link_outcome link_heartbeat(struct daemon *d);
 /* Sends the oldest queued item and removes it after a 2xx. */
 enum link_outcome link_send_head(struct daemon *d);
+/* GET the jobs queued for this agent, the server holding the request up
+ * to wait seconds: *jobs gets the answer's array of envelope texts (a new
+ * reference) with LINK_OK; else LINK_DOWN, backed off. */
+enum link_outcome link_poll_jobs(
+    struct daemon *d, unsigned wait, json_t **jobs);
 /* Records a failure: the backoff grows and d->retry_at is set (at least
  * retry_after seconds when >= 0). */
 void link_backoff(struct daemon *d, long retry_after);

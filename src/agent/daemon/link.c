@@ -9,6 +9,9 @@
  *                            clock or the server's version, not the item
  *   409 inventory_base       a delta the server cannot apply: removed, a
  *                            full inventory follows
+ *   409, 404 on a job state  the server has the job's final state already,
+ *                            or no such job for this agent: delivered
+ *                            as far as it can be (removed, logged)
  *   other 4xx                the item can never succeed: removed, logged
  *                            as an error with the server's own words
  * Nothing here logs a request body, a header or a signature.
@@ -25,6 +28,7 @@
 #define HEARTBEAT_PATH "/api/v1/agent/heartbeat"
 #define INVENTORY_PATH "/api/v1/agent/inventory"
 #define SWEEPS_PATH "/api/v1/agent/sweeps"
+#define JOBS_PATH "/api/v1/agent/jobs"
 /* The server's next_heartbeat is taken within these bounds. */
 #define HB_MIN 5
 #define HB_MAX 86400
@@ -198,7 +202,7 @@ drop(struct daemon *d, const struct queue_item *it, enum link_outcome out)
 
 /* A 2xx: the item is the server's now. */
 static enum link_outcome
-accepted(struct daemon *d, const struct queue_item *it,
+accepted(struct daemon *d, const struct queue_item *it, const char *job,
     const struct net_resp *resp, const json_t *v)
 {
 	struct dlog l;
@@ -206,6 +210,8 @@ accepted(struct daemon *d, const struct queue_item *it,
 	dlog_begin(&l, "info", "upload accepted");
 	dlog_u64(&l, "seq", it->seq);
 	dlog_str(&l, "kind", queue_kind_name(it->kind));
+	if (job != NULL)
+		dlog_str(&l, "job", job);
 	dlog_i64(&l, "status", resp->status);
 	dlog_str(&l, "duplicate",
 	    json_is_true(json_object_get(v, "duplicate")) ? "true" : "false");
@@ -213,17 +219,33 @@ accepted(struct daemon *d, const struct queue_item *it,
 	return drop(d, it, LINK_OK);
 }
 
-/* What to do with item it after the server's answer resp. */
+/* What to do with item it (job: its job ID for a job state, else NULL)
+ * after the server's answer resp. */
 static enum link_outcome
-judge(
-    struct daemon *d, const struct queue_item *it, const struct net_resp *resp)
+judge(struct daemon *d, const struct queue_item *it, const char *job,
+    const struct net_resp *resp)
 {
 	json_t *v = answer_json(resp);
 	enum link_outcome out;
 	struct dlog l;
 
 	if (resp->status >= 200 && resp->status < 300) {
-		out = accepted(d, it, resp, v);
+		out = accepted(d, it, job, resp, v);
+	} else if (it->kind == QUEUE_JOB_STATE &&
+	    (resp->status == 409 || resp->status == 404)) {
+		/* a report sent again after a crash, or a job the server
+		   dropped: nothing more this report can do */
+		dlog_begin(&l, "info",
+		    resp->status == 409
+			? "job report: the server holds a final state already; "
+			  "dropped"
+			: "job report: the server has no such job for this "
+			  "agent; dropped");
+		dlog_u64(&l, "seq", it->seq);
+		dlog_str(&l, "job", job);
+		log_error_body(&l, resp, v);
+		dlog_end(&l);
+		out = drop(d, it, LINK_OK);
 	} else if (resp->status == 409 && it->kind == QUEUE_INVENTORY_DELTA &&
 	    strcmp(error_code(v), "inventory_base") == 0) {
 		dlog_begin(&l, "warn",
@@ -247,6 +269,8 @@ judge(
 		    "it");
 		dlog_u64(&l, "seq", it->seq);
 		dlog_str(&l, "kind", queue_kind_name(it->kind));
+		if (job != NULL)
+			dlog_str(&l, "job", job);
 		log_error_body(&l, resp, v);
 		dlog_end(&l);
 		d->refused = 1;
@@ -256,17 +280,55 @@ judge(
 	return out;
 }
 
+/*
+ * Where item it goes and what is sent: the queued body itself, or for a
+ * job state the report inside it, to its job's route.  Returns 0, or
+ * RP_ERR_INVALID (an item that does not read as one) or RP_ERR_NOMEM.
+ */
+static int
+route(const struct queue_item *it, const char *body, size_t len, char path[128],
+    char job[PROTO_JOB_ID_LEN + 1], char **send, size_t *slen)
+{
+	*send = NULL;
+	job[0] = '\0';
+	if (it->kind != QUEUE_JOB_STATE) {
+		snprintf(path, 128, "%s",
+		    it->kind == QUEUE_SWEEP ? SWEEPS_PATH : INVENTORY_PATH);
+		*slen = len;
+		return 0;
+	}
+	if (daemon_report_parse(body, len, job, send, slen) != 0)
+		return RP_ERR_INVALID;
+	snprintf(path, 128, JOBS_PATH "/%s/state", job);
+	return 0;
+}
+
+/* An item that cannot be sent as it is: logged, dropped. */
+static enum link_outcome
+damaged(struct daemon *d, const struct queue_item *it, const char *why)
+{
+	struct dlog l;
+
+	dlog_begin(&l, "error", "QUEUED ITEM DAMAGED AND DROPPED");
+	dlog_u64(&l, "seq", it->seq);
+	dlog_str(&l, "error", why);
+	dlog_end(&l);
+	d->refused = 1;
+	return drop(d, it, LINK_DROPPED);
+}
+
 enum link_outcome
 link_send_head(struct daemon *d)
 {
 	struct net_resp resp = {.retry_after = -1};
-	char err[UPLINK_ERR_MAX], qerr[QUEUE_ERR_MAX];
+	char err[UPLINK_ERR_MAX], qerr[QUEUE_ERR_MAX], path[128];
+	char job[PROTO_JOB_ID_LEN + 1];
 	const struct queue_item *v;
 	struct queue_item it;
 	enum link_outcome out;
-	char *body = NULL;
+	char *body = NULL, *rep = NULL;
 	struct dlog l;
-	size_t n, len = 0;
+	size_t n, len = 0, slen = 0;
 	int r = RP_ERR_INVALID;
 
 	if ((v = queue_items(d->q, &n)) == NULL || n == 0)
@@ -276,31 +338,71 @@ link_send_head(struct daemon *d)
 		snprintf(qerr, sizeof(qerr), "its header does not read");
 	else
 		r = queue_read(d->q, it.seq, &body, &len, qerr);
-	if (r == RP_ERR_INVALID || r == RP_ERR_NOTFOUND) {
-		dlog_begin(&l, "error", "QUEUED ITEM DAMAGED AND DROPPED");
-		dlog_u64(&l, "seq", it.seq);
-		dlog_str(&l, "error", qerr);
-		dlog_end(&l);
-		d->refused = 1;
-		return drop(d, &it, LINK_DROPPED);
-	}
+	if (r == RP_ERR_INVALID || r == RP_ERR_NOTFOUND)
+		return damaged(d, &it, qerr);
 	if (r != 0) {
 		dlog1("error", "queue: item not read", "error", qerr);
 		return LINK_LOCAL;
 	}
-	if (uplink_call(d->u, "POST",
-		it.kind == QUEUE_SWEEP ? SWEEPS_PATH : INVENTORY_PATH, body,
-		len, &resp, err) != 0) {
+	if ((r = route(&it, body, len, path, job, &rep, &slen)) != 0) {
+		free(body);
+		if (r == RP_ERR_NOMEM) {
+			dlog1("error", "queue: out of memory", NULL, NULL);
+			return LINK_LOCAL;
+		}
+		return damaged(d, &it, "not a job report");
+	}
+	if (uplink_call(d->u, "POST", path, rep != NULL ? rep : body, slen,
+		&resp, err) != 0) {
 		dlog_begin(&l, "warn", "upload: server unreachable; kept");
 		dlog_u64(&l, "seq", it.seq);
+		dlog_str(&l, "kind", queue_kind_name(it.kind));
+		if (job[0] != '\0')
+			dlog_str(&l, "job", job);
 		dlog_str(&l, "error", err);
 		dlog_end(&l);
 		link_backoff(d, -1);
 		out = LINK_DOWN;
 	} else {
-		out = judge(d, &it, &resp);
+		out = judge(d, &it, job[0] ? job : NULL, &resp);
 	}
+	free(rep);
 	free(body);
+	net_resp_clear(&resp);
+	return out;
+}
+
+enum link_outcome
+link_poll_jobs(struct daemon *d, unsigned wait, json_t **jobs)
+{
+	struct net_resp resp = {.retry_after = -1};
+	char err[UPLINK_ERR_MAX], path[64];
+	json_t *v = NULL, *a;
+	struct dlog l;
+	enum link_outcome out = LINK_DOWN;
+
+	*jobs = NULL;
+	snprintf(path, sizeof(path), JOBS_PATH "?wait=%u", wait);
+	if (uplink_call(d->u, "GET", path, NULL, 0, &resp, err) != 0) {
+		dlog1("warn", "job poll: server unreachable", "error", err);
+		goto out;
+	}
+	v = answer_json(&resp);
+	a = json_object_get(v, "jobs");
+	if (resp.status == 200 && json_is_array(a)) {
+		*jobs = json_incref(a);
+		out = LINK_OK;
+		goto out;
+	}
+	dlog_begin(&l, "warn", "job poll refused");
+	log_error_body(&l, &resp, v);
+	dlog_end(&l);
+out:
+	if (out != LINK_OK) {
+		d->down = 1;
+		link_backoff(d, resp.retry_after);
+	}
+	json_decref(v);
 	net_resp_clear(&resp);
 	return out;
 }

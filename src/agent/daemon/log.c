@@ -152,3 +152,19 @@ dlog1(const char *level, const char *msg, const char *key, const char *val)
 		dlog_str(&l, key, val);
 	dlog_end(&l);
 }
+
+void
+dlog_job(const struct jobs_outcome *o)
+{
+	struct dlog l;
+
+	dlog_begin(&l, o->state == JOBS_DONE ? "info" : "warn",
+	    o->state == JOBS_DONE	  ? "job done"
+		: o->state == JOBS_FAILED ? "job failed"
+					  : "job rejected");
+	dlog_str(&l, "job", o->job_id[0] ? o->job_id : NULL);
+	dlog_str(&l, "type", o->type);
+	if (o->reason[0])
+		dlog_str(&l, "reason", o->reason);
+	dlog_end(&l);
+}

@@ -1,11 +1,15 @@
 /*
- * The daemon's loop (daemon.h): one thread that waits in poll(2) for the
- * next thing due -- a heartbeat, an inventory, a sweep, the end of the
- * backoff -- or for the sweep child's report or a signal.  Every request
- * is made from here, one at a time, so a SIGTERM lets the request in
- * flight finish (its answer is acted on: an item the server took is
- * removed) before the daemon exits.  --once runs the same steps once, in
- * order, without waiting.
+ * The daemon's loop (daemon.h): one thread that does what is due -- a
+ * heartbeat, an inventory, a sweep, sending the queue -- and then waits
+ * for the next thing due inside a job poll that the server holds until a
+ * job comes or that time is reached (never longer than DAEMON_POLL_MAX),
+ * so jobs arrive at once without polling on a short fixed period.  While
+ * backing off (or after an empty answer, until its wait is over) it waits
+ * in poll(2) instead, for the next deadline, the sweep child's report or
+ * a signal.  Every request is made from here, one at a time, so a SIGTERM
+ * lets the request in flight finish (its answer is acted on: an item the
+ * server took is removed) before the daemon exits.  --once runs the same
+ * steps once, in order, without waiting.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,10 +79,8 @@ sig_drain(void)
 		;
 }
 
-/* Sends queued items while the server takes them.  Returns the outcome
- * of the last request (LINK_OK when the queue is empty). */
-static enum link_outcome
-drain(struct daemon *d)
+enum link_outcome
+daemon_drain(struct daemon *d)
 {
 	enum link_outcome out = LINK_OK;
 	size_t n;
@@ -163,9 +165,23 @@ min_u64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-/* Waits until the next deadline, a signal or the sweep child. */
+/* When the daemon's own work is next due (monotonic ms): a heartbeat
+ * (not before the backoff ends), an inventory, a sweep. */
+static uint64_t
+next_due(const struct daemon *d, const struct timers *t)
+{
+	uint64_t due;
+
+	due = min_u64(t->hb < d->retry_at ? d->retry_at : t->hb, t->inv);
+	if (d->o->sweep_rules != NULL && d->sweep.pid == 0)
+		due = min_u64(due, t->sweep);
+	return due;
+}
+
+/* Waits until the next deadline (a job poll's included), a signal or the
+ * sweep child; with block 0, only takes what the sweep child sent. */
 static void
-wait_next(struct daemon *d, const struct timers *t)
+wait_next(struct daemon *d, const struct timers *t, int block)
 {
 	struct pollfd p[2] = {{.fd = sig_pipe[0], .events = POLLIN},
 	    {.fd = d->sweep.fd, .events = POLLIN}};
@@ -173,18 +189,30 @@ wait_next(struct daemon *d, const struct timers *t)
 	size_t n;
 	int ms;
 
-	due = min_u64(t->hb < d->retry_at ? d->retry_at : t->hb, t->inv);
-	if (d->o->sweep_rules != NULL && d->sweep.pid == 0)
-		due = min_u64(due, t->sweep);
+	due = next_due(d, t);
 	if (queue_items(d->q, &n) != NULL && n > 0)
 		due = min_u64(due, d->retry_at);
+	due = min_u64(due, d->poll_at < d->retry_at ? d->retry_at : d->poll_at);
 	ms = due <= now ? 0 : due - now > INT_MAX ? INT_MAX : (int)(due - now);
-	if (poll(p, d->sweep.fd >= 0 ? 2 : 1, ms) <= 0)
+	if (poll(p, d->sweep.fd >= 0 ? 2 : 1, block ? ms : 0) <= 0)
 		return;
 	if (p[0].revents != 0)
 		sig_drain();
 	if (d->sweep.fd >= 0 && p[1].revents != 0)
 		(void)sweep_job_read(d);
+}
+
+/* The job poll, when neither the backoff nor an empty answer's wait
+ * holds it back: 1 when it was made. */
+static int
+poll_jobs(struct daemon *d, const struct timers *t)
+{
+	uint64_t now = daemon_now_ms();
+
+	if (now < d->retry_at || now < d->poll_at)
+		return 0;
+	(void)jobpoll_tick(d, daemon_poll_wait(now, next_due(d, t)));
+	return 1;
 }
 
 static int
@@ -205,8 +233,10 @@ run_loop(struct daemon *d)
 			t.hb =
 			    daemon_now_ms() + (uint64_t)hb_interval(d) * 1000;
 		}
-		if (!daemon_stopping() && now >= t.inv) {
-			(void)inv_tick(d, 0);
+		if (!daemon_stopping() && (now >= t.inv || d->inv_full)) {
+			/* an inventory job asks for a full one */
+			(void)inv_tick(d, d->inv_full);
+			d->inv_full = 0;
 			t.inv = daemon_now_ms() +
 			    (uint64_t)o->inventory_interval * 1000;
 		}
@@ -215,9 +245,12 @@ run_loop(struct daemon *d)
 			(void)sweep_job_start(d);
 			t.sweep = now + (uint64_t)o->sweep_interval * 1000;
 		}
-		(void)drain(d);
-		if (!daemon_stopping())
-			wait_next(d, &t);
+		(void)daemon_drain(d);
+		if (daemon_stopping())
+			break;
+		/* the poll is the wait; after it, only what the sweep child
+		   sent meanwhile is taken */
+		wait_next(d, &t, !poll_jobs(d, &t));
 	}
 	sweep_job_stop(d);
 	dlog1(
@@ -259,7 +292,14 @@ run_once(struct daemon *d)
 		(void)inv_tick(d, 1);
 	if (!daemon_stopping() && d->o->sweep_rules != NULL)
 		once_sweep(d);
-	out = drain(d);
+	out = daemon_drain(d);
+	/* one job poll that does not wait; its reports are sent too */
+	if (!daemon_stopping() && jobpoll_tick(d, 0) == LINK_OK) {
+		if (d->inv_full && !daemon_stopping())
+			(void)inv_tick(d, 1);
+		if (!daemon_stopping())
+			out = daemon_drain(d);
+	}
 	if (daemon_stopping())
 		return 0;
 	(void)queue_items(d->q, &n);
@@ -292,6 +332,8 @@ setup(struct daemon *d)
 		return -1;
 	}
 	if (o->sweep_rules != NULL && sweep_job_check(o) != 0)
+		return -1;
+	if (jobpoll_setup(d) != 0)
 		return -1;
 	if (signals_setup() != 0) {
 		dlog1(

@@ -40,6 +40,7 @@ static const char *const kind_names[] = {
     [QUEUE_INVENTORY_FULL] = "inventory-full",
     [QUEUE_INVENTORY_DELTA] = "inventory-delta",
     [QUEUE_SWEEP] = "sweep",
+    [QUEUE_JOB_STATE] = "job-state",
 };
 
 const char *
@@ -106,12 +107,12 @@ head_parse(const char *buf, size_t len, enum queue_kind *kind, uint64_t *blen)
 		return 0;
 	if ((sp = memchr(p, ' ', (size_t)(nl - p))) == NULL)
 		return 0;
-	for (k = QUEUE_INVENTORY_FULL; k <= QUEUE_SWEEP; k++) {
+	for (k = QUEUE_INVENTORY_FULL; k <= QUEUE_KIND_LAST; k++) {
 		if ((size_t)(sp - p) == strlen(kind_names[k]) &&
 		    memcmp(p, kind_names[k], (size_t)(sp - p)) == 0)
 			break;
 	}
-	if (k > QUEUE_SWEEP ||
+	if (k > QUEUE_KIND_LAST ||
 	    parse_u64(sp + 1, (size_t)(nl - sp - 1), blen) != 0)
 		return 0;
 	*kind = (enum queue_kind)k;
@@ -425,7 +426,7 @@ queue_add(struct queue *q, enum queue_kind kind, json_t *body, uint64_t *seq,
 	size_t tlen, gone;
 	int hlen, r;
 
-	if (kind < QUEUE_INVENTORY_FULL || kind > QUEUE_SWEEP ||
+	if (kind < QUEUE_INVENTORY_FULL || kind > QUEUE_KIND_LAST ||
 	    !json_is_object(body) || q->last_seq >= SEQ_MAX) {
 		snprintf(err, QUEUE_ERR_MAX, "not an item to queue");
 		return RP_ERR_ARG;

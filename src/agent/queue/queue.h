@@ -1,7 +1,7 @@
 /*
  * The agent's on-disk upload queue (docs/agent-daemon.md, the contract in
  * docs/agent-protocol.md "Uploads: sequence numbers"): every result the
- * daemon reports (inventories, sweep reports) is a file in the state
+ * daemon reports (inventories, sweep reports, job states) is a file in the state
  * directory's queue/ (mode 0700) until the server has answered 2xx for
  * it, so nothing is lost when the server, the network or the agent dies
  * half-way, and each carries its upload sequence number `seq`.
@@ -54,7 +54,10 @@ enum queue_kind {
 	QUEUE_INVENTORY_FULL,
 	QUEUE_INVENTORY_DELTA,
 	QUEUE_SWEEP,
+	QUEUE_JOB_STATE, /* a job's state for the server (the daemon's
+			    encoding: daemon_report_item) */
 };
+#define QUEUE_KIND_LAST QUEUE_JOB_STATE
 
 /* The kind's name as the header writes it ("inventory-full"). */
 const char *queue_kind_name(enum queue_kind k);

@@ -798,36 +798,47 @@ serve_step(const struct role_env *env, int64_t *last_hb)
 	return -1;
 }
 
-/* Once a second, outside every request: the store's checkpoint (its own
- * connection), so that no request's commit copies the WAL back. */
+#define EXPIRE_EVERY 30 /* seconds between two sweeps of expired jobs */
+
+/* Once a second, outside every request, on a store connection of its
+ * own: SQLite's checkpoint (so that no request's commit copies the WAL
+ * back), and every EXPIRE_EVERY seconds the hosts of expired jobs marked
+ * expired.  Long polls whose time is up are answered. */
 static void
-tick(struct store **ckpt, int *warned)
+tick(struct store **maint, int *warned)
 {
+	static int64_t last_expire;
+	int64_t now = (int64_t)time(NULL), n = 0;
 	char err[256];
 
-	waiters_wake(0, (int64_t)time(NULL));
-	if (*warned < 0)
-		return; /* PostgreSQL: nothing to do */
-	if (*ckpt == NULL && store_open(cf->db, ckpt, err, sizeof(err)) != 0) {
-		*ckpt = NULL;
+	waiters_wake(0, now);
+	if (*maint == NULL && store_open(cf->db, maint, err, sizeof(err)) != 0) {
+		*maint = NULL;
 		if (!(*warned)++)
-			log_warn("checkpoints: cannot open the store", "error",
+			log_warn("maintenance: cannot open the store", "error",
 			    err, NULL);
 		return;
 	}
-	if (store_driver(*ckpt) != STORE_SQLITE) {
-		store_close(*ckpt);
-		*ckpt = NULL;
-		*warned = -1;
-		return;
-	}
-	if (store_checkpoint(*ckpt) != 0 && !(*warned)++)
+	if (store_driver(*maint) == STORE_SQLITE &&
+	    store_checkpoint(*maint) != 0 && !(*warned)++)
 		log_warn(
-		    "checkpoint failed", "error", store_errmsg(*ckpt), NULL);
+		    "checkpoint failed", "error", store_errmsg(*maint), NULL);
+	if (now - last_expire < EXPIRE_EVERY)
+		return;
+	last_expire = now;
+	if (store_jobs_expire(*maint, now, &n) != 0)
+		log_warn("expiring jobs failed", "error", store_errmsg(*maint),
+		    NULL);
+	else if (n > 0) {
+		char num[24];
+
+		snprintf(num, sizeof(num), "%lld", (long long)n);
+		log_info("job hosts expired", "hosts", num, NULL);
+	}
 }
 
-/* Serves until SIGTERM or until the parent goes away; checkpoints the
- * store every second, sends a heartbeat every ROLE_HEARTBEAT_SECONDS and
+/* Serves until SIGTERM or until the parent goes away; runs tick() every
+ * second, sends a heartbeat every ROLE_HEARTBEAT_SECONDS and
  * applies SIGHUP's log settings. */
 static int
 serve(const struct role_env *env)
