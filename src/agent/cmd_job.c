@@ -159,6 +159,35 @@ log_outcome(const struct jobs_outcome *o)
 	dlog_end(&l);
 }
 
+/* The sweep's bundle from the enrolled server, by a signed request. */
+static int
+fetch_bundle(
+    void *arg, const char *sha256, char **buf, size_t *len, char err[JOBS_ERR_MAX])
+{
+	struct net_resp resp = {0};
+	char path[128], uerr[UPLINK_ERR_MAX];
+	int r;
+
+	snprintf(path, sizeof(path), "/api/v1/agent/bundles/%s", sha256);
+	r = uplink_call(arg, "GET", path, NULL, 0, &resp, uerr);
+	if (r != 0) {
+		snprintf(err, JOBS_ERR_MAX, "%s", uerr);
+	} else if (resp.status != 200) {
+		snprintf(err, JOBS_ERR_MAX, "the server answered %ld%s",
+		    resp.status,
+		    resp.status == 404 ? " (it keeps no such bundle for this "
+					 "agent's tenant)"
+				       : "");
+		r = RP_ERR_NOTFOUND;
+	} else {
+		*buf = resp.body;
+		*len = resp.len;
+		resp.body = NULL;
+	}
+	net_resp_clear(&resp);
+	return r;
+}
+
 static int
 run(const struct jopts *jo)
 {
@@ -166,6 +195,7 @@ run(const struct jopts *jo)
 	struct jobs_outcome out = {0};
 	struct jobs_conf conf;
 	struct jobs_ctx c = {0};
+	struct uplink *u = NULL;
 	char err[UPLINK_ERR_MAX], *env = NULL;
 	size_t len = 0;
 	json_t *v;
@@ -191,6 +221,12 @@ run(const struct jopts *jo)
 	c.store = jo->store;
 	c.root = jo->root;
 	c.now = (int64_t)time(NULL);
+	/* Enrolled with a usable link: a bundle the cache lacks is fetched
+	 * (its hash is checked before use); otherwise it is not available. */
+	if (uplink_open(jo->state, &u, err) == 0) {
+		c.fetch_bundle = fetch_bundle;
+		c.fetch_arg = u;
+	}
 	if (jobs_run(&c, env, len, &out) == RP_ERR_NOMEM)
 		fprintf(stderr, "rampart-agent job: out of memory\n");
 	log_outcome(&out);
@@ -206,6 +242,7 @@ run(const struct jopts *jo)
 				       : EXIT_REJECTED;
 out:
 	jobs_outcome_clear(&out);
+	uplink_free(u);
 	free(env);
 	uplink_enrolment_clear(&e);
 	if (fd >= 0)
