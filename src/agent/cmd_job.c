@@ -161,8 +161,8 @@ log_outcome(const struct jobs_outcome *o)
 
 /* The sweep's bundle from the enrolled server, by a signed request. */
 static int
-fetch_bundle(
-    void *arg, const char *sha256, char **buf, size_t *len, char err[JOBS_ERR_MAX])
+fetch_bundle(void *arg, const char *sha256, char **buf, size_t *len,
+    char err[JOBS_ERR_MAX])
 {
 	struct net_resp resp = {0};
 	char path[128], uerr[UPLINK_ERR_MAX];

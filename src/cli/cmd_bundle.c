@@ -262,7 +262,8 @@ adv_yara_ok(void *arg, size_t i, const char *text)
 	const struct yctx *y = arg;
 	char label[512];
 
-	snprintf(label, sizeof(label), "%s: YARA indicator %zu", y->path, i + 1);
+	snprintf(
+	    label, sizeof(label), "%s: YARA indicator %zu", y->path, i + 1);
 	return bundle_yara_check(stderr, label, text, y->verbose) < 0 ? -1 : 0;
 }
 

@@ -152,8 +152,8 @@ write_cached(int dfd, const char *name, const char *buf, size_t len)
 	int fd, r = -1;
 
 	snprintf(tmp, sizeof(tmp), ".tmp-%ld-%s", (long)getpid(), name);
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		O_CLOEXEC, 0600);
+	fd = openat(dfd, tmp,
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
 	while (off < len) {

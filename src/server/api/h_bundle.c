@@ -63,7 +63,8 @@ counts_json(const struct ioc_bundle *b)
 		n[b->iocs[i].type]++;
 	if (o == NULL)
 		return NULL;
-	json_object_set_new(o, "indicators", json_integer((json_int_t)b->niocs));
+	json_object_set_new(
+	    o, "indicators", json_integer((json_int_t)b->niocs));
 	for (i = 0; i < IOC_TYPE_COUNT; i++)
 		json_object_set_new(o, ioc_type_name((enum ioc_type)i),
 		    json_integer((json_int_t)n[i]));
@@ -148,8 +149,8 @@ api_bundles_rebuild(struct store *s, int all, const int64_t *tenants, size_t n,
 /* The tenant's current bundle, built now when it has none yet (a tenant
  * made after the last import, a database from before bundles). */
 static int
-current(struct api_ctx *c, int64_t tenant, int with_body,
-    struct store_bundle *out)
+current(
+    struct api_ctx *c, int64_t tenant, int with_body, struct store_bundle *out)
 {
 	int r, changed;
 
@@ -158,8 +159,7 @@ current(struct api_ctx *c, int64_t tenant, int with_body,
 		return r;
 	if ((r = store_begin(c->s)) != 0)
 		return r;
-	if ((r = bundle_rebuild(c->s, tenant, c->rq->now, &changed)) !=
-	    0) {
+	if ((r = bundle_rebuild(c->s, tenant, c->rq->now, &changed)) != 0) {
 		store_rollback(c->s);
 		return r;
 	}
@@ -196,9 +196,9 @@ etag_matches(const char *inm, const char *etag)
 			p++;
 		if (strncmp(p, "W/", 2) == 0)
 			p += 2;
-		if (*p == '*' || (strncmp(p, etag, n) == 0 &&
-				     (p[n] == '\0' || p[n] == ',' ||
-					 p[n] == ' ')))
+		if (*p == '*' ||
+		    (strncmp(p, etag, n) == 0 &&
+			(p[n] == '\0' || p[n] == ',' || p[n] == ' ')))
 			return 1;
 		p = strchr(p, ',');
 	}
@@ -234,8 +234,9 @@ hex64(const char *s)
 	size_t i;
 
 	for (i = 0; s[i] != '\0'; i++)
-		if (i >= 64 || !((s[i] >= '0' && s[i] <= '9') ||
-				   (s[i] >= 'a' && s[i] <= 'f')))
+		if (i >= 64 ||
+		    !((s[i] >= '0' && s[i] <= '9') ||
+			(s[i] >= 'a' && s[i] <= 'f')))
 			return 0;
 	return i == 64;
 }
@@ -284,8 +285,8 @@ h_tenant_bundle(struct api_ctx *c)
 	counts = json_loads(b.counts, 0, NULL);
 	adv = json_loads(b.advisories, 0, NULL);
 	r = api_json(c, 200,
-	    json_pack("{s:s,s:s,s:I,s:o,s:o*,s:o*}", "tenant", t.slug,
-		"sha256", b.sha256, "size", (json_int_t)b.size, "built_at",
+	    json_pack("{s:s,s:s,s:I,s:o,s:o*,s:o*}", "tenant", t.slug, "sha256",
+		b.sha256, "size", (json_int_t)b.size, "built_at",
 		api_time(b.built_at), "counts", counts, "advisories", adv));
 	store_bundle_clear(&b);
 	store_tenant_clear(&t);

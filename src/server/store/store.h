@@ -341,8 +341,8 @@ int store_bundle_put(
     struct store *s, const struct store_bundle *in, int *changed);
 /* The tenant's current bundle (body only when with_body);
  * RP_ERR_NOTFOUND when none was built. */
-int store_bundle_current(struct store *s, int64_t tenant, int with_body,
-    struct store_bundle *out);
+int store_bundle_current(
+    struct store *s, int64_t tenant, int with_body, struct store_bundle *out);
 /* One kept bundle of the tenant by its hash, body included;
  * RP_ERR_NOTFOUND when the tenant has none with it (another tenant's
  * is never returned). */

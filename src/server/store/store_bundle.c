@@ -95,8 +95,8 @@ bundle_one(struct store *s, struct drv_sql *q, const struct drv_arg *a,
 }
 
 int
-store_bundle_current(struct store *s, int64_t tenant, int with_body,
-    struct store_bundle *out)
+store_bundle_current(
+    struct store *s, int64_t tenant, int with_body, struct store_bundle *out)
 {
 	struct drv_arg a[] = {A_INT(with_body ? 1 : 0), A_INT(tenant)};
 

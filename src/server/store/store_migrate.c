@@ -204,7 +204,7 @@
 #define MIGRATION_5(PK, INT)                                                   \
 	"CREATE TABLE bundles (id " PK ", tenant_id " INT " NOT NULL"          \
 	" REFERENCES tenants (id) ON DELETE CASCADE,"                          \
-	" sha256 TEXT NOT NULL, body TEXT NOT NULL, size " INT " NOT NULL,"   \
+	" sha256 TEXT NOT NULL, body TEXT NOT NULL, size " INT " NOT NULL,"    \
 	" built_at " INT " NOT NULL, counts TEXT NOT NULL,"                    \
 	" advisories TEXT NOT NULL, UNIQUE (tenant_id, sha256));"              \
 	"CREATE INDEX bundles_tenant ON bundles (tenant_id, id);"

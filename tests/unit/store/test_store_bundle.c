@@ -68,8 +68,7 @@ test_bundles(void **state)
 	struct store_bundle cur;
 	char k;
 
-	assert_int_equal(
-	    store_bundle_current(s, a, 1, &cur), RP_ERR_NOTFOUND);
+	assert_int_equal(store_bundle_current(s, a, 1, &cur), RP_ERR_NOTFOUND);
 	assert_int_equal(put(s, a, 'a', 100), 1);
 	/* The same hash again: nothing written, built_at stays. */
 	assert_int_equal(put(s, a, 'a', 200), 0);
@@ -79,14 +78,12 @@ test_bundles(void **state)
 	assert_string_equal(cur.counts, "{\"sha256\":1}");
 	assert_string_equal(cur.advisories, "[\"ADV-1\"]");
 	store_bundle_clear(&cur);
-	assert_int_equal(
-	    raw_int("SELECT COUNT(*) FROM bundles"), 1);
+	assert_int_equal(raw_int("SELECT COUNT(*) FROM bundles"), 1);
 
 	/* Tenant isolation: acme's hash is not globex's. */
 	assert_true(has(s, a, 'a'));
 	assert_false(has(s, b, 'a'));
-	assert_int_equal(
-	    store_bundle_current(s, b, 1, &cur), RP_ERR_NOTFOUND);
+	assert_int_equal(store_bundle_current(s, b, 1, &cur), RP_ERR_NOTFOUND);
 
 	/* More than STORE_BUNDLE_KEEP: the oldest go, the newest is
 	 * current. */
@@ -99,8 +96,8 @@ test_bundles(void **state)
 	assert_int_equal(cur.sha256[0], 'b' + STORE_BUNDLE_KEEP - 1);
 	assert_non_null(cur.body);
 	store_bundle_clear(&cur);
-	assert_int_equal(raw_int("SELECT COUNT(*) FROM bundles"),
-	    STORE_BUNDLE_KEEP);
+	assert_int_equal(
+	    raw_int("SELECT COUNT(*) FROM bundles"), STORE_BUNDLE_KEEP);
 
 	/* A kept hash becoming current again: one row for it, current. */
 	assert_int_equal(put(s, a, 'b', 500), 1);
@@ -108,8 +105,8 @@ test_bundles(void **state)
 	assert_int_equal(cur.sha256[0], 'b');
 	assert_int_equal(cur.built_at, 500);
 	store_bundle_clear(&cur);
-	assert_int_equal(raw_int("SELECT COUNT(*) FROM bundles"),
-	    STORE_BUNDLE_KEEP);
+	assert_int_equal(
+	    raw_int("SELECT COUNT(*) FROM bundles"), STORE_BUNDLE_KEEP);
 
 	/* globex gets its own, acme's are untouched. */
 	assert_int_equal(put(s, b, 'z', 600), 1);
