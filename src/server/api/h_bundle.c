@@ -209,7 +209,7 @@ int
 h_agent_bundle(struct api_ctx *c)
 {
 	struct store_bundle b;
-	char etag[80];
+	char etag[sizeof(c->rs->etag)];
 	int r;
 
 	r = current(c, c->who.agent_tenant, 1, &b);
@@ -219,7 +219,7 @@ h_agent_bundle(struct api_ctx *c)
 	if (c->rq->if_none_match != NULL &&
 	    etag_matches(c->rq->if_none_match, etag)) {
 		store_bundle_clear(&b);
-		snprintf(c->rs->etag, sizeof(c->rs->etag), "%s", etag);
+		memcpy(c->rs->etag, etag, sizeof(etag));
 		c->rs->status = 304;
 		return 0;
 	}
