@@ -150,6 +150,7 @@ run(const struct jopts *jo)
 	struct jobs_outcome out = {0};
 	struct jobs_conf conf;
 	struct jobs_ctx c = {0};
+	struct uplink *u = NULL;
 	char err[UPLINK_ERR_MAX], *env = NULL;
 	size_t len = 0;
 	json_t *v;
@@ -175,6 +176,12 @@ run(const struct jopts *jo)
 	c.store = jo->store;
 	c.root = jo->root;
 	c.now = (int64_t)time(NULL);
+	/* Enrolled with a usable link: a bundle the cache lacks is fetched
+	 * (its hash is checked before use); otherwise it is not available. */
+	if (uplink_open(jo->state, &u, err) == 0) {
+		c.fetch_bundle = jobs_uplink_bundle;
+		c.fetch_arg = u;
+	}
 	if (jobs_run(&c, env, len, &out) == RP_ERR_NOMEM)
 		fprintf(stderr, "rampart-agent job: out of memory\n");
 	dlog_job(&out);
@@ -190,6 +197,7 @@ run(const struct jopts *jo)
 				       : EXIT_REJECTED;
 out:
 	jobs_outcome_clear(&out);
+	uplink_free(u);
 	free(env);
 	uplink_enrolment_clear(&e);
 	if (fd >= 0)

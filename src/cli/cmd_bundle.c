@@ -250,64 +250,21 @@ read_text(const char *path)
 	return buf;
 }
 
-static int
-ioc_from_adv(enum adv_ioc_type t, enum ioc_type *out)
-{
-	static const struct {
-		enum adv_ioc_type a;
-		enum ioc_type i;
-	} m[] = {{ADV_IOC_SHA256, IOC_SHA256}, {ADV_IOC_SHA1, IOC_SHA1},
-	    {ADV_IOC_MD5, IOC_MD5}, {ADV_IOC_FILENAME, IOC_FILENAME},
-	    {ADV_IOC_DOMAIN, IOC_DOMAIN}, {ADV_IOC_IP, IOC_IP},
-	    {ADV_IOC_URL, IOC_URL}};
-	size_t k;
+struct yctx {
+	const char *path;
+	int verbose;
+};
 
-	for (k = 0; k < sizeof(m) / sizeof(m[0]); k++) {
-		if (m[k].a == t) {
-			*out = m[k].i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/*
- * One advisory indicator into b.  A value the bundle cannot carry (a
- * network range, say) is a warning: the advisory is still useful.
- * Returns 0, EXIT_PROBLEM for a YARA error, -1 on a fatal error.
- */
+/* libyara's verdict on an advisory's YARA indicator i (errors printed). */
 static int
-add_adv_ioc(struct ioc_bundle *b, const struct advisory *a,
-    const struct adv_indicator *e, size_t i, const char *path,
-    struct rp_diags *d, int verbose)
+adv_yara_ok(void *arg, size_t i, const char *text)
 {
-	struct rp_diags *tmp;
-	enum ioc_type t;
+	const struct yctx *y = arg;
 	char label[512];
-	int r;
 
-	if (e->type == ADV_IOC_YARA) {
-		snprintf(label, sizeof(label), "%s: YARA indicator %zu", path,
-		    i + 1);
-		if (bundle_yara_check(stderr, label, e->value, verbose) < 0)
-			return EXIT_PROBLEM;
-		r = ioc_bundle_add_yara(b,
-		    e->comment != NULL ? e->comment : a->id, e->value, a->id,
-		    d);
-		return r == 0 ? 0 : r == RP_ERR_INVALID ? EXIT_PROBLEM : -1;
-	}
-	if (ioc_from_adv(e->type, &t) != 0 || (tmp = rp_diags_new()) == NULL)
-		return -1;
-	r = ioc_bundle_add(b, t, e->value, e->size, a->id, e->comment, tmp);
-	if (r == RP_ERR_INVALID)
-		rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
-		    "indicator %zu: %s; skipped", i + 1,
-		    tmp->n > 0 ? tmp->v[0].msg : "not usable");
-	else if (tmp->nwarnings > 0 && tmp->n > 0)
-		rp_diags_add(d, RP_DIAG_WARNING, NULL, NULL,
-		    "indicator %zu: %s", i + 1, tmp->v[0].msg);
-	rp_diags_free(tmp);
-	return r == 0 || r == RP_ERR_INVALID ? 0 : -1;
+	snprintf(
+	    label, sizeof(label), "%s: YARA indicator %zu", y->path, i + 1);
+	return bundle_yara_check(stderr, label, text, y->verbose) < 0 ? -1 : 0;
 }
 
 /* Returns 0, EXIT_PROBLEM or EXIT_USAGE. */
@@ -316,27 +273,15 @@ load_advisory(struct ioc_bundle *b, const char *path, int verbose)
 {
 	struct rp_diags *d = rp_diags_new();
 	struct advisory *a = NULL;
-	size_t i;
-	int r, bad = 0, rc = EXIT_USAGE;
+	struct yctx y = {path, verbose};
+	int r, rc = EXIT_USAGE;
 
 	if (d == NULL)
 		return EXIT_USAGE;
 	if (advisory_read_file(path, ADV_FORMAT_AUTO, &a, d) != 0)
 		goto out;
-	rc = EXIT_PROBLEM;
-	if (a->id == NULL || ioc_bundle_add_advisory(b, a->id) != 0) {
-		rp_diags_add(d, RP_DIAG_ERROR, NULL, NULL,
-		    "the advisory has no usable ID");
-		goto out;
-	}
-	for (i = 0; i < a->niocs; i++) {
-		if ((r = add_adv_ioc(b, a, &a->iocs[i], i, path, d, verbose)) <
-		    0)
-			goto out;
-		if (r != 0)
-			bad = 1; /* keep going: report every broken rule */
-	}
-	rc = bad ? EXIT_PROBLEM : 0;
+	r = ioc_bundle_add_advisory_doc(b, a, adv_yara_ok, &y, d);
+	rc = r == 0 ? 0 : EXIT_PROBLEM;
 out:
 	print_diags(d, path, verbose);
 	advisory_free(a);

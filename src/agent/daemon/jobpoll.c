@@ -167,6 +167,8 @@ run_one(struct daemon *d, const char *env, size_t len)
 	c.root = d->o->jobs_root;
 	c.now = (int64_t)time(NULL);
 	c.inventory_deferred = 1;
+	c.fetch_bundle = jobs_uplink_bundle; /* a bundle not cached yet */
+	c.fetch_arg = d->u;
 	if (jobs_run(&c, env, len, &out) == RP_ERR_NOMEM)
 		dlog1("error", "job: out of memory", "job",
 		    out.job_id[0] ? out.job_id : NULL);

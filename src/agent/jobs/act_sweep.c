@@ -1,9 +1,10 @@
 /*
  * The jobs that read the machine: inventory (collected here, or left to
  * the daemon's next turn) and sweep with a rules bundle named by its
- * SHA-256.  The bundle comes only from the state directory's cache
- * (bundles/<sha256>.json), and is used only when its bytes have that
- * hash: the job names the exact rules it was approved with.  The sweep
+ * SHA-256.  The bundle comes from the state directory's cache
+ * (bundles/<sha256>.json; bundles.c fetches it from the server when it
+ * is not there), and is used only when its bytes have that hash: the
+ * job names the exact rules it was approved with.  The sweep
  * is the one `rampart-agent sweep` runs (its confined scanner
  * included); matched files are quarantined by the store, which takes a
  * file only if it is still the one that matched.
@@ -26,7 +27,6 @@
 #include "sweep/sweep.h"
 #include "util/err.h"
 
-#define BUNDLE_MAX ((size_t)64 << 20)
 #define RESULT_HITS 1000 /* hits kept in the job's result */
 
 int
@@ -63,56 +63,6 @@ out:
 	return r;
 }
 
-/* Reads bundles/<hash>.json (no link followed) into *buf, *len. */
-static int
-bundle_bytes(const struct jobs_ctx *c, const char *hash, char **buf,
-    size_t *len, struct jobs_outcome *o)
-{
-	char name[80];
-	struct stat st;
-	size_t got = 0;
-	ssize_t n;
-	int dfd, fd = -1;
-
-	*buf = NULL;
-	snprintf(name, sizeof(name), "%s.json", hash);
-	dfd = openat(c->statefd, JOBS_BUNDLE_DIR,
-	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd >= 0)
-		fd = openat(
-		    dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		jobs_set(o, JOBS_FAILED,
-		    "rules bundle %s is not available on this agent%s%s", hash,
-		    errno == ENOENT ? "" : ": ",
-		    errno == ENOENT ? "" : strerror(errno));
-		if (dfd >= 0)
-			close(dfd);
-		return -1;
-	}
-	close(dfd);
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (size_t)st.st_size > BUNDLE_MAX ||
-	    (*buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		jobs_set(o, JOBS_FAILED,
-		    "rules bundle %s: not a regular file of at most %zu bytes",
-		    hash, BUNDLE_MAX);
-		close(fd);
-		return -1;
-	}
-	while (got < (size_t)st.st_size) {
-		if ((n = read(fd, *buf + got, (size_t)st.st_size - got)) < 0 &&
-		    errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	*len = got;
-	return 0;
-}
-
 /* The bundle the job names, checked against its hash, ready to match. */
 static int
 load_rules(const struct jobs_ctx *c, const struct proto_job *j,
@@ -125,7 +75,7 @@ load_rules(const struct jobs_ctx *c, const struct proto_job *j,
 	json_t *v = NULL;
 	int r = -1;
 
-	if (bundle_bytes(c, j->bundle, &buf, &len, o) != 0)
+	if (jobs_bundle_load(c, j->bundle, &buf, &len, o) != 0)
 		return -1;
 	crypto_hash_sha256(sum, (unsigned char *)buf, len);
 	sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));

@@ -23,6 +23,7 @@
 #define JOBS_SEEN_MAX 100000 /* nonces remembered at most */
 #define JOBS_SEEN_RECORD 80 /* bytes of one record */
 #define JOBS_BUNDLE_DIR "bundles" /* <sha256>.json, in the state dir */
+#define JOBS_BUNDLE_KEEP 8 /* bundles the cache keeps, newest first */
 #define JOBS_ERR_MAX 512
 
 /* ---- agent.conf (conf.c) ---- */
@@ -122,6 +123,13 @@ struct jobs_ctx {
 	/* inventory: only set outcome->inventory_requested (the daemon
 	   uploads it on its next turn) instead of collecting here */
 	int inventory_deferred;
+	/* Fetches the rules bundle named sha256 from the server (a signed
+	   GET /api/v1/agent/bundles/{sha256}) into *buf (malloc'd), *len;
+	   0, or nonzero with a sentence in err.  NULL: no server to ask,
+	   so a bundle not in the cache is not available. */
+	int (*fetch_bundle)(void *arg, const char *sha256, char **buf,
+	    size_t *len, char err[JOBS_ERR_MAX]);
+	void *fetch_arg;
 };
 
 struct jobs_outcome {
@@ -150,5 +158,13 @@ void jobs_outcome_clear(struct jobs_outcome *o);
  * when with_job.  A new reference or NULL (out of memory).
  */
 json_t *jobs_outcome_json(const struct jobs_outcome *o, int with_job);
+
+/*
+ * A fetch_bundle for struct jobs_ctx over an enrolled agent's link (arg:
+ * its struct uplink): a signed GET /api/v1/agent/bundles/{sha256}.  The
+ * caller checks the bytes against the hash (jobs_bundle_load does).
+ */
+int jobs_uplink_bundle(void *arg, const char *sha256, char **buf, size_t *len,
+    char err[JOBS_ERR_MAX]);
 
 #endif

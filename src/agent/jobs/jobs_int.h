@@ -25,6 +25,16 @@ int act_inventory(const struct jobs_ctx *c, const struct proto_job *j,
 int act_sweep(const struct jobs_ctx *c, const struct proto_job *j,
     struct jobs_outcome *o);
 
+/*
+ * The bytes of the rules bundle hash from the state directory's cache
+ * (bundles.c), fetched from the server with c->fetch_bundle when absent
+ * there (checked against hash, then cached).  The cached file is not
+ * checked here: the caller hashes what it gets.  0 with *buf (malloc'd)
+ * and *len, or -1 with o set (failed).
+ */
+int jobs_bundle_load(const struct jobs_ctx *c, const char *hash, char **buf,
+    size_t *len, struct jobs_outcome *o);
+
 /* Sets o's state and its reason (printf-style). */
 void jobs_set(struct jobs_outcome *o, enum jobs_state s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

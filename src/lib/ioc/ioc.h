@@ -93,6 +93,22 @@ int ioc_bundle_add_advisory(struct ioc_bundle *b, const char *id);
 int ioc_bundle_set_created(struct ioc_bundle *b, const char *rfc3339);
 
 /*
+ * Adds an advisory (advisory/advisory.h) to b as `rampart bundle
+ * --advisory` does: records its ID, adds its indicators with the ID as
+ * their source, its YARA rules as YARA entries named after their comment.
+ * An indicator a bundle cannot carry is a warning in d and skipped.
+ * yara_ok (may be NULL) is asked about each YARA text first (i: the
+ * indicator's index); nonzero leaves it out and the call, after the
+ * remaining indicators, returns RP_ERR_INVALID.  Returns 0,
+ * RP_ERR_INVALID (no usable ID: error in d; or a refused YARA text),
+ * RP_ERR_LIMIT or RP_ERR_NOMEM.
+ */
+struct advisory;
+int ioc_bundle_add_advisory_doc(struct ioc_bundle *b, const struct advisory *a,
+    int (*yara_ok)(void *arg, size_t i, const char *text), void *arg,
+    struct rp_diags *d);
+
+/*
  * Reads a bundle file / parsed document.  Problems name the JSON pointer.
  * Returns 0 (then *out is the caller's), RP_ERR_NOTFOUND, RP_ERR_IO,
  * RP_ERR_INVALID, RP_ERR_UNSUPPORTED (another bundle format version),

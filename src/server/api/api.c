@@ -77,6 +77,9 @@ static const struct route routes[] = {
     {"POST", "/api/v1/agent/sweeps", WHO_AGENT, 4, h_agent_sweep},
     {"GET", "/api/v1/agent/jobs", WHO_AGENT, 0, h_agent_jobs},
     {"POST", "/api/v1/agent/jobs/{id}/state", WHO_AGENT, 4, h_agent_job_state},
+    {"GET", "/api/v1/agent/bundle", WHO_AGENT, 0, h_agent_bundle},
+    {"GET", "/api/v1/agent/bundles/{sha256}", WHO_AGENT, 0, h_agent_bundle_get},
+    {"GET", "/api/v1/tenants/{tenant}/bundle", WHO_ANY, 0, h_tenant_bundle},
     {"GET", "/api/v1/jobs", WHO_ANY, 0, h_job_list},
     {"POST", "/api/v1/jobs", WHO_TECH, 1, h_job_create},
     {"GET", "/api/v1/jobs/{id}", WHO_ANY, 0, h_job_get},
@@ -391,7 +394,8 @@ api_handle(const struct api_request *rq, struct api_response *rs)
 	if (ok && (rt->body == 0 || read_body(&c, rt->body == 3) == 0))
 		(void)rt->fn(&c);
 	json_decref(c.body);
-	if (rs->body == NULL && rs->status != 204 && rs->wait_until == 0)
+	if (rs->body == NULL && rs->status != 204 && rs->status != 304 &&
+	    rs->wait_until == 0)
 		return RP_ERR_NOMEM;
 	return 0;
 }

@@ -74,6 +74,7 @@ struct api_request {
 	const char *content_type; /* header value or NULL */
 	const char *cookie; /* Cookie header value or NULL */
 	const char *authorization; /* Authorization header value or NULL */
+	const char *if_none_match; /* If-None-Match header value or NULL */
 	const char *remote_addr; /* client address as text */
 	const char *body; /* NULL when none */
 	size_t body_len;
@@ -98,6 +99,8 @@ struct api_response {
 	/* The route's label for /metrics ("GET /api/v1/tenants/{tenant}"),
 	 * or "unmatched"; static. */
 	const char *route;
+	/* An ETag header value (quoted), or "": none.  A 304 has no body. */
+	char etag[72];
 	/* Seconds for a Retry-After header (429, 503); 0: none. */
 	int64_t retry_after;
 	/* A long poll with nothing to answer yet: no status, no body; the

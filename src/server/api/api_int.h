@@ -155,6 +155,17 @@ int h_job_hosts(struct api_ctx *c);
 int h_job_approve(struct api_ctx *c);
 int h_agent_jobs(struct api_ctx *c);
 int h_agent_job_state(struct api_ctx *c);
+int h_agent_bundle(struct api_ctx *c);
+int h_agent_bundle_get(struct api_ctx *c);
+int h_tenant_bundle(struct api_ctx *c);
+
+/*
+ * Rebuilds the rules bundles of the tenants an advisory change concerns
+ * (every tenant when all is set), inside the caller's transaction
+ * (h_bundle.c).  *nchanged gets how many got a new current bundle.
+ */
+int api_bundles_rebuild(struct store *s, int all, const int64_t *tenants,
+    size_t n, int64_t now, int *nchanged);
 
 /*
  * Authenticates an agent's signed request (docs/agent-protocol.md) into

@@ -257,6 +257,9 @@ struct import {
 	int64_t id;
 	int revision;
 	int unchanged;
+	/* The scope before was MSP-wide or not the new one: tenants that
+	 * no longer see the advisory need their bundles rebuilt too. */
+	int widen;
 };
 
 /* Decides new advisory, new revision or unchanged, in the transaction;
@@ -284,6 +287,8 @@ import_store(struct api_ctx *c, struct import *im)
 		goto out;
 	im->in.tenants = im->ids;
 	im->in.ntenants = im->n;
+	im->widen = ex_all ||
+	    !same_scope(ex_all, ex, nex, im->in.scope_all, im->ids, im->n);
 	if (strcmp(cur.body, im->in.body) == 0 &&
 	    same_scope(ex_all, ex, nex, im->in.scope_all, im->ids, im->n)) {
 		im->id = id;
@@ -366,7 +371,7 @@ h_advisory_import(struct api_ctx *c)
 	struct advisory *a = NULL;
 	const char *tq = c->rq->arg(c->rq->arg_cls, "tenants");
 	char target[40];
-	int n = 0, r;
+	int n = 0, r, nbundles = 0;
 
 	memset(&im, 0, sizeof(im));
 	if (tq != NULL && (n = api_tenant_ids(c, "tenants", 1, &im.ids)) < 0)
@@ -387,7 +392,9 @@ h_advisory_import(struct api_ctx *c)
 	    (r = import_store(c, &im)) == 0 && !im.unchanged &&
 	    (r = fnd_apply_advisory(c->s, im.id, im.revision, a,
 		 im.in.scope_all, im.in.tenants, im.in.ntenants, c->rq->now,
-		 &t)) == 0) {
+		 &t)) == 0 &&
+	    (r = api_bundles_rebuild(c->s, im.in.scope_all || im.widen,
+		 im.in.tenants, im.in.ntenants, c->rq->now, &nbundles)) == 0) {
 		snprintf(
 		    target, sizeof(target), "advisory:%lld", (long long)im.id);
 		r = api_audit(c, "advisory.import", "", target, "ok",

@@ -159,6 +159,8 @@ queue(struct MHD_Connection *c, struct req *rq, struct api_response *rs)
 	if (rs->set_cookie != NULL)
 		MHD_add_response_header(
 		    resp, MHD_HTTP_HEADER_SET_COOKIE, rs->set_cookie);
+	if (rs->etag[0] != '\0')
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, rs->etag);
 	if (rs->retry_after > 0) {
 		snprintf(num, sizeof(num), "%lld", (long long)rs->retry_after);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, num);
@@ -273,6 +275,8 @@ fill_request(struct MHD_Connection *c, struct req *rq, const char *url,
 	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
 	ar->authorization = MHD_lookup_connection_value(
 	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	ar->if_none_match = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
 	ar->remote_addr = rq->addr;
 	ar->now = (int64_t)time(NULL);
 	ar->store = st;
@@ -812,7 +816,8 @@ tick(struct store **maint, int *warned)
 	char err[256];
 
 	waiters_wake(0, now);
-	if (*maint == NULL && store_open(cf->db, maint, err, sizeof(err)) != 0) {
+	if (*maint == NULL &&
+	    store_open(cf->db, maint, err, sizeof(err)) != 0) {
 		*maint = NULL;
 		if (!(*warned)++)
 			log_warn("maintenance: cannot open the store", "error",

@@ -149,6 +149,9 @@ int store_tenant_rename(struct store *s, int64_t id, const char *name);
 /* Tenants visible in sc, by id, one page; *more is set when rows follow. */
 int store_tenant_list(struct store *s, const struct store_scope *sc,
     const struct store_page *pg, struct store_tenant **v, size_t *n, int *more);
+/* The ids of every tenant, ascending (for work done for each one, such
+ * as rebuilding rules bundles); *v freed with free(). */
+int store_tenant_ids(struct store *s, int64_t **v, size_t *n);
 
 /* --- users ------------------------------------------------------------- */
 
@@ -311,6 +314,47 @@ int store_advisory_get(struct store *s, const struct store_scope *sc,
 int store_advisory_revisions(struct store *s, const struct store_scope *sc,
     int64_t id, const struct store_page *pg, struct store_advisory **v,
     size_t *n, int *more);
+
+/* --- rules bundles (docs/bundle.md, "From the server") -------------------- */
+
+/* Bundles kept per tenant: the current one and the ones before it. */
+#define STORE_BUNDLE_KEEP 5
+
+struct store_bundle {
+	int64_t id;
+	int64_t tenant_id;
+	char sha256[65]; /* of the bytes, lower-case hex */
+	char *body; /* the bytes (JSON text), or NULL when not read */
+	int64_t size; /* bytes of body */
+	int64_t built_at;
+	char *counts; /* JSON object text: indicators by type, yara */
+	char *advisories; /* JSON array text: the advisory IDs */
+};
+void store_bundle_clear(struct store_bundle *b);
+/*
+ * Makes in (tenant_id, sha256, body, built_at, counts, advisories) the
+ * tenant's current bundle, unless the current one has the same sha256
+ * (*changed 0, nothing written).  A kept older bundle with that hash is
+ * replaced by the new row.  Keeps the STORE_BUNDLE_KEEP newest.
+ */
+int store_bundle_put(
+    struct store *s, const struct store_bundle *in, int *changed);
+/* The tenant's current bundle (body only when with_body);
+ * RP_ERR_NOTFOUND when none was built. */
+int store_bundle_current(
+    struct store *s, int64_t tenant, int with_body, struct store_bundle *out);
+/* One kept bundle of the tenant by its hash, body included;
+ * RP_ERR_NOTFOUND when the tenant has none with it (another tenant's
+ * is never returned). */
+int store_bundle_get(struct store *s, int64_t tenant, const char *sha256,
+    struct store_bundle *out);
+/*
+ * The latest revision of every advisory the tenant sees (MSP-wide ones
+ * and those listing it), by advisory id: fn gets the id and the stored
+ * document; its nonzero return stops the walk and is returned.
+ */
+int store_advisory_each_of_tenant(struct store *s, int64_t tenant,
+    int (*fn)(int64_t id, const char *body, void *arg), void *arg);
 
 /* --- agents -------------------------------------------------------------- */
 

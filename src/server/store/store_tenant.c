@@ -27,6 +27,8 @@ static struct drv_sql q_tenant_rename =
 static struct drv_sql q_tenant_list =
     DRV_SQL("SELECT id, slug, name, created_at FROM tenants "
 	    "WHERE id > ? AND " SCOPE_FILTER("id") " ORDER BY id LIMIT ?");
+static struct drv_sql q_tenant_ids =
+    DRV_SQL("SELECT id FROM tenants ORDER BY id");
 static struct drv_sql q_scope_new =
     DRV_SQL("INSERT INTO scopes DEFAULT VALUES RETURNING id");
 static struct drv_sql q_scope_exists =
@@ -226,20 +228,17 @@ out:
 	return sq_tx_leave(s, &tx, r);
 }
 
-int
-store_scope_tenants(struct store *s, int64_t id, int64_t **v, size_t *n)
+/* The ids q returns (first column), at most SCOPE_MAX. */
+static int
+read_ids(struct store *s, struct drv_sql *q, const struct drv_arg *a, size_t na,
+    int64_t **v, size_t *n)
 {
 	int64_t *ids = NULL;
 	struct drv_cur c;
 	size_t k = 0, cap = 0;
 	int r;
 
-	*v = NULL;
-	*n = 0;
-	if ((r = scope_exists(s, id)) != 0)
-		return r;
-	struct drv_arg a[] = {A_INT(id)};
-	if ((r = sq_query(s, &q_scope_tenants, a, NARGS(a), &c)) != 0)
+	if ((r = sq_query(s, q, a, na, &c)) != 0)
 		return r;
 	while ((r = sq_step(&c)) == 1) {
 		r = sq_grow(
@@ -256,6 +255,27 @@ store_scope_tenants(struct store *s, int64_t id, int64_t **v, size_t *n)
 	*v = ids;
 	*n = k;
 	return 0;
+}
+
+int
+store_scope_tenants(struct store *s, int64_t id, int64_t **v, size_t *n)
+{
+	int r;
+
+	*v = NULL;
+	*n = 0;
+	if ((r = scope_exists(s, id)) != 0)
+		return r;
+	struct drv_arg a[] = {A_INT(id)};
+	return read_ids(s, &q_scope_tenants, a, NARGS(a), v, n);
+}
+
+int
+store_tenant_ids(struct store *s, int64_t **v, size_t *n)
+{
+	*v = NULL;
+	*n = 0;
+	return read_ids(s, &q_tenant_ids, NULL, 0, v, n);
 }
 
 int

@@ -32,5 +32,7 @@ struct store_scope scope_of(struct store *s, const int64_t *t, size_t n);
 
 /* The agent enrolment tests (test_store_agent.c): the cmocka result. */
 int store_agent_tests(void);
+/* The rules bundle tests (test_store_bundle.c). */
+int store_bundle_tests(void);
 
 #endif

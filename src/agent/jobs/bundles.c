@@ -1,0 +1,270 @@
+/*
+ * The agent's cache of rules bundles, bundles/<sha256>.json in the state
+ * directory.  A sweep job names its bundle by SHA-256 and is signed, so
+ * a bundle is trusted exactly when its bytes hash to that name: bytes
+ * fetched from the server are checked before they are written, and the
+ * cached file again before every use (act_sweep.c).  A fetched bundle is
+ * written to a temporary file, synced and renamed into place, so the
+ * cache never holds half a bundle; the cache keeps the JOBS_BUNDLE_KEEP
+ * most recently written.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "jobs_int.h"
+#include "uplink/uplink.h"
+#include "util/err.h"
+
+#define BUNDLE_MAX ((size_t)64 << 20)
+
+/* The cache directory, made (0700) when missing; -1 with errno. */
+static int
+cache_dir(int statefd, int create)
+{
+	int fd = openat(statefd, JOBS_BUNDLE_DIR,
+	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT && create &&
+	    (mkdirat(statefd, JOBS_BUNDLE_DIR, 0700) == 0 || errno == EEXIST))
+		fd = openat(statefd, JOBS_BUNDLE_DIR,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd;
+}
+
+/* Reads name in dfd (no link followed, a regular file of at most
+ * BUNDLE_MAX bytes): 0, 1 when absent, -1 with o set. */
+static int
+read_cached(int dfd, const char *name, const char *hash, char **buf,
+    size_t *len, struct jobs_outcome *o)
+{
+	struct stat st;
+	size_t got = 0;
+	ssize_t n;
+	int fd;
+
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 1;
+	if (fd < 0) {
+		jobs_set(o, JOBS_FAILED, "rules bundle %s: %s", hash,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size > BUNDLE_MAX ||
+	    (*buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		jobs_set(o, JOBS_FAILED,
+		    "rules bundle %s: not a regular file of at most %zu bytes",
+		    hash, BUNDLE_MAX);
+		close(fd);
+		return -1;
+	}
+	while (got < (size_t)st.st_size) {
+		if ((n = read(fd, *buf + got, (size_t)st.st_size - got)) < 0 &&
+		    errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	*len = got;
+	return 0;
+}
+
+struct cached {
+	char name[80];
+	struct timespec at;
+};
+
+static int
+newer_first(const void *a, const void *b)
+{
+	const struct cached *x = a, *y = b;
+
+	if (x->at.tv_sec != y->at.tv_sec)
+		return x->at.tv_sec < y->at.tv_sec ? 1 : -1;
+	if (x->at.tv_nsec != y->at.tv_nsec)
+		return x->at.tv_nsec < y->at.tv_nsec ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+/* Removes all but the JOBS_BUNDLE_KEEP newest bundles (and leftover
+ * temporary files); best effort: a cache too large is no error. */
+static void
+prune(int dfd)
+{
+	struct cached *v = NULL, *nv;
+	size_t n = 0, cap = 0, i;
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int fd = dup(dfd);
+
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		size_t l = strlen(e->d_name);
+
+		if (e->d_name[0] == '.' && strncmp(e->d_name, ".tmp-", 5) != 0)
+			continue;
+		if (e->d_name[0] == '.') {
+			(void)unlinkat(dfd, e->d_name, 0);
+			continue;
+		}
+		if (l != 69 || strcmp(e->d_name + 64, ".json") != 0 ||
+		    fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL)
+				break;
+			v = nv;
+		}
+		memcpy(v[n].name, e->d_name, l + 1);
+		v[n++].at = st.st_mtim;
+	}
+	closedir(d);
+	if (v != NULL)
+		qsort(v, n, sizeof(*v), newer_first);
+	for (i = JOBS_BUNDLE_KEEP; i < n; i++)
+		(void)unlinkat(dfd, v[i].name, 0);
+	free(v);
+}
+
+/* Writes buf as name in dfd: temporary file, fsync, rename, dir fsync. */
+static int
+write_cached(int dfd, const char *name, const char *buf, size_t len)
+{
+	char tmp[128];
+	size_t off = 0;
+	ssize_t n;
+	int fd, r = -1;
+
+	snprintf(tmp, sizeof(tmp), ".tmp-%ld-%s", (long)getpid(), name);
+	fd = openat(dfd, tmp,
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	while (off < len) {
+		if ((n = write(fd, buf + off, len - off)) < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	if (off == len && fsync(fd) == 0)
+		r = 0;
+	close(fd);
+	if (r == 0 && renameat(dfd, tmp, dfd, name) == 0 && fsync(dfd) == 0)
+		return 0;
+	(void)unlinkat(dfd, tmp, 0);
+	return -1;
+}
+
+/* The bundle from the server, checked against hash, then cached. */
+static int
+fetch(const struct jobs_ctx *c, int dfd, const char *name, const char *hash,
+    char **buf, size_t *len, struct jobs_outcome *o)
+{
+	char err[JOBS_ERR_MAX] = "", hex[65];
+	unsigned char sum[32];
+	int r;
+
+	r = c->fetch_bundle(c->fetch_arg, hash, buf, len, err);
+	if (r != 0) {
+		jobs_set(o, JOBS_FAILED,
+		    "rules bundle %s is not available on this agent, and the "
+		    "server did not give it: %s",
+		    hash, err);
+		return -1;
+	}
+	crypto_hash_sha256(sum, (unsigned char *)*buf, *len);
+	sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
+	if (strcmp(hex, hash) != 0) {
+		jobs_set(o, JOBS_FAILED,
+		    "rules bundle %s: the server's bytes have SHA-256 %s; "
+		    "refused",
+		    hash, hex);
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	if (write_cached(dfd, name, *buf, *len) != 0) {
+		jobs_set(o, JOBS_FAILED, "rules bundle %s: cannot cache it: %s",
+		    hash, strerror(errno));
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	prune(dfd);
+	return 0;
+}
+
+int
+jobs_bundle_load(const struct jobs_ctx *c, const char *hash, char **buf,
+    size_t *len, struct jobs_outcome *o)
+{
+	char name[80];
+	int dfd, r;
+
+	*buf = NULL;
+	snprintf(name, sizeof(name), "%s.json", hash);
+	dfd = cache_dir(c->statefd, c->fetch_bundle != NULL);
+	if (dfd < 0 && (errno != ENOENT || c->fetch_bundle != NULL)) {
+		jobs_set(o, JOBS_FAILED, "rules bundle %s: %s: %s", hash,
+		    JOBS_BUNDLE_DIR, strerror(errno));
+		return -1;
+	}
+	r = dfd >= 0 ? read_cached(dfd, name, hash, buf, len, o) : 1;
+	if (r == 1 && c->fetch_bundle != NULL)
+		r = fetch(c, dfd, name, hash, buf, len, o);
+	else if (r == 1) {
+		jobs_set(o, JOBS_FAILED,
+		    "rules bundle %s is not available on this agent", hash);
+		r = -1;
+	}
+	if (dfd >= 0)
+		close(dfd);
+	return r;
+}
+
+/* The sweep's bundle from the enrolled server, by a signed request. */
+int
+jobs_uplink_bundle(void *arg, const char *sha256, char **buf, size_t *len,
+    char err[JOBS_ERR_MAX])
+{
+	struct net_resp resp = {0};
+	char path[128], uerr[UPLINK_ERR_MAX];
+	int r;
+
+	snprintf(path, sizeof(path), "/api/v1/agent/bundles/%s", sha256);
+	r = uplink_call(arg, "GET", path, NULL, 0, &resp, uerr);
+	if (r != 0) {
+		snprintf(err, JOBS_ERR_MAX, "%s", uerr);
+	} else if (resp.status != 200) {
+		snprintf(err, JOBS_ERR_MAX, "the server answered %ld%s",
+		    resp.status,
+		    resp.status == 404 ? " (it keeps no such bundle for this "
+					 "agent's tenant)"
+				       : "");
+		r = RP_ERR_NOTFOUND;
+	} else {
+		*buf = resp.body;
+		*len = resp.len;
+		resp.body = NULL;
+	}
+	net_resp_clear(&resp);
+	return r;
+}
