@@ -30,6 +30,7 @@ import base64
 import json
 import os
 import sys
+import threading
 import time
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -100,38 +101,39 @@ async def agent_loop(http, a, pk, key_id, t0box, res, stop):
                 res[slot].append(time.perf_counter() - t0box[0])
 
 
-async def one_round(srv, admin, http, agents, key, res):
+async def rounds(srv, admin, http, agents, key, res, n):
+    """n jobs one after the other, the agents polling throughout (their
+    connections are never dropped: a poll the server holds for a gone
+    connection would take that agent's next job)."""
     pk = Ed25519PublicKey.from_public_bytes(b64d(key["public_key"]))
     stop = asyncio.Event()
     t0box = [0.0]
     tasks = [asyncio.create_task(agent_loop(http, a, pk, key["id"], t0box,
                                             res, stop)) for a in agents]
     loop = asyncio.get_running_loop()
-    # Every agent held by the server before the job is made.
-    while await loop.run_in_executor(None, waiting, srv) < len(agents):
-        if any(t.done() for t in tasks):
+    for rnd in range(n):
+        # Every agent held by the server before the job is made.
+        while await loop.run_in_executor(None, waiting, srv) < len(agents):
+            if any(t.done() for t in tasks):
+                break
+            await asyncio.sleep(0.2)
+        t0box[0] = time.perf_counter()
+        r = await loop.run_in_executor(None, lambda: admin.request(
+            "POST", "/api/v1/jobs", body={"type": "inventory",
+                                          "target": {"tenant": "fleet"}}))
+        res["create"].append(time.perf_counter() - t0box[0])
+        # signed for every host (agents may already have taken theirs)
+        check(r.status == 201 and r.json["targets"] == len(agents) and
+              r.json["hosts"]["pending"] == 0, f"job: {r}")
+        while len(res["done"]) < len(agents) * (rnd + 1) and \
+                not res["errors"] and not all(t.done() for t in tasks):
+            await asyncio.sleep(0.05)
+        if res["errors"]:
             break
-        await asyncio.sleep(0.2)
-    t0box[0] = time.perf_counter()
-    r = await loop.run_in_executor(None, lambda: admin.request(
-        "POST", "/api/v1/jobs", body={"type": "inventory",
-                                      "target": {"tenant": "fleet"}}))
-    res["create"].append(time.perf_counter() - t0box[0])
-    # signed for every host (agents may already have taken theirs)
-    check(r.status == 201 and r.json["targets"] == len(agents) and
-          r.json["hosts"]["pending"] == 0, f"job: {r}")
-    while len(res["done"]) < len(agents) * (res["round"] + 1) and \
-            not res["errors"] and not all(t.done() for t in tasks):
-        await asyncio.sleep(0.05)
     stop.set()
-    # The polls still held end by their time; do not wait for them.
     for t in tasks:
         t.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    for a in agents:
-        if a.conn is not None:
-            a.conn[1].close()
-            a.conn = None
 
 
 def main():
@@ -150,7 +152,6 @@ def main():
     srv = Server()
     res = {"store": store, "agents": args.agents, "create": [],
            "started": [], "done": [], "errors": []}
-    import threading
     try:
         srv.start()
         admin, secret, key = setup(srv, args.agents)
@@ -159,11 +160,7 @@ def main():
         t.start()
         http = Http(srv.port, srv.fingerprint, True)
         agents, _ = asyncio.run(enrol(http, secret, args.agents, 1))
-        for rnd in range(args.rounds):
-            res["round"] = rnd
-            asyncio.run(one_round(srv, admin, http, agents, key, res))
-            if res["errors"]:
-                break
+        asyncio.run(rounds(srv, admin, http, agents, key, res, args.rounds))
         srv.stop()
     finally:
         srv.cleanup()

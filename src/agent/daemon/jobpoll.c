@@ -175,7 +175,12 @@ run_one(struct daemon *d, const char *env, size_t len)
 	dlog_job(&out);
 	if (out.inventory_requested)
 		d->inv_full = 1;
-	if (out.job_id[0] == '\0') {
+	if (out.seen_before) {
+		/* offered again (its first answer may not have arrived): it
+		   ran here once, and that outcome is what the server gets */
+		dlog1("info", "job offered again; already taken", "job",
+		    out.job_id);
+	} else if (out.job_id[0] == '\0') {
 		/* refused before its signature verified: no ID to report
 		   under, and nothing the server could tie it to */
 		dlog1("warn", "job not reported: it carries no verified job ID",

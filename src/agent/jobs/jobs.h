@@ -139,6 +139,9 @@ struct jobs_outcome {
 	char reason[JOBS_ERR_MAX]; /* why (rejected, failed), or "" */
 	json_t *results; /* array of objects; never NULL after jobs_run */
 	int inventory_requested;
+	/* rejected because this very job (nonce and ID) was accepted here
+	   before: the server offered it again, its outcome is reported */
+	int seen_before;
 };
 
 /*

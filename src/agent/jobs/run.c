@@ -133,6 +133,7 @@ admit(
 	if (jobs_seen_has(s, j->nonce, first)) {
 		jobs_set(o, JOBS_REJECTED,
 		    "replayed: its nonce was seen before (job %s)", first);
+		o->seen_before = strcmp(first, j->job_id) == 0;
 		goto out;
 	}
 	if (!jobs_conf_allows(c->conf, j->type)) {

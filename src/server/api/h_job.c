@@ -258,10 +258,14 @@ sign_pending(struct api_ctx *c, const struct store_job *j,
 	rq.approved_by = j->approved_by;
 	rq.targets = (uint32_t)j->targets;
 	do {
+		json_t *sigs = json_array();
+
 		if ((r = store_job_pending(c->s, j->seq, SIGN_BATCH, &v, &n)) !=
 			0 ||
-		    (r = store_begin(c->s)) != 0)
+		    (r = store_begin(c->s)) != 0) {
+			json_decref(sigs);
 			break;
+		}
 		for (i = 0; r == 0 && i < n; i++) {
 			memcpy(rq.job.agent_id, v[i].agent_id,
 			    sizeof(rq.job.agent_id));
@@ -271,13 +275,20 @@ sign_pending(struct api_ctx *c, const struct store_job *j,
 			r = store_job_host_queue(
 			    c->s, j->seq, v[i].agent_seq, env, c->rq->now);
 			free(env);
-			if (r == 0)
-				r = api_audit(c, "job.sign", NULL, j->id, "ok",
-				    json_pack("{s:s,s:s}", "agent",
-					v[i].agent_id, "nonce", done.nonce));
+			if (r == 0 &&
+			    json_array_append_new(sigs,
+				json_pack("{s:s,s:s}", "agent", v[i].agent_id,
+				    "nonce", done.nonce)) != 0)
+				r = RP_ERR_NOMEM;
 			if (r == 0)
 				(*signed_n)++;
 		}
+		/* one entry per batch, naming every signature in it */
+		if (r == 0 && n > 0)
+			r = api_audit(c, "job.sign", NULL, j->id, "ok",
+			    json_pack("{s:o}", "signatures", sigs));
+		else
+			json_decref(sigs);
 		if (r == 0)
 			r = store_commit(c->s);
 		else
@@ -598,29 +609,35 @@ h_agent_jobs(struct api_ctx *c)
 
 	if (q_wait(c, &wait) < 0 || me(c, &a) < 0)
 		return -1;
-	r = store_agent_jobs_take(
-	    c->s, a.seq, c->rq->now, AGENT_JOBS_MAX, &v, &n);
-	if (r == 0 && n == 0 && wait > 0 &&
-	    c->rq->now < c->rq->first_seen + wait) {
-		/* nothing yet: the HTTP layer holds the request */
-		c->rs->wait_until = c->rq->first_seen + wait;
-		c->rs->wait_agent = a.seq;
-		store_agent_clear(&a);
-		store_job_envs_free(v, n);
-		return 0;
+	/* the delivery and its audit entries in one transaction */
+	if ((r = store_begin(c->s)) == 0)
+		r = store_agent_jobs_take(
+		    c->s, a.seq, c->rq->now, AGENT_JOBS_MAX, &v, &n);
+	if (r == 0 && n == 0) {
+		store_rollback(c->s);
+		if (wait > 0 && c->rq->now < c->rq->first_seen + wait) {
+			/* nothing yet: the HTTP layer holds the request */
+			c->rs->wait_until = c->rq->first_seen + wait;
+			c->rs->wait_agent = a.seq;
+			store_agent_clear(&a);
+			store_job_envs_free(v, n);
+			return 0;
+		}
 	}
 	store_agent_clear(&a);
-	if (r != 0)
-		return api_store_fail(c, r);
 	jobs = json_array();
-	for (i = 0; i < n; i++) {
+	for (i = 0; r == 0 && i < n; i++) {
 		json_array_append_new(jobs, json_string(v[i].envelope));
-		/* one entry per delivery, after the fact: the envelope is
-		 * already the agent's */
-		api_audit_now(c, "job.deliver", NULL, v[i].job_id, "ok",
+		r = api_audit(c, "job.deliver", NULL, v[i].job_id, "ok",
 		    json_pack("{s:s}", "agent", c->who.agent_id));
 	}
+	if (r == 0 && n > 0)
+		r = store_commit(c->s);
 	store_job_envs_free(v, n);
+	if (r != 0) {
+		json_decref(jobs);
+		return api_store_fail(c, r);
+	}
 	return api_json(c, 200, json_pack("{s:o}", "jobs", jobs));
 }
 

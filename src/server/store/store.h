@@ -734,7 +734,8 @@ struct store_job_env {
 void store_job_envs_free(struct store_job_env *v, size_t n);
 /*
  * Takes up to max envelopes queued for an agent whose job has not
- * expired (-> JOBH_DELIVERED) into *v, oldest job first.
+ * expired (-> JOBH_DELIVERED) into *v, oldest job first; also those
+ * delivered a minute ago or more with no report since (offered again).
  */
 int store_agent_jobs_take(struct store *s, int64_t agent_seq, int64_t now,
     size_t max, struct store_job_env **v, size_t *n);

@@ -15,6 +15,8 @@
 #include "util/err.h"
 #include "util/str.h"
 
+#define JOB_REOFFER 60 /* seconds: see q_take */
+
 #define JOB_COLS                                                               \
 	"j.seq, j.id, COALESCE(j.tenant_id, 0), j.type, j.args, j.target, "    \
 	"j.targets, j.state, j.created_by, j.created_by_name, j.created_at, "  \
@@ -63,14 +65,19 @@ static struct drv_sql q_host_queue =
     DRV_SQL("UPDATE job_hosts SET state = '" JOBH_QUEUED "', envelope = ?, "
 	    "updated_at = ? WHERE job_seq = ? AND agent_seq = ? AND state = "
 	    "'" JOBH_PENDING "'");
+/* Queued envelopes, and delivered ones no report followed within
+ * JOB_REOFFER seconds (the answer that carried them may never have
+ * reached the agent: a long poll whose connection died while it was
+ * held); an agent that ran a job it is offered again ignores it. */
 static struct drv_sql q_take = DRV_SQL(
     "SELECT h.job_seq, h.envelope, j.id FROM job_hosts h JOIN jobs j ON "
-    "j.seq = "
-    "h.job_seq WHERE h.agent_seq = ? AND h.state = '" JOBH_QUEUED "' AND "
+    "j.seq = h.job_seq WHERE h.agent_seq = ? AND (h.state = '" JOBH_QUEUED
+    "' OR (h.state = '" JOBH_DELIVERED "' AND h.updated_at <= ?)) AND "
     "j.expires_at > ? ORDER BY h.job_seq LIMIT ?");
 static struct drv_sql q_deliver = DRV_SQL(
     "UPDATE job_hosts SET state = '" JOBH_DELIVERED "', updated_at = ? "
-    "WHERE job_seq = ? AND agent_seq = ? AND state = '" JOBH_QUEUED "'");
+    "WHERE job_seq = ? AND agent_seq = ? AND (state = '" JOBH_QUEUED "' "
+    "OR (state = '" JOBH_DELIVERED "' AND updated_at <= ?))");
 static struct drv_sql q_host_state =
     DRV_SQL("SELECT h.job_seq, h.state FROM job_hosts h JOIN jobs j ON "
 	    "j.seq = h.job_seq WHERE j.id = ? AND h.agent_seq = ?");
@@ -389,8 +396,8 @@ deliver(struct store *s, int64_t agent_seq, int64_t now, const int64_t *seqs,
 	int r = 0;
 
 	for (i = 0; i < n; i++) {
-		struct drv_arg d[] = {
-		    A_INT(now), A_INT(seqs[i]), A_INT(agent_seq)};
+		struct drv_arg d[] = {A_INT(now), A_INT(seqs[i]),
+		    A_INT(agent_seq), A_INT(now - JOB_REOFFER)};
 		int64_t ch = 0;
 
 		if (r == 0)
@@ -412,8 +419,8 @@ int
 store_agent_jobs_take(struct store *s, int64_t agent_seq, int64_t now,
     size_t max, struct store_job_env **out, size_t *count)
 {
-	struct drv_arg a[] = {
-	    A_INT(agent_seq), A_INT(now), A_INT((int64_t)max)};
+	struct drv_arg a[] = {A_INT(agent_seq), A_INT(now - JOB_REOFFER),
+	    A_INT(now), A_INT((int64_t)max)};
 	int64_t *seqs = calloc(max + 1, sizeof(*seqs));
 	struct store_job_env *v = calloc(max + 1, sizeof(*v));
 	struct drv_cur c;

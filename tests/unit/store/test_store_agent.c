@@ -362,6 +362,16 @@ test_jobs(void **state)
 	    store_agent_jobs_take(s, a1.seq, 1003, 8, &env, &n), 0);
 	assert_int_equal(n, 0);
 	store_job_envs_free(env, n);
+	/* delivered a minute ago and no report since: offered again, once */
+	assert_int_equal(
+	    store_agent_jobs_take(s, a1.seq, 1062, 8, &env, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(env[0].job_id, j.id);
+	store_job_envs_free(env, n);
+	assert_int_equal(
+	    store_agent_jobs_take(s, a1.seq, 1063, 8, &env, &n), 0);
+	assert_int_equal(n, 0);
+	store_job_envs_free(env, n);
 	/* reports: forward only, final is final, only its own */
 	assert_int_equal(store_job_report(s, j.id, a1.seq, JOBH_RUNNING, "",
 			     NULL, 1004, cur),
