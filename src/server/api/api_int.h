@@ -159,13 +159,25 @@ int h_agent_bundle(struct api_ctx *c);
 int h_agent_bundle_get(struct api_ctx *c);
 int h_tenant_bundle(struct api_ctx *c);
 
+/* Tenants whose rules bundle a rebuild changed, with the new hash. */
+struct bundle_changes {
+	struct {
+		int64_t tenant;
+		char sha256[65];
+	} * v;
+	size_t n, cap;
+};
+void bundle_changes_free(struct bundle_changes *ch);
 /*
  * Rebuilds the rules bundles of the tenants an advisory change concerns
  * (every tenant when all is set), inside the caller's transaction
- * (h_bundle.c).  *nchanged gets how many got a new current bundle.
+ * (h_bundle.c).  *nchanged gets how many got a new current bundle; when ch is not
+ * NULL, those tenants and their hashes are added to it.
  */
 int api_bundles_rebuild(struct store *s, int all, const int64_t *tenants,
-    size_t n, int64_t now, int *nchanged);
+    size_t n, int64_t now, int *nchanged, struct bundle_changes *ch);
+/* The automatic response policy after an import (h_job.c). */
+void api_auto_respond(struct api_ctx *c, const struct bundle_changes *ch);
 
 /*
  * Authenticates an agent's signed request (docs/agent-protocol.md) into

@@ -372,6 +372,7 @@ h_advisory_import(struct api_ctx *c)
 	const char *tq = c->rq->arg(c->rq->arg_cls, "tenants");
 	char target[40];
 	int n = 0, r, nbundles = 0;
+	struct bundle_changes changes = {0};
 
 	memset(&im, 0, sizeof(im));
 	if (tq != NULL && (n = api_tenant_ids(c, "tenants", 1, &im.ids)) < 0)
@@ -394,7 +395,8 @@ h_advisory_import(struct api_ctx *c)
 		 im.in.scope_all, im.in.tenants, im.in.ntenants, c->rq->now,
 		 &t)) == 0 &&
 	    (r = api_bundles_rebuild(c->s, im.in.scope_all || im.widen,
-		 im.in.tenants, im.in.ntenants, c->rq->now, &nbundles)) == 0) {
+		 im.in.tenants, im.in.ntenants, c->rq->now, &nbundles,
+		 a->niocs > 0 ? &changes : NULL)) == 0) {
 		snprintf(
 		    target, sizeof(target), "advisory:%lld", (long long)im.id);
 		r = api_audit(c, "advisory.import", "", target, "ok",
@@ -413,6 +415,11 @@ h_advisory_import(struct api_ctx *c)
 	im.in.tenants = NULL;
 	im.in.ntenants = 0;
 	store_advisory_clear(&im.in);
+	/* committed: the tenants' response policies act on the new
+	 * bundles (only for an advisory that carries indicators) */
+	if (r == 0)
+		api_auto_respond(c, &changes);
+	bundle_changes_free(&changes);
 	if (r == 0)
 		r = import_answer(c, &im);
 	else if (r != 1)

@@ -103,7 +103,8 @@ bundle_row(const struct ioc_bundle *b, int64_t tenant, int64_t now,
 /* Builds the tenant's bundle and makes it current (*changed 0: the hash
  * is the current one's, nothing written). */
 static int
-bundle_rebuild(struct store *s, int64_t tenant, int64_t now, int *changed)
+bundle_rebuild(
+    struct store *s, int64_t tenant, int64_t now, int *changed, char sha256[65])
 {
 	struct build bd = {NULL, NULL};
 	struct store_bundle row;
@@ -116,6 +117,8 @@ bundle_rebuild(struct store *s, int64_t tenant, int64_t now, int *changed)
 	    (r = bundle_row(bd.b, tenant, now, &row)) != 0)
 		goto out;
 	r = store_bundle_put(s, &row, changed);
+	if (sha256 != NULL)
+		memcpy(sha256, row.sha256, 65);
 	store_bundle_clear(&row);
 out:
 	rp_diags_free(bd.d);
@@ -123,11 +126,38 @@ out:
 	return r;
 }
 
+void
+bundle_changes_free(struct bundle_changes *ch)
+{
+	free(ch->v);
+	memset(ch, 0, sizeof(*ch));
+}
+
+/* Adds (tenant, sha256) to ch. */
+static int
+change_add(struct bundle_changes *ch, int64_t tenant, const char *sha256)
+{
+	if (ch->n == ch->cap) {
+		size_t nc = ch->cap ? 2 * ch->cap : 8;
+		void *nv = reallocarray(ch->v, nc, sizeof(*ch->v));
+
+		if (nv == NULL)
+			return RP_ERR_NOMEM;
+		ch->v = nv;
+		ch->cap = nc;
+	}
+	ch->v[ch->n].tenant = tenant;
+	memcpy(ch->v[ch->n].sha256, sha256, 65);
+	ch->n++;
+	return 0;
+}
+
 int
 api_bundles_rebuild(struct store *s, int all, const int64_t *tenants, size_t n,
-    int64_t now, int *nchanged)
+    int64_t now, int *nchanged, struct bundle_changes *ch)
 {
 	int64_t *ids = NULL;
+	char sha[65];
 	size_t i;
 	int r = 0, changed;
 
@@ -139,8 +169,10 @@ api_bundles_rebuild(struct store *s, int all, const int64_t *tenants, size_t n,
 	}
 	for (i = 0; i < n && r == 0; i++) {
 		changed = 0;
-		r = bundle_rebuild(s, tenants[i], now, &changed);
+		r = bundle_rebuild(s, tenants[i], now, &changed, sha);
 		*nchanged += changed;
+		if (r == 0 && changed && ch != NULL)
+			r = change_add(ch, tenants[i], sha);
 	}
 	free(ids);
 	return r;
@@ -159,7 +191,8 @@ current(
 		return r;
 	if ((r = store_begin(c->s)) != 0)
 		return r;
-	if ((r = bundle_rebuild(c->s, tenant, c->rq->now, &changed)) != 0) {
+	if ((r = bundle_rebuild(c->s, tenant, c->rq->now, &changed, NULL)) !=
+	    0) {
 		store_rollback(c->s);
 		return r;
 	}

@@ -25,6 +25,7 @@ static const struct store_scope scope_all = {.all = 1, .id = 0};
 #define AGENT_JOBS_MAX 16 /* envelopes in one answer */
 #define JOB_RESULTS_MAX 10000
 #define AGENT_WAIT_MAX 60 /* seconds a long poll may wait */
+#define AUTO_MINUTES (24 * 60) /* expiry of the policy's sweep jobs */
 
 /* What a create request resolved to. */
 struct job_req {
@@ -233,24 +234,26 @@ job_json(struct api_ctx *c, const struct store_job *j)
 }
 
 /* One signature for each pending host of j, a batch at a time: each
- * envelope queued and its signature audited in the batch's
- * transaction.  *signed_n gets how many; a refusal or an unreachable
- * signer stops it (answered). */
+ * envelope queued and the batch's signatures audited in its
+ * transaction.  *signed_n gets how many.  Returns 0; RP_ERR_INVALID
+ * (the signer refused) or RP_ERR_IO (no signer) with why, audited; or a
+ * store error.  Answers nothing. */
 static int
-sign_pending(struct api_ctx *c, const struct store_job *j,
-    const struct proto_job *tmpl, int64_t *signed_n)
+sign_hosts(struct api_ctx *c, const struct store_job *j,
+    const struct proto_job *tmpl, int64_t *signed_n, char *why, size_t wl)
 {
 	struct signer_client *sc = api_signer();
 	struct signer_request rq;
 	struct store_job_host *v = NULL;
 	struct proto_job done;
-	char why[256] = "", *env;
+	char *env;
 	size_t n = 0, i;
 	int r = 0;
 
-	if (sc == NULL)
-		return api_fail(c, 503, "signer_unavailable", NULL,
-		    "this server has no signer: jobs cannot be signed");
+	if (sc == NULL) {
+		snprintf(why, wl, "%s", "this server has no signer");
+		return RP_ERR_IO;
+	}
 	memset(&rq, 0, sizeof(rq));
 	rq.job = *tmpl;
 	rq.tenant_id = j->tenant_id;
@@ -269,7 +272,7 @@ sign_pending(struct api_ctx *c, const struct store_job *j,
 		for (i = 0; r == 0 && i < n; i++) {
 			memcpy(rq.job.agent_id, v[i].agent_id,
 			    sizeof(rq.job.agent_id));
-			r = signer_sign(sc, &rq, &env, &done, why, sizeof(why));
+			r = signer_sign(sc, &rq, &env, &done, why, wl);
 			if (r != 0)
 				break;
 			r = store_job_host_queue(
@@ -300,14 +303,25 @@ sign_pending(struct api_ctx *c, const struct store_job *j,
 		store_job_hosts_free(v, n);
 		v = NULL;
 	} while (r == 0 && n == SIGN_BATCH);
-	if (r == RP_ERR_INVALID || r == RP_ERR_IO) {
+	if (r == RP_ERR_INVALID || r == RP_ERR_IO)
 		api_audit_now(c, "job.sign", NULL, j->id, "refused",
 		    json_pack("{s:s}", "reason", why));
+	return r;
+}
+
+/* sign_hosts, answering a failure. */
+static int
+sign_pending(struct api_ctx *c, const struct store_job *j,
+    const struct proto_job *tmpl, int64_t *signed_n)
+{
+	char why[256] = "";
+	int r = sign_hosts(c, j, tmpl, signed_n, why, sizeof(why));
+
+	if (r == RP_ERR_INVALID || r == RP_ERR_IO)
 		return api_fail(c, r == RP_ERR_IO ? 503 : 409,
 		    r == RP_ERR_IO ? "signer_unavailable" : "signer_refused",
 		    NULL, "the signer %s: %s",
 		    r == RP_ERR_IO ? "cannot be reached" : "refused", why);
-	}
 	return r != 0 ? api_store_fail(c, r) : 0;
 }
 
@@ -340,9 +354,12 @@ answer_job(struct api_ctx *c, int status, const char *id)
 	return r;
 }
 
+/* Records the job of q with its hosts and its audit entry, asked for
+ * by user named name.  Returns 0 or
+ * a store error; answers nothing. */
 static int
-store_new_job(
-    struct api_ctx *c, struct job_req *q, struct store_job *j, json_t *target)
+job_store(struct api_ctx *c, struct job_req *q, struct store_job *j,
+    json_t *target, int64_t user, const char *name)
 {
 	char *args = NULL,
 	     *tg = json_dumps(target, JSON_COMPACT | JSON_SORT_KEYS);
@@ -351,7 +368,7 @@ store_new_job(
 
 	if (tg == NULL || proto_job_args_text(&q->job, &args) != 0) {
 		free(tg);
-		return api_store_fail(c, RP_ERR_NOMEM);
+		return RP_ERR_NOMEM;
 	}
 	memset(j, 0, sizeof(*j));
 	memcpy(j->id, q->job.job_id, sizeof(j->id));
@@ -361,8 +378,8 @@ store_new_job(
 	j->target = tg;
 	j->targets = (int64_t)q->n;
 	j->state = needs_approval(q) ? JOB_AWAITING : JOB_ACTIVE;
-	j->created_by = c->who.user_id;
-	j->created_by_name = c->who.user;
+	j->created_by = user;
+	j->created_by_name = (char *)name;
 	j->created_at = c->rq->now;
 	j->expires_at = q->job.expires;
 	if (q->tenant != 0)
@@ -376,7 +393,7 @@ store_new_job(
 	free(args);
 	free(tg);
 	j->type = j->args = j->target = j->state = j->created_by_name = NULL;
-	return r != 0 ? api_store_fail(c, r) : 0;
+	return r;
 }
 
 int
@@ -411,10 +428,10 @@ h_job_create(struct api_ctx *c)
 		return api_fail(c, 409, "no_hosts", "target",
 		    "the target resolves to no host");
 	}
-	if ((r = store_new_job(c, &q, &j, json_object_get(c->body, "target"))) <
-	    0) {
+	if ((r = job_store(c, &q, &j, json_object_get(c->body, "target"),
+		 c->who.user_id, c->who.user)) != 0) {
 		job_req_clear(&q);
-		return -1;
+		return api_store_fail(c, r);
 	}
 	if (!needs_approval(&q)) {
 		struct store_job g = {0};
@@ -697,4 +714,59 @@ h_agent_job_state(struct api_ctx *c)
 	if (r != 0)
 		return api_store_fail(c, r);
 	return api_json(c, 200, json_pack("{s:s}", "state", state));
+}
+
+/* --- the automatic response policy ---------------------------------------- */
+
+/*
+ * After an advisory import committed: for each tenant whose rules bundle
+ * changed and whose policy is not "off", a sweep job with the new bundle
+ * on every host of the tenant (quarantining matches under "quarantine"),
+ * created by the policy on behalf of the importing user, then signed,
+ * approved, audited and
+ * followed exactly as a person's job: above the approval threshold it
+ * waits for a user.  Answers nothing: the import is done whatever comes
+ * of this; every outcome is in the audit log.
+ */
+void
+api_auto_respond(struct api_ctx *c, const struct bundle_changes *ch)
+{
+	size_t k;
+
+	for (k = 0; ch != NULL && k < ch->n; k++) {
+		char pol[16] = "", slug[64] = "", why[256] = "", by[96];
+		struct job_req q;
+		struct store_job j = {0}, g = {0};
+		json_t *target;
+		int64_t nsigned = 0;
+		int r;
+
+		if (store_tenant_response(c->s, ch->v[k].tenant, pol) != 0 ||
+		    strcmp(pol, TENANT_RESPONSE_OFF) == 0)
+			continue;
+		/* the user whose import set it off answers for it (the
+		 * signer signs nobody's job), and cannot approve it */
+		snprintf(by, sizeof(by), "policy (import by %s)", c->who.user);
+		memset(&q, 0, sizeof(q));
+		q.job.type = JOB_SWEEP;
+		memcpy(q.job.bundle, ch->v[k].sha256, sizeof(q.job.bundle));
+		q.job.quarantine = strcmp(pol, TENANT_RESPONSE_QUARANTINE) == 0;
+		proto_job_id_new(q.job.job_id);
+		q.job.expires = c->rq->now + AUTO_MINUTES * 60;
+		q.tenant = ch->v[k].tenant;
+		r = store_job_targets(c->s, &scope_all, NULL, q.tenant, 0,
+		    JOB_TARGETS_MAX, &q.agents, &q.tenants, &q.n);
+		api_tenant_slug_any(c, q.tenant, slug);
+		target = json_pack("{s:s}", "tenant", slug);
+		if (r == 0 && q.n > 0 && target != NULL &&
+		    (r = job_store(c, &q, &j, target, c->who.user_id, by)) ==
+			0 &&
+		    !needs_approval(&q) &&
+		    (r = store_job_get(c->s, &scope_all, j.id, &g)) == 0)
+			(void)sign_hosts(
+			    c, &g, &q.job, &nsigned, why, sizeof(why));
+		store_job_clear(&g);
+		json_decref(target);
+		job_req_clear(&q);
+	}
 }

@@ -4,6 +4,7 @@
  * deleted through the API: their history (audit, advisories) stays.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "api_int.h"
 #include "util/err.h"
@@ -13,6 +14,22 @@ tenant_json(const struct store_tenant *t)
 {
 	return json_pack("{s:I,s:s,s:s,s:o}", "id", (json_int_t)t->id, "slug",
 	    t->slug, "name", t->name, "created_at", api_time(t->created_at));
+}
+
+/* One tenant, with its automatic response policy. */
+static int
+answer_tenant(struct api_ctx *c, const struct store_tenant *t)
+{
+	char pol[16] = "";
+	json_t *o;
+	int r;
+
+	if ((r = store_tenant_response(c->s, t->id, pol)) != 0)
+		return api_store_fail(c, r);
+	o = tenant_json(t);
+	if (o != NULL)
+		json_object_set_new(o, "response", json_string(pol));
+	return api_json(c, 200, o);
 }
 
 int
@@ -88,24 +105,57 @@ h_tenant_get(struct api_ctx *c)
 		return api_fail(c, 404, "not_found", NULL, "no such tenant");
 	if (r != 0)
 		return api_store_fail(c, r);
-	r = api_json(c, 200, tenant_json(&t));
+	r = answer_tenant(c, &t);
 	store_tenant_clear(&t);
 	return r;
+}
+
+/* The changes a PATCH asks for, applied with their audit entries. */
+static int
+tenant_apply(struct api_ctx *c, const struct store_tenant *t, const char *name,
+    const char *pol)
+{
+	char was[16] = "";
+	int r = 0;
+
+	if (name != NULL &&
+	    ((r = store_tenant_rename(c->s, t->id, name)) != 0 ||
+		(r = api_audit(c, "tenant.rename", t->slug, t->slug, "ok",
+		     json_pack("{s:s,s:s}", "from", t->name, "to", name))) !=
+		    0))
+		return r;
+	if (pol != NULL &&
+	    ((r = store_tenant_response(c->s, t->id, was)) != 0 ||
+		(r = store_tenant_set_response(c->s, t->id, pol)) != 0 ||
+		(r = api_audit(c, "tenant.response", t->slug, t->slug, "ok",
+		     json_pack("{s:s,s:s}", "from", was, "to", pol))) != 0))
+		return r;
+	return store_commit(c->s);
 }
 
 int
 h_tenant_update(struct api_ctx *c)
 {
-	static const char *const keys[] = {"name", NULL};
+	static const char *const keys[] = {"name", "response", NULL};
 	struct store_tenant t = {0};
-	const char *name;
+	const char *name = NULL, *pol = NULL;
 	int r;
 
-	if (api_keys_only(c, keys) < 0 || api_str(c, "name", 1, 200, &name) < 0)
+	if (api_keys_only(c, keys) < 0 ||
+	    api_str(c, "name", 0, 200, &name) < 0 ||
+	    api_str(c, "response", 0, 16, &pol) < 0)
 		return -1;
-	if (*name == '\0')
+	if (name != NULL && *name == '\0')
 		return api_fail(c, 400, "invalid_field", "/name",
 		    "name: must not be empty");
+	if (pol != NULL && strcmp(pol, TENANT_RESPONSE_OFF) != 0 &&
+	    strcmp(pol, TENANT_RESPONSE_SWEEP) != 0 &&
+	    strcmp(pol, TENANT_RESPONSE_QUARANTINE) != 0)
+		return api_fail(c, 400, "invalid_field", "/response",
+		    "response: expected off, sweep or quarantine");
+	if (name == NULL && pol == NULL)
+		return api_fail(
+		    c, 400, "invalid_field", NULL, "expected name or response");
 	if ((r = store_begin(c->s)) != 0)
 		return api_store_fail(c, r);
 	r = store_tenant_get(c->s, &c->who.scope, c->param[0], &t);
@@ -113,15 +163,13 @@ h_tenant_update(struct api_ctx *c)
 		store_rollback(c->s);
 		return api_fail(c, 404, "not_found", NULL, "no such tenant");
 	}
-	if (r != 0 || (r = store_tenant_rename(c->s, t.id, name)) != 0 ||
-	    (r = api_audit_commit(c, "tenant.rename", t.slug, t.slug, "ok",
-		 json_pack("{s:s,s:s}", "from", t.name, "to", name))) != 0) {
+	if (r != 0 || (r = tenant_apply(c, &t, name, pol)) != 0) {
 		store_tenant_clear(&t);
 		return api_store_fail(c, r);
 	}
 	store_tenant_clear(&t);
 	r = store_tenant_get(c->s, &c->who.scope, c->param[0], &t);
-	r = r == 0 ? api_json(c, 200, tenant_json(&t)) : api_store_fail(c, r);
+	r = r == 0 ? answer_tenant(c, &t) : api_store_fail(c, r);
 	store_tenant_clear(&t);
 	return r;
 }

@@ -142,6 +142,14 @@ int store_tenant_create(
 /* Looks up by slug within sc (RP_ERR_NOTFOUND when absent or outside). */
 int store_tenant_get(struct store *s, const struct store_scope *sc,
     const char *slug, struct store_tenant *out);
+/* The automatic response policy: what rampartd does on its own when an
+ * advisory import changes the tenant's rules bundle. */
+#define TENANT_RESPONSE_OFF "off" /* nothing */
+#define TENANT_RESPONSE_SWEEP "sweep" /* sweep every host */
+#define TENANT_RESPONSE_QUARANTINE "quarantine" /* and quarantine matches */
+int store_tenant_response(struct store *s, int64_t id, char out[16]);
+/* RP_ERR_ARG for another value, RP_ERR_NOTFOUND for no such tenant. */
+int store_tenant_set_response(struct store *s, int64_t id, const char *v);
 /* The same by id (an indexed lookup: one row, however many tenants). */
 int store_tenant_by_id(struct store *s, const struct store_scope *sc,
     int64_t id, struct store_tenant *out);

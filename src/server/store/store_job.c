@@ -270,9 +270,19 @@ store_job_list(struct store *s, const struct store_scope *sc, int64_t tenant,
 {
 	struct drv_arg a[] = {A_INT(0), A_INT(tenant), A_INT(tenant),
 	    A_SCOPE_ALL(sc), A_SCOPE_ID(sc), A_INT(0)};
+	size_t i;
+	int r;
 
-	return sq_list(
+	r = sq_list(
 	    s, &q_job_list, a, NARGS(a), pg, &job_rows, (void **)v, n, more);
+	for (i = 0; r == 0 && i < *n; i++)
+		r = job_counts(s, &(*v)[i]);
+	if (r != 0 && *v != NULL) {
+		store_jobs_free(*v, *n);
+		*v = NULL;
+		*n = 0;
+	}
+	return r;
 }
 
 int

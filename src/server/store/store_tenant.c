@@ -3,6 +3,7 @@
  * every query returning tenant data filters by the caller's scope in SQL
  * (SCOPE_FILTER), so rows of other tenants never leave the database.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,6 +144,44 @@ store_tenant_by_id(struct store *s, const struct store_scope *sc, int64_t id,
 	if (sc == NULL)
 		return RP_ERR_ARG;
 	return tenant_one(s, &q_tenant_by_id, A_INT(id), sc, out);
+}
+
+static struct drv_sql q_response_get =
+    DRV_SQL("SELECT response FROM tenants WHERE id = ?");
+static struct drv_sql q_response_set =
+    DRV_SQL("UPDATE tenants SET response = ? WHERE id = ?");
+
+int
+store_tenant_response(struct store *s, int64_t id, char out[16])
+{
+	struct drv_arg a[] = {A_INT(id)};
+	struct drv_cur c;
+	const char *v;
+	int r;
+
+	if ((r = sq_row(s, &q_response_get, a, NARGS(a), &c)) != 0)
+		return r;
+	v = c.s->ops->col_text(&c, 0);
+	snprintf(out, 16, "%s", v != NULL ? v : TENANT_RESPONSE_OFF);
+	sq_done(&c);
+	return 0;
+}
+
+int
+store_tenant_set_response(struct store *s, int64_t id, const char *v)
+{
+	int64_t n = 0;
+	int r;
+
+	if (v == NULL ||
+	    (strcmp(v, TENANT_RESPONSE_OFF) != 0 &&
+		strcmp(v, TENANT_RESPONSE_SWEEP) != 0 &&
+		strcmp(v, TENANT_RESPONSE_QUARANTINE) != 0))
+		return RP_ERR_ARG;
+	struct drv_arg a[] = {A_TEXT(v), A_INT(id)};
+	if ((r = sq_exec(s, &q_response_set, a, NARGS(a), &n)) != 0)
+		return r;
+	return n == 0 ? RP_ERR_NOTFOUND : 0;
 }
 
 int
