@@ -4,9 +4,10 @@ msp-admin sets acme's policy to "quarantine" (a technician may not);
 importing an advisory with indicators makes rampartd itself create a
 sweep job on every acme host with acme's new bundle, signed at once
 (one host, under the approval threshold), and a real rampart-agent
-running it fetches the bundle and quarantines the planted file; globex,
-whose policy is "off", gets no job; an advisory without indicators
-creates none.  Run on SQLite, and on PostgreSQL when RAMPART_TEST_DB is
+running it fetches the bundle and quarantines the planted file, and a
+restore job puts it back byte-identical; globex, whose policy is "off",
+gets no job; an advisory without indicators creates none; a job's target
+"every host an advisory affects" resolves to those hosts, per tenant.  Run on SQLite, and on PostgreSQL when RAMPART_TEST_DB is
 set."""
 
 import hashlib
@@ -18,7 +19,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from agent_lib import AgentKey  # noqa: E402
+from agent_lib import AgentKey, full_inventory, software  # noqa: E402
 from bundle_server import acme_advisory, setup  # noqa: E402
 from jobs_flow import Agent  # noqa: E402
 from server_lib import Server, check  # noqa: E402
@@ -70,6 +71,45 @@ def enrol_real(srv, u, work, data):
         state, root, target
 
 
+def advisory_target(u, adv):
+    """A job on the hosts an advisory affects: only globex's host has
+    the affected 3CX version; a technician sees only their own."""
+    body = {"type": "inventory", "target": {"advisory": adv},
+            "dry_run": True}
+    r = u["admin"].request("POST", "/api/v1/jobs", body=body)
+    check(r.status == 200 and r.json["targets"] == 1,
+          f"advisory target, every tenant: {r}")
+    r = u["tech"].request("POST", "/api/v1/jobs", body=body)
+    check(r.status == 200 and r.json["targets"] == 0,
+          f"advisory target, acme: {r}")
+    body["target"]["tenant"] = "globex"
+    r = u["globex"].request("POST", "/api/v1/jobs", body=body)
+    check(r.status == 200 and r.json["targets"] == 1 and
+          r.json["needs_approval"] is False, f"advisory target, globex: {r}")
+
+
+def restore(u, ag, work, state, out, target, data):
+    """A restore job of the policy's quarantine entry puts the file back
+    byte-identical."""
+    entries = [q["entry"] for q in out["results"][0]["quarantine"]
+               if q["path"] == target]
+    check(len(entries) == 1, f"quarantine entries: {out['results']}")
+    r = u["tech"].request("POST", "/api/v1/jobs", body={
+        "type": "restore", "args": {"entry": entries[0]},
+        "target": {"host": ag.id}})
+    check(r.status == 201, f"restore job: {r}")
+    envs = ag.jobs()
+    env = os.path.join(work, "restore.json")
+    with open(env, "w") as f:
+        f.write(envs[0])
+    p = subprocess.run([AGENT, "job", "run", "--state", state, "--store",
+                        os.path.join(work, "qstore"), env],
+                       capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0, f"restore: {p.stdout} {p.stderr}")
+    with open(target, "rb") as f:
+        check(f.read() == data, "restored bytes differ")
+
+
 def main():
     srv = Server()
     work = tempfile.mkdtemp(prefix="response-policy-")
@@ -80,13 +120,22 @@ def main():
         u = setup(srv)
         set_policy(u)
         ag, state, root, target = enrol_real(srv, u, work, data)
-        Agent(srv, u["globex"], "globex", "ws-globex-1")
+        g1 = Agent(srv, u["globex"], "globex", "ws-globex-1")
+        r = g1.key.request(srv.client(), "POST", "/api/v1/agent/inventory",
+                           full_inventory(1, {"name": "ws-globex-1",
+                                              "os": "Windows",
+                                              "os_version": "11 23H2",
+                                              "arch": "x86_64"},
+                                          [software("3CX Desktop App",
+                                                    "18.12.416", "3CX Ltd")]))
+        check(r.status == 200, f"globex inventory: {r}")
         # An advisory without indicators changes no bundle's sweep.
         with open(os.path.join(DATA, "3cx", "3cx-csaf.json"), "rb") as f:
             r = u["admin"].request("POST", "/api/v1/advisories",
                                    raw=f.read(), ctype="application/json")
         check(r.status == 201, f"CSAF import: {r}")
         check(jobs_of(u["tech"], "acme") == [], "a job for a CSAF")
+        advisory_target(u, r.json["id"])
         # acme's own advisory with the planted file's hash.
         r = u["tech"].request("POST", "/api/v1/advisories?tenants=acme",
                               body=acme_advisory(digest))
@@ -119,6 +168,7 @@ def main():
         r = u["tech"].request("GET", f"/api/v1/jobs/{jobs[0]['id']}")
         check(r.status == 200 and r.json["hosts"]["done"] == 1,
               f"job after the report: {r}")
+        restore(u, ag, work, state, out, target, data)
         srv.drain()
         check(srv.stop() == 0, "rampartd did not stop cleanly")
     finally:
