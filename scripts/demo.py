@@ -446,7 +446,8 @@ class Demo:
             p = os.path.join(ws["root"], PLANTED, f)
             need(not os.path.exists(p), f"{p} is still there")
             print(f"    {PLANTED}/{f}: gone")
-        print(f"\n  $ rampart-agent quarantine --store {os.path.relpath(ws['store'], self.work)} list")
+        rel = os.path.relpath(ws["store"], self.work)
+        print(f"\n  $ rampart-agent quarantine --store {rel} list")
         r = subprocess.run([self.agent_bin, "quarantine", "--store",
                             ws["store"], "list"], capture_output=True,
                            text=True, timeout=WAIT)
