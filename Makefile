@@ -5,6 +5,8 @@
 #                var/ (prints the URL, the certificate fingerprint and, on
 #                the first start only, the administrator's credentials)
 #   make walkthrough  build, then walk through the 3CX case offline
+#   make demo    build, then the 3CX day on one machine: rampartd, three
+#                agents, the policy's quarantine (KEEP=1 leaves it running)
 #   make test    build twice (plain and ASan+UBSan) and run every test,
 #                then the sweep's tests under ThreadSanitizer (build-tsan)
 #   make bench   run the benchmarks in bench/ (matching, CSAF, the sweep, then
@@ -22,7 +24,7 @@ TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps tools walkthrough build build-asan build-tsan run test test-plain \
+.PHONY: all deps tools walkthrough demo build build-asan build-tsan run test test-plain \
 	test-asan test-tsan bench bench-sweep bench-server fuzz lint format clean
 
 all: build
@@ -63,6 +65,9 @@ run: build
 
 walkthrough: build
 	@sh scripts/walkthrough-3cx.sh $(BUILD)
+
+demo: build
+	@python3 scripts/demo.py $(BUILD) $(if $(filter 1,$(KEEP)),--keep)
 
 test-plain: build tools
 	meson test -C $(BUILD) --print-errorlogs --num-processes 2
