@@ -212,6 +212,37 @@ def approvals(srv, u, agents):
     check(r.status == 200 and r.json["hosts"]["queued"] >= 3,
           f"MSP-wide approved: {r}")
     check(len(agents["g1"].jobs()) == 1, "globex host without its job")
+    tenant_thresholds(u, agents)
+
+
+def tenant_thresholds(u, agents):
+    """A tenant's own threshold is stricter than the server's (1 here)
+    but never looser."""
+    r = u["globex"].request("PATCH", "/api/v1/tenants/globex",
+                            body={"approval_hosts": 0})
+    check(r.status == 403, f"a technician set a threshold: {r}")
+    r = u["admin"].request("PATCH", "/api/v1/tenants/globex",
+                           body={"approval_hosts": 0})
+    check(r.status == 200 and r.json["approval_hosts"] == 0, f"0: {r}")
+    body = {"type": "inventory", "target": {"host": agents["g1"].id},
+            "dry_run": True}
+    r = u["globex"].request("POST", "/api/v1/jobs", body=body)
+    check(r.status == 200 and r.json["needs_approval"] is True,
+          f"one host under a threshold of 0: {r}")
+    r = u["admin"].request("PATCH", "/api/v1/tenants/globex",
+                           body={"approval_hosts": None})
+    check(r.status == 200 and r.json["approval_hosts"] is None,
+          f"back to the server's: {r}")
+    r = u["globex"].request("POST", "/api/v1/jobs", body=body)
+    check(r.status == 200 and r.json["needs_approval"] is False,
+          f"one host under the server's threshold of 1: {r}")
+    r = u["admin"].request("PATCH", "/api/v1/tenants/acme",
+                           body={"approval_hosts": 100})
+    check(r.status == 200, f"100: {r}")
+    r = u["tech"].request("POST", "/api/v1/jobs", body={
+        "type": "inventory", "target": {"tenant": "acme"}, "dry_run": True})
+    check(r.status == 200 and r.json["needs_approval"] is True,
+          f"a tenant threshold above the server's loosened it: {r}")
 
 
 def long_poll(srv, u, agents):

@@ -36,6 +36,7 @@ struct job_req {
 	int all;
 	int64_t *agents, *tenants;
 	size_t n;
+	int64_t limit; /* the tenant's approval threshold; -1: the server's */
 };
 
 static void
@@ -167,6 +168,28 @@ read_target(struct api_ctx *c, struct job_req *q)
 	return 0;
 }
 
+/* MSP-wide, or more hosts than the tenant's threshold, which is never
+ * above the server's (the signer applies that one on its own). */
+static int
+needs_approval(const struct job_req *q)
+{
+	int64_t max = api_cfg()->job_approval_hosts;
+
+	if (q->limit >= 0 && q->limit < max)
+		max = q->limit;
+	return q->tenant == 0 || (int64_t)q->n > max;
+}
+
+/* q->limit of q's tenant. */
+static int
+tenant_limit(struct api_ctx *c, struct job_req *q)
+{
+	q->limit = -1;
+	return q->tenant != 0
+	    ? store_tenant_approval_hosts(c->s, q->tenant, &q->limit)
+	    : 0;
+}
+
 /* The hosts of the target, and the job's tenant: the one tenant they
  * are all in, or 0 (MSP-wide) when they span several or the target is
  * every tenant. */
@@ -194,13 +217,9 @@ resolve(struct api_ctx *c, struct job_req *q)
 			if (i == q->n - 1)
 				q->tenant = q->tenants[0];
 		}
+	if ((r = tenant_limit(c, q)) != 0)
+		return api_store_fail(c, r);
 	return 0;
-}
-
-static int
-needs_approval(const struct job_req *q)
-{
-	return q->tenant == 0 || (int64_t)q->n > api_cfg()->job_approval_hosts;
 }
 
 static json_t *
@@ -754,8 +773,10 @@ api_auto_respond(struct api_ctx *c, const struct bundle_changes *ch)
 		proto_job_id_new(q.job.job_id);
 		q.job.expires = c->rq->now + AUTO_MINUTES * 60;
 		q.tenant = ch->v[k].tenant;
-		r = store_job_targets(c->s, &scope_all, NULL, q.tenant, 0,
-		    JOB_TARGETS_MAX, &q.agents, &q.tenants, &q.n);
+		r = tenant_limit(c, &q);
+		if (r == 0)
+			r = store_job_targets(c->s, &scope_all, NULL, q.tenant,
+			    0, JOB_TARGETS_MAX, &q.agents, &q.tenants, &q.n);
 		api_tenant_slug_any(c, q.tenant, slug);
 		target = json_pack("{s:s}", "tenant", slug);
 		if (r == 0 && q.n > 0 && target != NULL &&

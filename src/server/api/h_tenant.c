@@ -21,14 +21,19 @@ static int
 answer_tenant(struct api_ctx *c, const struct store_tenant *t)
 {
 	char pol[16] = "";
+	int64_t hosts = -1;
 	json_t *o;
 	int r;
 
-	if ((r = store_tenant_response(c->s, t->id, pol)) != 0)
+	if ((r = store_tenant_response(c->s, t->id, pol)) != 0 ||
+	    (r = store_tenant_approval_hosts(c->s, t->id, &hosts)) != 0)
 		return api_store_fail(c, r);
 	o = tenant_json(t);
-	if (o != NULL)
+	if (o != NULL) {
 		json_object_set_new(o, "response", json_string(pol));
+		json_object_set_new(o, "approval_hosts",
+		    hosts < 0 ? json_null() : json_integer(hosts));
+	}
 	return api_json(c, 200, o);
 }
 
@@ -113,11 +118,21 @@ h_tenant_get(struct api_ctx *c)
 /* The changes a PATCH asks for, applied with their audit entries. */
 static int
 tenant_apply(struct api_ctx *c, const struct store_tenant *t, const char *name,
-    const char *pol)
+    const char *pol, int64_t hosts)
 {
 	char was[16] = "";
+	int64_t before = -1;
 	int r = 0;
 
+	if (hosts >= -1 &&
+	    ((r = store_tenant_approval_hosts(c->s, t->id, &before)) != 0 ||
+		(r = store_tenant_set_approval_hosts(c->s, t->id, hosts)) !=
+		    0 ||
+		(r = api_audit(c, "tenant.approval_hosts", t->slug, t->slug,
+		     "ok",
+		     json_pack("{s:I,s:I}", "from", (json_int_t)before, "to",
+			 (json_int_t)hosts))) != 0))
+		return r;
 	if (name != NULL &&
 	    ((r = store_tenant_rename(c->s, t->id, name)) != 0 ||
 		(r = api_audit(c, "tenant.rename", t->slug, t->slug, "ok",
@@ -136,14 +151,20 @@ tenant_apply(struct api_ctx *c, const struct store_tenant *t, const char *name,
 int
 h_tenant_update(struct api_ctx *c)
 {
-	static const char *const keys[] = {"name", "response", NULL};
+	static const char *const keys[] = {
+	    "name", "response", "approval_hosts", NULL};
 	struct store_tenant t = {0};
 	const char *name = NULL, *pol = NULL;
+	int64_t hosts = -2; /* -2: not asked; -1: the server's */
 	int r;
 
 	if (api_keys_only(c, keys) < 0 ||
 	    api_str(c, "name", 0, 200, &name) < 0 ||
 	    api_str(c, "response", 0, 16, &pol) < 0)
+		return -1;
+	if (json_is_null(json_object_get(c->body, "approval_hosts")))
+		hosts = -1;
+	else if (api_int(c, "approval_hosts", 0, 1000000, &hosts) < 0)
 		return -1;
 	if (name != NULL && *name == '\0')
 		return api_fail(c, 400, "invalid_field", "/name",
@@ -153,9 +174,9 @@ h_tenant_update(struct api_ctx *c)
 	    strcmp(pol, TENANT_RESPONSE_QUARANTINE) != 0)
 		return api_fail(c, 400, "invalid_field", "/response",
 		    "response: expected off, sweep or quarantine");
-	if (name == NULL && pol == NULL)
-		return api_fail(
-		    c, 400, "invalid_field", NULL, "expected name or response");
+	if (name == NULL && pol == NULL && hosts == -2)
+		return api_fail(c, 400, "invalid_field", NULL,
+		    "expected name, response or approval_hosts");
 	if ((r = store_begin(c->s)) != 0)
 		return api_store_fail(c, r);
 	r = store_tenant_get(c->s, &c->who.scope, c->param[0], &t);
@@ -163,7 +184,7 @@ h_tenant_update(struct api_ctx *c)
 		store_rollback(c->s);
 		return api_fail(c, 404, "not_found", NULL, "no such tenant");
 	}
-	if (r != 0 || (r = tenant_apply(c, &t, name, pol)) != 0) {
+	if (r != 0 || (r = tenant_apply(c, &t, name, pol, hosts)) != 0) {
 		store_tenant_clear(&t);
 		return api_store_fail(c, r);
 	}

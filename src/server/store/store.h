@@ -150,6 +150,10 @@ int store_tenant_get(struct store *s, const struct store_scope *sc,
 int store_tenant_response(struct store *s, int64_t id, char out[16]);
 /* RP_ERR_ARG for another value, RP_ERR_NOTFOUND for no such tenant. */
 int store_tenant_set_response(struct store *s, int64_t id, const char *v);
+/* Hosts above which the tenant's jobs need a second user's approval;
+ * -1: the server's (signer.approval_hosts, which also caps it). */
+int store_tenant_approval_hosts(struct store *s, int64_t id, int64_t *out);
+int store_tenant_set_approval_hosts(struct store *s, int64_t id, int64_t n);
 /* The same by id (an indexed lookup: one row, however many tenants). */
 int store_tenant_by_id(struct store *s, const struct store_scope *sc,
     int64_t id, struct store_tenant *out);

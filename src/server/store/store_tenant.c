@@ -150,6 +150,32 @@ static struct drv_sql q_response_get =
     DRV_SQL("SELECT response FROM tenants WHERE id = ?");
 static struct drv_sql q_response_set =
     DRV_SQL("UPDATE tenants SET response = ? WHERE id = ?");
+static struct drv_sql q_approval_get =
+    DRV_SQL("SELECT approval_hosts FROM tenants WHERE id = ?");
+static struct drv_sql q_approval_set =
+    DRV_SQL("UPDATE tenants SET approval_hosts = ? WHERE id = ?");
+
+int
+store_tenant_approval_hosts(struct store *s, int64_t id, int64_t *out)
+{
+	struct drv_arg a[] = {A_INT(id)};
+
+	return sq_int1(s, &q_approval_get, a, NARGS(a), out);
+}
+
+int
+store_tenant_set_approval_hosts(struct store *s, int64_t id, int64_t n)
+{
+	struct drv_arg a[] = {A_INT(n), A_INT(id)};
+	int64_t k = 0;
+	int r;
+
+	if (n < -1)
+		return RP_ERR_ARG;
+	if ((r = sq_exec(s, &q_approval_set, a, NARGS(a), &k)) != 0)
+		return r;
+	return k == 0 ? RP_ERR_NOTFOUND : 0;
+}
 
 int
 store_tenant_response(struct store *s, int64_t id, char out[16])
