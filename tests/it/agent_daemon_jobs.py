@@ -29,6 +29,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from agent_lib import make_root  # noqa: E402
 from server_lib import Server, check, fail, free_port  # noqa: E402
 
 AGENT = os.environ["RAMPART_AGENT"]
@@ -190,18 +191,6 @@ class Tech:
                 break
             time.sleep(0.1)
         fail(f"no new inventory above {seq}:\n{d.text()}")
-
-
-def make_root(tmp):
-    root = os.path.join(tmp, "root")
-    os.makedirs(os.path.join(root, "var/lib/dpkg"))
-    os.makedirs(os.path.join(root, "etc"))
-    src = os.path.join(TEST_DATA, "distro/deb12-web")
-    shutil.copy(os.path.join(src, "status"),
-                os.path.join(root, "var/lib/dpkg/status"))
-    shutil.copy(os.path.join(src, "os-release"),
-                os.path.join(root, "etc/os-release"))
-    return root
 
 
 def queued_kinds(state):

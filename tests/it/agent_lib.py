@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import os
+import shutil
 import time
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import \
@@ -99,3 +100,17 @@ def full_inventory(seq, host, sw):
 def delta_inventory(seq, base, add=(), remove=()):
     return {"seq": seq, "kind": "delta", "base": base, "add": list(add),
             "remove": list(remove)}
+
+
+def make_root(tmp):
+    """A small Debian system below tmp/root (dpkg status and os-release
+    of tests/data/distro/deb12-web), for an agent's --root."""
+    root = os.path.join(tmp, "root")
+    os.makedirs(os.path.join(root, "var/lib/dpkg"))
+    os.makedirs(os.path.join(root, "etc"))
+    src = os.path.join(os.environ["RAMPART_TEST_DATA"], "distro/deb12-web")
+    shutil.copy(os.path.join(src, "status"),
+                os.path.join(root, "var/lib/dpkg/status"))
+    shutil.copy(os.path.join(src, "os-release"),
+                os.path.join(root, "etc/os-release"))
+    return root

@@ -28,6 +28,7 @@ import tempfile
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from agent_lib import make_root  # noqa: E402
 from server_lib import Server, check, fail, store_sql  # noqa: E402
 
 AGENT = os.environ.get("RAMPART_AGENT")
@@ -127,18 +128,6 @@ def set_versions(root, version):
     with open(p + ".new", "w") as f:
         f.write(text)
     os.rename(p + ".new", p)
-
-
-def make_root(tmp):
-    root = os.path.join(tmp, "root")
-    os.makedirs(os.path.join(root, "var/lib/dpkg"))
-    os.makedirs(os.path.join(root, "etc"))
-    src = os.path.join(TEST_DATA, "distro/deb12-web")
-    shutil.copy(os.path.join(src, "status"),
-                os.path.join(root, "var/lib/dpkg/status"))
-    shutil.copy(os.path.join(src, "os-release"),
-                os.path.join(root, "etc/os-release"))
-    return root
 
 
 def make_bundle(tmp):

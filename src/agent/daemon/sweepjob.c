@@ -29,6 +29,7 @@
 #include "daemon_int.h"
 #include "ioc/ioc.h"
 #include "sweep/sweep.h"
+#include "util/fdio.h"
 #include "util/diag.h"
 #include "util/err.h"
 #include "util/str.h"
@@ -159,23 +160,6 @@ check_live(const struct sweep_rules *rules, struct sweep_report *rep,
 	inv_host_free(h);
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	ssize_t w;
-
-	while (len > 0) {
-		if ((w = write(fd, p, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Logs what the sweep came to (in the child). */
 static void
 log_done(const struct sweep_report *rep, const struct rp_diags *d)
@@ -229,7 +213,7 @@ child_main(const struct daemon_opts *o, int fd, int64_t started)
 	body = json_pack("{s:s, s:o}", "started_at", ts, "report", j);
 	if (body == NULL || (text = json_dumps(body, JSON_COMPACT)) == NULL)
 		_exit(2);
-	_exit(write_all(fd, text, strlen(text)) == 0 ? 0 : 2);
+	_exit(rp_write_all(fd, text, strlen(text)) == 0 ? 0 : 2);
 }
 
 int

@@ -21,6 +21,7 @@
 
 #include "jobs_int.h"
 #include "uplink/uplink.h"
+#include "util/fdio.h"
 #include "util/err.h"
 
 #define BUNDLE_MAX ((size_t)64 << 20)
@@ -46,8 +47,6 @@ read_cached(int dfd, const char *name, const char *hash, char **buf,
     size_t *len, struct jobs_outcome *o)
 {
 	struct stat st;
-	size_t got = 0;
-	ssize_t n;
 	int fd;
 
 	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -67,16 +66,8 @@ read_cached(int dfd, const char *name, const char *hash, char **buf,
 		close(fd);
 		return -1;
 	}
-	while (got < (size_t)st.st_size) {
-		if ((n = read(fd, *buf + got, (size_t)st.st_size - got)) < 0 &&
-		    errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	*len = rp_read_full(fd, *buf, (size_t)st.st_size);
 	close(fd);
-	*len = got;
 	return 0;
 }
 

@@ -28,6 +28,7 @@
 #include <sodium.h>
 
 #include "jobs.h"
+#include "util/fdio.h"
 #include "util/err.h"
 
 #define REC JOBS_SEEN_RECORD
@@ -158,23 +159,6 @@ take_one(const char *nonce, const char *job, int64_t expires, void *arg)
 	return 0;
 }
 
-static int
-write_all(int fd, const unsigned char *p, size_t len)
-{
-	ssize_t w;
-
-	while (len > 0) {
-		if ((w = write(fd, p, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Writes the live entries as the whole file (temporary name, fsync,
  * rename over the old one, directory fsync). */
 static int
@@ -193,7 +177,7 @@ rewrite(struct jobs_seen *s, char err[JOBS_ERR_MAX])
 		goto fail;
 	for (i = 0; i < s->n; i++) {
 		encode(rec, s->v[i].nonce, s->v[i].job, s->v[i].expires);
-		if (write_all(fd, rec, REC) != 0)
+		if (rp_write_all(fd, rec, REC) != 0)
 			goto fail;
 	}
 	if (fsync(fd) != 0 || close(fd) != 0) {
@@ -220,8 +204,6 @@ static int
 slurp(int dirfd, unsigned char **buf, size_t *len, char err[JOBS_ERR_MAX])
 {
 	struct stat st;
-	ssize_t n;
-	size_t got = 0;
 	int fd;
 
 	*buf = NULL;
@@ -251,16 +233,8 @@ slurp(int dirfd, unsigned char **buf, size_t *len, char err[JOBS_ERR_MAX])
 		close(fd);
 		return RP_ERR_NOMEM;
 	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, *buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	*len = rp_read_full(fd, *buf, (size_t)st.st_size);
 	close(fd);
-	*len = got;
 	return 0;
 }
 
@@ -403,7 +377,7 @@ jobs_seen_add(struct jobs_seen *s, const char *nonce, const char *job_id,
 		return RP_ERR_IO;
 	}
 	encode(rec, nonce, job_id, expires);
-	if (write_all(s->fd, rec, REC) != 0 || fsync(s->fd) != 0) {
+	if (rp_write_all(s->fd, rec, REC) != 0 || fsync(s->fd) != 0) {
 		s->broken = 1;
 		snprintf(err, JOBS_ERR_MAX, "cannot record the nonce in %s: %s",
 		    JOBS_SEEN_FILE, strerror(errno));

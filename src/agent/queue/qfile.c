@@ -17,6 +17,7 @@
 
 #include "queue.h"
 #include "queue_int.h"
+#include "util/fdio.h"
 #include "util/err.h"
 
 #ifdef RP_QUEUE_CRASH_HOOK
@@ -119,24 +120,6 @@ qf_read_exact(
 	return 0;
 }
 
-static int
-write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-	ssize_t w;
-
-	while (len > 0) {
-		if ((w = write(fd, p, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 int
 qf_sync_dir(int dirfd, char err[QUEUE_ERR_MAX])
 {
@@ -170,10 +153,10 @@ qf_write_atomic(int dirfd, const char *name, const void *head, size_t hlen,
 		return RP_ERR_IO;
 	}
 	qf_step();
-	if (write_all(fd, head, hlen) != 0)
+	if (rp_write_all(fd, head, hlen) != 0)
 		goto fail;
 	qf_step(); /* a crash here leaves a partial temporary file */
-	if (write_all(fd, data, len) != 0)
+	if (rp_write_all(fd, data, len) != 0)
 		goto fail;
 	qf_step();
 	if (fsync(fd) != 0)

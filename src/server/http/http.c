@@ -774,19 +774,8 @@ serve_step(const struct role_env *env, int64_t *last_hb)
 	if (n > 0 && pf[0].revents != 0)
 		return 0;
 	if (n > 0 && pf[1].revents != 0) {
-		r = ipc_recv_fd(env->ipc, env->role->receives, &m, &fd);
-		if (r == RP_ERR_NOTFOUND) {
-			log_warn("the parent went away; stopping", NULL);
-			return 0;
-		}
-		if (r != 0) {
-			log_error("bad message from the parent", "error",
-			    rp_strerror(r), NULL);
-			return 1;
-		}
-		if (m.type == MSG_LOG_CONFIG)
-			log_reconfigure((enum log_level)m.u.log_config.level,
-			    (enum log_target)m.u.log_config.target);
+		if ((r = role_parent_msg(env, &m, &fd)) >= 0)
+			return r;
 		if (m.type == MSG_PEER) {
 			/* The signer restarted: its new end. */
 			signer_client_reset(signer, fd);

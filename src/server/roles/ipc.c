@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "log/log.h"
 
 static const size_t msg_size[MSG_TYPE_END] = {
     [MSG_READY] = sizeof(struct msg_ready),
@@ -100,7 +101,8 @@ take_fds(struct msghdr *mh, int *one)
 	return count;
 }
 
-int
+/* ipc_recv, with the descriptor a MSG_PEER carries (role_parent_msg). */
+static int
 ipc_recv_fd(int fd, uint32_t allowed, struct msg *m, int *passed)
 {
 	union {
@@ -148,4 +150,24 @@ int
 ipc_recv(int fd, uint32_t allowed, struct msg *m)
 {
 	return ipc_recv_fd(fd, allowed, m, NULL);
+}
+
+int
+role_parent_msg(const struct role_env *env, struct msg *m, int *passed)
+{
+	int r = ipc_recv_fd(env->ipc, env->role->receives, m, passed);
+
+	if (r == RP_ERR_NOTFOUND) {
+		log_warn("the parent went away; stopping", NULL);
+		return 0;
+	}
+	if (r != 0) {
+		log_error("bad message from the parent", "error",
+		    rp_strerror(r), NULL);
+		return 1;
+	}
+	if (m->type == MSG_LOG_CONFIG)
+		log_reconfigure((enum log_level)m->u.log_config.level,
+		    (enum log_target)m->u.log_config.target);
+	return -1;
 }

@@ -133,9 +133,16 @@ int ipc_send_fd(
  * hostile); RP_ERR_IO.
  */
 int ipc_recv(int fd, uint32_t allowed, struct msg *m);
-/* As ipc_recv, and a MSG_PEER must carry exactly one descriptor, which is
- * put in *passed (close-on-exec); any other message none (*passed -1). */
-int ipc_recv_fd(int fd, uint32_t allowed, struct msg *m, int *passed);
+/*
+ * One message from the parent to a serving role: as ipc_recv on
+ * env->ipc, and a MSG_PEER must carry exactly one descriptor, which is
+ * put in *passed (close-on-exec; any other message none, *passed -1).  A
+ * gone parent or a bad message is logged and ends the role
+ * (0, or 1); MSG_LOG_CONFIG is applied here; -1 means go on, with the
+ * message in *m (and a MSG_PEER's descriptor in *passed) for the role's
+ * own types.
+ */
+int role_parent_msg(const struct role_env *env, struct msg *m, int *passed);
 
 /* --- privileges ---------------------------------------------------- */
 

@@ -20,6 +20,7 @@
 
 #include "err.h"
 #include "signer_int.h"
+#include "util/fdio.h"
 
 #define TMP_FILE SIGNER_KEY_FILE ".new"
 
@@ -39,21 +40,6 @@ owned(const struct stat *st, const char *what, const char *path, char *err,
 	return 0;
 }
 
-static int
-write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* A new key into dirfd/SIGNER_KEY_FILE (sk is the caller's buffer). */
 static int
 create(
@@ -66,7 +52,7 @@ create(
 	unlinkat(dirfd, TMP_FILE, 0);
 	fd = openat(dirfd, TMP_FILE,
 	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, sk, 64) != 0 || fsync(fd) != 0 ||
+	if (fd < 0 || rp_write_all(fd, sk, 64) != 0 || fsync(fd) != 0 ||
 	    close(fd) != 0) {
 		snprintf(
 		    err, errlen, "%s/%s: %s", dir, TMP_FILE, strerror(errno));

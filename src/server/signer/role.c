@@ -142,19 +142,8 @@ on_parent(struct serve *s)
 	int fd = -1, r;
 	char gen[16];
 
-	r = ipc_recv_fd(s->env->ipc, s->env->role->receives, &m, &fd);
-	if (r == RP_ERR_NOTFOUND) {
-		log_warn("the parent went away; stopping", NULL);
-		return 0;
-	}
-	if (r != 0) {
-		log_error("bad message from the parent", "error",
-		    rp_strerror(r), NULL);
-		return 1;
-	}
-	if (m.type == MSG_LOG_CONFIG)
-		log_reconfigure((enum log_level)m.u.log_config.level,
-		    (enum log_target)m.u.log_config.target);
+	if ((r = role_parent_msg(s->env, &m, &fd)) >= 0)
+		return r;
 	if (m.type == MSG_PEER) {
 		drop_peer(s);
 		s->peer = fd;
