@@ -155,6 +155,12 @@ api_cfg(void)
 	return &config;
 }
 
+int
+api_secure_cookies(void)
+{
+	return api_cfg()->secure_cookies;
+}
+
 void
 api_policy(struct auth_policy *p)
 {

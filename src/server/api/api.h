@@ -56,6 +56,9 @@ void api_config_default(struct api_config *c);
 /* Sets the configuration for the whole process (before serving). */
 void api_configure(const struct api_config *c);
 
+/* Whether cookies are set with Secure (api_config.secure_cookies). */
+int api_secure_cookies(void);
+
 /* The job signer's client for the whole process (signer/signer.h;
  * borrowed, NULL: none), set by the HTTP role before serving. */
 struct signer_client;
@@ -75,6 +78,8 @@ struct api_request {
 	const char *cookie; /* Cookie header value or NULL */
 	const char *authorization; /* Authorization header value or NULL */
 	const char *if_none_match; /* If-None-Match header value or NULL */
+	const char *origin; /* Origin header value or NULL (the web UI's) */
+	const char *host; /* Host header value or NULL */
 	const char *remote_addr; /* client address as text */
 	const char *body; /* NULL when none */
 	size_t body_len;
@@ -96,6 +101,11 @@ struct api_response {
 	size_t body_len;
 	const char *content_type; /* static */
 	char *set_cookie; /* owned, a whole Set-Cookie value, or NULL */
+	char *location; /* owned, a Location header value, or NULL */
+	/* Static header values; NULL: the API's (a CSP that allows nothing,
+	 * Cache-Control: no-store).  The web UI's pages and files set them. */
+	const char *csp;
+	const char *cache_control;
 	/* The route's label for /metrics ("GET /api/v1/tenants/{tenant}"),
 	 * or "unmatched"; static. */
 	const char *route;

@@ -20,8 +20,10 @@ api_response_clear(struct api_response *rs)
 {
 	free(rs->body);
 	free(rs->set_cookie);
+	free(rs->location);
 	rs->body = NULL;
 	rs->set_cookie = NULL;
+	rs->location = NULL;
 }
 
 static int

@@ -38,6 +38,7 @@
 #include "signer/signer.h"
 #include "store/store.h"
 #include "tls/tls.h"
+#include "web/web.h"
 
 struct req {
 	struct timespec t0;
@@ -48,6 +49,7 @@ struct req {
 	char addr[INET6_ADDRSTRLEN];
 	struct api_admission adm; /* from api_admit, for api_handle */
 	int begun; /* the access handler has seen it */
+	int web; /* a page of the web UI (web_handle), not the API */
 	/* The request target as sent (agents sign it); NULL when over
 	 * TARGET_MAX, which no route's signed request needs. */
 	char *target;
@@ -147,11 +149,13 @@ queue(struct MHD_Connection *c, struct req *rq, struct api_response *rs)
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    rs->content_type != NULL ? rs->content_type : "application/json");
-	MHD_add_response_header(
-	    resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+	    rs->cache_control != NULL ? rs->cache_control : "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Content-Security-Policy",
-	    "default-src 'none'; frame-ancestors 'none'");
+	    rs->csp != NULL ? rs->csp
+			    : "default-src 'none'; frame-ancestors 'none'");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	if (use_tls)
 		MHD_add_response_header(
@@ -159,6 +163,9 @@ queue(struct MHD_Connection *c, struct req *rq, struct api_response *rs)
 	if (rs->set_cookie != NULL)
 		MHD_add_response_header(
 		    resp, MHD_HTTP_HEADER_SET_COOKIE, rs->set_cookie);
+	if (rs->location != NULL)
+		MHD_add_response_header(
+		    resp, MHD_HTTP_HEADER_LOCATION, rs->location);
 	if (rs->etag[0] != '\0')
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, rs->etag);
 	if (rs->retry_after > 0) {
@@ -277,6 +284,9 @@ fill_request(struct MHD_Connection *c, struct req *rq, const char *url,
 	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	ar->if_none_match = MHD_lookup_connection_value(
 	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	ar->origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+	ar->host = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
 	ar->remote_addr = rq->addr;
 	ar->now = (int64_t)time(NULL);
 	ar->store = st;
@@ -454,6 +464,56 @@ serve_api(struct MHD_Connection *c, struct req *rq, const char *url,
 	return ret;
 }
 
+/* The web UI: its body cap (small unless logged in) before the body,
+ * then the page. */
+static enum MHD_Result
+admit_web(struct MHD_Connection *c, struct req *rq, const char *url,
+    const char *method)
+{
+	struct api_request ar;
+	size_t max;
+
+	rq->web = 1;
+	if (fill_request(c, rq, url, method, &ar) != 0)
+		return queue_error(
+		    c, rq, 503, "unavailable", "the store is unreachable");
+	max = web_body_max(&ar);
+	if (max > (size_t)cf->http_body_max)
+		max = (size_t)cf->http_body_max;
+	http_body_init(&rq->body, max);
+	if (http_body_expect(&rq->body,
+		MHD_lookup_connection_value(
+		    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH)) != 0)
+		return queue_error(c, rq, 413, "payload_too_large",
+		    "the body is over %zu bytes for this page", max);
+	return MHD_YES;
+}
+
+static enum MHD_Result
+serve_web(struct MHD_Connection *c, struct req *rq, const char *url,
+    const char *method)
+{
+	struct api_request ar;
+	struct api_response rs;
+	enum MHD_Result ret;
+	int r;
+
+	if (fill_request(c, rq, url, method, &ar) != 0)
+		return queue_error(
+		    c, rq, 503, "unavailable", "the store is unreachable");
+	ar.body = rq->body.data;
+	ar.body_len = rq->body.len;
+	r = web_handle(&ar, &rs);
+	store_delta();
+	if (r != 0) {
+		api_response_clear(&rs);
+		return queue_error(c, rq, 503, "unavailable", "out of memory");
+	}
+	ret = queue(c, rq, &rs);
+	api_response_clear(&rs);
+	return ret;
+}
+
 /* The first query argument that is not UTF-8 text after decoding. */
 struct bad_arg {
 	const char *key;
@@ -578,6 +638,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 			return ret;
 		if (strcmp(url, METRICS_ROUTE) == 0)
 			return MHD_YES;
+		if (web_owns(url))
+			return admit_web(c, rq, url, method);
 		return admit(c, rq, url, method);
 	}
 	if (rq->status != 0) {
@@ -598,6 +660,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (strcmp(url, METRICS_ROUTE) == 0)
 		return serve_metrics(c, rq);
+	if (rq->web)
+		return serve_web(c, rq, url, method);
 	return serve_api(c, rq, url, method);
 }
 

@@ -1,0 +1,98 @@
+/*
+ * The overview: per tenant, its machines (online, stale), its open
+ * findings by verdict, and the jobs still running; then the open
+ * findings by advisory.  One page a technician opens first.
+ */
+#include <string.h>
+
+#include "util/err.h"
+#include "web_int.h"
+
+/* The member of list (an array of objects) whose key is value. */
+static json_t *
+find_by(json_t *list, const char *key, const char *value)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(list, i, e) {
+		const char *v = json_string_value(json_object_get(e, key));
+
+		if (v != NULL && value != NULL && strcmp(v, value) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* Jobs with hosts still to report: pending, queued, delivered, running. */
+static json_t *
+running_jobs(json_t *jobs)
+{
+	static const char *const busy[] = {
+	    "pending", "queued", "delivered", "running"};
+	json_t *out = json_array(), *j, *h;
+	json_int_t left;
+	size_t i, k;
+
+	json_array_foreach(json_object_get(jobs, "items"), i, j) {
+		h = json_object_get(j, "hosts");
+		for (left = 0, k = 0; k < 4; k++)
+			left += json_integer_value(json_object_get(h, busy[k]));
+		if (left > 0 || strcmp(json_string_value(json_object_get(
+					   j, "state")) ?: "",
+				    "awaiting_approval") == 0) {
+			json_object_set_new(j, "left", json_integer(left));
+			json_array_append(out, j);
+		}
+	}
+	return out;
+}
+
+int
+p_overview(struct web_ctx *w)
+{
+	static const char *const q_jobs[] = {"limit", "100", NULL};
+	json_t *tenants = NULL, *counts = NULL, *agents = NULL, *jobs = NULL;
+	json_t *byadv = NULL, *t, *c, *data;
+	size_t i;
+	int st;
+
+	st = web_api(w, "GET", "/api/v1/tenants", NULL, NULL, NULL, 0, &tenants);
+	if (st != 200) {
+		json_decref(tenants);
+		return web_fail(w, st ? st : 503,
+		    T_("The server cannot show this page right now."), NULL);
+	}
+	(void)web_api(w, "GET", "/api/v1/findings/counts", NULL, NULL, NULL, 0,
+	    &counts);
+	(void)web_api(
+	    w, "GET", "/api/v1/agents/counts", NULL, NULL, NULL, 0, &agents);
+	(void)web_api(w, "GET", "/api/v1/jobs", q_jobs, NULL, NULL, 0, &jobs);
+	{
+		static const char *const q_adv[] = {"by", "advisory", NULL};
+
+		(void)web_api(w, "GET", "/api/v1/findings/counts", q_adv, NULL,
+		    NULL, 0, &byadv);
+	}
+	json_array_foreach(json_object_get(tenants, "items"), i, t) {
+		const char *slug = json_string_value(json_object_get(t, "slug"));
+
+		if ((c = find_by(json_object_get(counts, "tenants"), "tenant",
+			 slug)) != NULL)
+			json_object_set(t, "hosts_by_verdict",
+			    json_object_get(c, "hosts"));
+		if ((c = find_by(json_object_get(agents, "items"), "tenant",
+			 slug)) != NULL)
+			json_object_set(t, "agents", c);
+	}
+	data = json_pack("{s:s,s:s,s:O,s:o,s:O*}", "title",
+	    web_tr(&w->loc, T_("Overview")), "nav", "overview", "tenants",
+	    json_object_get(tenants, "items"), "jobs", running_jobs(jobs),
+	    "advisories", json_object_get(byadv, "advisories"));
+	json_decref(tenants);
+	json_decref(counts);
+	json_decref(agents);
+	json_decref(jobs);
+	json_decref(byadv);
+	return web_page(w, 200, "overview", data);
+}
