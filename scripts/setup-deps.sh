@@ -37,6 +37,9 @@ postgresql-15
 sqlite3
 wrk
 systemd
+libicu-dev
+libqrencode-dev
+gettext
 "
 
 # npm runs the test tools (OpenAPI validator); a machine with Node.js from
