@@ -54,13 +54,21 @@ class Html:
         self.attr = ""
         self.val = ""
         self.raw_end = ""
+        self.tail = ""
 
     def key(self):
         if self.mode == "text":
             return ("text",)
+        if self.mode in ("intag", "attrname"):  # a bare attribute ends here
+            return ("intag", self.tag)
         return (self.mode, self.tag, self.attr)
 
+    def after_lt(self):
+        t = self.tail.rstrip("/")
+        return t.endswith("<")
+
     def feed(self, s):
+        self.tail = (self.tail + s)[-2:]
         i = 0
         while i < len(s):
             c = s[i]
@@ -246,6 +254,8 @@ def compile_tpl(name, tokens, msgs):
             ops[at].append(("end", len(ops)))
             ops.append(["END"])
             continue
+        if mode == "text" and html.after_lt():
+            mode = "tagname"  # "<{{x}}" would let data name a tag
         if mode not in ("text", "dq") or (mode == "dq" and bad_attr):
             raise TplError(f"{where}: no expression may stand in {mode} "
                            f"{attr or html.tag}")
@@ -258,14 +268,14 @@ def compile_tpl(name, tokens, msgs):
             msgs.add(msg)
             ops.append(["MSG", msg, [need_path(w, where) for w in words[2:]]])
             continue
-        if url_attr and not re.match(r"^[/?#]", html.val):
-            raise TplError(f"{where}: {attr}=\"...\" must start with a "
-                           "literal /, ? or # before any data")
         if head == "qr":
             if not (mode == "dq" and attr == "src" and html.val == ""):
                 raise TplError(f"{where}: qr only as a whole src value")
             ops.append(["QR", need_path(words[1], where)])
             continue
+        if url_attr and not re.match(r"^[/?#]", html.val):
+            raise TplError(f"{where}: {attr}=\"...\" must start with a "
+                           "literal /, ? or # before any data")
         if head in ("time", "num"):
             if head == "time" and mode != "text":
                 raise TplError(f"{where}: time only in text")

@@ -25,8 +25,8 @@ query_arg(void *cls, const char *name)
 
 int
 web_api(struct web_ctx *w, const char *method, const char *path,
-    const char *const *query, const char *ctype, const char *body,
-    size_t blen, json_t **out)
+    const char *const *query, const char *ctype, const char *body, size_t blen,
+    json_t **out)
 {
 	struct api_request rq;
 	struct api_response rs;
@@ -115,8 +115,10 @@ add_frame(struct web_ctx *w, json_t *data)
 	json_object_set_new(data, "csrf", json_string(w->csrf));
 	if (me != NULL) {
 		json_object_set(data, "me", me);
-		json_object_set_new(data, "can_act", json_boolean(WEB_CAN_ACT(w)));
-		json_object_set_new(data, "is_admin", json_boolean(WEB_IS_ADMIN(w)));
+		json_object_set_new(
+		    data, "can_act", json_boolean(WEB_CAN_ACT(w)));
+		json_object_set_new(
+		    data, "is_admin", json_boolean(WEB_IS_ADMIN(w)));
 	}
 	return 0;
 }

@@ -64,8 +64,8 @@ icu_locale(const struct web_locale *l)
 static UDateFormat *
 datefmt(struct web_locale *l)
 {
-	static const char *const pat[] = {"d MMM yyyy, HH:mm zzz",
-	    "dd.MM.yyyy, HH:mm zzz"};
+	static const char *const pat[] = {
+	    "d MMM yyyy, HH:mm zzz", "dd.MM.yyyy, HH:mm zzz"};
 	UErrorCode st = U_ZERO_ERROR;
 	UChar tz[64], p[64];
 
@@ -73,8 +73,8 @@ datefmt(struct web_locale *l)
 		return l->datefmt;
 	u_uastrncpy(tz, l->tz, (int32_t)(sizeof(tz) / sizeof(tz[0])));
 	u_uastrncpy(p, pat[l->lang], (int32_t)(sizeof(p) / sizeof(p[0])));
-	l->datefmt = udat_open(UDAT_PATTERN, UDAT_PATTERN, icu_locale(l), tz,
-	    -1, p, -1, &st);
+	l->datefmt = udat_open(
+	    UDAT_PATTERN, UDAT_PATTERN, icu_locale(l), tz, -1, p, -1, &st);
 	if (U_FAILURE(st)) {
 		if (l->datefmt != NULL)
 			udat_close(l->datefmt);
@@ -169,8 +169,8 @@ web_fmt_num(struct web_locale *l, struct rp_buf *b, int64_t v)
 	int32_t n = 0;
 
 	if (l->numfmt == NULL) {
-		l->numfmt = unum_open(
-		    UNUM_DECIMAL, NULL, 0, icu_locale(l), NULL, &st);
+		l->numfmt =
+		    unum_open(UNUM_DECIMAL, NULL, 0, icu_locale(l), NULL, &st);
 		if (U_FAILURE(st)) {
 			if (l->numfmt != NULL)
 				unum_close(l->numfmt);

@@ -97,8 +97,8 @@ form_decode(const char *s, size_t n, size_t *outlen, const char **err)
 }
 
 static int
-add_field(struct web_form *f, char *name, char *value, size_t len,
-    char *filename)
+add_field(
+    struct web_form *f, char *name, char *value, size_t len, char *filename)
 {
 	struct web_field *v;
 
@@ -109,7 +109,8 @@ add_field(struct web_form *f, char *name, char *value, size_t len,
 			explicit_bzero(value, len);
 		free(value);
 		free(filename);
-		return f->n >= WEB_FORM_MAX_FIELDS ? RP_ERR_LIMIT : RP_ERR_NOMEM;
+		return f->n >= WEB_FORM_MAX_FIELDS ? RP_ERR_LIMIT
+						   : RP_ERR_NOMEM;
 	}
 	f->v = v;
 	v[f->n].name = name;
@@ -121,8 +122,8 @@ add_field(struct web_form *f, char *name, char *value, size_t len,
 }
 
 static int
-parse_urlencoded(const char *body, size_t len, struct web_form *f,
-    const char **err)
+parse_urlencoded(
+    const char *body, size_t len, struct web_form *f, const char **err)
 {
 	const char *p = body, *end = body + len, *amp, *eq;
 	char *name, *value;
@@ -205,10 +206,10 @@ part_names(const char *h, const char *he, char **name, char **filename)
 		if ((size_t)(eol - line) > 20 &&
 		    strncasecmp(line, "content-disposition:", 20) == 0 &&
 		    *name == NULL) {
-			*name = header_param(line + 20, (size_t)(eol - line - 20),
-			    "name");
-			*filename = header_param(line + 20,
-			    (size_t)(eol - line - 20), "filename");
+			*name = header_param(
+			    line + 20, (size_t)(eol - line - 20), "name");
+			*filename = header_param(
+			    line + 20, (size_t)(eol - line - 20), "filename");
 		}
 		line = eol + 2;
 	}
@@ -264,8 +265,8 @@ parse_multipart(const char *ct, const char *body, size_t len,
 		}
 		memcpy(value, hend + 4, dl);
 		value[dl] = '\0';
-		if (filename == NULL && (memchr(value, '\0', dl) != NULL ||
-					    !http_utf8_ok(value))) {
+		if (filename == NULL &&
+		    (memchr(value, '\0', dl) != NULL || !http_utf8_ok(value))) {
 			*err = "a form field is not UTF-8 text";
 			free(name);
 			free(value);
@@ -290,12 +291,12 @@ web_form_parse(const char *content_type, const char *body, size_t len,
 	*err = NULL;
 	if (content_type == NULL)
 		content_type = "";
-	if (strncasecmp(content_type, "application/x-www-form-urlencoded",
-		33) == 0)
+	if (strncasecmp(
+		content_type, "application/x-www-form-urlencoded", 33) == 0)
 		r = parse_urlencoded(body != NULL ? body : "", len, f, err);
 	else if (strncasecmp(content_type, "multipart/form-data", 19) == 0)
-		r = parse_multipart(content_type, body != NULL ? body : "",
-		    len, f, err);
+		r = parse_multipart(
+		    content_type, body != NULL ? body : "", len, f, err);
 	else {
 		*err = "a form must be sent as a form";
 		r = RP_ERR_INVALID;

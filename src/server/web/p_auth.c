@@ -67,8 +67,9 @@ p_login(struct web_ctx *w)
 		return r;
 	if (st == 429)
 		return login_page(w, 429,
-		    web_tr(&w->loc, T_("Too many failed logins. Wait a few "
-				       "minutes and try again.")));
+		    web_tr(&w->loc,
+			T_("Too many failed logins. Wait a few "
+			   "minutes and try again.")));
 	if (st == 401 || st == 400)
 		return login_page(w, 401,
 		    web_tr(&w->loc, T_("Wrong user name, password or code.")));

@@ -15,7 +15,8 @@ find_by(json_t *list, const char *key, const char *value)
 	size_t i;
 	json_t *e;
 
-	json_array_foreach(list, i, e) {
+	json_array_foreach(list, i, e)
+	{
 		const char *v = json_string_value(json_object_get(e, key));
 
 		if (v != NULL && value != NULL && strcmp(v, value) == 0)
@@ -34,13 +35,14 @@ running_jobs(json_t *jobs)
 	json_int_t left;
 	size_t i, k;
 
-	json_array_foreach(json_object_get(jobs, "items"), i, j) {
+	json_array_foreach(json_object_get(jobs, "items"), i, j)
+	{
 		h = json_object_get(j, "hosts");
 		for (left = 0, k = 0; k < 4; k++)
 			left += json_integer_value(json_object_get(h, busy[k]));
-		if (left > 0 || strcmp(json_string_value(json_object_get(
-					   j, "state")) ?: "",
-				    "awaiting_approval") == 0) {
+		if (left > 0 ||
+		    strcmp(json_string_value(json_object_get(j, "state")) ?: "",
+			"awaiting_approval") == 0) {
 			json_object_set_new(j, "left", json_integer(left));
 			json_array_append(out, j);
 		}
@@ -57,14 +59,15 @@ p_overview(struct web_ctx *w)
 	size_t i;
 	int st;
 
-	st = web_api(w, "GET", "/api/v1/tenants", NULL, NULL, NULL, 0, &tenants);
+	st =
+	    web_api(w, "GET", "/api/v1/tenants", NULL, NULL, NULL, 0, &tenants);
 	if (st != 200) {
 		json_decref(tenants);
 		return web_fail(w, st ? st : 503,
 		    T_("The server cannot show this page right now."), NULL);
 	}
-	(void)web_api(w, "GET", "/api/v1/findings/counts", NULL, NULL, NULL, 0,
-	    &counts);
+	(void)web_api(
+	    w, "GET", "/api/v1/findings/counts", NULL, NULL, NULL, 0, &counts);
 	(void)web_api(
 	    w, "GET", "/api/v1/agents/counts", NULL, NULL, NULL, 0, &agents);
 	(void)web_api(w, "GET", "/api/v1/jobs", q_jobs, NULL, NULL, 0, &jobs);
@@ -74,13 +77,15 @@ p_overview(struct web_ctx *w)
 		(void)web_api(w, "GET", "/api/v1/findings/counts", q_adv, NULL,
 		    NULL, 0, &byadv);
 	}
-	json_array_foreach(json_object_get(tenants, "items"), i, t) {
-		const char *slug = json_string_value(json_object_get(t, "slug"));
+	json_array_foreach(json_object_get(tenants, "items"), i, t)
+	{
+		const char *slug =
+		    json_string_value(json_object_get(t, "slug"));
 
 		if ((c = find_by(json_object_get(counts, "tenants"), "tenant",
 			 slug)) != NULL)
-			json_object_set(t, "hosts_by_verdict",
-			    json_object_get(c, "hosts"));
+			json_object_set(
+			    t, "hosts_by_verdict", json_object_get(c, "hosts"));
 		if ((c = find_by(json_object_get(agents, "items"), "tenant",
 			 slug)) != NULL)
 			json_object_set(t, "agents", c);

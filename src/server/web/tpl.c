@@ -30,12 +30,23 @@ web_esc_html(struct rp_buf *b, const char *s, size_t n)
 
 	for (i = 0; i < n; i++) {
 		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
+		default:
+			continue;
 		}
 		rp_buf_appendn(b, s + run, i - run);
 		rp_buf_append(b, rep);
@@ -125,13 +136,20 @@ truthy(json_t *v)
 	if (v == NULL)
 		return 0;
 	switch (json_typeof(v)) {
-	case JSON_STRING: return json_string_length(v) > 0;
-	case JSON_INTEGER: return json_integer_value(v) != 0;
-	case JSON_REAL: return json_real_value(v) != 0;
-	case JSON_TRUE: return 1;
-	case JSON_ARRAY: return json_array_size(v) > 0;
-	case JSON_OBJECT: return json_object_size(v) > 0;
-	default: return 0;
+	case JSON_STRING:
+		return json_string_length(v) > 0;
+	case JSON_INTEGER:
+		return json_integer_value(v) != 0;
+	case JSON_REAL:
+		return json_real_value(v) != 0;
+	case JSON_TRUE:
+		return 1;
+	case JSON_ARRAY:
+		return json_array_size(v) > 0;
+	case JSON_OBJECT:
+		return json_object_size(v) > 0;
+	default:
+		return 0;
 	}
 }
 
@@ -144,7 +162,8 @@ emit_query(struct rp_buf *b, json_t *o)
 	int first = 1;
 	char num[32];
 
-	json_object_foreach(o, k, v) {
+	json_object_foreach(o, k, v)
+	{
 		const char *s = json_is_string(v) ? json_string_value(v) : num;
 
 		if (json_is_integer(v))
@@ -175,10 +194,11 @@ emit(struct rstate *st, json_t *v, int esc)
 		s = json_string_value(v);
 		n = json_string_length(v);
 	} else if (json_is_integer(v))
-		n = (size_t)snprintf(num, sizeof(num), "%lld",
-		    (long long)json_integer_value(v));
+		n = (size_t)snprintf(
+		    num, sizeof(num), "%lld", (long long)json_integer_value(v));
 	else if (json_is_real(v))
-		n = (size_t)snprintf(num, sizeof(num), "%g", json_real_value(v));
+		n = (size_t)snprintf(
+		    num, sizeof(num), "%g", json_real_value(v));
 	else if (json_is_boolean(v))
 		s = json_is_true(v) ? "true" : "false", n = strlen(s);
 	else
@@ -209,8 +229,8 @@ emit_msg(struct rstate *st, const struct tpl_op *op)
 	web_esc_html(st->b, m, (size_t)(p - m));
 }
 
-static void render_range(struct rstate *st, const struct tpl_op *ops,
-    size_t from, size_t to);
+static void render_range(
+    struct rstate *st, const struct tpl_op *ops, size_t from, size_t to);
 
 static void
 render_block(struct rstate *st, const struct tpl_op *ops, size_t i)
@@ -220,10 +240,12 @@ render_block(struct rstate *st, const struct tpl_op *ops, size_t i)
 	size_t k, has_else = ops[op->next].kind == TPL_ELSE;
 	int yes;
 
-	if (op->kind == TPL_EACH && json_is_array(v) && json_array_size(v) > 0) {
+	if (op->kind == TPL_EACH && json_is_array(v) &&
+	    json_array_size(v) > 0) {
 		if (st->depth >= TPL_DEPTH)
 			return;
-		json_array_foreach(v, k, e) {
+		json_array_foreach(v, k, e)
+		{
 			st->stack[st->depth++] = e;
 			render_range(st, ops, i + 1, op->next);
 			st->depth--;
@@ -233,7 +255,8 @@ render_block(struct rstate *st, const struct tpl_op *ops, size_t i)
 	if (op->kind == TPL_EACH)
 		yes = 0;
 	else if (op->kind == TPL_EQ)
-		yes = json_is_string(v) && strcmp(json_string_value(v), op->lit) == 0;
+		yes = json_is_string(v) &&
+		    strcmp(json_string_value(v), op->lit) == 0;
 	else
 		yes = truthy(v) == (op->kind == TPL_IF);
 	if (yes)
@@ -254,9 +277,15 @@ render_range(
 		const struct tpl_op *op = &ops[i];
 
 		switch (op->kind) {
-		case TPL_TEXT: rp_buf_appendn(st->b, op->s, op->len); break;
-		case TPL_VAR: emit(st, lookup(st, op->s), op->esc); break;
-		case TPL_MSG: emit_msg(st, op); break;
+		case TPL_TEXT:
+			rp_buf_appendn(st->b, op->s, op->len);
+			break;
+		case TPL_VAR:
+			emit(st, lookup(st, op->s), op->esc);
+			break;
+		case TPL_MSG:
+			emit_msg(st, op);
+			break;
 		case TPL_EACH:
 		case TPL_IF:
 		case TPL_UNLESS:
@@ -268,9 +297,11 @@ render_range(
 		case TPL_NUM:
 			v = lookup(st, op->s);
 			if (op->kind == TPL_NUM && json_is_integer(v))
-				web_fmt_num(st->loc, st->b, json_integer_value(v));
+				web_fmt_num(
+				    st->loc, st->b, json_integer_value(v));
 			else if (op->kind == TPL_TIME && json_is_integer(v))
-				web_fmt_time(st->loc, st->b, json_integer_value(v));
+				web_fmt_time(
+				    st->loc, st->b, json_integer_value(v));
 			else if (op->kind == TPL_TIME && json_is_string(v) &&
 			    web_time_parse(json_string_value(v), &t) == 0)
 				web_fmt_time(st->loc, st->b, t);
@@ -280,16 +311,18 @@ render_range(
 		case TPL_QR:
 			v = lookup(st, op->s);
 			if (json_is_string(v))
-				(void)web_qr_data_uri(st->b, json_string_value(v));
+				(void)web_qr_data_uri(
+				    st->b, json_string_value(v));
 			break;
-		default: break;
+		default:
+			break;
 		}
 	}
 }
 
 void
-web_render(const struct tpl *t, json_t *data, struct web_locale *l,
-    struct rp_buf *b)
+web_render(
+    const struct tpl *t, json_t *data, struct web_locale *l, struct rp_buf *b)
 {
 	struct rstate st;
 

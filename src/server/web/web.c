@@ -18,9 +18,9 @@
 /* Pages may load only this server's own style and script, show images
  * from it (and QR codes as data:), post forms only to it, and never be
  * framed. */
-#define WEB_CSP                                                               \
-	"default-src 'none'; script-src 'self'; style-src 'self'; "           \
-	"img-src 'self' data:; form-action 'self'; base-uri 'none'; "         \
+#define WEB_CSP                                                                \
+	"default-src 'none'; script-src 'self'; style-src 'self'; "            \
+	"img-src 'self' data:; form-action 'self'; base-uri 'none'; "          \
 	"frame-ancestors 'none'"
 #define PAGE_MAX ((size_t)8 * 1024 * 1024)
 /* The cookie that carries the login form's token before a session. */
@@ -157,8 +157,8 @@ parse_post(struct web_ctx *w)
 	const char *err = NULL;
 	int r;
 
-	r = web_form_parse(w->rq->content_type, w->rq->body, w->rq->body_len,
-	    &w->form, &err);
+	r = web_form_parse(
+	    w->rq->content_type, w->rq->body, w->rq->body_len, &w->form, &err);
 	if (r == RP_ERR_NOMEM)
 		return r;
 	if (r != 0)
@@ -181,10 +181,10 @@ load_me(struct web_ctx *w)
 	}
 	u = json_object_get(w->me, "user");
 	role = json_string_value(json_object_get(w->me, "role"));
-	w->role = role == NULL		       ? 0
-	    : strcmp(role, "msp-admin") == 0   ? 2
+	w->role = role == NULL		      ? 0
+	    : strcmp(role, "msp-admin") == 0  ? 2
 	    : strcmp(role, "technician") == 0 ? 1
-					       : 0;
+					      : 0;
 	web_locale_clear(&w->loc);
 	web_locale_init(&w->loc, json_string_value(json_object_get(u, "lang")),
 	    json_string_value(json_object_get(u, "tz")));

@@ -104,8 +104,8 @@ int web_qr_data_uri(struct rp_buf *b, const char *text);
 /* The template called name; NULL when there is none. */
 const struct tpl *web_tpl_find(const char *name);
 /* Renders t with data into b (b->failed on failure). */
-void web_render(const struct tpl *t, json_t *data, struct web_locale *l,
-    struct rp_buf *b);
+void web_render(
+    const struct tpl *t, json_t *data, struct web_locale *l, struct rp_buf *b);
 
 /* --- forms (form.c) -------------------------------------------------------- */
 
@@ -130,8 +130,8 @@ int web_form_parse(const char *content_type, const char *body, size_t len,
     struct web_form *f, const char **err);
 void web_form_clear(struct web_form *f);
 /* The first field called name, or NULL. */
-const struct web_field *web_form_get(const struct web_form *f,
-    const char *name);
+const struct web_field *web_form_get(
+    const struct web_form *f, const char *name);
 /* Its value, or "" when absent. */
 const char *web_form_str(const struct web_form *f, const char *name);
 
@@ -159,8 +159,8 @@ struct web_ctx {
  * logout) becomes the page's.
  */
 int web_api(struct web_ctx *w, const char *method, const char *path,
-    const char *const *query, const char *ctype, const char *body,
-    size_t blen, json_t **out);
+    const char *const *query, const char *ctype, const char *body, size_t blen,
+    json_t **out);
 /* As web_api with a JSON body (taken). */
 int web_api_json(struct web_ctx *w, const char *method, const char *path,
     json_t *body, json_t **out);
@@ -172,8 +172,8 @@ const char *web_api_error(json_t *answer);
 int web_page(struct web_ctx *w, int status, const char *tpl, json_t *data);
 /* A page that says what went wrong (msg is a catalog message, detail
  * the API's words or NULL). */
-int web_fail(struct web_ctx *w, int status, const char *msg,
-    const char *detail);
+int web_fail(
+    struct web_ctx *w, int status, const char *msg, const char *detail);
 /* 303 to a local path (printf-style; escaped by the caller). */
 int web_redirect(struct web_ctx *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
