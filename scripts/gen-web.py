@@ -231,9 +231,11 @@ def compile_tpl(name, tokens, msgs):
                 raise TplError(f"{where}: a block cannot start in {mode} {attr}")
             op = [kind, need_path(words[1], where)]
             if kind == "EQ":
-                if len(words) != 3 or not words[2].startswith('"'):
-                    raise TplError(f"{where}: #eq takes a path and a \"literal\"")
-                op.append(words[2][1:-1])
+                if len(words) != 3:
+                    raise TplError(f"{where}: #eq takes a path and a "
+                                   "\"literal\" or another path")
+                op.append(words[2][1:-1] if words[2].startswith('"')
+                          else ("path", need_path(words[2], where)))
             stack.append((len(ops), head[1:], html.key(), where))
             ops.append(op)
             continue
@@ -333,6 +335,9 @@ def emit_ops(name, ops, msg_index, out):
         if op[0] == "MSG" and op[2]:
             args = ", ".join(cstr(a)[0] for a in op[2])
             out.append(f"static const char *const {sym}_a{i}[] = {{{args}}};")
+        if op[0] == "EQ" and isinstance(op[2], tuple):
+            out.append(f"static const char *const {sym}_a{i}[] = "
+                       f"{{{cstr(op[2][1])[0]}}};")
     out.append(f"static const struct tpl_op {sym}[] = {{")
     for i, op in enumerate(merged):
         k = "TPL_" + op[0]
@@ -346,10 +351,14 @@ def emit_ops(name, ops, msg_index, out):
         elif op[0] in ("EACH", "IF", "UNLESS", "EQ"):
             ln = links[i]
             nxt = ln["else"] or ln["end"]
-            lit = cstr(op[2])[0] if op[0] == "EQ" else "NULL"
+            lit, args, na = "NULL", "NULL", 0
+            if op[0] == "EQ" and isinstance(op[2], tuple):
+                args, na = f"{sym}_a{i}", 1
+            elif op[0] == "EQ":
+                lit = cstr(op[2])[0]
             s, n = cstr(op[1])
-            out.append(f"\t{{{k}, 0, 0, 0, {nxt}, {ln['end']}, {s}, {n}, "
-                       f"{lit}, NULL}},")
+            out.append(f"\t{{{k}, 0, {na}, 0, {nxt}, {ln['end']}, {s}, {n}, "
+                       f"{lit}, {args}}},")
         elif op[0] in ("ELSE", "END"):
             out.append(f"\t{{{k}, 0, 0, 0, 0, 0, NULL, 0, NULL, NULL}},")
         else:

@@ -177,3 +177,57 @@ web_redirect(struct web_ctx *w, const char *fmt, ...)
 	w->rs->content_type = "text/html; charset=utf-8";
 	return w->rs->body != NULL ? 0 : RP_ERR_NOMEM;
 }
+
+void
+web_q_add(struct web_query *q, const char *name, const char *value)
+{
+	if (value == NULL || *value == '\0' || q->n >= WEB_QUERY_MAX)
+		return;
+	q->v[2 * q->n] = name;
+	q->v[2 * q->n + 1] = value;
+	q->n++;
+}
+
+void
+web_set_next(struct web_ctx *w, json_t *data, json_t *next, ...)
+{
+	json_t *q;
+	const char *name, *v;
+	va_list ap;
+
+	if (!json_is_string(next) && !json_is_integer(next))
+		return;
+	if ((q = json_object()) == NULL)
+		return;
+	va_start(ap, next);
+	while ((name = va_arg(ap, const char *)) != NULL)
+		if ((v = web_arg(w, name)) != NULL && *v != '\0')
+			json_object_set_new(q, name, json_string(v));
+	va_end(ap);
+	json_object_set(q, "after", next);
+	json_object_set_new(data, "next_q", q);
+}
+
+/* What ?done= may say: the code and its message. */
+static const char *const notices[][2] = {
+    {"imported", T_("The advisory was imported.")},
+    {"jobs", T_("The jobs were created. Their hosts are listed below.")},
+    {"job", T_("The job was created.")},
+    {"approved", T_("The job was approved and signed.")},
+    {"restore", T_("A restore job was created for this file.")},
+    {"saved", T_("Saved.")},
+    {"totp", T_("Your second factor is set up.")},
+    {"revoked", T_("Revoked.")},
+};
+
+const char *
+web_notice(struct web_ctx *w)
+{
+	const char *d = web_arg(w, "done");
+	size_t i;
+
+	for (i = 0; d != NULL && i < sizeof(notices) / sizeof(notices[0]); i++)
+		if (strcmp(d, notices[i][0]) == 0)
+			return web_tr(&w->loc, notices[i][1]);
+	return NULL;
+}

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <unicode/ucal.h>
 #include <unicode/udat.h>
+#include <unicode/uenum.h>
 #include <unicode/unum.h>
 #include <unicode/ustring.h>
 
@@ -185,4 +187,26 @@ web_fmt_num(struct web_locale *l, struct rp_buf *b, int64_t v)
 		append_uchars(b, out, n);
 	else
 		rp_buf_appendf(b, "%lld", (long long)v);
+}
+
+json_t *
+web_zones(void)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UEnumeration *e;
+	json_t *a = json_array();
+	const char *z;
+	int32_t n;
+
+	e = ucal_openTimeZoneIDEnumeration(
+	    UCAL_ZONE_TYPE_CANONICAL_LOCATION, NULL, NULL, &st);
+	if (U_FAILURE(st) || a == NULL) {
+		json_decref(a);
+		return json_pack("[s]", "UTC");
+	}
+	json_array_append_new(a, json_string("UTC"));
+	while ((z = uenum_next(e, &n, &st)) != NULL && U_SUCCESS(st))
+		json_array_append_new(a, json_string(z));
+	uenum_close(e);
+	return a;
 }

@@ -254,10 +254,14 @@ render_block(struct rstate *st, const struct tpl_op *ops, size_t i)
 	}
 	if (op->kind == TPL_EACH)
 		yes = 0;
-	else if (op->kind == TPL_EQ)
+	else if (op->kind == TPL_EQ && op->lit != NULL)
 		yes = json_is_string(v) &&
 		    strcmp(json_string_value(v), op->lit) == 0;
-	else
+	else if (op->kind == TPL_EQ) {
+		e = op->nargs > 0 ? lookup(st, op->args[0]) : NULL;
+		yes = json_is_string(v) && json_is_string(e) &&
+		    strcmp(json_string_value(v), json_string_value(e)) == 0;
+	} else
 		yes = truthy(v) == (op->kind == TPL_IF);
 	if (yes)
 		render_range(st, ops, i + 1, op->next);

@@ -41,7 +41,7 @@ struct tpl_op {
 	unsigned int end; /* a block: its TPL_END */
 	const char *s; /* literal text, or the data path */
 	unsigned int len;
-	const char *lit; /* TPL_EQ: what the value must equal */
+	const char *lit; /* TPL_EQ: what the value must equal (or args[0]) */
 	const char *const *args;
 };
 struct tpl {
@@ -97,6 +97,8 @@ void web_fmt_time(struct web_locale *l, struct rp_buf *b, int64_t t);
 /* An RFC 3339 UTC time as the API writes it ("2026-12-07T22:05:00Z")
  * into *t; -1 when it is not one. */
 int web_time_parse(const char *s, int64_t *t);
+/* The IANA zones ICU knows (canonical locations), UTC first. */
+json_t *web_zones(void);
 void web_fmt_num(struct web_locale *l, struct rp_buf *b, int64_t n);
 /* A data: URI of an SVG QR code of text; RP_ERR_* when it cannot be. */
 int web_qr_data_uri(struct rp_buf *b, const char *text);
@@ -161,6 +163,24 @@ struct web_ctx {
 int web_api(struct web_ctx *w, const char *method, const char *path,
     const char *const *query, const char *ctype, const char *body, size_t blen,
     json_t **out);
+/* A query for web_api: name/value pairs, NULL-terminated (zeroed). */
+#define WEB_QUERY_MAX 12
+struct web_query {
+	const char *v[2 * WEB_QUERY_MAX + 1];
+	size_t n;
+};
+/* Adds name=value, unless value is NULL or "" (borrowed). */
+void web_q_add(struct web_query *q, const char *name, const char *value);
+/*
+ * Sets data's "next_q" to the query of the next page: the current
+ * page's arguments named in the NULL-terminated list, and after=next
+ * (a cursor: string or number).  Nothing when next is null.
+ */
+void web_set_next(struct web_ctx *w, json_t *data, json_t *next, ...)
+    __attribute__((sentinel));
+/* The message of the page's ?done= (what the last action did), or NULL. */
+const char *web_notice(struct web_ctx *w);
+
 /* As web_api with a JSON body (taken). */
 int web_api_json(struct web_ctx *w, const char *method, const char *path,
     json_t *body, json_t **out);
@@ -193,5 +213,30 @@ int p_login_form(struct web_ctx *w);
 int p_login(struct web_ctx *w);
 int p_logout(struct web_ctx *w);
 int p_overview(struct web_ctx *w);
+int p_advisory_list(struct web_ctx *w);
+int p_advisory_import(struct web_ctx *w);
+int p_advisory(struct web_ctx *w);
+int p_advisory_act_form(struct web_ctx *w);
+int p_advisory_act(struct web_ctx *w);
+int p_host_list(struct web_ctx *w);
+int p_host(struct web_ctx *w);
+int p_host_restore(struct web_ctx *w);
+int p_host_inventory(struct web_ctx *w);
+int p_job_list(struct web_ctx *w);
+int p_job(struct web_ctx *w);
+int p_job_approve(struct web_ctx *w);
+int p_audit(struct web_ctx *w);
+int p_admin(struct web_ctx *w);
+int p_admin_tenant_create(struct web_ctx *w);
+int p_admin_tenant_update(struct web_ctx *w);
+int p_admin_user_create(struct web_ctx *w);
+int p_admin_token_create(struct web_ctx *w);
+int p_admin_token_revoke(struct web_ctx *w);
+int p_admin_enroll_create(struct web_ctx *w);
+int p_admin_enroll_revoke(struct web_ctx *w);
+int p_account(struct web_ctx *w);
+int p_account_prefs(struct web_ctx *w);
+int p_account_totp(struct web_ctx *w);
+int p_account_password(struct web_ctx *w);
 
 #endif

@@ -67,8 +67,8 @@ test_form_urlencoded(void **state)
 static void
 test_form_refusals(void **state)
 {
-	static const char *const bad[] = {"a=%4", "a=%zz", "a=%00",
-	    "a=%C3%28", "%FF=1"};
+	static const char *const bad[] = {
+	    "a=%4", "a=%zz", "a=%00", "a=%C3%28", "%FF=1"};
 	struct web_form f;
 	const char *err;
 	char many[64 * 5 + 16];
@@ -78,8 +78,8 @@ test_form_refusals(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err = NULL;
 		assert_int_equal(
-		    web_form_parse("application/x-www-form-urlencoded",
-			bad[i], strlen(bad[i]), &f, &err),
+		    web_form_parse("application/x-www-form-urlencoded", bad[i],
+			strlen(bad[i]), &f, &err),
 		    RP_ERR_INVALID);
 		assert_non_null(err);
 	}
@@ -89,8 +89,7 @@ test_form_refusals(void **state)
 	assert_int_equal(web_form_parse("application/x-www-form-urlencoded",
 			     many, strlen(many), &f, &err),
 	    RP_ERR_LIMIT);
-	assert_int_equal(
-	    web_form_parse("application/json", "{}", 2, &f, &err),
+	assert_int_equal(web_form_parse("application/json", "{}", 2, &f, &err),
 	    RP_ERR_INVALID);
 }
 
@@ -162,12 +161,12 @@ test_render_escapes(void **state)
 
 	(void)state;
 	s = render("error",
-	    json_pack("{s:s,s:s,s:s}", "message", evil, "detail", evil,
-		"title", evil),
+	    json_pack("{s:s,s:s,s:s}", "message", evil, "detail", evil, "title",
+		evil),
 	    "en");
 	assert_null(strstr(s, "<script>alert"));
-	assert_non_null(strstr(s,
-	    "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"));
+	assert_non_null(
+	    strstr(s, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"));
 	free(s);
 	s = render("overview",
 	    json_pack("{s:s,s:[{s:s,s:s}],s:{s:{s:s}}}", "title", "x",
@@ -191,8 +190,8 @@ test_catalog(void **state)
 	web_locale_init(&en, "xx", "UTC");
 	assert_string_equal(web_tr(&de, "Overview"), "Übersicht");
 	assert_string_equal(web_tr(&en, "Overview"), "Overview");
-	assert_string_equal(web_tr(&de, "not in the catalog"),
-	    "not in the catalog");
+	assert_string_equal(
+	    web_tr(&de, "not in the catalog"), "not in the catalog");
 	s = render("overview",
 	    json_pack("{s:s,s:[{s:s,s:i,s:s}]}", "title", "x", "jobs", "id",
 		"j1", "left", 3, "state", "active"),

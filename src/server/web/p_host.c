@@ -1,0 +1,159 @@
+/*
+ * Machines: the list with search and filters (customer, OS, software
+ * and version, verdict, state), paginated for tens of thousands of
+ * hosts, and one machine: its facts, software (searchable), findings
+ * with their history, detections, quarantined files (with restore) and
+ * jobs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/err.h"
+#include "web_int.h"
+
+#define HOSTS_PAGE "100"
+
+static const char *const host_filters[] = {
+    "q", "tenant", "os", "software", "version", "verdict", "state", NULL};
+
+int
+p_host_list(struct web_ctx *w)
+{
+	struct web_query q = {0};
+	json_t *list = NULL, *tenants = NULL, *data, *f;
+	size_t i;
+	int st;
+
+	web_q_add(&q, "limit", HOSTS_PAGE);
+	for (i = 0; host_filters[i] != NULL; i++)
+		web_q_add(&q, host_filters[i], web_arg(w, host_filters[i]));
+	web_q_add(&q, "after", web_arg(w, "after"));
+	st = web_api(w, "GET", "/api/v1/agents", q.v, NULL, NULL, 0, &list);
+	(void)web_api(w, "GET", "/api/v1/tenants", NULL, NULL, NULL, 0, &tenants);
+	if ((f = json_object()) == NULL) {
+		json_decref(list);
+		json_decref(tenants);
+		return RP_ERR_NOMEM;
+	}
+	for (i = 0; host_filters[i] != NULL; i++)
+		json_object_set_new(f, host_filters[i],
+		    json_string(web_arg(w, host_filters[i]) != NULL
+			    ? web_arg(w, host_filters[i])
+			    : ""));
+	data = json_pack("{s:s,s:s,s:o,s:O*,s:O*,s:s?,s:O*}", "title",
+	    web_tr(&w->loc, T_("Machines")), "nav", "hosts", "f", f, "items",
+	    st == 200 ? json_object_get(list, "items") : NULL, "total",
+	    json_object_get(list, "total"), "error",
+	    st == 200 ? NULL : web_api_error(list), "tenants",
+	    json_object_get(tenants, "items"));
+	web_set_next(w, data, json_object_get(list, "next"), "q", "tenant",
+	    "os", "software", "version", "verdict", "state", NULL);
+	json_decref(list);
+	json_decref(tenants);
+	return web_page(w, st == 200 ? 200 : st == 0 ? 503 : st, "hosts", data);
+}
+
+/* The agent id of the path: 26 of [a-z2-7], as the API makes them. */
+static int
+host_id_ok(const char *id)
+{
+	size_t i;
+
+	for (i = 0; id[i] != '\0'; i++)
+		if (!((id[i] >= 'a' && id[i] <= 'z') ||
+			(id[i] >= '2' && id[i] <= '7')))
+			return 0;
+	return i == 26;
+}
+
+/* GET path?query into data[key] (the answer's items when it has any). */
+static void
+fetch_into(struct web_ctx *w, json_t *data, const char *key,
+    const char *path, const char *const *query)
+{
+	json_t *ans = NULL, *items;
+
+	if (web_api(w, "GET", path, query, NULL, NULL, 0, &ans) == 200) {
+		items = json_object_get(ans, "items");
+		json_object_set(data, key, items != NULL ? items : ans);
+	}
+	json_decref(ans);
+}
+
+int
+p_host(struct web_ctx *w)
+{
+	const char *id = w->param[0], *sq = web_arg(w, "software_q");
+	struct web_query soft = {0};
+	const char *fq[] = {"host", id, "status", "all", "limit", "200", NULL};
+	const char *dq[] = {"host", id, "limit", "100", NULL};
+	const char *qq[] = {"state", "all", "limit", "100", NULL};
+	const char *jq[] = {"host", id, "limit", "50", NULL};
+	json_t *agent = NULL, *data;
+	char path[128];
+	int st;
+
+	if (!host_id_ok(id))
+		return web_fail(w, 404, T_("There is no such page."), NULL);
+	snprintf(path, sizeof(path), "/api/v1/agents/%s", id);
+	if ((st = web_api(w, "GET", path, NULL, NULL, NULL, 0, &agent)) !=
+	    200) {
+		json_decref(agent);
+		return web_fail(w, st == 404 ? 404 : 503,
+		    T_("There is no such machine, or it is not yours to see."),
+		    NULL);
+	}
+	data = json_pack("{s:O,s:s,s:o,s:s?,s:s?}", "title",
+	    json_object_get(agent, "hostname"), "nav", "hosts", "host", agent,
+	    "software_q", sq, "notice", web_notice(w));
+	web_q_add(&soft, "limit", "200");
+	web_q_add(&soft, "q", sq);
+	snprintf(path, sizeof(path), "/api/v1/agents/%s/software", id);
+	fetch_into(w, data, "software", path, soft.v);
+	fetch_into(w, data, "findings", "/api/v1/findings", fq);
+	fetch_into(w, data, "detections", "/api/v1/detections", dq);
+	snprintf(path, sizeof(path), "/api/v1/agents/%s/quarantine", id);
+	fetch_into(w, data, "quarantine", path, qq);
+	fetch_into(w, data, "jobs", "/api/v1/jobs", jq);
+	return web_page(w, 200, "host", data);
+}
+
+/* A job of type with args on this one host; to the host's page. */
+static int
+host_job(struct web_ctx *w, const char *type, json_t *args, const char *done)
+{
+	json_t *ans = NULL;
+	int st;
+
+	if (!host_id_ok(w->param[0]) || args == NULL) {
+		json_decref(args);
+		return web_fail(w, 400, T_("The form could not be read."), NULL);
+	}
+	st = web_api_json(w, "POST", "/api/v1/jobs",
+	    json_pack("{s:s,s:o,s:{s:s}}", "type", type, "args", args,
+		"target", "host", w->param[0]),
+	    &ans);
+	if (st != 201) {
+		st = web_fail(w, st == 0 ? 503 : st,
+		    T_("The job could not be created."), web_api_error(ans));
+		json_decref(ans);
+		return st;
+	}
+	json_decref(ans);
+	return web_redirect(w, "/hosts/%s?done=%s", w->param[0], done);
+}
+
+int
+p_host_restore(struct web_ctx *w)
+{
+	return host_job(w, "restore",
+	    json_pack("{s:s}", "entry", web_form_str(&w->form, "entry")),
+	    "restore");
+}
+
+int
+p_host_inventory(struct web_ctx *w)
+{
+	return host_job(w, "inventory", json_object(), "job");
+}

@@ -1,0 +1,127 @@
+/*
+ * Jobs: the list, one job with each host's state, reason and results,
+ * and the approval of a job waiting for a second user.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/err.h"
+#include "web_int.h"
+
+int
+p_job_list(struct web_ctx *w)
+{
+	struct web_query q = {0};
+	json_t *list = NULL, *tenants = NULL, *data;
+	int st;
+
+	web_q_add(&q, "limit", "50");
+	web_q_add(&q, "tenant", web_arg(w, "tenant"));
+	web_q_add(&q, "after", web_arg(w, "after"));
+	st = web_api(w, "GET", "/api/v1/jobs", q.v, NULL, NULL, 0, &list);
+	(void)web_api(w, "GET", "/api/v1/tenants", NULL, NULL, NULL, 0, &tenants);
+	data = json_pack("{s:s,s:s,s:O*,s:s?,s:O*,s:s?,s:s?}", "title",
+	    web_tr(&w->loc, T_("Jobs")), "nav", "jobs", "items",
+	    st == 200 ? json_object_get(list, "items") : NULL, "error",
+	    st == 200 ? NULL : web_api_error(list), "tenants",
+	    json_object_get(tenants, "items"), "tenant", web_arg(w, "tenant"),
+	    "notice", web_notice(w));
+	web_set_next(w, data, json_object_get(list, "next"), "tenant", NULL);
+	json_decref(list);
+	json_decref(tenants);
+	return web_page(w, st == 200 ? 200 : st == 0 ? 503 : st, "jobs", data);
+}
+
+/* A job id of the path: 26 of [a-z2-7]. */
+static int
+job_id_ok(const char *id)
+{
+	size_t i;
+
+	for (i = 0; id[i] != '\0'; i++)
+		if (!((id[i] >= 'a' && id[i] <= 'z') ||
+			(id[i] >= '2' && id[i] <= '7')))
+			return 0;
+	return i == 26;
+}
+
+/* Each host's results as lines of compact JSON: data stays data, shown
+ * as text. */
+static void
+results_as_text(json_t *hosts)
+{
+	json_t *h, *r, *lines;
+	size_t i, k;
+	char *s;
+
+	json_array_foreach(hosts, i, h) {
+		if ((lines = json_array()) == NULL)
+			return;
+		json_array_foreach(json_object_get(h, "results"), k, r) {
+			if ((s = json_dumps(r, JSON_COMPACT | JSON_ENCODE_ANY)) !=
+			    NULL)
+				json_array_append_new(lines, json_string(s));
+			free(s);
+		}
+		json_object_set_new(h, "result_lines", lines);
+	}
+}
+
+int
+p_job(struct web_ctx *w)
+{
+	const char *hq[] = {"limit", "500", NULL};
+	json_t *job = NULL, *hosts = NULL, *data;
+	char path[96];
+	const char *me, *by;
+	int st;
+
+	if (!job_id_ok(w->param[0]))
+		return web_fail(w, 404, T_("There is no such page."), NULL);
+	snprintf(path, sizeof(path), "/api/v1/jobs/%s", w->param[0]);
+	if ((st = web_api(w, "GET", path, NULL, NULL, NULL, 0, &job)) != 200) {
+		json_decref(job);
+		return web_fail(w, st == 404 ? 404 : 503,
+		    T_("There is no such job, or it is not yours to see."),
+		    NULL);
+	}
+	snprintf(path, sizeof(path), "/api/v1/jobs/%s/hosts", w->param[0]);
+	(void)web_api(w, "GET", path, hq, NULL, NULL, 0, &hosts);
+	results_as_text(json_object_get(hosts, "items"));
+	me = json_string_value(
+	    json_object_get(json_object_get(w->me, "user"), "name"));
+	by = json_string_value(json_object_get(job, "created_by"));
+	data = json_pack("{s:s,s:s,s:O,s:O*,s:b,s:s?,s:O*}", "title",
+	    web_tr(&w->loc, T_("Job")), "nav", "jobs", "job", job, "hosts",
+	    json_object_get(hosts, "items"), "may_approve",
+	    WEB_CAN_ACT(w) && me != NULL && by != NULL &&
+		strcmp(json_string_value(json_object_get(job, "state")) ?: "",
+		    "awaiting_approval") == 0 &&
+		strcmp(by, me) != 0,
+	    "notice", web_notice(w), "more", json_object_get(hosts, "next"));
+	json_decref(job);
+	json_decref(hosts);
+	return web_page(w, 200, "job", data);
+}
+
+int
+p_job_approve(struct web_ctx *w)
+{
+	json_t *ans = NULL;
+	char path[96];
+	int st;
+
+	if (!job_id_ok(w->param[0]))
+		return web_fail(w, 404, T_("There is no such page."), NULL);
+	snprintf(path, sizeof(path), "/api/v1/jobs/%s/approve", w->param[0]);
+	st = web_api_json(w, "POST", path, json_object(), &ans);
+	if (st != 200) {
+		st = web_fail(w, st == 0 ? 503 : st,
+		    T_("The job could not be approved."), web_api_error(ans));
+		json_decref(ans);
+		return st;
+	}
+	json_decref(ans);
+	return web_redirect(w, "/jobs/%s?done=approved", w->param[0]);
+}
