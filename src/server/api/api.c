@@ -43,6 +43,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/login", WHO_PUBLIC, 1, h_login},
     {"POST", "/api/v1/logout", WHO_ANY, 0, h_logout},
     {"GET", "/api/v1/me", WHO_ANY, 0, h_me},
+    {"PATCH", "/api/v1/me", WHO_ANY, 1, h_me_update},
     {"POST", "/api/v1/me/password", WHO_ANY, 1, h_me_password},
     {"GET", "/api/v1/tenants", WHO_ANY, 0, h_tenant_list},
     {"POST", "/api/v1/tenants", WHO_ADMIN, 1, h_tenant_create},

@@ -98,11 +98,12 @@ api_user_json(struct api_ctx *c, const struct store_user *u)
 	free(ids);
 	if (tenants == NULL)
 		return NULL;
-	return json_pack("{s:I,s:s,s:s,s:s,s:o,s:b,s:b,s:o}", "id",
+	return json_pack("{s:I,s:s,s:s,s:s,s:o,s:b,s:b,s:o,s:s,s:s}", "id",
 	    (json_int_t)u->id, "name", u->name, "display", u->display, "role",
 	    store_role_name(u->role), "tenants", tenants, "totp",
 	    u->totp_secret != NULL, "disabled", u->disabled, "created_at",
-	    api_time(u->created_at));
+	    api_time(u->created_at), "lang", u->lang != NULL ? u->lang : "en",
+	    "tz", u->tz != NULL ? u->tz : "UTC");
 }
 
 int

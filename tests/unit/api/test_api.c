@@ -2,8 +2,9 @@
  * The API's handlers on a real SQLite store, called as the HTTP layer
  * calls them (api_handle with a complete request), with the clock under
  * the test's control: bootstrap, TOTP logins and replay, tenants, users,
- * tokens, advisory import (valid, revised, rejected), scoping, login
- * throttling, pagination, request errors and the audit chain.
+ * tokens, advisory import (valid, revised, rejected), scoping, a user's
+ * own language and time zone, login throttling,
+ * pagination, request errors and the audit chain.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -863,6 +864,161 @@ audit_has(const char *action, const char *actor)
 	return found;
 }
 
+/* The detail of the last audit entry of action on target with outcome,
+ * into out; 0 when there is none. */
+static int
+audit_last(const char *action, const char *target, const char *outcome,
+    char *out, size_t outlen)
+{
+	struct ans a = get("/api/v1/audit?limit=500", admin, NULL);
+	json_t *it;
+	size_t i;
+	int found = 0;
+
+	assert_int_equal(a.status, 200);
+	json_array_foreach(json_object_get(a.j, "items"), i, it)
+	{
+		if (strcmp(json_string_value(json_object_get(it, "action")),
+			action) != 0 ||
+		    strcmp(json_string_value(json_object_get(it, "target")),
+			target) != 0 ||
+		    strcmp(json_string_value(json_object_get(it, "outcome")),
+			outcome) != 0)
+			continue;
+		snprintf(out, outlen, "%s",
+		    json_string_value(json_object_get(it, "detail")));
+		found = 1;
+	}
+	json_decref(a.j);
+	return found;
+}
+
+/* The caller's lang and tz as GET /api/v1/me shows them. */
+static void
+me_prefs(const char *ck, const char *lang, const char *tz)
+{
+	struct ans a = get("/api/v1/me", ck, NULL);
+	json_t *u = json_object_get(a.j, "user");
+
+	assert_int_equal(a.status, 200);
+	assert_string_equal(
+	    json_string_value(json_object_get(u, "lang")), lang);
+	assert_string_equal(json_string_value(json_object_get(u, "tz")), tz);
+	json_decref(a.j);
+}
+
+static void
+expect_field(struct ans a, int status, const char *field)
+{
+	assert_int_equal(a.status, status);
+	if (field != NULL)
+		assert_string_equal(errfield(&a), field);
+	json_decref(a.j);
+}
+
+/* A user's language and time zone: set by the user from a session
+ * (never a token), canonicalised, checked, audited; and by an
+ * msp-admin for another user. */
+static void
+test_me_prefs(void **state)
+{
+	struct ans a;
+	char secret[80], d[512];
+
+	(void)state;
+	me_prefs(tech, "en", "UTC");
+	a = send_json("PATCH", "/api/v1/me", tech, NULL,
+	    "{\"lang\": \"de\", \"tz\": \"US/Pacific\"}");
+	assert_int_equal(a.status, 200);
+	assert_string_equal(
+	    json_string_value(json_object_get(a.j, "lang")), "de");
+	assert_string_equal(json_string_value(json_object_get(a.j, "tz")),
+	    "America/Los_Angeles");
+	assert_string_equal(
+	    json_string_value(json_object_get(a.j, "name")), "tina");
+	json_decref(a.j);
+	me_prefs(tech, "de", "America/Los_Angeles");
+	assert_true(audit_last("user.prefs", "tina", "ok", d, sizeof(d)));
+	assert_string_equal(
+	    d, "{\"lang\":\"de\",\"tz\":\"America/Los_Angeles\"}");
+
+	/* Refused, and nothing changes. */
+	a = send_json(
+	    "PATCH", "/api/v1/me", tech, NULL, "{\"tz\": \"Mars/Olympus\"}");
+	assert_int_equal(a.status, 400);
+	assert_string_equal(errfield(&a), "/tz");
+	assert_non_null(strstr(json_string_value(json_object_get(
+				   json_object_get(a.j, "error"), "message")),
+	    "Mars/Olympus"));
+	json_decref(a.j);
+	expect_field(
+	    send_json("PATCH", "/api/v1/me", tech, NULL, "{\"tz\": \"GMT+5\"}"),
+	    400, "/tz");
+	expect_field(send_json("PATCH", "/api/v1/me", tech, NULL,
+			 "{\"tz\": \"europe/berlin\"}"),
+	    400, "/tz");
+	expect_field(send_json("PATCH", "/api/v1/me", tech, NULL,
+			 "{\"tz\": \"../../etc/localtime\"}"),
+	    400, "/tz");
+	expect_field(
+	    send_json("PATCH", "/api/v1/me", tech, NULL, "{\"tz\": \"\"}"), 400,
+	    "/tz");
+	expect_field(
+	    send_json("PATCH", "/api/v1/me", tech, NULL, "{\"tz\": 1}"), 400,
+	    "/tz");
+	expect_field(
+	    send_json("PATCH", "/api/v1/me", tech, NULL, "{\"lang\": \"fr\"}"),
+	    400, "/lang");
+	expect_field(send_json("PATCH", "/api/v1/me", tech, NULL,
+			 "{\"lang\": \"en\", \"role\": \"msp-admin\"}"),
+	    400, "/role");
+	expect_field(
+	    send_json("PATCH", "/api/v1/me", NULL, NULL, "{\"lang\": \"en\"}"),
+	    401, NULL);
+	/* A token acts for its owner but does not change their settings. */
+	a = send_json(
+	    "POST", "/api/v1/tokens", tech, NULL, "{\"name\": \"prefs\"}");
+	assert_int_equal(a.status, 201);
+	snprintf(secret, sizeof(secret), "%s",
+	    json_string_value(json_object_get(a.j, "secret")));
+	json_decref(a.j);
+	expect_field(send_json("PATCH", "/api/v1/me", NULL, secret,
+			 "{\"lang\": \"en\"}"),
+	    403, NULL);
+	me_prefs(tech, "de", "America/Los_Angeles");
+	/* Nothing asked: nothing changes, the user is the answer. */
+	expect_field(
+	    send_json("PATCH", "/api/v1/me", tech, NULL, "{}"), 200, NULL);
+
+	/* An msp-admin sets them for tina: audited as user.prefs, the
+	 * other changes of the same request as user.update. */
+	a = send_json("PATCH", "/api/v1/users/tina", admin, NULL,
+	    "{\"tz\": \"Asia/Kolkata\"}");
+	assert_int_equal(a.status, 200);
+	assert_string_equal(
+	    json_string_value(json_object_get(a.j, "tz")), "Asia/Calcutta");
+	json_decref(a.j);
+	me_prefs(tech, "de", "Asia/Calcutta");
+	a = send_json("PATCH", "/api/v1/users/tina", admin, NULL,
+	    "{\"display\": \"Tina T.\", \"lang\": \"en\"}");
+	assert_int_equal(a.status, 200);
+	json_decref(a.j);
+	me_prefs(tech, "en", "Asia/Calcutta");
+	assert_true(audit_last("user.prefs", "tina", "ok", d, sizeof(d)));
+	assert_string_equal(d, "{\"lang\":\"en\"}");
+	assert_true(audit_last("user.update", "tina", "ok", d, sizeof(d)));
+	assert_string_equal(d, "{\"display\":\"Tina T.\"}");
+	expect_field(send_json("PATCH", "/api/v1/users/tina", admin, NULL,
+			 "{\"tz\": \"Nowhere/Land\"}"),
+	    400, "/tz");
+	expect_field(send_json("PATCH", "/api/v1/users/tina", admin, NULL,
+			 "{\"lang\": \"xx\"}"),
+	    400, "/lang");
+	me_prefs(tech, "en", "Asia/Calcutta");
+	/* Another user's settings are not reached through /me. */
+	me_prefs(tech2, "en", "UTC");
+}
+
 static void
 test_enroll_tokens(void **state)
 {
@@ -1177,6 +1333,7 @@ main(void)
 	    cmocka_unit_test(test_advisory),
 	    cmocka_unit_test(test_tokens),
 	    cmocka_unit_test(test_password),
+	    cmocka_unit_test(test_me_prefs),
 	    cmocka_unit_test(test_throttle),
 	    cmocka_unit_test(test_pagination),
 	    cmocka_unit_test(test_admit),
