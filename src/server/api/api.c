@@ -45,6 +45,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/me", WHO_ANY, 0, h_me},
     {"PATCH", "/api/v1/me", WHO_ANY, 1, h_me_update},
     {"POST", "/api/v1/me/password", WHO_ANY, 1, h_me_password},
+    {"POST", "/api/v1/me/totp", WHO_ANY, 1, h_me_totp},
     {"GET", "/api/v1/tenants", WHO_ANY, 0, h_tenant_list},
     {"POST", "/api/v1/tenants", WHO_ADMIN, 1, h_tenant_create},
     {"GET", "/api/v1/tenants/{tenant}", WHO_ANY, 0, h_tenant_get},

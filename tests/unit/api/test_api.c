@@ -3,7 +3,7 @@
  * calls them (api_handle with a complete request), with the clock under
  * the test's control: bootstrap, TOTP logins and replay, tenants, users,
  * tokens, advisory import (valid, revised, rejected), scoping, a user's
- * own language and time zone, login throttling,
+ * own language, time zone and TOTP enrolment, login throttling,
  * pagination, request errors and the audit chain.
  */
 #include <setjmp.h>
@@ -1020,6 +1020,153 @@ test_me_prefs(void **state)
 }
 
 static void
+totp_body(
+    char *out, size_t n, const char *pw, const char *secret, const char *code)
+{
+	snprintf(out, n,
+	    "{\"password\": \"%s\", \"secret\": \"%s\", \"code\": \"%s\"}", pw,
+	    secret, code);
+}
+
+/* A user enrols a TOTP secret they made: the password and the current
+ * code are checked; the other sessions end; the enrolling code is not
+ * good for a login after it. */
+static void
+test_me_totp(void **state)
+{
+	static const char pw[] = "tina's own long password";
+	char sec[64], body[512], code[7], other[128], tok[80], ck[128];
+	char d[512];
+	struct ans a;
+	int i;
+
+	(void)state;
+	auth_totp_secret_new(sec, sizeof(sec));
+	assert_int_equal(strlen(sec), 32);
+	assert_int_equal(
+	    login("tina", pw, NULL, now, other, sizeof(other)), 200);
+	totp_code(sec, now, code);
+
+	totp_body(body, sizeof(body), "not her password", sec, code);
+	expect_field(send_json("POST", "/api/v1/me/totp", tech, NULL, body),
+	    403, "/password");
+	assert_true(
+	    audit_last("user.totp", "user:tina", "failed", d, sizeof(d)));
+	assert_string_equal(d, "{\"reason\":\"password\"}");
+	totp_body(body, sizeof(body), pw, "JBSWY3DPEHPK3PXP", code);
+	expect_field(send_json("POST", "/api/v1/me/totp", tech, NULL, body),
+	    400, "/secret");
+	{
+		char low[64];
+
+		for (i = 0; sec[i] != '\0'; i++)
+			low[i] =
+			    (char)(sec[i] >= 'A' && sec[i] <= 'Z' ? sec[i] + 32
+								  : sec[i]);
+		low[i] = '\0';
+		totp_body(body, sizeof(body), pw, low, code);
+		expect_field(
+		    send_json("POST", "/api/v1/me/totp", tech, NULL, body), 400,
+		    "/secret");
+	}
+	/* A code of another time: not this secret's current one. */
+	{
+		char late[7];
+
+		totp_code(sec, now + 300, late);
+		totp_body(body, sizeof(body), pw, sec, late);
+		expect_field(
+		    send_json("POST", "/api/v1/me/totp", tech, NULL, body), 400,
+		    "/code");
+		assert_true(audit_last(
+		    "user.totp", "user:tina", "failed", d, sizeof(d)));
+		assert_string_equal(d, "{\"reason\":\"code\"}");
+	}
+	totp_body(body, sizeof(body), pw, sec, code);
+	expect_field(
+	    send_json("POST", "/api/v1/me/totp", tech, NULL,
+		"{\"password\": \"x\", \"secret\": \"y\", \"code\": \"z\", "
+		"\"totp\": true}"),
+	    400, "/totp");
+	a = send_json(
+	    "POST", "/api/v1/tokens", tech, NULL, "{\"name\": \"t\"}");
+	assert_int_equal(a.status, 201);
+	snprintf(tok, sizeof(tok), "%s",
+	    json_string_value(json_object_get(a.j, "secret")));
+	json_decref(a.j);
+	expect_field(
+	    send_json("POST", "/api/v1/me/totp", NULL, tok, body), 403, NULL);
+	/* Nothing so far changed anything. */
+	a = get("/api/v1/me", other, NULL);
+	assert_int_equal(a.status, 200);
+	assert_false(json_is_true(
+	    json_object_get(json_object_get(a.j, "user"), "totp")));
+	json_decref(a.j);
+
+	a = send_json("POST", "/api/v1/me/totp", tech, NULL, body);
+	assert_int_equal(a.status, 200);
+	assert_true(json_is_true(json_object_get(a.j, "totp")));
+	json_decref(a.j);
+	assert_true(audit_last("user.totp", "user:tina", "ok", d, sizeof(d)));
+	assert_string_equal(d, "{}");
+	/* The secret is in no audit entry, and no answer shows it. */
+	a = get("/api/v1/audit?limit=500", admin, NULL);
+	assert_int_equal(a.status, 200);
+	{
+		char *text = json_dumps(a.j, 0);
+
+		assert_non_null(text);
+		assert_null(strstr(text, sec));
+		assert_null(strstr(text, pw));
+		free(text);
+	}
+	json_decref(a.j);
+	/* This session stays, the other one ended; tokens are not
+	 * sessions and stay too. */
+	assert_int_equal(status_of("/api/v1/me", tech), 200);
+	assert_int_equal(status_of("/api/v1/me", other), 401);
+	a = get("/api/v1/me", NULL, tok);
+	assert_int_equal(a.status, 200);
+	json_decref(a.j);
+	/* Logins need the new secret's codes now, and not the one that
+	 * enrolled it. */
+	assert_int_equal(login("tina", pw, NULL, now, ck, sizeof(ck)), 401);
+	assert_int_equal(login("tina", pw, sec, now, ck, sizeof(ck)), 401);
+	assert_int_equal(login("tina", pw, sec, now + 30, ck, sizeof(ck)), 200);
+
+	/* A wrong current password counts as a failed login: after the
+	 * limit, even the right one is refused (429) until the lock ends,
+	 * here and at a password change and a login. */
+	totp_body(body, sizeof(body), "not her password", sec, code);
+	for (i = 0; i < 5; i++)
+		expect_field(
+		    send_json("POST", "/api/v1/me/totp", tech, NULL, body), 403,
+		    "/password");
+	totp_body(body, sizeof(body), pw, sec, code);
+	a = send_json("POST", "/api/v1/me/totp", tech, NULL, body);
+	assert_int_equal(a.status, 429);
+	assert_true(a.retry > 0);
+	json_decref(a.j);
+	snprintf(body, sizeof(body),
+	    "{\"password\": \"%s\", \"new_password\": "
+	    "\"a long new password\"}",
+	    pw);
+	expect_field(send_json("POST", "/api/v1/me/password", tech, NULL, body),
+	    429, NULL);
+	assert_int_equal(login("tina", pw, sec, now + 60, ck, sizeof(ck)), 429);
+	now += 16 * 60;
+	/* The sessions the later tests use, kept from idling out. */
+	assert_int_equal(status_of("/api/v1/me", tech), 200);
+	assert_int_equal(status_of("/api/v1/me", tech2), 200);
+	assert_int_equal(status_of("/api/v1/me", viewer), 200);
+	assert_int_equal(status_of("/api/v1/me", admin), 200);
+	/* A successful login resets her failures (test_throttle counts
+	 * from zero). */
+	assert_int_equal(login("tina", pw, sec, now, ck, sizeof(ck)), 200);
+	sodium_memzero(sec, sizeof(sec));
+}
+
+static void
 test_enroll_tokens(void **state)
 {
 	struct api_config cf;
@@ -1334,6 +1481,7 @@ main(void)
 	    cmocka_unit_test(test_tokens),
 	    cmocka_unit_test(test_password),
 	    cmocka_unit_test(test_me_prefs),
+	    cmocka_unit_test(test_me_totp),
 	    cmocka_unit_test(test_throttle),
 	    cmocka_unit_test(test_pagination),
 	    cmocka_unit_test(test_admit),
