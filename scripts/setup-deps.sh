@@ -33,6 +33,7 @@ libsystemd-dev
 libcurl4-openssl-dev
 libsqlite3-dev
 libpq-dev
+libicu-dev
 postgresql-15
 sqlite3
 wrk

@@ -7,7 +7,10 @@ a viewer trying to change something.  Expected: 401 / 401 / 401 / 404
 to the other tenant's user carries anything of this tenant's.  Agent
 routes refuse every user credential (401), even an msp-admin's; an
 agent's signed request (made here with libsodium through ctypes) is
-accepted once, over the request target exactly as sent."""
+accepted once, over the request target exactly as sent.  The routes
+that change the caller's own credentials and settings take a login
+session only: a valid API token of the same user gets 403 there, and
+changes nothing."""
 import base64
 import ctypes
 import ctypes.util
@@ -137,6 +140,42 @@ def signed_heartbeat(srv, ids):
     check(r.status == 401, f"heartbeat signed over the decoded query: {r}")
 
 
+# Routes a valid API token may not use (docs/api.md: "sessions only"),
+# each with a body that would be accepted from a session.
+SESSION_ONLY = {
+    ("PATCH", "/api/v1/me"): {"lang": "de", "tz": "Europe/Berlin"},
+    ("POST", "/api/v1/me/password"): {"password": None,
+                                      "new_password": "y" * 12},
+    ("POST", "/api/v1/me/totp"): {"password": None,
+                                  "secret": "A" * 32, "code": "000000"},
+    ("POST", "/api/v1/tokens"): {"name": "from-a-token"},
+}
+
+
+def sessions_only(srv, who, ids, rs):
+    """Each session-only route refuses tech-globex's own valid token."""
+    table = {(rt["method"], rt["pattern"]) for rt in rs}
+    c = srv.client()
+    tok = ids["tech-globex-secret"]
+    for (method, path), body in SESSION_ONLY.items():
+        check((method, path) in table, f"{method} {path} not served")
+        body = {k: (who["tech-globex"].password if v is None else v)
+                for k, v in body.items()}
+        r = c.request(method, path, body=body, token=tok)
+        check(r.status == 403 and r.code() == "forbidden",
+              f"{method} {path} with an API token: {r}")
+    r = c.request("GET", "/api/v1/me", token=tok)
+    check(r.status == 200 and r.json["kind"] == "token"
+          and r.json["user"]["lang"] == "en"
+          and r.json["user"]["tz"] == "UTC"
+          and r.json["user"]["totp"] is False, f"changed by a token: {r}")
+    r = c.request("GET", "/api/v1/tokens", token=tok)
+    check([t["name"] for t in r.json["items"]] == ["t"],
+          f"a token made a token: {r}")
+    check(srv.client().login("tech-globex", who["tech-globex"].password)
+          .status == 200, "the password changed through a token")
+
+
 def path_for(pattern, ids, owner="acme"):
     """The route's path with its {params} naming owner's objects."""
     tok = ids["tech-acme-token"] if owner == "acme" \
@@ -216,6 +255,7 @@ def main():
                       f"{what} as viewer: {r}")
             n += 1
         signed_heartbeat(srv, ids)
+        sessions_only(srv, who, ids, rs)
         print(f"server_authz: {n} routes walked, ok")
     finally:
         srv.cleanup()

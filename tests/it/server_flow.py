@@ -3,16 +3,19 @@
 PostgreSQL when run under scripts/pg-test.sh): bootstrap admin -> two
 tenants -> a technician for one of them with TOTP -> the 3CX CSAF
 advisory imported -> listed and shown as that technician and as a
-viewer -> an audit entry for each step, and the chain verifies with
-`rampart audit verify`.  Then a second start keeps everything and prints
-no credentials."""
+viewer -> the technician sets her language and time zone and enrols a
+TOTP secret of her own -> an audit entry for each step, and the chain
+verifies with `rampart audit verify`.  Then a second start keeps
+everything and prints no credentials."""
+import base64
 import json
 import os
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_lib import Server, check, fail  # noqa: E402
+from server_lib import Server, check, fail, totp, totp_next  # noqa: E402
 
 CSAF = os.path.join(os.environ["RAMPART_TEST_DATA"], "3cx", "3cx-csaf.json")
 
@@ -70,6 +73,58 @@ def reads(c, adv, who):
           f"{who} sees other tenants: {r}")
 
 
+def own_settings(srv, admin, t, users):
+    """tina, logged in as t, sets her language and time zone, then
+    replaces her TOTP secret with one made here, as the web UI makes
+    one: her other session ends, t stays, and the old secret's codes
+    no longer log her in.  users["tina"] gets the new secret, which
+    logs her in after the restart (a code is good once, and the server
+    takes one step either side: the enrolment and that login are the
+    two codes of the new secret within a step)."""
+    r = t.request("GET", "/api/v1/me")
+    check(r.status == 200 and r.json["user"]["lang"] == "en"
+          and r.json["user"]["tz"] == "UTC", f"defaults: {r}")
+    r = t.request("PATCH", "/api/v1/me",
+                  body={"lang": "de", "tz": "Europe/Berlin"})
+    check(r.status == 200 and r.json["lang"] == "de"
+          and r.json["tz"] == "Europe/Berlin", f"PATCH /me: {r}")
+    r = t.request("PATCH", "/api/v1/me", body={"tz": "Mars/Olympus"})
+    check(r.status == 400 and r.code() == "invalid_field"
+          and r.json["error"]["field"] == "/tz"
+          and "Mars/Olympus" in r.json["error"]["message"],
+          f"unknown zone: {r}")
+    u = users["tina"]
+    other = srv.client()
+    r = other.login("tina", u["password"], u["totp_secret"])
+    check(r.status == 200, f"tina's second login: {r}")
+    new = base64.b32encode(os.urandom(20)).decode()
+    body = {"password": u["password"], "secret": new}
+    r = t.request("POST", "/api/v1/me/totp",
+                  body=dict(body, code=totp(new, step_offset=10)))
+    check(r.status == 400 and r.json["error"]["field"] == "/code",
+          f"enrol with a wrong code: {r}")
+    r = t.request("POST", "/api/v1/me/totp",
+                  body=dict(body, code=totp_next(new)))
+    check(r.status == 200 and r.json["totp"] is True
+          and r.json["name"] == "tina", f"enrol: {r}")
+    check(t.request("GET", "/api/v1/me").status == 200, "t ended")
+    check(other.request("GET", "/api/v1/me").status == 401,
+          "tina's other session did not end")
+    # The old secret's current code: checked against the new secret, it
+    # is a wrong code (not a replay, as it would be against the old one).
+    r = srv.client().login("tina", u["password"], u["totp_secret"],
+                           t=time.time())
+    check(r.status == 401, f"login with the old secret: {r}")
+    r = admin.request("GET", "/api/v1/audit?limit=500")
+    last = [e for e in r.json["items"] if e["action"] == "login"
+            and e["target"] == "user:tina"][-1]
+    check(last["outcome"] == "failed"
+          and json.loads(last["detail"]) == {"reason": "totp"},
+          f"the old secret's code: {last}")
+    check(new not in srv.drain(), "the secret is in the server's output")
+    u["totp_secret"] = new
+
+
 def audit_check(c, srv):
     r = c.request("GET", "/api/v1/audit?limit=500")
     check(r.status == 200, f"audit: {r}")
@@ -82,7 +137,9 @@ def audit_check(c, srv):
                  ("user.create", "vic", "ok"),
                  ("login", "user:tina", "failed"),
                  ("login", "user:tina", "ok"),
-                 ("login", "user:vic", "ok")):
+                 ("login", "user:vic", "ok"),
+                 ("user.prefs", "tina", "ok"),
+                 ("user.totp", "user:tina", "ok")):
         check(want in acts, f"audit lacks {want}: {acts}")
     check(any(a[0] == "advisory.import" for a in acts), f"{acts}")
     seqs = [e["seq"] for e in r.json["items"]]
@@ -107,6 +164,7 @@ def main():
                            raw=open(CSAF, "rb").read(),
                            ctype="application/json")
         check(r.status == 403, f"viewer import: {r}")
+        own_settings(srv, admin, tech, users)
         audit_check(admin, srv)
         rc = srv.stop()
         check(rc == 0, f"SIGTERM exit {rc}:\n{srv.out}")
@@ -121,6 +179,10 @@ def main():
         check(r.status == 200, f"data kept across restart: {r}")
         r = c2.request("GET", f"/api/v1/advisories/{adv['id']}")
         check(r.status == 200, f"advisory kept: {r}")
+        r = c2.request("GET", "/api/v1/me")
+        check(r.json["user"]["lang"] == "de"
+              and r.json["user"]["tz"] == "Europe/Berlin",
+              f"settings kept: {r}")
     finally:
         srv.cleanup()
     print("server_flow: ok")

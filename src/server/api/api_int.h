@@ -110,6 +110,23 @@ int api_audit_now(struct api_ctx *c, const char *action, const char *tenant,
 /* Whether s is a valid slug / user name ([a-z0-9][a-z0-9._-]{0,62}). */
 int api_name_ok(const char *s, int allow_dot);
 
+/*
+ * Checks pw, the caller's current password (u is the caller), before a
+ * change of their own credentials (action names it in the audit log):
+ * refused while logins of the account are locked (429); a wrong one
+ * counts as a failed login (403).  0, or answered and -1 (h_auth.c).
+ */
+int api_reauth(struct api_ctx *c, const struct store_user *u, const char *pw,
+    const char *action);
+
+/* A canonical time zone name, NUL included. */
+#define API_TZ_MAX 64
+/* "lang" and "tz" of the body, either absent (*lang NULL, tz ""):
+ * checked, tz canonicalised.  0, or answered 400 and -1 (h_me.c). */
+int api_prefs(struct api_ctx *c, const char **lang, char tz[API_TZ_MAX]);
+/* The audit detail of a change of them: {"lang"?, "tz"?}. */
+json_t *api_prefs_detail(const char *lang, const char *tz);
+
 /* Handlers (one per route). */
 int h_openapi(struct api_ctx *c);
 int h_health(struct api_ctx *c);
@@ -117,6 +134,8 @@ int h_login(struct api_ctx *c);
 int h_logout(struct api_ctx *c);
 int h_me(struct api_ctx *c);
 int h_me_password(struct api_ctx *c);
+int h_me_update(struct api_ctx *c);
+int h_me_totp(struct api_ctx *c);
 int h_tenant_list(struct api_ctx *c);
 int h_tenant_create(struct api_ctx *c);
 int h_tenant_get(struct api_ctx *c);

@@ -98,11 +98,12 @@ api_user_json(struct api_ctx *c, const struct store_user *u)
 	free(ids);
 	if (tenants == NULL)
 		return NULL;
-	return json_pack("{s:I,s:s,s:s,s:s,s:o,s:b,s:b,s:o}", "id",
+	return json_pack("{s:I,s:s,s:s,s:s,s:o,s:b,s:b,s:o,s:s,s:s}", "id",
 	    (json_int_t)u->id, "name", u->name, "display", u->display, "role",
 	    store_role_name(u->role), "tenants", tenants, "totp",
 	    u->totp_secret != NULL, "disabled", u->disabled, "created_at",
-	    api_time(u->created_at));
+	    api_time(u->created_at), "lang", u->lang != NULL ? u->lang : "en",
+	    "tz", u->tz != NULL ? u->tz : "UTC");
 }
 
 int
@@ -134,19 +135,48 @@ h_me(struct api_ctx *c)
 	return api_json(c, 200, o);
 }
 
+int
+api_reauth(struct api_ctx *c, const struct store_user *u, const char *pw,
+    const char *action)
+{
+	struct auth_policy p;
+	int64_t until = 0;
+	char key[96];
+	int r;
+
+	api_policy(&p);
+	snprintf(key, sizeof(key), "user:%s", u->name);
+	/* Else a stolen session could guess the password without end. */
+	if ((r = store_throttle_check(c->s, key, c->rq->now, &until)) != 0)
+		return api_store_fail(c, r);
+	if (until > c->rq->now) {
+		c->rs->retry_after = until - c->rq->now;
+		return api_fail(c, 429, "too_many_requests", NULL,
+		    "too many failed logins; try again in %lld seconds",
+		    (long long)(until - c->rq->now));
+	}
+	if (auth_password_verify(u->pw_hash, pw) == 0)
+		return 0;
+	(void)store_throttle_fail(c->s, key, c->rq->now, p.login_window,
+	    p.login_max_failures, p.login_lockout, NULL);
+	(void)api_audit_now(c, action, "", c->who.label, "failed",
+	    json_pack("{s:s}", "reason", "password"));
+	return api_fail(
+	    c, 403, "forbidden", "/password", "the current password is wrong");
+}
+
 /*
- * The caller's own password: the current one is checked (a wrong one
- * counts as a failed login), the new one must pass the policy, and every
- * session of the user ends, this one too.
+ * The caller's own password: the current one is checked (api_reauth),
+ * the new one must pass the policy, and every session of the user ends,
+ * this one too.
  */
 int
 h_me_password(struct api_ctx *c)
 {
 	static const char *const keys[] = {"password", "new_password", NULL};
 	struct store_user u = {0};
-	struct auth_policy p;
 	const char *pw, *npw, *why;
-	char hash[AUTH_HASH_MAX], key[96];
+	char hash[AUTH_HASH_MAX];
 	int r;
 
 	if (c->who.kind != AUTH_SESSION)
@@ -161,16 +191,9 @@ h_me_password(struct api_ctx *c)
 		    c, 400, "invalid_field", "/new_password", "%s", why);
 	if ((r = store_user_get(c->s, c->who.user_id, &u)) != 0)
 		return api_store_fail(c, r);
-	if (auth_password_verify(u.pw_hash, pw) != 0) {
-		api_policy(&p);
-		snprintf(key, sizeof(key), "user:%s", u.name);
-		(void)store_throttle_fail(c->s, key, c->rq->now, p.login_window,
-		    p.login_max_failures, p.login_lockout, NULL);
-		(void)api_audit_now(
-		    c, "user.password", "", c->who.label, "failed", NULL);
+	if (api_reauth(c, &u, pw, "user.password") < 0) {
 		store_user_clear(&u);
-		return api_fail(c, 403, "forbidden", "/password",
-		    "the current password is wrong");
+		return -1;
 	}
 	if ((r = auth_password_hash(npw, hash)) == 0) {
 		sodium_memzero(u.pw_hash, strlen(u.pw_hash));

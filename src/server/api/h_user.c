@@ -240,9 +240,15 @@ tokens_narrow(struct api_ctx *c, int64_t user, const int64_t *ids, size_t n)
 	return r;
 }
 
+/*
+ * Writes u with its new role and tenants (n >= 0: ids[0..n)), audited:
+ * a change of language or time zone (prefs not NULL) as user.prefs, the
+ * rest (detail: the body without them) as user.update, which is also the
+ * entry of a change of nothing.
+ */
 static int
 user_apply(struct api_ctx *c, struct store_user *u, int role, int64_t *ids,
-    int n, json_t *detail)
+    int n, json_t *detail, json_t *prefs)
 {
 	int r;
 
@@ -259,8 +265,14 @@ user_apply(struct api_ctx *c, struct store_user *u, int role, int64_t *ids,
 		goto fail;
 	if (u->disabled && (r = store_session_delete_user(c->s, u->id)) != 0)
 		goto fail;
-	if ((r = api_audit_commit(c, "user.update", "", u->name, "ok",
-		 json_incref(detail))) != 0)
+	if (prefs != NULL &&
+	    (r = api_audit(
+		 c, "user.prefs", "", u->name, "ok", json_incref(prefs))) != 0)
+		goto fail;
+	if (prefs == NULL || json_object_size(detail) > 0)
+		r = api_audit(
+		    c, "user.update", "", u->name, "ok", json_incref(detail));
+	if (r != 0 || (r = store_commit(c->s)) != 0)
 		goto fail;
 	return 0;
 fail:
@@ -268,19 +280,47 @@ fail:
 	return r;
 }
 
+/* Sets lang and tz of u to those given (lang NULL, tz "": not given);
+ * *prefs gets the audit detail, NULL when neither was. */
+static int
+user_prefs(
+    struct store_user *u, const char *lang, const char *tz, json_t **prefs)
+{
+	char **f[2] = {&u->lang, &u->tz};
+	const char *v[2] = {lang, tz[0] != '\0' ? tz : NULL};
+	size_t i;
+
+	*prefs = NULL;
+	for (i = 0; i < 2; i++) {
+		if (v[i] == NULL)
+			continue;
+		free(*f[i]);
+		if ((*f[i] = strdup(v[i])) == NULL)
+			return RP_ERR_NOMEM;
+	}
+	if (lang != NULL || tz[0] != '\0') {
+		if ((*prefs = api_prefs_detail(lang, tz)) == NULL)
+			return RP_ERR_NOMEM;
+	}
+	return 0;
+}
+
 int
 h_user_update(struct api_ctx *c)
 {
 	static const char *const keys[] = {
-	    "display", "role", "tenants", "disabled", NULL};
+	    "display", "role", "tenants", "disabled", "lang", "tz", NULL};
 	struct store_user u = {0};
-	const char *display = NULL;
+	const char *display = NULL, *lang;
+	char tz[API_TZ_MAX];
 	int64_t *ids = NULL;
+	json_t *detail = NULL, *prefs = NULL;
 	int role = -1, disabled = -1, n = -1, nt, r;
 
 	if (api_keys_only(c, keys) < 0 ||
 	    api_str(c, "display", 0, 200, &display) < 0 ||
-	    api_bool(c, "disabled", &disabled) < 0 || user_lookup(c, &u) < 0)
+	    api_bool(c, "disabled", &disabled) < 0 ||
+	    api_prefs(c, &lang, tz) < 0 || user_lookup(c, &u) < 0)
 		return -1;
 	if ((nt = role_tenants(c, &role, &ids)) < 0)
 		goto out;
@@ -308,13 +348,22 @@ h_user_update(struct api_ctx *c)
 	}
 	if (disabled >= 0)
 		u.disabled = disabled;
-	r = user_apply(c, &u, role, ids, n, c->body);
+	if (user_prefs(&u, lang, tz, &prefs) != 0 ||
+	    (detail = json_deep_copy(c->body)) == NULL) {
+		api_store_fail(c, RP_ERR_NOMEM);
+		goto out;
+	}
+	json_object_del(detail, "lang");
+	json_object_del(detail, "tz");
+	r = user_apply(c, &u, role, ids, n, detail, prefs);
 	if (r != 0) {
 		api_store_fail(c, r);
 		goto out;
 	}
 	api_json(c, 200, api_user_json(c, &u));
 out:
+	json_decref(detail);
+	json_decref(prefs);
 	free(ids);
 	store_user_clear(&u);
 	return 0;

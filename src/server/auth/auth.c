@@ -88,6 +88,23 @@ auth_totp_uri(const char *user, const char *secret, char *out, size_t outlen)
 	return n < 0 || (size_t)n >= outlen ? RP_ERR_ARG : 0;
 }
 
+int64_t
+auth_totp_check(const char *secret, const char *code, int64_t now)
+{
+	uint8_t key[64];
+	int64_t step;
+	int n;
+
+	n = crypto_base32_decode(secret, key, sizeof(key));
+	if (n <= 0) {
+		sodium_memzero(key, sizeof(key));
+		return RP_ERR_ARG;
+	}
+	step = crypto_totp_check(key, (size_t)n, code, now);
+	sodium_memzero(key, sizeof(key));
+	return step < 0 ? RP_ERR_INVALID : step;
+}
+
 int
 auth_role_covers(enum store_role a, enum store_role b)
 {

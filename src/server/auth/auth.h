@@ -41,6 +41,15 @@ void auth_totp_secret_new(char *out, size_t outlen);
 /* The otpauth:// URI authenticator apps read, into out. */
 int auth_totp_uri(
     const char *user, const char *secret, char *out, size_t outlen);
+/*
+ * Checks a TOTP code against a base32 secret at time now, as a login
+ * does (six digits, 30-second steps, the step before and after for
+ * clock skew).  Returns the matched step (>= 0), RP_ERR_INVALID for a
+ * wrong code, or RP_ERR_ARG when the secret is not base32.  Records
+ * nothing: the caller records the step (store_user_totp_step), so that
+ * a code is good once.
+ */
+int64_t auth_totp_check(const char *secret, const char *code, int64_t now);
 
 enum auth_kind {
 	AUTH_SESSION,

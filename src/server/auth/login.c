@@ -48,9 +48,8 @@ static int
 login_check(struct store *s, const struct store_user *u, const char *password,
     const char *totp, int64_t now, const char **why)
 {
-	uint8_t key[64];
 	int64_t step;
-	int n, r;
+	int r;
 
 	if (auth_password_verify(u->pw_hash, password) != 0) {
 		*why = "password";
@@ -67,15 +66,9 @@ login_check(struct store *s, const struct store_user *u, const char *password,
 		*why = "totp-missing";
 		return RP_ERR_INVALID;
 	}
-	n = crypto_base32_decode(u->totp_secret, key, sizeof(key));
-	if (n <= 0) {
-		*why = "totp-secret";
-		return RP_ERR_INVALID;
-	}
-	step = crypto_totp_check(key, (size_t)n, totp, now);
-	sodium_memzero(key, sizeof(key));
+	step = auth_totp_check(u->totp_secret, totp, now);
 	if (step < 0) {
-		*why = "totp";
+		*why = step == RP_ERR_ARG ? "totp-secret" : "totp";
 		return RP_ERR_INVALID;
 	}
 	/* A code is good once: a replayed one fails like a wrong one. */

@@ -187,19 +187,32 @@ struct store_user {
 	int64_t totp_last_step; /* last accepted TOTP step (no replay) */
 	int disabled;
 	int64_t created_at;
+	char *lang; /* language of the web UI: "en", "de" */
+	char *tz; /* time zone: an IANA name ("UTC", "Europe/Berlin") */
 };
 void store_user_clear(struct store_user *u);
 void store_users_free(struct store_user *v, size_t n);
-/* Creates u (id, created_at ignored); *id gets the new id.
- * RP_ERR_INVALID when the name is taken. */
+/* Creates u (id, created_at ignored; lang, tz NULL: "en", "UTC");
+ * *id gets the new id.  RP_ERR_INVALID when the name is taken. */
 int store_user_create(struct store *s, const struct store_user *u, int64_t *id);
 int store_user_get(struct store *s, int64_t id, struct store_user *out);
 int store_user_by_name(
     struct store *s, const char *name, struct store_user *out);
 int store_user_list(struct store *s, const struct store_page *pg,
     struct store_user **v, size_t *n, int *more);
-/* Updates role, display, disabled, pw_hash and totp_secret of u->id. */
+/* Updates role, display, disabled, pw_hash, totp_secret, lang and tz
+ * (these two: NULL leaves them) of u->id. */
 int store_user_update(struct store *s, const struct store_user *u);
+/* Sets only lang and tz (either NULL: unchanged), so that a user
+ * changing their own settings never writes back role or disabled as
+ * read before an msp-admin changed them.  RP_ERR_NOTFOUND. */
+int store_user_set_prefs(
+    struct store *s, int64_t id, const char *lang, const char *tz);
+/* Replaces the TOTP secret of user id and records step as its last
+ * accepted one (the code that proved the new secret is not good for a
+ * login after it).  RP_ERR_NOTFOUND. */
+int store_user_set_totp(
+    struct store *s, int64_t id, const char *secret, int64_t step);
 /* Records an accepted TOTP step; returns RP_ERR_INVALID (and changes
  * nothing) when step is not greater than the recorded one: a code is
  * accepted once. */
@@ -224,6 +237,9 @@ int store_session_touch(struct store *s, int64_t id, int64_t now);
 int store_session_delete(struct store *s, int64_t id);
 /* Ends every session of a user (password change, disable). */
 int store_session_delete_user(struct store *s, int64_t user_id);
+/* Ends every session of a user but keep (a new TOTP secret: the
+ * session that enrolled it stays). */
+int store_session_delete_others(struct store *s, int64_t user_id, int64_t keep);
 
 /* --- API tokens --------------------------------------------------------- */
 

@@ -24,6 +24,8 @@ static struct drv_sql q_session_delete =
     DRV_SQL("DELETE FROM sessions WHERE id = ?");
 static struct drv_sql q_session_delete_user =
     DRV_SQL("DELETE FROM sessions WHERE user_id = ?");
+static struct drv_sql q_session_delete_others =
+    DRV_SQL("DELETE FROM sessions WHERE user_id = ? AND id <> ?");
 
 int
 store_session_create(struct store *s, const char *token_hash, int64_t user_id,
@@ -92,6 +94,14 @@ store_session_delete_user(struct store *s, int64_t user_id)
 	struct drv_arg a[] = {A_INT(user_id)};
 
 	return sq_exec(s, &q_session_delete_user, a, NARGS(a), NULL);
+}
+
+int
+store_session_delete_others(struct store *s, int64_t user_id, int64_t keep)
+{
+	struct drv_arg a[] = {A_INT(user_id), A_INT(keep)};
+
+	return sq_exec(s, &q_session_delete_others, a, NARGS(a), NULL);
 }
 
 /* --- API tokens ---------------------------------------------------------- */

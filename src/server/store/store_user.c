@@ -1,7 +1,8 @@
 /*
  * Users: people who log in.  Their password hash and TOTP secret are
  * secrets: wiped from memory before it is freed.  A user's scope_id is
- * NULL in the database when 0 (msp-admins need none).
+ * NULL in the database when 0 (msp-admins need none).  lang and tz are
+ * the user's own settings for the web UI, checked by the API.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +15,12 @@
 
 #define USER_COLS                                                              \
 	"id, name, display, role, scope_id, pw_hash, totp_secret, "            \
-	"totp_last_step, disabled, created_at"
+	"totp_last_step, disabled, created_at, lang, tz"
 
 static struct drv_sql q_user_create = DRV_SQL(
     "INSERT INTO users (name, display, role, scope_id, pw_hash, totp_secret, "
-    "totp_last_step, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "RETURNING id");
+    "totp_last_step, disabled, created_at, lang, tz) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
 static struct drv_sql q_user_get =
     DRV_SQL("SELECT " USER_COLS " FROM users WHERE id = ?");
 static struct drv_sql q_user_by_name =
@@ -28,7 +29,13 @@ static struct drv_sql q_user_list =
     DRV_SQL("SELECT " USER_COLS " FROM users WHERE id > ? ORDER BY id LIMIT ?");
 static struct drv_sql q_user_update =
     DRV_SQL("UPDATE users SET role = ?, display = ?, disabled = ?, "
-	    "pw_hash = ?, totp_secret = ? WHERE id = ?");
+	    "pw_hash = ?, totp_secret = ?, lang = COALESCE(?, lang), "
+	    "tz = COALESCE(?, tz) WHERE id = ?");
+static struct drv_sql q_user_prefs =
+    DRV_SQL("UPDATE users SET lang = COALESCE(?, lang), "
+	    "tz = COALESCE(?, tz) WHERE id = ?");
+static struct drv_sql q_user_set_totp = DRV_SQL(
+    "UPDATE users SET totp_secret = ?, totp_last_step = ? WHERE id = ?");
 static struct drv_sql q_user_totp = DRV_SQL("UPDATE users SET totp_last_step "
 					    "= ? WHERE id = ? AND "
 					    "totp_last_step < ?");
@@ -77,9 +84,12 @@ store_user_clear(struct store_user *u)
 		return;
 	free(u->name);
 	free(u->display);
+	free(u->lang);
+	free(u->tz);
 	wipe_free(u->pw_hash);
 	wipe_free(u->totp_secret);
 	u->name = u->display = u->pw_hash = u->totp_secret = NULL;
+	u->lang = u->tz = NULL;
 }
 
 void
@@ -112,7 +122,9 @@ read_user(struct drv_cur *c, struct store_user *u)
 	if ((r = sq_dup(c, 1, &u->name)) != 0 ||
 	    (r = sq_dup(c, 2, &u->display)) != 0 ||
 	    (r = sq_dup(c, 5, &u->pw_hash)) != 0 ||
-	    (r = sq_dup0(c, 6, &u->totp_secret)) != 0)
+	    (r = sq_dup0(c, 6, &u->totp_secret)) != 0 ||
+	    (r = sq_dup(c, 10, &u->lang)) != 0 ||
+	    (r = sq_dup(c, 11, &u->tz)) != 0)
 		store_user_clear(u);
 	return r;
 }
@@ -129,7 +141,8 @@ store_user_create(struct store *s, const struct store_user *u, int64_t *id)
 	    A_TEXT(u->display != NULL ? u->display : ""), A_TEXT(role),
 	    A_ID(u->scope_id), A_TEXT(u->pw_hash), A_TEXT(u->totp_secret),
 	    A_INT(u->totp_last_step), A_INT(u->disabled ? 1 : 0),
-	    A_INT(sq_now())};
+	    A_INT(sq_now()), A_TEXT(u->lang != NULL ? u->lang : "en"),
+	    A_TEXT(u->tz != NULL ? u->tz : "UTC")};
 	return sq_int1(s, &q_user_create, a, NARGS(a), id);
 }
 
@@ -204,8 +217,37 @@ store_user_update(struct store *s, const struct store_user *u)
 	struct drv_arg a[] = {A_TEXT(role),
 	    A_TEXT(u->display != NULL ? u->display : ""),
 	    A_INT(u->disabled ? 1 : 0), A_TEXT(u->pw_hash),
-	    A_TEXT(u->totp_secret), A_INT(u->id)};
+	    A_TEXT(u->totp_secret), A_TEXT(u->lang), A_TEXT(u->tz),
+	    A_INT(u->id)};
 	if ((r = sq_exec(s, &q_user_update, a, NARGS(a), &n)) != 0)
+		return r;
+	return n == 0 ? RP_ERR_NOTFOUND : 0;
+}
+
+int
+store_user_set_prefs(
+    struct store *s, int64_t id, const char *lang, const char *tz)
+{
+	int64_t n = 0;
+	int r;
+
+	struct drv_arg a[] = {A_TEXT(lang), A_TEXT(tz), A_INT(id)};
+	if ((r = sq_exec(s, &q_user_prefs, a, NARGS(a), &n)) != 0)
+		return r;
+	return n == 0 ? RP_ERR_NOTFOUND : 0;
+}
+
+int
+store_user_set_totp(
+    struct store *s, int64_t id, const char *secret, int64_t step)
+{
+	int64_t n = 0;
+	int r;
+
+	if (secret == NULL || secret[0] == '\0')
+		return RP_ERR_ARG;
+	struct drv_arg a[] = {A_TEXT(secret), A_INT(step), A_INT(id)};
+	if ((r = sq_exec(s, &q_user_set_totp, a, NARGS(a), &n)) != 0)
 		return r;
 	return n == 0 ? RP_ERR_NOTFOUND : 0;
 }

@@ -2,8 +2,9 @@
  * The API's handlers on a real SQLite store, called as the HTTP layer
  * calls them (api_handle with a complete request), with the clock under
  * the test's control: bootstrap, TOTP logins and replay, tenants, users,
- * tokens, advisory import (valid, revised, rejected), scoping, login
- * throttling, pagination, request errors and the audit chain.
+ * tokens, advisory import (valid, revised, rejected), scoping, a user's
+ * own language, time zone and TOTP enrolment, login throttling,
+ * pagination, request errors and the audit chain.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -863,6 +864,308 @@ audit_has(const char *action, const char *actor)
 	return found;
 }
 
+/* The detail of the last audit entry of action on target with outcome,
+ * into out; 0 when there is none. */
+static int
+audit_last(const char *action, const char *target, const char *outcome,
+    char *out, size_t outlen)
+{
+	struct ans a = get("/api/v1/audit?limit=500", admin, NULL);
+	json_t *it;
+	size_t i;
+	int found = 0;
+
+	assert_int_equal(a.status, 200);
+	json_array_foreach(json_object_get(a.j, "items"), i, it)
+	{
+		if (strcmp(json_string_value(json_object_get(it, "action")),
+			action) != 0 ||
+		    strcmp(json_string_value(json_object_get(it, "target")),
+			target) != 0 ||
+		    strcmp(json_string_value(json_object_get(it, "outcome")),
+			outcome) != 0)
+			continue;
+		snprintf(out, outlen, "%s",
+		    json_string_value(json_object_get(it, "detail")));
+		found = 1;
+	}
+	json_decref(a.j);
+	return found;
+}
+
+/* The caller's lang and tz as GET /api/v1/me shows them. */
+static void
+me_prefs(const char *ck, const char *lang, const char *tz)
+{
+	struct ans a = get("/api/v1/me", ck, NULL);
+	json_t *u = json_object_get(a.j, "user");
+
+	assert_int_equal(a.status, 200);
+	assert_string_equal(
+	    json_string_value(json_object_get(u, "lang")), lang);
+	assert_string_equal(json_string_value(json_object_get(u, "tz")), tz);
+	json_decref(a.j);
+}
+
+static void
+expect_field(struct ans a, int status, const char *field)
+{
+	assert_int_equal(a.status, status);
+	if (field != NULL)
+		assert_string_equal(errfield(&a), field);
+	json_decref(a.j);
+}
+
+/* A user's language and time zone: set by the user from a session
+ * (never a token), canonicalised, checked, audited; and by an
+ * msp-admin for another user. */
+static void
+test_me_prefs(void **state)
+{
+	struct ans a;
+	char secret[80], d[512];
+
+	(void)state;
+	me_prefs(tech, "en", "UTC");
+	a = send_json("PATCH", "/api/v1/me", tech, NULL,
+	    "{\"lang\": \"de\", \"tz\": \"US/Pacific\"}");
+	assert_int_equal(a.status, 200);
+	assert_string_equal(
+	    json_string_value(json_object_get(a.j, "lang")), "de");
+	assert_string_equal(json_string_value(json_object_get(a.j, "tz")),
+	    "America/Los_Angeles");
+	assert_string_equal(
+	    json_string_value(json_object_get(a.j, "name")), "tina");
+	json_decref(a.j);
+	me_prefs(tech, "de", "America/Los_Angeles");
+	assert_true(audit_last("user.prefs", "tina", "ok", d, sizeof(d)));
+	assert_string_equal(
+	    d, "{\"lang\":\"de\",\"tz\":\"America/Los_Angeles\"}");
+
+	/* Refused, and nothing changes. */
+	a = send_json(
+	    "PATCH", "/api/v1/me", tech, NULL, "{\"tz\": \"Mars/Olympus\"}");
+	assert_int_equal(a.status, 400);
+	assert_string_equal(errfield(&a), "/tz");
+	assert_non_null(strstr(json_string_value(json_object_get(
+				   json_object_get(a.j, "error"), "message")),
+	    "Mars/Olympus"));
+	json_decref(a.j);
+	expect_field(
+	    send_json("PATCH", "/api/v1/me", tech, NULL, "{\"tz\": \"GMT+5\"}"),
+	    400, "/tz");
+	expect_field(send_json("PATCH", "/api/v1/me", tech, NULL,
+			 "{\"tz\": \"europe/berlin\"}"),
+	    400, "/tz");
+	expect_field(send_json("PATCH", "/api/v1/me", tech, NULL,
+			 "{\"tz\": \"../../etc/localtime\"}"),
+	    400, "/tz");
+	expect_field(
+	    send_json("PATCH", "/api/v1/me", tech, NULL, "{\"tz\": \"\"}"), 400,
+	    "/tz");
+	expect_field(
+	    send_json("PATCH", "/api/v1/me", tech, NULL, "{\"tz\": 1}"), 400,
+	    "/tz");
+	expect_field(
+	    send_json("PATCH", "/api/v1/me", tech, NULL, "{\"lang\": \"fr\"}"),
+	    400, "/lang");
+	expect_field(send_json("PATCH", "/api/v1/me", tech, NULL,
+			 "{\"lang\": \"en\", \"role\": \"msp-admin\"}"),
+	    400, "/role");
+	expect_field(
+	    send_json("PATCH", "/api/v1/me", NULL, NULL, "{\"lang\": \"en\"}"),
+	    401, NULL);
+	/* A token acts for its owner but does not change their settings. */
+	a = send_json(
+	    "POST", "/api/v1/tokens", tech, NULL, "{\"name\": \"prefs\"}");
+	assert_int_equal(a.status, 201);
+	snprintf(secret, sizeof(secret), "%s",
+	    json_string_value(json_object_get(a.j, "secret")));
+	json_decref(a.j);
+	expect_field(send_json("PATCH", "/api/v1/me", NULL, secret,
+			 "{\"lang\": \"en\"}"),
+	    403, NULL);
+	me_prefs(tech, "de", "America/Los_Angeles");
+	/* Nothing asked: nothing changes, the user is the answer. */
+	expect_field(
+	    send_json("PATCH", "/api/v1/me", tech, NULL, "{}"), 200, NULL);
+
+	/* An msp-admin sets them for tina: audited as user.prefs, the
+	 * other changes of the same request as user.update. */
+	a = send_json("PATCH", "/api/v1/users/tina", admin, NULL,
+	    "{\"tz\": \"Asia/Kolkata\"}");
+	assert_int_equal(a.status, 200);
+	assert_string_equal(
+	    json_string_value(json_object_get(a.j, "tz")), "Asia/Calcutta");
+	json_decref(a.j);
+	me_prefs(tech, "de", "Asia/Calcutta");
+	a = send_json("PATCH", "/api/v1/users/tina", admin, NULL,
+	    "{\"display\": \"Tina T.\", \"lang\": \"en\"}");
+	assert_int_equal(a.status, 200);
+	json_decref(a.j);
+	me_prefs(tech, "en", "Asia/Calcutta");
+	assert_true(audit_last("user.prefs", "tina", "ok", d, sizeof(d)));
+	assert_string_equal(d, "{\"lang\":\"en\"}");
+	assert_true(audit_last("user.update", "tina", "ok", d, sizeof(d)));
+	assert_string_equal(d, "{\"display\":\"Tina T.\"}");
+	expect_field(send_json("PATCH", "/api/v1/users/tina", admin, NULL,
+			 "{\"tz\": \"Nowhere/Land\"}"),
+	    400, "/tz");
+	expect_field(send_json("PATCH", "/api/v1/users/tina", admin, NULL,
+			 "{\"lang\": \"xx\"}"),
+	    400, "/lang");
+	me_prefs(tech, "en", "Asia/Calcutta");
+	/* Another user's settings are not reached through /me. */
+	me_prefs(tech2, "en", "UTC");
+}
+
+static void
+totp_body(
+    char *out, size_t n, const char *pw, const char *secret, const char *code)
+{
+	snprintf(out, n,
+	    "{\"password\": \"%s\", \"secret\": \"%s\", \"code\": \"%s\"}", pw,
+	    secret, code);
+}
+
+/* A user enrols a TOTP secret they made: the password and the current
+ * code are checked; the other sessions end; the enrolling code is not
+ * good for a login after it. */
+static void
+test_me_totp(void **state)
+{
+	static const char pw[] = "tina's own long password";
+	char sec[64], body[512], code[7], other[128], tok[80], ck[128];
+	char d[512];
+	struct ans a;
+	int i;
+
+	(void)state;
+	auth_totp_secret_new(sec, sizeof(sec));
+	assert_int_equal(strlen(sec), 32);
+	assert_int_equal(
+	    login("tina", pw, NULL, now, other, sizeof(other)), 200);
+	totp_code(sec, now, code);
+
+	totp_body(body, sizeof(body), "not her password", sec, code);
+	expect_field(send_json("POST", "/api/v1/me/totp", tech, NULL, body),
+	    403, "/password");
+	assert_true(
+	    audit_last("user.totp", "user:tina", "failed", d, sizeof(d)));
+	assert_string_equal(d, "{\"reason\":\"password\"}");
+	totp_body(body, sizeof(body), pw, "JBSWY3DPEHPK3PXP", code);
+	expect_field(send_json("POST", "/api/v1/me/totp", tech, NULL, body),
+	    400, "/secret");
+	{
+		char low[64];
+
+		for (i = 0; sec[i] != '\0'; i++)
+			low[i] =
+			    (char)(sec[i] >= 'A' && sec[i] <= 'Z' ? sec[i] + 32
+								  : sec[i]);
+		low[i] = '\0';
+		totp_body(body, sizeof(body), pw, low, code);
+		expect_field(
+		    send_json("POST", "/api/v1/me/totp", tech, NULL, body), 400,
+		    "/secret");
+	}
+	/* A code of another time: not this secret's current one. */
+	{
+		char late[7];
+
+		totp_code(sec, now + 300, late);
+		totp_body(body, sizeof(body), pw, sec, late);
+		expect_field(
+		    send_json("POST", "/api/v1/me/totp", tech, NULL, body), 400,
+		    "/code");
+		assert_true(audit_last(
+		    "user.totp", "user:tina", "failed", d, sizeof(d)));
+		assert_string_equal(d, "{\"reason\":\"code\"}");
+	}
+	totp_body(body, sizeof(body), pw, sec, code);
+	expect_field(
+	    send_json("POST", "/api/v1/me/totp", tech, NULL,
+		"{\"password\": \"x\", \"secret\": \"y\", \"code\": \"z\", "
+		"\"totp\": true}"),
+	    400, "/totp");
+	a = send_json(
+	    "POST", "/api/v1/tokens", tech, NULL, "{\"name\": \"t\"}");
+	assert_int_equal(a.status, 201);
+	snprintf(tok, sizeof(tok), "%s",
+	    json_string_value(json_object_get(a.j, "secret")));
+	json_decref(a.j);
+	expect_field(
+	    send_json("POST", "/api/v1/me/totp", NULL, tok, body), 403, NULL);
+	/* Nothing so far changed anything. */
+	a = get("/api/v1/me", other, NULL);
+	assert_int_equal(a.status, 200);
+	assert_false(json_is_true(
+	    json_object_get(json_object_get(a.j, "user"), "totp")));
+	json_decref(a.j);
+
+	a = send_json("POST", "/api/v1/me/totp", tech, NULL, body);
+	assert_int_equal(a.status, 200);
+	assert_true(json_is_true(json_object_get(a.j, "totp")));
+	json_decref(a.j);
+	assert_true(audit_last("user.totp", "user:tina", "ok", d, sizeof(d)));
+	assert_string_equal(d, "{}");
+	/* The secret is in no audit entry, and no answer shows it. */
+	a = get("/api/v1/audit?limit=500", admin, NULL);
+	assert_int_equal(a.status, 200);
+	{
+		char *text = json_dumps(a.j, 0);
+
+		assert_non_null(text);
+		assert_null(strstr(text, sec));
+		assert_null(strstr(text, pw));
+		free(text);
+	}
+	json_decref(a.j);
+	/* This session stays, the other one ended; tokens are not
+	 * sessions and stay too. */
+	assert_int_equal(status_of("/api/v1/me", tech), 200);
+	assert_int_equal(status_of("/api/v1/me", other), 401);
+	a = get("/api/v1/me", NULL, tok);
+	assert_int_equal(a.status, 200);
+	json_decref(a.j);
+	/* Logins need the new secret's codes now, and not the one that
+	 * enrolled it. */
+	assert_int_equal(login("tina", pw, NULL, now, ck, sizeof(ck)), 401);
+	assert_int_equal(login("tina", pw, sec, now, ck, sizeof(ck)), 401);
+	assert_int_equal(login("tina", pw, sec, now + 30, ck, sizeof(ck)), 200);
+
+	/* A wrong current password counts as a failed login: after the
+	 * limit, even the right one is refused (429) until the lock ends,
+	 * here and at a password change and a login. */
+	totp_body(body, sizeof(body), "not her password", sec, code);
+	for (i = 0; i < 5; i++)
+		expect_field(
+		    send_json("POST", "/api/v1/me/totp", tech, NULL, body), 403,
+		    "/password");
+	totp_body(body, sizeof(body), pw, sec, code);
+	a = send_json("POST", "/api/v1/me/totp", tech, NULL, body);
+	assert_int_equal(a.status, 429);
+	assert_true(a.retry > 0);
+	json_decref(a.j);
+	snprintf(body, sizeof(body),
+	    "{\"password\": \"%s\", \"new_password\": "
+	    "\"a long new password\"}",
+	    pw);
+	expect_field(send_json("POST", "/api/v1/me/password", tech, NULL, body),
+	    429, NULL);
+	assert_int_equal(login("tina", pw, sec, now + 60, ck, sizeof(ck)), 429);
+	now += 16 * 60;
+	/* The sessions the later tests use, kept from idling out. */
+	assert_int_equal(status_of("/api/v1/me", tech), 200);
+	assert_int_equal(status_of("/api/v1/me", tech2), 200);
+	assert_int_equal(status_of("/api/v1/me", viewer), 200);
+	assert_int_equal(status_of("/api/v1/me", admin), 200);
+	/* A successful login resets her failures (test_throttle counts
+	 * from zero). */
+	assert_int_equal(login("tina", pw, sec, now, ck, sizeof(ck)), 200);
+	sodium_memzero(sec, sizeof(sec));
+}
+
 static void
 test_enroll_tokens(void **state)
 {
@@ -1177,6 +1480,8 @@ main(void)
 	    cmocka_unit_test(test_advisory),
 	    cmocka_unit_test(test_tokens),
 	    cmocka_unit_test(test_password),
+	    cmocka_unit_test(test_me_prefs),
+	    cmocka_unit_test(test_me_totp),
 	    cmocka_unit_test(test_throttle),
 	    cmocka_unit_test(test_pagination),
 	    cmocka_unit_test(test_admit),
