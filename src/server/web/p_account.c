@@ -29,9 +29,9 @@ account_page(struct web_ctx *w, int status, const char *error)
 	    0)
 		return RP_ERR_NOMEM;
 	data = json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s?,s:o}", "title",
-	    web_tr(&w->loc, T_("Your account")), "nav", "account",
-	    "new_secret", secret, "new_uri", uri, "error", error, "notice",
-	    web_notice(w), "zones", web_zones());
+	    web_tr(&w->loc, T_("Your account")), "nav", "account", "new_secret",
+	    secret, "new_uri", uri, "error", error, "notice", web_notice(w),
+	    "zones", web_zones());
 	sodium_memzero(secret, sizeof(secret));
 	sodium_memzero(uri, sizeof(uri));
 	return web_page(w, status, "account", data);
@@ -77,10 +77,10 @@ p_account_totp(struct web_ctx *w)
 	if (st != 200) {
 		st = account_page(w, st == 0 ? 503 : st,
 		    st == 403 ? web_tr(&w->loc, T_("The password is wrong."))
-		    : st == 400
-			? web_tr(&w->loc, T_("The code does not match. Scan "
+			: st == 400 ? web_tr(&w->loc,
+					  T_("The code does not match. Scan "
 					     "the new code and try again."))
-			: web_api_error(ans));
+				    : web_api_error(ans));
 		json_decref(ans);
 		return st;
 	}
@@ -96,8 +96,8 @@ p_account_password(struct web_ctx *w)
 
 	if (strcmp(web_form_str(&w->form, "new_password"),
 		web_form_str(&w->form, "again")) != 0)
-		return account_page(w, 400,
-		    web_tr(&w->loc, T_("The new passwords differ.")));
+		return account_page(
+		    w, 400, web_tr(&w->loc, T_("The new passwords differ.")));
 	st = web_api_json(w, "POST", "/api/v1/me/password",
 	    json_pack("{s:s,s:s}", "password",
 		web_form_str(&w->form, "password"), "new_password",

@@ -21,7 +21,8 @@ enroll_tokens(struct web_ctx *w, json_t *tenants)
 	char path[128];
 	size_t i;
 
-	json_array_foreach(tenants, i, t) {
+	json_array_foreach(tenants, i, t)
+	{
 		snprintf(path, sizeof(path), "/api/v1/tenants/%s/enroll-tokens",
 		    json_string_value(json_object_get(t, "slug")));
 		ans = NULL;
@@ -37,7 +38,8 @@ admin_page(struct web_ctx *w, int status, const char *error)
 {
 	json_t *tenants = NULL, *users = NULL, *tokens = NULL, *data;
 
-	(void)web_api(w, "GET", "/api/v1/tenants", NULL, NULL, NULL, 0, &tenants);
+	(void)web_api(
+	    w, "GET", "/api/v1/tenants", NULL, NULL, NULL, 0, &tenants);
 	if (WEB_IS_ADMIN(w))
 		(void)web_api(
 		    w, "GET", "/api/v1/users", NULL, NULL, NULL, 0, &users);
@@ -184,19 +186,19 @@ enrol_commands(struct web_ctx *w, const char *secret)
 
 	snprintf(url, sizeof(url), "https://%s",
 	    w->rq->host != NULL ? w->rq->host : "SERVER:8443");
-	linux_cmd = rp_asprintf(
-	    "sudo install -m 0755 rampart-agent /usr/local/bin/ && "
-	    "sudo install -m 0644 rampart-agent.service "
-	    "/etc/systemd/system/ && "
-	    "echo '%s' | sudo rampart-agent enroll %s - && "
-	    "sudo systemctl daemon-reload && "
-	    "sudo systemctl enable --now rampart-agent",
-	    secret, url);
-	mac_cmd = rp_asprintf(
-	    "sudo install -m 0755 rampart-agent /usr/local/bin/ && "
-	    "echo '%s' | sudo rampart-agent enroll %s - && "
-	    "sudo rampart-agent run --state /var/lib/rampart-agent",
-	    secret, url);
+	linux_cmd =
+	    rp_asprintf("sudo install -m 0755 rampart-agent /usr/local/bin/ && "
+			"sudo install -m 0644 rampart-agent.service "
+			"/etc/systemd/system/ && "
+			"echo '%s' | sudo rampart-agent enroll %s - && "
+			"sudo systemctl daemon-reload && "
+			"sudo systemctl enable --now rampart-agent",
+		secret, url);
+	mac_cmd =
+	    rp_asprintf("sudo install -m 0755 rampart-agent /usr/local/bin/ && "
+			"echo '%s' | sudo rampart-agent enroll %s - && "
+			"sudo rampart-agent run --state /var/lib/rampart-agent",
+		secret, url);
 	o = json_pack("{s:s?,s:s?,s:s?}", "debian", linux_cmd, "rhel",
 	    linux_cmd, "macos", mac_cmd);
 	if (linux_cmd != NULL)
@@ -227,7 +229,7 @@ p_admin_enroll_create(struct web_ctx *w)
 	if (st != 201)
 		return answered(w, st, 201, ans);
 	json_object_set_new(ans, "commands",
-	    enrol_commands(w,
-		json_string_value(json_object_get(ans, "secret")) ?: ""));
+	    enrol_commands(
+		w, json_string_value(json_object_get(ans, "secret")) ?: ""));
 	return secret_page(w, T_("A new enrolment token"), ans);
 }

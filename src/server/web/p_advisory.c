@@ -17,8 +17,7 @@
 /* The list with its import form; error and the refused import's failed
  * tests (details, taken) when an import was refused. */
 static int
-list_page(
-    struct web_ctx *w, int status, const char *error, json_t *details)
+list_page(struct web_ctx *w, int status, const char *error, json_t *details)
 {
 	const char *q = web_arg(w, "q");
 	struct web_query query = {0};
@@ -28,8 +27,8 @@ list_page(
 	web_q_add(&query, "limit", "50");
 	web_q_add(&query, "q", q);
 	web_q_add(&query, "after", web_arg(w, "after"));
-	st = web_api(w, "GET", "/api/v1/advisories", query.v, NULL, NULL, 0,
-	    &list);
+	st = web_api(
+	    w, "GET", "/api/v1/advisories", query.v, NULL, NULL, 0, &list);
 	if (st != 200) {
 		json_decref(details);
 		st = web_fail(w, st == 400 ? 400 : 503,
@@ -39,8 +38,8 @@ list_page(
 		return st;
 	}
 	if (WEB_CAN_ACT(w))
-		(void)web_api(w, "GET", "/api/v1/tenants", NULL, NULL, NULL, 0,
-		    &tenants);
+		(void)web_api(
+		    w, "GET", "/api/v1/tenants", NULL, NULL, NULL, 0, &tenants);
 	data = json_pack("{s:s,s:s,s:O,s:s?,s:s?,s:o*,s:O*}", "title",
 	    web_tr(&w->loc, T_("Advisories")), "nav", "advisories", "items",
 	    json_object_get(list, "items"), "q", q, "error", error, "details",
@@ -98,13 +97,12 @@ p_advisory_import(struct web_ctx *w)
 		json_int_t id = json_integer_value(json_object_get(ans, "id"));
 
 		json_decref(ans);
-		return web_redirect(w, "/advisories/%lld?done=imported",
-		    (long long)id);
+		return web_redirect(
+		    w, "/advisories/%lld?done=imported", (long long)id);
 	}
 	det = json_object_get(json_object_get(ans, "error"), "details");
 	json_incref(det);
-	st = list_page(w, st == 0 ? 503 : st,
-	    web_api_error(ans), det);
+	st = list_page(w, st == 0 ? 503 : st, web_api_error(ans), det);
 	json_decref(ans);
 	return st;
 }
@@ -142,13 +140,15 @@ p_advisory(struct web_ctx *w)
 	if (st != 200) {
 		json_decref(adv);
 		return web_fail(w, st == 404 ? 404 : 503,
-		    st == 404 ? T_("There is no such advisory, or it is not "
-				   "yours to see.")
-			      : T_("The server cannot show this page right now."),
+		    st == 404
+			? T_("There is no such advisory, or it is not "
+			     "yours to see.")
+			: T_("The server cannot show this page right now."),
 		    NULL);
 	}
 	json_object_del(adv, "document");
-	(void)web_api(w, "GET", "/api/v1/findings", fq.v, NULL, NULL, 0, &hosts);
+	(void)web_api(
+	    w, "GET", "/api/v1/findings", fq.v, NULL, NULL, 0, &hosts);
 	(void)web_api(
 	    w, "GET", "/api/v1/findings/counts", cq, NULL, NULL, 0, &counts);
 	data = json_pack("{s:O,s:s,s:O,s:O*,s:O*,s:O*,s:s?}", "title",
@@ -223,8 +223,10 @@ act_preview(struct web_ctx *w, const char *type, json_t *counts)
 	size_t i;
 	int st;
 
-	json_array_foreach(json_object_get(counts, "tenants"), i, t) {
-		const char *slug = json_string_value(json_object_get(t, "tenant"));
+	json_array_foreach(json_object_get(counts, "tenants"), i, t)
+	{
+		const char *slug =
+		    json_string_value(json_object_get(t, "tenant"));
 
 		if (slug == NULL)
 			continue;
@@ -236,10 +238,11 @@ act_preview(struct web_ctx *w, const char *type, json_t *counts)
 			st == 200 ? json_object_get(ans, "needs_approval")
 				  : NULL,
 			"problem",
-			st == -1 ? web_tr(&w->loc, T_("no rules bundle to sweep "
-						      "with"))
-			: st != 200 ? web_api_error(ans)
-				    : NULL));
+			st == -1	? web_tr(&w->loc,
+					      T_("no rules bundle to sweep "
+							"with"))
+			    : st != 200 ? web_api_error(ans)
+					: NULL));
 		json_decref(ans);
 	}
 	return rows;
@@ -286,7 +289,8 @@ p_advisory_act(struct web_ctx *w)
 	if (type == NULL || made == NULL || fails == NULL) {
 		json_decref(made);
 		json_decref(fails);
-		return web_fail(w, 400, T_("The form could not be read."), NULL);
+		return web_fail(
+		    w, 400, T_("The form could not be read."), NULL);
 	}
 	for (i = 0; i < w->form.n; i++) {
 		const char *slug = w->form.v[i].value;
@@ -309,8 +313,8 @@ p_advisory_act(struct web_ctx *w)
 		char id[32];
 
 		snprintf(id, sizeof(id), "%s",
-		    json_string_value(json_object_get(json_array_get(made, 0),
-			"id")));
+		    json_string_value(
+			json_object_get(json_array_get(made, 0), "id")));
 		json_decref(made);
 		json_decref(fails);
 		return web_redirect(w, "/jobs/%s?done=job", id);
@@ -318,5 +322,6 @@ p_advisory_act(struct web_ctx *w)
 	data = json_pack("{s:s,s:s,s:o,s:o}", "title",
 	    web_tr(&w->loc, T_("Jobs created")), "nav", "jobs", "made", made,
 	    "fails", fails);
-	return web_page(w, json_array_size(fails) > 0 ? 409 : 200, "acted", data);
+	return web_page(
+	    w, json_array_size(fails) > 0 ? 409 : 200, "acted", data);
 }

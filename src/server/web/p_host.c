@@ -30,7 +30,8 @@ p_host_list(struct web_ctx *w)
 		web_q_add(&q, host_filters[i], web_arg(w, host_filters[i]));
 	web_q_add(&q, "after", web_arg(w, "after"));
 	st = web_api(w, "GET", "/api/v1/agents", q.v, NULL, NULL, 0, &list);
-	(void)web_api(w, "GET", "/api/v1/tenants", NULL, NULL, NULL, 0, &tenants);
+	(void)web_api(
+	    w, "GET", "/api/v1/tenants", NULL, NULL, NULL, 0, &tenants);
 	if ((f = json_object()) == NULL) {
 		json_decref(list);
 		json_decref(tenants);
@@ -69,8 +70,8 @@ host_id_ok(const char *id)
 
 /* GET path?query into data[key] (the answer's items when it has any). */
 static void
-fetch_into(struct web_ctx *w, json_t *data, const char *key,
-    const char *path, const char *const *query)
+fetch_into(struct web_ctx *w, json_t *data, const char *key, const char *path,
+    const char *const *query)
 {
 	json_t *ans = NULL, *items;
 
@@ -128,11 +129,12 @@ host_job(struct web_ctx *w, const char *type, json_t *args, const char *done)
 
 	if (!host_id_ok(w->param[0]) || args == NULL) {
 		json_decref(args);
-		return web_fail(w, 400, T_("The form could not be read."), NULL);
+		return web_fail(
+		    w, 400, T_("The form could not be read."), NULL);
 	}
 	st = web_api_json(w, "POST", "/api/v1/jobs",
-	    json_pack("{s:s,s:o,s:{s:s}}", "type", type, "args", args,
-		"target", "host", w->param[0]),
+	    json_pack("{s:s,s:o,s:{s:s}}", "type", type, "args", args, "target",
+		"host", w->param[0]),
 	    &ans);
 	if (st != 201) {
 		st = web_fail(w, st == 0 ? 503 : st,

@@ -20,7 +20,8 @@ p_job_list(struct web_ctx *w)
 	web_q_add(&q, "tenant", web_arg(w, "tenant"));
 	web_q_add(&q, "after", web_arg(w, "after"));
 	st = web_api(w, "GET", "/api/v1/jobs", q.v, NULL, NULL, 0, &list);
-	(void)web_api(w, "GET", "/api/v1/tenants", NULL, NULL, NULL, 0, &tenants);
+	(void)web_api(
+	    w, "GET", "/api/v1/tenants", NULL, NULL, NULL, 0, &tenants);
 	data = json_pack("{s:s,s:s,s:O*,s:s?,s:O*,s:s?,s:s?}", "title",
 	    web_tr(&w->loc, T_("Jobs")), "nav", "jobs", "items",
 	    st == 200 ? json_object_get(list, "items") : NULL, "error",
@@ -55,12 +56,14 @@ results_as_text(json_t *hosts)
 	size_t i, k;
 	char *s;
 
-	json_array_foreach(hosts, i, h) {
+	json_array_foreach(hosts, i, h)
+	{
 		if ((lines = json_array()) == NULL)
 			return;
-		json_array_foreach(json_object_get(h, "results"), k, r) {
-			if ((s = json_dumps(r, JSON_COMPACT | JSON_ENCODE_ANY)) !=
-			    NULL)
+		json_array_foreach(json_object_get(h, "results"), k, r)
+		{
+			if ((s = json_dumps(
+				 r, JSON_COMPACT | JSON_ENCODE_ANY)) != NULL)
 				json_array_append_new(lines, json_string(s));
 			free(s);
 		}
