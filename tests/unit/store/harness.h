@@ -34,5 +34,8 @@ struct store_scope scope_of(struct store *s, const int64_t *t, size_t n);
 int store_agent_tests(void);
 /* The rules bundle tests (test_store_bundle.c). */
 int store_bundle_tests(void);
+/* The quarantine entry and job detection tests
+ * (test_store_quarantine.c). */
+int store_quarantine_tests(void);
 
 #endif
