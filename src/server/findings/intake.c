@@ -477,13 +477,14 @@ lower_hex(const char *v, size_t n)
 	return 1;
 }
 
-/* Checks an entry ID, q->path (when set) and a hash (absent allowed
- * when opt) of the object at pointer `at` into q (borrowed). */
+/* Checks an entry ID, q->path (when set) and a hash (absent or null:
+ * not said) of the object at pointer `at` into q (borrowed). */
 static int
-qentry_of(const json_t *o, const char *at, int opt, struct fnd_qentry *q,
-    struct fnd_err *e)
+qentry_of(
+    const json_t *o, const char *at, struct fnd_qentry *q, struct fnd_err *e)
 {
-	const char *sha = json_string_value(json_object_get(o, "sha256"));
+	const json_t *hv = json_object_get(o, "sha256");
+	const char *sha = json_string_value(hv);
 	const char *bad = NULL, *want = NULL;
 	char f[96];
 
@@ -492,7 +493,7 @@ qentry_of(const json_t *o, const char *at, int opt, struct fnd_qentry *q,
 	if (!lower_hex(q->entry, FND_QENTRY_LEN)) {
 		bad = "entry";
 		want = "a quarantine entry ID (32 lower-case hex digits)";
-	} else if ((sha != NULL || !opt) && !lower_hex(sha, 64)) {
+	} else if (hv != NULL && !json_is_null(hv) && !lower_hex(sha, 64)) {
 		bad = "sha256";
 		want = "64 lower-case hex digits";
 	} else if (q->path != NULL &&
@@ -548,7 +549,7 @@ sweep_entries(const json_t *rep, struct fnd_job_result *out, struct fnd_err *e)
 		if (q->path == NULL)
 			return fail(e, RP_ERR_INVALID, at,
 			    "expected the path of the file taken");
-		if ((r = qentry_of(o, at, 1, q, e)) != 0)
+		if ((r = qentry_of(o, at, q, e)) != 0)
 			return r;
 		/* an older agent's item has no hash: the hit's, if kept */
 		if (q->sha256[0] == '\0' && (size_t)h < out->sweep->nhits &&
@@ -607,8 +608,8 @@ fnd_job_result_parse(const struct fnd_job *j, const json_t *results,
 			r = RP_ERR_NOMEM;
 		else {
 			res->entries[0].path = j->path;
-			if ((r = qentry_of(o, "/results/0", 0, &res->entries[0],
-				 err)) == 0)
+			if ((r = qentry_of(
+				 o, "/results/0", &res->entries[0], err)) == 0)
 				res->nentries = 1;
 		}
 	}

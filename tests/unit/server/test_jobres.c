@@ -68,6 +68,13 @@ test_quarantine(void **state)
 	assert_string_equal(r->entries[0].path, "/opt/x.dll");
 	assert_string_equal(r->entries[0].sha256, SHA);
 	fnd_job_result_free(r);
+	json_decref(v);
+	/* a result without the hash: the entry, its hash unknown */
+	v = json_loads("[{\"entry\": \"" E1 "\"}]", 0, NULL);
+	assert_int_equal(fnd_job_result_parse(&quar, v, &r, &e), 0);
+	assert_int_equal(r->nentries, 1);
+	assert_string_equal(r->entries[0].sha256, "");
+	fnd_job_result_free(r);
 	/* failed, rejected, running, or another type: nothing */
 	other.state = "failed";
 	assert_int_equal(fnd_job_result_parse(&other, v, &r, &e), 0);
@@ -143,7 +150,8 @@ test_refused(void **state)
 	} cases[] = {
 	    {0, "{}", "/results"},
 	    {0, "[]", "/results"},
-	    {0, "[{\"entry\": \"" E1 "\"}]", "/results/0/sha256"},
+	    {0, "[{\"entry\": \"" E1 "\", \"sha256\": 7}]",
+		"/results/0/sha256"},
 	    {0, "[{\"entry\": \"" E1 "\", \"sha256\": \"" SHB "0\"}]",
 		"/results/0/sha256"},
 	    {0, "[{\"entry\": \"../../etc/passwd\", \"sha256\": \"" SHA "\"}]",
