@@ -18,8 +18,6 @@
 #include "proto/proto.h"
 #include "util/err.h"
 
-static const struct store_scope scope_all = {.all = 1, .id = 0};
-
 /* When the sweep of a report that arrived at now began: its "seconds"
  * before (now, when it does not say). */
 static int64_t
@@ -115,7 +113,7 @@ api_job_outcome(struct api_ctx *c, const struct store_agent *a,
 
 	if (strcmp(state, JOBH_DONE) != 0 && strcmp(state, JOBH_FAILED) != 0)
 		return 0;
-	if ((r = store_job_get(c->s, &scope_all, job_id, &j)) != 0)
+	if ((r = store_job_by_id(c->s, job_id, &j)) != 0)
 		return api_store_fail(c, r);
 	memset(&pj, 0, sizeof(pj));
 	pj.type = proto_job_type_from_name(j.type);

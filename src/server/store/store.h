@@ -710,6 +710,9 @@ int store_job_create(struct store *s, struct store_job *j,
 /* One job visible in sc (an MSP-wide one only with every tenant). */
 int store_job_get(struct store *s, const struct store_scope *sc, const char *id,
     struct store_job *out);
+/* One job of any tenant without its hosts per state (hosts[] 0): one
+ * row read however many hosts it has, for each agent's report. */
+int store_job_by_id(struct store *s, const char *id, struct store_job *out);
 /* Jobs visible in sc (of tenant when not 0), newest first by seq:
  * pg->after is a seq to continue below (0: the start). */
 int store_job_list(struct store *s, const struct store_scope *sc,

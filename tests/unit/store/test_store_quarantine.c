@@ -4,7 +4,7 @@
  * entry, held until one restore or purge, listed per agent and state
  * within the caller's scope, page by page, naming their jobs), and
  * detections of a sweep job's report naming the job while an uploaded
- * sweep's name none.
+ * sweep's name none, and the job a report names read by its ID.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -185,8 +185,8 @@ test_qentries(void **state)
 	    0);
 }
 
-/* Detections of a sweep job's report name the job; an uploaded sweep's
- * name none. */
+/* The job a report names, by ID; detections of a sweep job's report
+ * name the job, an uploaded sweep's name none. */
 static void
 test_job_detections(void **state)
 {
@@ -195,9 +195,22 @@ test_job_detections(void **state)
 	int64_t a1 = agent(s, AG1, ta);
 	int64_t js = job(s, "jobsssssssssssssssssssssss", "sweep", a1, ta);
 	struct store_detection *v = NULL;
+	struct store_job g;
 	int64_t up = 0, bysweep = 0;
 	size_t n = 0;
 	int more = 0;
+
+	/* the job a report names, by ID, without counting its hosts */
+	assert_int_equal(
+	    store_job_by_id(s, "jobsssssssssssssssssssssss", &g), 0);
+	assert_int_equal(g.seq, js);
+	assert_string_equal(g.type, "sweep");
+	assert_string_equal(g.args, "{}");
+	assert_int_equal(g.tenant_id, ta);
+	assert_int_equal(g.hosts[0], 0);
+	store_job_clear(&g);
+	assert_int_equal(store_job_by_id(s, "jobzzzzzzzzzzzzzzzzzzzzzzz", &g),
+	    RP_ERR_NOTFOUND);
 
 	assert_int_equal(store_sweep_add(s, a1, ta, 3, 0, 900, 950, 1,
 			     "{\"rampart_sweep\":1}", &up),
