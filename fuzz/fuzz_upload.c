@@ -1,8 +1,11 @@
 /*
  * Fuzzes the checks of agents' uploads (src/server/findings/intake.c):
- * an inventory or a sweep report body.  An accepted inventory has only
- * entries with an identity of 16 hex digits and canonical JSON that
- * reads back; a refusal names a field.
+ * an inventory or a sweep report body, or a job's results as a done
+ * quarantine job's and a done or failed sweep job's.  An accepted
+ * inventory has only entries with an identity of 16 hex digits and
+ * canonical JSON that reads back; accepted quarantine entries have an
+ * entry ID of 32 hex digits, a path and a hash of 64 hex digits or none;
+ * a refusal names a field.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,6 +29,37 @@ check_entries(const struct fnd_entry *v, size_t n)
 		    (j = json_loads(v[i].json, 0, NULL)) == NULL)
 			abort();
 		json_decref(j);
+	}
+}
+
+static void
+check_job(const json_t *results)
+{
+	static const struct fnd_job jobs[] = {
+	    {.type = "quarantine", .state = "done", .path = "/opt/x.dll"},
+	    {.type = "sweep", .state = "done", .quarantine = 1},
+	    {.type = "sweep", .state = "failed", .quarantine = 1},
+	};
+	struct fnd_job_result *res;
+	struct fnd_err e;
+	size_t i, k;
+	int r;
+
+	for (i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++) {
+		memset(&e, 0, sizeof(e));
+		r = fnd_job_result_parse(&jobs[i], results, &res, &e);
+		if (r != 0) {
+			if (r != RP_ERR_NOMEM && e.field[0] != '/')
+				abort();
+			continue;
+		}
+		for (k = 0; k < res->nentries; k++)
+			if (strlen(res->entries[k].entry) != FND_QENTRY_LEN ||
+			    res->entries[k].path[0] != '/' ||
+			    (res->entries[k].sha256[0] != '\0' &&
+				strlen(res->entries[k].sha256) != 64))
+				abort();
+		fnd_job_result_free(res);
 	}
 }
 
@@ -53,7 +87,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (fnd_sweep_parse(body, &s, &e) == 0)
 			fnd_sweep_free(s);
-	}
+	} else if (json_is_array(body))
+		check_job(body);
 	json_decref(body);
 	return 0;
 }

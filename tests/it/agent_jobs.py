@@ -370,7 +370,8 @@ def part_sweep(e):
     check(rep["counters"]["hits"] == 1 and rep["hits"][0]["path"] == bad,
           f"sweep: {rep.get('counters')} {rep.get('hits')}")
     check(not os.path.exists(bad)
-          and rep["quarantine"][0]["entry"] is not None,
+          and rep["quarantine"][0]["entry"] is not None
+          and rep["quarantine"][0]["sha256"] == rep["hits"][0]["sha256"],
           f"not quarantined: {rep.get('quarantine')}")
     # a cached file that is not the bundle the job names
     with open(os.path.join(e.state, "bundles", f"{h}.json"), "ab") as f:

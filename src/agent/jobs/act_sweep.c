@@ -129,9 +129,13 @@ quarantine_hits(const struct jobs_ctx *c, const struct proto_job *j,
 		    h->sha256[0] ? h->sha256 : NULL, why,
 		    j->terminate ? QUARANTINE_KILL : 0, &e, d);
 		*failed += r != 0;
+		/* sha256: of what the store took (the server records the
+		 * entry with it; the hit's may be cut from the report) */
 		json_array_append_new(arr,
-		    json_pack("{s:I, s:s, s:s?, s:s?}", "hit", (json_int_t)i,
-			"path", h->path, "entry", r == 0 ? e.id : NULL, "error",
+		    json_pack("{s:I, s:s, s:s?, s:s?, s:s?}", "hit",
+			(json_int_t)i, "path", h->path, "entry",
+			r == 0 ? e.id : NULL, "sha256",
+			r == 0 ? e.sha256 : NULL, "error",
 			r == 0 ? NULL : jobs_diag_text(d, rp_strerror(r))));
 		qentry_clear(&e);
 	}

@@ -74,6 +74,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/agents", WHO_ANY, 0, h_agent_list},
     {"GET", "/api/v1/agents/{id}", WHO_ANY, 0, h_agent_get},
     {"DELETE", "/api/v1/agents/{id}", WHO_TECH, 0, h_agent_revoke},
+    {"GET", "/api/v1/agents/{id}/quarantine", WHO_ANY, 0, h_agent_quarantine},
     {"POST", "/api/v1/agent/heartbeat", WHO_AGENT, 3, h_agent_heartbeat},
     {"POST", "/api/v1/agent/inventory", WHO_AGENT, 4, h_agent_inventory},
     {"POST", "/api/v1/agent/sweeps", WHO_AGENT, 4, h_agent_sweep},

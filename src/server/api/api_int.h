@@ -174,6 +174,7 @@ int h_job_hosts(struct api_ctx *c);
 int h_job_approve(struct api_ctx *c);
 int h_agent_jobs(struct api_ctx *c);
 int h_agent_job_state(struct api_ctx *c);
+int h_agent_quarantine(struct api_ctx *c);
 int h_agent_bundle(struct api_ctx *c);
 int h_agent_bundle_get(struct api_ctx *c);
 int h_tenant_bundle(struct api_ctx *c);
@@ -197,6 +198,12 @@ int api_bundles_rebuild(struct store *s, int all, const int64_t *tenants,
     size_t n, int64_t now, int *nchanged, struct bundle_changes *ch);
 /* The automatic response policy after an import (h_job.c). */
 void api_auto_respond(struct api_ctx *c, const struct bundle_changes *ch);
+/* Records, in the open transaction, what agent a's report of state with
+ * results adds (h_quarantine.c), its counts added to detail.  Returns 0,
+ * or -1 answered (400 for a malformed result) and rolled back. */
+int api_job_outcome(struct api_ctx *c, const struct store_agent *a,
+    const char *job_id, const char *state, const json_t *results,
+    json_t *detail);
 
 /*
  * Authenticates an agent's signed request (docs/agent-protocol.md) into

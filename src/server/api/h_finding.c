@@ -353,12 +353,14 @@ h_detection_list(struct api_ctx *c)
 		json_t *slug = api_tenant_slugs(c, &v[i].tenant_id, 1);
 
 		json_array_append_new(items,
-		    json_pack("{s:I,s:I,s:O,s:s,s:s,s:s,s:s?,s:s,s:o}", "id",
-			(json_int_t)v[i].id, "sweep", (json_int_t)v[i].sweep_id,
-			"tenant", json_array_get(slug, 0), "host",
-			v[i].agent_id, "kind", v[i].kind, "path", v[i].path,
-			"sha256", v[i].sha256[0] ? v[i].sha256 : NULL, "what",
-			v[i].what, "at", api_time(v[i].at)));
+		    json_pack("{s:I,s:I,s:s?,s:O,s:s,s:s,s:s,s:s?,s:s,s:o}",
+			"id", (json_int_t)v[i].id, "sweep",
+			(json_int_t)v[i].sweep_id, "job",
+			v[i].job_id[0] ? v[i].job_id : NULL, "tenant",
+			json_array_get(slug, 0), "host", v[i].agent_id, "kind",
+			v[i].kind, "path", v[i].path, "sha256",
+			v[i].sha256[0] ? v[i].sha256 : NULL, "what", v[i].what,
+			"at", api_time(v[i].at)));
 		json_decref(slug);
 	}
 	r = api_list(c, items, more, n ? v[n - 1].id : 0);

@@ -110,7 +110,7 @@ sweep_store(struct api_ctx *c, const struct store_inv_state *st,
 	size_t i;
 	int r;
 
-	if ((r = store_sweep_add(c->s, st->agent_seq, st->tenant_id, sw->seq,
+	if ((r = store_sweep_add(c->s, st->agent_seq, st->tenant_id, sw->seq, 0,
 		 sw->started_at, c->rq->now, (int64_t)sw->nhits, sw->report,
 		 id)) != 0)
 		return r;

@@ -685,10 +685,10 @@ h_agent_job_state(struct api_ctx *c)
 	    JOBH_RUNNING, JOBH_DONE, JOBH_FAILED, JOBH_REJECTED, NULL};
 	struct store_agent a = {0};
 	const char *state = NULL, *reason = "";
-	json_t *res = json_object_get(c->body, "results");
+	json_t *res = json_object_get(c->body, "results"), *detail;
 	char *rtxt = NULL, cur[16] = "", slug[64] = "";
 	size_t i;
-	int r;
+	int r, answered = 0;
 
 	if (api_keys_only(c, keys) < 0 ||
 	    api_str(c, "state", 1, 16, &state) < 0 ||
@@ -714,17 +714,28 @@ h_agent_job_state(struct api_ctx *c)
 		return api_store_fail(c, RP_ERR_NOMEM);
 	}
 	api_tenant_slug_any(c, a.tenant_id, slug);
-	if ((r = store_begin(c->s)) == 0 &&
+	detail = json_pack(
+	    "{s:s,s:s,s:s}", "agent", a.id, "state", state, "reason", reason);
+	if (detail == NULL)
+		r = RP_ERR_NOMEM;
+	else if ((r = store_begin(c->s)) == 0 &&
 	    (r = store_job_report(c->s, c->param[0], a.seq, state, reason, rtxt,
-		 c->rq->now, cur)) == 0)
-		r = api_audit_commit(c, "job.result", slug, c->param[0],
-		    strcmp(state, JOBH_REJECTED) == 0 ? "rejected" : "ok",
-		    json_pack("{s:s,s:s,s:s}", "agent", a.id, "state", state,
-			"reason", reason));
-	else
+		 c->rq->now, cur)) == 0) {
+		/* what the results add lands with the report, or neither */
+		if (api_job_outcome(c, &a, c->param[0], state, res, detail) < 0)
+			answered = 1;
+		else
+			r = api_audit_commit(c, "job.result", slug, c->param[0],
+			    strcmp(state, JOBH_REJECTED) == 0 ? "rejected"
+							      : "ok",
+			    json_incref(detail));
+	} else
 		store_rollback(c->s);
+	json_decref(detail);
 	free(rtxt);
 	store_agent_clear(&a);
+	if (answered)
+		return -1;
 	if (r == RP_ERR_NOTFOUND)
 		return api_fail(c, 404, "not_found", NULL, "no such job");
 	if (r == RP_ERR_INVALID)

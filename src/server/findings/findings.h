@@ -80,6 +80,40 @@ struct fnd_sweep {
 void fnd_sweep_free(struct fnd_sweep *s);
 int fnd_sweep_parse(
     const json_t *body, struct fnd_sweep **out, struct fnd_err *err);
+/* A quarantine entry a job's results name (strings borrowed from the
+ * results, or the job's). */
+#define FND_QENTRY_LEN 32 /* an entry ID: lower-case hex digits */
+#define FND_PATH_MAX 16384 /* bytes of a path */
+struct fnd_qentry {
+	const char *entry;
+	const char *path;
+	const char *sha256; /* of the file taken; "" when not said */
+};
+/* The job a report is about, as the server stored it. */
+struct fnd_job {
+	const char *type; /* "quarantine", "sweep", ... */
+	const char *state; /* what the agent reports: "done", "failed", ... */
+	const char *path; /* quarantine: the file */
+	int quarantine; /* sweep: quarantine what matches */
+};
+/* What the results of a job add to the server's records. */
+struct fnd_job_result {
+	struct fnd_sweep *sweep; /* a sweep job's report, or NULL */
+	struct fnd_qentry *entries; /* quarantine entries it made */
+	size_t nentries;
+};
+void fnd_job_result_free(struct fnd_job_result *r);
+/*
+ * Checks the results (a JSON array, or NULL) an agent reports for job j
+ * (docs/agent-jobs.md) into *out (borrowing from results): a done
+ * quarantine job's entry, at j->path; a done or failed sweep job's
+ * report (a failed one may have none), and with j->quarantine the
+ * entries of its "quarantine" items, an item's hash falling back on its
+ * hit's.  Any other job and state add nothing.  0, RP_ERR_INVALID or
+ * RP_ERR_LIMIT with err (a pointer under /results), RP_ERR_NOMEM.
+ */
+int fnd_job_result_parse(const struct fnd_job *j, const json_t *results,
+    struct fnd_job_result **out, struct fnd_err *err);
 
 /* What a recomputation changed. */
 struct fnd_tally {

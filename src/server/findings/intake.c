@@ -3,7 +3,8 @@
  * (docs/agent-protocol.md): an inventory is refused whole, with the JSON
  * pointer of its first problem, when any key is unknown or any software
  * entry is one the native inventory reader would skip or warn about; a
- * sweep report likewise.  The body is already bounded by the HTTP
+ * sweep report likewise, uploaded or in a sweep job's results, and the
+ * quarantine entries a job's results name (docs/jobs.md).  The body is already bounded by the HTTP
  * layer's cap; the counts are bounded here.
  */
 #include <stdarg.h>
@@ -329,24 +330,25 @@ hit_what(const json_t *hit, char *out, size_t len)
 	snprintf(out, len, "%s:%s", type, b ? b : "");
 }
 
-/* The pointer of member sub of hit i, in f. */
+/* The pointer of member sub of hit i of the report at `at`, in f. */
 static const char *
-hitf(char *f, size_t len, size_t i, const char *sub)
+hitf(char *f, size_t len, const char *at, size_t i, const char *sub)
 {
-	snprintf(f, len, "/report/hits/%zu%s", i, sub);
+	snprintf(f, len, "%s/hits/%zu%s", at, i, sub);
 	return f;
 }
 
-/* Checks hit i of the report into h (strings borrowed). */
+/* Checks hit i of the report at `at` into h (strings borrowed). */
 static int
-sweep_hit(const json_t *o, size_t i, struct fnd_hit *h, struct fnd_err *e)
+sweep_hit(const json_t *o, const char *at, size_t i, struct fnd_hit *h,
+    struct fnd_err *e)
 {
 	static const char *const kinds[] = {"file", "process", "connection"};
 	const json_t *ms = json_object_get(o, "matches"), *m;
 	char f[64];
 	size_t k;
 
-	snprintf(f, sizeof(f), "/report/hits/%zu", i);
+	hitf(f, sizeof(f), at, i, "");
 	if (!json_is_object(o))
 		return fail(e, RP_ERR_INVALID, f, "expected a hit object");
 	h->kind = json_string_value(json_object_get(o, "kind"));
@@ -354,53 +356,58 @@ sweep_hit(const json_t *o, size_t i, struct fnd_hit *h, struct fnd_err *e)
 		if (strcmp(h->kind, kinds[k]) == 0)
 			break;
 	if (h->kind == NULL || k == 3)
-		return fail(e, RP_ERR_INVALID, hitf(f, sizeof(f), i, "/kind"),
+		return fail(e, RP_ERR_INVALID,
+		    hitf(f, sizeof(f), at, i, "/kind"),
 		    "expected \"file\", \"process\" or \"connection\"");
 	h->path = json_string_value(json_object_get(o, "path"));
 	h->sha256 = json_string_value(json_object_get(o, "sha256"));
 	if (h->sha256 != NULL && strlen(h->sha256) != 64)
-		return fail(e, RP_ERR_INVALID, hitf(f, sizeof(f), i, "/sha256"),
+		return fail(e, RP_ERR_INVALID,
+		    hitf(f, sizeof(f), at, i, "/sha256"),
 		    "expected 64 hexadecimal digits");
 	for (k = 0; h->sha256 != NULL && k < 64; k++)
 		if (!rp_isxdigit((unsigned char)h->sha256[k]))
 			return fail(e, RP_ERR_INVALID,
-			    hitf(f, sizeof(f), i, "/sha256"),
+			    hitf(f, sizeof(f), at, i, "/sha256"),
 			    "expected 64 hexadecimal digits");
 	if (!json_is_array(ms) || json_array_size(ms) > 64)
 		return fail(e, RP_ERR_INVALID,
-		    hitf(f, sizeof(f), i, "/matches"),
+		    hitf(f, sizeof(f), at, i, "/matches"),
 		    "expected an array of at most 64 matches");
 	json_array_foreach(ms, k, m) if (!json_is_object(m) ||
 	    !json_is_string(json_object_get(m, "type"))) return fail(e,
-	    RP_ERR_INVALID, hitf(f, sizeof(f), i, "/matches"),
+	    RP_ERR_INVALID, hitf(f, sizeof(f), at, i, "/matches"),
 	    "expected match objects with a type");
 	hit_what(o, h->what, sizeof(h->what));
 	return 0;
 }
 
+/* The report at JSON pointer `at` of the body. */
 static int
-sweep_report(const json_t *rep, struct fnd_sweep *s, struct fnd_err *e)
+sweep_report(
+    const json_t *rep, const char *at, struct fnd_sweep *s, struct fnd_err *e)
 {
 	const json_t *hits = json_object_get(rep, "hits"), *o;
+	char f[64];
 	size_t i;
 	int r;
 
 	if (!json_is_object(rep) ||
 	    !json_is_integer(json_object_get(rep, "rampart_sweep")))
-		return fail(e, RP_ERR_INVALID, "/report",
+		return fail(e, RP_ERR_INVALID, at,
 		    "expected the report of rampart-agent sweep --json");
+	snprintf(f, sizeof(f), "%s/hits", at);
 	if (!json_is_array(hits))
-		return fail(e, RP_ERR_INVALID, "/report/hits",
-		    "expected an array of hits");
+		return fail(e, RP_ERR_INVALID, f, "expected an array of hits");
 	if (json_array_size(hits) > FND_HITS_MAX)
-		return fail(e, RP_ERR_LIMIT, "/report/hits",
-		    "more than %d hits", FND_HITS_MAX);
+		return fail(
+		    e, RP_ERR_LIMIT, f, "more than %d hits", FND_HITS_MAX);
 	s->hits = calloc(json_array_size(hits) + 1, sizeof(*s->hits));
 	if (s->hits == NULL)
 		return RP_ERR_NOMEM;
 	json_array_foreach(hits, i, o)
 	{
-		if ((r = sweep_hit(o, i, &s->hits[i], e)) != 0)
+		if ((r = sweep_hit(o, at, i, &s->hits[i], e)) != 0)
 			return r;
 		s->nhits = i + 1;
 	}
@@ -433,12 +440,183 @@ fnd_sweep_parse(const json_t *body, struct fnd_sweep **out, struct fnd_err *err)
 		goto out;
 	}
 	s->started_at = t.sec;
-	r = sweep_report(json_object_get(body, "report"), s, err);
+	r = sweep_report(json_object_get(body, "report"), "/report", s, err);
 out:
 	if (r != 0) {
 		fnd_sweep_free(s);
 		return r;
 	}
 	*out = s;
+	return 0;
+}
+
+/* --- job results ---------------------------------------------------------- */
+
+void
+fnd_job_result_free(struct fnd_job_result *r)
+{
+	if (r == NULL)
+		return;
+	fnd_sweep_free(r->sweep);
+	free(r->entries);
+	free(r);
+}
+
+/* Whether v is a string of exactly n lower-case hex digits (n 0: any
+ * length of hex digits, none included). */
+static int
+lower_hex(const char *v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL || (n > 0 && strlen(v) != n))
+		return 0;
+	for (i = 0; v[i] != '\0'; i++)
+		if (!rp_isdigit(v[i]) && !(v[i] >= 'a' && v[i] <= 'f'))
+			return 0;
+	return 1;
+}
+
+/* Checks an entry ID, q->path (when set) and a hash (absent or null:
+ * not said) of the object at pointer `at` into q (borrowed). */
+static int
+qentry_of(
+    const json_t *o, const char *at, struct fnd_qentry *q, struct fnd_err *e)
+{
+	const json_t *hv = json_object_get(o, "sha256");
+	const char *sha = json_string_value(hv);
+	const char *bad = NULL, *want = NULL;
+	char f[96];
+
+	q->entry = json_string_value(json_object_get(o, "entry"));
+	q->sha256 = sha != NULL ? sha : "";
+	if (!lower_hex(q->entry, FND_QENTRY_LEN)) {
+		bad = "entry";
+		want = "a quarantine entry ID (32 lower-case hex digits)";
+	} else if (hv != NULL && !json_is_null(hv) && !lower_hex(sha, 64)) {
+		bad = "sha256";
+		want = "64 lower-case hex digits";
+	} else if (q->path != NULL &&
+	    (q->path[0] != '/' || strlen(q->path) > FND_PATH_MAX)) {
+		bad = "path";
+		want = "an absolute path of at most 16384 bytes";
+	}
+	if (bad == NULL)
+		return 0;
+	snprintf(f, sizeof(f), "%s/%s", at, bad);
+	return fail(e, RP_ERR_INVALID, f, "expected %s", want);
+}
+
+/* The entries a sweep job's quarantine made: each item of the report's
+ * "quarantine" with an entry (those with an error took nothing). */
+static int
+sweep_entries(const json_t *rep, struct fnd_job_result *out, struct fnd_err *e)
+{
+	const json_t *items = json_object_get(rep, "quarantine"), *o;
+	struct fnd_qentry *q;
+	char at[64];
+	size_t i;
+	int r;
+
+	if (items == NULL)
+		return 0;
+	if (!json_is_array(items))
+		return fail(e, RP_ERR_INVALID, "/results/0/quarantine",
+		    "expected an array");
+	if (json_array_size(items) > FND_HITS_MAX)
+		return fail(e, RP_ERR_LIMIT, "/results/0/quarantine",
+		    "more than %d items", FND_HITS_MAX);
+	out->entries = calloc(json_array_size(items) + 1, sizeof(*q));
+	if (out->entries == NULL)
+		return RP_ERR_NOMEM;
+	json_array_foreach(items, i, o)
+	{
+		const json_t *hit = json_object_get(o, "hit");
+		json_int_t h = json_integer_value(hit);
+
+		snprintf(at, sizeof(at), "/results/0/quarantine/%zu", i);
+		/* a hit past the report's is one cut from it */
+		if (!json_is_object(o) || !json_is_integer(hit) || h < 0 ||
+		    ((size_t)h >= out->sweep->nhits &&
+			!json_is_true(json_object_get(rep, "hits_truncated"))))
+			return fail(e, RP_ERR_INVALID, at,
+			    "expected {\"hit\", \"path\", \"entry\", "
+			    "\"sha256\", \"error\"} naming a hit");
+		if (json_is_null(json_object_get(o, "entry")))
+			continue;
+		q = &out->entries[out->nentries];
+		q->path = json_string_value(json_object_get(o, "path"));
+		if (q->path == NULL)
+			return fail(e, RP_ERR_INVALID, at,
+			    "expected the path of the file taken");
+		if ((r = qentry_of(o, at, q, e)) != 0)
+			return r;
+		/* an older agent's item has no hash: the hit's, if kept */
+		if (q->sha256[0] == '\0' && (size_t)h < out->sweep->nhits &&
+		    out->sweep->hits[h].sha256 != NULL &&
+		    lower_hex(out->sweep->hits[h].sha256, 64))
+			q->sha256 = out->sweep->hits[h].sha256;
+		out->nentries++;
+	}
+	return 0;
+}
+
+/* A sweep job's results: its report (the first result) when there is
+ * one, which a done job must have. */
+static int
+sweep_result(const struct fnd_job *j, const json_t *results,
+    struct fnd_job_result *out, struct fnd_err *e)
+{
+	const json_t *rep = json_array_get(results, 0);
+	int r;
+
+	if (rep == NULL && strcmp(j->state, "failed") == 0)
+		return 0;
+	if (json_array_size(results) != 1)
+		return fail(e, RP_ERR_INVALID, "/results",
+		    "expected one result: the sweep report");
+	if ((out->sweep = calloc(1, sizeof(*out->sweep))) == NULL)
+		return RP_ERR_NOMEM;
+	if ((r = sweep_report(rep, "/results/0", out->sweep, e)) != 0)
+		return r;
+	return j->quarantine ? sweep_entries(rep, out, e) : 0;
+}
+
+int
+fnd_job_result_parse(const struct fnd_job *j, const json_t *results,
+    struct fnd_job_result **out, struct fnd_err *err)
+{
+	struct fnd_job_result *res;
+	const json_t *o;
+	int done = strcmp(j->state, "done") == 0, r = 0;
+
+	if (results != NULL && !json_is_array(results))
+		return fail(
+		    err, RP_ERR_INVALID, "/results", "expected an array");
+	if ((res = calloc(1, sizeof(*res))) == NULL)
+		return RP_ERR_NOMEM;
+	if (strcmp(j->type, "sweep") == 0 &&
+	    (done || strcmp(j->state, "failed") == 0))
+		r = sweep_result(j, results, res, err);
+	else if (strcmp(j->type, "quarantine") == 0 && done) {
+		o = json_array_get(results, 0);
+		if (json_array_size(results) != 1 || !json_is_object(o))
+			r = fail(err, RP_ERR_INVALID, "/results",
+			    "expected one result: the entry made");
+		else if ((res->entries = calloc(1, sizeof(*res->entries))) ==
+		    NULL)
+			r = RP_ERR_NOMEM;
+		else {
+			res->entries[0].path = j->path;
+			if ((r = qentry_of(
+				 o, "/results/0", &res->entries[0], err)) == 0)
+				res->nentries = 1;
+		}
+	}
+	if (r != 0) {
+		fnd_job_result_free(res);
+		return r;
+	}
+	*out = res;
 	return 0;
 }

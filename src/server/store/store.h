@@ -660,6 +660,7 @@ struct store_detection {
 	int64_t sweep_id;
 	int64_t tenant_id;
 	char agent_id[27];
+	char job_id[27]; /* the sweep job that found it; "" when uploaded */
 	char *kind; /* "file", "process", "connection" */
 	char *path; /* "" for a connection */
 	char *sha256; /* "" when none */
@@ -667,10 +668,12 @@ struct store_detection {
 	int64_t at;
 };
 void store_detections_free(struct store_detection *v, size_t n);
-/* Records a sweep report of an agent; *id gets the sweep's id. */
+/* Records a sweep report of an agent, uploaded (upload_seq, job_seq 0)
+ * or in a sweep job's results (job_seq, upload_seq 0); *id gets the
+ * sweep's id. */
 int store_sweep_add(struct store *s, int64_t agent_seq, int64_t tenant_id,
-    int64_t upload_seq, int64_t started_at, int64_t received_at, int64_t hits,
-    const char *report, int64_t *id);
+    int64_t upload_seq, int64_t job_seq, int64_t started_at,
+    int64_t received_at, int64_t hits, const char *report, int64_t *id);
 int store_detection_add(struct store *s, int64_t sweep_id, int64_t agent_seq,
     int64_t tenant_id, const char *kind, const char *path, const char *sha256,
     const char *what, int64_t at);
@@ -723,6 +726,9 @@ int store_job_create(struct store *s, struct store_job *j,
 /* One job visible in sc (an MSP-wide one only with every tenant). */
 int store_job_get(struct store *s, const struct store_scope *sc, const char *id,
     struct store_job *out);
+/* One job of any tenant without its hosts per state (hosts[] 0): one
+ * row read however many hosts it has, for each agent's report. */
+int store_job_by_id(struct store *s, const char *id, struct store_job *out);
 /* Jobs visible in sc (of tenant when not 0), newest first by seq:
  * pg->after is a seq to continue below (0: the start). */
 int store_job_list(struct store *s, const struct store_scope *sc,
@@ -792,6 +798,44 @@ int store_jobs_expire(struct store *s, int64_t now, int64_t *n);
 int store_job_targets(struct store *s, const struct store_scope *sc,
     const char *agent_id, int64_t tenant, int64_t advisory, size_t max,
     int64_t **agents, int64_t **tenants, size_t *n);
+
+/* --- quarantine entries (docs/jobs.md, "What the reports record") ------ */
+
+/* An entry's states: in the agent's quarantine store, then put back or
+ * deleted by a job. */
+#define QENTRY_HELD "held"
+#define QENTRY_RESTORED "restored"
+#define QENTRY_PURGED "purged"
+
+struct store_qentry {
+	int64_t id;
+	int64_t tenant_id;
+	int64_t agent_seq;
+	char entry[33]; /* the agent's entry ID: 32 hex digits */
+	char *path; /* where the file was */
+	char *sha256; /* of the file taken; "" when the agent did not say */
+	char job_id[27]; /* the job that quarantined it */
+	int64_t created_at;
+	char state[16]; /* QENTRY_* */
+	char state_job_id[27]; /* the job that restored or purged it, or "" */
+	int64_t state_at; /* 0 while held */
+};
+void store_qentries_free(struct store_qentry *v, size_t n);
+/* Records an entry job_seq made on agent_seq, held since at; an entry
+ * the agent has recorded already is left as it is. */
+int store_qentry_add(struct store *s, int64_t tenant_id, int64_t agent_seq,
+    const char *entry, const char *path, const char *sha256, int64_t job_seq,
+    int64_t at);
+/* A held entry of agent_seq -> state (QENTRY_RESTORED or _PURGED) by
+ * job_seq at at; RP_ERR_NOTFOUND when the agent has no such held entry,
+ * RP_ERR_ARG for another state. */
+int store_qentry_set_state(struct store *s, int64_t agent_seq,
+    const char *entry, const char *state, int64_t job_seq, int64_t at);
+/* The entries of agent_seq visible in sc in state (NULL: every state),
+ * by id, one page. */
+int store_qentry_list(struct store *s, const struct store_scope *sc,
+    int64_t agent_seq, const char *state, const struct store_page *pg,
+    struct store_qentry **v, size_t *n, int *more);
 
 /* --- audit log ----------------------------------------------------------- */
 

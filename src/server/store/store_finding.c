@@ -456,27 +456,29 @@ store_finding_counts(struct store *s, const struct store_scope *sc,
 
 #define D_COLS                                                                 \
 	"d.id, d.sweep_id, d.tenant_id, a.id, d.kind, d.path, d.sha256, "      \
-	"d.what, d.at"
-static struct drv_sql q_sweep_add = DRV_SQL(
-    "INSERT INTO sweeps (agent_seq, tenant_id, upload_seq, started_at, "
-    "received_at, hits, report) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
+	"d.what, d.at, j.id"
+static struct drv_sql q_sweep_add =
+    DRV_SQL("INSERT INTO sweeps (agent_seq, tenant_id, upload_seq, job_seq, "
+	    "started_at, received_at, hits, report) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
 static struct drv_sql q_det_add = DRV_SQL(
     "INSERT INTO detections (sweep_id, agent_seq, tenant_id, kind, path, "
     "sha256, what, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-static struct drv_sql q_det_list =
-    DRV_SQL("SELECT " D_COLS " FROM detections d JOIN agents a ON a.seq = "
-	    "d.agent_seq WHERE d.id > ? AND (? = 0 OR d.tenant_id = ?) AND "
-	    "(? = 0 OR d.agent_seq = ?) AND " SCOPE_FILTER(
-		"d.tenant_id") " ORDER BY d.id LIMIT ?");
+static struct drv_sql q_det_list = DRV_SQL(
+    "SELECT " D_COLS " FROM detections d JOIN agents a ON a.seq = "
+    "d.agent_seq JOIN sweeps sw ON sw.id = d.sweep_id LEFT JOIN jobs j "
+    "ON j.seq = sw.job_seq WHERE d.id > ? AND (? = 0 OR d.tenant_id = ?) AND "
+    "(? = 0 OR d.agent_seq = ?) AND " SCOPE_FILTER(
+	"d.tenant_id") " ORDER BY d.id LIMIT ?");
 
 int
 store_sweep_add(struct store *s, int64_t agent_seq, int64_t tenant_id,
-    int64_t upload_seq, int64_t started_at, int64_t received_at, int64_t hits,
-    const char *report, int64_t *id)
+    int64_t upload_seq, int64_t job_seq, int64_t started_at,
+    int64_t received_at, int64_t hits, const char *report, int64_t *id)
 {
 	struct drv_arg a[] = {A_INT(agent_seq), A_INT(tenant_id),
-	    A_INT(upload_seq), A_INT(started_at), A_INT(received_at),
-	    A_INT(hits), A_TEXT(report)};
+	    A_INT(upload_seq), A_ID(job_seq), A_INT(started_at),
+	    A_INT(received_at), A_INT(hits), A_TEXT(report)};
 
 	return sq_int1(s, &q_sweep_add, a, NARGS(a), id);
 }
@@ -530,6 +532,8 @@ read_det(struct drv_cur *c, void *row)
 	d->tenant_id = sq_int(c, 2);
 	id = c->s->ops->col_text(c, 3);
 	snprintf(d->agent_id, sizeof(d->agent_id), "%s", id ? id : "");
+	id = c->s->ops->col_text(c, 9);
+	snprintf(d->job_id, sizeof(d->job_id), "%s", id ? id : "");
 	d->at = sq_int(c, 8);
 	if ((r = sq_dup(c, 4, &d->kind)) != 0 ||
 	    (r = sq_dup(c, 5, &d->path)) != 0 ||

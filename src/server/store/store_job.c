@@ -39,6 +39,8 @@ static struct drv_sql q_hosts_add = DRV_SQL2(
 static struct drv_sql q_job_get =
     DRV_SQL("SELECT " JOB_COLS " FROM jobs j WHERE j.id = ? AND "
 	    "" SCOPE_FILTER("j.tenant_id"));
+static struct drv_sql q_job_by_id =
+    DRV_SQL("SELECT " JOB_COLS " FROM jobs j WHERE j.id = ?");
 static struct drv_sql q_job_counts = DRV_SQL(
     "SELECT state, COUNT(*) FROM job_hosts WHERE job_seq = ? GROUP BY state");
 static struct drv_sql q_job_list =
@@ -259,6 +261,23 @@ store_job_get(struct store *s, const struct store_scope *sc, const char *id,
 	sq_done(&c);
 	if (r == 0 && (r = job_counts(s, &j)) != 0)
 		store_job_clear(&j);
+	if (r == 0)
+		*out = j;
+	return r;
+}
+
+int
+store_job_by_id(struct store *s, const char *id, struct store_job *out)
+{
+	struct drv_arg a[] = {A_TEXT(id)};
+	struct store_job j;
+	struct drv_cur c;
+	int r;
+
+	if ((r = sq_row(s, &q_job_by_id, a, NARGS(a), &c)) != 0)
+		return r;
+	r = read_job(&c, &j);
+	sq_done(&c);
 	if (r == 0)
 		*out = j;
 	return r;

@@ -36,5 +36,8 @@ int store_agent_tests(void);
 int store_bundle_tests(void);
 /* A user's own settings, TOTP secret and sessions (test_store_user.c). */
 int store_user_tests(void);
+/* The quarantine entry and job detection tests
+ * (test_store_quarantine.c). */
+int store_quarantine_tests(void);
 
 #endif

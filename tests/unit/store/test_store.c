@@ -1140,6 +1140,7 @@ main(int argc, char **argv)
 	rc |= store_agent_tests();
 	rc |= store_bundle_tests();
 	rc |= store_user_tests();
+	rc |= store_quarantine_tests();
 	if (use_sqlite) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 		if (system(cmd) != 0)
