@@ -34,7 +34,7 @@ export function check(cond, msg) {
   if (!cond) fail(msg);
 }
 
-// --- tools ------------------------------------------------------------------
+// --- tools -----------------------------------------------------------------
 
 function need(name) {
   const require = createRequire(path.join(TOOLS, "package.json"));
@@ -56,7 +56,7 @@ function chromiumPath() {
   return CHROMIUM;
 }
 
-// --- the server and its certificate ------------------------------------------
+// --- the server and its certificate ----------------------------------------
 
 // The server at base (https://host:port), its certificate checked against
 // the SHA-256 fingerprint rampartd printed ("AB:CD:..."): { base, host,
@@ -150,7 +150,7 @@ export async function totpNext(secret) {
   return totpCode(secret, step);
 }
 
-// --- the browser ---------------------------------------------------------------
+// --- the browser -----------------------------------------------------------
 
 // Launches headless chromium trusting only the server's certificate, runs
 // fn(browser), closes it, removes its profile.  Failures print and set
@@ -276,7 +276,25 @@ export function pathOf(page) {
   return new URL(page.url()).pathname;
 }
 
-// --- page checks -----------------------------------------------------------------
+// Opens path as the logged-in user of this tab and judges it the way
+// every page is judged: the answer's status (200 unless status says
+// otherwise), no redirect elsewhere, checkPage() (saved as name.png),
+// tabThrough(), and hostile text (when given) shown as text at least
+// once.  Returns { response, stops } for page-specific asserts.
+export async function visit(page, site, p, name,
+  { status = 200, hostile = null, screenshot: shot = true } = {}) {
+  const response = await goto(page, site, p);
+  const want = new URL(site.base + p).pathname;
+  check(pathOf(page) === want, `${p}: ended on ${page.url()}`);
+  check(response.status() === status,
+    `${p}: status ${response.status()}, expected ${status}`);
+  await checkPage(page, name, { screenshot: shot });
+  const stops = await tabThrough(page);
+  if (hostile !== null) await assertShownAsText(page, hostile, 1);
+  return { response, stops };
+}
+
+// --- page checks -----------------------------------------------------------
 
 function describeAxe(v) {
   const nodes = v.nodes.slice(0, 8).map((n) =>
@@ -396,7 +414,7 @@ export async function assertNoActions(page, allow = ["/logout"]) {
     bad.join("; "));
 }
 
-// --- the keyboard -----------------------------------------------------------------
+// --- the keyboard ----------------------------------------------------------
 
 // Elements Tab should reach, in document order, and their look unfocused.
 // Stored in the page (window.__rampartTab) so later steps can find them.
@@ -415,6 +433,15 @@ function tabbables() {
     // in a closed <details> only its own summary can be reached
     const d = e.closest("details:not([open])");
     if (d && !(e.matches("summary") && e.parentElement === d)) return false;
+    // of a group of radio buttons Tab reaches one: the checked one, or
+    // the first (the arrow keys move within the group)
+    if (e.matches("input[type=radio]") && e.name) {
+      const group = [...(e.form || document).querySelectorAll(
+        "input[type=radio]")].filter((x) => x.name === e.name &&
+        x.form === e.form && !x.disabled);
+      const on = group.find((x) => x.checked);
+      if (e !== (on || group[0])) return false;
+    }
     return e.checkVisibility({ visibilityProperty: true });
   });
   window.__rampartTab = list;
@@ -466,7 +493,8 @@ function focusInfo() {
   return { index: list.indexOf(e), onScreen, ring,
     look: { outline: `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`,
       shadow: s.boxShadow },
-    desc: `<${e.localName}${e.id ? "#" + e.id : ""}> ${e.outerHTML.slice(0, 100)}` };
+    desc: `<${e.localName}${e.id ? "#" + e.id : ""}> ` +
+      e.outerHTML.slice(0, 100) };
 }
 
 // Presses Tab from the top of the page through every element that can be
@@ -550,7 +578,7 @@ export async function assertSkipLink(page) {
   await page.waitForFunction(() => document.activeElement?.id === "main");
 }
 
-// --- logging in and out --------------------------------------------------------
+// --- logging in and out ----------------------------------------------------
 
 // Types into the login form's fields, reached with Tab, and submits with
 // Enter: the keyboard alone.  user: { user, password, totp_secret? }.
@@ -599,7 +627,7 @@ export async function sessionCookie(page) {
   return c ? c.value : "";
 }
 
-// --- plain HTTPS ----------------------------------------------------------------
+// --- plain HTTPS -----------------------------------------------------------
 
 // One request to the site, trusting only its certificate:
 // { status, headers (lower-case), body }.  form: an object sent as

@@ -10,7 +10,8 @@
 import {
   activateByKeyboard, assertNoActions, assertShownAsText, assertSkipLink,
   check, checkPage, checkQuiet, connect, goto, headerProblems, login, logout,
-  openPage, pathOf, request, run, sessionCookie, tabThrough, totpUsed,
+  openPage, pathOf, request, run, sessionCookie, tabThrough, totpCode, totpUsed,
+  visit,
 } from "./web_lib.mjs";
 
 const env = (k) => {
@@ -21,6 +22,14 @@ const env = (k) => {
   }
   return v;
 };
+// RFC 6238's SHA-1 vectors (T = 59 s and 1111111109 s), 6 digits.
+for (const [step, code] of [[1, "287082"], [37037036, "081804"]]) {
+  const got = totpCode("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", step);
+  if (got !== code) {
+    console.error(`FAIL: TOTP of step ${step}: ${got}, RFC 6238 says ${code}`);
+    process.exit(1);
+  }
+}
 const users = JSON.parse(env("RAMPART_USERS"));
 const HOSTILE = env("RAMPART_HOSTILE");
 for (const u of Object.values(users)) totpUsed(u.totp_secret, u.last_step);
@@ -41,7 +50,8 @@ function htmlAnswer(r, what, status) {
 async function loginPage(page) {
   // Not logged in: the overview sends the browser to the login form.
   await goto(page, site, "/");
-  check(pathOf(page) === "/login", `/ without a session ended on ${page.url()}`);
+  check(pathOf(page) === "/login",
+    `/ without a session ended on ${page.url()}`);
   await checkPage(page, "login");
   const stops = await tabThrough(page);
   const want = ["a", "input#user", "input#password", "input#totp", "button"];
@@ -93,7 +103,8 @@ async function csrf(page) {
   htmlAnswer(r, "POST /logout without csrf", 403);
   await still("a logout without csrf");
   r = await request(site, "POST", "/logout", { cookie,
-    form: { csrf: "0".repeat(token.length) }, headers: { origin: site.origin } });
+    form: { csrf: "0".repeat(token.length) },
+    headers: { origin: site.origin } });
   htmlAnswer(r, "POST /logout with a wrong csrf", 403);
   await still("a logout with a wrong csrf");
   r = await request(site, "POST", "/logout", { cookie, form: { csrf: token },
@@ -145,9 +156,8 @@ await run(site, async (browser) => {
   const vpage = await openPage(browser);
   await login(vpage, site, users.viewer, "//attacker.example/x");
   await overview(vpage, "viewer");
-  await checkPage(vpage, "overview-viewer");
+  await visit(vpage, site, "/", "overview-viewer", { hostile: HOSTILE });
   await assertNoActions(vpage);
-  await tabThrough(vpage);
   await activateByKeyboard(vpage, "form[action='/logout'] button");
   check(pathOf(vpage) === "/login", `viewer logout: ${vpage.url()}`);
   checkQuiet(page);

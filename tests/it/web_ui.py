@@ -114,6 +114,11 @@ def main():
             fail(f"web_ui.mjs failed (exit {rc}); rampartd's output above")
         rc = srv.stop()
         check(rc == 0, f"SIGTERM exit {rc}:\n{srv.out}")
+        # A role the sanitizers stopped would have been restarted quietly.
+        for bad in ("ERROR: AddressSanitizer", "runtime error:",
+                    "ERROR: LeakSanitizer"):
+            check(bad not in srv.out, f"{bad} in rampartd's output:\n"
+                  f"{srv.out[-20000:]}")
         # Logins through the form log no secret: only the first start's
         # block of credentials shows the administrator's.
         rest = re.sub(r"^  (user|password|TOTP secret|TOTP URI): .*$", "",
