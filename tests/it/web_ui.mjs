@@ -91,6 +91,12 @@ async function overview(page, who) {
 async function csrf(page) {
   const cookie = `rampart_session=${await sessionCookie(page)}`;
   check(cookie.length > "rampart_session=".length, "no session cookie");
+  // Out of reach of scripts, never sent in clear nor with another
+  // site's requests.
+  const c = (await page.cookies()).find((x) => x.name === "rampart_session");
+  check(c.httpOnly && c.secure && ["Strict", "Lax"].includes(c.sameSite),
+    `session cookie: httpOnly ${c.httpOnly}, secure ${c.secure}, ` +
+    `sameSite ${c.sameSite}`);
   const token = await page.$eval("form[action='/logout'] input[name=csrf]",
     (e) => e.value);
   const still = async (what) => {
@@ -143,6 +149,8 @@ await run(site, async (browser) => {
   // Log out with the keyboard: back at the form, and the session is
   // over on the server, not only in this browser.
   await logout(page);
+  check(await sessionCookie(page) === "",
+    "the browser still holds the session cookie after logout");
   await checkPage(page, "logout", { screenshot: false });
   await goto(page, site, "/");
   check(pathOf(page) === "/login", `/ after logout: ${page.url()}`);
