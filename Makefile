@@ -15,6 +15,9 @@
 #   make bench-server rampartd's API under 200 clients, SQLite then
 #                PostgreSQL (2 minutes each; bench/server.sh)
 #   make fuzz    build the libFuzzer targets and run each for FUZZ_SECONDS
+#   make screenshots  build, then the web UI's browser test (it/web_ui)
+#                saving each page it visits as a full-page PNG in
+#                docs/screenshots/ (RAMPART_SCREENSHOTS)
 #   make lint    clang-format, banned functions, layout and test rules, and
 #                (on the plain build's objects) exports nothing else uses
 
@@ -25,7 +28,8 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps tools walkthrough demo build build-asan build-tsan run test test-plain \
-	test-asan test-tsan bench bench-sweep bench-server fuzz lint format clean
+	test-asan test-tsan bench bench-sweep bench-server fuzz lint format clean \
+	screenshots
 
 all: build
 
@@ -87,6 +91,12 @@ test: deps
 	$(MAKE) --no-print-directory test-tsan || rc=1; \
 	python3 scripts/test-summary.py $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD); \
 	exit $$rc
+
+# The pages as the browser test sees them (headless chromium, 1280 px
+# wide, seeded data), for the docs.
+screenshots: build tools
+	RAMPART_SCREENSHOTS=$(CURDIR)/docs/screenshots \
+		meson test -C $(BUILD) --print-errorlogs it/web_ui
 
 bench: build
 	@sh bench/run.sh $(BUILD)

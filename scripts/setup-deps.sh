@@ -41,10 +41,13 @@ systemd
 libicu-dev
 libqrencode-dev
 gettext
+chromium
+fonts-dejavu-core
 "
 
-# npm runs the test tools (OpenAPI validator); a machine with Node.js from
-# elsewhere already has it.
+# npm runs the test tools (OpenAPI validators; puppeteer-core, which
+# drives the chromium above in the web UI's browser tests); a machine
+# with Node.js from elsewhere already has it.
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 
 # rampartd's unprivileged roles run as rampart; its signer role, which

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""The web UI in a real browser: a real rampartd on SQLite, seeded
+through the JSON API (two customers, one whose name is HTML with
+script; an agent whose host name is the same; a viewer with TOTP), then
+Debian's chromium driven by tests/it/web_ui.mjs (puppeteer-core, axe-core;
+tests/it/web_lib.mjs has the helpers).  Node failing fails the test; a
+missing chromium or npm module fails it too, with a message saying what
+to install.
+
+RAMPART_SCREENSHOTS=DIR (make screenshots) saves each page visited as a
+full-page PNG into DIR.
+"""
+import base64
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import server_lib  # noqa: E402
+from server_lib import Server, check, fail  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# Shown on every page that names the customer or the machine: as text.
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+
+
+def api(c, method, path, body=None, want=200):
+    r = c.request(method, path, body=body)
+    check(r.status == want, f"{method} {path}: {r}")
+    return r.json
+
+
+def hostile_agent(srv, c):
+    """An agent of the hostile customer that claims a hostile host name
+    (hostname is what an agent says, shown to people)."""
+    try:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import \
+            Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import (
+            Encoding, PublicFormat)
+    except ImportError:
+        fail("python3-cryptography is missing (scripts/setup-deps.sh)")
+    tok = api(c, "POST", "/api/v1/tenants/evil/enroll-tokens",
+              {"name": "web-ui"}, want=201)
+    pub = Ed25519PrivateKey.generate().public_key().public_bytes(
+        Encoding.Raw, PublicFormat.Raw)
+    key = base64.urlsafe_b64encode(pub).rstrip(b"=").decode()
+    ans = api(srv.client(), "POST", "/api/v1/agents/enroll",
+              {"token": tok["secret"], "public_key": key,
+               "hostname": HOSTILE, "os": HOSTILE}, want=201)
+    got = api(c, "GET", f"/api/v1/agents/{ans['agent_id']}")
+    check(got["hostname"] == HOSTILE, f"host name not kept: {got}")
+
+
+def seed(srv):
+    """The data the pages show; returns the users the browser logs in
+    as, each with the last TOTP step used (the server takes a step once,
+    and only a later one after it)."""
+    boot = srv.bootstrap
+    check(boot is not None, f"no bootstrap credentials:\n{srv.out}")
+    c = srv.client()
+    r = c.login(boot["user"], boot["password"], boot["totp_secret"])
+    check(r.status == 200, f"admin login: {r}")
+    for slug, name in (("acme", "Acme Dental"), ("evil", HOSTILE)):
+        t = api(c, "POST", "/api/v1/tenants", {"slug": slug, "name": name},
+                want=201)
+        check(t["name"] == name, f"tenant name not kept: {t}")
+    hostile_agent(srv, c)
+    v = api(c, "POST", "/api/v1/users",
+            {"name": "vic", "role": "viewer", "tenants": ["acme", "evil"],
+             "totp": True}, want=201)
+    check("password" in v and "totp_secret" in v, f"viewer secrets: {v}")
+    steps = server_lib._last_step
+    return {
+        "admin": {"user": boot["user"], "password": boot["password"],
+                  "totp_secret": boot["totp_secret"],
+                  "last_step": steps.get(boot["totp_secret"], -1)},
+        "viewer": {"user": "vic", "password": v["password"],
+                   "totp_secret": v["totp_secret"], "last_step": -1},
+    }
+
+
+def run_node(srv, argv, env):
+    """Runs node while reading what rampartd prints, so its pipe never
+    fills and blocks it; node's exit status."""
+    p = subprocess.Popen(argv, env=env)
+    fd = srv.proc.stdout.fileno()
+    while p.poll() is None and srv.proc.poll() is None:
+        if select.select([fd], [], [], 1)[0]:
+            srv.drain()
+    return p.wait()
+
+
+def main():
+    node = shutil.which("node")
+    check(node is not None, "node is missing (scripts/setup-deps.sh)")
+    srv = Server().start()
+    try:
+        users = seed(srv)
+        env = dict(os.environ)
+        env.update({
+            "RAMPART_URL": f"https://127.0.0.1:{srv.port}",
+            "RAMPART_FINGERPRINT": srv.fingerprint,
+            "RAMPART_USERS": json.dumps(users),
+            "RAMPART_HOSTILE": HOSTILE,
+        })
+        rc = run_node(srv, [node, os.path.join(HERE, "web_ui.mjs")], env)
+        if rc != 0:
+            print(srv.drain()[-20000:], file=sys.stderr)
+            fail(f"web_ui.mjs failed (exit {rc}); rampartd's output above")
+        rc = srv.stop()
+        check(rc == 0, f"SIGTERM exit {rc}:\n{srv.out}")
+        # A role the sanitizers stopped would have been restarted quietly.
+        for bad in ("ERROR: AddressSanitizer", "runtime error:",
+                    "ERROR: LeakSanitizer"):
+            check(bad not in srv.out, f"{bad} in rampartd's output:\n"
+                  f"{srv.out[-20000:]}")
+        # Logins through the form log no secret: only the first start's
+        # block of credentials shows the administrator's.
+        rest = re.sub(r"^  (user|password|TOTP secret|TOTP URI): .*$", "",
+                      srv.out, flags=re.M)
+        for u in users.values():
+            check(u["password"] not in rest and u["totp_secret"] not in rest,
+                  f"a secret of {u['user']} is in the server's output")
+    finally:
+        srv.cleanup()
+    print("web_ui: ok")
+
+
+if __name__ == "__main__":
+    main()
