@@ -303,6 +303,9 @@ render_range(
 			if (op->kind == TPL_NUM && json_is_integer(v))
 				web_fmt_num(
 				    st->loc, st->b, json_integer_value(v));
+			else if (op->kind == TPL_NUM && v == NULL)
+				/* a count the answer leaves out is none */
+				web_fmt_num(st->loc, st->b, 0);
 			else if (op->kind == TPL_TIME && json_is_integer(v))
 				web_fmt_time(
 				    st->loc, st->b, json_integer_value(v));
