@@ -95,6 +95,27 @@ def run_node(srv, argv, env):
     return p.wait()
 
 
+def server_checks(srv, users):
+    """After a browser run: rampartd stops cleanly on SIGTERM, no
+    sanitizer spoke, and no user's password or TOTP secret is in its
+    output (only the first start's own block of credentials)."""
+    rc = srv.stop()
+    check(rc == 0, f"SIGTERM exit {rc}:\n{srv.out}")
+    # A role the sanitizers stopped would have been restarted quietly.
+    for bad in ("ERROR: AddressSanitizer", "runtime error:",
+                "ERROR: LeakSanitizer"):
+        check(bad not in srv.out, f"{bad} in rampartd's output:\n"
+              f"{srv.out[-20000:]}")
+    # Logins through the form log no secret: only the first start's
+    # block of credentials shows the administrator's.
+    rest = re.sub(r"^  (user|password|TOTP secret|TOTP URI): .*$", "",
+                  srv.out, flags=re.M)
+    for u in users.values():
+        check(u["password"] not in rest and
+              (not u["totp_secret"] or u["totp_secret"] not in rest),
+              f"a secret of {u['user']} is in the server's output")
+
+
 def main():
     node = shutil.which("node")
     check(node is not None, "node is missing (scripts/setup-deps.sh)")
@@ -112,20 +133,7 @@ def main():
         if rc != 0:
             print(srv.drain()[-20000:], file=sys.stderr)
             fail(f"web_ui.mjs failed (exit {rc}); rampartd's output above")
-        rc = srv.stop()
-        check(rc == 0, f"SIGTERM exit {rc}:\n{srv.out}")
-        # A role the sanitizers stopped would have been restarted quietly.
-        for bad in ("ERROR: AddressSanitizer", "runtime error:",
-                    "ERROR: LeakSanitizer"):
-            check(bad not in srv.out, f"{bad} in rampartd's output:\n"
-                  f"{srv.out[-20000:]}")
-        # Logins through the form log no secret: only the first start's
-        # block of credentials shows the administrator's.
-        rest = re.sub(r"^  (user|password|TOTP secret|TOTP URI): .*$", "",
-                      srv.out, flags=re.M)
-        for u in users.values():
-            check(u["password"] not in rest and u["totp_secret"] not in rest,
-                  f"a secret of {u['user']} is in the server's output")
+        server_checks(srv, users)
     finally:
         srv.cleanup()
     print("web_ui: ok")

@@ -638,7 +638,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 			return ret;
 		if (strcmp(url, METRICS_ROUTE) == 0)
 			return MHD_YES;
-		if (web_owns(url))
+		if (web_owns(method, url))
 			return admit_web(c, rq, url, method);
 		return admit(c, rq, url, method);
 	}

@@ -462,7 +462,8 @@ int store_agent_list(struct store *s, const struct store_scope *sc,
 /* Revokes; revoking again keeps the first time.  RP_ERR_NOTFOUND. */
 int store_agent_revoke(struct store *s, const char *id, int64_t now);
 /* Records contact at now; hostname, os and version (each may be NULL:
- * unchanged) replace what the agent said before. */
+ * unchanged) replace what the agent said before, except os once an
+ * inventory has set it (findings are evaluated against that one). */
 int store_agent_touch(struct store *s, const char *id, int64_t now,
     const char *hostname, const char *os, const char *version);
 /*

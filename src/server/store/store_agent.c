@@ -210,9 +210,13 @@ static struct drv_sql q_agent_revoke =
     DRV_SQL("UPDATE agents SET revoked_at = ? WHERE id = ? AND revoked_at = 0");
 static struct drv_sql q_agent_exists =
     DRV_SQL("SELECT seq FROM agents WHERE id = ?");
+/* A heartbeat's os is what the agent says for people; once an
+ * inventory has named the OS (what findings are evaluated against), the
+ * inventory's word stands until the next inventory. */
 static struct drv_sql q_agent_touch =
     DRV_SQL("UPDATE agents SET last_seen = ?, "
-	    "hostname = COALESCE(?, hostname), os = COALESCE(?, os), "
+	    "hostname = COALESCE(?, hostname), os = CASE WHEN inventory > 0 "
+	    "THEN os ELSE COALESCE(?, os) END, "
 	    "agent_version = COALESCE(?, agent_version) WHERE id = ?");
 static struct drv_sql q_nonce_gc =
     DRV_SQL("DELETE FROM agent_nonces WHERE agent_id = ? AND expires_at <= ?");

@@ -284,7 +284,7 @@ p_advisory_act(struct web_ctx *w)
 	const char *type = act_type(web_form_str(&w->form, "type"));
 	json_t *ans, *made = json_array(), *fails = json_array(), *data;
 	size_t i;
-	int st;
+	int st, refused = 409;
 
 	if (type == NULL || made == NULL || fails == NULL) {
 		json_decref(made);
@@ -298,6 +298,8 @@ p_advisory_act(struct web_ctx *w)
 		if (strcmp(w->form.v[i].name, "tenant") != 0)
 			continue;
 		st = act_request(w, type, slug, 0, &ans);
+		if (st == 401 || st == 403)
+			refused = st; /* the API's word on who may act */
 		if (st == 201)
 			json_array_append(made, ans);
 		else
@@ -323,5 +325,5 @@ p_advisory_act(struct web_ctx *w)
 	    web_tr(&w->loc, T_("Jobs created")), "nav", "jobs", "made", made,
 	    "fails", fails);
 	return web_page(
-	    w, json_array_size(fails) > 0 ? 409 : 200, "acted", data);
+	    w, json_array_size(fails) > 0 ? refused : 200, "acted", data);
 }

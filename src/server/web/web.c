@@ -72,8 +72,11 @@ static const struct page pages[] = {
 #define NPAGES (sizeof(pages) / sizeof(pages[0]))
 
 int
-web_owns(const char *path)
+web_owns(const char *method, const char *path)
 {
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+	    strcmp(method, "POST") != 0)
+		return 0;
 	return strncmp(path, "/api/", 5) != 0 && strcmp(path, "/api") != 0 &&
 	    strcmp(path, "/metrics") != 0;
 }

@@ -14,8 +14,9 @@
 
 #include "api/api.h"
 
-/* Whether path is the web UI's (everything but /api/ and /metrics). */
-int web_owns(const char *path);
+/* Whether a request is the web UI's: GET, HEAD or POST of any path
+ * but /api/ and /metrics (other methods get the API's JSON errors). */
+int web_owns(const char *method, const char *path);
 
 /*
  * Before the body: the largest body this request may send (an upload
