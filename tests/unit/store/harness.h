@@ -34,5 +34,7 @@ struct store_scope scope_of(struct store *s, const int64_t *t, size_t n);
 int store_agent_tests(void);
 /* The rules bundle tests (test_store_bundle.c). */
 int store_bundle_tests(void);
+/* The audit log's filters and verifying walk (test_store_audit.c). */
+int store_audit_tests(void);
 
 #endif
