@@ -8,7 +8,6 @@ CLI made, is listed, shown and revoked, and its heartbeat is then
 refused), `rampart audit verify` on an intact chain and then on each kind of
 tampering done to the store behind the server's back: an edited, a
 deleted, an inserted entry and a cut-off tail are each named."""
-import hashlib
 import json
 import os
 import stat
@@ -17,13 +16,11 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_lib import (Cli, Server, check, store_sql,  # noqa: E402
-                        totp_next)
+from server_lib import (AUDIT_COLS, Cli, Server,  # noqa: E402
+                        audit_hash, audit_put, check, store_sql, totp_next)
 
 DATA = os.environ["RAMPART_TEST_DATA"]
 AGENT = os.environ["RAMPART_AGENT"]
-COLS = ("seq, at, actor, address, action, tenant, target, outcome, detail, "
-        "prev, hash")
 
 
 def ok(r, what):
@@ -226,14 +223,6 @@ def hosts(cli, rec, state):
     check(r.returncode == 2, f"--tenant on show: {r.returncode}")
 
 
-def entry_hash(row):
-    h = hashlib.sha256(b"rampart-audit-v1")
-    for v in row:
-        b = str(v).encode()
-        h.update(f"{len(b)}:".encode() + b + b"\n")
-    return h.hexdigest()
-
-
 def verify(cli, token):
     r = cli.run("audit", "verify", token=token)
     return r.returncode, r.stdout + r.stderr
@@ -243,7 +232,7 @@ def tamper(srv, cli, token):
     rc, out = verify(cli, token)
     check(rc == 0 and "chain intact" in out, f"intact: {rc} {out}")
     rows = {int(r[0]): r for r in store_sql(
-        srv, f"SELECT {COLS} FROM audit ORDER BY seq")}
+        srv, f"SELECT {AUDIT_COLS} FROM audit ORDER BY seq")}
     last = max(rows)
     check(last >= 7, f"too few audit entries to tamper with: {last}")
     # Edited: one field of entry 5.
@@ -255,12 +244,12 @@ def tamper(srv, cli, token):
     store_sql(srv, "DELETE FROM audit WHERE seq = 3")
     rc, out = verify(cli, token)
     check(rc == 1 and "entry 3 deleted" in out, f"deleted: {rc} {out}")
-    put_row(srv, rows[3])
+    audit_put(srv, rows[3])
     # Inserted: a well-formed entry linked to the last, past the head.
     fake = [last + 1, "2026-01-01T00:00:00.000Z", "user:admin", "",
             "tenant.create", "x", "x", "ok", "{}", rows[last][10]]
-    fake.append(entry_hash(fake))
-    put_row(srv, fake)
+    fake.append(audit_hash(fake))
+    audit_put(srv, fake)
     rc, out = verify(cli, token)
     check(rc == 1 and f"entry {last + 1} inserted" in out,
           f"inserted: {rc} {out}")
@@ -269,15 +258,9 @@ def tamper(srv, cli, token):
     store_sql(srv, f"DELETE FROM audit WHERE seq = {last}")
     rc, out = verify(cli, token)
     check(rc == 1 and "truncated" in out, f"truncated: {rc} {out}")
-    put_row(srv, rows[last])
+    audit_put(srv, rows[last])
     rc, out = verify(cli, token)
     check(rc == 0, f"restored chain: {rc} {out}")
-
-
-def put_row(srv, row):
-    vals = ", ".join(str(v) if i == 0 else "'" + str(v).replace("'", "''")
-                     + "'" for i, v in enumerate(row))
-    store_sql(srv, f"INSERT INTO audit ({COLS}) VALUES ({vals})")
 
 
 def passwords(srv, cli, tmp):

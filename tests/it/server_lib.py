@@ -287,6 +287,30 @@ def store_sql(srv, sql, params=()):
     return rows
 
 
+# The audit table's columns in the order the hash covers them (seq to
+# prev), then the hash.
+AUDIT_COLS = ("seq, at, actor, address, action, tenant, target, outcome, "
+              "detail, prev, hash")
+
+
+def audit_hash(row):
+    """The hash of an audit entry from its fields seq..prev
+    (src/lib/audit/audit.h)."""
+    h = hashlib.sha256(b"rampart-audit-v1")
+    for v in row[:10]:
+        b = str(v).encode()
+        h.update(f"{len(b)}:".encode() + b + b"\n")
+    return h.hexdigest()
+
+
+def audit_put(srv, row):
+    """Inserts an audit row (every column, in AUDIT_COLS order) behind
+    the server's back."""
+    vals = ", ".join(str(v) if i == 0 else "'" + str(v).replace("'", "''")
+                     + "'" for i, v in enumerate(row))
+    store_sql(srv, f"INSERT INTO audit ({AUDIT_COLS}) VALUES ({vals})")
+
+
 def expire_session(srv, cookie):
     """Makes the session of this cookie expired, as if its time had come."""
     h = hashlib.sha256(cookie.encode()).hexdigest()

@@ -64,6 +64,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/advisories/{id}/revisions", WHO_ANY, 0,
 	h_advisory_revisions},
     {"GET", "/api/v1/audit", WHO_ADMIN, 0, h_audit_list},
+    {"GET", "/api/v1/audit/verify", WHO_ADMIN, 0, h_audit_verify},
     {"GET", "/api/v1/tenants/{tenant}/enroll-tokens", WHO_TECH, 0,
 	h_enroll_token_list},
     {"POST", "/api/v1/tenants/{tenant}/enroll-tokens", WHO_TECH, 3,

@@ -153,6 +153,7 @@ int h_advisory_import(struct api_ctx *c);
 int h_advisory_get(struct api_ctx *c);
 int h_advisory_revisions(struct api_ctx *c);
 int h_audit_list(struct api_ctx *c);
+int h_audit_verify(struct api_ctx *c);
 int h_enroll_token_list(struct api_ctx *c);
 int h_enroll_token_create(struct api_ctx *c);
 int h_enroll_token_revoke(struct api_ctx *c);

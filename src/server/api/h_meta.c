@@ -1,7 +1,6 @@
 /*
- * Routes about the server itself: its OpenAPI document, its health, and
- * the audit log (msp-admin), which clients verify themselves: each entry
- * goes out with the exact text that was hashed.
+ * Routes about the server itself: its OpenAPI document and its health
+ * (the audit log's routes are in h_audit.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -51,47 +50,4 @@ h_health(struct api_ctx *c)
 		    json_pack("{s:s,s:s}", "id", kid, "public_key", pks));
 	}
 	return api_json(c, 200, o);
-}
-
-static json_t *
-entry_json(const struct audit_entry *e)
-{
-	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "seq",
-	    (json_int_t)e->seq, "at", e->at, "actor", e->actor, "address",
-	    e->address, "action", e->action, "tenant", e->tenant, "target",
-	    e->target, "outcome", e->outcome, "detail", e->detail, "prev",
-	    e->prev, "hash", e->hash);
-}
-
-int
-h_audit_list(struct api_ctx *c)
-{
-	struct store_page pg;
-	struct audit_entry *v = NULL;
-	size_t n = 0, i;
-	int64_t head = 0;
-	char hhash[65];
-	int more = 0, r;
-	json_t *items;
-
-	if (api_page(c, &pg) < 0)
-		return -1;
-	/* One snapshot: the head never lags or leads the page, so a
-	 * verifier can hold every entry past it for an insertion. */
-	if ((r = store_begin_read(c->s)) != 0)
-		return api_store_fail(c, r);
-	if ((r = store_audit_list(c->s, &pg, &v, &n, &more)) != 0 ||
-	    (r = store_audit_head(c->s, &head, hhash)) != 0) {
-		audit_entries_free(v, n);
-		return api_store_fail(c, r);
-	}
-	store_rollback(c->s);
-	items = json_array();
-	for (i = 0; i < n && items != NULL; i++)
-		json_array_append_new(items, entry_json(&v[i]));
-	r = api_list_ext(c, items, more, n > 0 ? v[n - 1].seq : 0,
-	    json_pack("{s:{s:I,s:s}}", "head", "seq", (json_int_t)head, "hash",
-		hhash));
-	audit_entries_free(v, n);
-	return r;
 }

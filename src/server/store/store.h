@@ -854,4 +854,36 @@ int store_audit_list(struct store *s, const struct store_page *pg,
 /* The recorded head (seq 0 and the genesis hash when empty). */
 int store_audit_head(struct store *s, int64_t *seq, char hash[65]);
 
+/* What store_audit_find keeps; a NULL member does not filter.  Texts
+ * compare exactly (bytes), except action ending in '.': a prefix. */
+struct store_audit_filter {
+	const char *action;
+	const char *actor;
+	const char *tenant; /* the tenant column as recorded */
+	const char *outcome;
+	/* since <= at < until, both in the form of audit_entry.at */
+	const char *since;
+	const char *until;
+	int desc; /* newest first */
+};
+/* One page of the entries f keeps, in seq order; with f->desc newest
+ * first, and pg->after (0: from the newest) is then the seq the page
+ * stays below.  The caller frees with audit_entries_free. */
+int store_audit_find(struct store *s, const struct store_audit_filter *f,
+    const struct store_page *pg, struct audit_entry **v, size_t *n, int *more);
+
+/* The whole chain checked against the head recorded when the check
+ * began (entries appended since are left to the next check). */
+struct store_audit_check {
+	int64_t head_seq;
+	char head_hash[65];
+	int64_t entries; /* verified before the problem, or all */
+	enum audit_problem problem; /* AUDIT_OK when intact */
+	int64_t seq; /* where the problem is */
+};
+/* Walks the chain one page at a time, each page in a read snapshot of
+ * its own (no write lock, no long transaction); must not be called
+ * inside a transaction.  Returns 0 with *out filled, or a store error. */
+int store_audit_verify(struct store *s, struct store_audit_check *out);
+
 #endif

@@ -39,5 +39,7 @@ int store_user_tests(void);
 /* The quarantine entry and job detection tests
  * (test_store_quarantine.c). */
 int store_quarantine_tests(void);
+/* The audit log's filters and verifying walk (test_store_audit.c). */
+int store_audit_tests(void);
 
 #endif

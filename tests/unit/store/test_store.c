@@ -1141,6 +1141,7 @@ main(int argc, char **argv)
 	rc |= store_bundle_tests();
 	rc |= store_user_tests();
 	rc |= store_quarantine_tests();
+	rc |= store_audit_tests();
 	if (use_sqlite) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 		if (system(cmd) != 0)
