@@ -63,8 +63,8 @@ q_host(struct api_ctx *c, int64_t *seq)
 	return 0;
 }
 
-static int
-q_verdicts(struct api_ctx *c, unsigned *mask)
+int
+api_verdicts(struct api_ctx *c, unsigned *mask)
 {
 	const char *v = c->rq->arg(c->rq->arg_cls, "verdict");
 	char buf[256], *p, *save = NULL;
@@ -116,7 +116,8 @@ query(struct api_ctx *c, struct fq *q)
 	memset(q, 0, sizeof(*q));
 	if (q_int_id(c, "advisory", &q->f.advisory_id) < 0 ||
 	    q_host(c, &q->f.agent_seq) < 0 ||
-	    q_verdicts(c, &q->f.verdicts) < 0 || q_status(c, &q->f.status) < 0)
+	    api_verdicts(c, &q->f.verdicts) < 0 ||
+	    q_status(c, &q->f.status) < 0)
 		return -1;
 	if (c->rq->arg(c->rq->arg_cls, "tenant") != NULL &&
 	    (n = api_tenant_ids(c, "tenant", 1, &ids)) < 0)

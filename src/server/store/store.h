@@ -429,6 +429,10 @@ struct store_agent {
 	int64_t inventory; /* seq of the inventory upload in the store */
 	int64_t inventory_at;
 	int64_t software; /* entries */
+	char *os_version; /* "" until an inventory says */
+	char *arch; /* "" until an inventory says */
+	char tenant[64]; /* the tenant's slug */
+	int verdict; /* most urgent verdict of its open findings; -1: none */
 };
 void store_agent_clear(struct store_agent *a);
 void store_agents_free(struct store_agent *v, size_t n);
@@ -438,11 +442,41 @@ int store_agent_create(struct store *s, struct store_agent *a);
 /* One agent visible in sc, by agent ID. */
 int store_agent_get(struct store *s, const struct store_scope *sc,
     const char *id, struct store_agent *out);
-/* Agents visible in sc (and of tenant, unless it is 0), by seq, one
- * page. */
+/* What an agent list or total covers; zero and NULL fields do not
+ * filter.  Text is matched with ASCII letters in either case. */
+enum store_agent_state {
+	STORE_AGENT_ANY,
+	STORE_AGENT_ONLINE, /* not revoked, last_seen >= online_since */
+	STORE_AGENT_STALE, /* not revoked, seen before online_since */
+	STORE_AGENT_REVOKED,
+};
+struct store_agent_filter {
+	int64_t tenant;
+	const char *hostname; /* a substring of the hostname */
+	const char *os; /* a substring of os, a space and os_version */
+	const char *software; /* a software name of its inventory */
+	const char *version; /* with software: at exactly this version */
+	unsigned verdicts; /* 1 << verdict: has an open finding of one */
+	enum store_agent_state state;
+	int64_t online_since;
+};
+/* Agents visible in sc and matching f (NULL: all), by seq, one page. */
 int store_agent_list(struct store *s, const struct store_scope *sc,
-    int64_t tenant, const struct store_page *pg, struct store_agent **v,
-    size_t *n, int *more);
+    const struct store_agent_filter *f, const struct store_page *pg,
+    struct store_agent **v, size_t *n, int *more);
+/* How many agents store_agent_list would give across its pages. */
+int store_agent_total(struct store *s, const struct store_scope *sc,
+    const struct store_agent_filter *f, int64_t *total);
+/* The agents of one tenant by state (fn gets each tenant visible in sc,
+ * by slug, agents or not; the strings borrowed until it returns). */
+struct store_agent_count {
+	int64_t tenant_id;
+	const char *tenant;
+	int64_t online, stale, revoked, total;
+};
+int store_agent_counts(struct store *s, const struct store_scope *sc,
+    int64_t online_since, int (*fn)(const struct store_agent_count *, void *),
+    void *arg);
 /* Revokes; revoking again keeps the first time.  RP_ERR_NOTFOUND. */
 int store_agent_revoke(struct store *s, const char *id, int64_t now);
 /* Records contact at now; hostname, os and version (each may be NULL:
@@ -494,6 +528,12 @@ void store_sws_free(struct store_sw *v, size_t n);
 /* Every entry of a host, by id (at most max; RP_ERR_LIMIT past it). */
 int store_sw_list(struct store *s, int64_t agent_seq, size_t max,
     struct store_sw **v, size_t *n);
+/* The entries of a host by id, one page; q (NULL: all): only those
+ * whose name contains q (ASCII letters in either case).  *total (may be
+ * NULL) gets how many match across the pages. */
+int store_sw_page(struct store *s, int64_t agent_seq, const char *q,
+    const struct store_page *pg, struct store_sw **v, size_t *n, int *more,
+    int64_t *total);
 /* The entries of a host whose identity is in idents (a JSON array of
  * strings), by id, at most max. */
 int store_sw_by_idents(struct store *s, int64_t agent_seq, const char *idents,

@@ -34,5 +34,7 @@ struct store_scope scope_of(struct store *s, const int64_t *t, size_t n);
 int store_agent_tests(void);
 /* The rules bundle tests (test_store_bundle.c). */
 int store_bundle_tests(void);
+/* The host lists tests (test_store_lists.c). */
+int store_lists_tests(void);
 
 #endif

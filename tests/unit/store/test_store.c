@@ -1139,6 +1139,7 @@ main(int argc, char **argv)
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rc |= store_agent_tests();
 	rc |= store_bundle_tests();
+	rc |= store_lists_tests();
 	if (use_sqlite) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 		if (system(cmd) != 0)
