@@ -5,7 +5,8 @@ uploads and heartbeats, and the project's 3CX CSAF advisory imported.
 GET /api/v1/agents with each filter (hostname, OS, software and version,
 verdict, state, tenant) and their combinations, its "total" across pages
 and each host's verdict and state; GET /api/v1/agents/counts per tenant;
-a host's software, paged and searched.  A technician sees
+a host's software, paged and searched; the findings of an advisory with
+their total, and the open findings per advisory.  A technician sees
 only their tenant's hosts: another tenant's agent is 404, and never
 listed or counted.  SQLite, and PostgreSQL when RAMPART_TEST_DB is set."""
 
@@ -255,6 +256,51 @@ def check_tenants(techs, hosts):
     check(r.status == 404, f"another tenant's agent: {r}")
 
 
+def check_findings(admin, techs, adv):
+    f = get(admin, f"/api/v1/findings?advisory={adv}")
+    check(f["total"] == 2 and len(f["items"]) == 2, f"affected hosts: {f}")
+    for i in f["items"]:
+        check(i["host"]["hostname"] in ("ws-acme-01", "WS-Globex-01") and
+              i["tenant"] == ("acme" if "acme" in i["host"]["hostname"]
+                              else "globex") and
+              i["verdict"] == "affected" and i["reason"] and
+              i["remediation"], f"an affected host's finding: {i}")
+    p = get(admin, f"/api/v1/findings?advisory={adv}&limit=1")
+    check(p["total"] == 2 and len(p["items"]) == 1 and p["next"],
+          f"a page of them: {p}")
+    p = get(admin, f"/api/v1/findings?advisory={adv}&status=all")
+    check(p["total"] == 4, f"every finding of it: {p}")
+    p = get(admin, f"/api/v1/findings?advisory={adv}&status=all"
+            "&verdict=fixed")
+    check(p["total"] == 2 and len(p["items"]) == 2 and
+          all(i["verdict"] == "fixed" for i in p["items"]), f"fixed: {p}")
+    p = get(techs["acme"], f"/api/v1/findings?advisory={adv}")
+    check(p["total"] == 1 and p["items"][0]["tenant"] == "acme",
+          f"acme's technician: {p}")
+    # Open findings per advisory, with the advisory's title and severity.
+    a = get(admin, f"/api/v1/advisories/{adv}")
+    c = get(admin, "/api/v1/findings/counts?by=advisory")
+    check(len(c["advisories"]) == 1, f"by advisory: {c}")
+    e = c["advisories"][0]
+    check((e["id"], e["doc_id"], e["title"], e["severity"]) ==
+          (adv, a["doc_id"], a["title"], a["severity"]) and
+          a["severity"] != "", f"the advisory: {e} / {a}")
+    check(e["counts"]["affected"] == 2 and e["hosts"]["affected"] == 2 and
+          e["counts"]["fixed"] == 0 and e["hosts"]["fixed"] == 0,
+          f"open findings and hosts: {e}")
+    c = get(techs["acme"], "/api/v1/findings/counts?by=advisory")
+    check(c["advisories"][0]["hosts"]["affected"] == 1,
+          f"acme's technician by advisory: {c}")
+    c = get(techs["globex"], "/api/v1/findings/counts?by=advisory"
+            "&tenant=globex")
+    check(c["advisories"][0]["counts"]["affected"] == 1, f"globex's: {c}")
+    c = get(admin, "/api/v1/findings/counts?by=tenant")
+    check(len(c["tenants"]) == 2, f"by tenant, as without ?by: {c}")
+    r = admin.request("GET", "/api/v1/findings/counts?by=host")
+    check(r.status == 400 and r.json["error"]["field"] == "?by",
+          f"?by=host: {r}")
+
+
 def main():
     srv = Server().start()
     try:
@@ -264,6 +310,7 @@ def main():
                           raw=open(CSAF, "rb").read(),
                           ctype="application/json")
         check(r.status == 201, f"import: {r}")
+        adv = r.json["id"]
         # Seen now, by heartbeat; one seen an hour too long ago; one
         # revoked (its heartbeats are refused from then on).
         for ag in hosts.values():
@@ -278,6 +325,7 @@ def main():
         check_counts(admin, techs)
         check_software(admin, techs, hosts)
         check_tenants(techs, hosts)
+        check_findings(admin, techs, adv)
         # A heartbeat brings the stale host back online.
         r = hosts["srv-acme-db"].post("/api/v1/agent/heartbeat", {})
         check(r.status == 200, f"heartbeat: {r}")

@@ -635,6 +635,7 @@ struct store_finding {
 	char *hostname;
 	char *doc_id;
 	char *title;
+	char tenant[64]; /* the tenant's slug */
 };
 void store_finding_clear(struct store_finding *f);
 void store_findings_free(struct store_finding *v, size_t n);
@@ -663,6 +664,9 @@ struct store_finding_filter {
 int store_finding_list(struct store *s, const struct store_scope *sc,
     const struct store_finding_filter *f, const struct store_page *pg,
     struct store_finding **v, size_t *n, int *more);
+/* How many findings store_finding_list would give across its pages. */
+int store_finding_total(struct store *s, const struct store_scope *sc,
+    const struct store_finding_filter *f, int64_t *total);
 int store_finding_get(struct store *s, const struct store_scope *sc, int64_t id,
     struct store_finding *out);
 /* The history of finding id, newest first, at most max. */
@@ -676,6 +680,21 @@ int store_finding_counts(struct store *s, const struct store_scope *sc,
     int (*fn)(
 	int64_t tenant, int verdict, int64_t findings, int64_t hosts, void *),
     void *arg);
+
+/* Open findings per advisory (status and verdicts of f are not used):
+ * fn gets each advisory that has some, by id, with the latest
+ * revision's title and severity ("" when none) borrowed until it
+ * returns; findings and hosts per verdict (enum match_verdict), hosts
+ * by their most urgent open verdict of the advisory. */
+#define STORE_VERDICTS 5
+struct store_advisory_count {
+	int64_t advisory_id;
+	const char *doc_id, *title, *severity;
+	int64_t findings[STORE_VERDICTS], hosts[STORE_VERDICTS];
+};
+int store_finding_advisory_counts(struct store *s, const struct store_scope *sc,
+    const struct store_finding_filter *f,
+    int (*fn)(const struct store_advisory_count *, void *), void *arg);
 
 /* --- sweeps and detections ---------------------------------------------------- */
 

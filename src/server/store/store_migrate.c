@@ -220,8 +220,9 @@
 
 /* The lists of hosts (docs/api.md): a host's most urgent open verdict,
  * and whether it has an open finding of some verdicts, by one seek per
- * host in an index of the open findings; the hosts with a software
- * name and version from an index instead of the JSON of
+ * host in an index of the open findings; the open findings per
+ * advisory from another that holds all the count reads; the hosts with
+ * a software name and version from an index instead of the JSON of
  * every entry.  name_key is the entry's name with ASCII letters
  * lower-cased, version its version; the insert of an entry writes both
  * (SQLite's trusted_schema = OFF allows no JSON function in a generated
@@ -237,7 +238,9 @@
 	"CREATE INDEX host_software_name ON host_software"                     \
 	" (name_key, version, agent_seq);"                                     \
 	"CREATE INDEX findings_host_open ON findings"                          \
-	" (agent_seq, verdict) WHERE open = 1;"
+	" (agent_seq, verdict) WHERE open = 1;"                                \
+	"CREATE INDEX findings_advisory_open ON findings"                      \
+	" (advisory_id, agent_seq, verdict, tenant_id) WHERE open = 1;"
 #define LITE_NAME_KEY "lower(json_extract(entry, '$.name'))"
 #define LITE_VERSION "json_extract(entry, '$.version')"
 /* COLLATE "C": lower() changes ASCII letters only, as SQLite's does. */

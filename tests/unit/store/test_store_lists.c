@@ -3,8 +3,9 @@
  * agents filtered by hostname, OS, software and version, open verdicts,
  * state (at the boundary of the online window) and tenant, with their
  * totals and per-tenant counts, always within the caller's scope; a
- * host's software paged and searched; and the host-lists migration
- * filling the software columns of entries stored before it.
+ * host's software paged and searched; the total of a findings list and
+ * the open findings per advisory; and the host-lists migration filling
+ * the software columns of entries stored before it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -294,6 +295,79 @@ test_software_page(void **state)
 	store_sws_free(v, n);
 }
 
+struct adv_line {
+	char line[512];
+	size_t off;
+};
+
+static int
+adv_row(const struct store_advisory_count *k, void *arg)
+{
+	struct adv_line *c = arg;
+	int v;
+
+	c->off += (size_t)snprintf(c->line + c->off, sizeof(c->line) - c->off,
+	    "%lld %s %s [%s]", (long long)k->advisory_id, k->doc_id, k->title,
+	    k->severity);
+	for (v = 0; v < STORE_VERDICTS; v++)
+		c->off += (size_t)snprintf(c->line + c->off,
+		    sizeof(c->line) - c->off, " %lld/%lld",
+		    (long long)k->findings[v], (long long)k->hosts[v]);
+	c->off +=
+	    (size_t)snprintf(c->line + c->off, sizeof(c->line) - c->off, "; ");
+	return 0;
+}
+
+static void
+test_finding_totals(void **state)
+{
+	struct store *s = *state;
+	struct fixture x;
+	struct store_finding_filter f = {.advisory_id = 1};
+	struct adv_line c = {.off = 0};
+	struct store_finding *v = NULL;
+	int64_t total = 0;
+	size_t n = 0;
+	int more = 0;
+
+	fixture(s, &x);
+	assert_int_equal(store_finding_total(s, &all, &f, &total), 0);
+	assert_int_equal(total, 3);
+	assert_int_equal(store_finding_total(s, &x.sa, &f, &total), 0);
+	assert_int_equal(total, 2);
+	f.verdicts = 1u << 4;
+	assert_int_equal(store_finding_total(s, &all, &f, &total), 0);
+	assert_int_equal(total, 2);
+	f.advisory_id = 0;
+	f.verdicts = 0;
+	f.status = 2;
+	assert_int_equal(store_finding_total(s, &all, &f, &total), 0);
+	assert_int_equal(total, 5);
+	/* A listed finding carries its tenant's slug. */
+	assert_int_equal(
+	    store_finding_list(s, &all, &f, NULL, &v, &n, &more), 0);
+	assert_int_equal(n, 5);
+	assert_string_equal(v[0].tenant, "acme");
+	assert_string_equal(v[4].tenant, "globex");
+	store_findings_free(v, n);
+	/* Per advisory: open findings only, hosts by their most urgent
+	 * verdict of it (ws-1's unknown finding is not a host), the latest
+	 * revision's title and severity. */
+	f.status = 0;
+	assert_int_equal(
+	    store_finding_advisory_counts(s, &all, &f, adv_row, &c), 0);
+	assert_string_equal(c.line,
+	    "1 ADV-1 3CX trojanised [critical] 0/0 0/0 1/0 0/0 2/2; "
+	    "2 ADV-2 Chrome flaw [] 0/0 0/0 0/0 1/1 0/0; ");
+	c.off = 0;
+	c.line[0] = '\0';
+	f.tenants = "[2]";
+	assert_int_equal(
+	    store_finding_advisory_counts(s, &all, &f, adv_row, &c), 0);
+	assert_string_equal(
+	    c.line, "1 ADV-1 3CX trojanised [critical] 0/0 0/0 0/0 0/0 1/1; ");
+}
+
 /* Entries stored before the host-lists migration get their name_key
  * and version from it. */
 static void
@@ -313,6 +387,7 @@ test_lists_backfill(void **state)
 	raw_exec(sql);
 	raw_exec(
 	    "DROP INDEX host_software_name; DROP INDEX findings_host_open; "
+	    "DROP INDEX findings_advisory_open; "
 	    "ALTER TABLE host_software DROP COLUMN name_key; "
 	    "ALTER TABLE host_software DROP COLUMN version");
 	store_close(s);
@@ -333,6 +408,8 @@ store_lists_tests(void)
 	    cmocka_unit_test_setup_teardown(test_agent_counts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_software_page, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_finding_totals, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_lists_backfill, setup, teardown),
 	};
