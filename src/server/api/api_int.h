@@ -78,6 +78,10 @@ int api_list(struct api_ctx *c, json_t *items, int more, int64_t last);
 int api_list_ext(
     struct api_ctx *c, json_t *items, int more, int64_t last, json_t *extra);
 
+/* ?verdict=a,b (verdict names) into *mask (1 << verdict; 0 when
+ * absent): 0, or answers 400 and returns -1. */
+int api_verdicts(struct api_ctx *c, unsigned *mask);
+
 /* RFC 3339 UTC of t; 0 gives JSON null. */
 json_t *api_time(int64_t t);
 
@@ -160,6 +164,8 @@ int h_enroll_token_revoke(struct api_ctx *c);
 int h_agent_enroll(struct api_ctx *c);
 int h_agent_list(struct api_ctx *c);
 int h_agent_get(struct api_ctx *c);
+int h_agent_counts(struct api_ctx *c);
+int h_agent_software(struct api_ctx *c);
 int h_agent_revoke(struct api_ctx *c);
 int h_agent_heartbeat(struct api_ctx *c);
 int h_agent_inventory(struct api_ctx *c);

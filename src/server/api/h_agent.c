@@ -13,12 +13,16 @@
 
 #include "api_int.h"
 #include "crypto/crypto.h"
+#include "findings/findings.h"
 #include "proto/proto.h"
 #include "signer/signer.h"
 #include "util/err.h"
 
 #define AGENT_TEXT_MAX 255 /* hostname, os, agent_version */
 #define NEXT_HEARTBEAT 60
+/* An agent not seen for three heartbeats is stale (docs/api.md): one
+ * lost heartbeat is not an outage. */
+#define STALE_AFTER (3 * NEXT_HEARTBEAT)
 
 static const struct store_scope scope_all = {.all = 1, .id = 0};
 
@@ -432,21 +436,38 @@ h_agent_heartbeat(struct api_ctx *c)
 
 /* --- agents as users see them -------------------------------------------- */
 
+static const char *
+agent_state(const struct api_ctx *c, const struct store_agent *a)
+{
+	if (a->revoked_at != 0)
+		return "revoked";
+	return a->last_seen >= c->rq->now - STALE_AFTER ? "online" : "stale";
+}
+
 static json_t *
 agent_json(struct api_ctx *c, const struct store_agent *a)
 {
-	char slug[64];
+	const char *st = agent_state(c, a);
+	json_t *o;
 
-	if (api_tenant_slug_any(c, a->tenant_id, slug) != 0)
-		return NULL;
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:I,s:I,s:o,s:I}",
-	    "id", a->id, "tenant", slug, "hostname", a->hostname, "os", a->os,
+	o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:I,s:I,s:o,s:I}", "id",
+	    a->id, "tenant", a->tenant, "hostname", a->hostname, "os", a->os,
 	    "agent_version", a->agent_version, "enrolled_at",
 	    api_time(a->enrolled_at), "last_seen", api_time(a->last_seen),
 	    "revoked_at", api_time(a->revoked_at), "last_upload",
 	    (json_int_t)a->last_upload, "inventory", (json_int_t)a->inventory,
 	    "inventory_at", api_time(a->inventory_at), "software",
 	    (json_int_t)a->software);
+	if (o == NULL ||
+	    json_object_update_new(o,
+		json_pack("{s:s,s:s,s:s?,s:b,s:s}", "os_version", a->os_version,
+		    "arch", a->arch, "verdict",
+		    a->verdict >= 0 ? fnd_verdict_name(a->verdict) : NULL,
+		    "online", strcmp(st, "online") == 0, "state", st)) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 /* ?tenant=SLUG: that tenant's id in *id (0 when absent); answers 404
@@ -474,27 +495,144 @@ query_tenant(struct api_ctx *c, int64_t *id)
 	return 0;
 }
 
+/* A search text ?name= into *out (NULL when absent or empty); answers
+ * 400 over AGENT_TEXT_MAX bytes or with a control character. */
+static int
+query_text(struct api_ctx *c, const char *name, const char **out)
+{
+	const char *v = c->rq->arg(c->rq->arg_cls, name);
+	char field[16];
+	size_t i;
+
+	*out = NULL;
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	for (i = 0; v[i] != '\0'; i++)
+		if (i >= AGENT_TEXT_MAX || (unsigned char)v[i] < 0x20) {
+			snprintf(field, sizeof(field), "?%s", name);
+			return api_fail(c, 400, "invalid_query", field,
+			    "?%s: expected at most %d bytes of text", name,
+			    AGENT_TEXT_MAX);
+		}
+	*out = v;
+	return 0;
+}
+
+/* ?state=online|stale|revoked. */
+static int
+query_state(struct api_ctx *c, enum store_agent_state *st)
+{
+	static const char *const names[] = {"online", "stale", "revoked"};
+	static const enum store_agent_state states[] = {
+	    STORE_AGENT_ONLINE, STORE_AGENT_STALE, STORE_AGENT_REVOKED};
+	const char *v = c->rq->arg(c->rq->arg_cls, "state");
+	size_t i;
+
+	*st = STORE_AGENT_ANY;
+	if (v == NULL)
+		return 0;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(v, names[i]) == 0) {
+			*st = states[i];
+			return 0;
+		}
+	return api_fail(c, 400, "invalid_query", "?state",
+	    "?state: expected online, stale or revoked");
+}
+
+/* The filters of an agent list into f; -1 when answered. */
+static int
+agent_query(struct api_ctx *c, struct store_agent_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->online_since = c->rq->now - STALE_AFTER;
+	if (query_tenant(c, &f->tenant) < 0 ||
+	    query_text(c, "q", &f->hostname) < 0 ||
+	    query_text(c, "os", &f->os) < 0 ||
+	    query_text(c, "software", &f->software) < 0 ||
+	    query_text(c, "version", &f->version) < 0 ||
+	    api_verdicts(c, &f->verdicts) < 0 || query_state(c, &f->state) < 0)
+		return -1;
+	if (f->version != NULL && f->software == NULL)
+		return api_fail(c, 400, "invalid_query", "?version",
+		    "?version: give ?software= too");
+	return 0;
+}
+
 int
 h_agent_list(struct api_ctx *c)
 {
+	struct store_agent_filter f;
 	struct store_agent *v = NULL;
 	struct store_page pg;
-	int64_t tenant = 0;
+	int64_t total = 0;
 	size_t n = 0, i;
 	int more = 0, r;
 	json_t *items;
 
-	if (api_page(c, &pg) < 0 || query_tenant(c, &tenant) < 0)
+	if (api_page(c, &pg) < 0 || agent_query(c, &f) < 0)
 		return -1;
-	r = store_agent_list(c->s, &c->who.scope, tenant, &pg, &v, &n, &more);
-	if (r != 0)
+	/* One snapshot: the page and the total agree. */
+	if ((r = store_begin_read(c->s)) != 0 ||
+	    (r = store_agent_list(
+		 c->s, &c->who.scope, &f, &pg, &v, &n, &more)) != 0 ||
+	    (r = store_agent_total(c->s, &c->who.scope, &f, &total)) != 0 ||
+	    (r = store_commit(c->s)) != 0) {
+		store_agents_free(v, n);
 		return api_store_fail(c, r);
+	}
 	items = json_array();
 	for (i = 0; i < n && items != NULL; i++)
 		json_array_append_new(items, agent_json(c, &v[i]));
-	r = api_list(c, items, more, n > 0 ? v[n - 1].seq : 0);
+	r = api_list_ext(c, items, more, n > 0 ? v[n - 1].seq : 0,
+	    json_pack("{s:I}", "total", (json_int_t)total));
 	store_agents_free(v, n);
 	return r;
+}
+
+/* The tenants' counts, and their sums. */
+struct agent_counts {
+	json_t *tenants;
+	int64_t online, stale, revoked, total;
+};
+
+static int
+agent_count(const struct store_agent_count *k, void *arg)
+{
+	struct agent_counts *a = arg;
+
+	a->online += k->online;
+	a->stale += k->stale;
+	a->revoked += k->revoked;
+	a->total += k->total;
+	return json_array_append_new(a->tenants,
+		   json_pack("{s:s,s:I,s:I,s:I,s:I}", "tenant", k->tenant,
+		       "online", (json_int_t)k->online, "stale",
+		       (json_int_t)k->stale, "revoked", (json_int_t)k->revoked,
+		       "total", (json_int_t)k->total)) != 0
+	    ? RP_ERR_NOMEM
+	    : 0;
+}
+
+int
+h_agent_counts(struct api_ctx *c)
+{
+	struct agent_counts a = {0};
+	int r;
+
+	if ((a.tenants = json_array()) == NULL)
+		return api_store_fail(c, RP_ERR_NOMEM);
+	r = store_agent_counts(
+	    c->s, &c->who.scope, c->rq->now - STALE_AFTER, agent_count, &a);
+	if (r != 0) {
+		json_decref(a.tenants);
+		return api_store_fail(c, r);
+	}
+	return api_json(c, 200,
+	    json_pack("{s:i,s:I,s:I,s:I,s:I,s:o}", "stale_after", STALE_AFTER,
+		"online", (json_int_t)a.online, "stale", (json_int_t)a.stale,
+		"revoked", (json_int_t)a.revoked, "total", (json_int_t)a.total,
+		"tenants", a.tenants));
 }
 
 /* The {id} agent in the caller's scope into *a; answers 404. */
@@ -524,6 +662,63 @@ h_agent_get(struct api_ctx *c)
 	o = agent_json(c, &a);
 	store_agent_clear(&a);
 	return api_json(c, 200, o);
+}
+
+/* An entry's string member key, or NULL. */
+static const char *
+entry_str(const json_t *e, const char *key)
+{
+	return json_string_value(json_object_get(e, key));
+}
+
+/* One software entry as shown: the members a list needs, from the
+ * canonical JSON the store holds (which this server wrote). */
+static json_t *
+software_json(const struct store_sw *w)
+{
+	json_t *e = json_loads(w->entry, 0, NULL), *o;
+
+	if (e == NULL)
+		return NULL;
+	o = json_pack("{s:I,s:s,s:s,s:s?,s:s?,s:s?,s:s?}", "id",
+	    (json_int_t)w->id, "name",
+	    entry_str(e, "name") ? entry_str(e, "name") : "", "version",
+	    entry_str(e, "version") ? entry_str(e, "version") : "", "vendor",
+	    entry_str(e, "vendor"), "arch", entry_str(e, "arch"), "source",
+	    entry_str(e, "source"), "purl", entry_str(e, "purl"));
+	json_decref(e);
+	return o;
+}
+
+int
+h_agent_software(struct api_ctx *c)
+{
+	struct store_agent a = {0};
+	struct store_sw *v = NULL;
+	struct store_page pg;
+	const char *q;
+	int64_t total = 0;
+	size_t n = 0, i;
+	int more = 0, r;
+	json_t *items;
+
+	if (api_page(c, &pg) < 0 || query_text(c, "q", &q) < 0 ||
+	    path_agent(c, &a) < 0)
+		return -1;
+	r = store_sw_page(c->s, a.seq, q, &pg, &v, &n, &more, &total);
+	store_agent_clear(&a);
+	if (r != 0)
+		return api_store_fail(c, r);
+	if ((items = json_array()) == NULL) {
+		store_sws_free(v, n);
+		return api_store_fail(c, RP_ERR_NOMEM);
+	}
+	for (i = 0; i < n; i++)
+		json_array_append_new(items, software_json(&v[i]));
+	r = api_list_ext(c, items, more, n > 0 ? v[n - 1].id : 0,
+	    json_pack("{s:I}", "total", (json_int_t)total));
+	store_sws_free(v, n);
+	return r;
 }
 
 int

@@ -14,7 +14,7 @@
 #include "util/err.h"
 
 #define HISTORY_MAX 200
-#define VERDICTS 5
+#define VERDICTS STORE_VERDICTS
 
 /* A query: the filter and what it owns. */
 struct fq {
@@ -63,8 +63,8 @@ q_host(struct api_ctx *c, int64_t *seq)
 	return 0;
 }
 
-static int
-q_verdicts(struct api_ctx *c, unsigned *mask)
+int
+api_verdicts(struct api_ctx *c, unsigned *mask)
 {
 	const char *v = c->rq->arg(c->rq->arg_cls, "verdict");
 	char buf[256], *p, *save = NULL;
@@ -116,7 +116,8 @@ query(struct api_ctx *c, struct fq *q)
 	memset(q, 0, sizeof(*q));
 	if (q_int_id(c, "advisory", &q->f.advisory_id) < 0 ||
 	    q_host(c, &q->f.agent_seq) < 0 ||
-	    q_verdicts(c, &q->f.verdicts) < 0 || q_status(c, &q->f.status) < 0)
+	    api_verdicts(c, &q->f.verdicts) < 0 ||
+	    q_status(c, &q->f.status) < 0)
 		return -1;
 	if (c->rq->arg(c->rq->arg_cls, "tenant") != NULL &&
 	    (n = api_tenant_ids(c, "tenant", 1, &ids)) < 0)
@@ -137,15 +138,14 @@ query(struct api_ctx *c, struct fq *q)
 }
 
 static json_t *
-finding_json(struct api_ctx *c, const struct store_finding *f)
+finding_json(const struct store_finding *f)
 {
-	json_t *ten = api_tenant_slugs(c, &f->tenant_id, 1);
-	json_t *o = json_pack(
-	    "{s:I,s:O,s:{s:s,s:s},s:{s:I,s:s,s:s,s:i},"
+	return json_pack(
+	    "{s:I,s:s,s:{s:s,s:s},s:{s:I,s:s,s:s,s:i},"
 	    "s:{s:s,s:s,s:s?,s:s?},s:s,s:s,s:s,s:s?,s:s,s:o,s:I,s:o,s:o,s:o}",
-	    "id", (json_int_t)f->id, "tenant", json_array_get(ten, 0), "host",
-	    "id", f->agent_id, "hostname", f->hostname ? f->hostname : "",
-	    "advisory", "id", (json_int_t)f->advisory_id, "doc_id",
+	    "id", (json_int_t)f->id, "tenant", f->tenant, "host", "id",
+	    f->agent_id, "hostname", f->hostname ? f->hostname : "", "advisory",
+	    "id", (json_int_t)f->advisory_id, "doc_id",
 	    f->doc_id ? f->doc_id : "", "title", f->title ? f->title : "",
 	    "revision", f->revision, "software", "name", f->sw_name, "version",
 	    f->sw_version, "arch", f->sw_arch, "purl", f->sw_purl, "verdict",
@@ -158,9 +158,6 @@ finding_json(struct api_ctx *c, const struct store_finding *f)
 	    f->resolved_inventory ? json_integer(f->resolved_inventory)
 				  : json_null(),
 	    "updated_at", api_time(f->updated_at));
-
-	json_decref(ten);
-	return o;
 }
 
 static int
@@ -193,7 +190,7 @@ h_finding_list(struct api_ctx *c)
 {
 	struct store_finding *v = NULL;
 	struct store_page pg;
-	int64_t tot[VERDICTS][2] = {{0}};
+	int64_t tot[VERDICTS][2] = {{0}}, total = 0;
 	struct fq q;
 	size_t n = 0, i;
 	int more = 0, r;
@@ -201,10 +198,14 @@ h_finding_list(struct api_ctx *c)
 
 	if (query(c, &q) < 0 || api_page(c, &pg) < 0)
 		return -1;
-	if ((r = store_finding_list(
+	/* One snapshot: the page, the total and the counts agree. */
+	if ((r = store_begin_read(c->s)) != 0 ||
+	    (r = store_finding_list(
 		 c->s, &c->who.scope, &q.f, &pg, &v, &n, &more)) != 0 ||
+	    (r = store_finding_total(c->s, &c->who.scope, &q.f, &total)) != 0 ||
 	    (r = store_finding_counts(
-		 c->s, &c->who.scope, &q.f, add_count, tot)) != 0) {
+		 c->s, &c->who.scope, &q.f, add_count, tot)) != 0 ||
+	    (r = store_commit(c->s)) != 0) {
 		store_findings_free(v, n);
 		return api_store_fail(c, r);
 	}
@@ -213,9 +214,10 @@ h_finding_list(struct api_ctx *c)
 		return api_store_fail(c, RP_ERR_NOMEM);
 	}
 	for (i = 0; i < n; i++)
-		json_array_append_new(items, finding_json(c, &v[i]));
+		json_array_append_new(items, finding_json(&v[i]));
 	r = api_list_ext(c, items, more, n ? v[n - 1].id : 0,
-	    json_pack("{s:o}", "counts", counts_json(tot, 0)));
+	    json_pack("{s:o,s:I}", "counts", counts_json(tot, 0), "total",
+		(json_int_t)total));
 	store_findings_free(v, n);
 	return r;
 }
@@ -241,7 +243,7 @@ h_finding_get(struct api_ctx *c)
 		store_finding_clear(&f);
 		return api_store_fail(c, r);
 	}
-	o = finding_json(c, &f);
+	o = finding_json(&f);
 	h = json_array();
 	for (i = 0; h != NULL && i < n; i++)
 		json_array_append_new(h,
@@ -296,9 +298,46 @@ tenant_count(int64_t tenant, int verdict, int64_t nf, int64_t nh, void *arg)
 	return add_count(tenant, verdict, nf, nh, k->all);
 }
 
+static int
+advisory_count(const struct store_advisory_count *g, void *arg)
+{
+	int64_t t[VERDICTS][2];
+	json_t *o;
+	int v;
+
+	for (v = 0; v < VERDICTS; v++) {
+		t[v][0] = g->findings[v];
+		t[v][1] = g->hosts[v];
+	}
+	o = json_pack("{s:I,s:s,s:s,s:s,s:o,s:o}", "id",
+	    (json_int_t)g->advisory_id, "doc_id", g->doc_id, "title", g->title,
+	    "severity", g->severity, "counts", counts_json(t, 0), "hosts",
+	    counts_json(t, 1));
+	return json_array_append_new(arg, o) != 0 ? RP_ERR_NOMEM : 0;
+}
+
+/* ?by=advisory: open findings and hosts per advisory and verdict. */
+static int
+counts_by_advisory(struct api_ctx *c, const struct fq *q)
+{
+	json_t *a;
+	int r;
+
+	if ((a = json_array()) == NULL)
+		return api_store_fail(c, RP_ERR_NOMEM);
+	r = store_finding_advisory_counts(
+	    c->s, &c->who.scope, &q->f, advisory_count, a);
+	if (r != 0) {
+		json_decref(a);
+		return api_store_fail(c, r);
+	}
+	return api_json(c, 200, json_pack("{s:o}", "advisories", a));
+}
+
 int
 h_finding_counts(struct api_ctx *c)
 {
+	const char *by = c->rq->arg(c->rq->arg_cls, "by");
 	struct tcounts k;
 	struct fq q;
 	int r;
@@ -307,6 +346,11 @@ h_finding_counts(struct api_ctx *c)
 	k.c = c;
 	if (query(c, &q) < 0)
 		return -1;
+	if (by != NULL && strcmp(by, "advisory") == 0)
+		return counts_by_advisory(c, &q);
+	if (by != NULL && strcmp(by, "tenant") != 0)
+		return api_fail(c, 400, "invalid_query", "?by",
+		    "?by: expected tenant or advisory");
 	if ((k.tenants = json_array()) == NULL)
 		return api_store_fail(c, RP_ERR_NOMEM);
 	if ((r = store_finding_counts(

@@ -30,6 +30,11 @@ struct drv_sql {
 	const char *sql;
 	const char *pg;
 	atomic_int slot;
+	/* PostgreSQL plans it anew for each run's values instead of once
+	 * per connection: a filter whose arguments switch its parts on and
+	 * off has no one plan good for every run (a generic plan of the
+	 * host list read every open finding to filter by verdict). */
+	int replan;
 };
 #define DRV_SQL(text)                                                          \
 	{                                                                      \
@@ -38,6 +43,11 @@ struct drv_sql {
 #define DRV_SQL2(text, pgtext)                                                 \
 	{                                                                      \
 		.sql = (text), .pg = (pgtext)                                  \
+	}
+
+#define DRV_SQL2_REPLAN(text, pgtext)                                          \
+	{                                                                      \
+		.sql = (text), .pg = (pgtext), .replan = 1                     \
 	}
 
 enum drv_type {

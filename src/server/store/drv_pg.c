@@ -2,8 +2,10 @@
  * The PostgreSQL driver (libpq): one connection per struct store.  Each
  * statement is prepared once per connection (PQprepare, named by its
  * slot) and then run with PQexecPrepared; its `?` placeholders become
- * $1, $2, ... when it is prepared.  Parameters are typed by how they are
- * bound (bigint or text), so PostgreSQL never has to guess.  Results are
+ * $1, $2, ... when it is prepared.  A statement marked replan is sent
+ * whole each time instead (PQexecParams), so that it is planned for the
+ * values it runs with.  Parameters are typed by how they are bound
+ * (bigint or text), so PostgreSQL never has to guess.  Results are
  * text and read whole; a cursor walks the rows of the PGresult.
  */
 #include <stdio.h>
@@ -127,6 +129,19 @@ rewrite(const char *sql, int *np)
 	return out;
 }
 
+/* Parameters are typed by how they are bound; NULL is left to the
+ * statement's casts. */
+static void
+param_types(const struct drv_arg *a, size_t n, Oid *types)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		types[i] = a[i].t == DRV_INT ? PG_INT8OID
+		    : a[i].t == DRV_TEXT     ? PG_TEXTOID
+					     : 0;
+}
+
 static int
 prepare(struct store *s, struct drv_sql *q, int slot, const char *name,
     const struct drv_arg *a, size_t n)
@@ -134,7 +149,6 @@ prepare(struct store *s, struct drv_sql *q, int slot, const char *name,
 	Oid types[DRV_MAX_ARGS];
 	PGresult *res;
 	char *sql;
-	size_t i;
 	int np = 0, r = 0;
 
 	if ((sql = rewrite(q->pg != NULL ? q->pg : q->sql, &np)) == NULL)
@@ -147,10 +161,7 @@ prepare(struct store *s, struct drv_sql *q, int slot, const char *name,
 		free(sql);
 		return RP_ERR_INTERNAL;
 	}
-	for (i = 0; i < n; i++)
-		types[i] = a[i].t == DRV_INT ? PG_INT8OID
-		    : a[i].t == DRV_TEXT     ? PG_TEXTOID
-					     : 0;
+	param_types(a, n, types);
 	res = PQprepare(s->db, name, sql, (int)n, types);
 	free(sql);
 	if (res == NULL || !ok_status(res))
@@ -159,6 +170,33 @@ prepare(struct store *s, struct drv_sql *q, int slot, const char *name,
 		s->cache[slot] = &prepared_mark;
 	PQclear(res);
 	return r;
+}
+
+/* Runs q as the unnamed statement (PQexecParams), which PostgreSQL
+ * plans for these values: for statements marked replan. */
+static int
+exec_params(struct store *s, struct drv_sql *q, const struct drv_arg *a,
+    const char *const *vals, size_t n, PGresult **res)
+{
+	Oid types[DRV_MAX_ARGS];
+	char *sql;
+	int np = 0;
+
+	*res = NULL;
+	if ((sql = rewrite(q->pg != NULL ? q->pg : q->sql, &np)) == NULL)
+		return RP_ERR_NOMEM;
+	if ((size_t)np != n) {
+		drv_set_err(s,
+		    "postgresql: statement takes %d parameters, "
+		    "not %zu",
+		    np, n);
+		free(sql);
+		return RP_ERR_INTERNAL;
+	}
+	param_types(a, n, types);
+	*res = PQexecParams(s->db, sql, (int)n, types, vals, NULL, NULL, 0);
+	free(sql);
+	return 0;
 }
 
 /* A connection that broke is opened again before the next statement,
@@ -181,13 +219,13 @@ pg_query(struct store *s, struct drv_sql *q, int slot, const struct drv_arg *a,
 {
 	char name[24], ints[DRV_MAX_ARGS][24];
 	const char *vals[DRV_MAX_ARGS];
-	PGresult *res;
+	PGresult *res = NULL;
 	size_t i;
-	int r;
+	int r = 0;
 
 	revive(s);
 	snprintf(name, sizeof(name), "rp_%d", slot);
-	if (s->cache[slot] == NULL &&
+	if (!q->replan && s->cache[slot] == NULL &&
 	    (r = prepare(s, q, slot, name, a, n)) != 0)
 		return r;
 	for (i = 0; i < n; i++) {
@@ -200,7 +238,12 @@ pg_query(struct store *s, struct drv_sql *q, int slot, const struct drv_arg *a,
 			vals[i] = a[i].s;
 		}
 	}
-	res = PQexecPrepared(s->db, name, (int)n, vals, NULL, NULL, 0);
+	if (q->replan)
+		r = exec_params(s, q, a, vals, n, &res);
+	else
+		res = PQexecPrepared(s->db, name, (int)n, vals, NULL, NULL, 0);
+	if (r != 0)
+		return r;
 	if (res == NULL || !ok_status(res)) {
 		r = err_of_result(s, res);
 		PQclear(res);

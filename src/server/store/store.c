@@ -18,6 +18,7 @@
 #include "drv.h"
 #include "store.h"
 #include "store_int.h"
+#include "util/ascii.h"
 #include "util/err.h"
 #include "util/str.h"
 
@@ -401,6 +402,23 @@ sq_grow(void **v, size_t *cap, size_t need, size_t size, size_t max)
 		return RP_ERR_NOMEM;
 	*v = nv;
 	*cap = ncap;
+	return 0;
+}
+
+int
+sq_lower_dup(const char *v, char **out)
+{
+	size_t n;
+
+	*out = NULL;
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	if ((n = strnlen(v, SQ_TEXT_ARG_MAX + 1)) > SQ_TEXT_ARG_MAX)
+		return RP_ERR_ARG;
+	if ((*out = malloc(n + 1)) == NULL)
+		return RP_ERR_NOMEM;
+	memcpy(*out, v, n + 1);
+	rp_ascii_lower(*out, n);
 	return 0;
 }
 

@@ -445,6 +445,10 @@ struct store_agent {
 	int64_t inventory; /* seq of the inventory upload in the store */
 	int64_t inventory_at;
 	int64_t software; /* entries */
+	char *os_version; /* "" until an inventory says */
+	char *arch; /* "" until an inventory says */
+	char tenant[64]; /* the tenant's slug */
+	int verdict; /* most urgent verdict of its open findings; -1: none */
 };
 void store_agent_clear(struct store_agent *a);
 void store_agents_free(struct store_agent *v, size_t n);
@@ -454,11 +458,41 @@ int store_agent_create(struct store *s, struct store_agent *a);
 /* One agent visible in sc, by agent ID. */
 int store_agent_get(struct store *s, const struct store_scope *sc,
     const char *id, struct store_agent *out);
-/* Agents visible in sc (and of tenant, unless it is 0), by seq, one
- * page. */
+/* What an agent list or total covers; zero and NULL fields do not
+ * filter.  Text is matched with ASCII letters in either case. */
+enum store_agent_state {
+	STORE_AGENT_ANY,
+	STORE_AGENT_ONLINE, /* not revoked, last_seen >= online_since */
+	STORE_AGENT_STALE, /* not revoked, seen before online_since */
+	STORE_AGENT_REVOKED,
+};
+struct store_agent_filter {
+	int64_t tenant;
+	const char *hostname; /* a substring of the hostname */
+	const char *os; /* a substring of os, a space and os_version */
+	const char *software; /* a software name of its inventory */
+	const char *version; /* with software: at exactly this version */
+	unsigned verdicts; /* 1 << verdict: has an open finding of one */
+	enum store_agent_state state;
+	int64_t online_since;
+};
+/* Agents visible in sc and matching f (NULL: all), by seq, one page. */
 int store_agent_list(struct store *s, const struct store_scope *sc,
-    int64_t tenant, const struct store_page *pg, struct store_agent **v,
-    size_t *n, int *more);
+    const struct store_agent_filter *f, const struct store_page *pg,
+    struct store_agent **v, size_t *n, int *more);
+/* How many agents store_agent_list would give across its pages. */
+int store_agent_total(struct store *s, const struct store_scope *sc,
+    const struct store_agent_filter *f, int64_t *total);
+/* The agents of one tenant by state (fn gets each tenant visible in sc,
+ * by slug, agents or not; the strings borrowed until it returns). */
+struct store_agent_count {
+	int64_t tenant_id;
+	const char *tenant;
+	int64_t online, stale, revoked, total;
+};
+int store_agent_counts(struct store *s, const struct store_scope *sc,
+    int64_t online_since, int (*fn)(const struct store_agent_count *, void *),
+    void *arg);
 /* Revokes; revoking again keeps the first time.  RP_ERR_NOTFOUND. */
 int store_agent_revoke(struct store *s, const char *id, int64_t now);
 /* Records contact at now; hostname, os and version (each may be NULL:
@@ -511,6 +545,12 @@ void store_sws_free(struct store_sw *v, size_t n);
 /* Every entry of a host, by id (at most max; RP_ERR_LIMIT past it). */
 int store_sw_list(struct store *s, int64_t agent_seq, size_t max,
     struct store_sw **v, size_t *n);
+/* The entries of a host by id, one page; q (NULL: all): only those
+ * whose name contains q (ASCII letters in either case).  *total (may be
+ * NULL) gets how many match across the pages. */
+int store_sw_page(struct store *s, int64_t agent_seq, const char *q,
+    const struct store_page *pg, struct store_sw **v, size_t *n, int *more,
+    int64_t *total);
 /* The entries of a host whose identity is in idents (a JSON array of
  * strings), by id, at most max. */
 int store_sw_by_idents(struct store *s, int64_t agent_seq, const char *idents,
@@ -612,6 +652,7 @@ struct store_finding {
 	char *hostname;
 	char *doc_id;
 	char *title;
+	char tenant[64]; /* the tenant's slug */
 };
 void store_finding_clear(struct store_finding *f);
 void store_findings_free(struct store_finding *v, size_t n);
@@ -640,6 +681,9 @@ struct store_finding_filter {
 int store_finding_list(struct store *s, const struct store_scope *sc,
     const struct store_finding_filter *f, const struct store_page *pg,
     struct store_finding **v, size_t *n, int *more);
+/* How many findings store_finding_list would give across its pages. */
+int store_finding_total(struct store *s, const struct store_scope *sc,
+    const struct store_finding_filter *f, int64_t *total);
 int store_finding_get(struct store *s, const struct store_scope *sc, int64_t id,
     struct store_finding *out);
 /* The history of finding id, newest first, at most max. */
@@ -653,6 +697,21 @@ int store_finding_counts(struct store *s, const struct store_scope *sc,
     int (*fn)(
 	int64_t tenant, int verdict, int64_t findings, int64_t hosts, void *),
     void *arg);
+
+/* Open findings per advisory (status and verdicts of f are not used):
+ * fn gets each advisory that has some, by id, with the latest
+ * revision's title and severity ("" when none) borrowed until it
+ * returns; findings and hosts per verdict (enum match_verdict), hosts
+ * by their most urgent open verdict of the advisory. */
+#define STORE_VERDICTS 5
+struct store_advisory_count {
+	int64_t advisory_id;
+	const char *doc_id, *title, *severity;
+	int64_t findings[STORE_VERDICTS], hosts[STORE_VERDICTS];
+};
+int store_finding_advisory_counts(struct store *s, const struct store_scope *sc,
+    const struct store_finding_filter *f,
+    int (*fn)(const struct store_advisory_count *, void *), void *arg);
 
 /* --- sweeps and detections ---------------------------------------------------- */
 

@@ -4,6 +4,7 @@
  * keys, and the nonces of agents' signed requests, remembered long
  * enough that a replayed request meets its nonce.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -190,22 +191,81 @@ store_enroll_use(struct store *s, const char *secret_hash, int64_t now,
 
 /* --- agents -------------------------------------------------------------- */
 
+/* An agent as shown: its row, its tenant's slug and its most urgent open
+ * verdict (one seek in findings_host_open per agent). */
 #define AGENT_COLS                                                             \
-	"seq, id, tenant_id, public_key, hostname, os, agent_version, "        \
-	"enrolled_at, last_seen, token_id, revoked_at, last_upload, "          \
-	"inventory, inventory_at, software"
+	"a.seq, a.id, a.tenant_id, a.public_key, a.hostname, a.os, "           \
+	"a.agent_version, a.enrolled_at, a.last_seen, a.token_id, "            \
+	"a.revoked_at, a.last_upload, a.inventory, a.inventory_at, "           \
+	"a.software, a.os_version, a.arch, t.slug, (SELECT MAX(f.verdict) "    \
+	"FROM findings f WHERE f.agent_seq = a.seq AND f.open = 1)"
+#define AGENT_FROM " FROM agents a JOIN tenants t ON t.id = a.tenant_id"
+/*
+ * The filters of a list or total, one part per field of struct
+ * store_agent_filter (in its order; text lower-cased by
+ * agent_filter_args).  Hosts by software come from the
+ * host_software_name index as a set; the verdict test is a seek per host
+ * in findings_host_open.  PostgreSQL wants the types of the parameters
+ * that may be NULL, and compares in the "C" collation, whose lower()
+ * changes ASCII letters only, as SQLite's.
+ */
+#define AF_TENANT " (? = 0 OR a.tenant_id = ?) AND " SCOPE_FILTER("a.tenant_id")
+#define AF_TENANT_PG                                                           \
+	" (?::bigint = 0 OR a.tenant_id = ?::bigint) AND " SCOPE_FILTER(       \
+	    "a.tenant_id")
+#define AF_HOST " AND (? IS NULL OR instr(lower(a.hostname), ?) > 0)"
+#define AF_HOST_PG                                                             \
+	" AND (?::text IS NULL OR "                                            \
+	"strpos(lower(a.hostname COLLATE \"C\"), ?::text) > 0)"
+#define AF_OS                                                                  \
+	" AND (? IS NULL OR instr(lower(a.os || ' ' || a.os_version), ?) > 0)"
+#define AF_OS_PG                                                               \
+	" AND (?::text IS NULL OR strpos(lower((a.os || ' ' || a.os_version) " \
+	"COLLATE \"C\"), ?::text) > 0)"
+#define AF_STATE(INT)                                                          \
+	" AND (?" INT " = 0 OR (CASE WHEN a.revoked_at <> 0 THEN 3 "           \
+	"WHEN a.last_seen >= ?" INT " THEN 1 ELSE 2 END) = ?" INT ")"
+#define AF_SOFTWARE(TEXT)                                                      \
+	" AND (?" TEXT " IS NULL OR a.seq IN (SELECT s.agent_seq "             \
+	"FROM host_software s WHERE s.name_key = ?" TEXT " AND "               \
+	"(?" TEXT " IS NULL OR s.version = ?" TEXT ")))"
+#define AF_VERDICTS(INT, SHIFT)                                                \
+	" AND (?" INT " = 0 OR EXISTS (SELECT 1 FROM findings g "              \
+	"WHERE g.agent_seq = a.seq AND g.open = 1 AND "                        \
+	"((" SHIFT ") & 1) = 1))"
+#define AGENT_FILTER_LITE                                                      \
+	AF_TENANT AF_HOST AF_OS AF_STATE("") AF_SOFTWARE("")                   \
+	    AF_VERDICTS("", "? >> g.verdict")
+#define AGENT_FILTER_PG                                                        \
+	AF_TENANT_PG AF_HOST_PG AF_OS_PG AF_STATE("::bigint")                  \
+	    AF_SOFTWARE("::text")                                              \
+		AF_VERDICTS("::bigint", "?::bigint >> g.verdict::integer")
+#define AGENT_FILTER_ARGS 17
 
 static struct drv_sql q_agent_create =
     DRV_SQL("INSERT INTO agents (id, tenant_id, public_key, hostname, os, "
 	    "agent_version, enrolled_at, last_seen, token_id) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq");
 static struct drv_sql q_agent_get =
-    DRV_SQL("SELECT " AGENT_COLS
-	    " FROM agents WHERE id = ? AND " SCOPE_FILTER("tenant_id"));
-static struct drv_sql q_agent_list =
-    DRV_SQL("SELECT " AGENT_COLS " FROM agents WHERE seq > ? AND "
-	    "(? = 0 OR tenant_id = ?) AND " SCOPE_FILTER(
-		"tenant_id") " ORDER BY seq LIMIT ?");
+    DRV_SQL("SELECT " AGENT_COLS AGENT_FROM
+	    " WHERE a.id = ? AND " SCOPE_FILTER("a.tenant_id"));
+static struct drv_sql q_agent_list = DRV_SQL2_REPLAN(
+    "SELECT " AGENT_COLS AGENT_FROM " WHERE a.seq > ? AND" AGENT_FILTER_LITE
+    " ORDER BY a.seq LIMIT ?",
+    "SELECT " AGENT_COLS AGENT_FROM
+    " WHERE a.seq > ?::bigint AND" AGENT_FILTER_PG
+    " ORDER BY a.seq LIMIT ?::bigint");
+static struct drv_sql q_agent_total =
+    DRV_SQL2_REPLAN("SELECT COUNT(*) FROM agents a WHERE" AGENT_FILTER_LITE,
+	"SELECT COUNT(*) FROM agents a WHERE" AGENT_FILTER_PG);
+/* Every tenant in scope, with or without agents. */
+static struct drv_sql q_agent_counts = DRV_SQL(
+    "SELECT t.id, t.slug, "
+    "SUM(CASE WHEN a.revoked_at = 0 AND a.last_seen >= ? THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN a.revoked_at = 0 AND a.last_seen < ? THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN a.revoked_at <> 0 THEN 1 ELSE 0 END), COUNT(a.seq) "
+    "FROM tenants t LEFT JOIN agents a ON a.tenant_id = t.id "
+    "WHERE " SCOPE_FILTER("t.id") " GROUP BY t.id, t.slug ORDER BY t.slug");
 static struct drv_sql q_agent_revoke =
     DRV_SQL("UPDATE agents SET revoked_at = ? WHERE id = ? AND revoked_at = 0");
 static struct drv_sql q_agent_exists =
@@ -233,7 +293,10 @@ store_agent_clear(struct store_agent *a)
 	free(a->hostname);
 	free(a->os);
 	free(a->agent_version);
+	free(a->os_version);
+	free(a->arch);
 	a->public_key = a->hostname = a->os = a->agent_version = NULL;
+	a->os_version = a->arch = NULL;
 }
 
 void
@@ -291,10 +354,15 @@ read_agent(struct drv_cur *c, void *row)
 	a->inventory = sq_int(c, 12);
 	a->inventory_at = sq_int(c, 13);
 	a->software = sq_int(c, 14);
+	snprintf(
+	    a->tenant, sizeof(a->tenant), "%s", c->s->ops->col_text(c, 17));
+	a->verdict = c->s->ops->is_null(c, 18) ? -1 : (int)sq_int(c, 18);
 	if ((r = sq_dup(c, 3, &a->public_key)) != 0 ||
 	    (r = sq_dup(c, 4, &a->hostname)) != 0 ||
 	    (r = sq_dup(c, 5, &a->os)) != 0 ||
-	    (r = sq_dup(c, 6, &a->agent_version)) != 0)
+	    (r = sq_dup(c, 6, &a->agent_version)) != 0 ||
+	    (r = sq_dup(c, 15, &a->os_version)) != 0 ||
+	    (r = sq_dup(c, 16, &a->arch)) != 0)
 		store_agent_clear(a);
 	return r;
 }
@@ -328,15 +396,115 @@ store_agent_get(struct store *s, const struct store_scope *sc, const char *id,
 	return r;
 }
 
-int
-store_agent_list(struct store *s, const struct store_scope *sc, int64_t tenant,
-    const struct store_page *pg, struct store_agent **v, size_t *n, int *more)
-{
-	struct drv_arg a[] = {A_NULL, A_INT(tenant), A_INT(tenant),
-	    A_SCOPE_ALL(sc), A_SCOPE_ID(sc), A_NULL};
+/* The filter's text, lower-cased as the queries compare it. */
+struct agent_q {
+	char *host, *os, *sw;
+};
 
-	return sq_list(s, &q_agent_list, a, NARGS(a), pg, &agent_rows,
-	    (void **)v, n, more);
+static void
+agent_q_clear(struct agent_q *q)
+{
+	free(q->host);
+	free(q->os);
+	free(q->sw);
+}
+
+static struct drv_arg
+text_or_null(const char *v)
+{
+	return v != NULL ? A_TEXT(v) : A_NULL;
+}
+
+/* Fills a[0..AGENT_FILTER_ARGS) for f (NULL: none) and sc; q holds the
+ * lower-cased copies (sq_lower_dup's errors). */
+static int
+agent_filter_args(struct drv_arg *a, const struct store_scope *sc,
+    const struct store_agent_filter *f, struct agent_q *q)
+{
+	static const struct store_agent_filter none;
+	int r;
+
+	memset(q, 0, sizeof(*q));
+	if (f == NULL)
+		f = &none;
+	if ((r = sq_lower_dup(f->hostname, &q->host)) != 0 ||
+	    (r = sq_lower_dup(f->os, &q->os)) != 0 ||
+	    (r = sq_lower_dup(f->software, &q->sw)) != 0) {
+		agent_q_clear(q);
+		return r;
+	}
+	a[0] = a[1] = A_INT(f->tenant);
+	a[2] = A_SCOPE_ALL(sc);
+	a[3] = A_SCOPE_ID(sc);
+	a[4] = a[5] = text_or_null(q->host);
+	a[6] = a[7] = text_or_null(q->os);
+	a[8] = a[10] = A_INT((int64_t)f->state);
+	a[9] = A_INT(f->online_since);
+	a[11] = a[12] = text_or_null(q->sw);
+	a[13] = a[14] = text_or_null(q->sw != NULL ? f->version : NULL);
+	a[15] = a[16] = A_INT((int64_t)f->verdicts);
+	return 0;
+}
+
+int
+store_agent_list(struct store *s, const struct store_scope *sc,
+    const struct store_agent_filter *f, const struct store_page *pg,
+    struct store_agent **v, size_t *n, int *more)
+{
+	struct drv_arg a[AGENT_FILTER_ARGS + 2];
+	struct agent_q q;
+	int r;
+
+	a[0] = A_INT(0); /* the cursor, set by sq_list */
+	if ((r = agent_filter_args(a + 1, sc, f, &q)) != 0)
+		return r;
+	a[AGENT_FILTER_ARGS + 1] = A_INT(0);
+	r = sq_list(s, &q_agent_list, a, NARGS(a), pg, &agent_rows, (void **)v,
+	    n, more);
+	agent_q_clear(&q);
+	return r;
+}
+
+int
+store_agent_total(struct store *s, const struct store_scope *sc,
+    const struct store_agent_filter *f, int64_t *total)
+{
+	struct drv_arg a[AGENT_FILTER_ARGS];
+	struct agent_q q;
+	int r;
+
+	if ((r = agent_filter_args(a, sc, f, &q)) != 0)
+		return r;
+	r = sq_int1(s, &q_agent_total, a, NARGS(a), total);
+	agent_q_clear(&q);
+	return r;
+}
+
+int
+store_agent_counts(struct store *s, const struct store_scope *sc,
+    int64_t online_since, int (*fn)(const struct store_agent_count *, void *),
+    void *arg)
+{
+	struct drv_arg a[] = {A_INT(online_since), A_INT(online_since),
+	    A_SCOPE_ALL(sc), A_SCOPE_ID(sc)};
+	struct store_agent_count k;
+	struct drv_cur c;
+	int r;
+
+	if ((r = sq_query(s, &q_agent_counts, a, NARGS(a), &c)) != 0)
+		return r;
+	while ((r = sq_step(&c)) == 1) {
+		k.tenant_id = sq_int(&c, 0);
+		k.tenant = c.s->ops->col_text(&c, 1);
+		k.online = sq_int(&c, 2);
+		k.stale = sq_int(&c, 3);
+		k.revoked = sq_int(&c, 4);
+		k.total = sq_int(&c, 5);
+		if ((r = fn(&k, arg)) != 0)
+			break;
+	}
+	sq_done(&c);
+	return r;
 }
 
 int
@@ -346,12 +514,6 @@ store_agent_revoke(struct store *s, const char *id, int64_t now)
 		return RP_ERR_ARG;
 	return revoke_once(
 	    s, &q_agent_revoke, &q_agent_exists, A_INT(now), A_TEXT(id));
-}
-
-static struct drv_arg
-text_or_null(const char *v)
-{
-	return v != NULL ? A_TEXT(v) : A_NULL;
 }
 
 int

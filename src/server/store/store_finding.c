@@ -19,9 +19,10 @@
 	"f.sw_version, f.sw_arch, f.sw_purl, f.revision, f.verdict, f.rule, "  \
 	"f.reason, f.remediation, f.open, f.first_seen, f.first_inventory, "   \
 	"f.resolved_at, f.resolved_inventory, f.updated_at"
-#define F_SHOW F_COLS ", a.id, a.hostname, d.doc_id, r.title"
+#define F_SHOW F_COLS ", a.id, a.hostname, d.doc_id, r.title, tn.slug"
 #define F_JOIN                                                                 \
 	" FROM findings f JOIN agents a ON a.seq = f.agent_seq "               \
+	"JOIN tenants tn ON tn.id = f.tenant_id "                              \
 	"JOIN advisories d ON d.id = f.advisory_id "                           \
 	"JOIN advisory_revisions r ON r.advisory_id = d.id AND "               \
 	"r.revision = f.revision"
@@ -36,10 +37,12 @@
 	"jsonb_array_elements_text(?::jsonb)::bigint)) AND " SCOPE_FILTER(     \
 	    "f.tenant_id")
 /* status: 0 open, 1 resolved, 2 all; verdicts: a bit mask. */
-#define F_LIST_TAIL(SHIFT)                                                     \
-	" AND f.id > ? AND (? = 0 OR ((" SHIFT ") & 1) = 1) AND "              \
+#define F_STATUS(SHIFT)                                                        \
+	" AND (? = 0 OR ((" SHIFT ") & 1) = 1) AND "                           \
 	"(? = 2 OR (? = 0 AND f.open = 1) OR (? = 1 AND f.open = 0 AND "       \
-	"f.resolved_at > 0)) ORDER BY f.id LIMIT ?"
+	"f.resolved_at > 0))"
+#define F_LIST_TAIL(SHIFT)                                                     \
+	" AND f.id > ?" F_STATUS(SHIFT) " ORDER BY f.id LIMIT ?"
 
 static struct drv_sql q_f_of = DRV_SQL(
     "SELECT " F_COLS " FROM findings f WHERE (? = 0 OR f.agent_seq = ?) "
@@ -66,6 +69,11 @@ static struct drv_sql q_f_list =
 	     " WHERE" F_FILTER_LITE F_LIST_TAIL("? >> f.verdict"),
 	"SELECT " F_SHOW F_JOIN
 	" WHERE" F_FILTER_PG F_LIST_TAIL("?::bigint >> f.verdict::integer"));
+static struct drv_sql q_f_total =
+    DRV_SQL2("SELECT COUNT(*) FROM findings f WHERE" F_FILTER_LITE F_STATUS(
+		 "? >> f.verdict"),
+	"SELECT COUNT(*) FROM findings f WHERE" F_FILTER_PG F_STATUS(
+	    "?::bigint >> f.verdict::integer"));
 static struct drv_sql q_f_get = DRV_SQL(
     "SELECT " F_SHOW F_JOIN " WHERE f.id = ? AND " SCOPE_FILTER("f.tenant_id"));
 /* Per tenant and verdict: findings, and hosts whose most urgent verdict
@@ -79,6 +87,34 @@ static struct drv_sql q_f_get = DRV_SQL(
 	"f.verdict) x GROUP BY t, v ORDER BY t, v"
 static struct drv_sql q_f_count =
     DRV_SQL2(F_COUNT(F_FILTER_LITE), F_COUNT(F_FILTER_PG));
+/* Per advisory, open findings only: findings per verdict, and hosts per
+ * most urgent verdict (w: one row per host and advisory inside), with
+ * the latest revision's title and severity.  findings_advisory_open
+ * holds all it reads, in its order. */
+#define F_PER(EXPR, K) "SUM(CASE WHEN " EXPR " = " #K " THEN 1 ELSE 0 END)"
+#define F_PER5(EXPR)                                                           \
+	F_PER(EXPR, 0)                                                         \
+	", " F_PER(EXPR, 1) ", " F_PER(EXPR, 2) ", " F_PER(                    \
+	    EXPR, 3) ", " F_PER(EXPR, 4)
+#define F_BY_ADVISORY(FILTER)                                                  \
+	"SELECT x.adv, d.doc_id, r.title, r.severity, SUM(x.n0), SUM(x.n1), "  \
+	"SUM(x.n2), SUM(x.n3), SUM(x.n4), " F_PER5(                            \
+	    "x.w") " FROM "                                                    \
+		   "(SELECT f.advisory_id AS adv, MAX(f.verdict) AS w, "       \
+		   "SUM(CASE WHEN f.verdict = 0 THEN 1 ELSE 0 END) AS n0, "    \
+		   "SUM(CASE WHEN f.verdict = 1 THEN 1 ELSE 0 END) AS n1, "    \
+		   "SUM(CASE WHEN f.verdict = 2 THEN 1 ELSE 0 END) AS n2, "    \
+		   "SUM(CASE WHEN f.verdict = 3 THEN 1 ELSE 0 END) AS n3, "    \
+		   "SUM(CASE WHEN f.verdict = 4 THEN 1 ELSE 0 END) AS n4 "     \
+		   "FROM findings f WHERE f.open = 1 AND" FILTER               \
+		   " GROUP BY f.advisory_id, f.agent_seq) x "                  \
+		   "JOIN advisories d ON d.id = x.adv JOIN "                   \
+		   "advisory_revisions r ON "                                  \
+		   "r.advisory_id = d.id AND r.revision = d.latest "           \
+		   "GROUP BY x.adv, d.doc_id, r.title, r.severity ORDER BY "   \
+		   "x.adv"
+static struct drv_sql q_f_by_advisory =
+    DRV_SQL2(F_BY_ADVISORY(F_FILTER_LITE), F_BY_ADVISORY(F_FILTER_PG));
 
 static void
 clear_ev(void *row)
@@ -167,6 +203,8 @@ read_f(struct drv_cur *c, struct store_finding *f, int show)
 		return 0;
 	id = c->s->ops->col_text(c, 20);
 	snprintf(f->agent_id, sizeof(f->agent_id), "%s", id ? id : "");
+	snprintf(
+	    f->tenant, sizeof(f->tenant), "%s", c->s->ops->col_text(c, 24));
 	if ((r = sq_dup(c, 21, &f->hostname)) == 0 &&
 	    (r = sq_dup(c, 22, &f->doc_id)) == 0 &&
 	    (r = sq_dup(c, 23, &f->title)) == 0)
@@ -388,6 +426,18 @@ store_finding_list(struct store *s, const struct store_scope *sc,
 }
 
 int
+store_finding_total(struct store *s, const struct store_scope *sc,
+    const struct store_finding_filter *f, int64_t *total)
+{
+	struct drv_arg a[13];
+
+	filter_args(a, sc, f);
+	a[8] = a[9] = A_INT(f->verdicts);
+	a[10] = a[11] = a[12] = A_INT(f->status);
+	return sq_int1(s, &q_f_total, a, NARGS(a), total);
+}
+
+int
 store_finding_get(struct store *s, const struct store_scope *sc, int64_t id,
     struct store_finding *out)
 {
@@ -448,6 +498,36 @@ store_finding_counts(struct store *s, const struct store_scope *sc,
 		if ((r = fn(sq_int(&c, 0), (int)sq_int(&c, 1), sq_int(&c, 2),
 			 sq_int(&c, 3), arg)) != 0)
 			break;
+	sq_done(&c);
+	return r;
+}
+
+int
+store_finding_advisory_counts(struct store *s, const struct store_scope *sc,
+    const struct store_finding_filter *f,
+    int (*fn)(const struct store_advisory_count *, void *), void *arg)
+{
+	const struct drv_ops *o = s->ops;
+	struct store_advisory_count k;
+	struct drv_arg a[8];
+	struct drv_cur c;
+	int r, v;
+
+	filter_args(a, sc, f);
+	if ((r = sq_query(s, &q_f_by_advisory, a, NARGS(a), &c)) != 0)
+		return r;
+	while ((r = sq_step(&c)) == 1) {
+		k.advisory_id = sq_int(&c, 0);
+		k.doc_id = o->col_text(&c, 1);
+		k.title = o->col_text(&c, 2);
+		k.severity = o->col_text(&c, 3);
+		for (v = 0; v < STORE_VERDICTS; v++) {
+			k.findings[v] = sq_int(&c, 4 + v);
+			k.hosts[v] = sq_int(&c, 4 + STORE_VERDICTS + v);
+		}
+		if ((r = fn(&k, arg)) != 0)
+			break;
+	}
 	sq_done(&c);
 	return r;
 }

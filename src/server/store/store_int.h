@@ -94,6 +94,13 @@ int sq_script(struct store *s, const char *sql);
  * RP_ERR_LIMIT past max, RP_ERR_NOMEM. */
 int sq_grow(void **v, size_t *cap, size_t need, size_t size, size_t max);
 
+/* A copy of search text v with its ASCII letters lower-cased into *out,
+ * as the queries compare it with lower() (which on both drivers changes
+ * only those); NULL for NULL or "".  RP_ERR_ARG past SQ_TEXT_ARG_MAX
+ * bytes, RP_ERR_NOMEM. */
+#define SQ_TEXT_ARG_MAX 1024
+int sq_lower_dup(const char *v, char **out);
+
 /* The current time in seconds (what created_at records). */
 int64_t sq_now(void);
 

@@ -30,18 +30,40 @@ static struct drv_sql q_upload_seen =
 static struct drv_sql q_sw_list =
     DRV_SQL("SELECT id, ident, entry FROM host_software WHERE agent_seq = ? "
 	    "ORDER BY id");
+/* A host's entries as people page through them (the host's rows by
+ * the (agent_seq, ident) index; a name test on each). */
+#define SW_PAGE_WHERE                                                          \
+	" FROM host_software s WHERE s.agent_seq = ? AND (? IS NULL OR "       \
+	"instr(s.name_key, ?) > 0)"
+#define SW_PAGE_WHERE_PG                                                       \
+	" FROM host_software s WHERE s.agent_seq = ?::bigint AND (?::text IS " \
+	"NULL OR strpos(s.name_key, ?::text) > 0)"
+static struct drv_sql q_sw_page =
+    DRV_SQL2("SELECT s.id, s.ident, s.entry" SW_PAGE_WHERE
+	     " AND s.id > ? ORDER BY s.id LIMIT ?",
+	"SELECT s.id, s.ident, s.entry" SW_PAGE_WHERE_PG
+	" AND s.id > ?::bigint ORDER BY s.id LIMIT ?::bigint");
+static struct drv_sql q_sw_count = DRV_SQL2(
+    "SELECT COUNT(*)" SW_PAGE_WHERE, "SELECT COUNT(*)" SW_PAGE_WHERE_PG);
 static struct drv_sql q_sw_idents = DRV_SQL2(
     "SELECT id, ident, entry FROM host_software WHERE agent_seq = ? AND "
     "ident IN (SELECT value FROM json_each(?)) ORDER BY id",
     "SELECT id, ident, entry FROM host_software WHERE agent_seq = ? AND "
     "ident IN (SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY id");
-/* The batches: a JSON array argument, json_each / jsonb_array_elements. */
+/* The batches: a JSON array argument, json_each / jsonb_array_elements.
+ * An entry's name_key and version (the host lists' columns) are read
+ * from it here; lower() changes ASCII letters only, on both drivers. */
 static struct drv_sql q_sw_add_many = DRV_SQL2(
-    "INSERT INTO host_software (agent_seq, ident, entry) SELECT ?, "
-    "json_extract(value, '$[0]'), json_extract(value, '$[1]') "
+    "INSERT INTO host_software (agent_seq, ident, entry, name_key, version) "
+    "SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+    "lower(json_extract(json_extract(value, '$[1]'), '$.name')), "
+    "json_extract(json_extract(value, '$[1]'), '$.version') "
     "FROM json_each(?) RETURNING id, ident",
-    "INSERT INTO host_software (agent_seq, ident, entry) SELECT ?::bigint, "
-    "e->>0, e->>1 FROM jsonb_array_elements(?::jsonb) e RETURNING id, ident");
+    "INSERT INTO host_software (agent_seq, ident, entry, name_key, version) "
+    "SELECT ?::bigint, e->>0, e->>1, "
+    "lower(((e->>1)::jsonb ->> 'name') COLLATE \"C\"), "
+    "(e->>1)::jsonb ->> 'version' "
+    "FROM jsonb_array_elements(?::jsonb) e RETURNING id, ident");
 static struct drv_sql q_sw_delete_many = DRV_SQL2(
     "DELETE FROM host_software WHERE id IN (SELECT value FROM json_each(?))",
     "DELETE FROM host_software WHERE id IN "
@@ -185,6 +207,31 @@ store_sw_list(struct store *s, int64_t agent_seq, size_t max,
 	struct drv_arg a[] = {A_INT(agent_seq)};
 
 	return sw_rows(s, &q_sw_list, a, NARGS(a), max, v, n);
+}
+
+static const struct sq_rows sw_page_kind = {
+    sizeof(struct store_sw), 3, read_sw, clear_sw};
+
+int
+store_sw_page(struct store *s, int64_t agent_seq, const char *q,
+    const struct store_page *pg, struct store_sw **v, size_t *n, int *more,
+    int64_t *total)
+{
+	int64_t t = 0;
+	char *lq = NULL;
+	int r;
+
+	if ((r = sq_lower_dup(q, &lq)) != 0)
+		return r;
+	struct drv_arg a[] = {A_INT(agent_seq), lq ? A_TEXT(lq) : A_NULL,
+	    lq ? A_TEXT(lq) : A_NULL, A_INT(0), A_INT(0)};
+	if ((total == NULL || (r = sq_int1(s, &q_sw_count, a, 3, &t)) == 0) &&
+	    (r = sq_list(s, &q_sw_page, a, NARGS(a), pg, &sw_page_kind,
+		 (void **)v, n, more)) == 0 &&
+	    total != NULL)
+		*total = t;
+	free(lq);
+	return r;
 }
 
 int

@@ -41,5 +41,7 @@ int store_user_tests(void);
 int store_quarantine_tests(void);
 /* The audit log's filters and verifying walk (test_store_audit.c). */
 int store_audit_tests(void);
+/* The host lists tests (test_store_lists.c). */
+int store_lists_tests(void);
 
 #endif

@@ -204,13 +204,13 @@ test_agents(void **state)
 		assert_int_equal(store_agent_create(s, &d), RP_ERR_INVALID);
 	}
 	/* Scoped pages, in enrolment order. */
-	assert_int_equal(store_agent_list(s, &sa, 0, &pg, &v, &n, &more), 0);
+	assert_int_equal(store_agent_list(s, &sa, NULL, &pg, &v, &n, &more), 0);
 	assert_int_equal(n, 1);
 	assert_true(more);
 	assert_string_equal(v[0].id, AG1);
 	pg.after = v[0].seq;
 	store_agents_free(v, n);
-	assert_int_equal(store_agent_list(s, &sa, 0, &pg, &v, &n, &more), 0);
+	assert_int_equal(store_agent_list(s, &sa, NULL, &pg, &v, &n, &more), 0);
 	assert_int_equal(n, 1);
 	assert_false(more);
 	assert_string_equal(v[0].id, AG3);
@@ -219,14 +219,15 @@ test_agents(void **state)
 	/* One tenant's: within the scope only. */
 	{
 		static const struct store_scope every = {.all = 1};
+		struct store_agent_filter f = {.tenant = tb};
 
 		assert_int_equal(
-		    store_agent_list(s, &every, tb, NULL, &v, &n, &more), 0);
+		    store_agent_list(s, &every, &f, NULL, &v, &n, &more), 0);
 		assert_int_equal(n, 1);
 		assert_string_equal(v[0].id, AG2);
 		store_agents_free(v, n);
 		assert_int_equal(
-		    store_agent_list(s, &sa, tb, NULL, &v, &n, &more), 0);
+		    store_agent_list(s, &sa, &f, NULL, &v, &n, &more), 0);
 		assert_int_equal(n, 0);
 		store_agents_free(v, n);
 	}
