@@ -72,9 +72,6 @@ async function importAdvisory(page) {
 async function affected(page, advPath) {
   await visit(page, site, advPath, "advisory");
   const rows = await text(page, "table.grid tbody th[scope=row]");
-  if (process.env.WEB_FLOW_DEBUG)
-    (await import("node:fs")).writeFileSync(process.env.WEB_FLOW_DEBUG,
-      await page.content());
   for (const want of ["acme", "globex", "mac-ceo-01", "mac-law-01"])
     check(rows.some((r) => r.includes(want)),
       `${advPath}: ${want} not among ${rows.join(" | ")}`);
@@ -189,6 +186,7 @@ async function german(page) {
   await visit(page, site, "/", "overview-de");
   check((await text(page, "h1"))[0] === "Übersicht",
     `German overview: ${await text(page, "h1")}`);
+  await visit(page, site, "/jobs", "jobs-de", { screenshot: false });
   const t = await page.$$eval("time", (ts) => ts.map((e) =>
     [e.getAttribute("datetime"), e.getAttribute("title"), e.textContent]));
   check(t.length > 0 && t.every(([d, title, shown]) => /Z$/.test(d) &&

@@ -54,7 +54,7 @@ p_login(struct web_ctx *w)
 		return r;
 	totp = web_form_str(&w->form, "totp");
 	st = web_api_json(w, "POST", "/api/v1/login",
-	    json_pack("{s:s,s:s,s:s?}", "user", web_form_str(&w->form, "user"),
+	    json_pack("{s:s,s:s,s:s*}", "user", web_form_str(&w->form, "user"),
 		"password", web_form_str(&w->form, "password"), "totp",
 		*totp != '\0' ? totp : NULL),
 	    &ans);
