@@ -11,7 +11,8 @@
 // ({name: {user, password, totp_secret, last_step}}), RAMPART_HOSTS
 // ({hostname: agent id}), RAMPART_ADVISORY (the file to upload).
 import {
-  activateByKeyboard, assertNoActions, check, connect, goto, login, logout,
+  activateByKeyboard, assertNoActions, check, checkPage, connect, goto, login,
+  logout,
   openPage, pathOf, request, run, sessionCookie, tabTo, totpNext, totpUsed,
   visit,
 } from "./web_lib.mjs";
@@ -89,6 +90,7 @@ async function sweep(page, advPath) {
     `confirmation: expected 1 host in each customer: ${rows.join(" | ")}`);
   await activateByKeyboard(page, "div.confirm form button[type=submit]");
   check(pathOf(page) === `${advPath}/act`, `start: on ${page.url()}`);
+  await checkPage(page, "jobs-created");
   const made = await page.$$eval("ul.list a",
     (as) => as.map((a) => ({ href: a.getAttribute("href"), t: a.textContent })));
   check(made.length === 2, `jobs made: ${JSON.stringify(made)}`);
@@ -123,6 +125,67 @@ async function restore(page) {
   check(notice.some((n) => n.includes("restore")), `restore: ${notice}`);
   await until(page, hostPath, "the file to be restored", async (p) =>
     (await text(p, "h2#h-q + table tbody td")).includes("restored"));
+}
+
+// The overview after the sweep: machines online per customer, the
+// advisory's affected hosts.
+async function overview(page) {
+  await visit(page, site, "/", "overview-after");
+  const rows = await page.$$eval("#h-tenants ~ table tbody tr, " +
+    "section[aria-labelledby=h-tenants] tbody tr", (trs) => trs.map((tr) =>
+    [...tr.children].map((c) => c.textContent.replace(/\s+/g, " ").trim())));
+  const acme = rows.find((r) => r[0].includes("acme"));
+  const globex = rows.find((r) => r[0].includes("globex"));
+  check(acme && acme[1] === "1" && acme[3] === "1" &&
+    globex && globex[1] === "2" && globex[3] === "1",
+    `customers (online, stale, affected): ${JSON.stringify(rows)}`);
+  const adv = await text(page, "section[aria-labelledby=h-adv] tbody tr");
+  check(adv.length === 1 && adv[0].includes("critical") &&
+    / 2 /.test(` ${adv[0]} `), `advisories: ${adv.join(" | ")}`);
+}
+
+// An msp-admin: the audit log and its verification, and the one-time
+// secrets of the administration page.
+async function admin(page) {
+  await login(page, site, users.admin);
+  await visit(page, site, "/audit", "audit");
+  await activateByKeyboard(page, "form[action='/audit'] input[name=verify] ~ button");
+  await checkPage(page, "audit-verified");
+  const ok = await text(page, "p.notice");
+  check(ok.some((n) => n.includes("intact")), `audit verify: ${ok}`);
+  await visit(page, site, "/audit?action=job.&outcome=ok", "audit-filtered",
+    { screenshot: false });
+  const acts = await text(page, "tbody td.mono");
+  check(acts.length > 0 && acts.every((a) => a.startsWith("job.")),
+    `audit filter: ${acts.join(" ")}`);
+  await visit(page, site, "/admin", "admin");
+  await tabTo(page, "form[action='/admin/enroll'] input[name=name]");
+  await page.keyboard.type("laptops");
+  await activateByKeyboard(page, "form[action='/admin/enroll'] button");
+  await checkPage(page, "enrol-token");
+  const cmd = (await text(page, "pre#cmd-debian"))[0];
+  check(cmd.includes(`rampart-agent enroll ${site.origin} -`) &&
+    /'rpe1\.[0-9a-f]{64}\./.test(cmd), `enrol command: ${cmd}`);
+  await goto(page, site, "/admin");
+  await tabTo(page, "form[action='/admin/users'] input[name=name]");
+  await page.keyboard.type("sam");
+  await activateByKeyboard(page, "form[action='/admin/users'] button");
+  await checkPage(page, "new-user");
+  const qr = await page.$eval("img.qr", (i) => i.getAttribute("src"));
+  check(qr.startsWith("data:image/svg+xml;base64,"), "new user: no QR code");
+  await goto(page, site, "/admin");
+  await tabTo(page, "form[action='/admin/tokens'] input[name=name]");
+  await page.keyboard.type("ci");
+  await tabTo(page, "form[action='/admin/tokens'] input[value=acme]");
+  await page.keyboard.press("Space");
+  await activateByKeyboard(page, "form[action='/admin/tokens'] button");
+  const secret = (await text(page, "code#secret"))[0];
+  check(/^rpt_/.test(secret), `API token: ${secret} on ${page.url()}: ` +
+    (await text(page, "h1, p.error")).join(" | "));
+  await visit(page, site, "/admin", "admin-after", { screenshot: false });
+  await activateByKeyboard(page, "form[action$='/revoke'] button");
+  check(pathOf(page) === "/admin", `revoke: on ${page.url()}`);
+  await logout(page);
 }
 
 async function viewer(page, advPath) {
@@ -204,8 +267,9 @@ await run(site, async (browser) => {
   const jobPath = await sweep(page, advPath);
   await results(page, jobPath);
   await restore(page);
-  await visit(page, site, "/admin", "admin");
+  await overview(page);
   await logout(page);
+  await admin(page);
   await viewer(page, advPath);
   await enrolTotp(page);
   await german(page);

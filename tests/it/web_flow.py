@@ -164,6 +164,10 @@ def main():
         r = c.login(boot["user"], boot["password"], boot["totp_secret"])
         check(r.status == 200, f"admin login: {r}")
         users = seed(srv, c)
+        users["admin"] = {"user": boot["user"], "password": boot["password"],
+                          "totp_secret": boot["totp_secret"],
+                          "last_step": server_lib._last_step.get(
+                              boot["totp_secret"], -1)}
         agents = Agents(srv, c, work)
         agents.wait_inventories(c)
         env = dict(os.environ)

@@ -113,17 +113,25 @@ secret_page(struct web_ctx *w, const char *what, json_t *secrets)
 		"nav", "admin", "what", web_tr(&w->loc, what), "s", secrets));
 }
 
+/* The checked tenants of a form, as a JSON array of slugs. */
+static json_t *
+form_tenants(const struct web_form *f)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < f->n && a != NULL; i++)
+		if (strcmp(f->v[i].name, "tenants") == 0)
+			json_array_append_new(a, json_string(f->v[i].value));
+	return a;
+}
+
 int
 p_admin_user_create(struct web_ctx *w)
 {
-	json_t *ans = NULL, *tenants = json_array();
-	size_t i;
+	json_t *ans = NULL, *tenants = form_tenants(&w->form);
 	int st;
 
-	for (i = 0; i < w->form.n && tenants != NULL; i++)
-		if (strcmp(w->form.v[i].name, "tenants") == 0)
-			json_array_append_new(
-			    tenants, json_string(w->form.v[i].value));
 	st = web_api_json(w, "POST", "/api/v1/users",
 	    json_pack("{s:s,s:s,s:s,s:o,s:b}", "name",
 		web_form_str(&w->form, "name"), "display",
@@ -138,14 +146,20 @@ p_admin_user_create(struct web_ctx *w)
 int
 p_admin_token_create(struct web_ctx *w)
 {
-	json_t *ans = NULL;
+	json_t *ans = NULL, *tenants = form_tenants(&w->form);
 	const char *days = web_form_str(&w->form, "expires_days");
 	int st;
 
+	if (json_array_size(tenants) == 0) {
+		json_decref(tenants);
+		tenants = NULL; /* the API's default: the owner's */
+	}
 	st = web_api_json(w, "POST", "/api/v1/tokens",
-	    json_pack("{s:s,s:s,s:I}", "name", web_form_str(&w->form, "name"),
-		"role", web_form_str(&w->form, "role"), "expires_days",
-		(json_int_t)(*days != '\0' ? strtol(days, NULL, 10) : 90)),
+	    json_pack("{s:s,s:s,s:I,s:o*}", "name",
+		web_form_str(&w->form, "name"), "role",
+		web_form_str(&w->form, "role"), "expires_days",
+		(json_int_t)(*days != '\0' ? strtol(days, NULL, 10) : 90),
+		"tenants", tenants),
 	    &ans);
 	if (st != 201)
 		return answered(w, st, 201, ans);

@@ -50,13 +50,52 @@ running_jobs(json_t *jobs)
 	return out;
 }
 
+/* Each advisory's open findings in all: the sum over its verdicts. */
+static void
+open_totals(json_t *advisories)
+{
+	json_t *a, *n;
+	const char *k;
+	json_int_t sum;
+	size_t i;
+
+	json_array_foreach(advisories, i, a)
+	{
+		sum = 0;
+		json_object_foreach(json_object_get(a, "counts"), k, n) sum +=
+		    json_integer_value(n);
+		json_object_set_new(a, "open", json_integer(sum));
+	}
+}
+
+/* Each tenant's hosts by verdict and agents online and stale. */
+static void
+per_tenant(json_t *tenants, json_t *counts, json_t *agents)
+{
+	const char *slug;
+	json_t *t, *c;
+	size_t i;
+
+	json_array_foreach(tenants, i, t)
+	{
+		slug = json_string_value(json_object_get(t, "slug"));
+		if ((c = find_by(json_object_get(counts, "tenants"), "tenant",
+			 slug)) != NULL)
+			json_object_set(
+			    t, "hosts_by_verdict", json_object_get(c, "hosts"));
+		if ((c = find_by(json_object_get(agents, "tenants"), "tenant",
+			 slug)) != NULL)
+			json_object_set(t, "agents", c);
+	}
+}
+
 int
 p_overview(struct web_ctx *w)
 {
 	static const char *const q_jobs[] = {"limit", "100", NULL};
+	static const char *const q_adv[] = {"by", "advisory", NULL};
 	json_t *tenants = NULL, *counts = NULL, *agents = NULL, *jobs = NULL;
-	json_t *byadv = NULL, *t, *c, *data;
-	size_t i;
+	json_t *byadv = NULL, *data;
 	int st;
 
 	st =
@@ -71,25 +110,10 @@ p_overview(struct web_ctx *w)
 	(void)web_api(
 	    w, "GET", "/api/v1/agents/counts", NULL, NULL, NULL, 0, &agents);
 	(void)web_api(w, "GET", "/api/v1/jobs", q_jobs, NULL, NULL, 0, &jobs);
-	{
-		static const char *const q_adv[] = {"by", "advisory", NULL};
-
-		(void)web_api(w, "GET", "/api/v1/findings/counts", q_adv, NULL,
-		    NULL, 0, &byadv);
-	}
-	json_array_foreach(json_object_get(tenants, "items"), i, t)
-	{
-		const char *slug =
-		    json_string_value(json_object_get(t, "slug"));
-
-		if ((c = find_by(json_object_get(counts, "tenants"), "tenant",
-			 slug)) != NULL)
-			json_object_set(
-			    t, "hosts_by_verdict", json_object_get(c, "hosts"));
-		if ((c = find_by(json_object_get(agents, "items"), "tenant",
-			 slug)) != NULL)
-			json_object_set(t, "agents", c);
-	}
+	(void)web_api(
+	    w, "GET", "/api/v1/findings/counts", q_adv, NULL, NULL, 0, &byadv);
+	per_tenant(json_object_get(tenants, "items"), counts, agents);
+	open_totals(json_object_get(byadv, "advisories"));
 	data = json_pack("{s:s,s:s,s:O,s:o,s:O*}", "title",
 	    web_tr(&w->loc, T_("Overview")), "nav", "overview", "tenants",
 	    json_object_get(tenants, "items"), "jobs", running_jobs(jobs),
