@@ -6,7 +6,8 @@
 //
 // Environment (set by web_ui.py): RAMPART_URL, RAMPART_FINGERPRINT,
 // RAMPART_USERS ({"admin"|"viewer": {user, password, totp_secret,
-// last_step}}), RAMPART_HOSTILE (the hostile customer's name).
+// last_step}}), RAMPART_HOSTILE (the hostile customer's name, also a
+// host name and an advisory's title), RAMPART_PAGES (paths that show it).
 import {
   activateByKeyboard, assertNoActions, assertShownAsText, assertSkipLink,
   check, checkPage, checkQuiet, connect, goto, headerProblems, login, logout,
@@ -145,6 +146,11 @@ await run(site, async (browser) => {
   await assertSkipLink(page);
   const cookie = await csrf(page);
   await forbiddenPage(page);
+  // Every page that shows the hostile customer, host, advisory title
+  // or remediation shows it as text (and passes the page checks).
+  for (const p of JSON.parse(env("RAMPART_PAGES")))
+    await visit(page, site, p, `hostile${p.replace(/\//g, "-")}`,
+      { hostile: HOSTILE, screenshot: false });
 
   // Log out with the keyboard: back at the form, and the session is
   // over on the server, not only in this browser.

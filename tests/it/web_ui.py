@@ -36,28 +36,46 @@ def api(c, method, path, body=None, want=200):
 
 def hostile_agent(srv, c):
     """An agent of the hostile customer that claims a hostile host name
-    (hostname is what an agent says, shown to people)."""
+    and runs software the hostile advisory (its title is the same
+    string) names, a job on it, and those pages' paths: each shows the
+    string and must show it as text."""
     try:
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import \
-            Ed25519PrivateKey
-        from cryptography.hazmat.primitives.serialization import (
-            Encoding, PublicFormat)
+        from agent_lib import AgentKey, full_inventory, software
     except ImportError:
         fail("python3-cryptography is missing (scripts/setup-deps.sh)")
     tok = api(c, "POST", "/api/v1/tenants/evil/enroll-tokens",
               {"name": "web-ui"}, want=201)
-    pub = Ed25519PrivateKey.generate().public_key().public_bytes(
-        Encoding.Raw, PublicFormat.Raw)
-    key = base64.urlsafe_b64encode(pub).rstrip(b"=").decode()
+    key = AgentKey()
     ans = api(srv.client(), "POST", "/api/v1/agents/enroll",
-              {"token": tok["secret"], "public_key": key,
-               "hostname": HOSTILE, "os": HOSTILE}, want=201)
-    got = api(c, "GET", f"/api/v1/agents/{ans['agent_id']}")
-    check(got["hostname"] == HOSTILE, f"host name not kept: {got}")
+              key.enroll_body(tok["secret"], HOSTILE, HOSTILE), want=201)
+    key.agent_id = ans["agent_id"]
+    r = key.request(srv.client(), "POST", "/api/v1/agent/inventory",
+                    full_inventory(1, {"name": HOSTILE, "os": "windows"},
+                                   [software("Hostile App", "1.0",
+                                             vendor="Hostile")]))
+    check(r.status == 200, f"hostile inventory: {r}")
+    adv = {"rampart_advisory": 1, "id": "HOSTILE-1", "title": HOSTILE,
+           "publisher": "web_ui", "published": "2026-01-01T00:00:00Z",
+           "status": "final", "severity": "high", "summary": HOSTILE,
+           "products": [{"id": "p", "vendor": "Hostile",
+                         "product": "Hostile App", "platform": "windows",
+                         "scheme": "generic", "versions": ["1.0"],
+                         "fixed": "1.1", "remediation": HOSTILE}]}
+    a = api(c, "POST", "/api/v1/advisories?tenants=evil", adv, want=201)
+    check(a["title"] == HOSTILE, f"advisory title not kept: {a}")
+    f = api(c, "GET", f"/api/v1/findings?advisory={a['id']}")
+    check(len(f["items"]) == 1, f"no finding of the hostile advisory: {f}")
+    job = api(c, "POST", "/api/v1/jobs",
+              {"type": "inventory", "target": {"host": key.agent_id}},
+              want=201)
+    return ["/", "/advisories", f"/advisories/{a['id']}",
+            f"/hosts/{key.agent_id}", "/hosts", f"/jobs/{job['id']}",
+            "/audit", "/admin"]
 
 
 def seed(srv):
-    """The data the pages show; returns the users the browser logs in
+    """The data the pages show; returns the pages that show the hostile
+    string, and the users the browser logs in
     as, each with the last TOTP step used (the server takes a step once,
     and only a later one after it)."""
     boot = srv.bootstrap
@@ -69,13 +87,13 @@ def seed(srv):
         t = api(c, "POST", "/api/v1/tenants", {"slug": slug, "name": name},
                 want=201)
         check(t["name"] == name, f"tenant name not kept: {t}")
-    hostile_agent(srv, c)
+    pages = hostile_agent(srv, c)
     v = api(c, "POST", "/api/v1/users",
             {"name": "vic", "role": "viewer", "tenants": ["acme", "evil"],
              "totp": True}, want=201)
     check("password" in v and "totp_secret" in v, f"viewer secrets: {v}")
     steps = server_lib._last_step
-    return {
+    return pages, {
         "admin": {"user": boot["user"], "password": boot["password"],
                   "totp_secret": boot["totp_secret"],
                   "last_step": steps.get(boot["totp_secret"], -1)},
@@ -121,13 +139,14 @@ def main():
     check(node is not None, "node is missing (scripts/setup-deps.sh)")
     srv = Server().start()
     try:
-        users = seed(srv)
+        pages, users = seed(srv)
         env = dict(os.environ)
         env.update({
             "RAMPART_URL": f"https://127.0.0.1:{srv.port}",
             "RAMPART_FINGERPRINT": srv.fingerprint,
             "RAMPART_USERS": json.dumps(users),
             "RAMPART_HOSTILE": HOSTILE,
+            "RAMPART_PAGES": json.dumps(pages),
         })
         rc = run_node(srv, [node, os.path.join(HERE, "web_ui.mjs")], env)
         if rc != 0:
