@@ -15,9 +15,9 @@
 #   make bench-server rampartd's API under 200 clients, SQLite then
 #                PostgreSQL (2 minutes each; bench/server.sh)
 #   make fuzz    build the libFuzzer targets and run each for FUZZ_SECONDS
-#   make screenshots  build, then the web UI's browser test (it/web_ui)
-#                saving each page it visits as a full-page PNG in
-#                docs/screenshots/ (RAMPART_SCREENSHOTS)
+#   make screenshots  build, then the web UI's browser tests (it/web_ui,
+#                it/web_flow) saving each page they visit as a full-page
+#                PNG in docs/screenshots/ (RAMPART_SCREENSHOTS)
 #   make lint    clang-format, banned functions, layout and test rules, and
 #                (on the plain build's objects) exports nothing else uses
 
@@ -96,7 +96,7 @@ test: deps
 # wide, seeded data), for the docs.
 screenshots: build tools
 	RAMPART_SCREENSHOTS=$(CURDIR)/docs/screenshots \
-		meson test -C $(BUILD) --print-errorlogs it/web_ui
+		meson test -C $(BUILD) --print-errorlogs it/web_ui it/web_flow
 
 bench: build
 	@sh bench/run.sh $(BUILD)

@@ -164,6 +164,12 @@ def other_tenant(srv, u, agents, job):
         check(r.status == 404, f"globex {method} {path}: {r}")
     r = g.request("GET", "/api/v1/jobs")
     check(r.status == 200 and r.json["items"] == [], f"globex list: {r}")
+    # ?host=: the jobs on one host; another tenant's host is unknown
+    r = u["tech"].request("GET", f"/api/v1/jobs?host={agents['a1'].id}")
+    check(r.status == 200 and [j["id"] for j in r.json["items"]] == [job],
+          f"jobs on a1: {r}")
+    r = g.request("GET", f"/api/v1/jobs?host={agents['a1'].id}")
+    check(r.status == 404, f"globex: jobs on acme's host: {r}")
     for target in ({"host": agents["a1"].id}, {"tenant": "acme"}):
         r = g.request("POST", "/api/v1/jobs", body={
             "type": "inventory", "target": target})

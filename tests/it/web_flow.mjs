@@ -114,6 +114,9 @@ async function restore(page) {
   const listed = await text(page, "tbody th[scope=row]");
   check(listed.length === 3, `machines: ${listed.join(" | ")}`);
   await visit(page, site, hostPath, "host");
+  const jobs = await text(page, "h2#h-jobs + ul li");
+  check(jobs.length === 1 && jobs[0].startsWith("sweep"),
+    `jobs on mac-ceo-01: ${jobs.join(" | ")}`);
   const held = await text(page, "form[action$='/restore']");
   check(held.length === 2, `held entries with Restore: ${held.length}`);
   const det = await text(page, "h2#h-det + table tbody tr");

@@ -351,6 +351,8 @@ export async function screenshot(page, name) {
   if (!dir) return null;
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);
+  // the page as it first shows, without the focus of a keyboard walk
+  await page.evaluate(() => document.activeElement?.blur());
   await page.screenshot({ path: file, fullPage: true });
   console.log(`screenshot: ${file}`);
   return file;

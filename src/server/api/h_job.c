@@ -505,6 +505,8 @@ int
 h_job_list(struct api_ctx *c)
 {
 	const char *slug = c->rq->arg(c->rq->arg_cls, "tenant");
+	const char *host = c->rq->arg(c->rq->arg_cls, "host");
+	struct store_agent a = {0};
 	struct store_job *v = NULL;
 	struct store_page pg;
 	int64_t tenant = 0;
@@ -515,7 +517,18 @@ h_job_list(struct api_ctx *c)
 	if (api_page(c, &pg) < 0 ||
 	    (slug != NULL && scope_tenant(c, slug, "?tenant", &tenant) < 0))
 		return -1;
-	r = store_job_list(c->s, &c->who.scope, tenant, &pg, &v, &n, &more);
+	if (host != NULL) {
+		/* another tenant's agent is as unknown as no agent */
+		r = store_agent_get(c->s, &c->who.scope, host, &a);
+		if (r == RP_ERR_NOTFOUND || r == RP_ERR_INVALID)
+			return api_fail(
+			    c, 404, "not_found", "?host", "no such agent");
+		if (r != 0)
+			return api_store_fail(c, r);
+	}
+	r = store_job_list(
+	    c->s, &c->who.scope, tenant, a.seq, &pg, &v, &n, &more);
+	store_agent_clear(&a);
 	if (r != 0)
 		return api_store_fail(c, r);
 	items = json_array();

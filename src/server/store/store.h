@@ -789,11 +789,12 @@ int store_job_get(struct store *s, const struct store_scope *sc, const char *id,
 /* One job of any tenant without its hosts per state (hosts[] 0): one
  * row read however many hosts it has, for each agent's report. */
 int store_job_by_id(struct store *s, const char *id, struct store_job *out);
-/* Jobs visible in sc (of tenant when not 0), newest first by seq:
- * pg->after is a seq to continue below (0: the start). */
+/* Jobs visible in sc (of tenant when not 0, on the agent agent_seq
+ * when not 0), in seq order: pg->after is a seq to continue after (0:
+ * the start). */
 int store_job_list(struct store *s, const struct store_scope *sc,
-    int64_t tenant, const struct store_page *pg, struct store_job **v,
-    size_t *n, int *more);
+    int64_t tenant, int64_t agent_seq, const struct store_page *pg,
+    struct store_job **v, size_t *n, int *more);
 /* JOB_AWAITING -> JOB_ACTIVE with its approver; RP_ERR_NOTFOUND when
  * the job is not awaiting approval. */
 int store_job_approve(

@@ -45,7 +45,9 @@ static struct drv_sql q_job_counts = DRV_SQL(
     "SELECT state, COUNT(*) FROM job_hosts WHERE job_seq = ? GROUP BY state");
 static struct drv_sql q_job_list =
     DRV_SQL("SELECT " JOB_COLS " FROM jobs j WHERE j.seq > ? AND "
-	    "(? = 0 OR j.tenant_id = ?) AND " SCOPE_FILTER(
+	    "(? = 0 OR j.tenant_id = ?) AND (? = 0 OR EXISTS (SELECT 1 FROM "
+	    "job_hosts h WHERE h.job_seq = j.seq AND h.agent_seq = ?)) AND "
+	    SCOPE_FILTER(
 		"j.tenant_id") " ORDER BY j.seq LIMIT ?");
 static struct drv_sql q_job_approve =
     DRV_SQL("UPDATE jobs SET state = '" JOB_ACTIVE "', approved_by = ?, "
@@ -285,10 +287,12 @@ store_job_by_id(struct store *s, const char *id, struct store_job *out)
 
 int
 store_job_list(struct store *s, const struct store_scope *sc, int64_t tenant,
-    const struct store_page *pg, struct store_job **v, size_t *n, int *more)
+    int64_t agent_seq, const struct store_page *pg, struct store_job **v,
+    size_t *n, int *more)
 {
 	struct drv_arg a[] = {A_INT(0), A_INT(tenant), A_INT(tenant),
-	    A_SCOPE_ALL(sc), A_SCOPE_ID(sc), A_INT(0)};
+	    A_INT(agent_seq), A_INT(agent_seq), A_SCOPE_ALL(sc),
+	    A_SCOPE_ID(sc), A_INT(0)};
 	size_t i;
 	int r;
 
