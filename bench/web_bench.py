@@ -94,7 +94,7 @@ def main():
         variants = [
             ("/hosts", "machine list, first page"),
             (f"/hosts?after={mid}", "machine list, page after 500"),
-            ("/hosts?q=bench-00&verdict=affected",
+            ("/hosts?q=ws-0001&verdict=affected",
              "machine list, name filter + verdict"),
             (f"/advisories/{adv_id}", "affected hosts, first page"),
             (f"/advisories/{adv_id}?" + nxt.group(1).replace("&amp;", "&"),

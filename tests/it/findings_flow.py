@@ -183,6 +183,13 @@ def check_findings(admin, techs, agents, adv):
               f"finding with reason and remediation: {i}")
     check(f["counts"]["affected"] == 2 and f["counts"]["fixed"] == 1,
           f"counts per verdict: {f['counts']}")
+    r = admin.request("GET", f"/api/v1/findings?advisory={adv}&counts=0")
+    check(r.status == 200 and "counts" not in r.json and
+          r.json["total"] == f["total"] and r.json["items"] == f["items"],
+          f"?counts=0: {r}")
+    r = admin.request("GET", f"/api/v1/findings?advisory={adv}&counts=2")
+    check(r.status == 400 and r.json["error"]["field"] == "?counts",
+          f"?counts=2: {r}")
     for ten, want in (("acme", ["ws-acme-1"]), ("globex", ["ws-globex-1"])):
         got = [i["host"]["hostname"]
                for i in findings_of(techs[ten], advisory=adv)["items"]]

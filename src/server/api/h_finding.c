@@ -191,20 +191,28 @@ h_finding_list(struct api_ctx *c)
 	struct store_finding *v = NULL;
 	struct store_page pg;
 	int64_t tot[VERDICTS][2] = {{0}}, total = 0;
+	const char *cq = c->rq->arg(c->rq->arg_cls, "counts");
 	struct fq q;
 	size_t n = 0, i;
-	int more = 0, r;
+	int more = 0, r, counts = 1;
 	json_t *items;
 
 	if (query(c, &q) < 0 || api_page(c, &pg) < 0)
 		return -1;
+	/* ?counts=0: a page that shows /findings/counts beside the list
+	 * need not have them counted twice (they read every finding). */
+	if (cq != NULL && strcmp(cq, "0") != 0 && strcmp(cq, "1") != 0)
+		return api_fail(c, 400, "invalid_query", "?counts",
+		    "?counts: expected 0 or 1");
+	counts = cq == NULL || strcmp(cq, "1") == 0;
 	/* One snapshot: the page, the total and the counts agree. */
 	if ((r = store_begin_read(c->s)) != 0 ||
 	    (r = store_finding_list(
 		 c->s, &c->who.scope, &q.f, &pg, &v, &n, &more)) != 0 ||
 	    (r = store_finding_total(c->s, &c->who.scope, &q.f, &total)) != 0 ||
-	    (r = store_finding_counts(
-		 c->s, &c->who.scope, &q.f, add_count, tot)) != 0 ||
+	    (counts &&
+		(r = store_finding_counts(
+		     c->s, &c->who.scope, &q.f, add_count, tot)) != 0) ||
 	    (r = store_commit(c->s)) != 0) {
 		store_findings_free(v, n);
 		return api_store_fail(c, r);
@@ -216,7 +224,8 @@ h_finding_list(struct api_ctx *c)
 	for (i = 0; i < n; i++)
 		json_array_append_new(items, finding_json(&v[i]));
 	r = api_list_ext(c, items, more, n ? v[n - 1].id : 0,
-	    json_pack("{s:o,s:I}", "counts", counts_json(tot, 0), "total",
+	    json_pack("{s:o*,s:I}", "counts",
+		counts ? counts_json(tot, 0) : NULL, "total",
 		(json_int_t)total));
 	store_findings_free(v, n);
 	return r;

@@ -46,9 +46,8 @@ static struct drv_sql q_job_counts = DRV_SQL(
 static struct drv_sql q_job_list =
     DRV_SQL("SELECT " JOB_COLS " FROM jobs j WHERE j.seq > ? AND "
 	    "(? = 0 OR j.tenant_id = ?) AND (? = 0 OR EXISTS (SELECT 1 FROM "
-	    "job_hosts h WHERE h.job_seq = j.seq AND h.agent_seq = ?)) AND "
-	    SCOPE_FILTER(
-		"j.tenant_id") " ORDER BY j.seq LIMIT ?");
+	    "job_hosts h WHERE h.job_seq = j.seq AND h.agent_seq = ?)) "
+	    "AND " SCOPE_FILTER("j.tenant_id") " ORDER BY j.seq LIMIT ?");
 static struct drv_sql q_job_approve =
     DRV_SQL("UPDATE jobs SET state = '" JOB_ACTIVE "', approved_by = ?, "
 	    "approved_by_name = ?, approved_at = ? WHERE seq = ? AND state = "
@@ -291,8 +290,8 @@ store_job_list(struct store *s, const struct store_scope *sc, int64_t tenant,
     size_t *n, int *more)
 {
 	struct drv_arg a[] = {A_INT(0), A_INT(tenant), A_INT(tenant),
-	    A_INT(agent_seq), A_INT(agent_seq), A_SCOPE_ALL(sc),
-	    A_SCOPE_ID(sc), A_INT(0)};
+	    A_INT(agent_seq), A_INT(agent_seq), A_SCOPE_ALL(sc), A_SCOPE_ID(sc),
+	    A_INT(0)};
 	size_t i;
 	int r;
 

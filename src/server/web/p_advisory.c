@@ -134,6 +134,7 @@ p_advisory(struct web_ctx *w)
 		return web_fail(w, 404, T_("There is no such page."), NULL);
 	web_q_add(&fq, "advisory", w->param[0]);
 	web_q_add(&fq, "status", "open");
+	web_q_add(&fq, "counts", "0"); /* the per-customer table has them */
 	web_q_add(&fq, "limit", AFFECTED_PAGE);
 	web_q_add(&fq, "after", web_arg(w, "after"));
 	st = web_api(w, "GET", path, NULL, NULL, NULL, 0, &adv);

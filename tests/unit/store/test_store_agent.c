@@ -414,7 +414,8 @@ test_jobs(void **state)
 	assert_int_equal(g.approved_by, 8);
 	assert_int_equal(g.tenant_id, 0);
 	store_job_clear(&g);
-	assert_int_equal(store_job_list(s, &all, 0, 0, NULL, &jv, &n, &more), 0);
+	assert_int_equal(
+	    store_job_list(s, &all, 0, 0, NULL, &jv, &n, &more), 0);
 	assert_int_equal(n, 2);
 	store_jobs_free(jv, n);
 	store_agent_clear(&a1);
