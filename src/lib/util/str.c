@@ -236,3 +236,32 @@ rp_domain_check(char *s)
 		s[i] = (char)rp_tolower(s[i]);
 	return NULL;
 }
+
+int
+rp_path_match(const char *pattern, const char *path, const char **params,
+    size_t nparams, char *buf, size_t buflen)
+{
+	const char *p = pattern, *q = path, *e;
+	size_t used = 0, n, np = 0;
+
+	while (*p != '\0') {
+		if (*p == '{') {
+			if ((e = strchr(p, '}')) == NULL)
+				return 0;
+			p = e + 1;
+			e = strchr(q, '/');
+			n = e != NULL ? (size_t)(e - q) : strlen(q);
+			if (n == 0 || used + n + 1 > buflen || np >= nparams)
+				return 0;
+			memcpy(buf + used, q, n);
+			buf[used + n] = '\0';
+			params[np++] = buf + used;
+			used += n + 1;
+			q += n;
+			continue;
+		}
+		if (*p++ != *q++)
+			return 0;
+	}
+	return *q == '\0';
+}

@@ -45,6 +45,15 @@ int rp_str_in_list(const char *const *list, const char *s);
 int rp_str_startswith(const char *s, const char *prefix);
 
 /*
+ * Matches path against a route pattern ("/api/v1/jobs/{id}/hosts"): a
+ * {name} segment matches one non-empty segment of the path, copied
+ * NUL-terminated into buf and pointed at by params[] (at most
+ * nparams).  1 on a match, else 0 (also when buf or params run out).
+ */
+int rp_path_match(const char *pattern, const char *path, const char **params,
+    size_t nparams, char *buf, size_t buflen);
+
+/*
  * Checks a DNS host name in place: drops one trailing dot and lowercases
  * it.  Returns NULL when it is a host name (at least two labels of 1-63
  * letters, digits, '-' or '_', not starting or ending with '-', a

@@ -192,35 +192,12 @@ api_route_at(size_t i)
 	return i < NROUTES ? &route_infos[i] : NULL;
 }
 
-/*
- * Matches path against pattern; {name} segments match one non-empty
- * segment, copied into c->pbuf and pointed at by c->param[].
- */
+/* Matches path against pattern, the {name} parts into c->param[]. */
 static int
 route_match(const char *pattern, const char *path, struct api_ctx *c)
 {
-	const char *p = pattern, *q = path, *e;
-	size_t used = 0, n, np = 0;
-
-	while (*p != '\0') {
-		if (*p == '{') {
-			p = strchr(p, '}') + 1;
-			e = strchr(q, '/');
-			n = e != NULL ? (size_t)(e - q) : strlen(q);
-			if (n == 0 || used + n + 1 > sizeof(c->pbuf) ||
-			    np >= API_MAX_PARAMS)
-				return 0;
-			memcpy(c->pbuf + used, q, n);
-			c->pbuf[used + n] = '\0';
-			c->param[np++] = c->pbuf + used;
-			used += n + 1;
-			q += n;
-			continue;
-		}
-		if (*p++ != *q++)
-			return 0;
-	}
-	return *q == '\0';
+	return rp_path_match(
+	    pattern, path, c->param, API_MAX_PARAMS, c->pbuf, sizeof(c->pbuf));
 }
 
 static int

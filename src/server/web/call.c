@@ -231,3 +231,15 @@ web_notice(struct web_ctx *w)
 			return web_tr(&w->loc, notices[i][1]);
 	return NULL;
 }
+
+int
+web_id_ok(const char *id)
+{
+	size_t i;
+
+	for (i = 0; id[i] != '\0'; i++)
+		if (!((id[i] >= 'a' && id[i] <= 'z') ||
+			(id[i] >= '2' && id[i] <= '7')))
+			return 0;
+	return i == 26;
+}

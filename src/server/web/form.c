@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "http/http.h"
+#include "util/ascii.h"
 #include "util/err.h"
 #include "web_int.h"
 
@@ -49,18 +50,6 @@ web_form_str(const struct web_form *f, const char *name)
 	return x != NULL ? x->value : "";
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* s[0..n) form-decoded into a new string; NULL on a bad escape (*err). */
 static char *
 form_decode(const char *s, size_t n, size_t *outlen, const char **err)
@@ -76,8 +65,9 @@ form_decode(const char *s, size_t n, size_t *outlen, const char **err)
 			o[k++] = ' ';
 		else if (s[i] != '%')
 			o[k++] = s[i];
-		else if (i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
-		    (lo = hexval(s[i + 2])) >= 0) {
+		else if (i + 2 < n &&
+		    (hi = rp_hexval((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = rp_hexval((unsigned char)s[i + 2])) >= 0) {
 			o[k++] = (char)(hi * 16 + lo);
 			i += 2;
 		} else {

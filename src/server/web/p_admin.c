@@ -166,28 +166,29 @@ p_admin_token_create(struct web_ctx *w)
 	return secret_page(w, T_("Your new API token"), ans);
 }
 
-int
-p_admin_token_revoke(struct web_ctx *w)
+/* DELETE of the API object prefix + the path's id; to /admin. */
+static int
+revoke(struct web_ctx *w, const char *prefix)
 {
 	json_t *ans = NULL;
 	char path[96];
 	int st;
 
-	snprintf(path, sizeof(path), "/api/v1/tokens/%s", w->param[0]);
+	snprintf(path, sizeof(path), "%s%s", prefix, w->param[0]);
 	st = web_api(w, "DELETE", path, NULL, NULL, NULL, 0, &ans);
 	return answered(w, st, 204, ans);
 }
 
 int
+p_admin_token_revoke(struct web_ctx *w)
+{
+	return revoke(w, "/api/v1/tokens/");
+}
+
+int
 p_admin_enroll_revoke(struct web_ctx *w)
 {
-	json_t *ans = NULL;
-	char path[96];
-	int st;
-
-	snprintf(path, sizeof(path), "/api/v1/enroll-tokens/%s", w->param[0]);
-	st = web_api(w, "DELETE", path, NULL, NULL, NULL, 0, &ans);
-	return answered(w, st, 204, ans);
+	return revoke(w, "/api/v1/enroll-tokens/");
 }
 
 /* The commands that install the agent's files and enrol it, per OS:

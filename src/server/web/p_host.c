@@ -55,19 +55,6 @@ p_host_list(struct web_ctx *w)
 	return web_page(w, st == 200 ? 200 : st == 0 ? 503 : st, "hosts", data);
 }
 
-/* The agent id of the path: 26 of [a-z2-7], as the API makes them. */
-static int
-host_id_ok(const char *id)
-{
-	size_t i;
-
-	for (i = 0; id[i] != '\0'; i++)
-		if (!((id[i] >= 'a' && id[i] <= 'z') ||
-			(id[i] >= '2' && id[i] <= '7')))
-			return 0;
-	return i == 26;
-}
-
 /* GET path?query into data[key] (the answer's items when it has any). */
 static void
 fetch_into(struct web_ctx *w, json_t *data, const char *key, const char *path,
@@ -95,7 +82,7 @@ p_host(struct web_ctx *w)
 	char path[128];
 	int st;
 
-	if (!host_id_ok(id))
+	if (!web_id_ok(id))
 		return web_fail(w, 404, T_("There is no such page."), NULL);
 	snprintf(path, sizeof(path), "/api/v1/agents/%s", id);
 	if ((st = web_api(w, "GET", path, NULL, NULL, NULL, 0, &agent)) !=
@@ -127,7 +114,7 @@ host_job(struct web_ctx *w, const char *type, json_t *args, const char *done)
 	json_t *ans = NULL;
 	int st;
 
-	if (!host_id_ok(w->param[0]) || args == NULL) {
+	if (!web_id_ok(w->param[0]) || args == NULL) {
 		json_decref(args);
 		return web_fail(
 		    w, 400, T_("The form could not be read."), NULL);

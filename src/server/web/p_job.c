@@ -34,19 +34,6 @@ p_job_list(struct web_ctx *w)
 	return web_page(w, st == 200 ? 200 : st == 0 ? 503 : st, "jobs", data);
 }
 
-/* A job id of the path: 26 of [a-z2-7]. */
-static int
-job_id_ok(const char *id)
-{
-	size_t i;
-
-	for (i = 0; id[i] != '\0'; i++)
-		if (!((id[i] >= 'a' && id[i] <= 'z') ||
-			(id[i] >= '2' && id[i] <= '7')))
-			return 0;
-	return i == 26;
-}
-
 /* Each host's results as lines of compact JSON: data stays data, shown
  * as text. */
 static void
@@ -80,7 +67,7 @@ p_job(struct web_ctx *w)
 	const char *me, *by;
 	int st;
 
-	if (!job_id_ok(w->param[0]))
+	if (!web_id_ok(w->param[0]))
 		return web_fail(w, 404, T_("There is no such page."), NULL);
 	snprintf(path, sizeof(path), "/api/v1/jobs/%s", w->param[0]);
 	if ((st = web_api(w, "GET", path, NULL, NULL, NULL, 0, &job)) != 200) {
@@ -115,7 +102,7 @@ p_job_approve(struct web_ctx *w)
 	char path[96];
 	int st;
 
-	if (!job_id_ok(w->param[0]))
+	if (!web_id_ok(w->param[0]))
 		return web_fail(w, 404, T_("There is no such page."), NULL);
 	snprintf(path, sizeof(path), "/api/v1/jobs/%s/approve", w->param[0]);
 	st = web_api_json(w, "POST", path, json_object(), &ans);

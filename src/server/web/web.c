@@ -93,28 +93,8 @@ web_body_max(const struct api_request *rq)
 static int
 match(const char *pattern, const char *path, struct web_ctx *w)
 {
-	const char *p = pattern, *q = path, *e;
-	size_t used = 0, n, np = 0;
-
-	while (*p != '\0') {
-		if (*p == '{') {
-			p = strchr(p, '}') + 1;
-			e = strchr(q, '/');
-			n = e != NULL ? (size_t)(e - q) : strlen(q);
-			if (n == 0 || used + n + 1 > sizeof(w->pbuf) ||
-			    np >= WEB_MAX_PARAMS)
-				return 0;
-			memcpy(w->pbuf + used, q, n);
-			w->pbuf[used + n] = '\0';
-			w->param[np++] = w->pbuf + used;
-			used += n + 1;
-			q += n;
-			continue;
-		}
-		if (*p++ != *q++)
-			return 0;
-	}
-	return *q == '\0';
+	return rp_path_match(
+	    pattern, path, w->param, WEB_MAX_PARAMS, w->pbuf, sizeof(w->pbuf));
 }
 
 /* The value of cookie name in a Cookie header into out; 0 or -1. */

@@ -197,6 +197,9 @@ int web_fail(
 /* 303 to a local path (printf-style; escaped by the caller). */
 int web_redirect(struct web_ctx *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Whether id is an agent or job ID as the API makes them: 26 of
+ * [a-z2-7] (checked before it goes into an API path). */
+int web_id_ok(const char *id);
 /* A query argument of the page's URL, or NULL. */
 const char *web_arg(struct web_ctx *w, const char *name);
 /* Whether the user may act (technician or msp-admin) / administer. */

@@ -257,6 +257,28 @@ test_indicator(void **state)
 	assert_non_null(strstr(rp_url_check(b, 0), "port"));
 }
 
+static void
+test_path_match(void **state)
+{
+	const char *p[2] = {NULL, NULL};
+	char buf[16];
+
+	(void)state;
+	assert_true(rp_path_match(
+	    "/a/{id}/b/{x}", "/a/12/b/zz", p, 2, buf, sizeof(buf)));
+	assert_string_equal(p[0], "12");
+	assert_string_equal(p[1], "zz");
+	assert_true(rp_path_match("/a", "/a", p, 0, buf, sizeof(buf)));
+	/* an empty segment, a longer path, too few params, too little room */
+	assert_false(rp_path_match("/a/{id}", "/a/", p, 2, buf, sizeof(buf)));
+	assert_false(rp_path_match("/a/{id}", "/a/1/2", p, 2, buf, 16));
+	assert_false(rp_path_match("/a/{id}/{x}", "/a/1/2", p, 1, buf, 16));
+	assert_false(rp_path_match(
+	    "/a/{id}", "/a/0123456789abcdef", p, 2, buf, sizeof(buf)));
+	assert_false(rp_path_match("/a/{id", "/a/1", p, 2, buf, sizeof(buf)));
+	assert_false(rp_path_match("/a/b", "/a", p, 2, buf, sizeof(buf)));
+}
+
 int
 main(void)
 {
@@ -269,6 +291,7 @@ main(void)
 	    cmocka_unit_test(test_json_path),
 	    cmocka_unit_test(test_json_load_errors),
 	    cmocka_unit_test(test_json_load_codes),
+	    cmocka_unit_test(test_path_match),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
