@@ -187,6 +187,7 @@ static int
 part_names(const char *h, const char *he, char **name, char **filename)
 {
 	const char *line = h, *eol;
+	int seen = 0;
 
 	*name = *filename = NULL;
 	while (line < he) {
@@ -195,7 +196,9 @@ part_names(const char *h, const char *he, char **name, char **filename)
 			eol = he;
 		if ((size_t)(eol - line) > 20 &&
 		    strncasecmp(line, "content-disposition:", 20) == 0 &&
-		    *name == NULL) {
+		    !seen) {
+			/* the first one counts; a second is not looked at */
+			seen = 1;
 			*name = header_param(
 			    line + 20, (size_t)(eol - line - 20), "name");
 			*filename = header_param(
