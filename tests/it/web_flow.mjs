@@ -35,6 +35,7 @@ const site = await connect(env("RAMPART_URL"), env("RAMPART_FINGERPRINT"))
     console.error(`FAIL: ${e.message}`);
     process.exit(1);
   });
+let globexJob = null; // the sweep that waits for a second user
 // Questions to the server while a job runs: one every half second, at
 // most this many (the agents answer within seconds).
 const TRIES = 480;
@@ -88,12 +89,19 @@ async function sweep(page, advPath) {
   const rows = await text(page, "div.confirm tbody tr");
   check(rows.length === 2 && rows.every((r) => / 1 /.test(` ${r} `)),
     `confirmation: expected 1 host in each customer: ${rows.join(" | ")}`);
+  check(rows.some((r) => r.includes("globex") && r.includes("approval")),
+    `confirmation: globex's job waits for approval: ${rows.join(" | ")}`);
   await activateByKeyboard(page, "div.confirm form button[type=submit]");
   check(pathOf(page) === `${advPath}/act`, `start: on ${page.url()}`);
   await checkPage(page, "jobs-created");
   const made = await page.$$eval("ul.list a",
     (as) => as.map((a) => ({ href: a.getAttribute("href"), t: a.textContent })));
   check(made.length === 2, `jobs made: ${JSON.stringify(made)}`);
+  globexJob = made.find((m) => m.t.includes("globex")).href;
+  // the one who asked is not offered the approval of her own job
+  await visit(page, site, globexJob, "job-awaiting", { screenshot: false });
+  check((await page.$$("form[action$='/approve']")).length === 0,
+    "the requester is offered the approval of her own job");
   return made.find((m) => m.t.includes("acme")).href;
 }
 
@@ -161,6 +169,12 @@ async function admin(page) {
   const acts = await text(page, "tbody td.mono");
   check(acts.length > 0 && acts.every((a) => a.startsWith("job.")),
     `audit filter: ${acts.join(" ")}`);
+  // The second user approves globex's sweep; it then runs.
+  await visit(page, site, globexJob, "job-approval");
+  await activateByKeyboard(page, `form[action='${globexJob}/approve'] button`);
+  check(pathOf(page) === globexJob, `approve: on ${page.url()}`);
+  await until(page, globexJob, "the approved sweep to finish", async (p) =>
+    (await text(p, "td.st-done")).length === 1);
   await visit(page, site, "/admin", "admin");
   await tabTo(page, "form[action='/admin/enroll'] input[name=name]");
   await page.keyboard.type("laptops");

@@ -8,7 +8,8 @@ the affected app) and srv-db-01 (globex: a clean Debian server).  Then
 tests/it/web_flow.mjs drives Debian's chromium: a technician logs in
 with TOTP, imports demo/3cx-demo-advisory.json by upload, sees the
 affected hosts of both customers, starts the sweep-and-quarantine jobs
-from the advisory's page, sees their results, restores one quarantined
+from the advisory's page (globex's waits for a second user, and an
+msp-admin approves it there), sees their results, restores one quarantined
 file from the machine's page and logs out; a viewer sees no action and
 a viewer's crafted POST is refused; a new user sets up TOTP from the QR
 code.  Every page passes axe and the keyboard walk (web_lib.mjs).
@@ -128,6 +129,8 @@ def seed(srv, c):
     for slug, name in (("acme", "Acme Dental"), ("globex", "Globex Law")):
         api(c, "POST", "/api/v1/tenants", {"slug": slug, "name": name},
             want=201)
+    # globex's jobs wait for a second user's approval, whatever their size
+    api(c, "PATCH", "/api/v1/tenants/globex", {"approval_hosts": 0})
     users = {}
     for name, role, totp in (("tina", "technician", True),
                              ("vic", "viewer", True),
