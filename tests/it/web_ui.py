@@ -73,6 +73,19 @@ def hostile_agent(srv, c):
             "/audit", "/admin"]
 
 
+def body_caps(srv, cookie):
+    """A form body over 64 KiB is refused before it is read, unless the
+    session is real (an advisory upload): a made-up session cookie does
+    not raise the cap."""
+    big = b"x=" + b"a" * (200 * 1024)
+    ct = "application/x-www-form-urlencoded"
+    for ck, want in (("", 413), ("forged", 413), (cookie, 403)):
+        r = srv.client().request("POST", "/advisories", raw=big, ctype=ct,
+                                 cookie=ck)
+        check(r.status == want, f"a 200 KiB form with cookie {ck[:6]!r}: "
+              f"{r.status}, expected {want}")
+
+
 def seed(srv):
     """The data the pages show; returns the pages that show the hostile
     string, and the users the browser logs in
@@ -88,6 +101,7 @@ def seed(srv):
                 want=201)
         check(t["name"] == name, f"tenant name not kept: {t}")
     pages = hostile_agent(srv, c)
+    body_caps(srv, c.cookie)
     v = api(c, "POST", "/api/v1/users",
             {"name": "vic", "role": "viewer", "tenants": ["acme", "evil"],
              "totp": True}, want=201)

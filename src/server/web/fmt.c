@@ -115,11 +115,19 @@ digits(const char *s, int n)
 int
 web_time_parse(const char *s, int64_t *t)
 {
+	size_t n = strlen(s), i = 19;
 	struct tm tm;
 	time_t v;
 
-	if (strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-	    s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+	/* seconds may have a fraction (the audit log's milliseconds) */
+	if (n > 20 && s[19] == '.') {
+		for (i = 20; i < n - 1 && s[i] >= '0' && s[i] <= '9'; i++)
+			continue;
+		if (i == 20)
+			return -1;
+	}
+	if (n < 20 || i != n - 1 || s[4] != '-' || s[7] != '-' ||
+	    s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[n - 1] != 'Z')
 		return -1;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = digits(s, 4) - 1900;

@@ -84,10 +84,23 @@ web_owns(const char *method, const char *path)
 size_t
 web_body_max(const struct api_request *rq)
 {
-	/* an advisory upload, multipart: the API's cap and its framing */
-	if (rq->cookie != NULL && strstr(rq->cookie, AUTH_COOKIE "=") != NULL)
-		return API_BODY_DOCUMENT + 64 * 1024;
-	return API_BODY_SMALL;
+	struct api_request me = *rq;
+	struct api_admission adm;
+	struct api_response rs;
+	size_t max = 0;
+	int r;
+
+	if (strcmp(rq->method, "POST") != 0 || rq->cookie == NULL)
+		return API_BODY_SMALL;
+	/* The session is checked before the body, as the API checks its
+	 * callers: only a logged-in user may send an advisory upload (the
+	 * API's cap and its multipart framing). */
+	me.method = "GET";
+	me.path = "/api/v1/me";
+	me.authorization = NULL;
+	r = api_admit(&me, &rs, &adm, &max);
+	api_response_clear(&rs);
+	return r == 0 ? API_BODY_DOCUMENT + 64 * 1024 : API_BODY_SMALL;
 }
 
 static int
@@ -149,6 +162,8 @@ post_ok(struct web_ctx *w, const char *token)
 {
 	const char *o = w->rq->origin, *h = w->rq->host, *rest;
 
+	/* "null": a page under Referrer-Policy: no-referrer (ours) posts
+	 * with Origin: null (the Fetch standard); the token still counts */
 	if (o != NULL && strcmp(o, "null") != 0) {
 		rest = strncmp(o, "https://", 8) == 0 ? o + 8
 		    : strncmp(o, "http://", 7) == 0   ? o + 7

@@ -213,6 +213,10 @@ test_time_and_numbers(void **state)
 	assert_int_equal(web_time_parse("2023-03-29T14:05:00Z", &t), 0);
 	assert_int_equal(t, 1680098700);
 	assert_int_equal(web_time_parse("2023-03-29 14:05:00", &t), -1);
+	assert_int_equal(web_time_parse("2023-03-29T14:05:01.093Z", &t), 0);
+	assert_int_equal(t, 1680098701);
+	assert_int_equal(web_time_parse("2023-03-29T14:05:01.Z", &t), -1);
+	assert_int_equal(web_time_parse("2023-03-29T14:05:01.5", &t), -1);
 	web_locale_init(&l, "de", "Europe/Berlin");
 	rp_buf_init(&b, 4096);
 	web_fmt_time(&l, &b, 1680098700);
