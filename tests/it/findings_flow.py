@@ -227,6 +227,25 @@ def upgrade(admin, agents, adv):
     check(r.status == 200 and [h["verdict"] for h in hist] ==
           ["fixed", "affected"] and hist[0]["inventory"] == ag.last_inv and
           hist[1]["inventory"] is None, f"history: {hist}")
+    # ?status=open counts the open findings only; without it the
+    # resolved one counts too (as fixed), per tenant and in total
+    every = admin.request("GET", f"/api/v1/findings/counts?advisory={adv}")
+    opened = admin.request(
+        "GET", f"/api/v1/findings/counts?advisory={adv}&status=open")
+    check(every.json["hosts"]["fixed"] >= 1 and
+          every.json["hosts"]["affected"] == 1, f"counts: {every}")
+    check(opened.status == 200 and opened.json["hosts"]["fixed"] == 0 and
+          opened.json["hosts"]["affected"] == 1 and
+          opened.json["counts"]["affected"] == 1 and
+          [t["tenant"] for t in opened.json["tenants"]] == ["globex"],
+          f"open counts: {opened}")
+    r = admin.request("GET", f"/api/v1/findings/counts?host={ag.id}"
+                      "&status=open")
+    check(r.status == 200 and sum(r.json["counts"].values()) == 0,
+          f"open counts of the upgraded host: {r}")
+    r = admin.request("GET", f"/api/v1/findings/counts?status=all")
+    check(r.status == 400 and r.json["error"]["field"] == "?status",
+          f"?status=all on counts: {r}")
 
 
 def many_advisories(admin, techs):

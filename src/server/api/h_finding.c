@@ -346,7 +346,7 @@ counts_by_advisory(struct api_ctx *c, const struct fq *q)
 int
 h_finding_counts(struct api_ctx *c)
 {
-	const char *by = c->rq->arg(c->rq->arg_cls, "by");
+	const char *by = c->rq->arg(c->rq->arg_cls, "by"), *st;
 	struct tcounts k;
 	struct fq q;
 	int r;
@@ -360,6 +360,13 @@ h_finding_counts(struct api_ctx *c)
 	if (by != NULL && strcmp(by, "tenant") != 0)
 		return api_fail(c, 400, "invalid_query", "?by",
 		    "?by: expected tenant or advisory");
+	/* ?status=open: open findings only (without it, every finding,
+	 * resolved ones too); ?status= of other values is not taken here */
+	st = c->rq->arg(c->rq->arg_cls, "status");
+	if (st != NULL && strcmp(st, "open") != 0)
+		return api_fail(c, 400, "invalid_query", "?status",
+		    "?status: only open is taken by the counts");
+	q.f.counts_open = st != NULL;
 	if ((k.tenants = json_array()) == NULL)
 		return api_store_fail(c, RP_ERR_NOMEM);
 	if ((r = store_finding_counts(

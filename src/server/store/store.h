@@ -677,6 +677,9 @@ struct store_finding_filter {
 	const char *tenants; /* a JSON array of tenant ids, or NULL */
 	unsigned verdicts; /* 1 << verdict, 0: any */
 	int status; /* 0: open, 1: resolved, 2: all */
+	/* store_finding_counts: open findings only (for one advisory an
+	 * index holds all it reads); else every finding is counted */
+	int counts_open;
 };
 int store_finding_list(struct store *s, const struct store_scope *sc,
     const struct store_finding_filter *f, const struct store_page *pg,
@@ -689,9 +692,11 @@ int store_finding_get(struct store *s, const struct store_scope *sc, int64_t id,
 /* The history of finding id, newest first, at most max. */
 int store_finding_events(struct store *s, int64_t id, size_t max,
     struct store_finding_event **v, size_t *n);
-/* Counts (status and verdicts of f are not used): findings and hosts
- * (by their most urgent verdict) per verdict, per tenant.  fn gets each
- * (tenant, verdict, findings, hosts) group. */
+/* Counts (status and verdicts of f are not used; counts_open keeps the
+ * open findings only): findings and hosts (by their most urgent
+ * verdict) per verdict, per tenant, in tenant order.  fn gets each
+ * (tenant, verdict, findings, hosts) group, possibly a tenant and
+ * verdict more than once (the sums are the counts). */
 int store_finding_counts(struct store *s, const struct store_scope *sc,
     const struct store_finding_filter *f,
     int (*fn)(

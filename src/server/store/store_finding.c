@@ -82,11 +82,48 @@ static struct drv_sql q_f_get = DRV_SQL(
 	"SELECT t, v, SUM(n), SUM(CASE WHEN v = w THEN 1 ELSE 0 END) FROM "    \
 	"(SELECT f.tenant_id AS t, f.agent_seq AS h, f.verdict AS v, "         \
 	"COUNT(*) AS n, (SELECT MAX(g.verdict) FROM findings g WHERE "         \
-	"g.agent_seq = f.agent_seq AND (? = 0 OR g.advisory_id = ?)) AS w "    \
-	"FROM findings f WHERE" FILTER " GROUP BY f.tenant_id, f.agent_seq, "  \
+	"g.agent_seq = f.agent_seq AND (? = 0 OR g.advisory_id = ?) AND "      \
+	"(? = 0 OR g.open = 1)) AS w FROM findings f WHERE" FILTER             \
+	" AND (? = 0 OR f.open = 1) GROUP BY f.tenant_id, f.agent_seq, "       \
 	"f.verdict) x GROUP BY t, v ORDER BY t, v"
 static struct drv_sql q_f_count =
     DRV_SQL2(F_COUNT(F_FILTER_LITE), F_COUNT(F_FILTER_PG));
+/* One advisory's open findings: per host its most urgent verdict and
+ * its findings per verdict (findings_advisory_open, in its order), then
+ * per tenant and most urgent verdict. */
+#define F_NV(K) "SUM(CASE WHEN f.verdict = " #K " THEN 1 ELSE 0 END) AS n" #K
+#define F_COUNT_OPEN(TENANTS)                                                          \
+	"SELECT t, w, COUNT(*), SUM(n0), SUM(n1), SUM(n2), SUM(n3), SUM(n4) "          \
+	"FROM (SELECT MIN(f.tenant_id) AS t, MAX(f.verdict) AS w, " F_NV(0) ", " F_NV( \
+	    1) ", " F_NV(2) ", " F_NV(3) ", " F_NV(4) " FROM findings f "              \
+						      "WHERE f.advisory_id = "         \
+						      "? AND f.open = 1 "              \
+						      "AND " TENANTS                   \
+						      " AND " SCOPE_FILTER(            \
+							  "f.tenant_id") " GR"         \
+									 "OUP"         \
+									 " BY"         \
+									 " f."         \
+									 "age"         \
+									 "nt_"         \
+									 "seq"         \
+									 ") "          \
+									 "x "          \
+									 "GRO"         \
+									 "UP "         \
+									 "BY "         \
+									 "t, "         \
+									 "w "          \
+									 "ORD"         \
+									 "ER "         \
+									 "BY "         \
+									 "t, "         \
+									 "w"
+static struct drv_sql q_f_count_open =
+    DRV_SQL2(F_COUNT_OPEN("(? IS NULL OR f.tenant_id IN (SELECT value FROM "
+			  "json_each(?)))"),
+	F_COUNT_OPEN("(?::text IS NULL OR f.tenant_id IN (SELECT "
+		     "jsonb_array_elements_text(?::jsonb)::bigint))"));
 /* Per advisory, open findings only: findings per verdict, and hosts per
  * most urgent verdict (w: one row per host and advisory inside), with
  * the latest revision's title and severity.  findings_advisory_open
@@ -481,17 +518,48 @@ store_finding_events(struct store *s, int64_t id, size_t max,
 	return sq_all(s, &q_ev_list, a, NARGS(a), &ev_rows, max, (void **)v, n);
 }
 
+static int
+counts_open(struct store *s, const struct store_scope *sc,
+    const struct store_finding_filter *f,
+    int (*fn)(int64_t, int, int64_t, int64_t, void *), void *arg)
+{
+	struct drv_arg a[] = {A_INT(f->advisory_id), opt(f->tenants),
+	    opt(f->tenants), A_SCOPE_ALL(sc), A_SCOPE_ID(sc)};
+	struct drv_cur c;
+	int r, v;
+
+	if ((r = sq_query(s, &q_f_count_open, a, NARGS(a), &c)) != 0)
+		return r;
+	while ((r = sq_step(&c)) == 1) {
+		/* hosts by their most urgent verdict, then the findings */
+		r = fn(
+		    sq_int(&c, 0), (int)sq_int(&c, 1), 0, sq_int(&c, 2), arg);
+		for (v = 0; r == 0 && v < STORE_VERDICTS; v++)
+			if (sq_int(&c, 3 + v) != 0)
+				r = fn(sq_int(&c, 0), v, sq_int(&c, 3 + v), 0,
+				    arg);
+		if (r != 0)
+			break;
+	}
+	sq_done(&c);
+	return r;
+}
+
 int
 store_finding_counts(struct store *s, const struct store_scope *sc,
     const struct store_finding_filter *f,
     int (*fn)(int64_t, int, int64_t, int64_t, void *), void *arg)
 {
-	struct drv_arg a[10];
+	struct drv_arg a[12];
 	struct drv_cur c;
 	int r;
 
+	if (f->counts_open && f->advisory_id != 0 && f->agent_seq == 0)
+		return counts_open(s, sc, f, fn, arg);
 	a[0] = a[1] = A_INT(f->advisory_id);
-	filter_args(a + 2, sc, f);
+	a[2] = A_INT(f->counts_open);
+	filter_args(a + 3, sc, f);
+	a[11] = A_INT(f->counts_open);
 	if ((r = sq_query(s, &q_f_count, a, NARGS(a), &c)) != 0)
 		return r;
 	while ((r = sq_step(&c)) == 1)

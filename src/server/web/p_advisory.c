@@ -124,7 +124,7 @@ adv_id(struct web_ctx *w, char *path, size_t len, const char *suffix)
 int
 p_advisory(struct web_ctx *w)
 {
-	const char *cq[] = {"advisory", w->param[0], NULL};
+	const char *cq[] = {"advisory", w->param[0], "status", "open", NULL};
 	struct web_query fq = {0};
 	json_t *adv = NULL, *hosts = NULL, *counts = NULL, *data;
 	char path[96];
@@ -253,7 +253,7 @@ int
 p_advisory_act_form(struct web_ctx *w)
 {
 	const char *type = act_type(web_arg(w, "type"));
-	const char *cq[] = {"advisory", w->param[0], NULL};
+	const char *cq[] = {"advisory", w->param[0], "status", "open", NULL};
 	json_t *adv = NULL, *counts = NULL, *data;
 	char path[96];
 	int st;
