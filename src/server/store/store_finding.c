@@ -88,42 +88,30 @@ static struct drv_sql q_f_get = DRV_SQL(
 	"f.verdict) x GROUP BY t, v ORDER BY t, v"
 static struct drv_sql q_f_count =
     DRV_SQL2(F_COUNT(F_FILTER_LITE), F_COUNT(F_FILTER_PG));
-/* One advisory's open findings: per host its most urgent verdict and
- * its findings per verdict (findings_advisory_open, in its order), then
- * per tenant and most urgent verdict. */
-#define F_NV(K) "SUM(CASE WHEN f.verdict = " #K " THEN 1 ELSE 0 END) AS n" #K
-#define F_COUNT_OPEN(TENANTS)                                                          \
-	"SELECT t, w, COUNT(*), SUM(n0), SUM(n1), SUM(n2), SUM(n3), SUM(n4) "          \
-	"FROM (SELECT MIN(f.tenant_id) AS t, MAX(f.verdict) AS w, " F_NV(0) ", " F_NV( \
-	    1) ", " F_NV(2) ", " F_NV(3) ", " F_NV(4) " FROM findings f "              \
-						      "WHERE f.advisory_id = "         \
-						      "? AND f.open = 1 "              \
-						      "AND " TENANTS                   \
-						      " AND " SCOPE_FILTER(            \
-							  "f.tenant_id") " GR"         \
-									 "OUP"         \
-									 " BY"         \
-									 " f."         \
-									 "age"         \
-									 "nt_"         \
-									 "seq"         \
-									 ") "          \
-									 "x "          \
-									 "GRO"         \
-									 "UP "         \
-									 "BY "         \
-									 "t, "         \
-									 "w "          \
-									 "ORD"         \
-									 "ER "         \
-									 "BY "         \
-									 "t, "         \
-									 "w"
-static struct drv_sql q_f_count_open =
-    DRV_SQL2(F_COUNT_OPEN("(? IS NULL OR f.tenant_id IN (SELECT value FROM "
-			  "json_each(?)))"),
-	F_COUNT_OPEN("(?::text IS NULL OR f.tenant_id IN (SELECT "
-		     "jsonb_array_elements_text(?::jsonb)::bigint))"));
+/* One advisory's open findings (findings_advisory_open holds all they
+ * read): hosts per tenant and most urgent verdict, and findings per
+ * tenant and verdict. */
+#define F_OPEN_WHERE(TENANTS)                                                  \
+	" FROM findings f WHERE f.advisory_id = ? AND f.open = 1 AND " TENANTS \
+	" AND " SCOPE_FILTER("f.tenant_id")
+#define F_TENANTS_LITE                                                         \
+	"(? IS NULL OR f.tenant_id IN (SELECT value FROM json_each(?)))"
+#define F_TENANTS_PG                                                           \
+	"(?::text IS NULL OR f.tenant_id IN (SELECT "                          \
+	"jsonb_array_elements_text(?::jsonb)::bigint))"
+#define F_OPEN_HOSTS(TENANTS)                                                  \
+	"SELECT t, w, COUNT(*) FROM (SELECT MIN(f.tenant_id) AS t, "           \
+	"MAX(f.verdict) AS w" F_OPEN_WHERE(                                    \
+	    TENANTS) " GROUP BY f.agent_seq) x "                               \
+		     "GROUP BY t, w ORDER BY t, w"
+#define F_OPEN_FINDINGS(TENANTS)                                               \
+	"SELECT f.tenant_id, f.verdict, COUNT(*)" F_OPEN_WHERE(                \
+	    TENANTS) " GROUP BY f.tenant_id, f.verdict ORDER BY f.tenant_id, " \
+		     "f.verdict"
+static struct drv_sql q_f_open_hosts =
+    DRV_SQL2(F_OPEN_HOSTS(F_TENANTS_LITE), F_OPEN_HOSTS(F_TENANTS_PG));
+static struct drv_sql q_f_open_findings =
+    DRV_SQL2(F_OPEN_FINDINGS(F_TENANTS_LITE), F_OPEN_FINDINGS(F_TENANTS_PG));
 /* Per advisory, open findings only: findings per verdict, and hosts per
  * most urgent verdict (w: one row per host and advisory inside), with
  * the latest revision's title and severity.  findings_advisory_open
@@ -518,6 +506,40 @@ store_finding_events(struct store *s, int64_t id, size_t max,
 	return sq_all(s, &q_ev_list, a, NARGS(a), &ev_rows, max, (void **)v, n);
 }
 
+/* (tenant, verdict, count) rows of one count query, in tenant order. */
+struct count_rows {
+	int64_t (*v)[3];
+	size_t n, cap;
+};
+
+static int
+count_rows_read(struct store *s, struct drv_sql *q, struct drv_arg *a,
+    size_t na, struct count_rows *out)
+{
+	struct drv_cur c;
+	int64_t(*nv)[3];
+	int r;
+
+	if ((r = sq_query(s, q, a, na, &c)) != 0)
+		return r;
+	while ((r = sq_step(&c)) == 1) {
+		if (out->n == out->cap) {
+			out->cap = out->cap ? out->cap * 2 : 32;
+			if ((nv = realloc(out->v, out->cap * sizeof(*nv))) ==
+			    NULL) {
+				r = RP_ERR_NOMEM;
+				break;
+			}
+			out->v = nv;
+		}
+		out->v[out->n][0] = sq_int(&c, 0);
+		out->v[out->n][1] = sq_int(&c, 1);
+		out->v[out->n++][2] = sq_int(&c, 2);
+	}
+	sq_done(&c);
+	return r;
+}
+
 static int
 counts_open(struct store *s, const struct store_scope *sc,
     const struct store_finding_filter *f,
@@ -525,23 +547,24 @@ counts_open(struct store *s, const struct store_scope *sc,
 {
 	struct drv_arg a[] = {A_INT(f->advisory_id), opt(f->tenants),
 	    opt(f->tenants), A_SCOPE_ALL(sc), A_SCOPE_ID(sc)};
-	struct drv_cur c;
-	int r, v;
+	struct count_rows h = {0}, fd = {0};
+	size_t i = 0, k = 0;
+	int r;
 
-	if ((r = sq_query(s, &q_f_count_open, a, NARGS(a), &c)) != 0)
-		return r;
-	while ((r = sq_step(&c)) == 1) {
-		/* hosts by their most urgent verdict, then the findings */
-		r = fn(
-		    sq_int(&c, 0), (int)sq_int(&c, 1), 0, sq_int(&c, 2), arg);
-		for (v = 0; r == 0 && v < STORE_VERDICTS; v++)
-			if (sq_int(&c, 3 + v) != 0)
-				r = fn(sq_int(&c, 0), v, sq_int(&c, 3 + v), 0,
-				    arg);
-		if (r != 0)
-			break;
+	if ((r = count_rows_read(s, &q_f_open_hosts, a, NARGS(a), &h)) == 0)
+		r = count_rows_read(s, &q_f_open_findings, a, NARGS(a), &fd);
+	/* both in tenant order: merged so that fn sees each tenant once */
+	while (r == 0 && (i < h.n || k < fd.n)) {
+		if (k >= fd.n || (i < h.n && h.v[i][0] <= fd.v[k][0])) {
+			r = fn(h.v[i][0], (int)h.v[i][1], 0, h.v[i][2], arg);
+			i++;
+		} else {
+			r = fn(fd.v[k][0], (int)fd.v[k][1], fd.v[k][2], 0, arg);
+			k++;
+		}
 	}
-	sq_done(&c);
+	free(h.v);
+	free(fd.v);
 	return r;
 }
 
