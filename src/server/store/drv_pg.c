@@ -142,6 +142,29 @@ param_types(const struct drv_arg *a, size_t n, Oid *types)
 					     : 0;
 }
 
+/* q's PostgreSQL text with $N parameters (*sql, malloc'd) and their
+ * types, checked to take n arguments. */
+static int
+pg_sql(struct store *s, struct drv_sql *q, const struct drv_arg *a, size_t n,
+    Oid *types, char **sql)
+{
+	int np = 0;
+
+	if ((*sql = rewrite(q->pg != NULL ? q->pg : q->sql, &np)) == NULL)
+		return RP_ERR_NOMEM;
+	if ((size_t)np != n) {
+		drv_set_err(s,
+		    "postgresql: statement takes %d parameters, "
+		    "not %zu",
+		    np, n);
+		free(*sql);
+		*sql = NULL;
+		return RP_ERR_INTERNAL;
+	}
+	param_types(a, n, types);
+	return 0;
+}
+
 static int
 prepare(struct store *s, struct drv_sql *q, int slot, const char *name,
     const struct drv_arg *a, size_t n)
@@ -149,19 +172,10 @@ prepare(struct store *s, struct drv_sql *q, int slot, const char *name,
 	Oid types[DRV_MAX_ARGS];
 	PGresult *res;
 	char *sql;
-	int np = 0, r = 0;
+	int r = 0;
 
-	if ((sql = rewrite(q->pg != NULL ? q->pg : q->sql, &np)) == NULL)
-		return RP_ERR_NOMEM;
-	if ((size_t)np != n) {
-		drv_set_err(s,
-		    "postgresql: statement takes %d parameters, "
-		    "not %zu",
-		    np, n);
-		free(sql);
-		return RP_ERR_INTERNAL;
-	}
-	param_types(a, n, types);
+	if ((r = pg_sql(s, q, a, n, types, &sql)) != 0)
+		return r;
 	res = PQprepare(s->db, name, sql, (int)n, types);
 	free(sql);
 	if (res == NULL || !ok_status(res))
@@ -180,20 +194,11 @@ exec_params(struct store *s, struct drv_sql *q, const struct drv_arg *a,
 {
 	Oid types[DRV_MAX_ARGS];
 	char *sql;
-	int np = 0;
+	int r;
 
 	*res = NULL;
-	if ((sql = rewrite(q->pg != NULL ? q->pg : q->sql, &np)) == NULL)
-		return RP_ERR_NOMEM;
-	if ((size_t)np != n) {
-		drv_set_err(s,
-		    "postgresql: statement takes %d parameters, "
-		    "not %zu",
-		    np, n);
-		free(sql);
-		return RP_ERR_INTERNAL;
-	}
-	param_types(a, n, types);
+	if ((r = pg_sql(s, q, a, n, types, &sql)) != 0)
+		return r;
 	*res = PQexecParams(s->db, sql, (int)n, types, vals, NULL, NULL, 0);
 	free(sql);
 	return 0;
