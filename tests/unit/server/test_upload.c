@@ -19,7 +19,9 @@
 #include "findings/findings.h"
 #include "util/err.h"
 
-#define SW "{\"name\": \"curl\", \"version\": \"7.88.1-10\", \"source\": \"dpkg\"}"
+#define SW                                                                     \
+	"{\"name\": \"curl\", \"version\": \"7.88.1-10\", \"source\": "        \
+	"\"dpkg\"}"
 
 /* A full upload whose host has the members host (JSON text). */
 static json_t *
@@ -29,7 +31,8 @@ full_with(const char *host)
 	json_t *v;
 
 	snprintf(text, sizeof(text),
-	    "{\"seq\": 1, \"kind\": \"full\", \"host\": {\"name\": \"ws-1\"%s%s}, "
+	    "{\"seq\": 1, \"kind\": \"full\", \"host\": {\"name\": "
+	    "\"ws-1\"%s%s}, "
 	    "\"software\": [" SW "]}",
 	    host[0] ? ", " : "", host);
 	/* NULs allowed: the checks must not take "1.2.3.4\0x" for 1.2.3.4 */
@@ -63,7 +66,8 @@ test_taken(void **state)
 	    "\"mac\": \"52:54:00:12:34:56\"}, {\"ip\": \"2001:db8::7\", "
 	    "\"iface\": \"wg0\"}, {\"ip\": \"::ffff:192.0.2.1\", \"iface\": "
 	    "\"Ethernet 2\", \"mac\": null}, {\"ip\": \"fd00::2\", \"iface\": "
-	    "\"br-\xc3\xa9t\xc3\xa9\", \"mac\": \"00:00:5e:00:53:01:00:01\"}]"));
+	    "\"br-\xc3\xa9t\xc3\xa9\", \"mac\": "
+	    "\"00:00:5e:00:53:01:00:01\"}]"));
 	assert_true(u->have_addrs);
 	assert_int_equal(u->naddrs, 4);
 	assert_string_equal(u->addrs[0].ip, "192.0.2.7");
@@ -199,7 +203,8 @@ test_refused(void **state)
 	    {"\"addresses\": [{\"ip\": \"192.0.2.7\", \"iface\": \"eth\\t0\"}]",
 		"/host/addresses/0/iface", "control"},
 	    {"\"addresses\": [{\"ip\": \"192.0.2.7\", \"iface\": "
-	     "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	     "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	     "x"
 	     "x\"}]",
 		"/host/addresses/0/iface", "64 bytes"},
 	    {"\"addresses\": [{\"ip\": \"192.0.2.7\", \"iface\": [\"eth0\"]}]",
