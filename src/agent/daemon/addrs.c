@@ -7,14 +7,14 @@
  * item in the form the server checks, so that one odd interface never
  * gets a whole inventory refused.
  */
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "daemon_int.h"
-#include "util/ascii.h"
+#include "proto/proto.h"
 
-#define IFACE_MAX 64 /* bytes, as the server takes */
+_Static_assert(DAEMON_UPLOAD_ADDRS == PROTO_ADDRS_MAX,
+    "the agent sends as many addresses as the server takes");
 
 /* One address that may be sent. */
 struct cand {
@@ -51,66 +51,30 @@ v6_local(const unsigned char *b)
 	return i == 15 && b[15] <= 1;
 }
 
-/* What the server takes as an interface name: 1 to 64 bytes, no control
- * characters. */
-static int
-iface_ok(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if (i >= IFACE_MAX || rp_iscntrl(s[i]))
-			return 0;
-	return i > 0;
-}
-
-/* What the server takes as a link address: 1 to 20 octets of two
- * lower-case hex digits, colon-separated. */
-static int
-mac_ok(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (n < 2 || n > 59 || (n + 1) % 3 != 0)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (i % 3 == 2
-			? s[i] != ':'
-			: !rp_isdigit(s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
-			return 0;
-	}
-	return 1;
-}
-
 /* Item o as a candidate; 0 when it is not one to send. */
 static int
 cand_of(const json_t *o, struct cand *c)
 {
 	const char *ip = json_string_value(json_object_get(o, "ip"));
-	char text[INET6_ADDRSTRLEN];
+	char canon[PROTO_IP_MAX + 1];
+	int v;
 
 	memset(c, 0, sizeof(*c));
 	c->iface = json_string_value(json_object_get(o, "iface"));
 	c->mac = json_string_value(json_object_get(o, "mac"));
-	if (ip == NULL || c->iface == NULL || !iface_ok(c->iface))
+	if (ip == NULL || c->iface == NULL ||
+	    !proto_iface_ok(c->iface, strlen(c->iface)) ||
+	    (v = proto_ip_parse(ip, c->b, canon)) == 0)
 		return 0;
-	if (inet_pton(AF_INET, ip, c->b) == 1) {
-		if (v4_local(c->b))
-			return 0;
-	} else if (inet_pton(AF_INET6, ip, c->b) == 1) {
-		c->v6 = 1;
-		if (v6_local(c->b))
-			return 0;
-	} else
+	c->v6 = v == 6;
+	if (c->v6 ? v6_local(c->b) : v4_local(c->b))
 		return 0;
 	/* The server takes only the canonical text (the collector writes
 	 * it; an item read from elsewhere may not be). */
-	if (inet_ntop(c->v6 ? AF_INET6 : AF_INET, c->b, text, sizeof(text)) ==
-		NULL ||
-	    strcmp(text, ip) != 0)
+	if (strcmp(canon, ip) != 0)
 		return 0;
 	c->ip = ip;
-	if (c->mac != NULL && !mac_ok(c->mac))
+	if (c->mac != NULL && !proto_mac_ok(c->mac, strlen(c->mac)))
 		c->mac = NULL;
 	return 1;
 }

@@ -8,7 +8,6 @@
  * quarantine entries a job's results name (docs/jobs.md).  The body is already bounded by the HTTP
  * layer's cap; the counts are bounded here.
  */
-#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,12 +16,20 @@
 #include "crypto/crypto.h"
 #include "findings.h"
 #include "inventory/inventory.h"
+#include "proto/proto.h"
 #include "util/ascii.h"
 #include "util/diag.h"
 #include "util/err.h"
 #include "util/rfc3339.h"
 
 #define HOST_TEXT_MAX 255
+
+/* What the checks let through fits the store's rows. */
+_Static_assert(FND_ADDRS_MAX == PROTO_ADDRS_MAX &&
+	PROTO_IP_MAX < sizeof(((struct store_addr *)0)->ip) &&
+	PROTO_IFACE_MAX < sizeof(((struct store_addr *)0)->iface) &&
+	PROTO_MAC_MAX < sizeof(((struct store_addr *)0)->mac),
+    "host addresses fit struct store_addr");
 
 static int fail(struct fnd_err *e, int r, const char *field, const char *fmt,
     ...) __attribute__((format(printf, 4, 5)));
@@ -201,37 +208,6 @@ host_str(const json_t *host, const char *key, char **out, struct fnd_err *e)
 	return 0;
 }
 
-/* Whether ip is an IPv4 or IPv6 address; its canonical text (as
- * inet_ntop writes it) into out. */
-static int
-ip_canonical(const char *ip, char *out, size_t len)
-{
-	unsigned char b[16];
-	int af = AF_INET;
-
-	if (inet_pton(af, ip, b) != 1 && inet_pton(af = AF_INET6, ip, b) != 1)
-		return 0;
-	return inet_ntop(af, b, out, (socklen_t)len) != NULL;
-}
-
-/* Whether v is 1 to 20 octets as two lower-case hex digits each,
- * separated by colons ("52:54:00:12:34:56"). */
-static int
-mac_ok(const char *v, size_t n)
-{
-	size_t i;
-
-	if (n < 2 || n > 59 || (n + 1) % 3 != 0)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (i % 3 == 2
-			? v[i] != ':'
-			: !rp_isdigit(v[i]) && !(v[i] >= 'a' && v[i] <= 'f'))
-			return 0;
-	}
-	return 1;
-}
-
 /* A string member of an address: its value, or NULL (absent or not a
  * string without NUL of at most max bytes). */
 static const char *
@@ -254,8 +230,9 @@ host_addr(const json_t *o, size_t i, struct store_addr *a, struct fnd_err *e)
 	static const char *const keys[] = {"ip", "iface", "mac", NULL};
 	const json_t *mv = json_object_get(o, "mac");
 	const char *k, *ip, *iface, *mac = NULL;
-	char f[64], canon[INET6_ADDRSTRLEN];
-	size_t n = 0, j;
+	char f[64], canon[PROTO_IP_MAX + 1];
+	unsigned char b[16];
+	size_t n = 0;
 
 	snprintf(f, sizeof(f), "/host/addresses/%zu", i);
 	if (!json_is_object(o))
@@ -265,27 +242,24 @@ host_addr(const json_t *o, size_t i, struct store_addr *a, struct fnd_err *e)
 		return fail(e, RP_ERR_INVALID, f,
 		    "unknown key \"%.100s\" (ip, iface, mac expected)", k);
 	snprintf(f, sizeof(f), "/host/addresses/%zu/ip", i);
-	ip = addr_str(o, "ip", sizeof(a->ip) - 1, &n);
-	if (ip == NULL || !ip_canonical(ip, canon, sizeof(canon)))
+	ip = addr_str(o, "ip", PROTO_IP_MAX, &n);
+	if (ip == NULL || proto_ip_parse(ip, b, canon) == 0)
 		return fail(
 		    e, RP_ERR_INVALID, f, "expected an IPv4 or IPv6 address");
 	if (strcmp(ip, canon) != 0)
 		return fail(e, RP_ERR_INVALID, f,
 		    "expected the address in canonical form: \"%s\"", canon);
 	snprintf(f, sizeof(f), "/host/addresses/%zu/iface", i);
-	iface = addr_str(o, "iface", sizeof(a->iface) - 1, &n);
-	for (j = 0; iface != NULL && j < n; j++)
-		if (rp_iscntrl(iface[j]))
-			iface = NULL;
-	if (iface == NULL || n == 0)
+	iface = addr_str(o, "iface", PROTO_IFACE_MAX, &n);
+	if (iface == NULL || !proto_iface_ok(iface, n))
 		return fail(e, RP_ERR_INVALID, f,
-		    "expected the interface's name: 1 to %zu bytes without "
+		    "expected the interface's name: 1 to %d bytes without "
 		    "control characters",
-		    sizeof(a->iface) - 1);
+		    PROTO_IFACE_MAX);
 	snprintf(f, sizeof(f), "/host/addresses/%zu/mac", i);
 	if (mv != NULL && !json_is_null(mv) &&
-	    ((mac = addr_str(o, "mac", sizeof(a->mac) - 1, &n)) == NULL ||
-		!mac_ok(mac, n)))
+	    ((mac = addr_str(o, "mac", PROTO_MAC_MAX, &n)) == NULL ||
+		!proto_mac_ok(mac, n)))
 		return fail(e, RP_ERR_INVALID, f,
 		    "expected a link address (\"52:54:00:12:34:56\": 1 to 20 "
 		    "octets in lower-case hex, colon-separated) or null");
