@@ -3,10 +3,13 @@
  * an inventory or a sweep report body, or a job's results as a done
  * quarantine job's and a done or failed sweep job's.  An accepted
  * inventory has only entries with an identity of 16 hex digits and
- * canonical JSON that reads back; accepted quarantine entries have an
+ * canonical JSON that reads back, and at most 64 host addresses, each
+ * an IP address in the canonical text it reads back to, with an
+ * interface name; accepted quarantine entries have an
  * entry ID of 32 hex digits, a path and a hash of 64 hex digits or none;
  * a refusal names a field.
  */
+#include <arpa/inet.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +32,26 @@ check_entries(const struct fnd_entry *v, size_t n)
 		    (j = json_loads(v[i].json, 0, NULL)) == NULL)
 			abort();
 		json_decref(j);
+	}
+}
+
+static void
+check_addrs(const struct fnd_upload *u)
+{
+	char text[INET6_ADDRSTRLEN];
+	unsigned char b[16];
+	size_t i;
+	int af;
+
+	if (u->naddrs > FND_ADDRS_MAX || (u->naddrs > 0 && !u->have_addrs))
+		abort();
+	for (i = 0; i < u->naddrs; i++) {
+		af = strchr(u->addrs[i].ip, ':') != NULL ? AF_INET6 : AF_INET;
+		if (inet_pton(af, u->addrs[i].ip, b) != 1 ||
+		    inet_ntop(af, b, text, sizeof(text)) == NULL ||
+		    strcmp(text, u->addrs[i].ip) != 0 ||
+		    u->addrs[i].iface[0] == '\0')
+			abort();
 	}
 }
 
@@ -82,6 +105,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r == 0) {
 			check_entries(u->add, u->nadd);
 			check_entries(u->rm, u->nrm);
+			check_addrs(u);
 			fnd_upload_free(u);
 		} else if (r != RP_ERR_NOMEM && e.msg[0] == '\0')
 			abort();

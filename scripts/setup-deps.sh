@@ -43,6 +43,7 @@ libqrencode-dev
 gettext
 chromium
 fonts-dejavu-core
+iproute2
 "
 
 # npm runs the test tools (OpenAPI validators; puppeteer-core, which

@@ -25,6 +25,7 @@
 /* What the server takes in one upload (docs/agent-protocol.md). */
 #define DAEMON_UPLOAD_MAX ((size_t)16 << 20)
 #define DAEMON_UPLOAD_HITS 10000
+#define DAEMON_UPLOAD_ADDRS 64 /* host.addresses */
 /* The longest a job poll asks the server to hold it (the server's own
  * cap by default: http.connection_timeout - 5). */
 #define DAEMON_POLL_MAX 25
@@ -71,6 +72,26 @@ int daemon_run(const struct daemon_opts *o);
  */
 int daemon_inv_delta(
     const json_t *before, const json_t *now, json_t **add, json_t **remove);
+
+/*
+ * The host's addresses an inventory upload carries (docs/agent-protocol.md,
+ * "What the agent sends"), chosen from collected (a JSON array of the
+ * native inventory's address objects; NULL: none): IPv4 and IPv6 without
+ * loopback, link-local and unspecified ones, sorted by interface name,
+ * then IPv4 before IPv6, then by address, each (interface, address) once,
+ * the first DAEMON_UPLOAD_ADDRS of them; *left_out gets how many more
+ * there were.  Items the server would refuse (no interface name it takes,
+ * not an address) are left out too, not counted; a link address not in
+ * the server's form is dropped from its item.  A new array, or NULL when
+ * out of memory.
+ */
+json_t *daemon_inv_addresses(const json_t *collected, size_t *left_out);
+/*
+ * The host object a delta carries: now, without its "addresses" when
+ * before has the same ones (the server keeps what it has).  A new object,
+ * or NULL when out of memory.
+ */
+json_t *daemon_inv_delta_host(const json_t *before, const json_t *now);
 
 /*
  * The backoff after one more failure when the last was cur seconds (0:

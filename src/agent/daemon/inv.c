@@ -1,7 +1,8 @@
 /*
  * The daemon's inventory (docs/agent-protocol.md, "Inventory"): what the
  * file collectors find below the inventory root, as the native format's
- * host fields and software objects; queued full at start, then as a
+ * host fields (with the host's addresses, addrs.c, when the root is the
+ * running system) and software objects; queued full at start, then as a
  * delta against the last one queued when something changed.
  *
  * The last inventory queued is kept in memory and in inventory.json
@@ -190,14 +191,17 @@ log_diags(const struct rp_diags *d)
 	}
 }
 
-/* The upload's host: the native host fields, nothing else. */
+/* The upload's host: the native host fields, and with live (the root is
+ * the running system, whose addresses the collector read) the addresses
+ * to send, even none. */
 static json_t *
-host_fields(const json_t *ho)
+host_fields(const json_t *ho, int live)
 {
 	static const char *const keys[] = {
 	    "name", "id", "os", "os_version", "arch"};
 	json_t *h = json_object(), *v;
-	size_t i;
+	size_t i, left = 0;
+	struct dlog l;
 
 	for (i = 0; h != NULL && i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if ((v = json_object_get(ho, keys[i])) != NULL &&
@@ -205,6 +209,21 @@ host_fields(const json_t *ho)
 			json_decref(h);
 			return NULL;
 		}
+	}
+	if (h == NULL || !live)
+		return h;
+	v = daemon_inv_addresses(json_object_get(ho, "addresses"), &left);
+	if (json_object_set_new(h, "addresses", v) != 0) {
+		json_decref(h);
+		return NULL;
+	}
+	if (left > 0) {
+		dlog_begin(&l, "warn",
+		    "inventory: more addresses than an upload carries; the "
+		    "first ones sent");
+		dlog_u64(&l, "left_out", left);
+		dlog_u64(&l, "max", DAEMON_UPLOAD_ADDRS);
+		dlog_end(&l);
 	}
 	return h;
 }
@@ -235,7 +254,8 @@ collect(const struct daemon_opts *o, json_t **host, json_t **sw)
 	if ((j = inv_native_write(hv, 1)) == NULL)
 		goto out;
 	ho = json_array_get(json_object_get(j, "hosts"), 0);
-	if ((*host = host_fields(ho)) == NULL)
+	if ((*host = host_fields(ho, strcmp(o->inventory_root, "/") == 0)) ==
+	    NULL)
 		goto out;
 	*sw = json_incref(json_object_get(ho, "software"));
 	r = *sw != NULL ? 0 : RP_ERR_INTERNAL;
@@ -283,6 +303,7 @@ enqueue(struct daemon *d, enum queue_kind kind, json_t *body, json_t *host,
     json_t *sw, size_t nadd, size_t nremove)
 {
 	char err[QUEUE_ERR_MAX];
+	const json_t *a;
 	size_t gone = 0;
 	uint64_t seq;
 	struct dlog l;
@@ -316,6 +337,10 @@ enqueue(struct daemon *d, enum queue_kind kind, json_t *body, json_t *host,
 		dlog_u64(&l, "add", nadd);
 		dlog_u64(&l, "remove", nremove);
 	}
+	/* the addresses the upload carries (a delta: when they changed) */
+	a = json_object_get(json_object_get(body, "host"), "addresses");
+	if (a != NULL)
+		dlog_u64(&l, "addresses", json_array_size(a));
 	if (gone > 0)
 		dlog_u64(&l, "superseded", gone);
 	dlog_end(&l);
@@ -365,7 +390,7 @@ queue_full(struct daemon *d, json_t *host, json_t *sw)
 static int
 queue_delta(struct daemon *d, json_t *host, json_t *sw)
 {
-	json_t *add = NULL, *rm = NULL, *body = NULL;
+	json_t *add = NULL, *rm = NULL, *body = NULL, *dh = NULL;
 	int r;
 
 	if ((r = daemon_inv_delta(d->inv.software, sw, &add, &rm)) != 0)
@@ -378,8 +403,13 @@ queue_delta(struct daemon *d, json_t *host, json_t *sw)
 		r = 0;
 		goto out;
 	}
+	/* The host's addresses only when they changed. */
+	if ((dh = daemon_inv_delta_host(d->inv.host, host)) == NULL) {
+		r = RP_ERR_NOMEM;
+		goto fail;
+	}
 	body = json_pack("{s:s, s:I, s:O, s:O, s:O}", "kind", "delta", "base",
-	    (json_int_t)d->inv.seq, "host", host, "add", add, "remove", rm);
+	    (json_int_t)d->inv.seq, "host", dh, "add", add, "remove", rm);
 	if (body == NULL || too_large(body)) {
 		r = body == NULL ? RP_ERR_NOMEM : RP_ERR_LIMIT;
 		goto fail;
@@ -393,6 +423,7 @@ fail:
 	json_decref(sw);
 out:
 	json_decref(body);
+	json_decref(dh);
 	json_decref(add);
 	json_decref(rm);
 	return r;

@@ -2,8 +2,9 @@
  * What an agent and the server must agree on byte for byte
  * (docs/agent-protocol.md): enrolment tokens ("rpe1.<FP>.<SECRET>") and
  * the signature of every agent request ("Authorization: Rampart-Agent
- * id=...,ts=...,nonce=...,sig=...").  Both sides call these functions,
- * so the signed bytes cannot drift apart.
+ * id=...,ts=...,nonce=...,sig=..."), and the form of a host's network
+ * addresses in inventory uploads.  Both sides call these functions, so
+ * the signed bytes and the checks cannot drift apart.
  */
 #ifndef RP_PROTO_H
 #define RP_PROTO_H
@@ -75,6 +76,28 @@ int proto_agent_id_ok(const char *s);
  * and back (RP_ERR_INVALID unless exactly 32 bytes). */
 void proto_pk_encode(const unsigned char pk[32], char *out);
 int proto_pk_decode(const char *s, unsigned char pk[32]);
+
+/* --- host addresses in inventory uploads (addr.c) ------------------ */
+
+#define PROTO_ADDRS_MAX 64 /* addresses of one host */
+#define PROTO_IP_MAX 45 /* bytes of an address's text (INET6_ADDRSTRLEN-1) */
+#define PROTO_IFACE_MAX 64 /* bytes of an interface name */
+#define PROTO_MAC_MAX 59 /* bytes of a link address: 20 octets */
+
+/*
+ * Whether ip is an IPv4 or IPv6 address in text form: 4 or 6, with its
+ * 4 or 16 bytes in b (the rest zero) and its canonical text (as
+ * inet_ntop writes it; an upload must carry exactly that) in canon; 0
+ * when it is not one (a zone "%eth0" included).
+ */
+int proto_ip_parse(
+    const char *ip, unsigned char b[16], char canon[PROTO_IP_MAX + 1]);
+/* Whether s[0..n) is an interface name an upload may carry: 1 to
+ * PROTO_IFACE_MAX bytes, no NUL or control character (C0, DEL). */
+int proto_iface_ok(const char *s, size_t n);
+/* Whether s[0..n) is a link address as uploads write it: 1 to 20
+ * octets of two lower-case hex digits, separated by colons. */
+int proto_mac_ok(const char *s, size_t n);
 
 /* --- jobs (docs/jobs.md) ------------------------------------------- */
 

@@ -444,8 +444,73 @@ agent_state(const struct api_ctx *c, const struct store_agent *a)
 	return a->last_seen >= c->rq->now - STALE_AFTER ? "online" : "stale";
 }
 
+/* The addresses of hosts v[0..n) (ordered by seq, as the store lists
+ * them), one JSON array each in arr[], read in one query. */
+struct host_addrs {
+	const struct store_agent *v;
+	size_t n, at;
+	json_t **arr;
+};
+
+static int
+host_addr(int64_t seq, const struct store_addr *a, void *arg)
+{
+	struct host_addrs *h = arg;
+
+	/* Rows come by host seq too: one walk along both. */
+	while (h->at < h->n && h->v[h->at].seq < seq)
+		h->at++;
+	if (h->at == h->n || h->v[h->at].seq != seq)
+		return 0;
+	return json_array_append_new(h->arr[h->at],
+		   json_pack("{s:s,s:s,s:s?}", "ip", a->ip, "iface", a->iface,
+		       "mac", a->mac[0] != '\0' ? a->mac : NULL)) != 0
+	    ? RP_ERR_NOMEM
+	    : 0;
+}
+
+static void
+addrs_free(json_t **arr, size_t n)
+{
+	size_t i;
+
+	for (i = 0; arr != NULL && i < n; i++)
+		json_decref(arr[i]);
+	free(arr);
+}
+
+/* *out: a new array of n arrays (the caller's to free with addrs_free;
+ * agent_json takes each). */
+static int
+addrs_of(
+    struct api_ctx *c, const struct store_agent *v, size_t n, json_t ***out)
+{
+	struct host_addrs h = {v, n, 0, NULL};
+	int64_t *seqs = calloc(n + 1, sizeof(*seqs));
+	size_t i;
+	int r = RP_ERR_NOMEM;
+
+	*out = NULL;
+	if (seqs == NULL || (h.arr = calloc(n + 1, sizeof(*h.arr))) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		seqs[i] = v[i].seq;
+		if ((h.arr[i] = json_array()) == NULL)
+			goto out;
+	}
+	if ((r = store_host_addrs_each(c->s, seqs, n, host_addr, &h)) != 0)
+		goto out;
+	*out = h.arr;
+	h.arr = NULL;
+out:
+	addrs_free(h.arr, n);
+	free(seqs);
+	return r;
+}
+
+/* The Agent of docs/api.md; takes addrs (its "addresses"). */
 static json_t *
-agent_json(struct api_ctx *c, const struct store_agent *a)
+agent_json(struct api_ctx *c, const struct store_agent *a, json_t *addrs)
 {
 	const char *st = agent_state(c, a);
 	json_t *o;
@@ -458,12 +523,16 @@ agent_json(struct api_ctx *c, const struct store_agent *a)
 	    (json_int_t)a->last_upload, "inventory", (json_int_t)a->inventory,
 	    "inventory_at", api_time(a->inventory_at), "software",
 	    (json_int_t)a->software);
-	if (o == NULL ||
-	    json_object_update_new(o,
-		json_pack("{s:s,s:s,s:s?,s:b,s:s}", "os_version", a->os_version,
-		    "arch", a->arch, "verdict",
+	if (o == NULL) {
+		json_decref(addrs);
+		return NULL;
+	}
+	if (json_object_update_new(o,
+		json_pack("{s:s,s:s,s:s?,s:b,s:s,s:o}", "os_version",
+		    a->os_version, "arch", a->arch, "verdict",
 		    a->verdict >= 0 ? fnd_verdict_name(a->verdict) : NULL,
-		    "online", strcmp(st, "online") == 0, "state", st)) != 0) {
+		    "online", strcmp(st, "online") == 0, "state", st,
+		    "addresses", addrs)) != 0) {
 		json_decref(o);
 		return NULL;
 	}
@@ -565,6 +634,7 @@ h_agent_list(struct api_ctx *c)
 	struct store_agent_filter f;
 	struct store_agent *v = NULL;
 	struct store_page pg;
+	json_t **addrs = NULL;
 	int64_t total = 0;
 	size_t n = 0, i;
 	int more = 0, r;
@@ -572,20 +642,26 @@ h_agent_list(struct api_ctx *c)
 
 	if (api_page(c, &pg) < 0 || agent_query(c, &f) < 0)
 		return -1;
-	/* One snapshot: the page and the total agree. */
+	/* One snapshot: the page, its addresses (one query for the page)
+	 * and the total agree. */
 	if ((r = store_begin_read(c->s)) != 0 ||
 	    (r = store_agent_list(
 		 c->s, &c->who.scope, &f, &pg, &v, &n, &more)) != 0 ||
+	    (r = addrs_of(c, v, n, &addrs)) != 0 ||
 	    (r = store_agent_total(c->s, &c->who.scope, &f, &total)) != 0 ||
 	    (r = store_commit(c->s)) != 0) {
+		addrs_free(addrs, n);
 		store_agents_free(v, n);
 		return api_store_fail(c, r);
 	}
 	items = json_array();
-	for (i = 0; i < n && items != NULL; i++)
-		json_array_append_new(items, agent_json(c, &v[i]));
+	for (i = 0; i < n; i++) {
+		json_array_append_new(items, agent_json(c, &v[i], addrs[i]));
+		addrs[i] = NULL;
+	}
 	r = api_list_ext(c, items, more, n > 0 ? v[n - 1].seq : 0,
 	    json_pack("{s:I}", "total", (json_int_t)total));
+	addrs_free(addrs, n);
 	store_agents_free(v, n);
 	return r;
 }
@@ -655,11 +731,17 @@ int
 h_agent_get(struct api_ctx *c)
 {
 	struct store_agent a = {0};
-	json_t *o;
+	json_t **addrs = NULL, *o;
+	int r;
 
 	if (path_agent(c, &a) < 0)
 		return -1;
-	o = agent_json(c, &a);
+	if ((r = addrs_of(c, &a, 1, &addrs)) != 0) {
+		store_agent_clear(&a);
+		return api_store_fail(c, r);
+	}
+	o = agent_json(c, &a, addrs[0]);
+	addrs_free(addrs, 0);
 	store_agent_clear(&a);
 	return api_json(c, 200, o);
 }

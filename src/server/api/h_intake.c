@@ -45,6 +45,25 @@ upload_state(struct api_ctx *c, int64_t seq, struct store_inv_state *st)
 	return 1;
 }
 
+/* The audit entry's detail of an inventory: what it changed; the
+ * addresses' count when it names the host's. */
+static json_t *
+inventory_detail(const struct fnd_upload *u, json_t *tally)
+{
+	json_t *o;
+
+	o = json_pack("{s:I,s:s,s:I,s:I,s:o}", "seq", (json_int_t)u->seq,
+	    "kind", u->full ? "full" : "delta", "added", (json_int_t)u->nadd,
+	    "removed", (json_int_t)u->nrm, "findings", tally);
+	if (o != NULL && u->have_addrs &&
+	    json_object_set_new(
+		o, "addresses", json_integer((json_int_t)u->naddrs)) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 static json_t *
 tally_json(const struct fnd_tally *t)
 {
@@ -84,11 +103,7 @@ h_agent_inventory(struct api_ctx *c)
 		r = api_tenant_slug_any(c, st.tenant_id, slug);
 	if (r == 0)
 		r = api_audit_commit(c, "agent.inventory", slug, c->who.label,
-		    "ok",
-		    json_pack("{s:I,s:s,s:I,s:I,s:o}", "seq",
-			(json_int_t)u->seq, "kind", u->full ? "full" : "delta",
-			"added", (json_int_t)u->nadd, "removed",
-			(json_int_t)u->nrm, "findings", tally_json(&t)));
+		    "ok", inventory_detail(u, tally_json(&t)));
 	if (r != 0) {
 		fnd_upload_free(u);
 		return api_store_fail(c, r);

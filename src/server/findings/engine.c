@@ -650,6 +650,10 @@ apply_change(struct store *s, const struct store_inv_state *st,
 	    (r = store_inv_state_set(
 		 s, &ns, u->name, u->os, u->os_version, u->arch)) != 0)
 		goto out;
+	if (u->have_addrs &&
+	    (r = store_host_addrs_set(
+		 s, st->agent_seq, st->tenant_id, u->addrs, u->naddrs)) != 0)
+		goto out;
 	if (ids->n > 0 && (r = store_host_info(s, st->agent_seq, &hi)) == 0)
 		r = eval_host(s, &hi, ids, u->seq, now, t);
 out:

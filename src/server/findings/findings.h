@@ -26,6 +26,7 @@ struct inv_host;
 /* Caps of one upload (docs/agent-protocol.md). */
 #define FND_SOFTWARE_MAX 50000
 #define FND_HITS_MAX 10000
+#define FND_ADDRS_MAX STORE_ADDRS_MAX /* host.addresses */
 
 /* One software entry: its canonical JSON and identity. */
 struct fnd_entry {
@@ -40,6 +41,10 @@ struct fnd_upload {
 	int64_t base; /* delta: the inventory it applies to */
 	/* the host fields given, NULL when not */
 	char *name, *os, *os_version, *arch;
+	/* host.addresses when given (have_addrs), to replace the host's */
+	int have_addrs;
+	struct store_addr *addrs;
+	size_t naddrs;
 	struct fnd_entry *add; /* full: the whole inventory */
 	size_t nadd;
 	/* add as the inventory reader read it: add_host->sw[i] is add[i]
@@ -59,7 +64,8 @@ struct fnd_err {
 /*
  * Checks an inventory upload body (an object) into *out: known keys
  * only, every software entry one the native inventory reader accepts
- * without a warning.  Returns 0, RP_ERR_INVALID with err, RP_ERR_LIMIT
+ * without a warning, the host's addresses each an IP address in
+ * canonical text with its interface and, optionally, its MAC.  Returns 0, RP_ERR_INVALID with err, RP_ERR_LIMIT
  * (too many entries) with err, or RP_ERR_NOMEM.
  */
 int fnd_upload_parse(

@@ -1,8 +1,9 @@
 /*
  * Uploads of agents, checked before anything is stored
  * (docs/agent-protocol.md): an inventory is refused whole, with the JSON
- * pointer of its first problem, when any key is unknown or any software
- * entry is one the native inventory reader would skip or warn about; a
+ * pointer of its first problem, when any key is unknown, any software
+ * entry is one the native inventory reader would skip or warn about, or
+ * any of the host's addresses is not an address in canonical text; a
  * sweep report likewise, uploaded or in a sweep job's results, and the
  * quarantine entries a job's results name (docs/jobs.md).  The body is already bounded by the HTTP
  * layer's cap; the counts are bounded here.
@@ -15,12 +16,20 @@
 #include "crypto/crypto.h"
 #include "findings.h"
 #include "inventory/inventory.h"
+#include "proto/proto.h"
 #include "util/ascii.h"
 #include "util/diag.h"
 #include "util/err.h"
 #include "util/rfc3339.h"
 
 #define HOST_TEXT_MAX 255
+
+/* What the checks let through fits the store's rows. */
+_Static_assert(FND_ADDRS_MAX == PROTO_ADDRS_MAX &&
+	PROTO_IP_MAX < sizeof(((struct store_addr *)0)->ip) &&
+	PROTO_IFACE_MAX < sizeof(((struct store_addr *)0)->iface) &&
+	PROTO_MAC_MAX < sizeof(((struct store_addr *)0)->mac),
+    "host addresses fit struct store_addr");
 
 static int fail(struct fnd_err *e, int r, const char *field, const char *fmt,
     ...) __attribute__((format(printf, 4, 5)));
@@ -77,6 +86,7 @@ fnd_upload_free(struct fnd_upload *u)
 	free(u->os);
 	free(u->os_version);
 	free(u->arch);
+	free(u->addrs);
 	entries_free(u->add, u->nadd);
 	entries_free(u->rm, u->nrm);
 	inv_host_free(u->add_host);
@@ -198,11 +208,98 @@ host_str(const json_t *host, const char *key, char **out, struct fnd_err *e)
 	return 0;
 }
 
+/* A string member of an address: its value, or NULL (absent or not a
+ * string without NUL of at most max bytes). */
+static const char *
+addr_str(const json_t *o, const char *key, size_t max, size_t *n)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (!json_is_string(v))
+		return NULL;
+	*n = json_string_length(v);
+	if (*n > max || strlen(json_string_value(v)) != *n)
+		return NULL;
+	return json_string_value(v);
+}
+
+/* Checks address o, the i-th of host.addresses, into *a. */
+static int
+host_addr(const json_t *o, size_t i, struct store_addr *a, struct fnd_err *e)
+{
+	static const char *const keys[] = {"ip", "iface", "mac", NULL};
+	const json_t *mv = json_object_get(o, "mac");
+	const char *k, *ip, *iface, *mac = NULL;
+	char f[64], canon[PROTO_IP_MAX + 1];
+	unsigned char b[16];
+	size_t n = 0;
+
+	snprintf(f, sizeof(f), "/host/addresses/%zu", i);
+	if (!json_is_object(o))
+		return fail(e, RP_ERR_INVALID, f,
+		    "expected an address: {\"ip\", \"iface\", \"mac\"?}");
+	if ((k = unknown_key(o, keys)) != NULL)
+		return fail(e, RP_ERR_INVALID, f,
+		    "unknown key \"%.100s\" (ip, iface, mac expected)", k);
+	snprintf(f, sizeof(f), "/host/addresses/%zu/ip", i);
+	ip = addr_str(o, "ip", PROTO_IP_MAX, &n);
+	if (ip == NULL || proto_ip_parse(ip, b, canon) == 0)
+		return fail(
+		    e, RP_ERR_INVALID, f, "expected an IPv4 or IPv6 address");
+	if (strcmp(ip, canon) != 0)
+		return fail(e, RP_ERR_INVALID, f,
+		    "expected the address in canonical form: \"%s\"", canon);
+	snprintf(f, sizeof(f), "/host/addresses/%zu/iface", i);
+	iface = addr_str(o, "iface", PROTO_IFACE_MAX, &n);
+	if (iface == NULL || !proto_iface_ok(iface, n))
+		return fail(e, RP_ERR_INVALID, f,
+		    "expected the interface's name: 1 to %d bytes without "
+		    "control characters",
+		    PROTO_IFACE_MAX);
+	snprintf(f, sizeof(f), "/host/addresses/%zu/mac", i);
+	if (mv != NULL && !json_is_null(mv) &&
+	    ((mac = addr_str(o, "mac", PROTO_MAC_MAX, &n)) == NULL ||
+		!proto_mac_ok(mac, n)))
+		return fail(e, RP_ERR_INVALID, f,
+		    "expected a link address (\"52:54:00:12:34:56\": 1 to 20 "
+		    "octets in lower-case hex, colon-separated) or null");
+	snprintf(a->ip, sizeof(a->ip), "%s", ip);
+	snprintf(a->iface, sizeof(a->iface), "%s", iface);
+	snprintf(a->mac, sizeof(a->mac), "%s", mac != NULL ? mac : "");
+	return 0;
+}
+
+/* host.addresses, when given: the host's addresses replace its own. */
+static int
+host_addrs(const json_t *host, struct fnd_upload *u, struct fnd_err *e)
+{
+	const json_t *arr = json_object_get(host, "addresses"), *o;
+	size_t i;
+	int r;
+
+	if (arr == NULL)
+		return 0;
+	if (!json_is_array(arr) || json_array_size(arr) > FND_ADDRS_MAX)
+		return fail(e, RP_ERR_INVALID, "/host/addresses",
+		    "expected an array of at most %d addresses", FND_ADDRS_MAX);
+	u->addrs = calloc(json_array_size(arr) + 1, sizeof(*u->addrs));
+	if (u->addrs == NULL)
+		return RP_ERR_NOMEM;
+	json_array_foreach(arr, i, o)
+	{
+		if ((r = host_addr(o, i, &u->addrs[i], e)) != 0)
+			return r;
+	}
+	u->naddrs = json_array_size(arr);
+	u->have_addrs = 1;
+	return 0;
+}
+
 static int
 host_fields(const json_t *body, struct fnd_upload *u, struct fnd_err *e)
 {
 	static const char *const keys[] = {
-	    "name", "id", "os", "os_version", "arch", NULL};
+	    "name", "id", "os", "os_version", "arch", "addresses", NULL};
 	const json_t *host = json_object_get(body, "host");
 	const char *k;
 	int r;
@@ -215,15 +312,15 @@ host_fields(const json_t *body, struct fnd_upload *u, struct fnd_err *e)
 		return fail(e, RP_ERR_INVALID, "/host", "expected an object");
 	if ((k = unknown_key(host, keys)) != NULL)
 		return fail(e, RP_ERR_INVALID, "/host",
-		    "unknown key \"%.100s\" (name, id, os, os_version, arch "
-		    "expected)",
+		    "unknown key \"%.100s\" (name, id, os, os_version, arch, "
+		    "addresses expected)",
 		    k);
 	if ((r = host_str(host, "name", &u->name, e)) != 0 ||
 	    (r = host_str(host, "os", &u->os, e)) != 0 ||
 	    (r = host_str(host, "os_version", &u->os_version, e)) != 0 ||
 	    (r = host_str(host, "arch", &u->arch, e)) != 0)
 		return r;
-	return 0;
+	return host_addrs(host, u, e);
 }
 
 /* A positive integer member (required). */

@@ -603,6 +603,25 @@ struct store_host_info {
 void store_host_info_clear(struct store_host_info *h);
 int store_host_info(
     struct store *s, int64_t agent_seq, struct store_host_info *out);
+/* A network address of a host, as its last inventory that named its
+ * addresses says (docs/agent-protocol.md). */
+#define STORE_ADDRS_MAX 64 /* per host */
+struct store_addr {
+	char ip[46]; /* canonical text (inet_ntop) */
+	char iface[65];
+	char mac[64]; /* "aa:bb:..."; "" when not said */
+};
+/* Replaces the addresses of host agent_seq (of tenant_id) by v[0..n),
+ * kept in that order.  RP_ERR_ARG past STORE_ADDRS_MAX. */
+int store_host_addrs_set(struct store *s, int64_t agent_seq, int64_t tenant_id,
+    const struct store_addr *v, size_t n);
+/* The addresses of the hosts seqs[0..n) (the caller's to show: no scope
+ * here), in one query whatever n: by host seq, each host's in its order.
+ * fn gets each (borrowed until it returns); its non-zero return stops
+ * the walk and is returned. */
+int store_host_addrs_each(struct store *s, const int64_t *seqs, size_t n,
+    int (*fn)(int64_t agent_seq, const struct store_addr *a, void *arg),
+    void *arg);
 
 /* Replaces the lookup keys of an advisory's products. */
 int store_advisory_keys_set(

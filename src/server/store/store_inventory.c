@@ -3,11 +3,14 @@
  * agents), its software entries (canonical JSON under a 64-bit
  * identity), and the matcher's lookup keys of every entry and of every
  * advisory, which let the findings engine find the few hosts and
- * advisories a change concerns (docs/internals/findings.md).
+ * advisories a change concerns (docs/internals/findings.md), and the
+ * host's network addresses as its last inventory that named them says.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "store.h"
 #include "store_int.h"
@@ -105,6 +108,25 @@ static struct drv_sql q_adv_by_keys =
 	     "(SELECT value FROM json_each(?)) ORDER BY advisory_id",
 	"SELECT DISTINCT advisory_id FROM advisory_keys WHERE key IN "
 	"(SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY advisory_id");
+/* A host's addresses: rows [ip, iface, mac|null] of a JSON array, pos
+ * their index. */
+static struct drv_sql q_addrs_clear =
+    DRV_SQL("DELETE FROM agent_addresses WHERE agent_seq = ?");
+static struct drv_sql q_addrs_add = DRV_SQL2(
+    "INSERT INTO agent_addresses (agent_seq, pos, tenant_id, ip, iface, "
+    "mac) SELECT ?, key, ?, json_extract(value, '$[0]'), "
+    "json_extract(value, '$[1]'), json_extract(value, '$[2]') "
+    "FROM json_each(?)",
+    "INSERT INTO agent_addresses (agent_seq, pos, tenant_id, ip, iface, "
+    "mac) SELECT ?::bigint, e.n - 1, ?::bigint, e.v ->> 0, e.v ->> 1, "
+    "e.v ->> 2 FROM jsonb_array_elements(?::jsonb) WITH ORDINALITY "
+    "AS e(v, n)");
+static struct drv_sql q_addrs_of = DRV_SQL2(
+    "SELECT agent_seq, ip, iface, mac FROM agent_addresses WHERE agent_seq "
+    "IN (SELECT value FROM json_each(?)) ORDER BY agent_seq, pos",
+    "SELECT agent_seq, ip, iface, mac FROM agent_addresses WHERE agent_seq "
+    "IN (SELECT jsonb_array_elements_text(?::jsonb)::bigint) "
+    "ORDER BY agent_seq, pos");
 
 int
 store_inv_state(
@@ -415,5 +437,99 @@ store_advisory_by_keys(struct store *s, const char *keys,
 		if ((r = fn(sq_int(&c, 0), arg)) != 0)
 			break;
 	sq_done(&c);
+	return r;
+}
+
+/* v[0..n) as the JSON text of q_addrs_add's rows; NULL when out of
+ * memory. */
+static char *
+addrs_rows(const struct store_addr *v, size_t n)
+{
+	json_t *arr = json_array(), *row;
+	char *t = NULL;
+	size_t i;
+
+	for (i = 0; arr != NULL && i < n; i++) {
+		row = json_pack("[s,s,s?]", v[i].ip, v[i].iface,
+		    v[i].mac[0] != '\0' ? v[i].mac : NULL);
+		if (json_array_append_new(arr, row) != 0)
+			goto out;
+	}
+	if (arr != NULL)
+		t = json_dumps(arr, JSON_COMPACT);
+out:
+	json_decref(arr);
+	return t;
+}
+
+int
+store_host_addrs_set(struct store *s, int64_t agent_seq, int64_t tenant_id,
+    const struct store_addr *v, size_t n)
+{
+	struct drv_arg a[] = {A_INT(agent_seq)};
+	struct sq_tx t;
+	char *rows;
+	int r;
+
+	if (n > STORE_ADDRS_MAX)
+		return RP_ERR_ARG;
+	if ((rows = addrs_rows(v, n)) == NULL)
+		return RP_ERR_NOMEM;
+	if ((r = sq_tx_enter(s, &t)) != 0) {
+		free(rows);
+		return r;
+	}
+	r = sq_exec(s, &q_addrs_clear, a, NARGS(a), NULL);
+	if (r == 0 && n > 0) {
+		struct drv_arg b[] = {
+		    A_INT(agent_seq), A_INT(tenant_id), A_TEXT(rows)};
+
+		r = sq_exec(s, &q_addrs_add, b, NARGS(b), NULL);
+	}
+	free(rows);
+	return sq_tx_leave(s, &t, r);
+}
+
+/* Column col of c into buf (NULL: ""). */
+static void
+col_copy(struct drv_cur *c, int col, char *buf, size_t len)
+{
+	const char *v = c->s->ops->col_text(c, col);
+
+	snprintf(buf, len, "%s", v != NULL ? v : "");
+}
+
+int
+store_host_addrs_each(struct store *s, const int64_t *seqs, size_t n,
+    int (*fn)(int64_t agent_seq, const struct store_addr *a, void *arg),
+    void *arg)
+{
+	struct store_addr x;
+	struct drv_arg a[1];
+	struct drv_cur c;
+	json_t *ids = json_array();
+	char *t = NULL;
+	size_t i;
+	int r = RP_ERR_NOMEM;
+
+	for (i = 0; ids != NULL && i < n; i++)
+		if (json_array_append_new(ids, json_integer(seqs[i])) != 0)
+			goto out;
+	if (ids == NULL || (t = json_dumps(ids, JSON_COMPACT)) == NULL)
+		goto out;
+	a[0] = A_TEXT(t);
+	if ((r = sq_query(s, &q_addrs_of, a, NARGS(a), &c)) != 0)
+		goto out;
+	while ((r = sq_step(&c)) == 1) {
+		col_copy(&c, 1, x.ip, sizeof(x.ip));
+		col_copy(&c, 2, x.iface, sizeof(x.iface));
+		col_copy(&c, 3, x.mac, sizeof(x.mac));
+		if ((r = fn(sq_int(&c, 0), &x, arg)) != 0)
+			break;
+	}
+	sq_done(&c);
+out:
+	free(t);
+	json_decref(ids);
 	return r;
 }

@@ -7,8 +7,12 @@
  * turns the old list into the new one, every entry in it is needed (its
  * count in add or remove is exactly the difference of the two lists'
  * counts, checked the slow way with json_equal), identical lists give an
- * empty delta, duplicates count as a multiset.  And the backoff: 1 s
- * doubling to the cap, and waits drawn within [0, backoff].
+ * empty delta, duplicates count as a multiset.  The host's addresses an
+ * upload carries: loopback, link-local and unspecified ones and items
+ * the server would refuse left out, the rest in one order whatever the
+ * kernel's, each once, at most 64; a delta's host carries them only when
+ * they changed.  And the backoff: 1 s doubling to the cap, and waits
+ * drawn within [0, backoff].
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -209,6 +213,185 @@ test_refused(void **state)
 	json_decref(obj);
 }
 
+/* daemon_inv_addresses of the JSON text in, as compact sorted JSON. */
+static char *
+chosen(const char *in, size_t *left)
+{
+	json_t *v = json_loads(in, 0, NULL), *out;
+	char *t;
+
+	assert_non_null(v);
+	out = daemon_inv_addresses(v, left);
+	assert_non_null(out);
+	t = json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS);
+	assert_non_null(t);
+	json_decref(out);
+	json_decref(v);
+	return t;
+}
+
+static void
+test_addresses(void **state)
+{
+	/* As the collector lists them (loopback first), with what no
+	 * upload carries and what the server would refuse. */
+	static const char *const items[] = {
+	    "{\"iface\": \"lo\", \"ip\": \"127.0.0.1\"}",
+	    "{\"iface\": \"lo\", \"ip\": \"::1\"}",
+	    "{\"iface\": \"eth0\", \"ip\": \"192.0.2.2\", \"mac\": "
+	    "\"02:00:00:00:00:01\"}",
+	    "{\"iface\": \"eth0\", \"ip\": \"fe80::fc:ff:fe00:1\", \"mac\": "
+	    "\"02:00:00:00:00:01\"}",
+	    "{\"iface\": \"eth0\", \"ip\": \"fd00::2\", \"mac\": "
+	    "\"02:00:00:00:00:01\"}",
+	    "{\"iface\": \"eth0\", \"ip\": \"169.254.7.1\"}",
+	    "{\"iface\": \"eth0\", \"ip\": \"0.0.0.0\"}",
+	    "{\"iface\": \"eth0\", \"ip\": \"::\"}",
+	    "{\"iface\": \"eth0\", \"ip\": \"::ffff:127.0.0.2\"}",
+	    "{\"iface\": \"eth0\", \"ip\": \"2001:DB8::9\"}",
+	    "{\"iface\": \"eth0\", \"ip\": \"not an address\"}",
+	    "{\"ip\": \"198.51.100.1\"}",
+	    "{\"iface\": \"\", \"ip\": \"198.51.100.2\"}",
+	    "{\"iface\": \"e\\u0001\", \"ip\": \"198.51.100.3\"}",
+	    "{\"iface\": "
+	    "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "x\", "
+	    "\"ip\": \"198.51.100.4\"}",
+	    "{\"iface\": \"wg0\", \"ip\": \"10.8.0.2\", \"mac\": \"AA:BB\"}",
+	    "{\"iface\": \"docker0\", \"ip\": \"172.17.0.1\"}",
+	    "{\"iface\": \"eth0\", \"ip\": \"192.0.2.2\", \"mac\": "
+	    "\"02:00:00:00:00:01\"}",
+	    "{\"iface\": \"eth0\", \"ip\": \"10.0.0.9\"}",
+	    "\"eth0\"",
+	};
+	static const char want[] =
+	    "[{\"iface\":\"docker0\",\"ip\":\"172.17.0.1\"},"
+	    "{\"iface\":\"eth0\",\"ip\":\"10.0.0.9\"},"
+	    "{\"iface\":\"eth0\",\"ip\":\"192.0.2.2\",\"mac\":"
+	    "\"02:00:00:00:00:01\"},"
+	    "{\"iface\":\"eth0\",\"ip\":\"fd00::2\",\"mac\":"
+	    "\"02:00:00:00:00:01\"},"
+	    "{\"iface\":\"wg0\",\"ip\":\"10.8.0.2\"}]";
+	const size_t n = sizeof(items) / sizeof(items[0]);
+	struct rp_buf fwd, rev;
+	size_t i, left = 99;
+	char *t, *a, *b;
+
+	(void)state;
+	rp_buf_init(&fwd, 1 << 16);
+	rp_buf_init(&rev, 1 << 16);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(
+		    rp_buf_appendf(&fwd, "%s%s", i ? "," : "[", items[i]), 0);
+		assert_int_equal(rp_buf_appendf(&rev, "%s%s", i ? "," : "[",
+				     items[n - 1 - i]),
+		    0);
+	}
+	assert_int_equal(rp_buf_append(&fwd, "]"), 0);
+	assert_int_equal(rp_buf_append(&rev, "]"), 0);
+	a = rp_buf_take(&fwd);
+	b = rp_buf_take(&rev);
+	assert_non_null(a);
+	assert_non_null(b);
+	t = chosen(a, &left);
+	assert_string_equal(t, want);
+	assert_int_equal(left, 0);
+	free(t);
+	/* The same whatever order the kernel lists them in. */
+	t = chosen(b, &left);
+	assert_string_equal(t, want);
+	free(t);
+	free(a);
+	free(b);
+}
+
+/* 70 addresses on eth0 in descending order: the first 64 in address
+ * order are sent, 6 are left out. */
+static void
+test_addresses_cap(void **state)
+{
+	json_t *v = json_array(), *out;
+	char ip[32];
+	size_t left = 0;
+	int i;
+
+	(void)state;
+	for (i = 69; i >= 0; i--) {
+		snprintf(ip, sizeof(ip), "10.0.%d.%d", i / 10, i % 10);
+		assert_int_equal(
+		    json_array_append_new(
+			v, json_pack("{s:s,s:s}", "iface", "eth0", "ip", ip)),
+		    0);
+	}
+	out = daemon_inv_addresses(v, &left);
+	assert_non_null(out);
+	assert_int_equal(json_array_size(out), DAEMON_UPLOAD_ADDRS);
+	assert_int_equal(left, 70 - DAEMON_UPLOAD_ADDRS);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(out, 0), "ip")),
+	    "10.0.0.0");
+	assert_string_equal(
+	    json_string_value(json_object_get(
+		json_array_get(out, DAEMON_UPLOAD_ADDRS - 1), "ip")),
+	    "10.0.6.3");
+	json_decref(out);
+	json_decref(v);
+	/* None collected: none sent, and said so. */
+	out = daemon_inv_addresses(NULL, &left);
+	assert_non_null(out);
+	assert_int_equal(json_array_size(out), 0);
+	assert_int_equal(left, 0);
+	json_decref(out);
+}
+
+/* A delta's host: the addresses only when they changed. */
+static void
+test_delta_host(void **state)
+{
+	json_t *a =
+	    json_loads("{\"name\": \"ws-1\", \"addresses\": "
+		       "[{\"iface\": \"eth0\", \"ip\": \"192.0.2.2\"}]}",
+		0, NULL);
+	json_t *b =
+	    json_loads("{\"name\": \"ws-1\", \"addresses\": "
+		       "[{\"iface\": \"eth0\", \"ip\": \"192.0.2.3\"}]}",
+		0, NULL);
+	json_t *none =
+	    json_loads("{\"name\": \"ws-1\", \"addresses\": []}", 0, NULL);
+	json_t *unsaid = json_loads("{\"name\": \"ws-2\"}", 0, NULL);
+	json_t *h;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(none);
+	assert_non_null(unsaid);
+	h = daemon_inv_delta_host(a, a);
+	assert_null(json_object_get(h, "addresses"));
+	assert_string_equal(
+	    json_string_value(json_object_get(h, "name")), "ws-1");
+	json_decref(h);
+	h = daemon_inv_delta_host(a, b);
+	assert_true(json_equal(h, b));
+	json_decref(h);
+	h = daemon_inv_delta_host(a, none);
+	assert_true(json_equal(h, none));
+	json_decref(h);
+	/* Before named none: the first ones are news. */
+	h = daemon_inv_delta_host(unsaid, none);
+	assert_true(json_equal(h, none));
+	json_decref(h);
+	h = daemon_inv_delta_host(a, unsaid);
+	assert_true(json_equal(h, unsaid));
+	json_decref(h);
+	/* The caller's objects are not touched. */
+	assert_non_null(json_object_get(a, "addresses"));
+	json_decref(a);
+	json_decref(b);
+	json_decref(none);
+	json_decref(unsaid);
+}
+
 static void
 test_backoff(void **state)
 {
@@ -242,6 +425,9 @@ main(void)
 	    cmocka_unit_test(test_other_system),
 	    cmocka_unit_test(test_upgrade),
 	    cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_addresses),
+	    cmocka_unit_test(test_addresses_cap),
+	    cmocka_unit_test(test_delta_host),
 	    cmocka_unit_test(test_backoff),
 	};
 

@@ -3,7 +3,9 @@
  * refuse anything else; a request signed by proto_sign verifies, and
  * fails when any signed part changes; and a signature made here over the
  * bytes docs/agent-protocol.md spells out verifies, so the format cannot
- * change without the documentation (and every agent in the field).
+ * change without the documentation (and every agent in the field).  And
+ * the form of a host's addresses in uploads: addresses with their
+ * canonical text, interface names and link addresses, and what is not.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -143,6 +145,74 @@ test_documented_format(void **state)
 	assert_int_equal(proto_pk_decode(pkb, pk2), RP_ERR_INVALID);
 }
 
+static void
+test_addr(void **state)
+{
+	static const struct {
+		const char *in, *canon;
+		int v;
+	} ips[] = {
+	    {"192.0.2.7", "192.0.2.7", 4},
+	    {"2001:db8::7", "2001:db8::7", 6},
+	    {"2001:DB8:0:0::7", "2001:db8::7", 6},
+	    {"::ffff:c000:0207", "::ffff:192.0.2.7", 6},
+	    {"::", "::", 6},
+	    {"ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255",
+		"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 6},
+	    {"192.0.2.07", NULL, 0},
+	    {"300.1.2.3", NULL, 0},
+	    {"1.2.3", NULL, 0},
+	    {"fe80::1%eth0", NULL, 0},
+	    {" 192.0.2.7", NULL, 0},
+	    {"", NULL, 0},
+	    {"0000:0000:0000:0000:0000:0000:0000:0000:0", NULL, 0},
+	    {"00000000000000000000000000000000000000000000001", NULL, 0},
+	};
+	unsigned char b[16];
+	char canon[PROTO_IP_MAX + 1];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ips) / sizeof(ips[0]); i++) {
+		memset(canon, 0, sizeof(canon));
+		if (proto_ip_parse(ips[i].in, b, canon) != ips[i].v)
+			fail_msg("%s: not %d", ips[i].in, ips[i].v);
+		if (ips[i].canon != NULL)
+			assert_string_equal(canon, ips[i].canon);
+	}
+	assert_int_equal(proto_ip_parse("192.0.2.7", b, canon), 4);
+	assert_memory_equal(b, "\xc0\x00\x02\x07\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+
+	assert_true(proto_iface_ok("eth0", 4));
+	assert_true(proto_iface_ok("Ethernet 2", 10));
+	assert_true(proto_iface_ok("br-\xc3\xa9", 5));
+	assert_false(proto_iface_ok("", 0));
+	assert_false(proto_iface_ok("eth\t0", 5));
+	assert_false(proto_iface_ok("eth\x7f", 4));
+	assert_false(proto_iface_ok("eth\0x", 5));
+	assert_true(proto_iface_ok(
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	    PROTO_IFACE_MAX));
+	assert_false(proto_iface_ok(
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	    PROTO_IFACE_MAX + 1));
+
+	assert_true(proto_mac_ok("52:54:00:12:34:56", 17));
+	assert_true(proto_mac_ok("0a", 2));
+	assert_true(proto_mac_ok(
+	    "00:01:02:03:04:05:06:07:08:09:0a:0b:0c:0d:0e:0f:10:11:12:13", 59));
+	assert_false(proto_mac_ok(
+	    "00:01:02:03:04:05:06:07:08:09:0a:0b:0c:0d:0e:0f:10:11:12:13:14",
+	    62));
+	assert_false(proto_mac_ok("52:54:00:12:34:5G", 17));
+	assert_false(proto_mac_ok("52:54:00:AB:34:56", 17));
+	assert_false(proto_mac_ok("52-54-00-12-34-56", 17));
+	assert_false(proto_mac_ok("52:54:00:12:34:56:", 18));
+	assert_false(proto_mac_ok("525:4:00:12:34:56", 17));
+	assert_false(proto_mac_ok("", 0));
+	assert_false(proto_mac_ok("5", 1));
+}
+
 int
 main(void)
 {
@@ -150,6 +220,7 @@ main(void)
 	    cmocka_unit_test(test_token),
 	    cmocka_unit_test(test_sign_verify),
 	    cmocka_unit_test(test_documented_format),
+	    cmocka_unit_test(test_addr),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

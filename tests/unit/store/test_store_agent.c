@@ -1,8 +1,8 @@
 /*
  * The store's agent enrolment part, on both drivers (run by
  * test_store.c's main): enrolment tokens and their atomic use (two
- * connections racing for a single-use token), agents, and the nonces of
- * signed requests.
+ * connections racing for a single-use token), agents, the nonces of
+ * signed requests, and a host's addresses.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -266,6 +266,135 @@ test_agents(void **state)
 	assert_int_equal(store_commit(s), 0);
 }
 
+/* What store_host_addrs_each gives, one line: "seq ip iface mac; ". */
+struct addr_line {
+	char buf[1024];
+	size_t off;
+	int stop_after; /* 0: never */
+	int seen;
+};
+
+static int
+addr_line(int64_t seq, const struct store_addr *a, void *arg)
+{
+	struct addr_line *l = arg;
+	int n;
+
+	n = snprintf(l->buf + l->off, sizeof(l->buf) - l->off,
+	    "%lld %s %s %s; ", (long long)seq, a->ip, a->iface,
+	    a->mac[0] ? a->mac : "-");
+	assert_true(n > 0 && (size_t)n < sizeof(l->buf) - l->off);
+	l->off += (size_t)n;
+	if (++l->seen == l->stop_after)
+		return RP_ERR_LIMIT;
+	return 0;
+}
+
+static const char *
+addrs_of(struct store *s, const int64_t *seqs, size_t n)
+{
+	static struct addr_line l;
+
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_host_addrs_each(s, seqs, n, addr_line, &l), 0);
+	return l.buf;
+}
+
+/* A host's addresses: replaced whole, in the order given, read for
+ * many hosts at once by host; found by address within a tenant. */
+static void
+test_addresses(void **state)
+{
+	struct store *s = *state;
+	int64_t ta = tenant(s, "acme"), tb = tenant(s, "globex");
+	struct store_agent a1, a2;
+	struct store_addr v[STORE_ADDRS_MAX + 1];
+	struct addr_line l = {.stop_after = 1};
+	char want[256], sql[256];
+	int64_t seqs[3];
+	size_t i;
+
+	new_agent(s, AG1, ta, 0);
+	new_agent(s, AG2, tb, 0);
+	assert_int_equal(store_agent_get(s, &all, AG1, &a1), 0);
+	assert_int_equal(store_agent_get(s, &all, AG2, &a2), 0);
+	seqs[0] = a2.seq;
+	seqs[1] = a1.seq;
+	seqs[2] = 999999;
+	memset(v, 0, sizeof(v));
+	snprintf(v[0].ip, sizeof(v[0].ip), "192.0.2.7");
+	snprintf(v[0].iface, sizeof(v[0].iface), "eth0");
+	snprintf(v[0].mac, sizeof(v[0].mac), "52:54:00:12:34:56");
+	snprintf(v[1].ip, sizeof(v[1].ip), "2001:db8::7");
+	snprintf(v[1].iface, sizeof(v[1].iface), "wg0");
+	assert_string_equal(addrs_of(s, seqs, 3), "");
+	assert_int_equal(store_host_addrs_set(s, a1.seq, ta, v, 2), 0);
+	assert_int_equal(store_host_addrs_set(s, a2.seq, tb, v + 1, 1), 0);
+	snprintf(want, sizeof(want),
+	    "%lld 192.0.2.7 eth0 52:54:00:12:34:56; %lld 2001:db8::7 wg0 -; "
+	    "%lld 2001:db8::7 wg0 -; ",
+	    (long long)a1.seq, (long long)a1.seq, (long long)a2.seq);
+	assert_string_equal(addrs_of(s, seqs, 3), want);
+	/* fn's refusal stops the walk and is the answer. */
+	assert_int_equal(
+	    store_host_addrs_each(s, seqs, 3, addr_line, &l), RP_ERR_LIMIT);
+	assert_int_equal(l.seen, 1);
+	/* One host's only; none asked: none. */
+	snprintf(
+	    want, sizeof(want), "%lld 2001:db8::7 wg0 -; ", (long long)a2.seq);
+	assert_string_equal(addrs_of(s, seqs, 1), want);
+	assert_string_equal(addrs_of(s, seqs, 0), "");
+	/* Found by address within a tenant (what log sightings will ask). */
+	snprintf(sql, sizeof(sql),
+	    "SELECT agent_seq FROM agent_addresses WHERE ip = '2001:db8::7' "
+	    "AND tenant_id = %lld",
+	    (long long)tb);
+	assert_int_equal(raw_int(sql), a2.seq);
+	/* Replaced whole: the new list, in its order; then none. */
+	assert_int_equal(store_host_addrs_set(s, a1.seq, ta, v + 1, 1), 0);
+	snprintf(
+	    want, sizeof(want), "%lld 2001:db8::7 wg0 -; ", (long long)a1.seq);
+	assert_string_equal(addrs_of(s, seqs + 1, 1), want);
+	assert_int_equal(store_host_addrs_set(s, a1.seq, ta, v, 0), 0);
+	assert_string_equal(addrs_of(s, seqs + 1, 1), "");
+	/* The cap; a refused list leaves the host's as it was. */
+	for (i = 0; i <= STORE_ADDRS_MAX; i++) {
+		snprintf(v[i].ip, sizeof(v[i].ip), "10.0.0.%zu", i);
+		snprintf(v[i].iface, sizeof(v[i].iface), "eth%zu", i % 3);
+	}
+	assert_int_equal(
+	    store_host_addrs_set(s, a1.seq, ta, v, STORE_ADDRS_MAX + 1),
+	    RP_ERR_ARG);
+	assert_int_equal(
+	    store_host_addrs_set(s, a1.seq, ta, v, STORE_ADDRS_MAX), 0);
+	snprintf(sql, sizeof(sql),
+	    "SELECT COUNT(*) FROM agent_addresses WHERE agent_seq = %lld",
+	    (long long)a1.seq);
+	assert_int_equal(raw_int(sql), STORE_ADDRS_MAX);
+	snprintf(sql, sizeof(sql),
+	    "SELECT pos FROM agent_addresses WHERE agent_seq = %lld AND "
+	    "ip = '10.0.0.63'",
+	    (long long)a1.seq);
+	assert_int_equal(raw_int(sql), 63);
+	/* Inside the caller's transaction: undone with it. */
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_host_addrs_set(s, a1.seq, ta, v, 1), 0);
+	store_rollback(s);
+	snprintf(sql, sizeof(sql),
+	    "SELECT COUNT(*) FROM agent_addresses WHERE agent_seq = %lld",
+	    (long long)a1.seq);
+	assert_int_equal(raw_int(sql), STORE_ADDRS_MAX);
+	/* A tenant that goes takes its hosts' addresses with it (the raw
+	 * SQLite connection enforces foreign keys only when asked, as the
+	 * store's does). */
+	raw_exec(use_sqlite ? "PRAGMA foreign_keys = ON; DELETE FROM tenants "
+			      "WHERE slug = 'acme'"
+			    : "DELETE FROM tenants WHERE slug = 'acme'");
+	assert_int_equal(raw_int(sql), 0);
+	store_agent_clear(&a1);
+	store_agent_clear(&a2);
+}
+
 /* Jobs: created with their hosts, visible per scope (an MSP-wide one
  * only to every tenant), approved once, signed hosts taken once by their
  * agent, reports only move forward, expiry, and targets. */
@@ -430,6 +559,7 @@ store_agent_tests(void)
 		test_enroll_tokens, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_enroll_race, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_addresses, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_jobs, setup, teardown),
 	};
 
