@@ -148,9 +148,14 @@ await run(site, async (browser) => {
   await forbiddenPage(page);
   // Every page that shows the hostile customer, host, advisory title
   // or remediation shows it as text (and passes the page checks).
-  for (const p of JSON.parse(env("RAMPART_PAGES")))
+  for (const p of JSON.parse(env("RAMPART_PAGES"))) {
     await visit(page, site, p, `hostile${p.replace(/\//g, "-")}`,
       { hostile: HOSTILE, screenshot: false });
+    // the machine's page shows the addresses its inventory named
+    if (p.startsWith("/hosts/"))
+      check((await page.$eval("dl.facts", (d) => d.textContent))
+        .includes("192.0.2.7"), `${p}: the host's address is not shown`);
+  }
 
   // Log out with the keyboard: back at the form, and the session is
   // over on the server, not only in this browser.
