@@ -190,6 +190,17 @@ async function admin(page) {
   await checkPage(page, "new-user");
   const qr = await page.$eval("img.qr", (i) => i.getAttribute("src"));
   check(qr.startsWith("data:image/svg+xml;base64,"), "new user: no QR code");
+  // sam becomes a technician, and is disabled
+  await goto(page, site, "/admin");
+  await page.select("form[action='/admin/users/sam'] select[name=role]",
+    "technician");
+  await tabTo(page, "form[action='/admin/users/sam'] input[name=disabled]");
+  await page.keyboard.press("Space");
+  await activateByKeyboard(page, "form[action='/admin/users/sam'] button");
+  check(pathOf(page) === "/admin", `user update: on ${page.url()}`);
+  const sam = await page.$eval("form[action='/admin/users/sam']", (f) =>
+    [f.role.value, f.disabled.checked]);
+  check(sam[0] === "technician" && sam[1] === true, `sam: ${sam}`);
   await goto(page, site, "/admin");
   await tabTo(page, "form[action='/admin/tokens'] input[name=name]");
   await page.keyboard.type("ci");

@@ -144,6 +144,22 @@ p_admin_user_create(struct web_ctx *w)
 }
 
 int
+p_admin_user_update(struct web_ctx *w)
+{
+	json_t *ans = NULL;
+	char path[128];
+	int st;
+
+	snprintf(path, sizeof(path), "/api/v1/users/%s", w->param[0]);
+	st = web_api_json(w, "PATCH", path,
+	    json_pack("{s:s,s:b}", "role", web_form_str(&w->form, "role"),
+		"disabled",
+		strcmp(web_form_str(&w->form, "disabled"), "1") == 0),
+	    &ans);
+	return answered(w, st, 200, ans);
+}
+
+int
 p_admin_token_create(struct web_ctx *w)
 {
 	json_t *ans = NULL, *tenants = form_tenants(&w->form);

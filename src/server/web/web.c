@@ -60,6 +60,7 @@ static const struct page pages[] = {
     {"POST", "/admin/tenants", G_USER, p_admin_tenant_create},
     {"POST", "/admin/tenants/{slug}", G_USER, p_admin_tenant_update},
     {"POST", "/admin/users", G_USER, p_admin_user_create},
+    {"POST", "/admin/users/{name}", G_USER, p_admin_user_update},
     {"POST", "/admin/tokens", G_USER, p_admin_token_create},
     {"POST", "/admin/tokens/{id}/revoke", G_USER, p_admin_token_revoke},
     {"POST", "/admin/enroll", G_USER, p_admin_enroll_create},

@@ -233,6 +233,7 @@ int p_admin(struct web_ctx *w);
 int p_admin_tenant_create(struct web_ctx *w);
 int p_admin_tenant_update(struct web_ctx *w);
 int p_admin_user_create(struct web_ctx *w);
+int p_admin_user_update(struct web_ctx *w);
 int p_admin_token_create(struct web_ctx *w);
 int p_admin_token_revoke(struct web_ctx *w);
 int p_admin_enroll_create(struct web_ctx *w);
