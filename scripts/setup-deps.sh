@@ -38,6 +38,11 @@ postgresql-15
 sqlite3
 wrk
 systemd
+nftables
+unbound
+bind9-utils
+dnsmasq-base
+iproute2
 libicu-dev
 libqrencode-dev
 gettext
