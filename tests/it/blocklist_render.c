@@ -20,8 +20,8 @@ format_of(const char *s, enum blocklist_format *f)
 		const char *name;
 		enum blocklist_format f;
 	} t[] = {{"nft", BLOCKLIST_NFT}, {"unbound", BLOCKLIST_UNBOUND},
-		{"rpz", BLOCKLIST_RPZ}, {"dnsmasq", BLOCKLIST_DNSMASQ},
-		{"hosts", BLOCKLIST_HOSTS}};
+	    {"rpz", BLOCKLIST_RPZ}, {"dnsmasq", BLOCKLIST_DNSMASQ},
+	    {"hosts", BLOCKLIST_HOSTS}};
 	size_t i;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -75,8 +75,9 @@ main(int argc, char **argv)
 	int i, r, rc = 1;
 
 	if (argc < 2 || format_of(argv[1], &f) != 0) {
-		fprintf(stderr, "usage: blocklist_render "
-				"nft|unbound|rpz|dnsmasq|hosts [options]\n");
+		fprintf(stderr,
+		    "usage: blocklist_render "
+		    "nft|unbound|rpz|dnsmasq|hosts [options]\n");
 		return 2;
 	}
 	for (i = 2; i + 1 < argc; i += 2) {

@@ -133,8 +133,8 @@ value_parse(enum blocklist_kind kind, const char *value, struct bl_entry *e)
 }
 
 int
-blocklist_add(struct blocklist *bl, enum blocklist_kind kind,
-    const char *value, const char *comment, const char **why)
+blocklist_add(struct blocklist *bl, enum blocklist_kind kind, const char *value,
+    const char *comment, const char **why)
 {
 	struct bl_entry e;
 	const char *w = NULL;

@@ -26,8 +26,8 @@ int bl_contains(const struct bl_entry *a, const struct bl_entry *b);
  * Renderers: e[0..n) sorted and distinct.  They append to b and count in
  * *skipped the entries the format cannot carry.
  */
-int bl_render_nft(const struct bl_entry *const *e, size_t n,
-    struct rp_buf *b, size_t *skipped);
+int bl_render_nft(const struct bl_entry *const *e, size_t n, struct rp_buf *b,
+    size_t *skipped);
 int bl_render_unbound(const struct bl_entry *const *e, size_t n,
     const struct blocklist_opts *o, struct rp_buf *b, size_t *skipped);
 int bl_render_rpz(const struct bl_entry *const *e, size_t n,

@@ -40,8 +40,9 @@ bl_render_unbound(const struct bl_entry *const *e, size_t n,
 
 	if (sinkholes_check(o) != 0)
 		return RP_ERR_ARG;
-	rp_buf_append(b, "# Rampart blocklist (Unbound include file)\n"
-			 "server:\n");
+	rp_buf_append(b,
+	    "# Rampart blocklist (Unbound include file)\n"
+	    "server:\n");
 	for (i = 0; i < n; i++) {
 		const char *v = e[i]->value;
 		if (e[i]->type != BL_DOMAIN) {
@@ -50,14 +51,14 @@ bl_render_unbound(const struct bl_entry *const *e, size_t n,
 		}
 		comment_line(e[i], "#", b);
 		if (!sink) {
-			rp_buf_appendf(b, "\tlocal-zone: \"%s.\" always_nxdomain\n",
-			    v);
+			rp_buf_appendf(
+			    b, "\tlocal-zone: \"%s.\" always_nxdomain\n", v);
 			continue;
 		}
 		rp_buf_appendf(b, "\tlocal-zone: \"%s.\" redirect\n", v);
 		if (o->sinkhole4 != NULL)
-			rp_buf_appendf(b, "\tlocal-data: \"%s. A %s\"\n", v,
-			    o->sinkhole4);
+			rp_buf_appendf(
+			    b, "\tlocal-data: \"%s. A %s\"\n", v, o->sinkhole4);
 		if (o->sinkhole6 != NULL)
 			rp_buf_appendf(b, "\tlocal-data: \"%s. AAAA %s\"\n", v,
 			    o->sinkhole6);
@@ -86,7 +87,7 @@ rpz_ip_name(const struct bl_entry *e, struct rp_buf *b)
 	}
 	for (i = 0; i < 8; i++)
 		w[i] = (unsigned)e->addr[2 * i] << 8 | e->addr[2 * i + 1];
-	for (i = 0; i < 8; i += run > 0 ? run : 1) {
+	for (i = 0; i<8; i += run> 0 ? run : 1) {
 		for (run = 0; i + run < 8 && w[i + run] == 0; run++)
 			;
 		if (run > bestlen) {
@@ -172,8 +173,9 @@ bl_render_hosts(const struct bl_entry *const *e, size_t n,
 
 	if (sinkholes_check(o) != 0)
 		return RP_ERR_ARG;
-	rp_buf_append(b, "# Rampart blocklist (hosts file; exact names only, "
-			 "subdomains are not blocked)\n");
+	rp_buf_append(b,
+	    "# Rampart blocklist (hosts file; exact names only, "
+	    "subdomains are not blocked)\n");
 	for (i = 0; i < n; i++) {
 		if (e[i]->type != BL_DOMAIN) {
 			(*skipped)++;

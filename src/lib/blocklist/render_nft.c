@@ -22,15 +22,16 @@ nft_set(const struct bl_entry *const *e, size_t n, enum bl_type t,
 	const struct bl_entry *last = NULL;
 	size_t i, k = 0;
 
-	rp_buf_appendf(b, "\tset %s {\n\t\ttype %s\n\t\tflags interval\n",
-	    name, type);
+	rp_buf_appendf(
+	    b, "\tset %s {\n\t\ttype %s\n\t\tflags interval\n", name, type);
 	for (i = 0; i < n; i++) {
 		if (e[i]->type != t)
 			continue;
 		if (last != NULL && bl_contains(last, e[i]))
 			continue;
 		last = e[i];
-		rp_buf_append(b, k == 0 ? "\t\telements = {\n\t\t\t" : ",\n\t\t\t");
+		rp_buf_append(
+		    b, k == 0 ? "\t\telements = {\n\t\t\t" : ",\n\t\t\t");
 		rp_buf_append(b, e[i]->value);
 		k++;
 	}
@@ -55,13 +56,13 @@ int
 bl_render_nft(const struct bl_entry *const *e, size_t n, struct rp_buf *b,
     size_t *skipped)
 {
-	static const char *const in[] = {"ip saddr @blocked4",
-		"ip6 saddr @blocked6", NULL};
+	static const char *const in[] = {
+	    "ip saddr @blocked4", "ip6 saddr @blocked6", NULL};
 	static const char *const fwd[] = {"ip saddr @blocked4",
-		"ip daddr @blocked4", "ip6 saddr @blocked6",
-		"ip6 daddr @blocked6", NULL};
-	static const char *const outr[] = {"ip daddr @blocked4",
-		"ip6 daddr @blocked6", NULL};
+	    "ip daddr @blocked4", "ip6 saddr @blocked6", "ip6 daddr @blocked6",
+	    NULL};
+	static const char *const outr[] = {
+	    "ip daddr @blocked4", "ip6 daddr @blocked6", NULL};
 	size_t i;
 
 	for (i = 0; i < n; i++)

@@ -235,23 +235,24 @@ test_refused(void **state)
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char *why = NULL;
-		assert_int_equal(blocklist_add(bl, bad[i].k, bad[i].v, bad[i].c,
-				     &why),
+		assert_int_equal(
+		    blocklist_add(bl, bad[i].k, bad[i].v, bad[i].c, &why),
 		    RP_ERR_INVALID);
 		assert_non_null(why);
 		assert_true(strlen(why) > 5);
 	}
 	/* A sinkhole of the wrong family: refused, out-params untouched. */
-	assert_int_equal(blocklist_render(bl, BLOCKLIST_DNSMASQ, &o, &out,
-			     &len, &sk),
+	assert_int_equal(
+	    blocklist_render(bl, BLOCKLIST_DNSMASQ, &o, &out, &len, &sk),
 	    RP_ERR_ARG);
 	assert_null(out);
 	assert_int_equal(len, 7);
 	assert_int_equal(sk, 7);
 	/* Nothing of the refused entries was kept. */
 	out = render(bl, BLOCKLIST_HOSTS, NULL, &sk);
-	assert_string_equal(out, "# Rampart blocklist (hosts file; exact names "
-				 "only, subdomains are not blocked)\n");
+	assert_string_equal(out,
+	    "# Rampart blocklist (hosts file; exact names "
+	    "only, subdomains are not blocked)\n");
 	assert_int_equal(sk, 0);
 	free(out);
 	blocklist_free(bl);
