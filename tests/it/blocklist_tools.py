@@ -171,6 +171,37 @@ def judge(tmp, name, lines, opts=()):
         yield fmt, out
 
 
+def nft_replace(tmp):
+    """Loads two files one after the other in a network namespace of its
+    own: the first load creates the table, the second replaces it whole."""
+    first = render("nft", ["addr 192.0.2.0/24", "addr 2001:db8:1::/48"])
+    second = render("nft", ["addr 198.51.100.1"])
+    if first is None or second is None:
+        return
+    paths = []
+    for i, text in enumerate((first, second)):
+        paths.append(os.path.join(tmp, f"replace{i}.nft"))
+        with open(paths[-1], "w") as f:
+            f.write(text)
+    unshare, nft = tool("unshare"), tool("nft")
+    if unshare is None or nft is None:
+        return
+    p = subprocess.run([unshare, "-n", "sh", "-ec",
+                        f'"$1" -f "$2"; "$1" -f "$3"; '
+                        f'"$1" list table inet rampart_blocklist',
+                        "sh", nft, paths[0], paths[1]],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        fail(f"nft load and replace: {p.stderr.strip()}")
+        return
+    if "198.51.100.1" not in p.stdout or "192.0.2.0" in p.stdout or \
+            "2001:db8:1::" in p.stdout:
+        fail(f"nft replace did not leave exactly the second list:\n"
+             f"{p.stdout}")
+    if p.stdout.count("hook ") != 3:
+        fail(f"nft replace: want 3 base chains:\n{p.stdout}")
+
+
 def main():
     if not RENDER or not SHARED:
         print("RAMPART_BLOCKLIST_RENDER and RAMPART_SHARED_DATA must be set",
@@ -191,6 +222,7 @@ def main():
         if 'local-data: "akamaicontainer.com. A 192.0.2.1"' not in \
                 outs.get("unbound", ""):
             fail("3cx unbound sinkhole: no local-data for the sinkhole")
+        nft_replace(tmp)
         gen = generated()
         outs = dict(judge(tmp, "gen", gen, ("--serial", "1")))
         nft = outs.get("nft", "")
