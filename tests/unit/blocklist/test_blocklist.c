@@ -209,6 +209,34 @@ test_cidr_normalised(void **state)
 	}
 }
 
+/* Duplicates keep the smallest comment, whichever came first. */
+static void
+test_duplicate_comment(void **state)
+{
+	static const char *const c[2] = {"second source", "first source"};
+	char *out[2];
+	size_t i, sk;
+
+	for (i = 0; i < 2; i++) {
+		struct blocklist *bl = blocklist_new();
+		assert_int_equal(blocklist_add(bl, BLOCKLIST_DOMAIN,
+				     "x.example", c[i], NULL),
+		    0);
+		assert_int_equal(blocklist_add(bl, BLOCKLIST_DOMAIN,
+				     "X.example.", c[1 - i], NULL),
+		    0);
+		out[i] = render(bl, BLOCKLIST_DNSMASQ, NULL, &sk);
+		blocklist_free(bl);
+	}
+	assert_string_equal(out[0],
+	    "# Rampart blocklist (dnsmasq conf-file)\n"
+	    "# first source\n"
+	    "address=/x.example/\n");
+	assert_string_equal(out[0], out[1]);
+	free(out[0]);
+	free(out[1]);
+}
+
 static void
 test_refused(void **state)
 {
@@ -268,6 +296,7 @@ main(void)
 	    cmocka_unit_test(test_rpz),
 	    cmocka_unit_test(test_nft),
 	    cmocka_unit_test(test_cidr_normalised),
+	    cmocka_unit_test(test_duplicate_comment),
 	    cmocka_unit_test(test_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
