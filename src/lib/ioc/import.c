@@ -67,11 +67,11 @@ ioc_import_add(struct ioc_bundle *b, struct ioc_import *st, enum ioc_type t,
 		st->ninvalid++;
 		return 0;
 	}
-	if (comment != NULL && (strlen(comment) > IOC_VALUE_MAX ||
-				   !ioc_utf8_valid(comment, strlen(comment))))
+	if (comment != NULL &&
+	    (strlen(comment) > IOC_VALUE_MAX ||
+		!ioc_utf8_valid(comment, strlen(comment))))
 		comment = NULL;
-	r = ioc_bundle_add_mode_at(
-	    b, t, mode, value, source, comment, d, ptr);
+	r = ioc_bundle_add_mode_at(b, t, mode, value, source, comment, d, ptr);
 	if (r == 0)
 		st->nread++;
 	else if (r == RP_ERR_INVALID)

@@ -186,6 +186,28 @@ int ioc_misp_read_json(const json_t *root, const char *name,
 int ioc_misp_read_file(const char *path, struct ioc_bundle *b,
     struct ioc_import *st, struct rp_diags *d);
 
+/*
+ * Reads a STIX 2.1 bundle into b: each indicator object with
+ * pattern_type "stix" whose pattern is made of equality tests
+ * [domain-name:value = '...'], [ipv4-addr:value = ...],
+ * [ipv6-addr:value = ...], [url:value = ...], [file:name = ...],
+ * [file:hashes.'SHA-256' = ...] ('SHA-1', MD5), joined by AND or OR
+ * inside one [...] or between them, with parentheses.  AND is read as
+ * OR: each test is an indicator (IOC_MODE_BLOCK).  Any other pattern
+ * (operators, objects, MATCHES, FOLLOWEDBY, WITHIN/REPEATS/START/STOP)
+ * is an error quoting it at its JSON pointer (/objects/3/pattern).
+ * Revoked indicators are counted as deleted, other objects and pattern
+ * types as skipped in *st (may be NULL).  Returns 0; RP_ERR_INVALID when
+ * a pattern or object was rejected (every object is still read, and the
+ * indicators of the accepted ones are in b), when it is no bundle or
+ * nothing in it was usable; RP_ERR_NOTFOUND / RP_ERR_IO (file),
+ * RP_ERR_LIMIT or RP_ERR_NOMEM.
+ */
+int ioc_stix_read_json(const json_t *root, const char *name,
+    struct ioc_bundle *b, struct ioc_import *st, struct rp_diags *d);
+int ioc_stix_read_file(const char *path, struct ioc_bundle *b,
+    struct ioc_import *st, struct rp_diags *d);
+
 /* "sha256", "sha1", "md5", "filename", "domain", "ip", "url". */
 const char *ioc_type_name(enum ioc_type t);
 int ioc_type_from_name(const char *name, enum ioc_type *out);

@@ -98,8 +98,8 @@ misp_retype(int type, char *part)
 
 /* Adds one part of a value; part is copied out of the composite value. */
 static void
-misp_add(struct misp *m, int type, enum ioc_mode mode, const char *v,
-    size_t n, const char *comment)
+misp_add(struct misp *m, int type, enum ioc_mode mode, const char *v, size_t n,
+    const char *comment)
 {
 	char part[IOC_NORM_MAX];
 	int r;
@@ -196,8 +196,8 @@ misp_object(struct rpjson_rd *rd, const json_t *o, size_t i, void *arg)
 		m->st.ndeleted++;
 		return 0;
 	}
-	rpjson_each_member(rd, o, "Attribute", MISP_MAX_ATTRIBUTES, 0,
-	    misp_attribute, m);
+	rpjson_each_member(
+	    rd, o, "Attribute", MISP_MAX_ATTRIBUTES, 0, misp_attribute, m);
 	return m->fatal;
 }
 

@@ -26,7 +26,7 @@ count(const struct ioc_bundle *b, enum ioc_type t, int mode)
 
 	for (i = 0; i < b->niocs; i++)
 		n += b->iocs[i].type == t &&
-		     (mode < 0 || b->iocs[i].mode == (enum ioc_mode)mode);
+		    (mode < 0 || b->iocs[i].mode == (enum ioc_mode)mode);
 	return n;
 }
 
@@ -50,8 +50,9 @@ has_diag(const struct rp_diags *d, enum rp_diag_level lv, const char *ptr,
 
 	for (i = 0; i < d->n; i++) {
 		if (d->v[i].level == lv &&
-		    (ptr == NULL || (d->v[i].pointer != NULL &&
-					strcmp(d->v[i].pointer, ptr) == 0)) &&
+		    (ptr == NULL ||
+			(d->v[i].pointer != NULL &&
+			    strcmp(d->v[i].pointer, ptr) == 0)) &&
 		    strstr(d->v[i].msg, text) != NULL)
 			return 1;
 	}
@@ -120,8 +121,8 @@ test_event_with_objects(void **state)
 	assert_int_equal(skipped(&st, "regkey|value"), 1);
 	assert_int_equal(skipped(&st, "comment"), 1);
 	assert_int_equal(skipped(&st, "text"), 1);
-	assert_true(has_diag(d, RP_DIAG_NOTE, NULL,
-	    "2 attributes of type \"link\" skipped"));
+	assert_true(has_diag(
+	    d, RP_DIAG_NOTE, NULL, "2 attributes of type \"link\" skipped"));
 	e = &b->iocs[0];
 	assert_string_equal(
 	    e->source, "57c4445b-c548-4654-af0b-4be3950d210f.json");
@@ -228,22 +229,23 @@ test_values(void **state)
 
 	(void)state;
 	assert_int_equal(
-	    read_str("{\"Event\": {\"uuid\": \"u\", \"Attribute\": ["
-		     "{\"type\": \"ip-dst|port\", \"value\": \"192.0.2[.]7|443\","
-		     " \"to_ids\": true},"
-		     "{\"type\": \"domain|ip\", \"value\": "
-		     "\"Evil[.]Example.COM|2001:db8::1\", \"to_ids\": false},"
-		     "{\"type\": \"url\", \"value\": "
-		     "\"hxxp://bad[.]example/x\", \"to_ids\": true,"
-		     " \"comment\": \"c2\"},"
-		     "{\"type\": \"domain\", \"value\": \"evil.example.com\","
-		     " \"to_ids\": true},"
-		     "{\"type\": \"sha256\", \"value\": \"zz\", \"to_ids\": true},"
-		     "{\"type\": \"filename|md5\", \"value\": \"a.exe\"},"
-		     "{\"type\": \"md5\", \"value\": "
-		     "\"0EEB1C0133EB4D571178B2D9D14CE3E9\", \"deleted\": true},"
-		     "{\"type\": \"x-custom\", \"value\": \"v\"},"
-		     "\"junk\"]}}",
+	    read_str(
+		"{\"Event\": {\"uuid\": \"u\", \"Attribute\": ["
+		"{\"type\": \"ip-dst|port\", \"value\": \"192.0.2[.]7|443\","
+		" \"to_ids\": true},"
+		"{\"type\": \"domain|ip\", \"value\": "
+		"\"Evil[.]Example.COM|2001:db8::1\", \"to_ids\": false},"
+		"{\"type\": \"url\", \"value\": "
+		"\"hxxp://bad[.]example/x\", \"to_ids\": true,"
+		" \"comment\": \"c2\"},"
+		"{\"type\": \"domain\", \"value\": \"evil.example.com\","
+		" \"to_ids\": true},"
+		"{\"type\": \"sha256\", \"value\": \"zz\", \"to_ids\": true},"
+		"{\"type\": \"filename|md5\", \"value\": \"a.exe\"},"
+		"{\"type\": \"md5\", \"value\": "
+		"\"0EEB1C0133EB4D571178B2D9D14CE3E9\", \"deleted\": true},"
+		"{\"type\": \"x-custom\", \"value\": \"v\"},"
+		"\"junk\"]}}",
 		b, &st, d),
 	    0);
 	assert_non_null(e = find(b, IOC_IP, "192.0.2.7"));
@@ -283,11 +285,11 @@ test_refused(void **state)
 
 	(void)state;
 	assert_int_equal(read_str("[1]", b, &st, d), RP_ERR_INVALID);
-	assert_int_equal(read_str("{\"info\": \"x\"}", b, &st, d),
-	    RP_ERR_INVALID);
+	assert_int_equal(
+	    read_str("{\"info\": \"x\"}", b, &st, d), RP_ERR_INVALID);
 	assert_true(has_diag(d, RP_DIAG_ERROR, "", "not a MISP event"));
-	assert_int_equal(read_str("{\"Event\": []}", b, &st, d),
-	    RP_ERR_INVALID);
+	assert_int_equal(
+	    read_str("{\"Event\": []}", b, &st, d), RP_ERR_INVALID);
 	assert_true(has_diag(d, RP_DIAG_ERROR, "/Event", "is an object"));
 	assert_int_equal(
 	    read_str("{\"Event\": {\"Attribute\": [{\"type\": \"link\","
