@@ -102,6 +102,7 @@ misp_add(struct misp *m, int type, enum ioc_mode mode, const char *v, size_t n,
     const char *comment)
 {
 	char part[IOC_NORM_MAX];
+	size_t mark;
 	int r;
 
 	if (type < 0 || m->fatal != 0)
@@ -117,7 +118,7 @@ misp_add(struct misp *m, int type, enum ioc_mode mode, const char *v, size_t n,
 	part[n] = '\0';
 	type = misp_retype(type, part);
 	/* the pointer names the value, where the user must look */
-	size_t mark = rpjson_push_key(&m->rd, "value");
+	mark = rpjson_push_key(&m->rd, "value");
 	r = ioc_import_add(m->b, &m->st, (enum ioc_type)type, mode, part,
 	    m->source, comment, m->rd.d, rpjson_pointer(&m->rd));
 	rpjson_pop(&m->rd, mark);

@@ -28,6 +28,7 @@
 #define STIX_MAX_TERMS 1024
 #define STIX_MAX_DEPTH 32
 #define STIX_TYPE_MAX 128
+#define STIX_QUOTE_MAX 300 /* bytes of a rejected pattern in its error */
 
 enum tok {
 	T_END,
@@ -84,8 +85,9 @@ lex_string(struct pat *x)
 		if (*x->p == '\\') {
 			if (x->p + 1 >= x->e ||
 			    (x->p[1] != '\'' && x->p[1] != '\\'))
-				return fail(x, "a string escape other than \\' "
-					       "or \\\\");
+				return fail(x,
+				    "a string escape other than \\' "
+				    "or \\\\");
 			x->p++;
 		}
 		out[n++] = *x->p++;
@@ -117,14 +119,29 @@ lex(struct pat *x)
 	c = *x->p++;
 	x->tlen = 1;
 	switch (c) {
-	case '[': x->tok = T_LBRACK; return 0;
-	case ']': x->tok = T_RBRACK; return 0;
-	case '(': x->tok = T_LPAREN; return 0;
-	case ')': x->tok = T_RPAREN; return 0;
-	case ':': x->tok = T_COLON; return 0;
-	case '.': x->tok = T_DOT; return 0;
-	case '=': x->tok = T_EQ; return 0;
-	case '\'': return lex_string(x);
+	case '[':
+		x->tok = T_LBRACK;
+		return 0;
+	case ']':
+		x->tok = T_RBRACK;
+		return 0;
+	case '(':
+		x->tok = T_LPAREN;
+		return 0;
+	case ')':
+		x->tok = T_RPAREN;
+		return 0;
+	case ':':
+		x->tok = T_COLON;
+		return 0;
+	case '.':
+		x->tok = T_DOT;
+		return 0;
+	case '=':
+		x->tok = T_EQ;
+		return 0;
+	case '\'':
+		return lex_string(x);
 	case '!':
 	case '<':
 	case '>':
@@ -133,12 +150,13 @@ lex(struct pat *x)
 		x->tok = T_OP;
 		x->tlen = (size_t)(x->p - x->tstart);
 		return 0;
-	default: break;
+	default:
+		break;
 	}
 	if (!rp_isalnum((unsigned char)c) && c != '_' && c != '-')
 		return fail(x, "a character outside the pattern grammar");
-	while (x->p < x->e && (rp_isalnum((unsigned char)*x->p) ||
-				  *x->p == '_' || *x->p == '-'))
+	while (x->p < x->e &&
+	    (rp_isalnum((unsigned char)*x->p) || *x->p == '_' || *x->p == '-'))
 		x->p++;
 	x->tok = T_WORD;
 	x->tlen = (size_t)(x->p - x->tstart);
@@ -149,7 +167,7 @@ static int
 is_word(const struct pat *x, const char *w)
 {
 	return x->tok == T_WORD && x->tlen == strlen(w) &&
-	       memcmp(x->tstart, w, x->tlen) == 0;
+	    memcmp(x->tstart, w, x->tlen) == 0;
 }
 
 /* The indicator type of object path obj:prop[.key]; -1 when none. */
@@ -192,8 +210,9 @@ comparison(struct pat *x)
 	int t;
 
 	if (x->tok != T_WORD)
-		return fail(x, "expected an object path such as "
-			       "domain-name:value");
+		return fail(x,
+		    "expected an object path such as "
+		    "domain-name:value");
 	obj = x->tstart;
 	nobj = x->tlen;
 	if (lex(x) != 0 || x->tok != T_COLON)
@@ -223,10 +242,11 @@ comparison(struct pat *x)
 	if (x->tok == T_DOT || x->tok == T_LBRACK)
 		return fail(x, "an object path deeper than the model holds");
 	if ((t = path_type(obj, nobj, prop, nprop, key)) < 0)
-		return fail(x, "an object path other than domain-name:value, "
-			       "ipv4-addr:value, ipv6-addr:value, url:value, "
-			       "file:name, file:hashes.'SHA-256', "
-			       "file:hashes.'SHA-1' or file:hashes.MD5");
+		return fail(x,
+		    "an object path other than domain-name:value, "
+		    "ipv4-addr:value, ipv6-addr:value, url:value, "
+		    "file:name, file:hashes.'SHA-256', "
+		    "file:hashes.'SHA-1' or file:hashes.MD5");
 	if (x->tok != T_EQ)
 		return fail(x, "a comparison other than '='");
 	if (lex(x) != 0 || x->tok != T_STRING)
@@ -295,8 +315,9 @@ obs_term(struct pat *x)
 		return -1;
 	if (is_word(x, "WITHIN") || is_word(x, "REPEATS") ||
 	    is_word(x, "START") || is_word(x, "STOP"))
-		return fail(x, "a qualifier (WITHIN, REPEATS, START/STOP): "
-			       "timing is not an indicator");
+		return fail(x,
+		    "a qualifier (WITHIN, REPEATS, START/STOP): "
+		    "timing is not an indicator");
 	return 0;
 }
 
@@ -345,6 +366,20 @@ struct stix {
 	int fatal; /* RP_ERR_LIMIT / RP_ERR_NOMEM stop the reading */
 };
 
+/* How much of s an error quotes: cut on a UTF-8 character boundary. */
+static size_t
+quote_len(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n <= STIX_QUOTE_MAX)
+		return n;
+	n = STIX_QUOTE_MAX;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
 /* An indicator object: its pattern read, its tests added. */
 static int
 stix_indicator(struct stix *c, const json_t *o)
@@ -355,16 +390,18 @@ stix_indicator(struct stix *c, const json_t *o)
 
 	rpjson_get_str(&c->rd, o, "pattern_type", STIX_TYPE_MAX,
 	    RPJSON_REQUIRED | RPJSON_LINE, &ptype);
-	rpjson_get_str(&c->rd, o, "pattern", STIX_PATTERN_MAX,
-	    RPJSON_REQUIRED, &pattern);
-	rpjson_get_str(&c->rd, o, "name", IOC_VALUE_MAX, RPJSON_NULLABLE, &name);
+	rpjson_get_str(
+	    &c->rd, o, "pattern", STIX_PATTERN_MAX, RPJSON_REQUIRED, &pattern);
+	rpjson_get_str(
+	    &c->rd, o, "name", IOC_VALUE_MAX, RPJSON_NULLABLE, &name);
 	if (c->rd.nerrors != before) {
 		c->nrejected++;
 		return 0;
 	}
 	if (strcmp(ptype, "stix") != 0) {
-		ioc_import_skip(&c->st, "indicator with pattern_type other "
-					"than stix");
+		ioc_import_skip(&c->st,
+		    "indicator with pattern_type other "
+		    "than stix");
 		return 0;
 	}
 	mark = rpjson_push_key(&c->rd, "pattern");
@@ -373,11 +410,13 @@ stix_indicator(struct stix *c, const json_t *o)
 		c->fatal = r;
 	} else if (r != 0) {
 		rpjson_err(&c->rd,
-		    "pattern \"%.300s\" rejected at offset %zu: %s; this "
+		    "pattern \"%.*s%s\" rejected at offset %zu: %s; this "
 		    "reader takes [type:property = 'value'] tests on "
 		    "domain names, IP addresses, URLs, file names and hashes "
 		    "joined by AND or OR",
-		    pattern, (size_t)(c->pat.where - pattern), c->pat.why);
+		    (int)quote_len(pattern), pattern,
+		    strlen(pattern) > STIX_QUOTE_MAX ? "..." : "",
+		    (size_t)(c->pat.where - pattern), c->pat.why);
 		c->nrejected++;
 	} else {
 		for (i = 0; i < c->pat.nterms && c->fatal == 0; i++)
@@ -438,10 +477,12 @@ ioc_stix_read_json(const json_t *root, const char *name, struct ioc_bundle *b,
 		return RP_ERR_NOMEM;
 	rpjson_rd_init(&c->rd, &c->p, d);
 	c->b = b;
-	if (!json_is_object(root) || (type = rpjson_str(root, "type")) == NULL ||
+	if (!json_is_object(root) ||
+	    (type = rpjson_str(root, "type")) == NULL ||
 	    strcmp(type, "bundle") != 0) {
-		rpjson_err(&c->rd, "not a STIX bundle: expected an object with "
-				   "\"type\": \"bundle\"");
+		rpjson_err(&c->rd,
+		    "not a STIX bundle: expected an object with "
+		    "\"type\": \"bundle\"");
 		goto out;
 	}
 	c->source = name != NULL ? name : rpjson_str(root, "id");

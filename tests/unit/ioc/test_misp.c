@@ -297,6 +297,25 @@ test_refused(void **state)
 		b, &st, d),
 	    RP_ERR_INVALID);
 	assert_true(has_diag(d, RP_DIAG_ERROR, NULL, "no usable indicators"));
+	/* a value longer than the model holds is a warning */
+	{
+		static char big[IOC_VALUE_MAX + 200];
+
+		n = (size_t)snprintf(big, sizeof(big),
+		    "{\"Attribute\": [{\"type\": \"md5\", \"value\": "
+		    "\"0eeb1c0133eb4d571178b2d9d14ce3e9\"}, {\"type\": "
+		    "\"filename|md5\", \"value\": \"");
+		memset(big + n, 'a', IOC_VALUE_MAX + 1);
+		snprintf(big + n + IOC_VALUE_MAX + 1,
+		    sizeof(big) - n - IOC_VALUE_MAX - 1, "|x\"}]}");
+		assert_int_equal(read_str(big, b, &st, d), 0);
+		/* both parts: the file name too long, "x" no MD5 */
+		assert_int_equal(st.ninvalid, 2);
+		assert_true(has_diag(d, RP_DIAG_WARNING, "/Attribute/1/value",
+		    "not a valid md5, \"x\""));
+		assert_true(has_diag(d, RP_DIAG_WARNING, "/Attribute/1/value",
+		    "a filename of more than 8192 bytes"));
+	}
 	/* 100 distinct skipped types: the last slot counts the rest */
 	n = (size_t)snprintf(buf, sizeof(buf),
 	    "{\"Attribute\": [{\"type\": \"md5\", \"value\": "

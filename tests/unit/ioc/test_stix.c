@@ -49,8 +49,9 @@ has_diag(const struct rp_diags *d, enum rp_diag_level lv, const char *ptr,
 
 	for (i = 0; i < d->n; i++) {
 		if (d->v[i].level == lv &&
-		    (ptr == NULL || (d->v[i].pointer != NULL &&
-					strcmp(d->v[i].pointer, ptr) == 0)) &&
+		    (ptr == NULL ||
+			(d->v[i].pointer != NULL &&
+			    strcmp(d->v[i].pointer, ptr) == 0)) &&
 		    strstr(d->v[i].msg, text) != NULL)
 			return 1;
 	}
@@ -114,7 +115,8 @@ test_bundle_file(void **state)
 	assert_int_equal(count(b, IOC_IP), 2);
 	/* uppercase hex lowered, defanged values restored */
 	assert_non_null(find(b, IOC_SHA256,
-	    "59e1edf4d82fae4978e97512b0331b7eb21dd4b838b850ba46794d9c7a2c0983"));
+	    "59e1edf4d82fae4978e97512b0331b7eb21dd4b838b850ba46794d9c7a2c098"
+	    "3"));
 	assert_non_null(e = find(b, IOC_DOMAIN, "akamaicontainer.com"));
 	assert_string_equal(e->source, "3cx-bundle.json");
 	assert_string_equal(e->comment, "C2 domains");
@@ -129,8 +131,8 @@ test_bundle_file(void **state)
 	assert_int_equal(skipped(&st, "malware"), 1);
 	assert_int_equal(
 	    skipped(&st, "indicator with pattern_type other than stix"), 1);
-	assert_true(has_diag(d, RP_DIAG_NOTE, NULL,
-	    "1 objects of type \"identity\" skipped"));
+	assert_true(has_diag(
+	    d, RP_DIAG_NOTE, NULL, "1 objects of type \"identity\" skipped"));
 	rp_diags_free(d);
 	ioc_bundle_free(b);
 }
@@ -153,8 +155,8 @@ test_accepted(void **state)
 	    0);
 	assert_non_null(find(b, IOC_FILENAME, "it's a.exe"));
 	/* unescaped to one backslash, which a base name cannot hold */
-	assert_true(has_diag(d, RP_DIAG_WARNING, "/objects/1/pattern",
-	    "\"back\\slash.dll\""));
+	assert_true(has_diag(
+	    d, RP_DIAG_WARNING, "/objects/1/pattern", "\"back\\slash.dll\""));
 	assert_non_null(find(b, IOC_DOMAIN, "b.example"));
 	assert_non_null(find(b, IOC_IP, "198.51.100.1"));
 	assert_int_equal(count(b, IOC_URL), 1);
@@ -194,8 +196,8 @@ test_rejected(void **state)
 	    {"[file:size > 1000]", "[file:size > 1000]", "object path other"},
 	    {"[process:name = 'evil.exe']", "[process:name = 'evil.exe']",
 		"object path other"},
-	    {"[file:hashes.'SHA-512' = 'ab']",
-		"[file:hashes.'SHA-512' = 'ab']", "object path other"},
+	    {"[file:hashes.'SHA-512' = 'ab']", "[file:hashes.'SHA-512' = 'ab']",
+		"object path other"},
 	    {"[email-addr:value = 'a@b.example']",
 		"[email-addr:value = 'a@b.example']", "object path other"},
 	    {"[network-traffic:dst_ref.value = '192.0.2.1']",
@@ -233,15 +235,15 @@ test_rejected(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		b = ioc_bundle_new();
 		d = rp_diags_new();
-		assert_int_equal(read_pattern(cases[i].json, b, d),
-		    RP_ERR_INVALID);
+		assert_int_equal(
+		    read_pattern(cases[i].json, b, d), RP_ERR_INVALID);
 		assert_int_equal(b->niocs, 0);
 		assert_true(has_diag(d, RP_DIAG_ERROR, "/objects/1/pattern",
 		    "rejected at offset"));
 		if (!has_diag(d, RP_DIAG_ERROR, "/objects/1/pattern",
 			cases[i].quoted) ||
-		    !has_diag(d, RP_DIAG_ERROR, "/objects/1/pattern",
-			cases[i].why))
+		    !has_diag(
+			d, RP_DIAG_ERROR, "/objects/1/pattern", cases[i].why))
 			fail_msg("case %zu (%s): %s", i, cases[i].json,
 			    d->n > 0 ? d->v[0].msg : "no diagnostic");
 		rp_diags_free(d);
@@ -274,11 +276,11 @@ test_mixed(void **state)
 	assert_non_null(find(b, IOC_DOMAIN, "good.example"));
 	assert_int_equal(b->niocs, 1);
 	/* a value the model cannot hold is a warning, as in MISP */
-	assert_true(has_diag(d, RP_DIAG_WARNING, "/objects/1/pattern",
-	    "not a valid ip"));
+	assert_true(has_diag(
+	    d, RP_DIAG_WARNING, "/objects/1/pattern", "not a valid ip"));
 	assert_true(has_diag(d, RP_DIAG_ERROR, "/objects/2", "pattern"));
-	assert_true(has_diag(d, RP_DIAG_ERROR, "/objects/3/pattern",
-	    "[url:value MATCHES 'x']"));
+	assert_true(has_diag(
+	    d, RP_DIAG_ERROR, "/objects/3/pattern", "[url:value MATCHES 'x']"));
 	assert_true(has_diag(d, RP_DIAG_ERROR, "/objects/4", "JSON object"));
 	json_decref(root);
 	rp_diags_free(d);
@@ -301,8 +303,8 @@ test_bounds(void **state)
 	    ioc_stix_read_json(root, NULL, b, NULL, d), RP_ERR_INVALID);
 	assert_true(has_diag(d, RP_DIAG_ERROR, "", "not a STIX bundle"));
 	json_decref(root);
-	root = json_pack("{s:s,s:[{s:s}]}", "type", "bundle", "objects",
-	    "type", "malware");
+	root = json_pack(
+	    "{s:s,s:[{s:s}]}", "type", "bundle", "objects", "type", "malware");
 	assert_int_equal(
 	    ioc_stix_read_json(root, NULL, b, NULL, d), RP_ERR_INVALID);
 	assert_true(has_diag(d, RP_DIAG_ERROR, "", "no usable indicators"));
@@ -315,16 +317,24 @@ test_bounds(void **state)
 		rp_diags_clear(d);
 		for (i = 0; i < n; i++)
 			p[i] = '(';
-		i = n + (size_t)snprintf(
-				p + n, 100, "[file:name = 'deep%zu.exe']", n);
+		i = n +
+		    (size_t)snprintf(
+			p + n, 100, "[file:name = 'deep%zu.exe']", n);
 		memset(p + i, ')', n);
 		p[i + n] = '\0';
-		assert_int_equal(read_pattern(p, b, d),
-		    n == 32 ? 0 : RP_ERR_INVALID);
+		assert_int_equal(
+		    read_pattern(p, b, d), n == 32 ? 0 : RP_ERR_INVALID);
 		if (n == 33)
 			assert_true(has_diag(d, RP_DIAG_ERROR,
 			    "/objects/1/pattern", "nested too deep"));
 	}
+	/* a long rejected pattern is quoted in part, on a character */
+	rp_diags_clear(d);
+	memset(p, ' ', 299);
+	snprintf(p + 299, 100, "\xc3\xa9[file:name MATCHES 'x']");
+	assert_int_equal(read_pattern(p, b, d), RP_ERR_INVALID);
+	assert_true(has_diag(d, RP_DIAG_ERROR, "/objects/1/pattern",
+	    "  ...\" rejected at offset 299: a character outside"));
 	/* 1024 comparisons are read, 1025 are refused */
 	for (n = 1024; n <= 1025; n++) {
 		size_t len = 0;
@@ -333,14 +343,13 @@ test_bounds(void **state)
 		len += (size_t)snprintf(p + len, 80 * 1024 - len, "[");
 		for (i = 0; i < n; i++)
 			len += (size_t)snprintf(p + len, 80 * 1024 - len,
-			    "%sfile:name = 'f%zu.exe'", i > 0 ? " OR " : "",
-			    i);
+			    "%sfile:name = 'f%zu.exe'", i > 0 ? " OR " : "", i);
 		snprintf(p + len, 80 * 1024 - len, "]");
-		assert_int_equal(read_pattern(p, b, d),
-		    n == 1024 ? 0 : RP_ERR_INVALID);
+		assert_int_equal(
+		    read_pattern(p, b, d), n == 1024 ? 0 : RP_ERR_INVALID);
 	}
-	assert_true(has_diag(d, RP_DIAG_ERROR, "/objects/1/pattern",
-	    "more comparisons"));
+	assert_true(has_diag(
+	    d, RP_DIAG_ERROR, "/objects/1/pattern", "more comparisons"));
 	assert_non_null(find(b, IOC_FILENAME, "f1023.exe"));
 	free(p);
 	rp_diags_free(d);
@@ -361,9 +370,8 @@ test_pattern_size(void **state)
 	assert_non_null(p);
 	memset(p, ' ', n);
 	p[n] = '\0';
-	root = json_pack("{s:s,s:[{s:s,s:s,s:s}]}", "type", "bundle",
-	    "objects", "type", "indicator", "pattern_type", "stix", "pattern",
-	    p);
+	root = json_pack("{s:s,s:[{s:s,s:s,s:s}]}", "type", "bundle", "objects",
+	    "type", "indicator", "pattern_type", "stix", "pattern", p);
 	assert_non_null(root);
 	assert_int_equal(
 	    ioc_stix_read_json(root, NULL, b, NULL, d), RP_ERR_INVALID);
