@@ -66,6 +66,13 @@ int ioc_import_add(struct ioc_bundle *b, struct ioc_import *st, enum ioc_type t,
     enum ioc_mode mode, const char *value, const char *source,
     const char *comment, struct rp_diags *d, const char *ptr);
 
+/*
+ * Whether v ends in a file extension (".exe", ".dll", also ".zip" and
+ * others that are top-level domains too): a bare name a feed mislabels
+ * is then not taken for a domain.
+ */
+int ioc_name_is_file(const char *v);
+
 /* Whether t is SHA-256, SHA-1 or MD5. */
 int ioc_type_is_hash(enum ioc_type t);
 

@@ -68,7 +68,7 @@ misp_map_find(const char *type)
 /*
  * What a value of a MISP type is in the model.  MISP "url" attributes
  * often hold a bare host name or address (C2 servers): those are domain
- * and IP indicators.  A "filename" often carries the folder it was found
+ * and IP indicators (a name ending in a file extension stays a bad URL).  A "filename" often carries the folder it was found
  * in ("Micbt/RasTls.dll"): the model matches base names, so the base
  * name is kept (part is cut in place).
  */
@@ -82,8 +82,10 @@ misp_retype(int type, char *part)
 	    ioc_normalize(IOC_URL, part, buf, sizeof(buf), &why) != 0) {
 		if (ioc_normalize(IOC_IP, part, buf, sizeof(buf), &why) == 0)
 			return IOC_IP;
-		if (ioc_normalize(IOC_DOMAIN, part, buf, sizeof(buf), &why) ==
-		    0)
+		/* "igfxtray.exe" in a url attribute is no domain */
+		if (!ioc_name_is_file(part) &&
+		    ioc_normalize(IOC_DOMAIN, part, buf, sizeof(buf), &why) ==
+			0)
 			return IOC_DOMAIN;
 	}
 	if (type == IOC_FILENAME) {

@@ -169,9 +169,10 @@ test_long_event(void **state)
 	(void)state;
 	assert_int_equal(
 	    ioc_misp_read_file(shared_path("long_event.json"), b, &st, d), 0);
-	/* 7 "url" attributes are bare host names: domains */
-	assert_int_equal(count(b, IOC_DOMAIN, -1), 31);
-	assert_int_equal(count(b, IOC_DOMAIN, IOC_MODE_BLOCK), 19);
+	/* 6 "url" attributes are bare host names: domains */
+	assert_int_equal(count(b, IOC_DOMAIN, -1), 30);
+	assert_int_equal(count(b, IOC_DOMAIN, IOC_MODE_BLOCK), 18);
+	assert_null(find(b, IOC_DOMAIN, "igfxtray.exe"));
 	assert_non_null(find(b, IOC_DOMAIN, "www.whitewall.top"));
 	/* "Micbt/RasTls.dll": the base name */
 	assert_non_null(find(b, IOC_FILENAME, "RasTls.dll"));
@@ -185,10 +186,11 @@ test_long_event(void **state)
 	assert_int_equal(count(b, IOC_SHA1, IOC_MODE_BLOCK), 57);
 	assert_int_equal(count(b, IOC_SHA256, -1), 75);
 	assert_int_equal(count(b, IOC_SHA256, IOC_MODE_BLOCK), 73);
-	/* "107.183.86", "Data/dtl.dat", "Data/glp.uin" are not URLs */
+	/* "107.183.86", "igfxtray.exe", "Data/dtl.dat", "Data/glp.uin"
+	 * are not URLs */
 	assert_int_equal(count(b, IOC_URL, -1), 4);
-	assert_int_equal(b->niocs, 314);
-	assert_int_equal(st.ninvalid, 3);
+	assert_int_equal(b->niocs, 313);
+	assert_int_equal(st.ninvalid, 4);
 	assert_true(has_diag(d, RP_DIAG_WARNING, "/Event/Attribute/124/value",
 	    "\"Data/dtl.dat\""));
 	assert_int_equal(st.nskipped, 83);
