@@ -155,10 +155,10 @@ add_duplicate(
 	return 0;
 }
 
-int
-ioc_bundle_add_at(struct ioc_bundle *b, enum ioc_type type, const char *value,
-    uint64_t size, const char *source, const char *comment, struct rp_diags *d,
-    int line, const char *ptr)
+static int
+add_at(struct ioc_bundle *b, enum ioc_type type, enum ioc_mode mode,
+    const char *value, uint64_t size, const char *source, const char *comment,
+    struct rp_diags *d, int line, const char *ptr)
 {
 	struct bundle_priv *p;
 	char buf[IOC_NORM_MAX];
@@ -181,8 +181,11 @@ ioc_bundle_add_at(struct ioc_bundle *b, enum ioc_type type, const char *value,
 		    ioc_type_name(type));
 		return RP_ERR_INVALID;
 	}
-	if ((slot = set_find(p, type, buf)) != SIZE_MAX)
+	if ((slot = set_find(p, type, buf)) != SIZE_MAX) {
+		if (mode == IOC_MODE_BLOCK)
+			b->iocs[slot].mode = IOC_MODE_BLOCK;
 		return add_duplicate(&b->iocs[slot], size, d, line, ptr);
+	}
 	if (b->niocs >= IOC_BUNDLE_MAX_IOCS) {
 		diag_at(d, RP_DIAG_ERROR, line, ptr,
 		    "more than %d indicators in one bundle",
@@ -204,6 +207,7 @@ ioc_bundle_add_at(struct ioc_bundle *b, enum ioc_type type, const char *value,
 	b->iocs = v;
 	e = &v[b->niocs];
 	e->type = type;
+	e->mode = mode;
 	e->size = size;
 	e->source = src;
 	e->comment = com;
@@ -218,6 +222,25 @@ ioc_bundle_add_at(struct ioc_bundle *b, enum ioc_type type, const char *value,
 		return r > 0 ? RP_ERR_INTERNAL : r;
 	b->niocs++;
 	return 0;
+}
+
+int
+ioc_bundle_add_at(struct ioc_bundle *b, enum ioc_type type, const char *value,
+    uint64_t size, const char *source, const char *comment, struct rp_diags *d,
+    int line, const char *ptr)
+{
+	return add_at(b, type, IOC_MODE_BLOCK, value, size, source, comment, d,
+	    line, ptr);
+}
+
+int
+ioc_bundle_add_mode_at(struct ioc_bundle *b, enum ioc_type type,
+    enum ioc_mode mode, const char *value, const char *source,
+    const char *comment, struct rp_diags *d, const char *ptr)
+{
+	if ((unsigned)mode > IOC_MODE_INFORM)
+		return RP_ERR_ARG;
+	return add_at(b, type, mode, value, 0, source, comment, d, 0, ptr);
 }
 
 int
@@ -382,6 +405,9 @@ write_ioc(const struct ioc *e)
 		    o, "size", json_integer((json_int_t)e->size));
 	r |= set_str(o, "source", e->source);
 	r |= set_str(o, "comment", e->comment);
+	/* block is the default: bundles without inform entries are unchanged */
+	if (e->mode == IOC_MODE_INFORM)
+		r |= set_str(o, "mode", "inform");
 	if (r != 0) {
 		json_decref(o);
 		return NULL;
@@ -462,8 +488,10 @@ static int
 rd_indicator(struct rpjson_rd *rd, const json_t *o, size_t i, void *arg)
 {
 	static const char *const keys[] = {
-	    "type", "value", "size", "source", "comment", NULL};
+	    "type", "value", "size", "source", "comment", "mode", NULL};
+	static const char *const modes[] = {"block", "inform", NULL};
 	struct rd *c = arg;
+	size_t mode = IOC_MODE_BLOCK;
 	const char *type = NULL, *value = NULL, *source = NULL, *comment = NULL;
 	enum ioc_type t;
 	uint64_t size = 0;
@@ -481,6 +509,7 @@ rd_indicator(struct rpjson_rd *rd, const json_t *o, size_t i, void *arg)
 	rpjson_get_str(rd, o, "source", SIZE_MAX, 0, &source);
 	rpjson_get_str(rd, o, "comment", SIZE_MAX, 0, &comment);
 	rpjson_get_uint(rd, o, "size", 1, UINT64_MAX, 0, &size);
+	rpjson_get_enum(rd, o, "mode", modes, 0, &mode);
 	if (rd->nerrors != before)
 		return 0;
 	if (ioc_type_from_name(type, &t) != 0) {
@@ -491,8 +520,8 @@ rd_indicator(struct rpjson_rd *rd, const json_t *o, size_t i, void *arg)
 		return 0;
 	}
 	return rd_added(c,
-	    ioc_bundle_add_at(c->b, t, value, size, source, comment, rd->d, 0,
-		rpjson_pointer(rd)));
+	    add_at(c->b, t, (enum ioc_mode)mode, value, size, source, comment,
+		rd->d, 0, rpjson_pointer(rd)));
 }
 
 static int

@@ -32,8 +32,20 @@ enum ioc_type {
 	IOC_TYPE_COUNT
 };
 
+/*
+ * What a match of an indicator is for: block (a detection to act on, the
+ * default, so every reader that does not say is unchanged) or inform (a
+ * fact worth showing that is too weak to act on, e.g. a MISP attribute
+ * with to_ids false).
+ */
+enum ioc_mode {
+	IOC_MODE_BLOCK = 0,
+	IOC_MODE_INFORM,
+};
+
 struct ioc {
 	enum ioc_type type;
+	enum ioc_mode mode;
 	const char *value; /* normalised, see above */
 	uint64_t size; /* file size in bytes for hashes; 0 = unknown */
 	const char *source; /* advisory ID or input file name, or NULL */
@@ -135,6 +147,66 @@ int ioc_list_read_file(
     const char *path, struct ioc_bundle *b, struct rp_diags *d);
 int ioc_list_read_buf(const char *buf, size_t len, const char *name,
     struct ioc_bundle *b, struct rp_diags *d);
+
+/*
+ * What an import from a feed (MISP, STIX) read and what it left out, so
+ * that nothing is dropped silently: entries of a kind the model does not
+ * hold are counted by their type name ("link", "regkey|value",
+ * "email-src"...).  Type names past IOC_IMPORT_MAX_TYPES distinct ones,
+ * or longer than 63 bytes, are counted under "(other)".
+ */
+#define IOC_IMPORT_MAX_TYPES 64
+struct ioc_import_skip {
+	char type[64];
+	size_t n;
+};
+struct ioc_import {
+	size_t nread; /* indicators accepted (new or repeated) */
+	size_t ninvalid; /* entries of a usable type with a bad value */
+	size_t ndeleted; /* entries the feed marks deleted or revoked */
+	size_t nskipped; /* entries of a type the model does not hold */
+	struct ioc_import_skip skipped[IOC_IMPORT_MAX_TYPES];
+	size_t nskiptypes;
+};
+
+/*
+ * Reads a MISP event ({"Event": {...}}, or the bare event object) into b:
+ * its Attribute[] and each Object[].Attribute[].  ip-src/ip-dst (also
+ * "|port"), domain, hostname (also "|port"), domain|ip, url, md5, sha1,
+ * sha256, filename and filename|md5/sha1/sha256 are kept; to_ids true
+ * makes an indicator IOC_MODE_BLOCK, false or absent IOC_MODE_INFORM.
+ * Other types are counted in *st (may be NULL) and each type is one note
+ * in d; bad values are warnings at their JSON pointer.  Indicators carry
+ * name (may be NULL: then the event's uuid) as their source.  Returns 0,
+ * RP_ERR_INVALID (not a MISP event, or nothing usable in it),
+ * RP_ERR_NOTFOUND / RP_ERR_IO (file), RP_ERR_LIMIT or RP_ERR_NOMEM.
+ */
+int ioc_misp_read_json(const json_t *root, const char *name,
+    struct ioc_bundle *b, struct ioc_import *st, struct rp_diags *d);
+int ioc_misp_read_file(const char *path, struct ioc_bundle *b,
+    struct ioc_import *st, struct rp_diags *d);
+
+/*
+ * Reads a STIX 2.1 bundle into b: each indicator object with
+ * pattern_type "stix" whose pattern is made of equality tests
+ * [domain-name:value = '...'], [ipv4-addr:value = ...],
+ * [ipv6-addr:value = ...], [url:value = ...], [file:name = ...],
+ * [file:hashes.'SHA-256' = ...] ('SHA-1', MD5), joined by AND or OR
+ * inside one [...] or between them, with parentheses.  AND is read as
+ * OR: each test is an indicator (IOC_MODE_BLOCK).  Any other pattern
+ * (operators, objects, MATCHES, FOLLOWEDBY, WITHIN/REPEATS/START/STOP)
+ * is an error quoting it at its JSON pointer (/objects/3/pattern).
+ * Revoked indicators are counted as deleted, other objects and pattern
+ * types as skipped in *st (may be NULL).  Returns 0; RP_ERR_INVALID when
+ * a pattern or object was rejected (every object is still read, and the
+ * indicators of the accepted ones are in b), when it is no bundle or
+ * nothing in it was usable; RP_ERR_NOTFOUND / RP_ERR_IO (file),
+ * RP_ERR_LIMIT or RP_ERR_NOMEM.
+ */
+int ioc_stix_read_json(const json_t *root, const char *name,
+    struct ioc_bundle *b, struct ioc_import *st, struct rp_diags *d);
+int ioc_stix_read_file(const char *path, struct ioc_bundle *b,
+    struct ioc_import *st, struct rp_diags *d);
 
 /* "sha256", "sha1", "md5", "filename", "domain", "ip", "url". */
 const char *ioc_type_name(enum ioc_type t);

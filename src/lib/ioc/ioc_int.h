@@ -40,6 +40,39 @@ int ioc_bundle_add_at(struct ioc_bundle *b, enum ioc_type type,
     const char *value, uint64_t size, const char *source, const char *comment,
     struct rp_diags *d, int line, const char *pointer);
 
+/*
+ * As ioc_bundle_add_at with a mode; a repeated value keeps the stronger
+ * mode (block over inform).
+ */
+int ioc_bundle_add_mode_at(struct ioc_bundle *b, enum ioc_type type,
+    enum ioc_mode mode, const char *value, const char *source,
+    const char *comment, struct rp_diags *d, const char *pointer);
+
+/*
+ * Shared by the feed importers (misp.c, stix.c; import.c).  One entry of
+ * a type the model does not hold, counted in st under type.
+ */
+void ioc_import_skip(struct ioc_import *st, const char *type);
+/* One note in d per skipped type: "3 \"link\" <what> skipped: ...". */
+void ioc_import_notes(
+    const struct ioc_import *st, const char *what, struct rp_diags *d);
+/*
+ * Adds value as an indicator of type t found at JSON pointer ptr: a value
+ * that is not valid for t is a warning there and counted in
+ * st->ninvalid, an accepted one (new or repeated) in st->nread.  Returns
+ * 0, or RP_ERR_LIMIT / RP_ERR_NOMEM, which stop the reading.
+ */
+int ioc_import_add(struct ioc_bundle *b, struct ioc_import *st, enum ioc_type t,
+    enum ioc_mode mode, const char *value, const char *source,
+    const char *comment, struct rp_diags *d, const char *ptr);
+
+/*
+ * Whether v ends in a file extension (".exe", ".dll", also ".zip" and
+ * others that are top-level domains too): a bare name a feed mislabels
+ * is then not taken for a domain.
+ */
+int ioc_name_is_file(const char *v);
+
 /* Whether t is SHA-256, SHA-1 or MD5. */
 int ioc_type_is_hash(enum ioc_type t);
 

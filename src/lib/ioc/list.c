@@ -98,6 +98,12 @@ ext_in(const char *v, const char *const *list)
 	return 0;
 }
 
+int
+ioc_name_is_file(const char *v)
+{
+	return ext_in(v, file_exts) || ext_in(v, ambiguous_exts);
+}
+
 /*
  * The type a bare value has by its form, or -1 with a warning: hex of a
  * digest's length, an IP address, a URL, a name with a file extension

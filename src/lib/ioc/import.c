@@ -1,0 +1,82 @@
+/*
+ * What the feed importers (MISP, STIX) share: adding a value found at a
+ * JSON pointer as a tolerant reader does (a bad value is a warning there,
+ * not the end of the import), and the count of entries of kinds the
+ * model does not hold, so that an import never drops anything silently.
+ */
+#include <string.h>
+
+#include "util/err.h"
+
+#include "ioc_int.h"
+
+void
+ioc_import_skip(struct ioc_import *st, const char *type)
+{
+	static const char other[] = "(other)";
+	size_t i, n = strlen(type);
+
+	st->nskipped++;
+	if (n >= sizeof(st->skipped[0].type) || !ioc_utf8_valid(type, n))
+		type = other;
+	for (;;) {
+		for (i = 0; i < st->nskiptypes; i++) {
+			if (strcmp(st->skipped[i].type, type) == 0) {
+				st->skipped[i].n++;
+				return;
+			}
+		}
+		/* the last slot is kept for everything past the limit */
+		if (st->nskiptypes < IOC_IMPORT_MAX_TYPES - 1 || type == other)
+			break;
+		type = other;
+	}
+	n = strlen(type);
+	memcpy(st->skipped[i].type, type, n + 1);
+	st->skipped[i].n = 1;
+	st->nskiptypes++;
+}
+
+void
+ioc_import_notes(
+    const struct ioc_import *st, const char *what, struct rp_diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < st->nskiptypes; i++)
+		rp_diags_add(d, RP_DIAG_NOTE, NULL, NULL,
+		    "%zu %s of type \"%s\" skipped: not a kind of indicator "
+		    "a sweep uses (hashes, file names, domains, IP addresses, "
+		    "URLs)",
+		    st->skipped[i].n, what, st->skipped[i].type);
+}
+
+int
+ioc_import_add(struct ioc_bundle *b, struct ioc_import *st, enum ioc_type t,
+    enum ioc_mode mode, const char *value, const char *source,
+    const char *comment, struct rp_diags *d, const char *ptr)
+{
+	char buf[IOC_NORM_MAX];
+	const char *why;
+	int r;
+
+	if (ioc_normalize(t, value, buf, sizeof(buf), &why) != 0) {
+		rp_diags_add(d, RP_DIAG_WARNING, NULL, ptr,
+		    "not a valid %s, \"%.100s\": %s; skipped", ioc_type_name(t),
+		    value, why);
+		st->ninvalid++;
+		return 0;
+	}
+	if (comment != NULL &&
+	    (strlen(comment) > IOC_VALUE_MAX ||
+		!ioc_utf8_valid(comment, strlen(comment))))
+		comment = NULL;
+	r = ioc_bundle_add_mode_at(b, t, mode, value, source, comment, d, ptr);
+	if (r == 0)
+		st->nread++;
+	else if (r == RP_ERR_INVALID)
+		st->ninvalid++;
+	else
+		return r;
+	return 0;
+}
