@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "json/rpjson.h"
 #include "util/err.h"
 
 #include "ioc_int.h"
@@ -79,4 +80,24 @@ ioc_import_add(struct ioc_bundle *b, struct ioc_import *st, enum ioc_type t,
 	else
 		return r;
 	return 0;
+}
+
+int
+ioc_read_json_file(const char *path, size_t max,
+    int (*fn)(const json_t *, const char *, struct ioc_bundle *,
+	struct ioc_import *, struct rp_diags *),
+    struct ioc_bundle *b, struct ioc_import *st, struct rp_diags *d)
+{
+	json_t *root = NULL;
+	const char *base;
+	int r;
+
+	if (path == NULL || b == NULL)
+		return RP_ERR_ARG;
+	if ((r = rpjson_load(path, max, &root, d)) != 0)
+		return r;
+	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	r = fn(root, base, b, st, d);
+	json_decref(root);
+	return r;
 }

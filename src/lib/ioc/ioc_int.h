@@ -65,6 +65,12 @@ void ioc_import_notes(
 int ioc_import_add(struct ioc_bundle *b, struct ioc_import *st, enum ioc_type t,
     enum ioc_mode mode, const char *value, const char *source,
     const char *comment, struct rp_diags *d, const char *ptr);
+/* Loads path (at most max bytes) as JSON and reads it with fn, the
+ * file's base name as the indicators' source (the importers' _file). */
+int ioc_read_json_file(const char *path, size_t max,
+    int (*fn)(const json_t *, const char *, struct ioc_bundle *,
+	struct ioc_import *, struct rp_diags *),
+    struct ioc_bundle *b, struct ioc_import *st, struct rp_diags *d);
 
 /*
  * Whether v ends in a file extension (".exe", ".dll", also ".zip" and

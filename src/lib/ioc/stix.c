@@ -510,16 +510,6 @@ int
 ioc_stix_read_file(const char *path, struct ioc_bundle *b,
     struct ioc_import *st, struct rp_diags *d)
 {
-	json_t *root = NULL;
-	const char *base;
-	int r;
-
-	if (path == NULL || b == NULL)
-		return RP_ERR_ARG;
-	if ((r = rpjson_load(path, STIX_MAX_INPUT, &root, d)) != 0)
-		return r;
-	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
-	r = ioc_stix_read_json(root, base, b, st, d);
-	json_decref(root);
-	return r;
+	return ioc_read_json_file(
+	    path, STIX_MAX_INPUT, ioc_stix_read_json, b, st, d);
 }
