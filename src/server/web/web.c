@@ -136,16 +136,23 @@ cookie_get(const char *hdr, const char *name, char *out, size_t outlen)
 }
 
 /* The form token of a session: a keyed hash of its cookie, so it needs
- * no storage and no one without the cookie can make it. */
-static void
+ * no storage and no one without the cookie can make it.  -1 for a
+ * cookie that cannot be a key (not one the server made). */
+static int
 csrf_of(const char *cookie, char out[40])
 {
 	unsigned char h[16];
+	size_t n = strlen(cookie);
 
-	crypto_generichash(h, sizeof(h), (const unsigned char *)"rampart-form",
-	    12, (const unsigned char *)cookie, strlen(cookie));
+	if (n < crypto_generichash_KEYBYTES_MIN ||
+	    n > crypto_generichash_KEYBYTES_MAX ||
+	    crypto_generichash(h, sizeof(h),
+		(const unsigned char *)"rampart-form", 12,
+		(const unsigned char *)cookie, n) != 0)
+		return -1;
 	sodium_bin2hex(out, 40, h, sizeof(h));
 	sodium_memzero(h, sizeof(h));
+	return 0;
 }
 
 static int
@@ -233,8 +240,14 @@ gate_user(struct web_ctx *w, int post)
 	}
 	if (r != 0)
 		return r;
-	csrf_of(cookie, w->csrf);
+	r = csrf_of(cookie, w->csrf);
 	sodium_memzero(cookie, sizeof(cookie));
+	/* the API took another cookie of that name than the first */
+	if (r != 0)
+		return web_fail(w, 400,
+		    T_("Your browser sent more than one session. Log in "
+		       "again."),
+		    NULL);
 	if (post && !post_ok(w, w->csrf))
 		return web_fail(w, 403,
 		    T_("The form is out of date or came from another site. "
