@@ -19,6 +19,8 @@
 #include "util/diag.h"
 #include "util/err.h"
 
+#include "import_check.h"
+
 static size_t
 count(const struct ioc_bundle *b, enum ioc_type t, int mode)
 {
@@ -28,47 +30,6 @@ count(const struct ioc_bundle *b, enum ioc_type t, int mode)
 		n += b->iocs[i].type == t &&
 		    (mode < 0 || b->iocs[i].mode == (enum ioc_mode)mode);
 	return n;
-}
-
-static const struct ioc *
-find(const struct ioc_bundle *b, enum ioc_type t, const char *v)
-{
-	size_t i;
-
-	for (i = 0; i < b->niocs; i++) {
-		if (b->iocs[i].type == t && strcmp(b->iocs[i].value, v) == 0)
-			return &b->iocs[i];
-	}
-	return NULL;
-}
-
-static int
-has_diag(const struct rp_diags *d, enum rp_diag_level lv, const char *ptr,
-    const char *text)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++) {
-		if (d->v[i].level == lv &&
-		    (ptr == NULL ||
-			(d->v[i].pointer != NULL &&
-			    strcmp(d->v[i].pointer, ptr) == 0)) &&
-		    strstr(d->v[i].msg, text) != NULL)
-			return 1;
-	}
-	return 0;
-}
-
-static size_t
-skipped(const struct ioc_import *st, const char *type)
-{
-	size_t i;
-
-	for (i = 0; i < st->nskiptypes; i++) {
-		if (strcmp(st->skipped[i].type, type) == 0)
-			return st->skipped[i].n;
-	}
-	return 0;
 }
 
 static const char *
