@@ -48,7 +48,11 @@ libqrencode-dev
 gettext
 chromium
 fonts-dejavu-core
-iproute2
+squid
+ipset
+iptables
+libpsl-dev
+libnftables-dev
 "
 
 # npm runs the test tools (OpenAPI validators; puppeteer-core, which
