@@ -182,13 +182,14 @@ HOSTILE_OK = [
     "addr 192.0.2.0/24 comment; with # and $",
     "sha256 " + "AB" * 32 + " payload; \"q\"".replace('"', ""),
     "md5 " + "0" * 32,
+    "url evil.example/no-scheme?x=1 feeds write URLs so",
 ]
 REFUSED = [
     "domain *.evil.example", "domain évil.example", "domain evil",
     "domain evil.example x\"y", "url https://evil.example/a\tb",
     "url https://evil.example/a|b",
     "url https://evil.example/\"x", "url javascript:alert(1)",
-    "url evil.example/x", "sha256 " + "g" * 64, "md5 " + "0" * 31,
+    "url evil.example", "url ftp://evil.example/x", "sha256 " + "g" * 64, "md5 " + "0" * 31,
     "addr 10.0.0.0/0", "domain evil.example bad\\comment",
 ]
 

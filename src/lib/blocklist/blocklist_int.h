@@ -54,7 +54,8 @@ struct bl_out {
 };
 
 /*
- * The parts of an http(s) URL an exact-URL rule matches: the host
+ * The parts of an http(s) URL (or a scheme-less "host/path" one) an
+ * exact-URL rule matches: the host
  * (without userinfo or port) and the path and query (without the
  * fragment, which never leaves the browser; "/" when empty).  Returns 0,
  * or -1 when the URL has userinfo or does not fit (outlen bytes each).
