@@ -76,7 +76,7 @@ blocklist_count(const struct blocklist *bl)
 	return bl == NULL ? 0 : bl->n;
 }
 
-enum blocklist_kind
+static enum blocklist_kind
 bl_kind(enum bl_type t)
 {
 	static const enum blocklist_kind k[BL_NTYPES] = {BLOCKLIST_DOMAIN,

@@ -35,8 +35,6 @@ struct bl_entry {
 
 /* Whether CIDR b lies inside CIDR a (same family). */
 int bl_contains(const struct bl_entry *a, const struct bl_entry *b);
-/* The public kind of a stored type. */
-enum blocklist_kind bl_kind(enum bl_type t);
 
 /*
  * A render in progress: e[0..n) the entries to write, sorted by type and
