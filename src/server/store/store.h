@@ -970,4 +970,69 @@ struct store_audit_check {
  * inside a transaction.  Returns 0 with *out filled, or a store error. */
 int store_audit_verify(struct store *s, struct store_audit_check *out);
 
+/* --- blocklist feeds (store_feed.c, docs/internals/feeds.md) ------------- */
+
+/* A feed: one tenant's blocklist (tenant_id 0: the MSP-wide feed) in
+ * one format (a blocklist format name) at a URL carrying its secret,
+ * which the store keeps only as the hex SHA-256 given to create. */
+struct store_feed {
+	int64_t id;
+	int64_t tenant_id; /* 0: MSP-wide */
+	char *name;
+	char *format;
+	int64_t max_entries; /* 0: the format's default device limit */
+	char *sinkhole4; /* NULL: none (NXDOMAIN) */
+	char *sinkhole6;
+	int64_t created_at;
+	char *created_by; /* the creator's audit label */
+	int enabled;
+};
+void store_feed_clear(struct store_feed *f);
+void store_feeds_free(struct store_feed *v, size_t n);
+/* Inserts f (its id is set) under secret_hash (64 hex digits). */
+int store_feed_create(
+    struct store *s, const char *secret_hash, struct store_feed *f);
+/* The feed id when its tenant is in sc (the MSP-wide feed only when sc
+ * is every tenant); RP_ERR_NOTFOUND otherwise. */
+int store_feed_get(struct store *s, const struct store_scope *sc, int64_t id,
+    struct store_feed *out);
+/* The feed whose secret hashes to secret_hash; *stored gets the hash as
+ * stored, for the caller's constant-time comparison. */
+int store_feed_by_hash(struct store *s, const char *secret_hash,
+    struct store_feed *out, char stored[65]);
+/* One page of the feeds in sc, by id; tenant_id > 0: that tenant's
+ * only, 0: every feed in sc, -1: the MSP-wide ones only. */
+int store_feed_list(struct store *s, const struct store_scope *sc,
+    int64_t tenant_id, const struct store_page *pg, struct store_feed **v,
+    size_t *n, int *more);
+/* Sets enabled, max_entries and the sinkholes of f->id, and the secret
+ * when secret_hash is not NULL. */
+int store_feed_update(
+    struct store *s, const struct store_feed *f, const char *secret_hash);
+int store_feed_delete(struct store *s, int64_t id);
+
+/* One answer the feed URL gave. */
+struct store_feed_fetch {
+	int64_t feed_id;
+	int64_t at;
+	char address[46];
+	char etag[72];
+	int status; /* 200 or 304 */
+	int64_t entries;
+	int64_t bytes;
+	int64_t version; /* the indicator-store version the content reflects */
+	int64_t content_at; /* the time of its newest change (Last-Modified) */
+};
+/* How long fetch records are kept, and how many per feed at most. */
+#define STORE_FEED_FETCH_DAYS 90
+#define STORE_FEED_FETCH_MAX 1000
+/* Records v[0..n) in one transaction (records of feeds deleted since
+ * are dropped) and trims the records past the retention of the feeds
+ * named. */
+int store_feed_fetches_add(
+    struct store *s, const struct store_feed_fetch *v, size_t n, int64_t now);
+/* The newest max records of feed_id, newest first; free() *v. */
+int store_feed_fetch_list(struct store *s, int64_t feed_id, size_t max,
+    struct store_feed_fetch **v, size_t *n);
+
 #endif

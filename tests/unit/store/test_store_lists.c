@@ -381,8 +381,10 @@ test_lists_backfill(void **state)
 	    .software = "google chrome", .version = "111.0"};
 	char sql[128];
 
-	assert_int_equal(store_schema_version(), ADDRS_MIGRATION);
+	assert_true(store_schema_version() >= ADDRS_MIGRATION);
 	fixture(s, &x);
+	/* The later migrations' tables go too, as they run again. */
+	raw_exec("DROP TABLE feed_fetches; DROP TABLE feeds");
 	/* Back to the schema before it, entries kept. */
 	snprintf(sql, sizeof(sql),
 	    "DELETE FROM schema_version WHERE version >= %d", LISTS_MIGRATION);
