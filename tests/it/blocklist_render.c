@@ -70,7 +70,8 @@ main(int argc, char **argv)
 	enum blocklist_format f;
 	struct blocklist *bl = NULL;
 	char line[4096], *out = NULL;
-	size_t len, skipped;
+	struct blocklist_report rep;
+	size_t len;
 	unsigned long no = 0;
 	int i, r, rc = 1;
 
@@ -106,13 +107,14 @@ main(int argc, char **argv)
 		if (add_line(bl, line, no) != 0)
 			goto out;
 	}
-	if ((r = blocklist_render(bl, f, &o, &out, &len, &skipped)) != 0) {
+	if ((r = blocklist_render(bl, f, &o, &out, &len, &rep)) != 0) {
 		fprintf(stderr, "blocklist_render: %s\n", rp_strerror(r));
 		goto out;
 	}
 	if (fwrite(out, 1, len, stdout) != len || fflush(stdout) != 0)
 		goto out;
-	fprintf(stderr, "blocklist_render: %zu entries skipped\n", skipped);
+	fprintf(stderr, "blocklist_render: %zu written, %zu skipped\n",
+	    rep.written, rep.skipped);
 	rc = 0;
 out:
 	free(out);

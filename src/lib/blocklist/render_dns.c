@@ -3,7 +3,7 @@
  * PowerDNS, Unbound's rpz module), dnsmasq address= lines and a hosts
  * file.  Domains block the name and its subdomains, except in a hosts
  * file, which matches exact names only.  Addresses are written only as
- * RPZ rpz-ip triggers; the other formats count them as skipped.
+ * RPZ rpz-ip triggers; the other formats are not given them.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -32,9 +32,12 @@ comment_line(const struct bl_entry *e, const char *mark, struct rp_buf *b)
 }
 
 int
-bl_render_unbound(const struct bl_entry *const *e, size_t n,
-    const struct blocklist_opts *o, struct rp_buf *b, size_t *skipped)
+bl_render_unbound(struct bl_out *w)
 {
+	const struct bl_entry *const *e = w->e;
+	const struct blocklist_opts *o = w->o;
+	struct rp_buf *b = w->b;
+	size_t n = w->n;
 	int sink = o->sinkhole4 != NULL || o->sinkhole6 != NULL;
 	size_t i;
 
@@ -45,10 +48,6 @@ bl_render_unbound(const struct bl_entry *const *e, size_t n,
 	    "server:\n");
 	for (i = 0; i < n; i++) {
 		const char *v = e[i]->value;
-		if (e[i]->type != BL_DOMAIN) {
-			(*skipped)++;
-			continue;
-		}
 		comment_line(e[i], "#", b);
 		if (!sink) {
 			rp_buf_appendf(
@@ -107,9 +106,12 @@ rpz_ip_name(const struct bl_entry *e, struct rp_buf *b)
 }
 
 int
-bl_render_rpz(const struct bl_entry *const *e, size_t n,
-    const struct blocklist_opts *o, struct rp_buf *b, size_t *skipped)
+bl_render_rpz(struct bl_out *w)
 {
+	const struct bl_entry *const *e = w->e;
+	const struct blocklist_opts *o = w->o;
+	struct rp_buf *b = w->b;
+	size_t n = w->n;
 	size_t i;
 
 	rp_buf_appendf(b,
@@ -130,8 +132,7 @@ bl_render_rpz(const struct bl_entry *const *e, size_t n,
 			rpz_ip_name(e[i], b);
 			rp_buf_append(b, " CNAME .\n");
 			break;
-		case BL_URL:
-			(*skipped)++;
+		default:
 			break;
 		}
 	}
@@ -139,9 +140,12 @@ bl_render_rpz(const struct bl_entry *const *e, size_t n,
 }
 
 int
-bl_render_dnsmasq(const struct bl_entry *const *e, size_t n,
-    const struct blocklist_opts *o, struct rp_buf *b, size_t *skipped)
+bl_render_dnsmasq(struct bl_out *w)
 {
+	const struct bl_entry *const *e = w->e;
+	const struct blocklist_opts *o = w->o;
+	struct rp_buf *b = w->b;
+	size_t n = w->n;
 	size_t i;
 
 	if (sinkholes_check(o) != 0)
@@ -149,10 +153,6 @@ bl_render_dnsmasq(const struct bl_entry *const *e, size_t n,
 	rp_buf_append(b, "# Rampart blocklist (dnsmasq conf-file)\n");
 	for (i = 0; i < n; i++) {
 		const char *v = e[i]->value;
-		if (e[i]->type != BL_DOMAIN) {
-			(*skipped)++;
-			continue;
-		}
 		comment_line(e[i], "#", b);
 		if (o->sinkhole4 == NULL && o->sinkhole6 == NULL)
 			rp_buf_appendf(b, "address=/%s/\n", v);
@@ -165,9 +165,12 @@ bl_render_dnsmasq(const struct bl_entry *const *e, size_t n,
 }
 
 int
-bl_render_hosts(const struct bl_entry *const *e, size_t n,
-    const struct blocklist_opts *o, struct rp_buf *b, size_t *skipped)
+bl_render_hosts(struct bl_out *w)
 {
+	const struct bl_entry *const *e = w->e;
+	const struct blocklist_opts *o = w->o;
+	struct rp_buf *b = w->b;
+	size_t n = w->n;
 	const char *a4 = o->sinkhole4 != NULL ? o->sinkhole4 : "0.0.0.0";
 	size_t i;
 
@@ -177,10 +180,6 @@ bl_render_hosts(const struct bl_entry *const *e, size_t n,
 	    "# Rampart blocklist (hosts file; exact names only, "
 	    "subdomains are not blocked)\n");
 	for (i = 0; i < n; i++) {
-		if (e[i]->type != BL_DOMAIN) {
-			(*skipped)++;
-			continue;
-		}
 		comment_line(e[i], "#", b);
 		rp_buf_appendf(b, "%s %s\n", a4, e[i]->value);
 		if (o->sinkhole6 != NULL)

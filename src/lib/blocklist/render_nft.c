@@ -53,9 +53,11 @@ nft_chain(const char *hook, const char *const *rules, struct rp_buf *b)
 }
 
 int
-bl_render_nft(const struct bl_entry *const *e, size_t n, struct rp_buf *b,
-    size_t *skipped)
+bl_render_nft(struct bl_out *w)
 {
+	const struct bl_entry *const *e = w->e;
+	struct rp_buf *b = w->b;
+	size_t n = w->n;
 	static const char *const in[] = {
 	    "ip saddr @blocked4", "ip6 saddr @blocked6", NULL};
 	static const char *const fwd[] = {"ip saddr @blocked4",
@@ -63,11 +65,7 @@ bl_render_nft(const struct bl_entry *const *e, size_t n, struct rp_buf *b,
 	    NULL};
 	static const char *const outr[] = {
 	    "ip daddr @blocked4", "ip6 daddr @blocked6", NULL};
-	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (e[i]->type != BL_V4 && e[i]->type != BL_V6)
-			(*skipped)++;
 	rp_buf_append(b,
 	    "# Rampart blocklist: replaces table inet rampart_blocklist "
 	    "atomically (nft -f).\n"
