@@ -381,12 +381,14 @@ test_lists_backfill(void **state)
 	    .software = "google chrome", .version = "111.0"};
 	char sql[128];
 
-	assert_int_equal(store_schema_version(), ADDRS_MIGRATION);
+	/* later migrations are undone below too (blocklist_blobs: 12) */
+	assert_true(store_schema_version() >= ADDRS_MIGRATION);
 	fixture(s, &x);
 	/* Back to the schema before it, entries kept. */
 	snprintf(sql, sizeof(sql),
 	    "DELETE FROM schema_version WHERE version >= %d", LISTS_MIGRATION);
 	raw_exec(sql);
+	raw_exec("DROP TABLE blocklist_blobs");
 	raw_exec("DROP TABLE agent_addresses; DROP INDEX host_software_name; "
 		 "DROP INDEX findings_host_open; "
 		 "DROP INDEX findings_advisory_open; "
