@@ -62,7 +62,8 @@ read_type_args(struct api_ctx *c, struct job_req *q, int64_t minutes)
 	if ((q->job.type = proto_job_type_from_name(type)) == 0)
 		return api_fail(c, 400, "invalid_field", "type",
 		    "type: expected inventory, sweep, quarantine, restore, "
-		    "purge or terminate");
+		    "purge, terminate, block-apply, block-remove or "
+		    "block-verify");
 	if (args == NULL)
 		args = json_object();
 	else

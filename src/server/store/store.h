@@ -1306,4 +1306,23 @@ int store_feed_fetches_add(
 int store_feed_fetch_list(struct store *s, int64_t feed_id, size_t max,
     struct store_feed_fetch **v, size_t *n);
 
+/* --- blocklist blobs (docs/agent-jobs.md, "Blocklists") ----------------- */
+
+struct store_blocklist {
+	int64_t tenant_id;
+	char sha256[65]; /* of body, lower-case hex */
+	char *body; /* the canonical JSON text, or NULL when not read */
+	int64_t size; /* bytes of body */
+	int64_t created;
+};
+void store_blocklist_clear(struct store_blocklist *b);
+/* Keeps body (its hash sha256) for tenant; *created 0 when the tenant
+ * had it already (nothing written).  RP_ERR_ARG on a malformed hash. */
+int store_blocklist_put(struct store *s, int64_t tenant, const char *sha256,
+    const char *body, int64_t now, int *created);
+/* The tenant's blob of that hash (body when with_body); RP_ERR_NOTFOUND
+ * when the tenant has none (another tenant's is never returned). */
+int store_blocklist_get(struct store *s, int64_t tenant, const char *sha256,
+    int with_body, struct store_blocklist *out);
+
 #endif

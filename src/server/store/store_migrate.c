@@ -290,6 +290,15 @@
 	" PRIMARY KEY (agent_seq, pos))" WR ";"                                \
 	"CREATE INDEX agent_addresses_ip ON agent_addresses (ip, tenant_id);"
 
+/* Blocklist blobs (docs/agent-jobs.md, "Blocklists"): the canonical
+ * JSON bytes a block-apply or block-verify job names by SHA-256, per
+ * tenant, so that an agent fetches only its own tenant's. */
+#define MIGRATION_12(INT)                                                      \
+	"CREATE TABLE blocklist_blobs (tenant_id " INT " NOT NULL"             \
+	" REFERENCES tenants (id) ON DELETE CASCADE,"                          \
+	" sha256 TEXT NOT NULL, body TEXT NOT NULL,"                           \
+	" size " INT " NOT NULL, created " INT " NOT NULL,"                    \
+	" PRIMARY KEY (tenant_id, sha256));"
 /* Indicators, their sources and the allowlist (store.h).  scope is the
  * row's tenant_id, or 0 for an MSP-wide row, so that uniqueness and the
  * feed's lookups see MSP-wide rows as one scope (UNIQUE treats NULLs as
@@ -384,6 +393,7 @@ static const char *const lite_migrations[] = {
     MIGRATION_9(LITE_NAME_KEY, LITE_VERSION),
     MIGRATION_10("INTEGER", " WITHOUT ROWID"),
     MIGRATION_11(LITE_PK, "INTEGER"),
+    MIGRATION_12("INTEGER"),
     MIGRATION_FEEDS(LITE_PK, "INTEGER"),
 };
 static const char *const pg_migrations[] = {
@@ -398,6 +408,7 @@ static const char *const pg_migrations[] = {
     MIGRATION_9(PG_NAME_KEY, PG_VERSION),
     MIGRATION_10("BIGINT", ""),
     MIGRATION_11(PG_PK, "BIGINT"),
+    MIGRATION_12("BIGINT"),
     MIGRATION_FEEDS(PG_PK, "BIGINT"),
 };
 _Static_assert(sizeof(lite_migrations) == sizeof(pg_migrations),

@@ -389,6 +389,7 @@ test_lists_backfill(void **state)
 	snprintf(sql, sizeof(sql),
 	    "DELETE FROM schema_version WHERE version >= %d", LISTS_MIGRATION);
 	raw_exec(sql);
+	raw_exec("DROP TABLE blocklist_blobs");
 	raw_exec("DROP TABLE allow_entries; DROP TABLE indicator_versions; "
 		 "DROP TABLE indicators; DROP TABLE indicator_sources; "
 		 "DROP TABLE agent_addresses; DROP INDEX host_software_name; "
