@@ -95,6 +95,14 @@ static const struct route routes[] = {
     {"GET", "/api/v1/findings/counts", WHO_ANY, 0, h_finding_counts},
     {"GET", "/api/v1/findings/{id}", WHO_ANY, 0, h_finding_get},
     {"GET", "/api/v1/detections", WHO_ANY, 0, h_detection_list},
+    {"GET", "/api/v1/feeds", WHO_ANY, 0, h_feed_list},
+    {"POST", "/api/v1/feeds", WHO_TECH, 1, h_feed_create},
+    {"GET", "/api/v1/feeds/{id}", WHO_ANY, 0, h_feed_get},
+    {"PATCH", "/api/v1/feeds/{id}", WHO_TECH, 1, h_feed_update},
+    {"DELETE", "/api/v1/feeds/{id}", WHO_TECH, 0, h_feed_delete},
+    {"GET", "/api/v1/feeds/{id}/fetches", WHO_ANY, 0, h_feed_fetches},
+    {"GET", "/api/v1/feeds/{id}/status", WHO_ANY, 0, h_feed_status},
+    {"GET", "/api/v1/feeds/{id}/report", WHO_ANY, 0, h_feed_report},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 

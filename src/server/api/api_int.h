@@ -227,4 +227,14 @@ json_t *api_user_json(struct api_ctx *c, const struct store_user *u);
 extern const unsigned char api_openapi_json[];
 extern const size_t api_openapi_json_len;
 
+/* Blocklist feeds (h_feed.c). */
+int h_feed_list(struct api_ctx *c);
+int h_feed_create(struct api_ctx *c);
+int h_feed_get(struct api_ctx *c);
+int h_feed_update(struct api_ctx *c);
+int h_feed_delete(struct api_ctx *c);
+int h_feed_fetches(struct api_ctx *c);
+int h_feed_status(struct api_ctx *c);
+int h_feed_report(struct api_ctx *c);
+
 #endif

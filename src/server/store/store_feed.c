@@ -23,15 +23,15 @@
 /* The MSP-wide feed (tenant_id NULL) is in scope only for a caller who
  * sees every tenant. */
 #define FEED_SCOPE                                                             \
-	"((tenant_id IS NULL AND ? = 1) OR (tenant_id IS NOT NULL AND "        \
-	SCOPE_FILTER("tenant_id") "))"
+	"((tenant_id IS NULL AND ? = 1) OR (tenant_id IS NOT NULL "            \
+	"AND " SCOPE_FILTER("tenant_id") "))"
 
 static struct drv_sql q_create = DRV_SQL(
     "INSERT INTO feeds (tenant_id, name, format, max_entries, sinkhole4, "
     "sinkhole6, secret_hash, created_at, created_by, enabled) VALUES (?, ?, "
     "?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-static struct drv_sql q_get = DRV_SQL(
-    "SELECT " FEED_COLS " FROM feeds WHERE id = ? AND " FEED_SCOPE);
+static struct drv_sql q_get =
+    DRV_SQL("SELECT " FEED_COLS " FROM feeds WHERE id = ? AND " FEED_SCOPE);
 static struct drv_sql q_by_hash = DRV_SQL(
     "SELECT " FEED_COLS ", secret_hash FROM feeds WHERE secret_hash = ?");
 static struct drv_sql q_list = DRV_SQL(
@@ -138,8 +138,8 @@ int
 store_feed_get(struct store *s, const struct store_scope *sc, int64_t id,
     struct store_feed *out)
 {
-	struct drv_arg a[] = {A_INT(id), A_SCOPE_ALL(sc), A_SCOPE_ALL(sc),
-	    A_SCOPE_ID(sc)};
+	struct drv_arg a[] = {
+	    A_INT(id), A_SCOPE_ALL(sc), A_SCOPE_ALL(sc), A_SCOPE_ID(sc)};
 	struct store_feed f;
 	struct drv_cur c;
 	int r;
@@ -235,8 +235,8 @@ seen_before(const struct store_feed_fetch *v, size_t i)
 }
 
 int
-store_feed_fetches_add(struct store *s, const struct store_feed_fetch *v,
-    size_t n, int64_t now)
+store_feed_fetches_add(
+    struct store *s, const struct store_feed_fetch *v, size_t n, int64_t now)
 {
 	struct sq_tx t;
 	size_t i;
@@ -248,10 +248,9 @@ store_feed_fetches_add(struct store *s, const struct store_feed_fetch *v,
 		return r;
 	for (i = 0; i < n && r == 0; i++) {
 		struct drv_arg a[] = {A_INT(v[i].at), A_TEXT(v[i].address),
-		    A_TEXT(v[i].etag), A_INT(v[i].status),
-		    A_INT(v[i].entries), A_INT(v[i].bytes),
-		    A_INT(v[i].version), A_INT(v[i].content_at),
-		    A_INT(v[i].feed_id)};
+		    A_TEXT(v[i].etag), A_INT(v[i].status), A_INT(v[i].entries),
+		    A_INT(v[i].bytes), A_INT(v[i].version),
+		    A_INT(v[i].content_at), A_INT(v[i].feed_id)};
 		r = sq_exec(s, &q_fetch_add, a, NARGS(a), NULL);
 	}
 	for (i = 0; i < n && r == 0; i++) {

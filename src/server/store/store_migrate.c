@@ -357,10 +357,7 @@
  * URL gave (200 or 304) with the indicator-store version and the time
  * of the newest change the content reflected (what "is the block live?"
  * compares with); it keeps 90 days and at most 1000 rows per feed
- * (store_feed.c trims it whenever it records).  Numbered 13 after the
- * indicator store (11) and the blocklist blobs (12): on a branch where
- * those are missing it is the next entry, the number is this comment's
- * and the arrays' order. */
+ * (store_feed.c trims it whenever it records). */
 #define MIGRATION_FEEDS(PK, INT)                                               \
 	"CREATE TABLE feeds (id " PK ", tenant_id " INT                        \
 	" REFERENCES tenants (id) ON DELETE CASCADE, name TEXT NOT NULL,"      \

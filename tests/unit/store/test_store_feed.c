@@ -71,7 +71,8 @@ test_feeds(void **state)
 	assert_string_equal(stored, H2);
 	assert_true(f.enabled);
 	store_feed_clear(&f);
-	assert_int_equal(store_feed_by_hash(s, H4, &f, stored), RP_ERR_NOTFOUND);
+	assert_int_equal(
+	    store_feed_by_hash(s, H4, &f, stored), RP_ERR_NOTFOUND);
 
 	/* scope: acme's caller sees acme's feed only */
 	assert_int_equal(store_feed_get(s, &sa, fa, &f), 0);
@@ -111,7 +112,8 @@ test_feeds(void **state)
 	f.sinkhole4 = NULL;
 	assert_int_equal(store_feed_update(s, &f, H4), 0);
 	store_feed_clear(&f);
-	assert_int_equal(store_feed_by_hash(s, H1, &f, stored), RP_ERR_NOTFOUND);
+	assert_int_equal(
+	    store_feed_by_hash(s, H1, &f, stored), RP_ERR_NOTFOUND);
 	assert_int_equal(store_feed_by_hash(s, H4, &f, stored), 0);
 	assert_int_equal(f.id, fa);
 	assert_false(f.enabled);
@@ -127,7 +129,8 @@ test_feeds(void **state)
 
 	assert_int_equal(store_feed_delete(s, fb), 0);
 	assert_int_equal(store_feed_delete(s, fb), RP_ERR_NOTFOUND);
-	assert_int_equal(store_feed_by_hash(s, H2, &f, stored), RP_ERR_NOTFOUND);
+	assert_int_equal(
+	    store_feed_by_hash(s, H2, &f, stored), RP_ERR_NOTFOUND);
 }
 
 static struct store_feed_fetch
@@ -178,12 +181,12 @@ test_fetches(void **state)
 	b[0] = fetch(fb, now, 200);
 	b[1] = fetch(fa, now, 200);
 	assert_int_equal(store_feed_fetches_add(s, b, 2, now), 0);
-	assert_int_equal(
-	    raw_int("SELECT COUNT(*) FROM feed_fetches"), 3);
+	assert_int_equal(raw_int("SELECT COUNT(*) FROM feed_fetches"), 3);
 
 	/* older than the retention: gone at the next batch */
 	b[0] = fetch(fa, now - STORE_FEED_FETCH_DAYS * 86400 - 1, 200);
-	assert_int_equal(store_feed_fetches_add(s, b, 1, now - 1000 * 86400), 0);
+	assert_int_equal(
+	    store_feed_fetches_add(s, b, 1, now - 1000 * 86400), 0);
 	assert_int_equal(raw_int("SELECT COUNT(*) FROM feed_fetches"), 4);
 	assert_int_equal(store_feed_fetches_add(s, NULL, 0, now), 0);
 	b[0] = fetch(fa, now + 1, 304);
@@ -198,8 +201,8 @@ test_fetches(void **state)
 	assert_int_equal(
 	    store_feed_fetches_add(s, many, STORE_FEED_FETCH_MAX + 5, now), 0);
 	free(many);
-	assert_int_equal(raw_int("SELECT COUNT(*) FROM feed_fetches"),
-	    STORE_FEED_FETCH_MAX);
+	assert_int_equal(
+	    raw_int("SELECT COUNT(*) FROM feed_fetches"), STORE_FEED_FETCH_MAX);
 	assert_int_equal(store_feed_fetch_list(s, fa, 1, &v, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(v[0].at, now + 2 + STORE_FEED_FETCH_MAX + 4);
