@@ -1,9 +1,10 @@
 /*
  * Test helper for it/blocklist_tools: reads entries, one "TYPE VALUE
- * [COMMENT]" per line (TYPE: domain, addr, url), from standard input and
- * writes them rendered in one format to standard output, so the real
- * nft, unbound-checkconf, named-checkzone and dnsmasq can judge the file.
- * Usage: blocklist_render nft|unbound|rpz|dnsmasq|hosts
+ * [COMMENT]" per line (TYPE: domain, addr, url, sha256, sha1, md5), from
+ * standard input and writes them rendered in one format to standard
+ * output, so the real nft, ipset, iptables-restore, unbound-checkconf,
+ * named-checkzone, dnsmasq and squid can judge the file.
+ * Usage: blocklist_render FORMAT (blocklist_format_from_name)
  *        [--sinkhole4 A] [--sinkhole6 A] [--serial N]
  */
 #include <stdio.h>
@@ -12,25 +13,6 @@
 
 #include "blocklist/blocklist.h"
 #include "err.h"
-
-static int
-format_of(const char *s, enum blocklist_format *f)
-{
-	static const struct {
-		const char *name;
-		enum blocklist_format f;
-	} t[] = {{"nft", BLOCKLIST_NFT}, {"unbound", BLOCKLIST_UNBOUND},
-	    {"rpz", BLOCKLIST_RPZ}, {"dnsmasq", BLOCKLIST_DNSMASQ},
-	    {"hosts", BLOCKLIST_HOSTS}};
-	size_t i;
-
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (strcmp(s, t[i].name) == 0) {
-			*f = t[i].f;
-			return 0;
-		}
-	return -1;
-}
 
 static int
 add_line(struct blocklist *bl, char *line, unsigned long no)
@@ -54,6 +36,12 @@ add_line(struct blocklist *bl, char *line, unsigned long no)
 		k = BLOCKLIST_ADDR;
 	else if (strcmp(type, "url") == 0)
 		k = BLOCKLIST_URL;
+	else if (strcmp(type, "sha256") == 0)
+		k = BLOCKLIST_SHA256;
+	else if (strcmp(type, "sha1") == 0)
+		k = BLOCKLIST_SHA1;
+	else if (strcmp(type, "md5") == 0)
+		k = BLOCKLIST_MD5;
 	else
 		goto bad;
 	if ((r = blocklist_add(bl, k, value, comment, &why)) == 0)
@@ -75,10 +63,8 @@ main(int argc, char **argv)
 	unsigned long no = 0;
 	int i, r, rc = 1;
 
-	if (argc < 2 || format_of(argv[1], &f) != 0) {
-		fprintf(stderr,
-		    "usage: blocklist_render "
-		    "nft|unbound|rpz|dnsmasq|hosts [options]\n");
+	if (argc < 2 || blocklist_format_from_name(argv[1], &f) != 0) {
+		fprintf(stderr, "usage: blocklist_render FORMAT [options]\n");
 		return 2;
 	}
 	for (i = 2; i + 1 < argc; i += 2) {

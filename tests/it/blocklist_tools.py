@@ -7,8 +7,11 @@ here by a simple extraction -- and a generated set of 100 000 domains and
 100 000 IPv4/IPv6 addresses and blocks (with blocks nested in others), in
 every format, and runs the tool that will load each file: nft -c -f in a
 network namespace of its own, unbound-checkconf on a minimal unbound.conf
-including the file, named-checkzone on the RPZ zone, dnsmasq --test.  A
-missing tool is a failure.  Each checker is also shown to refuse a broken
+including the file, named-checkzone on the RPZ zone, dnsmasq --test,
+ipset restore (twice: a reload must work) and then iptables-restore
+--test / ip6tables-restore --test in one network namespace of their own,
+and squid -k parse on a minimal squid.conf with the ACL file.  A missing
+tool is a failure.  Each checker is also shown to refuse a broken
 copy of the file, and every output must be the same bytes when the input
 comes in another order."""
 import csv
@@ -134,12 +137,70 @@ def check_hosts(path):
     return [sys.executable, "-c", f"import sys; sys.exit({1 if bad else 0})"]
 
 
+def check_ipset(path):
+    # loaded twice: the second load replaces the sets (create -exist,
+    # swap), as a periodic reload does
+    return [tool("unshare"), "-n", "sh", "-ec",
+            '"$1" restore < "$2"; "$1" restore < "$2"', "sh", tool("ipset"),
+            path]
+
+
+def check_iptables(path, cmd="iptables-restore"):
+    # the rules refer to the ipset sets, which must exist: the ipset file
+    # of the same list is restored first in the same namespace
+    sets = path.rsplit(".", 1)[0] + ".ipset"
+    return [tool("unshare"), "-n", "sh", "-ec",
+            '"$1" restore < "$2"; "$3" --test --noflush < "$4"; '
+            '"$3" --noflush < "$4"; "$3" --noflush < "$4"',
+            "sh", tool("ipset"), sets, tool(cmd), path]
+
+
+def check_ip6tables(path):
+    return check_iptables(path, "ip6tables-restore")
+
+
+SQUID_ACL = {"squid-dstdomain": "dstdomain", "squid-dst": "dst",
+             "squid-url": "url_regex -i"}
+
+
+def check_squid(path):
+    fmt = path.rsplit(".", 1)[1]
+    d = os.path.dirname(path)
+    conf = path + ".squid.conf"
+    with open(conf, "w") as f:
+        f.write(f"pid_filename {d}/squid.pid\ncache_log {d}/cache.log\n"
+                "access_log none\n"
+                f'acl rampart {SQUID_ACL[fmt]} "{path}"\n'
+                "http_access deny rampart\nhttp_access deny all\n"
+                "http_port 127.0.0.1:3128\n")
+    # squid -k parse exits 0 after warnings (a name under another one,
+    # an ignored block): any warning or error line is a failure too
+    return [sys.executable, "-c",
+            "import subprocess, sys\n"
+            "p = subprocess.run(sys.argv[1:], capture_output=True, "
+            "text=True)\n"
+            "bad = [l for l in (p.stdout + p.stderr).splitlines() "
+            "if 'WARNING' in l or 'ERROR' in l or 'FATAL' in l]\n"
+            "print('\\n'.join(bad), file=sys.stderr)\n"
+            "sys.exit(1 if p.returncode or bad else 0)\n",
+            tool("squid"), "-k", "parse", "-f", conf]
+
+
 CHECKS = {"nft": check_nft, "unbound": check_unbound, "rpz": check_rpz,
-          "dnsmasq": check_dnsmasq, "hosts": check_hosts}
+          "dnsmasq": check_dnsmasq, "hosts": check_hosts,
+          "ipset": check_ipset, "iptables": check_iptables,
+          "ip6tables": check_ip6tables, "squid-dstdomain": check_squid,
+          "squid-dst": check_squid, "squid-url": check_squid}
 BROKEN = {"nft": "table inet rampart_blocklist { chain x { bogus } }\n",
           "unbound": "server:\n\tlocal-zone: \"x.test.\" nonsense\n",
           "rpz": "bad..name CNAME .\n", "dnsmasq": "no-such-option-xyz\n",
-          "hosts": "not an address line at all\n"}
+          "hosts": "not an address line at all\n",
+          "ipset": "add rampart-block4-new not-an-address\n",
+          "iptables": "*filter\n-A NO-SUCH-CHAIN -j DROP\nCOMMIT\n",
+          "ip6tables": "*filter\n-A NO-SUCH-CHAIN -j DROP\nCOMMIT\n",
+          "squid-dstdomain": ".sub.h1.d1.example-1.com\n",
+          "squid-dst": "not-an-address\n",
+          "squid-url": "^http://(unclosed\n"}
 
 
 def run_check(fmt, path, want_ok):
@@ -217,6 +278,14 @@ def main():
                 fail(f"3cx {fmt}: akamaicontainer.com not blocked")
         if "*.akamaicontainer.com CNAME ." not in outs.get("rpz", ""):
             fail("3cx rpz: subdomains of akamaicontainer.com not blocked")
+        # the exact 3CX staging URLs, as exact-URL rules only
+        for want in ("^https://raw\\.githubusercontent\\.com/"
+                     "IconStorages/images/main/$",):
+            if want not in outs.get("squid-url", ""):
+                fail(f"3cx squid-url: no rule starting {want}")
+        for fmt in ("squid-dst", "ipset"):
+            if "githubusercontent" in outs.get(fmt, ""):
+                fail(f"3cx {fmt}: a URL was widened to its host")
         sink = ("--sinkhole4", "192.0.2.1", "--sinkhole6", "2001:db8::53")
         outs = dict(judge(tmp, "3cx-sink", cx, sink))
         if 'local-data: "akamaicontainer.com. A 192.0.2.1"' not in \

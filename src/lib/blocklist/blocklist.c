@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "blocklist_int.h"
 #include "err.h"
 #include "hashtab.h"
@@ -209,6 +210,7 @@ value_parse(enum blocklist_kind kind, const char *value, struct bl_entry *e,
 {
 	static const size_t hexlen[] = {64, 40, 32};
 	enum rp_uri_err ue;
+	const char *w;
 
 	if (strlen(value) >= tlen)
 		return "value longer than 2048 bytes";
@@ -223,8 +225,11 @@ value_parse(enum blocklist_kind kind, const char *value, struct bl_entry *e,
 		e->type = BL_URL;
 		if (rp_uri_check(value, &ue) != 0)
 			return rp_uri_strerror(ue);
-		if (strncmp(value, "http://", 7) != 0 &&
-		    strncmp(value, "https://", 8) != 0)
+		/* lowercase scheme and host: one spelling per URL */
+		if ((w = rp_url_check(text, RP_URL_SCHEME)) != NULL)
+			return w;
+		if (strncmp(text, "http://", 7) != 0 &&
+		    strncmp(text, "https://", 8) != 0)
 			return "a URL to block starts with http:// or https://";
 		return NULL;
 	case BLOCKLIST_SHA256:
@@ -465,6 +470,69 @@ blocklist_add(struct blocklist *bl, enum blocklist_kind kind, const char *value,
 }
 
 int
+bl_url_split(const char *url, char *host, size_t hostlen, char *path,
+    size_t pathlen, unsigned *port)
+{
+	const char *a = strstr(url, "://"), *end, *h, *he, *p;
+	size_t i, n;
+	unsigned long pt = 0;
+
+	if (a == NULL)
+		return -1;
+	a += 3;
+	end = a + strcspn(a, "/?#");
+	if (memchr(a, '@', (size_t)(end - a)) != NULL)
+		return -1;
+	h = a;
+	if (*h == '[') {
+		if ((he = memchr(h, ']', (size_t)(end - h))) == NULL)
+			return -1;
+		he++;
+	} else
+		he = h + strcspn(h, ":/?#");
+	if (he < end && *he == ':') {
+		for (p = he + 1; p < end; p++) {
+			if (!rp_isdigit(*p) || pt > 65535)
+				return -1;
+			pt = pt * 10 + (unsigned long)(*p - '0');
+		}
+		if (pt > 65535)
+			return -1;
+	}
+	n = (size_t)(he - h);
+	if (n == 0 || n >= hostlen)
+		return -1;
+	for (i = 0; i < n; i++)
+		host[i] = rp_isupper(h[i]) ? (char)(h[i] - 'A' + 'a') : h[i];
+	host[n] = '\0';
+	n = strcspn(end, "#");
+	if (n + 2 > pathlen)
+		return -1;
+	if (*end != '/')
+		path[0] = '/', memcpy(path + 1, end, n), path[n + 1] = '\0';
+	else
+		memcpy(path, end, n), path[n] = '\0';
+	*port = (unsigned)pt;
+	return 0;
+}
+
+void
+bl_comment_line(const struct bl_entry *e, const char *mark, struct rp_buf *b)
+{
+	if (e->comment != NULL)
+		rp_buf_appendf(b, "%s %s\n", mark, e->comment);
+}
+
+int
+bl_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
+int
 bl_contains(const struct bl_entry *a, const struct bl_entry *b)
 {
 	unsigned i;
@@ -581,6 +649,37 @@ dispatch(enum blocklist_format fmt, struct bl_out *w)
 		return bl_render_dnsmasq(w);
 	case BLOCKLIST_HOSTS:
 		return bl_render_hosts(w);
+	case BLOCKLIST_IPSET:
+		return bl_render_ipset(w);
+	case BLOCKLIST_IPTABLES:
+	case BLOCKLIST_IP6TABLES:
+		return bl_render_iptables(w, fmt == BLOCKLIST_IP6TABLES);
+	case BLOCKLIST_PFSENSE:
+		return bl_render_pfsense(w);
+	case BLOCKLIST_FORTIGATE_IP:
+	case BLOCKLIST_FORTIGATE_DOMAIN:
+	case BLOCKLIST_FORTIGATE_HASH:
+		return bl_render_fortigate(w, fmt);
+	case BLOCKLIST_PAN_EDL_IP:
+	case BLOCKLIST_PAN_EDL_DOMAIN:
+	case BLOCKLIST_PAN_EDL_URL:
+		return bl_render_pan(w, fmt);
+	case BLOCKLIST_MIKROTIK:
+		return bl_render_mikrotik(w);
+	case BLOCKLIST_SURICATA_RULES:
+		return bl_render_suricata(w);
+	case BLOCKLIST_SURICATA_DATASET:
+		return bl_render_suricata_dataset(w);
+	case BLOCKLIST_SQUID_DSTDOMAIN:
+	case BLOCKLIST_SQUID_DST:
+	case BLOCKLIST_SQUID_URL_REGEX:
+		return bl_render_squid(w, fmt);
+	case BLOCKLIST_CSV:
+		return bl_render_csv(w);
+	case BLOCKLIST_JSON:
+		return bl_render_json(w);
+	case BLOCKLIST_STIX:
+		return bl_render_stix(w);
 	default:
 		return RP_ERR_ARG;
 	}
@@ -613,8 +712,11 @@ blocklist_render(const struct blocklist *bl, enum blocklist_format fmt,
 	w.e = e;
 	w.o = opts;
 	w.b = &b;
+	w.refused = 0;
 	if ((r = dispatch(fmt, &w)) != 0)
 		goto out;
+	rp.written -= w.refused;
+	rp.skipped += w.refused;
 	r = b.failed ? RP_ERR_LIMIT : RP_ERR_NOMEM;
 	len = b.len;
 	if ((s = rp_buf_take(&b)) == NULL)

@@ -41,14 +41,31 @@ enum blocklist_kind bl_kind(enum bl_type t);
 /*
  * A render in progress: e[0..n) the entries to write, sorted by type and
  * value and distinct (expired, unexpressible and trimmed ones removed),
- * the options and the output.
+ * the options and the output.  A renderer counts in refused the entries
+ * of a type it takes whose value it still cannot write safely (a URL
+ * with PAN's wildcard characters, ...): they are reported as skipped.
  */
 struct bl_out {
 	const struct bl_entry *const *e;
 	size_t n;
 	const struct blocklist_opts *o;
 	struct rp_buf *b;
+	size_t refused;
 };
+
+/*
+ * The parts of an http(s) URL an exact-URL rule matches: the host
+ * (without userinfo or port) and the path and query (without the
+ * fragment, which never leaves the browser; "/" when empty).  Returns 0,
+ * or -1 when the URL has userinfo or does not fit (outlen bytes each).
+ */
+int bl_url_split(const char *url, char *host, size_t hostlen, char *path,
+    size_t pathlen, unsigned *port);
+/* Writes the comment as "<mark> comment\n" when there is one. */
+void bl_comment_line(
+    const struct bl_entry *e, const char *mark, struct rp_buf *b);
+/* Whether s is all printable ASCII. */
+int bl_ascii(const char *s);
 
 /* Whether fmt can express an entry of type t. */
 int bl_format_takes(enum blocklist_format fmt, enum bl_type t);

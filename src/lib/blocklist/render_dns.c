@@ -24,13 +24,6 @@ sinkholes_check(const struct blocklist_opts *o)
 	return 0;
 }
 
-static void
-comment_line(const struct bl_entry *e, const char *mark, struct rp_buf *b)
-{
-	if (e->comment != NULL)
-		rp_buf_appendf(b, "%s %s\n", mark, e->comment);
-}
-
 int
 bl_render_unbound(struct bl_out *w)
 {
@@ -48,7 +41,7 @@ bl_render_unbound(struct bl_out *w)
 	    "server:\n");
 	for (i = 0; i < n; i++) {
 		const char *v = e[i]->value;
-		comment_line(e[i], "#", b);
+		bl_comment_line(e[i], "#", b);
 		if (!sink) {
 			rp_buf_appendf(
 			    b, "\tlocal-zone: \"%s.\" always_nxdomain\n", v);
@@ -121,7 +114,7 @@ bl_render_rpz(struct bl_out *w)
 	    "@ IN NS localhost.\n",
 	    (unsigned)o->rpz_serial);
 	for (i = 0; i < n; i++) {
-		comment_line(e[i], ";", b);
+		bl_comment_line(e[i], ";", b);
 		switch (e[i]->type) {
 		case BL_DOMAIN:
 			rp_buf_appendf(b, "%s CNAME .\n*.%s CNAME .\n",
@@ -153,7 +146,7 @@ bl_render_dnsmasq(struct bl_out *w)
 	rp_buf_append(b, "# Rampart blocklist (dnsmasq conf-file)\n");
 	for (i = 0; i < n; i++) {
 		const char *v = e[i]->value;
-		comment_line(e[i], "#", b);
+		bl_comment_line(e[i], "#", b);
 		if (o->sinkhole4 == NULL && o->sinkhole6 == NULL)
 			rp_buf_appendf(b, "address=/%s/\n", v);
 		if (o->sinkhole4 != NULL)
@@ -180,7 +173,7 @@ bl_render_hosts(struct bl_out *w)
 	    "# Rampart blocklist (hosts file; exact names only, "
 	    "subdomains are not blocked)\n");
 	for (i = 0; i < n; i++) {
-		comment_line(e[i], "#", b);
+		bl_comment_line(e[i], "#", b);
 		rp_buf_appendf(b, "%s %s\n", a4, e[i]->value);
 		if (o->sinkhole6 != NULL)
 			rp_buf_appendf(b, "%s %s\n", o->sinkhole6, e[i]->value);
