@@ -179,7 +179,8 @@ allow_net_finish(struct allow *a)
 
 	if (a->nets_sorted)
 		return 0;
-	qsort(a->nets, a->nnets, sizeof(a->nets[0]), net_qsort_cmp);
+	if (a->nnets > 1)
+		qsort(a->nets, a->nnets, sizeof(a->nets[0]), net_qsort_cmp);
 	for (i = 0; i < a->nnets; i++) {
 		a->maxhi[i] = i;
 		if (i > 0 &&
