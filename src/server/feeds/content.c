@@ -203,7 +203,7 @@ on_trimmed(void *arg, const struct blocklist_entry *e)
 		st->err = r;
 }
 
-/* Reads the guard and the indicators of f in one snapshot. */
+/* Reads the indicators of f in one snapshot. */
 static int
 read_scope(
     struct store *s, const struct store_feed *f, int64_t now, struct walk *w)
@@ -212,12 +212,26 @@ read_scope(
 
 	if ((r = store_begin_read(s)) != 0)
 		return r;
-	if ((r = store_allow_each(
-		 s, f->tenant_id, on_allow, (void *)w->guard)) == 0)
-		r = store_indicator_each_active(
-		    s, f->tenant_id, now, on_indicator, w);
+	r = store_indicator_each_active(s, f->tenant_id, now, on_indicator, w);
 	store_rollback(s);
 	return r;
+}
+
+int
+content_guard(struct store *s, int64_t tenant, struct allow **out)
+{
+	struct allow *g = allow_new();
+	int r;
+
+	if (g == NULL)
+		return RP_ERR_NOMEM;
+	if ((r = allow_add_builtin(g)) != 0 ||
+	    (r = store_allow_each(s, tenant, on_allow, g)) != 0) {
+		allow_free(g);
+		return r;
+	}
+	*out = g;
+	return 0;
 }
 
 static void
@@ -234,7 +248,7 @@ content_build(struct store *s, const struct store_feed *f, int64_t now,
     const struct feeds_version *v, struct feeds_content **out)
 {
 	struct feeds_content *c = calloc(1, sizeof(*c));
-	struct allow *guard = allow_new();
+	struct allow *guard = NULL;
 	struct walk w = {0};
 	struct cut_state cs = {0};
 	struct blocklist_opts o = {0};
@@ -244,10 +258,10 @@ content_build(struct store *s, const struct store_feed *f, int64_t now,
 	int r = RP_ERR_NOMEM;
 
 	w.bl = blocklist_new();
-	if (c == NULL || guard == NULL || w.bl == NULL)
+	if (c == NULL || w.bl == NULL)
 		goto out;
 	if ((r = feeds_format(f->format, &fmt)) != 0 ||
-	    (r = allow_add_builtin(guard)) != 0)
+	    (r = content_guard(s, f->tenant_id, &guard)) != 0)
 		goto out;
 	c->feed_id = f->id;
 	w.guard = guard;

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "store/store.h"
 
 #define FEEDS_PATH "/feeds/v1/"
@@ -119,5 +121,15 @@ struct feeds_status {
  * answer given. */
 int feeds_status_get(struct store *s, const struct store_feed *f, int64_t now,
     struct feeds_status *out);
+
+/*
+ * The input of a gateway's blocklist blob for tenant at now: the
+ * domains, addresses and networks its feeds would serve (the same
+ * indicators through the same guard) as {"addresses": [...],
+ * "domains": [...]} into *out (the caller decrefs), *refused the number
+ * the guard left out.  RP_ERR_LIMIT past max entries.
+ */
+int feeds_blob_input(struct store *s, int64_t tenant, int64_t now, size_t max,
+    json_t **out, size_t *refused);
 
 #endif

@@ -24,6 +24,10 @@ int content_version(struct store *s, const struct store_feed *f, int64_t now,
 /* Renders f at now as of v into a new *out (refs 0, key NULL). */
 int content_build(struct store *s, const struct store_feed *f, int64_t now,
     const struct feeds_version *v, struct feeds_content **out);
+/* The allowlist guard of tenant's lists (0: the MSP's): the built-in
+ * list and public suffixes, and the tenant's and MSP-wide entries. */
+struct allow;
+int content_guard(struct store *s, int64_t tenant, struct allow **out);
 /* Frees c and all it owns. */
 void content_free(struct feeds_content *c);
 
