@@ -54,6 +54,13 @@ allow_free(struct allow *a)
 	free(a);
 }
 
+void
+allow_count(const struct allow *a, size_t *names, size_t *nets)
+{
+	*names = a != NULL ? rp_hashtab_count(a->names) : 0;
+	*nets = a != NULL ? a->nnets : 0;
+}
+
 const char *
 allow_intern(struct allow *a, const char *s, int is_list)
 {

@@ -81,6 +81,8 @@ void allow_free(struct allow *a);
  * RP_ERR_NOMEM.
  */
 int allow_add_builtin(struct allow *a);
+/* How many names and networks a holds (for reports: "1 234 names"). */
+void allow_count(const struct allow *a, size_t *names, size_t *nets);
 /* How many built-in entries allow_add_builtin left out as suffixes. */
 size_t allow_builtin_skipped(const struct allow *a);
 

@@ -2,8 +2,10 @@
  * Unit tests of src/lib/allow (allow.c, net.c, builtin.c): the 3CX case,
  * public suffixes, names equal to, below and above protected ones,
  * tenant entries, reserved and too wide networks, overlaps with
- * protected networks, the reason sentences, hostile values, and that
- * the built-in table and its user page agree.
+ * protected networks, the reason sentences, hostile values, work per
+ * check bounded by the labels of the name and not the size of the lists
+ * (hash table probes, never time), and that the built-in table and its
+ * user page agree.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 
 #include "allow/allow.h"
 #include "util/err.h"
+#include "util/hashtab.h"
 
 static struct allow *
 builtin(void)
@@ -363,6 +366,50 @@ test_hostile_values(void **state)
 	allow_free(NULL);
 }
 
+/* Hash table probes of 1000 checks of 8-label names. */
+static uint64_t
+probes_for(const struct allow *a)
+{
+	struct allow_verdict v;
+	char name[128];
+	uint64_t p0 = rp_hashtab_probes();
+	unsigned i;
+
+	for (i = 0; i < 1000; i++) {
+		snprintf(
+		    name, sizeof(name), "a.b.c.d.e.h%u.zone%u.org", i, i % 97);
+		assert_int_equal(allow_check(a, ALLOW_DOMAIN, name, &v), 0);
+	}
+	return rp_hashtab_probes() - p0;
+}
+
+static void
+test_work_per_label(void **state)
+{
+	struct allow *small = builtin(), *big = builtin();
+	char name[64];
+	uint64_t ps, pb;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 100000; i++) {
+		snprintf(name, sizeof(name), "www%u.site%u.org", i, i % 5000);
+		assert_int_equal(allow_add_domain(big, name, "big", NULL), 0);
+	}
+	ps = probes_for(small);
+	pb = probes_for(big);
+	print_message("probes: %llu with the built-in list, %llu with 100000 "
+		      "more names\n",
+	    (unsigned long long)ps, (unsigned long long)pb);
+	/* 8 lookups up the name, 1 in the parents: at most 4 probes each
+	 * on average in tables kept at most half full */
+	assert_true(ps <= 1000 * 9 * 4);
+	assert_true(pb <= 1000 * 9 * 4);
+	assert_true(pb <= 3 * ps);
+	allow_free(small);
+	allow_free(big);
+}
+
 /*
  * docs/blocklists-allowlist.md lists the built-in table: every name in
  * its table is protected by the built-in list with the same reason, and
@@ -376,7 +423,7 @@ test_builtin_documented(void **state)
 	struct allow_verdict v;
 	char path[4096], line[1024], name[256], why[512];
 	const char *p, *q;
-	size_t n = 0;
+	size_t n = 0, names, nets;
 	FILE *f;
 
 	(void)state;
@@ -407,6 +454,10 @@ test_builtin_documented(void **state)
 		n++;
 	}
 	fclose(f);
+	/* and the table has no name the page does not list */
+	allow_count(a, &names, &nets);
+	assert_int_equal(names, n);
+	assert_int_equal(nets, 0);
 	assert_int_equal(n, 34);
 	allow_free(a);
 }
@@ -422,6 +473,7 @@ main(void)
 	    cmocka_unit_test(test_addresses),
 	    cmocka_unit_test(test_many_networks),
 	    cmocka_unit_test(test_hostile_values),
+	    cmocka_unit_test(test_work_per_label),
 	    cmocka_unit_test(test_builtin_documented),
 	};
 

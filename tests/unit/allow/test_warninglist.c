@@ -62,6 +62,7 @@ test_cidr_lists(void **state)
 	struct allow *a = allow_new();
 	struct rp_diags *d = rp_diags_new();
 	struct allow_verdict v;
+	size_t names, nets;
 
 	(void)state;
 	assert_int_equal(
@@ -95,6 +96,9 @@ test_cidr_lists(void **state)
 	    allow_read_warninglist_file(a, data_path("ipv6-linklocal.json"), d),
 	    0);
 	assert_int_equal(d->nerrors + d->nwarnings, 0);
+	allow_count(a, &names, &nets);
+	assert_int_equal(names, 0);
+	assert_int_equal(nets, 4 + 10 + 3 + 1);
 	v = check(a, ALLOW_ADDR, "fe80::1");
 	assert_int_equal(v.reason, ALLOW_R_RESERVED_ADDR);
 	rp_diags_free(d);
@@ -107,6 +111,7 @@ test_name_lists(void **state)
 	struct allow *a = allow_new();
 	struct rp_diags *d = rp_diags_new();
 	struct allow_verdict v;
+	size_t names, nets;
 
 	(void)state;
 	/* hostname: the names and below */
@@ -141,6 +146,10 @@ test_name_lists(void **state)
 	assert_int_equal(d->nerrors + d->nwarnings, 0);
 	v = check(a, ALLOW_DOMAIN, "example.com");
 	assert_int_equal(v.reason, ALLOW_R_ALLOWLISTED);
+	/* 5 + 21 + 21 names, none on two of the lists */
+	allow_count(a, &names, &nets);
+	assert_int_equal(names, 5 + 21 + 21);
+	assert_int_equal(nets, 0);
 	rp_diags_free(d);
 	allow_free(a);
 }
