@@ -26,6 +26,8 @@ int cmd_advisory(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+/* blocklist render: indicator files to a blocklist file (offline). */
+int cmd_blocklist(int argc, char **argv);
 
 /* Talking to rampartd (cmd_server.c .. cmd_audit.c). */
 int cmd_server(int argc, char **argv);

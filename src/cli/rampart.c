@@ -36,6 +36,8 @@ static const struct {
 	"which hosts advisories concern: list, show, counts"},
     {"detections", cmd_detections, "what the agents' indicator sweeps found"},
     {"audit", cmd_audit, "the server's audit log: list, verify the chain"},
+    {"blocklist", cmd_blocklist,
+	"render indicators as a firewall, DNS, proxy or IDS blocklist"},
 };
 
 static void
@@ -52,7 +54,8 @@ usage(FILE *f)
 		    subcommands[i].help);
 	fprintf(f,
 	    "\n'rampart COMMAND --help' describes a command.  advisory "
-	    "validate|show,\nbundle, check and version work offline; the "
+	    "validate|show,\nbundle, check, version and blocklist work "
+	    "offline; the "
 	    "others talk to rampartd\n(docs/cli.md).  Exit status: 0 ok, 1 "
 	    "a problem found or the server\nrefused, 2 bad usage, 3 the "
 	    "server could not be reached.\n");

@@ -76,7 +76,7 @@ blocklist_count(const struct blocklist *bl)
 	return bl == NULL ? 0 : bl->n;
 }
 
-enum blocklist_kind
+static enum blocklist_kind
 bl_kind(enum bl_type t)
 {
 	static const enum blocklist_kind k[BL_NTYPES] = {BLOCKLIST_DOMAIN,
@@ -223,6 +223,9 @@ value_parse(enum blocklist_kind kind, const char *value, struct bl_entry *e,
 		return addr_parse(value, e, text, tlen);
 	case BLOCKLIST_URL:
 		e->type = BL_URL;
+		/* feeds write "host/path": the URL under http and https */
+		if (strstr(text, "://") == NULL)
+			return rp_url_check(text, 0);
 		if (rp_uri_check(value, &ue) != 0)
 			return rp_uri_strerror(ue);
 		/* lowercase scheme and host: one spelling per URL */
@@ -477,9 +480,7 @@ bl_url_split(const char *url, char *host, size_t hostlen, char *path,
 	size_t i, n;
 	unsigned long pt = 0;
 
-	if (a == NULL)
-		return -1;
-	a += 3;
+	a = a != NULL ? a + 3 : url;
 	end = a + strcspn(a, "/?#");
 	if (memchr(a, '@', (size_t)(end - a)) != NULL)
 		return -1;

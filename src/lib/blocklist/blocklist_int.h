@@ -35,8 +35,6 @@ struct bl_entry {
 
 /* Whether CIDR b lies inside CIDR a (same family). */
 int bl_contains(const struct bl_entry *a, const struct bl_entry *b);
-/* The public kind of a stored type. */
-enum blocklist_kind bl_kind(enum bl_type t);
 
 /*
  * A render in progress: e[0..n) the entries to write, sorted by type and
@@ -54,7 +52,8 @@ struct bl_out {
 };
 
 /*
- * The parts of an http(s) URL an exact-URL rule matches: the host
+ * The parts of an http(s) URL (or a scheme-less "host/path" one) an
+ * exact-URL rule matches: the host
  * (without userinfo or port) and the path and query (without the
  * fragment, which never leaves the browser; "/" when empty).  Returns 0,
  * or -1 when the URL has userinfo or does not fit (outlen bytes each).

@@ -134,9 +134,7 @@ pan_url(const char *url, struct rp_buf *b)
 	const char *s = strstr(url, "://");
 	size_t n;
 
-	if (s == NULL)
-		return -1;
-	s += 3;
+	s = s != NULL ? s + 3 : url;
 	n = strcspn(s, "#");
 	if (n == 0 || n > 255 || memchr(s, '*', n) != NULL ||
 	    memchr(s, '^', n) != NULL)

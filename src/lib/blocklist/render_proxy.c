@@ -301,7 +301,9 @@ squid_url(struct bl_out *w)
 		const char *s = w->e[i]->value;
 		size_t n = strcspn(s, "#"), k;
 		bl_comment_line(w->e[i], "#", w->b);
-		rp_buf_append(w->b, "^");
+		/* a URL given without its scheme: either */
+		rp_buf_append(
+		    w->b, strstr(s, "://") != NULL ? "^" : "^https?://");
 		for (k = 0; k < n; k++) {
 			if (strchr(".[]{}()\\*+?^$|", s[k]) != NULL)
 				rp_buf_append(w->b, "\\");
