@@ -67,11 +67,7 @@ feeds_blob_input(struct store *s, int64_t tenant, int64_t now, size_t max,
 		r = RP_ERR_NOMEM;
 		goto out;
 	}
-	if ((r = store_begin_read(s)) != 0)
-		goto out;
-	r = store_indicator_each_active(s, tenant, now, on_blob_indicator, &w);
-	store_rollback(s);
-	if (r != 0)
+	if ((r = content_each(s, tenant, now, on_blob_indicator, &w)) != 0)
 		goto out;
 	if ((o = json_pack("{s:O,s:O}", "addresses", w.addresses, "domains",
 		 w.domains)) == NULL) {

@@ -28,6 +28,10 @@ int content_build(struct store *s, const struct store_feed *f, int64_t now,
  * list and public suffixes, and the tenant's and MSP-wide entries. */
 struct allow;
 int content_guard(struct store *s, int64_t tenant, struct allow **out);
+/* Calls fn for each active block-mode indicator of tenant's lists at
+ * now (tenant 0: the MSP-wide ones only), in one read snapshot. */
+int content_each(struct store *s, int64_t tenant, int64_t now,
+    int (*fn)(const struct store_feed_indicator *ind, void *arg), void *arg);
 /* Frees c and all it owns. */
 void content_free(struct feeds_content *c);
 

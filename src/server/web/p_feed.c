@@ -12,7 +12,9 @@
 
 #include <sodium.h>
 
+#include "api/api.h"
 #include "util/err.h"
+#include "util/str.h"
 #include "web_int.h"
 
 /* The formats a feed can have, in the order the form lists them. */
@@ -127,6 +129,7 @@ static int
 answered(struct web_ctx *w, int st, int want, json_t *ans)
 {
 	json_t *url;
+	char *full;
 	int r;
 
 	if (st != want) {
@@ -139,9 +142,19 @@ answered(struct web_ctx *w, int st, int want, json_t *ans)
 		json_decref(ans);
 		return web_redirect(w, "/feeds?done=saved");
 	}
+	/* the API saw no Host (an internal call): the page's is this
+	 * server's as the browser reached it */
+	full = rp_asprintf("%s%s%s",
+	    w->rq->host != NULL
+		? (api_secure_cookies() ? "https://" : "http://")
+		: "",
+	    w->rq->host != NULL ? w->rq->host : "", json_string_value(url));
 	r = feeds_page(w, want, NULL,
-	    json_pack(
-		"{s:O,s:O}", "url", url, "name", json_object_get(ans, "name")));
+	    json_pack("{s:s?,s:O}", "url", full, "name",
+		json_object_get(ans, "name")));
+	if (full != NULL)
+		sodium_memzero(full, strlen(full));
+	free(full);
 	/* the URL carries the secret: not kept past this page */
 	sodium_memzero((char *)json_string_value(url), json_string_length(url));
 	json_decref(ans);
@@ -154,6 +167,7 @@ p_feed_create(struct web_ctx *w)
 	const char *tenant = web_form_str(&w->form, "tenant");
 	const char *max = web_form_str(&w->form, "max_entries");
 	json_t *ans = NULL, *body;
+	int st;
 
 	body =
 	    json_pack("{s:s,s:s,s:I}", "name", web_form_str(&w->form, "name"),
@@ -163,8 +177,8 @@ p_feed_create(struct web_ctx *w)
 		json_object_set_new(body, "tenant",
 		    strcmp(tenant, "-") == 0 ? json_null()
 					     : json_string(tenant));
-	return answered(
-	    w, web_api_json(w, "POST", "/api/v1/feeds", body, &ans), 201, ans);
+	st = web_api_json(w, "POST", "/api/v1/feeds", body, &ans);
+	return answered(w, st, 201, ans);
 }
 
 /* PATCH of the feed of the path with body (taken). */
@@ -173,10 +187,11 @@ patch(struct web_ctx *w, json_t *body)
 {
 	json_t *ans = NULL;
 	char path[64];
+	int st;
 
 	snprintf(path, sizeof(path), "/api/v1/feeds/%s", w->param[0]);
-	return answered(
-	    w, web_api_json(w, "PATCH", path, body, &ans), 200, ans);
+	st = web_api_json(w, "PATCH", path, body, &ans);
+	return answered(w, st, 200, ans);
 }
 
 int
