@@ -37,7 +37,8 @@ add_ago(json_t *status, int64_t now)
 		    json_integer(now > t ? (now - t) / 60 : 0));
 }
 
-void
+/* Minutes since each feed's last fetch into its status's "ago_min". */
+static void
 web_feed_status(json_t *feeds)
 {
 	int64_t now = (int64_t)time(NULL);

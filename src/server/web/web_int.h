@@ -222,8 +222,6 @@ int p_feed_create(struct web_ctx *w);
 int p_feed_rotate(struct web_ctx *w);
 int p_feed_enable(struct web_ctx *w);
 int p_feed_delete(struct web_ctx *w);
-/* Minutes since each feed's last fetch into its status's "ago_min". */
-void web_feed_status(json_t *feeds);
 /* Each tenant's least live feed's "status" and "feed_name" (the
  * overview's summary; stale before never fetched before fresh). */
 void web_feed_summary(json_t *tenants, json_t *feeds);
