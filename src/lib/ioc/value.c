@@ -96,8 +96,8 @@ yara_check(const char *in, char *out, size_t outlen, const char **why)
 }
 
 int
-ioc_value_normalize(const char *type, const char *in, char *out,
-    size_t outlen, const char **why)
+ioc_value_normalize(const char *type, const char *in, char *out, size_t outlen,
+    const char **why)
 {
 	enum ioc_type t;
 

@@ -32,8 +32,9 @@
 	" AND (? = 0 OR i.source_id = ?)"                                      \
 	" AND (? = '' OR " TAG "(',' || i.tags || ',', ?) > 0)"                \
 	" AND (? = '' OR COALESCE(i.mode, src.mode, 'block') = ?)"             \
-	" AND (? = 0 OR (? = 1 AND (i.expires IS NULL OR i.expires > ?))"      \
-	" OR (? = 2 AND i.expires <= ?))"
+	" AND (? = '' OR src.name = ?)"                                        \
+	" AND (CASE ? WHEN 1 THEN (i.expires IS NULL OR i.expires > ?)"        \
+	" WHEN 2 THEN (i.expires <= ?) ELSE (1 = 1) END)"
 #define IND_LIST(TAG)                                                          \
 	"SELECT " IND_COLS IND_FROM                                            \
 	"WHERE i.id > ?" IND_FILTER(TAG) " ORDER BY i.id LIMIT ?"
@@ -683,6 +684,7 @@ filter_args(const struct store_scope *sc,
 	}
 	const char *type = f->type != NULL ? f->type : "";
 	const char *mode = f->mode != NULL ? f->mode : "";
+	const char *sname = f->source != NULL ? f->source : "";
 	const char *qp = *qpat != NULL ? *qpat : "";
 	const char *tp = *tagpat != NULL ? *tagpat : "";
 	int ex = (int)f->expired;
@@ -702,10 +704,10 @@ filter_args(const struct store_scope *sc,
 	a[k++] = A_TEXT(tp);
 	a[k++] = A_TEXT(mode);
 	a[k++] = A_TEXT(mode);
-	a[k++] = A_INT(ex);
+	a[k++] = A_TEXT(sname);
+	a[k++] = A_TEXT(sname);
 	a[k++] = A_INT(ex);
 	a[k++] = A_INT(f->now);
-	a[k++] = A_INT(ex);
 	a[k++] = A_INT(f->now);
 	return 0;
 }

@@ -32,14 +32,14 @@ static void
 test_types(void **state)
 {
 	(void)state;
-	assert_string_equal(norm("domain", " Evil[.]Example.COM. "),
-	    "evil.example.com");
+	assert_string_equal(
+	    norm("domain", " Evil[.]Example.COM. "), "evil.example.com");
 	assert_string_equal(norm("ip", "192.0.2[.]1"), "192.0.2.1");
 	assert_string_equal(norm("ip", "2001:DB8:0:0::1"), "2001:db8::1");
 	assert_string_equal(norm("md5", "0EEB1C0133EB4D571178B2D9D14CE3E9"),
 	    "0eeb1c0133eb4d571178b2d9d14ce3e9");
-	assert_string_equal(norm("url", "hxxps://evil[.]test/a"),
-	    "https://evil.test/a");
+	assert_string_equal(
+	    norm("url", "hxxps://evil[.]test/a"), "https://evil.test/a");
 	assert_null(norm("sha1", "abc"));
 	assert_null(norm("email", "a@b.test"));
 	assert_null(norm("ip", "10.0.0.0/8"));
