@@ -16,7 +16,9 @@ domains through the host's resolver -- /etc/resolv.conf bind-mounted to
 point at a dnsmasq on 127.0.0.1 loaded with Rampart's own dnsmasq output
 -- and reports the NXDOMAIN one and the sinkholed one as blocked, the
 one dnsmasq answers with 192.0.2.7 as open with that address; with the
-resolver down every domain is "error", none "blocked".  Every wait is on
+resolver down every domain is "error", none "blocked".  With
+agent.conf denying block-apply, the job is rejected and nftables left
+alone.  Every wait is on
 an event (the server's answer, a log line), with a bound on the number
 of questions."""
 
@@ -347,9 +349,9 @@ def main():
         check(p.returncode == 0, f"enroll: {p.stderr}")
         with open(os.path.join(state, "agent.json")) as f:
             agent_id = json.load(f)["agent_id"]
+        root = make_root(work)
         d = Daemon(["--state", state, "--hostname", "gw", "--store",
-                    os.path.join(work, "qstore"), "--inventory-root",
-                    make_root(work)])
+                    os.path.join(work, "qstore"), "--inventory-root", root])
         d.wait_log(r'msg="agent started"')
         t = Tech(u["tech"], d)
         apply_remove(t, agent_id, sha)
@@ -357,6 +359,21 @@ def main():
                                           sha + ".json")),
               "the blob is not cached")
         verify(t, agent_id, sha, work)
+        d.p.terminate()
+        d.p.wait(60)
+        # agent.conf forbids changing the firewall: rejected, unchanged
+        conf = os.path.join(work, "agent.conf")
+        with open(conf, "w") as f:
+            f.write("[jobs]\ndeny = block-apply, block-remove\n")
+        d = Daemon(["--state", state, "--hostname", "gw", "--config", conf,
+                    "--store", os.path.join(work, "qstore"),
+                    "--inventory-root", root])
+        d.wait_log(r'msg="agent started"')
+        t = Tech(u["tech"], d)
+        h = t.job(agent_id, "block-apply", {"blocklist": sha})
+        check(h["state"] == "rejected" and "agent.conf" in h["reason"] and
+              "block-apply" in h["reason"], f"a denied block-apply: {h}")
+        check(nft_table()[0] != 0, "a denied job made the table")
         d.p.terminate()
         d.p.wait(60)
         srv.drain()
