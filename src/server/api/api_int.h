@@ -188,15 +188,6 @@ int h_tenant_bundle(struct api_ctx *c);
 /* Blocklist blobs (h_blocklist.c). */
 int h_tenant_blocklist_create(struct api_ctx *c);
 int h_agent_blocklist_get(struct api_ctx *c);
-/*
- * Builds the blob of in ({addresses, domains, sinkhole?}) and keeps it
- * for tenant (slug for the audit entry), audited: 0 with sha256,
- * *created and a summary object (a new reference) in *summary; else it
- * answered the failure (400/413 with the reason, or a store error) and
- * returns -1.
- */
-int api_blocklist_store(struct api_ctx *c, int64_t tenant, const char *slug,
-    const json_t *in, char sha256[65], int *created, json_t **summary);
 struct proto_job;
 /* A block-apply or block-verify job names a blocklist of its tenant
  * (one tenant: blobs are per tenant).  0, or answered and -1. */

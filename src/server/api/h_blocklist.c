@@ -6,7 +6,7 @@
  * the signed hash is what makes the bytes trusted; the blob needs no
  * signature of its own.  The route that stores a blob from a request
  * body is one way in; blobs built from the tenant's indicators go
- * through the same api_blocklist_store.
+ * through the same blocklist_store.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +17,16 @@
 #include "proto/proto.h"
 #include "util/err.h"
 
-int
-api_blocklist_store(struct api_ctx *c, int64_t tenant, const char *slug,
+/*
+ * Builds the blob of in ({addresses, domains, sinkhole?}) and keeps it
+ * for tenant (slug for the audit entry), audited: 0 with sha256,
+ * *created and a summary object (a new reference) in *summary; else it
+ * answered the failure (400/413 with the reason, or a store error) and
+ * returns -1.  The one way a blob is made here; a blob built from the
+ * tenant's indicators is meant to go through it too.
+ */
+static int
+blocklist_store(struct api_ctx *c, int64_t tenant, const char *slug,
     const json_t *in, char sha256[65], int *created, json_t **summary)
 {
 	struct blockblob *b = NULL;
@@ -74,8 +82,7 @@ h_tenant_blocklist_create(struct api_ctx *c)
 		return api_fail(c, 404, "not_found", NULL, "no such tenant");
 	if (r != 0)
 		return api_store_fail(c, r);
-	r = api_blocklist_store(
-	    c, t.id, t.slug, c->body, sha, &created, &summary);
+	r = blocklist_store(c, t.id, t.slug, c->body, sha, &created, &summary);
 	store_tenant_clear(&t);
 	if (r < 0)
 		return -1;
