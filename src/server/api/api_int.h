@@ -185,6 +185,14 @@ int h_agent_quarantine(struct api_ctx *c);
 int h_agent_bundle(struct api_ctx *c);
 int h_agent_bundle_get(struct api_ctx *c);
 int h_tenant_bundle(struct api_ctx *c);
+/* Blocklist blobs (h_blocklist.c). */
+int h_tenant_blocklist_create(struct api_ctx *c);
+int h_agent_blocklist_get(struct api_ctx *c);
+struct proto_job;
+/* A block-apply or block-verify job names a blocklist of its tenant
+ * (one tenant: blobs are per tenant).  0, or answered and -1. */
+int api_job_blocklist_check(
+    struct api_ctx *c, int64_t tenant, const struct proto_job *j);
 
 int h_indicator_list(struct api_ctx *c);
 int h_indicator_create(struct api_ctx *c);

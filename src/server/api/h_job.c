@@ -432,7 +432,8 @@ h_job_create(struct api_ctx *c)
 		0 ||
 	    api_bool(c, "dry_run", &dry) < 0 ||
 	    read_type_args(c, &q, minutes) < 0 || read_target(c, &q) < 0 ||
-	    resolve(c, &q) < 0) {
+	    resolve(c, &q) < 0 ||
+	    api_job_blocklist_check(c, q.tenant, &q.job) < 0) {
 		job_req_clear(&q);
 		return -1;
 	}
