@@ -16,6 +16,8 @@
   ETag after an indicator is added, edited, deleted, and when one
   expires by itself; 404 for a wrong secret, a file name of another
   format, a disabled feed and a rotated-away secret; HEAD.
+- A gateway's blocklist blob built from the indicators holds exactly the
+  tenant's and MSP-wide addresses and domains, none of GitHub or co.uk.
 - Fetch records and status: never, fetch, add an indicator -> stale 1,
   fetch again -> fresh; the records are there after a clean shutdown.
 - Another tenant's technician gets 404 on every feeds route.
@@ -28,7 +30,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_lib import Server, check  # noqa: E402
+from server_lib import Server, check, store_sql  # noqa: E402
 import blocklist_tools as bt  # noqa: E402
 
 # The kinds each format takes (src/lib/blocklist/format.c).
@@ -209,6 +211,41 @@ def check_3cx(srv, admin):
                 check(seg in body, f"{fmt}: staging URL {u} missing")
     check(not bt.failures, f"checkers refused feeds: {bt.failures}")
     print("3CX: checkers ok, GitHub kept out, co.uk refused")
+
+
+def blobs(srv, tech_acme):
+    """A gateway's blob from the indicators: what the feeds serve of
+    addresses and domains, through the same guard."""
+    import json
+    r = tech_acme.request("POST", "/api/v1/tenants/acme/blocklists",
+                          body={"from": "indicators"})
+    check(r.status == 201 and r.json["refused"] == 0, f"blob: {r}")
+    sha = r.json["sha256"]
+    body = json.loads(store_sql(srv, "SELECT body FROM blocklist_blobs "
+                                f"WHERE sha256 = '{sha}'")[0][0])
+    check(sorted(body["addresses"]) == sorted(
+        ["185.100.87.11", "185.100.87.33", "2a0b:f4c0::11",
+         "2a0b:f4c0::33"]) and sorted(body["domains"]) ==
+        ["acmeevil-c2.com", "mspevil-c2.com"], f"acme's blob: {body}")
+    r = tech_acme.request("POST", "/api/v1/tenants/globex/blocklists",
+                          body={"from": "indicators"})
+    check(r.status == 404, f"another tenant's blob: {r}")
+    r = tech_acme.request("POST", "/api/v1/tenants/acme/blocklists",
+                          body={"from": "elsewhere"})
+    check(r.status == 400, f"from elsewhere: {r}")
+    print("blobs from indicators: ok")
+
+
+def blob_3cx(srv, admin):
+    import json
+    r = admin.request("POST", "/api/v1/tenants/threecx/blocklists",
+                      body={"from": "indicators"})
+    check(r.status == 201 and r.json["refused"] >= 3, f"3CX blob: {r}")
+    body = store_sql(srv, "SELECT body FROM blocklist_blobs WHERE "
+                     f"sha256 = '{r.json['sha256']}'")[0][0]
+    doms = json.loads(body)["domains"]
+    check(doms and not any("github" in d or d == "co.uk" for d in doms),
+          f"GitHub or co.uk in the 3CX blob: {doms}")
 
 
 def conditional(srv, admin, tech_acme):
@@ -397,7 +434,9 @@ def main():
             for typ, v in ind:
                 add(admin, tenant, typ, v)
         check_isolation(srv, admin, own)
+        blobs(srv, t_acme)
         check_3cx(srv, admin)
+        blob_3cx(srv, admin)
         conditional(srv, admin, t_acme)
         fid, path = liveness(srv, t_acme)
         wrong_tenant(srv, admin, t_acme, t_globex)

@@ -14,6 +14,7 @@
 
 #include "api_int.h"
 #include "blockblob/blockblob.h"
+#include "feeds/feeds.h"
 #include "proto/proto.h"
 #include "util/err.h"
 
@@ -66,12 +67,52 @@ blocklist_store(struct api_ctx *c, int64_t tenant, const char *slug,
 	return r != 0 ? api_store_fail(c, r) : 0;
 }
 
+/*
+ * {"from": "indicators", "sinkhole"?: [...]}: the blob of what the
+ * tenant's feeds serve of addresses and domains (feeds_blob_input: the
+ * same indicators through the same allowlist guard) into *in (a new
+ * reference), *refused what the guard left out; -1 answered.
+ */
+static int
+from_indicators(struct api_ctx *c, int64_t tenant, json_t **in, size_t *refused)
+{
+	json_t *from = json_object_get(c->body, "from");
+	json_t *sink = json_object_get(c->body, "sinkhole");
+	const char *k;
+	json_t *v;
+	int r;
+
+	*in = NULL;
+	if (!json_is_string(from) ||
+	    strcmp(json_string_value(from), "indicators") != 0)
+		return api_fail(c, 400, "invalid_field", "/from",
+		    "from: expected \"indicators\"");
+	json_object_foreach(c->body, k, v)
+	{
+		if (strcmp(k, "from") != 0 && strcmp(k, "sinkhole") != 0)
+			return api_fail(c, 400, "invalid_field", NULL,
+			    "with \"from\", only \"sinkhole\" may be given");
+	}
+	r = feeds_blob_input(
+	    c->s, tenant, c->rq->now, BLOCKBLOB_ENTRIES_MAX, in, refused);
+	if (r == RP_ERR_LIMIT)
+		return api_fail(c, 413, "too_large", NULL,
+		    "the tenant's indicators are over %u entries",
+		    BLOCKBLOB_ENTRIES_MAX);
+	if (r != 0)
+		return api_store_fail(c, r);
+	if (sink != NULL)
+		json_object_set(*in, "sinkhole", sink);
+	return 0;
+}
+
 int
 h_tenant_blocklist_create(struct api_ctx *c)
 {
 	struct store_tenant t = {0};
 	char sha[65];
-	json_t *summary = NULL;
+	json_t *summary = NULL, *in = NULL;
+	size_t refused = 0;
 	int created = 0, r;
 
 	/* the tenant first: outside the caller's scope it is 404 */
@@ -82,8 +123,18 @@ h_tenant_blocklist_create(struct api_ctx *c)
 		return api_fail(c, 404, "not_found", NULL, "no such tenant");
 	if (r != 0)
 		return api_store_fail(c, r);
-	r = blocklist_store(c, t.id, t.slug, c->body, sha, &created, &summary);
+	if (json_object_get(c->body, "from") != NULL &&
+	    from_indicators(c, t.id, &in, &refused) < 0) {
+		store_tenant_clear(&t);
+		return -1;
+	}
+	r = blocklist_store(c, t.id, t.slug, in != NULL ? in : c->body, sha,
+	    &created, &summary);
 	store_tenant_clear(&t);
+	if (r == 0 && in != NULL)
+		json_object_set_new(
+		    summary, "refused", json_integer((json_int_t)refused));
+	json_decref(in);
 	if (r < 0)
 		return -1;
 	return api_json(c, created ? 201 : 200, summary);
