@@ -62,8 +62,7 @@ render(const struct blockblob *b, char **out, const char **why)
 			 bl, BLOCKLIST_ADDR, b->addresses[i], NULL, why)) != 0)
 			goto out;
 	if (bl != NULL)
-		r = blocklist_render(
-		    bl, BLOCKLIST_NFT, NULL, out, &len, &rep);
+		r = blocklist_render(bl, BLOCKLIST_NFT, NULL, out, &len, &rep);
 out:
 	blocklist_free(bl);
 	return r;
