@@ -180,6 +180,7 @@ run(const struct jopts *jo)
 	 * (its hash is checked before use); otherwise it is not available. */
 	if (uplink_open(jo->state, &u, err) == 0) {
 		c.fetch_bundle = jobs_uplink_bundle;
+		c.fetch_blocklist = jobs_uplink_blocklist;
 		c.fetch_arg = u;
 	}
 	if (jobs_run(&c, env, len, &out) == RP_ERR_NOMEM)

@@ -168,6 +168,7 @@ run_one(struct daemon *d, const char *env, size_t len)
 	c.now = (int64_t)time(NULL);
 	c.inventory_deferred = 1;
 	c.fetch_bundle = jobs_uplink_bundle; /* a bundle not cached yet */
+	c.fetch_blocklist = jobs_uplink_blocklist;
 	c.fetch_arg = d->u;
 	if (jobs_run(&c, env, len, &out) == RP_ERR_NOMEM)
 		dlog1("error", "job: out of memory", "job",

@@ -1,6 +1,7 @@
 /*
- * The agent's cache of rules bundles, bundles/<sha256>.json in the state
- * directory.  A sweep job names its bundle by SHA-256 and is signed, so
+ * The agent's caches of rules bundles, bundles/<sha256>.json in the
+ * state directory, and of blocklist blobs, blocklists/<sha256>.json:
+ * both are named by the SHA-256 a signed job carries.  A sweep job names its bundle by SHA-256 and is signed, so
  * a bundle is trusted exactly when its bytes hash to that name: bytes
  * fetched from the server are checked before they are written, and the
  * cached file again before every use (act_sweep.c).  A fetched bundle is
@@ -26,16 +27,24 @@
 
 #define BUNDLE_MAX ((size_t)64 << 20)
 
+/* What is cached: its directory, its name in sentences, and how the
+ * server is asked for one. */
+struct kind {
+	const char *dir, *what;
+	int (*fetch)(void *arg, const char *sha256, char **buf, size_t *len,
+	    char err[JOBS_ERR_MAX]);
+};
+
 /* The cache directory, made (0700) when missing; -1 with errno. */
 static int
-cache_dir(int statefd, int create)
+cache_dir(int statefd, const char *dir, int create)
 {
-	int fd = openat(statefd, JOBS_BUNDLE_DIR,
-	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(
+	    statefd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0 && errno == ENOENT && create &&
-	    (mkdirat(statefd, JOBS_BUNDLE_DIR, 0700) == 0 || errno == EEXIST))
-		fd = openat(statefd, JOBS_BUNDLE_DIR,
+	    (mkdirat(statefd, dir, 0700) == 0 || errno == EEXIST))
+		fd = openat(statefd, dir,
 		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	return fd;
 }
@@ -43,8 +52,8 @@ cache_dir(int statefd, int create)
 /* Reads name in dfd (no link followed, a regular file of at most
  * BUNDLE_MAX bytes): 0, 1 when absent, -1 with o set. */
 static int
-read_cached(int dfd, const char *name, const char *hash, char **buf,
-    size_t *len, struct jobs_outcome *o)
+read_cached(int dfd, const struct kind *k, const char *name, const char *hash,
+    char **buf, size_t *len, struct jobs_outcome *o)
 {
 	struct stat st;
 	int fd;
@@ -53,7 +62,7 @@ read_cached(int dfd, const char *name, const char *hash, char **buf,
 	if (fd < 0 && errno == ENOENT)
 		return 1;
 	if (fd < 0) {
-		jobs_set(o, JOBS_FAILED, "rules bundle %s: %s", hash,
+		jobs_set(o, JOBS_FAILED, "%s %s: %s", k->what, hash,
 		    strerror(errno));
 		return -1;
 	}
@@ -61,7 +70,7 @@ read_cached(int dfd, const char *name, const char *hash, char **buf,
 	    (size_t)st.st_size > BUNDLE_MAX ||
 	    (*buf = malloc((size_t)st.st_size + 1)) == NULL) {
 		jobs_set(o, JOBS_FAILED,
-		    "rules bundle %s: not a regular file of at most %zu bytes",
+		    "%s %s: not a regular file of at most %zu bytes", k->what,
 		    hash, BUNDLE_MAX);
 		close(fd);
 		return -1;
@@ -164,36 +173,35 @@ write_cached(int dfd, const char *name, const char *buf, size_t len)
 	return -1;
 }
 
-/* The bundle from the server, checked against hash, then cached. */
+/* The bytes from the server, checked against hash, then cached. */
 static int
-fetch(const struct jobs_ctx *c, int dfd, const char *name, const char *hash,
-    char **buf, size_t *len, struct jobs_outcome *o)
+fetch(const struct jobs_ctx *c, const struct kind *k, int dfd, const char *name,
+    const char *hash, char **buf, size_t *len, struct jobs_outcome *o)
 {
 	char err[JOBS_ERR_MAX] = "", hex[65];
 	unsigned char sum[32];
 	int r;
 
-	r = c->fetch_bundle(c->fetch_arg, hash, buf, len, err);
+	r = k->fetch(c->fetch_arg, hash, buf, len, err);
 	if (r != 0) {
 		jobs_set(o, JOBS_FAILED,
-		    "rules bundle %s is not available on this agent, and the "
+		    "%s %s is not available on this agent, and the "
 		    "server did not give it: %s",
-		    hash, err);
+		    k->what, hash, err);
 		return -1;
 	}
 	crypto_hash_sha256(sum, (unsigned char *)*buf, *len);
 	sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
 	if (strcmp(hex, hash) != 0) {
 		jobs_set(o, JOBS_FAILED,
-		    "rules bundle %s: the server's bytes have SHA-256 %s; "
-		    "refused",
-		    hash, hex);
+		    "%s %s: the server's bytes have SHA-256 %s; refused",
+		    k->what, hash, hex);
 		free(*buf);
 		*buf = NULL;
 		return -1;
 	}
 	if (write_cached(dfd, name, *buf, *len) != 0) {
-		jobs_set(o, JOBS_FAILED, "rules bundle %s: cannot cache it: %s",
+		jobs_set(o, JOBS_FAILED, "%s %s: cannot cache it: %s", k->what,
 		    hash, strerror(errno));
 		free(*buf);
 		*buf = NULL;
@@ -203,27 +211,27 @@ fetch(const struct jobs_ctx *c, int dfd, const char *name, const char *hash,
 	return 0;
 }
 
-int
-jobs_bundle_load(const struct jobs_ctx *c, const char *hash, char **buf,
-    size_t *len, struct jobs_outcome *o)
+static int
+cache_load(const struct jobs_ctx *c, const struct kind *k, const char *hash,
+    char **buf, size_t *len, struct jobs_outcome *o)
 {
 	char name[80];
 	int dfd, r;
 
 	*buf = NULL;
 	snprintf(name, sizeof(name), "%s.json", hash);
-	dfd = cache_dir(c->statefd, c->fetch_bundle != NULL);
-	if (dfd < 0 && (errno != ENOENT || c->fetch_bundle != NULL)) {
-		jobs_set(o, JOBS_FAILED, "rules bundle %s: %s: %s", hash,
-		    JOBS_BUNDLE_DIR, strerror(errno));
+	dfd = cache_dir(c->statefd, k->dir, k->fetch != NULL);
+	if (dfd < 0 && (errno != ENOENT || k->fetch != NULL)) {
+		jobs_set(o, JOBS_FAILED, "%s %s: %s: %s", k->what, hash, k->dir,
+		    strerror(errno));
 		return -1;
 	}
-	r = dfd >= 0 ? read_cached(dfd, name, hash, buf, len, o) : 1;
-	if (r == 1 && c->fetch_bundle != NULL)
-		r = fetch(c, dfd, name, hash, buf, len, o);
+	r = dfd >= 0 ? read_cached(dfd, k, name, hash, buf, len, o) : 1;
+	if (r == 1 && k->fetch != NULL)
+		r = fetch(c, k, dfd, name, hash, buf, len, o);
 	else if (r == 1) {
-		jobs_set(o, JOBS_FAILED,
-		    "rules bundle %s is not available on this agent", hash);
+		jobs_set(o, JOBS_FAILED, "%s %s is not available on this agent",
+		    k->what, hash);
 		r = -1;
 	}
 	if (dfd >= 0)
@@ -231,25 +239,58 @@ jobs_bundle_load(const struct jobs_ctx *c, const char *hash, char **buf,
 	return r;
 }
 
-/* The sweep's bundle from the enrolled server, by a signed request. */
 int
-jobs_uplink_bundle(void *arg, const char *sha256, char **buf, size_t *len,
-    char err[JOBS_ERR_MAX])
+jobs_bundle_load(const struct jobs_ctx *c, const char *hash, char **buf,
+    size_t *len, struct jobs_outcome *o)
+{
+	struct kind k = {JOBS_BUNDLE_DIR, "rules bundle", c->fetch_bundle};
+
+	return cache_load(c, &k, hash, buf, len, o);
+}
+
+int
+jobs_blocklist_load(const struct jobs_ctx *c, const char *hash, char **buf,
+    size_t *len, struct jobs_outcome *o)
+{
+	struct kind k = {JOBS_BLOCKLIST_DIR, "blocklist", c->fetch_blocklist};
+	unsigned char sum[32];
+	char hex[65];
+
+	if (cache_load(c, &k, hash, buf, len, o) != 0)
+		return -1;
+	/* the cached file too: only bytes of the signed hash are used */
+	crypto_hash_sha256(sum, (unsigned char *)*buf, *len);
+	sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
+	if (strcmp(hex, hash) != 0) {
+		jobs_set(o, JOBS_FAILED,
+		    "blocklist %s: the cached file's SHA-256 is %s (damaged or "
+		    "replaced)",
+		    hash, hex);
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* A signed GET of path over the enrolled link (arg: its uplink). */
+static int
+uplink_get(void *arg, const char *path, const char *what, char **buf,
+    size_t *len, char err[JOBS_ERR_MAX])
 {
 	struct net_resp resp = {0};
-	char path[128], uerr[UPLINK_ERR_MAX];
+	char uerr[UPLINK_ERR_MAX];
 	int r;
 
-	snprintf(path, sizeof(path), "/api/v1/agent/bundles/%s", sha256);
 	r = uplink_call(arg, "GET", path, NULL, 0, &resp, uerr);
 	if (r != 0) {
 		snprintf(err, JOBS_ERR_MAX, "%s", uerr);
 	} else if (resp.status != 200) {
-		snprintf(err, JOBS_ERR_MAX, "the server answered %ld%s",
+		snprintf(err, JOBS_ERR_MAX, "the server answered %ld%s%s%s",
 		    resp.status,
-		    resp.status == 404 ? " (it keeps no such bundle for this "
-					 "agent's tenant)"
-				       : "");
+		    resp.status == 404 ? " (it keeps no such " : "",
+		    resp.status == 404 ? what : "",
+		    resp.status == 404 ? " for this agent's tenant)" : "");
 		r = RP_ERR_NOTFOUND;
 	} else {
 		*buf = resp.body;
@@ -258,4 +299,25 @@ jobs_uplink_bundle(void *arg, const char *sha256, char **buf, size_t *len,
 	}
 	net_resp_clear(&resp);
 	return r;
+}
+
+int
+jobs_uplink_blocklist(void *arg, const char *sha256, char **buf, size_t *len,
+    char err[JOBS_ERR_MAX])
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/api/v1/agent/blocklists/%s", sha256);
+	return uplink_get(arg, path, "blocklist", buf, len, err);
+}
+
+/* The sweep's bundle from the enrolled server, by a signed request. */
+int
+jobs_uplink_bundle(void *arg, const char *sha256, char **buf, size_t *len,
+    char err[JOBS_ERR_MAX])
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/api/v1/agent/bundles/%s", sha256);
+	return uplink_get(arg, path, "bundle", buf, len, err);
 }

@@ -24,6 +24,7 @@
 #define JOBS_SEEN_RECORD 80 /* bytes of one record */
 #define JOBS_BUNDLE_DIR "bundles" /* <sha256>.json, in the state dir */
 #define JOBS_BUNDLE_KEEP 8 /* bundles the cache keeps, newest first */
+#define JOBS_BLOCKLIST_DIR "blocklists" /* <sha256>.json, as bundles */
 #define JOBS_ERR_MAX 512
 
 /* ---- agent.conf (conf.c) ---- */
@@ -129,7 +130,11 @@ struct jobs_ctx {
 	   so a bundle not in the cache is not available. */
 	int (*fetch_bundle)(void *arg, const char *sha256, char **buf,
 	    size_t *len, char err[JOBS_ERR_MAX]);
-	void *fetch_arg;
+	/* As fetch_bundle, for the blocklist blob a block-apply or
+	   block-verify job names (GET /api/v1/agent/blocklists/{sha256}). */
+	int (*fetch_blocklist)(void *arg, const char *sha256, char **buf,
+	    size_t *len, char err[JOBS_ERR_MAX]);
+	void *fetch_arg; /* of both */
 };
 
 struct jobs_outcome {
@@ -169,5 +174,8 @@ json_t *jobs_outcome_json(const struct jobs_outcome *o, int with_job);
  */
 int jobs_uplink_bundle(void *arg, const char *sha256, char **buf, size_t *len,
     char err[JOBS_ERR_MAX]);
+/* The same for a blocklist blob (GET /api/v1/agent/blocklists/{sha256}). */
+int jobs_uplink_blocklist(void *arg, const char *sha256, char **buf,
+    size_t *len, char err[JOBS_ERR_MAX]);
 
 #endif

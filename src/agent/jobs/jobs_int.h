@@ -35,6 +35,18 @@ int act_sweep(const struct jobs_ctx *c, const struct proto_job *j,
 int jobs_bundle_load(const struct jobs_ctx *c, const char *hash, char **buf,
     size_t *len, struct jobs_outcome *o);
 
+/* The blocklist blob hash, as jobs_bundle_load (its own cache,
+ * blocklists/), and checked against hash here. */
+int jobs_blocklist_load(const struct jobs_ctx *c, const char *hash, char **buf,
+    size_t *len, struct jobs_outcome *o);
+/* block-apply, block-remove (act_block.c), block-verify (act_verify.c). */
+int act_block_apply(const struct jobs_ctx *c, const struct proto_job *j,
+    struct jobs_outcome *o);
+int act_block_remove(const struct jobs_ctx *c, const struct proto_job *j,
+    struct jobs_outcome *o);
+int act_block_verify(const struct jobs_ctx *c, const struct proto_job *j,
+    struct jobs_outcome *o);
+
 /* Sets o's state and its reason (printf-style). */
 void jobs_set(struct jobs_outcome *o, enum jobs_state s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -24,6 +24,9 @@ static const struct {
     {JOB_RESTORE, act_restore},
     {JOB_PURGE, act_purge},
     {JOB_TERMINATE, act_terminate},
+    {JOB_BLOCK_APPLY, act_block_apply},
+    {JOB_BLOCK_REMOVE, act_block_remove},
+    {JOB_BLOCK_VERIFY, act_block_verify},
 };
 
 void

@@ -26,6 +26,9 @@ static const char *const type_names[JOB_TYPE_END] = {
     [JOB_RESTORE] = "restore",
     [JOB_PURGE] = "purge",
     [JOB_TERMINATE] = "terminate",
+    [JOB_BLOCK_APPLY] = "block-apply",
+    [JOB_BLOCK_REMOVE] = "block-remove",
+    [JOB_BLOCK_VERIFY] = "block-verify",
 };
 
 const char *
@@ -187,7 +190,8 @@ args_ok(const struct proto_job *j, char *why, size_t n)
 {
 	int sweep = j->type == JOB_SWEEP, quar = j->type == JOB_QUARANTINE,
 	    term = j->type == JOB_TERMINATE,
-	    ent = j->type == JOB_RESTORE || j->type == JOB_PURGE;
+	    ent = j->type == JOB_RESTORE || j->type == JOB_PURGE,
+	    blk = j->type == JOB_BLOCK_APPLY || j->type == JOB_BLOCK_VERIFY;
 
 	if (sweep ? !field_ok(j->bundle, sizeof(j->bundle), 64, HEX)
 		  : !zero(j->bundle, sizeof(j->bundle)))
@@ -227,6 +231,11 @@ args_ok(const struct proto_job *j, char *why, size_t n)
 		return why_set(why, n, "%s",
 		    term ? "pid: expected 2..4194304"
 			 : "pid: only to terminate");
+	if (blk ? !field_ok(j->blocklist, sizeof(j->blocklist), 64, HEX)
+		: !zero(j->blocklist, sizeof(j->blocklist)))
+		return why_set(why, n, "%s",
+		    blk ? "blocklist: expected 64 lower-case hex digits"
+			: "blocklist: only to apply or verify a blocklist");
 	return 0;
 }
 
@@ -244,7 +253,7 @@ proto_job_check(const struct proto_job *j, char *why, size_t n)
 		return why_set(why, n, "%s",
 		    "nonce: expected 22 base64url "
 		    "characters");
-	if (j->pad != 0)
+	if (j->pad != 0 || !zero(j->pad2, sizeof(j->pad2)))
 		return why_set(why, n, "%s", "padding is not zero");
 	if (j->issued <= 0 || j->expires <= j->issued ||
 	    j->expires - j->issued > PROTO_JOB_TTL_MAX)
@@ -287,6 +296,10 @@ write_args(struct rp_buf *b, const struct proto_job *j)
 	case JOB_TERMINATE:
 		rp_buf_appendf(b, "\"pid\":%lld,\"exe_sha256\":\"%s\"",
 		    (long long)j->pid, j->sha256);
+		break;
+	case JOB_BLOCK_APPLY:
+	case JOB_BLOCK_VERIFY:
+		rp_buf_appendf(b, "\"blocklist\":\"%s\"", j->blocklist);
 		break;
 	}
 	rp_buf_append(b, "}");
@@ -455,11 +468,19 @@ read_args(const json_t *a, struct proto_job *j, char *why, size_t n)
 	static const char *const quar[] = {"path", "sha256", NULL};
 	static const char *const ent[] = {"entry", NULL};
 	static const char *const term[] = {"pid", "exe_sha256", NULL};
+	static const char *const blk[] = {"blocklist", NULL};
 	int r;
 
 	switch (j->type) {
 	case JOB_INVENTORY:
+	case JOB_BLOCK_REMOVE:
 		return exact_keys(a, none, "/args", why, n);
+	case JOB_BLOCK_APPLY:
+	case JOB_BLOCK_VERIFY:
+		if ((r = exact_keys(a, blk, "/args", why, n)) != 0)
+			return r;
+		return get_str(a, "blocklist", 1, j->blocklist,
+		    sizeof(j->blocklist), "/args", why, n);
 	case JOB_SWEEP:
 		if ((r = exact_keys(a, sweep, "/args", why, n)) != 0 ||
 		    (r = get_str(a, "bundle", 1, j->bundle, sizeof(j->bundle),

@@ -124,6 +124,11 @@ enum proto_job_type {
 	JOB_RESTORE, /* put a quarantine entry back */
 	JOB_PURGE, /* delete a quarantine entry for good */
 	JOB_TERMINATE, /* end a process, by pid and executable hash */
+	JOB_BLOCK_APPLY, /* load the blocklist blob named by its hash into
+			    nftables (table inet rampart_blocklist) */
+	JOB_BLOCK_REMOVE, /* delete table inet rampart_blocklist */
+	JOB_BLOCK_VERIFY, /* resolve the blob's domains through the host's
+			     resolver: which are sinkholed, which resolve */
 	JOB_TYPE_END
 };
 
@@ -148,6 +153,9 @@ struct proto_job {
 	int64_t pid; /* terminate */
 	int64_t issued, expires; /* Unix seconds */
 	char path[PROTO_JOB_PATH_MAX]; /* quarantine: absolute, normalised */
+	char blocklist[65]; /* block-apply, block-verify: hex SHA-256 of
+			       the blocklist blob */
+	char pad2[7]; /* zero: no implicit padding in the layout */
 };
 
 /* "inventory", "sweep", ...: the type's name, NULL for no type. */

@@ -62,7 +62,8 @@ read_type_args(struct api_ctx *c, struct job_req *q, int64_t minutes)
 	if ((q->job.type = proto_job_type_from_name(type)) == 0)
 		return api_fail(c, 400, "invalid_field", "type",
 		    "type: expected inventory, sweep, quarantine, restore, "
-		    "purge or terminate");
+		    "purge, terminate, block-apply, block-remove or "
+		    "block-verify");
 	if (args == NULL)
 		args = json_object();
 	else
@@ -431,7 +432,8 @@ h_job_create(struct api_ctx *c)
 		0 ||
 	    api_bool(c, "dry_run", &dry) < 0 ||
 	    read_type_args(c, &q, minutes) < 0 || read_target(c, &q) < 0 ||
-	    resolve(c, &q) < 0) {
+	    resolve(c, &q) < 0 ||
+	    api_job_blocklist_check(c, q.tenant, &q.job) < 0) {
 		job_req_clear(&q);
 		return -1;
 	}

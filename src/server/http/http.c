@@ -31,6 +31,7 @@
 #include "ascii.h"
 #include "conf/conf.h"
 #include "err.h"
+#include "feeds/feeds.h"
 #include "http/http_int.h"
 #include "log/log.h"
 #include "metrics/metrics.h"
@@ -58,6 +59,9 @@ struct req {
 };
 
 #define TARGET_MAX 4096
+/* The feed URL's label for metrics and the log (never the URL: it
+ * carries the feed's secret). */
+#define FEEDS_ROUTE "GET /feeds/v1/{secret}/{file}"
 
 static const struct conf *cf;
 static int use_tls;
@@ -258,6 +262,89 @@ serve_metrics(struct MHD_Connection *c, struct req *rq)
 	ret = queue(c, rq, &rs);
 	api_response_clear(&rs);
 	return ret;
+}
+
+/* MHD's free callback of a feed's answer: the cache's bytes are sent
+ * without a copy, and the reference dropped when MHD is done. */
+static void
+put_content(void *cls)
+{
+	feeds_content_put(cls);
+}
+
+/* A feed's answer (200 with the bytes, 304, or a bare 404/405/503
+ * that says nothing about the secret). */
+static enum MHD_Result
+queue_feed(struct MHD_Connection *c, struct req *rq, struct feeds_answer *a)
+{
+	struct feeds_content *ct = a->content;
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	/* HEAD too: MHD sends the headers of the body (its length), not
+	 * the body */
+	int body = a->status == 200;
+
+	if (body)
+		resp = MHD_create_response_from_buffer_with_free_callback_cls(
+		    ct->len, ct->body, put_content, ct);
+	else
+		resp = MHD_create_response_from_buffer(
+		    0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL) {
+		feeds_content_put(ct);
+		return MHD_NO;
+	}
+	if (ct != NULL) {
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, ct->etag);
+		if (a->last_modified[0] != '\0')
+			MHD_add_response_header(resp,
+			    MHD_HTTP_HEADER_LAST_MODIFIED, a->last_modified);
+		MHD_add_response_header(
+		    resp, MHD_HTTP_HEADER_CONTENT_TYPE, a->content_type);
+		MHD_add_response_header(
+		    resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+		if (!body)
+			feeds_content_put(ct);
+	} else
+		MHD_add_response_header(
+		    resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (use_tls)
+		MHD_add_response_header(
+		    resp, "Strict-Transport-Security", "max-age=31536000");
+	rq->status = a->status;
+	rq->route = FEEDS_ROUTE;
+	ret = MHD_queue_response(c, (unsigned)a->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result
+serve_feed(struct MHD_Connection *c, struct req *rq, const char *url)
+{
+	struct store *st = thread_store();
+	struct feeds_request fr;
+	struct feeds_answer a;
+	int r;
+
+	if (st == NULL)
+		return queue_error(
+		    c, rq, 503, "unavailable", "the store is unreachable");
+	memset(&fr, 0, sizeof(fr));
+	fr.method = rq->method;
+	fr.path = url;
+	fr.if_none_match = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	fr.if_modified_since = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	fr.address = rq->addr;
+	fr.now = (int64_t)time(NULL);
+	r = feeds_serve(st, &fr, &a);
+	store_delta();
+	if (r != 0)
+		log_warn("feed", "error", rp_strerror(r), "detail",
+		    store_errmsg(st), NULL);
+	return queue_feed(c, rq, &a);
 }
 
 /* The request as the API sees it, without its body; -1 when this
@@ -636,7 +723,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		ret = check_url(c, rq, url);
 		if (ret != MHD_YES || rq->status != 0)
 			return ret;
-		if (strcmp(url, METRICS_ROUTE) == 0)
+		if (strcmp(url, METRICS_ROUTE) == 0 ||
+		    strncmp(url, FEEDS_PATH, strlen(FEEDS_PATH)) == 0)
 			return MHD_YES;
 		if (web_owns(method, url))
 			return admit_web(c, rq, url, method);
@@ -660,6 +748,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (strcmp(url, METRICS_ROUTE) == 0)
 		return serve_metrics(c, rq);
+	if (strncmp(url, FEEDS_PATH, strlen(FEEDS_PATH)) == 0)
+		return serve_feed(c, rq, url);
 	if (rq->web)
 		return serve_web(c, rq, url, method);
 	return serve_api(c, rq, url, method);
@@ -877,6 +967,7 @@ tick(struct store **maint, int *warned)
 			    err, NULL);
 		return;
 	}
+	feeds_flush_due(*maint, now);
 	if (store_driver(*maint) == STORE_SQLITE &&
 	    store_checkpoint(*maint) != 0 && !(*warned)++)
 		log_warn(
@@ -982,6 +1073,22 @@ configure_api(const struct role_env *env)
 	api_configure(&ac);
 }
 
+/* The fetch records still queued, written before the role ends (on a
+ * connection of its own: the request threads are gone). */
+static void
+flush_feeds(void)
+{
+	struct store *s = NULL;
+	char err[256];
+
+	if (store_open(cf->db, &s, err, sizeof(err)) != 0 ||
+	    feeds_flush(s) != 0)
+		log_error("feed fetch records not written", "error",
+		    s != NULL ? store_errmsg(s) : err, NULL);
+	store_close(s);
+	feeds_cache_free();
+}
+
 int
 http_main(const struct role_env *env)
 {
@@ -1023,6 +1130,7 @@ http_main(const struct role_env *env)
 out:
 	drain(d, n);
 	conns_stop();
+	flush_feeds();
 	snprintf(num, sizeof(num), "%llu",
 	    (unsigned long long)atomic_load(&answered));
 	log_info("stopped", "answered", num, NULL);

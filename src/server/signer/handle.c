@@ -167,6 +167,7 @@ job_ident(const struct signer_request *rq, unsigned char out[32])
 	copy_id(j.sha256, rq->job.sha256, sizeof(j.sha256));
 	copy_id(j.entry, rq->job.entry, sizeof(j.entry));
 	copy_id(j.path, rq->job.path, sizeof(j.path));
+	copy_id(j.blocklist, rq->job.blocklist, sizeof(j.blocklist));
 	crypto_generichash_init(&h, NULL, 0, 32);
 	crypto_generichash_update(&h, (const unsigned char *)&j, sizeof(j));
 	crypto_generichash_update(

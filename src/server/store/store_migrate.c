@@ -290,6 +290,91 @@
 	" PRIMARY KEY (agent_seq, pos))" WR ";"                                \
 	"CREATE INDEX agent_addresses_ip ON agent_addresses (ip, tenant_id);"
 
+/* Blocklist blobs (docs/agent-jobs.md, "Blocklists"): the canonical
+ * JSON bytes a block-apply or block-verify job names by SHA-256, per
+ * tenant, so that an agent fetches only its own tenant's. */
+#define MIGRATION_12(INT)                                                      \
+	"CREATE TABLE blocklist_blobs (tenant_id " INT " NOT NULL"             \
+	" REFERENCES tenants (id) ON DELETE CASCADE,"                          \
+	" sha256 TEXT NOT NULL, body TEXT NOT NULL,"                           \
+	" size " INT " NOT NULL, created " INT " NOT NULL,"                    \
+	" PRIMARY KEY (tenant_id, sha256));"
+/* Indicators, their sources and the allowlist (store.h).  scope is the
+ * row's tenant_id, or 0 for an MSP-wide row, so that uniqueness and the
+ * feed's lookups see MSP-wide rows as one scope (UNIQUE treats NULLs as
+ * distinct).  Tags are one text column, sorted and unique, searched
+ * with LIKE.  indicator_versions holds per scope the time and count of
+ * the changes a tenant's blocklists depend on, advanced in the same
+ * transaction, so a feed's ETag costs one read. */
+#define TLPS "('clear', 'green', 'amber', 'amber+strict', 'red')"
+#define MIGRATION_11(PK, INT)                                                  \
+	"CREATE TABLE indicator_sources (id " PK ","                           \
+	" tenant_id " INT " REFERENCES tenants (id) ON DELETE CASCADE,"        \
+	" scope " INT " NOT NULL, name TEXT NOT NULL,"                         \
+	" kind TEXT NOT NULL CHECK (kind IN ('manual', 'import',"              \
+	" 'misp-feed', 'list-url')), url TEXT,"                                \
+	" mode TEXT NOT NULL CHECK (mode IN ('block', 'inform')),"             \
+	" confidence " INT " NOT NULL"                                         \
+	" CHECK (confidence BETWEEN 0 AND 100),"                               \
+	" tlp TEXT NOT NULL CHECK (tlp IN " TLPS "),"                          \
+	" enabled " INT " NOT NULL, fetch_interval " INT " NOT NULL,"          \
+	" etag TEXT, last_modified TEXT, last_fetch_at " INT " NOT NULL"       \
+	" DEFAULT 0, last_ok_at " INT " NOT NULL DEFAULT 0, last_error TEXT,"  \
+	" last_good_sha256 TEXT, created_at " INT " NOT NULL,"                 \
+	" updated_at " INT " NOT NULL, UNIQUE (scope, name));"                 \
+	"CREATE TABLE indicators (id " PK ","                                  \
+	" tenant_id " INT " REFERENCES tenants (id) ON DELETE CASCADE,"        \
+	" scope " INT " NOT NULL, type TEXT NOT NULL CHECK (type IN"           \
+	" ('sha256', 'sha1', 'md5', 'filename', 'domain', 'ip', 'cidr',"       \
+	" 'url', 'yara')), value TEXT NOT NULL,"                               \
+	" size " INT " NOT NULL DEFAULT 0, source_id " INT                     \
+	" REFERENCES indicator_sources (id) ON DELETE CASCADE,"                \
+	" confidence " INT " NOT NULL CHECK (confidence BETWEEN 0 AND 100),"   \
+	" first_seen " INT " NOT NULL, last_seen " INT " NOT NULL,"            \
+	" expires " INT ", tags TEXT NOT NULL DEFAULT '',"                     \
+	" tlp TEXT NOT NULL CHECK (tlp IN " TLPS "),"                          \
+	" mode TEXT CHECK (mode IN ('block', 'inform')),"                      \
+	" sightings " INT " NOT NULL DEFAULT 0,"                               \
+	" comment TEXT NOT NULL DEFAULT '', created_at " INT " NOT NULL,"      \
+	" updated_at " INT " NOT NULL, created_by TEXT NOT NULL,"              \
+	" UNIQUE (scope, type, value));"                                       \
+	"CREATE INDEX indicators_source ON indicators (source_id);"            \
+	"CREATE INDEX indicators_expires ON indicators (scope, expires)"       \
+	" WHERE expires IS NOT NULL;"                                          \
+	"CREATE TABLE indicator_versions (scope " INT " PRIMARY KEY,"          \
+	" changed_at " INT " NOT NULL, changes " INT " NOT NULL);"             \
+	"CREATE TABLE allow_entries (id " PK ","                               \
+	" tenant_id " INT " REFERENCES tenants (id) ON DELETE CASCADE,"        \
+	" scope " INT " NOT NULL,"                                             \
+	" kind TEXT NOT NULL CHECK (kind IN ('domain', 'cidr')),"              \
+	" value TEXT NOT NULL, list_name TEXT NOT NULL,"                       \
+	" reason TEXT NOT NULL, created_at " INT " NOT NULL,"                  \
+	" created_by TEXT NOT NULL, UNIQUE (scope, kind, value, list_name));"
+/* Migration 13: blocklist feeds (docs/internals/feeds.md).  A feed is a
+ * tenant's (tenant_id NULL: the MSP-wide feed) list in one format at a
+ * URL that carries its secret, stored only as the hex SHA-256 of the
+ * secret as API tokens are.  feed_fetches records every answer the feed
+ * URL gave (200 or 304) with the indicator-store version and the time
+ * of the newest change the content reflected (what "is the block live?"
+ * compares with); it keeps 90 days and at most 1000 rows per feed
+ * (store_feed.c trims it whenever it records). */
+#define MIGRATION_FEEDS(PK, INT)                                               \
+	"CREATE TABLE feeds (id " PK ", tenant_id " INT                        \
+	" REFERENCES tenants (id) ON DELETE CASCADE, name TEXT NOT NULL,"      \
+	" format TEXT NOT NULL, max_entries " INT " NOT NULL DEFAULT 0,"       \
+	" sinkhole4 TEXT, sinkhole6 TEXT, secret_hash TEXT NOT NULL UNIQUE,"   \
+	" created_at " INT " NOT NULL, created_by TEXT NOT NULL,"              \
+	" enabled " INT " NOT NULL DEFAULT 1);"                                \
+	"CREATE INDEX feeds_tenant ON feeds (tenant_id);"                      \
+	"CREATE TABLE feed_fetches (id " PK ", feed_id " INT " NOT NULL"       \
+	" REFERENCES feeds (id) ON DELETE CASCADE, at " INT " NOT NULL,"       \
+	" address TEXT NOT NULL, etag TEXT NOT NULL, status " INT              \
+	" NOT NULL CHECK (status IN (200, 304)), entries " INT " NOT NULL,"    \
+	" bytes " INT " NOT NULL, version " INT " NOT NULL,"                   \
+	" content_at " INT " NOT NULL);"                                       \
+	"CREATE INDEX feed_fetches_feed ON feed_fetches (feed_id, id);"        \
+	"CREATE INDEX feed_fetches_at ON feed_fetches (at);"
+
 #define LITE_PK "INTEGER PRIMARY KEY AUTOINCREMENT"
 #define PG_PK "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
 
@@ -304,6 +389,9 @@ static const char *const lite_migrations[] = {
     MIGRATION_8(LITE_PK, "INTEGER"),
     MIGRATION_9(LITE_NAME_KEY, LITE_VERSION),
     MIGRATION_10("INTEGER", " WITHOUT ROWID"),
+    MIGRATION_11(LITE_PK, "INTEGER"),
+    MIGRATION_12("INTEGER"),
+    MIGRATION_FEEDS(LITE_PK, "INTEGER"),
 };
 static const char *const pg_migrations[] = {
     MIGRATION_1(PG_PK, "BIGINT"),
@@ -316,6 +404,9 @@ static const char *const pg_migrations[] = {
     MIGRATION_8(PG_PK, "BIGINT"),
     MIGRATION_9(PG_NAME_KEY, PG_VERSION),
     MIGRATION_10("BIGINT", ""),
+    MIGRATION_11(PG_PK, "BIGINT"),
+    MIGRATION_12("BIGINT"),
+    MIGRATION_FEEDS(PG_PK, "BIGINT"),
 };
 _Static_assert(sizeof(lite_migrations) == sizeof(pg_migrations),
     "every migration is written for both drivers");

@@ -1,6 +1,7 @@
 /*
  * The overview: per tenant, its machines (online, stale), its open
- * findings by verdict, and the jobs still running; then the open
+ * findings by verdict, whether its blocklist feeds were fetched with
+ * the newest indicators, and the jobs still running; then the open
  * findings by advisory.  One page a technician opens first.
  */
 #include <string.h>
@@ -94,8 +95,9 @@ p_overview(struct web_ctx *w)
 {
 	static const char *const q_jobs[] = {"limit", "100", NULL};
 	static const char *const q_adv[] = {"by", "advisory", NULL};
+	static const char *const q_feeds[] = {"limit", "500", NULL};
 	json_t *tenants = NULL, *counts = NULL, *agents = NULL, *jobs = NULL;
-	json_t *byadv = NULL, *data;
+	json_t *byadv = NULL, *feeds = NULL, *data;
 	int st;
 
 	st =
@@ -112,7 +114,11 @@ p_overview(struct web_ctx *w)
 	(void)web_api(w, "GET", "/api/v1/jobs", q_jobs, NULL, NULL, 0, &jobs);
 	(void)web_api(
 	    w, "GET", "/api/v1/findings/counts", q_adv, NULL, NULL, 0, &byadv);
+	(void)web_api(
+	    w, "GET", "/api/v1/feeds", q_feeds, NULL, NULL, 0, &feeds);
 	per_tenant(json_object_get(tenants, "items"), counts, agents);
+	web_feed_summary(
+	    json_object_get(tenants, "items"), json_object_get(feeds, "items"));
 	open_totals(json_object_get(byadv, "advisories"));
 	data = json_pack("{s:s,s:s,s:O,s:o,s:O*}", "title",
 	    web_tr(&w->loc, T_("Overview")), "nav", "overview", "tenants",
@@ -123,5 +129,6 @@ p_overview(struct web_ctx *w)
 	json_decref(agents);
 	json_decref(jobs);
 	json_decref(byadv);
+	json_decref(feeds);
 	return web_page(w, 200, "overview", data);
 }

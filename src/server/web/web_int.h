@@ -216,6 +216,15 @@ int p_login_form(struct web_ctx *w);
 int p_login(struct web_ctx *w);
 int p_logout(struct web_ctx *w);
 int p_overview(struct web_ctx *w);
+/* Blocklist feeds (p_feed.c). */
+int p_feed_list(struct web_ctx *w);
+int p_feed_create(struct web_ctx *w);
+int p_feed_rotate(struct web_ctx *w);
+int p_feed_enable(struct web_ctx *w);
+int p_feed_delete(struct web_ctx *w);
+/* Each tenant's least live feed's "status" and "feed_name" (the
+ * overview's summary; stale before never fetched before fresh). */
+void web_feed_summary(json_t *tenants, json_t *feeds);
 int p_advisory_list(struct web_ctx *w);
 int p_advisory_import(struct web_ctx *w);
 int p_advisory(struct web_ctx *w);

@@ -119,6 +119,12 @@ test_conf(void **state)
 	assert_false(jobs_conf_allows(&c, JOB_TERMINATE));
 	assert_false(jobs_conf_allows(&c, JOB_PURGE));
 	assert_true(jobs_conf_allows(&c, JOB_QUARANTINE));
+	/* a machine that is no gateway keeps its firewall to itself */
+	assert_int_equal(
+	    conf(f, "[jobs]\ndeny = block-apply, block-remove\n", &c, err), 0);
+	assert_false(jobs_conf_allows(&c, JOB_BLOCK_APPLY));
+	assert_false(jobs_conf_allows(&c, JOB_BLOCK_REMOVE));
+	assert_true(jobs_conf_allows(&c, JOB_BLOCK_VERIFY));
 	assert_int_equal(conf(f,
 			     "[jobs]\nallow = inventory sweep, quarantine\n"
 			     "deny = sweep\n",

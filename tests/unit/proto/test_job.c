@@ -55,6 +55,10 @@ base(struct proto_job *j, int type)
 		j->pid = 4242;
 		memcpy(j->sha256, HASH, sizeof(HASH));
 		break;
+	case JOB_BLOCK_APPLY:
+	case JOB_BLOCK_VERIFY:
+		memcpy(j->blocklist, HASH, sizeof(HASH));
+		break;
 	}
 }
 
@@ -102,6 +106,7 @@ test_round_trip(void **state)
 			memset(a.path, 0, sizeof(a.path));
 			memset(a.sha256, 0, sizeof(a.sha256));
 			memset(a.entry, 0, sizeof(a.entry));
+			memset(a.blocklist, 0, sizeof(a.blocklist));
 			a.pid = a.quarantine = 0;
 			assert_int_equal(proto_job_args_parse(&a, txt,
 					     strlen(txt), why, sizeof(why)),
@@ -248,6 +253,63 @@ seal_text(const char *pl)
 	return env;
 }
 
+/* The blocklist jobs: their payloads, and what each refuses. */
+static void
+test_block(void **state)
+{
+	struct proto_job j;
+	char *pl = NULL, *txt = NULL, why[256];
+	size_t len = 0;
+
+	(void)state;
+	base(&j, JOB_BLOCK_APPLY);
+	assert_int_equal(proto_job_payload(&j, &pl, &len, why, sizeof(why)), 0);
+	assert_non_null(strstr(pl, "\"type\":\"block-apply\",\"job\""));
+	assert_non_null(strstr(pl, "\"args\":{\"blocklist\":\"" HASH "\"}}"));
+	free(pl);
+	base(&j, JOB_BLOCK_REMOVE);
+	assert_int_equal(proto_job_args_text(&j, &txt), 0);
+	assert_string_equal(txt, "{}");
+	free(txt);
+	assert_int_equal(
+	    proto_job_type_from_name("block-verify"), JOB_BLOCK_VERIFY);
+
+	base(&j, JOB_BLOCK_APPLY);
+	j.blocklist[0] = 'A';
+	refused_check(&j, "blocklist: expected 64");
+	base(&j, JOB_BLOCK_VERIFY);
+	j.blocklist[63] = '\0';
+	refused_check(&j, "blocklist: expected 64");
+	base(&j, JOB_BLOCK_REMOVE);
+	memcpy(j.blocklist, HASH, sizeof(HASH));
+	refused_check(&j, "blocklist: only");
+	base(&j, JOB_SWEEP);
+	memcpy(j.blocklist, HASH, sizeof(HASH));
+	refused_check(&j, "blocklist: only");
+	base(&j, JOB_BLOCK_APPLY);
+	memcpy(j.bundle, HASH, sizeof(HASH));
+	refused_check(&j, "bundle: only for a sweep");
+	base(&j, JOB_BLOCK_APPLY);
+	j.pad2[6] = 1;
+	refused_check(&j, "padding");
+
+	/* arguments: exactly the type's members */
+	base(&j, JOB_BLOCK_APPLY);
+	memset(j.blocklist, 0, sizeof(j.blocklist));
+	assert_int_equal(proto_job_args_parse(&j, "{}", 2, why, sizeof(why)),
+	    RP_ERR_INVALID);
+	assert_int_equal(
+	    proto_job_args_parse(&j, "{\"blocklist\":\"" HASH "\",\"x\":1}", 86,
+		why, sizeof(why)),
+	    RP_ERR_INVALID);
+	assert_non_null(strstr(why, "/args/x"));
+	base(&j, JOB_BLOCK_REMOVE);
+	assert_int_equal(
+	    proto_job_args_parse(
+		&j, "{\"blocklist\":\"" HASH "\"}", 80, why, sizeof(why)),
+	    RP_ERR_INVALID);
+}
+
 static void
 test_open(void **state)
 {
@@ -322,6 +384,7 @@ main(void)
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_documented_payload),
 	    cmocka_unit_test(test_check),
+	    cmocka_unit_test(test_block),
 	    cmocka_unit_test(test_open),
 	};
 

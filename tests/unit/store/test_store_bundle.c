@@ -198,6 +198,54 @@ test_advisories_of_tenant(void **state)
 	free(ids);
 }
 
+/* Blocklist blobs: kept once per tenant and hash, never another
+ * tenant's, the body only when asked for. */
+static void
+test_blocklists(void **state)
+{
+	struct store *s = *state;
+	int64_t a = tenant(s, "acme"), b = tenant(s, "globex");
+	struct store_blocklist g;
+	char hash[65];
+	int created = -1;
+
+	memset(hash, 'c', 64);
+	hash[64] = '\0';
+	assert_int_equal(
+	    store_blocklist_get(s, a, hash, 1, &g), RP_ERR_NOTFOUND);
+	assert_int_equal(
+	    store_blocklist_put(s, a, hash, "{\"v\":1}", 100, &created), 0);
+	assert_int_equal(created, 1);
+	assert_int_equal(
+	    store_blocklist_put(s, a, hash, "{\"v\":1}", 200, &created), 0);
+	assert_int_equal(created, 0);
+	assert_int_equal(store_blocklist_get(s, a, hash, 1, &g), 0);
+	assert_string_equal(g.body, "{\"v\":1}");
+	assert_string_equal(g.sha256, hash);
+	assert_int_equal(g.size, 7);
+	assert_int_equal(g.created, 100);
+	assert_int_equal(g.tenant_id, a);
+	store_blocklist_clear(&g);
+	assert_int_equal(store_blocklist_get(s, a, hash, 0, &g), 0);
+	assert_null(g.body);
+	store_blocklist_clear(&g);
+	/* globex does not see acme's blob, and may keep its own */
+	assert_int_equal(
+	    store_blocklist_get(s, b, hash, 1, &g), RP_ERR_NOTFOUND);
+	assert_int_equal(
+	    store_blocklist_put(s, b, hash, "{\"v\":1}", 300, &created), 0);
+	assert_int_equal(created, 1);
+	assert_int_equal(raw_int("SELECT COUNT(*) FROM blocklist_blobs"), 2);
+	/* malformed hashes */
+	assert_int_equal(
+	    store_blocklist_put(s, a, "ABC", "{}", 1, &created), RP_ERR_ARG);
+	hash[3] = 'C';
+	assert_int_equal(
+	    store_blocklist_put(s, a, hash, "{}", 1, &created), RP_ERR_ARG);
+	assert_int_equal(
+	    store_blocklist_get(s, a, hash, 1, &g), RP_ERR_NOTFOUND);
+}
+
 int
 store_bundle_tests(void)
 {
@@ -205,6 +253,7 @@ store_bundle_tests(void)
 	    cmocka_unit_test_setup_teardown(test_bundles, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_advisories_of_tenant, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_blocklists, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
