@@ -38,6 +38,9 @@ static const struct {
     {"audit", cmd_audit, "the server's audit log: list, verify the chain"},
     {"blocklist", cmd_blocklist,
 	"render indicators as a firewall, DNS, proxy or IDS blocklist"},
+    {"feed", cmd_feed,
+	"blocklist feeds rampartd serves: list, add, edit, rm, rotate, "
+	"status"},
 };
 
 static void
