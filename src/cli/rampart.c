@@ -41,6 +41,10 @@ static const struct {
     {"feed", cmd_feed,
 	"blocklist feeds rampartd serves: list, add, edit, rm, rotate, "
 	"status"},
+    {"indicator", cmd_indicator,
+	"indicators on the server: list, show, add, edit, rm, import"},
+    {"indicator-source", cmd_indicator_source,
+	"where indicators come from: list, show, add, edit, rm"},
 };
 
 static void
