@@ -454,9 +454,9 @@ add_bundle(struct sink *k, const struct ioc_bundle *b, const char *file)
 	    [IOC_FILENAME] = 0,
 	    [IOC_DOMAIN] = BLOCKLIST_DOMAIN,
 	    [IOC_IP] = BLOCKLIST_ADDR,
-	    [IOC_URL] = BLOCKLIST_URL};
-	char cbuf[TEXT_MAX + 1], sbuf[TEXT_MAX + 1], net[64];
-	const char *why;
+	    [IOC_URL] = BLOCKLIST_URL,
+	    [IOC_CIDR] = BLOCKLIST_ADDR};
+	char cbuf[TEXT_MAX + 1], sbuf[TEXT_MAX + 1];
 	size_t i;
 	int r;
 
@@ -475,15 +475,6 @@ add_bundle(struct sink *k, const struct ioc_bundle *b, const char *file)
 		memset(&e, 0, sizeof(e));
 		e.kind = kinds[x->type];
 		e.value = x->value;
-		/* a plain list's "185.100.87.0/24" reads as a URL without a
-		 * scheme (host and path): it is the network, blocked (and
-		 * guarded) as an address entry */
-		if (x->type == IOC_URL && strstr(x->value, "://") == NULL &&
-		    ioc_value_normalize(
-			"cidr", x->value, net, sizeof(net), &why) == 0) {
-			e.kind = BLOCKLIST_ADDR;
-			e.value = net;
-		}
 		e.comment = clean_text(x->comment, cbuf, sizeof(cbuf));
 		e.source = clean_text(x->source, sbuf, sizeof(sbuf));
 		if ((r = block_add(k, &e, file)) != 0)

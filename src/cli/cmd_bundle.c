@@ -331,23 +331,42 @@ out:
 	return r;
 }
 
+/* How many of b's indicators the bundle file carries (no networks). */
+static size_t
+bundled(const struct ioc_bundle *b)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < b->niocs; i++)
+		n += b->iocs[i].type != IOC_CIDR;
+	return n;
+}
+
 /* What a bundle holds; YARA rules counted by compiling (-1: errors). */
 static void
 summary(FILE *f, const struct ioc_bundle *b, long nrules)
 {
-	size_t n[IOC_TYPE_COUNT] = {0}, i;
+	size_t n[IOC_TYPE_COUNT] = {0}, i, nioc;
 
 	for (i = 0; i < b->niocs; i++)
 		n[b->iocs[i].type]++;
+	/* the bundle file leaves networks out (ioc_bundle_write) */
+	nioc = bundled(b);
 	fprintf(f, "bundle: %zu advisor%s, %zu indicator%s, %zu YARA source%s",
-	    b->nadvisories, b->nadvisories == 1 ? "y" : "ies", b->niocs,
-	    b->niocs == 1 ? "" : "s", b->nyara, b->nyara == 1 ? "" : "s");
+	    b->nadvisories, b->nadvisories == 1 ? "y" : "ies", nioc,
+	    nioc == 1 ? "" : "s", b->nyara, b->nyara == 1 ? "" : "s");
 	if (nrules >= 0)
 		fprintf(f, " (%ld rule%s)", nrules, nrules == 1 ? "" : "s");
 	fputc('\n', f);
 	for (i = 0; i < IOC_TYPE_COUNT; i++)
-		fprintf(
-		    f, "  %-9s %zu\n", ioc_type_name((enum ioc_type)i), n[i]);
+		if (i != IOC_CIDR)
+			fprintf(f, "  %-9s %zu\n",
+			    ioc_type_name((enum ioc_type)i), n[i]);
+	if (n[IOC_CIDR] > 0)
+		fprintf(f,
+		    "  %zu network%s left out: a bundle carries addresses, "
+		    "not networks\n",
+		    n[IOC_CIDR], n[IOC_CIDR] == 1 ? "" : "s");
 }
 
 static int
@@ -464,7 +483,7 @@ build(const struct opts *o)
 	for (i = 0; i < o->nyara && rc != EXIT_USAGE; i++)
 		if ((r = load_yara(b, o->yara[i], o->verbose)) > rc)
 			rc = r;
-	if (rc == 0 && b->niocs == 0 && b->nyara == 0) {
+	if (rc == 0 && bundled(b) == 0 && b->nyara == 0) {
 		fprintf(stderr,
 		    "rampart bundle: nothing usable: no "
 		    "indicators and no YARA rules\n");

@@ -119,6 +119,31 @@ expect_exit 1 "unknown CSV header" -- "$RAMPART_BIN" bundle -i "$TMP/odd.csv"
 expect_grep "$TMP/err" "odd.csv:1: error: unknown CSV header" \
     "unknown header named"
 
+# Networks are for blocklists: a list's networks are left out of the
+# bundle (and said so); a list of networks only makes no bundle; a bundle
+# file with a "cidr" entry is refused.
+printf '192.0.2.1\n198.51.100.0/24\n2001:db8::/32\n' >"$TMP/nets.txt"
+expect_exit 0 "list with networks" -- \
+    "$RAMPART_BIN" bundle -i "$TMP/nets.txt" -o "$TMP/nets.json"
+expect_grep "$TMP/err" "2 networks left out" "networks left out, said so"
+expect_grep "$TMP/err" "bundle: 0 advisories, 1 indicator," \
+    "networks not counted as bundled"
+python3 -c '
+import json, sys
+b = json.load(open(sys.argv[1]))
+assert [(i["type"], i["value"]) for i in b["indicators"]] == \
+    [("ip", "192.0.2.1")], b["indicators"]
+' "$TMP/nets.json" || fail "bundle carries the address only"
+printf '198.51.100.0/24\n' >"$TMP/netonly.txt"
+expect_exit 1 "list of networks only" -- \
+    "$RAMPART_BIN" bundle -i "$TMP/netonly.txt" -o "$TMP/netonly.json"
+[ -e "$TMP/netonly.json" ] && fail "an empty bundle was written"
+printf '{"rampart_bundle":1,"indicators":[{"type":"cidr","value":"10.0.0.0/8"}]}' \
+    >"$TMP/cidr.json"
+expect_exit 1 "bundle with a network" -- \
+    "$RAMPART_BIN" bundle --check "$TMP/cidr.json"
+expect_grep "$TMP/err" "does not carry networks" "network entry refused"
+
 # Hostile bundles.
 printf '{"rampart_bundle":1,"indicators":[],"indicators":[]}' >"$TMP/dup.json"
 expect_exit 1 "duplicate keys" -- "$RAMPART_BIN" bundle --check "$TMP/dup.json"

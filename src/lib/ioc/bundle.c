@@ -452,8 +452,11 @@ ioc_bundle_write(const struct ioc_bundle *b)
 		goto fail;
 	for (i = 0; i < b->nadvisories; i++)
 		r |= json_array_append_new(adv, json_string(b->advisories[i]));
+	/* the agent's sweep has no use for networks; the format has none */
 	for (i = 0; i < b->niocs && r == 0; i++)
-		r |= json_array_append_new(iocs, write_ioc(&b->iocs[i]));
+		if (b->iocs[i].type != IOC_CIDR)
+			r |=
+			    json_array_append_new(iocs, write_ioc(&b->iocs[i]));
 	for (i = 0; i < b->nyara && r == 0; i++)
 		r |= json_array_append_new(yara, write_yara(&b->yara[i]));
 	if (r == 0)
@@ -512,6 +515,12 @@ rd_indicator(struct rpjson_rd *rd, const json_t *o, size_t i, void *arg)
 	rpjson_get_enum(rd, o, "mode", modes, 0, &mode);
 	if (rd->nerrors != before)
 		return 0;
+	if (ioc_type_from_name(type, &t) == 0 && t == IOC_CIDR) {
+		rpjson_err_at(rd, "type",
+		    "a rules bundle does not carry networks (\"cidr\"); the "
+		    "sweep matches addresses");
+		return 0;
+	}
 	if (ioc_type_from_name(type, &t) != 0) {
 		rpjson_err_at(rd, "type",
 		    "\"%.40s\" is not an indicator type (sha256, sha1, md5, "

@@ -78,10 +78,16 @@ ioc_import_add(struct ioc_bundle *b, struct ioc_import *st, enum ioc_type t,
     enum ioc_mode mode, const char *value, const char *source,
     const char *comment, struct rp_diags *d, const char *ptr)
 {
-	char buf[IOC_NORM_MAX];
+	char buf[IOC_NORM_MAX], net[IOC_NORM_MAX];
 	const char *why;
 	int r;
 
+	/* ip-dst "10.0.0.0/8", [ipv4-addr:value = '10.0.0.0/8'] */
+	if (strlen(value) < sizeof(net)) {
+		memcpy(net, value, strlen(value) + 1);
+		t = ioc_net_type(t, net, sizeof(net));
+		value = net;
+	}
 	if (ioc_normalize(t, value, buf, sizeof(buf), &why) != 0) {
 		rp_diags_add(d, RP_DIAG_WARNING, NULL, ptr,
 		    "not a valid %s, \"%.100s\": %s; skipped", ioc_type_name(t),

@@ -156,8 +156,10 @@ ioc_index_new(const struct ioc_bundle *b, struct ioc_index **out)
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		return RP_ERR_NOMEM;
 	x->b = b;
+	/* networks are for blocklists: the sweep matches addresses */
 	for (i = 0; i < b->niocs; i++)
-		x->count[b->iocs[i].type]++;
+		if (b->iocs[i].type != IOC_CIDR)
+			x->count[b->iocs[i].type]++;
 	if ((r = build_hashes(x)) != 0 ||
 	    (r = sset_init(&x->names, x->count[IOC_FILENAME])) != 0 ||
 	    (r = sset_init(&x->ips, x->count[IOC_IP])) != 0 ||

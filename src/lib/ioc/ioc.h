@@ -6,8 +6,10 @@
  *
  * A struct ioc_bundle owns everything in its arena.  Values are stored
  * normalised: hashes lowercase hex, domains lowercase without a trailing
- * dot, IP addresses in the canonical inet_ntop form, defanged input
- * ("hxxp", "[.]") restored.
+ * dot, IP addresses in the canonical inet_ntop form, networks as their
+ * network address and prefix length, defanged input ("hxxp", "[.]")
+ * restored.  A bundle in memory also holds the networks the readers
+ * found (for blocklists); the bundle file for the agent does not.
  */
 #ifndef RP_IOC_H
 #define RP_IOC_H
@@ -29,6 +31,14 @@ enum ioc_type {
 	IOC_DOMAIN, /* the name and every name below it */
 	IOC_IP, /* IPv4 or IPv6 address */
 	IOC_URL,
+	/*
+	 * An IPv4 or IPv6 network "address/N", host bits cleared.  The
+	 * readers type a value with a prefix length so; one of a single
+	 * address (/32, /128) is that address, IOC_IP.  Rules bundles do
+	 * not carry networks: the writer leaves them out, the reader and
+	 * the sweep index refuse or ignore them.
+	 */
+	IOC_CIDR,
 	IOC_TYPE_COUNT
 };
 
@@ -130,12 +140,17 @@ int ioc_bundle_read_file(
     const char *path, struct ioc_bundle **out, struct rp_diags *d);
 int ioc_bundle_read_json(
     const json_t *root, struct ioc_bundle **out, struct rp_diags *d);
-/* The bundle as JSON (caller decrefs); NULL on ENOMEM. */
+/*
+ * The bundle as JSON (caller decrefs); NULL on ENOMEM.  Networks
+ * (IOC_CIDR) are left out: the format does not carry them.
+ */
 json_t *ioc_bundle_write(const struct ioc_bundle *b);
 
 /*
  * Reads an indicator list into b: a plain list (one indicator per line,
- * type recognised from its form; '#' comments), or a CSV file with a
+ * type recognised from its form, "10.0.0.0/8" or "2001:db8::/32" a
+ * network, IOC_CIDR, as is an "ip:" value with a prefix length; a /32
+ * or /128 is the address, IOC_IP; '#' comments), or a CSV file with a
  * header naming the type and value columns (the Sophos
  * "Indicator,Data,Note" and Volexity "value,entity_type,description"
  * layouts, where one cell may hold several hashes separated by commas).
@@ -172,7 +187,8 @@ struct ioc_import {
 /*
  * Reads a MISP event ({"Event": {...}}, or the bare event object) into b:
  * its Attribute[] and each Object[].Attribute[].  ip-src/ip-dst (also
- * "|port"), domain, hostname (also "|port"), domain|ip, url, md5, sha1,
+ * "|port"; a value with a prefix length is a network, IOC_CIDR, a /32 or
+ * /128 the address), domain, hostname (also "|port"), domain|ip, url, md5, sha1,
  * sha256, filename and filename|md5/sha1/sha256 are kept; to_ids true
  * makes an indicator IOC_MODE_BLOCK, false or absent IOC_MODE_INFORM.
  * Other types are counted in *st (may be NULL) and each type is one note
@@ -248,7 +264,9 @@ int ioc_misp_feed_read_dir(const char *dir, struct ioc_bundle *b,
  * [domain-name:value = '...'], [ipv4-addr:value = ...],
  * [ipv6-addr:value = ...], [url:value = ...], [file:name = ...],
  * [file:hashes.'SHA-256' = ...] ('SHA-1', MD5), joined by AND or OR
- * inside one [...] or between them, with parentheses.  AND is read as
+ * inside one [...] or between them, with parentheses.  An address value
+ * with a prefix length ('198.51.100.0/24', as STIX 2.1 allows) is a
+ * network, IOC_CIDR (a /32 or /128 the address).  AND is read as
  * OR: each test is an indicator (IOC_MODE_BLOCK).  Any other pattern
  * (operators, objects, MATCHES, FOLLOWEDBY, WITHIN/REPEATS/START/STOP)
  * is an error quoting it at its JSON pointer (/objects/3/pattern).
@@ -264,7 +282,7 @@ int ioc_stix_read_json(const json_t *root, const char *name,
 int ioc_stix_read_file(const char *path, struct ioc_bundle *b,
     struct ioc_import *st, struct rp_diags *d);
 
-/* "sha256", "sha1", "md5", "filename", "domain", "ip", "url". */
+/* "sha256", "sha1", "md5", "filename", "domain", "ip", "url", "cidr". */
 const char *ioc_type_name(enum ioc_type t);
 int ioc_type_from_name(const char *name, enum ioc_type *out);
 

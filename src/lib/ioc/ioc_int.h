@@ -81,6 +81,16 @@ int ioc_read_json_file(const char *path, size_t max,
  */
 int ioc_name_is_file(const char *v);
 
+/*
+ * What a reader makes of an address value v (vlen bytes) it found as t:
+ * an IOC_IP or IOC_CIDR with a prefix length is a network, IOC_CIDR,
+ * rewritten normalised; a network of one address (/32, /128) is that
+ * address, IOC_IP, so that the sweep matches it and a blocklist has it
+ * once.  Any other type, or a value without '/', is returned as it is;
+ * a bad network stays IOC_CIDR for its error to say so.
+ */
+enum ioc_type ioc_net_type(enum ioc_type t, char *v, size_t vlen);
+
 /* Whether t is SHA-256, SHA-1 or MD5. */
 int ioc_type_is_hash(enum ioc_type t);
 

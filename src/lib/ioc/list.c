@@ -39,10 +39,16 @@ static void
 add_row(struct lctx *x, enum ioc_type t, const char *v, uint64_t size,
     const char *comment, int line)
 {
-	char buf[IOC_NORM_MAX];
+	char buf[IOC_NORM_MAX], net[IOC_NORM_MAX];
 	const char *why;
 	int r;
 
+	/* "ip:10.0.0.0/8" or an "ip" column holding networks */
+	if (strlen(v) < sizeof(net)) {
+		memcpy(net, v, strlen(v) + 1);
+		t = ioc_net_type(t, net, sizeof(net));
+		v = net;
+	}
 	if (ioc_normalize(t, v, buf, sizeof(buf), &why) != 0) {
 		rp_diags_add_at(x->d, RP_DIAG_WARNING, line, 0,
 		    "not a valid %s, \"%.100s\": %s; skipped", ioc_type_name(t),
@@ -105,6 +111,26 @@ ioc_name_is_file(const char *v)
 }
 
 /*
+ * Whether v is an address, '/' and digits: meant as a network whatever
+ * its prefix length, not as a URL's host and path.
+ */
+static int
+bad_network(const char *v)
+{
+	char buf[IOC_NORM_MAX], out[IOC_NORM_MAX];
+	const char *slash = strrchr(v, '/'), *why;
+	size_t n;
+
+	if (slash == NULL || slash[1] == '\0' ||
+	    strspn(slash + 1, "0123456789") != strlen(slash + 1) ||
+	    (n = (size_t)(slash - v)) >= sizeof(buf))
+		return 0;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	return ioc_normalize(IOC_IP, buf, out, sizeof(out), &why) == 0;
+}
+
+/*
  * The type a bare value has by its form, or -1 with a warning: hex of a
  * digest's length, an IP address, a URL, a name with a file extension
  * that is no TLD, a domain name, host/path.
@@ -129,6 +155,14 @@ guess_type(struct lctx *x, const char *v, int line)
 	}
 	if (ioc_normalize(IOC_IP, v, buf, sizeof(buf), &why) == 0)
 		return IOC_IP;
+	/* before URLs: "185.100.87.0/24" is also host/path */
+	if (ioc_normalize(IOC_CIDR, v, buf, sizeof(buf), &why) == 0)
+		return IOC_CIDR;
+	if (bad_network(v)) {
+		rp_diags_add_at(x->d, RP_DIAG_WARNING, line, 0,
+		    "\"%.100s\" is not a valid network: %s; skipped", v, why);
+		return -1;
+	}
 	if (ioc_normalize(IOC_URL, v, buf, sizeof(buf), &why) == 0 &&
 	    strstr(buf, "://") != NULL)
 		return IOC_URL;
@@ -413,7 +447,8 @@ csv_type(const char *t)
 	    {"hostname", IOC_DOMAIN}, {"host", IOC_DOMAIN},
 	    {"fqdn", IOC_DOMAIN}, {"ip", IOC_IP}, {"ipv4", IOC_IP},
 	    {"ipv6", IOC_IP}, {"ip address", IOC_IP}, {"ip-dst", IOC_IP},
-	    {"ip-src", IOC_IP}, {"url", IOC_URL}, {"uri", IOC_URL},
+	    {"ip-src", IOC_IP}, {"cidr", IOC_CIDR}, {"network", IOC_CIDR},
+	    {"subnet", IOC_CIDR}, {"url", IOC_URL}, {"uri", IOC_URL},
 	    {"file", IOC_TYPE_COUNT}, {"hash", IOC_TYPE_COUNT},
 	    {"filehash", IOC_TYPE_COUNT}};
 	size_t i;
@@ -549,7 +584,8 @@ csv_row(struct lctx *x, const struct csv *c, const struct layout *l, int line)
 	if ((type = csv_type(t)) < 0) {
 		rp_diags_add_at(x->d, RP_DIAG_WARNING, line, 0,
 		    "\"%.40s\" is not an indicator type a sweep can use "
-		    "(hashes, file names, domains, IP addresses, URLs); "
+		    "(hashes, file names, domains, IP addresses, networks, "
+		    "URLs); "
 		    "skipped",
 		    t);
 		return;

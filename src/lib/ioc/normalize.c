@@ -8,7 +8,9 @@
  * 3CX list); those are dropped from every type except file names, where
  * an invisible character can be the very trick (U+202E).
  */
+#include <arpa/inet.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +22,7 @@
 #include "ioc_int.h"
 
 static const char *const type_names[IOC_TYPE_COUNT] = {
-    "sha256", "sha1", "md5", "filename", "domain", "ip", "url"};
+    "sha256", "sha1", "md5", "filename", "domain", "ip", "url", "cidr"};
 
 const char *
 ioc_type_name(enum ioc_type t)
@@ -191,6 +193,74 @@ filename_check(const char *s)
 	return NULL;
 }
 
+/* Clears the bits of addr (len bytes) after the first bits. */
+static void
+mask_host(unsigned char *addr, size_t len, int bits)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		int keep = bits - (int)i * 8;
+
+		if (keep >= 8)
+			continue;
+		addr[i] &= keep <= 0 ? 0 : (unsigned char)(0xff << (8 - keep));
+	}
+}
+
+/* A network "address/N" in buf, rewritten with the host bits cleared. */
+static const char *
+cidr_check(char *buf, size_t outlen)
+{
+	char txt[INET6_ADDRSTRLEN];
+	unsigned char addr[16];
+	const char *why, *s;
+	char *slash;
+	int v6, bits = 0;
+
+	if (strchr(buf, '/') == NULL)
+		return "expected a network: address/prefix length";
+	if ((why = rp_ip_check(buf, outlen, RP_IP_PREFIX)) != NULL)
+		return why;
+	/* canonical now: "address/bits" */
+	slash = strchr(buf, '/');
+	*slash = '\0';
+	v6 = strchr(buf, ':') != NULL;
+	for (s = slash + 1; *s != '\0'; s++)
+		bits = bits * 10 + (*s - '0');
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, buf, addr) != 1)
+		return "not an IPv4 or IPv6 address";
+	mask_host(addr, v6 ? 16 : 4, bits);
+	if (inet_ntop(v6 ? AF_INET6 : AF_INET, addr, txt, sizeof(txt)) ==
+		NULL ||
+	    (size_t)snprintf(buf, outlen, "%s/%d", txt, bits) >= outlen)
+		return "the network does not fit";
+	return NULL;
+}
+
+enum ioc_type
+ioc_net_type(enum ioc_type t, char *v, size_t vlen)
+{
+	char buf[IOC_NORM_MAX];
+	const char *why;
+	char *slash;
+	size_t n;
+
+	if ((t != IOC_IP && t != IOC_CIDR) || strchr(v, '/') == NULL)
+		return t;
+	if (ioc_normalize(IOC_CIDR, v, buf, sizeof(buf), &why) != 0)
+		return IOC_CIDR; /* its error then speaks of a network */
+	slash = strchr(buf, '/');
+	if (strcmp(slash + 1, strchr(buf, ':') != NULL ? "128" : "32") == 0) {
+		*slash = '\0';
+		t = IOC_IP;
+	} else
+		t = IOC_CIDR;
+	if ((n = strlen(buf)) < vlen)
+		memcpy(v, buf, n + 1);
+	return t;
+}
+
 /* Type-specific checks on buf (outlen bytes), in place. */
 static const char *
 check_type(enum ioc_type t, char *buf, size_t outlen)
@@ -208,6 +278,8 @@ check_type(enum ioc_type t, char *buf, size_t outlen)
 		return rp_ip_check(buf, outlen, 0);
 	case IOC_URL:
 		return rp_url_check(buf, 0);
+	case IOC_CIDR:
+		return cidr_check(buf, outlen);
 	default:
 		return "unknown indicator type";
 	}

@@ -66,8 +66,9 @@ counts_json(const struct ioc_bundle *b)
 	json_object_set_new(
 	    o, "indicators", json_integer((json_int_t)b->niocs));
 	for (i = 0; i < IOC_TYPE_COUNT; i++)
-		json_object_set_new(o, ioc_type_name((enum ioc_type)i),
-		    json_integer((json_int_t)n[i]));
+		if (i != IOC_CIDR) /* the bundle file carries none */
+			json_object_set_new(o, ioc_type_name((enum ioc_type)i),
+			    json_integer((json_int_t)n[i]));
 	json_object_set_new(o, "yara", json_integer((json_int_t)b->nyara));
 	return o;
 }

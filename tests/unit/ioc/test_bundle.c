@@ -175,6 +175,51 @@ test_round_trip(void **state)
 	rp_diags_free(d);
 }
 
+/*
+ * The bundle format carries no networks: the writer leaves them out and
+ * the reader refuses a "cidr" entry at its pointer.
+ */
+static void
+test_networks(void **state)
+{
+	struct ioc_bundle *b = ioc_bundle_new(), *c = NULL;
+	struct rp_diags *d = rp_diags_new();
+	json_t *j, *iocs;
+	const char *text = "{\"rampart_bundle\":1,\"indicators\":["
+			   "{\"type\":\"ip\",\"value\":\"192.0.2.1\"},"
+			   "{\"type\":\"cidr\",\"value\":\"10.0.0.0/8\"}]}";
+
+	(void)state;
+	assert_int_equal(
+	    ioc_bundle_add(b, IOC_CIDR, "10.1.2.3/8", 0, NULL, NULL, d), 0);
+	assert_string_equal(b->iocs[0].value, "10.0.0.0/8");
+	assert_int_equal(
+	    ioc_bundle_add(b, IOC_IP, "192.0.2.1", 0, NULL, NULL, d), 0);
+	assert_int_equal(
+	    ioc_bundle_add(b, IOC_CIDR, "192.0.2.1", 0, NULL, NULL, d),
+	    RP_ERR_INVALID);
+	assert_int_equal(b->niocs, 2);
+	j = ioc_bundle_write(b);
+	assert_non_null(j);
+	iocs = json_object_get(j, "indicators");
+	assert_int_equal(json_array_size(iocs), 1);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(iocs, 0), "type")),
+	    "ip");
+	json_decref(j);
+
+	rp_diags_clear(d);
+	j = rpjson_load_buf(text, strlen(text), d);
+	assert_non_null(j);
+	assert_int_equal(ioc_bundle_read_json(j, &c, d), RP_ERR_INVALID);
+	assert_null(c);
+	assert_true(
+	    has_pointer(d, "/indicators/1/type", "does not carry networks"));
+	json_decref(j);
+	ioc_bundle_free(b);
+	rp_diags_free(d);
+}
+
 /* Reads text; returns the result code, diagnostics in d. */
 static int
 read_text(const char *text, struct rp_diags *d)
@@ -314,6 +359,7 @@ main(void)
 	    cmocka_unit_test(test_add),
 	    cmocka_unit_test(test_many),
 	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_networks),
 	    cmocka_unit_test(test_hostile),
 	    cmocka_unit_test(test_read_file),
 	};

@@ -69,7 +69,15 @@ test_lookups(void **state)
 	assert_int_equal(ioc_bundle_add(b, IOC_URL, "https://evil.example/x", 0,
 			     NULL, NULL, NULL),
 	    0);
+	/* networks are for blocklists: the sweep leaves them out */
+	assert_int_equal(
+	    ioc_bundle_add(b, IOC_CIDR, "198.51.100.0/24", 0, NULL, NULL, NULL),
+	    0);
 	assert_int_equal(ioc_index_new(b, &x), 0);
+	assert_int_equal(ioc_index_count(x, IOC_CIDR), 0);
+	assert_int_equal(ioc_index_count(x, IOC_IP), 2);
+	assert_null(ioc_index_ip(x, "198.51.100.0"));
+	assert_null(ioc_index_ip(x, "198.51.100.7"));
 	assert_int_equal(ioc_index_count(x, IOC_SHA256), 1);
 	assert_int_equal(ioc_index_count(x, IOC_URL), 1);
 	assert_int_equal(ioc_index_count(x, IOC_DOMAIN), 1);

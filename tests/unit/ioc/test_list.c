@@ -113,6 +113,64 @@ test_plain(void **state)
 	rp_diags_free(d);
 }
 
+/*
+ * Networks in a plain list and in CSV: IPv4 and IPv6, host bits cleared,
+ * an "ip:" value with a prefix too; a /32 or /128 is the address.  None
+ * is taken for a URL without a scheme (host/path).
+ */
+static void
+test_networks(void **state)
+{
+	struct ioc_bundle *b = ioc_bundle_new();
+	struct rp_diags *d = rp_diags_new();
+
+	(void)state;
+	assert_int_equal(read_str("185.100.87.0/24 tor exits\n"
+				  "10.1.2.3/8\n"
+				  "2001:DB8:AB::1/48\n"
+				  "ip:198.51.100.77/26\n"
+				  "cidr:203.0.113.0/24\n"
+				  "192.0.2.44/32\n"
+				  "2001:db8::44/128\n"
+				  "192.0.2.0/33\n"
+				  "evil.example/8\n",
+			     "nets.txt", b, d),
+	    0);
+	assert_non_null(find(b, IOC_CIDR, "185.100.87.0/24"));
+	assert_string_equal(
+	    find(b, IOC_CIDR, "185.100.87.0/24")->comment, "tor exits");
+	assert_non_null(find(b, IOC_CIDR, "10.0.0.0/8"));
+	assert_non_null(find(b, IOC_CIDR, "2001:db8:ab::/48"));
+	assert_non_null(find(b, IOC_CIDR, "198.51.100.64/26"));
+	assert_non_null(find(b, IOC_CIDR, "203.0.113.0/24"));
+	assert_non_null(find(b, IOC_IP, "192.0.2.44"));
+	assert_non_null(find(b, IOC_IP, "2001:db8::44"));
+	assert_int_equal(count(b, IOC_CIDR), 5);
+	assert_int_equal(count(b, IOC_IP), 2);
+	/* a bad prefix is no network; a name with a path stays a URL */
+	assert_true(has_diag(
+	    d, RP_DIAG_WARNING, 8, "\"192.0.2.0/33\" is not a valid network"));
+	assert_non_null(find(b, IOC_URL, "evil.example/8"));
+	assert_int_equal(b->niocs, 8);
+	rp_diags_free(d);
+	ioc_bundle_free(b);
+
+	b = ioc_bundle_new();
+	d = rp_diags_new();
+	assert_int_equal(read_str("type,value\n"
+				  "ip,192.0.2.0/24\n"
+				  "cidr,2001:db8::/32\n"
+				  "ipv4,192.0.2.9/32\n",
+			     "nets.csv", b, d),
+	    0);
+	assert_non_null(find(b, IOC_CIDR, "192.0.2.0/24"));
+	assert_non_null(find(b, IOC_CIDR, "2001:db8::/32"));
+	assert_non_null(find(b, IOC_IP, "192.0.2.9"));
+	assert_int_equal(b->niocs, 3);
+	rp_diags_free(d);
+	ioc_bundle_free(b);
+}
+
 static void
 test_nothing_usable(void **state)
 {
@@ -287,6 +345,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_plain),
+	    cmocka_unit_test(test_networks),
 	    cmocka_unit_test(test_nothing_usable),
 	    cmocka_unit_test(test_csv_quoting),
 	    cmocka_unit_test(test_csv_unknown_header),

@@ -236,6 +236,51 @@ test_values(void **state)
 	ioc_bundle_free(b);
 }
 
+/*
+ * ip-src / ip-dst with a prefix length are networks, host bits cleared;
+ * a /32 or /128 is the address; a bad prefix is a warning.
+ */
+static void
+test_networks(void **state)
+{
+	struct ioc_bundle *b = ioc_bundle_new();
+	struct rp_diags *d = rp_diags_new();
+	struct ioc_import st;
+	const struct ioc *e;
+
+	(void)state;
+	assert_int_equal(
+	    read_str("{\"Event\": {\"uuid\": \"u\", \"Attribute\": ["
+		     "{\"type\": \"ip-dst\", \"value\": \"185.100.87[.]9/24\","
+		     " \"to_ids\": true},"
+		     "{\"type\": \"ip-src\", \"value\": \"2001:DB8:5::1/48\"},"
+		     "{\"type\": \"ip-dst|port\", \"value\": "
+		     "\"198.51.100.0/25|443\", \"to_ids\": true},"
+		     "{\"type\": \"ip-dst\", \"value\": \"192.0.2.5/32\","
+		     " \"to_ids\": true},"
+		     "{\"type\": \"ip-src\", \"value\": \"2001:db8::7/128\","
+		     " \"to_ids\": true},"
+		     "{\"type\": \"ip-dst\", \"value\": \"192.0.2.0/40\","
+		     " \"to_ids\": true}]}}",
+		b, &st, d),
+	    0);
+	assert_non_null(e = find(b, IOC_CIDR, "185.100.87.0/24"));
+	assert_int_equal(e->mode, IOC_MODE_BLOCK);
+	assert_non_null(e = find(b, IOC_CIDR, "2001:db8:5::/48"));
+	assert_int_equal(e->mode, IOC_MODE_INFORM);
+	assert_non_null(find(b, IOC_CIDR, "198.51.100.0/25"));
+	assert_non_null(find(b, IOC_IP, "192.0.2.5"));
+	assert_non_null(find(b, IOC_IP, "2001:db8::7"));
+	assert_int_equal(b->niocs, 5);
+	assert_int_equal(count(b, IOC_CIDR, -1), 3);
+	assert_int_equal(st.nread, 5);
+	assert_int_equal(st.ninvalid, 1);
+	assert_true(has_diag(d, RP_DIAG_WARNING, "/Event/Attribute/5/value",
+	    "not a valid cidr, \"192.0.2.0/40\""));
+	rp_diags_free(d);
+	ioc_bundle_free(b);
+}
+
 /* Not an event, nothing usable, too many skipped type names. */
 static void
 test_refused(void **state)
@@ -338,6 +383,7 @@ main(void)
 	    cmocka_unit_test(test_long_event),
 	    cmocka_unit_test(test_misp_event),
 	    cmocka_unit_test(test_values),
+	    cmocka_unit_test(test_networks),
 	    cmocka_unit_test(test_refused),
 	    cmocka_unit_test(test_mode_round_trip),
 	    cmocka_unit_test(test_missing_file),

@@ -223,7 +223,7 @@ test_mixed(void **state)
 	    "{\"type\": \"indicator\", \"pattern_type\": \"stix\","
 	    " \"pattern\": \"[domain-name:value = 'good.example']\"},"
 	    "{\"type\": \"indicator\", \"pattern_type\": \"stix\","
-	    " \"pattern\": \"[ipv4-addr:value = '198.51.100.0/24']\"},"
+	    " \"pattern\": \"[ipv4-addr:value = '198.51.100.0/33']\"},"
 	    "{\"type\": \"indicator\", \"pattern_type\": \"stix\"},"
 	    "{\"type\": \"indicator\", \"pattern_type\": \"stix\","
 	    " \"pattern\": \"[url:value MATCHES 'x']\"}, 7]}";
@@ -238,12 +238,48 @@ test_mixed(void **state)
 	assert_int_equal(b->niocs, 1);
 	/* a value the model cannot hold is a warning, as in MISP */
 	assert_true(has_diag(
-	    d, RP_DIAG_WARNING, "/objects/1/pattern", "not a valid ip"));
+	    d, RP_DIAG_WARNING, "/objects/1/pattern", "not a valid cidr"));
 	assert_true(has_diag(d, RP_DIAG_ERROR, "/objects/2", "pattern"));
 	assert_true(has_diag(
 	    d, RP_DIAG_ERROR, "/objects/3/pattern", "[url:value MATCHES 'x']"));
 	assert_true(has_diag(d, RP_DIAG_ERROR, "/objects/4", "JSON object"));
 	json_decref(root);
+	rp_diags_free(d);
+	ioc_bundle_free(b);
+}
+
+/*
+ * STIX 2.1 allows a network in ipv4-addr:value and ipv6-addr:value: it is
+ * a network, host bits cleared; a /32 or /128 is the address itself.
+ */
+static void
+test_networks(void **state)
+{
+	struct ioc_bundle *b = ioc_bundle_new();
+	struct rp_diags *d = rp_diags_new();
+
+	(void)state;
+	assert_int_equal(read_pattern("[ipv4-addr:value = '198.51.100.7/24' OR "
+				      "ipv6-addr:value = '2001:DB8:1::5/48' "
+				      "OR ipv4-addr:value = '192.0.2.9/32' OR "
+				      "ipv6-addr:value = '2001:db8::9/128' OR "
+				      "ipv4-addr:value = '203.0.113.0/24']",
+			     b, d),
+	    0);
+	assert_int_equal(b->niocs, 5);
+	assert_non_null(find(b, IOC_CIDR, "198.51.100.0/24"));
+	assert_non_null(find(b, IOC_CIDR, "2001:db8:1::/48"));
+	assert_non_null(find(b, IOC_CIDR, "203.0.113.0/24"));
+	assert_non_null(find(b, IOC_IP, "192.0.2.9"));
+	assert_non_null(find(b, IOC_IP, "2001:db8::9"));
+	assert_int_equal(count(b, IOC_CIDR), 3);
+	assert_int_equal(count(b, IOC_IP), 2);
+	/* a bad prefix is a warning naming a network */
+	assert_int_equal(
+	    read_pattern("[ipv6-addr:value = '2001:db8::/129']", b, d),
+	    RP_ERR_INVALID);
+	assert_true(has_diag(d, RP_DIAG_WARNING, NULL, "not a valid cidr"));
+	assert_int_equal(b->niocs, 5);
 	rp_diags_free(d);
 	ioc_bundle_free(b);
 }
@@ -364,6 +400,7 @@ main(void)
 	    cmocka_unit_test(test_accepted),
 	    cmocka_unit_test(test_rejected),
 	    cmocka_unit_test(test_mixed),
+	    cmocka_unit_test(test_networks),
 	    cmocka_unit_test(test_bounds),
 	    cmocka_unit_test(test_pattern_size),
 	    cmocka_unit_test(test_missing_file),
