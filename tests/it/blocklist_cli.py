@@ -10,8 +10,8 @@ The allowlist guard: with github.com, raw.githubusercontent.com, a name
 below them and co.uk added as indicators, no format holds a GitHub
 name except inside the exact staging URL rule, and co.uk is refused with
 its reason; a MISP warninglist and --allow-domain protect their names
-and networks; a plain list's networks are blocked (and guarded) as
-networks."""
+and networks; networks from a plain list, MISP ip-dst and STIX address
+values are blocked (and guarded) as networks."""
 import glob
 import json
 import os
@@ -125,6 +125,31 @@ def check_guard(files, tmp):
             nets)
     if p.returncode != 0 or b"185.100.87.0/24" not in p.stdout:
         fail(f"nft: the network is not in a set: {p.stdout[-300:]!r}")
+    # MISP ip-dst and STIX ipv4-addr/ipv6-addr networks, and an IPv6
+    # network in a list, are blocked as networks too
+    with open(nets, "a") as f:
+        f.write("2a0b:f4c2:1::7/48\n")
+    misp = os.path.join(tmp, "nets-misp.json")
+    with open(misp, "w") as f:
+        json.dump({"Event": {"uuid": "5b3c7b8e-0000-4000-8000-000000000001",
+                             "info": "nets", "Attribute": [
+                                 {"type": "ip-dst", "to_ids": True,
+                                  "value": "45.61.136.77/22"}]}}, f)
+    stix = os.path.join(tmp, "nets-stix.json")
+    with open(stix, "w") as f:
+        json.dump({"type": "bundle", "id": "bundle--1", "objects": [
+            {"type": "indicator", "pattern_type": "stix",
+             "pattern": "[ipv4-addr:value = '91.219.236.0/23' OR "
+                        "ipv6-addr:value = '2a06:1700::/29']"}]}, f)
+    p = run("render", "--format", "csv", "--now", NOW, "--indicators",
+            nets, misp, stix)
+    out, err = p.stdout.decode(), p.stderr.decode()
+    for net in ("185.100.87.0/24", "2a0b:f4c2:1::/48", "45.61.136.0/22",
+                "91.219.236.0/23", "2a06:1700::/29"):
+        if p.returncode != 0 or f"address,{net}," not in out:
+            fail(f"network {net} not blocked: {out!r} {err[-400:]!r}")
+    if "url," in out:
+        fail(f"a network written as a URL rule: {out!r}")
     for bad in (["--allow-domain", "co.uk"],
                 ["--allowlist", os.path.join(tmp, "missing.json")],
                 ["--allowlist", files[0]]):

@@ -308,10 +308,17 @@ test_stable_bytes(void **state)
 	}
 }
 
-/* The STIX bundle is read back, every indicator with its type. */
+/*
+ * The STIX bundle is read back, every indicator with its type: networks
+ * (ipv4-addr/ipv6-addr values with a prefix length) as networks.
+ */
 static void
 test_stix_round_trip(void **state)
 {
+	static const struct blocklist_entry nets[] = {
+	    {.kind = BLOCKLIST_ADDR, .value = "198.51.100.0/24"},
+	    {.kind = BLOCKLIST_ADDR, .value = "2001:db8:1::/48"},
+	};
 	static const enum ioc_type want[NMIXED] = {IOC_DOMAIN, IOC_DOMAIN,
 	    IOC_DOMAIN, IOC_IP, IOC_IP, IOC_URL, IOC_URL, IOC_SHA256, IOC_SHA1,
 	    IOC_MD5};
@@ -322,24 +329,31 @@ test_stix_round_trip(void **state)
 	json_error_t jerr;
 	json_t *root;
 	char *out;
-	size_t i, j;
+	size_t i, j, n = NMIXED + 2;
 
 	for (i = 0; i < NMIXED; i++)
 		add(bl, &mixed[i]);
+	add(bl, &nets[0]);
+	add(bl, &nets[1]);
 	out = render(bl, BLOCKLIST_STIX, NULL, &rep);
-	assert_int_equal(rep.written, NMIXED);
+	assert_int_equal(rep.written, n);
 	root = json_loads(out, 0, &jerr);
 	assert_non_null(root);
 	memset(&st, 0, sizeof(st));
 	assert_int_equal(ioc_stix_read_json(root, "rampart", b, &st, NULL), 0);
-	assert_int_equal(b->niocs, NMIXED);
-	for (i = 0; i < NMIXED; i++) {
+	assert_int_equal(b->niocs, n);
+	assert_int_equal(st.ninvalid, 0);
+	for (i = 0; i < n; i++) {
+		const char *v =
+		    i < NMIXED ? mixed[i].value : nets[i - NMIXED].value;
+		enum ioc_type t = i < NMIXED ? want[i] : IOC_CIDR;
+
 		for (j = 0; j < b->niocs; j++)
-			if (b->iocs[j].type == want[i] &&
-			    strcmp(b->iocs[j].value, mixed[i].value) == 0)
+			if (b->iocs[j].type == t &&
+			    strcmp(b->iocs[j].value, v) == 0)
 				break;
 		if (j == b->niocs)
-			fail_msg("%s not read back", mixed[i].value);
+			fail_msg("%s not read back as %s", v, ioc_type_name(t));
 	}
 	json_decref(root);
 	ioc_bundle_free(b);
