@@ -331,6 +331,34 @@ def scoping(admin, who):
           "allowlist.delete entries")
 
 
+def networks(tech):
+    """Networks in a list, a MISP event and a STIX bundle are stored as
+    "cidr" with the host bits cleared; a /32 is the address ("ip")."""
+    r = imp(tech, "tenant=acme&source=nets&format=list",
+            b"185.100.87.9/24\n2a0b:f4c2:1::7/48\n192.0.2.200/32\n",
+            "text/plain")
+    check(r.status == 200 and r.json["counts"]["new"] == 3, f"list: {r}")
+    event = {"Event": {"uuid": "5b3c7b8e-0000-4000-8000-0000000000aa",
+                       "Attribute": [{"type": "ip-dst", "to_ids": True,
+                                      "value": "45.61.136.77/22"}]}}
+    r = imp(tech, "tenant=acme&source=nets&format=misp",
+            json.dumps(event).encode())
+    check(r.status == 200 and r.json["counts"]["new"] == 1, f"misp: {r}")
+    bundle = {"type": "bundle", "id": "bundle--2", "objects": [
+        {"type": "indicator", "pattern_type": "stix",
+         "pattern": "[ipv6-addr:value = '2a06:1700::1/29']"}]}
+    r = imp(tech, "tenant=acme&source=nets&format=stix",
+            json.dumps(bundle).encode())
+    check(r.status == 200 and r.json["counts"]["new"] == 1, f"stix: {r}")
+    r = tech.request("GET", "/api/v1/indicators?source=nets&limit=50")
+    check(r.status == 200, f"list nets: {r}")
+    got = sorted((i["type"], i["value"]) for i in r.json["items"])
+    check(got == [("cidr", "185.100.87.0/24"), ("cidr", "2a06:1700::/29"),
+                  ("cidr", "2a0b:f4c2:1::/48"), ("cidr", "45.61.136.0/22"),
+                  ("ip", "192.0.2.200")], f"stored networks: {got}")
+    check(total(tech, "source=nets&type=cidr") == 4, "type=cidr filter")
+
+
 def sources(admin, tech):
     r = tech.request("POST", "/api/v1/indicator-sources", body={
         "tenant": "acme", "name": "vendor", "kind": "list-url",
@@ -365,6 +393,7 @@ def main():
         add_edit(admin, who["tech-acme"])
         scoping(admin, who)
         sources(admin, who["tech-acme"])
+        networks(who["tech-acme"])
         print("indicators_api: ok")
     finally:
         srv.cleanup()
