@@ -40,6 +40,7 @@ struct fetch_opts {
 	long connect_timeout; /* seconds */
 	long timeout; /* seconds for the whole transfer */
 	long max_redirects;
+	const volatile int *cancel; /* may be NULL; nonzero: stop now */
 };
 
 enum fetch_status {
@@ -49,6 +50,7 @@ enum fetch_status {
 	FETCH_NETWORK, /* no answer: DNS, connect, TLS, timeout... */
 	FETCH_TOO_BIG, /* the body passed max_bytes */
 	FETCH_REFUSED, /* a redirect to a scheme other than http(s) */
+	FETCH_CANCELLED, /* *cancel became nonzero (shutting down) */
 };
 
 struct fetch_reply {

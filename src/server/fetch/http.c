@@ -37,6 +37,17 @@ fetch_global_init(void)
 	    : RP_ERR_INTERNAL;
 }
 
+/* Ends the transfer when the worker is stopping. */
+static int
+on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
+    curl_off_t un)
+{
+	const volatile int *cancel = arg;
+
+	(void)dt, (void)dn, (void)ut, (void)un;
+	return cancel != NULL && *cancel ? 1 : 0;
+}
+
 static size_t
 on_body(char *p, size_t size, size_t n, void *arg)
 {
@@ -171,6 +182,11 @@ setup(CURL *c, const char *url, const struct fetch_opts *o,
 	SET(CURLOPT_WRITEDATA, x);
 	SET(CURLOPT_HEADERFUNCTION, on_header);
 	SET(CURLOPT_HEADERDATA, x);
+	if (o->cancel != NULL) {
+		SET(CURLOPT_NOPROGRESS, 0L);
+		SET(CURLOPT_XFERINFOFUNCTION, on_progress);
+		SET(CURLOPT_XFERINFODATA, (void *)o->cancel);
+	}
 #undef SET
 	return e == CURLE_OK ? 0 : RP_ERR_INTERNAL;
 }
@@ -186,6 +202,11 @@ classify(CURLcode e, long code, const struct xfer *x, const char *shown,
 		snprintf(r->error, sizeof(r->error),
 		    "%s is larger than the %lld bytes a feed may have", shown,
 		    (long long)o->max_bytes);
+	} else if (e == CURLE_ABORTED_BY_CALLBACK) {
+		r->status = FETCH_CANCELLED;
+		snprintf(r->error, sizeof(r->error),
+		    "the fetch of %s was cut short: rampartd is stopping",
+		    shown);
 	} else if (e == CURLE_UNSUPPORTED_PROTOCOL) {
 		r->status = FETCH_REFUSED;
 		snprintf(r->error, sizeof(r->error),

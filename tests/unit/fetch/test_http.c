@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -149,7 +150,7 @@ url(char *out, size_t n, const char *path)
 	snprintf(out, n, "http://127.0.0.1:%d%s", port, path);
 }
 
-static const struct fetch_opts opts = {1000, 5, 30, 3};
+static const struct fetch_opts opts = {1000, 5, 30, 3, NULL};
 
 static void
 test_conditional(void **state)
@@ -270,6 +271,24 @@ test_no_answer(void **state)
 	assert_null(strstr(r.error, "k3y"));
 }
 
+/* A worker that is stopping ends its transfers. */
+static void
+test_cancel(void **state)
+{
+	static const volatile int stop = 1;
+	struct fetch_opts o = opts;
+	struct fetch_reply r;
+	char u[128];
+
+	(void)state;
+	o.cancel = &stop;
+	url(u, sizeof(u), "/list");
+	assert_int_equal(fetch_get(u, NULL, NULL, &o, &r), 0);
+	assert_int_equal(r.status, FETCH_CANCELLED);
+	assert_null(r.body);
+	assert_non_null(strstr(r.error, "rampartd is stopping"));
+}
+
 static int
 setup(void **state)
 {
@@ -279,6 +298,7 @@ setup(void **state)
 	int one = 1;
 
 	(void)state;
+	signal(SIGPIPE, SIG_IGN); /* a client that went away mid-answer */
 	assert_int_equal(fetch_global_init(), 0);
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -304,6 +324,7 @@ main(void)
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_redirects),
 	    cmocka_unit_test(test_no_answer),
+	    cmocka_unit_test(test_cancel),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
