@@ -970,4 +970,276 @@ struct store_audit_check {
  * inside a transaction.  Returns 0 with *out filled, or a store error. */
 int store_audit_verify(struct store *s, struct store_audit_check *out);
 
+/* --- indicators, their sources and the allowlist (migration 11) -------- */
+
+/*
+ * Indicators of compromise held by the server (docs/api.md,
+ * "Indicators"), each either a tenant's or MSP-wide (tenant_id 0), which
+ * applies to every tenant.  One row per (scope, type, value): a value
+ * stored again in the same scope merges into the row (store_indicator_put).
+ * Values arrive normalised (ioc_normalize); the store checks the type,
+ * the bounds and the enumerations, not the syntax.
+ *
+ * Types: sha256 sha1 md5 filename domain ip cidr url yara.  TLP: clear
+ * green amber amber+strict red; an indicator or source that does not say
+ * is amber (STORE_TLP_DEFAULT): a marking nobody chose must not let a
+ * value be shared more widely than its provider meant.  Mode: block or
+ * inform; an indicator's NULL mode is its source's (block without one).
+ * Tags: comma-separated, each 1..STORE_TAG_MAX bytes without control
+ * characters or commas, surrounding blanks dropped; kept sorted (bytes)
+ * and unique, at most STORE_TAGS_MAX.
+ *
+ * Writes take the caller's scope: a tenant's rows are written only by a
+ * scope holding the tenant, MSP-wide rows only by an all-tenant scope
+ * (otherwise RP_ERR_NOTFOUND, as for a missing row).  Reads see the
+ * scope's tenants' rows and the MSP-wide ones.  Every change of rows a
+ * tenant's lists depend on (indicators, the mode of a source, the
+ * allowlist) advances that scope's version (store_indicator_version) in
+ * the same transaction.
+ */
+#define STORE_TLP_DEFAULT "amber"
+#define STORE_IND_CONFIDENCE 50 /* when neither indicator nor source says */
+#define STORE_IND_VALUE_MAX 8192
+#define STORE_IND_YARA_MAX 65536 /* YARA rule text */
+#define STORE_IND_COMMENT_MAX 4096
+#define STORE_TAGS_MAX 64
+#define STORE_TAG_MAX 128
+
+struct store_indicator {
+	int64_t id;
+	int64_t tenant_id; /* 0: MSP-wide */
+	char *type;
+	char *value;
+	int64_t size; /* file size for hashes; 0: unknown */
+	int64_t source_id; /* 0: none */
+	char *source; /* its name, "" when none (read only) */
+	int confidence; /* 0..100; put: -1 takes the source's default */
+	int64_t first_seen, last_seen; /* put: 0 is now */
+	int64_t expires; /* 0: never */
+	char *tags; /* see above; "" none */
+	char *tlp; /* put: NULL takes the source's default */
+	char *mode; /* "block", "inform", or NULL: the source's */
+	char *mode_eff; /* what applies: mode, or the source's (read only) */
+	int64_t sightings;
+	char *comment; /* "" none */
+	int64_t created_at, updated_at;
+	char *created_by;
+};
+void store_indicator_clear(struct store_indicator *i);
+void store_indicators_free(struct store_indicator *v, size_t n);
+
+/* What a put did to the row of its (scope, type, value). */
+enum store_put_outcome {
+	STORE_PUT_NEW,
+	STORE_PUT_UPDATED,
+	STORE_PUT_UNCHANGED,
+};
+/*
+ * Stores in (id, source, mode_eff, sightings, created_at and updated_at
+ * are ignored) at time now.  A new (scope, type, value) is inserted; an
+ * existing row is merged: last_seen the later, first_seen the earlier,
+ * confidence the higher, tags the union, expires the later (never wins
+ * over any time), size filled when unknown; its mode, TLP, source and
+ * comment stay (store_indicator_edit changes them).  A source must be
+ * the indicator's tenant's or MSP-wide (an MSP-wide indicator's: MSP-wide).
+ * *id and *outcome are set on success.  RP_ERR_ARG: a bad type, value,
+ * tag, TLP, mode or confidence; RP_ERR_NOTFOUND: not writable in sc, or
+ * no such source there.
+ */
+int store_indicator_put(struct store *s, const struct store_scope *sc,
+    const struct store_indicator *in, int64_t now, int64_t *id,
+    enum store_put_outcome *outcome);
+/* The indicator id if visible in sc. */
+int store_indicator_get(struct store *s, const struct store_scope *sc,
+    int64_t id, struct store_indicator *out);
+
+enum store_expired_filter {
+	STORE_EXPIRED_ANY = 0,
+	STORE_EXPIRED_NO, /* never, or expires after now */
+	STORE_EXPIRED_YES, /* expires at or before now */
+};
+/* What store_indicator_list keeps; zero/NULL members do not filter. */
+struct store_indicator_filter {
+	int64_t tenant; /* > 0: rows that apply to it (its own, MSP-wide) */
+	int own_only; /* with tenant: its own rows only */
+	int msp_only; /* MSP-wide rows only */
+	const char *type;
+	const char *q; /* value substring, ASCII case-insensitive, bounded
+			  by SQ_TEXT_ARG_MAX bytes (RP_ERR_ARG past it) */
+	int64_t source_id;
+	const char *tag; /* one tag, exactly */
+	const char *mode; /* the mode that applies */
+	enum store_expired_filter expired;
+	int64_t now; /* what expired means */
+};
+/* One page in id order (caller frees with store_indicators_free). */
+int store_indicator_list(struct store *s, const struct store_scope *sc,
+    const struct store_indicator_filter *f, const struct store_page *pg,
+    struct store_indicator **v, size_t *n, int *more);
+int store_indicator_total(struct store *s, const struct store_scope *sc,
+    const struct store_indicator_filter *f, int64_t *total);
+
+/* Fields store_indicator_edit sets (bits of set). */
+#define STORE_IND_SET_MODE 0x01 /* mode; NULL: back to the source's */
+#define STORE_IND_SET_CONFIDENCE 0x02
+#define STORE_IND_SET_EXPIRES 0x04 /* 0: never */
+#define STORE_IND_SET_TLP 0x08
+#define STORE_IND_SET_TAGS 0x10 /* replaces them */
+#define STORE_IND_SET_COMMENT 0x20
+struct store_indicator_edit {
+	unsigned set;
+	const char *mode;
+	int confidence;
+	int64_t expires;
+	const char *tlp;
+	const char *tags;
+	const char *comment;
+};
+/* Sets the fields of e on indicator id (writable in sc) at now; *changed
+ * (may be NULL) says whether anything changed. */
+int store_indicator_edit(struct store *s, const struct store_scope *sc,
+    int64_t id, const struct store_indicator_edit *e, int64_t now,
+    int *changed);
+/* Deletes indicator id (writable in sc) at now. */
+int store_indicator_delete(
+    struct store *s, const struct store_scope *sc, int64_t id, int64_t now);
+
+/*
+ * One indicator of a tenant's blocklists as store_indicator_each_active
+ * hands it over: the strings are borrowed for the callback only.
+ */
+struct store_feed_indicator {
+	int64_t id;
+	int64_t tenant_id; /* 0: MSP-wide */
+	const char *type;
+	const char *value;
+	int64_t size;
+	int confidence;
+	int64_t first_seen, last_seen, expires, sightings;
+	const char *tlp;
+	const char *tags;
+	const char *source; /* "" none */
+	const char *comment;
+};
+/*
+ * Calls fn for each indicator the blocklists of tenant hold at now: the
+ * tenant's and the MSP-wide ones whose mode (or source's mode) is block,
+ * not expired (expires > now or never), of the types domain ip cidr url
+ * sha256 sha1 md5; ordered by type, then value (bytes).  A value both the
+ * tenant and MSP-wide hold comes once, as the tenant's row.  fn returns 0
+ * to go on, anything else stops the walk and is returned.  fn must not
+ * use s (a statement is open on it); run it inside store_begin_read for
+ * one snapshot together with store_indicator_version.
+ */
+int store_indicator_each_active(struct store *s, int64_t tenant, int64_t now,
+    int (*fn)(const struct store_feed_indicator *ind, void *arg), void *arg);
+/*
+ * What a tenant's lists were made from, for an ETag: *max_updated is the
+ * time of the latest change affecting them (the tenant's or MSP-wide
+ * indicators, the mode of a source, the allowlist; deletions included),
+ * *count the number of such changes so far, which every change advances
+ * (two changes within one second still differ).  Both 0 before the
+ * first.  Expiry is no change: see store_indicator_expiry.
+ */
+int store_indicator_version(
+    struct store *s, int64_t tenant, int64_t *max_updated, int64_t *count);
+/* For the same ETag, the expiry times around now of the tenant's (and
+ * MSP-wide) indicators: *last_passed the latest expires <= now, *next the
+ * earliest > now (each 0 when there is none): the lists change at *next
+ * without any write. */
+int store_indicator_expiry(struct store *s, int64_t tenant, int64_t now,
+    int64_t *last_passed, int64_t *next);
+
+/*
+ * Where indicators come from: a tenant's or MSP-wide, its name unique in
+ * its scope.  kind: manual, import, misp-feed, list-url (the last two
+ * pulled from url by the feed fetcher, which records its state with
+ * store_source_fetch_state).  mode, confidence and tlp are the defaults
+ * of its indicators.
+ */
+struct store_source {
+	int64_t id;
+	int64_t tenant_id; /* 0: MSP-wide */
+	char *name;
+	char *kind;
+	char *url; /* NULL unless pulled */
+	char *mode; /* block (default) or inform */
+	int confidence;
+	char *tlp;
+	int enabled;
+	int64_t fetch_interval; /* seconds; 0: not pulled */
+	/* fetch state, NULL / 0 until the first fetch */
+	char *etag;
+	char *last_modified;
+	int64_t last_fetch_at, last_ok_at;
+	char *last_error;
+	char *last_good_sha256;
+	int64_t created_at, updated_at;
+};
+void store_source_clear(struct store_source *src);
+void store_sources_free(struct store_source *v, size_t n);
+/* Creates in (id, fetch state and times ignored; NULL mode/tlp take the
+ * defaults, confidence < 0 is STORE_IND_CONFIDENCE) in its scope, writable
+ * in sc; *id on success.  RP_ERR_INVALID: the name is taken there. */
+int store_source_create(struct store *s, const struct store_scope *sc,
+    const struct store_source *in, int64_t now, int64_t *id);
+int store_source_get(struct store *s, const struct store_scope *sc, int64_t id,
+    struct store_source *out);
+/* The source named name that tenant's imports use: the tenant's own, else
+ * the MSP-wide one (tenant 0: MSP-wide only); visible in sc. */
+int store_source_by_name(struct store *s, const struct store_scope *sc,
+    int64_t tenant, const char *name, struct store_source *out);
+/* The sources visible in sc (tenant > 0: its own and MSP-wide), id order. */
+int store_source_list(struct store *s, const struct store_scope *sc,
+    int64_t tenant, const struct store_page *pg, struct store_source **v,
+    size_t *n, int *more);
+/* Replaces name, url, mode, confidence, tlp, enabled and fetch_interval
+ * of source in->id (writable in sc); a mode change advances the version
+ * of the source's scope. */
+int store_source_update(struct store *s, const struct store_scope *sc,
+    const struct store_source *in, int64_t now);
+/* Deletes the source and its indicators (writable in sc); *removed (may
+ * be NULL) gets the number of indicators removed with it. */
+int store_source_delete(struct store *s, const struct store_scope *sc,
+    int64_t id, int64_t now, int64_t *removed);
+/* Records the fetcher's state of source id (etag, last_modified,
+ * last_error and last_good_sha256 may be NULL). */
+int store_source_fetch_state(
+    struct store *s, int64_t id, const struct store_source *st);
+
+/*
+ * The allowlist guard's entries (src/lib/allow): values that must never
+ * be blocked, a tenant's or MSP-wide, named by the list they belong to
+ * ("customer domains", a MISP warninglist's name).  kind: domain or cidr.
+ * Unique per (scope, kind, value, list_name).
+ */
+struct store_allow {
+	int64_t id;
+	int64_t tenant_id; /* 0: MSP-wide */
+	char *kind;
+	char *value;
+	char *list_name;
+	char *reason;
+	int64_t created_at;
+	char *created_by;
+};
+void store_allow_clear(struct store_allow *a);
+void store_allows_free(struct store_allow *v, size_t n);
+/* Adds in (writable in sc); RP_ERR_INVALID when it is there already. */
+int store_allow_add(struct store *s, const struct store_scope *sc,
+    const struct store_allow *in, int64_t now, int64_t *id);
+int store_allow_get(struct store *s, const struct store_scope *sc, int64_t id,
+    struct store_allow *out);
+/* The entries visible in sc: tenant > 0 its own and MSP-wide, tenant 0
+ * all, tenant < 0 MSP-wide only; id order. */
+int store_allow_list(struct store *s, const struct store_scope *sc,
+    int64_t tenant, const struct store_page *pg, struct store_allow **v,
+    size_t *n, int *more);
+int store_allow_delete(
+    struct store *s, const struct store_scope *sc, int64_t id, int64_t now);
+/* Calls fn with each entry that applies to tenant (its own, MSP-wide),
+ * strings borrowed for the call; fn must not use s. */
+int store_allow_each(struct store *s, int64_t tenant,
+    int (*fn)(const struct store_allow *a, void *arg), void *arg);
+
 #endif

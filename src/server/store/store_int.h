@@ -101,6 +101,17 @@ int sq_grow(void **v, size_t *cap, size_t need, size_t size, size_t max);
 #define SQ_TEXT_ARG_MAX 1024
 int sq_lower_dup(const char *v, char **out);
 
+/* Indicators, sources and the allowlist (store_indicator.c). */
+/* Whether v is one of set (NULL-terminated); NULL v is not. */
+int sq_in_set(const char *v, const char *const *set);
+int sq_tlp_ok(const char *tlp);
+int sq_mode_ok(const char *mode);
+/* 0 when sc may write rows of tenant (0: MSP-wide, only an all scope),
+ * RP_ERR_NOTFOUND when not, RP_ERR_ARG, or a store error. */
+int sq_writable(struct store *s, const struct store_scope *sc, int64_t tenant);
+/* Advances the indicator version of scope (a tenant, 0: MSP-wide). */
+int sq_ind_bump(struct store *s, int64_t scope, int64_t now);
+
 /* The current time in seconds (what created_at records). */
 int64_t sq_now(void);
 

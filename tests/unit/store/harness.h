@@ -43,5 +43,7 @@ int store_quarantine_tests(void);
 int store_audit_tests(void);
 /* The host lists tests (test_store_lists.c). */
 int store_lists_tests(void);
+/* Indicators, sources and the allowlist (test_store_indicator.c). */
+int store_indicator_tests(void);
 
 #endif

@@ -1143,6 +1143,7 @@ main(int argc, char **argv)
 	rc |= store_quarantine_tests();
 	rc |= store_audit_tests();
 	rc |= store_lists_tests();
+	rc |= store_indicator_tests();
 	if (use_sqlite) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 		if (system(cmd) != 0)

@@ -21,10 +21,10 @@
 #include "util/err.h"
 
 /* The host-lists migration's number (src/server/store/store_migrate.c),
- * and the host addresses' after it: the backfill test undoes both, so
- * the latter must be the newest. */
+ * and the host addresses' and the indicators' after it: the backfill
+ * test undoes all three, so the last must be the newest. */
 #define LISTS_MIGRATION 9
-#define ADDRS_MIGRATION 10
+#define INDICATORS_MIGRATION 11
 
 /* An agent seen last at last_seen; its seq. */
 static int64_t
@@ -381,13 +381,15 @@ test_lists_backfill(void **state)
 	    .software = "google chrome", .version = "111.0"};
 	char sql[128];
 
-	assert_int_equal(store_schema_version(), ADDRS_MIGRATION);
+	assert_int_equal(store_schema_version(), INDICATORS_MIGRATION);
 	fixture(s, &x);
 	/* Back to the schema before it, entries kept. */
 	snprintf(sql, sizeof(sql),
 	    "DELETE FROM schema_version WHERE version >= %d", LISTS_MIGRATION);
 	raw_exec(sql);
-	raw_exec("DROP TABLE agent_addresses; DROP INDEX host_software_name; "
+	raw_exec("DROP TABLE allow_entries; DROP TABLE indicator_versions; "
+		 "DROP TABLE indicators; DROP TABLE indicator_sources; "
+		 "DROP TABLE agent_addresses; DROP INDEX host_software_name; "
 		 "DROP INDEX findings_host_open; "
 		 "DROP INDEX findings_advisory_open; "
 		 "ALTER TABLE host_software DROP COLUMN name_key; "
