@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 struct role_env;
 
 #define FETCH_URL_MAX 2048
@@ -98,6 +100,30 @@ int fetch_copy_load(const char *dir, const char *name, size_t max, char **out,
 /* Whether s is a MISP event uuid as it may go into a URL: 36 characters,
  * lower- or upper-case hex in 8-4-4-4-12 groups. */
 int fetch_uuid_ok(const char *s);
+
+/* --- the sources' fetch state (fetch/source.c) --------------------- */
+
+struct store;
+struct store_source;
+
+#define FETCH_INTERVAL_MIN 300 /* seconds; a shorter interval is this */
+
+/*
+ * Asks the worker to fetch source id now (the http role's "fetch now"):
+ * recorded in the store, where the worker looks every few seconds.
+ * 0 or a store error.
+ */
+int fetch_request(struct store *s, int64_t id, int64_t now);
+/*
+ * A source's fetch state for the API: {"state": "never" | "ok" |
+ * "failed" | "not-pulled", "text": the state in words ("last fetched
+ * 4 min ago, 304 not modified", "failed 1 min ago: HTTP 500 from ...;
+ * keeping the copy of ..."), "last_fetch_at", "last_ok_at",
+ * "last_result", "last_error", "etag", "last_good_sha256",
+ * "fetch_requested_at"}.  NULL when the store or memory failed.
+ */
+json_t *fetch_state_json(
+    struct store *s, const struct store_source *src, int64_t now);
 
 /* --- the worker role (fetch/worker.c) ------------------------------ */
 
