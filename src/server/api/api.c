@@ -95,6 +95,8 @@ static const struct route routes[] = {
     {"GET", "/api/v1/findings/counts", WHO_ANY, 0, h_finding_counts},
     {"GET", "/api/v1/findings/{id}", WHO_ANY, 0, h_finding_get},
     {"GET", "/api/v1/detections", WHO_ANY, 0, h_detection_list},
+    {"POST", "/api/v1/indicator-sources/{id}/fetch", WHO_TECH, 3,
+	h_source_fetch},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 

@@ -185,6 +185,8 @@ int h_agent_quarantine(struct api_ctx *c);
 int h_agent_bundle(struct api_ctx *c);
 int h_agent_bundle_get(struct api_ctx *c);
 int h_tenant_bundle(struct api_ctx *c);
+/* h_fetch.c: "fetch now" for a pulled indicator source. */
+int h_source_fetch(struct api_ctx *c);
 
 /* Tenants whose rules bundle a rebuild changed, with the new hash. */
 struct bundle_changes {
