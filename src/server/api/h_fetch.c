@@ -31,7 +31,7 @@ int
 h_source_fetch(struct api_ctx *c)
 {
 	struct store_source src = {0};
-	char target[48], slug[64] = "";
+	char target[256], slug[64] = "";
 	int64_t id = path_id(c->param[0]);
 	json_t *o, *state;
 	int r;
@@ -65,10 +65,10 @@ h_source_fetch(struct api_ctx *c)
 	}
 	if (src.tenant_id != 0)
 		api_tenant_slug_any(c, src.tenant_id, slug);
-	snprintf(target, sizeof(target), "indicator-source:%lld", (long long)id);
+	snprintf(target, sizeof(target), "source:%s", src.name);
 	if ((r = store_begin(c->s)) != 0 ||
 	    (r = fetch_request(c->s, id, c->rq->now)) != 0 ||
-	    (r = api_audit_commit(c, "indicator-source.fetch-request", slug,
+	    (r = api_audit_commit(c, "indicator_source.fetch_request", slug,
 		 target, "ok", NULL)) != 0) {
 		store_source_clear(&src);
 		return api_store_fail(c, r);

@@ -162,7 +162,7 @@ audit(struct store *s, const struct store_source *src, int ok,
 {
 	struct audit_entry e;
 	struct store_tenant t;
-	char at[32], target[48];
+	char at[32], target[256];
 	time_t tt = (time_t)now;
 	struct tm tm;
 	int r;
@@ -172,14 +172,13 @@ audit(struct store *s, const struct store_source *src, int ok,
 	gmtime_r(&tt, &tm);
 	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(e.at, sizeof(e.at), "%s.000Z", at);
-	snprintf(target, sizeof(target), "indicator-source:%lld",
-	    (long long)src->id);
+	snprintf(target, sizeof(target), "source:%s", src->name);
 	if (src->tenant_id != 0 &&
 	    store_tenant_by_id(s, &all_tenants, src->tenant_id, &t) != 0)
 		t.slug = NULL;
 	e.actor = "system";
 	e.address = "";
-	e.action = "indicator-source.fetch";
+	e.action = "indicator_source.fetch";
 	e.tenant = t.slug != NULL ? t.slug : "";
 	e.target = target;
 	e.outcome = ok ? "ok" : "failed";
