@@ -6,7 +6,9 @@
  * the others are read from the last good copies of their events
  * (STATE_DIR/feeds/<id>.events/<uuid>.json), so that the indicators of
  * the whole feed are known and those of events that left it can go.
- * Every failure leaves a sentence in out->error and nothing else.
+ * The manifest is read with the MISP feed reader of src/lib/ioc, which
+ * keeps only entries named by a canonical uuid.  Every failure leaves a
+ * sentence in p->error and nothing else.
  */
 #include "fetch/fetch_int.h"
 
@@ -21,8 +23,6 @@
 #include "ioc/ioc.h"
 #include "json/rpjson.h"
 #include "util/diag.h"
-
-#define MANIFEST_EVENTS_MAX 100000
 
 void
 fetch_pull_clear(struct fetch_pull *p)
@@ -144,24 +144,19 @@ feed_url(const char *url, const char *name, char *out, size_t outlen)
 	return 0;
 }
 
-/* A manifest entry's timestamp: a decimal string or an integer. */
-static int64_t
-entry_time(const json_t *e)
+/* A manifest.json body read with ioc_misp_manifest_read_json, or NULL
+ * (why in d); *entries is how many entries it had, usable or not. */
+static struct ioc_misp_manifest *
+manifest(const char *body, size_t len, size_t *entries, struct rp_diags *d)
 {
-	const json_t *t = json_object_get(e, "timestamp");
-	const char *s;
-	int64_t v = 0;
+	struct ioc_misp_manifest *m = NULL;
+	json_t *j = rpjson_load_buf(body, len, d);
 
-	if (json_is_integer(t))
-		return json_integer_value(t) > 0 ? json_integer_value(t) : 0;
-	if (!json_is_string(t))
-		return 0;
-	for (s = json_string_value(t); *s >= '0' && *s <= '9'; s++) {
-		if (v > (INT64_MAX - 9) / 10)
-			return 0;
-		v = v * 10 + (*s - '0');
-	}
-	return *s == '\0' ? v : 0;
+	*entries = json_is_object(j) ? json_object_size(j) : 0;
+	if (j != NULL && ioc_misp_manifest_read_json(j, &m, d) != 0)
+		m = NULL;
+	json_decref(j);
+	return m;
 }
 
 /*
@@ -169,12 +164,12 @@ entry_time(const json_t *e)
  * (its sha256 is last_good_sha256): otherwise nothing counts as imported
  * and every event is fetched.
  */
-static json_t *
+static struct ioc_misp_manifest *
 old_manifest(const struct fetch_ctx *cx, const struct fetch_source *src)
 {
+	struct ioc_misp_manifest *m = NULL;
 	char name[64], *buf = NULL, hex[65];
-	size_t len = 0;
-	json_t *j = NULL;
+	size_t len = 0, n;
 
 	if (src->last_good_sha256 == NULL)
 		return NULL;
@@ -184,25 +179,35 @@ old_manifest(const struct fetch_ctx *cx, const struct fetch_source *src)
 		return NULL;
 	crypto_sha256_hex(buf, len, hex);
 	if (strcmp(hex, src->last_good_sha256) == 0)
-		j = rpjson_load_buf(buf, len, NULL);
+		m = manifest(buf, len, &n, NULL);
 	free(buf);
-	return json_is_object(j) ? j : (json_decref(j), NULL);
+	return m;
 }
 
-/* The last good copy of event uuid, when the old manifest has it at
- * timestamp t or later. */
+static int
+cmp_event(const void *key, const void *ev)
+{
+	return strcmp(key, ((const struct ioc_misp_manifest_event *)ev)->uuid);
+}
+
+/* The last good copy of event e, when the old manifest has it at e's
+ * timestamp or later. */
 static char *
 kept_event(const struct fetch_ctx *cx, const struct fetch_source *src,
-    const json_t *old, const char *uuid, int64_t t, size_t *len)
+    const struct ioc_misp_manifest *old,
+    const struct ioc_misp_manifest_event *e, size_t *len)
 {
-	const json_t *e = old != NULL ? json_object_get(old, uuid) : NULL;
+	const struct ioc_misp_manifest_event *o = old != NULL
+	    ? bsearch(e->uuid, old->events, old->nevents, sizeof(*old->events),
+		  cmp_event)
+	    : NULL;
 	char dir[1200], name[64], *buf = NULL;
 
-	if (e == NULL || entry_time(e) < t)
+	if (o == NULL || o->timestamp < e->timestamp)
 		return NULL;
 	snprintf(dir, sizeof(dir), "%s/%lld.events", cx->dir,
 	    (long long)src->id);
-	snprintf(name, sizeof(name), "%s.json", uuid);
+	snprintf(name, sizeof(name), "%s.json", e->uuid);
 	if (fetch_copy_load(dir, name, (size_t)cx->opts.max_bytes, &buf,
 		len) != 0)
 		return NULL;
@@ -261,54 +266,54 @@ fetch_manifest_has(const struct fetch_pull *p, const char *uuid)
 /* Fetches or reuses each event of manifest man into p. */
 static int
 events(const struct fetch_ctx *cx, const struct fetch_source *src,
-    const json_t *man, struct fetch_pull *p)
+    const struct ioc_misp_manifest *man, struct fetch_pull *p)
 {
-	json_t *old = old_manifest(cx, src);
-	const char *uuid;
-	const json_t *e;
+	struct ioc_misp_manifest *old = old_manifest(cx, src);
 	size_t total = 0;
 	int r = 0;
 
-	if ((p->events = calloc(json_object_size(man) + 1,
-		 sizeof(*p->events))) == NULL ||
-	    (p->uuids = calloc(json_object_size(man) + 1,
-		 sizeof(*p->uuids))) == NULL) {
-		json_decref(old);
+	if ((p->events = calloc(man->nevents + 1, sizeof(*p->events))) ==
+		NULL ||
+	    (p->uuids = calloc(man->nevents + 1, sizeof(*p->uuids))) == NULL) {
+		ioc_misp_manifest_free(old);
 		return RP_ERR_NOMEM;
 	}
-	json_object_foreach((json_t *)man, uuid, e)
-	{
+	for (size_t i = 0; i < man->nevents; i++) {
+		const struct ioc_misp_manifest_event *e = &man->events[i];
 		struct fetch_event *ev = &p->events[p->nevents];
 		struct fetch_reply rep;
 		char url[FETCH_URL_MAX + 64], name[64];
-		int64_t t = entry_time(e);
 		char *kept;
 		size_t len = 0;
 
-		if (!fetch_uuid_ok(uuid)) {
+		/* the reader keeps canonical uuids only; checked again here
+		 * because this one goes into a URL */
+		if (!fetch_uuid_ok(e->uuid)) {
 			p->nbad_uuids++;
 			continue;
 		}
-		snprintf(p->uuids[p->nuuids++], sizeof(*p->uuids), "%s", uuid);
-		if ((kept = kept_event(cx, src, old, uuid, t, &len)) != NULL) {
-			r = read_event(src, uuid, kept, len, p);
+		snprintf(p->uuids[p->nuuids++], sizeof(*p->uuids), "%s",
+		    e->uuid);
+		if ((kept = kept_event(cx, src, old, e, &len)) != NULL) {
+			r = read_event(src, e->uuid, kept, len, p);
 			free(kept);
 			p->nkept++;
 			if (r != 0 || p->kind == PULL_FAILED)
 				break;
 			continue;
 		}
-		snprintf(name, sizeof(name), "%s.json", uuid);
+		snprintf(name, sizeof(name), "%s.json", e->uuid);
 		if (feed_url(src->url, name, url, sizeof(url)) != 0 ||
 		    !get(cx, url, NULL, NULL, p, &rep)) {
 			if (p->kind != PULL_FAILED) /* a 304 we did not ask */
 				snprintf(p->error, sizeof(p->error),
-				    "event %s of %s: no body", uuid, src->shown);
+				    "event %s of %s: no body", e->uuid,
+				    src->shown);
 			p->kind = PULL_FAILED;
 			break;
 		}
 		total += rep.len;
-		snprintf(ev->uuid, sizeof(ev->uuid), "%s", uuid);
+		snprintf(ev->uuid, sizeof(ev->uuid), "%s", e->uuid);
 		ev->body = rep.body;
 		ev->len = rep.len;
 		p->nevents++;
@@ -321,11 +326,11 @@ events(const struct fetch_ctx *cx, const struct fetch_source *src,
 			p->kind = PULL_FAILED;
 			break;
 		}
-		if ((r = read_event(src, uuid, rep.body, rep.len, p)) != 0 ||
+		if ((r = read_event(src, e->uuid, rep.body, rep.len, p)) != 0 ||
 		    p->kind == PULL_FAILED)
 			break;
 	}
-	json_decref(old);
+	ioc_misp_manifest_free(old);
 	qsort(p->uuids, p->nuuids, sizeof(*p->uuids), cmp_uuid);
 	return r;
 }
@@ -334,10 +339,11 @@ int
 fetch_pull_misp(const struct fetch_ctx *cx, const struct fetch_source *src,
     struct fetch_pull *p)
 {
+	struct ioc_misp_manifest *man = NULL;
 	struct fetch_reply rep;
 	struct rp_diags *d = NULL;
 	char url[FETCH_URL_MAX + 64], why[300];
-	json_t *man = NULL;
+	size_t entries = 0;
 	int r = 0;
 
 	memset(p, 0, sizeof(*p));
@@ -353,24 +359,21 @@ fetch_pull_misp(const struct fetch_ctx *cx, const struct fetch_source *src,
 		r = RP_ERR_NOMEM;
 		goto out;
 	}
-	man = rpjson_load_buf(rep.body, rep.len, d);
-	if (!json_is_object(man) ||
-	    json_object_size(man) > MANIFEST_EVENTS_MAX) {
+	if ((man = manifest(rep.body, rep.len, &entries, d)) == NULL) {
 		snprintf(p->error, sizeof(p->error),
-		    "the manifest.json of %s is not a MISP feed manifest (an "
-		    "object of at most %d events by uuid)%s",
-		    src->shown, MANIFEST_EVENTS_MAX,
-		    first_error(d, why, sizeof(why)));
+		    "the manifest.json of %s is not a MISP feed manifest%s",
+		    src->shown, first_error(d, why, sizeof(why)));
 		p->kind = PULL_FAILED;
 		goto out;
 	}
 	p->kind = PULL_NEW;
+	p->nbad_uuids = entries > man->nevents ? entries - man->nevents : 0;
 	if ((r = events(cx, src, man, p)) != 0 || p->kind == PULL_FAILED)
 		goto out;
 	if (p->b->niocs == 0) {
 		snprintf(p->error, sizeof(p->error),
 		    "the MISP feed %s has no usable indicators (%zu events)",
-		    src->shown, json_object_size(man));
+		    src->shown, man->nevents);
 		p->kind = PULL_FAILED;
 		goto out;
 	}
@@ -380,7 +383,7 @@ fetch_pull_misp(const struct fetch_ctx *cx, const struct fetch_source *src,
 	memcpy(p->etag, rep.etag, sizeof(p->etag));
 	memcpy(p->last_modified, rep.last_modified, sizeof(p->last_modified));
 out:
-	json_decref(man);
+	ioc_misp_manifest_free(man);
 	fetch_reply_clear(&rep);
 	rp_diags_free(d);
 	return r;
