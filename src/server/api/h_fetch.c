@@ -36,8 +36,9 @@ h_source_fetch(struct api_ctx *c)
 	json_t *o, *state;
 	int r;
 
-	if (id <= 0 || (r = store_source_get(c->s, &c->who.scope, id, &src)) ==
-			   RP_ERR_NOTFOUND)
+	if (id <= 0 ||
+	    (r = store_source_get(c->s, &c->who.scope, id, &src)) ==
+		RP_ERR_NOTFOUND)
 		return api_fail(
 		    c, 404, "not_found", NULL, "no such indicator source");
 	if (r != 0)
@@ -45,11 +46,12 @@ h_source_fetch(struct api_ctx *c)
 	/* an MSP-wide source is the MSP's to drive */
 	if (src.tenant_id == 0 && !c->who.scope.all) {
 		store_source_clear(&src);
-		return api_fail(c, 404, "not_found", NULL,
-		    "no such indicator source");
+		return api_fail(
+		    c, 404, "not_found", NULL, "no such indicator source");
 	}
-	if (src.url == NULL || (strcmp(src.kind, "list-url") != 0 &&
-				   strcmp(src.kind, "misp-feed") != 0)) {
+	if (src.url == NULL ||
+	    (strcmp(src.kind, "list-url") != 0 &&
+		strcmp(src.kind, "misp-feed") != 0)) {
 		r = api_fail(c, 409, "not_pulled", NULL,
 		    "indicator source %lld is of kind %s: only list-url and "
 		    "misp-feed sources are fetched",

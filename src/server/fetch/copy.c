@@ -67,8 +67,8 @@ out:
 }
 
 int
-fetch_copy_load(const char *dir, const char *name, size_t max, char **out,
-    size_t *len)
+fetch_copy_load(
+    const char *dir, const char *name, size_t max, char **out, size_t *len)
 {
 	char path[4096], *buf = NULL;
 	struct stat st;

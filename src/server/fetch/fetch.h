@@ -92,8 +92,8 @@ int fetch_copy_save(
  * frees) and its length into *len.  RP_ERR_NOTFOUND when it is missing,
  * RP_ERR_LIMIT when larger than max, RP_ERR_IO, RP_ERR_NOMEM.
  */
-int fetch_copy_load(const char *dir, const char *name, size_t max, char **out,
-    size_t *len);
+int fetch_copy_load(
+    const char *dir, const char *name, size_t max, char **out, size_t *len);
 
 /* --- MISP feeds (fetch/misp.c) ------------------------------------- */
 

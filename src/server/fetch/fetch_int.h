@@ -92,7 +92,7 @@ int fetch_manifest_has(const struct fetch_pull *p, const char *uuid);
  * the run began (last_fetch_at).  Returns 0 when the run was recorded
  * (whatever its outcome), else an RP_ERR_* code (the store failed).
  */
-int fetch_run(const struct fetch_ctx *cx, struct store *s, int64_t id,
-    int64_t started);
+int fetch_run(
+    const struct fetch_ctx *cx, struct store *s, int64_t id, int64_t started);
 
 #endif

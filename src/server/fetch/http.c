@@ -39,8 +39,8 @@ fetch_global_init(void)
 
 /* Ends the transfer when the worker is stopping. */
 static int
-on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
-    curl_off_t un)
+on_progress(
+    void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
 	const volatile int *cancel = arg;
 
@@ -80,8 +80,9 @@ on_body(char *p, size_t size, size_t n, void *arg)
 static void
 keep_value(const char *v, size_t n, char *out)
 {
-	while (n > 0 && (v[n - 1] == '\r' || v[n - 1] == '\n' ||
-			    v[n - 1] == ' ' || v[n - 1] == '\t'))
+	while (n > 0 &&
+	    (v[n - 1] == '\r' || v[n - 1] == '\n' || v[n - 1] == ' ' ||
+		v[n - 1] == '\t'))
 		n--;
 	while (n > 0 && (*v == ' ' || *v == '\t'))
 		v++, n--;
@@ -226,8 +227,8 @@ classify(CURLcode e, long code, const struct xfer *x, const char *shown,
 		r->status = FETCH_OK;
 	} else {
 		r->status = FETCH_HTTP_ERROR;
-		snprintf(
-		    r->error, sizeof(r->error), "HTTP %ld from %s", code, shown);
+		snprintf(r->error, sizeof(r->error), "HTTP %ld from %s", code,
+		    shown);
 	}
 }
 
@@ -252,8 +253,7 @@ fetch_get(const char *url, const char *etag, const char *last_modified,
 		rc = RP_ERR_NOMEM;
 		goto out;
 	}
-	if ((c = curl_easy_init()) == NULL ||
-	    setup(c, url, o, hdr, &x) != 0)
+	if ((c = curl_easy_init()) == NULL || setup(c, url, o, hdr, &x) != 0)
 		goto out;
 	e = curl_easy_perform(c);
 	if (x.nomem) {

@@ -46,8 +46,8 @@ first_error(const struct rp_diags *d, char *buf, size_t len)
 	for (size_t i = 0; d != NULL && i < d->n; i++)
 		if (d->v[i].level == RP_DIAG_ERROR) {
 			if (d->v[i].line > 0)
-				snprintf(buf, len, " (line %d: %s)", d->v[i].line,
-				    d->v[i].msg);
+				snprintf(buf, len, " (line %d: %s)",
+				    d->v[i].line, d->v[i].msg);
 			else
 				snprintf(buf, len, " (%s)", d->v[i].msg);
 			break;
@@ -174,8 +174,8 @@ old_manifest(const struct fetch_ctx *cx, const struct fetch_source *src)
 	if (src->last_good_sha256 == NULL)
 		return NULL;
 	snprintf(name, sizeof(name), "%lld.body", (long long)src->id);
-	if (fetch_copy_load(cx->dir, name, (size_t)cx->opts.max_bytes, &buf,
-		&len) != 0)
+	if (fetch_copy_load(
+		cx->dir, name, (size_t)cx->opts.max_bytes, &buf, &len) != 0)
 		return NULL;
 	crypto_sha256_hex(buf, len, hex);
 	if (strcmp(hex, src->last_good_sha256) == 0)
@@ -205,11 +205,11 @@ kept_event(const struct fetch_ctx *cx, const struct fetch_source *src,
 
 	if (o == NULL || o->timestamp < e->timestamp)
 		return NULL;
-	snprintf(dir, sizeof(dir), "%s/%lld.events", cx->dir,
-	    (long long)src->id);
+	snprintf(
+	    dir, sizeof(dir), "%s/%lld.events", cx->dir, (long long)src->id);
 	snprintf(name, sizeof(name), "%s.json", e->uuid);
-	if (fetch_copy_load(dir, name, (size_t)cx->opts.max_bytes, &buf,
-		len) != 0)
+	if (fetch_copy_load(dir, name, (size_t)cx->opts.max_bytes, &buf, len) !=
+	    0)
 		return NULL;
 	return buf;
 }
@@ -292,8 +292,8 @@ events(const struct fetch_ctx *cx, const struct fetch_source *src,
 			p->nbad_uuids++;
 			continue;
 		}
-		snprintf(p->uuids[p->nuuids++], sizeof(*p->uuids), "%s",
-		    e->uuid);
+		snprintf(
+		    p->uuids[p->nuuids++], sizeof(*p->uuids), "%s", e->uuid);
 		if ((kept = kept_event(cx, src, old, e, &len)) != NULL) {
 			r = read_event(src, e->uuid, kept, len, p);
 			free(kept);
@@ -348,8 +348,8 @@ fetch_pull_misp(const struct fetch_ctx *cx, const struct fetch_source *src,
 
 	memset(p, 0, sizeof(*p));
 	if (feed_url(src->url, "manifest.json", url, sizeof(url)) != 0) {
-		snprintf(p->error, sizeof(p->error), "%s is too long",
-		    src->shown);
+		snprintf(
+		    p->error, sizeof(p->error), "%s is too long", src->shown);
 		p->kind = PULL_FAILED;
 		return 0;
 	}

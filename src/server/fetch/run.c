@@ -113,8 +113,8 @@ remove_gone(struct store *s, const struct store_source *src,
 	memset(&f, 0, sizeof(f));
 	f.source_id = src->id;
 	while (r == 0 && more) {
-		if ((r = store_indicator_list(s, &all_tenants, &f, &pg, &v, &n,
-			 &more)) != 0)
+		if ((r = store_indicator_list(
+			 s, &all_tenants, &f, &pg, &v, &n, &more)) != 0)
 			break;
 		for (size_t i = 0; i < n; i++) {
 			pg.after = v[i].id;
@@ -211,8 +211,8 @@ record_unchanged(struct store *s, const struct store_source *src,
 		st.last_error = NULL;
 		rp_buf_appendf(&d, "{\"url\":");
 		rp_buf_append_json_string(&d, fs->shown);
-		rp_buf_appendf(&d, ",\"http\":304,\"indicators\":%lld}",
-		    (long long)n);
+		rp_buf_appendf(
+		    &d, ",\"http\":304,\"indicators\":%lld}", (long long)n);
 	} else {
 		utc_minute(now, when, sizeof(when));
 		if (src->last_ok_at != 0) {
@@ -243,8 +243,8 @@ record_unchanged(struct store *s, const struct store_source *src,
 		goto out;
 	}
 	if (ok) {
-		snprintf(kept, sizeof(kept), "304 not modified (%lld indicators)",
-		    (long long)n);
+		snprintf(kept, sizeof(kept),
+		    "304 not modified (%lld indicators)", (long long)n);
 		if ((r = fetch_result_note(s, src->id, kept)) != 0)
 			goto out;
 	}
@@ -274,10 +274,9 @@ new_detail(const struct fetch_source *fs, const struct fetch_pull *p,
 	    ",\"http\":%ld,\"bytes\":%zu,\"added\":%lld,\"updated\":%lld,"
 	    "\"unchanged\":%lld,\"removed\":%lld,\"rejected\":%lld,"
 	    "\"indicators\":%lld,\"skipped\":%zu",
-	    p->http_status, p->len, (long long)c->added,
-	    (long long)c->updated, (long long)c->unchanged,
-	    (long long)c->removed, (long long)c->rejected,
-	    (long long)c->total, p->nwarnings);
+	    p->http_status, p->len, (long long)c->added, (long long)c->updated,
+	    (long long)c->unchanged, (long long)c->removed,
+	    (long long)c->rejected, (long long)c->total, p->nwarnings);
 	if (p->uuids != NULL)
 		rp_buf_appendf(&d,
 		    ",\"events_fetched\":%zu,\"events_kept\":%zu,"
@@ -364,8 +363,8 @@ save_events(const struct fetch_ctx *cx, int64_t id, const struct fetch_pull *p)
 		return;
 	for (size_t i = 0; i < p->nevents; i++) {
 		snprintf(keep, sizeof(keep), "%s.json", p->events[i].uuid);
-		if (fetch_copy_save(dir, keep, p->events[i].body,
-			p->events[i].len) != 0)
+		if (fetch_copy_save(
+			dir, keep, p->events[i].body, p->events[i].len) != 0)
 			log_warn("fetch: cannot keep a copy of an event",
 			    "path", dir, "error", strerror(errno), NULL);
 	}
@@ -416,8 +415,8 @@ log_run(const struct fetch_source *fs, const struct fetch_pull *p)
 }
 
 int
-fetch_run(const struct fetch_ctx *cx, struct store *s, int64_t id,
-    int64_t started)
+fetch_run(
+    const struct fetch_ctx *cx, struct store *s, int64_t id, int64_t started)
 {
 	struct store_source src;
 	struct fetch_source fs;

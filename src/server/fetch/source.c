@@ -107,8 +107,7 @@ keep_pulled(struct store *s, const struct store_source *v, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		struct fetch_due *d;
 
-		if (!v[i].enabled || v[i].url == NULL ||
-		    !pulled(v[i].kind))
+		if (!v[i].enabled || v[i].url == NULL || !pulled(v[i].kind))
 			continue;
 		if (*nout == *cap) {
 			*cap = *cap ? *cap * 2 : 64;
@@ -185,8 +184,9 @@ state_text(const struct store_source *src, const char *result, int64_t now,
 		return "not-pulled";
 	}
 	if (src->last_fetch_at == 0) {
-		snprintf(buf, len, "%s", src->enabled ? "not fetched yet"
-						      : "disabled; never fetched");
+		snprintf(buf, len, "%s",
+		    src->enabled ? "not fetched yet"
+				 : "disabled; never fetched");
 		return "never";
 	}
 	ago(now - src->last_fetch_at, when, sizeof(when));

@@ -133,8 +133,8 @@ fetcher(void *arg)
 	while ((id = take(w)) != 0) {
 		if (s == NULL && store_open(w->db, &s, err, sizeof(err)) != 0) {
 			s = NULL;
-			log_error("fetch: cannot open the store", "error", err,
-			    NULL);
+			log_error(
+			    "fetch: cannot open the store", "error", err, NULL);
 			done(w, id);
 			continue;
 		}
@@ -202,8 +202,8 @@ schedule(struct worker *w, struct store **s, int *warned)
 	if (*s == NULL && store_open(w->db, s, err, sizeof(err)) != 0) {
 		*s = NULL;
 		if (!(*warned)++)
-			log_warn("fetch: cannot open the store", "error", err,
-			    NULL);
+			log_warn(
+			    "fetch: cannot open the store", "error", err, NULL);
 		return;
 	}
 	if (fetch_due_list(*s, &v, &n) != 0) {
@@ -286,8 +286,8 @@ start(const struct role_env *env, struct worker *w)
 	for (; w->nthreads < (size_t)c->fetch_concurrency &&
 	     w->nthreads < THREADS_MAX;
 	     w->nthreads++)
-		if (pthread_create(&w->threads[w->nthreads], NULL, fetcher,
-			w) != 0)
+		if (pthread_create(
+			&w->threads[w->nthreads], NULL, fetcher, w) != 0)
 			return RP_ERR_INTERNAL;
 	return 0;
 }
@@ -304,8 +304,8 @@ fetch_worker_main(const struct role_env *env)
 	if (w == NULL)
 		return 1;
 	if (start(env, w) != 0) {
-		log_error("fetch: cannot start", "error", strerror(errno),
-		    NULL);
+		log_error(
+		    "fetch: cannot start", "error", strerror(errno), NULL);
 		stopping = 1;
 		goto out;
 	}

@@ -45,8 +45,8 @@ test_roundtrip(void **state)
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	assert_int_equal(fetch_copy_load(dir, "7.body", 100, &got, &len),
-	    RP_ERR_NOTFOUND);
+	assert_int_equal(
+	    fetch_copy_load(dir, "7.body", 100, &got, &len), RP_ERR_NOTFOUND);
 	assert_int_equal(fetch_copy_save(dir, "7.body", "one\n", 4), 0);
 	assert_int_equal(fetch_copy_save(dir, "7.body", "two two\n", 8), 0);
 	assert_int_equal(fetch_copy_load(dir, "7.body", 100, &got, &len), 0);
@@ -54,8 +54,8 @@ test_roundtrip(void **state)
 	assert_string_equal(got, "two two\n");
 	free(got);
 	got = NULL;
-	assert_int_equal(fetch_copy_load(dir, "7.body", 7, &got, &len),
-	    RP_ERR_LIMIT);
+	assert_int_equal(
+	    fetch_copy_load(dir, "7.body", 7, &got, &len), RP_ERR_LIMIT);
 	assert_null(got);
 	snprintf(path, sizeof(path), "%s/7.body", dir);
 	assert_int_equal(stat(path, &st), 0);
@@ -73,12 +73,13 @@ test_names(void **state)
 
 	(void)state;
 	assert_int_equal(fetch_copy_save("/tmp", "../x", "a", 1), RP_ERR_ARG);
-	assert_int_equal(fetch_copy_save("/tmp", ".hidden", "a", 1), RP_ERR_ARG);
+	assert_int_equal(
+	    fetch_copy_save("/tmp", ".hidden", "a", 1), RP_ERR_ARG);
 	assert_int_equal(fetch_copy_save("/tmp", "", "a", 1), RP_ERR_ARG);
-	assert_int_equal(fetch_copy_load("/tmp", "a/b", 10, &got, &len),
-	    RP_ERR_ARG);
-	assert_int_equal(fetch_copy_save("/nonexistent-dir-rp", "x", "a", 1),
-	    RP_ERR_IO);
+	assert_int_equal(
+	    fetch_copy_load("/tmp", "a/b", 10, &got, &len), RP_ERR_ARG);
+	assert_int_equal(
+	    fetch_copy_save("/nonexistent-dir-rp", "x", "a", 1), RP_ERR_IO);
 }
 
 int

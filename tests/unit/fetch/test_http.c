@@ -65,7 +65,8 @@ answer(int c, const char *req)
 		}
 	}
 	header_value(req, "\r\nIf-None-Match: ", seen_inm, sizeof(seen_inm));
-	header_value(req, "\r\nIf-Modified-Since: ", seen_ims, sizeof(seen_ims));
+	header_value(
+	    req, "\r\nIf-Modified-Since: ", seen_ims, sizeof(seen_ims));
 	memset(big, 'x', sizeof(big));
 	if (strcmp(path, "/list") == 0 &&
 	    (strcmp(seen_inm, ETAG) == 0 || strcmp(seen_ims, LASTMOD) == 0))
@@ -74,7 +75,8 @@ answer(int c, const char *req)
 		    "\r\nConnection: close\r\n\r\n");
 	else if (strcmp(path, "/list") == 0)
 		n = snprintf(out, sizeof(out),
-		    "HTTP/1.1 200 OK\r\nETag: " ETAG "\r\nLast-Modified: " LASTMOD
+		    "HTTP/1.1 200 OK\r\nETag: " ETAG
+		    "\r\nLast-Modified: " LASTMOD
 		    "\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
 		    strlen(LIST), LIST);
 	else if (strcmp(path, "/fail") == 0)
@@ -182,7 +184,8 @@ test_conditional(void **state)
 	assert_string_equal(seen_ims, LASTMOD);
 
 	/* a validator with a line break never becomes a header */
-	assert_int_equal(fetch_get(u, "\"x\"\r\nX-Evil: 1", NULL, &opts, &r), 0);
+	assert_int_equal(
+	    fetch_get(u, "\"x\"\r\nX-Evil: 1", NULL, &opts, &r), 0);
 	assert_int_equal(r.status, FETCH_OK);
 	assert_string_equal(seen_inm, "");
 	fetch_reply_clear(&r);
@@ -266,7 +269,8 @@ test_no_answer(void **state)
 	assert_int_equal(fetch_get(u, NULL, NULL, &opts, &r), 0);
 	assert_int_equal(r.status, FETCH_NETWORK);
 	assert_int_equal(r.http_status, 0);
-	assert_non_null(strstr(r.error, "no answer from http://***@127.0.0.1:"));
+	assert_non_null(
+	    strstr(r.error, "no answer from http://***@127.0.0.1:"));
 	assert_null(strstr(r.error, "s3cret"));
 	assert_null(strstr(r.error, "k3y"));
 }

@@ -66,7 +66,8 @@ test_too_long(void **state)
 	memcpy(url, "https://example.org/", 20);
 	memset(url + 20, 'a', sizeof(url) - 21);
 	url[sizeof(url) - 1] = '\0';
-	assert_int_equal(fetch_url_check(url, err, sizeof(err)), RP_ERR_INVALID);
+	assert_int_equal(
+	    fetch_url_check(url, err, sizeof(err)), RP_ERR_INVALID);
 	assert_non_null(strstr(err, "1 to 2048 bytes"));
 	url[FETCH_URL_MAX] = '\0';
 	assert_int_equal(fetch_url_check(url, err, sizeof(err)), 0);
@@ -81,7 +82,8 @@ static const struct {
 	"https://***@feeds.example.org/list"},
     {"https://tok@en:x@h/", "https://***@h/"},
     {"https://h/list?key=s3cret", "https://h/list?key=***"},
-    {"https://h/list?a=1&apikey=s3cret&flag", "https://h/list?a=***&apikey=***&flag"},
+    {"https://h/list?a=1&apikey=s3cret&flag",
+	"https://h/list?a=***&apikey=***&flag"},
     {"https://u:p@h/p?k=v#frag", "https://***@h/p?k=***#***"},
     {"https://h/p#frag", "https://h/p#***"},
     {"https://h?k=v", "https://h?k=***"},
