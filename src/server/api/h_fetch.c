@@ -30,6 +30,7 @@ path_id(const char *p)
 int
 h_source_fetch(struct api_ctx *c)
 {
+	static const char *const none[] = {NULL};
 	struct store_source src = {0};
 	char target[256], slug[64] = "";
 	int64_t id = path_id(c->param[0]);
@@ -48,6 +49,10 @@ h_source_fetch(struct api_ctx *c)
 		store_source_clear(&src);
 		return api_fail(
 		    c, 404, "not_found", NULL, "no such indicator source");
+	}
+	if (api_keys_only(c, none) < 0) { /* the body is {} or nothing */
+		store_source_clear(&src);
+		return -1;
 	}
 	if (src.url == NULL ||
 	    (strcmp(src.kind, "list-url") != 0 &&
