@@ -53,8 +53,10 @@ def role_pid(srv, uid, other_than=None):
     """The child of the parent running as uid (waits for it on the
     daemon's output: a restarted role logs 'role started')."""
     while True:
+        # the worker role runs as the http role's user too
         pids = [p for p in children(srv.proc.pid)
-                if uid_of(p) == uid and p != other_than]
+                if uid_of(p) == uid and p != other_than and
+                "Name:\trampartd-worker" not in status(p)]
         if len(pids) == 1:
             return pids[0]
         check(len(pids) < 2, f"two roles run as uid {uid}: {pids}")

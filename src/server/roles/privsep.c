@@ -116,6 +116,7 @@ child(const struct role_env *penv, uid_t uid, gid_t gid, int sock)
 	int keep[CONF_LISTEN_MAX + 2];
 	size_t nkeep = 0;
 	sigset_t none;
+	char name[16]; /* TASK_COMM_LEN */
 	int null;
 
 	/* The parent blocks these for its signalfd; a role starts clean. */
@@ -148,6 +149,10 @@ child(const struct role_env *penv, uid_t uid, gid_t gid, int sock)
 		keep[nkeep++] = env.listen_fds[i];
 	close_others(keep, nkeep);
 	env.ipc = sock;
+	/* "rampartd-http", "rampartd-worker" ... in ps and /proc/PID/comm,
+	 * set before the user changes: a role seen as its user has its name */
+	snprintf(name, sizeof(name), "rampartd-%s", env.role->name);
+	prctl(PR_SET_NAME, name, 0, 0, 0);
 	drop(env.role, uid, gid);
 	exit(env.role->entry(&env));
 }
