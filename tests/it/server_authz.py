@@ -67,6 +67,21 @@ def setup(srv):
         check(r.status == 201, f"import for {ten}: {r}")
         ids[ten] = r.json["id"]
         ids[ten + "-doc"] = r.json["doc_id"]
+    # acme's indicator, indicator source and allowlist entry
+    ta = who["tech-acme"]
+    r = ta.request("POST", "/api/v1/indicator-sources", body={
+        "tenant": "acme", "name": "acme-feed", "kind": "manual"})
+    check(r.status == 201, f"source for acme: {r}")
+    ids["acme-source"] = r.json["id"]
+    r = ta.request("POST", "/api/v1/indicators", body={
+        "tenant": "acme", "type": "domain", "value": "c2.acme-only.example",
+        "source": "acme-feed", "comment": ACME_NAME})
+    check(r.status == 201, f"indicator for acme: {r}")
+    ids["acme-indicator"] = r.json["id"]
+    r = ta.request("POST", "/api/v1/tenants/acme/allowlist", body={
+        "kind": "domain", "value": "acme-dental.example"})
+    check(r.status == 201, f"allowlist entry for acme: {r}")
+    ids["acme-allow"] = r.json["id"]
     for name in ("tech-acme", "tech-globex"):
         r = who[name].request("POST", "/api/v1/tokens", body={"name": "t"})
         check(r.status == 201, f"token {name}: {r}")
@@ -187,7 +202,11 @@ def path_for(pattern, ids, owner="acme"):
             .replace("/enroll-tokens/{id}", f"/enroll-tokens/{etok}")
             .replace("/agents/{id}", f"/agents/{ids[owner + '-agent']}")
             .replace("/tokens/{id}", f"/tokens/{tok}")
-            .replace("/advisories/{id}", f"/advisories/{ids[owner]}"))
+            .replace("/advisories/{id}", f"/advisories/{ids[owner]}")
+            .replace("/indicators/{id}", f"/indicators/{ids['acme-indicator']}")
+            .replace("/indicator-sources/{id}",
+                     f"/indicator-sources/{ids['acme-source']}")
+            .replace("/allowlist/{id}", f"/allowlist/{ids['acme-allow']}"))
 
 
 BODY = {"name": "x", "slug": "x-new", "role": "viewer", "user": "x",

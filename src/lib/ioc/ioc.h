@@ -269,6 +269,20 @@ const char *ioc_type_name(enum ioc_type t);
 int ioc_type_from_name(const char *name, enum ioc_type *out);
 
 /*
+ * Normalises in as an indicator of the type named type into out (outlen
+ * bytes): the types of ioc_type_name as the readers do (hashes lower
+ * case, domains lower case without the final dot, canonical addresses,
+ * defanged input restored), "cidr" an IPv4 or IPv6 network
+ * address/prefix with the host bits cleared ("10.1.2.3/8" is
+ * "10.0.0.0/8"), "yara" rule text kept as it is (UTF-8, at most
+ * IOC_YARA_VALUE_MAX bytes).  Returns 0, RP_ERR_INVALID with *why a
+ * static sentence saying what was expected, or RP_ERR_ARG.
+ */
+#define IOC_YARA_VALUE_MAX 65536
+int ioc_value_normalize(const char *type, const char *in, char *out,
+    size_t outlen, const char **why);
+
+/*
  * A lookup index over a bundle's indicators for the sweep: hashes as
  * binary digests, sorted; names, domains and IPs in hash sets.  The
  * index borrows b, which must outlive it.

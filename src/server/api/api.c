@@ -31,7 +31,9 @@ struct route {
 	enum who who;
 	/* 0: none; 1: a JSON object is required; 2: a document (larger cap
 	 * once authenticated); 3: a JSON object, or nothing ({}); 4: an
-	 * agent's upload (as 1, the upload cap once authenticated) */
+	 * agent's upload (as 1, the upload cap once authenticated); 5: a
+	 * document of any syntax, not parsed here (the document cap once
+	 * authenticated) */
 	int body;
 	int (*fn)(struct api_ctx *);
 };
@@ -95,6 +97,22 @@ static const struct route routes[] = {
     {"GET", "/api/v1/findings/counts", WHO_ANY, 0, h_finding_counts},
     {"GET", "/api/v1/findings/{id}", WHO_ANY, 0, h_finding_get},
     {"GET", "/api/v1/detections", WHO_ANY, 0, h_detection_list},
+    {"GET", "/api/v1/indicators", WHO_ANY, 0, h_indicator_list},
+    {"POST", "/api/v1/indicators", WHO_TECH, 1, h_indicator_create},
+    {"POST", "/api/v1/indicators/import", WHO_TECH, 5, h_indicator_import},
+    {"GET", "/api/v1/indicators/{id}", WHO_ANY, 0, h_indicator_get},
+    {"PATCH", "/api/v1/indicators/{id}", WHO_TECH, 1, h_indicator_update},
+    {"DELETE", "/api/v1/indicators/{id}", WHO_TECH, 0, h_indicator_delete},
+    {"GET", "/api/v1/indicator-sources", WHO_ANY, 0, h_source_list},
+    {"POST", "/api/v1/indicator-sources", WHO_TECH, 1, h_source_create},
+    {"GET", "/api/v1/indicator-sources/{id}", WHO_ANY, 0, h_source_get},
+    {"PATCH", "/api/v1/indicator-sources/{id}", WHO_TECH, 1, h_source_update},
+    {"DELETE", "/api/v1/indicator-sources/{id}", WHO_TECH, 0, h_source_delete},
+    {"GET", "/api/v1/allowlist", WHO_ANY, 0, h_allow_list},
+    {"POST", "/api/v1/allowlist", WHO_ADMIN, 1, h_allow_create},
+    {"DELETE", "/api/v1/allowlist/{id}", WHO_TECH, 0, h_allow_delete},
+    {"GET", "/api/v1/tenants/{tenant}/allowlist", WHO_ANY, 0, h_allow_list},
+    {"POST", "/api/v1/tenants/{tenant}/allowlist", WHO_TECH, 1, h_allow_create},
     {"POST", "/api/v1/indicator-sources/{id}/fetch", WHO_TECH, 3,
 	h_source_fetch},
 };
@@ -347,10 +365,10 @@ api_admit(const struct api_request *rq, struct api_response *rs,
 	adm->who = c.who;
 	/* Routes without a body still get a small allowance: clients send
 	 * "{}" with a POST out of habit. */
-	*body_max = !c.authed ? API_BODY_SMALL
-	    : rt->body == 2   ? API_BODY_DOCUMENT
-	    : rt->body == 4   ? API_BODY_UPLOAD
-			      : API_BODY_SMALL;
+	*body_max = !c.authed		     ? API_BODY_SMALL
+	    : rt->body == 2 || rt->body == 5 ? API_BODY_DOCUMENT
+	    : rt->body == 4		     ? API_BODY_UPLOAD
+					     : API_BODY_SMALL;
 	return 0;
 }
 
@@ -382,7 +400,9 @@ api_handle(const struct api_request *rq, struct api_response *rs)
 		ok = api_agent_gate(&c, rq->again ? 0 : 1) == 0;
 	else
 		ok = adm != NULL || gate(&c, rt) == 0;
-	if (ok && (rt->body == 0 || read_body(&c, rt->body == 3) == 0))
+	if (ok &&
+	    (rt->body == 0 || rt->body == 5 ||
+		read_body(&c, rt->body == 3) == 0))
 		(void)rt->fn(&c);
 	json_decref(c.body);
 	if (rs->body == NULL && rs->status != 204 && rs->status != 304 &&

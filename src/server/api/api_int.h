@@ -188,6 +188,35 @@ int h_tenant_bundle(struct api_ctx *c);
 /* h_fetch.c: "fetch now" for a pulled indicator source. */
 int h_source_fetch(struct api_ctx *c);
 
+int h_indicator_list(struct api_ctx *c);
+int h_indicator_create(struct api_ctx *c);
+int h_indicator_import(struct api_ctx *c);
+int h_indicator_get(struct api_ctx *c);
+int h_indicator_update(struct api_ctx *c);
+int h_indicator_delete(struct api_ctx *c);
+int h_source_list(struct api_ctx *c);
+int h_source_create(struct api_ctx *c);
+int h_source_get(struct api_ctx *c);
+int h_source_update(struct api_ctx *c);
+int h_source_delete(struct api_ctx *c);
+int h_allow_list(struct api_ctx *c);
+int h_allow_create(struct api_ctx *c);
+int h_allow_delete(struct api_ctx *c);
+
+/* Shared by the indicator, source and allowlist handlers
+ * (h_indicator.c).  Each returns 0, or answers and returns -1. */
+/* The tenant of slug (NULL: 0, MSP-wide) in the caller's scope; field
+ * names it in a 400/404 ("?name" for a query argument). */
+int api_tenant_of(
+    struct api_ctx *c, const char *slug, const char *field, int64_t *id);
+/* 403 when tenant is 0 (MSP-wide) and the caller is no msp-admin. */
+int api_msp_write(struct api_ctx *c, int64_t tenant, const char *field);
+/* An RFC 3339 string (NULL or "": 0) as seconds. */
+int api_time_arg(
+    struct api_ctx *c, const char *s, const char *field, int64_t *out);
+/* Whether tlp is a TLP 2.0 label the store keeps. */
+int api_tlp_ok(const char *tlp);
+
 /* Tenants whose rules bundle a rebuild changed, with the new hash. */
 struct bundle_changes {
 	struct {

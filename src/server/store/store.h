@@ -1067,6 +1067,7 @@ struct store_indicator_filter {
 	const char *q; /* value substring, ASCII case-insensitive, bounded
 			  by SQ_TEXT_ARG_MAX bytes (RP_ERR_ARG past it) */
 	int64_t source_id;
+	const char *source; /* a source's name (of any scope) */
 	const char *tag; /* one tag, exactly */
 	const char *mode; /* the mode that applies */
 	enum store_expired_filter expired;

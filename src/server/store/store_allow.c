@@ -16,24 +16,26 @@
 #define ALLOW_REASON_MAX 1024
 
 #define ALLOW_COLS                                                             \
-	"id, tenant_id, kind, value, list_name, reason, created_at, created_by"
+	"id, tenant_id, kind, value, list_name, reason, created_at, "          \
+	"created_by"
 #define ALLOW_VISIBLE "(tenant_id IS NULL OR " SCOPE_FILTER("tenant_id") ")"
 
 static struct drv_sql q_insert =
     DRV_SQL("INSERT INTO allow_entries (tenant_id, scope, kind, value, "
 	    "list_name, reason, created_at, created_by) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-static struct drv_sql q_get = DRV_SQL("SELECT " ALLOW_COLS
-				      " FROM allow_entries WHERE id = ? AND " ALLOW_VISIBLE);
-static struct drv_sql q_list =
-    DRV_SQL("SELECT " ALLOW_COLS " FROM allow_entries WHERE id > ? AND "
-	    ALLOW_VISIBLE " AND (? = 0 OR (? > 0 AND scope IN (0, ?)) "
-	    "OR (? < 0 AND scope = 0)) ORDER BY id LIMIT ?");
+static struct drv_sql q_get = DRV_SQL(
+    "SELECT " ALLOW_COLS " FROM allow_entries WHERE id = ? AND " ALLOW_VISIBLE);
+static struct drv_sql q_list = DRV_SQL(
+    "SELECT " ALLOW_COLS " FROM allow_entries WHERE id > ? AND " ALLOW_VISIBLE
+    " AND (? = 0 OR (? > 0 AND scope IN (0, ?)) "
+    "OR (? < 0 AND scope = 0)) ORDER BY id LIMIT ?");
 static struct drv_sql q_delete =
     DRV_SQL("DELETE FROM allow_entries WHERE id = ? AND " SCOPE_FILTER(
 	"tenant_id") " RETURNING scope");
-static struct drv_sql q_each = DRV_SQL("SELECT " ALLOW_COLS
-				       " FROM allow_entries WHERE scope IN (0, ?) ORDER BY id");
+static struct drv_sql q_each =
+    DRV_SQL("SELECT " ALLOW_COLS
+	    " FROM allow_entries WHERE scope IN (0, ?) ORDER BY id");
 
 static const char *const kinds[] = {"domain", "cidr", NULL};
 
@@ -162,9 +164,8 @@ store_allow_get(struct store *s, const struct store_scope *sc, int64_t id,
 }
 
 int
-store_allow_list(struct store *s, const struct store_scope *sc,
-    int64_t tenant, const struct store_page *pg, struct store_allow **v,
-    size_t *n, int *more)
+store_allow_list(struct store *s, const struct store_scope *sc, int64_t tenant,
+    const struct store_page *pg, struct store_allow **v, size_t *n, int *more)
 {
 	void *rows = NULL;
 	int r;
@@ -173,8 +174,7 @@ store_allow_list(struct store *s, const struct store_scope *sc,
 	if (sc == NULL)
 		return RP_ERR_ARG;
 	struct drv_arg a[] = {A_NULL, A_SCOPE_ALL(sc), A_SCOPE_ID(sc),
-	    A_INT(tenant), A_INT(tenant), A_INT(tenant), A_INT(tenant),
-	    A_NULL};
+	    A_INT(tenant), A_INT(tenant), A_INT(tenant), A_INT(tenant), A_NULL};
 	if ((r = sq_list(s, &q_list, a, NARGS(a), pg, &allow_rows, &rows, n,
 		 more)) != 0)
 		return r;

@@ -32,13 +32,13 @@
 	" AND (? = 0 OR i.source_id = ?)"                                      \
 	" AND (? = '' OR " TAG "(',' || i.tags || ',', ?) > 0)"                \
 	" AND (? = '' OR COALESCE(i.mode, src.mode, 'block') = ?)"             \
-	" AND (? = 0 OR (? = 1 AND (i.expires IS NULL OR i.expires > ?))"      \
-	" OR (? = 2 AND i.expires <= ?))"
+	" AND (? = '' OR src.name = ?)"                                        \
+	" AND (CASE ? WHEN 1 THEN (i.expires IS NULL OR i.expires > ?)"        \
+	" WHEN 2 THEN (i.expires <= ?) ELSE (1 = 1) END)"
 #define IND_LIST(TAG)                                                          \
-	"SELECT " IND_COLS IND_FROM "WHERE i.id > ?" IND_FILTER(TAG)           \
-	" ORDER BY i.id LIMIT ?"
-#define IND_TOTAL(TAG)                                                         \
-	"SELECT COUNT(*)" IND_FROM "WHERE 1 = 1" IND_FILTER(TAG)
+	"SELECT " IND_COLS IND_FROM                                            \
+	"WHERE i.id > ?" IND_FILTER(TAG) " ORDER BY i.id LIMIT ?"
+#define IND_TOTAL(TAG) "SELECT COUNT(*)" IND_FROM "WHERE 1 = 1" IND_FILTER(TAG)
 
 #define FEED_TYPES "('domain', 'ip', 'cidr', 'url', 'sha256', 'sha1', 'md5')"
 #define FEED_SQL(C)                                                            \
@@ -54,12 +54,12 @@ static struct drv_sql q_list =
     DRV_SQL2_REPLAN(IND_LIST("instr"), IND_LIST("strpos"));
 static struct drv_sql q_total =
     DRV_SQL2_REPLAN(IND_TOTAL("instr"), IND_TOTAL("strpos"));
-static struct drv_sql q_get = DRV_SQL(
-    "SELECT " IND_COLS IND_FROM "WHERE i.id = ? AND " IND_VISIBLE);
+static struct drv_sql q_get =
+    DRV_SQL("SELECT " IND_COLS IND_FROM "WHERE i.id = ? AND " IND_VISIBLE);
 /* The row as its writer sees it: an MSP-wide row only in an all scope. */
-static struct drv_sql q_get_w = DRV_SQL("SELECT " IND_COLS IND_FROM
-					"WHERE i.id = ? AND " SCOPE_FILTER(
-					    "i.tenant_id"));
+static struct drv_sql q_get_w =
+    DRV_SQL("SELECT " IND_COLS IND_FROM
+	    "WHERE i.id = ? AND " SCOPE_FILTER("i.tenant_id"));
 static struct drv_sql q_find =
     DRV_SQL("SELECT id, confidence, first_seen, last_seen, expires, tags, "
 	    "size FROM indicators WHERE scope = ? AND type = ? AND value = ?");
@@ -82,13 +82,14 @@ static struct drv_sql q_delete =
 static struct drv_sql q_source =
     DRV_SQL("SELECT scope, confidence, tlp FROM indicator_sources "
 	    "WHERE id = ?");
-static struct drv_sql q_feed = DRV_SQL2(FEED_SQL(""), FEED_SQL(" COLLATE \"C\""));
-static struct drv_sql q_bump = DRV_SQL(
-    "INSERT INTO indicator_versions (scope, changed_at, changes) "
-    "VALUES (?, ?, 1) ON CONFLICT (scope) DO UPDATE SET changed_at = "
-    "CASE WHEN excluded.changed_at > indicator_versions.changed_at "
-    "THEN excluded.changed_at ELSE indicator_versions.changed_at END, "
-    "changes = indicator_versions.changes + 1");
+static struct drv_sql q_feed =
+    DRV_SQL2(FEED_SQL(""), FEED_SQL(" COLLATE \"C\""));
+static struct drv_sql q_bump =
+    DRV_SQL("INSERT INTO indicator_versions (scope, changed_at, changes) "
+	    "VALUES (?, ?, 1) ON CONFLICT (scope) DO UPDATE SET changed_at = "
+	    "CASE WHEN excluded.changed_at > indicator_versions.changed_at "
+	    "THEN excluded.changed_at ELSE indicator_versions.changed_at END, "
+	    "changes = indicator_versions.changes + 1");
 static struct drv_sql q_version =
     DRV_SQL("SELECT COALESCE(MAX(changed_at), 0), "
 	    "CAST(COALESCE(SUM(changes), 0) AS BIGINT) FROM indicator_versions "
@@ -445,7 +446,8 @@ ind_find(struct store *s, int64_t scope, const struct store_indicator *in,
 	struct drv_cur c;
 	int r;
 
-	struct drv_arg a[] = {A_INT(scope), A_TEXT(in->type), A_TEXT(in->value)};
+	struct drv_arg a[] = {
+	    A_INT(scope), A_TEXT(in->type), A_TEXT(in->value)};
 	if ((r = sq_row(s, &q_find, a, NARGS(a), &c)) != 0)
 		return r;
 	o->id = sq_int(&c, 0);
@@ -575,9 +577,8 @@ str_differs(const char *a, const char *b)
 }
 
 int
-store_indicator_edit(struct store *s, const struct store_scope *sc,
-    int64_t id, const struct store_indicator_edit *e, int64_t now,
-    int *changed)
+store_indicator_edit(struct store *s, const struct store_scope *sc, int64_t id,
+    const struct store_indicator_edit *e, int64_t now, int *changed)
 {
 	struct store_indicator i = {0};
 	const char *mode, *tlp, *comment;
@@ -639,8 +640,9 @@ store_indicator_delete(
 /* The filter's arguments (after the cursor) into a[0..21); the patterns
  * are the caller's to free. */
 static int
-filter_args(const struct store_scope *sc, const struct store_indicator_filter *f,
-    struct drv_arg *a, char **qpat, char **tagpat)
+filter_args(const struct store_scope *sc,
+    const struct store_indicator_filter *f, struct drv_arg *a, char **qpat,
+    char **tagpat)
 {
 	static const struct store_indicator_filter none = {0};
 	char *low = NULL;
@@ -682,6 +684,7 @@ filter_args(const struct store_scope *sc, const struct store_indicator_filter *f
 	}
 	const char *type = f->type != NULL ? f->type : "";
 	const char *mode = f->mode != NULL ? f->mode : "";
+	const char *sname = f->source != NULL ? f->source : "";
 	const char *qp = *qpat != NULL ? *qpat : "";
 	const char *tp = *tagpat != NULL ? *tagpat : "";
 	int ex = (int)f->expired;
@@ -701,10 +704,10 @@ filter_args(const struct store_scope *sc, const struct store_indicator_filter *f
 	a[k++] = A_TEXT(tp);
 	a[k++] = A_TEXT(mode);
 	a[k++] = A_TEXT(mode);
-	a[k++] = A_INT(ex);
+	a[k++] = A_TEXT(sname);
+	a[k++] = A_TEXT(sname);
 	a[k++] = A_INT(ex);
 	a[k++] = A_INT(f->now);
-	a[k++] = A_INT(ex);
 	a[k++] = A_INT(f->now);
 	return 0;
 }
@@ -724,8 +727,8 @@ store_indicator_list(struct store *s, const struct store_scope *sc,
 	*n = 0;
 	*more = 0;
 	if ((r = filter_args(sc, f, a + 1, &qpat, &tagpat)) == 0)
-		r = sq_list(s, &q_list, a, NARGS(a), pg, &ind_rows, &rows, n,
-		    more);
+		r = sq_list(
+		    s, &q_list, a, NARGS(a), pg, &ind_rows, &rows, n, more);
 	free(qpat);
 	free(tagpat);
 	if (r != 0)

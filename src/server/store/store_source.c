@@ -35,9 +35,9 @@ static struct drv_sql q_by_name =
     DRV_SQL("SELECT " SRC_COLS " FROM indicator_sources WHERE name = ? "
 	    "AND scope IN (0, ?) AND " SRC_VISIBLE " ORDER BY scope DESC "
 	    "LIMIT 1");
-static struct drv_sql q_list =
-    DRV_SQL("SELECT " SRC_COLS " FROM indicator_sources WHERE id > ? AND "
-	    SRC_VISIBLE " AND (? = 0 OR scope IN (0, ?)) ORDER BY id LIMIT ?");
+static struct drv_sql q_list = DRV_SQL(
+    "SELECT " SRC_COLS " FROM indicator_sources WHERE id > ? AND " SRC_VISIBLE
+    " AND (? = 0 OR scope IN (0, ?)) ORDER BY id LIMIT ?");
 static struct drv_sql q_update =
     DRV_SQL("UPDATE indicator_sources SET name = ?, url = ?, mode = ?, "
 	    "confidence = ?, tlp = ?, enabled = ?, fetch_interval = ?, "
@@ -167,8 +167,8 @@ src_check(const struct store_source *in)
 	if (!text_ok(in->name, SRC_NAME_MAX, 0) || in->name[0] == '\0' ||
 	    !text_ok(in->url, SRC_URL_MAX, 1) ||
 	    (in->mode != NULL && !sq_mode_ok(in->mode)) ||
-	    (in->tlp != NULL && !sq_tlp_ok(in->tlp)) ||
-	    in->confidence > 100 || in->fetch_interval < 0)
+	    (in->tlp != NULL && !sq_tlp_ok(in->tlp)) || in->confidence > 100 ||
+	    in->fetch_interval < 0)
 		return RP_ERR_ARG;
 	return 0;
 }
@@ -226,9 +226,8 @@ store_source_by_name(struct store *s, const struct store_scope *sc,
 }
 
 int
-store_source_list(struct store *s, const struct store_scope *sc,
-    int64_t tenant, const struct store_page *pg, struct store_source **v,
-    size_t *n, int *more)
+store_source_list(struct store *s, const struct store_scope *sc, int64_t tenant,
+    const struct store_page *pg, struct store_source **v, size_t *n, int *more)
 {
 	void *rows = NULL;
 	int r;
@@ -238,8 +237,8 @@ store_source_list(struct store *s, const struct store_scope *sc,
 		return RP_ERR_ARG;
 	struct drv_arg a[] = {A_NULL, A_SCOPE_ALL(sc), A_SCOPE_ID(sc),
 	    A_INT(tenant), A_INT(tenant), A_NULL};
-	if ((r = sq_list(s, &q_list, a, NARGS(a), pg, &src_rows, &rows, n,
-		 more)) != 0)
+	if ((r = sq_list(
+		 s, &q_list, a, NARGS(a), pg, &src_rows, &rows, n, more)) != 0)
 		return r;
 	*v = rows;
 	return 0;
@@ -323,8 +322,7 @@ store_source_fetch_state(
 	    (st->last_good_sha256 != NULL &&
 		strlen(st->last_good_sha256) != 64))
 		return RP_ERR_ARG;
-	struct drv_arg a[] = {
-	    st->etag != NULL ? A_TEXT(st->etag) : A_NULL,
+	struct drv_arg a[] = {st->etag != NULL ? A_TEXT(st->etag) : A_NULL,
 	    st->last_modified != NULL ? A_TEXT(st->last_modified) : A_NULL,
 	    A_INT(st->last_fetch_at), A_INT(st->last_ok_at),
 	    st->last_error != NULL ? A_TEXT(st->last_error) : A_NULL,

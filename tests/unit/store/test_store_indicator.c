@@ -42,7 +42,7 @@ put_full(struct store *s, const struct store_scope *sc,
 	    .tlp = (char *)p->tlp,
 	    .mode = (char *)p->mode,
 	    .created_by = (char *)"tester"};
-	enum store_put_outcome o = (enum store_put_outcome)-1;
+	enum store_put_outcome o = (enum store_put_outcome) - 1;
 	int64_t x = 0;
 
 	assert_int_equal(store_indicator_put(s, sc, &in, now, &x, &o), 0);
@@ -55,8 +55,8 @@ put_full(struct store *s, const struct store_scope *sc,
 static int64_t
 put(struct store *s, int64_t ten, const char *type, const char *value)
 {
-	struct put_args p = {.ten = ten, .type = type, .value = value,
-	    .conf = -1};
+	struct put_args p = {
+	    .ten = ten, .type = type, .value = value, .conf = -1};
 	int64_t id;
 
 	put_full(s, &all, &p, 1000, &id);
@@ -74,8 +74,14 @@ test_merge(void **state)
 {
 	struct store *s = *state;
 	int64_t a = tenant(s, "acme"), id, id2;
-	struct put_args p = {.ten = a, .type = "domain", .value = "evil.test",
-	    .conf = 40, .fs = 100, .ls = 200, .exp = 5000, .tags = "b, a,a"};
+	struct put_args p = {.ten = a,
+	    .type = "domain",
+	    .value = "evil.test",
+	    .conf = 40,
+	    .fs = 100,
+	    .ls = 200,
+	    .exp = 5000,
+	    .tags = "b, a,a"};
 	struct store_indicator g;
 
 	assert_int_equal(put_full(s, &all, &p, 1000, &id), STORE_PUT_NEW);
@@ -90,13 +96,21 @@ test_merge(void **state)
 	store_indicator_clear(&g);
 
 	/* The same again: nothing changes. */
-	assert_int_equal(put_full(s, &all, &p, 1001, &id2), STORE_PUT_UNCHANGED);
+	assert_int_equal(
+	    put_full(s, &all, &p, 1001, &id2), STORE_PUT_UNCHANGED);
 	assert_int_equal(id2, id);
 	/* Earlier first_seen, later last_seen, lower confidence, an earlier
 	 * expiry, new tags: min, max, max, later, union. */
-	struct put_args q = {.ten = a, .type = "domain", .value = "evil.test",
-	    .conf = 10, .fs = 50, .ls = 300, .exp = 4000, .tags = "c,a",
-	    .tlp = "red", .mode = "inform"};
+	struct put_args q = {.ten = a,
+	    .type = "domain",
+	    .value = "evil.test",
+	    .conf = 10,
+	    .fs = 50,
+	    .ls = 300,
+	    .exp = 4000,
+	    .tags = "c,a",
+	    .tlp = "red",
+	    .mode = "inform"};
 	assert_int_equal(put_full(s, &all, &q, 1002, &id2), STORE_PUT_UPDATED);
 	assert_int_equal(id2, id);
 	assert_int_equal(store_indicator_get(s, &all, id, &g), 0);
@@ -119,7 +133,8 @@ test_merge(void **state)
 	q.exp = 0;
 	assert_int_equal(put_full(s, &all, &q, 1004, NULL), STORE_PUT_UPDATED);
 	q.exp = 9500;
-	assert_int_equal(put_full(s, &all, &q, 1005, NULL), STORE_PUT_UNCHANGED);
+	assert_int_equal(
+	    put_full(s, &all, &q, 1005, NULL), STORE_PUT_UNCHANGED);
 	assert_int_equal(store_indicator_get(s, &all, id, &g), 0);
 	assert_int_equal(g.expires, 0);
 	store_indicator_clear(&g);
@@ -202,8 +217,8 @@ test_scoping(void **state)
 	int64_t ia = put(s, a, "ip", "192.0.2.1");
 	int64_t ib = put(s, b, "ip", "192.0.2.2");
 	int64_t im = put(s, 0, "ip", "192.0.2.3");
-	struct store_indicator_edit e = {.set = STORE_IND_SET_CONFIDENCE,
-	    .confidence = 90};
+	struct store_indicator_edit e = {
+	    .set = STORE_IND_SET_CONFIDENCE, .confidence = 90};
 	struct store_indicator in = {.tenant_id = b,
 	    .type = (char *)"ip",
 	    .value = (char *)"192.0.2.9",
@@ -271,8 +286,8 @@ test_edit(void **state)
 	int64_t a = tenant(s, "acme");
 	int64_t id = put(s, a, "url", "http://evil.test/x");
 	struct store_indicator_edit e = {.set = STORE_IND_SET_MODE |
-		STORE_IND_SET_TLP | STORE_IND_SET_TAGS |
-		STORE_IND_SET_COMMENT | STORE_IND_SET_EXPIRES,
+		STORE_IND_SET_TLP | STORE_IND_SET_TAGS | STORE_IND_SET_COMMENT |
+		STORE_IND_SET_EXPIRES,
 	    .mode = "inform",
 	    .tlp = "amber+strict",
 	    .tags = "z,y",
@@ -281,7 +296,8 @@ test_edit(void **state)
 	struct store_indicator g;
 	int changed = -1;
 
-	assert_int_equal(store_indicator_edit(s, &all, id, &e, 50, &changed), 0);
+	assert_int_equal(
+	    store_indicator_edit(s, &all, id, &e, 50, &changed), 0);
 	assert_int_equal(changed, 1);
 	assert_int_equal(store_indicator_get(s, &all, id, &g), 0);
 	assert_string_equal(g.mode, "inform");
@@ -293,24 +309,25 @@ test_edit(void **state)
 	assert_int_equal(g.updated_at, 50);
 	store_indicator_clear(&g);
 	/* Again: no change. */
-	assert_int_equal(store_indicator_edit(s, &all, id, &e, 60, &changed), 0);
+	assert_int_equal(
+	    store_indicator_edit(s, &all, id, &e, 60, &changed), 0);
 	assert_int_equal(changed, 0);
 	/* Back to the source's mode, expiry never. */
-	struct store_indicator_edit b = {.set = STORE_IND_SET_MODE |
-		STORE_IND_SET_EXPIRES};
-	assert_int_equal(store_indicator_edit(s, &all, id, &b, 70, &changed), 0);
+	struct store_indicator_edit b = {
+	    .set = STORE_IND_SET_MODE | STORE_IND_SET_EXPIRES};
+	assert_int_equal(
+	    store_indicator_edit(s, &all, id, &b, 70, &changed), 0);
 	assert_int_equal(changed, 1);
 	assert_int_equal(store_indicator_get(s, &all, id, &g), 0);
 	assert_null(g.mode);
 	assert_string_equal(g.mode_eff, "block");
 	assert_int_equal(g.expires, 0);
 	store_indicator_clear(&g);
-	struct store_indicator_edit bad = {.set = STORE_IND_SET_TLP,
-	    .tlp = "purple"};
+	struct store_indicator_edit bad = {
+	    .set = STORE_IND_SET_TLP, .tlp = "purple"};
 	assert_int_equal(
 	    store_indicator_edit(s, &all, id, &bad, 80, NULL), RP_ERR_ARG);
-	assert_int_equal(
-	    store_indicator_edit(s, &all, id + 99, &b, 80, NULL),
+	assert_int_equal(store_indicator_edit(s, &all, id + 99, &b, 80, NULL),
 	    RP_ERR_NOTFOUND);
 }
 
@@ -330,18 +347,32 @@ test_search(void **state)
 
 	assert_int_equal(store_source_create(s, &all, &ss, 1, &src), 0);
 	struct put_args p[] = {
-	    {.ten = a, .type = "domain", .value = "Evil-100%.test",
-		.conf = -1, .tags = "apt,x"},
-	    {.ten = a, .type = "domain", .value = "good.test", .conf = -1,
-		.exp = 500, .tags = "apt1"},
-	    {.ten = b, .type = "domain", .value = "evil.example",
-		.conf = -1},
-	    {.ten = 0, .type = "sha256", .src = src, .conf = -1,
-		.value = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-			 "aaaaaaa"},
-	    {.ten = a, .type = "md5", .value = "0123456789abcdef0123456789ab"
-					      "cdef",
-		.conf = -1, .mode = "block", .src = src},
+	    {.ten = a,
+		.type = "domain",
+		.value = "Evil-100%.test",
+		.conf = -1,
+		.tags = "apt,x"},
+	    {.ten = a,
+		.type = "domain",
+		.value = "good.test",
+		.conf = -1,
+		.exp = 500,
+		.tags = "apt1"},
+	    {.ten = b, .type = "domain", .value = "evil.example", .conf = -1},
+	    {.ten = 0,
+		.type = "sha256",
+		.src = src,
+		.conf = -1,
+		.value =
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaa"},
+	    {.ten = a,
+		.type = "md5",
+		.value = "0123456789abcdef0123456789ab"
+			 "cdef",
+		.conf = -1,
+		.mode = "block",
+		.src = src},
 	};
 	for (k = 0; k < sizeof(p) / sizeof(p[0]); k++)
 		put_full(s, &all, &p[k], 1000, NULL);
@@ -364,6 +395,9 @@ test_search(void **state)
 	    {{.mode = "inform"}, 1},
 	    {{.mode = "block"}, 4},
 	    {{.source_id = src}, 2},
+	    {{.source = "feed"}, 2},
+	    {{.source = "feed", .tenant = b, .own_only = 1}, 0},
+	    {{.source = "nosuch"}, 0},
 	    {{.expired = STORE_EXPIRED_YES, .now = 500}, 1},
 	    {{.expired = STORE_EXPIRED_NO, .now = 500}, 4},
 	    {{.expired = STORE_EXPIRED_NO, .now = 499}, 5},
@@ -377,20 +411,20 @@ test_search(void **state)
 	}
 	/* Pages of two. */
 	struct store_page pg = {.after = 0, .limit = 2};
-	assert_int_equal(store_indicator_list(s, &all, NULL, &pg, &v, &n, &more),
-	    0);
+	assert_int_equal(
+	    store_indicator_list(s, &all, NULL, &pg, &v, &n, &more), 0);
 	assert_int_equal(n, 2);
 	assert_true(more);
 	pg.after = v[1].id;
 	store_indicators_free(v, n);
-	assert_int_equal(store_indicator_list(s, &all, NULL, &pg, &v, &n, &more),
-	    0);
+	assert_int_equal(
+	    store_indicator_list(s, &all, NULL, &pg, &v, &n, &more), 0);
 	assert_int_equal(n, 2);
 	assert_true(more);
 	pg.after = v[1].id;
 	store_indicators_free(v, n);
-	assert_int_equal(store_indicator_list(s, &all, NULL, &pg, &v, &n, &more),
-	    0);
+	assert_int_equal(
+	    store_indicator_list(s, &all, NULL, &pg, &v, &n, &more), 0);
 	assert_int_equal(n, 1);
 	assert_false(more);
 	assert_string_equal(v[0].source, "feed");
@@ -401,7 +435,8 @@ test_search(void **state)
 	memset(q, 'q', sizeof(q) - 1);
 	q[sizeof(q) - 1] = '\0';
 	big.q = q;
-	assert_int_equal(store_indicator_total(s, &all, &big, &total), RP_ERR_ARG);
+	assert_int_equal(
+	    store_indicator_total(s, &all, &big, &total), RP_ERR_ARG);
 }
 
 /* The blocklist walk's rows as "tenant:type:value" lines. */
@@ -442,27 +477,48 @@ test_feed(void **state)
 	    {.ten = 0, .type = "domain", .value = "a.test", .conf = -1},
 	    {.ten = 0, .type = "domain", .value = "m.test", .conf = -1},
 	    {.ten = b, .type = "domain", .value = "b.test", .conf = -1},
-	    {.ten = a, .type = "domain", .value = "old.test", .conf = -1,
+	    {.ten = a,
+		.type = "domain",
+		.value = "old.test",
+		.conf = -1,
 		.exp = 100},
-	    {.ten = a, .type = "domain", .value = "later.test", .conf = -1,
+	    {.ten = a,
+		.type = "domain",
+		.value = "later.test",
+		.conf = -1,
 		.exp = 101},
-	    {.ten = a, .type = "ip", .value = "192.0.2.1", .conf = -1,
+	    {.ten = a,
+		.type = "ip",
+		.value = "192.0.2.1",
+		.conf = -1,
 		.mode = "inform"},
 	    {.ten = a, .type = "cidr", .value = "192.0.2.0/24", .conf = -1},
-	    {.ten = a, .type = "url", .value = "http://x.test/", .conf = -1,
+	    {.ten = a,
+		.type = "url",
+		.value = "http://x.test/",
+		.conf = -1,
 		.src = inf},
-	    {.ten = a, .type = "url", .value = "http://y.test/", .conf = -1,
-		.src = inf, .mode = "block"},
+	    {.ten = a,
+		.type = "url",
+		.value = "http://y.test/",
+		.conf = -1,
+		.src = inf,
+		.mode = "block"},
 	    {.ten = a, .type = "filename", .value = "x.exe", .conf = -1},
-	    {.ten = a, .type = "yara", .value = "rule x { condition: true }",
+	    {.ten = a,
+		.type = "yara",
+		.value = "rule x { condition: true }",
 		.conf = -1},
-	    {.ten = a, .type = "md5", .value = "0123456789abcdef0123456789a"
-					      "bcdef",
+	    {.ten = a,
+		.type = "md5",
+		.value = "0123456789abcdef0123456789a"
+			 "bcdef",
 		.conf = -1},
 	};
 	for (size_t k = 0; k < sizeof(p) / sizeof(p[0]); k++)
 		put_full(s, &all, &p[k], 1000, NULL);
-	assert_int_equal(store_indicator_each_active(s, a, 100, walk_fn, &w), 0);
+	assert_int_equal(
+	    store_indicator_each_active(s, a, 100, walk_fn, &w), 0);
 	snprintf(want, sizeof(want),
 	    "%lld:cidr:192.0.2.0/24:\n"
 	    "%lld:domain:a.test:\n"
@@ -505,8 +561,12 @@ test_version(void **state)
 	    .list_name = (char *)"customer domains",
 	    .reason = (char *)"ours",
 	    .created_by = (char *)"t"};
-	struct put_args p = {.ten = a, .type = "domain", .value = "v.test",
-	    .conf = -1, .fs = 400, .ls = 400};
+	struct put_args p = {.ten = a,
+	    .type = "domain",
+	    .value = "v.test",
+	    .conf = -1,
+	    .fs = 400,
+	    .ls = 400};
 
 	version(s, a, &at, &n);
 	assert_int_equal(at, 0);
@@ -568,8 +628,8 @@ test_version(void **state)
 	version(s, b, &at, &n);
 	assert_int_equal(n, 2);
 	/* A failed write leaves it. */
-	assert_int_equal(store_indicator_delete(s, &all, id, 1200),
-	    RP_ERR_NOTFOUND);
+	assert_int_equal(
+	    store_indicator_delete(s, &all, id, 1200), RP_ERR_NOTFOUND);
 	version(s, a, &at, &n);
 	assert_int_equal(n, 6);
 }
@@ -631,12 +691,10 @@ test_sources(void **state)
 	assert_int_equal(g.id, msp);
 	store_source_clear(&g);
 	assert_int_equal(store_source_get(s, &sa, other, &g), RP_ERR_NOTFOUND);
-	assert_int_equal(
-	    store_source_list(s, &sa, 0, NULL, &v, &n, &more), 0);
+	assert_int_equal(store_source_list(s, &sa, 0, NULL, &v, &n, &more), 0);
 	assert_int_equal(n, 2);
 	store_sources_free(v, n);
-	assert_int_equal(
-	    store_source_list(s, &all, b, NULL, &v, &n, &more), 0);
+	assert_int_equal(store_source_list(s, &all, b, NULL, &v, &n, &more), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(v[0].id, msp);
 	assert_int_equal(v[1].id, other);
@@ -656,12 +714,15 @@ test_sources(void **state)
 	assert_null(g.last_error);
 	assert_int_equal(strlen(g.last_good_sha256), 64);
 	store_source_clear(&g);
-	assert_int_equal(store_source_fetch_state(s, msp + 99, &st),
-	    RP_ERR_NOTFOUND);
+	assert_int_equal(
+	    store_source_fetch_state(s, msp + 99, &st), RP_ERR_NOTFOUND);
 
 	/* An indicator may use its tenant's or an MSP-wide source only. */
-	struct put_args p = {.ten = a, .type = "domain", .value = "s.test",
-	    .conf = -1, .src = other};
+	struct put_args p = {.ten = a,
+	    .type = "domain",
+	    .value = "s.test",
+	    .conf = -1,
+	    .src = other};
 	struct store_indicator ind = {.tenant_id = a,
 	    .type = (char *)"domain",
 	    .value = (char *)"s.test",
@@ -669,8 +730,8 @@ test_sources(void **state)
 	    .confidence = -1,
 	    .created_by = (char *)"t"};
 	enum store_put_outcome o;
-	assert_int_equal(store_indicator_put(s, &all, &ind, 30, &id, &o),
-	    RP_ERR_NOTFOUND);
+	assert_int_equal(
+	    store_indicator_put(s, &all, &ind, 30, &id, &o), RP_ERR_NOTFOUND);
 	p.src = msp;
 	put_full(s, &all, &p, 30, &id);
 	struct store_indicator gi;
@@ -684,8 +745,8 @@ test_sources(void **state)
 	p.src = own;
 	ind.tenant_id = 0;
 	ind.source_id = own;
-	assert_int_equal(store_indicator_put(s, &all, &ind, 30, &id, &o),
-	    RP_ERR_NOTFOUND);
+	assert_int_equal(
+	    store_indicator_put(s, &all, &ind, 30, &id, &o), RP_ERR_NOTFOUND);
 	p.src = msp;
 	put_full(s, &all, &p, 30, NULL);
 	/* Deleting a source deletes its indicators; a tenant cannot delete
@@ -728,19 +789,16 @@ test_allow(void **state)
 	int more;
 
 	assert_int_equal(store_allow_add(s, &sa, &in, 1, &ia), 0);
-	assert_int_equal(
-	    store_allow_add(s, &sa, &in, 1, &id), RP_ERR_INVALID);
+	assert_int_equal(store_allow_add(s, &sa, &in, 1, &id), RP_ERR_INVALID);
 	in.list_name = (char *)"other list";
 	assert_int_equal(store_allow_add(s, &sa, &in, 1, &id), 0);
 	in.tenant_id = b;
-	assert_int_equal(
-	    store_allow_add(s, &sa, &in, 1, &ib), RP_ERR_NOTFOUND);
+	assert_int_equal(store_allow_add(s, &sa, &in, 1, &ib), RP_ERR_NOTFOUND);
 	assert_int_equal(store_allow_add(s, &all, &in, 1, &ib), 0);
 	in.tenant_id = 0;
 	in.kind = (char *)"cidr";
 	in.value = (char *)"10.0.0.0/8";
-	assert_int_equal(
-	    store_allow_add(s, &sa, &in, 1, &im), RP_ERR_NOTFOUND);
+	assert_int_equal(store_allow_add(s, &sa, &in, 1, &im), RP_ERR_NOTFOUND);
 	assert_int_equal(store_allow_add(s, &all, &in, 1, &im), 0);
 	in.kind = (char *)"url";
 	assert_int_equal(store_allow_add(s, &all, &in, 1, &id), RP_ERR_ARG);
