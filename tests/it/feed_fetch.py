@@ -35,7 +35,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from server_lib import Server, check  # noqa: E402
 
 SHARED = os.environ["RAMPART_SHARED_DATA"]
-MAX_BYTES = 65536
+MAX_BYTES = 512 * 1024  # above the MISP events together (about 230 KiB)
 SECRETS = ("s3cret-pw", "k3y-value")
 POLLS = 600  # of POLL_PAUSE each: a bound, not a timing expectation
 POLL_PAUSE = 0.1
