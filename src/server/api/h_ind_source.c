@@ -53,8 +53,7 @@ source_json(struct api_ctx *c, const struct store_source *x)
 	json_object_set_new(o, "last_ok_at", api_time(x->last_ok_at));
 	json_object_set_new(o, "last_error",
 	    x->last_error != NULL ? json_string(x->last_error) : json_null());
-	json_object_set_new(
-	    o, "fetch", fetch_state_json(c->s, x, c->rq->now));
+	json_object_set_new(o, "fetch", fetch_state_json(c->s, x, c->rq->now));
 	json_object_set_new(o, "created", api_time(x->created_at));
 	json_object_set_new(o, "updated", api_time(x->updated_at));
 	return o;
@@ -154,7 +153,8 @@ source_fields(struct api_ctx *c, struct store_source *x)
 		return api_fail(c, 400, "invalid_field", "/tlp",
 		    "tlp: expected clear, green, amber, amber+strict or red");
 	if (url != NULL && fetch_url_check(url, why, sizeof(why)) != 0)
-		return api_fail(c, 400, "invalid_field", "/url", "url: %s", why);
+		return api_fail(
+		    c, 400, "invalid_field", "/url", "url: %s", why);
 	if (name != NULL)
 		x->name = (char *)name;
 	if (json_object_get(c->body, "url") != NULL)
