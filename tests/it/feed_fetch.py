@@ -253,6 +253,14 @@ def refused_schemes(admin):
     r = admin.request("GET", "/api/v1/indicator-sources")
     check(not [x for x in r.json["items"] if x["name"].startswith("refused")],
           f"a refused source exists: {r.json}")
+    # only pulled sources are fetched
+    manual = admin.request("POST", "/api/v1/indicator-sources", body={
+        "name": "by-hand", "kind": "manual"})
+    check(manual.status == 201, f"manual source: {manual}")
+    r = admin.request(
+        "POST", f"/api/v1/indicator-sources/{manual.json['id']}/fetch")
+    check(r.status == 409 and r.code() == "not_pulled", f"fetch manual: {r}")
+    check(manual.json["fetch"]["state"] == "not-pulled", f"{manual.json}")
 
 
 def list_source(srv, admin, feed, port):
@@ -331,6 +339,11 @@ def list_source(srv, admin, feed, port):
               f"{mode}: the indicators changed")
         with open(os.path.join(srv.dir, "feeds", f"{sid}.body"), "rb") as fh:
             check(fh.read() == LIST_V2.encode(), f"{mode}: copy replaced")
+    # the URL cannot be changed to another scheme either
+    r = admin.request("PATCH", f"/api/v1/indicator-sources/{sid}",
+                      body={"url": "file:///etc/shadow"})
+    check(r.status == 400 and "http" in r.json["error"]["message"],
+          f"PATCH to file://: {r}")
     feed.list_mode = "ok"
     run, s = fetch_now(admin, sid, "blocklist")
     check(run["outcome"] == "ok" and s["fetch"]["state"] == "ok" and
