@@ -125,6 +125,27 @@ int fetch_request(struct store *s, int64_t id, int64_t now);
 json_t *fetch_state_json(
     struct store *s, const struct store_source *src, int64_t now);
 
+/* --- the schedule (fetch/source.c) -------------------------------- */
+
+/* A pulled source as the scheduler sees it. */
+struct fetch_due {
+	int64_t id;
+	int64_t interval; /* seconds between fetches (fetch_interval()) */
+	int64_t last_fetch_at; /* when the last run began; 0: never */
+	int64_t requested_at; /* a "fetch now" asked at; 0: none */
+};
+
+/* The interval a source's fetch_interval gives: 0 (unset) is an hour,
+ * less than FETCH_INTERVAL_MIN is FETCH_INTERVAL_MIN. */
+int64_t fetch_interval(int64_t configured);
+/*
+ * Whether d is due at now: never fetched; interval + jitter seconds
+ * after its last run began; or a "fetch now" at or after the last run
+ * began that is not handled_request (the one already queued).
+ */
+int fetch_due_now(const struct fetch_due *d, int64_t jitter,
+    int64_t handled_request, int64_t now);
+
 /* --- the worker role (fetch/worker.c) ------------------------------ */
 
 /* The worker role's entry (roles table): runs due fetches until SIGTERM

@@ -20,14 +20,6 @@ struct fetch_ctx {
 	volatile int *stopping; /* set by SIGTERM: transfers end early */
 };
 
-/* A pulled source as the scheduler sees it. */
-struct fetch_due {
-	int64_t id;
-	int64_t interval; /* seconds between fetches */
-	int64_t last_fetch_at; /* when the last run began; 0: never */
-	int64_t requested_at; /* a "fetch now" asked at; 0: none */
-};
-
 /* Every enabled source of a pulled kind (list-url, misp-feed); *v freed
  * with free().  0 or an RP_ERR_* code of the store. */
 int fetch_due_list(struct store *s, struct fetch_due **v, size_t *n);

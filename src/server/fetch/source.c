@@ -28,8 +28,8 @@ pulled(const char *kind)
 	    (strcmp(kind, "list-url") == 0 || strcmp(kind, "misp-feed") == 0);
 }
 
-static int64_t
-interval(int64_t configured)
+int64_t
+fetch_interval(int64_t configured)
 {
 	if (configured <= 0)
 		return INTERVAL_DEFAULT;
@@ -48,6 +48,17 @@ decimal(const char *s)
 		v = v * 10 + (*s - '0');
 	}
 	return *s == '\0' ? v : 0;
+}
+
+int
+fetch_due_now(const struct fetch_due *d, int64_t jitter,
+    int64_t handled_request, int64_t now)
+{
+	if (d->last_fetch_at == 0 ||
+	    now >= d->last_fetch_at + d->interval + jitter)
+		return 1;
+	return d->requested_at != 0 && d->requested_at != handled_request &&
+	    d->requested_at >= d->last_fetch_at;
 }
 
 /* The meta value name.<id>: *v (caller frees) or NULL when unset. */
@@ -117,7 +128,7 @@ keep_pulled(struct store *s, const struct store_source *v, size_t n,
 		}
 		d = &(*out)[*nout];
 		d->id = v[i].id;
-		d->interval = interval(v[i].fetch_interval);
+		d->interval = fetch_interval(v[i].fetch_interval);
 		d->last_fetch_at = v[i].last_fetch_at;
 		if ((r = requested(s, v[i].id, &d->requested_at)) != 0)
 			return r;

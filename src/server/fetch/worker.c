@@ -159,7 +159,6 @@ static void
 consider(struct worker *w, const struct fetch_due *d, int64_t now)
 {
 	struct slot *sl = find_slot(w, d->id);
-	int due;
 
 	if (sl == NULL) {
 		if (w->nslots == SOURCES_MAX)
@@ -174,14 +173,8 @@ consider(struct worker *w, const struct fetch_due *d, int64_t now)
 		    : 0;
 	}
 	sl->seen = 1;
-	if (sl->busy)
-		return;
-	due = d->last_fetch_at == 0 ||
-	    now >= d->last_fetch_at + d->interval + sl->jitter;
-	if (d->requested_at != 0 && d->requested_at != sl->handled_request &&
-	    d->requested_at >= d->last_fetch_at)
-		due = 1;
-	if (!due || w->qlen == SOURCES_MAX)
+	if (sl->busy || w->qlen == SOURCES_MAX ||
+	    !fetch_due_now(d, sl->jitter, sl->handled_request, now))
 		return;
 	sl->handled_request = d->requested_at;
 	sl->busy = 1;
