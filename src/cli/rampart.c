@@ -36,6 +36,10 @@ static const struct {
 	"which hosts advisories concern: list, show, counts"},
     {"detections", cmd_detections, "what the agents' indicator sweeps found"},
     {"audit", cmd_audit, "the server's audit log: list, verify the chain"},
+    {"indicator", cmd_indicator,
+	"indicators on the server: list, show, add, edit, rm, import"},
+    {"indicator-source", cmd_indicator_source,
+	"where indicators come from: list, show, add, edit, rm"},
 };
 
 static void
