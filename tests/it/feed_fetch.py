@@ -27,12 +27,13 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_lib import Server, check  # noqa: E402
+from server_lib import Cli, Server, check  # noqa: E402
 
 SHARED = os.environ["RAMPART_SHARED_DATA"]
 MAX_BYTES = 512 * 1024  # above the MISP events together (about 230 KiB)
@@ -351,6 +352,28 @@ def list_source(srv, admin, feed, port):
     return sid
 
 
+def cli_fetch(srv, admin, sid):
+    """rampart indicator-source fetch and show."""
+    r = admin.request("POST", "/api/v1/tokens", body={"name": "feeds"})
+    check(r.status == 201, f"token: {r}")
+    tok = r.json["secret"]
+    cli = Cli(srv)
+    try:
+        n = len(audit_runs(admin, "blocklist"))
+        r = cli.run("indicator-source", "fetch", str(sid), token=tok)
+        check(r.returncode == 0 and "fetch asked for" in r.stdout,
+              f"rampart indicator-source fetch: {r.stdout} {r.stderr}")
+        wait_runs(admin, "blocklist", n + 1)
+        r = cli.run("indicator-source", "show", str(sid), token=tok)
+        check(r.returncode == 0 and re.search(
+            r"fetch state:\s+last fetched .*304 not modified", r.stdout),
+            f"rampart indicator-source show: {r.stdout} {r.stderr}")
+        for sec in SECRETS:
+            check(sec not in r.stdout, f"the CLI shows {sec}: {r.stdout}")
+    finally:
+        cli.cleanup()
+
+
 def misp_source(srv, admin, feed, port):
     mark = feed.mark()
     sid = create(admin, "misp", "misp-feed",
@@ -445,7 +468,8 @@ def main():
         check(admin.login(b["user"], b["password"],
                           b["totp_secret"]).status == 200, "admin login")
         refused_schemes(admin)
-        list_source(srv, admin, feed, port)
+        sid = list_source(srv, admin, feed, port)
+        cli_fetch(srv, admin, sid)
         misp_source(srv, admin, feed, port)
         no_secrets(srv, admin)
         check(srv.stop() == 0, f"rampartd stopped badly:\n{srv.out}")
