@@ -21,6 +21,7 @@
 #include "conf/conf.h"
 #include "err.h"
 #include "log/log.h"
+#include "tls/tls.h"
 
 int
 privsep_user(const char *key, const char *name, uid_t *uid, gid_t *gid,
@@ -144,6 +145,11 @@ child(const struct role_env *penv, uid_t uid, gid_t gid, int sock)
 	if (!env.role->listens) {
 		env.listen_fds = NULL;
 		env.nlisten = 0;
+		/* Only a listening role serves TLS: the others (the worker
+		 * parses fetched feeds) keep no copy of its private key. */
+		if (env.tls != NULL && env.tls->key_pem != NULL)
+			explicit_bzero(env.tls->key_pem, env.tls->key_len);
+		env.tls = NULL;
 	}
 	for (size_t i = 0; i < env.nlisten; i++)
 		keep[nkeep++] = env.listen_fds[i];
