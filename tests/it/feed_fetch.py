@@ -137,7 +137,8 @@ def make_handler(feed):
                 if feed.list_mode == "500":
                     return 500, b"internal error\n", None, None
                 if feed.list_mode == "garbage":
-                    return 200, bytes(range(256)) * 4, '"garbage"', None
+                    return (200, b"<html>\xff\xfe" + b"\x9b" * 3000 +
+                            bytes(range(256)) * 4, '"garbage"', None)
                 if feed.list_mode == "oversize":
                     return (200, b"198.51.100.1\n" * (MAX_BYTES // 13 + 100),
                             '"big"', None)
@@ -333,6 +334,9 @@ def list_source(srv, admin, feed, port):
               f"{mode}: last_error {f['last_error']!r}")
         check(f["text"].startswith("failed") and words in f["text"],
               f"{mode}: text {f['text']!r}")
+        check(all(" " <= ch <= "~" for ch in f["last_error"]) and
+              len(f["last_error"]) <= 1024,
+              f"{mode}: last_error is not short printable text")
         check("http://feeduser:***@" not in f["last_error"] and
               "***@127.0.0.1" in f["last_error"], f"{mode}: masked URL {f}")
         check(f["last_good_sha256"] == good_sha, f"{mode}: copy kept {f}")

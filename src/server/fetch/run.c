@@ -188,6 +188,24 @@ audit(struct store *s, const struct store_source *src, int ok,
 	return r;
 }
 
+/*
+ * A failure's message as the state keeps it: printable ASCII only (it
+ * may quote a hostile body's line) and short enough that, with the
+ * time and the copy kept, it fits the store's last_error.
+ */
+static void
+printable(const char *in, char *out, size_t outlen)
+{
+	size_t i;
+
+	for (i = 0; in[i] != '\0' && i + 1 < outlen; i++)
+		out[i] =
+		    (unsigned char)in[i] >= 0x20 && (unsigned char)in[i] < 0x7f
+		    ? in[i]
+		    : '?';
+	out[i] = '\0';
+}
+
 /* A 304, or a failure: the fetch state and the audit entry only. */
 static int
 record_unchanged(struct store *s, const struct store_source *src,
@@ -196,7 +214,7 @@ record_unchanged(struct store *s, const struct store_source *src,
 {
 	struct store_source st = *src;
 	struct rp_buf d;
-	char when[32], kept[160], *msg = NULL, *det = NULL;
+	char when[32], kept[160], why[700], *msg = NULL, *det = NULL;
 	int64_t n = 0;
 	int r, ok = p->kind == PULL_NOT_MODIFIED;
 
@@ -226,7 +244,8 @@ record_unchanged(struct store *s, const struct store_source *src,
 			snprintf(kept, sizeof(kept),
 			    "no good copy yet, so no indicators from it");
 		}
-		if ((msg = rp_asprintf("%s at %s; %s", p->error, when, kept)) ==
+		printable(p->error, why, sizeof(why));
+		if ((msg = rp_asprintf("%s at %s; %s", why, when, kept)) ==
 		    NULL) {
 			r = RP_ERR_NOMEM;
 			goto out;
@@ -449,6 +468,7 @@ fetch_run(
 		goto out;
 	if (*cx->stopping && p.kind == PULL_FAILED)
 		goto out; /* cut short: the next start fetches again */
+	printable(p.error, p.error, sizeof(p.error)); /* for the log too */
 	log_run(&fs, &p);
 	if (p.kind == PULL_NEW) {
 		if ((r = record_new(s, &src, &fs, &p, started,
