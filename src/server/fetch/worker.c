@@ -33,12 +33,14 @@
 #define POLL_SECONDS 2
 #define SOURCES_MAX 4096 /* sources the scheduler tracks */
 #define THREADS_MAX 64
+#define RETRY_SECONDS 60 /* after a run the store did not record */
 
 /* What the scheduler remembers of a source. */
 struct slot {
 	int64_t id;
 	int64_t jitter; /* seconds added to its interval, drawn once */
 	int64_t handled_request; /* the requested_at already queued */
+	int64_t retry_at; /* a run that could not be recorded: not before */
 	int busy; /* queued or in flight */
 	int seen; /* in the last listing */
 };
@@ -109,14 +111,19 @@ take(struct worker *w)
 	return id;
 }
 
+/* A run ended; failed: it was not recorded, so the source still looks
+ * due and must wait a little rather than be fetched again at once. */
 static void
-done(struct worker *w, int64_t id)
+done(struct worker *w, int64_t id, int failed)
 {
 	struct slot *sl;
 
 	pthread_mutex_lock(&w->lock);
-	if ((sl = find_slot(w, id)) != NULL)
+	if ((sl = find_slot(w, id)) != NULL) {
 		sl->busy = 0;
+		if (failed)
+			sl->retry_at = (int64_t)time(NULL) + RETRY_SECONDS;
+	}
 	w->runs++;
 	pthread_mutex_unlock(&w->lock);
 }
@@ -135,7 +142,7 @@ fetcher(void *arg)
 			s = NULL;
 			log_error(
 			    "fetch: cannot open the store", "error", err, NULL);
-			done(w, id);
+			done(w, id, 1);
 			continue;
 		}
 		if ((r = fetch_run(&w->cx, s, id, (int64_t)time(NULL))) != 0) {
@@ -148,7 +155,7 @@ fetcher(void *arg)
 			store_close(s);
 			s = NULL;
 		}
-		done(w, id);
+		done(w, id, r != 0);
 	}
 	store_close(s);
 	return NULL;
@@ -173,7 +180,7 @@ consider(struct worker *w, const struct fetch_due *d, int64_t now)
 		    : 0;
 	}
 	sl->seen = 1;
-	if (sl->busy || w->qlen == SOURCES_MAX ||
+	if (sl->busy || w->qlen == SOURCES_MAX || now < sl->retry_at ||
 	    !fetch_due_now(d, sl->jitter, sl->handled_request, now))
 		return;
 	sl->handled_request = d->requested_at;
