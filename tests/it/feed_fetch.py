@@ -14,7 +14,8 @@ disk is the body whose sha256 the state shows.  The MISP feed: the first
 fetch takes the manifest and every event, the second only the event whose
 timestamp changed (an event gone from the manifest takes its indicators
 with it), a third gets 304 and fetches no event.  file:// and gopher://
-sources are refused when they are created, and the secrets of a URL
+sources are refused when they are created, a source nobody answers for
+fails with nothing kept, and the secrets of a URL
 (user:password@, ?key=) appear nowhere: not in the API, the audit log or
 the daemon's output.
 
@@ -28,6 +29,7 @@ import http.server
 import json
 import os
 import re
+import socket
 import sys
 import threading
 import time
@@ -449,6 +451,23 @@ def misp_source(srv, admin, feed, port):
           run["detail"]["events_bad_uuid"] == 1, f"bad uuid: {seen} {run}")
 
 
+def unreachable(admin):
+    """A source nobody answers for: failed, and nothing to keep yet."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # bound and closed: nobody listens there
+    sid = create(admin, "nobody-home", "list-url",
+                 f"http://127.0.0.1:{port}/list.txt")["id"]
+    run = wait_runs(admin, "nobody-home", 1)
+    f = source(admin, sid)["fetch"]
+    check(run["outcome"] == "failed" and f["state"] == "failed" and
+          "no answer from http://127.0.0.1:" in f["last_error"] and
+          "no good copy yet" in f["last_error"], f"unreachable: {f}")
+    check(f["last_good_sha256"] is None and
+          not indicators(admin, "nobody-home"), f"unreachable: {f}")
+
+
 def no_secrets(srv, admin):
     texts = [srv.drain()]
     r = admin.request("GET", "/api/v1/audit?limit=500")
@@ -475,6 +494,7 @@ def main():
         sid = list_source(srv, admin, feed, port)
         cli_fetch(srv, admin, sid)
         misp_source(srv, admin, feed, port)
+        unreachable(admin)
         no_secrets(srv, admin)
         check(srv.stop() == 0, f"rampartd stopped badly:\n{srv.out}")
     finally:
