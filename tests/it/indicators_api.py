@@ -167,6 +167,33 @@ def stix_rejected(tech):
           f"no source: {r}")
 
 
+def body_cap(srv, tech):
+    """An import over the document cap (32 MiB) is refused from its
+    headers, before any of the body is sent; one of the same size from
+    nobody is refused at the small cap too."""
+    for cookie, want in ((tech.cookie, 413), ("", 401)):
+        conn = srv.client()._conn()
+        try:
+            conn.putrequest("POST", "/api/v1/indicators/import?tenant=acme"
+                            "&source=big&format=list")
+            conn.putheader("Content-Type", "text/plain")
+            conn.putheader("Content-Length", str(33 * 1024 * 1024))
+            if cookie:
+                conn.putheader("Cookie", f"rampart_session={cookie}")
+            conn.endheaders()
+            st = conn.getresponse().status
+        finally:
+            conn.close()
+        check(st in (want, 413) if not cookie else st == want,
+              f"a 33 MiB import (cookie {bool(cookie)}): {st}")
+    # Over the small cap (64 KiB) of JSON routes, within the document cap.
+    body = "".join(f"d{i}.bulk.example\n" for i in range(6000)).encode()
+    check(len(body) > 64 * 1024, "the bulk list is too small")
+    r = imp(tech, "tenant=acme&source=bulk&format=list", body, "text/plain")
+    check(r.status == 200 and r.json["counts"]["new"] == 6000,
+          f"a {len(body)} byte list: {r}")
+
+
 def advisory(tech):
     """An advisory's indicators and YARA rules, as the bundle takes them."""
     path = os.path.join(DATA, "advisories", "3cx-native.json")
@@ -334,6 +361,7 @@ def main():
         real_files(admin, who["tech-acme"])
         stix_rejected(who["tech-acme"])
         advisory(who["tech-acme"])
+        body_cap(srv, who["tech-acme"])
         add_edit(admin, who["tech-acme"])
         scoping(admin, who)
         sources(admin, who["tech-acme"])
