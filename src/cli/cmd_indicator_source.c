@@ -1,5 +1,5 @@
 /*
- * rampart indicator-source list|show|add|edit|rm: where indicators come
+ * rampart indicator-source list|show|add|edit|rm|fetch: where indicators come
  * from (/api/v1/indicator-sources, docs/api.md "Indicators"), with the
  * defaults they give their indicators and the fetch state of pulled
  * feeds.
@@ -26,7 +26,7 @@ enum {
 	OPT_NAME,
 	OPT_NOPT
 };
-enum { S_LIST, S_SHOW, S_ADD, S_EDIT, S_RM };
+enum { S_LIST, S_SHOW, S_ADD, S_EDIT, S_RM, S_FETCH };
 #define B(s) (1u << (s))
 static const unsigned opt_subs[OPT_NOPT - OPT_FIRST_OWN] = {
     B(S_LIST) | B(S_ADD), /* --tenant */
@@ -67,6 +67,7 @@ usage(FILE *f)
 	      "           [--confidence N] [--tlp TLP] [--fetch-interval S] "
 	      "[--enable | --disable]\n"
 	      "       rampart indicator-source rm ID\n"
+	      "       rampart indicator-source fetch ID\n"
 	      "\n"
 	      "Where indicators come from: a tenant's, or (without --tenant) "
 	      "MSP-wide,\n"
@@ -80,7 +81,9 @@ usage(FILE *f)
 	      "a mode of its\n"
 	      "own follows the source's.  list: --tenant shows its own and "
 	      "the MSP-wide\n"
-	      "sources.  rm deletes the source and its indicators.\n"
+	      "sources.  rm deletes the source and its indicators.  fetch "
+	      "asks rampartd to\n"
+	      "fetch a pulled source now (show tells how it went).\n"
 	      "  --limit N  list at most N (default: all, fetched page by "
 	      "page)\n"
 	      "\n" REMOTE_COMMON_HELP
@@ -219,6 +222,10 @@ print_source(json_t *x)
 	    "last fetch:", remote_str(x, "last_fetch_at", b, sizeof(b)));
 	remote_field("last ok:", remote_str(x, "last_ok_at", b, sizeof(b)));
 	remote_field("last error:", remote_str(x, "last_error", b, sizeof(b)));
+	if (json_is_object(json_object_get(x, "fetch")))
+		remote_field("fetch state:",
+		    remote_str(
+			json_object_get(x, "fetch"), "text", b, sizeof(b)));
 }
 
 /* Sends body (taken; NULL: none) and prints the source answered. */
@@ -227,6 +234,7 @@ send_one(struct remote *r, const struct remote_opts *o, const char *method,
     const char *path, json_t *body)
 {
 	char *text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+	char b[1024];
 	json_t *data = NULL;
 	int rc;
 
@@ -241,6 +249,11 @@ send_one(struct remote *r, const struct remote_opts *o, const char *method,
 	if (rc == 0 && data != NULL) {
 		if (o->json)
 			remote_print_json(data);
+		else if (json_is_object(json_object_get(data, "fetch")) &&
+		    json_object_get(data, "requested_at") != NULL)
+			printf("fetch asked for; now: %s\n",
+			    remote_str(json_object_get(data, "fetch"), "text",
+				b, sizeof(b)));
 		else
 			print_source(data);
 	} else if (rc == 0 && !o->json)
@@ -279,7 +292,7 @@ static int
 run(struct remote_opts *o, const char *name, int argc, char **argv)
 {
 	static const char *const subs[] = {
-	    "list", "show", "add", "edit", "rm", NULL};
+	    "list", "show", "add", "edit", "rm", "fetch", NULL};
 	struct sopts a = {0};
 	struct remote *r = NULL;
 	char *esc = NULL, *path = NULL;
@@ -324,6 +337,11 @@ run(struct remote_opts *o, const char *name, int argc, char **argv)
 	    (path = rp_asprintf("/api/v1/indicator-sources/%s", esc)) == NULL) {
 		json_decref(body);
 		rc = EXIT_USAGE;
+	} else if (sub == S_FETCH) {
+		free(path);
+		path = rp_asprintf("/api/v1/indicator-sources/%s/fetch", esc);
+		rc = path != NULL ? send_one(r, o, "POST", path, NULL)
+				  : EXIT_USAGE;
 	} else
 		rc = send_one(r, o,
 		    sub == S_SHOW	? "GET"
@@ -340,7 +358,7 @@ int
 cmd_indicator_source(int argc, char **argv)
 {
 	static const char *const subs[] = {
-	    "list", "show", "add", "edit", "rm", NULL};
+	    "list", "show", "add", "edit", "rm", "fetch", NULL};
 
 	return remote_main(argc, argv, subs, usage, run);
 }

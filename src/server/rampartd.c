@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "conf/conf.h"
+#include "fetch/fetch.h"
 #include "http/http.h"
 #include "log/log.h"
 #include "roles/roles.h"
@@ -28,6 +29,7 @@ static const struct role roles[] = {
 	{ "setup",  ROLE_SERVICE, setup_main,  RESTART_ONCE,       MSG(MSG_SETUP_RESULT),               0,                                   0,      0 },
 	{ "signer", ROLE_SIGNER,  signer_main, RESTART_ALWAYS,     MSG(MSG_READY) | MSG(MSG_HEARTBEAT), MSG(MSG_LOG_CONFIG) | MSG(MSG_PEER), 0,      1 },
 	{ "http",   ROLE_SERVICE, http_main,   RESTART_ALWAYS,     MSG(MSG_READY) | MSG(MSG_HEARTBEAT), MSG(MSG_LOG_CONFIG) | MSG(MSG_PEER), 1,      1 },
+	{ "worker", ROLE_SERVICE, fetch_worker_main, RESTART_ALWAYS, MSG(MSG_HEARTBEAT),                 MSG(MSG_LOG_CONFIG),                 0,      0 },
 };
 /* clang-format on */
 

@@ -111,12 +111,16 @@ def children(pid):
     return kids
 
 
-def role_kids(pid, user):
-    """The children of pid running as user (http: rampart, signer:
-    rampart-signer)."""
+def role_kids(pid, user, name=None):
+    """The children of pid running as user (http and worker: rampart,
+    signer: rampart-signer); with name, only the role of that name
+    (/proc/PID/comm is rampartd-ROLE); without, the worker is left out."""
     uid = str(pwd.getpwnam(user).pw_uid)
     return [k for k in children(pid)
-            if re.search(r"^Uid:\s+(\d+)", k[1], re.M).group(1) == uid]
+            if re.search(r"^Uid:\s+(\d+)", k[1], re.M).group(1) == uid
+            and (re.search(r"^Name:\s+(\S+)", k[1], re.M).group(1) ==
+                 "rampartd-" + name if name else
+                 "Name:\trampartd-worker" not in k[1])]
 
 
 def https(port, cafile, method, path, body=None, headers=None):
@@ -236,7 +240,13 @@ def check_chunked_and_slow(port, cert):
 def check_privileges(d, var):
     svc = pwd.getpwnam("rampart")
     kids = children(d.proc.pid)
-    check(len(kids) == 2, f"two roles running: {[k[0] for k in kids]}")
+    check(len(kids) == 3, f"three roles running: {[k[0] for k in kids]}")
+    worker = role_kids(d.proc.pid, "rampart", "worker")
+    check(len(worker) == 1, "the worker runs as rampart")
+    for _, st in worker:
+        check(re.search(r"^NoNewPrivs:\s+1$", st, re.M) is not None and
+              re.search(r"^CapEff:\s+0+$", st, re.M) is not None,
+              "the worker has no privileges")
     signer = role_kids(d.proc.pid, "rampart-signer")
     check(len(signer) == 1, "the signer runs as rampart-signer")
     for _, st in signer:

@@ -214,8 +214,9 @@ def without_use(snap):
 
 
 def http_role_pid(srv):
-    """The http role: of the parent's two children once setup has ended,
-    the one not under the signer's seccomp filter."""
+    """The http role: of the parent's three children once setup has
+    ended, the one not under the signer's seccomp filter and not the
+    worker (named rampartd-worker)."""
     kids = []
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -226,8 +227,10 @@ def http_role_pid(srv):
             continue
         if re.search(rf"^PPid:\s+{srv.proc.pid}$", st, re.M):
             kids.append((int(d), st))
-    check(len(kids) == 2, f"two roles under the parent: {[k for k, _ in kids]}")
-    http = [k for k, st in kids if re.search(r"^Seccomp:\s+0$", st, re.M)]
+    check(len(kids) == 3,
+          f"three roles under the parent: {[k for k, _ in kids]}")
+    http = [k for k, st in kids if re.search(r"^Seccomp:\s+0$", st, re.M)
+            and "Name:\trampartd-worker" not in st]
     check(len(http) == 1, f"one http role under the parent: {http}")
     return http[0]
 

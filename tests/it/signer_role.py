@@ -53,13 +53,23 @@ def role_pid(srv, uid, other_than=None):
     """The child of the parent running as uid (waits for it on the
     daemon's output: a restarted role logs 'role started')."""
     while True:
+        # the worker role runs as the http role's user too
         pids = [p for p in children(srv.proc.pid)
-                if uid_of(p) == uid and p != other_than]
+                if uid_of(p) == uid and p != other_than and
+                "Name:\trampartd-worker" not in status(p)]
         if len(pids) == 1:
             return pids[0]
         check(len(pids) < 2, f"two roles run as uid {uid}: {pids}")
         wait_output(srv, "role started", count_at_least(srv, "role started")
                     + 1)
+
+
+def worker_pid(srv):
+    """The worker role (named rampartd-worker)."""
+    pids = [p for p in children(srv.proc.pid)
+            if "Name:\trampartd-worker" in status(p)]
+    check(len(pids) == 1, f"one worker role: {pids}")
+    return pids[0]
 
 
 def count_at_least(srv, text):
@@ -191,6 +201,19 @@ def main():
               "role's memory: the scan does not work")
         check(seed not in got and key not in got,
               "the job-signing key is in the http role's memory")
+        # The worker parses fetched feeds: neither key, nor the TLS
+        # private key the http role serves with, is in its memory.
+        with open(os.path.join(srv.dir, "tls", "key.pem"), "rb") as f:
+            tls_key = f.read().split(b"\n")[1]  # a line of its base64
+        check(memory_has(http, [tls_key]) == {tls_key},
+              "the TLS key is not found in the http role's memory: the "
+              "scan does not work")
+        worker = worker_pid(srv)
+        got = memory_has(worker, [seed, key, tls_key, marker])
+        check(marker in got, "the state directory is not found in the "
+              "worker's memory: the scan does not work")
+        check(not got & {seed, key, tls_key},
+              "a key is in the worker's memory")
 
         # Confined: seccomp filter mode, no new privileges, no network.
         s = status(signer)

@@ -125,6 +125,8 @@ static const struct route routes[] = {
     {"GET", "/api/v1/feeds/{id}/fetches", WHO_ANY, 0, h_feed_fetches},
     {"GET", "/api/v1/feeds/{id}/status", WHO_ANY, 0, h_feed_status},
     {"GET", "/api/v1/feeds/{id}/report", WHO_ANY, 0, h_feed_report},
+    {"POST", "/api/v1/indicator-sources/{id}/fetch", WHO_TECH, 3,
+	h_source_fetch},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 

@@ -193,6 +193,8 @@ struct proto_job;
  * (one tenant: blobs are per tenant).  0, or answered and -1. */
 int api_job_blocklist_check(
     struct api_ctx *c, int64_t tenant, const struct proto_job *j);
+/* h_fetch.c: "fetch now" for a pulled indicator source. */
+int h_source_fetch(struct api_ctx *c);
 
 int h_indicator_list(struct api_ctx *c);
 int h_indicator_create(struct api_ctx *c);

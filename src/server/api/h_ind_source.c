@@ -10,10 +10,20 @@
 #include <string.h>
 
 #include "api_int.h"
+#include "fetch/fetch.h"
 #include "util/err.h"
 
 #define SRC_NAME_MAX 200
 #define SRC_URL_MAX 2048
+
+static json_t *
+masked_url(const char *url)
+{
+	char shown[3 * SRC_URL_MAX];
+
+	fetch_url_mask(url, shown, sizeof(shown));
+	return json_string(shown);
+}
 
 static json_t *
 source_json(struct api_ctx *c, const struct store_source *x)
@@ -30,8 +40,9 @@ source_json(struct api_ctx *c, const struct store_source *x)
 	    o, "tenant", x->tenant_id != 0 ? json_string(slug) : json_null());
 	json_object_set_new(o, "name", json_string(x->name));
 	json_object_set_new(o, "kind", json_string(x->kind));
+	/* a feed URL may carry credentials: shown masked (fetch.h) */
 	json_object_set_new(
-	    o, "url", x->url != NULL ? json_string(x->url) : json_null());
+	    o, "url", x->url != NULL ? masked_url(x->url) : json_null());
 	json_object_set_new(o, "mode", json_string(x->mode));
 	json_object_set_new(o, "confidence", json_integer(x->confidence));
 	json_object_set_new(o, "tlp", json_string(x->tlp));
@@ -42,6 +53,7 @@ source_json(struct api_ctx *c, const struct store_source *x)
 	json_object_set_new(o, "last_ok_at", api_time(x->last_ok_at));
 	json_object_set_new(o, "last_error",
 	    x->last_error != NULL ? json_string(x->last_error) : json_null());
+	json_object_set_new(o, "fetch", fetch_state_json(c->s, x, c->rq->now));
 	json_object_set_new(o, "created", api_time(x->created_at));
 	json_object_set_new(o, "updated", api_time(x->updated_at));
 	return o;
@@ -113,6 +125,7 @@ static int
 source_fields(struct api_ctx *c, struct store_source *x)
 {
 	const char *name = NULL, *url = NULL, *mode = NULL, *tlp = NULL;
+	char why[512];
 	int64_t conf = -1, every = -1;
 	int enabled = -1;
 
@@ -139,10 +152,9 @@ source_fields(struct api_ctx *c, struct store_source *x)
 	if (tlp != NULL && !api_tlp_ok(tlp))
 		return api_fail(c, 400, "invalid_field", "/tlp",
 		    "tlp: expected clear, green, amber, amber+strict or red");
-	if (url != NULL && strncmp(url, "https://", 8) != 0 &&
-	    strncmp(url, "http://", 7) != 0)
-		return api_fail(c, 400, "invalid_field", "/url",
-		    "url: expected an http or https URL");
+	if (url != NULL && fetch_url_check(url, why, sizeof(why)) != 0)
+		return api_fail(
+		    c, 400, "invalid_field", "/url", "url: %s", why);
 	if (name != NULL)
 		x->name = (char *)name;
 	if (json_object_get(c->body, "url") != NULL)
@@ -203,13 +215,26 @@ h_source_create(struct api_ctx *c)
 	if (r != 0 ||
 	    (r = api_audit_commit(c, "indicator_source.create",
 		 tenant != NULL ? tenant : "", target, "ok",
-		 json_pack("{s:s,s:s?}", "kind", kind, "url", x.url))) != 0)
+		 json_pack("{s:s,s:o?}", "kind", kind, "url",
+		     x.url != NULL ? masked_url(x.url) : NULL))) != 0)
 		return api_store_fail(c, r);
 	if ((r = store_source_get(c->s, &c->who.scope, id, &x)) != 0)
 		return api_store_fail(c, r);
 	r = api_json(c, 201, source_json(c, &x));
 	store_source_clear(&x);
 	return r;
+}
+
+/* The edit as audited: the body, its URL masked. */
+static json_t *
+edit_detail(const json_t *body)
+{
+	json_t *d = json_deep_copy(body);
+	const char *url = json_string_value(json_object_get(body, "url"));
+
+	if (d != NULL && url != NULL)
+		json_object_set_new(d, "url", masked_url(url));
+	return d;
 }
 
 int
@@ -242,7 +267,7 @@ h_source_update(struct api_ctx *c)
 	}
 	if (r != 0 ||
 	    (r = api_audit_commit(c, "indicator_source.edit", slug, target,
-		 "ok", json_deep_copy(c->body))) != 0) {
+		 "ok", edit_detail(c->body))) != 0) {
 		store_source_clear(&cur);
 		return api_store_fail(c, r);
 	}

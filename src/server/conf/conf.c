@@ -77,6 +77,12 @@ static const struct key keys[] = {
     {"signer", "user", K_USER, F(signer_user), 0, 0, NULL},
     {"signer", "approval_hosts", K_INT, F(signer_approval_hosts), 1, 1000000,
 	NULL},
+    {"fetch", "max_bytes", K_SIZE, F(fetch_max_bytes), 1024, 4LL << 30, NULL},
+    {"fetch", "connect_timeout", K_SECONDS, F(fetch_connect_timeout), 1, 300,
+	NULL},
+    {"fetch", "timeout", K_SECONDS, F(fetch_timeout), 1, 3600, NULL},
+    {"fetch", "max_redirects", K_INT, F(fetch_max_redirects), 0, 20, NULL},
+    {"fetch", "concurrency", K_INT, F(fetch_concurrency), 1, 64, NULL},
 };
 #undef F
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -613,7 +619,7 @@ static int
 load_env(struct load *ld, char *const *envp)
 {
 	static const char *const sections[] = {"server", "store", "http",
-	    "auth", "log", "metrics", "signer", NULL};
+	    "auth", "log", "metrics", "signer", "fetch", NULL};
 
 	ld->layer = L_ENV;
 	for (size_t i = 0; envp != NULL && envp[i] != NULL; i++) {
@@ -777,6 +783,11 @@ set_defaults(struct conf *c, const struct api_config *auth)
 	memcpy(c->user, "rampart", 8);
 	memcpy(c->signer_user, "rampart-signer", 15);
 	c->signer_approval_hosts = 25;
+	c->fetch_max_bytes = 256LL << 20;
+	c->fetch_connect_timeout = 30;
+	c->fetch_timeout = 600;
+	c->fetch_max_redirects = 5;
+	c->fetch_concurrency = 4;
 	c->http_threads = 4;
 	c->http_max_connections = 1024;
 	c->http_per_ip_connections = 64;

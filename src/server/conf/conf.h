@@ -78,6 +78,13 @@ struct conf {
 	char signer_user[64];
 	int signer_approval_hosts; /* hosts above which jobs need a second
 				      user's approval */
+
+	/* The worker role's pulled feeds (docs/internals/fetch.md). */
+	int64_t fetch_max_bytes; /* a feed's body, enforced while receiving */
+	int fetch_connect_timeout; /* seconds */
+	int fetch_timeout; /* seconds for one transfer */
+	int fetch_max_redirects;
+	int fetch_concurrency; /* fetches at once (each source one at a time) */
 };
 
 /*

@@ -21,6 +21,7 @@
 #include "conf/conf.h"
 #include "err.h"
 #include "log/log.h"
+#include "tls/tls.h"
 
 int
 privsep_user(const char *key, const char *name, uid_t *uid, gid_t *gid,
@@ -116,6 +117,7 @@ child(const struct role_env *penv, uid_t uid, gid_t gid, int sock)
 	int keep[CONF_LISTEN_MAX + 2];
 	size_t nkeep = 0;
 	sigset_t none;
+	char name[16]; /* TASK_COMM_LEN */
 	int null;
 
 	/* The parent blocks these for its signalfd; a role starts clean. */
@@ -143,11 +145,20 @@ child(const struct role_env *penv, uid_t uid, gid_t gid, int sock)
 	if (!env.role->listens) {
 		env.listen_fds = NULL;
 		env.nlisten = 0;
+		/* Only a listening role serves TLS: the others (the worker
+		 * parses fetched feeds) keep no copy of its private key. */
+		if (env.tls != NULL && env.tls->key_pem != NULL)
+			explicit_bzero(env.tls->key_pem, env.tls->key_len);
+		env.tls = NULL;
 	}
 	for (size_t i = 0; i < env.nlisten; i++)
 		keep[nkeep++] = env.listen_fds[i];
 	close_others(keep, nkeep);
 	env.ipc = sock;
+	/* "rampartd-http", "rampartd-worker" ... in ps and /proc/PID/comm,
+	 * set before the user changes: a role seen as its user has its name */
+	snprintf(name, sizeof(name), "rampartd-%s", env.role->name);
+	prctl(PR_SET_NAME, name, 0, 0, 0);
 	drop(env.role, uid, gid);
 	exit(env.role->entry(&env));
 }

@@ -168,9 +168,10 @@ pid_t privsep_spawn(const struct role_env *env, uid_t uid, gid_t gid, int *ipc);
 
 /*
  * Prepares state_dir (0755, not writable by others), state_dir/tls (root
- * 0700), state_dir/signer (the signer's user suid/sgid, 0700) and
- * state_dir/db (the service user's, 0700) when the store is the default
- * SQLite file there.
+ * 0700), state_dir/signer (the signer's user suid/sgid, 0700),
+ * state_dir/feeds (the service user's, 0700: pulled feeds' last good
+ * copies) and state_dir/db (the service user's, 0700) when the store is
+ * the default SQLite file there.
  */
 int statedir_prepare(const struct conf *c, uid_t uid, gid_t gid, uid_t suid,
     gid_t sgid, char *err, size_t errlen);

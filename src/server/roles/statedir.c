@@ -96,6 +96,10 @@ statedir_prepare(const struct conf *c, uid_t uid, gid_t gid, uid_t suid,
 	snprintf(path, sizeof(path), "%s/signer", c->state_dir);
 	if ((r = own_dir(path, suid, sgid, 0700, err, errlen)) != 0)
 		return r;
+	/* the worker's last good copies of pulled feeds */
+	snprintf(path, sizeof(path), "%s/feeds", c->state_dir);
+	if ((r = own_dir(path, uid, gid, 0700, err, errlen)) != 0)
+		return r;
 	/* db/ only for the default store; another SQLite path or a
 	 * PostgreSQL server is the administrator's to prepare. */
 	snprintf(want, sizeof(want), "sqlite:%s/db/rampart.db", c->state_dir);
