@@ -45,6 +45,9 @@ int cmd_hosts(int argc, char **argv);
 int cmd_findings(int argc, char **argv);
 int cmd_detections(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+/* Indicators and their sources on the server (cmd_indicator*.c). */
+int cmd_indicator(int argc, char **argv);
+int cmd_indicator_source(int argc, char **argv);
 /* advisory import|list|get|revisions: argv[0] is the subcommand. */
 int cmd_advisory_server(int argc, char **argv);
 /* Their part of `rampart advisory --help`: usage lines or descriptions. */

@@ -38,6 +38,10 @@ static const struct {
     {"audit", cmd_audit, "the server's audit log: list, verify the chain"},
     {"blocklist", cmd_blocklist,
 	"render indicators as a firewall, DNS, proxy or IDS blocklist"},
+    {"indicator", cmd_indicator,
+	"indicators on the server: list, show, add, edit, rm, import"},
+    {"indicator-source", cmd_indicator_source,
+	"where indicators come from: list, show, add, edit, rm"},
 };
 
 static void

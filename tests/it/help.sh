@@ -6,14 +6,15 @@
 for cmd in "" "advisory" "advisory validate" "advisory show" "check" \
     "bundle" "enroll-token" "enroll-token create" "host" "host list" \
     "hosts" "hosts list" "findings" "findings list" "findings show" \
-    "findings counts" "detections"; do
+    "findings counts" "detections" "indicator" "indicator list" \
+    "indicator import" "indicator-source" "indicator-source add"; do
 	# shellcheck disable=SC2086
 	expect_exit 0 "rampart $cmd --help" -- "$RAMPART_BIN" $cmd --help
 	expect_grep "$TMP/out" "usage: rampart" "rampart $cmd --help"
 done
 expect_exit 0 "rampart --help" -- "$RAMPART_BIN" --help
 for c in tenant user token enroll-token host hosts findings detections \
-    audit; do
+    audit indicator indicator-source; do
 	expect_grep "$TMP/out" "^  $c " "rampart --help lists $c"
 done
 expect_exit 2 "rampart host nonsense" -- "$RAMPART_BIN" host nonsense
@@ -38,6 +39,13 @@ expect_exit 2 "rampart enroll-token create --uses 100001" -- \
 expect_exit 2 "rampart with no command" -- "$RAMPART_BIN"
 expect_exit 2 "rampart nonsense" -- "$RAMPART_BIN" nonsense
 expect_exit 2 "rampart advisory nonsense" -- "$RAMPART_BIN" advisory nonsense
+expect_exit 2 "rampart indicator nonsense" -- "$RAMPART_BIN" indicator nonsense
+expect_exit 2 "rampart indicator add (one argument)" -- \
+    "$RAMPART_BIN" indicator add domain
+expect_exit 2 "rampart indicator list --format csv" -- \
+    "$RAMPART_BIN" indicator list --format csv
+expect_exit 2 "rampart indicator-source add (no --kind)" -- \
+    "$RAMPART_BIN" indicator-source add x
 expect_exit 2 "rampart advisory validate (no file)" -- \
     "$RAMPART_BIN" advisory validate
 expect_exit 2 "rampart advisory show (no file)" -- "$RAMPART_BIN" advisory show

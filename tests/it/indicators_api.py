@@ -17,6 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from server_lib import Server, check  # noqa: E402
 
 SHARED = os.environ["RAMPART_SHARED_DATA"]
+DATA = os.environ["RAMPART_TEST_DATA"]
 
 # What each real file does on its first import (a test that cannot be
 # told apart from a broken reader must fail): new, invalid, skipped,
@@ -140,8 +141,9 @@ def real_files(admin, tech):
           f"import audit entries: {len(entries)}")
     d = json.loads(entries[-1]["detail"]) if isinstance(
         entries[-1]["detail"], str) else entries[-1]["detail"]
-    check(d["counts"]["new"] == 16 and d["format"] == "csv",
-          f"audit detail: {d}")
+    check(d["counts"]["new"] == 16 and d["format"] == "csv"
+          and entries[-1]["tenant"] == "acme"
+          and entries[-1]["target"] == "source:3cx", f"audit: {entries[-1]}")
 
 
 def stix_rejected(tech):
@@ -163,6 +165,50 @@ def stix_rejected(tech):
     r = imp(tech, "tenant=acme&format=misp", b"{}")
     check(r.status == 400 and r.json["error"]["field"] == "?source",
           f"no source: {r}")
+
+
+def body_cap(srv, tech):
+    """An import over the document cap (32 MiB) is refused from its
+    headers, before any of the body is sent; one of the same size from
+    nobody is refused at the small cap too."""
+    for cookie, want in ((tech.cookie, 413), ("", 401)):
+        conn = srv.client()._conn()
+        try:
+            conn.putrequest("POST", "/api/v1/indicators/import?tenant=acme"
+                            "&source=big&format=list")
+            conn.putheader("Content-Type", "text/plain")
+            conn.putheader("Content-Length", str(33 * 1024 * 1024))
+            if cookie:
+                conn.putheader("Cookie", f"rampart_session={cookie}")
+            conn.endheaders()
+            st = conn.getresponse().status
+        finally:
+            conn.close()
+        check(st in (want, 413) if not cookie else st == want,
+              f"a 33 MiB import (cookie {bool(cookie)}): {st}")
+    # Over the small cap (64 KiB) of JSON routes, within the document cap.
+    body = "".join(f"d{i}.bulk.example\n" for i in range(6000)).encode()
+    check(len(body) > 64 * 1024, "the bulk list is too small")
+    r = imp(tech, "tenant=acme&source=bulk&format=list", body, "text/plain")
+    check(r.status == 200 and r.json["counts"]["new"] == 6000,
+          f"a {len(body)} byte list: {r}")
+
+
+def advisory(tech):
+    """An advisory's indicators and YARA rules, as the bundle takes them."""
+    path = os.path.join(DATA, "advisories", "3cx-native.json")
+    r = imp(tech, "tenant=acme&source=3cx-advisory&format=advisory",
+            open(path, "rb").read())
+    n = r.json["counts"] if r.status == 200 else {}
+    # The 3CX lists brought most of its values already: they merge into
+    # those rows (which keep their source); its YARA rules are new.
+    check(r.status == 200 and n["new"] + n["updated"] + n["unchanged"] == 52
+          and n["new"] >= 6 and n["invalid"] == 0, f"advisory: {r}")
+    r = tech.request("GET", "/api/v1/indicators?type=yara&limit=100"
+                     "&source=3cx-advisory")
+    check(r.json["total"] == 6 and all(i["value"].startswith("rule ")
+                                       for i in r.json["items"]),
+          f"YARA rules of the advisory: {r.json['total']}")
 
 
 def add_edit(admin, tech):
@@ -214,7 +260,10 @@ def add_edit(admin, tech):
     check(r.status == 404, f"deleted: {r}")
     for action in ("indicator.create", "indicator.edit",
                    "indicator.delete"):
-        check(len(audit(admin, action)) >= 1, f"no {action} entry")
+        e = audit(admin, action)
+        check(len(e) >= 1 and e[0]["tenant"] == "acme"
+              and e[0]["actor"] == "user:tech-acme",
+              f"{action} entries: {e}")
 
 
 def scoping(admin, who):
@@ -311,6 +360,8 @@ def main():
         admin, who = setup(srv)
         real_files(admin, who["tech-acme"])
         stix_rejected(who["tech-acme"])
+        advisory(who["tech-acme"])
+        body_cap(srv, who["tech-acme"])
         add_edit(admin, who["tech-acme"])
         scoping(admin, who)
         sources(admin, who["tech-acme"])

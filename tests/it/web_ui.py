@@ -70,9 +70,17 @@ def hostile_agent(srv, c):
     job = api(c, "POST", "/api/v1/jobs",
               {"type": "inventory", "target": {"host": key.agent_id}},
               want=201)
+    # an indicator of the hostile customer from a source of that name,
+    # with it as its tag and comment
+    api(c, "POST", "/api/v1/indicator-sources",
+        {"tenant": "evil", "name": HOSTILE, "kind": "manual"}, want=201)
+    ind = api(c, "POST", "/api/v1/indicators",
+              {"tenant": "evil", "type": "domain", "value": "evil.example",
+               "source": HOSTILE, "comment": HOSTILE, "tags": [HOSTILE]},
+              want=201)
     return ["/", "/advisories", f"/advisories/{a['id']}",
             f"/hosts/{key.agent_id}", "/hosts", f"/jobs/{job['id']}",
-            "/audit", "/admin"]
+            "/audit", "/admin", "/indicators", f"/indicators/{ind['id']}"]
 
 
 def body_caps(srv, cookie):

@@ -439,7 +439,7 @@ struct add_one {
 
 static int
 add_all(struct api_ctx *c, const json_t *items, int single, int64_t *ids,
-    enum store_put_outcome *what, size_t *counts)
+    enum store_put_outcome *what, size_t *counts, int64_t *tenant)
 {
 	struct store_indicator in;
 	struct add_one *w = malloc(sizeof(*w));
@@ -469,6 +469,8 @@ add_all(struct api_ctx *c, const json_t *items, int single, int64_t *ids,
 			break;
 		}
 		counts[what[i]]++;
+		/* the audit entry's tenant: the one all rows are of */
+		*tenant = i == 0 || *tenant == in.tenant_id ? in.tenant_id : -1;
 	}
 	free(w);
 	return r;
@@ -524,8 +526,8 @@ h_indicator_create(struct api_ctx *c)
 	enum store_put_outcome *what = NULL;
 	size_t counts[3] = {0}, n;
 	int single = items == NULL;
-	int64_t *ids = NULL;
-	char target[48];
+	int64_t *ids = NULL, tenant = 0;
+	char target[48], slug[64] = "";
 	int r;
 
 	if (!single && json_object_size(c->body) != 1)
@@ -552,12 +554,14 @@ h_indicator_create(struct api_ctx *c)
 		r = api_store_fail(c, r);
 		goto out;
 	}
-	if ((r = add_all(c, items, single, ids, what, counts)) != 0) {
+	if ((r = add_all(c, items, single, ids, what, counts, &tenant)) != 0) {
 		store_rollback(c->s);
 		goto out;
 	}
+	if (tenant > 0)
+		(void)api_tenant_slug_any(c, tenant, slug);
 	snprintf(target, sizeof(target), "indicator:%lld", (long long)ids[0]);
-	if ((r = api_audit_commit(c, "indicator.create", "",
+	if ((r = api_audit_commit(c, "indicator.create", slug,
 		 single ? target : "indicators", "ok",
 		 json_pack("{s:I,s:I,s:I}", "new", (json_int_t)counts[0],
 		     "updated", (json_int_t)counts[1], "unchanged",

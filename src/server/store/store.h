@@ -1127,7 +1127,8 @@ struct store_feed_indicator {
  * tenant's and the MSP-wide ones whose mode (or source's mode) is block,
  * not expired (expires > now or never), of the types domain ip cidr url
  * sha256 sha1 md5; ordered by type, then value (bytes).  A value both the
- * tenant and MSP-wide hold comes once, as the tenant's row.  fn returns 0
+ * tenant and MSP-wide hold comes once, as the tenant's row.  tenant 0:
+ * the MSP-wide indicators alone (the MSP-wide lists).  fn returns 0
  * to go on, anything else stops the walk and is returned.  fn must not
  * use s (a statement is open on it); run it inside store_begin_read for
  * one snapshot together with store_indicator_version.
@@ -1140,7 +1141,8 @@ int store_indicator_each_active(struct store *s, int64_t tenant, int64_t now,
  * indicators, the mode of a source, the allowlist; deletions included),
  * *count the number of such changes so far, which every change advances
  * (two changes within one second still differ).  Both 0 before the
- * first.  Expiry is no change: see store_indicator_expiry.
+ * first.  Expiry is no change: see store_indicator_expiry.  tenant 0:
+ * the MSP-wide lists' (MSP-wide changes only).
  */
 int store_indicator_version(
     struct store *s, int64_t tenant, int64_t *max_updated, int64_t *count);

@@ -795,7 +795,7 @@ store_indicator_each_active(struct store *s, int64_t tenant, int64_t now,
 	struct drv_cur c;
 	int r;
 
-	if (fn == NULL || tenant <= 0)
+	if (fn == NULL || tenant < 0)
 		return RP_ERR_ARG;
 	struct drv_arg a[] = {A_INT(tenant), A_INT(now)};
 	if ((r = sq_query(s, &q_feed, a, NARGS(a), &c)) != 0)

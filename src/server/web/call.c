@@ -218,6 +218,7 @@ static const char *const notices[][2] = {
     {"saved", T_("Saved.")},
     {"totp", T_("Your second factor is set up.")},
     {"revoked", T_("Revoked.")},
+    {"deleted", T_("Deleted.")},
 };
 
 const char *

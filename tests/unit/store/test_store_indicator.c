@@ -529,6 +529,11 @@ test_feed(void **state)
 	    (long long)a, (long long)a, (long long)a, (long long)a,
 	    (long long)a);
 	assert_string_equal(w.out, want);
+	/* The MSP-wide lists: those alone. */
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(
+	    store_indicator_each_active(s, 0, 100, walk_fn, &w), 0);
+	assert_string_equal(w.out, "0:domain:a.test:\n0:domain:m.test:\n");
 	/* The callback stops the walk with its own value. */
 	memset(&w, 0, sizeof(w));
 	w.stop_at = 2;
@@ -627,6 +632,10 @@ test_version(void **state)
 	assert_int_equal(n, 6);
 	version(s, b, &at, &n);
 	assert_int_equal(n, 2);
+	/* The MSP-wide lists: MSP-wide changes only. */
+	version(s, 0, &at, &n);
+	assert_int_equal(at, 800);
+	assert_int_equal(n, 1);
 	/* A failed write leaves it. */
 	assert_int_equal(
 	    store_indicator_delete(s, &all, id, 1200), RP_ERR_NOTFOUND);
