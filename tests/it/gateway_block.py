@@ -18,7 +18,7 @@ point at a dnsmasq on 127.0.0.1 loaded with Rampart's own dnsmasq output
 one dnsmasq answers with 192.0.2.7 as open with that address; with the
 resolver down every domain is "error", none "blocked".  With
 agent.conf denying block-apply, the job is rejected and nftables left
-alone.  Every wait is on
+alone; without CAP_NET_ADMIN it fails with nft's error text.  Every wait is on
 an event (the server's answer, a log line), with a bound on the number
 of questions."""
 
@@ -48,7 +48,7 @@ if os.environ.get(INNER) != "1":
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from agent_daemon_jobs import STARTED, Daemon  # noqa: E402
-from agent_lib import make_root  # noqa: E402
+from agent_lib import AgentKey, make_root  # noqa: E402
 from jobs_flow import Agent, login_user  # noqa: E402
 from server_lib import Server, check, fail  # noqa: E402
 
@@ -320,6 +320,38 @@ def verify(t, agent_id, sha, work):
           f"resolver down: {res}")
 
 
+def without_net_admin(tech, srv, state, work, sha):
+    """An agent without CAP_NET_ADMIN: block-apply fails with nft's own
+    error text, and the failure reaches the server."""
+    ag = Agent(srv, None, None, None, key=AgentKey.from_state(state))
+    r = tech.request("POST", "/api/v1/jobs", body={
+        "type": "block-apply", "args": {"blocklist": sha},
+        "target": {"host": ag.id}})
+    check(r.status == 201, f"block-apply job: {r}")
+    job = r.json["id"]
+    envs = ag.jobs()
+    check(len(envs) == 1, f"envelopes: {envs}")
+    env, conf = os.path.join(work, "env.json"), os.path.join(work, "all.conf")
+    with open(env, "w") as f:
+        f.write(envs[0])
+    with open(conf, "w") as f:
+        f.write("[jobs]\n")
+    p = run(["capsh", "--drop=cap_net_admin", "--", "-c",
+             'exec "$0" job run --state "$1" --config "$2" "$3"', AGENT,
+             state, conf, env])
+    out = json.loads(p.stdout)
+    check(p.returncode == 1 and out["state"] == "failed" and
+          "nftables refused the blocklist" in out["reason"] and
+          "Operation not permitted" in out["reason"] and
+          len(out["reason"]) < 1200, f"without CAP_NET_ADMIN: {p.stdout}")
+    check(nft_table()[0] != 0, "a failed apply made the table")
+    ag.report(job, out["state"], out["reason"], out["results"])
+    r = tech.request("GET", f"/api/v1/jobs/{job}/hosts")
+    check(r.status == 200 and r.json["items"][0]["state"] == "failed" and
+          "Operation not permitted" in r.json["items"][0]["reason"],
+          f"the failure on the server: {r}")
+
+
 def main():
     namespace_up()
     srv = Server()
@@ -376,6 +408,7 @@ def main():
         check(nft_table()[0] != 0, "a denied job made the table")
         d.p.terminate()
         d.p.wait(60)
+        without_net_admin(u["tech"], srv, state, work, sha)
         srv.drain()
         check(srv.stop() == 0, "rampartd did not stop cleanly")
     finally:
