@@ -120,18 +120,21 @@ def nft_table():
 def blob_api(srv, u):
     """Storing blobs, and who may store, name and fetch them."""
     tech, glob = u["tech"], u["globex"]
-    body = {"addresses": [BLOCKED, "127.0.0.2/32"], "domains": DOMAINS}
+    body = {"addresses": [BLOCKED, "127.0.0.2/32", "2001:DB8::/32",
+                          "10.1.2.3/8"], "domains": DOMAINS}
     r = tech.request("POST", "/api/v1/tenants/acme/blocklists", body=body)
-    check(r.status == 201 and r.json["new"] and r.json["addresses"] == 1 and
+    check(r.status == 201 and r.json["new"] and r.json["addresses"] == 3 and
           r.json["domains"] == 3 and r.json["tenant"] == "acme",
           f"store blob: {r}")
     sha = r.json["sha256"]
-    canon = ('{"v":1,"addresses":["127.0.0.2"],"domains":["evil.example",'
-             '"open.example","sink.example"],"sinkhole":["0.0.0.0","::"]}')
+    canon = ('{"v":1,"addresses":["10.0.0.0/8","127.0.0.2","2001:db8::/32"],'
+             '"domains":["evil.example","open.example","sink.example"],'
+             '"sinkhole":["0.0.0.0","::"]}')
     check(hashlib.sha256(canon.encode()).hexdigest() == sha and
           r.json["size"] == len(canon), f"not the canonical bytes: {r}")
     r = tech.request("POST", "/api/v1/tenants/acme/blocklists", body={
-        "domains": list(reversed(DOMAINS)), "addresses": [BLOCKED]})
+        "domains": list(reversed(DOMAINS)),
+        "addresses": ["2001:db8:0::/32", "10.0.0.0/8", BLOCKED]})
     check(r.status == 200 and not r.json["new"] and r.json["sha256"] == sha,
           f"the same set again: {r}")
     r = tech.request("POST", "/api/v1/tenants/acme/blocklists", body={
@@ -213,12 +216,16 @@ def apply_remove(t, agent_id, sha):
     check(h["state"] == "done", f"block-apply: {h}")
     res = h["results"][0]
     check(res["table"] == "inet rampart_blocklist" and
-          res["blocklist"] == sha and res["addresses"] == 1 and
-          res["ipv4"] == 1 and res["domains_not_applied"] == 3,
+          res["blocklist"] == sha and res["addresses"] == 3 and
+          res["ipv4"] == 2 and res["ipv6"] == 1 and
+          res["domains_not_applied"] == 3,
           f"block-apply results: {res}")
     rc, text = nft_table()
     check(rc == 0 and "set blocked4" in text and BLOCKED in text and
-          OTHER not in text and "ip daddr @blocked4 drop" in text,
+          "10.0.0.0/8" in text and "set blocked6" in text and
+          "2001:db8::/32" in text and OTHER not in text and
+          "ip daddr @blocked4 drop" in text and
+          "ip6 daddr @blocked6 drop" in text,
           f"nft list table: {text}")
     e = connect(blocked.addr)
     check(e in (errno.ETIMEDOUT, errno.EPERM),
