@@ -5,6 +5,9 @@
  * for information only (to_ids false) and file names are not blocked;
  * what the format cannot express, what has expired and what is over the
  * device's capacity is counted on stderr, never dropped silently.
+ * Every domain, address and URL first passes the allowlist guard
+ * (src/lib/allow, docs/internals/blocklist-guard.md): the built-in list
+ * and public suffixes always, plus --allow-domain and --allowlist.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "allow/allow.h"
 #include "blocklist/blocklist.h"
 #include "ioc/ioc.h"
 #include "util/diag.h"
@@ -32,18 +36,30 @@
 /* Largest JSON indicator file read (MISP exports can be large). */
 #define JSON_MAX (512L * 1024 * 1024)
 #define TEXT_MAX 256
+/* Most --allow-domain and --allowlist options. */
+#define ALLOW_OPTS_MAX 1024
 
 struct opts {
 	const char *files[FILES_MAX];
 	size_t nfiles;
 	const char *format, *output, *sinkhole4, *sinkhole6, *now;
+	const char *allow_domains[ALLOW_OPTS_MAX], *allowlists[ALLOW_OPTS_MAX];
+	size_t nallow_domains, nallowlists;
 	long long limit; /* -1: the format's default */
-	int report_trimmed, verbose;
+	int report_trimmed, report_refused, verbose;
 };
 
 /* What happened to the indicators read. */
 struct counts {
-	size_t read, inform, unblockable, refused;
+	size_t read, inform, unblockable, refused, guarded, url_only;
+};
+
+/* What every indicator passes on its way into the blocklist. */
+struct sink {
+	struct blocklist *bl;
+	const struct allow *guard;
+	int report_refused;
+	struct counts c;
 };
 
 static void
@@ -56,8 +72,11 @@ usage(FILE *f)
 	      "FILE...\n"
 	      "                [--output PATH] [--limit N] [--sinkhole4 A] "
 	      "[--sinkhole6 A]\n"
+	      "                [--allow-domain NAME]... [--allowlist "
+	      "FILE]...\n"
 	      "                [--now RFC3339] [--report-trimmed] "
-	      "[--verbose]\n"
+	      "[--report-refused]\n"
+	      "                [--verbose]\n"
 	      "\n"
 	      "Renders indicators as a blocklist file the target loads as "
 	      "it is\n"
@@ -73,6 +92,19 @@ usage(FILE *f)
 	      "block of\n"
 	      "its host.  The output is sorted: the same indicators give the "
 	      "same bytes.\n"
+	      "\n"
+	      "Every domain, address and URL first passes the allowlist "
+	      "guard\n"
+	      "(docs/blocklists-allowlist.md): a public suffix (co.uk), a "
+	      "name on the\n"
+	      "built-in list of business-critical domains (github.com, "
+	      "raw.\n"
+	      "githubusercontent.com...) or on an allowlist below, a name "
+	      "above or\n"
+	      "below one, a reserved or wider than /8 (IPv4), /16 (IPv6) "
+	      "network is\n"
+	      "refused; a URL on such a host is kept only as that exact "
+	      "URL.\n"
 	      "\n"
 	      "  -f, --format FORMAT       one of the formats below\n"
 	      "  -i, --indicators FILE...  indicator files (each option takes "
@@ -96,8 +128,18 @@ usage(FILE *f)
 	      "      --now RFC3339         the time expiry is judged at "
 	      "(default: now);\n"
 	      "                            also the RPZ serial\n"
+	      "      --allow-domain NAME   never block NAME or a name below or "
+	      "above it\n"
+	      "                            (repeatable; not a public "
+	      "suffix)\n"
+	      "      --allowlist FILE      never block what this MISP "
+	      "warninglist (JSON)\n"
+	      "                            lists (repeatable)\n"
 	      "      --report-trimmed      print each entry left out over the "
 	      "limit\n"
+	      "      --report-refused      print each indicator the guard "
+	      "refused, with\n"
+	      "                            its reason\n"
 	      "  -v, --verbose             also print the readers' warnings\n"
 	      "  -h, --help                this help\n"
 	      "\n"
@@ -123,7 +165,9 @@ usage(FILE *f)
 	      "format cannot\n"
 	      "express them), expired, trimmed (over the limit), not blocked "
 	      "and\n"
-	      "refused (with the reason).  Exit status: 0 written, 1 no "
+	      "refused (not valid, or by the allowlist guard), URLs kept as "
+	      "exact\n"
+	      "URLs only.  Exit status: 0 written, 1 no "
 	      "usable\n"
 	      "indicator or an input with nothing usable, 2 bad usage or an "
 	      "input or\n"
@@ -169,6 +213,36 @@ opt_value(int argc, char **argv, int *i, const char *sh, const char *lg,
 	return 1;
 }
 
+/* Appends v to a repeatable option's list; 0 or -1 (too many). */
+static int
+push(const char **arr, size_t *n, const char *v)
+{
+	if (*n >= ALLOW_OPTS_MAX) {
+		fprintf(stderr,
+		    "rampart blocklist: at most %d --allow-domain and %d "
+		    "--allowlist\n",
+		    ALLOW_OPTS_MAX, ALLOW_OPTS_MAX);
+		return -1;
+	}
+	arr[(*n)++] = v;
+	return 0;
+}
+
+/* --allow-domain and --allowlist: 0 taken, -1 bad, 1 not one of them. */
+static int
+opt_list(int argc, char **argv, int *i, struct opts *o)
+{
+	const char *v = NULL;
+	int r;
+
+	if ((r = opt_value(argc, argv, i, NULL, "--allow-domain", &v)) != 0)
+		return r < 0 ? -1
+			     : push(o->allow_domains, &o->nallow_domains, v);
+	if ((r = opt_value(argc, argv, i, NULL, "--allowlist", &v)) != 0)
+		return r < 0 ? -1 : push(o->allowlists, &o->nallowlists, v);
+	return 1;
+}
+
 static int
 parse_one(int argc, char **argv, int *i, struct opts *o)
 {
@@ -191,6 +265,8 @@ parse_one(int argc, char **argv, int *i, struct opts *o)
 			return r > 0 ? 0 : -1;
 		}
 	}
+	if ((r = opt_list(argc, argv, i, o)) <= 0)
+		return r;
 	if ((r = opt_value(argc, argv, i, "-l", "--limit", &v)) != 0) {
 		if (r < 0 || parse_num(v, &o->limit) != 0) {
 			fprintf(stderr,
@@ -218,6 +294,8 @@ parse(int argc, char **argv, struct opts *o)
 		}
 		if (strcmp(a, "--report-trimmed") == 0)
 			o->report_trimmed = 1;
+		else if (strcmp(a, "--report-refused") == 0)
+			o->report_refused = 1;
 		else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)
 			o->verbose = 1;
 		else if (a[0] == '-' && a[1] != '\0') {
@@ -269,38 +347,105 @@ clean_text(const char *s, char *buf, size_t buflen)
 	return n > 0 ? buf : NULL;
 }
 
+static const char *const kind_names[] = {
+    "", "domain", "address", "url", "sha256", "sha1", "md5"};
+
 /*
- * THE PLACE WHERE INDICATORS ENTER THE BLOCKLIST.  The allowlist guard
- * (src/lib/allow) goes in front of blocklist_add_entry() here, and only
- * here: every indicator of every input passes through this function.
+ * The guard's verdict on e (hashes are not checked: they block no
+ * traffic).  A URL without a scheme, as threat reports write them, is
+ * judged as http:// (the blocklist writes it for both schemes; only its
+ * host matters here).  Returns 0 or RP_ERR_INVALID / RP_ERR_NOMEM.
  */
 static int
-block_add(struct blocklist *bl, const struct blocklist_entry *e,
-    const char *file, struct counts *c)
+guard_check(const struct allow *g, const struct blocklist_entry *e,
+    struct allow_verdict *v)
+{
+	char url[8192];
+	enum allow_kind k = e->kind == BLOCKLIST_DOMAIN ? ALLOW_DOMAIN
+	    : e->kind == BLOCKLIST_ADDR			? ALLOW_ADDR
+							: ALLOW_URL;
+	int r = allow_check(g, k, e->value, v);
+
+	if (r != RP_ERR_INVALID || k != ALLOW_URL ||
+	    strstr(e->value, "://") != NULL)
+		return r;
+	if ((size_t)snprintf(url, sizeof(url), "http://%s", e->value) >=
+	    sizeof(url))
+		return RP_ERR_INVALID;
+	return allow_check(g, k, url, v);
+}
+
+/* Counts (and with --report-refused prints) a refusal by the guard. */
+static void
+guard_refused(struct sink *k, const struct blocklist_entry *e, const char *file,
+    const struct allow_verdict *v)
+{
+	char why[512];
+
+	k->c.guarded++;
+	if (!k->report_refused)
+		return;
+	fprintf(stderr, "%s: refused: %s %s: %s: %s\n", file,
+	    kind_names[e->kind], e->value, allow_reason_name(v->reason),
+	    allow_reason_text(v, why, sizeof(why)));
+}
+
+/*
+ * THE PLACE WHERE INDICATORS ENTER THE BLOCKLIST: every indicator of
+ * every input passes the allowlist guard here, then
+ * blocklist_add_entry().  A URL on a protected host goes in only as an
+ * exact URL rule (BLOCKLIST_URL is never widened to its host); a
+ * domain or address the guard refuses is left out in every form.
+ */
+static int
+block_add(struct sink *k, const struct blocklist_entry *e, const char *file)
 {
 	struct blocklist_entry x = *e;
+	struct allow_verdict v;
 	const char *why = NULL;
 	int r;
 
-	if ((r = blocklist_add_entry(bl, &x, &why)) == 0)
+	if (x.kind == BLOCKLIST_DOMAIN || x.kind == BLOCKLIST_ADDR ||
+	    x.kind == BLOCKLIST_URL) {
+		r = guard_check(k->guard, &x, &v);
+		if (r == RP_ERR_NOMEM)
+			return r;
+		if (r != 0) {
+			k->c.refused++;
+			fprintf(stderr,
+			    "%s: %s refused: not a %s the allowlist guard "
+			    "can check\n",
+			    file, e->value, kind_names[e->kind]);
+			return 0;
+		}
+		/* URL_ONLY is a URL verdict; for a name or address it
+		 * would mean a block of a protected host: refused */
+		if (v.result == ALLOW_REFUSED ||
+		    (v.result == ALLOW_URL_ONLY && x.kind != BLOCKLIST_URL)) {
+			guard_refused(k, e, file, &v);
+			return 0;
+		}
+		if (v.result == ALLOW_URL_ONLY)
+			k->c.url_only++;
+	}
+	if ((r = blocklist_add_entry(k->bl, &x, &why)) == 0)
 		return 0;
 	if (r == RP_ERR_INVALID && (x.comment != NULL || x.source != NULL)) {
 		/* the value is fine but the text around it is not */
 		x.comment = x.source = NULL;
-		if ((r = blocklist_add_entry(bl, &x, &why)) == 0)
+		if ((r = blocklist_add_entry(k->bl, &x, &why)) == 0)
 			return 0;
 	}
 	if (r != RP_ERR_INVALID)
 		return r;
-	c->refused++;
+	k->c.refused++;
 	fprintf(stderr, "%s: %s refused: %s\n", file, e->value,
 	    why != NULL ? why : rp_strerror(r));
 	return 0;
 }
 
 static int
-add_bundle(struct blocklist *bl, const struct ioc_bundle *b, const char *file,
-    struct counts *c)
+add_bundle(struct sink *k, const struct ioc_bundle *b, const char *file)
 {
 	static const enum blocklist_kind kinds[IOC_TYPE_COUNT] = {
 	    [IOC_SHA256] = BLOCKLIST_SHA256,
@@ -317,13 +462,13 @@ add_bundle(struct blocklist *bl, const struct ioc_bundle *b, const char *file,
 	for (i = 0; i < b->niocs; i++) {
 		const struct ioc *x = &b->iocs[i];
 		struct blocklist_entry e;
-		c->read++;
+		k->c.read++;
 		if (x->mode == IOC_MODE_INFORM) {
-			c->inform++;
+			k->c.inform++;
 			continue;
 		}
 		if (x->type >= IOC_TYPE_COUNT || kinds[x->type] == 0) {
-			c->unblockable++;
+			k->c.unblockable++;
 			continue;
 		}
 		memset(&e, 0, sizeof(e));
@@ -331,7 +476,7 @@ add_bundle(struct blocklist *bl, const struct ioc_bundle *b, const char *file,
 		e.value = x->value;
 		e.comment = clean_text(x->comment, cbuf, sizeof(cbuf));
 		e.source = clean_text(x->source, sbuf, sizeof(sbuf));
-		if ((r = block_add(bl, &e, file, c)) != 0)
+		if ((r = block_add(k, &e, file)) != 0)
 			return r;
 	}
 	return 0;
@@ -403,7 +548,7 @@ read_json(const char *path, struct ioc_bundle **out, struct rp_diags *d)
 
 /* Returns 0, EXIT_PROBLEM or EXIT_USAGE. */
 static int
-load(struct blocklist *bl, const char *path, int verbose, struct counts *c)
+load(struct sink *k, const char *path, int verbose)
 {
 	struct rp_diags *d = rp_diags_new();
 	struct ioc_bundle *b = NULL;
@@ -422,7 +567,7 @@ load(struct blocklist *bl, const char *path, int verbose, struct counts *c)
 	out_diags(stderr, d, NULL, path, verbose);
 	rp_diags_free(d);
 	if (r == 0 && b != NULL)
-		r = add_bundle(bl, b, path, c);
+		r = add_bundle(k, b, path);
 	ioc_bundle_free(b);
 	if (r == 0)
 		return 0;
@@ -430,9 +575,6 @@ load(struct blocklist *bl, const char *path, int verbose, struct counts *c)
 	return r == RP_ERR_INVALID || r == RP_ERR_UNSUPPORTED ? EXIT_PROBLEM
 							      : EXIT_USAGE;
 }
-
-static const char *const kind_names[] = {
-    "", "domain", "address", "url", "sha256", "sha1", "md5"};
 
 static void
 print_trimmed(void *arg, const struct blocklist_entry *e)
@@ -504,13 +646,63 @@ opts_render(
 	return 0;
 }
 
+/*
+ * The guard for this render: the built-in list (public suffixes are
+ * always refused by allow_check), --allow-domain names and --allowlist
+ * warninglists.  Returns NULL after saying why on stderr.
+ */
+static struct allow *
+guard_new(const struct opts *o)
+{
+	struct allow *g = allow_new();
+	size_t i;
+	int r;
+
+	if (g == NULL || allow_add_builtin(g) != 0) {
+		fprintf(stderr, "rampart blocklist: out of memory\n");
+		allow_free(g);
+		return NULL;
+	}
+	for (i = 0; i < o->nallow_domains; i++)
+		if ((r = allow_add_domain(g, o->allow_domains[i],
+			 "--allow-domain", NULL)) != 0) {
+			fprintf(stderr,
+			    "rampart blocklist: --allow-domain %s: %s\n",
+			    o->allow_domains[i],
+			    r == RP_ERR_INVALID ? "not a host name, or a "
+						  "public suffix"
+						: rp_strerror(r));
+			allow_free(g);
+			return NULL;
+		}
+	for (i = 0; i < o->nallowlists; i++) {
+		struct rp_diags *d = rp_diags_new();
+		r = d == NULL
+		    ? RP_ERR_NOMEM
+		    : allow_read_warninglist_file(g, o->allowlists[i], d);
+		if (d != NULL)
+			out_diags(stderr, d, NULL, o->allowlists[i], 1);
+		rp_diags_free(d);
+		if (r != 0) {
+			fprintf(stderr,
+			    "rampart blocklist: --allowlist %s: %s\n",
+			    o->allowlists[i], rp_strerror(r));
+			allow_free(g);
+			return NULL;
+		}
+	}
+	return g;
+}
+
 static int
 render(const struct opts *o)
 {
 	enum blocklist_format fmt;
 	struct blocklist_opts bo;
 	struct blocklist_report rep;
-	struct counts c = {0};
+	struct sink k;
+	struct counts c;
+	struct allow *g = NULL;
 	struct blocklist *bl = NULL;
 	char *out = NULL;
 	size_t i, len;
@@ -523,12 +715,21 @@ render(const struct opts *o)
 		    o->format);
 		return EXIT_USAGE;
 	}
-	if (opts_render(o, fmt, &bo) != 0 || (bl = blocklist_new()) == NULL)
+	if (opts_render(o, fmt, &bo) != 0 || (g = guard_new(o)) == NULL)
 		return EXIT_USAGE;
+	if ((bl = blocklist_new()) == NULL) {
+		allow_free(g);
+		return EXIT_USAGE;
+	}
+	memset(&k, 0, sizeof(k));
+	k.bl = bl;
+	k.guard = g;
+	k.report_refused = o->report_refused;
 	rc = 0;
 	for (i = 0; i < o->nfiles; i++)
-		if ((r = load(bl, o->files[i], o->verbose, &c)) > rc)
+		if ((r = load(&k, o->files[i], o->verbose)) > rc)
 			rc = r;
+	c = k.c;
 	if (rc == 0 && blocklist_count(bl) == 0) {
 		fprintf(stderr, "rampart blocklist: no indicator to block\n");
 		rc = EXIT_PROBLEM;
@@ -553,12 +754,21 @@ render(const struct opts *o)
 	    "%s: %zu written, %zu skipped (the format cannot express "
 	    "them), %zu expired, %zu trimmed (limit %zu)\n"
 	    "indicators: %zu read, %zu not blocked (for information "
-	    "only), %zu not blockable (file names), %zu refused\n",
+	    "only), %zu not blockable (file names), %zu refused (not "
+	    "valid)\n"
+	    "allowlist guard: %zu refused%s, %zu URLs on a protected host "
+	    "kept as exact URLs only\n",
 	    o->format, rep.written, rep.skipped, rep.expired, rep.trimmed,
-	    bo.max_entries, c.read, c.inform, c.unblockable, c.refused);
+	    bo.max_entries, c.read, c.inform, c.unblockable, c.refused,
+	    c.guarded,
+	    c.guarded > 0 && !o->report_refused ? " (--report-refused names "
+						  "them)"
+						: "",
+	    c.url_only);
 out:
 	free(out);
 	blocklist_free(bl);
+	allow_free(g);
 	return rc;
 }
 

@@ -42,6 +42,9 @@ static const struct {
 	"indicators on the server: list, show, add, edit, rm, import"},
     {"indicator-source", cmd_indicator_source,
 	"where indicators come from: list, show, add, edit, rm"},
+    {"feed", cmd_feed,
+	"blocklist feeds rampartd serves: list, add, edit, rm, rotate, "
+	"status"},
 };
 
 static void

@@ -5,8 +5,14 @@ succeed, write a file whose summary on stderr adds up, give the same
 bytes on a second run and with the files in another order; the 3CX
 staging URL must appear only as exact-URL rules; --limit with
 --report-trimmed names each entry left out; --output replaces the file;
-bad usage and unreadable inputs fail with status 2; --help exits 0."""
+bad usage and unreadable inputs fail with status 2; --help exits 0.
+The allowlist guard: with github.com, raw.githubusercontent.com, a name
+below them and co.uk added as indicators, no format holds a GitHub
+name except inside the exact staging URL rule, and co.uk is refused with
+its reason; a MISP warninglist and --allow-domain protect their names
+and networks."""
 import glob
+import json
 import os
 import re
 import subprocess
@@ -28,6 +34,85 @@ def run(*args):
     return subprocess.run([BIN, "blocklist", *args], capture_output=True)
 
 
+# indicators the guard must refuse, beside the real files
+GUARDED = ["github.com", "raw.githubusercontent.com", "www.github.com",
+           "objects.githubusercontent.com", "co.uk"]
+GITHUB = re.compile(r"github(usercontent)?\.com", re.I)
+STAGING_PATH = "/IconStorages/images/main/"
+GUARD_SUMMARY = re.compile(rb"^allowlist guard: (\d+) refused.*, (\d+) URLs "
+                           rb"on a protected host kept as exact URLs only$",
+                           re.M)
+
+
+def check_guard(files, tmp):
+    """The guard's refusals, reasons, warninglists and --allow-domain."""
+    p = run("render", "--format", "unbound", "--now", NOW,
+            "--report-refused", "--indicators", *files)
+    m = GUARD_SUMMARY.search(p.stderr)
+    if p.returncode != 0 or m is None or int(m.group(1)) != len(GUARDED) \
+            or int(m.group(2)) != 1:
+        fail(f"guard summary: {p.stderr[-600:]!r}")
+    err = p.stderr.decode()
+    if not re.search(r"^\S+: refused: domain co\.uk: public-suffix: co\.uk "
+                     r"is a public suffix", err, re.M):
+        fail(f"co.uk not refused with its reason: {err[-600:]!r}")
+    for name in GUARDED[:4]:
+        if not re.search(rf"^\S+: refused: domain {re.escape(name)}: "
+                         rf"(allowlisted|under-allowlisted): .*built-in "
+                         rf"allowlist", err, re.M):
+            fail(f"{name} not refused as allowlisted: {err[-600:]!r}")
+    q = run("render", "--format", "unbound", "--now", NOW, "--indicators",
+            *files)
+    if q.stdout != p.stdout or b": refused: " in q.stderr or \
+            b"--report-refused names them" not in q.stderr:
+        fail("refusals printed without --report-refused")
+    base = run("render", "--format", "csv", "--now", NOW, "--indicators",
+               *files).stdout.decode()
+    for want in ("domain,journalide.org,", "domain,www.journalide.org,",
+                 "address,59.188.12.123,"):
+        if want not in base:
+            fail(f"csv without an allowlist lacks {want}")
+    wl_names = os.path.join(tmp, "partners.json")
+    wl_nets = os.path.join(tmp, "nets.json")
+    with open(wl_names, "w") as f:
+        json.dump({"name": "Partner domains", "version": 1,
+                   "description": "a partner we must reach",
+                   "type": "hostname", "list": ["journalide.org"]}, f)
+    with open(wl_nets, "w") as f:
+        json.dump({"name": "Partner networks", "version": 1,
+                   "description": "a partner's hosting",
+                   "type": "cidr", "list": ["59.188.12.0/24"]}, f)
+    p = run("render", "--format", "csv", "--now", NOW, "--report-refused",
+            "--allowlist", wl_names, "--allowlist", wl_nets,
+            "--indicators", *files)
+    out, err = p.stdout.decode(), p.stderr.decode()
+    if p.returncode != 0 or "journalide.org" in out or \
+            "59.188.12.123" in out:
+        fail(f"--allowlist did not protect its names: {err[-600:]!r}")
+    for line in ("refused: domain journalide.org: allowlisted: ",
+                 "refused: domain www.journalide.org: under-allowlisted: ",
+                 "refused: address 59.188.12.123: allowlisted: "):
+        if line not in err:
+            fail(f"--allowlist: no line {line!r}: {err[-600:]!r}")
+    if "Partner domains" not in err or "Partner networks" not in err:
+        fail(f"--allowlist: refusals do not name the list: {err[-600:]!r}")
+    # everything else is as without the lists
+    rest = [l for l in base.splitlines()
+            if "journalide.org" not in l and "59.188.12.123" not in l]
+    if out.splitlines() != rest:
+        fail("--allowlist left out more than its names")
+    p = run("render", "--format", "hosts", "--now", NOW,
+            "--allow-domain", "journalide.org", "--indicators", *files)
+    if p.returncode != 0 or b"journalide.org" in p.stdout:
+        fail(f"--allow-domain: {p.stderr[-400:]!r}")
+    for bad in (["--allow-domain", "co.uk"],
+                ["--allowlist", os.path.join(tmp, "missing.json")],
+                ["--allowlist", files[0]]):
+        p = run("render", "--format", "hosts", *bad, "-i", files[0])
+        if p.returncode != 2 or p.stdout:
+            fail(f"{bad}: status {p.returncode}, want 2 and no output")
+
+
 SUMMARY = re.compile(rb"^(\S+): (\d+) written, (\d+) skipped .*?, (\d+) "
                      rb"expired, (\d+) trimmed \(limit (\d+)\)$", re.M)
 
@@ -41,6 +126,12 @@ def main():
                    glob.glob(os.path.join(SHARED, "misp", "*.json")))
     if len(files) < 5:
         fail(f"only {len(files)} indicator files found")
+    tmpdir = tempfile.TemporaryDirectory()
+    guarded = os.path.join(tmpdir.name, "guarded.txt")
+    with open(guarded, "w") as f:
+        f.write("".join(n + "\n" for n in GUARDED))
+    files.append(guarded)
+    check_guard(files, tmpdir.name)
     p = run("render", "--help")
     if p.returncode != 0 or b"--format FORMAT" not in p.stdout:
         fail("render --help")
@@ -82,12 +173,16 @@ def main():
        'http.uri; content:"/IconStorages/images/main/"' not in \
             outs.get("suricata", ""):
         fail("suricata: the 3CX staging URL is missing")
-    for fmt in ("unbound", "rpz", "squid-dstdomain", "pan-domain",
-                "fortigate-domain", "hosts", "dnsmasq"):
-        if "raw.githubusercontent.com" in outs.get(fmt, "") and \
-                "IconStorages" not in outs.get(fmt, ""):
-            # the CSV lists raw.githubusercontent.com only inside URLs
-            fail(f"{fmt}: a URL was widened to its host")
+    # GitHub's names only ever inside the exact staging URL's rule: never
+    # a domain or address entry, never a URL widened to its host
+    for fmt, text in outs.items():
+        for line in text.splitlines():
+            if GITHUB.search(line) and STAGING_PATH not in line:
+                fail(f"{fmt}: GitHub blocked beyond the staging URL: "
+                     f"{line[:200]!r}")
+    for fmt in ("csv", "json", "stix", "squid-url", "suricata", "pan-url"):
+        if STAGING_PATH not in outs.get(fmt, ""):
+            fail(f"{fmt}: the 3CX staging URL is missing")
     # capacity: --limit 5 trims the rest and names each
     p = run("render", "--format", "pan-ip", "--limit", "5",
             "--report-trimmed", "--now", NOW, "--indicators", *files)

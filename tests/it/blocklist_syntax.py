@@ -189,7 +189,8 @@ REFUSED = [
     "domain evil.example x\"y", "url https://evil.example/a\tb",
     "url https://evil.example/a|b",
     "url https://evil.example/\"x", "url javascript:alert(1)",
-    "url evil.example", "url ftp://evil.example/x", "sha256 " + "g" * 64, "md5 " + "0" * 31,
+    "url evil.example", "url ftp://evil.example/x", "url evil.example/é",
+    "url evil.example/a\"b", "sha256 " + "g" * 64, "md5 " + "0" * 31,
     "addr 10.0.0.0/0", "domain evil.example bad\\comment",
 ]
 

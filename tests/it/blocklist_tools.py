@@ -61,6 +61,8 @@ def three_cx():
             lines.append(f"domain {host} sophos 3CX")
             if "/" in v:
                 lines.append(f"url https://{v}")
+                # as the list writes it, without a scheme: both schemes
+                lines.append(f"url {v}")
     return lines
 
 
@@ -280,7 +282,9 @@ def main():
             fail("3cx rpz: subdomains of akamaicontainer.com not blocked")
         # the exact 3CX staging URLs, as exact-URL rules only
         for want in ("^https://raw\\.githubusercontent\\.com/"
-                     "IconStorages/images/main/$",):
+                     "IconStorages/images/main/$",
+                     "^https?://raw\\.githubusercontent\\.com/"
+                     "IconStorages/images/main/$"):
             if want not in outs.get("squid-url", ""):
                 fail(f"3cx squid-url: no rule starting {want}")
         for fmt in ("squid-dst", "ipset"):

@@ -223,9 +223,17 @@ value_parse(enum blocklist_kind kind, const char *value, struct bl_entry *e,
 		return addr_parse(value, e, text, tlen);
 	case BLOCKLIST_URL:
 		e->type = BL_URL;
-		/* feeds write "host/path": the URL under http and https */
-		if (strstr(text, "://") == NULL)
-			return rp_url_check(text, 0);
+		/* feeds write "host/path": the URL under http and https; it
+		 * must be a URI with a scheme put in front */
+		if (strstr(text, "://") == NULL) {
+			char full[BL_VALUE_MAX + 16];
+			if ((w = rp_url_check(text, 0)) != NULL)
+				return w;
+			snprintf(full, sizeof(full), "http://%s", text);
+			if (rp_uri_check(full, &ue) != 0)
+				return rp_uri_strerror(ue);
+			return NULL;
+		}
 		if (rp_uri_check(value, &ue) != 0)
 			return rp_uri_strerror(ue);
 		/* lowercase scheme and host: one spelling per URL */

@@ -260,12 +260,12 @@ stix_indicator(const struct bl_entry *e)
 	snprintf(id, sizeof(id), "indicator--%s", uuid);
 	/* STIX needs the times: an entry seen at no known time gets the
 	 * epoch, so its bytes still do not depend on the clock */
-	time_text(c ? c : 1, 1, created, TIME_LEN);
-	if (c == 0)
-		memcpy(created, "1970-01-01T00:00:00.000Z", 25);
-	time_text(m ? m : 1, 1, modified, TIME_LEN);
-	if (m == 0)
-		memcpy(modified, created, sizeof(created));
+	time_text(c, 1, created, TIME_LEN);
+	if (created[0] == '\0')
+		snprintf(created, TIME_LEN, "1970-01-01T00:00:00.000Z");
+	time_text(m, 1, modified, TIME_LEN);
+	if (modified[0] == '\0')
+		snprintf(modified, TIME_LEN, "%s", created);
 	time_text(e->expires > c ? e->expires : 0, 1, until, TIME_LEN);
 	if ((o = json_object()) == NULL) {
 		free(pat);

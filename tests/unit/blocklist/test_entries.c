@@ -347,6 +347,77 @@ test_stix_round_trip(void **state)
 	blocklist_free(bl);
 }
 
+/* The documented derivation of a rule's home sid slot (FNV-1a 64 of
+ * "kind:value" modulo 10 000 000), written out again here. */
+static uint32_t
+home(const char *kind, const char *v)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	const char *p;
+
+	for (p = kind; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+	h = (h ^ ':') * 0x100000001b3ull;
+	for (p = v; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+	return (uint32_t)(h % 10000000u);
+}
+
+/* The sid in the rule whose msg names v. */
+static unsigned long
+sid_of(const char *rules, const char *v)
+{
+	const char *p = strstr(rules, v), *s;
+
+	assert_non_null(p);
+	s = strstr(p, "sid:");
+	assert_non_null(s);
+	return strtoul(s + 4, NULL, 10);
+}
+
+/*
+ * sids: a rule alone in its slot gets 1970000000 + its home slot; two
+ * URLs whose home is the last slot: the first (in the file's order) takes
+ * it, the second runs past the end and takes the first free slot, 0.
+ */
+static void
+test_suricata_sids(void **state)
+{
+	char found[2][64], v[64];
+	struct blocklist *bl = blocklist_new();
+	struct blocklist_report rep;
+	unsigned long i;
+	size_t n = 0;
+	char *out;
+
+	for (i = 0; n < 2 && i < 200000000ul; i++) {
+		snprintf(v, sizeof(v), "http://w.example/%lu", i);
+		if (home("url", v) == 9999999u)
+			memcpy(found[n++], v, sizeof(v));
+	}
+	assert_int_equal(n, 2);
+	assert_int_equal(
+	    blocklist_add(bl, BLOCKLIST_URL, found[0], NULL, NULL), 0);
+	assert_int_equal(
+	    blocklist_add(bl, BLOCKLIST_URL, found[1], NULL, NULL), 0);
+	assert_int_equal(
+	    blocklist_add(bl, BLOCKLIST_DOMAIN, "solo.example", NULL, NULL), 0);
+	out = render(bl, BLOCKLIST_SURICATA_RULES, NULL, &rep);
+	assert_int_equal(rep.written, 3);
+	/* found[] are in the file's order when compared as strings */
+	if (strcmp(found[0], found[1]) > 0) {
+		memcpy(v, found[0], sizeof(v));
+		memcpy(found[0], found[1], sizeof(v));
+		memcpy(found[1], v, sizeof(v));
+	}
+	assert_int_equal(sid_of(out, found[0]), 1979999999ul);
+	assert_int_equal(sid_of(out, found[1]), 1970000000ul);
+	assert_int_equal(sid_of(out, "DNS query solo.example"),
+	    1970000000ul + home("dns", "solo.example"));
+	free(out);
+	blocklist_free(bl);
+}
+
 int
 main(void)
 {
@@ -358,6 +429,7 @@ main(void)
 	    cmocka_unit_test(test_format_table),
 	    cmocka_unit_test(test_stable_bytes),
 	    cmocka_unit_test(test_stix_round_trip),
+	    cmocka_unit_test(test_suricata_sids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
