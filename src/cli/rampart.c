@@ -45,6 +45,7 @@ static const struct {
     {"feed", cmd_feed,
 	"blocklist feeds rampartd serves: list, add, edit, rm, rotate, "
 	"status"},
+    {"job", cmd_job, "signed jobs on machines: list, show, create, approve"},
 };
 
 static void
