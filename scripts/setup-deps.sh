@@ -53,6 +53,7 @@ ipset
 iptables
 libpsl-dev
 libnftables-dev
+libcap2-bin
 "
 
 # npm runs the test tools (OpenAPI validators; puppeteer-core, which

@@ -45,11 +45,13 @@ int cmd_hosts(int argc, char **argv);
 int cmd_findings(int argc, char **argv);
 int cmd_detections(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
-/* feed list|add|edit|rm|rotate|status|fetches|report (/api/v1/feeds). */
-int cmd_feed(int argc, char **argv);
 /* Indicators and their sources on the server (cmd_indicator*.c). */
 int cmd_indicator(int argc, char **argv);
 int cmd_indicator_source(int argc, char **argv);
+/* feed list|add|edit|rm|rotate|status|fetches|report (/api/v1/feeds). */
+int cmd_feed(int argc, char **argv);
+/* job list|show|create|approve (/api/v1/jobs). */
+int cmd_job(int argc, char **argv);
 /* advisory import|list|get|revisions: argv[0] is the subcommand. */
 int cmd_advisory_server(int argc, char **argv);
 /* Their part of `rampart advisory --help`: usage lines or descriptions. */

@@ -38,13 +38,14 @@ static const struct {
     {"audit", cmd_audit, "the server's audit log: list, verify the chain"},
     {"blocklist", cmd_blocklist,
 	"render indicators as a firewall, DNS, proxy or IDS blocklist"},
-    {"feed", cmd_feed,
-	"blocklist feeds rampartd serves: list, add, edit, rm, rotate, "
-	"status"},
     {"indicator", cmd_indicator,
 	"indicators on the server: list, show, add, edit, rm, import"},
     {"indicator-source", cmd_indicator_source,
 	"where indicators come from: list, show, add, edit, rm"},
+    {"feed", cmd_feed,
+	"blocklist feeds rampartd serves: list, add, edit, rm, rotate, "
+	"status"},
+    {"job", cmd_job, "signed jobs on machines: list, show, create, approve"},
 };
 
 static void

@@ -384,6 +384,31 @@ def part_sweep(e):
     expect(r2, json.loads(r2.stdout), 1, "failed", "damaged or replaced")
 
 
+def part_blocklist(e):
+    """block-verify (and block-apply, through the same loader) with a
+    blob it does not hold, a cached file that is not the blob the job
+    names, and one whose hash holds but that is not canonical: failed
+    before anything is resolved or loaded."""
+    canon = (b'{"v":1,"addresses":["192.0.2.1"],"domains":["x.example"],'
+             b'"sinkhole":["0.0.0.0","::"]}')
+    h = hashlib.sha256(canon).hexdigest()
+    r, out = e.job("block-verify", {"blocklist": h})
+    expect(r, out, 1, "failed", f"blocklist {h} is not available on this "
+           "agent")
+    d = os.path.join(e.state, "blocklists")
+    os.mkdir(d, 0o700)
+    with open(os.path.join(d, f"{h}.json"), "wb") as f:
+        f.write(canon + b" ")
+    r, out = e.job("block-apply", {"blocklist": h})
+    expect(r, out, 1, "failed", "damaged or replaced")
+    spaced = canon.replace(b",", b", ")
+    h2 = hashlib.sha256(spaced).hexdigest()
+    with open(os.path.join(d, f"{h2}.json"), "wb") as f:
+        f.write(spaced)
+    r, out = e.job("block-verify", {"blocklist": h2})
+    expect(r, out, 1, "failed", "not in the canonical form")
+
+
 def part_inventory(e):
     root = os.path.join(e.tmp, "root")
     os.makedirs(os.path.join(root, "var/lib/dpkg"))
@@ -411,6 +436,7 @@ def main():
         part_conf_errors(e)
         part_terminate(e)
         part_sweep(e)
+        part_blocklist(e)
         part_inventory(e)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

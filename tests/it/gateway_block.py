@@ -18,7 +18,7 @@ point at a dnsmasq on 127.0.0.1 loaded with Rampart's own dnsmasq output
 one dnsmasq answers with 192.0.2.7 as open with that address; with the
 resolver down every domain is "error", none "blocked".  With
 agent.conf denying block-apply, the job is rejected and nftables left
-alone.  Every wait is on
+alone; without CAP_NET_ADMIN it fails with nft's error text.  Every wait is on
 an event (the server's answer, a log line), with a bound on the number
 of questions."""
 
@@ -48,7 +48,7 @@ if os.environ.get(INNER) != "1":
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from agent_daemon_jobs import STARTED, Daemon  # noqa: E402
-from agent_lib import make_root  # noqa: E402
+from agent_lib import AgentKey, make_root  # noqa: E402
 from jobs_flow import Agent, login_user  # noqa: E402
 from server_lib import Server, check, fail  # noqa: E402
 
@@ -120,18 +120,21 @@ def nft_table():
 def blob_api(srv, u):
     """Storing blobs, and who may store, name and fetch them."""
     tech, glob = u["tech"], u["globex"]
-    body = {"addresses": [BLOCKED, "127.0.0.2/32"], "domains": DOMAINS}
+    body = {"addresses": [BLOCKED, "127.0.0.2/32", "2001:DB8::/32",
+                          "10.1.2.3/8"], "domains": DOMAINS}
     r = tech.request("POST", "/api/v1/tenants/acme/blocklists", body=body)
-    check(r.status == 201 and r.json["new"] and r.json["addresses"] == 1 and
+    check(r.status == 201 and r.json["new"] and r.json["addresses"] == 3 and
           r.json["domains"] == 3 and r.json["tenant"] == "acme",
           f"store blob: {r}")
     sha = r.json["sha256"]
-    canon = ('{"v":1,"addresses":["127.0.0.2"],"domains":["evil.example",'
-             '"open.example","sink.example"],"sinkhole":["0.0.0.0","::"]}')
+    canon = ('{"v":1,"addresses":["10.0.0.0/8","127.0.0.2","2001:db8::/32"],'
+             '"domains":["evil.example","open.example","sink.example"],'
+             '"sinkhole":["0.0.0.0","::"]}')
     check(hashlib.sha256(canon.encode()).hexdigest() == sha and
           r.json["size"] == len(canon), f"not the canonical bytes: {r}")
     r = tech.request("POST", "/api/v1/tenants/acme/blocklists", body={
-        "domains": list(reversed(DOMAINS)), "addresses": [BLOCKED]})
+        "domains": list(reversed(DOMAINS)),
+        "addresses": ["2001:db8:0::/32", "10.0.0.0/8", BLOCKED]})
     check(r.status == 200 and not r.json["new"] and r.json["sha256"] == sha,
           f"the same set again: {r}")
     r = tech.request("POST", "/api/v1/tenants/acme/blocklists", body={
@@ -213,12 +216,16 @@ def apply_remove(t, agent_id, sha):
     check(h["state"] == "done", f"block-apply: {h}")
     res = h["results"][0]
     check(res["table"] == "inet rampart_blocklist" and
-          res["blocklist"] == sha and res["addresses"] == 1 and
-          res["ipv4"] == 1 and res["domains_not_applied"] == 3,
+          res["blocklist"] == sha and res["addresses"] == 3 and
+          res["ipv4"] == 2 and res["ipv6"] == 1 and
+          res["domains_not_applied"] == 3,
           f"block-apply results: {res}")
     rc, text = nft_table()
     check(rc == 0 and "set blocked4" in text and BLOCKED in text and
-          OTHER not in text and "ip daddr @blocked4 drop" in text,
+          "10.0.0.0/8" in text and "set blocked6" in text and
+          "2001:db8::/32" in text and OTHER not in text and
+          "ip daddr @blocked4 drop" in text and
+          "ip6 daddr @blocked6 drop" in text,
           f"nft list table: {text}")
     e = connect(blocked.addr)
     check(e in (errno.ETIMEDOUT, errno.EPERM),
@@ -320,6 +327,38 @@ def verify(t, agent_id, sha, work):
           f"resolver down: {res}")
 
 
+def without_net_admin(tech, srv, state, work, sha):
+    """An agent without CAP_NET_ADMIN: block-apply fails with nft's own
+    error text, and the failure reaches the server."""
+    ag = Agent(srv, None, None, None, key=AgentKey.from_state(state))
+    r = tech.request("POST", "/api/v1/jobs", body={
+        "type": "block-apply", "args": {"blocklist": sha},
+        "target": {"host": ag.id}})
+    check(r.status == 201, f"block-apply job: {r}")
+    job = r.json["id"]
+    envs = ag.jobs()
+    check(len(envs) == 1, f"envelopes: {envs}")
+    env, conf = os.path.join(work, "env.json"), os.path.join(work, "all.conf")
+    with open(env, "w") as f:
+        f.write(envs[0])
+    with open(conf, "w") as f:
+        f.write("[jobs]\n")
+    p = run(["capsh", "--drop=cap_net_admin", "--", "-c",
+             'exec "$0" job run --state "$1" --config "$2" "$3"', AGENT,
+             state, conf, env])
+    out = json.loads(p.stdout)
+    check(p.returncode == 1 and out["state"] == "failed" and
+          "nftables refused the blocklist" in out["reason"] and
+          "Operation not permitted" in out["reason"] and
+          len(out["reason"]) < 1200, f"without CAP_NET_ADMIN: {p.stdout}")
+    check(nft_table()[0] != 0, "a failed apply made the table")
+    ag.report(job, out["state"], out["reason"], out["results"])
+    r = tech.request("GET", f"/api/v1/jobs/{job}/hosts")
+    check(r.status == 200 and r.json["items"][0]["state"] == "failed" and
+          "Operation not permitted" in r.json["items"][0]["reason"],
+          f"the failure on the server: {r}")
+
+
 def main():
     namespace_up()
     srv = Server()
@@ -376,6 +415,7 @@ def main():
         check(nft_table()[0] != 0, "a denied job made the table")
         d.p.terminate()
         d.p.wait(60)
+        without_net_admin(u["tech"], srv, state, work, sha)
         srv.drain()
         check(srv.stop() == 0, "rampartd did not stop cleanly")
     finally:

@@ -6,16 +6,17 @@
 for cmd in "" "advisory" "advisory validate" "advisory show" "check" \
     "bundle" "enroll-token" "enroll-token create" "host" "host list" \
     "hosts" "hosts list" "findings" "findings list" "findings show" \
-    "findings counts" "detections" "blocklist" "blocklist render" "feed" \
-    "feed add" "feed status" "indicator" "indicator list" \
-    "indicator import" "indicator-source" "indicator-source add"; do
+    "findings counts" "detections" "indicator" "indicator list" \
+    "indicator import" "indicator-source" "indicator-source add" \
+    "blocklist" "blocklist render" "feed" "feed add" "feed status" \
+    "job" "job list" "job create"; do
 	# shellcheck disable=SC2086
 	expect_exit 0 "rampart $cmd --help" -- "$RAMPART_BIN" $cmd --help
 	expect_grep "$TMP/out" "usage: rampart" "rampart $cmd --help"
 done
 expect_exit 0 "rampart --help" -- "$RAMPART_BIN" --help
 for c in tenant user token enroll-token host hosts findings detections \
-    audit blocklist feed indicator indicator-source; do
+    audit indicator indicator-source blocklist feed job; do
 	expect_grep "$TMP/out" "^  $c " "rampart --help lists $c"
 done
 expect_exit 2 "rampart host nonsense" -- "$RAMPART_BIN" host nonsense
@@ -42,6 +43,9 @@ expect_exit 2 "rampart feed nonsense" -- "$RAMPART_BIN" feed nonsense
 expect_exit 2 "rampart feed (no subcommand)" -- "$RAMPART_BIN" feed
 expect_exit 2 "rampart blocklist render (no format)" -- \
     "$RAMPART_BIN" blocklist render --indicators /dev/null
+expect_exit 2 "rampart job nonsense" -- "$RAMPART_BIN" job nonsense
+expect_exit 2 "rampart job create (no --host)" -- \
+    "$RAMPART_BIN" job create block-verify --from-indicators
 expect_exit 2 "rampart with no command" -- "$RAMPART_BIN"
 expect_exit 2 "rampart nonsense" -- "$RAMPART_BIN" nonsense
 expect_exit 2 "rampart advisory nonsense" -- "$RAMPART_BIN" advisory nonsense

@@ -176,7 +176,7 @@ act_block_verify(
 	struct blockblob *b = NULL;
 	char *buf = NULL, why[256] = "";
 	size_t len = 0, n[3] = {0, 0, 0}, checked = 0;
-	int stopped = 0, r = 0;
+	int stopped = 0, inited = 0, r = 0;
 	json_t *rows = NULL;
 
 	memset(&rs, 0, sizeof(rs));
@@ -194,6 +194,7 @@ act_block_verify(
 		    "the host's resolver configuration cannot be read");
 		goto out;
 	}
+	inited = 1; /* res_nclose only then: a zeroed state names fd 0 */
 	rs.retrans = 2; /* seconds per try; a resolver that is down */
 	rs.retry = 2; /* must not hold the job for long */
 	rs.options &= ~(unsigned long)(RES_DNSRCH | RES_DEFNAMES);
@@ -217,7 +218,8 @@ act_block_verify(
 out:
 	if (r == RP_ERR_NOMEM)
 		jobs_set(o, JOBS_FAILED, "out of memory");
-	res_nclose(&rs);
+	if (inited)
+		res_nclose(&rs);
 	json_decref(rows);
 	blockblob_free(b);
 	return r;

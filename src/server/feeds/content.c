@@ -203,54 +203,6 @@ on_trimmed(void *arg, const struct blocklist_entry *e)
 		st->err = r;
 }
 
-/* The MSP-wide feed's walk: the MSP-wide active block-mode rows, page
- * by page in id order (store_indicator_each_active walks a tenant's,
- * which include the MSP-wide ones). */
-static int
-each_msp(struct store *s, int64_t now,
-    int (*fn)(const struct store_feed_indicator *ind, void *arg), void *arg)
-{
-	static const struct store_scope every = {.all = 1, .id = 0};
-	struct store_indicator_filter flt = {.msp_only = 1,
-	    .mode = "block",
-	    .expired = STORE_EXPIRED_NO,
-	    .now = now};
-	struct store_page pg = {.after = 0, .limit = STORE_PAGE_MAX};
-	struct store_indicator *v = NULL;
-	struct store_feed_indicator f;
-	size_t n = 0, i;
-	int more = 1, r = 0;
-
-	while (more && r == 0) {
-		if ((r = store_indicator_list(
-			 s, &every, &flt, &pg, &v, &n, &more)) != 0)
-			break;
-		for (i = 0; i < n && r == 0; i++) {
-			memset(&f, 0, sizeof(f));
-			f.id = v[i].id;
-			f.type = v[i].type;
-			f.value = v[i].value;
-			f.size = v[i].size;
-			f.confidence = v[i].confidence;
-			f.first_seen = v[i].first_seen;
-			f.last_seen = v[i].last_seen;
-			f.expires = v[i].expires;
-			f.sightings = v[i].sightings;
-			f.tlp = v[i].tlp;
-			f.tags = v[i].tags;
-			f.source = v[i].source != NULL ? v[i].source : "";
-			f.comment = v[i].comment;
-			r = fn(&f, arg);
-		}
-		if (n > 0)
-			pg.after = v[n - 1].id;
-		store_indicators_free(v, n);
-		v = NULL;
-		n = 0;
-	}
-	return r;
-}
-
 int
 content_each(struct store *s, int64_t tenant, int64_t now,
     int (*fn)(const struct store_feed_indicator *ind, void *arg), void *arg)
@@ -259,8 +211,8 @@ content_each(struct store *s, int64_t tenant, int64_t now,
 
 	if ((r = store_begin_read(s)) != 0)
 		return r;
-	r = tenant > 0 ? store_indicator_each_active(s, tenant, now, fn, arg)
-		       : each_msp(s, now, fn, arg);
+	/* tenant 0: the MSP-wide indicators alone */
+	r = store_indicator_each_active(s, tenant, now, fn, arg);
 	store_rollback(s);
 	return r;
 }

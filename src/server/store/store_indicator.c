@@ -520,57 +520,123 @@ ind_insert(struct store *s, const struct store_indicator *in, int conf,
 	return r;
 }
 
-int
-store_indicator_put(struct store *s, const struct store_scope *sc,
-    const struct store_indicator *in, int64_t now, int64_t *id,
-    enum store_put_outcome *outcome)
+/* Stores one value of in (valid; the caller holds the scope's turn):
+ * conf and tlp are the source's defaults.  *changed says whether a row
+ * changed. */
+static int
+put_locked(struct store *s, const struct store_indicator *in, int conf,
+    const char *tlp, int64_t now, int64_t *id, enum store_put_outcome *what,
+    int *changed)
 {
+	int64_t fs = in->first_seen != 0 ? in->first_seen : now;
+	int64_t ls = in->last_seen != 0 ? in->last_seen : now;
 	struct ind_old o = {0};
-	enum store_put_outcome what = STORE_PUT_UNCHANGED;
-	int64_t rid = 0, fs, ls;
-	char tlp[16];
-	struct sq_tx tx;
-	int conf, changed = 0, merge, r;
+	int merge, r;
 
-	if (in == NULL || (r = ind_check(in)) != 0)
-		return RP_ERR_ARG;
-	fs = in->first_seen != 0 ? in->first_seen : now;
-	ls = in->last_seen != 0 ? in->last_seen : now;
-	if ((r = sq_tx_enter(s, &tx)) != 0)
-		return r;
-	if ((r = sq_writable(s, sc, in->tenant_id)) != 0 ||
-	    (r = sq_ind_lock(s, in->tenant_id)) != 0 ||
-	    (r = source_defaults(s, in->source_id, in->tenant_id, &conf, tlp,
-		 sizeof(tlp))) != 0)
-		goto out;
+	*changed = 0;
 	if (in->confidence >= 0)
 		conf = in->confidence;
 	r = ind_find(s, in->tenant_id, in, &o);
 	merge = r == 0;
 	if (r == RP_ERR_NOTFOUND) {
 		r = ind_insert(s, in, conf, in->tlp != NULL ? in->tlp : tlp, fs,
-		    ls, now, &rid);
-		what = STORE_PUT_NEW;
-		changed = r == 0;
+		    ls, now, id);
+		*what = STORE_PUT_NEW;
+		*changed = r == 0;
 		/* no row inserted: another writer stored the value since
 		 * (concurrent imports on PostgreSQL), so merge into it */
 		if (r == RP_ERR_NOTFOUND)
 			merge = (r = ind_find(s, in->tenant_id, in, &o)) == 0;
 	}
 	if (merge) {
-		rid = o.id;
-		r = ind_merge(s, &o, in, conf, fs, ls, now, &changed);
-		what = changed ? STORE_PUT_UPDATED : STORE_PUT_UNCHANGED;
+		*id = o.id;
+		r = ind_merge(s, &o, in, conf, fs, ls, now, changed);
+		*what = *changed ? STORE_PUT_UPDATED : STORE_PUT_UNCHANGED;
 	}
-	if (r == 0 && changed)
-		r = sq_ind_bump(s, in->tenant_id, now);
-out:
 	free(o.tags);
+	return r;
+}
+
+/* The start of a put: sc may write tenant's rows, the scope's turn,
+ * the defaults of source. */
+static int
+put_begin(struct store *s, const struct store_scope *sc, int64_t tenant,
+    int64_t source, int *conf, char tlp[16])
+{
+	int r;
+
+	if ((r = sq_writable(s, sc, tenant)) != 0 ||
+	    (r = sq_ind_lock(s, tenant)) != 0)
+		return r;
+	return source_defaults(s, source, tenant, conf, tlp, 16);
+}
+
+int
+store_indicator_put(struct store *s, const struct store_scope *sc,
+    const struct store_indicator *in, int64_t now, int64_t *id,
+    enum store_put_outcome *outcome)
+{
+	enum store_put_outcome what = STORE_PUT_UNCHANGED;
+	int64_t rid = 0;
+	char tlp[16];
+	struct sq_tx tx;
+	int conf, changed = 0, r;
+
+	if (in == NULL || ind_check(in) != 0)
+		return RP_ERR_ARG;
+	if ((r = sq_tx_enter(s, &tx)) != 0)
+		return r;
+	if ((r = put_begin(s, sc, in->tenant_id, in->source_id, &conf, tlp)) ==
+		0 &&
+	    (r = put_locked(s, in, conf, tlp, now, &rid, &what, &changed)) ==
+		0 &&
+	    changed)
+		r = sq_ind_bump(s, in->tenant_id, now);
 	if ((r = sq_tx_leave(s, &tx, r)) != 0)
 		return r;
 	*id = rid;
 	*outcome = what;
 	return 0;
+}
+
+int
+store_indicator_put_many(struct store *s, const struct store_scope *sc,
+    const struct store_indicator *in, size_t n, int64_t now, int64_t *ids,
+    enum store_put_outcome *outcomes, int *rcs)
+{
+	char tlp[16];
+	struct sq_tx tx;
+	size_t i;
+	int conf, changed, any = 0, r;
+
+	if (n == 0)
+		return 0;
+	if (in == NULL || ids == NULL || outcomes == NULL || rcs == NULL)
+		return RP_ERR_ARG;
+	for (i = 0; i < n; i++)
+		if (in[i].tenant_id != in[0].tenant_id ||
+		    in[i].source_id != in[0].source_id)
+			return RP_ERR_ARG;
+	if ((r = sq_tx_enter(s, &tx)) != 0)
+		return r;
+	r = put_begin(s, sc, in[0].tenant_id, in[0].source_id, &conf, tlp);
+	for (i = 0; r == 0 && i < n; i++) {
+		ids[i] = 0;
+		outcomes[i] = STORE_PUT_UNCHANGED;
+		if ((rcs[i] = ind_check(&in[i])) != 0)
+			continue;
+		/* a bad tag is found before anything is written */
+		r = put_locked(
+		    s, &in[i], conf, tlp, now, &ids[i], &outcomes[i], &changed);
+		if (r == RP_ERR_ARG) {
+			rcs[i] = r;
+			r = 0;
+		}
+		any |= r == 0 && changed;
+	}
+	if (r == 0 && any)
+		r = sq_ind_bump(s, in[0].tenant_id, now);
+	return sq_tx_leave(s, &tx, r);
 }
 
 /* Applies e to the copy *i of a row (strings of e borrowed). */

@@ -312,6 +312,41 @@ test_agents_and_changes(void **state)
 	signer_state_clear(&st);
 }
 
+/* Blocklist jobs: signed with their blob's hash, and a job ID signed
+ * for one blob is never signed for another. */
+static void
+test_block_jobs(void **state)
+{
+	struct signer_state st;
+	struct signer_request rq, first;
+
+	(void)state;
+	assert_int_equal(signer_state_init(&st, sk, 25), 0);
+	request(&first, AGENT, "/x");
+	memset(first.job.path, 0, sizeof(first.job.path));
+	first.job.type = JOB_BLOCK_APPLY;
+	memset(first.job.blocklist, 'c', 64);
+	first.targets = 2;
+	assert_signed(&st, &first);
+	assert_string_equal(out.u.sign_ans.job.blocklist, first.job.blocklist);
+	assert_non_null(
+	    strstr(out.u.sign_ans.payload, "\"type\":\"block-apply\""));
+	rq = first;
+	memcpy(rq.job.agent_id, AGENT2, sizeof(AGENT2));
+	rq.job.blocklist[10] = 'd';
+	assert_refused(&st, &rq, "first signed with another");
+	/* block-remove has no blocklist; one with it is refused */
+	request(&rq, AGENT, "/x");
+	memset(rq.job.path, 0, sizeof(rq.job.path));
+	memcpy(rq.job.job_id, "abcdefghijklmnopqrstuvwxyz", 27);
+	rq.job.type = JOB_BLOCK_REMOVE;
+	memset(rq.job.blocklist, 'c', 64);
+	assert_refused(&st, &rq, "blocklist: only");
+	memset(rq.job.blocklist, 0, sizeof(rq.job.blocklist));
+	assert_signed(&st, &rq);
+	signer_state_clear(&st);
+}
+
 /* A job's count survives the rotation of the job memory. */
 static void
 test_memory_rotation(void **state)
@@ -501,6 +536,7 @@ main(void)
 	    cmocka_unit_test(test_sign_times),
 	    cmocka_unit_test(test_approval),
 	    cmocka_unit_test(test_agents_and_changes),
+	    cmocka_unit_test(test_block_jobs),
 	    cmocka_unit_test(test_memory_rotation),
 	    cmocka_unit_test(test_client),
 	    cmocka_unit_test(test_key_file),

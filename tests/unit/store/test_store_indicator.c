@@ -835,6 +835,62 @@ test_allow(void **state)
 	assert_int_equal(raw_int("SELECT COUNT(*) FROM allow_entries"), 3);
 }
 
+/* Many of one tenant and source in one call: a value out of the model
+ * is refused alone, the version advances once. */
+static void
+test_put_many(void **state)
+{
+	struct store *s = *state;
+	int64_t a = tenant(s, "acme"), b = tenant(s, "globex"), at, n;
+	struct store_scope sa = scope_of(s, &a, 1);
+	struct store_indicator in[4];
+	enum store_put_outcome what[4];
+	int64_t ids[4];
+	int rcs[4];
+	size_t i;
+
+	memset(in, 0, sizeof(in));
+	for (i = 0; i < 4; i++) {
+		in[i].tenant_id = a;
+		in[i].type = (char *)"domain";
+		in[i].confidence = -1;
+		in[i].first_seen = in[i].last_seen = 10;
+		in[i].created_by = (char *)"t";
+	}
+	in[0].value = (char *)"a.test";
+	in[1].value = (char *)"b.test";
+	in[2].value = (char *)"a.test"; /* twice in one batch */
+	in[3].value = (char *)"c.test";
+	in[3].tlp = (char *)"purple";
+	assert_int_equal(
+	    store_indicator_put_many(s, &sa, in, 4, 50, ids, what, rcs), 0);
+	assert_int_equal(rcs[0], 0);
+	assert_int_equal(rcs[1], 0);
+	assert_int_equal(rcs[2], 0);
+	assert_int_equal(rcs[3], RP_ERR_ARG);
+	assert_int_equal(what[0], STORE_PUT_NEW);
+	assert_int_equal(what[1], STORE_PUT_NEW);
+	assert_int_equal(what[2], STORE_PUT_UNCHANGED);
+	assert_int_equal(ids[2], ids[0]);
+	assert_int_equal(ids[3], 0);
+	assert_int_equal(raw_int("SELECT COUNT(*) FROM indicators"), 2);
+	version(s, a, &at, &n);
+	assert_int_equal(at, 50);
+	assert_int_equal(n, 1);
+	/* one tenant per call; another tenant's rows not in this scope */
+	in[1].tenant_id = b;
+	assert_int_equal(
+	    store_indicator_put_many(s, &sa, in, 2, 60, ids, what, rcs),
+	    RP_ERR_ARG);
+	in[0].tenant_id = b;
+	assert_int_equal(
+	    store_indicator_put_many(s, &sa, in, 2, 60, ids, what, rcs),
+	    RP_ERR_NOTFOUND);
+	version(s, a, &at, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(raw_int("SELECT COUNT(*) FROM indicators"), 2);
+}
+
 /* Writers storing the same values at once, each a connection and a
  * transaction of its own: they take turns, none loses another's tags,
  * none deadlocks, no put fails. */
@@ -941,6 +997,7 @@ store_indicator_tests(void)
 	    cmocka_unit_test_setup_teardown(test_version, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sources, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_allow, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_put_many, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_race, setup, teardown),
 	};
 
