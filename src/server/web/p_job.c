@@ -1,6 +1,7 @@
 /*
- * Jobs: the list, one job with each host's state, reason and results,
- * and the approval of a job waiting for a second user.
+ * Jobs: the list, one job with each host's state, reason and results
+ * (a blocklist job's in words, block-verify's domains as a table), and
+ * the approval of a job waiting for a second user.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,10 +35,31 @@ p_job_list(struct web_ctx *w)
 	return web_page(w, st == 200 ? 200 : st == 0 ? 503 : st, "jobs", data);
 }
 
+/* The blocklist jobs' one result object under a name of its own
+ * (applied, removed, verify), which job.html shows as sentences and,
+ * for block-verify, a table of domains.  1 when h's results are so. */
+static int
+block_result(json_t *h, const char *type)
+{
+	static const char *const names[][2] = {{"block-apply", "applied"},
+	    {"block-remove", "removed"}, {"block-verify", "verify"}};
+	json_t *res = json_object_get(h, "results");
+	size_t i;
+
+	if (type == NULL || json_array_size(res) != 1 ||
+	    !json_is_object(json_array_get(res, 0)))
+		return 0;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(type, names[i][0]) == 0)
+			return json_object_set(
+				   h, names[i][1], json_array_get(res, 0)) == 0;
+	return 0;
+}
+
 /* Each host's results as lines of compact JSON: data stays data, shown
- * as text. */
+ * as text; a blocklist job's as block_result has them. */
 static void
-results_as_text(json_t *hosts)
+results_as_text(json_t *hosts, const char *type)
 {
 	json_t *h, *r, *lines;
 	size_t i, k;
@@ -45,6 +67,8 @@ results_as_text(json_t *hosts)
 
 	json_array_foreach(hosts, i, h)
 	{
+		if (block_result(h, type))
+			continue;
 		if ((lines = json_array()) == NULL)
 			return;
 		json_array_foreach(json_object_get(h, "results"), k, r)
@@ -78,7 +102,8 @@ p_job(struct web_ctx *w)
 	}
 	snprintf(path, sizeof(path), "/api/v1/jobs/%s/hosts", w->param[0]);
 	(void)web_api(w, "GET", path, hq, NULL, NULL, 0, &hosts);
-	results_as_text(json_object_get(hosts, "items"));
+	results_as_text(json_object_get(hosts, "items"),
+	    json_string_value(json_object_get(job, "type")));
 	me = json_string_value(
 	    json_object_get(json_object_get(w->me, "user"), "name"));
 	by = json_string_value(json_object_get(job, "created_by"));

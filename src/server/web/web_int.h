@@ -239,6 +239,8 @@ int p_host_list(struct web_ctx *w);
 int p_host(struct web_ctx *w);
 int p_host_restore(struct web_ctx *w);
 int p_host_inventory(struct web_ctx *w);
+int p_host_block_form(struct web_ctx *w);
+int p_host_block(struct web_ctx *w);
 int p_job_list(struct web_ctx *w);
 int p_job(struct web_ctx *w);
 int p_job_approve(struct web_ctx *w);
