@@ -8,9 +8,11 @@ written straight into its store while it is stopped (the API would take
 most of the run to add them), and an nft feed for it.  wrk then polls the
 feed URL over HTTPS with keep-alive: once with If-None-Match of the
 current ETag (304 answers), once without (full answers).  The reference
-is Python's http.server (ThreadingHTTPServer) behind the same TLS
-settings, serving the feed's bytes as a file, with If-Modified-Since of
-the file's time for its 304s (it does not implement If-None-Match).
+is Python's http.server (ThreadingHTTPServer, HTTP/1.1 keep-alive) over
+TLS, serving the feed's bytes as a file, with If-Modified-Since of the
+file's time for its 304s (it does not implement If-None-Match).  wrk
+waits up to 60 s for an answer, so a slow full answer counts as slow,
+not as an error.
 Prints a Markdown table."""
 
 import argparse
@@ -52,7 +54,8 @@ def fill(srv, n):
 
 
 def wrk(url, conns, seconds, header=None):
-    cmd = ["wrk", "-t2", f"-c{conns}", f"-d{seconds}s", "--latency"]
+    cmd = ["wrk", "-t2", f"-c{conns}", f"-d{seconds}s", "--latency",
+           "--timeout", "60s"]
     if header:
         cmd += ["-H", header]
     out = subprocess.run(cmd + [url], capture_output=True, text=True,
@@ -81,14 +84,24 @@ def drain(srv, path):
 
 
 class Quiet(SimpleHTTPRequestHandler):
+    # keep-alive, as wrk's connections and rampartd's are
+    protocol_version = "HTTP/1.1"
+
     def log_message(self, *a):
         pass
+
+
+class Server3(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # wrk closing its connections at the end of a run
 
 
 def reference(path, cert, key):
     """http.server over TLS serving the directory of path; its port."""
     os.chdir(os.path.dirname(path))
-    httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), Quiet)
+    httpd = Server3(("127.0.0.1", free_port()), Quiet)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(cert, key)
     httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)

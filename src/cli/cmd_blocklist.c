@@ -455,7 +455,8 @@ add_bundle(struct sink *k, const struct ioc_bundle *b, const char *file)
 	    [IOC_DOMAIN] = BLOCKLIST_DOMAIN,
 	    [IOC_IP] = BLOCKLIST_ADDR,
 	    [IOC_URL] = BLOCKLIST_URL};
-	char cbuf[TEXT_MAX + 1], sbuf[TEXT_MAX + 1];
+	char cbuf[TEXT_MAX + 1], sbuf[TEXT_MAX + 1], net[64];
+	const char *why;
 	size_t i;
 	int r;
 
@@ -474,6 +475,15 @@ add_bundle(struct sink *k, const struct ioc_bundle *b, const char *file)
 		memset(&e, 0, sizeof(e));
 		e.kind = kinds[x->type];
 		e.value = x->value;
+		/* a plain list's "185.100.87.0/24" reads as a URL without a
+		 * scheme (host and path): it is the network, blocked (and
+		 * guarded) as an address entry */
+		if (x->type == IOC_URL && strstr(x->value, "://") == NULL &&
+		    ioc_value_normalize(
+			"cidr", x->value, net, sizeof(net), &why) == 0) {
+			e.kind = BLOCKLIST_ADDR;
+			e.value = net;
+		}
 		e.comment = clean_text(x->comment, cbuf, sizeof(cbuf));
 		e.source = clean_text(x->source, sbuf, sizeof(sbuf));
 		if ((r = block_add(k, &e, file)) != 0)

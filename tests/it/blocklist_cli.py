@@ -10,7 +10,8 @@ The allowlist guard: with github.com, raw.githubusercontent.com, a name
 below them and co.uk added as indicators, no format holds a GitHub
 name except inside the exact staging URL rule, and co.uk is refused with
 its reason; a MISP warninglist and --allow-domain protect their names
-and networks."""
+and networks; a plain list's networks are blocked (and guarded) as
+networks."""
 import glob
 import json
 import os
@@ -105,6 +106,25 @@ def check_guard(files, tmp):
             "--allow-domain", "journalide.org", "--indicators", *files)
     if p.returncode != 0 or b"journalide.org" in p.stdout:
         fail(f"--allow-domain: {p.stderr[-400:]!r}")
+    # a plain list's networks read as scheme-less URLs: blocked as
+    # networks, and guarded as such, never as URL rules
+    nets = os.path.join(tmp, "nets.txt")
+    with open(nets, "w") as f:
+        f.write("185.100.87.9/24\n10.0.0.0/8\n1.0.0.0/4\n")
+    p = run("render", "--format", "csv", "--report-refused", "--now", NOW,
+            "--indicators", nets)
+    out, err = p.stdout.decode(), p.stderr.decode()
+    if p.returncode != 0 or "address,185.100.87.0/24," not in out or \
+            "url," in out or "10.0.0.0" in out:
+        fail(f"networks in a list: {out!r} {err[-400:]!r}")
+    for line in ("refused: address 10.0.0.0/8: reserved-address: ",
+                 "refused: address 0.0.0.0/4: too-wide: "):
+        if line not in err:
+            fail(f"networks in a list: no line {line!r}: {err[-400:]!r}")
+    p = run("render", "--format", "nft", "--now", NOW, "--indicators",
+            nets)
+    if p.returncode != 0 or b"185.100.87.0/24" not in p.stdout:
+        fail(f"nft: the network is not in a set: {p.stdout[-300:]!r}")
     for bad in (["--allow-domain", "co.uk"],
                 ["--allowlist", os.path.join(tmp, "missing.json")],
                 ["--allowlist", files[0]]):

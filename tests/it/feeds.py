@@ -446,6 +446,14 @@ def main():
         fid, path = liveness(srv, t_acme)
         wrong_tenant(srv, admin, t_acme, t_globex)
         web_pages(srv, t_acme)
+        # audited, and the secret is in no audit entry and no log line
+        au = admin.request("GET", "/api/v1/audit?action=feed.&limit=500")
+        check(au.status == 200, f"audit: {au}")
+        acts = {e["action"] for e in au.json["items"]}
+        check({"feed.create", "feed.update", "feed.delete"} <= acts,
+              f"feed changes audited: {acts}")
+        check(b"rpf_" not in au.body, "a feed secret in the audit log")
+        check("rpf_" not in srv.drain(), "a feed secret in the log")
         # the records of the last answers are written at a clean stop
         fetch(srv, path, 200)
         n_before = len(t_acme.request(

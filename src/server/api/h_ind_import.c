@@ -159,63 +159,97 @@ imp_source(struct api_ctx *c, struct imp *im)
 	    c->s, &c->who.scope, &src, c->rq->now, &im->source_id);
 }
 
-/* Stores one value; a value the store refuses counts as invalid. */
+/* Values stored a chunk at a time (store_indicator_put_many: the scope
+ * and source are checked once per chunk, not per value). */
+#define IMP_CHUNK 1000
+struct imp_chunk {
+	struct store_indicator in[IMP_CHUNK];
+	int64_t ids[IMP_CHUNK];
+	enum store_put_outcome what[IMP_CHUNK];
+	int rcs[IMP_CHUNK];
+	char *cut[IMP_CHUNK]; /* comments cut to the store's bound */
+	size_t n;
+};
+
+/* Stores the chunk; a value the store refuses counts as invalid. */
 static int
-imp_put(struct api_ctx *c, struct imp *im, const char *type, const char *value,
-    uint64_t size, const char *mode, const char *comment)
+imp_flush(struct api_ctx *c, struct imp *im, struct imp_chunk *ch)
 {
-	struct store_indicator in = {.tenant_id = im->tenant,
-	    .type = (char *)type,
-	    .value = (char *)value,
-	    .size = size <= INT64_MAX ? (int64_t)size : 0,
-	    .source_id = im->source_id,
-	    .confidence = im->confidence,
-	    .expires = im->expires,
-	    .tlp = (char *)im->tlp,
-	    .mode = (char *)mode,
-	    .comment = (char *)comment,
-	    .created_by = (char *)c->who.label};
-	enum store_put_outcome o;
-	char cut[STORE_IND_COMMENT_MAX + 1];
-	int64_t id;
+	size_t i;
 	int r;
 
-	if (comment != NULL && strlen(comment) > STORE_IND_COMMENT_MAX) {
-		memcpy(cut, comment, STORE_IND_COMMENT_MAX);
-		cut[STORE_IND_COMMENT_MAX] = '\0';
-		in.comment = cut;
+	r = store_indicator_put_many(c->s, &c->who.scope, ch->in, ch->n,
+	    c->rq->now, ch->ids, ch->what, ch->rcs);
+	for (i = 0; i < ch->n; i++) {
+		if (r == 0 && ch->rcs[i] != 0) {
+			im->invalid++;
+			rp_diags_add(im->d, RP_DIAG_WARNING, NULL, NULL,
+			    "%s '%.100s' is outside the store's bounds; not "
+			    "stored",
+			    ch->in[i].type, ch->in[i].value);
+		} else if (r == 0)
+			im->counts[ch->what[i]]++;
+		free(ch->cut[i]);
+		ch->cut[i] = NULL;
 	}
-	r = store_indicator_put(c->s, &c->who.scope, &in, c->rq->now, &id, &o);
-	if (r == RP_ERR_ARG) {
-		im->invalid++;
-		rp_diags_add(im->d, RP_DIAG_WARNING, NULL, NULL,
-		    "%s '%.100s' is outside the store's bounds; not stored",
-		    type, value);
-		return 0;
-	}
-	if (r == 0)
-		im->counts[o]++;
+	ch->n = 0;
 	return r;
+}
+
+static int
+imp_put(struct api_ctx *c, struct imp *im, struct imp_chunk *ch,
+    const char *type, const char *value, uint64_t size, const char *mode,
+    const char *comment)
+{
+	struct store_indicator *in;
+	int r;
+
+	if (ch->n == IMP_CHUNK && (r = imp_flush(c, im, ch)) != 0)
+		return r;
+	in = &ch->in[ch->n];
+	memset(in, 0, sizeof(*in));
+	in->tenant_id = im->tenant;
+	in->type = (char *)type;
+	in->value = (char *)value;
+	in->size = size <= INT64_MAX ? (int64_t)size : 0;
+	in->source_id = im->source_id;
+	in->confidence = im->confidence;
+	in->expires = im->expires;
+	in->tlp = (char *)im->tlp;
+	in->mode = (char *)mode;
+	in->comment = (char *)comment;
+	in->created_by = (char *)c->who.label;
+	if (comment != NULL && strlen(comment) > STORE_IND_COMMENT_MAX) {
+		if ((ch->cut[ch->n] =
+			    strndup(comment, STORE_IND_COMMENT_MAX)) == NULL)
+			return RP_ERR_NOMEM;
+		in->comment = ch->cut[ch->n];
+	}
+	ch->n++;
+	return 0;
 }
 
 static int
 imp_store(struct api_ctx *c, struct imp *im)
 {
+	struct imp_chunk *ch = calloc(1, sizeof(*ch));
 	const char *mode;
 	size_t i;
 	int r;
 
+	if (ch == NULL)
+		return RP_ERR_NOMEM;
 	if ((r = imp_source(c, im)) != 0)
-		return r;
+		goto out;
 	for (i = 0; i < im->b->niocs; i++) {
 		const struct ioc *x = &im->b->iocs[i];
 
 		mode = im->mode != NULL		 ? im->mode
 		    : x->mode == IOC_MODE_INFORM ? "inform"
 						 : NULL;
-		if ((r = imp_put(c, im, ioc_type_name(x->type), x->value,
+		if ((r = imp_put(c, im, ch, ioc_type_name(x->type), x->value,
 			 x->size, mode, x->comment)) != 0)
-			return r;
+			goto out;
 	}
 	for (i = 0; i < im->b->nyara; i++) {
 		const struct ioc_yara *y = &im->b->yara[i];
@@ -228,11 +262,16 @@ imp_store(struct api_ctx *c, struct imp *im)
 			    y->name != NULL ? y->name : "", STORE_IND_YARA_MAX);
 			continue;
 		}
-		if ((r = imp_put(
-			 c, im, "yara", y->text, 0, im->mode, y->name)) != 0)
-			return r;
+		if ((r = imp_put(c, im, ch, "yara", y->text, 0, im->mode,
+			 y->name)) != 0)
+			goto out;
 	}
-	return 0;
+	r = imp_flush(c, im, ch);
+out:
+	for (i = 0; i < ch->n; i++)
+		free(ch->cut[i]);
+	free(ch);
+	return r;
 }
 
 /* The diagnostics as JSON: at most IMP_DIAGS_MAX, errors first. */

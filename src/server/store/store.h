@@ -1049,6 +1049,17 @@ enum store_put_outcome {
 int store_indicator_put(struct store *s, const struct store_scope *sc,
     const struct store_indicator *in, int64_t now, int64_t *id,
     enum store_put_outcome *outcome);
+/*
+ * As store_indicator_put for in[0..n) in one transaction, which must all
+ * be of one tenant and one source (else RP_ERR_ARG) -- an import: the
+ * checks of the scope and the source are made once, the version advances
+ * once.  rcs[i] gets 0, or RP_ERR_ARG for an indicator out of the model
+ * (then ids[i] is 0 and nothing of it stored); ids[i] and outcomes[i] as
+ * for store_indicator_put.  Returns 0 or a store error (nothing stored).
+ */
+int store_indicator_put_many(struct store *s, const struct store_scope *sc,
+    const struct store_indicator *in, size_t n, int64_t now, int64_t *ids,
+    enum store_put_outcome *outcomes, int *rcs);
 /* The indicator id if visible in sc. */
 int store_indicator_get(struct store *s, const struct store_scope *sc,
     int64_t id, struct store_indicator *out);

@@ -127,7 +127,8 @@ store_allow_add(struct store *s, const struct store_scope *sc,
 		return RP_ERR_ARG;
 	if ((r = sq_tx_enter(s, &tx)) != 0)
 		return r;
-	if ((r = sq_writable(s, sc, in->tenant_id)) != 0)
+	if ((r = sq_writable(s, sc, in->tenant_id)) != 0 ||
+	    (r = sq_ind_lock(s, in->tenant_id)) != 0)
 		goto out;
 	struct drv_arg a[] = {A_ID(in->tenant_id), A_INT(in->tenant_id),
 	    A_TEXT(in->kind), A_TEXT(in->value), A_TEXT(in->list_name),

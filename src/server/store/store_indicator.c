@@ -57,18 +57,24 @@ static struct drv_sql q_total =
 static struct drv_sql q_get =
     DRV_SQL("SELECT " IND_COLS IND_FROM "WHERE i.id = ? AND " IND_VISIBLE);
 /* The row as its writer sees it: an MSP-wide row only in an all scope. */
+#define IND_GET_W                                                              \
+	"SELECT " IND_COLS IND_FROM                                            \
+	"WHERE i.id = ? AND " SCOPE_FILTER("i.tenant_id")
 static struct drv_sql q_get_w =
-    DRV_SQL("SELECT " IND_COLS IND_FROM
-	    "WHERE i.id = ? AND " SCOPE_FILTER("i.tenant_id"));
-static struct drv_sql q_find =
-    DRV_SQL("SELECT id, confidence, first_seen, last_seen, expires, tags, "
-	    "size FROM indicators WHERE scope = ? AND type = ? AND value = ?");
+    DRV_SQL2(IND_GET_W, IND_GET_W " FOR UPDATE OF i");
+/* The row a put merges into, locked on PostgreSQL until the commit so
+ * that concurrent merges of one value take turns instead of losing one
+ * another's tags (SQLite's writers take turns anyway). */
+#define IND_FIND                                                               \
+	"SELECT id, confidence, first_seen, last_seen, expires, tags, size "   \
+	"FROM indicators WHERE scope = ? AND type = ? AND value = ?"
+static struct drv_sql q_find = DRV_SQL2(IND_FIND, IND_FIND " FOR UPDATE");
 static struct drv_sql q_insert =
     DRV_SQL("INSERT INTO indicators (tenant_id, scope, type, value, size, "
 	    "source_id, confidence, first_seen, last_seen, expires, tags, tlp, "
 	    "mode, comment, created_at, updated_at, created_by) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-	    "RETURNING id");
+	    "ON CONFLICT (scope, type, value) DO NOTHING RETURNING id");
 static struct drv_sql q_merge =
     DRV_SQL("UPDATE indicators SET confidence = ?, first_seen = ?, "
 	    "last_seen = ?, expires = ?, tags = ?, size = ?, updated_at = ? "
@@ -98,6 +104,15 @@ static struct drv_sql q_expiry =
     DRV_SQL("SELECT COALESCE(MAX(CASE WHEN expires <= ? THEN expires END), "
 	    "0), COALESCE(MIN(CASE WHEN expires > ? THEN expires END), 0) "
 	    "FROM indicators WHERE scope IN (0, ?) AND expires IS NOT NULL");
+
+/* Writers of a scope's indicators take turns on PostgreSQL: each takes
+ * this transaction-scoped lock first, before any row, so that two
+ * imports into one scope never hold rows (and its version row) the other
+ * waits for.  The key is arbitrary but fixed, plus the scope. */
+#define IND_LOCK_KEY ((int64_t)0x5249000000000000LL)
+static struct drv_sql q_scope_lock = DRV_SQL("SELECT pg_advisory_xact_lock(?)");
+static struct drv_sql q_scope_of =
+    DRV_SQL("SELECT scope FROM indicators WHERE id = ?");
 
 static const char *const ind_types[] = {"sha256", "sha1", "md5", "filename",
     "domain", "ip", "cidr", "url", "yara", NULL};
@@ -142,6 +157,29 @@ sq_writable(struct store *s, const struct store_scope *sc, int64_t tenant)
 	if ((r = store_scope_has(s, sc, tenant)) < 0)
 		return r;
 	return r == 1 ? 0 : RP_ERR_NOTFOUND;
+}
+
+int
+sq_ind_lock(struct store *s, int64_t scope)
+{
+	struct drv_arg a[] = {A_INT(IND_LOCK_KEY + scope)};
+
+	if (s->ops->kind != STORE_PG || scope < 0)
+		return 0;
+	return sq_exec(s, &q_scope_lock, a, NARGS(a), NULL);
+}
+
+/* sq_ind_lock for the scope of indicator id (none: RP_ERR_NOTFOUND). */
+static int
+lock_scope_of(struct store *s, int64_t id)
+{
+	int64_t scope;
+	int r;
+
+	struct drv_arg a[] = {A_INT(id)};
+	if ((r = sq_int1(s, &q_scope_of, a, NARGS(a), &scope)) != 0)
+		return r;
+	return sq_ind_lock(s, scope);
 }
 
 int
@@ -482,50 +520,123 @@ ind_insert(struct store *s, const struct store_indicator *in, int conf,
 	return r;
 }
 
+/* Stores one value of in (valid; the caller holds the scope's turn):
+ * conf and tlp are the source's defaults.  *changed says whether a row
+ * changed. */
+static int
+put_locked(struct store *s, const struct store_indicator *in, int conf,
+    const char *tlp, int64_t now, int64_t *id, enum store_put_outcome *what,
+    int *changed)
+{
+	int64_t fs = in->first_seen != 0 ? in->first_seen : now;
+	int64_t ls = in->last_seen != 0 ? in->last_seen : now;
+	struct ind_old o = {0};
+	int merge, r;
+
+	*changed = 0;
+	if (in->confidence >= 0)
+		conf = in->confidence;
+	r = ind_find(s, in->tenant_id, in, &o);
+	merge = r == 0;
+	if (r == RP_ERR_NOTFOUND) {
+		r = ind_insert(s, in, conf, in->tlp != NULL ? in->tlp : tlp, fs,
+		    ls, now, id);
+		*what = STORE_PUT_NEW;
+		*changed = r == 0;
+		/* no row inserted: another writer stored the value since
+		 * (concurrent imports on PostgreSQL), so merge into it */
+		if (r == RP_ERR_NOTFOUND)
+			merge = (r = ind_find(s, in->tenant_id, in, &o)) == 0;
+	}
+	if (merge) {
+		*id = o.id;
+		r = ind_merge(s, &o, in, conf, fs, ls, now, changed);
+		*what = *changed ? STORE_PUT_UPDATED : STORE_PUT_UNCHANGED;
+	}
+	free(o.tags);
+	return r;
+}
+
+/* The start of a put: sc may write tenant's rows, the scope's turn,
+ * the defaults of source. */
+static int
+put_begin(struct store *s, const struct store_scope *sc, int64_t tenant,
+    int64_t source, int *conf, char tlp[16])
+{
+	int r;
+
+	if ((r = sq_writable(s, sc, tenant)) != 0 ||
+	    (r = sq_ind_lock(s, tenant)) != 0)
+		return r;
+	return source_defaults(s, source, tenant, conf, tlp, 16);
+}
+
 int
 store_indicator_put(struct store *s, const struct store_scope *sc,
     const struct store_indicator *in, int64_t now, int64_t *id,
     enum store_put_outcome *outcome)
 {
-	struct ind_old o = {0};
 	enum store_put_outcome what = STORE_PUT_UNCHANGED;
-	int64_t rid = 0, fs, ls;
+	int64_t rid = 0;
 	char tlp[16];
 	struct sq_tx tx;
 	int conf, changed = 0, r;
 
-	if (in == NULL || (r = ind_check(in)) != 0)
+	if (in == NULL || ind_check(in) != 0)
 		return RP_ERR_ARG;
-	fs = in->first_seen != 0 ? in->first_seen : now;
-	ls = in->last_seen != 0 ? in->last_seen : now;
 	if ((r = sq_tx_enter(s, &tx)) != 0)
 		return r;
-	if ((r = sq_writable(s, sc, in->tenant_id)) != 0 ||
-	    (r = source_defaults(s, in->source_id, in->tenant_id, &conf, tlp,
-		 sizeof(tlp))) != 0)
-		goto out;
-	if (in->confidence >= 0)
-		conf = in->confidence;
-	r = ind_find(s, in->tenant_id, in, &o);
-	if (r == RP_ERR_NOTFOUND) {
-		r = ind_insert(s, in, conf, in->tlp != NULL ? in->tlp : tlp, fs,
-		    ls, now, &rid);
-		what = STORE_PUT_NEW;
-		changed = 1;
-	} else if (r == 0) {
-		rid = o.id;
-		r = ind_merge(s, &o, in, conf, fs, ls, now, &changed);
-		what = changed ? STORE_PUT_UPDATED : STORE_PUT_UNCHANGED;
-	}
-	if (r == 0 && changed)
+	if ((r = put_begin(s, sc, in->tenant_id, in->source_id, &conf, tlp)) ==
+		0 &&
+	    (r = put_locked(s, in, conf, tlp, now, &rid, &what, &changed)) ==
+		0 &&
+	    changed)
 		r = sq_ind_bump(s, in->tenant_id, now);
-out:
-	free(o.tags);
 	if ((r = sq_tx_leave(s, &tx, r)) != 0)
 		return r;
 	*id = rid;
 	*outcome = what;
 	return 0;
+}
+
+int
+store_indicator_put_many(struct store *s, const struct store_scope *sc,
+    const struct store_indicator *in, size_t n, int64_t now, int64_t *ids,
+    enum store_put_outcome *outcomes, int *rcs)
+{
+	char tlp[16];
+	struct sq_tx tx;
+	size_t i;
+	int conf, changed, any = 0, r;
+
+	if (n == 0)
+		return 0;
+	if (in == NULL || ids == NULL || outcomes == NULL || rcs == NULL)
+		return RP_ERR_ARG;
+	for (i = 0; i < n; i++)
+		if (in[i].tenant_id != in[0].tenant_id ||
+		    in[i].source_id != in[0].source_id)
+			return RP_ERR_ARG;
+	if ((r = sq_tx_enter(s, &tx)) != 0)
+		return r;
+	r = put_begin(s, sc, in[0].tenant_id, in[0].source_id, &conf, tlp);
+	for (i = 0; r == 0 && i < n; i++) {
+		ids[i] = 0;
+		outcomes[i] = STORE_PUT_UNCHANGED;
+		if ((rcs[i] = ind_check(&in[i])) != 0)
+			continue;
+		/* a bad tag is found before anything is written */
+		r = put_locked(
+		    s, &in[i], conf, tlp, now, &ids[i], &outcomes[i], &changed);
+		if (r == RP_ERR_ARG) {
+			rcs[i] = r;
+			r = 0;
+		}
+		any |= r == 0 && changed;
+	}
+	if (r == 0 && any)
+		r = sq_ind_bump(s, in[0].tenant_id, now);
+	return sq_tx_leave(s, &tx, r);
 }
 
 /* Applies e to the copy *i of a row (strings of e borrowed). */
@@ -592,7 +703,8 @@ store_indicator_edit(struct store *s, const struct store_scope *sc, int64_t id,
 	if ((r = sq_tx_enter(s, &tx)) != 0)
 		return r;
 	struct drv_arg a[] = {A_INT(id), A_SCOPE_ALL(sc), A_SCOPE_ID(sc)};
-	if ((r = ind_one(s, &q_get_w, a, NARGS(a), &i)) != 0)
+	if ((r = lock_scope_of(s, id)) != 0 ||
+	    (r = ind_one(s, &q_get_w, a, NARGS(a), &i)) != 0)
 		goto out;
 	conf0 = i.confidence;
 	exp0 = i.expires;
@@ -632,7 +744,8 @@ store_indicator_delete(
 	if ((r = sq_tx_enter(s, &tx)) != 0)
 		return r;
 	struct drv_arg a[] = {A_INT(id), A_SCOPE_ALL(sc), A_SCOPE_ID(sc)};
-	if ((r = sq_int1(s, &q_delete, a, NARGS(a), &scope)) == 0)
+	if ((r = lock_scope_of(s, id)) == 0 &&
+	    (r = sq_int1(s, &q_delete, a, NARGS(a), &scope)) == 0)
 		r = sq_ind_bump(s, scope, now);
 	return sq_tx_leave(s, &tx, r);
 }

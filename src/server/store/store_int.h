@@ -109,6 +109,9 @@ int sq_mode_ok(const char *mode);
 /* 0 when sc may write rows of tenant (0: MSP-wide, only an all scope),
  * RP_ERR_NOTFOUND when not, RP_ERR_ARG, or a store error. */
 int sq_writable(struct store *s, const struct store_scope *sc, int64_t tenant);
+/* Takes the turn of scope's writers (PostgreSQL; SQLite's writers take
+ * turns anyway): first thing in a transaction writing its indicators. */
+int sq_ind_lock(struct store *s, int64_t scope);
 /* Advances the indicator version of scope (a tenant, 0: MSP-wide). */
 int sq_ind_bump(struct store *s, int64_t scope, int64_t now);
 

@@ -258,7 +258,8 @@ store_source_update(struct store *s, const struct store_scope *sc,
 	if ((r = sq_tx_enter(s, &tx)) != 0)
 		return r;
 	struct drv_arg a[] = {A_INT(in->id), A_SCOPE_ALL(sc), A_SCOPE_ID(sc)};
-	if ((r = src_one(s, &q_get_w, a, NARGS(a), &cur)) != 0)
+	if ((r = src_one(s, &q_get_w, a, NARGS(a), &cur)) != 0 ||
+	    (r = sq_ind_lock(s, cur.tenant_id)) != 0)
 		goto out;
 	struct drv_arg b[] = {A_TEXT(in->name),
 	    in->url != NULL ? A_TEXT(in->url) : A_NULL, A_TEXT(in->mode),
@@ -288,7 +289,8 @@ store_source_delete(struct store *s, const struct store_scope *sc, int64_t id,
 	if ((r = sq_tx_enter(s, &tx)) != 0)
 		return r;
 	struct drv_arg a[] = {A_INT(id), A_SCOPE_ALL(sc), A_SCOPE_ID(sc)};
-	if ((r = src_one(s, &q_get_w, a, NARGS(a), &cur)) != 0)
+	if ((r = src_one(s, &q_get_w, a, NARGS(a), &cur)) != 0 ||
+	    (r = sq_ind_lock(s, cur.tenant_id)) != 0)
 		goto out;
 	struct drv_arg b[] = {A_INT(id)};
 	if ((r = sq_int1(s, &q_count, b, NARGS(b), &n)) != 0 ||
