@@ -14,7 +14,11 @@ protocol (its key in Python) and reports what a gateway would:
 - the reported rows render as a table (domain, verdict, how or the
   addresses), with the counts; a domain the agent reports with markup
   is shown as text; apply and remove render their outcome in words;
-- an unknown action is 404."""
+- an unknown action is 404;
+- the overview shows each customer's newest block-verify job with a
+  host done (GET /api/v1/jobs?latest=block-verify): its host, time and
+  counts, linked to the job; a newer one once it is reported; "never
+  verified" for a customer without one."""
 import os
 import re
 import sys
@@ -64,6 +68,56 @@ def act(c, agent, action):
     return loc[len("/jobs/"):len("/jobs/") + 26]
 
 
+def verified_row(html):
+    """The overview's block-verification section, as text."""
+    m = re.search(r'<section aria-labelledby="h-verified">(.*?)</section>',
+                  html, re.S)
+    check(m is not None, f"no block-verification section:\n{html}")
+    return m.group(1), re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ",
+                                                  m.group(1)))
+
+
+def overview(srv, tech, vic, ag, first, sha):
+    """The newest block-verify job with a host done, per customer: the
+    first until a second is reported, then the second."""
+    r = tech.request("GET", "/api/v1/jobs?latest=block-verify")
+    check(r.status == 200 and [x["id"] for x in r.json["items"]] ==
+          [first], f"?latest=block-verify: {r}")
+    for q in ("latest=frob", "latest=block-verify&tenant=acme"):
+        r = tech.request("GET", f"/api/v1/jobs?{q}")
+        check(r.status == 400, f"?{q}: {r}")
+    second = act(tech, ag.id, "verify")  # not reported yet
+    for c in (tech, vic):
+        raw, text = verified_row(page(c, "/"))
+        check(f'href="/jobs/{first}"' in raw and
+              f'href="/hosts/{ag.id}"' in raw and
+              "Acme acme gw1" in text and "1 blocked, 1 open, 1 error" in
+              text, f"overview before the second report: {text}")
+    ag.jobs()
+    ag.report(second, "done", "", [{
+        "blocklist": sha, "resolver": "127.0.0.53", "domains": 2,
+        "checked": 2, "limit": 1000, "truncated": False,
+        "resolver_down": False,
+        "counts": {"blocked": 2, "open": 0, "error": 0},
+        "rows": [{"domain": "acme-open-c2.com", "state": "blocked",
+                  "how": "sinkhole"},
+                 {"domain": "acmeevil-c2.com", "state": "blocked",
+                  "how": "nxdomain"}]}])
+    raw, text = verified_row(page(tech, "/"))
+    check(f'href="/jobs/{second}"' in raw and first not in raw and
+          "2 blocked, 0 open, 0 error" in text,
+          f"overview after the second report: {text}")
+    # a customer without one
+    a = srv.client()
+    b = srv.bootstrap
+    check(a.login(b["user"], b["password"], b["totp_secret"]).status ==
+          200, "admin login")
+    check(a.request("POST", "/api/v1/tenants", body={
+        "slug": "globex", "name": "Globex"}).status == 201, "globex")
+    raw, text = verified_row(page(a, "/"))
+    check("Globex globex never verified" in text, f"globex: {text}")
+
+
 def main():
     srv = Server().start()
     try:
@@ -107,7 +161,7 @@ def main():
         check(jobs_of(tech, ag.id) == [], "a refused POST made a job")
 
         # verify: the blob of acme's indicators, a job on this host
-        job = act(tech, ag.id, "verify")
+        job = verify_job = act(tech, ag.id, "verify")
         r = tech.request("POST", "/api/v1/tenants/acme/blocklists",
                          body={"from": "indicators"})
         check(r.status == 200 and not r.json["new"], f"the blob: {r}")
@@ -169,6 +223,7 @@ def main():
         html = page(tech, f"/jobs/{job}")
         check("table inet rampart_blocklist was not present" in html,
               f"remove:\n{html}")
+        overview(srv, tech, vic, ag, verify_job, r.json["sha256"])
         check(srv.stop() == 0, "rampartd did not stop cleanly")
     finally:
         srv.cleanup()
