@@ -174,12 +174,14 @@ list(struct remote *r, const struct remote_opts *o, const struct jopts *t)
 		fprintf(stderr, "%s: out of memory\n", o->cmd);
 		goto out;
 	}
-	if ((rc = remote_list(
-		 r, "/api/v1/jobs", q ? q : "", o->limit, &items)) != 0)
+	/* --limit counts the jobs shown: with --state, after the filter */
+	if ((rc = remote_list(r, "/api/v1/jobs", q ? q : "",
+		 t->state != NULL ? 0 : o->limit, &items)) != 0)
 		goto out;
 	json_array_foreach(items, i, j)
 	{
-		if (keep(j, t->state))
+		if (keep(j, t->state) &&
+		    (o->limit == 0 || (long)json_array_size(kept) < o->limit))
 			json_array_append(kept, j);
 	}
 	if (o->json) {
@@ -633,7 +635,7 @@ approve(struct remote *r, const struct remote_opts *o, const char *id)
 /* The options of sub that make no sense for it. */
 static int
 check_opts(const struct remote_opts *o, const char *sub, const struct jopts *t,
-    int nargs)
+    int nargs, const char *type)
 {
 	int lst = strcmp(sub, "list") == 0, cr = strcmp(sub, "create") == 0;
 
@@ -644,8 +646,8 @@ check_opts(const struct remote_opts *o, const char *sub, const struct jopts *t,
 			     : "expected one job ID");
 	if (!lst && !cr && (t->nhost > 0 || o->limit != 0))
 		return remote_usage_error(o,
-		    "--host and --limit belong to "
-		    "'list' and 'create'");
+		    "--host belongs to 'list' and 'create', --limit to "
+		    "'list'");
 	if (!lst && t->state != NULL)
 		return remote_usage_error(o, "--state belongs to 'list'");
 	if (lst && t->nhost > 1)
@@ -665,6 +667,17 @@ check_opts(const struct remote_opts *o, const char *sub, const struct jopts *t,
 		return remote_usage_error(o, "'create' needs --host");
 	if (cr && o->limit != 0)
 		return remote_usage_error(o, "--limit belongs to 'list'");
+	if (cr && (t->blocklist != NULL || t->from_ind) &&
+	    strcmp(type, "block-apply") != 0 &&
+	    strcmp(type, "block-verify") != 0)
+		return remote_usage_error(o,
+		    "--blocklist and --from-indicators "
+		    "belong to block-apply and "
+		    "block-verify");
+	if (cr && (t->bundle != NULL || t->quarantine) &&
+	    strcmp(type, "sweep") != 0)
+		return remote_usage_error(
+		    o, "--bundle and --quarantine belong to sweep");
 	if ((t->blocklist != NULL) + (t->from_ind != 0) + (t->bundle != NULL) >
 	    1)
 		return remote_usage_error(o,
@@ -721,7 +734,8 @@ run(struct remote_opts *o, const char *sub, int argc, char **argv)
 			break;
 		}
 	}
-	if ((rc = check_opts(o, sub, &t, argc - optind)) != 0)
+	if ((rc = check_opts(o, sub, &t, argc - optind,
+		 argc > optind ? argv[optind] : "")) != 0)
 		return rc;
 	if ((rc = remote_open(o, REMOTE_AUTH, &r)) != 0)
 		return rc;
