@@ -146,15 +146,14 @@ tenant_col(json_t *j, char *buf, size_t len)
 static int
 keep(json_t *j, const char *state)
 {
+	const char *s = json_string_value(json_object_get(j, "state"));
+	json_t *hosts = json_object_get(j, "hosts");
+
 	if (state == NULL)
 		return 1;
 	if (in_list(state, job_states))
-		return strcmp(json_string_value(json_object_get(j, "state"))
-			      ? json_string_value(json_object_get(j, "state"))
-			      : "",
-			   state) == 0;
-	return json_integer_value(json_object_get(
-		   json_object_get(j, "hosts"), state)) > 0;
+		return s != NULL && strcmp(s, state) == 0;
+	return json_integer_value(json_object_get(hosts, state)) > 0;
 }
 
 static int
@@ -175,11 +174,16 @@ list(struct remote *r, const struct remote_opts *o, const struct jopts *t)
 		fprintf(stderr, "%s: out of memory\n", o->cmd);
 		goto out;
 	}
-	if ((rc = remote_list(r, "/api/v1/jobs", q ? q : "", o->limit,
-		 &items)) != 0)
+	/* --limit counts the jobs shown: with --state, after the filter */
+	if ((rc = remote_list(r, "/api/v1/jobs", q ? q : "",
+		 t->state != NULL ? 0 : o->limit, &items)) != 0)
 		goto out;
-	json_array_foreach(items, i, j) if (keep(j, t->state))
-	    json_array_append(kept, j);
+	json_array_foreach(items, i, j)
+	{
+		if (keep(j, t->state) &&
+		    (o->limit == 0 || (long)json_array_size(kept) < o->limit))
+			json_array_append(kept, j);
+	}
 	if (o->json) {
 		remote_print_json(kept);
 		goto out;
@@ -299,7 +303,8 @@ print_job(json_t *j, json_t *hosts)
 	remote_field("hosts:", hosts_col(j, b, sizeof(b)));
 	remote_field("created:", remote_str(j, "created_at", b, sizeof(b)));
 	remote_field("created by:", remote_str(j, "created_by", b, sizeof(b)));
-	remote_field("approved by:", remote_str(j, "approved_by", b, sizeof(b)));
+	remote_field(
+	    "approved by:", remote_str(j, "approved_by", b, sizeof(b)));
 	remote_field("expires:", remote_str(j, "expires_at", b, sizeof(b)));
 	json_array_foreach(hosts, i, h)
 	{
@@ -333,8 +338,7 @@ fetch(struct remote *r, const char *id, json_t **job, json_t **hosts)
 	    (path = rp_asprintf("/api/v1/jobs/%s", esc)) == NULL ||
 	    (hpath = rp_asprintf("/api/v1/jobs/%s/hosts", esc)) == NULL)
 		fprintf(stderr, "rampart: out of memory\n");
-	else if ((rc = remote_call(r, "GET", path, NULL, 0, job, NULL)) ==
-		     0 &&
+	else if ((rc = remote_call(r, "GET", path, NULL, 0, job, NULL)) == 0 &&
 	    (rc = remote_list(r, hpath, "", 0, hosts)) != 0) {
 		json_decref(*job);
 		*job = NULL;
@@ -354,7 +358,8 @@ show(struct remote *r, const struct remote_opts *o, const char *id)
 	if (rc != 0)
 		return rc;
 	if (o->json) {
-		json_t *both = json_pack("{s:O,s:O}", "job", job, "hosts", hosts);
+		json_t *both =
+		    json_pack("{s:O,s:O}", "job", job, "hosts", hosts);
 		remote_print_json(both);
 		json_decref(both);
 	} else
@@ -377,10 +382,10 @@ ended(json_t *hosts, int *bad)
 	json_array_foreach(hosts, i, h)
 	{
 		const char *s = json_string_value(json_object_get(h, "state"));
-		if (s == NULL || !(strcmp(s, "done") == 0 ||
-				     strcmp(s, "failed") == 0 ||
-				     strcmp(s, "rejected") == 0 ||
-				     strcmp(s, "expired") == 0))
+		if (s == NULL ||
+		    !(strcmp(s, "done") == 0 || strcmp(s, "failed") == 0 ||
+			strcmp(s, "rejected") == 0 ||
+			strcmp(s, "expired") == 0))
 			all = 0;
 		else if (strcmp(s, "done") != 0)
 			*bad = 1;
@@ -392,8 +397,8 @@ ended(json_t *hosts, int *bad)
  * Prints the job, or with --json appends {"job", "hosts"} to out.
  * 0 when every host is done, else EXIT_PROBLEM. */
 static int
-wait_job(struct remote *r, const struct remote_opts *o, const char *id,
-    json_t *out)
+wait_job(
+    struct remote *r, const struct remote_opts *o, const char *id, json_t *out)
 {
 	struct timespec sec = {1, 0};
 	json_t *job = NULL, *hosts = NULL;
@@ -440,8 +445,8 @@ post(struct remote *r, const char *path, json_t *body, json_t **data)
 /* The blob the server builds from host's tenant's indicators: its hash
  * into sha (65 bytes).  blobs holds those built already, by tenant. */
 static int
-from_indicators(struct remote *r, const struct remote_opts *o,
-    const char *host, json_t *blobs, char *sha)
+from_indicators(struct remote *r, const struct remote_opts *o, const char *host,
+    json_t *blobs, char *sha)
 {
 	char *esc = net_escape(host), *path = NULL;
 	json_t *agent = NULL, *blob = NULL, *body = NULL;
@@ -449,8 +454,8 @@ from_indicators(struct remote *r, const struct remote_opts *o,
 	char b1[32], b2[32], b3[32];
 	int rc = EXIT_USAGE;
 
-	if (esc == NULL || (path = rp_asprintf("/api/v1/agents/%s", esc)) ==
-			       NULL)
+	if (esc == NULL ||
+	    (path = rp_asprintf("/api/v1/agents/%s", esc)) == NULL)
 		goto nomem;
 	if ((rc = remote_call(r, "GET", path, NULL, 0, &agent, NULL)) != 0)
 		goto out;
@@ -466,8 +471,8 @@ from_indicators(struct remote *r, const struct remote_opts *o,
 		free(path);
 		path = NULL;
 		if ((esc = net_escape(tenant)) == NULL ||
-		    (path = rp_asprintf("/api/v1/tenants/%s/blocklists",
-			 esc)) == NULL ||
+		    (path = rp_asprintf(
+			 "/api/v1/tenants/%s/blocklists", esc)) == NULL ||
 		    (body = json_pack("{s:s}", "from", "indicators")) == NULL)
 			goto nomem;
 		if ((rc = post(r, path, body, &blob)) != 0)
@@ -486,8 +491,8 @@ from_indicators(struct remote *r, const struct remote_opts *o,
 	rc = EXIT_UNREACHABLE;
 	if ((h = json_string_value(json_object_get(blob, "sha256"))) == NULL ||
 	    strlen(h) != 64) {
-		fprintf(stderr, "%s: the blocklist answer has no sha256\n",
-		    o->cmd);
+		fprintf(
+		    stderr, "%s: the blocklist answer has no sha256\n", o->cmd);
 		goto out;
 	}
 	memcpy(sha, h, 65);
@@ -523,17 +528,15 @@ job_args(const struct jopts *t, const char *sha)
 
 /* One job of type on host; with --json the answer goes to out. */
 static int
-create_one(struct remote *r, const struct remote_opts *o,
-    const struct jopts *t, const char *type, const char *host, json_t *blobs,
-    json_t *out)
+create_one(struct remote *r, const struct remote_opts *o, const struct jopts *t,
+    const char *type, const char *host, json_t *blobs, json_t *out)
 {
 	char sha[65] = "", b[128];
 	json_t *body = NULL, *job = NULL;
 	const char *id, *st;
 	int rc;
 
-	if (t->from_ind &&
-	    (rc = from_indicators(r, o, host, blobs, sha)) != 0)
+	if (t->from_ind && (rc = from_indicators(r, o, host, blobs, sha)) != 0)
 		return rc;
 	body = json_pack("{s:s,s:o,s:{s:s}}", "type", type, "args",
 	    job_args(t, t->from_ind ? sha : t->blocklist), "target", "host",
@@ -594,8 +597,8 @@ create(struct remote *r, const struct remote_opts *o, const struct jopts *t,
 			rc = one;
 	}
 	if (o->json && out != NULL) {
-		json_t *all = json_pack(
-		    "{s:O,s:O}", "blocklists", blobs, "jobs", out);
+		json_t *all =
+		    json_pack("{s:O,s:O}", "blocklists", blobs, "jobs", out);
 		remote_print_json(all);
 		json_decref(all);
 	}
@@ -615,7 +618,7 @@ approve(struct remote *r, const struct remote_opts *o, const char *id)
 	    (path = rp_asprintf("/api/v1/jobs/%s/approve", esc)) == NULL)
 		fprintf(stderr, "%s: out of memory\n", o->cmd);
 	else if ((rc = remote_call(r, "POST", path, "{}", 2, &job, NULL)) ==
-		 0) {
+	    0) {
 		if (o->json)
 			remote_print_json(job);
 		else
@@ -632,38 +635,54 @@ approve(struct remote *r, const struct remote_opts *o, const char *id)
 /* The options of sub that make no sense for it. */
 static int
 check_opts(const struct remote_opts *o, const char *sub, const struct jopts *t,
-    int nargs)
+    int nargs, const char *type)
 {
 	int lst = strcmp(sub, "list") == 0, cr = strcmp(sub, "create") == 0;
 
 	if (nargs != (lst ? 0 : 1))
-		return remote_usage_error(o, lst ? "'list' takes no argument"
-						 : cr ? "expected one TYPE"
-						      : "expected one job ID");
+		return remote_usage_error(o,
+		    lst	     ? "'list' takes no argument"
+			: cr ? "expected one TYPE"
+			     : "expected one job ID");
 	if (!lst && !cr && (t->nhost > 0 || o->limit != 0))
-		return remote_usage_error(o, "--host and --limit belong to "
-					     "'list' and 'create'");
+		return remote_usage_error(o,
+		    "--host belongs to 'list' and 'create', --limit to "
+		    "'list'");
 	if (!lst && t->state != NULL)
 		return remote_usage_error(o, "--state belongs to 'list'");
 	if (lst && t->nhost > 1)
 		return remote_usage_error(o, "'list' takes one --host");
 	if (lst && t->state != NULL && !in_list(t->state, job_states) &&
 	    !in_list(t->state, host_states))
-		return remote_usage_error(o, "--state: unknown state '%s'",
-		    t->state);
-	if (!cr && (t->bundle || t->blocklist || t->from_ind ||
-		       t->quarantine || t->wait))
-		return remote_usage_error(o, "--bundle, --blocklist, "
-					     "--from-indicators, --quarantine "
-					     "and --wait belong to 'create'");
+		return remote_usage_error(
+		    o, "--state: unknown state '%s'", t->state);
+	if (!cr &&
+	    (t->bundle || t->blocklist || t->from_ind || t->quarantine ||
+		t->wait))
+		return remote_usage_error(o,
+		    "--bundle, --blocklist, "
+		    "--from-indicators, --quarantine "
+		    "and --wait belong to 'create'");
 	if (cr && t->nhost == 0)
 		return remote_usage_error(o, "'create' needs --host");
 	if (cr && o->limit != 0)
 		return remote_usage_error(o, "--limit belongs to 'list'");
+	if (cr && (t->blocklist != NULL || t->from_ind) &&
+	    strcmp(type, "block-apply") != 0 &&
+	    strcmp(type, "block-verify") != 0)
+		return remote_usage_error(o,
+		    "--blocklist and --from-indicators "
+		    "belong to block-apply and "
+		    "block-verify");
+	if (cr && (t->bundle != NULL || t->quarantine) &&
+	    strcmp(type, "sweep") != 0)
+		return remote_usage_error(
+		    o, "--bundle and --quarantine belong to sweep");
 	if ((t->blocklist != NULL) + (t->from_ind != 0) + (t->bundle != NULL) >
 	    1)
-		return remote_usage_error(o, "give one of --bundle, "
-					     "--blocklist, --from-indicators");
+		return remote_usage_error(o,
+		    "give one of --bundle, "
+		    "--blocklist, --from-indicators");
 	return 0;
 }
 
@@ -695,15 +714,28 @@ run(struct remote_opts *o, const char *sub, int argc, char **argv)
 				    o, "at most %d --host", HOSTS_MAX);
 			t.host[t.nhost++] = optarg;
 			break;
-		case OPT_STATE: t.state = optarg; break;
-		case OPT_BUNDLE: t.bundle = optarg; break;
-		case OPT_BLOCKLIST: t.blocklist = optarg; break;
-		case OPT_FROM_IND: t.from_ind = 1; break;
-		case OPT_QUARANTINE: t.quarantine = 1; break;
-		default: t.wait = 1; break;
+		case OPT_STATE:
+			t.state = optarg;
+			break;
+		case OPT_BUNDLE:
+			t.bundle = optarg;
+			break;
+		case OPT_BLOCKLIST:
+			t.blocklist = optarg;
+			break;
+		case OPT_FROM_IND:
+			t.from_ind = 1;
+			break;
+		case OPT_QUARANTINE:
+			t.quarantine = 1;
+			break;
+		default:
+			t.wait = 1;
+			break;
 		}
 	}
-	if ((rc = check_opts(o, sub, &t, argc - optind)) != 0)
+	if ((rc = check_opts(o, sub, &t, argc - optind,
+		 argc > optind ? argv[optind] : "")) != 0)
 		return rc;
 	if ((rc = remote_open(o, REMOTE_AUTH, &r)) != 0)
 		return rc;

@@ -177,6 +177,8 @@ def lists(j, api, agent_id, ids):
     check([x["id"] for x in j.json("list", "--host", agent_id)] == want,
           "list --host")
     check(j.json("list", "--state", "failed") == [], "--state failed")
+    check([x["id"] for x in j.json("list", "--state", "done", "--limit",
+                                   "2")] == want[:2], "--state --limit")
     check(len(j.json("list", "--state", "done")) == len(want) and
           len(j.json("list", "--state", "active")) == len(want),
           "--state done/active")
@@ -214,7 +216,11 @@ def other_tenant(j, jid, agent_id):
     for bad in (["create", "block-apply"], ["list", "x"],
                 ["show", jid, "--wait"], ["list", "--state", "nope"],
                 ["create", "sweep", "--host", "a", "--bundle", "b",
-                 "--blocklist", "c"], ["frob"]):
+                 "--blocklist", "c"], ["frob"],
+                ["create", "inventory", "--host", agent_id,
+                 "--from-indicators"],
+                ["create", "block-remove", "--host", agent_id, "--bundle",
+                 "b"]):
         r = j.run(*bad)
         check(r.returncode == 2, f"bad usage {bad}: exit {r.returncode}")
     check("--from-indicators" in j.ok("--help"), "job --help")

@@ -37,8 +37,9 @@ def api(c, method, path, body=None, want=200):
 def hostile_agent(srv, c):
     """An agent of the hostile customer that claims a hostile host name
     and runs software the hostile advisory (its title is the same
-    string) names, a job on it, and those pages' paths: each shows the
-    string and must show it as text."""
+    string) names, a job on it, a block-verify job whose report carries
+    the string, the confirmation of a block action, and those pages'
+    paths: each shows the string and must show it as text."""
     try:
         from agent_lib import AgentKey, full_inventory, software
     except ImportError:
@@ -78,8 +79,30 @@ def hostile_agent(srv, c):
               {"tenant": "evil", "type": "domain", "value": "evil.example",
                "source": HOSTILE, "comment": HOSTILE, "tags": [HOSTILE]},
               want=201)
+    # a block-verify job whose report, as the agent sent it, names the
+    # string as a domain, how and an address
+    blob = api(c, "POST", "/api/v1/tenants/evil/blocklists",
+               {"domains": ["evil.example"]}, want=201)
+    vjob = api(c, "POST", "/api/v1/jobs",
+               {"type": "block-verify", "args": {"blocklist": blob["sha256"]},
+                "target": {"host": key.agent_id}}, want=201)
+    r = key.request(srv.client(), "GET", "/api/v1/agent/jobs")
+    check(r.status == 200 and len(r.json["jobs"]) == 2, f"jobs: {r}")
+    r = key.request(srv.client(), "POST",
+                    f"/api/v1/agent/jobs/{vjob['id']}/state", {
+                        "state": "done", "results": [{
+                            "blocklist": blob["sha256"], "resolver": HOSTILE,
+                            "domains": 1, "checked": 1, "limit": 1000,
+                            "truncated": False, "resolver_down": False,
+                            "counts": {"blocked": 0, "open": 1, "error": 0},
+                            "rows": [{"domain": HOSTILE, "state": "open",
+                                      "how": HOSTILE,
+                                      "addresses": [HOSTILE]}]}]})
+    check(r.status == 200, f"block-verify report: {r}")
     return ["/", "/advisories", f"/advisories/{a['id']}",
             f"/hosts/{key.agent_id}", "/hosts", f"/jobs/{job['id']}",
+            f"/jobs/{vjob['id']}",
+            f"/hosts/{key.agent_id}/block?action=verify",
             "/audit", "/admin", "/indicators", f"/indicators/{ind['id']}"]
 
 

@@ -508,6 +508,8 @@ h_job_list(struct api_ctx *c)
 {
 	const char *slug = c->rq->arg(c->rq->arg_cls, "tenant");
 	const char *host = c->rq->arg(c->rq->arg_cls, "host");
+	/* per tenant, the newest job of this type with a host done */
+	const char *latest = c->rq->arg(c->rq->arg_cls, "latest");
 	struct store_agent a = {0};
 	struct store_job *v = NULL;
 	struct store_page pg;
@@ -519,6 +521,12 @@ h_job_list(struct api_ctx *c)
 	if (api_page(c, &pg) < 0 ||
 	    (slug != NULL && scope_tenant(c, slug, "?tenant", &tenant) < 0))
 		return -1;
+	if (latest != NULL && (slug != NULL || host != NULL))
+		return api_fail(c, 400, "invalid_query", "?latest",
+		    "latest goes with neither tenant nor host");
+	if (latest != NULL && proto_job_type_from_name(latest) == 0)
+		return api_fail(
+		    c, 400, "invalid_query", "?latest", "no such job type");
 	if (host != NULL) {
 		/* another tenant's agent is as unknown as no agent */
 		r = store_agent_get(c->s, &c->who.scope, host, &a);
@@ -528,8 +536,10 @@ h_job_list(struct api_ctx *c)
 		if (r != 0)
 			return api_store_fail(c, r);
 	}
-	r = store_job_list(
-	    c->s, &c->who.scope, tenant, a.seq, &pg, &v, &n, &more);
+	r = latest != NULL
+	    ? store_job_latest(c->s, &c->who.scope, latest, &pg, &v, &n, &more)
+	    : store_job_list(
+		  c->s, &c->who.scope, tenant, a.seq, &pg, &v, &n, &more);
 	store_agent_clear(&a);
 	if (r != 0)
 		return api_store_fail(c, r);

@@ -819,6 +819,11 @@ int store_job_by_id(struct store *s, const char *id, struct store_job *out);
 int store_job_list(struct store *s, const struct store_scope *sc,
     int64_t tenant, int64_t agent_seq, const struct store_page *pg,
     struct store_job **v, size_t *n, int *more);
+/* Per tenant visible in sc, its newest job of type with at least one
+ * host done, in seq order (paged as store_job_list). */
+int store_job_latest(struct store *s, const struct store_scope *sc,
+    const char *type, const struct store_page *pg, struct store_job **v,
+    size_t *n, int *more);
 /* JOB_AWAITING -> JOB_ACTIVE with its approver; RP_ERR_NOTFOUND when
  * the job is not awaiting approval. */
 int store_job_approve(

@@ -48,6 +48,15 @@ static struct drv_sql q_job_list =
 	    "(? = 0 OR j.tenant_id = ?) AND (? = 0 OR EXISTS (SELECT 1 FROM "
 	    "job_hosts h WHERE h.job_seq = j.seq AND h.agent_seq = ?)) "
 	    "AND " SCOPE_FILTER("j.tenant_id") " ORDER BY j.seq LIMIT ?");
+/* Per tenant, its newest job of a type with a host done (the overview's
+ * newest block verification). */
+static struct drv_sql q_job_latest =
+    DRV_SQL("SELECT " JOB_COLS " FROM jobs j WHERE j.seq > ? AND j.seq IN "
+	    "(SELECT MAX(h.job_seq) FROM job_hosts h JOIN jobs k ON k.seq = "
+	    "h.job_seq WHERE k.type = ? AND h.state = '" JOBH_DONE "' "
+	    "GROUP BY k.tenant_id) AND " SCOPE_FILTER(
+		"j.tenant_id") " "
+			       "ORDER BY j.seq LIMIT ?");
 static struct drv_sql q_job_approve =
     DRV_SQL("UPDATE jobs SET state = '" JOB_ACTIVE "', approved_by = ?, "
 	    "approved_by_name = ?, approved_at = ? WHERE seq = ? AND state = "
@@ -297,6 +306,30 @@ store_job_list(struct store *s, const struct store_scope *sc, int64_t tenant,
 
 	r = sq_list(
 	    s, &q_job_list, a, NARGS(a), pg, &job_rows, (void **)v, n, more);
+	for (i = 0; r == 0 && i < *n; i++)
+		r = job_counts(s, &(*v)[i]);
+	if (r != 0 && *v != NULL) {
+		store_jobs_free(*v, *n);
+		*v = NULL;
+		*n = 0;
+	}
+	return r;
+}
+
+int
+store_job_latest(struct store *s, const struct store_scope *sc,
+    const char *type, const struct store_page *pg, struct store_job **v,
+    size_t *n, int *more)
+{
+	struct drv_arg a[] = {
+	    A_INT(0), A_TEXT(type), A_SCOPE_ALL(sc), A_SCOPE_ID(sc), A_INT(0)};
+	size_t i;
+	int r;
+
+	if (type == NULL)
+		return RP_ERR_ARG;
+	r = sq_list(
+	    s, &q_job_latest, a, NARGS(a), pg, &job_rows, (void **)v, n, more);
 	for (i = 0; r == 0 && i < *n; i++)
 		r = job_counts(s, &(*v)[i]);
 	if (r != 0 && *v != NULL) {

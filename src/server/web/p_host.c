@@ -3,7 +3,8 @@
  * and version, verdict, state), paginated for tens of thousands of
  * hosts, and one machine: its facts, software (searchable), findings
  * with their history, detections, quarantined files (with restore) and
- * jobs.
+ * jobs; on a gateway, applying, removing and verifying the customer's
+ * blocklist (confirmed on a page of its own, then POSTed).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,4 +146,140 @@ int
 p_host_inventory(struct web_ctx *w)
 {
 	return host_job(w, "inventory", json_object(), "job");
+}
+
+/* The block actions: the job type each asks for, and whether it names
+ * a blob built from the customer's indicators. */
+static const struct {
+	const char *action, *type;
+	int blob;
+} block_actions[] = {
+    {"apply", "block-apply", 1},
+    {"remove", "block-remove", 0},
+    {"verify", "block-verify", 1},
+};
+
+static int
+block_action(const char *a)
+{
+	size_t i;
+
+	for (i = 0;
+	     a != NULL && i < sizeof(block_actions) / sizeof(block_actions[0]);
+	     i++)
+		if (strcmp(a, block_actions[i].action) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The agent w->param[0] names into *agent (200), or the page saying
+ * why not. */
+static int
+block_agent(struct web_ctx *w, json_t **agent)
+{
+	char path[128];
+	int st;
+
+	*agent = NULL;
+	if (!WEB_CAN_ACT(w))
+		return web_fail(w, 403, T_("Your role may not do this."), NULL);
+	if (!web_id_ok(w->param[0]))
+		return web_fail(w, 404, T_("There is no such page."), NULL);
+	snprintf(path, sizeof(path), "/api/v1/agents/%s", w->param[0]);
+	if ((st = web_api(w, "GET", path, NULL, NULL, NULL, 0, agent)) == 200)
+		return 200;
+	json_decref(*agent);
+	*agent = NULL;
+	return web_fail(w, st == 404 ? 404 : 503,
+	    T_("There is no such machine, or it is not yours to see."), NULL);
+}
+
+/* GET /hosts/{id}/block?action=apply|remove|verify: what the job will
+ * do, and the form that starts it. */
+int
+p_host_block_form(struct web_ctx *w)
+{
+	int a = block_action(web_arg(w, "action")), st;
+	json_t *agent = NULL;
+
+	if (a < 0)
+		return web_fail(w, 404, T_("There is no such page."), NULL);
+	if ((st = block_agent(w, &agent)) != 200)
+		return st;
+	return web_page(w, 200, "blockact",
+	    json_pack("{s:O,s:s,s:o,s:s}", "title",
+		json_object_get(agent, "hostname"), "nav", "hosts", "host",
+		agent, "action", block_actions[a].action));
+}
+
+/* The blob of the agent's customer's indicators: its hash into sha. */
+static int
+indicator_blob(struct web_ctx *w, json_t *agent, char sha[65], json_t **ans)
+{
+	const char *t = json_string_value(json_object_get(agent, "tenant"));
+	const char *h;
+	char path[128];
+	int st;
+
+	if (t == NULL || strlen(t) > 64)
+		return 0;
+	snprintf(path, sizeof(path), "/api/v1/tenants/%s/blocklists", t);
+	st = web_api_json(
+	    w, "POST", path, json_pack("{s:s}", "from", "indicators"), ans);
+	if (st != 200 && st != 201)
+		return st;
+	if ((h = json_string_value(json_object_get(*ans, "sha256"))) == NULL ||
+	    strlen(h) != 64)
+		return 0;
+	memcpy(sha, h, 65);
+	return 200;
+}
+
+/* POST /hosts/{id}/block: the job (for apply and verify, first the
+ * blob); to the job's page. */
+int
+p_host_block(struct web_ctx *w)
+{
+	int a = block_action(web_form_str(&w->form, "action")), st;
+	json_t *agent = NULL, *ans = NULL, *args;
+	char sha[65], id[32];
+
+	if (a < 0)
+		return web_fail(
+		    w, 400, T_("The form could not be read."), NULL);
+	if ((st = block_agent(w, &agent)) != 200)
+		return st;
+	if (block_actions[a].blob &&
+	    (st = indicator_blob(w, agent, sha, &ans)) != 200) {
+		json_decref(agent);
+		st = web_fail(w, st == 0 ? 503 : st,
+		    T_("The blocklist could not be built from the customer's "
+		       "indicators."),
+		    web_api_error(ans));
+		json_decref(ans);
+		return st;
+	}
+	json_decref(agent);
+	json_decref(ans);
+	ans = NULL;
+	args = block_actions[a].blob ? json_pack("{s:s}", "blocklist", sha)
+				     : json_object();
+	st = web_api_json(w, "POST", "/api/v1/jobs",
+	    json_pack("{s:s,s:o,s:{s:s}}", "type", block_actions[a].type,
+		"args", args, "target", "host", w->param[0]),
+	    &ans);
+	if (st != 201 ||
+	    json_string_length(json_object_get(ans, "id")) >= sizeof(id)) {
+		st = web_fail(w, st == 0 || st == 201 ? 503 : st,
+		    T_("The job could not be created."), web_api_error(ans));
+		json_decref(ans);
+		return st;
+	}
+	snprintf(id, sizeof(id), "%s",
+	    json_string_value(json_object_get(ans, "id")));
+	json_decref(ans);
+	if (!web_id_ok(id))
+		return web_fail(
+		    w, 503, T_("The job could not be created."), NULL);
+	return web_redirect(w, "/jobs/%s?done=job", id);
 }

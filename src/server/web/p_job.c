@@ -1,6 +1,8 @@
 /*
- * Jobs: the list, one job with each host's state, reason and results,
- * and the approval of a job waiting for a second user.
+ * Jobs: the list, one job with each host's state, reason and results
+ * (a blocklist job's in words, block-verify's domains as a table), and
+ * the approval of a job waiting for a second user; for the overview,
+ * each customer's newest block verification.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,10 +36,31 @@ p_job_list(struct web_ctx *w)
 	return web_page(w, st == 200 ? 200 : st == 0 ? 503 : st, "jobs", data);
 }
 
+/* The blocklist jobs' one result object under a name of its own
+ * (applied, removed, verify), which job.html shows as sentences and,
+ * for block-verify, a table of domains.  1 when h's results are so. */
+static int
+block_result(json_t *h, const char *type)
+{
+	static const char *const names[][2] = {{"block-apply", "applied"},
+	    {"block-remove", "removed"}, {"block-verify", "verify"}};
+	json_t *res = json_object_get(h, "results");
+	size_t i;
+
+	if (type == NULL || json_array_size(res) != 1 ||
+	    !json_is_object(json_array_get(res, 0)))
+		return 0;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(type, names[i][0]) == 0)
+			return json_object_set(
+				   h, names[i][1], json_array_get(res, 0)) == 0;
+	return 0;
+}
+
 /* Each host's results as lines of compact JSON: data stays data, shown
- * as text. */
+ * as text; a blocklist job's as block_result has them. */
 static void
-results_as_text(json_t *hosts)
+results_as_text(json_t *hosts, const char *type)
 {
 	json_t *h, *r, *lines;
 	size_t i, k;
@@ -45,6 +68,8 @@ results_as_text(json_t *hosts)
 
 	json_array_foreach(hosts, i, h)
 	{
+		if (block_result(h, type))
+			continue;
 		if ((lines = json_array()) == NULL)
 			return;
 		json_array_foreach(json_object_get(h, "results"), k, r)
@@ -78,7 +103,8 @@ p_job(struct web_ctx *w)
 	}
 	snprintf(path, sizeof(path), "/api/v1/jobs/%s/hosts", w->param[0]);
 	(void)web_api(w, "GET", path, hq, NULL, NULL, 0, &hosts);
-	results_as_text(json_object_get(hosts, "items"));
+	results_as_text(json_object_get(hosts, "items"),
+	    json_string_value(json_object_get(job, "type")));
 	me = json_string_value(
 	    json_object_get(json_object_get(w->me, "user"), "name"));
 	by = json_string_value(json_object_get(job, "created_by"));
@@ -114,4 +140,87 @@ p_job_approve(struct web_ctx *w)
 	}
 	json_decref(ans);
 	return web_redirect(w, "/jobs/%s?done=approved", w->param[0]);
+}
+
+/* The host of a job's hosts that reported done last: its block-verify
+ * counts and when, or NULL. */
+static json_t *
+newest_done(json_t *hosts)
+{
+	json_t *h, *best = NULL;
+	size_t i;
+
+	json_array_foreach(hosts, i, h)
+	{
+		const char *st = json_string_value(json_object_get(h, "state"));
+		json_t *res = json_array_get(json_object_get(h, "results"), 0);
+		const char *at, *bat;
+
+		if (st == NULL || strcmp(st, "done") != 0 ||
+		    !json_is_object(json_object_get(res, "counts")))
+			continue;
+		at = json_string_value(json_object_get(h, "updated_at"));
+		bat = best
+		    ? json_string_value(json_object_get(best, "updated_at"))
+		    : NULL;
+		/* RFC 3339 UTC times of one format order as text */
+		if (best == NULL ||
+		    (at != NULL && bat != NULL && strcmp(at, bat) > 0))
+			best = h;
+	}
+	return best;
+}
+
+/* Sets the tenant slug's "verified" in tenants to job id's host h. */
+static void
+set_verified(json_t *tenants, const char *slug, const char *id, json_t *h)
+{
+	json_t *res = json_array_get(json_object_get(h, "results"), 0), *t;
+	size_t k;
+
+	json_array_foreach(tenants, k, t)
+	{
+		const char *ts = json_string_value(json_object_get(t, "slug"));
+
+		if (ts == NULL || strcmp(ts, slug) != 0)
+			continue;
+		json_object_set_new(t, "verified",
+		    json_pack("{s:s,s:O,s:O,s:O,s:O}", "job", id, "agent",
+			json_object_get(h, "agent"), "hostname",
+			json_object_get(h, "hostname"), "at",
+			json_object_get(h, "updated_at"), "counts",
+			json_object_get(res, "counts")));
+	}
+}
+
+void
+web_block_verified(struct web_ctx *w, json_t *tenants)
+{
+	static const char *const lq[] = {
+	    "latest", "block-verify", "limit", "500", NULL};
+	static const char *const hq[] = {"limit", "500", NULL};
+	json_t *jobs = NULL, *j, *hosts, *h;
+	const char *slug, *id;
+	char path[96];
+	size_t i;
+
+	if (web_api(w, "GET", "/api/v1/jobs", lq, NULL, NULL, 0, &jobs) !=
+	    200) {
+		json_decref(jobs);
+		return;
+	}
+	json_array_foreach(json_object_get(jobs, "items"), i, j)
+	{
+		slug = json_string_value(json_object_get(j, "tenant"));
+		id = json_string_value(json_object_get(j, "id"));
+		if (slug == NULL || id == NULL || !web_id_ok(id))
+			continue;
+		snprintf(path, sizeof(path), "/api/v1/jobs/%s/hosts", id);
+		hosts = NULL;
+		if (web_api(w, "GET", path, hq, NULL, NULL, 0, &hosts) == 200 &&
+		    (h = newest_done(json_object_get(hosts, "items"))) != NULL)
+			set_verified(tenants, slug, id, h);
+		json_decref(hosts);
+	}
+	json_decref(jobs);
 }

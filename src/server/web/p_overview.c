@@ -2,7 +2,7 @@
  * The overview: per tenant, its machines (online, stale), its open
  * findings by verdict, whether its blocklist feeds were fetched with
  * the newest indicators, and the jobs still running; then the open
- * findings by advisory.  One page a technician opens first.
+ * findings by advisory, and each customer's newest block verification.  One page a technician opens first.
  */
 #include <string.h>
 
@@ -119,6 +119,7 @@ p_overview(struct web_ctx *w)
 	per_tenant(json_object_get(tenants, "items"), counts, agents);
 	web_feed_summary(
 	    json_object_get(tenants, "items"), json_object_get(feeds, "items"));
+	web_block_verified(w, json_object_get(tenants, "items"));
 	open_totals(json_object_get(byadv, "advisories"));
 	data = json_pack("{s:s,s:s,s:O,s:o,s:O*}", "title",
 	    web_tr(&w->loc, T_("Overview")), "nav", "overview", "tenants",

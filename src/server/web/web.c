@@ -57,6 +57,8 @@ static const struct page pages[] = {
     {"GET", "/hosts/{id}", G_USER, p_host},
     {"POST", "/hosts/{id}/restore", G_USER, p_host_restore},
     {"POST", "/hosts/{id}/inventory", G_USER, p_host_inventory},
+    {"GET", "/hosts/{id}/block", G_USER, p_host_block_form},
+    {"POST", "/hosts/{id}/block", G_USER, p_host_block},
     {"GET", "/jobs", G_USER, p_job_list},
     {"GET", "/jobs/{id}", G_USER, p_job},
     {"POST", "/jobs/{id}/approve", G_USER, p_job_approve},

@@ -239,9 +239,15 @@ int p_host_list(struct web_ctx *w);
 int p_host(struct web_ctx *w);
 int p_host_restore(struct web_ctx *w);
 int p_host_inventory(struct web_ctx *w);
+int p_host_block_form(struct web_ctx *w);
+int p_host_block(struct web_ctx *w);
 int p_job_list(struct web_ctx *w);
 int p_job(struct web_ctx *w);
 int p_job_approve(struct web_ctx *w);
+/* Sets each tenant's (an array of Tenant objects) "verified": its
+ * newest block-verify job with a host done, that host, when and the
+ * counts it reported (p_job.c, for the overview). */
+void web_block_verified(struct web_ctx *w, json_t *tenants);
 int p_audit(struct web_ctx *w);
 int p_admin(struct web_ctx *w);
 int p_admin_tenant_create(struct web_ctx *w);

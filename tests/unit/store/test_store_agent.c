@@ -395,6 +395,65 @@ test_addresses(void **state)
 	store_agent_clear(&a2);
 }
 
+/* store_job_latest after test_jobs: its quarantine job j (acme, agent
+ * a1 done) is acme's newest with a host done until a newer one is. */
+static void
+job_latest(
+    struct store *s, int64_t ta, int64_t tb, int64_t a1, struct store_job *jp)
+{
+	struct store_scope sa = scope_of(s, &ta, 1);
+	struct store_job j = *jp, *jv;
+	struct store_job_env *env = NULL;
+	int64_t agents[1], tens[1];
+	char cur[16];
+	size_t n;
+	int more;
+
+	/* per tenant, the newest job of a type with a host done: the
+	 * quarantine job (a1 done), not the MSP-wide one without hosts */
+	assert_int_equal(
+	    store_job_latest(s, &sa, "quarantine", NULL, &jv, &n, &more), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(jv[0].id, "jobaaaaaaaaaaaaaaaaaaaaaaa");
+	assert_int_equal(jv[0].hosts[4], 1); /* done */
+	store_jobs_free(jv, n);
+	assert_int_equal(
+	    store_job_latest(s, &sa, "block-verify", NULL, &jv, &n, &more), 0);
+	assert_int_equal(n, 0);
+	free(jv);
+	{ /* another tenant's technician does not see it */
+		struct store_scope sb = scope_of(s, &tb, 1);
+
+		assert_int_equal(store_job_latest(s, &sb, "quarantine", NULL,
+				     &jv, &n, &more),
+		    0);
+		assert_int_equal(n, 0);
+		free(jv);
+	}
+	/* a newer one of the same tenant with a host done replaces it */
+	snprintf(j.id, sizeof(j.id), "%s", "jobddddddddddddddddddddddd");
+	j.tenant_id = ta;
+	j.state = JOB_ACTIVE;
+	agents[0] = a1;
+	tens[0] = ta;
+	assert_int_equal(store_job_create(s, &j, agents, tens, 1), 0);
+	assert_int_equal(
+	    store_job_latest(s, &sa, "quarantine", NULL, &jv, &n, &more), 0);
+	assert_int_equal(n, 1); /* not done yet: still the first */
+	assert_string_equal(jv[0].id, "jobaaaaaaaaaaaaaaaaaaaaaaa");
+	store_jobs_free(jv, n);
+	assert_int_equal(store_job_host_queue(s, j.seq, a1, "ENV2", 2001), 0);
+	assert_int_equal(store_agent_jobs_take(s, a1, 2002, 8, &env, &n), 0);
+	store_job_envs_free(env, n);
+	assert_int_equal(
+	    store_job_report(s, j.id, a1, JOBH_DONE, "", "[]", 2003, cur), 0);
+	assert_int_equal(
+	    store_job_latest(s, &sa, "quarantine", NULL, &jv, &n, &more), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(jv[0].id, "jobddddddddddddddddddddddd");
+	store_jobs_free(jv, n);
+}
+
 /* Jobs: created with their hosts, visible per scope (an MSP-wide one
  * only to every tenant), approved once, signed hosts taken once by their
  * agent, reports only move forward, expiry, and targets. */
@@ -547,6 +606,7 @@ test_jobs(void **state)
 	    store_job_list(s, &all, 0, 0, NULL, &jv, &n, &more), 0);
 	assert_int_equal(n, 2);
 	store_jobs_free(jv, n);
+	job_latest(s, ta, tb, a1.seq, &j);
 	store_agent_clear(&a1);
 	store_agent_clear(&a3);
 }
