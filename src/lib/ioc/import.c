@@ -11,21 +11,20 @@
 
 #include "ioc_int.h"
 
-void
-ioc_import_skip(struct ioc_import *st, const char *type)
+/* The slot of type in st->skipped, made when new; past the limit, or
+ * for a name that is too long or not UTF-8, the "(other)" slot. */
+static size_t
+skip_slot(struct ioc_import *st, const char *type)
 {
 	static const char other[] = "(other)";
 	size_t i, n = strlen(type);
 
-	st->nskipped++;
 	if (n >= sizeof(st->skipped[0].type) || !ioc_utf8_valid(type, n))
 		type = other;
 	for (;;) {
 		for (i = 0; i < st->nskiptypes; i++) {
-			if (strcmp(st->skipped[i].type, type) == 0) {
-				st->skipped[i].n++;
-				return;
-			}
+			if (strcmp(st->skipped[i].type, type) == 0)
+				return i;
 		}
 		/* the last slot is kept for everything past the limit */
 		if (st->nskiptypes < IOC_IMPORT_MAX_TYPES - 1 || type == other)
@@ -34,8 +33,30 @@ ioc_import_skip(struct ioc_import *st, const char *type)
 	}
 	n = strlen(type);
 	memcpy(st->skipped[i].type, type, n + 1);
-	st->skipped[i].n = 1;
+	st->skipped[i].n = 0;
 	st->nskiptypes++;
+	return i;
+}
+
+void
+ioc_import_skip(struct ioc_import *st, const char *type)
+{
+	st->nskipped++;
+	st->skipped[skip_slot(st, type)].n++;
+}
+
+void
+ioc_import_merge(struct ioc_import *st, const struct ioc_import *from)
+{
+	size_t i;
+
+	st->nread += from->nread;
+	st->ninvalid += from->ninvalid;
+	st->ndeleted += from->ndeleted;
+	st->nskipped += from->nskipped;
+	for (i = 0; i < from->nskiptypes; i++)
+		st->skipped[skip_slot(st, from->skipped[i].type)].n +=
+		    from->skipped[i].n;
 }
 
 void

@@ -187,6 +187,62 @@ int ioc_misp_read_file(const char *path, struct ioc_bundle *b,
     struct ioc_import *st, struct rp_diags *d);
 
 /*
+ * A MISP feed (a folder or URL with manifest.json, one <uuid>.json per
+ * event and optionally hashes.csv) as docs/misp-feed.md describes it.
+ * The manifest maps each event's UUID to a summary of it; only an entry
+ * whose name is a UUID in MISP's lowercase 8-4-4-4-12 form is kept, so
+ * that a UUID is safe as a file name and as a URL path.  Counts and
+ * numbers are bounded; "timestamp" is required, the rest optional
+ * (numbers as JSON numbers or numeric strings, as MISP and PyMISP write
+ * them).  Members MISP may add later are ignored.
+ */
+#define IOC_MISP_FEED_MAX_EVENTS 100000
+struct ioc_misp_manifest_event {
+	char uuid[37]; /* checked: lowercase hex, safe as a file name */
+	int64_t timestamp; /* last change, Unix seconds */
+	int64_t publish_timestamp; /* 0 when absent */
+	const char *info; /* title, or NULL */
+	const char *org; /* Orgc.name, or NULL */
+	const char *date; /* "2016-08-29", or NULL */
+	const char *tlp; /* the first "tlp:..." tag, or NULL */
+	int analysis; /* 0 initial, 1 ongoing, 2 completed; -1 absent */
+	int threat_level; /* 1 high ... 4 undefined; -1 absent */
+};
+struct ioc_misp_manifest {
+	struct rp_arena *arena; /* owns the strings */
+	struct ioc_misp_manifest_event *events; /* sorted by uuid */
+	size_t nevents;
+};
+
+/*
+ * Reads a parsed manifest.json.  An entry that is not usable (name not
+ * a UUID, not an object, bad timestamp) is a warning at its JSON pointer
+ * and left out.  Returns 0 (then *out is the caller's,
+ * ioc_misp_manifest_free), RP_ERR_INVALID (not an object, or entries but
+ * none usable: error in d), RP_ERR_LIMIT (over IOC_MISP_FEED_MAX_EVENTS)
+ * or RP_ERR_NOMEM; *out stays NULL on error.
+ */
+int ioc_misp_manifest_read_json(
+    const json_t *root, struct ioc_misp_manifest **out, struct rp_diags *d);
+/* Frees m; NULL is a no-op. */
+void ioc_misp_manifest_free(struct ioc_misp_manifest *m);
+
+/*
+ * Reads a MISP feed folder into b: dir/manifest.json, then each listed
+ * event dir/<uuid>.json with ioc_misp_read_json (to_ids true: block,
+ * else inform), in UUID order, the UUID as the indicators' source.
+ * hashes.csv is not needed (it only lets MISP look values up without
+ * reading events).  A listed event that is missing or unusable is a
+ * warning and skipped; its diagnostics' pointers start with
+ * "<uuid>.json#".  *st (may be NULL) sums every event's counts.
+ * Returns 0, RP_ERR_NOTFOUND / RP_ERR_IO (no readable manifest),
+ * RP_ERR_INVALID (bad manifest, or no usable indicator in the feed),
+ * RP_ERR_LIMIT or RP_ERR_NOMEM.
+ */
+int ioc_misp_feed_read_dir(const char *dir, struct ioc_bundle *b,
+    struct ioc_import *st, struct rp_diags *d);
+
+/*
  * Reads a STIX 2.1 bundle into b: each indicator object with
  * pattern_type "stix" whose pattern is made of equality tests
  * [domain-name:value = '...'], [ipv4-addr:value = ...],

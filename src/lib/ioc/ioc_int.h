@@ -53,6 +53,8 @@ int ioc_bundle_add_mode_at(struct ioc_bundle *b, enum ioc_type type,
  * a type the model does not hold, counted in st under type.
  */
 void ioc_import_skip(struct ioc_import *st, const char *type);
+/* Adds the counts of from to st (skipped types merged by name). */
+void ioc_import_merge(struct ioc_import *st, const struct ioc_import *from);
 /* One note in d per skipped type: "3 \"link\" <what> skipped: ...". */
 void ioc_import_notes(
     const struct ioc_import *st, const char *what, struct rp_diags *d);

@@ -16,7 +16,8 @@ static const struct {
 	const char *from, *to;
 } rep[] = {{"[.]", "."}, {"(.)", "."}, {"{.}", "."}, {"[dot]", "."},
     {"(dot)", "."}, {"{dot}", "."}, {"[:]", ":"}, {"[://]", "://"},
-    {"[/]", "/"}, {"hxxps", "https"}, {"hxxp", "http"}, {"fxp", "ftp"}};
+    {"[/]", "/"}, {"[at]", "@"}, {"[@]", "@"}, {"hxxps", "https"},
+    {"hxxp", "http"}, {"fxp", "ftp"}};
 
 /* The defanging pattern at s (n: output written so far), or -1. */
 static int

@@ -16,7 +16,8 @@
 /*
  * Undoes the usual defanging of s into out (outlen bytes): "[.]", "(.)",
  * "{.}", "[dot]", "(dot)", "{dot}" -> ".", "[:]" -> ":", "[://]" -> "://",
- * "[/]" -> "/", and the scheme words "hxxp", "hxxps", "fxp" at the start.
+ * "[/]" -> "/", "[at]" and "[@]" -> "@" (a URL's user), and the
+ * scheme words "hxxp", "hxxps", "fxp" at the start.
  * Returns 0, -1 when it does not fit, or -2 when the result is still
  * defanged ("[[.]]"), so that refanging a refanged value changes nothing.
  */

@@ -1,0 +1,193 @@
+/*
+ * MISP warninglists (https://github.com/MISP/misp-warninglists) as
+ * further allowlists.  "hostname" lists protect names and what is below
+ * them, "string" lists exact names (MISP compares those as whole
+ * strings), "cidr" lists networks; an address in a name list protects
+ * that address.  "substring" and "regex" lists cannot be applied to
+ * names and networks: they are reported, never dropped silently.
+ */
+#include <string.h>
+
+#include "json/rpjson.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/input.h"
+#include "util/str.h"
+
+#include "allow_int.h"
+
+/* The largest lists (top-1M sites) are some 40 MiB of JSON. */
+#define WL_MAX_INPUT RP_CAP_INDICATORS
+
+enum wl_type { WL_STRING, WL_SUBSTRING, WL_HOSTNAME, WL_CIDR, WL_REGEX };
+
+static const char *const wl_types[] = {
+    "string", "substring", "hostname", "cidr", "regex", NULL};
+
+static const char *const wl_keys[] = {"name", "version", "description", "type",
+    "list", "matching_attributes", NULL};
+
+struct wl {
+	struct rpjson_rd rd; /* first: the layer hands it to callbacks */
+	struct rpjson_path p;
+	struct allow *a;
+	enum wl_type type;
+	const char *list, *why; /* interned */
+	size_t napplied, nleft;
+};
+
+static int
+wl_put_net(struct wl *w, const char *v)
+{
+	struct allow_net n;
+	char text[64];
+
+	if (allow_net_parse(v, &n) != 0)
+		return RP_ERR_INVALID;
+	allow_net_format(&n, text, sizeof(text));
+	if ((n.text = rp_arena_strdup(w->a->arena, text)) == NULL)
+		return RP_ERR_NOMEM;
+	n.list = w->list;
+	n.why = w->why;
+	return allow_net_push(w->a, &n);
+}
+
+/* A name entry; "*.example.com" and ".example.com" mean the subtree. */
+static int
+wl_put_name(struct wl *w, const char *v, const char **why)
+{
+	char buf[256];
+	size_t labels;
+	int subtree = w->type == WL_HOSTNAME;
+
+	if (strncmp(v, "*.", 2) == 0 || v[0] == '.') {
+		v += v[0] == '.' ? 1 : 2;
+		subtree = 1;
+	}
+	if ((*why = allow_name_norm(v, buf, &labels)) != NULL)
+		return RP_ERR_INVALID;
+	if (allow_is_suffix(w->a, buf, labels)) {
+		*why = "a public suffix: as an allowlist entry it would shield "
+		       "every site under it";
+		return RP_ERR_INVALID;
+	}
+	if ((*why = rp_domain_check(buf)) != NULL)
+		return RP_ERR_INVALID;
+	return allow_name_put(w->a, buf, subtree, w->list, w->why);
+}
+
+static int
+wl_entry(struct rpjson_rd *rd, const json_t *e, size_t i, void *arg)
+{
+	struct wl *w = arg;
+	const char *v, *why = "not an address or a CIDR network";
+	int r;
+
+	(void)i;
+	if (rpjson_check_str(rd, e, ALLOW_TEXT_MAX,
+		RPJSON_NONEMPTY | RPJSON_LINE, &v) != 1) {
+		w->nleft++;
+		return 0;
+	}
+	r = wl_put_net(w, v);
+	if (r == RP_ERR_INVALID && w->type != WL_CIDR)
+		r = wl_put_name(w, v, &why);
+	if (r == RP_ERR_INVALID) {
+		rpjson_warn(rd, "\"%.100s\" left out: %s", v, why);
+		w->nleft++;
+		return 0;
+	}
+	if (r != 0)
+		return rpjson_fail(
+		    rd, r, "the allowlist is full (%s)", rp_strerror(r));
+	w->napplied++;
+	return 0;
+}
+
+/* name, type, description: what the entries will carry. */
+static int
+wl_header(struct wl *w, const json_t *root, const char *name)
+{
+	const char *lname = NULL, *desc = NULL;
+	size_t type;
+	json_int_t version;
+
+	rpjson_check_keys(&w->rd, root, wl_keys);
+	rpjson_get_str(&w->rd, root, "name", ALLOW_TEXT_MAX,
+	    RPJSON_REQUIRED | RPJSON_NONEMPTY | RPJSON_LINE, &lname);
+	if (rpjson_get_enum(
+		&w->rd, root, "type", wl_types, RPJSON_REQUIRED, &type) == 1)
+		w->type = (enum wl_type)type;
+	rpjson_get_str(
+	    &w->rd, root, "description", ALLOW_TEXT_MAX, RPJSON_LINE, &desc);
+	rpjson_get_int(&w->rd, root, "version", 0, INT64_MAX, 0, &version);
+	if (w->rd.nerrors > 0)
+		return RP_ERR_INVALID;
+	if (name == NULL)
+		name = lname;
+	if ((w->list = allow_intern(w->a, name, 1)) == NULL ||
+	    (desc != NULL && (w->why = allow_intern(w->a, desc, 0)) == NULL))
+		return RP_ERR_NOMEM;
+	return 0;
+}
+
+int
+allow_read_warninglist_json(
+    struct allow *a, json_t *root, const char *name, struct rp_diags *d)
+{
+	struct wl w;
+	const json_t *list = NULL;
+	int r;
+
+	if (a == NULL || root == NULL)
+		return RP_ERR_ARG;
+	memset(&w, 0, sizeof(w));
+	rpjson_rd_init(&w.rd, &w.p, d);
+	w.a = a;
+	if (!json_is_object(root)) {
+		rpjson_err(&w.rd, "a MISP warninglist is a JSON object, got %s",
+		    rpjson_type_name(root));
+		return RP_ERR_INVALID;
+	}
+	if ((r = wl_header(&w, root, name)) != 0)
+		return r;
+	if (rpjson_get_array(&w.rd, root, "list", ALLOW_MAX_NAMES,
+		RPJSON_REQUIRED, &list) != 1)
+		return RP_ERR_INVALID;
+	if (w.type == WL_SUBSTRING || w.type == WL_REGEX) {
+		rp_diags_add(d, RP_DIAG_NOTE, NULL, "/type",
+		    "warninglist \"%s\" not applied: its %zu %s entries match "
+		    "parts of values, the guard compares whole names, "
+		    "addresses and networks",
+		    w.list, json_array_size(list), wl_types[w.type]);
+		return 0;
+	}
+	/* one bad value does not spoil the list */
+	w.rd.level = RP_DIAG_WARNING;
+	rpjson_push_key(&w.rd, "list");
+	r = rpjson_each(&w.rd, list, ALLOW_MAX_NAMES, wl_entry, &w);
+	/* what was added before a stop is searchable too */
+	allow_net_finish(a);
+	if (r == 0 && w.nleft > 0)
+		rp_diags_add(d, RP_DIAG_NOTE, NULL, "/list",
+		    "warninglist \"%s\": %zu of %zu entries applied, %zu left "
+		    "out",
+		    w.list, w.napplied, w.napplied + w.nleft, w.nleft);
+	return r;
+}
+
+int
+allow_read_warninglist_file(
+    struct allow *a, const char *path, struct rp_diags *d)
+{
+	json_t *root = NULL;
+	int r;
+
+	if (a == NULL || path == NULL)
+		return RP_ERR_ARG;
+	if ((r = rpjson_load(path, WL_MAX_INPUT, &root, d)) != 0)
+		return r;
+	r = allow_read_warninglist_json(a, root, NULL, d);
+	json_decref(root);
+	return r;
+}
