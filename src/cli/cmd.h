@@ -46,6 +46,8 @@ int cmd_audit(int argc, char **argv);
 /* Indicators and their sources on the server (cmd_indicator*.c). */
 int cmd_indicator(int argc, char **argv);
 int cmd_indicator_source(int argc, char **argv);
+/* The allowlist guard's entries on the server (cmd_allowlist.c). */
+int cmd_allowlist(int argc, char **argv);
 /* advisory import|list|get|revisions: argv[0] is the subcommand. */
 int cmd_advisory_server(int argc, char **argv);
 /* Their part of `rampart advisory --help`: usage lines or descriptions. */

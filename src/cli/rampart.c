@@ -40,6 +40,8 @@ static const struct {
 	"indicators on the server: list, show, add, edit, rm, import"},
     {"indicator-source", cmd_indicator_source,
 	"where indicators come from: list, show, add, edit, rm"},
+    {"allowlist", cmd_allowlist,
+	"what blocklists never block: list, add, rm, import (warninglists)"},
 };
 
 static void
