@@ -163,7 +163,8 @@ print_import(json_t *data)
 	json_array_foreach(json_object_get(data, "diagnostics"), i, d)
 	{
 		printf("%s ", remote_str(d, "level", w, sizeof(w)));
-		out_text(stdout, remote_str(d, "pointer", b, sizeof(b)), 200, 0);
+		out_text(
+		    stdout, remote_str(d, "pointer", b, sizeof(b)), 200, 0);
 		printf(" ");
 		out_text(
 		    stdout, remote_str(d, "message", b, sizeof(b)), 400, 0);
@@ -187,8 +188,8 @@ ask(struct remote *r, const struct remote_opts *o, const char *method,
 		print_import(data);
 	else if (rc == 0 && sub == S_ADD) {
 		printf("added %s ", remote_str(data, "id", b, sizeof(b)));
-		out_text(stdout, remote_str(data, "value", b, sizeof(b)), 300,
-		    0);
+		out_text(
+		    stdout, remote_str(data, "value", b, sizeof(b)), 300, 0);
 		printf(" (%s)\n", cell_scope(data, b, sizeof(b)));
 	} else if (rc == 0)
 		printf("deleted\n");
@@ -221,7 +222,8 @@ static int
 add(struct remote *r, const struct remote_opts *o, const struct aopts *a,
     char **args)
 {
-	json_t *body = json_pack("{s:s,s:s}", "kind", args[0], "value", args[1]);
+	json_t *body =
+	    json_pack("{s:s,s:s}", "kind", args[0], "value", args[1]);
 	char *text = NULL, *path = base_path(a, "");
 	int rc = EXIT_USAGE;
 
