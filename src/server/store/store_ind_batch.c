@@ -91,18 +91,23 @@ static struct drv_sql q_insert_many = DRV_SQL2(INS_LITE, INS_PG);
 		      " WHERE indicators.id = " PJ(0, "BIGINT")
 static struct drv_sql q_merge_many = DRV_SQL2_REPLAN(MERGE_LITE, MERGE_PG);
 
+/* A value and its index (the comparison needs no global: rampartd's
+ * threads store at the same time). */
+struct ord {
+	const struct store_indicator *in;
+	size_t i;
+};
+
 struct batch {
 	const struct store_indicator *in;
 	size_t n;
-	size_t *ord; /* the valid values sorted by (type, value, index) */
+	struct ord *ord; /* the valid values by (type, value, index) */
 	size_t nord;
 	unsigned char *later; /* a value given before in the batch */
 	unsigned char *known, *done;
 	struct ind_old *old;
 	json_t *find, *ins, *merge;
 };
-
-static const struct store_indicator *sort_in;
 
 static int
 cmp_tv(const struct store_indicator *a, const struct store_indicator *b)
@@ -115,10 +120,10 @@ cmp_tv(const struct store_indicator *a, const struct store_indicator *b)
 static int
 cmp_ord(const void *x, const void *y)
 {
-	size_t a = *(const size_t *)x, b = *(const size_t *)y;
-	int c = cmp_tv(&sort_in[a], &sort_in[b]);
+	const struct ord *a = x, *b = y;
+	int c = cmp_tv(a->in, b->in);
 
-	return c != 0 ? c : (a > b) - (a < b);
+	return c != 0 ? c : (a->i > b->i) - (a->i < b->i);
 }
 
 /* The index of (type, value) among the first occurrences, or n. */
@@ -132,13 +137,12 @@ find_tv(const struct batch *b, const char *type, const char *value)
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		c = cmp_tv(&b->in[b->ord[mid]], &key);
+		c = cmp_tv(b->ord[mid].in, &key);
 		if (c == 0) {
 			/* the first of equal ones is the first given */
-			while (mid > 0 &&
-			    cmp_tv(&b->in[b->ord[mid - 1]], &key) == 0)
+			while (mid > 0 && cmp_tv(b->ord[mid - 1].in, &key) == 0)
 				mid--;
-			return b->ord[mid];
+			return b->ord[mid].i;
 		}
 		if (c < 0)
 			lo = mid + 1;
@@ -318,13 +322,14 @@ batch_prepare(struct store *s, struct batch *b, const int *rcs)
 	int r;
 
 	for (i = 0; i < b->n; i++)
-		if (rcs[i] == 0)
-			b->ord[b->nord++] = i;
-	sort_in = b->in;
+		if (rcs[i] == 0) {
+			b->ord[b->nord].in = &b->in[i];
+			b->ord[b->nord++].i = i;
+		}
 	qsort(b->ord, b->nord, sizeof(*b->ord), cmp_ord);
 	for (k = 0; k < b->nord; k++) {
-		i = b->ord[k];
-		if (k > 0 && cmp_tv(&b->in[b->ord[k - 1]], &b->in[i]) == 0) {
+		i = b->ord[k].i;
+		if (k > 0 && cmp_tv(b->ord[k - 1].in, &b->in[i]) == 0) {
 			b->later[i] = 1;
 			continue;
 		}
