@@ -52,6 +52,8 @@ int cmd_indicator_source(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
 /* job list|show|create|approve (/api/v1/jobs). */
 int cmd_job(int argc, char **argv);
+/* The allowlist guard's entries on the server (cmd_allowlist.c). */
+int cmd_allowlist(int argc, char **argv);
 /* advisory import|list|get|revisions: argv[0] is the subcommand. */
 int cmd_advisory_server(int argc, char **argv);
 /* Their part of `rampart advisory --help`: usage lines or descriptions. */

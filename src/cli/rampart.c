@@ -46,6 +46,8 @@ static const struct {
 	"blocklist feeds rampartd serves: list, add, edit, rm, rotate, "
 	"status"},
     {"job", cmd_job, "signed jobs on machines: list, show, create, approve"},
+    {"allowlist", cmd_allowlist,
+	"what blocklists never block: list, add, rm, import (warninglists)"},
 };
 
 static void

@@ -122,6 +122,31 @@ int allow_read_warninglist_file(
     struct allow *a, const char *path, struct rp_diags *d);
 
 /*
+ * One entry of a warninglist as allow_read_warninglist_each hands it
+ * on, after the same checks and normalisation as the guard's own.  The
+ * strings live for the call only.
+ */
+struct allow_wl_entry {
+	const char *list; /* the list's name (or the name given) */
+	const char *why; /* its description, or NULL */
+	const char *type; /* "hostname", "string", "cidr", "substring"... */
+	const char *value; /* NULL: the list itself, before its entries */
+	int net; /* value is a network ("192.0.2.0/24", host bits cleared) */
+	int subtree; /* a name: the names below it are protected too */
+};
+/*
+ * Reads a MISP warninglist as allow_read_warninglist_json does, into no
+ * guard: fn is called first once for the list (value NULL; a
+ * "substring" or "regex" list, not applicable, gets no further call and
+ * the reason as a note in d), then once for each entry that a guard
+ * would hold.  A non-zero return of fn stops the read and is returned.
+ * Same returns otherwise.
+ */
+int allow_read_warninglist_each(json_t *root, const char *name,
+    int (*fn)(const struct allow_wl_entry *e, void *arg), void *arg,
+    struct rp_diags *d);
+
+/*
  * Whether value (of kind) may be blocked; fills *v.  Domains and URLs
  * are taken as written or in normalised form (case, trailing dot).
  * Returns 0, or RP_ERR_INVALID when value is not of its kind (v is then

@@ -34,13 +34,38 @@ struct wl {
 	enum wl_type type;
 	const char *list, *why; /* interned */
 	size_t napplied, nleft;
+	/* allow_read_warninglist_each: what is read goes to fn too */
+	int (*fn)(const struct allow_wl_entry *e, void *arg);
+	void *arg;
+	int stopped; /* fn returned non-zero */
 };
+
+/* Hands value (NULL: the list) to w->fn, when there is one. */
+static int
+wl_emit(struct wl *w, const char *value, int net, int subtree)
+{
+	struct allow_wl_entry e;
+	int r;
+
+	if (w->fn == NULL)
+		return 0;
+	e.list = w->list;
+	e.why = w->why;
+	e.type = wl_types[w->type];
+	e.value = value;
+	e.net = net;
+	e.subtree = subtree;
+	if ((r = w->fn(&e, w->arg)) != 0)
+		w->stopped = 1;
+	return r;
+}
 
 static int
 wl_put_net(struct wl *w, const char *v)
 {
 	struct allow_net n;
 	char text[64];
+	int r;
 
 	if (allow_net_parse(v, &n) != 0)
 		return RP_ERR_INVALID;
@@ -49,7 +74,9 @@ wl_put_net(struct wl *w, const char *v)
 		return RP_ERR_NOMEM;
 	n.list = w->list;
 	n.why = w->why;
-	return allow_net_push(w->a, &n);
+	if ((r = allow_net_push(w->a, &n)) != 0)
+		return r;
+	return wl_emit(w, text, 1, 0);
 }
 
 /* A name entry; "*.example.com" and ".example.com" mean the subtree. */
@@ -58,7 +85,7 @@ wl_put_name(struct wl *w, const char *v, const char **why)
 {
 	char buf[256];
 	size_t labels;
-	int subtree = w->type == WL_HOSTNAME;
+	int subtree = w->type == WL_HOSTNAME, r;
 
 	if (strncmp(v, "*.", 2) == 0 || v[0] == '.') {
 		v += v[0] == '.' ? 1 : 2;
@@ -73,7 +100,9 @@ wl_put_name(struct wl *w, const char *v, const char **why)
 	}
 	if ((*why = rp_domain_check(buf)) != NULL)
 		return RP_ERR_INVALID;
-	return allow_name_put(w->a, buf, subtree, w->list, w->why);
+	if ((r = allow_name_put(w->a, buf, subtree, w->list, w->why)) != 0)
+		return r;
+	return wl_emit(w, buf, 0, subtree);
 }
 
 static int
@@ -90,8 +119,10 @@ wl_entry(struct rpjson_rd *rd, const json_t *e, size_t i, void *arg)
 		return 0;
 	}
 	r = wl_put_net(w, v);
-	if (r == RP_ERR_INVALID && w->type != WL_CIDR)
+	if (r == RP_ERR_INVALID && w->type != WL_CIDR && !w->stopped)
 		r = wl_put_name(w, v, &why);
+	if (w->stopped)
+		return r; /* fn's own stop, as fn said */
 	if (r == RP_ERR_INVALID) {
 		rpjson_warn(rd, "\"%.100s\" left out: %s", v, why);
 		w->nleft++;
@@ -131,25 +162,21 @@ wl_header(struct wl *w, const json_t *root, const char *name)
 	return 0;
 }
 
-int
-allow_read_warninglist_json(
-    struct allow *a, json_t *root, const char *name, struct rp_diags *d)
+static int
+wl_read(struct wl *w0, json_t *root, const char *name, struct rp_diags *d)
 {
-	struct wl w;
+	struct wl w = *w0;
 	const json_t *list = NULL;
 	int r;
 
-	if (a == NULL || root == NULL)
-		return RP_ERR_ARG;
-	memset(&w, 0, sizeof(w));
 	rpjson_rd_init(&w.rd, &w.p, d);
-	w.a = a;
 	if (!json_is_object(root)) {
 		rpjson_err(&w.rd, "a MISP warninglist is a JSON object, got %s",
 		    rpjson_type_name(root));
 		return RP_ERR_INVALID;
 	}
-	if ((r = wl_header(&w, root, name)) != 0)
+	if ((r = wl_header(&w, root, name)) != 0 ||
+	    (r = wl_emit(&w, NULL, 0, 0)) != 0)
 		return r;
 	if (rpjson_get_array(&w.rd, root, "list", ALLOW_MAX_NAMES,
 		RPJSON_REQUIRED, &list) != 1)
@@ -167,12 +194,46 @@ allow_read_warninglist_json(
 	rpjson_push_key(&w.rd, "list");
 	r = rpjson_each(&w.rd, list, ALLOW_MAX_NAMES, wl_entry, &w);
 	/* what was added before a stop is searchable too */
-	allow_net_finish(a);
+	allow_net_finish(w.a);
 	if (r == 0 && w.nleft > 0)
 		rp_diags_add(d, RP_DIAG_NOTE, NULL, "/list",
 		    "warninglist \"%s\": %zu of %zu entries applied, %zu left "
 		    "out",
 		    w.list, w.napplied, w.napplied + w.nleft, w.nleft);
+	return r;
+}
+
+int
+allow_read_warninglist_json(
+    struct allow *a, json_t *root, const char *name, struct rp_diags *d)
+{
+	struct wl w;
+
+	if (a == NULL || root == NULL)
+		return RP_ERR_ARG;
+	memset(&w, 0, sizeof(w));
+	w.a = a;
+	return wl_read(&w, root, name, d);
+}
+
+int
+allow_read_warninglist_each(json_t *root, const char *name,
+    int (*fn)(const struct allow_wl_entry *e, void *arg), void *arg,
+    struct rp_diags *d)
+{
+	struct wl w;
+	int r;
+
+	if (root == NULL || fn == NULL)
+		return RP_ERR_ARG;
+	memset(&w, 0, sizeof(w));
+	/* a guard of its own: the same suffix checks, and interned names */
+	if ((w.a = allow_new()) == NULL)
+		return RP_ERR_NOMEM;
+	w.fn = fn;
+	w.arg = arg;
+	r = wl_read(&w, root, name, d);
+	allow_free(w.a);
 	return r;
 }
 

@@ -113,6 +113,8 @@ static const struct route routes[] = {
     {"PATCH", "/api/v1/indicator-sources/{id}", WHO_TECH, 1, h_source_update},
     {"DELETE", "/api/v1/indicator-sources/{id}", WHO_TECH, 0, h_source_delete},
     {"GET", "/api/v1/allowlist", WHO_ANY, 0, h_allow_list},
+    /* before /allowlist/{id}: a literal route sets no parameter */
+    {"POST", "/api/v1/allowlist/import", WHO_ADMIN, 5, h_allow_import},
     {"POST", "/api/v1/allowlist", WHO_ADMIN, 1, h_allow_create},
     {"DELETE", "/api/v1/allowlist/{id}", WHO_TECH, 0, h_allow_delete},
     {"GET", "/api/v1/tenants/{tenant}/allowlist", WHO_ANY, 0, h_allow_list},
@@ -127,6 +129,8 @@ static const struct route routes[] = {
     {"GET", "/api/v1/feeds/{id}/report", WHO_ANY, 0, h_feed_report},
     {"POST", "/api/v1/indicator-sources/{id}/fetch", WHO_TECH, 3,
 	h_source_fetch},
+    {"POST", "/api/v1/tenants/{tenant}/allowlist/import", WHO_TECH, 5,
+	h_allow_import_tenant},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 

@@ -210,6 +210,14 @@ int h_source_delete(struct api_ctx *c);
 int h_allow_list(struct api_ctx *c);
 int h_allow_create(struct api_ctx *c);
 int h_allow_delete(struct api_ctx *c);
+int h_allow_import(struct api_ctx *c);
+int h_allow_import_tenant(struct api_ctx *c);
+/* A reader's diagnostics as a JSON array (level, pointer, message,
+ * line), errors only if asked, at most API_DIAGS_MAX (h_ind_import.c);
+ * the rest are counted in the answer's diagnostics_dropped. */
+#define API_DIAGS_MAX 1000
+struct rp_diags;
+json_t *api_diags_json(const struct rp_diags *d, int errors_only);
 
 /* Shared by the indicator, source and allowlist handlers
  * (h_indicator.c).  Each returns 0, or answers and returns -1. */

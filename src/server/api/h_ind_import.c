@@ -20,7 +20,6 @@
 #include "util/err.h"
 
 /* Most diagnostics an answer carries (the rest are counted). */
-#define IMP_DIAGS_MAX 1000
 #define IMP_SOURCE_MAX 200
 
 struct imp {
@@ -274,15 +273,15 @@ out:
 	return r;
 }
 
-/* The diagnostics as JSON: at most IMP_DIAGS_MAX, errors first. */
-static json_t *
-diags_json(const struct rp_diags *d, int errors_only)
+/* The diagnostics as JSON: at most API_DIAGS_MAX (api_int.h). */
+json_t *
+api_diags_json(const struct rp_diags *d, int errors_only)
 {
 	static const char *const levels[] = {"error", "warning", "note"};
 	json_t *a = json_array();
 	size_t i, k = 0;
 
-	for (i = 0; a != NULL && i < d->n && k < IMP_DIAGS_MAX; i++) {
+	for (i = 0; a != NULL && i < d->n && k < API_DIAGS_MAX; i++) {
 		const struct rp_diag *e = &d->v[i];
 
 		if (errors_only && e->level != RP_DIAG_ERROR)
@@ -314,7 +313,7 @@ skipped_json(const struct ioc_import *st)
 static int
 imp_rejected(struct api_ctx *c, struct imp *im)
 {
-	json_t *details = diags_json(im->d, 1);
+	json_t *details = api_diags_json(im->d, 1);
 	const char *first = "";
 	char msg[160];
 
@@ -395,10 +394,10 @@ h_indicator_import(struct api_ctx *c)
 	o = json_pack("{s:s?,s:s,s:I,s:s,s:o,s:o,s:I}", "tenant",
 	    im.tenant != 0 ? im.slug : NULL, "source", im.source, "source_id",
 	    (json_int_t)im.source_id, "format", im.format, "counts",
-	    imp_counts(&im), "diagnostics", diags_json(im.d, 0),
+	    imp_counts(&im), "diagnostics", api_diags_json(im.d, 0),
 	    "diagnostics_dropped",
 	    (json_int_t)(im.d->dropped +
-		(im.d->n > IMP_DIAGS_MAX ? im.d->n - IMP_DIAGS_MAX : 0)));
+		(im.d->n > API_DIAGS_MAX ? im.d->n - API_DIAGS_MAX : 0)));
 	r = api_json(c, 200, o);
 out:
 	ioc_bundle_free(im.b);

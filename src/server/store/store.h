@@ -1343,5 +1343,14 @@ int store_blocklist_put(struct store *s, int64_t tenant, const char *sha256,
  * when the tenant has none (another tenant's is never returned). */
 int store_blocklist_get(struct store *s, int64_t tenant, const char *sha256,
     int with_body, struct store_blocklist *out);
+/*
+ * Replaces every entry of list_name in tenant's scope (0: MSP-wide;
+ * writable in sc) by v[0..n) (kind, value, reason, created_by of each;
+ * tenant_id and list_name ignored), in one transaction; a value given
+ * twice is stored once.  *removed and *added get the counts.
+ */
+int store_allow_replace(struct store *s, const struct store_scope *sc,
+    int64_t tenant, const char *list_name, const struct store_allow *v,
+    size_t n, int64_t now, int64_t *removed, int64_t *added);
 
 #endif

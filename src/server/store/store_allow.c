@@ -37,6 +37,13 @@ static struct drv_sql q_each =
     DRV_SQL("SELECT " ALLOW_COLS
 	    " FROM allow_entries WHERE scope IN (0, ?) ORDER BY id");
 
+static struct drv_sql q_drop_list =
+    DRV_SQL("DELETE FROM allow_entries WHERE scope = ? AND list_name = ?");
+static struct drv_sql q_insert_once =
+    DRV_SQL("INSERT INTO allow_entries (tenant_id, scope, kind, value, "
+	    "list_name, reason, created_at, created_by) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+
 static const char *const kinds[] = {"domain", "cidr", NULL};
 
 void
@@ -229,4 +236,55 @@ store_allow_each(struct store *s, int64_t tenant,
 	}
 	sq_done(&c);
 	return r;
+}
+
+static int
+allow_ok(const struct store_allow *in)
+{
+	return sq_in_set(in->kind, kinds) &&
+	    text_ok(in->value, ALLOW_VALUE_MAX) && in->value[0] != '\0' &&
+	    text_ok(in->reason, ALLOW_REASON_MAX) &&
+	    text_ok(in->created_by, ALLOW_NAME_MAX);
+}
+
+int
+store_allow_replace(struct store *s, const struct store_scope *sc,
+    int64_t tenant, const char *list_name, const struct store_allow *v,
+    size_t n, int64_t now, int64_t *removed, int64_t *added)
+{
+	struct sq_tx tx;
+	int64_t gone = 0, ch, put = 0;
+	size_t i;
+	int r;
+
+	if (sc == NULL || tenant < 0 || (v == NULL && n > 0) ||
+	    !text_ok(list_name, ALLOW_NAME_MAX) || list_name[0] == '\0')
+		return RP_ERR_ARG;
+	for (i = 0; i < n; i++)
+		if (!allow_ok(&v[i]))
+			return RP_ERR_ARG;
+	if ((r = sq_tx_enter(s, &tx)) != 0)
+		return r;
+	if ((r = sq_writable(s, sc, tenant)) != 0 ||
+	    (r = sq_ind_lock(s, tenant)) != 0)
+		goto out;
+	struct drv_arg d[] = {A_INT(tenant), A_TEXT(list_name)};
+	if ((r = sq_exec(s, &q_drop_list, d, NARGS(d), &gone)) != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		struct drv_arg a[] = {A_ID(tenant), A_INT(tenant),
+		    A_TEXT(v[i].kind), A_TEXT(v[i].value), A_TEXT(list_name),
+		    A_TEXT(v[i].reason), A_INT(now), A_TEXT(v[i].created_by)};
+		ch = 0;
+		if ((r = sq_exec(s, &q_insert_once, a, NARGS(a), &ch)) != 0)
+			goto out;
+		put += ch;
+	}
+	r = sq_ind_bump(s, tenant, now);
+out:
+	if ((r = sq_tx_leave(s, &tx, r)) != 0)
+		return r;
+	*removed = gone;
+	*added = put;
+	return 0;
 }

@@ -442,37 +442,54 @@ source_defaults(struct store *s, int64_t id, int64_t scope, int *conf,
 
 /* The existing row of in merged with in: *changed says whether it
  * differs from what is stored. */
-struct ind_old {
-	int64_t id, confidence, first_seen, last_seen, expires, size;
-	char *tags;
-};
+
+int
+sq_ind_merged(const struct ind_old *o, const struct store_indicator *in,
+    int conf, int64_t fs, int64_t ls, struct ind_old *m, int *changed)
+{
+	int r;
+
+	m->id = o->id;
+	m->confidence = o->confidence > conf ? o->confidence : conf;
+	m->first_seen = o->first_seen < fs ? o->first_seen : fs;
+	m->last_seen = o->last_seen > ls ? o->last_seen : ls;
+	m->expires = (o->expires == 0 || in->expires == 0)
+	    ? 0
+	    : (o->expires > in->expires ? o->expires : in->expires);
+	m->size = o->size != 0 ? o->size : in->size;
+	m->tags = NULL;
+	if ((r = tags_norm(o->tags, in->tags, &m->tags)) != 0)
+		return r;
+	*changed = m->confidence != o->confidence ||
+	    m->first_seen != o->first_seen || m->last_seen != o->last_seen ||
+	    m->expires != o->expires || m->size != o->size ||
+	    strcmp(m->tags, o->tags) != 0;
+	return 0;
+}
+
+int
+sq_ind_tags(const char *tags, char **out)
+{
+	return tags_norm(tags, NULL, out);
+}
 
 static int
 ind_merge(struct store *s, const struct ind_old *o,
     const struct store_indicator *in, int conf, int64_t fs, int64_t ls,
     int64_t now, int *changed)
 {
-	int64_t c = o->confidence > conf ? o->confidence : conf;
-	int64_t f = o->first_seen < fs ? o->first_seen : fs;
-	int64_t l = o->last_seen > ls ? o->last_seen : ls;
-	int64_t e = (o->expires == 0 || in->expires == 0)
-	    ? 0
-	    : (o->expires > in->expires ? o->expires : in->expires);
-	int64_t size = o->size != 0 ? o->size : in->size;
-	char *tags = NULL;
+	struct ind_old m;
 	int r;
 
-	if ((r = tags_norm(o->tags, in->tags, &tags)) != 0)
+	if ((r = sq_ind_merged(o, in, conf, fs, ls, &m, changed)) != 0)
 		return r;
-	*changed = c != o->confidence || f != o->first_seen ||
-	    l != o->last_seen || e != o->expires || size != o->size ||
-	    strcmp(tags, o->tags) != 0;
 	if (*changed) {
-		struct drv_arg a[] = {A_INT(c), A_INT(f), A_INT(l), A_ID(e),
-		    A_TEXT(tags), A_INT(size), A_INT(now), A_INT(o->id)};
+		struct drv_arg a[] = {A_INT(m.confidence), A_INT(m.first_seen),
+		    A_INT(m.last_seen), A_ID(m.expires), A_TEXT(m.tags),
+		    A_INT(m.size), A_INT(now), A_INT(o->id)};
 		r = sq_exec(s, &q_merge, a, NARGS(a), NULL);
 	}
-	free(tags);
+	free(m.tags);
 	return r;
 }
 
@@ -523,8 +540,8 @@ ind_insert(struct store *s, const struct store_indicator *in, int conf,
 /* Stores one value of in (valid; the caller holds the scope's turn):
  * conf and tlp are the source's defaults.  *changed says whether a row
  * changed. */
-static int
-put_locked(struct store *s, const struct store_indicator *in, int conf,
+int
+sq_ind_put_locked(struct store *s, const struct store_indicator *in, int conf,
     const char *tlp, int64_t now, int64_t *id, enum store_put_outcome *what,
     int *changed)
 {
@@ -588,8 +605,8 @@ store_indicator_put(struct store *s, const struct store_scope *sc,
 		return r;
 	if ((r = put_begin(s, sc, in->tenant_id, in->source_id, &conf, tlp)) ==
 		0 &&
-	    (r = put_locked(s, in, conf, tlp, now, &rid, &what, &changed)) ==
-		0 &&
+	    (r = sq_ind_put_locked(
+		 s, in, conf, tlp, now, &rid, &what, &changed)) == 0 &&
 	    changed)
 		r = sq_ind_bump(s, in->tenant_id, now);
 	if ((r = sq_tx_leave(s, &tx, r)) != 0)
@@ -620,13 +637,21 @@ store_indicator_put_many(struct store *s, const struct store_scope *sc,
 	if ((r = sq_tx_enter(s, &tx)) != 0)
 		return r;
 	r = put_begin(s, sc, in[0].tenant_id, in[0].source_id, &conf, tlp);
-	for (i = 0; r == 0 && i < n; i++) {
+	for (i = 0; i < n; i++) {
 		ids[i] = 0;
 		outcomes[i] = STORE_PUT_UNCHANGED;
-		if ((rcs[i] = ind_check(&in[i])) != 0)
+		rcs[i] = ind_check(&in[i]);
+	}
+	/* SQLite runs in this process: a statement per value costs no
+	 * round trip, and its planner walks json_each joins poorly */
+	if (r == 0 && store_driver(s) == STORE_PG)
+		r = sq_ind_put_batch(
+		    s, in, n, conf, tlp, now, ids, outcomes, rcs, &any);
+	for (i = 0; r == 0 && store_driver(s) != STORE_PG && i < n; i++) {
+		if (rcs[i] != 0)
 			continue;
 		/* a bad tag is found before anything is written */
-		r = put_locked(
+		r = sq_ind_put_locked(
 		    s, &in[i], conf, tlp, now, &ids[i], &outcomes[i], &changed);
 		if (r == RP_ERR_ARG) {
 			rcs[i] = r;

@@ -115,6 +115,30 @@ int sq_ind_lock(struct store *s, int64_t scope);
 /* Advances the indicator version of scope (a tenant, 0: MSP-wide). */
 int sq_ind_bump(struct store *s, int64_t scope, int64_t now);
 
+/* An indicator row as a merge sees it (store_indicator.c). */
+struct ind_old {
+	int64_t id, confidence, first_seen, last_seen, expires, size;
+	char *tags;
+};
+/* The row o becomes when in (conf, fs, ls: its effective values) is
+ * stored again, into *m (m->tags allocated); *changed says whether it
+ * differs.  RP_ERR_ARG for a bad tag, RP_ERR_NOMEM. */
+int sq_ind_merged(const struct ind_old *o, const struct store_indicator *in,
+    int conf, int64_t fs, int64_t ls, struct ind_old *m, int *changed);
+/* tags in their stored form (sorted, each once) into *out. */
+int sq_ind_tags(const char *tags, char **out);
+/* Stores one valid value (the caller holds the scope's turn), looking
+ * it up first; conf and tlp are the source's defaults. */
+int sq_ind_put_locked(struct store *s, const struct store_indicator *in,
+    int conf, const char *tlp, int64_t now, int64_t *id,
+    enum store_put_outcome *what, int *changed);
+/* Stores in[0..n) of one scope and source a statement per step rather
+ * than per value (store_ind_batch.c); as store_indicator_put_many's
+ * loop, *any set when a row changed. */
+int sq_ind_put_batch(struct store *s, const struct store_indicator *in,
+    size_t n, int conf, const char *tlp, int64_t now, int64_t *ids,
+    enum store_put_outcome *outcomes, int *rcs, int *any);
+
 /* The current time in seconds (what created_at records). */
 int64_t sq_now(void);
 

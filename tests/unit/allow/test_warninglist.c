@@ -182,6 +182,92 @@ test_not_applied(void **state)
 	allow_free(a);
 }
 
+/* What allow_read_warninglist_each handed on. */
+struct seen {
+	int heads;
+	char list[128], type[16];
+	size_t names, subtrees, nets;
+	int has_captive, stop_at;
+};
+
+static int
+on_entry(const struct allow_wl_entry *e, void *arg)
+{
+	struct seen *s = arg;
+
+	if (e->value == NULL) {
+		s->heads++;
+		snprintf(s->list, sizeof(s->list), "%s", e->list);
+		snprintf(s->type, sizeof(s->type), "%s", e->type);
+		return 0;
+	}
+	if (e->net)
+		s->nets++;
+	else
+		s->names++;
+	s->subtrees += e->subtree != 0;
+	if (strcmp(e->value, "captive.apple.com") == 0)
+		s->has_captive = 1;
+	if (s->stop_at > 0 && s->names + s->nets == (size_t)s->stop_at)
+		return RP_ERR_LIMIT;
+	return 0;
+}
+
+static int
+each_file(const char *name, struct seen *s, struct rp_diags *d)
+{
+	json_t *root = NULL;
+	int r;
+
+	assert_int_equal(rpjson_load(data_path(name), 1 << 24, &root, d), 0);
+	r = allow_read_warninglist_each(root, NULL, on_entry, s, d);
+	json_decref(root);
+	return r;
+}
+
+/* The entries as a guard would hold them, handed on one by one. */
+static void
+test_each(void **state)
+{
+	struct rp_diags *d = rp_diags_new();
+	struct seen s;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(each_file("captive-portals.json", &s, d), 0);
+	assert_int_equal(s.heads, 1);
+	assert_string_equal(s.list, "Captive Portal Detection Hostnames");
+	assert_string_equal(s.type, "string");
+	assert_int_equal(s.names, 21);
+	assert_int_equal(s.subtrees, 0);
+	assert_true(s.has_captive);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    each_file("umbrella-blockpage-hostname.json", &s, d), 0);
+	assert_int_equal(s.names, 5);
+	assert_int_equal(s.subtrees, 5);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(each_file("rfc1918.json", &s, d), 0);
+	assert_int_equal(s.nets, 3);
+	assert_int_equal(s.names, 0);
+	/* not applicable: the list, then nothing */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(
+	    each_file("microsoft-attack-simulator.json", &s, d), 0);
+	assert_int_equal(s.heads, 1);
+	assert_string_equal(s.type, "substring");
+	assert_int_equal(s.names + s.nets, 0);
+	assert_true(has_diag(d, RP_DIAG_NOTE, "/type", "not applied"));
+	/* the callback's error stops the read and is returned */
+	memset(&s, 0, sizeof(s));
+	s.stop_at = 2;
+	assert_int_equal(
+	    each_file("captive-portals.json", &s, d), RP_ERR_LIMIT);
+	assert_int_equal(s.names, 2);
+	assert_int_equal(d->nerrors + d->nwarnings, 0);
+	rp_diags_free(d);
+}
+
 static int
 read_str(struct allow *a, const char *s, const char *name, struct rp_diags *d)
 {
@@ -277,6 +363,7 @@ main(void)
 	    cmocka_unit_test(test_cidr_lists),
 	    cmocka_unit_test(test_name_lists),
 	    cmocka_unit_test(test_not_applied),
+	    cmocka_unit_test(test_each),
 	    cmocka_unit_test(test_hostile),
 	};
 
