@@ -126,7 +126,7 @@ class Client:
         return c
 
     def request(self, method, path, body=None, raw=None, ctype=None,
-                cookie=None, token=None, headers=None):
+                cookie=None, token=None, headers=None, timeout=60):
         h = dict(headers or {})
         data = raw
         if body is not None:
@@ -140,7 +140,7 @@ class Client:
             h["Cookie"] = f"rampart_session={ck}"
         if tk:
             h["Authorization"] = f"Bearer {tk}"
-        c = self._conn()
+        c = self._conn(timeout)
         try:
             c.request(method, path, body=data, headers=h)
             r = c.getresponse()
