@@ -130,24 +130,6 @@ tenants_query(const struct aopts *a)
 	return rp_buf_take(&b);
 }
 
-/* The file's bytes, read before the server is asked anything: an
- * unreadable file is a usage error whoever is logged in. */
-static int
-read_file(const char *file, char **buf, size_t *len)
-{
-	struct rp_diags *d = rp_diags_new();
-	int rc = EXIT_USAGE;
-
-	if (d == NULL)
-		fprintf(stderr, "rampart advisory import: out of memory\n");
-	else if (rp_input_read(file, RP_CAP_ADVISORY, buf, len, d) != 0)
-		out_diags(stderr, d, "rampart advisory import: ", file, 1);
-	else
-		rc = 0;
-	rp_diags_free(d);
-	return rc;
-}
-
 static int
 import(struct remote *r, const struct remote_opts *o, const char *buf,
     size_t len, const struct aopts *a)
@@ -377,7 +359,8 @@ cmd_advisory_server(int argc, char **argv)
 	if ((rc = check(&o, &a, sub, argc - optind)) != 0)
 		return rc;
 	if (strcmp(sub, "import") == 0 &&
-	    (rc = read_file(argv[optind], &buf, &len)) != 0)
+	    (rc = remote_read_file("rampart advisory import", argv[optind],
+		 RP_CAP_ADVISORY, &buf, &len)) != 0)
 		return rc;
 	if ((rc = remote_open(&o, REMOTE_AUTH, &r)) != 0) {
 		free(buf);

@@ -459,26 +459,6 @@ import(struct remote *r, const struct remote_opts *o, const struct iopts *a,
 	return rc;
 }
 
-/* The file's bytes, read before the server is asked anything. */
-static int
-read_file(const char *cmd, const char *file, char **buf, size_t *len)
-{
-	struct rp_diags *d = rp_diags_new();
-	int rc = EXIT_USAGE;
-
-	if (d == NULL)
-		fprintf(stderr, "%s: out of memory\n", cmd);
-	else if (rp_input_read(file, RP_CAP_INDICATORS, buf, len, d) != 0) {
-		char prefix[80];
-
-		snprintf(prefix, sizeof(prefix), "%s: ", cmd);
-		out_diags(stderr, d, prefix, file, 1);
-	} else
-		rc = 0;
-	rp_diags_free(d);
-	return rc;
-}
-
 static int
 by_id(struct remote *r, const struct remote_opts *o, const struct iopts *a,
     int sub, const char *id)
@@ -525,7 +505,8 @@ run(struct remote_opts *o, const char *name, int argc, char **argv)
 	if ((rc = check(o, &a, sub, argc - optind)) != 0)
 		return rc;
 	if (sub == S_IMPORT &&
-	    (rc = read_file(o->cmd, argv[optind], &buf, &len)) != 0)
+	    (rc = remote_read_file(
+		 o->cmd, argv[optind], RP_CAP_INDICATORS, &buf, &len)) != 0)
 		return rc;
 	if ((rc = remote_open(o, REMOTE_AUTH, &r)) != 0) {
 		free(buf);

@@ -18,6 +18,7 @@
 #include "remote.h"
 #include "util/diag.h"
 #include "util/err.h"
+#include "util/input.h"
 #include "util/out.h"
 #include "util/str.h"
 
@@ -810,4 +811,24 @@ remote_tenants_json(const struct remote_tenants *t)
 			return NULL;
 		}
 	return a;
+}
+
+int
+remote_read_file(
+    const char *cmd, const char *file, size_t cap, char **buf, size_t *len)
+{
+	struct rp_diags *d = rp_diags_new();
+	int rc = EXIT_USAGE;
+
+	if (d == NULL)
+		fprintf(stderr, "%s: out of memory\n", cmd);
+	else if (rp_input_read(file, cap, buf, len, d) != 0) {
+		char prefix[160];
+
+		snprintf(prefix, sizeof(prefix), "%s: ", cmd);
+		out_diags(stderr, d, prefix, file, 1);
+	} else
+		rc = 0;
+	rp_diags_free(d);
+	return rc;
 }

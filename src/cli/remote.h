@@ -76,6 +76,15 @@ int remote_getopt(
 int remote_sub(int argc, char **argv, const char *const *subs,
     void (*usage)(FILE *), char *cmd, size_t cmdlen, int *rc);
 
+/*
+ * A file's bytes (or stdin's for "-"), at most cap, read before the
+ * server is asked anything: an unreadable file is a usage error whoever
+ * is logged in.  0 (*buf the caller's), or EXIT_USAGE after "CMD: "
+ * and what is wrong on stderr.
+ */
+int remote_read_file(
+    const char *cmd, const char *file, size_t cap, char **buf, size_t *len);
+
 /* Prints "CMD: what" and returns EXIT_USAGE. */
 int remote_usage_error(const struct remote_opts *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
